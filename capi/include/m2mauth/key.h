@@ -1,0 +1,148 @@
+/*
+ * key.h: keys (RSA, EC, Ed25519, HMAC) and X.509 certificates.
+ *
+ * A key handle holds a parsed key, reused by every signature. Handles are immutable after creation and
+ * may be used from many threads at once. Secret material is wiped when the last user releases it.
+ */
+#ifndef M2MAUTH_KEY_H
+#define M2MAUTH_KEY_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct m2mauth_key m2mauth_key;
+typedef struct m2mauth_cert m2mauth_cert;
+
+/** Key families, named as the JWK "kty" values. */
+typedef enum m2mauth_key_type {
+  M2MAUTH_KEY_RSA = 1,
+  M2MAUTH_KEY_EC = 2,
+  M2MAUTH_KEY_OKP = 3, /* Ed25519 */
+  M2MAUTH_KEY_OCT = 4  /* HMAC secret */
+} m2mauth_key_type;
+
+/* ---- creation ---------------------------------------------------------------------------------- */
+
+/** A new RSA key pair; bits is 2048, 3072 or 4096. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_generate_rsa(m2mauth_key **out, unsigned int bits);
+/** A new EC key pair; curve is "P-256", "P-384" or "P-521". */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_generate_ec(m2mauth_key **out, const char *curve);
+/** A new Ed25519 key pair. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_generate_ed25519(m2mauth_key **out);
+/** A random HMAC secret of len bytes (16 to 1024) from the OS CSPRNG. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_generate_hmac(m2mauth_key **out, size_t len);
+/** An HMAC key from secret bytes (1 to 1 MiB); the bytes are copied. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_secret(m2mauth_key **out, const uint8_t *secret, size_t len);
+
+/**
+ * A key from PEM text: a private key (PKCS#1 "RSA PRIVATE KEY", SEC1 "EC PRIVATE KEY", PKCS#8
+ * "PRIVATE KEY", encrypted PKCS#8 "ENCRYPTED PRIVATE KEY" with passphrase), a public key (SPKI
+ * "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY") or an X.509 certificate (its public key). passphrase may be
+ * NULL; a wrong or missing passphrase gives M2MAUTH_EPASSPHRASE.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_pem(m2mauth_key **out, const uint8_t *pem, size_t len,
+                                                   const char *passphrase);
+/** The same for DER: PKCS#8 (possibly encrypted), PKCS#1, SEC1, SPKI or an X.509 certificate. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_der(m2mauth_key **out, const uint8_t *der, size_t len,
+                                                   const char *passphrase);
+/** A key from a file holding PEM or DER (at most 1 MiB). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_file(m2mauth_key **out, const char *path,
+                                                    const char *passphrase);
+/** A key from a JWK (RFC 7517/7518 JSON object: RSA, EC, OKP Ed25519 or oct; public or private). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_jwk(m2mauth_key **out, const char *jwk_json);
+/**
+ * The key with the given "kid" from a JWKS ({"keys":[...]}). kid NULL picks the only key of a
+ * one-key set. No match gives M2MAUTH_ENOTFOUND. Keys of unsupported types in the set are skipped.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_jwks(m2mauth_key **out, const char *jwks_json,
+                                                    const char *kid);
+/** A new handle holding only the public part of key. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_public(m2mauth_key **out, const m2mauth_key *key);
+/** A new handle for the same key with "kid" set (used by JWK export and as the default JWS kid). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_with_kid(m2mauth_key **out, const m2mauth_key *key,
+                                                   const char *kid);
+/** Releases a key handle. NULL-safe. */
+M2MAUTH_EXTERN void m2mauth_key_free(m2mauth_key *key);
+
+/* ---- inspection -------------------------------------------------------------------------------- */
+
+/** The key's m2mauth_key_type, or 0 for NULL. */
+M2MAUTH_EXTERN int m2mauth_key_type_of(const m2mauth_key *key);
+/** Size in bits (RSA modulus, EC field, 256 for Ed25519, secret length * 8 for HMAC). */
+M2MAUTH_EXTERN unsigned int m2mauth_key_bits(const m2mauth_key *key);
+/** "P-256", "P-384", "P-521", "Ed25519", or "" for RSA and HMAC keys. Static string. */
+M2MAUTH_EXTERN const char *m2mauth_key_curve(const m2mauth_key *key);
+/** 1 if the handle holds private (or secret) material, else 0. */
+M2MAUTH_EXTERN int m2mauth_key_has_private(const m2mauth_key *key);
+/** The key's "kid", or "" if none. Valid as long as the handle. */
+M2MAUTH_EXTERN const char *m2mauth_key_kid(const m2mauth_key *key);
+
+/* ---- export ------------------------------------------------------------------------------------ */
+
+/** The private key as PKCS#8 PEM; encrypted (AES-256-CBC, PBKDF2) when passphrase is not NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_private_pem(m2mauth_buf *out, const m2mauth_key *key,
+                                                      const char *passphrase);
+/** The public key as SPKI PEM ("BEGIN PUBLIC KEY"), what `openssl rsa -pubout` writes. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_public_pem(m2mauth_buf *out, const m2mauth_key *key);
+/** The public key as SPKI DER. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_public_der(m2mauth_buf *out, const m2mauth_key *key);
+/**
+ * The public key as a JWK JSON object. Members "kid" (the key's kid, if any), "alg" and "use" are
+ * added when the arguments are not NULL. HMAC keys have no public form (M2MAUTH_EKEYTYPE).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_public_jwk(m2mauth_buf *out, const m2mauth_key *key,
+                                                     const char *alg, const char *use);
+/** The private key as a JWK JSON object (a secret: handle with care). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_private_jwk(m2mauth_buf *out, const m2mauth_key *key);
+/** A JWKS {"keys":[...]} of the public JWKs of n keys. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_jwks(m2mauth_buf *out, const m2mauth_key *const *keys, size_t n);
+/** RFC 7638 JWK thumbprint: SHA-256 over the canonical JWK members, base64url without padding. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_thumbprint(m2mauth_buf *out, const m2mauth_key *key);
+
+/* ---- certificates ------------------------------------------------------------------------------ */
+
+typedef enum m2mauth_hash {
+  M2MAUTH_HASH_SHA1 = 1,
+  M2MAUTH_HASH_SHA256 = 2
+} m2mauth_hash;
+
+typedef enum m2mauth_fingerprint_format {
+  M2MAUTH_FP_HEX_COLONS = 1, /* "AB:CD:..." upper case, as `openssl x509 -fingerprint` prints */
+  M2MAUTH_FP_HEX = 2,        /* "abcd..." lower case, no separators */
+  M2MAUTH_FP_BASE64URL = 3   /* base64url without padding, as the JWS "x5t" / "x5t#S256" headers */
+} m2mauth_fingerprint_format;
+
+/** The first certificate in PEM text or a DER certificate. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_load(m2mauth_cert **out, const uint8_t *data, size_t len);
+/** The same from a file. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_from_file(m2mauth_cert **out, const char *path);
+/** Releases a certificate handle. NULL-safe. */
+M2MAUTH_EXTERN void m2mauth_cert_free(m2mauth_cert *cert);
+/** The certificate's fingerprint (hash of its DER encoding) in the chosen format. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_fingerprint(m2mauth_buf *out, const m2mauth_cert *cert,
+                                                       int hash, int format);
+/** The certificate's public key as a new key handle. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_public_key(m2mauth_key **out, const m2mauth_cert *cert);
+/** The certificate's DER encoding. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_der(m2mauth_buf *out, const m2mauth_cert *cert);
+/** The certificate in PEM. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_pem(m2mauth_buf *out, const m2mauth_cert *cert);
+/** The subject as an RFC 2253 string, e.g. "CN=client,O=Example". */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_subject(m2mauth_buf *out, const m2mauth_cert *cert);
+/** notAfter as Unix seconds. */
+M2MAUTH_EXTERN int64_t m2mauth_cert_not_after(const m2mauth_cert *cert);
+/**
+ * A self-signed certificate for key (for RFC 8705 self_signed_tls_client_auth and tests):
+ * subject CN=common_name, valid from now - 60 s for `days` days, SHA-256 signature.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_cert_self_signed(m2mauth_cert **out, const m2mauth_key *key,
+                                                       const char *common_name, unsigned int days);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* M2MAUTH_KEY_H */

@@ -1,0 +1,18 @@
+/*
+ * m2mauth.h: the umbrella header. Include this one.
+ *
+ * m2mauth authenticates services to other services' APIs: keys and JWK, JWS and JWT, OAuth 2.0 client
+ * authentication and token management, OAuth 1.0 request signing and the senhasegura A2A API, one
+ * implementation shared by C, C++, Python, Java and Go.
+ */
+#ifndef M2MAUTH_H
+#define M2MAUTH_H
+
+#include "common.h"
+#include "errors.h"
+#include "util.h"
+#include "key.h"
+#include "jws.h"
+#include "jwt.h"
+
+#endif /* M2MAUTH_H */

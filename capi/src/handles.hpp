@@ -1,0 +1,25 @@
+// Internal: the structs behind the opaque C handles. Each wraps a core object.
+#pragma once
+
+#include <optional>
+
+#include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/jwt.hpp"
+#include "m2mauth/core/key.hpp"
+#include "m2mauth/m2mauth.h"
+
+struct m2mauth_key {
+  m2mauth::core::Key key;
+};
+
+struct m2mauth_cert {
+  m2mauth::core::Certificate cert;
+};
+
+struct m2mauth_claims {
+  m2mauth::core::Claims claims;
+};
+
+struct m2mauth_verifier {
+  m2mauth::core::Verifier verifier;
+};

@@ -1,0 +1,212 @@
+// C API: keys and certificates.
+#include <new>
+
+#include "guard.hpp"
+#include "handles.hpp"
+#include "m2mauth/core/jwk.hpp"
+
+using namespace m2mauth;
+using core::Certificate;
+using core::Key;
+
+namespace {
+
+m2mauth_key *wrap(Key key) { return new m2mauth_key{std::move(key)}; }
+
+const Key &key_of(const m2mauth_key *k) { return capi::need(k, "key")->key; }
+
+template <typename F>
+m2mauth_status make_key(m2mauth_key **out, F &&make) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    *out = wrap(make());
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+m2mauth_status m2mauth_key_generate_rsa(m2mauth_key **out, unsigned int bits) {
+  return make_key(out, [&] { return Key::generate_rsa(bits); });
+}
+
+m2mauth_status m2mauth_key_generate_ec(m2mauth_key **out, const char *curve) {
+  return make_key(out, [&] { return Key::generate_ec(core::curve_from_name(capi::need_text(curve, "curve"))); });
+}
+
+m2mauth_status m2mauth_key_generate_ed25519(m2mauth_key **out) {
+  return make_key(out, [] { return Key::generate_ed25519(); });
+}
+
+m2mauth_status m2mauth_key_generate_hmac(m2mauth_key **out, size_t len) {
+  return make_key(out, [&] { return Key::generate_hmac(len); });
+}
+
+m2mauth_status m2mauth_key_from_secret(m2mauth_key **out, const uint8_t *secret, size_t len) {
+  return make_key(out, [&] {
+    capi::need_bytes(secret, len, "secret");
+    return Key::from_secret(secret, len);
+  });
+}
+
+m2mauth_status m2mauth_key_from_pem(m2mauth_key **out, const uint8_t *pem, size_t len, const char *passphrase) {
+  return make_key(out, [&] { return Key::from_pem(capi::need_bytes(pem, len, "pem"), passphrase); });
+}
+
+m2mauth_status m2mauth_key_from_der(m2mauth_key **out, const uint8_t *der, size_t len, const char *passphrase) {
+  return make_key(out, [&] {
+    capi::need_bytes(der, len, "der");
+    return Key::from_der(der, len, passphrase);
+  });
+}
+
+m2mauth_status m2mauth_key_from_file(m2mauth_key **out, const char *path, const char *passphrase) {
+  return make_key(out, [&] { return Key::from_file(std::string(capi::need_text(path, "path")), passphrase); });
+}
+
+m2mauth_status m2mauth_key_from_jwk(m2mauth_key **out, const char *jwk_json) {
+  return make_key(out, [&] { return core::key_from_jwk(capi::need_text(jwk_json, "jwk_json")); });
+}
+
+m2mauth_status m2mauth_key_from_jwks(m2mauth_key **out, const char *jwks_json, const char *kid) {
+  return make_key(out, [&] {
+    return core::key_from_jwks(capi::need_text(jwks_json, "jwks_json"), kid == nullptr ? "" : kid);
+  });
+}
+
+m2mauth_status m2mauth_key_public(m2mauth_key **out, const m2mauth_key *key) {
+  return make_key(out, [&] { return key_of(key).public_only(); });
+}
+
+m2mauth_status m2mauth_key_with_kid(m2mauth_key **out, const m2mauth_key *key, const char *kid) {
+  return make_key(out, [&] { return key_of(key).with_kid(std::string(capi::need_text(kid, "kid"))); });
+}
+
+void m2mauth_key_free(m2mauth_key *key) { delete key; }
+
+int m2mauth_key_type_of(const m2mauth_key *key) { return key == nullptr ? 0 : static_cast<int>(key->key.type()); }
+
+unsigned int m2mauth_key_bits(const m2mauth_key *key) { return key == nullptr ? 0 : key->key.bits(); }
+
+const char *m2mauth_key_curve(const m2mauth_key *key) {
+  return key == nullptr ? "" : core::curve_name(key->key.curve());
+}
+
+int m2mauth_key_has_private(const m2mauth_key *key) { return key != nullptr && key->key.has_private() ? 1 : 0; }
+
+const char *m2mauth_key_kid(const m2mauth_key *key) { return key == nullptr ? "" : key->key.kid().c_str(); }
+
+m2mauth_status m2mauth_key_private_pem(m2mauth_buf *out, const m2mauth_key *key, const char *passphrase) {
+  capi::reset(out);
+  return capi::guard([&] {
+    core::SecretString pem(key_of(key).private_pem(passphrase));
+    capi::fill(out, pem.reveal());
+  });
+}
+
+m2mauth_status m2mauth_key_public_pem(m2mauth_buf *out, const m2mauth_key *key) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, key_of(key).public_pem()); });
+}
+
+m2mauth_status m2mauth_key_public_der(m2mauth_buf *out, const m2mauth_key *key) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, key_of(key).public_der()); });
+}
+
+m2mauth_status m2mauth_key_public_jwk(m2mauth_buf *out, const m2mauth_key *key, const char *alg, const char *use) {
+  capi::reset(out);
+  return capi::guard([&] {
+    capi::fill(out, core::public_jwk(key_of(key), alg == nullptr ? "" : alg, use == nullptr ? "" : use));
+  });
+}
+
+m2mauth_status m2mauth_key_private_jwk(m2mauth_buf *out, const m2mauth_key *key) {
+  capi::reset(out);
+  return capi::guard([&] {
+    core::SecretString jwk(core::private_jwk(key_of(key)));
+    capi::fill(out, jwk.reveal());
+  });
+}
+
+m2mauth_status m2mauth_key_jwks(m2mauth_buf *out, const m2mauth_key *const *keys, size_t n) {
+  capi::reset(out);
+  return capi::guard([&] {
+    if (n > 0) capi::need(keys, "keys");
+    std::vector<Key> list;
+    for (size_t i = 0; i < n; ++i) list.push_back(key_of(keys[i]));
+    capi::fill(out, core::jwks(list));
+  });
+}
+
+m2mauth_status m2mauth_key_thumbprint(m2mauth_buf *out, const m2mauth_key *key) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, core::jwk_thumbprint(key_of(key))); });
+}
+
+/* ---- certificates ---- */
+
+m2mauth_status m2mauth_cert_load(m2mauth_cert **out, const uint8_t *data, size_t len) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    *out = new m2mauth_cert{Certificate::load(capi::need_bytes(data, len, "data"))};
+  });
+}
+
+m2mauth_status m2mauth_cert_from_file(m2mauth_cert **out, const char *path) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    *out = new m2mauth_cert{Certificate::from_file(std::string(capi::need_text(path, "path")))};
+  });
+}
+
+void m2mauth_cert_free(m2mauth_cert *cert) { delete cert; }
+
+m2mauth_status m2mauth_cert_fingerprint(m2mauth_buf *out, const m2mauth_cert *cert, int hash, int format) {
+  capi::reset(out);
+  return capi::guard([&] {
+    if (hash != M2MAUTH_HASH_SHA1 && hash != M2MAUTH_HASH_SHA256)
+      throw core::Error(core::Errc::invalid_argument, "hash must be M2MAUTH_HASH_SHA1 or M2MAUTH_HASH_SHA256");
+    if (format < M2MAUTH_FP_HEX_COLONS || format > M2MAUTH_FP_BASE64URL)
+      throw core::Error(core::Errc::invalid_argument, "unknown fingerprint format");
+    capi::fill(out, capi::need(cert, "cert")->cert.fingerprint(static_cast<core::HashAlg>(hash),
+                                                                static_cast<core::FingerprintFormat>(format)));
+  });
+}
+
+m2mauth_status m2mauth_cert_public_key(m2mauth_key **out, const m2mauth_cert *cert) {
+  return make_key(out, [&] { return capi::need(cert, "cert")->cert.public_key(); });
+}
+
+m2mauth_status m2mauth_cert_der(m2mauth_buf *out, const m2mauth_cert *cert) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, capi::need(cert, "cert")->cert.der()); });
+}
+
+m2mauth_status m2mauth_cert_pem(m2mauth_buf *out, const m2mauth_cert *cert) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, capi::need(cert, "cert")->cert.pem()); });
+}
+
+m2mauth_status m2mauth_cert_subject(m2mauth_buf *out, const m2mauth_cert *cert) {
+  capi::reset(out);
+  return capi::guard([&] { capi::fill(out, capi::need(cert, "cert")->cert.subject()); });
+}
+
+int64_t m2mauth_cert_not_after(const m2mauth_cert *cert) { return cert == nullptr ? 0 : cert->cert.not_after(); }
+
+m2mauth_status m2mauth_cert_self_signed(m2mauth_cert **out, const m2mauth_key *key, const char *common_name,
+                                        unsigned int days) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    *out = new m2mauth_cert{
+        Certificate::self_signed(key_of(key), std::string(capi::need_text(common_name, "common_name")), days)};
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,86 @@
+// JSON Web Tokens (RFC 7519): claims, signing, verification with explicit policies.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/json.hpp"
+#include "m2mauth/core/jws.hpp"
+#include "m2mauth/core/key.hpp"
+
+namespace m2mauth::core {
+
+class Claims {
+ public:
+  Claims();
+  explicit Claims(Json object, Json header = nullptr);
+  static Claims from_json(std::string_view json);
+  Claims clone() const;
+
+  void set_string(const char *name, std::string_view value);
+  void set_int(const char *name, std::int64_t value);
+  void set_bool(const char *name, bool value);
+  void set_json(const char *name, std::string_view json);
+  void add_audience(std::string_view audience);
+  void set_random_jti();
+  bool remove(const char *name);
+
+  bool has(const char *name) const noexcept;
+  // Throws not_found / claim.
+  std::string get_string(const char *name) const;
+  std::int64_t get_int(const char *name) const;
+  std::string get_json(const char *name) const;
+  std::string to_json() const;
+  // "" unless these claims came from a verified token.
+  std::string header_json() const;
+
+  const cJSON *object() const noexcept { return object_.get(); }
+
+ private:
+  Json object_;
+  Json header_;
+};
+
+std::string jwt_sign(const Key &key, const Claims &claims, JwsHeader header);
+std::string jwt_sign_json(const Key &key, std::string_view claims_json, JwsHeader header);
+
+class Verifier {
+ public:
+  Verifier(Key key, std::uint32_t allowed);
+  Verifier(std::vector<Key> jwks, std::uint32_t allowed);
+
+  void set_issuer(std::string issuer) { issuer_ = std::move(issuer); has_issuer_ = true; }
+  void set_subject(std::string subject) { subject_ = std::move(subject); has_subject_ = true; }
+  void add_audience(std::string audience) { audiences_.push_back(std::move(audience)); }
+  void require_claim(std::string name) { required_.push_back(std::move(name)); }
+  void set_typ(std::string typ);
+  void set_leeway(std::int64_t seconds);
+  void set_max_size(std::size_t bytes);
+  void set_clock(Clock clock) { clock_ = std::move(clock); }
+
+  Claims verify(std::string_view token) const;
+
+ private:
+  const Key &select_key(const JwsParts &parts) const;
+  void check_claims(const cJSON *claims) const;
+
+  std::vector<Key> keys_;
+  bool from_jwks_ = false;
+  std::uint32_t allowed_;
+  std::string issuer_, subject_, typ_;
+  bool has_issuer_ = false, has_subject_ = false;
+  std::vector<std::string> audiences_;
+  std::vector<std::string> required_;
+  std::int64_t leeway_ = 0;
+  std::size_t max_size_ = 64 * 1024;
+  Clock clock_;
+};
+
+// DANGEROUS: no signature or claim checks.
+Claims jwt_decode_unverified(std::string_view token);
+
+}  // namespace m2mauth::core

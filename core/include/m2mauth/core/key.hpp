@@ -1,0 +1,68 @@
+// Keys: RSA, EC (P-256/384/521), Ed25519 and HMAC secrets. Parsed once, immutable, shareable across threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "m2mauth/core/secret.hpp"
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
+namespace m2mauth::core {
+
+enum class KeyType { rsa = 1, ec = 2, okp = 3, oct = 4 };
+enum class Curve { none = 0, p256, p384, p521, ed25519 };
+
+// "P-256" etc.; "" for Curve::none.
+const char *curve_name(Curve curve) noexcept;
+// Throws Errc::unsupported for an unknown name.
+Curve curve_from_name(std::string_view name);
+
+class Key {
+ public:
+  struct Impl;
+
+  static Key generate_rsa(unsigned int bits);
+  static Key generate_ec(Curve curve);
+  static Key generate_ed25519();
+  static Key generate_hmac(std::size_t len);
+  static Key from_secret(const std::uint8_t *data, std::size_t len);
+  // PEM or DER private key (PKCS#1, SEC1, PKCS#8, encrypted PKCS#8), public key (SPKI, PKCS#1) or
+  // X.509 certificate. passphrase may be null.
+  static Key from_pem(std::string_view pem, const char *passphrase);
+  static Key from_der(const std::uint8_t *der, std::size_t len, const char *passphrase);
+  static Key from_file(const std::string &path, const char *passphrase);
+  // Takes ownership of one reference to pkey.
+  static Key adopt(evp_pkey_st *pkey, bool has_private, std::string kid = {});
+
+  KeyType type() const noexcept;
+  Curve curve() const noexcept;
+  unsigned int bits() const noexcept;
+  bool has_private() const noexcept;
+  const std::string &kid() const noexcept;
+  // A process-unique id of the key material (used by per-thread operation caches).
+  std::uint64_t id() const noexcept;
+
+  Key with_kid(std::string kid) const;
+  Key public_only() const;
+
+  // The OpenSSL key; nullptr for HMAC keys.
+  evp_pkey_st *evp() const noexcept;
+  // The HMAC secret; empty for other keys.
+  const SecretBytes &secret() const noexcept;
+
+  std::string private_pem(const char *passphrase) const;
+  std::string public_pem() const;
+  std::string public_der() const;
+
+  const Impl &impl() const noexcept { return *impl_; }
+
+ private:
+  explicit Key(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace m2mauth::core

@@ -1,0 +1,178 @@
+#include "m2mauth/core/json.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <string>
+#include <unordered_set>
+
+#include "m2mauth/core/error.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+bool has_duplicate_members(const cJSON *item, int depth) {
+  if (depth > 64) return false;  // cJSON already bounds nesting; deeper levels are not JOSE data
+  if (cJSON_IsObject(item)) {
+    std::size_t n = 0;
+    for (const cJSON *c = item->child; c != nullptr; c = c->next) ++n;
+    if (n > 1) {
+      if (n <= 16) {
+        for (const cJSON *a = item->child; a != nullptr; a = a->next)
+          for (const cJSON *b = a->next; b != nullptr; b = b->next)
+            if (std::strcmp(a->string, b->string) == 0) return true;
+      } else {
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(n);
+        for (const cJSON *c = item->child; c != nullptr; c = c->next)
+          if (!seen.insert(c->string).second) return true;
+      }
+    }
+  }
+  if (cJSON_IsObject(item) || cJSON_IsArray(item))
+    for (const cJSON *c = item->child; c != nullptr; c = c->next)
+      if (has_duplicate_members(c, depth + 1)) return true;
+  return false;
+}
+
+Json checked(cJSON *item) {
+  if (item == nullptr) throw std::bad_alloc();
+  return Json(item);
+}
+
+}  // namespace
+
+bool utf8_valid(std::string_view text) noexcept {
+  const auto *s = reinterpret_cast<const unsigned char *>(text.data());
+  std::size_t n = text.size(), i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += len;
+  }
+  return true;
+}
+
+Json json_parse(std::string_view text, const char *what) {
+  if (!utf8_valid(text)) fail(Errc::malformed, std::string(what) + " is not valid UTF-8");
+  const char *end = nullptr;
+  Json item(cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, false));
+  if (!item) fail(Errc::malformed, std::string(what) + " is not valid JSON");
+  const char *stop = text.data() + text.size();
+  while (end != nullptr && end < stop && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) ++end;
+  if (end != stop) fail(Errc::malformed, std::string(what) + " has data after the JSON value");
+  if (has_duplicate_members(item.get(), 0))
+    fail(Errc::malformed, std::string(what) + " has duplicate member names");
+  return item;
+}
+
+Json json_parse_object(std::string_view text, const char *what) {
+  Json item = json_parse(text, what);
+  if (!cJSON_IsObject(item.get())) fail(Errc::malformed, std::string(what) + " is not a JSON object");
+  return item;
+}
+
+std::string json_print(const cJSON *item) {
+  char *text = cJSON_PrintUnformatted(item);
+  if (text == nullptr) throw std::bad_alloc();
+  std::string s(text);
+  cJSON_free(text);
+  return s;
+}
+
+void json_quote_append(std::string &out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+Json json_new_object() { return checked(cJSON_CreateObject()); }
+
+Json json_clone(const cJSON *item) { return checked(cJSON_Duplicate(item, true)); }
+
+void json_set(cJSON *object, const char *name, Json item) {
+  if (cJSON_GetObjectItemCaseSensitive(object, name) != nullptr) {
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(object, name, item.get())) throw std::bad_alloc();
+  } else {
+    if (!cJSON_AddItemToObject(object, name, item.get())) throw std::bad_alloc();
+  }
+  item.release();
+}
+
+void json_set_string(cJSON *object, const char *name, std::string_view value) {
+  if (!utf8_valid(value)) fail(Errc::invalid_argument, "string value is not valid UTF-8");
+  std::string copy(value);
+  if (copy.size() != std::strlen(copy.c_str())) fail(Errc::invalid_argument, "string value contains NUL");
+  json_set(object, name, checked(cJSON_CreateString(copy.c_str())));
+}
+
+void json_set_int(cJSON *object, const char *name, std::int64_t value) {
+  json_set(object, name, checked(cJSON_CreateNumber(static_cast<double>(value))));
+}
+
+const cJSON *json_get(const cJSON *object, const char *name) noexcept {
+  return cJSON_GetObjectItemCaseSensitive(object, name);
+}
+
+std::optional<std::string_view> json_get_string(const cJSON *object, const char *name, const char *what) {
+  const cJSON *item = json_get(object, name);
+  if (item == nullptr) return std::nullopt;
+  if (!cJSON_IsString(item) || item->valuestring == nullptr)
+    fail(Errc::malformed, std::string(what) + " member \"" + name + "\" is not a string");
+  return std::string_view(item->valuestring);
+}
+
+std::optional<std::int64_t> json_get_int(const cJSON *object, const char *name, const char *what) {
+  const cJSON *item = json_get(object, name);
+  if (item == nullptr) return std::nullopt;
+  double d = item->valuedouble;
+  if (!cJSON_IsNumber(item) || !std::isfinite(d) || std::floor(d) != d || d < -9.2e18 || d > 9.2e18)
+    fail(Errc::malformed, std::string(what) + " member \"" + name + "\" is not an integer");
+  return static_cast<std::int64_t>(d);
+}
+
+}  // namespace m2mauth::core

@@ -1,0 +1,189 @@
+// Compact JWS: algorithm names, protected headers, signing and verification.
+#include "m2mauth/core/jws.hpp"
+
+#include <cstring>
+
+#include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/encoding.hpp"
+#include "m2mauth/core/error.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+constexpr const char *kAlgNames[alg_count + 1] = {"",      "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+                                                  "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
+
+std::string_view as_view(const std::vector<std::uint8_t> &v) {
+  return {reinterpret_cast<const char *>(v.data()), v.size()};
+}
+
+void append_member(std::string &h, const char *name, std::string_view value) {
+  h.push_back(',');
+  json_quote_append(h, name);
+  h.push_back(':');
+  json_quote_append(h, value);
+}
+
+bool is_reserved(const char *name) {
+  return std::strcmp(name, "alg") == 0 || std::strcmp(name, "typ") == 0 || std::strcmp(name, "kid") == 0 ||
+         std::strcmp(name, "cty") == 0 || std::strcmp(name, "x5t") == 0 || std::strcmp(name, "x5t#S256") == 0 ||
+         std::strcmp(name, "x5c") == 0;
+}
+
+std::string build_header(const Key &key, Alg alg, const JwsHeader &opts) {
+  std::string h = "{\"alg\":\"";
+  h += alg_name(alg);
+  h.push_back('"');
+  if (opts.typ != nullptr && *opts.typ != '\0') append_member(h, "typ", opts.typ);
+  const char *kid = opts.kid != nullptr ? opts.kid : key.kid().c_str();
+  if (*kid != '\0') append_member(h, "kid", kid);
+  if (opts.cty != nullptr && *opts.cty != '\0') append_member(h, "cty", opts.cty);
+  if (opts.cert_members != 0) {
+    if (opts.cert == nullptr) fail(Errc::invalid_argument, "x5t, x5t#S256 and x5c need a certificate");
+    if (opts.cert_members & 1u) append_member(h, "x5t", opts.cert->fingerprint(HashAlg::sha1, FingerprintFormat::base64url));
+    if (opts.cert_members & 2u)
+      append_member(h, "x5t#S256", opts.cert->fingerprint(HashAlg::sha256, FingerprintFormat::base64url));
+    if (opts.cert_members & 4u) {
+      std::string der = opts.cert->der();
+      h += ",\"x5c\":[\"";
+      h += base64_encode(der);
+      h += "\"]";
+    }
+  }
+  if (opts.extra != nullptr) {
+    if (!cJSON_IsObject(opts.extra)) fail(Errc::invalid_argument, "extra header must be a JSON object");
+    for (const cJSON *m = opts.extra->child; m != nullptr; m = m->next) {
+      if (is_reserved(m->string))
+        fail(Errc::invalid_argument, std::string("extra header may not set \"") + m->string + "\"; use the option");
+      if (std::strcmp(m->string, "crit") == 0 || std::strcmp(m->string, "b64") == 0)
+        fail(Errc::unsupported, "\"crit\" and \"b64\" header members are not supported");
+      h.push_back(',');
+      json_quote_append(h, m->string);
+      h.push_back(':');
+      h += json_print(m);
+    }
+  }
+  h.push_back('}');
+  return h;
+}
+
+}  // namespace
+
+const char *alg_name(Alg alg) noexcept {
+  int i = static_cast<int>(alg);
+  return i >= 1 && i <= alg_count ? kAlgNames[i] : "";
+}
+
+bool alg_known(std::string_view name) noexcept {
+  for (int i = 1; i <= alg_count; ++i)
+    if (name == kAlgNames[i]) return true;
+  return false;
+}
+
+Alg alg_from_name(std::string_view name) {
+  for (int i = 1; i <= alg_count; ++i)
+    if (name == kAlgNames[i]) return static_cast<Alg>(i);
+  if (name == "none" || name == "None" || name == "NONE") fail(Errc::algorithm, "algorithm \"none\" is never accepted");
+  fail(Errc::algorithm, "unknown or unsupported algorithm");
+}
+
+std::uint32_t alg_set_parse(std::string_view names) {
+  std::uint32_t set = 0;
+  std::size_t i = 0;
+  while (i < names.size()) {
+    while (i < names.size() && (names[i] == ',' || names[i] == ' ')) ++i;
+    std::size_t start = i;
+    while (i < names.size() && names[i] != ',' && names[i] != ' ') ++i;
+    if (i > start) set |= alg_bit(alg_from_name(names.substr(start, i - start)));
+  }
+  if (set == 0) fail(Errc::invalid_argument, "empty algorithm list");
+  return set;
+}
+
+Alg alg_default_for(const Key &key) {
+  switch (key.type()) {
+    case KeyType::rsa: return Alg::rs256;
+    case KeyType::ec:
+      return key.curve() == Curve::p384 ? Alg::es384 : key.curve() == Curve::p521 ? Alg::es512 : Alg::es256;
+    case KeyType::okp: return Alg::eddsa;
+    case KeyType::oct: return Alg::hs256;
+  }
+  return Alg::rs256;
+}
+
+std::string jws_sign(const Key &key, std::string_view payload, const JwsHeader &opts) {
+  Alg alg = opts.alg == 0 ? alg_default_for(key) : static_cast<Alg>(opts.alg);
+  if (opts.alg < 0 || opts.alg > alg_count) fail(Errc::algorithm, "unknown algorithm");
+  check_key_for_alg(key, alg, true);
+  std::string header = build_header(key, alg, opts);
+  std::string out;
+  out.reserve((header.size() + payload.size()) * 4 / 3 + 200);
+  base64url_append(out, reinterpret_cast<const std::uint8_t *>(header.data()), header.size());
+  out.push_back('.');
+  base64url_append(out, reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
+  std::string sig = sign_bytes(key, alg, out);
+  out.push_back('.');
+  base64url_append(out, reinterpret_cast<const std::uint8_t *>(sig.data()), sig.size());
+  return out;
+}
+
+std::string jws_sign_protected(const Key &key, std::string_view protected_header, std::string_view payload) {
+  Json header = json_parse_object(protected_header, "protected header");
+  auto name = json_get_string(header.get(), "alg", "protected header");
+  if (!name) fail(Errc::invalid_argument, "protected header has no \"alg\"");
+  Alg alg = alg_from_name(*name);
+  if (json_get(header.get(), "crit") != nullptr) fail(Errc::unsupported, "\"crit\" is not supported");
+  std::string out = base64url_encode(protected_header);
+  out.push_back('.');
+  base64url_append(out, reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
+  std::string sig = sign_bytes(key, alg, out);
+  out.push_back('.');
+  base64url_append(out, reinterpret_cast<const std::uint8_t *>(sig.data()), sig.size());
+  return out;
+}
+
+JwsParts jws_split(std::string_view token, std::size_t max_size) {
+  if (token.empty()) fail(Errc::malformed, "token is empty");
+  if (token.size() > max_size) fail(Errc::too_large, "token longer than the configured maximum");
+  std::size_t d1 = token.find('.');
+  if (d1 == std::string_view::npos) fail(Errc::malformed, "token is not a compact JWS (no '.')");
+  std::size_t d2 = token.find('.', d1 + 1);
+  if (d2 == std::string_view::npos) fail(Errc::malformed, "token is not a compact JWS (two parts)");
+  if (token.find('.', d2 + 1) != std::string_view::npos)
+    fail(Errc::malformed, "token is not a compact JWS (more than three parts; JWE is not supported)");
+  JwsParts parts;
+  parts.header_b64 = token.substr(0, d1);
+  parts.payload_b64 = token.substr(d1 + 1, d2 - d1 - 1);
+  parts.signature_b64 = token.substr(d2 + 1);
+  if (parts.header_b64.empty()) fail(Errc::malformed, "JWS header is empty");
+  std::string header_text = base64url_decode_string(parts.header_b64);
+  parts.header = json_parse_object(header_text, "JWS header");
+  const cJSON *alg = json_get(parts.header.get(), "alg");
+  if (alg == nullptr) fail(Errc::malformed, "JWS header has no \"alg\"");
+  if (!cJSON_IsString(alg)) fail(Errc::malformed, "JWS header \"alg\" is not a string");
+  parts.alg = alg_from_name(alg->valuestring);
+  if (json_get(parts.header.get(), "crit") != nullptr)
+    fail(Errc::unsupported, "JWS header has \"crit\" extensions, none of which are supported");
+  if (json_get(parts.header.get(), "b64") != nullptr) fail(Errc::unsupported, "unencoded payloads (b64) are not supported");
+  if (json_get(parts.header.get(), "enc") != nullptr) fail(Errc::malformed, "token is a JWE, not a JWS");
+  return parts;
+}
+
+void jws_verify_parts(const Key &key, const JwsParts &parts, std::uint32_t allowed) {
+  if (allowed == 0) fail(Errc::invalid_argument, "the algorithm allow-list is empty");
+  if ((allowed & alg_bit(parts.alg)) == 0)
+    fail(Errc::algorithm, std::string("algorithm ") + alg_name(parts.alg) + " is not in the allow-list");
+  std::vector<std::uint8_t> sig = base64url_decode(parts.signature_b64);
+  if (sig.empty()) fail(Errc::signature, "the token has no signature");
+  std::string_view signing_input(parts.header_b64.data(), parts.header_b64.size() + 1 + parts.payload_b64.size());
+  if (!verify_bytes(key, parts.alg, signing_input, as_view(sig))) fail(Errc::signature, "signature verification failed");
+}
+
+std::string jws_verify(const Key &key, std::string_view token, std::uint32_t allowed, std::size_t max_size) {
+  JwsParts parts = jws_split(token, max_size);
+  jws_verify_parts(key, parts, allowed);
+  return base64url_decode_string(parts.payload_b64);
+}
+
+}  // namespace m2mauth::core
