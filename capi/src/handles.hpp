@@ -6,6 +6,7 @@
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
+#include "m2mauth/core/request.hpp"
 #include "m2mauth/m2mauth.h"
 
 struct m2mauth_key {
@@ -22,4 +23,12 @@ struct m2mauth_claims {
 
 struct m2mauth_verifier {
   m2mauth::core::Verifier verifier;
+};
+
+struct m2mauth_request {
+  m2mauth::core::Request req;
+};
+
+struct m2mauth_response {
+  m2mauth::core::Response resp;
 };

@@ -14,5 +14,6 @@
 #include "key.h"
 #include "jws.h"
 #include "jwt.h"
+#include "request.h"
 
 #endif /* M2MAUTH_H */
