@@ -343,7 +343,7 @@ class A2AHandler(srvlib.Handler):
         return status, {"response": envelope(status, en, pt), **payload}
 
     def find_credential(self, ref: str | None) -> dict:
-        for cred in self.state.credentials.values():
+        for cred in list(self.state.credentials.values()):
             if ref in (cred["id"], f"{cred['username']}@{cred['hostname']}"):
                 return cred
         raise A2AError(*NOT_FOUND["credential"])
@@ -354,7 +354,7 @@ class A2AHandler(srvlib.Handler):
     def get_pam_credential(self, arg, fields):
         if arg is None:
             listing = [{k: v for k, v in c.items() if k not in ("password", "content")}
-                       for c in self.state.credentials.values()]
+                       for c in list(self.state.credentials.values())]
             return self.ok(200, "Credentials", "Credenciais", credentials=listing)
         cred = self.find_credential(arg)
         return self.ok(200, f"Credential {cred['id']}", f"Credencial {cred['id']}",

@@ -148,6 +148,8 @@ def start(kind: str, *, ready_timeout: float = READY_TIMEOUT_S, detach: bool = F
     """Spawn a server on --port 0 (unless port= is given) and wait for its ready file."""
     if kind not in SERVERS:
         raise ValueError(f"unknown server {kind!r}; known: {', '.join(SERVERS)}")
+    if shutil.which(SERVERS[kind][0]) is None:
+        raise ServerStartError(f"{SERVERS[kind][0]} is not on PATH")
     if kind == "oidc" and not (HERE / "node_modules" / "oidc-provider").is_dir():
         raise ServerStartError(f"oidc-provider is not installed: run `npm ci` in {HERE}")
     workdir = Path(tempfile.mkdtemp(prefix=f"m2mauth-{kind}-"))

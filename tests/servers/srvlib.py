@@ -16,6 +16,7 @@ import select
 import signal
 import socket
 import ssl
+import struct
 import sys
 import tempfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,10 @@ HERE = Path(__file__).resolve().parent
 CLIENTS_FILE = HERE / "clients.json"
 HOST = "127.0.0.1"
 MAX_BODY = 1 << 20
+
+
+class BodyTooLarge(Exception):
+    """Raised by Handler.read_body after answering 413; the server drops the connection quietly."""
 
 
 def load_clients(path: Path = CLIENTS_FILE) -> dict:
@@ -129,7 +134,7 @@ class Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, ssl.SSLError, TimeoutError)):
+        if isinstance(exc, (ConnectionError, ssl.SSLError, TimeoutError, BodyTooLarge)):
             return
         super().handle_error(request, client_address)
 
@@ -150,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            raise ValueError("body too large")
+            self._too_large()
         return self.rfile.read(length) if length else b""
 
     def _read_chunked(self) -> bytes:
@@ -161,10 +166,15 @@ class Handler(BaseHTTPRequestHandler):
                 while self.rfile.readline(1024).strip():  # trailers
                     pass
                 return body
+            if len(body) + size > MAX_BODY:
+                self._too_large()
             body += self.rfile.read(size)
             self.rfile.readline(16)
-            if len(body) > MAX_BODY:
-                raise ValueError("body too large")
+
+    def _too_large(self):
+        self.close_connection = True
+        self.send_bytes(413, b"request body too large\n", "text/plain", {"Connection": "close"})
+        raise BodyTooLarge()
 
     def peer_cert_der(self) -> bytes | None:
         conn = self.connection
@@ -189,7 +199,7 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         sock = self.connection
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:
             pass
         try:

@@ -316,11 +316,10 @@ def test_fault_protected_api_and_revoke(fault, server_clients):
 
 
 def test_fault_is_concurrent(fault, server_clients):
-    script(fault, [{"delay_ms": 1500}])
+    script(fault, [{"delay_ms": 2000}])
     slow = threading.Thread(target=fault_token, args=(fault, server_clients))
     slow.start()
     time.sleep(0.1)
-    t0 = time.monotonic()
     results = []
     workers = [threading.Thread(target=lambda: results.append(fault_token(fault, server_clients).status_code))
                for _ in range(10)]
@@ -328,7 +327,8 @@ def test_fault_is_concurrent(fault, server_clients):
         w.start()
     for w in workers:
         w.join(T)
-    assert results == [200] * 10 and time.monotonic() - t0 < 1.2
+    assert results == [200] * 10
+    assert slow.is_alive()  # the ten were served while the slow one was still waiting
     slow.join(T)
 
 
