@@ -91,9 +91,9 @@ m2mauth_status m2mauth_jws_decode_unverified(m2mauth_buf *out_header, m2mauth_bu
   capi::reset(out_header);
   capi::reset(out_payload);
   return capi::guard([&] {
-    core::JwsParts parts = core::jws_split(capi::need_text(token, "token"), 16u << 20);
-    capi::fill(out_header, core::json_print(parts.header.get()));
-    capi::fill(out_payload, core::base64url_decode_string(parts.payload_b64));
+    core::JwsSegments seg = core::jws_segments(capi::need_text(token, "token"), 16u << 20);
+    capi::fill(out_header, core::jws_parse_header(seg.header_b64).json);
+    capi::fill(out_payload, core::base64url_decode_string(seg.payload_b64));
   });
 }
 

@@ -1,6 +1,7 @@
 #include "m2mauth/core/encoding.hpp"
 
 #include <array>
+#include <cstring>
 
 #include "m2mauth/core/error.hpp"
 
@@ -20,8 +21,24 @@ constexpr std::array<std::int8_t, 256> make_table(const char *alphabet) {
 constexpr auto kUrlTable = make_table(kUrlAlphabet);
 constexpr auto kStdTable = make_table(kStdAlphabet);
 
+// Two output characters per 12 input bits.
+struct PairTable {
+  char c[4096][2];
+};
+constexpr PairTable make_pairs(const char *alphabet) {
+  PairTable t{};
+  for (int i = 0; i < 4096; ++i) {
+    t.c[i][0] = alphabet[i >> 6];
+    t.c[i][1] = alphabet[i & 63];
+  }
+  return t;
+}
+constexpr PairTable kUrlPairs = make_pairs(kUrlAlphabet);
+constexpr PairTable kStdPairs = make_pairs(kStdAlphabet);
+
 void encode_append(std::string &out, const std::uint8_t *in, std::size_t len, const char *alphabet,
                    bool pad) {
+  const PairTable &pairs = alphabet == kUrlAlphabet ? kUrlPairs : kStdPairs;
   std::size_t full = len / 3 * 3;
   std::size_t start = out.size();
   out.resize(start + (len + 2) / 3 * 4);
@@ -29,10 +46,9 @@ void encode_append(std::string &out, const std::uint8_t *in, std::size_t len, co
   std::size_t i = 0;
   for (; i < full; i += 3) {
     std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
-    *o++ = alphabet[(v >> 18) & 63];
-    *o++ = alphabet[(v >> 12) & 63];
-    *o++ = alphabet[(v >> 6) & 63];
-    *o++ = alphabet[v & 63];
+    std::memcpy(o, pairs.c[v >> 12], 2);
+    std::memcpy(o + 2, pairs.c[v & 0xfff], 2);
+    o += 4;
   }
   std::size_t rest = len - full;
   if (rest == 1) {
@@ -56,24 +72,34 @@ void encode_append(std::string &out, const std::uint8_t *in, std::size_t len, co
 template <typename Out>
 void decode_strict(Out &out, std::string_view text, const std::array<std::int8_t, 256> &table,
                    const char *what) {
-  if (text.size() % 4 == 1) fail(Errc::malformed, std::string("invalid ") + what + " length");
-  out.resize(text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1));
-  std::size_t o = 0;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : text) {
-    std::int8_t v = table[c];
-    if (v < 0) fail(Errc::malformed, std::string("invalid character in ") + what);
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = static_cast<typename Out::value_type>((acc >> bits) & 0xff);
-    }
+  const std::size_t n = text.size();
+  if (n % 4 == 1) fail(Errc::malformed, std::string("invalid ") + what + " length");
+  out.resize(n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1));
+  const auto *in = reinterpret_cast<const unsigned char *>(text.data());
+  auto *o = reinterpret_cast<unsigned char *>(out.data());
+  auto value = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(table[in[i]])); };
+  std::size_t i = 0;
+  std::uint32_t bad = 0;  // an invalid character maps to 0xff: bit 7 set
+  for (; i + 4 <= n; i += 4) {
+    std::uint32_t a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3);
+    bad |= a | b | c | d;
+    std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+    *o++ = static_cast<unsigned char>(v >> 16);
+    *o++ = static_cast<unsigned char>(v >> 8);
+    *o++ = static_cast<unsigned char>(v);
   }
-  // Leftover bits must be zero: otherwise several encodings map to the same bytes.
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
-    fail(Errc::malformed, std::string("non-canonical ") + what);
+  std::size_t rest = n - i;
+  if (rest >= 2) {
+    std::uint32_t a = value(i), b = value(i + 1), c = rest == 3 ? value(i + 2) : 0;
+    bad |= a | b | c;
+    std::uint32_t v = (a << 18) | (b << 12) | (c << 6);
+    *o++ = static_cast<unsigned char>(v >> 16);
+    if (rest == 3) *o++ = static_cast<unsigned char>(v >> 8);
+    // Leftover bits must be zero: otherwise several encodings map to the same bytes.
+    if ((bad & 0x80u) == 0 && (rest == 2 ? (b & 0x0f) : (c & 0x03)) != 0)
+      fail(Errc::malformed, std::string("non-canonical ") + what);
+  }
+  if (bad & 0x80u) fail(Errc::malformed, std::string("invalid character in ") + what);
 }
 
 }  // namespace

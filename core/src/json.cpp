@@ -1,5 +1,6 @@
 #include "m2mauth/core/json.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -47,6 +48,14 @@ bool utf8_valid(std::string_view text) noexcept {
   const auto *s = reinterpret_cast<const unsigned char *>(text.data());
   std::size_t n = text.size(), i = 0;
   while (i < n) {
+    // ASCII fast path: eight bytes at a time while none has its high bit set.
+    while (i + 8 <= n) {
+      std::uint64_t block;
+      std::memcpy(&block, s + i, 8);
+      if (block & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       ++i;
@@ -97,18 +106,94 @@ Json json_parse_object(std::string_view text, const char *what) {
   return item;
 }
 
-std::string json_print(const cJSON *item) {
-  char *text = cJSON_PrintUnformatted(item);
-  if (text == nullptr) throw std::bad_alloc();
-  std::string s(text);
-  cJSON_free(text);
-  return s;
+namespace {
+
+void append_number(std::string &out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";  // JSON has no NaN or infinity (cJSON prints null too)
+    return;
+  }
+  if (std::floor(d) == d && std::fabs(d) < 9007199254740992.0) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(d));
+    out.append(buf, static_cast<std::size_t>(res.ptr - buf));
+    return;
+  }
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, d);  // shortest form that reads back exactly
+  out.append(buf, static_cast<std::size_t>(res.ptr - buf));
 }
+
+void append_item(std::string &out, const cJSON *item) {
+  switch (item->type & 0xff) {
+    case cJSON_False: out += "false"; break;
+    case cJSON_True: out += "true"; break;
+    case cJSON_NULL: out += "null"; break;
+    case cJSON_Number: append_number(out, item->valuedouble); break;
+    case cJSON_String: json_quote_append(out, item->valuestring != nullptr ? item->valuestring : ""); break;
+    case cJSON_Raw: out += item->valuestring != nullptr ? item->valuestring : "null"; break;
+    case cJSON_Array:
+    case cJSON_Object: {
+      bool object = (item->type & 0xff) == cJSON_Object;
+      out.push_back(object ? '{' : '[');
+      for (const cJSON *c = item->child; c != nullptr; c = c->next) {
+        if (c != item->child) out.push_back(',');
+        if (object) {
+          json_quote_append(out, c->string != nullptr ? c->string : "");
+          out.push_back(':');
+        }
+        append_item(out, c);
+      }
+      out.push_back(object ? '}' : ']');
+      break;
+    }
+    default: out += "null";
+  }
+}
+
+}  // namespace
+
+void json_print_append(std::string &out, const cJSON *item) { append_item(out, item); }
+
+std::string json_print(const cJSON *item) {
+  std::string out;
+  out.reserve(256);
+  append_item(out, item);
+  return out;
+}
+
+namespace {
+// True if any of the eight bytes of x is < 0x20, '"' or '\\' (SWAR: "has less than" / "has zero byte").
+inline bool block_needs_escape(std::uint64_t x) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  std::uint64_t lt20 = (x - ones * 0x20) & ~x & highs;
+  std::uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+  std::uint64_t eq = ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+  return (lt20 | eq) != 0;
+}
+}  // namespace
 
 void json_quote_append(std::string &out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   out.push_back('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;  // start of the pending run of characters that need no escape
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t block;
+      std::memcpy(&block, s.data() + i, 8);
+      if (!block_needs_escape(block)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    run = ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -118,15 +203,12 @@ void json_quote_append(std::string &out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out += "\\u00";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 

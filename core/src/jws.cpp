@@ -14,10 +14,6 @@ namespace {
 constexpr const char *kAlgNames[alg_count + 1] = {"",      "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
                                                   "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
 
-std::string_view as_view(const std::vector<std::uint8_t> &v) {
-  return {reinterpret_cast<const char *>(v.data()), v.size()};
-}
-
 void append_member(std::string &h, const char *name, std::string_view value) {
   h.push_back(',');
   json_quote_append(h, name);
@@ -143,7 +139,7 @@ std::string jws_sign_protected(const Key &key, std::string_view protected_header
   return out;
 }
 
-JwsParts jws_split(std::string_view token, std::size_t max_size) {
+JwsSegments jws_segments(std::string_view token, std::size_t max_size) {
   if (token.empty()) fail(Errc::malformed, "token is empty");
   if (token.size() > max_size) fail(Errc::too_large, "token longer than the configured maximum");
   std::size_t d1 = token.find('.');
@@ -152,38 +148,51 @@ JwsParts jws_split(std::string_view token, std::size_t max_size) {
   if (d2 == std::string_view::npos) fail(Errc::malformed, "token is not a compact JWS (two parts)");
   if (token.find('.', d2 + 1) != std::string_view::npos)
     fail(Errc::malformed, "token is not a compact JWS (more than three parts; JWE is not supported)");
-  JwsParts parts;
-  parts.header_b64 = token.substr(0, d1);
-  parts.payload_b64 = token.substr(d1 + 1, d2 - d1 - 1);
-  parts.signature_b64 = token.substr(d2 + 1);
-  if (parts.header_b64.empty()) fail(Errc::malformed, "JWS header is empty");
-  std::string header_text = base64url_decode_string(parts.header_b64);
-  parts.header = json_parse_object(header_text, "JWS header");
-  const cJSON *alg = json_get(parts.header.get(), "alg");
-  if (alg == nullptr) fail(Errc::malformed, "JWS header has no \"alg\"");
-  if (!cJSON_IsString(alg)) fail(Errc::malformed, "JWS header \"alg\" is not a string");
-  parts.alg = alg_from_name(alg->valuestring);
-  if (json_get(parts.header.get(), "crit") != nullptr)
-    fail(Errc::unsupported, "JWS header has \"crit\" extensions, none of which are supported");
-  if (json_get(parts.header.get(), "b64") != nullptr) fail(Errc::unsupported, "unencoded payloads (b64) are not supported");
-  if (json_get(parts.header.get(), "enc") != nullptr) fail(Errc::malformed, "token is a JWE, not a JWS");
-  return parts;
+  JwsSegments seg;
+  seg.header_b64 = token.substr(0, d1);
+  seg.payload_b64 = token.substr(d1 + 1, d2 - d1 - 1);
+  seg.signature_b64 = token.substr(d2 + 1);
+  if (seg.header_b64.empty()) fail(Errc::malformed, "JWS header is empty");
+  return seg;
 }
 
-void jws_verify_parts(const Key &key, const JwsParts &parts, std::uint32_t allowed) {
+JwsHeaderInfo jws_parse_header(std::string_view header_b64) {
+  JwsHeaderInfo info;
+  info.json = base64url_decode_string(header_b64);
+  Json header = json_parse_object(info.json, "JWS header");
+  const cJSON *alg = json_get(header.get(), "alg");
+  if (alg == nullptr) fail(Errc::malformed, "JWS header has no \"alg\"");
+  if (!cJSON_IsString(alg)) fail(Errc::malformed, "JWS header \"alg\" is not a string");
+  info.alg = alg_from_name(alg->valuestring);
+  if (json_get(header.get(), "crit") != nullptr)
+    fail(Errc::unsupported, "JWS header has \"crit\" extensions, none of which are supported");
+  if (json_get(header.get(), "b64") != nullptr) fail(Errc::unsupported, "unencoded payloads (b64) are not supported");
+  if (json_get(header.get(), "enc") != nullptr) fail(Errc::malformed, "token is a JWE, not a JWS");
+  if (auto kid = json_get_string(header.get(), "kid", "JWS header")) {
+    info.kid = std::string(*kid);
+    info.has_kid = true;
+  }
+  if (auto typ = json_get_string(header.get(), "typ", "JWS header")) {
+    info.typ = std::string(*typ);
+    info.has_typ = true;
+  }
+  return info;
+}
+
+void jws_verify_signature(const Key &key, Alg alg, const JwsSegments &seg, std::uint32_t allowed) {
   if (allowed == 0) fail(Errc::invalid_argument, "the algorithm allow-list is empty");
-  if ((allowed & alg_bit(parts.alg)) == 0)
-    fail(Errc::algorithm, std::string("algorithm ") + alg_name(parts.alg) + " is not in the allow-list");
-  std::vector<std::uint8_t> sig = base64url_decode(parts.signature_b64);
+  if ((allowed & alg_bit(alg)) == 0)
+    fail(Errc::algorithm, std::string("algorithm ") + alg_name(alg) + " is not in the allow-list");
+  std::string sig = base64url_decode_string(seg.signature_b64);
   if (sig.empty()) fail(Errc::signature, "the token has no signature");
-  std::string_view signing_input(parts.header_b64.data(), parts.header_b64.size() + 1 + parts.payload_b64.size());
-  if (!verify_bytes(key, parts.alg, signing_input, as_view(sig))) fail(Errc::signature, "signature verification failed");
+  if (!verify_bytes(key, alg, seg.signing_input(), sig)) fail(Errc::signature, "signature verification failed");
 }
 
 std::string jws_verify(const Key &key, std::string_view token, std::uint32_t allowed, std::size_t max_size) {
-  JwsParts parts = jws_split(token, max_size);
-  jws_verify_parts(key, parts, allowed);
-  return base64url_decode_string(parts.payload_b64);
+  JwsSegments seg = jws_segments(token, max_size);
+  JwsHeaderInfo info = jws_parse_header(seg.header_b64);
+  jws_verify_signature(key, info.alg, seg, allowed);
+  return base64url_decode_string(seg.payload_b64);
 }
 
 }  // namespace m2mauth::core

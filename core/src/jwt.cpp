@@ -1,6 +1,7 @@
 // JWT claims, signing and verification.
 #include "m2mauth/core/jwt.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -8,41 +9,91 @@
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/random.hpp"
+#include "json_scan.hpp"
 
 namespace m2mauth::core {
 
 // ---- Claims ------------------------------------------------------------------------------------
 
-Claims::Claims() : object_(json_new_object()) {}
+Claims::Claims() : object_(json_new_object().release()) {}
 
-Claims::Claims(Json object, Json header) : object_(std::move(object)), header_(std::move(header)) {
-  if (!cJSON_IsObject(object_.get())) fail(Errc::invalid_argument, "claims must be a JSON object");
+Claims::Claims(Json object, std::string header_json) : header_json_(std::move(header_json)) {
+  if (!cJSON_IsObject(object.get())) fail(Errc::invalid_argument, "claims must be a JSON object");
+  object_.store(object.release(), std::memory_order_relaxed);
 }
+
+Claims Claims::from_validated_text(std::string text, std::string header_json) {
+  Claims c(Json(nullptr), std::move(header_json), 0);
+  c.text_ = std::move(text);
+  c.text_valid_ = true;
+  return c;
+}
+
+Claims::Claims(Json, std::string header_json, int) : header_json_(std::move(header_json)) {}
 
 Claims Claims::from_json(std::string_view json) { return Claims(json_parse_object(json, "claims")); }
 
-Claims Claims::clone() const {
-  return Claims(json_clone(object_.get()), header_ ? json_clone(header_.get()) : nullptr);
+Claims::Claims(Claims &&other) noexcept
+    : object_(other.object_.exchange(nullptr)),
+      text_(std::move(other.text_)),
+      text_valid_(other.text_valid_),
+      header_json_(std::move(other.header_json_)) {
+  other.text_valid_ = false;
 }
 
-void Claims::set_string(const char *name, std::string_view value) { json_set_string(object_.get(), name, value); }
+Claims &Claims::operator=(Claims &&other) noexcept {
+  if (this != &other) {
+    cJSON_Delete(object_.exchange(other.object_.exchange(nullptr)));
+    text_ = std::move(other.text_);
+    text_valid_ = other.text_valid_;
+    header_json_ = std::move(other.header_json_);
+    other.text_valid_ = false;
+  }
+  return *this;
+}
 
-void Claims::set_int(const char *name, std::int64_t value) { json_set_int(object_.get(), name, value); }
+Claims::~Claims() { cJSON_Delete(object_.load()); }
+
+const cJSON *Claims::object() const {
+  cJSON *tree = object_.load(std::memory_order_acquire);
+  if (tree != nullptr) return tree;
+  Json parsed = json_parse_object(text_, "claims");
+  cJSON *expected = nullptr;
+  if (object_.compare_exchange_strong(expected, parsed.get(), std::memory_order_acq_rel)) return parsed.release();
+  return expected;  // another thread built it first; ours is freed
+}
+
+cJSON *Claims::mutable_object() {
+  cJSON *tree = const_cast<cJSON *>(object());
+  text_valid_ = false;
+  text_.clear();
+  return tree;
+}
+
+Claims Claims::clone() const {
+  if (text_valid_) return from_validated_text(text_, header_json_);
+  return Claims(json_clone(object()), header_json_);
+}
+
+void Claims::set_string(const char *name, std::string_view value) { json_set_string(mutable_object(), name, value); }
+
+void Claims::set_int(const char *name, std::int64_t value) { json_set_int(mutable_object(), name, value); }
 
 void Claims::set_bool(const char *name, bool value) {
-  json_set(object_.get(), name, Json(cJSON_CreateBool(value)));
+  json_set(mutable_object(), name, Json(cJSON_CreateBool(value)));
 }
 
 void Claims::set_json(const char *name, std::string_view json) {
-  json_set(object_.get(), name, json_parse(json, "claim value"));
+  json_set(mutable_object(), name, json_parse(json, "claim value"));
 }
 
 void Claims::add_audience(std::string_view audience) {
   if (!utf8_valid(audience)) fail(Errc::invalid_argument, "audience is not valid UTF-8");
   std::string value(audience);
-  cJSON *aud = cJSON_GetObjectItemCaseSensitive(object_.get(), "aud");
+  cJSON *object = mutable_object();
+  cJSON *aud = cJSON_GetObjectItemCaseSensitive(object, "aud");
   if (aud == nullptr) {
-    set_string("aud", value);
+    json_set_string(object, "aud", value);
     return;
   }
   if (cJSON_IsString(aud)) {
@@ -50,7 +101,7 @@ void Claims::add_audience(std::string_view audience) {
     if (!array) throw std::bad_alloc();
     cJSON_AddItemToArray(array.get(), cJSON_CreateString(aud->valuestring));
     cJSON_AddItemToArray(array.get(), cJSON_CreateString(value.c_str()));
-    json_set(object_.get(), "aud", std::move(array));
+    json_set(object, "aud", std::move(array));
     return;
   }
   if (cJSON_IsArray(aud)) {
@@ -63,23 +114,23 @@ void Claims::add_audience(std::string_view audience) {
 void Claims::set_random_jti() { set_string("jti", uuid_v4()); }
 
 bool Claims::remove(const char *name) {
-  cJSON *item = cJSON_DetachItemFromObjectCaseSensitive(object_.get(), name);
+  cJSON *item = cJSON_DetachItemFromObjectCaseSensitive(mutable_object(), name);
   if (item == nullptr) return false;
   cJSON_Delete(item);
   return true;
 }
 
-bool Claims::has(const char *name) const noexcept { return json_get(object_.get(), name) != nullptr; }
+bool Claims::has(const char *name) const { return json_get(object(), name) != nullptr; }
 
 std::string Claims::get_string(const char *name) const {
-  const cJSON *item = json_get(object_.get(), name);
+  const cJSON *item = json_get(object(), name);
   if (item == nullptr) fail(Errc::not_found, std::string("no claim \"") + name + "\"");
   if (!cJSON_IsString(item)) fail(Errc::claim, std::string("claim \"") + name + "\" is not a string");
   return item->valuestring;
 }
 
 std::int64_t Claims::get_int(const char *name) const {
-  const cJSON *item = json_get(object_.get(), name);
+  const cJSON *item = json_get(object(), name);
   if (item == nullptr) fail(Errc::not_found, std::string("no claim \"") + name + "\"");
   double d = item->valuedouble;
   if (!cJSON_IsNumber(item) || !std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 9.2e18)
@@ -88,20 +139,32 @@ std::int64_t Claims::get_int(const char *name) const {
 }
 
 std::string Claims::get_json(const char *name) const {
-  const cJSON *item = json_get(object_.get(), name);
+  const cJSON *item = json_get(object(), name);
   if (item == nullptr) fail(Errc::not_found, std::string("no claim \"") + name + "\"");
   return json_print(item);
 }
 
-std::string Claims::to_json() const { return json_print(object_.get()); }
+void Claims::append_json(std::string &out) const {
+  if (text_valid_) out += text_;
+  else json_print_append(out, object());
+}
 
-std::string Claims::header_json() const { return header_ ? json_print(header_.get()) : std::string(); }
+std::string Claims::to_json() const {
+  std::string out;
+  append_json(out);
+  return out;
+}
 
 // ---- signing -----------------------------------------------------------------------------------
 
 std::string jwt_sign(const Key &key, const Claims &claims, JwsHeader header) {
   if (header.typ == nullptr) header.typ = "JWT";
-  return jws_sign(key, claims.to_json(), header);
+  thread_local std::string payload;  // keeps its capacity: no allocation per token
+  payload.clear();
+  claims.append_json(payload);
+  std::string token = jws_sign(key, payload, header);
+  if (payload.capacity() > 64 * 1024) std::string().swap(payload);
+  return token;
 }
 
 std::string jwt_sign_json(const Key &key, std::string_view claims_json, JwsHeader header) {
@@ -121,31 +184,74 @@ std::string normalise_typ(std::string_view typ) {
   return t;
 }
 
-double numeric_date(const cJSON *claims, const char *name, bool &present) {
-  const cJSON *item = json_get(claims, name);
-  present = item != nullptr;
+double numeric_date(const std::vector<JsonMember> &claims, const char *name, bool &present) {
+  const JsonMember *m = json_find(claims, name);
+  present = m != nullptr;
   if (!present) return 0;
-  if (!cJSON_IsNumber(item) || !std::isfinite(item->valuedouble))
-    fail(Errc::claim, std::string("claim \"") + name + "\" is not a NumericDate");
-  return item->valuedouble;
+  if (m->kind != 'n') fail(Errc::claim, std::string("claim \"") + name + "\" is not a NumericDate");
+  double v = json_number(m->value);
+  if (!std::isfinite(v)) fail(Errc::claim, std::string("claim \"") + name + "\" is not a NumericDate");
+  return v;
 }
 
-void check_string_claim(const cJSON *claims, const char *name, const std::string &want) {
-  const cJSON *item = json_get(claims, name);
-  if (item == nullptr) fail(Errc::missing_claim, std::string("token has no \"") + name + "\" claim");
-  if (!cJSON_IsString(item) || want != item->valuestring)
+bool string_equals(const JsonMember &m, std::string_view want) {
+  std::string_view content = m.value.substr(1, m.value.size() - 2);
+  if (content.find('\\') == std::string_view::npos) return content == want;
+  return json_unescape(m.value) == want;
+}
+
+void check_string_claim(const std::vector<JsonMember> &claims, const char *name, const std::string &want) {
+  const JsonMember *m = json_find(claims, name);
+  if (m == nullptr) fail(Errc::missing_claim, std::string("token has no \"") + name + "\" claim");
+  if (m->kind != 's' || !string_equals(*m, want))
     fail(Errc::claim, std::string("claim \"") + name + "\" does not have the expected value");
 }
 
 }  // namespace
 
-Verifier::Verifier(Key key, std::uint32_t allowed) : allowed_(allowed), clock_(system_clock()) {
+struct Verifier::HeaderCache {
+  static constexpr int kSlots = 4;
+  struct Entry {
+    std::string header_b64;
+    JwsHeaderInfo info;
+  };
+  std::atomic<const Entry *> slots[kSlots] = {};
+
+  ~HeaderCache() {
+    for (auto &slot : slots) delete slot.load(std::memory_order_acquire);
+  }
+  const JwsHeaderInfo *find(std::string_view header_b64) const noexcept {
+    for (const auto &slot : slots) {
+      const Entry *e = slot.load(std::memory_order_acquire);
+      if (e == nullptr) return nullptr;  // slots fill in order
+      if (e->header_b64 == header_b64) return &e->info;
+    }
+    return nullptr;
+  }
+  // Entries are never replaced, so a reader never sees one freed.
+  void add(std::string_view header_b64, const JwsHeaderInfo &info) {
+    if (header_b64.size() > 1024) return;
+    for (auto &slot : slots) {
+      if (slot.load(std::memory_order_acquire) != nullptr) continue;
+      auto entry = std::make_unique<Entry>(Entry{std::string(header_b64), info});
+      const Entry *expected = nullptr;
+      if (slot.compare_exchange_strong(expected, entry.get(), std::memory_order_acq_rel)) {
+        entry.release();
+        return;
+      }
+    }
+  }
+};
+
+Verifier::Verifier(Key key, std::uint32_t allowed)
+    : allowed_(allowed), clock_(system_clock()), header_cache_(std::make_shared<HeaderCache>()) {
   if (allowed == 0 || (allowed & ~alg_all_bits) != 0) fail(Errc::invalid_argument, "invalid algorithm allow-list");
   keys_.push_back(std::move(key));
 }
 
 Verifier::Verifier(std::vector<Key> jwks, std::uint32_t allowed)
-    : keys_(std::move(jwks)), from_jwks_(true), allowed_(allowed), clock_(system_clock()) {
+    : keys_(std::move(jwks)), from_jwks_(true), allowed_(allowed), clock_(system_clock()),
+      header_cache_(std::make_shared<HeaderCache>()) {
   if (allowed == 0 || (allowed & ~alg_all_bits) != 0) fail(Errc::invalid_argument, "invalid algorithm allow-list");
   if (keys_.empty()) fail(Errc::key, "JWKS has no usable key");
 }
@@ -162,19 +268,18 @@ void Verifier::set_max_size(std::size_t bytes) {
   max_size_ = bytes;
 }
 
-const Key &Verifier::select_key(const JwsParts &parts) const {
+const Key &Verifier::select_key(const JwsHeaderInfo &header) const {
   if (!from_jwks_) return keys_[0];
-  auto kid = json_get_string(parts.header.get(), "kid", "JWS header");
-  if (!kid) {
+  if (!header.has_kid) {
     if (keys_.size() == 1) return keys_[0];
     fail(Errc::not_found, "token has no \"kid\" and the JWKS has several keys");
   }
   for (const Key &k : keys_)
-    if (k.kid() == *kid) return k;
+    if (k.kid() == header.kid) return k;
   fail(Errc::not_found, "no key in the JWKS matches the token's \"kid\"");
 }
 
-void Verifier::check_claims(const cJSON *claims) const {
+void Verifier::check_claims(const std::vector<JsonMember> &claims) const {
   const double now = static_cast<double>(clock_()) / 1000.0;
   const double leeway = static_cast<double>(leeway_);
   bool present = false;
@@ -187,20 +292,26 @@ void Verifier::check_claims(const cJSON *claims) const {
   if (has_issuer_) check_string_claim(claims, "iss", issuer_);
   if (has_subject_) check_string_claim(claims, "sub", subject_);
 
-  const cJSON *aud = json_get(claims, "aud");
+  const JsonMember *aud = json_find(claims, "aud");
   if (!audiences_.empty()) {
     if (aud == nullptr) fail(Errc::missing_claim, "token has no \"aud\" claim");
-    bool match = false;
-    auto matches = [&](const cJSON *v) {
-      if (!cJSON_IsString(v)) fail(Errc::claim, "\"aud\" holds a value that is not a string");
+    auto matches = [&](std::string_view value) {
       for (const auto &want : audiences_)
-        if (want == v->valuestring) return true;
+        if (want == value) return true;
       return false;
     };
-    if (cJSON_IsArray(aud)) {
-      for (const cJSON *v = aud->child; v != nullptr; v = v->next) match = matches(v) || match;
+    bool match = false;
+    if (aud->kind == 's') {
+      match = string_equals(*aud, audiences_.size() == 1 ? std::string_view(audiences_[0]) : std::string_view()) ||
+              (audiences_.size() > 1 && matches(json_unescape(aud->value)));
+    } else if (aud->kind == 'a') {
+      Json array = json_parse(aud->value, "\"aud\"");
+      for (const cJSON *v = array->child; v != nullptr; v = v->next) {
+        if (!cJSON_IsString(v)) fail(Errc::claim, "\"aud\" holds a value that is not a string");
+        match = matches(v->valuestring) || match;
+      }
     } else {
-      match = matches(aud);
+      fail(Errc::claim, "\"aud\" is neither a string nor an array of strings");
     }
     if (!match) fail(Errc::claim, "token audience does not match");
   } else if (aud != nullptr) {
@@ -208,26 +319,36 @@ void Verifier::check_claims(const cJSON *claims) const {
     fail(Errc::claim, "token has an audience but the verifier expects none");
   }
   for (const auto &name : required_)
-    if (json_get(claims, name.c_str()) == nullptr)
-      fail(Errc::missing_claim, "token lacks the required claim \"" + name + "\"");
+    if (json_find(claims, name) == nullptr) fail(Errc::missing_claim, "token lacks the required claim \"" + name + "\"");
 }
 
 Claims Verifier::verify(std::string_view token) const {
-  JwsParts parts = jws_split(token, max_size_);
-  if (!typ_.empty()) {
-    auto typ = json_get_string(parts.header.get(), "typ", "JWS header");
-    if (!typ || normalise_typ(*typ) != typ_) fail(Errc::claim, "token header \"typ\" does not match");
+  JwsSegments seg = jws_segments(token, max_size_);
+  JwsHeaderInfo parsed;
+  const JwsHeaderInfo *header = header_cache_->find(seg.header_b64);
+  const bool cached = header != nullptr;
+  if (!cached) {
+    parsed = jws_parse_header(seg.header_b64);
+    header = &parsed;
   }
-  jws_verify_parts(select_key(parts), parts, allowed_);
-  Json claims = json_parse_object(base64url_decode_string(parts.payload_b64), "JWT claims");
-  check_claims(claims.get());
-  return Claims(std::move(claims), std::move(parts.header));
+  if (!typ_.empty() && (!header->has_typ || normalise_typ(header->typ) != typ_))
+    fail(Errc::claim, "token header \"typ\" does not match");
+  jws_verify_signature(select_key(*header), header->alg, seg, allowed_);
+  std::string payload = base64url_decode_string(seg.payload_b64);
+  if (!utf8_valid(payload)) fail(Errc::malformed, "JWT claims are not valid UTF-8");
+  thread_local std::vector<JsonMember> members;
+  json_scan_object(payload, members, "JWT claims");
+  check_claims(members);
+  members.clear();
+  if (!cached) header_cache_->add(seg.header_b64, parsed);
+  return Claims::from_validated_text(std::move(payload), header->json);
 }
 
 Claims jwt_decode_unverified(std::string_view token) {
-  JwsParts parts = jws_split(token, 16u << 20);
-  Json claims = json_parse_object(base64url_decode_string(parts.payload_b64), "JWT claims");
-  return Claims(std::move(claims), std::move(parts.header));
+  JwsSegments seg = jws_segments(token, 16u << 20);
+  JwsHeaderInfo header = jws_parse_header(seg.header_b64);
+  Json claims = json_parse_object(base64url_decode_string(seg.payload_b64), "JWT claims");
+  return Claims(std::move(claims), std::move(header.json));
 }
 
 }  // namespace m2mauth::core

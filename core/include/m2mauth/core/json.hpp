@@ -24,6 +24,7 @@ Json json_parse_object(std::string_view text, const char *what = "JSON");
 
 // Compact text of item.
 std::string json_print(const cJSON *item);
+void json_print_append(std::string &out, const cJSON *item);
 // Appends the JSON string literal for s (with quotes and escapes).
 void json_quote_append(std::string &out, std::string_view s);
 

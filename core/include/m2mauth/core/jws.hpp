@@ -57,21 +57,36 @@ std::string jws_sign(const Key &key, std::string_view payload, const JwsHeader &
 // vectors need: the header is not re-serialised.
 std::string jws_sign_protected(const Key &key, std::string_view protected_header, std::string_view payload);
 
-// A compact JWS split into its parts; header parsed and checked (no duplicate members, "alg" known).
-struct JwsParts {
+// The three segments of a compact JWS, not decoded. Throws Errc::malformed / Errc::too_large.
+struct JwsSegments {
   std::string_view header_b64;
   std::string_view payload_b64;
   std::string_view signature_b64;
-  Json header;
-  Alg alg{};
+  // header_b64 "." payload_b64: what the signature covers.
+  std::string_view signing_input() const noexcept {
+    return {header_b64.data(), header_b64.size() + 1 + payload_b64.size()};
+  }
 };
-// Throws Errc::malformed / Errc::algorithm / Errc::too_large.
-JwsParts jws_split(std::string_view token, std::size_t max_size);
+JwsSegments jws_segments(std::string_view token, std::size_t max_size);
+
+// A decoded and checked protected header: valid JSON object, no duplicate members, a known "alg"
+// (never "none"), no "crit", "b64" or "enc". Throws Errc::malformed / algorithm / unsupported.
+struct JwsHeaderInfo {
+  Alg alg{};
+  std::string json;  // the decoded header text
+  std::string kid;
+  bool has_kid = false;
+  std::string typ;
+  bool has_typ = false;
+};
+JwsHeaderInfo jws_parse_header(std::string_view header_b64);
+
+// Checks alg against the allow-list and the key, then the signature. Throws Errc::algorithm,
+// key_type, signature.
+void jws_verify_signature(const Key &key, Alg alg, const JwsSegments &segments, std::uint32_t allowed);
 
 // Verifies token and returns the payload. allowed is an alg bit set.
 std::string jws_verify(const Key &key, std::string_view token, std::uint32_t allowed,
                        std::size_t max_size = 1u << 20);
-// Verifies already split parts (the signature step only).
-void jws_verify_parts(const Key &key, const JwsParts &parts, std::uint32_t allowed);
 
 }  // namespace m2mauth::core

@@ -1,6 +1,7 @@
 // JSON Web Tokens (RFC 7519): claims, signing, verification with explicit policies.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,11 +15,22 @@
 
 namespace m2mauth::core {
 
+struct JsonMember;  // json_scan.hpp (internal)
+
+// A JSON object of claims. Claims from a verified token keep the payload text and build the cJSON
+// tree only when a caller asks for a value, so verification allocates no tree.
 class Claims {
  public:
   Claims();
-  explicit Claims(Json object, Json header = nullptr);
+  explicit Claims(Json object, std::string header_json = {});
+  // From JSON text that is already validated as an object (UTF-8, syntax, no duplicate names).
+  static Claims from_validated_text(std::string text, std::string header_json);
   static Claims from_json(std::string_view json);
+  Claims(Claims &&other) noexcept;
+  Claims &operator=(Claims &&other) noexcept;
+  Claims(const Claims &) = delete;
+  Claims &operator=(const Claims &) = delete;
+  ~Claims();
   Claims clone() const;
 
   void set_string(const char *name, std::string_view value);
@@ -29,20 +41,27 @@ class Claims {
   void set_random_jti();
   bool remove(const char *name);
 
-  bool has(const char *name) const noexcept;
+  bool has(const char *name) const;
   // Throws not_found / claim.
   std::string get_string(const char *name) const;
   std::int64_t get_int(const char *name) const;
   std::string get_json(const char *name) const;
   std::string to_json() const;
-  // "" unless these claims came from a verified token.
-  std::string header_json() const;
+  void append_json(std::string &out) const;
+  // "" unless these claims came from a token.
+  const std::string &header_json() const noexcept { return header_json_; }
 
-  const cJSON *object() const noexcept { return object_.get(); }
+  // The tree (built on first use; safe from several threads).
+  const cJSON *object() const;
 
  private:
-  Json object_;
-  Json header_;
+  Claims(Json, std::string header_json, int);  // empty, for from_validated_text
+  cJSON *mutable_object();
+
+  mutable std::atomic<cJSON *> object_{nullptr};
+  std::string text_;  // the JSON text while it still equals the tree (or the tree is not built)
+  bool text_valid_ = false;
+  std::string header_json_;
 };
 
 std::string jwt_sign(const Key &key, const Claims &claims, JwsHeader header);
@@ -65,8 +84,9 @@ class Verifier {
   Claims verify(std::string_view token) const;
 
  private:
-  const Key &select_key(const JwsParts &parts) const;
-  void check_claims(const cJSON *claims) const;
+  struct HeaderCache;
+  const Key &select_key(const JwsHeaderInfo &header) const;
+  void check_claims(const std::vector<JsonMember> &claims) const;
 
   std::vector<Key> keys_;
   bool from_jwks_ = false;
@@ -78,6 +98,9 @@ class Verifier {
   std::int64_t leeway_ = 0;
   std::size_t max_size_ = 64 * 1024;
   Clock clock_;
+  // Tokens from one issuer share their header bytes: the first few distinct headers whose tokens
+  // verified are kept parsed, so later tokens skip decoding and parsing them.
+  std::shared_ptr<HeaderCache> header_cache_;
 };
 
 // DANGEROUS: no signature or claim checks.

@@ -1,0 +1,33 @@
+// Internal: a strict, allocation-light JSON object scanner for hot paths.
+//
+// Verifying a JWT needs a handful of top-level claims, not a tree: the scanner validates the whole
+// text against RFC 8259 (and rejects duplicate member names at every depth, as RFC 7515/7519 ask)
+// and returns the raw spans of the top-level members. The tree is built later, only if asked for.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace m2mauth::core {
+
+struct JsonMember {
+  std::string_view name;   // raw, without quotes, escapes not decoded
+  bool name_escaped = false;
+  std::string_view value;  // raw text of the value (strings with their quotes)
+  char kind = 0;           // 's' string, 'n' number, 'o' object, 'a' array, 't' true, 'f' false, 'z' null
+};
+
+// Throws Error(malformed) naming `what`. Does not check UTF-8 (see utf8_valid).
+void json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what);
+
+// The decoded value of a raw JSON string literal (with quotes) that the scanner accepted.
+std::string json_unescape(std::string_view literal);
+// The member's decoded name.
+std::string json_member_name(const JsonMember &m);
+// The top-level member with that (decoded) name, or nullptr.
+const JsonMember *json_find(const std::vector<JsonMember> &members, std::string_view name);
+// The value of a number the scanner accepted.
+double json_number(std::string_view raw);
+
+}  // namespace m2mauth::core
