@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
 #include "m2mauth/core/request.hpp"
@@ -31,4 +32,8 @@ struct m2mauth_request {
 
 struct m2mauth_response {
   m2mauth::core::Response resp;
+};
+
+struct m2mauth_http {
+  std::shared_ptr<m2mauth::core::Transport> transport;
 };

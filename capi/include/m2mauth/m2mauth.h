@@ -15,5 +15,6 @@
 #include "jws.h"
 #include "jwt.h"
 #include "request.h"
+#include "http.h"
 
 #endif /* M2MAUTH_H */

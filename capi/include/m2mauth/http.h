@@ -1,0 +1,72 @@
+/*
+ * http.h: the HTTP transport (libcurl) and application-provided transports.
+ *
+ * One m2mauth_http serves token endpoints and API calls alike, keeps connections alive across requests
+ * and threads, verifies TLS by default, refuses plain http:// except to loopback, never follows
+ * redirects, and bounds response sizes. It is thread-safe.
+ */
+#ifndef M2MAUTH_HTTP_H
+#define M2MAUTH_HTTP_H
+
+#include "common.h"
+#include "request.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct m2mauth_http m2mauth_http;
+
+#define M2MAUTH_HTTP_OPTIONS_VERSION 1
+
+/**
+ * Transport settings. Initialise with M2MAUTH_HTTP_OPTIONS_INIT or m2mauth_http_options_init();
+ * NULL strings and 0 numbers mean "default".
+ */
+typedef struct m2mauth_http_options {
+  unsigned int version;              /* M2MAUTH_HTTP_OPTIONS_VERSION */
+  int insecure_skip_verify;          /* 1 disables TLS certificate and host name checks (tests only!) */
+  const char *ca_file;               /* CA bundle (PEM); NULL = system default */
+  const char *ca_dir;                /* hashed CA directory; NULL = system default */
+  const char *client_cert;           /* mTLS: file path or PEM text */
+  const char *client_key;            /* mTLS: file path or PEM text; NULL = inside client_cert */
+  const char *client_key_passphrase; /* for an encrypted key or a PKCS#12 file */
+  const char *client_cert_type;      /* "PEM" (default) or "P12" */
+  const char *proxy;                 /* proxy URL; NULL = none (environment variables are ignored) */
+  int64_t connect_timeout_ms;        /* default 10000 */
+  int64_t timeout_ms;                /* whole transfer; default 30000 */
+  size_t max_response_bytes;         /* default 4 MiB */
+  int allow_plain_http;              /* 1 allows http:// to hosts that are not loopback (discouraged) */
+  const char *user_agent;            /* default "m2mauth/<version>" */
+} m2mauth_http_options;
+
+#define M2MAUTH_HTTP_OPTIONS_INIT \
+  {M2MAUTH_HTTP_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL}
+
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_options_init(m2mauth_http_options *opts, unsigned int version);
+
+/** A libcurl transport; opts may be NULL for the defaults. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_new(m2mauth_http **out, const m2mauth_http_options *opts);
+/** Uses opts instead of the transport's settings for URLs that start with url_prefix (longest prefix wins). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_add_override(m2mauth_http *http, const char *url_prefix,
+                                                        const m2mauth_http_options *opts);
+
+/**
+ * An application's own transport: called for every request m2mauth sends through this handle,
+ * possibly from several threads at once. Return M2MAUTH_OK and a response made with
+ * m2mauth_response_new() in *out (m2mauth takes ownership), or a negative m2mauth_error_code
+ * (M2MAUTH_ENETWORK, M2MAUTH_ETIMEOUT, ...).
+ */
+typedef m2mauth_status (*m2mauth_transport_cb)(m2mauth_response **out, const m2mauth_request *req, void *payload);
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_new_custom(m2mauth_http **out, m2mauth_transport_cb send, void *payload);
+
+/** Sends req and returns the response, whatever its status. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_send(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req);
+/** Releases the transport and its connections. NULL-safe. Objects that use it keep it alive. */
+M2MAUTH_EXTERN void m2mauth_http_free(m2mauth_http *http);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* M2MAUTH_HTTP_H */

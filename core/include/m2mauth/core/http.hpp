@@ -1,0 +1,62 @@
+// HTTP transports. Signers and token clients build a Request; a Transport sends it. libcurl is one
+// transport (CurlTransport); applications may bring their own (CallbackTransport in the C API).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "m2mauth/core/request.hpp"
+#include "m2mauth/core/secret.hpp"
+
+namespace m2mauth::core {
+
+// Transport settings. One configuration serves the token endpoint and the API alike; overrides
+// (HttpOverride) change settings for URLs under a prefix.
+struct HttpConfig {
+  bool verify_peer = true;        // TLS certificate and host name verification
+  std::string ca_file;            // CA bundle (PEM); empty = the system default
+  std::string ca_dir;             // hashed CA directory; empty = the system default
+  std::string client_cert;        // mTLS: a path, or PEM text ("-----BEGIN ...")
+  std::string client_key;         // mTLS: a path, or PEM text; empty = in client_cert
+  SecretString client_key_passphrase;
+  std::string client_cert_type = "PEM";  // "PEM" or "P12" (PKCS#12: client_cert is the file)
+  std::string proxy;              // e.g. "http://proxy:3128"; empty = none (libcurl env vars ignored)
+  std::int64_t connect_timeout_ms = 10000;
+  std::int64_t timeout_ms = 30000;        // whole transfer
+  std::size_t max_response_bytes = 4u << 20;
+  bool allow_plain_http = false;  // plain http:// to hosts that are not loopback (never the default)
+  std::string user_agent;         // empty = "m2mauth/<version>"
+};
+
+struct HttpOverride {
+  std::string url_prefix;  // e.g. "https://auth.example.com/"
+  HttpConfig config;
+};
+
+// Per-call settings the caller may tighten.
+struct CallOptions {
+  std::int64_t timeout_ms = 0;         // 0 = the configuration's
+  std::size_t max_response_bytes = 0;  // 0 = the configuration's
+  // Set by a caller that wants to give up early (checked while the transfer runs).
+  const std::atomic<bool> *cancel = nullptr;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends req and returns the response (any status). Redirects are never followed. Throws Error:
+  // insecure (plain http to a non-loopback host), network, timeout, tls, too_large, cancelled.
+  virtual Response send(const Request &req, const CallOptions &options = {}) = 0;
+};
+
+// libcurl: TLS verification on by default, connection reuse across requests and threads, HTTP/2
+// where the server offers it, no redirects, bounded response size. Thread-safe.
+std::shared_ptr<Transport> make_curl_transport(HttpConfig config, std::vector<HttpOverride> overrides = {});
+
+// Refuses plain http:// to a host that is not loopback unless allowed. Throws Error(insecure).
+void check_url_security(const std::string &url, bool allow_plain_http);
+
+}  // namespace m2mauth::core
