@@ -272,6 +272,19 @@ Key key_from_jwk(const cJSON *jwk) {
   if (!kty) fail(Errc::key, "JWK lacks \"kty\"");
   std::string kid;
   if (auto k = json_get_string(jwk, "kid", "JWK")) kid = std::string(*k);
+  // m2mauth uses keys for signatures only: a key its owner marked for encryption (RFC 7517 4.2, 4.3)
+  // is refused here and skipped in a JWKS, so it can never verify a token.
+  if (auto use = json_get_string(jwk, "use", "JWK"); use && *use != "sig")
+    fail(Errc::unsupported, "JWK \"use\" is not \"sig\": m2mauth uses keys for signatures only");
+  if (const cJSON *ops = json_get(jwk, "key_ops")) {
+    if (!cJSON_IsArray(ops)) fail(Errc::malformed, "JWK member \"key_ops\" is not an array");
+    bool signature_op = false;
+    for (const cJSON *op = ops->child; op != nullptr; op = op->next) {
+      if (!cJSON_IsString(op)) fail(Errc::malformed, "JWK \"key_ops\" holds a value that is not a string");
+      if (std::strcmp(op->valuestring, "sign") == 0 || std::strcmp(op->valuestring, "verify") == 0) signature_op = true;
+    }
+    if (!signature_op) fail(Errc::unsupported, "JWK \"key_ops\" allows neither \"sign\" nor \"verify\"");
+  }
   if (*kty == "RSA") return rsa_from_jwk(jwk, std::move(kid));
   if (*kty == "EC") return ec_from_jwk(jwk, std::move(kid));
   if (*kty == "OKP") return okp_from_jwk(jwk, std::move(kid));
@@ -300,6 +313,15 @@ std::vector<Key> keys_from_jwks(std::string_view json) {
       if (e.code() != Errc::unsupported) throw;
     }
   }
+  // An HMAC secret in a set of public keys makes the set ambiguous (and public: anyone may then sign),
+  // and two keys of one type under one kid make a lookup by kid ambiguous. Both are refused.
+  bool secret = false, asymmetric = false;
+  for (const Key &k : out) (k.type() == KeyType::oct ? secret : asymmetric) = true;
+  if (secret && asymmetric) fail(Errc::key, "JWKS mixes secret (oct) keys with public keys");
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t j = i + 1; j < out.size(); ++j)
+      if (!out[i].kid().empty() && out[i].kid() == out[j].kid() && out[i].type() == out[j].type())
+        fail(Errc::key, "JWKS has two keys of the same type with the same \"kid\"");
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Key generation, loading (PEM, DER, files) and PEM/DER export.
 #include "m2mauth/core/key.hpp"
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
@@ -42,6 +43,12 @@ std::shared_ptr<Key::Impl> make_impl(ossl::PKey pkey, bool has_private, std::str
     impl->type = KeyType::rsa;
     int bits = EVP_PKEY_get_bits(p);
     if (bits < 512 || bits > 16384) ossl::throw_error(Errc::unsupported, "RSA key size out of range");
+    // With e = 1 (or any even e) a signature can be forged without the private key; OpenSSL checks
+    // this only in EVP_PKEY_public_check, never on a verification, so every loader stops here.
+    BIGNUM *raw_e = nullptr;
+    if (EVP_PKEY_get_bn_param(p, OSSL_PKEY_PARAM_RSA_E, &raw_e) != 1) ossl::throw_error(Errc::key, "invalid RSA key");
+    ossl::BigNum e(raw_e);
+    if (!BN_is_odd(e.get()) || BN_is_one(e.get())) ossl::throw_error(Errc::key, "RSA public exponent must be odd and at least 3");
   } else if (id == EVP_PKEY_EC) {
     impl->type = KeyType::ec;
     char group[64] = {0};
