@@ -1,0 +1,206 @@
+/*
+ * oauth2.h: OAuth 2.0 token requests (RFC 6749, RFC 7523, RFC 8705, RFC 8707) and the token manager.
+ *
+ * An m2mauth_token_client knows how to ask a token endpoint for a token: the grant, the client
+ * authentication method and its secret or key, the scope. An m2mauth_token_manager caches the token
+ * for any number of threads, refreshes it ahead of expiry with one request in flight, backs off on
+ * failures and attaches it to requests.
+ */
+#ifndef M2MAUTH_OAUTH2_H
+#define M2MAUTH_OAUTH2_H
+
+#include "common.h"
+#include "http.h"
+#include "key.h"
+#include "request.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct m2mauth_token_client m2mauth_token_client;
+typedef struct m2mauth_token_manager m2mauth_token_manager;
+typedef struct m2mauth_token m2mauth_token;
+
+/** Client authentication at the token endpoint. */
+typedef enum m2mauth_client_auth {
+  M2MAUTH_AUTH_CLIENT_SECRET_BASIC = 1, /* RFC 6749 2.3.1: HTTP Basic, id and secret form-urlencoded first */
+  M2MAUTH_AUTH_CLIENT_SECRET_POST = 2,  /* client_id and client_secret in the body */
+  M2MAUTH_AUTH_CLIENT_SECRET_JWT = 3,   /* HS256 client assertion keyed with the secret */
+  M2MAUTH_AUTH_PRIVATE_KEY_JWT = 4,     /* client assertion signed with the private key (RFC 7523 2.2) */
+  M2MAUTH_AUTH_TLS_CLIENT_AUTH = 5,     /* RFC 8705 2.1: PKI client certificate (set it on the m2mauth_http) */
+  M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH = 6, /* RFC 8705 2.2: self-signed client certificate */
+  M2MAUTH_AUTH_NONE = 7                 /* public client: client_id only */
+} m2mauth_client_auth;
+
+/** "client_secret_basic" etc.; "" for an unknown value. */
+M2MAUTH_EXTERN const char *m2mauth_client_auth_name(int auth);
+/** The method with that name, or M2MAUTH_EINVAL (negative). */
+M2MAUTH_EXTERN int m2mauth_client_auth_from_name(const char *name);
+
+typedef enum m2mauth_grant {
+  M2MAUTH_GRANT_CLIENT_CREDENTIALS = 1,
+  M2MAUTH_GRANT_JWT_BEARER = 2 /* RFC 7523 2.1: a JWT signed with the private key as the grant */
+} m2mauth_grant;
+
+/* ---- token client ------------------------------------------------------------------------------ */
+
+/**
+ * A client of the token endpoint token_url for client_id, sending through http (shared, kept alive by
+ * the client). Defaults: client_credentials, client_secret_basic. Configure with the setters below
+ * before the first fetch or before creating a manager; the client is then used read-only.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_new(m2mauth_token_client **out, const char *token_url,
+                                                       const char *client_id, m2mauth_http *http);
+/**
+ * The same with the token endpoint found by RFC 8414 / OpenID Connect discovery from issuer (the
+ * metadata's "issuer" must equal it).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_discover(m2mauth_token_client **out, const char *issuer,
+                                                            const char *client_id, m2mauth_http *http);
+M2MAUTH_EXTERN void m2mauth_token_client_free(m2mauth_token_client *client);
+
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_auth_method(m2mauth_token_client *client, int auth);
+/** The client secret (copied and wiped on free). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_secret(m2mauth_token_client *client, const char *secret);
+/** The private key for private_key_jwt and the jwt-bearer grant (shared, not copied). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_private_key(m2mauth_token_client *client, const m2mauth_key *key);
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_grant(m2mauth_token_client *client, int grant);
+/** jwt-bearer grant: the assertion's "sub" (default: client_id). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_subject(m2mauth_token_client *client, const char *subject);
+/** Space-separated scopes requested on every fetch. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_scope(m2mauth_token_client *client, const char *scope);
+/** The "audience" request parameter. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_audience(m2mauth_token_client *client, const char *audience);
+/** Adds an RFC 8707 "resource" parameter. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_resource(m2mauth_token_client *client, const char *resource);
+/** Adds a parameter sent on every token request (refetches included). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, const char *name,
+                                                             const char *value);
+
+/**
+ * Client assertion settings. audience: the single "aud" string (default: the token endpoint URL, as
+ * RFC 7523 and the seed API use; set the issuer for servers that want it). alg: 0 = the key's
+ * default. lifetime: 10 to 3600 s (default 120). kid: NULL = the key's kid.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const char *audience,
+                                                                 int alg, int64_t lifetime_s, const char *kid);
+/** Use the key's RFC 7638 thumbprint as the assertion's kid. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_kid_thumbprint(m2mauth_token_client *client, int on);
+/** Add x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to assertion headers. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_cert(m2mauth_token_client *client,
+                                                                      const m2mauth_cert *cert, unsigned int members);
+/** expires_in assumed when the server omits it (default 3600 s). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client *client, int64_t seconds);
+/** Replaces the clock used for assertion times and expiry. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock,
+                                                             void *payload);
+
+/** One token request (no cache): for scripts and diagnostics. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_fetch(m2mauth_token **out, m2mauth_token_client *client);
+
+/* ---- tokens ------------------------------------------------------------------------------------ */
+
+/** The access token (a secret; valid as long as the handle). */
+M2MAUTH_EXTERN const char *m2mauth_token_access_token(const m2mauth_token *token);
+/** The token type as the server wrote it ("Bearer", "bearer", ...). */
+M2MAUTH_EXTERN const char *m2mauth_token_type(const m2mauth_token *token);
+/** The granted scope (or the requested one when the server omits it). */
+M2MAUTH_EXTERN const char *m2mauth_token_scope(const m2mauth_token *token);
+/** Unix time in ms. */
+M2MAUTH_EXTERN int64_t m2mauth_token_expires_at(const m2mauth_token *token);
+M2MAUTH_EXTERN int64_t m2mauth_token_issued_at(const m2mauth_token *token);
+/** NULL-safe; wipes the token. */
+M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
+
+/* ---- token manager ----------------------------------------------------------------------------- */
+
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 1
+
+/** Initialise with M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT or m2mauth_token_manager_options_init(). 0 = default. */
+typedef struct m2mauth_token_manager_options {
+  unsigned int version;
+  double refresh_fraction;         /* refresh after this part of the lifetime (default 0.75)... */
+  int64_t refresh_margin_ms;       /* ...or this long before expiry if earlier (default 300000) */
+  int64_t expiry_skew_ms;          /* stop using a token this long before expiry (default 30000, <= lifetime/10) */
+  double jitter_fraction;          /* random early refresh, part of the lead time (default 0.1; < 0 for none) */
+  int64_t wait_timeout_ms;         /* how long a caller waits when no valid token exists (default 30000) */
+  int64_t backoff_base_ms;         /* first retry delay after a transient failure (default 1000) */
+  int64_t backoff_max_ms;          /* default 60000 */
+  int64_t permanent_backoff_ms;    /* after a permanent error, before asking again (default 30000) */
+  int caller_refresh;              /* 1: the first caller to see a due token refreshes it (no thread) */
+  int report_cache_hits;           /* 1: M2MAUTH_TOKEN_EVENT_CACHE_HIT on every read */
+} m2mauth_token_manager_options;
+
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0}
+
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts,
+                                                                  unsigned int version);
+
+/** A manager over client (which it keeps alive); opts may be NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_token_client *client,
+                                                        const m2mauth_token_manager_options *opts);
+/** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
+M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
+
+/** A cached token, valid until the same thread's next call on this manager. No copy, no lock. */
+typedef struct m2mauth_token_view {
+  const char *access_token; /* a secret */
+  size_t access_token_len;
+  const char *scheme;       /* "Bearer" or "DPoP" */
+  int64_t expires_at_ms;
+} m2mauth_token_view;
+
+/** The current token, fetching or waiting for the one refresh in flight if none is valid. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);
+/** The same for another key: scope, audience and resource (each NULL = none). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                                            const char *scope, const char *audience,
+                                                            const char *resource);
+/** An owned copy of the current token. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_token(m2mauth_token **out, m2mauth_token_manager *manager);
+/** Drops the cached token if it still equals token (NULL: whatever is cached), e.g. after a 401. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_invalidate(m2mauth_token_manager *manager, const char *token);
+/** Sets "Authorization: <scheme> <token>" on req. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_authorize(m2mauth_token_manager *manager, m2mauth_request *req);
+/**
+ * Authorizes and sends req through the client's transport; on 401 invalidates that token and retries
+ * once with a new one. The response is returned whatever its status.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                            const m2mauth_request *req);
+
+typedef enum m2mauth_token_event_kind {
+  M2MAUTH_TOKEN_EVENT_FETCHED = 1,
+  M2MAUTH_TOKEN_EVENT_REFRESHED = 2,
+  M2MAUTH_TOKEN_EVENT_FAILED = 3,
+  M2MAUTH_TOKEN_EVENT_CACHE_HIT = 4,
+  M2MAUTH_TOKEN_EVENT_INVALIDATED = 5
+} m2mauth_token_event_kind;
+
+/** What happened, never with a secret. Pointers valid during the callback only. */
+typedef struct m2mauth_token_event {
+  int kind;                 /* m2mauth_token_event_kind */
+  const char *client_id;
+  const char *scope;
+  int64_t expires_at_ms;    /* of the token fetched, refreshed, served or invalidated */
+  int error_code;           /* for FAILED: the m2mauth_error_code */
+  int http_status;
+  int transient;
+  int64_t retry_after_ms;   /* for FAILED: when the next attempt may happen */
+  const char *oauth_error;  /* for FAILED: RFC 6749 "error", or "" */
+} m2mauth_token_event;
+
+/** Called from the thread that read, fetched or refreshed (possibly the manager's own thread). */
+typedef void (*m2mauth_token_event_cb)(const m2mauth_token_event *event, void *payload);
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager,
+                                                                 m2mauth_token_event_cb cb, void *payload);
+
+/** "fetched", "refreshed", "failed", "cache_hit", "invalidated"; "" otherwise. */
+M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* M2MAUTH_OAUTH2_H */

@@ -1,0 +1,126 @@
+// OAuth 2.0 token requests (RFC 6749, RFC 7523, RFC 8705, RFC 8707): client authentication, grants,
+// response parsing and error classification. One TokenClient makes one request per fetch(); caching
+// and refresh live in TokenManager.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/http.hpp"
+#include "m2mauth/core/jws.hpp"
+#include "m2mauth/core/key.hpp"
+#include "m2mauth/core/secret.hpp"
+
+namespace m2mauth::core {
+
+// Token endpoint client authentication (RFC 6749 2.3, OpenID Connect Core 9, RFC 8705 2).
+enum class ClientAuth {
+  client_secret_basic = 1,
+  client_secret_post = 2,
+  client_secret_jwt = 3,
+  private_key_jwt = 4,
+  tls_client_auth = 5,
+  self_signed_tls_client_auth = 6,
+  none = 7,
+};
+const char *client_auth_name(ClientAuth auth) noexcept;
+ClientAuth client_auth_from_name(std::string_view name);
+
+enum class Grant {
+  client_credentials = 1,
+  jwt_bearer = 2,  // RFC 7523 section 2.1: the client's own JWT as the authorization grant
+};
+
+// What the token request asks for. Part of the cache key.
+struct TokenScope {
+  std::string scope;                  // space-separated
+  std::string audience;               // "audience" parameter (Auth0, Keycloak token exchange style)
+  std::vector<std::string> resources; // RFC 8707 "resource" parameters
+  bool operator==(const TokenScope &o) const {
+    return scope == o.scope && audience == o.audience && resources == o.resources;
+  }
+};
+
+struct ClientConfig {
+  std::string token_url;
+  std::string client_id;
+  ClientAuth auth = ClientAuth::client_secret_basic;
+  SecretString client_secret;          // client_secret_basic / _post / _jwt
+  std::optional<Key> private_key;      // private_key_jwt (and jwt_bearer grant)
+  Grant grant = Grant::client_credentials;
+  TokenScope scope;
+  std::vector<Header> extra_params;    // sent on every request, refetches included
+
+  // Client assertions (private_key_jwt, client_secret_jwt) and jwt_bearer grants.
+  int assertion_alg = 0;               // 0: the key's default (RS256 for RSA; HS256 for client_secret_jwt)
+  std::string assertion_audience;      // empty: the token endpoint URL (see README)
+  std::int64_t assertion_lifetime_s = 120;
+  std::string assertion_kid;           // empty: the key's kid if it has one
+  bool assertion_kid_thumbprint = false;  // use the RFC 7638 thumbprint as kid
+  std::optional<Certificate> assertion_cert;
+  unsigned int assertion_cert_members = 0;  // JwsHeader::cert_members bits (x5t, x5t#S256, x5c)
+  std::string jwt_bearer_subject;      // jwt_bearer grant: "sub" (default client_id)
+
+  std::int64_t default_expires_in_s = 3600;  // when the server omits expires_in
+  std::size_t max_response_bytes = 1u << 20;
+  bool use_refresh_token = true;       // use a returned refresh_token on the next fetch
+};
+
+struct Token {
+  SecretString access_token;
+  std::string token_type;              // as the server wrote it; "Bearer" compared case-insensitively
+  std::int64_t issued_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::string scope;                   // granted scope, or the requested one when omitted
+  SecretString refresh_token;
+  // "Bearer" (normalised) for the Authorization header.
+  std::string authorization_scheme() const;
+};
+
+class TokenClient {
+ public:
+  TokenClient(ClientConfig config, std::shared_ptr<Transport> transport, Clock clock = system_clock());
+
+  // One token request for the configured scope (or an override). Throws Error: oauth (RFC 6749 5.2
+  // body, with detail), http (other statuses), protocol (bad body), network/timeout/tls, ...
+  // detail().transient tells whether retrying later may help.
+  Token fetch(const TokenScope *scope = nullptr, const CallOptions &options = {});
+
+  // The form body and headers a fetch would send, without sending (diagnostics and tests).
+  Request build_request(const TokenScope &scope);
+
+  const ClientConfig &config() const noexcept { return config_; }
+  const std::shared_ptr<Transport> &transport() const noexcept { return transport_; }
+  const Clock &clock() const noexcept { return clock_; }
+
+ private:
+  std::string client_assertion(const std::string &audience, bool grant);
+
+  ClientConfig config_;
+  std::shared_ptr<Transport> transport_;
+  Clock clock_;
+  std::string thumbprint_kid_;
+  std::mutex refresh_mutex_;
+  SecretString refresh_token_;  // the latest one the server returned, if any
+};
+
+// Parses a token endpoint response (status, headers, body) into a Token or throws the classified
+// Error. now_ms is when the response arrived.
+Token parse_token_response(const Response &response, std::int64_t now_ms, const ClientConfig &config,
+                           const TokenScope &requested);
+
+// Retry-After (RFC 9110 10.2.3): delta-seconds or an HTTP-date; 0 if absent or unparseable.
+std::int64_t retry_after_ms(const Response &response, std::int64_t now_ms);
+
+// RFC 8414 / OpenID Connect discovery: the token endpoint of issuer. Tries
+// /.well-known/oauth-authorization-server then /.well-known/openid-configuration, and checks that
+// the metadata's "issuer" equals issuer.
+std::string discover_token_endpoint(Transport &transport, const std::string &issuer);
+
+}  // namespace m2mauth::core

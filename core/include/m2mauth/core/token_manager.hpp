@@ -1,0 +1,125 @@
+// The token manager: one cached token per request key, fresh for any number of threads at no cost.
+//
+// States of a cached token (../shared/TOKEN-MANAGER.md):
+//   fresh    now < refresh_at                      cached token; no lock, no allocation
+//   due      refresh_at <= now < stale_at          cached token; the first caller starts the one refresh
+//   expired  now >= stale_at, none, invalidated    callers wait (with a deadline) for the one refresh
+// refresh_at = min(issued + fraction * lifetime, expires - margin), not before half the lifetime,
+// minus random jitter; stale_at = expires - skew. Failures back off exponentially with jitter (and
+// Retry-After); a still-valid token keeps being served; a permanent error is reported at once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/oauth2.hpp"
+
+namespace m2mauth::core {
+
+struct ManagerOptions {
+  double refresh_fraction = 0.75;          // refresh after this part of the lifetime...
+  std::int64_t refresh_margin_ms = 300000; // ...or this long before expiry, whichever is earlier
+  std::int64_t expiry_skew_ms = 30000;     // stop using a token this long before it expires (<= lifetime/10)
+  double jitter_fraction = 0.1;            // refresh up to this part of the lead time earlier, at random
+  std::int64_t wait_timeout_ms = 30000;    // how long a caller waits when no valid token exists
+  std::int64_t backoff_base_ms = 1000;
+  std::int64_t backoff_max_ms = 60000;
+  std::int64_t permanent_backoff_ms = 30000;  // after invalid_client & co., before asking again
+  bool background_refresh = true;          // due refreshes on a manager thread (else by the first caller)
+  bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
+  std::size_t max_keys = 64;               // distinct scope/audience/resource keys
+};
+
+enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };
+
+// Never carries a secret.
+struct TokenEvent {
+  TokenEventKind kind;
+  const std::string *client_id;
+  const std::string *scope;
+  std::int64_t expires_at_ms = 0;
+  int error_code = 0;      // Errc value for failed
+  int http_status = 0;
+  bool transient = false;
+  std::int64_t retry_after_ms = 0;
+  const std::string *oauth_error = nullptr;
+};
+using TokenEventCallback = std::function<void(const TokenEvent &)>;
+
+// What a caller reads: views valid until this thread's next call to the same manager.
+struct TokenView {
+  std::string_view access_token;
+  std::string_view scheme;  // "Bearer" or "DPoP"
+  std::int64_t expires_at_ms = 0;
+  std::string_view scope;
+};
+
+class TokenManager {
+ public:
+  TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions options = {});
+  ~TokenManager();
+  TokenManager(const TokenManager &) = delete;
+  TokenManager &operator=(const TokenManager &) = delete;
+
+  void set_event_callback(TokenEventCallback cb);
+
+  // The token for the configured scope (or for another key). Throws the last fetch's Error when no
+  // valid token can be had within wait_timeout_ms.
+  TokenView get();
+  TokenView get(const TokenScope &scope);
+
+  // Drops the cached token if it still is `token` (empty: whatever is cached), e.g. after a 401.
+  void invalidate(std::string_view token = {});
+  void invalidate(const TokenScope &scope, std::string_view token);
+
+  // Sets Authorization: <scheme> <token>; returns the token used.
+  std::string authorize(Request &req);
+  // authorize + send; on 401 invalidates that token and retries once with a new one.
+  Response request(Request req, const CallOptions &options = {});
+
+  const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
+  const ManagerOptions &options() const noexcept { return options_; }
+
+  struct Entry;  // internal
+
+ private:
+  Entry *entry_for(const TokenScope &scope);
+  TokenView read(Entry &entry);
+  TokenView slow_read(Entry &entry);
+  void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool expired);
+  void refresh(Entry &entry);
+  void worker_loop();
+  void emit(const TokenEvent &event);
+  std::int64_t now() const;
+
+  std::shared_ptr<TokenClient> client_;
+  ManagerOptions options_;
+  std::uint64_t id_;
+  bool system_clock_;
+  Entry *default_entry_ = nullptr;         // the configured scope; also in entries_
+  std::atomic<Entry *> entries_{nullptr};  // prepend-only list, freed with the manager
+  std::atomic<std::size_t> entry_count_{0};
+
+  std::mutex events_mutex_;
+  std::shared_ptr<TokenEventCallback> on_event_;
+
+  // Background refresh worker (started on first use).
+  std::mutex worker_mutex_;
+  std::condition_variable worker_cv_;
+  std::vector<Entry *> queue_;
+  bool stopping_ = false;
+  std::atomic<bool> cancel_{false};
+  std::thread worker_;
+};
+
+}  // namespace m2mauth::core

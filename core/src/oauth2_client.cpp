@@ -1,0 +1,210 @@
+// OAuth 2.0 token requests: building the request (grant, client authentication, assertions).
+#include <cctype>
+#include <cstring>
+
+#include "m2mauth/core/encoding.hpp"
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/jwk.hpp"
+#include "m2mauth/core/jwt.hpp"
+#include "m2mauth/core/oauth2.hpp"
+#include "m2mauth/core/random.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+constexpr const char *kAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+constexpr const char *kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+struct AuthName {
+  ClientAuth auth;
+  const char *name;
+};
+constexpr AuthName kAuthNames[] = {
+    {ClientAuth::client_secret_basic, "client_secret_basic"},
+    {ClientAuth::client_secret_post, "client_secret_post"},
+    {ClientAuth::client_secret_jwt, "client_secret_jwt"},
+    {ClientAuth::private_key_jwt, "private_key_jwt"},
+    {ClientAuth::tls_client_auth, "tls_client_auth"},
+    {ClientAuth::self_signed_tls_client_auth, "self_signed_tls_client_auth"},
+    {ClientAuth::none, "none"},
+};
+
+void validate(const ClientConfig &c) {
+  Url url = Url::parse(c.token_url);
+  (void)url;
+  if (c.client_id.empty()) fail(Errc::config, "client_id is empty");
+  switch (c.auth) {
+    case ClientAuth::client_secret_basic:
+    case ClientAuth::client_secret_post:
+    case ClientAuth::client_secret_jwt:
+      if (c.client_secret.empty()) fail(Errc::config, std::string(client_auth_name(c.auth)) + " needs a client secret");
+      break;
+    case ClientAuth::private_key_jwt:
+      if (!c.private_key) fail(Errc::config, "private_key_jwt needs a private key");
+      if (!c.private_key->has_private()) fail(Errc::no_private, "private_key_jwt needs the private key, not only the public one");
+      break;
+    default: break;
+  }
+  if (c.grant == Grant::jwt_bearer && !c.private_key) fail(Errc::config, "the jwt-bearer grant needs a private key");
+  if (c.assertion_lifetime_s < 10 || c.assertion_lifetime_s > 3600)
+    fail(Errc::config, "assertion lifetime must be 10 to 3600 seconds");
+  if (c.default_expires_in_s <= 0) fail(Errc::config, "default expires_in must be positive");
+  for (const auto &[name, value] : c.extra_params) {
+    static const char *reserved[] = {"grant_type", "client_id", "client_secret", "client_assertion",
+                                     "client_assertion_type", "assertion", "refresh_token"};
+    for (const char *r : reserved)
+      if (name == r) fail(Errc::config, "extra parameter \"" + name + "\" is set by m2mauth itself");
+  }
+}
+
+}  // namespace
+
+const char *client_auth_name(ClientAuth auth) noexcept {
+  for (const auto &a : kAuthNames)
+    if (a.auth == auth) return a.name;
+  return "";
+}
+
+ClientAuth client_auth_from_name(std::string_view name) {
+  for (const auto &a : kAuthNames)
+    if (name == a.name) return a.auth;
+  fail(Errc::invalid_argument, "unknown client authentication method");
+}
+
+std::string Token::authorization_scheme() const {
+  std::string lower;
+  for (char c : token_type) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower.empty() || lower == "bearer") return "Bearer";
+  if (lower == "dpop") return "DPoP";
+  return token_type;
+}
+
+TokenClient::TokenClient(ClientConfig config, std::shared_ptr<Transport> transport, Clock clock)
+    : config_(std::move(config)), transport_(std::move(transport)), clock_(std::move(clock)) {
+  if (!transport_) fail(Errc::invalid_argument, "no transport");
+  if (!clock_) clock_ = system_clock();
+  validate(config_);
+  if (config_.assertion_kid_thumbprint && config_.private_key) thumbprint_kid_ = jwk_thumbprint(*config_.private_key);
+}
+
+std::string TokenClient::client_assertion(const std::string &audience, bool grant) {
+  const std::int64_t now = clock_() / 1000;
+  Claims claims;
+  claims.set_string("iss", config_.client_id);
+  claims.set_string("sub", grant && !config_.jwt_bearer_subject.empty() ? config_.jwt_bearer_subject : config_.client_id);
+  claims.set_string("aud", audience);
+  claims.set_string("jti", uuid_v4());
+  claims.set_int("iat", now);
+  claims.set_int("nbf", now);
+  claims.set_int("exp", now + config_.assertion_lifetime_s);
+
+  JwsHeader header;
+  header.typ = "JWT";
+  header.alg = config_.assertion_alg;
+  if (!config_.assertion_kid.empty()) header.kid = config_.assertion_kid.c_str();
+  else if (!thumbprint_kid_.empty()) header.kid = thumbprint_kid_.c_str();
+  if (config_.assertion_cert) {
+    header.cert = &*config_.assertion_cert;
+    header.cert_members = config_.assertion_cert_members;
+  }
+  if (config_.auth == ClientAuth::client_secret_jwt && !grant) {
+    const std::string &s = config_.client_secret.reveal();
+    Key hmac = Key::from_secret(reinterpret_cast<const std::uint8_t *>(s.data()), s.size());
+    if (header.alg == 0) header.alg = static_cast<int>(Alg::hs256);
+    return jwt_sign(hmac, claims, header);
+  }
+  return jwt_sign(*config_.private_key, claims, header);
+}
+
+Request TokenClient::build_request(const TokenScope &scope) {
+  Request req;
+  req.method = "POST";
+  req.url = config_.token_url;
+  req.set_header("Content-Type", "application/x-www-form-urlencoded");
+  req.set_header("Accept", "application/json");
+
+  std::vector<Header> form;
+  const std::string audience = config_.assertion_audience.empty() ? config_.token_url : config_.assertion_audience;
+  {
+    std::lock_guard<std::mutex> lock(refresh_mutex_);
+    if (!refresh_token_.empty() && scope == config_.scope) {
+      form.emplace_back("grant_type", "refresh_token");
+      form.emplace_back("refresh_token", refresh_token_.reveal());
+    } else if (config_.grant == Grant::jwt_bearer) {
+      form.emplace_back("grant_type", kJwtBearerGrant);
+      form.emplace_back("assertion", client_assertion(audience, true));
+    } else {
+      form.emplace_back("grant_type", "client_credentials");
+    }
+  }
+  if (!scope.scope.empty()) form.emplace_back("scope", scope.scope);
+  if (!scope.audience.empty()) form.emplace_back("audience", scope.audience);
+  for (const auto &r : scope.resources) form.emplace_back("resource", r);
+  for (const auto &p : config_.extra_params) form.push_back(p);
+
+  switch (config_.auth) {
+    case ClientAuth::client_secret_basic: {
+      // RFC 6749 section 2.3.1: id and secret are form-urlencoded before base64.
+      SecretString pair(form_urlencode(config_.client_id) + ":" + form_urlencode(config_.client_secret.reveal()));
+      req.set_header("Authorization", "Basic " + base64_encode(pair.reveal()));
+      break;
+    }
+    case ClientAuth::client_secret_post:
+      form.emplace_back("client_id", config_.client_id);
+      form.emplace_back("client_secret", config_.client_secret.reveal());
+      break;
+    case ClientAuth::client_secret_jwt:
+    case ClientAuth::private_key_jwt:
+      form.emplace_back("client_id", config_.client_id);
+      form.emplace_back("client_assertion_type", kAssertionType);
+      form.emplace_back("client_assertion", client_assertion(audience, false));
+      break;
+    case ClientAuth::tls_client_auth:
+    case ClientAuth::self_signed_tls_client_auth:
+    case ClientAuth::none:
+      form.emplace_back("client_id", config_.client_id);
+      break;
+  }
+  req.body = encode_form(form);
+  for (auto &[name, value] : form)
+    if (name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion")
+      secure_wipe(value);
+  return req;
+}
+
+Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
+  const TokenScope &s = scope != nullptr ? *scope : config_.scope;
+  CallOptions opts = options;
+  if (opts.max_response_bytes == 0 || opts.max_response_bytes > config_.max_response_bytes)
+    opts.max_response_bytes = config_.max_response_bytes;
+  for (int attempt = 0;; ++attempt) {
+    bool used_refresh;
+    {
+      std::lock_guard<std::mutex> lock(refresh_mutex_);
+      used_refresh = !refresh_token_.empty() && s == config_.scope;
+    }
+    Request req = build_request(s);
+    const std::int64_t start = clock_();
+    Response resp = transport_->send(req, opts);
+    secure_wipe(req.body);
+    try {
+      Token token = parse_token_response(resp, start, config_, s);
+      if (config_.use_refresh_token && s == config_.scope) {
+        std::lock_guard<std::mutex> lock(refresh_mutex_);
+        if (!token.refresh_token.empty()) refresh_token_ = token.refresh_token;
+      }
+      return token;
+    } catch (const Error &e) {
+      // A refresh token the server no longer honours: forget it and use the configured grant once.
+      if (used_refresh && attempt == 0 && e.code() == Errc::oauth && e.detail().oauth_error == "invalid_grant") {
+        std::lock_guard<std::mutex> lock(refresh_mutex_);
+        refresh_token_ = SecretString();
+        continue;
+      }
+      throw;
+    }
+  }
+}
+
+}  // namespace m2mauth::core

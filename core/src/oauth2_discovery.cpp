@@ -1,0 +1,57 @@
+// RFC 8414 and OpenID Connect discovery of the token endpoint.
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/json.hpp"
+#include "m2mauth/core/oauth2.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+std::string origin(const Url &u) {
+  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  return u.scheme + "://" + host + (u.port != 0 ? ":" + std::to_string(u.port) : "");
+}
+
+}  // namespace
+
+std::string discover_token_endpoint(Transport &transport, const std::string &issuer) {
+  Url u = Url::parse(issuer);
+  if (u.has_query) fail(Errc::invalid_argument, "an issuer has no query");
+  std::string path = u.path == "/" ? "" : u.path;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  // RFC 8414 3: the well-known segment goes between the host and the issuer's path;
+  // OpenID Connect Discovery 4: it is appended to the issuer.
+  const std::vector<std::string> candidates = {
+      origin(u) + "/.well-known/oauth-authorization-server" + path,
+      origin(u) + path + "/.well-known/openid-configuration",
+  };
+  std::string last_problem = "no metadata found";
+  for (const auto &url : candidates) {
+    Request req;
+    req.url = url;
+    req.set_header("Accept", "application/json");
+    CallOptions opts;
+    opts.max_response_bytes = 1u << 20;
+    Response resp = transport.send(req, opts);
+    if (resp.status == 404) continue;
+    if (resp.status != 200) {
+      ErrorDetail d;
+      d.http_status = resp.status;
+      d.transient = resp.status >= 500 || resp.status == 429;
+      throw Error(Errc::http, "metadata endpoint answered HTTP " + std::to_string(resp.status), d);
+    }
+    Json meta = json_parse_object(resp.body, "authorization server metadata");
+    auto iss = json_get_string(meta.get(), "issuer", "authorization server metadata");
+    if (!iss || *iss != issuer) {
+      last_problem = "metadata \"issuer\" does not equal the configured issuer";
+      continue;
+    }
+    auto token = json_get_string(meta.get(), "token_endpoint", "authorization server metadata");
+    if (!token || token->empty()) fail(Errc::protocol, "metadata has no \"token_endpoint\"");
+    check_url_security(std::string(*token), false);
+    return std::string(*token);
+  }
+  fail(Errc::protocol, "discovery failed: " + last_problem);
+}
+
+}  // namespace m2mauth::core

@@ -1,0 +1,378 @@
+// The token manager: lock-free reads of a cached token, one refresh in flight per key, backoff.
+#include "m2mauth/core/token_manager.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "m2mauth/core/random.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+std::atomic<std::uint64_t> next_manager_id{1};
+
+struct Snapshot {
+  Token token;
+  std::string scheme;
+  std::int64_t refresh_at_ms = 0;
+  std::int64_t stale_at_ms = 0;
+};
+
+// Each thread keeps the snapshot it last read for a few (manager, key) pairs. A read checks the
+// key's generation counter: unchanged means the thread's copy is current, so the fast path is a TLS
+// lookup, one acquire load and a clock compare, with no shared write at all.
+struct TlSlot {
+  std::uint64_t manager_id = 0;
+  const void *entry = nullptr;
+  std::uint64_t generation = 0;
+  std::shared_ptr<const Snapshot> snap;
+};
+struct TlCache {
+  static constexpr unsigned kSlots = 8;
+  TlSlot slots[kSlots];
+  unsigned next = 0;
+};
+thread_local TlCache tl_cache;
+
+std::int64_t coarse_now_ms() noexcept {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool is_system_clock(const Clock &clock) {
+  auto target = clock.target<std::int64_t (*)() noexcept>();
+  return target != nullptr && *target == &system_now_ms;
+}
+
+TokenView view_of(const Snapshot &s) {
+  return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
+}
+
+}  // namespace
+
+struct TokenManager::Entry {
+  explicit Entry(TokenScope s) : scope(std::move(s)) {}
+  TokenScope scope;
+  Entry *next = nullptr;
+  std::atomic<std::uint64_t> generation{1};
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::shared_ptr<const Snapshot> current;  // guarded by mu
+  bool in_flight = false;
+  std::uint64_t rounds = 0;
+  std::optional<Error> last_error;
+  std::int64_t error_until_ms = 0;
+  int failures = 0;
+  bool ever_fetched = false;
+};
+
+TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions options)
+    : client_(std::move(client)),
+      options_(options),
+      id_(next_manager_id.fetch_add(1, std::memory_order_relaxed)),
+      system_clock_(false) {
+  if (!client_) fail(Errc::invalid_argument, "no token client");
+  const auto &o = options_;
+  if (!(o.refresh_fraction > 0.0 && o.refresh_fraction <= 1.0)) fail(Errc::invalid_argument, "refresh fraction must be in (0, 1]");
+  if (o.refresh_margin_ms < 0 || o.expiry_skew_ms < 0 || o.wait_timeout_ms < 0 || o.backoff_base_ms <= 0 ||
+      o.backoff_max_ms < o.backoff_base_ms || o.permanent_backoff_ms < 0)
+    fail(Errc::invalid_argument, "invalid token manager timing option");
+  if (!(o.jitter_fraction >= 0.0 && o.jitter_fraction <= 0.5)) fail(Errc::invalid_argument, "jitter fraction must be 0 to 0.5");
+  if (o.max_keys == 0) fail(Errc::invalid_argument, "max_keys must be at least 1");
+  system_clock_ = is_system_clock(client_->clock());
+  default_entry_ = new Entry(client_->config().scope);
+  entries_.store(default_entry_, std::memory_order_release);
+  entry_count_.store(1);
+}
+
+TokenManager::~TokenManager() {
+  {
+    std::lock_guard<std::mutex> lock(worker_mutex_);
+    stopping_ = true;
+  }
+  cancel_.store(true);
+  worker_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  Entry *e = entries_.load();
+  while (e != nullptr) {
+    Entry *next = e->next;
+    delete e;
+    e = next;
+  }
+}
+
+void TokenManager::set_event_callback(TokenEventCallback cb) {
+  std::lock_guard<std::mutex> lock(events_mutex_);
+  on_event_ = cb ? std::make_shared<TokenEventCallback>(std::move(cb)) : nullptr;
+}
+
+void TokenManager::emit(const TokenEvent &event) {
+  std::shared_ptr<TokenEventCallback> cb;
+  {
+    std::lock_guard<std::mutex> lock(events_mutex_);
+    cb = on_event_;
+  }
+  if (cb) {
+    try {
+      (*cb)(event);
+    } catch (...) {
+      // an observer's failure never breaks token delivery
+    }
+  }
+}
+
+std::int64_t TokenManager::now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
+
+TokenManager::Entry *TokenManager::entry_for(const TokenScope &scope) {
+  for (Entry *e = entries_.load(std::memory_order_acquire); e != nullptr; e = e->next)
+    if (e->scope == scope) return e;
+  if (entry_count_.fetch_add(1) >= options_.max_keys) {
+    entry_count_.fetch_sub(1);
+    fail(Errc::too_large, "too many distinct token keys (scope, audience, resource) for one manager");
+  }
+  auto fresh = std::make_unique<Entry>(scope);
+  Entry *head = entries_.load(std::memory_order_acquire);
+  while (true) {
+    for (Entry *e = head; e != nullptr; e = e->next)
+      if (e->scope == scope) {  // another thread added it meanwhile
+        entry_count_.fetch_sub(1);
+        return e;
+      }
+    fresh->next = head;
+    if (entries_.compare_exchange_weak(head, fresh.get(), std::memory_order_acq_rel)) return fresh.release();
+  }
+}
+
+TokenView TokenManager::get() { return read(*default_entry_); }
+
+TokenView TokenManager::get(const TokenScope &scope) { return read(*entry_for(scope)); }
+
+TokenView TokenManager::read(Entry &entry) {
+  TlCache &tl = tl_cache;
+  for (TlSlot &slot : tl.slots) {
+    if (slot.entry != &entry || slot.manager_id != id_) continue;
+    if (slot.generation == entry.generation.load(std::memory_order_acquire) &&
+        now() < slot.snap->refresh_at_ms) {
+      if (options_.report_cache_hits) {
+        TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
+        ev.expires_at_ms = slot.snap->token.expires_at_ms;
+        emit(ev);
+      }
+      return view_of(*slot.snap);
+    }
+    break;
+  }
+  return slow_read(entry);
+}
+
+TokenView TokenManager::slow_read(Entry &entry) {
+  std::shared_ptr<const Snapshot> snap;
+  std::uint64_t generation = 0;
+  {
+    std::unique_lock<std::mutex> lock(entry.mu);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wait_timeout_ms);
+    while (true) {
+      const std::int64_t t = now();
+      if (entry.current && t < entry.current->stale_at_ms) {
+        // Valid: fresh or due. A due token starts the one refresh; this caller does not wait for it
+        // (unless refreshes run on the caller and this caller is the one).
+        if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= entry.error_until_ms) {
+          start_refresh_locked(entry, lock, false);
+          if (!entry.current || now() >= entry.current->stale_at_ms) continue;
+        }
+        snap = entry.current;
+        generation = entry.generation.load(std::memory_order_relaxed);
+        break;
+      }
+      // Expired, none or invalidated: wait for the one refresh in flight, starting it if needed.
+      if (!entry.in_flight) {
+        if (entry.last_error && t < entry.error_until_ms) {
+          Error e = *entry.last_error;
+          ErrorDetail d = e.detail();
+          d.retry_after_ms = entry.error_until_ms - t;
+          throw Error(e.code(), e.what(), d);
+        }
+        start_refresh_locked(entry, lock, true);
+        continue;
+      }
+      const std::uint64_t round = entry.rounds;
+      if (!entry.cv.wait_until(lock, deadline, [&] { return entry.rounds != round; })) {
+        ErrorDetail d;
+        d.transient = true;
+        throw Error(Errc::timeout, "no token within the wait timeout: the token request is still running", d);
+      }
+      if (!(entry.current && now() < entry.current->stale_at_ms) && entry.last_error) {
+        Error e = *entry.last_error;
+        ErrorDetail d = e.detail();
+        d.retry_after_ms = std::max<std::int64_t>(0, entry.error_until_ms - now());
+        throw Error(e.code(), e.what(), d);
+      }
+    }
+  }
+  // Remember it for this thread's fast path.
+  TlCache &tl = tl_cache;
+  TlSlot *slot = nullptr;
+  for (TlSlot &s : tl.slots)
+    if (s.entry == &entry && s.manager_id == id_) slot = &s;
+  if (slot == nullptr) {
+    slot = &tl.slots[tl.next];
+    tl.next = (tl.next + 1) % TlCache::kSlots;
+  }
+  slot->manager_id = id_;
+  slot->entry = &entry;
+  slot->generation = generation;
+  slot->snap = snap;
+  return view_of(*slot->snap);
+}
+
+void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool expired) {
+  entry.in_flight = true;
+  if (options_.background_refresh && !expired) {
+    {
+      std::lock_guard<std::mutex> wl(worker_mutex_);
+      if (!stopping_) {
+        queue_.push_back(&entry);
+        if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
+        worker_cv_.notify_one();
+        return;
+      }
+    }
+  }
+  // The caller does the one refresh itself; others wait on entry.cv.
+  lock.unlock();
+  refresh(entry);
+  lock.lock();
+}
+
+void TokenManager::worker_loop() {
+  while (true) {
+    Entry *entry = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(worker_mutex_);
+      worker_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      entry = queue_.front();
+      queue_.erase(queue_.begin());
+    }
+    refresh(*entry);
+  }
+}
+
+void TokenManager::refresh(Entry &entry) {
+  std::optional<Token> token;
+  std::optional<Error> error;
+  CallOptions call;
+  call.cancel = &cancel_;
+  try {
+    token = client_->fetch(&entry == default_entry_ ? nullptr : &entry.scope, call);
+  } catch (const Error &e) {
+    error = e;
+  } catch (const std::bad_alloc &) {
+    error = Error(Errc::out_of_memory, "out of memory");
+  } catch (const std::exception &) {
+    error = Error(Errc::generic, "token request failed");
+  }
+  const std::int64_t t = now();
+  TokenEvent ev{TokenEventKind::fetched, &client_->config().client_id, &entry.scope.scope};
+  std::string oauth_error;
+  {
+    std::lock_guard<std::mutex> lock(entry.mu);
+    if (token) {
+      auto snap = std::make_shared<Snapshot>();
+      const std::int64_t issued = token->issued_at_ms, expires = token->expires_at_ms;
+      const std::int64_t lifetime = std::max<std::int64_t>(1, expires - issued);
+      const std::int64_t skew = std::min(options_.expiry_skew_ms, lifetime / 10);
+      snap->stale_at_ms = expires - skew;
+      std::int64_t refresh_at = std::min<std::int64_t>(issued + static_cast<std::int64_t>(options_.refresh_fraction * static_cast<double>(lifetime)),
+                                                       expires - options_.refresh_margin_ms);
+      refresh_at = std::max(refresh_at, issued + lifetime / 2);
+      refresh_at -= static_cast<std::int64_t>(random_unit() * options_.jitter_fraction * static_cast<double>(refresh_at - issued));
+      snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms);
+      snap->scheme = token->authorization_scheme();
+      snap->token = std::move(*token);
+      ev.kind = entry.ever_fetched ? TokenEventKind::refreshed : TokenEventKind::fetched;
+      ev.expires_at_ms = snap->token.expires_at_ms;
+      entry.current = std::move(snap);
+      entry.generation.fetch_add(1, std::memory_order_release);
+      entry.ever_fetched = true;
+      entry.failures = 0;
+      entry.last_error.reset();
+      entry.error_until_ms = 0;
+    } else {
+      ++entry.failures;
+      const ErrorDetail &d = error->detail();
+      std::int64_t delay;
+      if (d.transient) {
+        double exp = static_cast<double>(options_.backoff_base_ms) * std::pow(2.0, std::min(entry.failures - 1, 30));
+        delay = static_cast<std::int64_t>(std::min(exp, static_cast<double>(options_.backoff_max_ms)));
+        delay = delay / 2 + static_cast<std::int64_t>(random_unit() * static_cast<double>(delay / 2));
+      } else {
+        delay = options_.permanent_backoff_ms;
+      }
+      delay = std::max(delay, d.retry_after_ms);
+      entry.error_until_ms = t + delay;
+      ErrorDetail stored = d;
+      stored.retry_after_ms = delay;
+      entry.last_error = Error(error->code(), error->what(), stored);
+      ev.kind = TokenEventKind::failed;
+      ev.error_code = static_cast<int>(error->code());
+      ev.http_status = d.http_status;
+      ev.transient = d.transient;
+      ev.retry_after_ms = delay;
+      oauth_error = d.oauth_error;
+    }
+    entry.in_flight = false;
+    ++entry.rounds;
+  }
+  entry.cv.notify_all();
+  if (!oauth_error.empty()) ev.oauth_error = &oauth_error;
+  emit(ev);
+}
+
+void TokenManager::invalidate(std::string_view token) { invalidate(default_entry_->scope, token); }
+
+void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
+  Entry &entry = scope == default_entry_->scope ? *default_entry_ : *entry_for(scope);
+  std::int64_t expires = 0;
+  {
+    std::lock_guard<std::mutex> lock(entry.mu);
+    if (!entry.current) return;
+    if (!token.empty() && entry.current->token.access_token.reveal() != token) return;  // already replaced
+    expires = entry.current->token.expires_at_ms;
+    entry.current.reset();
+    entry.generation.fetch_add(1, std::memory_order_release);
+  }
+  TokenEvent ev{TokenEventKind::invalidated, &client_->config().client_id, &entry.scope.scope};
+  ev.expires_at_ms = expires;
+  emit(ev);
+}
+
+std::string TokenManager::authorize(Request &req) {
+  TokenView v = get();
+  std::string value;
+  value.reserve(v.scheme.size() + 1 + v.access_token.size());
+  value.append(v.scheme).push_back(' ');
+  value.append(v.access_token);
+  req.set_header("Authorization", std::move(value));
+  return std::string(v.access_token);
+}
+
+Response TokenManager::request(Request req, const CallOptions &options) {
+  SecretString used(authorize(req));
+  Response resp = client_->transport()->send(req, options);
+  if (resp.status == 401) {
+    invalidate(used.reveal());
+    used = SecretString(authorize(req));
+    resp = client_->transport()->send(req, options);
+  }
+  if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
+  return resp;
+}
+
+}  // namespace m2mauth::core
