@@ -16,5 +16,6 @@
 #include "jwt.h"
 #include "request.h"
 #include "http.h"
+#include "oauth2.h"
 
 #endif /* M2MAUTH_H */
