@@ -183,7 +183,7 @@ TokenView TokenManager::slow_read(Entry &entry) {
         // Valid: fresh or due. A due token starts the one refresh; this caller does not wait for it
         // (unless refreshes run on the caller and this caller is the one).
         if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= entry.error_until_ms) {
-          start_refresh_locked(entry, lock, false);
+          start_refresh_locked(entry, lock);
           if (!entry.current || now() >= entry.current->stale_at_ms) continue;
         }
         snap = entry.current;
@@ -198,7 +198,7 @@ TokenView TokenManager::slow_read(Entry &entry) {
           d.retry_after_ms = entry.error_until_ms - t;
           throw Error(e.code(), e.what(), d);
         }
-        start_refresh_locked(entry, lock, true);
+        start_refresh_locked(entry, lock);
         continue;
       }
       const std::uint64_t round = entry.rounds;
@@ -231,9 +231,9 @@ TokenView TokenManager::slow_read(Entry &entry) {
   return view_of(*slot->snap);
 }
 
-void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool expired) {
+void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock) {
   entry.in_flight = true;
-  if (options_.background_refresh && !expired) {
+  if (options_.background_refresh) {
     {
       std::lock_guard<std::mutex> wl(worker_mutex_);
       if (!stopping_) {

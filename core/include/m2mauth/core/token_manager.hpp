@@ -35,7 +35,7 @@ struct ManagerOptions {
   std::int64_t backoff_base_ms = 1000;
   std::int64_t backoff_max_ms = 60000;
   std::int64_t permanent_backoff_ms = 30000;  // after invalid_client & co., before asking again
-  bool background_refresh = true;          // due refreshes on a manager thread (else by the first caller)
+  bool background_refresh = true;          // refreshes run on a manager thread (else on the first caller)
   bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
   std::size_t max_keys = 64;               // distinct scope/audience/resource keys
 };
@@ -96,7 +96,7 @@ class TokenManager {
   Entry *entry_for(const TokenScope &scope);
   TokenView read(Entry &entry);
   TokenView slow_read(Entry &entry);
-  void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool expired);
+  void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock);
   void refresh(Entry &entry);
   void worker_loop();
   void emit(const TokenEvent &event);
