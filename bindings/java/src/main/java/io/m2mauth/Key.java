@@ -1,0 +1,204 @@
+package io.m2mauth;
+
+import io.m2mauth.internal.KeyHandle;
+import io.m2mauth.internal.M2mauthNative;
+import io.m2mauth.internal.NativeResource;
+import io.m2mauth.internal.Secrets;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * A parsed key (RSA, EC, Ed25519 or an HMAC secret), immutable and safe to use from many threads at once.
+ * Close it when done; a key that is never closed is released by a Cleaner once unreachable. After
+ * {@link #close()} every method throws IllegalStateException. {@link #toString()} never shows key material.
+ */
+public final class Key implements AutoCloseable {
+  private final NativeResource<KeyHandle> res;
+
+  Key(KeyHandle handle) {
+    this.res = NativeResource.track(this, handle, KeyHandle::delete, "key");
+  }
+
+  /** A new RSA key pair of 2048, 3072 or 4096 bits. */
+  public static Key generateRsa(int bits) {
+    return new Key(M2mauthNative.m2mauth_key_generate_rsa(bits));
+  }
+
+  /** A new EC key pair on "P-256", "P-384" or "P-521". */
+  public static Key generateEc(String curve) {
+    return new Key(M2mauthNative.m2mauth_key_generate_ec(curve));
+  }
+
+  public static Key generateEd25519() {
+    return new Key(M2mauthNative.m2mauth_key_generate_ed25519());
+  }
+
+  /** A random HMAC secret of len bytes (16 to 1024). */
+  public static Key generateHmac(int len) {
+    return new Key(M2mauthNative.m2mauth_key_generate_hmac(len));
+  }
+
+  /** An HMAC key from secret bytes (copied; the caller may wipe its array afterwards). */
+  public static Key hmac(byte[] secret) {
+    return new Key(M2mauthNative.m2mauth_key_from_secret(secret));
+  }
+
+  /** A key from PEM: private (PKCS#8, PKCS#1, SEC1, encrypted PKCS#8), public (SPKI, PKCS#1) or a certificate. */
+  public static Key fromPem(String pem) {
+    return fromPem(pem, null);
+  }
+
+  /** The same for an encrypted key; passphrase may be null. The caller keeps (and may wipe) the array. */
+  public static Key fromPem(String pem, char[] passphrase) {
+    byte[] pass = Secrets.utf8(passphrase);
+    try {
+      return new Key(M2mauthNative.m2mauth_key_from_pem(pem.getBytes(StandardCharsets.UTF_8), pass));
+    } finally {
+      Secrets.wipe(pass);
+    }
+  }
+
+  /** A key from DER: PKCS#8 (possibly encrypted), PKCS#1, SEC1, SPKI or a certificate. */
+  public static Key fromDer(byte[] der, char[] passphrase) {
+    byte[] pass = Secrets.utf8(passphrase);
+    try {
+      return new Key(M2mauthNative.m2mauth_key_from_der(der, pass));
+    } finally {
+      Secrets.wipe(pass);
+    }
+  }
+
+  /** A key from a PEM or DER file (at most 1 MiB). */
+  public static Key fromFile(Path path, char[] passphrase) {
+    byte[] pass = Secrets.utf8(passphrase);
+    try {
+      return new Key(M2mauthNative.m2mauth_key_from_file(path.toString(), pass));
+    } finally {
+      Secrets.wipe(pass);
+    }
+  }
+
+  /** A key from a JWK JSON object (RSA, EC, OKP Ed25519 or oct; public or private). */
+  public static Key fromJwk(String jwk) {
+    return new Key(M2mauthNative.m2mauth_key_from_jwk(jwk));
+  }
+
+  /** The key with this kid from a JWKS; kid null picks the only key of a one-key set. */
+  public static Key fromJwks(String jwks, String kid) {
+    return new Key(M2mauthNative.m2mauth_key_from_jwks(jwks, kid));
+  }
+
+  public KeyType type() {
+    return use(h -> KeyType.fromId(M2mauthNative.m2mauth_key_type_of(h)));
+  }
+
+  /** RSA modulus bits, EC field bits, 256 for Ed25519, secret length * 8 for HMAC. */
+  public int bits() {
+    return use(h -> (int) M2mauthNative.m2mauth_key_bits(h));
+  }
+
+  /** "P-256", "P-384", "P-521", "Ed25519", or "" for RSA and HMAC keys. */
+  public String curve() {
+    return use(M2mauthNative::m2mauth_key_curve);
+  }
+
+  public boolean hasPrivate() {
+    return use(h -> M2mauthNative.m2mauth_key_has_private(h) != 0);
+  }
+
+  /** The key's "kid", "" if none. */
+  public String kid() {
+    return use(M2mauthNative::m2mauth_key_kid);
+  }
+
+  /** The usual algorithm for this key: RS256, ES256/384/512 by curve, EdDSA or HS256. */
+  public Algorithm defaultAlgorithm() {
+    return use(h -> Algorithm.fromId(M2mauthNative.m2mauth_alg_default_for(h)));
+  }
+
+  /** A new key holding only the public part. */
+  public Key publicKey() {
+    return use(h -> new Key(M2mauthNative.m2mauth_key_public(h)));
+  }
+
+  /** A new key for the same material with this kid (used by JWK export and as the default JWS kid). */
+  public Key withKid(String kid) {
+    return use(h -> new Key(M2mauthNative.m2mauth_key_with_kid(h, kid)));
+  }
+
+  /** SPKI PEM ("BEGIN PUBLIC KEY"). */
+  public String publicPem() {
+    return use(M2mauthNative::m2mauth_key_public_pem);
+  }
+
+  /** SPKI DER. */
+  public byte[] publicDer() {
+    return use(M2mauthNative::m2mauth_key_public_der);
+  }
+
+  /** PKCS#8 PEM, encrypted (AES-256-CBC, PBKDF2) when passphrase is not null. A secret. */
+  public String privatePem(char[] passphrase) {
+    byte[] pass = Secrets.utf8(passphrase);
+    try {
+      return use(h -> M2mauthNative.m2mauth_key_private_pem(h, pass));
+    } finally {
+      Secrets.wipe(pass);
+    }
+  }
+
+  /** The public JWK (with "kid" if the key has one). HMAC keys have none (KeyTypeException). */
+  public String publicJwk() {
+    return publicJwk(null, null);
+  }
+
+  /** The public JWK with "alg" and "use" members when not null. */
+  public String publicJwk(Algorithm alg, String use) {
+    return use(h -> M2mauthNative.m2mauth_key_public_jwk(h, alg == null ? null : alg.joseName(), use));
+  }
+
+  /** The private JWK. A secret. */
+  public String privateJwk() {
+    return use(M2mauthNative::m2mauth_key_private_jwk);
+  }
+
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url). */
+  public String thumbprint() {
+    return use(M2mauthNative::m2mauth_key_thumbprint);
+  }
+
+  public boolean isClosed() {
+    return res.isClosed();
+  }
+
+  @Override
+  public void close() {
+    res.close();
+  }
+
+  @Override
+  public String toString() {
+    if (res.isClosed()) {
+      return "Key[closed]";
+    }
+    try {
+      String kid = kid();
+      return "Key[" + type() + ", " + bits() + " bits" + (hasPrivate() ? ", private" : ", public")
+          + (kid.isEmpty() ? "" : ", kid=" + kid) + "]";
+    } catch (IllegalStateException e) {
+      return "Key[closed]";
+    }
+  }
+
+  /** Runs f with the native handle held open for the duration of the call. */
+  <T> T use(Function<KeyHandle, T> f) {
+    KeyHandle h = res.acquire();
+    try {
+      return f.apply(h);
+    } finally {
+      res.release();
+      Reference.reachabilityFence(this);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package io.m2mauth;
+
+/** A key or certificate could not be parsed or is invalid (M2MAUTH_EKEY). */
+public class KeyFormatException extends M2mauthException {
+  private static final long serialVersionUID = 1L;
+
+  KeyFormatException(Details d) {
+    super(d);
+  }
+}

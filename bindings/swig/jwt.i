@@ -1,0 +1,35 @@
+/* jwt.i: jwt.h, claims, signing and verification. m2mauth_verifier_set_clock is reached through
+ * m2mauth_glue_verifier_set_fixed_time (glue.i): a callback into the language is not needed yet. */
+M2MAUTH_NEW(m2mauth_claims_new, m2mauth_claims)
+M2MAUTH_NEW(m2mauth_claims_from_json, m2mauth_claims)
+M2MAUTH_NEW(m2mauth_claims_clone, m2mauth_claims)
+M2MAUTH_STATUS(m2mauth_claims_set_string)
+M2MAUTH_STATUS(m2mauth_claims_set_int)
+M2MAUTH_STATUS(m2mauth_claims_set_bool)
+M2MAUTH_STATUS(m2mauth_claims_set_json)
+M2MAUTH_STATUS(m2mauth_claims_add_audience)
+M2MAUTH_STATUS(m2mauth_claims_set_random_jti)
+M2MAUTH_STATUS(m2mauth_claims_remove)
+M2MAUTH_VALUE(m2mauth_claims_has)
+M2MAUTH_TEXT(m2mauth_claims_get_string)
+M2MAUTH_NUMBER(m2mauth_claims_get_int)
+M2MAUTH_TEXT(m2mauth_claims_get_json)
+M2MAUTH_TEXT(m2mauth_claims_to_json)
+M2MAUTH_TEXT(m2mauth_claims_header_json)
+
+M2MAUTH_TEXT(m2mauth_jwt_sign)
+M2MAUTH_TEXT(m2mauth_jwt_sign_json)
+
+M2MAUTH_NEW(m2mauth_verifier_new, m2mauth_verifier)
+M2MAUTH_NEW(m2mauth_verifier_new_jwks, m2mauth_verifier)
+M2MAUTH_STATUS(m2mauth_verifier_set_issuer)
+M2MAUTH_STATUS(m2mauth_verifier_set_subject)
+M2MAUTH_STATUS(m2mauth_verifier_add_audience)
+M2MAUTH_STATUS(m2mauth_verifier_require_claim)
+M2MAUTH_STATUS(m2mauth_verifier_set_typ)
+M2MAUTH_STATUS(m2mauth_verifier_set_leeway)
+M2MAUTH_STATUS(m2mauth_verifier_set_max_size)
+M2MAUTH_NEW(m2mauth_verifier_verify, m2mauth_claims)
+M2MAUTH_NEW(m2mauth_jwt_decode_unverified, m2mauth_claims)
+
+%include "m2mauth/jwt.h"

@@ -1,0 +1,43 @@
+/* key.i: key.h, keys and certificates. */
+M2MAUTH_NEW(m2mauth_key_generate_rsa, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_generate_ec, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_generate_ed25519, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_generate_hmac, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_secret, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_pem, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_der, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_file, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_jwk, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_jwks, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_public, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_with_kid, m2mauth_key)
+
+M2MAUTH_VALUE(m2mauth_key_type_of)
+M2MAUTH_VALUE(m2mauth_key_bits)
+M2MAUTH_VALUE(m2mauth_key_curve)
+M2MAUTH_VALUE(m2mauth_key_has_private)
+M2MAUTH_VALUE(m2mauth_key_kid)
+
+M2MAUTH_TEXT(m2mauth_key_private_pem)
+M2MAUTH_TEXT(m2mauth_key_public_pem)
+M2MAUTH_BYTES(m2mauth_key_public_der)
+M2MAUTH_TEXT(m2mauth_key_public_jwk)
+M2MAUTH_TEXT(m2mauth_key_private_jwk)
+M2MAUTH_TEXT(m2mauth_key_thumbprint)
+
+M2MAUTH_NEW(m2mauth_cert_load, m2mauth_cert)
+M2MAUTH_NEW(m2mauth_cert_from_file, m2mauth_cert)
+M2MAUTH_TEXT(m2mauth_cert_fingerprint)
+M2MAUTH_NEW(m2mauth_cert_public_key, m2mauth_key)
+M2MAUTH_BYTES(m2mauth_cert_der)
+M2MAUTH_TEXT(m2mauth_cert_pem)
+M2MAUTH_TEXT(m2mauth_cert_subject)
+M2MAUTH_VALUE(m2mauth_cert_not_after)
+M2MAUTH_NEW(m2mauth_cert_self_signed, m2mauth_cert)
+
+M2MAUTH_BYTES_IN(secret, len)
+M2MAUTH_BYTES_IN(pem, len)
+M2MAUTH_BYTES_IN(der, len)
+M2MAUTH_BYTES_IN(data, len)
+
+%include "m2mauth/key.h"

@@ -1,0 +1,12 @@
+/* util.i: util.h. */
+M2MAUTH_BYTES(m2mauth_random_bytes)
+M2MAUTH_TEXT(m2mauth_uuid_v4)
+M2MAUTH_TEXT(m2mauth_base64url_encode)
+M2MAUTH_BYTES(m2mauth_base64url_decode)
+M2MAUTH_VALUE(m2mauth_constant_time_equal)
+
+M2MAUTH_BYTES_IN(data, len)
+M2MAUTH_BYTES_IN(a, a_len)
+M2MAUTH_BYTES_IN(b, b_len)
+
+%include "m2mauth/util.h"
