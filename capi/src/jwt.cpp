@@ -113,6 +113,7 @@ m2mauth_status m2mauth_claims_to_json(m2mauth_buf *out, const m2mauth_claims *cl
 m2mauth_status m2mauth_claims_header_json(m2mauth_buf *out, const m2mauth_claims *claims) {
   capi::reset(out);
   return capi::guard([&] {
+    capi::need(out, "out");
     std::string h = claims_of(claims).header_json();
     if (h.empty()) throw core::Error(core::Errc::not_found, "these claims did not come from a verified token");
     capi::fill(out, h);

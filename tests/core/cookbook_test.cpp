@@ -28,7 +28,7 @@ void check_signature(const std::string &file, const cJSON *jwk, const cJSON *sig
   Alg alg = alg_from_name(str(prot != nullptr ? prot : unprot, "alg"));
   const std::string protected_b64 = m2mtest::str_or(signing, "protected_b64u", "");
   const std::string signing_input = str(signing, "sig-input");
-  INFO(file << " " << alg_name(alg));
+  INFO(file << " " << std::string(alg_name(alg)));
   CHECK(signing_input == protected_b64 + "." + base64url_encode(payload));
   const std::string sig = base64url_decode_string(str(signing, "sig"));
   CHECK(verify_bytes(key, alg, signing_input, sig));
@@ -68,7 +68,7 @@ TEST_CASE("RFC 7520 4.1 to 4.8: cookbook signatures verify and deterministic one
       std::size_t d1 = token.find('.'), d2 = token.rfind('.');
       if (d2 == d1 + 1) token = token.substr(0, d1 + 1) + base64url_encode(payload) + token.substr(d2);
       Key key = key_from_jwk(m2mtest::print(keys));
-      INFO(f);
+      INFO(std::string(f));
       CHECK(jws_verify(key, token, alg_all_bits) == payload);
       const std::string protected_text = base64url_decode_string(str(signing, "protected_b64u"));
       if (reproducible) CHECK(jws_sign_protected(key, protected_text, payload) == token);
@@ -95,7 +95,7 @@ TEST_CASE("RFC 7520 section 3 keys load and keep their thumbprints through expor
   const char *files[] = {"3_1.ec_public_key.json", "3_2.ec_private_key.json", "3_3.rsa_public_key.json",
                          "3_4.rsa_private_key.json", "3_5.symmetric_key_mac_computation.json"};
   for (const char *f : files) {
-    INFO(f);
+    INFO(std::string(f));
     auto doc = m2mtest::load_vector_json(std::string("jose-cookbook/jwk/") + f);
     Key key = key_from_jwk(m2mtest::print(doc.get()));
     CHECK(key.kid() == str(doc.get(), "kid"));

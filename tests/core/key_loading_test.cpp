@@ -48,7 +48,7 @@ TEST_CASE("every PEM and DER form loads as the same key, private forms with thei
                  {"sec1_der_b64", true, true, false},        {"sec1_with_params_pem", true, false, false}};
     for (const auto &f : forms) {
       if (!m2mtest::has(k, f.member)) continue;
-      INFO(name << " " << f.member);
+      INFO(name << " " << std::string(f.member));
       std::string data = str(k, f.member);
       if (f.der) data = m2mtest::base64_decode(data);
       const char *p = f.encrypted ? pass.c_str() : nullptr;
