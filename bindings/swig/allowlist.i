@@ -57,3 +57,14 @@ M2MAUTH_LANG_NUMBER(fn)
 %define M2MAUTH_BYTES_IN(name, len_name)
 %apply (const uint8_t *BYTES, size_t BYTES_LEN) { (const uint8_t *name, size_t len_name) };
 %enddef
+
+/*
+ * Text parameters that may be NULL, named in the area file around its header's %include and cleared
+ * after it, so that struct members of the same name elsewhere are not affected.
+ */
+%define M2MAUTH_OPTIONAL_TEXT(name)
+M2MAUTH_LANG_OPTIONAL_TEXT(name)
+%enddef
+%define M2MAUTH_OPTIONAL_TEXT_END(name)
+M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
+%enddef

@@ -33,6 +33,12 @@ M2MAUTH_HANDLE(m2mauth_verifier, VerifierHandle, m2mauth_verifier_free)
 %rename("%s") m2mauth_jws_header::extra_json;
 %immutable m2mauth_jws_header::version;
 
+/* The memberin typemap below copies, so SWIG's "may leak memory" warning does not apply. */
+%warnfilter(451) m2mauth_jws_header::typ;
+%warnfilter(451) m2mauth_jws_header::kid;
+%warnfilter(451) m2mauth_jws_header::cty;
+%warnfilter(451) m2mauth_jws_header::extra_json;
+
 %typemap(memberin) const char *typ, const char *kid, const char *cty, const char *extra_json %{
   free((char *)$1);
   $1 = $input ? m2mauth_glue_strdup($input) : NULL;

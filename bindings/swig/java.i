@@ -153,6 +153,12 @@ static void m2mauth_jni_bytes_free(const uint8_t *p, size_t n) {
 %}
 %enddef
 
+/* A null String is already NULL in C. */
+%define M2MAUTH_LANG_OPTIONAL_TEXT(name)
+%enddef
+%define M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
+%enddef
+
 %define M2MAUTH_LANG_STATUS(fn)
 %enddef
 %define M2MAUTH_LANG_TEXT(fn)

@@ -40,4 +40,11 @@ M2MAUTH_BYTES_IN(pem, len)
 M2MAUTH_BYTES_IN(der, len)
 M2MAUTH_BYTES_IN(data, len)
 
+/* May be NULL: kid in m2mauth_key_from_jwks, alg and use in m2mauth_key_public_jwk. */
+M2MAUTH_OPTIONAL_TEXT(kid)
+M2MAUTH_OPTIONAL_TEXT(alg)
+M2MAUTH_OPTIONAL_TEXT(use)
 %include "m2mauth/key.h"
+M2MAUTH_OPTIONAL_TEXT_END(kid)
+M2MAUTH_OPTIONAL_TEXT_END(alg)
+M2MAUTH_OPTIONAL_TEXT_END(use)

@@ -1,0 +1,96 @@
+package m2mauth
+
+import (
+	"fmt"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
+)
+
+// Error is a failure reported by the C library (or refused by this package before calling it).
+// Code is the m2mauth_error_code (negative), Name its m2mauth_error_name() ("signature", "expired").
+// Messages never contain keys, secrets or tokens.
+type Error struct {
+	Code                  int
+	Name                  string
+	Message               string
+	Transient             bool  // retrying later may succeed
+	HTTPStatus            int   // of the response that failed, 0 if none
+	OAuthError            string // RFC 6749 section 5.2 "error"
+	OAuthErrorDescription string
+	OAuthErrorURI         string
+	VendorCode            int64 // a vendor API's own code, 0 if none
+	RetryAfterMillis      int64 // 0 if not known
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("m2mauth: %s (%d)", e.Name, e.Code)
+	}
+	return fmt.Sprintf("m2mauth: %s (%d): %s", e.Name, e.Code, e.Message)
+}
+
+// Is matches sentinels by code, and the family sentinels (ErrInvalidToken) by family.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	if !ok {
+		return false
+	}
+	if fam, ok := families[t]; ok {
+		return fam(e.Code)
+	}
+	return t.Code == e.Code && t.Code != 0
+}
+
+func sentinel(code raw.Enum_SS_m2mauth_error_code) *Error {
+	return &Error{Code: int(code), Name: raw.M2mauth_error_name(int(code))}
+}
+
+// Sentinels for errors.Is, one per m2mauth_error_code.
+var (
+	ErrGeneric          = sentinel(raw.M2MAUTH_ERROR)
+	ErrInvalidArgument  = sentinel(raw.M2MAUTH_EINVAL)
+	ErrNoMemory         = sentinel(raw.M2MAUTH_ENOMEM)
+	ErrUnsupported      = sentinel(raw.M2MAUTH_EUNSUPPORTED)
+	ErrTooLarge         = sentinel(raw.M2MAUTH_ETOOLARGE)
+	ErrNotFound         = sentinel(raw.M2MAUTH_ENOTFOUND)
+	ErrState            = sentinel(raw.M2MAUTH_ESTATE)
+	ErrIO               = sentinel(raw.M2MAUTH_EIO)
+	ErrConfig           = sentinel(raw.M2MAUTH_ECONFIG)
+	ErrKey              = sentinel(raw.M2MAUTH_EKEY)
+	ErrKeyType          = sentinel(raw.M2MAUTH_EKEYTYPE)
+	ErrPassphrase       = sentinel(raw.M2MAUTH_EPASSPHRASE)
+	ErrNoPrivateKey     = sentinel(raw.M2MAUTH_ENOPRIVATE)
+	ErrMalformed        = sentinel(raw.M2MAUTH_EMALFORMED)
+	ErrSignature        = sentinel(raw.M2MAUTH_ESIGNATURE)
+	ErrAlgorithm        = sentinel(raw.M2MAUTH_EALGORITHM)
+	ErrExpired          = sentinel(raw.M2MAUTH_EEXPIRED)
+	ErrNotYetValid      = sentinel(raw.M2MAUTH_ENOTYETVALID)
+	ErrIssuedInFuture   = sentinel(raw.M2MAUTH_EIAT)
+	ErrClaim            = sentinel(raw.M2MAUTH_ECLAIM)
+	ErrMissingClaim     = sentinel(raw.M2MAUTH_EMISSINGCLAIM)
+	ErrNetwork          = sentinel(raw.M2MAUTH_ENETWORK)
+	ErrTimeout          = sentinel(raw.M2MAUTH_ETIMEOUT)
+	ErrTLS              = sentinel(raw.M2MAUTH_ETLS)
+	ErrInsecure         = sentinel(raw.M2MAUTH_EINSECURE)
+	ErrHTTP             = sentinel(raw.M2MAUTH_EHTTP)
+	ErrOAuth            = sentinel(raw.M2MAUTH_EOAUTH)
+	ErrProtocol         = sentinel(raw.M2MAUTH_EPROTOCOL)
+	ErrVendor           = sentinel(raw.M2MAUTH_EVENDOR)
+	ErrUnauthorized     = sentinel(raw.M2MAUTH_EUNAUTHORIZED)
+	ErrCancelled        = sentinel(raw.M2MAUTH_ECANCELLED)
+	ErrBackoff          = sentinel(raw.M2MAUTH_EBACKOFF)
+)
+
+// ErrInvalidToken matches every reason a token is refused: malformed, signature, algorithm, time
+// claims and claim checks.
+var ErrInvalidToken = &Error{Name: "invalid_token"}
+
+// ErrClosed is returned by every method of a Key, Certificate or Verifier after Close.
+var ErrClosed = &Error{Code: int(raw.M2MAUTH_ESTATE), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ESTATE)),
+	Message: "m2mauth: use after Close"}
+
+var families = map[*Error]func(code int) bool{
+	ErrInvalidToken: func(code int) bool {
+		return code <= int(raw.M2MAUTH_EMALFORMED) && code >= int(raw.M2MAUTH_EMISSINGCLAIM)
+	},
+}

@@ -1,0 +1,134 @@
+/*
+ * go.i: how the C API crosses cgo (included by m2mauth.i when SWIG runs with -go -cgo).
+ *
+ * The generated package (bindings/go/internal/raw) stays close to C: every call that can fail returns
+ * the m2mauth_status as an int. The status gate is in the hand-written package (bindings/go/m2mauth,
+ * call.go): it pins the goroutine to its OS thread around the call and m2mauth_error_last(), because
+ * the error record is thread-local and Go may otherwise move the goroutine between the two cgo calls.
+ *
+ * - `m2mauth_buf *out`      -> `out *[]byte`: filled with a Go copy; the C buffer is disposed (wiped)
+ *                              and the intermediate copy wiped and freed in the same call.
+ * - `T **out`               -> `out *uintptr`: the new handle (wrap with raw.SwigcptrT(p)), owned by
+ *                              the caller, released with raw.DeleteT.
+ * - `int64_t/uint32_t *out` -> `*int64` / `*uint32`.
+ * - (const uint8_t *, size_t) pairs -> `[]byte`, passed without copying (cgo pointer rules hold: the
+ *                              bytes hold no Go pointers and C keeps nothing after the call).
+ * - `const char *passphrase` -> `[]byte`; the NUL-terminated C copy is wiped.
+ * - `const char *kid, *alg, *use` (optional, NULL allowed) -> `[]byte`, nil for NULL.
+ * Go strings may hold NUL bytes, which C would cut short: the hand-written package refuses them.
+ */
+%define M2MAUTH_LANG_STATUS(fn)
+%enddef
+%define M2MAUTH_LANG_TEXT(fn)
+%enddef
+%define M2MAUTH_LANG_BYTES(fn)
+%enddef
+%define M2MAUTH_LANG_NUMBER(fn)
+%enddef
+%define M2MAUTH_LANG_NEW(fn, T)
+%enddef
+
+%insert(go_header) %{
+// swigTakeBuffer copies a C-allocated buffer into Go memory, then wipes and frees the C copy.
+func swigTakeBuffer(b *[]byte) {
+	if b == nil || *b == nil {
+		return
+	}
+	c := *b
+	out := make([]byte, len(c))
+	copy(out, c)
+	for i := range c {
+		c[i] = 0
+	}
+	Swig_free(uintptr(unsafe.Pointer(unsafe.SliceData(c))))
+	*b = out
+}
+%}
+
+/* ---- out-parameters --------------------------------------------------------------------------------- */
+%typemap(gotype) m2mauth_buf *out "*[]byte"
+%typemap(in) m2mauth_buf *out (m2mauth_buf temp) %{
+  memset(&temp, 0, sizeof temp);
+  $1 = &temp;
+%}
+%typemap(argout) m2mauth_buf *out %{
+  if (result == M2MAUTH_OK && $input) {
+    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
+    void *copy = malloc($1->size ? $1->size : 1u);
+    if (copy) {
+      if ($1->size) memcpy(copy, $1->ptr, $1->size);
+      $input->array = copy;
+      $input->len = (intgo)$1->size;
+      $input->cap = (intgo)$1->size;
+    } else {
+      _swig_go_result = M2MAUTH_ENOMEM;
+    }
+  }
+%}
+%typemap(freearg) m2mauth_buf *out %{
+  m2mauth_buf_dispose($1);
+%}
+%typemap(goargout) m2mauth_buf *out %{
+	swigTakeBuffer($input)
+%}
+
+%typemap(gotype) SWIGTYPE **out "*uintptr"
+%typemap(in) SWIGTYPE **out %{
+  $1 = ($1_ltype)$input;
+%}
+
+%typemap(gotype) int64_t *out "*int64"
+%typemap(in) int64_t *out %{
+  $1 = ($1_ltype)$input;
+%}
+%typemap(gotype) uint32_t *out "*uint32"
+%typemap(in) uint32_t *out %{
+  $1 = ($1_ltype)$input;
+%}
+
+/* ---- bytes and passphrases in ----------------------------------------------------------------------- */
+%typemap(gotype) (const uint8_t *BYTES, size_t BYTES_LEN) "[]byte"
+%typemap(in) (const uint8_t *BYTES, size_t BYTES_LEN) %{
+  $1 = $input.len ? ($1_ltype)$input.array : ($1_ltype)"";
+  $2 = ($2_ltype)$input.len;
+%}
+
+%typemap(gotype) const char *passphrase "[]byte"
+%typemap(in) const char *passphrase %{
+  $1 = NULL;
+  if ($input.array) {
+    char *copy = (char *)malloc((size_t)$input.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, $input.array, (size_t)$input.len);
+    copy[$input.len] = 0;
+    $1 = copy;
+  }
+%}
+%typemap(freearg) const char *passphrase %{
+  if ($1) {
+    m2mauth_glue_wipe((char *)$1, strlen($1));
+    free((char *)$1);
+  }
+%}
+
+/* Optional text: a Go string cannot be NULL, so these arrive as []byte, nil meaning NULL. */
+%typemap(gotype) const char *OPTIONAL_TEXT "[]byte"
+%typemap(in) const char *OPTIONAL_TEXT %{
+  $1 = NULL;
+  if ($input.array) {
+    char *copy = (char *)malloc((size_t)$input.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, $input.array, (size_t)$input.len);
+    copy[$input.len] = 0;
+    $1 = copy;
+  }
+%}
+%typemap(freearg) const char *OPTIONAL_TEXT %{
+  free((char *)$1);
+%}
+%define M2MAUTH_LANG_OPTIONAL_TEXT(name)
+%apply const char *OPTIONAL_TEXT { const char *name };
+%enddef
+%define M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
+%clear const char *name;
+%enddef
