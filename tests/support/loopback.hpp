@@ -3,6 +3,10 @@
 #pragma once
 
 #include <cjson/cJSON.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -99,23 +103,48 @@ class Servers {
   cJSON *root_ = nullptr;
 };
 
-// Minimal HTTP to the servers' /_control endpoints (loopback, plain HTTP) via curl's CLI-free path:
-// the tests use the library's own transport for everything under test, and python for control.
+// Plain HTTP/1.0 to the servers' /_control endpoints on 127.0.0.1, over a raw socket: independent of
+// the library under test, and cheap enough to poll. Returns the body; throws on a non-2xx status.
 inline std::string control(const std::string &url, const std::string &method = "GET", const std::string &body = "") {
-  std::string cmd = "python3 -c " +
-                    shell_quote("import sys,urllib.request as u;"
-                                "r=u.Request(sys.argv[1],method=sys.argv[2],data=(sys.argv[3].encode() if sys.argv[2]!='GET' else None),"
-                                "headers={'Content-Type':'application/json'});"
-                                "sys.stdout.write(u.urlopen(r,timeout=10).read().decode())") +
-                    " " + shell_quote(url) + " " + shell_quote(method) + " " + shell_quote(body);
-  std::string out;
-  FILE *p = popen(cmd.c_str(), "r");
-  if (p == nullptr) throw std::runtime_error("popen failed");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (pclose(p) != 0) throw std::runtime_error("control request failed: " + method + " " + url);
-  return out;
+  const std::string prefix = "http://127.0.0.1:";
+  if (url.rfind(prefix, 0) != 0) throw std::runtime_error("control(): only http://127.0.0.1 URLs");
+  std::size_t slash = url.find('/', prefix.size());
+  int port = std::stoi(url.substr(prefix.size(), slash - prefix.size()));
+  std::string path = slash == std::string::npos ? "/" : url.substr(slash);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  struct timeval tv {10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot connect to " + url);
+  }
+  std::string req = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  for (std::size_t off = 0; off < req.size();) {
+    ssize_t n = send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) {
+      close(fd);
+      throw std::runtime_error("send failed to " + url);
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  std::string resp;
+  char buf[8192];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  std::size_t sp = resp.find(' ');
+  std::size_t hdr_end = resp.find("\r\n\r\n");
+  if (sp == std::string::npos || hdr_end == std::string::npos) throw std::runtime_error("bad control response from " + url);
+  int status = std::stoi(resp.substr(sp + 1, 3));
+  if (status < 200 || status > 299) throw std::runtime_error("control request failed: " + method + " " + url);
+  return resp.substr(hdr_end + 4);
 }
 
 // A client's fields from tests/servers/clients.json.
