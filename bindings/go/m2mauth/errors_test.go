@@ -1,0 +1,118 @@
+package m2mauth
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestErrorMapping(t *testing.T) {
+	hmac := keyFor(t, HS256)
+	other := keyFor(t, HS256)
+	rsa := keyFor(t, RS256)
+	now := time.Now()
+	expired := must(SignJWT(hmac, Claims{"exp": now.Add(-time.Hour).Unix()}))(t)
+	future := must(SignJWT(hmac, Claims{"nbf": now.Add(time.Hour).Unix()}))(t)
+	good := must(SignJWT(hmac, Claims{"iss": "a", "exp": now.Add(time.Hour).Unix()}))(t)
+
+	cases := []struct {
+		name     string
+		err      error
+		sentinel *Error
+		code     int
+		errName  string
+	}{
+		{"expired", second(VerifyJWT(expired, hmac)), ErrExpired, -23, "expired"},
+		{"not yet valid", second(VerifyJWT(future, hmac)), ErrNotYetValid, -24, "not_yet_valid"},
+		{"signature", second(VerifyJWT(good, other)), ErrSignature, -21, "signature"},
+		{"algorithm", second(VerifyJWT(good, hmac, WithAllowedAlgorithms(HS512))), ErrAlgorithm, -22, "algorithm"},
+		{"issuer", second(VerifyJWT(good, hmac, WithIssuer("b"))), ErrClaim, -26, "claim"},
+		{"missing", second(VerifyJWT(good, hmac, WithRequiredClaims("jti"))), ErrMissingClaim, -27, "missing_claim"},
+		{"malformed", second(VerifyJWT("not.a.token", hmac)), ErrMalformed, -20, "malformed"},
+		{"key type", second(VerifyJWS(good, rsa, HS256)), ErrKeyType, -11, "key_type"},
+		{"key format", second(KeyFromPEM([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), nil)), ErrKey, -10, "key"},
+		{"unsupported", second(GenerateEC("P-192")), ErrUnsupported, -4, "unsupported"},
+		{"not found", second(KeyFromJWKS(`{"keys":[]}`, "nope")), ErrNotFound, -6, "not_found"},
+		{"hmac has no public jwk", second(hmac.PublicJWK()), ErrKeyType, -11, "key_type"},
+	}
+	for _, c := range cases {
+		var e *Error
+		if !errors.As(c.err, &e) {
+			t.Errorf("%s: %v is not an *Error", c.name, c.err)
+			continue
+		}
+		if e.Code != c.code || e.Name != c.errName || !errors.Is(c.err, c.sentinel) {
+			t.Errorf("%s: got code %d name %q (%v)", c.name, e.Code, e.Name, c.err)
+		}
+		if e.Message == "" {
+			t.Errorf("%s: no message", c.name)
+		}
+	}
+	for _, c := range cases[:7] {
+		if !errors.Is(c.err, ErrInvalidToken) {
+			t.Errorf("%s: not an ErrInvalidToken", c.name)
+		}
+	}
+	if errors.Is(cases[7].err, ErrInvalidToken) || errors.Is(cases[0].err, ErrSignature) {
+		t.Error("families overlap")
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func TestWrongPassphrase(t *testing.T) {
+	k := keyFor(t, ES256)
+	enc := must(k.PrivatePEM([]byte("Tr0ub4dor-kept")))(t)
+	_, err := KeyFromPEM([]byte(enc), []byte("Tr0ub4dor-guess"))
+	if !errors.Is(err, ErrPassphrase) {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(err.Error(), "Tr0ub4dor") {
+		t.Fatalf("passphrase in the error: %v", err)
+	}
+	if _, err := KeyFromPEM([]byte(enc), nil); !errors.Is(err, ErrPassphrase) {
+		t.Fatalf("missing passphrase: %v", err)
+	}
+}
+
+func TestNULBytesRefused(t *testing.T) {
+	k := keyFor(t, HS256)
+	token := must(SignJWT(k, Claims{"iss": "a"}))(t)
+	if _, err := VerifyJWT(token, k, WithIssuer("a\x00evil")); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("issuer with NUL: %v", err)
+	}
+	if _, err := SignJWT(k, "{\"a\":\"\x00\"}"); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("claims with NUL: %v", err)
+	}
+	if _, err := VerifyJWS(token, k); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyJWT(token, k, WithAllowedAlgorithms()); err != nil {
+		t.Fatalf("an empty option list keeps the default: %v", err)
+	}
+	if _, err := NewVerifierJWKS(`{"keys":[]}`); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("JWKS verifier without algorithms: %v", err)
+	}
+}
+
+func TestSecretsNotInStrings(t *testing.T) {
+	secret := []byte("super-secret-hmac-key-0123456789")
+	k := must(KeyFromSecret(secret))(t)
+	defer k.Close()
+	rsa := keyFor(t, RS256)
+	jwk := must(rsa.PrivateJWK())(t)
+	for _, s := range []string{k.String(), rsa.String()} {
+		if strings.Contains(s, string(secret)) || strings.Contains(s, "c3VwZXI") || strings.Contains(s, `"d"`) ||
+			strings.Contains(s, jwk[10:40]) {
+			t.Fatalf("secret material in %q", s)
+		}
+	}
+	if k.String() != "Key(oct, 256 bits, private)" {
+		t.Fatalf("String %q", k.String())
+	}
+	_, err := VerifyJWT(string(secret)+".x.y", k)
+	if err == nil || strings.Contains(err.Error(), string(secret)) {
+		t.Fatalf("token text in error: %v", err)
+	}
+}
