@@ -303,8 +303,8 @@ func TestVectorCertificates(t *testing.T) {
 			format FingerprintFormat
 			want   string
 		}{
-			{SHA1, HexColons, strings.TrimPrefix(s("openssl_sha1_fingerprint"), "SHA1 Fingerprint=")},
-			{SHA256, HexColons, strings.TrimPrefix(s("openssl_sha256_fingerprint"), "sha256 Fingerprint=")},
+			{SHA1, HexColons, s("openssl_sha1_fingerprint")},
+			{SHA256, HexColons, s("openssl_sha256_fingerprint")},
 			{SHA1, Hex, s("sha1_hex")},
 			{SHA256, Hex, s("sha256_hex")},
 			{SHA1, Base64URL, s("x5t")},
@@ -313,7 +313,7 @@ func TestVectorCertificates(t *testing.T) {
 		for _, ch := range checks {
 			for _, cc := range []*Certificate{cert, fromDER} {
 				got := must(cc.Fingerprint(ch.hash, ch.format))(t)
-				if !strings.EqualFold(got, ch.want) && !strings.HasSuffix(ch.want, "="+got) {
+				if got != ch.want {
 					t.Errorf("%s: fingerprint %v/%v = %s, want %s", name, ch.hash, ch.format, got, ch.want)
 				}
 			}
