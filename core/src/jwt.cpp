@@ -274,8 +274,19 @@ const Key &Verifier::select_key(const JwsHeaderInfo &header) const {
     if (keys_.size() == 1) return keys_[0];
     fail(Errc::not_found, "token has no \"kid\" and the JWKS has several keys");
   }
-  for (const Key &k : keys_)
-    if (k.kid() == header.kid) return k;
+  // RFC 7517 4.5 lets keys of different types share a kid: take the one that fits the token's alg
+  // (with none, the first match, whose key-type error the signature check reports).
+  const Key *first = nullptr;
+  for (const Key &k : keys_) {
+    if (k.kid() != header.kid) continue;
+    if (first == nullptr) first = &k;
+    try {
+      check_key_for_alg(k, header.alg, false);
+      return k;
+    } catch (const Error &) {
+    }
+  }
+  if (first != nullptr) return *first;
   fail(Errc::not_found, "no key in the JWKS matches the token's \"kid\"");
 }
 

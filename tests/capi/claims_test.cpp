@@ -235,6 +235,24 @@ TEST_CASE_FIXTURE(Fixture, "JWKS verifier: key by kid, rotation, one-key sets, u
     h.kid = "";  // no kid: ambiguous with three keys
     CHECK_STATUS(verify(v.get(), sign(R"({"sub":"x"})", &h, k.get())), M2MAUTH_ENOTFOUND);
   }
+  // RFC 7517 4.5: keys of different types may share a kid; the one that fits the token's alg is used.
+  std::string rsa_shared = jwk("rsa2048"), ec_shared = jwk("ec_p256");
+  rsa_shared.replace(rsa_shared.find("\"rsa2048\""), 9, "\"shared\"");
+  ec_shared.replace(ec_shared.find("\"ec_p256\""), 9, "\"shared\"");
+  for (const std::string &shared : {"{\"keys\":[" + rsa_shared + "," + ec_shared + "]}", "{\"keys\":[" + ec_shared + "," + rsa_shared + "]}"}) {
+    m2mauth_verifier *sv = nullptr;
+    REQUIRE_OK(m2mauth_verifier_new_jwks(&sv, shared.c_str(), capi::all_algs()));
+    capi::VerifierPtr svp(sv);
+    m2mauth_jws_header sh = M2MAUTH_JWS_HEADER_INIT;
+    sh.kid = "shared";
+    for (const char *n : {"rsa2048", "ec_p256"}) {
+      INFO(std::string(n));
+      auto k = capi::test_key(doc.get(), n);
+      CHECK_STATUS(verify(sv, sign("{}", &sh, k.get())), M2MAUTH_OK);
+    }
+    auto ed = capi::test_key(doc.get(), "ed25519");
+    CHECK_STATUS(verify(sv, sign("{}", &sh, ed.get())), M2MAUTH_EKEYTYPE);  // no key of its type under that kid
+  }
   // A one-key set also serves tokens without a kid.
   m2mauth_verifier *one = nullptr;
   REQUIRE_OK(m2mauth_verifier_new_jwks(&one, ("{\"keys\":[" + jwk("ed25519") + "]}").c_str(), capi::all_algs()));
