@@ -217,6 +217,7 @@ Json json_new_object() { return checked(cJSON_CreateObject()); }
 Json json_clone(const cJSON *item) { return checked(cJSON_Duplicate(item, true)); }
 
 void json_set(cJSON *object, const char *name, Json item) {
+  if (!utf8_valid(name)) fail(Errc::invalid_argument, "member name is not valid UTF-8");
   if (cJSON_GetObjectItemCaseSensitive(object, name) != nullptr) {
     if (!cJSON_ReplaceItemInObjectCaseSensitive(object, name, item.get())) throw std::bad_alloc();
   } else {

@@ -15,6 +15,8 @@ constexpr const char *kAlgNames[alg_count + 1] = {"",      "HS256", "HS384", "HS
                                                   "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
 
 void append_member(std::string &h, const char *name, std::string_view value) {
+  // The header is UTF-8 JSON (RFC 7515 4): a value that is not UTF-8 would make a token no one reads.
+  if (!utf8_valid(value)) fail(Errc::invalid_argument, std::string("header \"") + name + "\" is not valid UTF-8");
   h.push_back(',');
   json_quote_append(h, name);
   h.push_back(':');

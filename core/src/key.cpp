@@ -14,6 +14,7 @@
 
 #include "key_impl.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/json.hpp"
 #include "m2mauth/core/random.hpp"
 #include "ossl.hpp"
 
@@ -283,6 +284,8 @@ EVP_PKEY *Key::evp() const noexcept { return impl_->pkey.get(); }
 const SecretBytes &Key::secret() const noexcept { return impl_->secret; }
 
 Key Key::with_kid(std::string kid) const {
+  // The kid goes into JWKs and JWS headers, which are UTF-8 JSON.
+  if (!utf8_valid(kid)) fail(Errc::invalid_argument, "kid is not valid UTF-8");
   auto impl = std::make_shared<Impl>();
   impl->type = impl_->type;
   impl->curve = impl_->curve;

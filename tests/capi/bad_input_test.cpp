@@ -288,3 +288,42 @@ TEST_CASE("wrong files, bad options and bad parameters") {
   CHECK(std::string(m2mauth_alg_name(-5)).empty());
   CHECK_STATUS(m2mauth_base64url_decode(t.out(), "a=="), M2MAUTH_EMALFORMED);
 }
+
+TEST_CASE("text that is not UTF-8 never makes it into a header, a claim name or a kid") {
+  // Such a token or JWK would be refused by every JOSE implementation, m2mauth included (RFC 7515 4,
+  // RFC 8259 8.1): the signing side refuses it with EINVAL instead of writing it.
+  auto doc = capi::jose();
+  auto key = capi::test_key(doc.get(), "hmac256");
+  Buf t;
+  for (const char *bad : {"\xff", "a\xc3", "\xed\xa0\x80", "\xc0\xaf"}) {
+    INFO(m2mtest::base64url_encode(bad));
+    m2mauth_jws_header h = M2MAUTH_JWS_HEADER_INIT;
+    h.kid = bad;
+    CHECK_STATUS(m2mauth_jws_sign(t.out(), key.get(), nullptr, 0, &h), M2MAUTH_EINVAL);
+    h.kid = nullptr;
+    h.typ = bad;
+    CHECK_STATUS(m2mauth_jws_sign(t.out(), key.get(), nullptr, 0, &h), M2MAUTH_EINVAL);
+    h.typ = nullptr;
+    h.cty = bad;
+    CHECK_STATUS(m2mauth_jwt_sign_json(t.out(), key.get(), "{}", &h), M2MAUTH_EINVAL);
+    m2mauth_key *with_kid = nullptr;
+    CHECK_STATUS(m2mauth_key_with_kid(&with_kid, key.get(), bad), M2MAUTH_EINVAL);
+    CHECK(with_kid == nullptr);
+    m2mauth_claims *c = nullptr;
+    REQUIRE_OK(m2mauth_claims_new(&c));
+    capi::ClaimsPtr cp(c);
+    CHECK_STATUS(m2mauth_claims_set_string(c, bad, "v"), M2MAUTH_EINVAL);
+    CHECK_STATUS(m2mauth_claims_set_int(c, bad, 1), M2MAUTH_EINVAL);
+    CHECK_STATUS(m2mauth_claims_set_bool(c, bad, 1), M2MAUTH_EINVAL);
+    CHECK_STATUS(m2mauth_claims_set_json(c, bad, "1"), M2MAUTH_EINVAL);
+    CHECK_STATUS(m2mauth_claims_add_audience(c, bad), M2MAUTH_EINVAL);
+    Buf json;
+    REQUIRE_OK(m2mauth_claims_to_json(json.out(), c));
+    CHECK(json.str() == "{}");
+  }
+  // Valid UTF-8 beyond ASCII goes through and verifies.
+  m2mauth_jws_header h = M2MAUTH_JWS_HEADER_INIT;
+  h.kid = "chave-\xc3\xa7\xf0\x9f\x94\x91";
+  REQUIRE_OK(m2mauth_jwt_sign_json(t.out(), key.get(), R"({"sub":"S\u00e3o Paulo"})", &h));
+  CHECK_STATUS(capi::verify(key.get(), t.str(), capi::all_algs()), M2MAUTH_OK);
+}
