@@ -140,3 +140,29 @@ TEST_CASE("keys are created, used and freed on 8 threads at once") {
   });
   CHECK(failures == 0);
 }
+
+TEST_CASE("verified claims are read from 8 threads at once (the tree is built on first use)") {
+  auto doc = capi::jose();
+  auto key = capi::test_key(doc.get(), "hmac256");
+  Buf token;
+  REQUIRE_OK(m2mauth_jwt_sign_json(token.out(), key.get(), R"({"sub":"s","n":7,"o":{"a":[1,2,3]}})", nullptr));
+  m2mauth_verifier *v = nullptr;
+  REQUIRE_OK(m2mauth_verifier_new(&v, key.get(), M2MAUTH_ALG_BIT(M2MAUTH_ALG_HS256)));
+  capi::VerifierPtr vp(v);
+  for (int round = 0; round < 50; ++round) {
+    m2mauth_claims *c = nullptr;
+    REQUIRE_OK(m2mauth_verifier_verify(&c, v, token.c_str()));
+    capi::ClaimsPtr cp(c);
+    const int failures = run_threads([&](int t) {
+      Buf out;
+      int64_t n = 0;
+      switch (t % 4) {
+        case 0: return m2mauth_claims_get_string(out.out(), c, "sub") == M2MAUTH_OK && out.str() == "s" ? 0 : 1;
+        case 1: return m2mauth_claims_get_int(&n, c, "n") == M2MAUTH_OK && n == 7 ? 0 : 1;
+        case 2: return m2mauth_claims_get_json(out.out(), c, "o") == M2MAUTH_OK && out.str() == R"({"a":[1,2,3]})" ? 0 : 1;
+        default: return m2mauth_claims_to_json(out.out(), c) == M2MAUTH_OK && m2mauth_claims_has(c, "o") == 1 ? 0 : 1;
+      }
+    });
+    CHECK(failures == 0);
+  }
+}
