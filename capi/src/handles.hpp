@@ -7,6 +7,7 @@
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
+#include "m2mauth/core/oauth1.hpp"
 #include "m2mauth/core/request.hpp"
 #include "m2mauth/m2mauth.h"
 
@@ -36,4 +37,8 @@ struct m2mauth_response {
 
 struct m2mauth_http {
   std::shared_ptr<m2mauth::core::Transport> transport;
+};
+
+struct m2mauth_oauth1 {
+  m2mauth::core::Oauth1Signer signer;  // rebuilt by each setter, immutable while signing
 };

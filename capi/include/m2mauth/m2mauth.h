@@ -15,6 +15,7 @@
 #include "jws.h"
 #include "jwt.h"
 #include "request.h"
+#include "oauth1.h"
 #include "http.h"
 #include "oauth2.h"
 
