@@ -264,6 +264,18 @@ m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_to
 
 void m2mauth_token_manager_free(m2mauth_token_manager *manager) { delete manager; }
 
+m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mauth_token_manager *manager, const char *name) {
+  return capi::guard([&] {
+    core::TokenManager &m = manager_of(manager);
+    std::string n = name == nullptr ? std::string() : std::string(name);
+    if (!n.empty()) {
+      core::Request probe;
+      probe.set_header(n, "x");  // validates the header name
+    }
+    m.set_idempotency_header(std::move(n));
+  });
+}
+
 m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager) {
   return capi::guard([&] {
     capi::need(out, "out");

@@ -364,6 +364,8 @@ std::string TokenManager::authorize(Request &req) {
 }
 
 Response TokenManager::request(Request req, const CallOptions &options) {
+  if (!options_.idempotency_header.empty() && req.header(options_.idempotency_header) == nullptr)
+    req.set_header(options_.idempotency_header, uuid_v4());
   SecretString used(authorize(req));
   Response resp = client_->transport()->send(req, options);
   if (resp.status == 401) {

@@ -240,3 +240,29 @@ TEST_CASE_FIXTURE(ManagerFixture, "each scope is its own cache key") {
   CHECK(m.get(write).access_token == write_token);
   CHECK(token_requests() == 2);
 }
+
+TEST_CASE_FIXTURE(ManagerFixture, "an idempotency header gets a fresh UUID per call") {
+  ManagerOptions o = options();
+  o.idempotency_header = "IdempotencyKey";
+  TokenManager m(client(), o);
+  Request req;
+  req.url = fault.str("api_url") + "/payments";
+  req.method = "POST";
+  auto key_of = [](const Response &r) {
+    cJSON *root = cJSON_Parse(r.body.c_str());
+    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(root, "headers");
+    std::string value;
+    for (const cJSON *h = headers != nullptr ? headers->child : nullptr; h != nullptr; h = h->next)
+      if (header_name_equal(h->string, "IdempotencyKey") && cJSON_IsString(h)) value = h->valuestring;
+    cJSON_Delete(root);
+    return value;
+  };
+  Response a = m.request(req), b = m.request(req);
+  REQUIRE(a.status == 200);
+  std::string ka = key_of(a), kb = key_of(b);
+  CHECK(ka.size() == 36);
+  CHECK(ka[14] == '4');
+  CHECK(ka != kb);
+  req.set_header("IdempotencyKey", "caller-chosen");
+  CHECK(key_of(m.request(req)) == "caller-chosen");
+}

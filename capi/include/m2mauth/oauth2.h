@@ -140,6 +140,13 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_m
 /** A manager over client (which it keeps alive); opts may be NULL. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_token_client *client,
                                                         const m2mauth_token_manager_options *opts);
+/**
+ * Makes m2mauth_token_manager_request() add header `name` with a fresh UUID v4 to every request that
+ * lacks it (the BMP API's "IdempotencyKey"); the 401 retry keeps the value. NULL or "" turns it off.
+ * Call before the manager is shared between threads.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mauth_token_manager *manager,
+                                                                           const char *name);
 /** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
 

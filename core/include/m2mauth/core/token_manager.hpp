@@ -38,6 +38,9 @@ struct ManagerOptions {
   bool background_refresh = true;          // refreshes run on a manager thread (else on the first caller)
   bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
   std::size_t max_keys = 64;               // distinct scope/audience/resource keys
+  // request(): a header given a fresh UUID v4 per call unless the request has it (e.g. the BMP
+  // API's "IdempotencyKey"); the 401 retry keeps the same value. Empty: none.
+  std::string idempotency_header;
 };
 
 enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };
@@ -89,6 +92,8 @@ class TokenManager {
 
   const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
   const ManagerOptions &options() const noexcept { return options_; }
+  // See ManagerOptions::idempotency_header; set before the manager is shared between threads.
+  void set_idempotency_header(std::string name) { options_.idempotency_header = std::move(name); }
 
   struct Entry;  // internal
 
