@@ -68,6 +68,9 @@ func SelfSignedCertificate(key *Key, commonName string, days int) (*Certificate,
 	if days <= 0 {
 		return nil, argError("days must be positive")
 	}
+	if key == nil {
+		return nil, ErrClosed
+	}
 	var c *Certificate
 	err := key.h.use(func(kp uintptr) error {
 		var e error
@@ -126,6 +129,9 @@ func (c *Certificate) Subject() (string, error) { return c.text(raw.M2mauth_cert
 
 // NotAfter is the end of the validity period.
 func (c *Certificate) NotAfter() (time.Time, error) {
+	if c == nil {
+		return time.Time{}, ErrClosed
+	}
 	var t int64
 	err := c.h.use(func(p uintptr) error { t = raw.M2mauth_cert_not_after(certHandle(p)); return nil })
 	runtime.KeepAlive(c)

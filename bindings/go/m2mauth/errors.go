@@ -13,8 +13,8 @@ type Error struct {
 	Code                  int
 	Name                  string
 	Message               string
-	Transient             bool  // retrying later may succeed
-	HTTPStatus            int   // of the response that failed, 0 if none
+	Transient             bool   // retrying later may succeed
+	HTTPStatus            int    // of the response that failed, 0 if none
 	OAuthError            string // RFC 6749 section 5.2 "error"
 	OAuthErrorDescription string
 	OAuthErrorURI         string
@@ -47,38 +47,38 @@ func sentinel(code raw.Enum_SS_m2mauth_error_code) *Error {
 
 // Sentinels for errors.Is, one per m2mauth_error_code.
 var (
-	ErrGeneric          = sentinel(raw.M2MAUTH_ERROR)
-	ErrInvalidArgument  = sentinel(raw.M2MAUTH_EINVAL)
-	ErrNoMemory         = sentinel(raw.M2MAUTH_ENOMEM)
-	ErrUnsupported      = sentinel(raw.M2MAUTH_EUNSUPPORTED)
-	ErrTooLarge         = sentinel(raw.M2MAUTH_ETOOLARGE)
-	ErrNotFound         = sentinel(raw.M2MAUTH_ENOTFOUND)
-	ErrState            = sentinel(raw.M2MAUTH_ESTATE)
-	ErrIO               = sentinel(raw.M2MAUTH_EIO)
-	ErrConfig           = sentinel(raw.M2MAUTH_ECONFIG)
-	ErrKey              = sentinel(raw.M2MAUTH_EKEY)
-	ErrKeyType          = sentinel(raw.M2MAUTH_EKEYTYPE)
-	ErrPassphrase       = sentinel(raw.M2MAUTH_EPASSPHRASE)
-	ErrNoPrivateKey     = sentinel(raw.M2MAUTH_ENOPRIVATE)
-	ErrMalformed        = sentinel(raw.M2MAUTH_EMALFORMED)
-	ErrSignature        = sentinel(raw.M2MAUTH_ESIGNATURE)
-	ErrAlgorithm        = sentinel(raw.M2MAUTH_EALGORITHM)
-	ErrExpired          = sentinel(raw.M2MAUTH_EEXPIRED)
-	ErrNotYetValid      = sentinel(raw.M2MAUTH_ENOTYETVALID)
-	ErrIssuedInFuture   = sentinel(raw.M2MAUTH_EIAT)
-	ErrClaim            = sentinel(raw.M2MAUTH_ECLAIM)
-	ErrMissingClaim     = sentinel(raw.M2MAUTH_EMISSINGCLAIM)
-	ErrNetwork          = sentinel(raw.M2MAUTH_ENETWORK)
-	ErrTimeout          = sentinel(raw.M2MAUTH_ETIMEOUT)
-	ErrTLS              = sentinel(raw.M2MAUTH_ETLS)
-	ErrInsecure         = sentinel(raw.M2MAUTH_EINSECURE)
-	ErrHTTP             = sentinel(raw.M2MAUTH_EHTTP)
-	ErrOAuth            = sentinel(raw.M2MAUTH_EOAUTH)
-	ErrProtocol         = sentinel(raw.M2MAUTH_EPROTOCOL)
-	ErrVendor           = sentinel(raw.M2MAUTH_EVENDOR)
-	ErrUnauthorized     = sentinel(raw.M2MAUTH_EUNAUTHORIZED)
-	ErrCancelled        = sentinel(raw.M2MAUTH_ECANCELLED)
-	ErrBackoff          = sentinel(raw.M2MAUTH_EBACKOFF)
+	ErrGeneric         = sentinel(raw.M2MAUTH_ERROR)
+	ErrInvalidArgument = sentinel(raw.M2MAUTH_EINVAL)
+	ErrNoMemory        = sentinel(raw.M2MAUTH_ENOMEM)
+	ErrUnsupported     = sentinel(raw.M2MAUTH_EUNSUPPORTED)
+	ErrTooLarge        = sentinel(raw.M2MAUTH_ETOOLARGE)
+	ErrNotFound        = sentinel(raw.M2MAUTH_ENOTFOUND)
+	ErrState           = sentinel(raw.M2MAUTH_ESTATE)
+	ErrIO              = sentinel(raw.M2MAUTH_EIO)
+	ErrConfig          = sentinel(raw.M2MAUTH_ECONFIG)
+	ErrKey             = sentinel(raw.M2MAUTH_EKEY)
+	ErrKeyType         = sentinel(raw.M2MAUTH_EKEYTYPE)
+	ErrPassphrase      = sentinel(raw.M2MAUTH_EPASSPHRASE)
+	ErrNoPrivateKey    = sentinel(raw.M2MAUTH_ENOPRIVATE)
+	ErrMalformed       = sentinel(raw.M2MAUTH_EMALFORMED)
+	ErrSignature       = sentinel(raw.M2MAUTH_ESIGNATURE)
+	ErrAlgorithm       = sentinel(raw.M2MAUTH_EALGORITHM)
+	ErrExpired         = sentinel(raw.M2MAUTH_EEXPIRED)
+	ErrNotYetValid     = sentinel(raw.M2MAUTH_ENOTYETVALID)
+	ErrIssuedInFuture  = sentinel(raw.M2MAUTH_EIAT)
+	ErrClaim           = sentinel(raw.M2MAUTH_ECLAIM)
+	ErrMissingClaim    = sentinel(raw.M2MAUTH_EMISSINGCLAIM)
+	ErrNetwork         = sentinel(raw.M2MAUTH_ENETWORK)
+	ErrTimeout         = sentinel(raw.M2MAUTH_ETIMEOUT)
+	ErrTLS             = sentinel(raw.M2MAUTH_ETLS)
+	ErrInsecure        = sentinel(raw.M2MAUTH_EINSECURE)
+	ErrHTTP            = sentinel(raw.M2MAUTH_EHTTP)
+	ErrOAuth           = sentinel(raw.M2MAUTH_EOAUTH)
+	ErrProtocol        = sentinel(raw.M2MAUTH_EPROTOCOL)
+	ErrVendor          = sentinel(raw.M2MAUTH_EVENDOR)
+	ErrUnauthorized    = sentinel(raw.M2MAUTH_EUNAUTHORIZED)
+	ErrCancelled       = sentinel(raw.M2MAUTH_ECANCELLED)
+	ErrBackoff         = sentinel(raw.M2MAUTH_EBACKOFF)
 )
 
 // ErrInvalidToken matches every reason a token is refused: malformed, signature, algorithm, time

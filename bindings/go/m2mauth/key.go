@@ -34,7 +34,8 @@ func (t KeyType) String() string {
 
 // Key is a parsed key (RSA, EC, Ed25519 or an HMAC secret). Immutable and safe for concurrent use.
 type Key struct {
-	h handle
+	h   handle
+	alg Algorithm // m2mauth_alg_default_for, fixed for the key's life
 }
 
 func keyHandle(p uintptr) raw.KeyHandle { return raw.SwigcptrKeyHandle(p) }
@@ -53,7 +54,7 @@ func newKey(f func(out *uintptr) int) (*Key, error) {
 
 // wrapKey owns a new key handle.
 func wrapKey(p uintptr) *Key {
-	k := &Key{}
+	k := &Key{alg: Algorithm(raw.M2mauth_alg_default_for(keyHandle(p)))}
 	k.h.set(p, func(p uintptr) { raw.DeleteKeyHandle(keyHandle(p)) })
 	runtime.SetFinalizer(k, (*Key).Close)
 	return k
@@ -188,7 +189,7 @@ func (k *Key) KID() string { return keyValue(k, raw.M2mauth_key_kid) }
 
 // DefaultAlgorithm is the usual algorithm for the key: RS256, ES256/384/512 by curve, EdDSA or HS256.
 func (k *Key) DefaultAlgorithm() Algorithm {
-	return keyValue(k, func(h raw.KeyHandle) Algorithm { return Algorithm(raw.M2mauth_alg_default_for(h)) })
+	return keyValue(k, func(raw.KeyHandle) Algorithm { return k.alg })
 }
 
 // Public is a new key holding only the public part.

@@ -125,3 +125,35 @@ func TestCloseWhileInUse(t *testing.T) {
 	k.Close()
 	wg.Wait()
 }
+
+// Nil and zero-value objects give errors, never panics.
+func TestNilAndZeroValuesDoNotPanic(t *testing.T) {
+	var k *Key
+	var c *Certificate
+	var v *Verifier
+	var zk Key
+	var zv Verifier
+	calls := []func() error{
+		func() error { _, err := SignJWT(k, Claims{}); return err },
+		func() error { _, err := SignJWT(&zk, Claims{}); return err },
+		func() error { _, err := VerifyJWT("a.b.c", k); return err },
+		func() error { _, err := VerifyJWS("a.b.c", &zk, HS256); return err },
+		func() error { _, err := NewVerifier(k); return err },
+		func() error { _, err := SelfSignedCertificate(k, "x", 1); return err },
+		func() error { _, err := c.NotAfter(); return err },
+		func() error { _, err := c.PublicKey(); return err },
+		func() error { _, err := v.Verify("a.b.c"); return err },
+		func() error { _, err := zv.Verify("a.b.c"); return err },
+		func() error { _, err := k.Public(); return err },
+		func() error { _, err := SignJWS(keyFor(t, HS256), nil, WithCertificate(c, X5T)); return err },
+	}
+	for i, f := range calls {
+		if err := f(); err == nil && i != len(calls)-1 {
+			t.Errorf("call %d: no error", i)
+		}
+	}
+	_ = k.String() + c.String() + zk.String()
+	k.Close()
+	c.Close()
+	v.Close()
+}

@@ -53,14 +53,15 @@ func WithCertificate(cert *Certificate, members ...CertMember) SignOption {
 	}
 }
 
-// withHeader runs f with the native header for opts (a zero handle when there is nothing to set).
-func withHeader(opts []SignOption, f func(h raw.JwsHeader) error) error {
-	if len(opts) == 0 {
-		return f(raw.SwigcptrJwsHeader(0))
-	}
+// withHeader runs f with the native header for opts, or with a zero handle (C NULL: the key's default
+// algorithm and default members) when opts ask for nothing else, which saves building one per call.
+func withHeader(key *Key, opts []SignOption, f func(h raw.JwsHeader) error) error {
 	var c signConfig
 	for _, o := range opts {
 		o(&c)
+	}
+	if c == (signConfig{alg: c.alg}) && (c.alg == 0 || key != nil && c.alg == key.alg) {
+		return f(raw.SwigcptrJwsHeader(0))
 	}
 	for _, s := range []*string{c.typ, c.kid, c.cty, c.extra} {
 		if s != nil {
@@ -110,7 +111,7 @@ func SignJWT(key *Key, claims any, opts ...SignOption) (string, error) {
 		return "", err
 	}
 	var out []byte
-	err = withHeader(opts, func(h raw.JwsHeader) error {
+	err = withHeader(key, opts, func(h raw.JwsHeader) error {
 		return key.use(func(k raw.KeyHandle) int { return raw.M2mauth_jwt_sign_json(&out, k, js, h) })
 	})
 	return string(out), err
@@ -119,7 +120,7 @@ func SignJWT(key *Key, claims any, opts ...SignOption) (string, error) {
 // SignJWS signs payload as a compact JWS "header.payload.signature".
 func SignJWS(key *Key, payload []byte, opts ...SignOption) (string, error) {
 	var out []byte
-	err := withHeader(opts, func(h raw.JwsHeader) error {
+	err := withHeader(key, opts, func(h raw.JwsHeader) error {
 		return key.use(func(k raw.KeyHandle) int { return raw.M2mauth_jws_sign(&out, k, payload, h) })
 	})
 	return string(out), err

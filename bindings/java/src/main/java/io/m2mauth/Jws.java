@@ -10,7 +10,8 @@ public final class Jws {
 
   /** "header.payload.signature" for payload signed with key under alg (null: the key's default). */
   public static String sign(byte[] payload, Key key, Algorithm alg, Header header) {
-    return key.use(k -> Header.withNative(header, alg, h -> M2mauthNative.m2mauth_jws_sign(k, payload, h)));
+    Algorithm a = key.headerAlgorithm(alg, header);
+    return key.use(k -> Header.withNative(header, a, h -> M2mauthNative.m2mauth_jws_sign(k, payload, h)));
   }
 
   public static String sign(String payload, Key key, Algorithm alg, Header header) {

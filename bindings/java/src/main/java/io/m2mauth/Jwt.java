@@ -21,7 +21,8 @@ public final class Jwt {
 
   /** Signs a claims JSON object text as given. */
   public static String encodeJson(String claimsJson, Key key, Algorithm alg, Header header) {
-    return key.use(k -> Header.withNative(header, alg, h -> M2mauthNative.m2mauth_jwt_sign_json(k, claimsJson, h)));
+    Algorithm a = key.headerAlgorithm(alg, header);
+    return key.use(k -> Header.withNative(header, a, h -> M2mauthNative.m2mauth_jwt_sign_json(k, claimsJson, h)));
   }
 
   /**

@@ -16,9 +16,12 @@ import java.util.function.Function;
  */
 public final class Key implements AutoCloseable {
   private final NativeResource<KeyHandle> res;
+  /** m2mauth_alg_default_for(), fixed for the key's life. */
+  private final Algorithm defaultAlg;
 
   Key(KeyHandle handle) {
     this.res = NativeResource.track(this, handle, KeyHandle::delete, "key");
+    this.defaultAlg = Algorithm.fromId(M2mauthNative.m2mauth_alg_default_for(handle));
   }
 
   /** A new RSA key pair of 2048, 3072 or 4096 bits. */
@@ -115,7 +118,15 @@ public final class Key implements AutoCloseable {
 
   /** The usual algorithm for this key: RS256, ES256/384/512 by curve, EdDSA or HS256. */
   public Algorithm defaultAlgorithm() {
-    return use(h -> Algorithm.fromId(M2mauthNative.m2mauth_alg_default_for(h)));
+    return use(h -> defaultAlg);
+  }
+
+  /**
+   * alg as the signing calls pass it: null (no native header object, the library's defaults) when it is
+   * the key's default and there are no header options, which is what most calls ask for.
+   */
+  Algorithm headerAlgorithm(Algorithm alg, Header header) {
+    return header == null && alg == defaultAlg ? null : alg;
   }
 
   /** A new key holding only the public part. */
