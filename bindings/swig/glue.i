@@ -25,3 +25,17 @@ m2mauth_status m2mauth_glue_verifier_set_fixed_time(m2mauth_verifier *verifier, 
   return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, payload);
 }
 %}
+
+#if defined(SWIGGO)
+M2MAUTH_VALUE(m2mauth_glue_buf_release)
+%inline %{
+/* Disposes of a library buffer whose fields the Go wrapper carried as a slice (go.i, swigTakeBuffer). */
+void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
+  m2mauth_buf buf;
+  buf.ptr = (uint8_t *)ptr;
+  buf.size = size;
+  buf.reserved = reserved;
+  m2mauth_buf_dispose(&buf);
+}
+%}
+#endif

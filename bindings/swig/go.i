@@ -6,8 +6,8 @@
  * call.go): it pins the goroutine to its OS thread around the call and m2mauth_error_last(), because
  * the error record is thread-local and Go may otherwise move the goroutine between the two cgo calls.
  *
- * - `m2mauth_buf *out`      -> `out *[]byte`: filled with a Go copy; the C buffer is disposed (wiped)
- *                              and the intermediate copy wiped and freed in the same call.
+ * - `m2mauth_buf *out`      -> `out *[]byte`: filled with a Go copy; the library's buffer is handed to
+ *                              the Go wrapper, copied, and disposed (wiped) by m2mauth_glue_buf_release.
  * - `T **out`               -> `out *uintptr`: the new handle (wrap with raw.SwigcptrT(p)), owned by
  *                              the caller, released with raw.DeleteT.
  * - `int64_t/uint32_t *out` -> `*int64` / `*uint32`.
@@ -29,7 +29,8 @@
 %enddef
 
 %insert(go_header) %{
-// swigTakeBuffer copies a C-allocated buffer into Go memory, then wipes and frees the C copy.
+// swigTakeBuffer replaces a library buffer handed over by the C wrapper (array/len/cap = the
+// m2mauth_buf's ptr/size/reserved) with a Go copy, then disposes of (wipes and frees) the library's.
 func swigTakeBuffer(b *[]byte) {
 	if b == nil || *b == nil {
 		return
@@ -37,11 +38,8 @@ func swigTakeBuffer(b *[]byte) {
 	c := *b
 	out := make([]byte, len(c))
 	copy(out, c)
-	for i := range c {
-		c[i] = 0
-	}
-	Swig_free(uintptr(unsafe.Pointer(unsafe.SliceData(c))))
 	*b = out
+	M2mauth_glue_buf_release(uintptr(unsafe.Pointer(unsafe.SliceData(c))), int64(len(c)), int64(cap(c)))
 }
 %}
 
@@ -52,17 +50,12 @@ func swigTakeBuffer(b *[]byte) {
   $1 = &temp;
 %}
 %typemap(argout) m2mauth_buf *out %{
-  if (result == M2MAUTH_OK && $input) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc($1->size ? $1->size : 1u);
-    if (copy) {
-      if ($1->size) memcpy(copy, $1->ptr, $1->size);
-      $input->array = copy;
-      $input->len = (intgo)$1->size;
-      $input->cap = (intgo)$1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && $input && $1->ptr) {
+    $input->array = $1->ptr;
+    $input->len = (intgo)$1->size;
+    $input->cap = (intgo)$1->reserved;
+    memset($1, 0, sizeof *$1);
   }
 %}
 %typemap(freearg) m2mauth_buf *out %{

@@ -3,6 +3,7 @@ package m2mauth
 import (
 	"runtime"
 	"strings"
+	"unsafe"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
@@ -65,4 +66,13 @@ func optional(s string) []byte {
 		return nil
 	}
 	return []byte(s)
+}
+
+// str views b as a string without copying. Only for buffers just filled by a raw call, which nothing
+// else references or changes.
+func str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

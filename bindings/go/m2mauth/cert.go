@@ -95,7 +95,7 @@ func (c *Certificate) use(f func(h raw.CertHandle) int) error {
 func (c *Certificate) text(f func(out *[]byte, h raw.CertHandle) int) (string, error) {
 	var b []byte
 	err := c.use(func(h raw.CertHandle) int { return f(&b, h) })
-	return string(b), err
+	return str(b), err
 }
 
 // Fingerprint is the hash of the DER encoding in the chosen form.

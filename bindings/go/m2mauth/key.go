@@ -157,7 +157,7 @@ func (k *Key) derive(f func(out *uintptr, h raw.KeyHandle) int) (*Key, error) {
 func (k *Key) text(f func(out *[]byte, h raw.KeyHandle) int) (string, error) {
 	var b []byte
 	err := k.use(func(h raw.KeyHandle) int { return f(&b, h) })
-	return string(b), err
+	return str(b), err
 }
 
 func (k *Key) bytes(f func(out *[]byte, h raw.KeyHandle) int) ([]byte, error) {

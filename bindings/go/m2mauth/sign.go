@@ -114,7 +114,7 @@ func SignJWT(key *Key, claims any, opts ...SignOption) (string, error) {
 	err = withHeader(key, opts, func(h raw.JwsHeader) error {
 		return key.use(func(k raw.KeyHandle) int { return raw.M2mauth_jwt_sign_json(&out, k, js, h) })
 	})
-	return string(out), err
+	return str(out), err
 }
 
 // SignJWS signs payload as a compact JWS "header.payload.signature".
@@ -123,7 +123,7 @@ func SignJWS(key *Key, payload []byte, opts ...SignOption) (string, error) {
 	err := withHeader(key, opts, func(h raw.JwsHeader) error {
 		return key.use(func(k raw.KeyHandle) int { return raw.M2mauth_jws_sign(&out, k, payload, h) })
 	})
-	return string(out), err
+	return str(out), err
 }
 
 // SignJWSProtected signs with exactly these protected-header bytes (a JSON object with "alg"), for
@@ -131,5 +131,5 @@ func SignJWS(key *Key, payload []byte, opts ...SignOption) (string, error) {
 func SignJWSProtected(key *Key, protected, payload []byte) (string, error) {
 	var out []byte
 	err := key.use(func(k raw.KeyHandle) int { return raw.M2mauth_jws_sign_protected(&out, k, protected, payload) })
-	return string(out), err
+	return str(out), err
 }

@@ -194,7 +194,7 @@ func (v *Verifier) Verify(token string) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodedToken(string(claimsJSON), string(headerJSON))
+	return decodedToken(str(claimsJSON), str(headerJSON))
 }
 
 func decodedToken(claimsJSON, headerJSON string) (*Token, error) {
@@ -268,5 +268,5 @@ func DecodeJWTUnverified(token string) (Claims, error) {
 	if err := call(func() int { return raw.M2mauth_claims_to_json(&js, ch) }); err != nil {
 		return nil, err
 	}
-	return parseObject(string(js))
+	return parseObject(str(js))
 }

@@ -104,6 +104,8 @@ typedef long long swig_type_74;
 typedef _gostring_ swig_type_75;
 typedef _gostring_ swig_type_76;
 typedef long long swig_type_77;
+typedef long long swig_type_78;
+typedef long long swig_type_79;
 extern void _wrap_Swig_free_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_1a261326dd4ebcdf(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_1a261326dd4ebcdf(uintptr_t arg1);
@@ -272,6 +274,7 @@ extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(uintp
 extern swig_intgo _wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_75 arg3);
 extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_76 arg2);
 extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_77 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_78 arg2, swig_type_79 arg3);
 #undef intgo
 */
 import "C"
@@ -297,7 +300,8 @@ func getSwigcptr(v interface{ Swigcptr() uintptr }) uintptr {
 
 type _ sync.Mutex
 
-// swigTakeBuffer copies a C-allocated buffer into Go memory, then wipes and frees the C copy.
+// swigTakeBuffer replaces a library buffer handed over by the C wrapper (array/len/cap = the
+// m2mauth_buf's ptr/size/reserved) with a Go copy, then disposes of (wipes and frees) the library's.
 func swigTakeBuffer(b *[]byte) {
 	if b == nil || *b == nil {
 		return
@@ -305,11 +309,8 @@ func swigTakeBuffer(b *[]byte) {
 	c := *b
 	out := make([]byte, len(c))
 	copy(out, c)
-	for i := range c {
-		c[i] = 0
-	}
-	Swig_free(uintptr(unsafe.Pointer(unsafe.SliceData(c))))
 	*b = out
+	M2mauth_glue_buf_release(uintptr(unsafe.Pointer(unsafe.SliceData(c))), int64(len(c)), int64(cap(c)))
 }
 
 type swig_gostring struct {
@@ -2023,4 +2024,11 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	_swig_i_1 := arg2
 	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
 	return swig_r
+}
+
+func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	C._wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1), C.swig_type_79(_swig_i_2))
 }

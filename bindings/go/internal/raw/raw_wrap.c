@@ -244,6 +244,16 @@ m2mauth_status m2mauth_glue_verifier_set_fixed_time(m2mauth_verifier *verifier, 
   return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, payload);
 }
 
+
+/* Disposes of a library buffer whose fields the Go wrapper carried as a slice (go.i, swigTakeBuffer). */
+void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
+  m2mauth_buf buf;
+  buf.ptr = (uint8_t *)ptr;
+  buf.size = size;
+  buf.reserved = reserved;
+  m2mauth_buf_dispose(&buf);
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -921,17 +931,12 @@ intgo _wrap_m2mauth_random_bytes_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, lon
   result = (m2mauth_status)m2mauth_random_bytes(arg1,arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -955,17 +960,12 @@ intgo _wrap_m2mauth_uuid_v4_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0) {
   result = (m2mauth_status)m2mauth_uuid_v4(arg1);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -995,17 +995,12 @@ intgo _wrap_m2mauth_base64url_encode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
   result = (m2mauth_status)m2mauth_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1035,17 +1030,12 @@ intgo _wrap_m2mauth_base64url_decode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
   result = (m2mauth_status)m2mauth_base64url_decode(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1532,17 +1522,12 @@ intgo _wrap_m2mauth_key_private_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
   result = (m2mauth_status)m2mauth_key_private_pem(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1574,17 +1559,12 @@ intgo _wrap_m2mauth_key_public_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   result = (m2mauth_status)m2mauth_key_public_pem(arg1,(struct m2mauth_key const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1610,17 +1590,12 @@ intgo _wrap_m2mauth_key_public_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   result = (m2mauth_status)m2mauth_key_public_der(arg1,(struct m2mauth_key const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1668,17 +1643,12 @@ intgo _wrap_m2mauth_key_public_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   result = (m2mauth_status)m2mauth_key_public_jwk(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3,(char const *)arg4);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1710,17 +1680,12 @@ intgo _wrap_m2mauth_key_private_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
   result = (m2mauth_status)m2mauth_key_private_jwk(arg1,(struct m2mauth_key const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1746,17 +1711,12 @@ intgo _wrap_m2mauth_key_thumbprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   result = (m2mauth_status)m2mauth_key_thumbprint(arg1,(struct m2mauth_key const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1889,17 +1849,12 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
   result = (m2mauth_status)m2mauth_cert_fingerprint(arg1,(struct m2mauth_cert const *)arg2,arg3,arg4);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1942,17 +1897,12 @@ intgo _wrap_m2mauth_cert_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
   result = (m2mauth_status)m2mauth_cert_der(arg1,(struct m2mauth_cert const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -1978,17 +1928,12 @@ intgo _wrap_m2mauth_cert_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
   result = (m2mauth_status)m2mauth_cert_pem(arg1,(struct m2mauth_cert const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2014,17 +1959,12 @@ intgo _wrap_m2mauth_cert_subject_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, str
   result = (m2mauth_status)m2mauth_cert_subject(arg1,(struct m2mauth_cert const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2564,17 +2504,12 @@ intgo _wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
   result = (m2mauth_status)m2mauth_jws_sign(arg1,(struct m2mauth_key const *)arg2,(unsigned char const *)arg3,arg4,(struct m2mauth_jws_header const *)arg5);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2612,17 +2547,12 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(_goslice_* _swig_go_
   result = (m2mauth_status)m2mauth_jws_sign_protected(arg1,(struct m2mauth_key const *)arg2,(unsigned char const *)arg3,arg4,(unsigned char const *)arg5,arg6);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2656,17 +2586,12 @@ intgo _wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struc
   result = (m2mauth_status)m2mauth_jws_verify(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3,arg4);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2924,17 +2849,12 @@ intgo _wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0
   result = (m2mauth_status)m2mauth_claims_get_string(arg1,(struct m2mauth_claims const *)arg2,(char const *)arg3);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -2991,17 +2911,12 @@ intgo _wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
   result = (m2mauth_status)m2mauth_claims_get_json(arg1,(struct m2mauth_claims const *)arg2,(char const *)arg3);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -3028,17 +2943,12 @@ intgo _wrap_m2mauth_claims_to_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   result = (m2mauth_status)m2mauth_claims_to_json(arg1,(struct m2mauth_claims const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -3064,17 +2974,12 @@ intgo _wrap_m2mauth_claims_header_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_
   result = (m2mauth_status)m2mauth_claims_header_json(arg1,(struct m2mauth_claims const *)arg2);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -3104,17 +3009,12 @@ intgo _wrap_m2mauth_jwt_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
   result = (m2mauth_status)m2mauth_jwt_sign(arg1,(struct m2mauth_key const *)arg2,(struct m2mauth_claims const *)arg3,(struct m2mauth_jws_header const *)arg4);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -3148,17 +3048,12 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, st
   result = (m2mauth_status)m2mauth_jwt_sign_json(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3,(struct m2mauth_jws_header const *)arg4);
   _swig_go_result = result; 
   
-  if (result == M2MAUTH_OK && _swig_go_0) {
-    /* Never a zero-size malloc: an empty result is a non-nil, empty Go slice. */
-    void *copy = malloc(arg1->size ? arg1->size : 1u);
-    if (copy) {
-      if (arg1->size) memcpy(copy, arg1->ptr, arg1->size);
-      _swig_go_0->array = copy;
-      _swig_go_0->len = (intgo)arg1->size;
-      _swig_go_0->cap = (intgo)arg1->size;
-    } else {
-      _swig_go_result = M2MAUTH_ENOMEM;
-    }
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
   }
   
   
@@ -3400,6 +3295,20 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(struct m2m
   result = (m2mauth_status)m2mauth_glue_verifier_set_fixed_time(arg1,arg2);
   _swig_go_result = result; 
   return _swig_go_result;
+}
+
+
+void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+  void *arg1 = (void *) 0 ;
+  size_t arg2 ;
+  size_t arg3 ;
+  
+  arg1 = *(void **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  arg3 = (size_t)_swig_go_2; 
+  
+  m2mauth_glue_buf_release(arg1,arg2,arg3);
+  
 }
 
 
