@@ -137,7 +137,7 @@ struct Tally {
   int total() const { return valid + invalid + acceptable_accepted + acceptable_refused + by_policy + known_defects; }
   void print() const {
     std::printf("[vectors] %-44s %4d run: %d valid accepted, %d invalid refused, %d acceptable (%d accepted, %d refused), "
-                "%d refused by m2mauth policy, %d known defects\n",
+                "%d refused by m2mauth policy, %d known defects or gaps\n",
                 file.c_str(), total(), valid, invalid, acceptable_accepted + acceptable_refused, acceptable_accepted,
                 acceptable_refused, by_policy, known_defects);
     std::fflush(stdout);
