@@ -125,3 +125,10 @@ func swigTakeBuffer(b *[]byte) {
 %define M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
 %clear const char *name;
 %enddef
+
+/* An array of key handles: []uintptr (pointer-sized, no Go pointers), passed without copying. */
+%typemap(gotype) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "[]uintptr"
+%typemap(in) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) %{
+  $1 = ($1_ltype)$input.array;
+  $2 = ($2_ltype)$input.len;
+%}

@@ -124,6 +124,31 @@ static int m2mauth_jni_bytes_in(JNIEnv *env, jbyteArray in, const uint8_t **p, s
   return 1;
 }
 
+/* An array of handle pointers from a long[] of KeyHandle.getCPtr values. */
+static int m2mauth_jni_handles_in(JNIEnv *env, jlongArray in, const m2mauth_key ***p, size_t *n) {
+  jsize len, i;
+  jlong *vals;
+  *p = NULL;
+  *n = 0;
+  if (!in) return 1;
+  len = (*env)->GetArrayLength(env, in);
+  *p = (const m2mauth_key **)calloc(len ? (size_t)len : 1u, sizeof **p);
+  vals = (jlong *)calloc(len ? (size_t)len : 1u, sizeof *vals);
+  if (!*p || !vals) {
+    jclass oom = (*env)->FindClass(env, "java/lang/OutOfMemoryError");
+    free((void *)*p);
+    free(vals);
+    *p = NULL;
+    if (oom) (*env)->ThrowNew(env, oom, "m2mauth: no memory for an argument");
+    return 0;
+  }
+  (*env)->GetLongArrayRegion(env, in, 0, len, vals);
+  for (i = 0; i < len; i++) (*p)[i] = (const m2mauth_key *)(intptr_t)vals[i];
+  free(vals);
+  *n = (size_t)len;
+  return 1;
+}
+
 static void m2mauth_jni_bytes_free(const uint8_t *p, size_t n) {
   if (p) {
     m2mauth_glue_wipe((void *)p, n);
@@ -243,4 +268,28 @@ M2MAUTH_JAVA_RETURNS(fn, jlong, long, $typemap(jstype, T *), {
 %}
 %typemap(freearg) (const uint8_t *BYTES, size_t BYTES_LEN) %{
   m2mauth_jni_bytes_free($1, $2);
+%}
+
+/* ---- arrays of key handles ---------------------------------------------------------------------------- */
+%typemap(jni) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "jlongArray"
+%typemap(jtype) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "long[]"
+%typemap(jstype) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "KeyHandle[]"
+%typemap(javain) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "KeyHandle.pointers($javainput)"
+%typemap(in) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) %{
+  if (!m2mauth_jni_handles_in(jenv, $input, (const m2mauth_key ***)&$1, &$2)) return $null;
+%}
+%typemap(freearg) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) %{
+  free((void *)$1);
+%}
+%typemap(javacode) struct m2mauth_key %{
+  static long[] pointers(KeyHandle[] handles) {
+    if (handles == null) {
+      return null;
+    }
+    long[] p = new long[handles.length];
+    for (int i = 0; i < handles.length; i++) {
+      p[i] = getCPtr(handles[i]);
+    }
+    return p;
+  }
 %}

@@ -24,6 +24,7 @@ M2MAUTH_BYTES(m2mauth_key_public_der)
 M2MAUTH_TEXT(m2mauth_key_public_jwk)
 M2MAUTH_TEXT(m2mauth_key_private_jwk)
 M2MAUTH_TEXT(m2mauth_key_thumbprint)
+M2MAUTH_TEXT(m2mauth_key_jwks)
 
 M2MAUTH_NEW(m2mauth_cert_load, m2mauth_cert)
 M2MAUTH_NEW(m2mauth_cert_from_file, m2mauth_cert)
@@ -39,6 +40,8 @@ M2MAUTH_BYTES_IN(secret, len)
 M2MAUTH_BYTES_IN(pem, len)
 M2MAUTH_BYTES_IN(der, len)
 M2MAUTH_BYTES_IN(data, len)
+/* m2mauth_key_jwks: an array of key handles. */
+%apply (const m2mauth_key *const *KEYS, size_t KEYS_LEN) { (const m2mauth_key *const *keys, size_t n) };
 
 /* May be NULL: kid in m2mauth_key_from_jwks, alg and use in m2mauth_key_public_jwk. */
 M2MAUTH_OPTIONAL_TEXT(kid)

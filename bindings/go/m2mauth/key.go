@@ -239,6 +239,30 @@ func (k *Key) PrivateJWK() (string, error) { return k.text(raw.M2mauth_key_priva
 // Thumbprint is the RFC 7638 JWK thumbprint (SHA-256, base64url).
 func (k *Key) Thumbprint() (string, error) { return k.text(raw.M2mauth_key_thumbprint) }
 
+// JWKS is a {"keys":[...]} set of the public JWKs of keys (HMAC keys have none: ErrKeyType).
+func JWKS(keys ...*Key) (string, error) {
+	ptrs := make([]uintptr, 0, len(keys))
+	held := make(map[*Key]bool, len(keys)) // a read lock is never taken twice (sync.RWMutex forbids it)
+	for _, k := range keys {
+		if k == nil {
+			return "", ErrClosed
+		}
+		if !held[k] {
+			held[k] = true
+			k.h.mu.RLock()
+			defer k.h.mu.RUnlock()
+		}
+		if k.h.ptr == 0 {
+			return "", ErrClosed
+		}
+		ptrs = append(ptrs, k.h.ptr)
+	}
+	var out []byte
+	err := call(func() int { return raw.M2mauth_key_jwks(&out, ptrs) })
+	runtime.KeepAlive(keys)
+	return str(out), err
+}
+
 // Close releases the key; later calls return ErrClosed. Safe to call more than once.
 func (k *Key) Close() error {
 	if k != nil {

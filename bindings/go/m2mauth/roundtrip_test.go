@@ -3,6 +3,7 @@ package m2mauth
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,29 @@ func TestVersionAndConstants(t *testing.T) {
 		int(Base64URL) != int(raw.M2MAUTH_FP_BASE64URL) ||
 		uint(X5T) != raw.M2MAUTH_HEADER_X5T || uint(X5TS256) != raw.M2MAUTH_HEADER_X5T_S256 || uint(X5C) != raw.M2MAUTH_HEADER_X5C {
 		t.Error("certificate constants differ from the header")
+	}
+}
+
+func TestJWKS(t *testing.T) {
+	a := must(keyFor(t, RS256).WithKID("a"))(t)
+	b := must(keyFor(t, EdDSA).WithKID("b"))(t)
+	defer a.Close()
+	defer b.Close()
+	set := must(JWKS(a, b))(t)
+	for _, k := range []*Key{a, b} {
+		got := must(KeyFromJWKS(set, k.KID()))(t)
+		if must(got.Thumbprint())(t) != must(k.Thumbprint())(t) || got.HasPrivate() {
+			t.Fatalf("JWKS member %s", k.KID())
+		}
+		got.Close()
+	}
+	if _, err := JWKS(a, keyFor(t, HS256)); !errors.Is(err, ErrKeyType) {
+		t.Fatalf("HMAC in a JWKS: %v", err)
+	}
+	if s := must(JWKS(a, a))(t); strings.Count(s, `"kid":"a"`) != 2 {
+		t.Fatalf("same key twice: %s", s)
+	}
+	if s := must(JWKS())(t); s != `{"keys":[]}` {
+		t.Fatalf("empty set %s", s)
 	}
 }

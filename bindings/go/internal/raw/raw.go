@@ -60,9 +60,9 @@ typedef _goslice_ swig_type_30;
 typedef _goslice_ swig_type_31;
 typedef _goslice_ swig_type_32;
 typedef _goslice_ swig_type_33;
-typedef _gostring_ swig_type_34;
-typedef long long swig_type_35;
-typedef _gostring_ swig_type_36;
+typedef _goslice_ swig_type_34;
+typedef _gostring_ swig_type_35;
+typedef long long swig_type_36;
 typedef _gostring_ swig_type_37;
 typedef _gostring_ swig_type_38;
 typedef _gostring_ swig_type_39;
@@ -74,16 +74,16 @@ typedef _gostring_ swig_type_44;
 typedef _gostring_ swig_type_45;
 typedef _gostring_ swig_type_46;
 typedef _gostring_ swig_type_47;
-typedef _goslice_ swig_type_48;
+typedef _gostring_ swig_type_48;
 typedef _goslice_ swig_type_49;
 typedef _goslice_ swig_type_50;
-typedef _gostring_ swig_type_51;
+typedef _goslice_ swig_type_51;
 typedef _gostring_ swig_type_52;
 typedef _gostring_ swig_type_53;
 typedef _gostring_ swig_type_54;
 typedef _gostring_ swig_type_55;
-typedef long long swig_type_56;
-typedef _gostring_ swig_type_57;
+typedef _gostring_ swig_type_56;
+typedef long long swig_type_57;
 typedef _gostring_ swig_type_58;
 typedef _gostring_ swig_type_59;
 typedef _gostring_ swig_type_60;
@@ -99,13 +99,14 @@ typedef _gostring_ swig_type_69;
 typedef _gostring_ swig_type_70;
 typedef _gostring_ swig_type_71;
 typedef _gostring_ swig_type_72;
-typedef long long swig_type_73;
+typedef _gostring_ swig_type_73;
 typedef long long swig_type_74;
-typedef _gostring_ swig_type_75;
+typedef long long swig_type_75;
 typedef _gostring_ swig_type_76;
-typedef long long swig_type_77;
+typedef _gostring_ swig_type_77;
 typedef long long swig_type_78;
 typedef long long swig_type_79;
+typedef long long swig_type_80;
 extern void _wrap_Swig_free_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_1a261326dd4ebcdf(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_1a261326dd4ebcdf(uintptr_t arg1);
@@ -192,21 +193,22 @@ extern swig_intgo _wrap_m2mauth_key_public_pem_raw_1a261326dd4ebcdf(swig_voidp a
 extern swig_intgo _wrap_m2mauth_key_public_der_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
 extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_33 arg2);
 extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_1a261326dd4ebcdf(void);
-extern swig_intgo _wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_33 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_35 arg2);
 extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_cert_public_key_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_der_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_pem_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_subject_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_35 _wrap_m2mauth_cert_not_after_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3, swig_intgo arg4);
+extern swig_type_36 _wrap_m2mauth_cert_not_after_raw_1a261326dd4ebcdf(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_1a261326dd4ebcdf(void);
@@ -220,61 +222,61 @@ extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_1a261326dd4ebcdf(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_1a261326dd4ebcdf(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(swig_type_37 arg1);
-extern swig_type_38 _wrap_m2mauth_alg_name_raw_1a261326dd4ebcdf(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(swig_type_38 arg1);
+extern swig_type_39 _wrap_m2mauth_alg_name_raw_1a261326dd4ebcdf(swig_intgo arg1);
 extern swig_intgo _wrap_m2mauth_alg_bit_raw_1a261326dd4ebcdf(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_39 arg2);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_40 arg2);
 extern swig_intgo _wrap_m2mauth_alg_default_for_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern void _wrap_JwsHeader_alg_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_alg_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_40 arg2);
-extern swig_type_41 _wrap_JwsHeader_typ_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_JwsHeader_kid_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_44 arg2);
-extern swig_type_45 _wrap_JwsHeader_cty_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_41 arg2);
+extern swig_type_42 _wrap_JwsHeader_typ_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_43 arg2);
+extern swig_type_44 _wrap_JwsHeader_kid_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_JwsHeader_cty_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_set_raw_1a261326dd4ebcdf(uintptr_t arg1, uintptr_t arg2);
 extern uintptr_t _wrap_JwsHeader_cert_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_members_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_46 arg2);
-extern swig_type_47 _wrap_JwsHeader_extra_json_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_47 arg2);
+extern swig_type_48 _wrap_JwsHeader_extra_json_get_raw_1a261326dd4ebcdf(uintptr_t arg1);
 extern uintptr_t _wrap_new_JwsHeader_raw_1a261326dd4ebcdf(void);
 extern void _wrap_delete_JwsHeader_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_48 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_49 arg3, swig_type_50 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_49 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, swig_type_51 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_claims_new_raw_1a261326dd4ebcdf(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_52 arg2);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_53 arg2);
 extern swig_intgo _wrap_m2mauth_claims_clone_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_53 arg2, swig_type_54 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_55 arg2, swig_type_56 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_57 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_60 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_54 arg2, swig_type_55 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_58 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_59 arg2, swig_type_60 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_61 arg2);
 extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_1a261326dd4ebcdf(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_61 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_62 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_63 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_62 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_63 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_64 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
 extern swig_intgo _wrap_m2mauth_claims_to_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_claims_header_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_jwt_sign_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_verifier_new_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_67 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_68 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_69 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_75 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_77 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_78 arg2, swig_type_79 arg3);
+extern swig_intgo _wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_68 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_69 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(swig_voidp arg1, uintptr_t arg2, swig_type_76 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(swig_voidp arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_78 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(uintptr_t arg1, swig_type_79 arg2, swig_type_80 arg3);
 #undef intgo
 */
 import "C"
@@ -1178,6 +1180,20 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	return swig_r
 }
 
+func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
 func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
@@ -1237,7 +1253,7 @@ func M2mauth_cert_load(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1248,7 +1264,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1322,7 +1338,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1438,7 +1454,7 @@ var M2MAUTH_ALG_EDDSA Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_EDDSA()
 func M2mauth_alg_from_name(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(*(*C.swig_type_37)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(*(*C.swig_type_38)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1466,7 +1482,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1510,7 +1526,7 @@ func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1529,7 +1545,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1548,7 +1564,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1593,7 +1609,7 @@ func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1645,7 +1661,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -1661,7 +1677,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -1680,7 +1696,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -1701,7 +1717,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1721,7 +1737,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1736,7 +1752,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), C.swig_type_56(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), C.swig_type_57(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1748,7 +1764,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1760,7 +1776,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1774,7 +1790,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1792,7 +1808,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1803,7 +1819,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1815,7 +1831,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1830,7 +1846,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1842,7 +1858,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1893,7 +1909,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -1917,7 +1933,7 @@ func M2mauth_verifier_new_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1928,7 +1944,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1939,7 +1955,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1950,7 +1966,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1961,7 +1977,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1972,7 +1988,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1983,7 +1999,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_73(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_74(_swig_i_1)))
 	return swig_r
 }
 
@@ -1991,7 +2007,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_74(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
 	return swig_r
 }
 
@@ -2000,7 +2016,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2011,7 +2027,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(C.swig_voidp(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2022,7 +2038,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1)))
 	return swig_r
 }
 
@@ -2030,5 +2046,5 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1), C.swig_type_79(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1), C.swig_type_80(_swig_i_2))
 }

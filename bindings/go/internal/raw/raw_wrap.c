@@ -1695,6 +1695,41 @@ intgo _wrap_m2mauth_key_private_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
 }
 
 
+intgo _wrap_m2mauth_key_jwks_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_key **arg2 = (m2mauth_key **) 0 ;
+  size_t arg3 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  
+  arg2 = (m2mauth_key **)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_key_jwks(arg1,(struct m2mauth_key const *const *)arg2,arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_key_thumbprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;

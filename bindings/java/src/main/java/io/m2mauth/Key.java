@@ -179,6 +179,23 @@ public final class Key implements AutoCloseable {
     return use(M2mauthNative::m2mauth_key_thumbprint);
   }
 
+  /** A JWKS {"keys":[...]} of the public JWKs of keys (HMAC keys have none: KeyTypeException). */
+  public static String jwks(Key... keys) {
+    KeyHandle[] handles = new KeyHandle[keys.length];
+    int held = 0;
+    try {
+      for (; held < keys.length; held++) {
+        handles[held] = keys[held].res.acquire();
+      }
+      return M2mauthNative.m2mauth_key_jwks(handles);
+    } finally {
+      for (int i = 0; i < held; i++) {
+        keys[i].res.release();
+      }
+      Reference.reachabilityFence(keys);
+    }
+  }
+
   public boolean isClosed() {
     return res.isClosed();
   }

@@ -131,6 +131,25 @@ class RoundTripTest {
   }
 
   @Test
+  void jwksOfSeveralKeys() {
+    try (Key a = Key.generateRsa(2048).withKid("a"); Key b = Key.generateEd25519().withKid("b");
+        Key hmac = Key.generateHmac(32)) {
+      String set = Key.jwks(a, b);
+      assertEquals(2, Key.jwks(a, a).split("\"kid\":\"a\"", -1).length - 1);
+      for (Key k : new Key[] {a, b}) {
+        try (Key got = Key.fromJwks(set, k.kid())) {
+          assertEquals(k.thumbprint(), got.thumbprint());
+          assertFalse(got.hasPrivate());
+        }
+      }
+      assertEquals("{\"keys\":[]}", Key.jwks());
+      assertThrows(KeyTypeException.class, () -> Key.jwks(a, hmac));
+      hmac.close();
+      assertThrows(IllegalStateException.class, () -> Key.jwks(a, hmac));
+    }
+  }
+
+  @Test
   void versionAgrees() {
     assertEquals(M2mauth.bindingVersionNumber(), M2mauth.versionNumber());
     assertTrue(M2mauth.version().matches("\\d+\\.\\d+\\.\\d+"));
