@@ -24,9 +24,9 @@ struct HttpConfig {
   SecretString client_key_passphrase;
   std::string client_cert_type = "PEM";  // "PEM" or "P12" (PKCS#12: client_cert is the file)
   std::string proxy;              // e.g. "http://proxy:3128"; empty = none (libcurl env vars ignored)
-  std::int64_t connect_timeout_ms = 10000;
-  std::int64_t timeout_ms = 30000;        // whole transfer
-  std::size_t max_response_bytes = 4u << 20;
+  std::int64_t connect_timeout_ms = 10000;  // 0 = libcurl's default (300 s)
+  std::int64_t timeout_ms = 30000;          // whole transfer; 0 = no limit
+  std::size_t max_response_bytes = 4u << 20;  // body; 0 = no limit
   bool allow_plain_http = false;  // plain http:// to hosts that are not loopback (never the default)
   std::string user_agent;         // empty = "m2mauth/<version>"
 };
@@ -54,7 +54,13 @@ class Transport {
 
 // libcurl: TLS verification on by default, connection reuse across requests and threads, HTTP/2
 // where the server offers it, no redirects, bounded response size. Thread-safe.
+// Throws Error(config) for an invalid configuration (bad client_cert_type, unreadable files, ...).
 std::shared_ptr<Transport> make_curl_transport(HttpConfig config, std::vector<HttpOverride> overrides = {});
+
+// Adds (or, for the same prefix, replaces) an override of a transport made by make_curl_transport;
+// safe while other threads send. Throws Error(state) for any other transport, Error(config) for a
+// prefix that is not http:// or https:// or an invalid configuration.
+void add_http_override(Transport &transport, HttpOverride override);
 
 // Refuses plain http:// to a host that is not loopback unless allowed. Throws Error(insecure).
 void check_url_security(const std::string &url, bool allow_plain_http);
