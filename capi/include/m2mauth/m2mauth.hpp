@@ -1,0 +1,915 @@
+/*
+ * m2mauth.hpp: a header-only C++17 wrapper over the C API of libm2mauth.
+ *
+ * Everything here calls the public C functions of m2mauth.h and nothing else, so a program (or a
+ * language binding) built on it uses, and tests, the shipped shared library. The wrapper adds:
+ *   - RAII handle classes (Key, Certificate, Claims, Verifier, Request, Response), move-only except
+ *     Claims, which copies with m2mauth_claims_clone();
+ *   - m2mauth::Error, an exception built from m2mauth_error_last() the moment a call fails;
+ *   - std::string results (the library's m2mauth_buf is disposed before the function returns), and
+ *     m2mauth::Secret for results that are secrets (kept in the library's buffer, which is wiped);
+ *   - enums for algorithms, key types, hashes and fingerprint formats, with their names.
+ *
+ * Thread safety is the C API's: Key, Certificate and a configured Verifier may be shared between
+ * threads; Claims, Request and Response may not be written from several threads at once.
+ */
+#ifndef M2MAUTH_HPP
+#define M2MAUTH_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "m2mauth.h"
+
+namespace m2mauth {
+
+/* ---- version ----------------------------------------------------------------------------------- */
+
+/** The version of the headers this code was compiled with. */
+inline constexpr int compiled_version_number = M2MAUTH_VERSION_NUMBER;
+
+/** The version of the library actually loaded. */
+inline int library_version_number() noexcept { return m2mauth_version_number(); }
+inline std::string library_version_string() { return m2mauth_version_string(); }
+/** The library, OpenSSL and libcurl versions, for diagnostics. */
+inline std::string library_version_details() { return m2mauth_version_details(); }
+/** True when the loaded library is the one the headers describe (bindings check this at load). */
+inline bool version_matches() noexcept { return library_version_number() == compiled_version_number; }
+
+/* ---- errors ------------------------------------------------------------------------------------ */
+
+/** The m2mauth_error_code values. */
+enum class Errc : int {
+  ok = M2MAUTH_OK,
+  error = M2MAUTH_ERROR,
+  invalid_argument = M2MAUTH_EINVAL,
+  out_of_memory = M2MAUTH_ENOMEM,
+  unsupported = M2MAUTH_EUNSUPPORTED,
+  too_large = M2MAUTH_ETOOLARGE,
+  not_found = M2MAUTH_ENOTFOUND,
+  state = M2MAUTH_ESTATE,
+  io = M2MAUTH_EIO,
+  config = M2MAUTH_ECONFIG,
+  key = M2MAUTH_EKEY,
+  key_type = M2MAUTH_EKEYTYPE,
+  passphrase = M2MAUTH_EPASSPHRASE,
+  no_private_key = M2MAUTH_ENOPRIVATE,
+  malformed = M2MAUTH_EMALFORMED,
+  signature = M2MAUTH_ESIGNATURE,
+  algorithm = M2MAUTH_EALGORITHM,
+  expired = M2MAUTH_EEXPIRED,
+  not_yet_valid = M2MAUTH_ENOTYETVALID,
+  issued_in_future = M2MAUTH_EIAT,
+  claim = M2MAUTH_ECLAIM,
+  missing_claim = M2MAUTH_EMISSINGCLAIM,
+  network = M2MAUTH_ENETWORK,
+  timeout = M2MAUTH_ETIMEOUT,
+  tls = M2MAUTH_ETLS,
+  insecure = M2MAUTH_EINSECURE,
+  http = M2MAUTH_EHTTP,
+  oauth = M2MAUTH_EOAUTH,
+  protocol = M2MAUTH_EPROTOCOL,
+  vendor = M2MAUTH_EVENDOR,
+  unauthorized = M2MAUTH_EUNAUTHORIZED,
+  cancelled = M2MAUTH_ECANCELLED,
+  backoff = M2MAUTH_EBACKOFF
+};
+
+/** The static name of a code, e.g. "signature" (m2mauth_error_name). */
+inline const char *error_name(int code) noexcept { return m2mauth_error_name(code); }
+
+/**
+ * A failed m2mauth call. Carries a copy of the thread's error record taken when the call failed, so it
+ * stays valid after later calls. Messages never contain secrets.
+ */
+class Error : public std::runtime_error {
+ public:
+  /** An error raised by the wrapper itself (not by the library). */
+  Error(int code, const std::string &message)
+      : std::runtime_error(message),
+        code_(code),
+        transient_(m2mauth_error_code_is_transient(code) != 0),
+        message_(message) {}
+
+  /** The error for a failed status, from this thread's m2mauth_error_last(). */
+  static Error last(int status) {
+    const m2mauth_error *e = m2mauth_error_last();
+    if (e == nullptr || e->code != status) {
+      // The record belongs to another failure (should not happen): keep the status, not the details.
+      return Error(status, std::string("m2mauth call failed: ") + m2mauth_error_name(status));
+    }
+    Error err(status, e->message != nullptr ? e->message : "");
+    err.transient_ = e->transient != 0;
+    err.http_status_ = e->http_status;
+    err.oauth_error_ = e->oauth_error != nullptr ? e->oauth_error : "";
+    err.oauth_error_description_ = e->oauth_error_description != nullptr ? e->oauth_error_description : "";
+    err.oauth_error_uri_ = e->oauth_error_uri != nullptr ? e->oauth_error_uri : "";
+    err.vendor_code_ = e->vendor_code;
+    err.retry_after_ms_ = e->retry_after_ms;
+    return err;
+  }
+
+  /** The m2mauth_error_code (negative). */
+  int code() const noexcept { return code_; }
+  Errc errc() const noexcept { return static_cast<Errc>(code_); }
+  /** The static name of the code, e.g. "expired"; stable, usable for class names in bindings. */
+  const char *name() const noexcept { return m2mauth_error_name(code_); }
+  const std::string &message() const noexcept { return message_; }
+  /** True if retrying later may succeed. */
+  bool transient() const noexcept { return transient_; }
+  /** HTTP status of the response that failed, 0 if none. */
+  int http_status() const noexcept { return http_status_; }
+  /** RFC 6749 section 5.2 members of an OAuth error response, "" if none. */
+  const std::string &oauth_error() const noexcept { return oauth_error_; }
+  const std::string &oauth_error_description() const noexcept { return oauth_error_description_; }
+  const std::string &oauth_error_uri() const noexcept { return oauth_error_uri_; }
+  /** A vendor API's own error code, 0 if none. */
+  std::int64_t vendor_code() const noexcept { return vendor_code_; }
+  /** Milliseconds to wait before retrying, 0 if none. */
+  std::int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
+
+ private:
+  int code_;
+  bool transient_;
+  std::string message_;
+  int http_status_ = 0;
+  std::string oauth_error_, oauth_error_description_, oauth_error_uri_;
+  std::int64_t vendor_code_ = 0;
+  std::int64_t retry_after_ms_ = 0;
+};
+
+namespace detail {
+
+/** Throws the Error for status unless it is M2MAUTH_OK. */
+inline void check(m2mauth_status status) {
+  if (status != M2MAUTH_OK) throw Error::last(status);
+}
+
+/** An m2mauth_buf that is disposed (and wiped) when it goes out of scope. */
+class Buf {
+ public:
+  Buf() noexcept = default;
+  ~Buf() { m2mauth_buf_dispose(&buf_); }
+  Buf(Buf &&other) noexcept : buf_(other.buf_) { other.buf_ = m2mauth_buf M2MAUTH_BUF_INIT; }
+  Buf &operator=(Buf &&other) noexcept {
+    if (this != &other) {
+      m2mauth_buf_dispose(&buf_);
+      buf_ = other.buf_;
+      other.buf_ = m2mauth_buf M2MAUTH_BUF_INIT;
+    }
+    return *this;
+  }
+  Buf(const Buf &) = delete;
+  Buf &operator=(const Buf &) = delete;
+
+  m2mauth_buf *out() noexcept { return &buf_; }
+  std::string_view view() const noexcept {
+    if (buf_.ptr == nullptr) return std::string_view();
+    return std::string_view(reinterpret_cast<const char *>(buf_.ptr), buf_.size);
+  }
+  std::string str() const { return std::string(view()); }
+
+ private:
+  m2mauth_buf buf_ = M2MAUTH_BUF_INIT;
+};
+
+/** Runs a C call that fills an m2mauth_buf and returns the buffer as a std::string. */
+template <typename F>
+std::string text(F &&call) {
+  Buf buf;
+  check(call(buf.out()));
+  return buf.str();
+}
+
+/**
+ * The C string of s for the C API. A string with a NUL inside would reach the library truncated (a
+ * token, a name, a passphrase silently shortened), so it is refused.
+ */
+inline const char *c_str(const std::string &s) {
+  if (s.find('\0') != std::string::npos) throw Error(M2MAUTH_EINVAL, "a text argument contains a NUL character");
+  return s.c_str();
+}
+
+inline const char *c_str(const std::optional<std::string> &s) { return s ? c_str(*s) : nullptr; }
+
+inline const std::uint8_t *bytes(std::string_view s) noexcept {
+  return reinterpret_cast<const std::uint8_t *>(s.data());
+}
+
+template <typename T, void (*Free)(T *)>
+struct Deleter {
+  void operator()(T *p) const noexcept { Free(p); }
+};
+
+template <typename T, void (*Free)(T *)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+}  // namespace detail
+
+/**
+ * A secret result (private key PEM or JWK) held in the library's buffer, which is wiped when this
+ * object is destroyed. view() is valid as long as the object.
+ */
+class Secret {
+ public:
+  Secret() noexcept = default;
+  std::string_view view() const noexcept { return buf_.view(); }
+  std::size_t size() const noexcept { return view().size(); }
+  bool empty() const noexcept { return view().empty(); }
+  /** A copy in a std::string, which is NOT wiped: prefer view(). */
+  std::string str() const { return buf_.str(); }
+
+ private:
+  friend class Key;
+  detail::Buf buf_;
+};
+
+/* ---- algorithms -------------------------------------------------------------------------------- */
+
+/** JWS algorithms ("none" does not exist here and is always refused). */
+enum class Alg : int {
+  HS256 = M2MAUTH_ALG_HS256,
+  HS384 = M2MAUTH_ALG_HS384,
+  HS512 = M2MAUTH_ALG_HS512,
+  RS256 = M2MAUTH_ALG_RS256,
+  RS384 = M2MAUTH_ALG_RS384,
+  RS512 = M2MAUTH_ALG_RS512,
+  PS256 = M2MAUTH_ALG_PS256,
+  PS384 = M2MAUTH_ALG_PS384,
+  PS512 = M2MAUTH_ALG_PS512,
+  ES256 = M2MAUTH_ALG_ES256,
+  ES384 = M2MAUTH_ALG_ES384,
+  ES512 = M2MAUTH_ALG_ES512,
+  EdDSA = M2MAUTH_ALG_EDDSA
+};
+
+/** Every algorithm, in enum order. */
+inline constexpr Alg all_algs[] = {Alg::HS256, Alg::HS384, Alg::HS512, Alg::RS256, Alg::RS384,
+                                   Alg::RS512, Alg::PS256, Alg::PS384, Alg::PS512, Alg::ES256,
+                                   Alg::ES384, Alg::ES512, Alg::EdDSA};
+
+/** The JOSE name, e.g. "RS256" ("" for a value outside the enum). */
+inline const char *alg_name(Alg alg) noexcept { return m2mauth_alg_name(static_cast<int>(alg)); }
+
+/** The algorithm named name; throws Error (algorithm) for an unknown name or "none". */
+inline Alg alg_from_name(const std::string &name) {
+  int v = m2mauth_alg_from_name(detail::c_str(name));
+  if (v < 0) throw Error::last(v);
+  return static_cast<Alg>(v);
+}
+
+/** An allow-list of algorithms (the C API's bit set). */
+class AlgSet {
+ public:
+  constexpr AlgSet() noexcept = default;
+  AlgSet(std::initializer_list<Alg> algs) noexcept {
+    for (Alg a : algs) add(a);
+  }
+  static AlgSet from_bits(std::uint32_t bits) noexcept {
+    AlgSet s;
+    s.bits_ = bits;
+    return s;
+  }
+  /** From names separated by commas or spaces, e.g. "RS256, ES256". */
+  static AlgSet parse(const std::string &names) {
+    std::uint32_t bits = 0;
+    detail::check(m2mauth_alg_set_parse(&bits, detail::c_str(names)));
+    return from_bits(bits);
+  }
+
+  AlgSet &add(Alg alg) noexcept {
+    bits_ |= m2mauth_alg_bit(static_cast<int>(alg));
+    return *this;
+  }
+  bool contains(Alg alg) const noexcept { return (bits_ & m2mauth_alg_bit(static_cast<int>(alg))) != 0; }
+  bool empty() const noexcept { return bits_ == 0; }
+  std::uint32_t bits() const noexcept { return bits_; }
+
+ private:
+  std::uint32_t bits_ = 0;
+};
+
+/* ---- keys -------------------------------------------------------------------------------------- */
+
+/** Key families, named as JWK "kty". */
+enum class KeyType : int { RSA = M2MAUTH_KEY_RSA, EC = M2MAUTH_KEY_EC, OKP = M2MAUTH_KEY_OKP, oct = M2MAUTH_KEY_OCT };
+
+/** "RSA", "EC", "OKP", "oct" ("" for other values). */
+inline const char *key_type_name(KeyType t) noexcept {
+  switch (t) {
+    case KeyType::RSA: return "RSA";
+    case KeyType::EC: return "EC";
+    case KeyType::OKP: return "OKP";
+    case KeyType::oct: return "oct";
+  }
+  return "";
+}
+
+enum class Hash : int { sha1 = M2MAUTH_HASH_SHA1, sha256 = M2MAUTH_HASH_SHA256 };
+
+enum class FingerprintFormat : int {
+  hex_colons = M2MAUTH_FP_HEX_COLONS, /* "AB:CD:...", as openssl x509 -fingerprint prints */
+  hex = M2MAUTH_FP_HEX,               /* "abcd..." */
+  base64url = M2MAUTH_FP_BASE64URL    /* as the "x5t" / "x5t#S256" headers */
+};
+
+/** A key (RSA, EC, Ed25519 or an HMAC secret). Immutable; safe to share between threads. */
+class Key {
+ public:
+  /** Takes ownership of a handle made by the C API. */
+  explicit Key(m2mauth_key *adopted) noexcept : h_(adopted) {}
+
+  static Key generate_rsa(unsigned int bits = 2048) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_generate_rsa(out, bits); });
+  }
+  /** curve: "P-256", "P-384" or "P-521". */
+  static Key generate_ec(const std::string &curve = "P-256") {
+    return make([&](m2mauth_key **out) { return m2mauth_key_generate_ec(out, detail::c_str(curve)); });
+  }
+  static Key generate_ed25519() { return make([](m2mauth_key **out) { return m2mauth_key_generate_ed25519(out); }); }
+  /** A random HMAC secret of len bytes. */
+  static Key generate_hmac(std::size_t len = 32) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_generate_hmac(out, len); });
+  }
+  /** An HMAC key from secret bytes (copied). */
+  static Key from_secret(std::string_view secret) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_from_secret(out, detail::bytes(secret), secret.size()); });
+  }
+  /** A private key, public key or certificate in PEM; passphrase for encrypted private keys. */
+  static Key from_pem(std::string_view pem, const std::optional<std::string> &passphrase = std::nullopt) {
+    return make([&](m2mauth_key **out) {
+      return m2mauth_key_from_pem(out, detail::bytes(pem), pem.size(), detail::c_str(passphrase));
+    });
+  }
+  static Key from_der(std::string_view der, const std::optional<std::string> &passphrase = std::nullopt) {
+    return make([&](m2mauth_key **out) {
+      return m2mauth_key_from_der(out, detail::bytes(der), der.size(), detail::c_str(passphrase));
+    });
+  }
+  /** A key from a PEM or DER file. */
+  static Key from_file(const std::string &path, const std::optional<std::string> &passphrase = std::nullopt) {
+    return make([&](m2mauth_key **out) {
+      return m2mauth_key_from_file(out, detail::c_str(path), detail::c_str(passphrase));
+    });
+  }
+  static Key from_jwk(const std::string &jwk_json) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_from_jwk(out, detail::c_str(jwk_json)); });
+  }
+  /** The key with that kid from a JWKS; without kid, the only key of a one-key set. */
+  static Key from_jwks(const std::string &jwks_json, const std::optional<std::string> &kid = std::nullopt) {
+    return make([&](m2mauth_key **out) {
+      return m2mauth_key_from_jwks(out, detail::c_str(jwks_json), detail::c_str(kid));
+    });
+  }
+
+  /** A new key holding only the public part. */
+  Key public_key() const {
+    return make([&](m2mauth_key **out) { return m2mauth_key_public(out, get()); });
+  }
+  /** A new key for the same material with "kid" set. */
+  Key with_kid(const std::string &kid) const {
+    return make([&](m2mauth_key **out) { return m2mauth_key_with_kid(out, get(), detail::c_str(kid)); });
+  }
+
+  KeyType type() const noexcept { return static_cast<KeyType>(m2mauth_key_type_of(get())); }
+  const char *kty() const noexcept { return key_type_name(type()); }
+  unsigned int bits() const noexcept { return m2mauth_key_bits(get()); }
+  /** "P-256", "P-384", "P-521", "Ed25519", or "" for RSA and HMAC keys. */
+  std::string curve() const { return m2mauth_key_curve(get()); }
+  bool has_private() const noexcept { return m2mauth_key_has_private(get()) != 0; }
+  /** The key's "kid", "" if none. */
+  std::string kid() const { return m2mauth_key_kid(get()); }
+  /** The usual algorithm for this key (RS256, ES256/384/512 by curve, EdDSA, HS256). */
+  Alg default_alg() const noexcept { return static_cast<Alg>(m2mauth_alg_default_for(get())); }
+
+  /** PKCS#8 PEM, encrypted when passphrase is given. */
+  Secret private_pem(const std::optional<std::string> &passphrase = std::nullopt) const {
+    Secret s;
+    detail::check(m2mauth_key_private_pem(s.buf_.out(), get(), detail::c_str(passphrase)));
+    return s;
+  }
+  /** The private key as a JWK JSON object. */
+  Secret private_jwk() const {
+    Secret s;
+    detail::check(m2mauth_key_private_jwk(s.buf_.out(), get()));
+    return s;
+  }
+  /** SPKI PEM ("BEGIN PUBLIC KEY"). */
+  std::string public_pem() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_key_public_pem(out, get()); });
+  }
+  std::string public_der() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_key_public_der(out, get()); });
+  }
+  /** The public JWK; "alg" and "use" are added when given. */
+  std::string public_jwk(const std::optional<std::string> &alg = std::nullopt,
+                         const std::optional<std::string> &use = std::nullopt) const {
+    return detail::text(
+        [&](m2mauth_buf *out) { return m2mauth_key_public_jwk(out, get(), detail::c_str(alg), detail::c_str(use)); });
+  }
+  /** RFC 7638 thumbprint (SHA-256, base64url). */
+  std::string thumbprint() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_key_thumbprint(out, get()); });
+  }
+
+  const m2mauth_key *get() const noexcept { return h_.get(); }
+  /** Gives up ownership of the handle. */
+  m2mauth_key *release() noexcept { return h_.release(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  template <typename F>
+  static Key make(F &&call) {
+    m2mauth_key *k = nullptr;
+    detail::check(call(&k));
+    return Key(k);
+  }
+
+  detail::Handle<m2mauth_key, m2mauth_key_free> h_;
+};
+
+/** A JWKS {"keys":[...]} of the public JWKs of keys. */
+inline std::string jwks(const std::vector<const Key *> &keys) {
+  std::vector<const m2mauth_key *> handles;
+  handles.reserve(keys.size());
+  for (const Key *k : keys) handles.push_back(k != nullptr ? k->get() : nullptr);
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_key_jwks(out, handles.data(), handles.size()); });
+}
+
+/** An X.509 certificate. Immutable; safe to share between threads. */
+class Certificate {
+ public:
+  explicit Certificate(m2mauth_cert *adopted) noexcept : h_(adopted) {}
+
+  /** The first certificate of PEM text, or a DER certificate. */
+  static Certificate load(std::string_view data) {
+    return make([&](m2mauth_cert **out) { return m2mauth_cert_load(out, detail::bytes(data), data.size()); });
+  }
+  static Certificate from_file(const std::string &path) {
+    return make([&](m2mauth_cert **out) { return m2mauth_cert_from_file(out, detail::c_str(path)); });
+  }
+  /** A self-signed certificate for key, subject CN=common_name, valid for days. */
+  static Certificate self_signed(const Key &key, const std::string &common_name, unsigned int days) {
+    return make(
+        [&](m2mauth_cert **out) { return m2mauth_cert_self_signed(out, key.get(), detail::c_str(common_name), days); });
+  }
+
+  std::string fingerprint(Hash hash = Hash::sha256, FingerprintFormat format = FingerprintFormat::hex_colons) const {
+    return detail::text([&](m2mauth_buf *out) {
+      return m2mauth_cert_fingerprint(out, get(), static_cast<int>(hash), static_cast<int>(format));
+    });
+  }
+  Key public_key() const {
+    m2mauth_key *k = nullptr;
+    detail::check(m2mauth_cert_public_key(&k, get()));
+    return Key(k);
+  }
+  std::string der() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_cert_der(out, get()); });
+  }
+  std::string pem() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_cert_pem(out, get()); });
+  }
+  /** RFC 2253 subject, e.g. "CN=client,O=Example". */
+  std::string subject() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_cert_subject(out, get()); });
+  }
+  /** notAfter in Unix seconds. */
+  std::int64_t not_after() const noexcept { return m2mauth_cert_not_after(get()); }
+
+  const m2mauth_cert *get() const noexcept { return h_.get(); }
+  m2mauth_cert *release() noexcept { return h_.release(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  template <typename F>
+  static Certificate make(F &&call) {
+    m2mauth_cert *c = nullptr;
+    detail::check(call(&c));
+    return Certificate(c);
+  }
+
+  detail::Handle<m2mauth_cert, m2mauth_cert_free> h_;
+};
+
+/* ---- JWS --------------------------------------------------------------------------------------- */
+
+/**
+ * Protected header options. std::nullopt means the library's default; an empty string omits the
+ * member. The certificate, if any, must outlive the call that uses these options.
+ */
+struct JwsHeader {
+  std::optional<Alg> alg;            /* default: the key's default_alg() */
+  std::optional<std::string> typ;    /* default: none for JWS, "JWT" for JWT */
+  std::optional<std::string> kid;    /* default: the key's kid, if any */
+  std::optional<std::string> cty;    /* default: none */
+  const Certificate *cert = nullptr; /* for x5t / x5t#S256 / x5c */
+  unsigned int cert_members = 0;     /* M2MAUTH_HEADER_X5T | M2MAUTH_HEADER_X5T_S256 | M2MAUTH_HEADER_X5C */
+  std::optional<std::string> extra_json; /* a JSON object of more members (may not set "alg") */
+
+  /** The C struct; its pointers refer into this object. */
+  m2mauth_jws_header to_c() const {
+    m2mauth_jws_header h = M2MAUTH_JWS_HEADER_INIT;
+    h.alg = alg ? static_cast<int>(*alg) : 0;
+    h.typ = detail::c_str(typ);
+    h.kid = detail::c_str(kid);
+    h.cty = detail::c_str(cty);
+    h.cert = cert != nullptr ? cert->get() : nullptr;
+    h.cert_members = cert_members;
+    h.extra_json = detail::c_str(extra_json);
+    return h;
+  }
+};
+
+/** A JWS split without verification: both parts as decoded bytes. */
+struct UnverifiedJws {
+  std::string header;  /* JSON text */
+  std::string payload; /* bytes */
+};
+
+namespace jws {
+
+/** Signs payload as a compact JWS. */
+inline std::string sign(const Key &key, std::string_view payload, const JwsHeader &header = {}) {
+  m2mauth_jws_header h = header.to_c();
+  return detail::text(
+      [&](m2mauth_buf *out) { return m2mauth_jws_sign(out, key.get(), detail::bytes(payload), payload.size(), &h); });
+}
+
+/** Signs under exactly these protected-header bytes (for known-answer vectors). */
+inline std::string sign_protected(const Key &key, std::string_view protected_header, std::string_view payload) {
+  return detail::text([&](m2mauth_buf *out) {
+    return m2mauth_jws_sign_protected(out, key.get(), detail::bytes(protected_header), protected_header.size(),
+                                      detail::bytes(payload), payload.size());
+  });
+}
+
+/** Verifies a compact JWS with key, accepting only the algorithms in allowed; returns the payload. */
+inline std::string verify(const Key &key, const std::string &token, AlgSet allowed) {
+  return detail::text(
+      [&](m2mauth_buf *out) { return m2mauth_jws_verify(out, key.get(), detail::c_str(token), allowed.bits()); });
+}
+
+/** DANGEROUS: splits a compact JWS WITHOUT verifying it. For routing and diagnostics only. */
+inline UnverifiedJws decode_unverified(const std::string &token) {
+  detail::Buf header, payload;
+  detail::check(m2mauth_jws_decode_unverified(header.out(), payload.out(), detail::c_str(token)));
+  return UnverifiedJws{header.str(), payload.str()};
+}
+
+}  // namespace jws
+
+/* ---- JWT --------------------------------------------------------------------------------------- */
+
+/** A JSON object of claims. Copies are deep. Not safe for concurrent writes. */
+class Claims {
+ public:
+  Claims() {
+    m2mauth_claims *c = nullptr;
+    detail::check(m2mauth_claims_new(&c));
+    h_.reset(c);
+  }
+  explicit Claims(m2mauth_claims *adopted) noexcept : h_(adopted) {}
+  Claims(const Claims &other) : h_(clone_of(other)) {}
+  Claims &operator=(const Claims &other) {
+    if (this != &other) h_.reset(clone_of(other));
+    return *this;
+  }
+  Claims(Claims &&) noexcept = default;
+  Claims &operator=(Claims &&) noexcept = default;
+
+  static Claims from_json(const std::string &json) {
+    m2mauth_claims *c = nullptr;
+    detail::check(m2mauth_claims_from_json(&c, detail::c_str(json)));
+    return Claims(c);
+  }
+
+  Claims &set_string(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_claims_set_string(get_mut(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  Claims &set_int(const std::string &name, std::int64_t value) {
+    detail::check(m2mauth_claims_set_int(get_mut(), detail::c_str(name), value));
+    return *this;
+  }
+  Claims &set_bool(const std::string &name, bool value) {
+    detail::check(m2mauth_claims_set_bool(get_mut(), detail::c_str(name), value ? 1 : 0));
+    return *this;
+  }
+  /** Sets a claim to any JSON value given as text. */
+  Claims &set_json(const std::string &name, const std::string &json) {
+    detail::check(m2mauth_claims_set_json(get_mut(), detail::c_str(name), detail::c_str(json)));
+    return *this;
+  }
+  Claims &add_audience(const std::string &audience) {
+    detail::check(m2mauth_claims_add_audience(get_mut(), detail::c_str(audience)));
+    return *this;
+  }
+  Claims &set_random_jti() {
+    detail::check(m2mauth_claims_set_random_jti(get_mut()));
+    return *this;
+  }
+  /** Removes a claim; false if it was absent. */
+  bool remove(const std::string &name) {
+    m2mauth_status st = m2mauth_claims_remove(get_mut(), detail::c_str(name));
+    if (st == M2MAUTH_ENOTFOUND) return false;
+    detail::check(st);
+    return true;
+  }
+
+  bool has(const std::string &name) const { return m2mauth_claims_has(get(), detail::c_str(name)) != 0; }
+  std::string get_string(const std::string &name) const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_claims_get_string(out, get(), detail::c_str(name)); });
+  }
+  std::int64_t get_int(const std::string &name) const {
+    std::int64_t v = 0;
+    detail::check(m2mauth_claims_get_int(&v, get(), detail::c_str(name)));
+    return v;
+  }
+  std::string get_json(const std::string &name) const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_claims_get_json(out, get(), detail::c_str(name)); });
+  }
+  /** All claims as compact JSON. */
+  std::string to_json() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_claims_to_json(out, get()); });
+  }
+  /** The protected header of the verified token these claims came from (not_found otherwise). */
+  std::string header_json() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_claims_header_json(out, get()); });
+  }
+
+  const m2mauth_claims *get() const noexcept { return h_.get(); }
+  m2mauth_claims *get_mut() noexcept { return h_.get(); }
+  m2mauth_claims *release() noexcept { return h_.release(); }
+
+ private:
+  static m2mauth_claims *clone_of(const Claims &other) {
+    m2mauth_claims *c = nullptr;
+    detail::check(m2mauth_claims_clone(&c, other.get()));
+    return c;
+  }
+
+  detail::Handle<m2mauth_claims, m2mauth_claims_free> h_;
+};
+
+namespace jwt {
+
+/** Signs claims as a compact JWT (typ "JWT" unless header.typ says otherwise). */
+inline std::string sign(const Key &key, const Claims &claims, const JwsHeader &header = {}) {
+  m2mauth_jws_header h = header.to_c();
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_jwt_sign(out, key.get(), claims.get(), &h); });
+}
+
+/** Signs claims given as a JSON object text. */
+inline std::string sign_json(const Key &key, const std::string &claims_json, const JwsHeader &header = {}) {
+  m2mauth_jws_header h = header.to_c();
+  return detail::text(
+      [&](m2mauth_buf *out) { return m2mauth_jwt_sign_json(out, key.get(), detail::c_str(claims_json), &h); });
+}
+
+/** DANGEROUS: decodes a JWT WITHOUT verifying its signature or claims. Diagnostics only. */
+inline Claims decode_unverified(const std::string &token) {
+  m2mauth_claims *c = nullptr;
+  detail::check(m2mauth_jwt_decode_unverified(&c, detail::c_str(token)));
+  return Claims(c);
+}
+
+}  // namespace jwt
+
+/**
+ * A JWT verifier: configure it, then call verify() from any number of threads. Defaults: leeway 0,
+ * system clock, 64 KiB maximum; exp, nbf and iat checked when present; iss, sub, aud unchecked until set.
+ */
+class Verifier {
+ public:
+  Verifier(const Key &key, AlgSet allowed) {
+    m2mauth_verifier *v = nullptr;
+    detail::check(m2mauth_verifier_new(&v, key.get(), allowed.bits()));
+    h_.reset(v);
+  }
+  explicit Verifier(m2mauth_verifier *adopted) noexcept : h_(adopted) {}
+
+  /** A verifier choosing the key from a JWKS by the token's "kid". */
+  static Verifier from_jwks(const std::string &jwks_json, AlgSet allowed) {
+    m2mauth_verifier *v = nullptr;
+    detail::check(m2mauth_verifier_new_jwks(&v, detail::c_str(jwks_json), allowed.bits()));
+    return Verifier(v);
+  }
+
+  Verifier &set_issuer(const std::string &issuer) {
+    detail::check(m2mauth_verifier_set_issuer(h_.get(), detail::c_str(issuer)));
+    return *this;
+  }
+  Verifier &set_subject(const std::string &subject) {
+    detail::check(m2mauth_verifier_set_subject(h_.get(), detail::c_str(subject)));
+    return *this;
+  }
+  /** Accepts tokens whose "aud" contains audience (call again to accept several). */
+  Verifier &add_audience(const std::string &audience) {
+    detail::check(m2mauth_verifier_add_audience(h_.get(), detail::c_str(audience)));
+    return *this;
+  }
+  Verifier &require_claim(const std::string &name) {
+    detail::check(m2mauth_verifier_require_claim(h_.get(), detail::c_str(name)));
+    return *this;
+  }
+  Verifier &set_typ(const std::string &typ) {
+    detail::check(m2mauth_verifier_set_typ(h_.get(), detail::c_str(typ)));
+    return *this;
+  }
+  Verifier &set_leeway(std::int64_t seconds) {
+    detail::check(m2mauth_verifier_set_leeway(h_.get(), seconds));
+    return *this;
+  }
+  Verifier &set_max_size(std::size_t bytes) {
+    detail::check(m2mauth_verifier_set_max_size(h_.get(), bytes));
+    return *this;
+  }
+  /** The C clock: a callback returning Unix milliseconds (NULL restores the system clock). */
+  Verifier &set_clock(m2mauth_clock_cb clock, void *payload) {
+    detail::check(m2mauth_verifier_set_clock(h_.get(), clock, payload));
+    clock_.reset();
+    return *this;
+  }
+  /** A C++ clock returning Unix milliseconds. It must not throw (std::terminate if it does). */
+  Verifier &set_clock(std::function<std::int64_t()> clock) {
+    if (!clock) return set_clock(nullptr, nullptr);
+    auto holder = std::make_unique<std::function<std::int64_t()>>(std::move(clock));
+    detail::check(m2mauth_verifier_set_clock(h_.get(), &call_clock, holder.get()));
+    clock_ = std::move(holder);
+    return *this;
+  }
+
+  /** Verifies token; returns its claims (header_json() gives its protected header). */
+  Claims verify(const std::string &token) const {
+    m2mauth_claims *c = nullptr;
+    detail::check(m2mauth_verifier_verify(&c, h_.get(), detail::c_str(token)));
+    return Claims(c);
+  }
+
+  const m2mauth_verifier *get() const noexcept { return h_.get(); }
+  m2mauth_verifier *get_mut() noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  static std::int64_t call_clock(void *payload) noexcept {
+    return (*static_cast<std::function<std::int64_t()> *>(payload))();
+  }
+
+  // Declared first so the verifier (which may call the clock) is released before the clock.
+  std::unique_ptr<std::function<std::int64_t()>> clock_;
+  detail::Handle<m2mauth_verifier, m2mauth_verifier_free> h_;
+};
+
+/* ---- HTTP request and response values ---------------------------------------------------------- */
+
+/** A header name and value. */
+using Header = std::pair<std::string, std::string>;
+
+/** An HTTP request that signers change and transports send. */
+class Request {
+ public:
+  Request(const std::string &method, const std::string &url) {
+    m2mauth_request *r = nullptr;
+    detail::check(m2mauth_request_new(&r, detail::c_str(method), detail::c_str(url)));
+    h_.reset(r);
+  }
+  explicit Request(m2mauth_request *adopted) noexcept : h_(adopted) {}
+
+  Request &set_url(const std::string &url) {
+    detail::check(m2mauth_request_set_url(h_.get(), detail::c_str(url)));
+    return *this;
+  }
+  /** Replaces every header of that name. */
+  Request &set_header(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_request_set_header(h_.get(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  Request &add_header(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_request_add_header(h_.get(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  /** Removes every header of that name; false if there was none. */
+  bool remove_header(const std::string &name) {
+    m2mauth_status st = m2mauth_request_remove_header(h_.get(), detail::c_str(name));
+    if (st == M2MAUTH_ENOTFOUND) return false;
+    detail::check(st);
+    return true;
+  }
+  Request &set_body(std::string_view body) {
+    detail::check(m2mauth_request_set_body(h_.get(), detail::bytes(body), body.size()));
+    return *this;
+  }
+
+  std::string method() const { return m2mauth_request_method(get()); }
+  std::string url() const { return m2mauth_request_url(get()); }
+  /** The first value of a header. */
+  std::optional<std::string> header(const std::string &name) const {
+    const char *v = m2mauth_request_header(get(), detail::c_str(name));
+    return v != nullptr ? std::optional<std::string>(v) : std::nullopt;
+  }
+  std::vector<Header> headers() const {
+    std::vector<Header> out;
+    std::size_t n = m2mauth_request_header_count(get());
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      out.emplace_back(m2mauth_request_header_name(get(), i), m2mauth_request_header_value(get(), i));
+    return out;
+  }
+  /** The body; valid until the request changes. */
+  std::string_view body() const noexcept {
+    std::size_t len = 0;
+    const std::uint8_t *p = m2mauth_request_body(get(), &len);
+    return std::string_view(reinterpret_cast<const char *>(p), len);
+  }
+
+  const m2mauth_request *get() const noexcept { return h_.get(); }
+  m2mauth_request *get_mut() noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<m2mauth_request, m2mauth_request_free> h_;
+};
+
+/** An HTTP response, as a transport produces it. */
+class Response {
+ public:
+  explicit Response(int status) {
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_response_new(&r, status));
+    h_.reset(r);
+  }
+  explicit Response(m2mauth_response *adopted) noexcept : h_(adopted) {}
+
+  Response &add_header(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_response_add_header(h_.get(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  Response &set_body(std::string_view body) {
+    detail::check(m2mauth_response_set_body(h_.get(), detail::bytes(body), body.size()));
+    return *this;
+  }
+
+  int status() const noexcept { return m2mauth_response_status(get()); }
+  std::optional<std::string> header(const std::string &name) const {
+    const char *v = m2mauth_response_header(get(), detail::c_str(name));
+    return v != nullptr ? std::optional<std::string>(v) : std::nullopt;
+  }
+  std::vector<Header> headers() const {
+    std::vector<Header> out;
+    std::size_t n = m2mauth_response_header_count(get());
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      out.emplace_back(m2mauth_response_header_name(get(), i), m2mauth_response_header_value(get(), i));
+    return out;
+  }
+  std::string_view body() const noexcept {
+    std::size_t len = 0;
+    const std::uint8_t *p = m2mauth_response_body(get(), &len);
+    return std::string_view(reinterpret_cast<const char *>(p), len);
+  }
+
+  const m2mauth_response *get() const noexcept { return h_.get(); }
+  m2mauth_response *get_mut() noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<m2mauth_response, m2mauth_response_free> h_;
+};
+
+/* ---- utilities --------------------------------------------------------------------------------- */
+
+namespace util {
+
+/** n random bytes from the OS CSPRNG. */
+inline std::string random_bytes(std::size_t n) {
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_random_bytes(out, n); });
+}
+inline std::string uuid_v4() {
+  return detail::text([](m2mauth_buf *out) { return m2mauth_uuid_v4(out); });
+}
+/** base64url without padding. */
+inline std::string base64url_encode(std::string_view data) {
+  return detail::text(
+      [&](m2mauth_buf *out) { return m2mauth_base64url_encode(out, detail::bytes(data), data.size()); });
+}
+inline std::string base64url_decode(const std::string &text) {
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_base64url_decode(out, detail::c_str(text)); });
+}
+/** Equality in time that depends only on the lengths. */
+inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  return m2mauth_constant_time_equal(detail::bytes(a), a.size(), detail::bytes(b), b.size()) != 0;
+}
+
+}  // namespace util
+
+}  // namespace m2mauth
+
+#endif /* M2MAUTH_HPP */

@@ -1,0 +1,390 @@
+"""The ``m2mauth`` command: keys, JWK, thumbprints and JWTs from the shell.
+
+Exit codes (stable, for scripts):
+  0  success
+  1  verification failed (jwt verify refused the token); stderr:
+       m2mauth: verification failed: <error name>: <message>
+  2  usage error (bad or conflicting options; argparse prints the usage)
+  3  I/O error (a file cannot be read or written, or exists without --force); stderr:
+       m2mauth: i/o error: <path>: <reason>
+  4  any other error (an unreadable key, invalid JSON, ...); stderr:
+       m2mauth: error: <error name>: <message>
+
+Secrets (passphrases, HMAC secrets, tokens) are never taken from the command line, only from files
+("-" is stdin) or environment variables, and never printed; the only secret ever written is a private
+key, to a file created with mode 0600.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from . import __version__, errors
+from ._cli_io import CliUsageError, check_writable, read_input, read_secret, write_file
+from .algorithms import ALGORITHMS
+from .certificates import Certificate
+from .keys import Key, KeySet
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_IO, EXIT_ERROR = 0, 1, 2, 3, 4
+
+_EPILOG = """exit codes: 0 ok, 1 verification failed, 2 usage, 3 I/O error, 4 other error.
+Secrets are read only from files ('-' = stdin) or environment variables."""
+
+
+class _Refused(Exception):
+    """A token was refused (exit 1); wraps the library's error."""
+
+    def __init__(self, error: errors.Error) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# ---- input helpers -------------------------------------------------------------------------------
+
+def _passphrase(args: argparse.Namespace) -> Optional[bytes]:
+    return read_secret(args.passphrase_file, args.passphrase_env, "passphrase", strip_newline=True)
+
+
+def _load_key_data(data: bytes, passphrase: Optional[bytes], kid: Optional[str] = None) -> Any:
+    """A Key (or a KeySet for a JWK set without --kid) from PEM, DER, JWK or JWKS bytes."""
+    stripped = data.lstrip()
+    if stripped.startswith(b"{"):
+        try:
+            obj = json.loads(stripped)
+        except ValueError:
+            raise errors.KeyFormatError("the key file looks like JSON but does not parse") from None
+        if isinstance(obj, dict) and "keys" in obj:
+            return Key.from_jwks(obj, kid) if kid is not None else KeySet(obj)
+        return Key.from_jwk(obj)
+    if b"-----BEGIN" in data:
+        return Key.from_pem(data, passphrase)
+    return Key.from_der(data, passphrase)
+
+
+def _key_from_args(args: argparse.Namespace, *, allow_set: bool = False) -> Any:
+    secret = read_secret(getattr(args, "secret_file", None), getattr(args, "secret_env", None), "HMAC secret",
+                         strip_newline=False)
+    if secret is not None:
+        return Key.hmac(secret)
+    if args.key is None:
+        raise CliUsageError("give a key: --key FILE, --secret-file FILE or --secret-env VAR")
+    key = _load_key_data(read_input(args.key, "key"), _passphrase(args), getattr(args, "kid", None))
+    if isinstance(key, KeySet) and not allow_set:
+        key = key.get(None)
+    return key
+
+
+def _token(args: argparse.Namespace) -> str:
+    data = read_secret(args.token_file, args.token_env, "token", strip_newline=False)
+    if data is None:
+        data = read_input("-", "token")
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise errors.MalformedError("the token is not ASCII") from None
+
+
+def _claims(args: argparse.Namespace) -> Dict[str, Any]:
+    if args.claims is not None:
+        text = args.claims
+    else:
+        text = read_input(args.claims_file or "-", "claims").decode("utf-8")
+    try:
+        claims = json.loads(text) if text.strip() else {}
+    except ValueError as exc:
+        raise errors.MalformedError(f"the claims are not valid JSON: {exc}") from None
+    if not isinstance(claims, dict):
+        raise errors.MalformedError("the claims must be a JSON object")
+    return claims
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2) + "\n")
+
+
+def _algs(values: Sequence[str]) -> List[str]:
+    out: List[str] = []
+    for v in values:
+        out.extend(a for a in v.replace(",", " ").split() if a)
+    return out
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    if args.public_out is not None and args.public_out == args.out:
+        raise CliUsageError("--out and --public-out must differ")
+    passphrase = _passphrase(args)
+    check_writable(args.out, args.force)
+    if args.public_out is not None:
+        check_writable(args.public_out, args.force)
+    kty = {"Ed25519": "OKP"}.get(args.type, args.type)
+    key = Key.generate(kty, bits=args.bits, curve=args.curve)
+    write_file(args.out, key.private_pem(passphrase).encode("ascii"), private=True, force=args.force)
+    if args.public_out is not None:
+        write_file(args.public_out, key.public_pem().encode("ascii"), private=False, force=args.force)
+    thumbprint = key.thumbprint()
+    public = key.with_kid(args.kid if args.kid is not None else thumbprint)
+    _print_json({"thumbprint": thumbprint, "jwk": public.public_jwk(alg=args.alg, use=args.use),
+                 "private_key": args.out, "public_key": args.public_out})
+    return EXIT_OK
+
+
+def _cmd_jwk(args: argparse.Namespace) -> int:
+    if args.kid is not None and len(args.files) > 1:
+        raise CliUsageError("--kid applies to one key only")
+    if args.private and (args.out is None or len(args.files) != 1 or args.set):
+        raise CliUsageError("--private writes one private JWK to --out FILE (it is never printed)")
+    if args.out is not None and not args.private:
+        raise CliUsageError("--out is only for --private")
+    passphrase = _passphrase(args)
+    keys = []
+    for path in args.files:
+        key = _load_key_data(read_input(path, "key"), passphrase)
+        if isinstance(key, KeySet):
+            raise CliUsageError(f"{path} is already a JWK set")
+        if args.kid is not None:
+            key = key.with_kid(args.kid)
+        elif key.kid is None and not args.no_kid:
+            key = key.with_kid()
+        keys.append(key)
+    if args.private:
+        check_writable(args.out, args.force)
+        jwk = keys[0].private_jwk()
+        write_file(args.out, (json.dumps(jwk, indent=2) + "\n").encode("utf-8"), private=True, force=args.force)
+        return EXIT_OK
+    jwks = [k.public_jwk(alg=args.alg, use=args.use) for k in keys]
+    _print_json({"keys": jwks} if args.set or len(jwks) > 1 else jwks[0])
+    return EXIT_OK
+
+
+def _cmd_thumbprint(args: argparse.Namespace) -> int:
+    key = _load_key_data(read_input(args.file, "key"), _passphrase(args))
+    if isinstance(key, KeySet):
+        raise CliUsageError(f"{args.file} is a JWK set: give one key")
+    sys.stdout.write(key.thumbprint() + "\n")
+    return EXIT_OK
+
+
+def _cmd_fingerprint(args: argparse.Namespace) -> int:
+    cert = Certificate.load(read_input(args.file, "certificate"))
+    sys.stdout.write(cert.fingerprint(hash=args.hash, format=args.format) + "\n")
+    return EXIT_OK
+
+
+def _cmd_jwt_encode(args: argparse.Namespace) -> int:
+    if args.claims is not None and args.claims_file is not None:
+        raise CliUsageError("give --claims or --claims-file, not both")
+    claims = _claims(args)
+    now = int(time.time())
+    if args.iat:
+        claims["iat"] = now
+    if args.expires_in is not None:
+        claims["exp"] = now + args.expires_in
+    if args.jti:
+        claims["jti"] = str(uuid.uuid4())
+    key = _key_from_args(args)
+    headers: Dict[str, Any] = {}
+    if args.header is not None:
+        try:
+            headers = json.loads(args.header)
+        except ValueError as exc:
+            raise errors.MalformedError(f"--header is not valid JSON: {exc}") from None
+        if not isinstance(headers, dict):
+            raise errors.MalformedError("--header must be a JSON object")
+    if args.header_kid is not None:
+        headers["kid"] = args.header_kid
+    from . import jwt
+    alg = args.alg if args.alg is not None else key.default_algorithm
+    sys.stdout.write(jwt.encode(claims, key, algorithm=alg, headers=headers or None) + "\n")
+    return EXIT_OK
+
+
+def _cmd_jwt_decode(args: argparse.Namespace) -> int:
+    from . import jws
+    token = _token(args)
+    try:
+        header, payload = jws.decode_unverified(token)
+        claims = json.loads(payload)
+    except ValueError as exc:
+        if isinstance(exc, errors.Error):
+            raise
+        raise errors.MalformedError("the payload is not JSON") from None
+    sys.stderr.write("m2mauth: warning: the token was NOT verified (decode only shows its content)\n")
+    _print_json({"verified": False, "header": header, "payload": claims})
+    return EXIT_OK
+
+
+def _cmd_jwt_verify(args: argparse.Namespace) -> int:
+    from . import jwt
+    algorithms = _algs(args.alg)
+    if not algorithms:
+        raise CliUsageError("--alg needs at least one algorithm")
+    key = _key_from_args(args, allow_set=True)
+    verifier = jwt.Verifier(key, algorithms, audience=args.aud or None, issuer=args.iss, subject=args.sub,
+                            leeway=args.leeway, require=args.require or ())
+    token = _token(args)
+    try:
+        result = verifier.verify_complete(token)
+    except errors.Error as exc:
+        raise _Refused(exc) from None
+    _print_json({"verified": True, "header": result["header"], "payload": result["payload"]})
+    return EXIT_OK
+
+
+# ---- parser --------------------------------------------------------------------------------------
+
+def _passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--passphrase-file", metavar="FILE",
+                   help=f"read the passphrase {what} from FILE (one trailing newline is dropped; '-' = stdin)")
+    g.add_argument("--passphrase-env", metavar="VAR", help=f"read the passphrase {what} from environment variable VAR")
+
+
+def _key_options(p: argparse.ArgumentParser, *, jwks: bool) -> None:
+    p.add_argument("--key", metavar="FILE",
+                   help="key file: PEM, DER, JWK" + (" or JWK set (chosen by the token's kid)" if jwks else ""))
+    _passphrase_options(p, "of an encrypted --key")
+    p.add_argument("--secret-file", metavar="FILE", help="HMAC secret: the exact bytes of FILE")
+    p.add_argument("--secret-env", metavar="VAR", help="HMAC secret: the value of environment variable VAR")
+
+
+def _token_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--token-file", metavar="FILE", help="read the token from FILE (default: stdin)")
+    g.add_argument("--token-env", metavar="VAR", help="read the token from environment variable VAR")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="m2mauth", description="Keys, JWK and JWT for machine-to-machine APIs.",
+                                     epilog=_EPILOG, formatter_class=fmt)
+    parser.add_argument("--version", action="version", version=f"m2mauth {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("keygen", help="generate a key pair (replaces openssl genrsa + openssl rsa -pubout)",
+                       description="Generate a key pair: the private key goes to --out (PKCS#8 PEM, mode 0600), the "
+                       "public key to --public-out (SPKI PEM); the public JWK and its RFC 7638 thumbprint are "
+                       "printed as JSON.", epilog=_EPILOG, formatter_class=fmt)
+    p.add_argument("--type", choices=["RSA", "EC", "OKP", "Ed25519"], default="RSA", help="key type (default RSA)")
+    p.add_argument("--bits", type=int, help="RSA modulus size: 2048 (default), 3072 or 4096")
+    p.add_argument("--curve", help="EC curve: P-256 (default), P-384 or P-521")
+    p.add_argument("--out", required=True, metavar="FILE", help="private key file (created with mode 0600)")
+    p.add_argument("--public-out", metavar="FILE", help="public key file (SPKI PEM)")
+    _passphrase_options(p, "that encrypts the private key")
+    p.add_argument("--kid", help="kid of the printed JWK (default: the thumbprint)")
+    p.add_argument("--alg", choices=ALGORITHMS, help="add alg to the printed JWK")
+    p.add_argument("--use", help="add use to the printed JWK (e.g. sig)")
+    p.add_argument("--force", action="store_true", help="replace existing files")
+    p.set_defaults(func=_cmd_keygen)
+
+    p = sub.add_parser("jwk", help="convert PEM/DER keys to a JWK or JWK set (public by default)",
+                       description="Print the public JWK of a key file (PEM, DER or JWK), or a JWK set of several. "
+                       "kid defaults to the key's own kid, else its thumbprint.", epilog=_EPILOG, formatter_class=fmt)
+    p.add_argument("files", nargs="+", metavar="KEYFILE", help="key file ('-' = stdin)")
+    _passphrase_options(p, "of encrypted keys")
+    p.add_argument("--kid", help="kid to set (one key only)")
+    p.add_argument("--no-kid", action="store_true", help="do not add a thumbprint kid")
+    p.add_argument("--alg", choices=ALGORITHMS, help="add alg")
+    p.add_argument("--use", help="add use (e.g. sig)")
+    p.add_argument("--set", action="store_true", help='print a JWK set {"keys": [...]} even for one key')
+    p.add_argument("--private", action="store_true", help="write the PRIVATE JWK to --out (mode 0600); never printed")
+    p.add_argument("--out", metavar="FILE", help="output file for --private")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
+    p.set_defaults(func=_cmd_jwk)
+
+    p = sub.add_parser("thumbprint", help="print the RFC 7638 JWK thumbprint of a key",
+                       epilog=_EPILOG, formatter_class=fmt)
+    p.add_argument("file", metavar="KEYFILE", help="key file: PEM, DER or JWK ('-' = stdin)")
+    _passphrase_options(p, "of an encrypted key")
+    p.set_defaults(func=_cmd_thumbprint)
+
+    p = sub.add_parser("fingerprint", help="print a certificate's fingerprint (for mTLS registration)",
+                       epilog=_EPILOG, formatter_class=fmt)
+    p.add_argument("file", metavar="CERTFILE", help="certificate: PEM or DER ('-' = stdin)")
+    p.add_argument("--hash", choices=["sha256", "sha1"], default="sha256")
+    p.add_argument("--format", choices=["hex_colons", "hex", "base64url"], default="hex_colons")
+    p.set_defaults(func=_cmd_fingerprint)
+
+    jwt_parser = sub.add_parser("jwt", help="encode, decode or verify a JWT", epilog=_EPILOG, formatter_class=fmt)
+    jwt_sub = jwt_parser.add_subparsers(dest="jwt_command", metavar="COMMAND")
+    jwt_sub.required = True
+
+    p = jwt_sub.add_parser("encode", help="sign claims as a JWT (printed on stdout)",
+                           description="Sign a JSON object of claims (from --claims, --claims-file or stdin) with a "
+                           "key file or an HMAC secret; prints the token.", epilog=_EPILOG, formatter_class=fmt)
+    _key_options(p, jwks=False)
+    p.add_argument("--alg", choices=ALGORITHMS, help="algorithm (default: the key's usual one, e.g. RS256)")
+    p.add_argument("--kid", dest="header_kid", help="kid header (default: the key's kid, if any)")
+    p.add_argument("--header", metavar="JSON", help="more header members, as a JSON object")
+    p.add_argument("--claims", metavar="JSON", help="the claims as a JSON object")
+    p.add_argument("--claims-file", metavar="FILE", help="read the claims from FILE ('-' = stdin, the default)")
+    p.add_argument("--iat", action="store_true", help="set iat to now")
+    p.add_argument("--expires-in", type=int, metavar="SECONDS", help="set exp to now + SECONDS")
+    p.add_argument("--jti", action="store_true", help="set jti to a new UUID")
+    p.set_defaults(func=_cmd_jwt_encode, kid=None)
+
+    p = jwt_sub.add_parser("decode", help="show a JWT's header and claims WITHOUT verifying it",
+                           description="Show a token's header and claims WITHOUT verifying anything (labelled "
+                           '"verified": false). Use "m2mauth jwt verify" to check a token.',
+                           epilog=_EPILOG, formatter_class=fmt)
+    _token_options(p)
+    p.set_defaults(func=_cmd_jwt_decode)
+
+    p = jwt_sub.add_parser("verify", help="verify a JWT's signature and claims",
+                           description="Verify a token (from --token-file, --token-env or stdin); prints its header "
+                           "and claims on success (exit 0), a reason on stderr otherwise (exit 1).",
+                           epilog=_EPILOG, formatter_class=fmt)
+    _key_options(p, jwks=True)
+    p.add_argument("--kid", help="pick this kid from a JWK set (default: the token's kid)")
+    p.add_argument("--alg", action="append", required=True, metavar="ALG",
+                   help="accepted algorithm(s), e.g. RS256 or RS256,ES256 (repeatable)")
+    p.add_argument("--aud", action="append", metavar="AUD", help="accepted audience (repeatable)")
+    p.add_argument("--iss", help="required issuer")
+    p.add_argument("--sub", help="required subject")
+    p.add_argument("--require", action="append", metavar="CLAIM", help="claim that must be present (repeatable)")
+    p.add_argument("--leeway", type=int, default=0, metavar="SECONDS", help="clock skew allowed (default 0)")
+    _token_options(p)
+    p.set_defaults(func=_cmd_jwt_verify)
+    return parser
+
+
+# ---- entry point ---------------------------------------------------------------------------------
+
+def _fail(code: int, message: str) -> int:
+    sys.stderr.write(f"m2mauth: {message}\n")
+    return code
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Runs the command; returns the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on usage errors
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliUsageError as exc:
+        return _fail(EXIT_USAGE, f"usage error: {exc}")
+    except _Refused as exc:
+        return _fail(EXIT_FAILED, f"verification failed: {exc.error.name}: {exc.error}")
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else "-"
+        return _fail(EXIT_IO, f"i/o error: {where}: {exc.strerror or exc}")
+    except errors.FileError as exc:
+        return _fail(EXIT_IO, f"i/o error: -: {exc}")
+    except errors.Error as exc:
+        return _fail(EXIT_ERROR, f"error: {exc.name}: {exc}")
+    except (ValueError, TypeError) as exc:
+        return _fail(EXIT_ERROR, f"error: invalid: {exc}")
+    except KeyboardInterrupt:
+        return _fail(130, "interrupted")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,430 @@
+"""The exception hierarchy of m2mauth.
+
+Every failure reported by the library is an :class:`Error` carrying the library's status ``code``
+(a negative ``m2mauth_error_code``) and its stable ``name`` (``m2mauth_error_name()``, e.g.
+``"signature"``). Each code has its own class; the intermediate classes group them the way callers
+usually want to catch them::
+
+    Error
+    ├── InvalidInputError (also ValueError)   invalid_argument, too_large
+    │   └── MalformedError (also InvalidTokenError)   malformed
+    ├── InvalidTokenError                      the token was refused
+    │   ├── InvalidSignatureError, AlgorithmError
+    │   ├── ExpiredTokenError, ImmatureTokenError > IssuedInFutureError
+    │   └── InvalidClaimError, MissingClaimError
+    ├── InvalidKeyError                        KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError
+    ├── UnsupportedError, NotFoundError (also LookupError), StateError, FileError, ConfigError, OutOfMemoryError
+    ├── TransientError                         NetworkError > NetworkTimeoutError, BackoffError
+    └── TLSError, InsecureTransportError, HTTPError, OAuthError, ProtocolError, VendorError,
+        UnauthorizedError, CancelledError
+
+Names follow PyJWT where it has one (``InvalidTokenError``, ``InvalidSignatureError``,
+``InvalidKeyError``; ``ExpiredSignatureError`` and friends are aliases). Messages come from the library,
+which never puts secrets (keys, passphrases, client secrets, tokens) in them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Type
+
+__all__ = [
+    "Error",
+    "InvalidInputError",
+    "InvalidArgumentError",
+    "TooLargeError",
+    "MalformedError",
+    "InvalidTokenError",
+    "InvalidSignatureError",
+    "AlgorithmError",
+    "ExpiredTokenError",
+    "ImmatureTokenError",
+    "IssuedInFutureError",
+    "InvalidClaimError",
+    "MissingClaimError",
+    "InvalidKeyError",
+    "KeyFormatError",
+    "KeyTypeError",
+    "PassphraseError",
+    "NoPrivateKeyError",
+    "UnsupportedError",
+    "NotFoundError",
+    "StateError",
+    "FileError",
+    "ConfigError",
+    "OutOfMemoryError",
+    "TransientError",
+    "NetworkError",
+    "NetworkTimeoutError",
+    "BackoffError",
+    "TLSError",
+    "InsecureTransportError",
+    "HTTPError",
+    "OAuthError",
+    "ProtocolError",
+    "VendorError",
+    "UnauthorizedError",
+    "CancelledError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "InvalidAlgorithmError",
+    "DecodeError",
+    "MissingRequiredClaimError",
+    "error_class_for",
+]
+
+
+class Error(Exception):
+    """Base class of every m2mauth error.
+
+    Attributes:
+        code: the library status code (negative), e.g. -21.
+        name: the code's stable name, e.g. ``"signature"``.
+        message: a human-readable description without secrets.
+        transient: True if retrying later may succeed.
+        http_status: the HTTP status of the response that failed, 0 if none.
+        vendor_code: a vendor API's own error code, 0 if none.
+        retry_after: seconds to wait before retrying (float), 0.0 if none.
+    """
+
+    #: the status code a class stands for when raised from Python code.
+    default_code: int = -1
+    default_name: str = "error"
+
+    code: int
+    name: str
+    message: str
+    transient: bool
+    http_status: int
+    vendor_code: int
+    retry_after: float
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: Optional[int] = None,
+        name: Optional[str] = None,
+        transient: Optional[bool] = None,
+        http_status: int = 0,
+        vendor_code: int = 0,
+        retry_after_ms: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = self.default_code if code is None else code
+        self.name = self.default_name if name is None else name
+        self.transient = isinstance(self, TransientError) if transient is None else bool(transient)
+        self.http_status = http_status
+        self.vendor_code = vendor_code
+        self.retry_after = retry_after_ms / 1000.0
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code}, name={self.name!r})"
+
+    def __reduce__(self):  # keeps the attributes through pickling (multiprocessing, logging queues)
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: Type[Error], message: str, state: dict) -> Error:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.__dict__.update(state)
+    return exc
+
+
+# ---- invalid input ------------------------------------------------------------------------------
+
+class InvalidInputError(Error, ValueError):
+    """The input is not acceptable: an invalid argument, malformed data, or data over a size limit."""
+
+    default_code, default_name = -2, "invalid_argument"
+
+
+class InvalidArgumentError(InvalidInputError):
+    """An argument is invalid (out of range, empty, a bad option)."""
+
+
+class TooLargeError(InvalidInputError):
+    """An input or response is over its size limit."""
+
+    default_code, default_name = -5, "too_large"
+
+
+# ---- token verification -------------------------------------------------------------------------
+
+class InvalidTokenError(Error):
+    """A token (JWS or JWT) was refused. Catch this to handle every verification failure."""
+
+
+class MalformedError(InvalidInputError, InvalidTokenError):
+    """A token, base64url text or JSON is malformed (PyJWT: ``DecodeError``)."""
+
+    default_code, default_name = -20, "malformed"
+
+
+class InvalidSignatureError(InvalidTokenError):
+    """The signature does not verify."""
+
+    default_code, default_name = -21, "signature"
+
+
+class AlgorithmError(InvalidTokenError):
+    """The algorithm is unknown, ``none``, or not in the allow-list."""
+
+    default_code, default_name = -22, "algorithm"
+
+
+class ExpiredTokenError(InvalidTokenError):
+    """``exp`` is in the past (beyond the leeway)."""
+
+    default_code, default_name = -23, "expired"
+
+
+class ImmatureTokenError(InvalidTokenError):
+    """``nbf`` is in the future (beyond the leeway)."""
+
+    default_code, default_name = -24, "not_yet_valid"
+
+
+class IssuedInFutureError(ImmatureTokenError):
+    """``iat`` is in the future (beyond the leeway)."""
+
+    default_code, default_name = -25, "issued_in_future"
+
+
+class InvalidClaimError(InvalidTokenError):
+    """``iss``, ``sub``, ``aud`` or another claim has a wrong value or type."""
+
+    default_code, default_name = -26, "claim"
+
+
+class MissingClaimError(InvalidTokenError):
+    """A required claim is absent."""
+
+    default_code, default_name = -27, "missing_claim"
+
+
+# ---- keys ---------------------------------------------------------------------------------------
+
+class InvalidKeyError(Error):
+    """A key or certificate cannot be used."""
+
+    default_code, default_name = -10, "key"
+
+
+class KeyFormatError(InvalidKeyError):
+    """A key or certificate could not be parsed or is invalid."""
+
+
+class KeyTypeError(InvalidKeyError):
+    """The key type does not fit the algorithm or the operation."""
+
+    default_code, default_name = -11, "key_type"
+
+
+class PassphraseError(InvalidKeyError):
+    """An encrypted key needs a passphrase, or the passphrase is wrong."""
+
+    default_code, default_name = -12, "passphrase"
+
+
+class NoPrivateKeyError(InvalidKeyError):
+    """The operation needs a private key; the key is public."""
+
+    default_code, default_name = -13, "no_private_key"
+
+
+# ---- general ------------------------------------------------------------------------------------
+
+class UnsupportedError(Error):
+    """An algorithm, curve, key size or feature is not supported."""
+
+    default_code, default_name = -4, "unsupported"
+
+
+class NotFoundError(Error, LookupError):
+    """No such item (a kid in a JWKS, a claim, a file)."""
+
+    default_code, default_name = -6, "not_found"
+
+
+class StateError(Error):
+    """The object is not in a state that allows the call."""
+
+    default_code, default_name = -7, "state"
+
+
+class FileError(Error):
+    """Reading or writing a file failed."""
+
+    default_code, default_name = -8, "io"
+
+
+class ConfigError(Error):
+    """The configuration is invalid or incomplete."""
+
+    default_code, default_name = -9, "config"
+
+
+class OutOfMemoryError(Error, MemoryError):
+    """The library ran out of memory."""
+
+    default_code, default_name = -3, "out_of_memory"
+
+
+# ---- network, HTTP and OAuth --------------------------------------------------------------------
+
+class TransientError(Error):
+    """A failure that is transient by nature: retrying later may succeed.
+
+    Other errors may also be transient (an HTTP 503, say): check ``exc.transient``.
+    """
+
+    default_code, default_name = -40, "network"
+
+
+class NetworkError(TransientError):
+    """The connection failed or was reset."""
+
+
+class NetworkTimeoutError(NetworkError):
+    """A timeout or deadline expired."""
+
+    default_code, default_name = -41, "timeout"
+
+
+class BackoffError(TransientError):
+    """A previous failure is still backing off; retry after ``retry_after`` seconds."""
+
+    default_code, default_name = -50, "backoff"
+
+
+class TLSError(Error):
+    """The TLS handshake or certificate verification failed."""
+
+    default_code, default_name = -42, "tls"
+
+
+class InsecureTransportError(Error):
+    """Plain http:// to a host that is not loopback was refused."""
+
+    default_code, default_name = -43, "insecure"
+
+
+class HTTPError(Error):
+    """An unexpected HTTP status without an OAuth error body (see ``http_status``)."""
+
+    default_code, default_name = -44, "http"
+
+
+class OAuthError(Error):
+    """The server answered with an RFC 6749 section 5.2 error.
+
+    Attributes:
+        error: the ``error`` member, e.g. ``"invalid_client"``.
+        error_description: the ``error_description`` member, "" if absent.
+        error_uri: the ``error_uri`` member, "" if absent.
+    """
+
+    default_code, default_name = -45, "oauth"
+
+    error: str
+    error_description: str
+    error_uri: str
+
+    def __init__(self, message: str = "", *, error: str = "", error_description: str = "",
+                 error_uri: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.error = error
+        self.error_description = error_description
+        self.error_uri = error_uri
+
+
+class ProtocolError(Error):
+    """A response is not what the protocol requires (not JSON, no token, ...)."""
+
+    default_code, default_name = -46, "protocol"
+
+
+class VendorError(Error):
+    """A vendor API reported an error in its response envelope (see ``vendor_code``)."""
+
+    default_code, default_name = -47, "vendor"
+
+
+class UnauthorizedError(Error):
+    """The API rejected the credentials (401) after one retry."""
+
+    default_code, default_name = -48, "unauthorized"
+
+
+class CancelledError(Error):
+    """The operation was cancelled."""
+
+    default_code, default_name = -49, "cancelled"
+
+
+# PyJWT's names, for code moving from PyJWT.
+ExpiredSignatureError = ExpiredTokenError
+ImmatureSignatureError = ImmatureTokenError
+InvalidAlgorithmError = AlgorithmError
+DecodeError = MalformedError
+MissingRequiredClaimError = MissingClaimError
+
+# Every m2mauth_error_code, to its class. Codes the library adds later and this table does not know
+# become a plain Error (with the right code and name).
+_BY_CODE: Dict[int, Type[Error]] = {
+    -1: Error,
+    -2: InvalidArgumentError,
+    -3: OutOfMemoryError,
+    -4: UnsupportedError,
+    -5: TooLargeError,
+    -6: NotFoundError,
+    -7: StateError,
+    -8: FileError,
+    -9: ConfigError,
+    -10: KeyFormatError,
+    -11: KeyTypeError,
+    -12: PassphraseError,
+    -13: NoPrivateKeyError,
+    -20: MalformedError,
+    -21: InvalidSignatureError,
+    -22: AlgorithmError,
+    -23: ExpiredTokenError,
+    -24: ImmatureTokenError,
+    -25: IssuedInFutureError,
+    -26: InvalidClaimError,
+    -27: MissingClaimError,
+    -40: NetworkError,
+    -41: NetworkTimeoutError,
+    -42: TLSError,
+    -43: InsecureTransportError,
+    -44: HTTPError,
+    -45: OAuthError,
+    -46: ProtocolError,
+    -47: VendorError,
+    -48: UnauthorizedError,
+    -49: CancelledError,
+    -50: BackoffError,
+}
+
+
+def error_class_for(code: int) -> Type[Error]:
+    """The exception class for a library status code (``Error`` for codes it does not know)."""
+    return _BY_CODE.get(code, Error)
+
+
+def _from_native(code: int, name: str, message: str, transient: bool, http_status: int,
+                 oauth_error: str, oauth_error_description: str, oauth_error_uri: str,
+                 vendor_code: int, retry_after_ms: int) -> Error:
+    """Builds the exception for a failed library call (called by the native module)."""
+    cls = error_class_for(code)
+    common: Dict[str, Any] = dict(code=code, name=name, transient=transient, http_status=http_status,
+                  vendor_code=vendor_code, retry_after_ms=retry_after_ms)
+    if issubclass(cls, OAuthError):
+        return cls(message, error=oauth_error, error_description=oauth_error_description,
+                   error_uri=oauth_error_uri, **common)
+    return cls(message, **common)

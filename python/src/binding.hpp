@@ -1,0 +1,74 @@
+// Shared declarations of the native module m2mauth._m2mauth (pybind11 over m2mauth.hpp).
+//
+// The native module is private: the pure-Python package m2mauth owns the public names, documentation,
+// argument conversion and the exception classes. This layer only moves values across, releases the
+// GIL around work that takes time (key generation and parsing, signing, verification), and turns
+// m2mauth::Error into the package's exception through one translator (errors.cpp).
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "m2mauth/m2mauth.hpp"
+
+namespace m2mauth_py {
+
+namespace py = pybind11;
+
+void register_errors(py::module_ &m);
+void register_keys(py::module_ &m);
+void register_jws(py::module_ &m);
+void register_jwt(py::module_ &m);
+
+// Live native handles owned by the module, per kind: the leak tests read them through live_handles().
+enum class Kind { key, certificate, verifier, count_ };
+std::atomic<long> &live(Kind kind) noexcept;
+
+// Shared ownership of a wrapper object, counted while alive. An operation copies the shared_ptr while
+// it holds the GIL, so close() from another thread never frees a handle that is still in use.
+template <typename T, Kind K>
+std::shared_ptr<const T> counted(T &&value) {
+  auto p = std::shared_ptr<const T>(new T(std::move(value)), [](const T *q) {
+    delete q;
+    live(K).fetch_sub(1, std::memory_order_relaxed);
+  });
+  live(K).fetch_add(1, std::memory_order_relaxed);
+  return p;
+}
+
+// A Python-visible object holding one handle; close() drops it early.
+template <typename T, Kind K>
+struct Holder {
+  std::shared_ptr<const T> ptr;
+
+  explicit Holder(T &&value) : ptr(counted<T, K>(std::move(value))) {}
+  std::shared_ptr<const T> need(const char *what) const {
+    if (!ptr) throw py::value_error(std::string(what) + " is closed");
+    return ptr;
+  }
+  void close() noexcept { ptr.reset(); }
+  bool closed() const noexcept { return !ptr; }
+};
+
+using PyKey = Holder<m2mauth::Key, Kind::key>;
+using PyCert = Holder<m2mauth::Certificate, Kind::certificate>;
+
+// Header options as they come from Python (already validated there).
+struct HeaderArgs {
+  int alg = 0;
+  std::optional<std::string> typ, kid, cty, extra_json;
+  std::shared_ptr<const m2mauth::Certificate> cert;
+  unsigned int cert_members = 0;
+
+  m2mauth::JwsHeader header() const;
+};
+
+HeaderArgs header_args(int alg, std::optional<std::string> typ, std::optional<std::string> kid,
+                       std::optional<std::string> cty, std::optional<std::string> extra_json, const PyCert *cert,
+                       unsigned int cert_members);
+
+}  // namespace m2mauth_py

@@ -1,0 +1,157 @@
+// Keys and certificates: m2mauth::Key and m2mauth::Certificate as _m2mauth.Key and _m2mauth.Certificate.
+// Parsing, generation and passphrase-protected export run without the GIL.
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "binding.hpp"
+
+namespace m2mauth_py {
+
+namespace {
+
+using m2mauth::Certificate;
+using m2mauth::Key;
+using Passphrase = std::optional<std::string>;
+using OptText = std::optional<std::string>;
+
+// Runs make() without the GIL and wraps the new key.
+template <typename F>
+PyKey key_without_gil(F &&make) {
+  std::optional<Key> k;
+  {
+    py::gil_scoped_release nogil;
+    k.emplace(make());
+  }
+  return PyKey(std::move(*k));
+}
+
+template <typename F>
+PyCert cert_without_gil(F &&make) {
+  std::optional<Certificate> c;
+  {
+    py::gil_scoped_release nogil;
+    c.emplace(make());
+  }
+  return PyCert(std::move(*c));
+}
+
+py::bytes to_bytes(const std::string &s) { return py::bytes(s.data(), s.size()); }
+
+void register_key(py::module_ &m) {
+  py::class_<PyKey>(m, "Key", "A native key handle (see m2mauth.Key).")
+      .def_static("generate_rsa", [](unsigned int bits) {
+        return key_without_gil([&] { return Key::generate_rsa(bits); });
+      })
+      .def_static("generate_ec", [](const std::string &curve) {
+        return key_without_gil([&] { return Key::generate_ec(curve); });
+      })
+      .def_static("generate_ed25519", [] { return key_without_gil([] { return Key::generate_ed25519(); }); })
+      .def_static("generate_hmac", [](std::size_t len) {
+        return key_without_gil([&] { return Key::generate_hmac(len); });
+      })
+      .def_static("from_secret", [](const std::string &secret) {
+        return key_without_gil([&] { return Key::from_secret(secret); });
+      })
+      .def_static("from_pem", [](const std::string &pem, const Passphrase &pass) {
+        return key_without_gil([&] { return Key::from_pem(pem, pass); });
+      })
+      .def_static("from_der", [](const std::string &der, const Passphrase &pass) {
+        return key_without_gil([&] { return Key::from_der(der, pass); });
+      })
+      .def_static("from_file", [](const std::string &path, const Passphrase &pass) {
+        return key_without_gil([&] { return Key::from_file(path, pass); });
+      })
+      .def_static("from_jwk", [](const std::string &jwk) {
+        return key_without_gil([&] { return Key::from_jwk(jwk); });
+      })
+      .def_static("from_jwks", [](const std::string &jwks, const std::optional<std::string> &kid) {
+        return key_without_gil([&] { return Key::from_jwks(jwks, kid); });
+      })
+      .def("public_key", [](const PyKey &self) { return PyKey(self.need("key")->public_key()); })
+      .def("with_kid", [](const PyKey &self, const std::string &kid) {
+        return PyKey(self.need("key")->with_kid(kid));
+      })
+      .def_property_readonly("kty", [](const PyKey &self) { return std::string(self.need("key")->kty()); })
+      .def_property_readonly("bits", [](const PyKey &self) { return self.need("key")->bits(); })
+      .def_property_readonly("curve", [](const PyKey &self) { return self.need("key")->curve(); })
+      .def_property_readonly("kid", [](const PyKey &self) { return self.need("key")->kid(); })
+      .def_property_readonly("has_private", [](const PyKey &self) { return self.need("key")->has_private(); })
+      .def_property_readonly("default_alg", [](const PyKey &self) {
+        return static_cast<int>(self.need("key")->default_alg());
+      })
+      .def("private_pem", [](const PyKey &self, const Passphrase &pass) {
+        auto k = self.need("key");
+        std::optional<m2mauth::Secret> pem;
+        {
+          py::gil_scoped_release nogil;  // PBKDF2 when encrypting
+          pem.emplace(k->private_pem(pass));
+        }
+        return py::str(pem->view().data(), pem->size());
+      })
+      .def("private_jwk", [](const PyKey &self) {
+        m2mauth::Secret jwk = self.need("key")->private_jwk();
+        return py::str(jwk.view().data(), jwk.size());
+      })
+      .def("public_pem", [](const PyKey &self) { return self.need("key")->public_pem(); })
+      .def("public_der", [](const PyKey &self) { return to_bytes(self.need("key")->public_der()); })
+      .def("public_jwk", [](const PyKey &self, const OptText &alg, const OptText &use) {
+        return self.need("key")->public_jwk(alg, use);
+      })
+      .def("thumbprint", [](const PyKey &self) { return self.need("key")->thumbprint(); })
+      .def("close", &PyKey::close)
+      .def_property_readonly("closed", &PyKey::closed);
+
+  m.def("jwks", [](const std::vector<const PyKey *> &keys) {
+    std::vector<std::shared_ptr<const Key>> held;
+    std::vector<const Key *> ptrs;
+    for (const PyKey *k : keys) {
+      if (k == nullptr) throw py::type_error("jwks() takes keys");
+      held.push_back(k->need("key"));
+      ptrs.push_back(held.back().get());
+    }
+    return m2mauth::jwks(ptrs);
+  });
+}
+
+void register_certificate(py::module_ &m) {
+  py::class_<PyCert>(m, "Certificate", "A native certificate handle (see m2mauth.Certificate).")
+      .def_static("load", [](const std::string &data) {
+        return cert_without_gil([&] { return Certificate::load(data); });
+      })
+      .def_static("from_file", [](const std::string &path) {
+        return cert_without_gil([&] { return Certificate::from_file(path); });
+      })
+      .def_static("self_signed", [](const PyKey &key, const std::string &cn, unsigned int days) {
+        auto k = key.need("key");
+        return cert_without_gil([&] { return Certificate::self_signed(*k, cn, days); });
+      })
+      .def("fingerprint", [](const PyCert &self, int hash, int format) {
+        return self.need("certificate")->fingerprint(static_cast<m2mauth::Hash>(hash),
+                                                     static_cast<m2mauth::FingerprintFormat>(format));
+      })
+      .def("public_key", [](const PyCert &self) { return PyKey(self.need("certificate")->public_key()); })
+      .def("der", [](const PyCert &self) { return to_bytes(self.need("certificate")->der()); })
+      .def("pem", [](const PyCert &self) { return self.need("certificate")->pem(); })
+      .def("subject", [](const PyCert &self) { return self.need("certificate")->subject(); })
+      .def("not_after", [](const PyCert &self) { return self.need("certificate")->not_after(); })
+      .def("close", &PyCert::close)
+      .def_property_readonly("closed", &PyCert::closed);
+
+  m.attr("HASH_SHA1") = static_cast<int>(m2mauth::Hash::sha1);
+  m.attr("HASH_SHA256") = static_cast<int>(m2mauth::Hash::sha256);
+  m.attr("FP_HEX_COLONS") = static_cast<int>(m2mauth::FingerprintFormat::hex_colons);
+  m.attr("FP_HEX") = static_cast<int>(m2mauth::FingerprintFormat::hex);
+  m.attr("FP_BASE64URL") = static_cast<int>(m2mauth::FingerprintFormat::base64url);
+}
+
+}  // namespace
+
+void register_keys(py::module_ &m) {
+  register_key(m);
+  register_certificate(m);
+}
+
+}  // namespace m2mauth_py

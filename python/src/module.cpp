@@ -1,0 +1,44 @@
+// The native module m2mauth._m2mauth: version check, then one register_<area>() per area.
+#include <string>
+
+#include "binding.hpp"
+
+namespace m2mauth_py {
+
+std::atomic<long> &live(Kind kind) noexcept {
+  static std::atomic<long> counts[static_cast<int>(Kind::count_)];
+  return counts[static_cast<int>(kind)];
+}
+
+}  // namespace m2mauth_py
+
+PYBIND11_MODULE(_m2mauth, m) {
+  namespace py = pybind11;
+  using namespace m2mauth_py;
+
+  // The module's headers and the loaded libm2mauth.so must be the same version (STYLE.md, item 9).
+  if (!m2mauth::version_matches()) {
+    throw py::import_error("m2mauth._m2mauth was built for libm2mauth " M2MAUTH_VERSION_STRING
+                           " but loaded libm2mauth " + m2mauth::library_version_string() +
+                           ": reinstall the package so both come from the same build");
+  }
+
+  m.doc() = "Private native layer of the m2mauth package; use the m2mauth package instead.";
+  m.attr("COMPILED_VERSION_NUMBER") = m2mauth::compiled_version_number;
+  m.attr("COMPILED_VERSION_STRING") = M2MAUTH_VERSION_STRING;
+  m.def("library_version_number", &m2mauth::library_version_number);
+  m.def("library_version_string", &m2mauth::library_version_string);
+  m.def("library_version_details", &m2mauth::library_version_details);
+  m.def("live_handles", [] {
+    py::dict d;
+    d["Key"] = live(Kind::key).load();
+    d["Certificate"] = live(Kind::certificate).load();
+    d["Verifier"] = live(Kind::verifier).load();
+    return d;
+  }, "Native handles currently owned by the module, per kind (for leak tests).");
+
+  register_errors(m);
+  register_keys(m);
+  register_jws(m);
+  register_jwt(m);
+}

@@ -1,0 +1,75 @@
+"""Shared fixtures. The tests import m2mauth from PYTHONPATH: the build tree (<build>/python, as ctest
+sets it) or an installed package. They read vectors from tests/vectors in the repository only."""
+
+from __future__ import annotations
+
+import base64
+import gc
+import json
+import os
+import pathlib
+
+import pytest
+
+import m2mauth
+from m2mauth._native import native
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+VECTORS = REPO / "tests" / "vectors"
+JOSE_JSON = VECTORS / "m2mauth" / "jose.json"
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b64_decode(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+@pytest.fixture(scope="session")
+def jose() -> dict:
+    if not JOSE_JSON.exists():
+        pytest.skip(f"{JOSE_JSON} is not present")
+    return json.loads(JOSE_JSON.read_text(encoding="utf-8"))
+
+
+def vector_key(jose: dict, ref: str) -> m2mauth.Key:
+    """A key of jose.json by name; "name:public" is its public form."""
+    name, _, form = ref.partition(":")
+    entry = jose["keys"][name]
+    if entry["kty"] == "oct":
+        return m2mauth.Key.hmac(b64url_decode(entry["secret_b64url"]))
+    if form == "public":
+        return m2mauth.Key.from_pem(entry["spki_pem"])
+    return m2mauth.Key.from_pem(entry["pkcs8_pem"])
+
+
+@pytest.fixture(scope="session")
+def keys() -> dict:
+    """One private key per algorithm family, generated once for the session."""
+    return {
+        "RSA": m2mauth.Key.generate("RSA", bits=2048, kid="rsa"),
+        "P-256": m2mauth.Key.generate("EC", curve="P-256", kid="p256"),
+        "P-384": m2mauth.Key.generate("EC", curve="P-384", kid="p384"),
+        "P-521": m2mauth.Key.generate("EC", curve="P-521", kid="p521"),
+        "Ed25519": m2mauth.Key.generate("OKP", kid="ed"),
+        "HS256": m2mauth.Key.hmac(os.urandom(32), kid="h256"),
+        "HS384": m2mauth.Key.hmac(os.urandom(48), kid="h384"),
+        "HS512": m2mauth.Key.hmac(os.urandom(64), kid="h512"),
+    }
+
+
+#: The key family used for each algorithm.
+ALG_KEY = {
+    "HS256": "HS256", "HS384": "HS384", "HS512": "HS512",
+    "RS256": "RSA", "RS384": "RSA", "RS512": "RSA",
+    "PS256": "RSA", "PS384": "RSA", "PS512": "RSA",
+    "ES256": "P-256", "ES384": "P-384", "ES512": "P-521",
+    "EdDSA": "Ed25519",
+}
+
+
+def live_handles() -> dict:
+    gc.collect()
+    return native.live_handles()

@@ -1,0 +1,111 @@
+// Checks m2mauth.hpp on its own: it compiles with -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
+// (CMake builds this file with those flags) and its RAII classes, errors and results behave. The
+// Python module binds the same wrapper; this program is the wrapper's own test, without Python.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "m2mauth/m2mauth.hpp"
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const char *what) {
+  if (!ok) {
+    std::fprintf(stderr, "FAILED: %s\n", what);
+    ++failures;
+  }
+}
+
+template <typename F>
+void expect_error(F &&f, m2mauth::Errc errc, const char *what) {
+  try {
+    f();
+    std::fprintf(stderr, "FAILED (no error): %s\n", what);
+    ++failures;
+  } catch (const m2mauth::Error &e) {
+    if (e.errc() != errc) {
+      std::fprintf(stderr, "FAILED: %s: got %s (%d): %s\n", what, e.name(), e.code(), e.what());
+      ++failures;
+    }
+  }
+}
+
+}  // namespace
+
+int main() {
+  using namespace m2mauth;
+  expect(version_matches(), "headers and library versions agree");
+  expect(library_version_string() == M2MAUTH_VERSION_STRING, "version string");
+
+  // keys: generation, moves, export, inspection
+  Key ec = Key::generate_ec("P-384");
+  Key moved = std::move(ec);
+  expect(!ec && moved, "a moved-from key is empty");
+  expect(moved.type() == KeyType::EC && std::string(moved.kty()) == "EC" && moved.bits() == 384, "EC inspection");
+  expect(moved.default_alg() == Alg::ES384, "default alg");
+  Secret pem = moved.private_pem(std::string("wrapper-pass"));
+  expect(pem.view().find("ENCRYPTED PRIVATE KEY") != std::string_view::npos, "encrypted PEM");
+  Key back = Key::from_pem(pem.view(), std::string("wrapper-pass"));
+  expect(back.thumbprint() == moved.thumbprint(), "PEM round trip");
+  expect_error([&] { Key::from_pem(pem.view(), std::string("wrong-pass")); }, Errc::passphrase, "wrong passphrase");
+  expect_error([&] { Key::from_pem(pem.view(), std::string("a\0b", 3)); }, Errc::invalid_argument, "NUL refused");
+  Key pub = back.public_key();
+  expect(!pub.has_private() && pub.public_pem() == back.public_pem(), "public part");
+  expect_error([&] { pub.private_pem(); }, Errc::no_private_key, "no private key");
+  Key hmac = Key::from_secret(std::string(32, 'k'));
+  expect(hmac.type() == KeyType::oct && hmac.curve().empty(), "HMAC key");
+  expect_error([&] { hmac.public_jwk(); }, Errc::key_type, "HMAC has no public JWK");
+  expect(Key::from_jwk(back.with_kid("k1").public_jwk()).kid() == "k1", "JWK kid");
+  expect(jwks({&pub, &back}).find("\"keys\"") != std::string::npos, "JWKS");
+
+  // algorithms
+  expect(alg_from_name("PS256") == Alg::PS256 && std::string(alg_name(Alg::EdDSA)) == "EdDSA", "alg names");
+  expect_error([] { alg_from_name("none"); }, Errc::algorithm, "none refused");
+  AlgSet set = AlgSet::parse("ES384, EdDSA");
+  expect(set.contains(Alg::ES384) && set.contains(Alg::EdDSA) && !set.contains(Alg::HS256), "alg set");
+
+  // JWS and JWT
+  std::string jws_token = jws::sign(back, std::string_view("\0bytes", 6));
+  expect(jws::verify(pub, jws_token, {Alg::ES384}) == std::string("\0bytes", 6), "JWS bytes round trip");
+  expect_error([&] { jws::verify(pub, jws_token, {Alg::ES256}); }, Errc::algorithm, "allow-list");
+  Claims claims;
+  claims.set_string("iss", "me").set_int("exp", 4102444800).set_bool("b", true).set_json("o", "{\"a\":[1]}");
+  Claims copy = claims;
+  copy.set_string("iss", "other");
+  expect(claims.get_string("iss") == "me" && copy.get_string("iss") == "other", "claims copies are deep");
+  expect(claims.remove("b") && !claims.remove("b"), "remove");
+  JwsHeader header;
+  header.kid = "hdr";
+  std::string token = jwt::sign(back, claims, header);
+  Verifier verifier(pub, {Alg::ES384});
+  verifier.set_issuer("me").set_clock([] { return std::int64_t{1700000000000}; });
+  Claims verified = verifier.verify(token);
+  expect(verified.get_int("exp") == 4102444800 && verified.header_json().find("\"hdr\"") != std::string::npos,
+         "JWT verify");
+  verifier.set_clock([] { return std::int64_t{4102444801000}; });
+  expect_error([&] { verifier.verify(token); }, Errc::expired, "injected clock");
+  expect(jwt::decode_unverified(token).get_string("iss") == "me", "unverified decode");
+  expect_error([&] { jwt::decode_unverified("a.b"); }, Errc::malformed, "malformed");
+
+  // certificates, requests, utilities
+  Certificate cert = Certificate::self_signed(back, "wrapper", 1);
+  expect(cert.subject() == "CN=wrapper" && cert.public_key().thumbprint() == back.thumbprint(), "certificate");
+  expect(cert.fingerprint(Hash::sha1, FingerprintFormat::hex).size() == 40, "fingerprint");
+  Request req("post", "https://api.example/x");
+  req.set_header("A", "1").add_header("A", "2").set_body("body");
+  expect(req.method() == "POST" && req.headers().size() == 2 && req.body() == "body", "request");
+  expect(req.remove_header("A") && !req.remove_header("A") && !req.header("A"), "remove header");
+  Response resp(200);
+  resp.add_header("Content-Type", "application/json").set_body("{}");
+  expect(resp.status() == 200 && resp.header("content-type") && resp.body() == "{}", "response");
+  expect(util::base64url_decode(util::base64url_encode(std::string("\xff\x00", 2))) == std::string("\xff\x00", 2),
+         "base64url round trip");
+  expect(util::uuid_v4().size() == 36 && util::random_bytes(16).size() == 16, "random");
+  expect(util::constant_time_equal("abc", "abc") && !util::constant_time_equal("abc", "abd"), "constant time");
+
+  if (failures == 0) std::printf("m2mauth.hpp: all checks passed\n");
+  return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
