@@ -1,9 +1,11 @@
 // Internal: the structs behind the opaque C handles. Each wraps a core object.
 #pragma once
 
+#include <mutex>
 #include <optional>
 
 #include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/config.hpp"
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
@@ -41,4 +43,15 @@ struct m2mauth_http {
 
 struct m2mauth_oauth1 {
   m2mauth::core::Oauth1Signer signer;  // rebuilt by each setter, immutable while signing
+};
+
+struct m2mauth_a2a {  // configured by the setters, built on first use (then frozen)
+  std::mutex mu;
+  m2mauth::core::A2AConfig config;
+  std::shared_ptr<m2mauth::core::Transport> transport;
+  std::shared_ptr<m2mauth::core::A2AClient> built;
+};
+
+struct m2mauth_config {
+  m2mauth::core::Config config;
 };

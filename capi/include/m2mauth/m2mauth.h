@@ -18,5 +18,7 @@
 #include "oauth1.h"
 #include "http.h"
 #include "oauth2.h"
+#include "senhasegura.h"
+#include "config.h"
 
 #endif /* M2MAUTH_H */
