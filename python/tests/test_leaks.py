@@ -46,6 +46,8 @@ def test_handles_return_to_baseline():
     assert live_handles() == base
 
 
+@pytest.mark.skipif(os.environ.get("M2MAUTH_SANITIZED") == "1",
+                    reason="sanitizer quarantine keeps freed memory resident")
 def test_memory_stays_flat():
     keys = leak_workload.make_keys()
     for _ in range(10):  # warm up caches and allocator pools
