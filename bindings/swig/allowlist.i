@@ -68,3 +68,26 @@ M2MAUTH_LANG_OPTIONAL_TEXT(name)
 %define M2MAUTH_OPTIONAL_TEXT_END(name)
 M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
 %enddef
+
+/*
+ * Text parameters that carry a secret and are not optional: the native copy is wiped after the call
+ * (header values may be "Bearer <token>", an OAuth 1.0 signature or Basic credentials).
+ */
+%define M2MAUTH_SECRET_TEXT(name)
+M2MAUTH_LANG_SECRET_TEXT(name)
+%enddef
+%define M2MAUTH_SECRET_TEXT_END(name)
+%clear const char *name;
+%enddef
+
+/*
+ * Secrets the caller holds in arrays it can wipe (client secret, consumer and token secrets): they cross
+ * as bytes like a passphrase (Java byte[] made from char[], Go []byte, null/nil meaning NULL), and the
+ * NUL-terminated native copy is wiped after the call.
+ */
+%define M2MAUTH_SECRET_BYTES(name)
+%apply const char *passphrase { const char *name };
+%enddef
+%define M2MAUTH_SECRET_BYTES_END(name)
+%clear const char *name;
+%enddef

@@ -39,3 +39,78 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
 }
 %}
 #endif
+
+/*
+ * Callbacks into the language (token events, clocks). m2mauth_glue_event_trampoline and
+ * m2mauth_glue_clock_trampoline are defined per language (java.i: JNI; go.i: cgo exports); payload is
+ * what the language uses to find its object again (a JNI global reference, a runtime/cgo.Handle), 0 for
+ * none. The language keeps the payload alive until the native object is freed.
+ */
+M2MAUTH_STATUS(m2mauth_glue_token_manager_set_events)
+M2MAUTH_STATUS(m2mauth_glue_token_client_set_clock)
+M2MAUTH_STATUS(m2mauth_glue_oauth1_set_clock)
+%inline %{
+m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
+  return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
+                                            (void *)(intptr_t)payload);
+}
+m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
+  return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
+                                        (void *)(intptr_t)payload);
+}
+m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
+  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload);
+}
+%}
+
+/* The client-key passphrase of HttpOptionsStruct, as bytes the caller wipes (NULL removes it). */
+M2MAUTH_STATUS(m2mauth_glue_http_options_set_passphrase)
+%inline %{
+m2mauth_status m2mauth_glue_http_options_set_passphrase(m2mauth_http_options *opts, const char *passphrase) {
+  char *copy = NULL;
+  if (!opts) return M2MAUTH_EINVAL;
+  if (passphrase) {
+    copy = m2mauth_glue_strdup(passphrase);
+    if (!copy) return M2MAUTH_ENOMEM;
+  }
+  m2mauth_glue_free_secret((char *)opts->client_key_passphrase);
+  opts->client_key_passphrase = copy;
+  return M2MAUTH_OK;
+}
+%}
+
+#if defined(SWIGJAVA)
+/* JNI global references as callback payloads (java.i, "callbacks"). */
+M2MAUTH_VALUE(m2mauth_glue_java_ref_new)
+M2MAUTH_VALUE(m2mauth_glue_java_ref_delete)
+%inline %{
+int64_t m2mauth_glue_java_ref_new(jobject obj) { return m2mauth_glue_java_ref_new_impl(obj); }
+void m2mauth_glue_java_ref_delete(int64_t ref) { m2mauth_glue_java_ref_delete_impl(ref); }
+%}
+#endif
+
+#if defined(SWIGGO)
+/*
+ * Request and response bodies for Go: the length, and a copy into a Go []byte (Java gets both in one call
+ * through the BODY typemaps of java.i).
+ */
+M2MAUTH_VALUE(m2mauth_glue_request_body_copy)
+M2MAUTH_VALUE(m2mauth_glue_response_body_copy)
+%apply (uint8_t *DST, size_t DST_LEN) { (uint8_t *dst, size_t dst_len) };
+%inline %{
+/* Copies at most dst_len bytes of the body into dst; returns the body's length. */
+size_t m2mauth_glue_request_body_copy(const m2mauth_request *req, uint8_t *dst, size_t dst_len) {
+  size_t n = 0;
+  const uint8_t *p = m2mauth_request_body(req, &n);
+  if (dst && dst_len) memcpy(dst, p, n < dst_len ? n : dst_len);
+  return n;
+}
+size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *dst, size_t dst_len) {
+  size_t n = 0;
+  const uint8_t *p = m2mauth_response_body(resp, &n);
+  if (dst && dst_len) memcpy(dst, p, n < dst_len ? n : dst_len);
+  return n;
+}
+%}
+%clear (uint8_t *dst, size_t dst_len);
+#endif

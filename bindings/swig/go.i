@@ -14,7 +14,12 @@
  * - (const uint8_t *, size_t) pairs -> `[]byte`, passed without copying (cgo pointer rules hold: the
  *                              bytes hold no Go pointers and C keeps nothing after the call).
  * - `const char *passphrase` -> `[]byte`; the NUL-terminated C copy is wiped.
- * - `const char *kid, *alg, *use` (optional, NULL allowed) -> `[]byte`, nil for NULL.
+ * - `const char *kid, *alg, *use, *token, ...` (optional, NULL allowed) -> `[]byte`, nil for NULL; the
+ *                              C copy is wiped (a token to invalidate is one of them).
+ * - secrets (M2MAUTH_SECRET_BYTES: client, consumer and token secrets) -> `[]byte` like a passphrase.
+ * - `const char *` results   -> read in place and copied once into a Go string (no C copy left behind).
+ * - callbacks (token events, clocks): exported Go functions (internal/raw/callbacks.go) behind C
+ *   trampolines, a runtime/cgo.Handle as payload (see the end of this file).
  * Go strings may hold NUL bytes, which C would cut short: the hand-written package refuses them.
  */
 %define M2MAUTH_LANG_STATUS(fn)
@@ -117,7 +122,7 @@ func swigTakeBuffer(b *[]byte) {
   }
 %}
 %typemap(freearg) const char *OPTIONAL_TEXT %{
-  free((char *)$1);
+  m2mauth_glue_free_secret((char *)$1); /* optional texts include tokens to invalidate */
 %}
 %define M2MAUTH_LANG_OPTIONAL_TEXT(name)
 %apply const char *OPTIONAL_TEXT { const char *name };
@@ -126,9 +131,58 @@ func swigTakeBuffer(b *[]byte) {
 %clear const char *name;
 %enddef
 
+/* Text that may carry a secret (header values): a Go string, whose NUL-terminated C copy is wiped. */
+%typemap(freearg) const char *WIPED_TEXT %{
+  m2mauth_glue_free_secret((char *)$1);
+%}
+%define M2MAUTH_LANG_SECRET_TEXT(name)
+%apply const char *WIPED_TEXT { const char *name };
+%enddef
+
+/*
+ * Text results (static strings, or owned by a handle and valid until it changes) are read in place and
+ * copied once, into Go memory, by the Go half of the same wrapper call. SWIG's default would first copy
+ * them into a malloc'd C string freed unwiped, and header values and access tokens are secrets.
+ */
+%go_import("strings")
+%typemap(out) char *, const char * %{
+  $result.p = (char *)$1;
+  $result.n = $1 ? (intgo)strlen((const char *)$1) : 0;
+%}
+%typemap(goout) char *, const char * %{
+	$result = strings.Clone($1)
+%}
+
+/* A caller's buffer that C fills: []byte, passed without copying (the glue copy functions, glue.i). */
+%typemap(gotype) (uint8_t *DST, size_t DST_LEN) "[]byte"
+%typemap(in) (uint8_t *DST, size_t DST_LEN) %{
+  $1 = ($1_ltype)$input.array;
+  $2 = ($2_ltype)$input.len;
+%}
+
 /* An array of key handles: []uintptr (pointer-sized, no Go pointers), passed without copying. */
 %typemap(gotype) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "[]uintptr"
 %typemap(in) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) %{
   $1 = ($1_ltype)$input.array;
   $2 = ($2_ltype)$input.len;
+%}
+
+/*
+ * ---- callbacks: C calling Go ----
+ * The library calls these from any thread, its own included (the token manager's background refresh);
+ * cgo runs Go code on such threads. The payload is a runtime/cgo.Handle value, made and deleted by the
+ * Go owner (internal/raw/callbacks.go), deleted only after the native object that calls back is freed.
+ * The exported functions are defined in internal/raw/callbacks.go.
+ */
+%{
+extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
+extern int64_t m2mauthGoClock(uintptr_t payload);
+
+static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
+  m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
+}
+
+static int64_t m2mauth_glue_clock_trampoline(void *payload) {
+  return m2mauthGoClock((uintptr_t)payload);
+}
 %}

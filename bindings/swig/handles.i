@@ -17,6 +17,13 @@ M2MAUTH_HANDLE(m2mauth_key, KeyHandle, m2mauth_key_free)
 M2MAUTH_HANDLE(m2mauth_cert, CertHandle, m2mauth_cert_free)
 M2MAUTH_HANDLE(m2mauth_claims, ClaimsHandle, m2mauth_claims_free)
 M2MAUTH_HANDLE(m2mauth_verifier, VerifierHandle, m2mauth_verifier_free)
+M2MAUTH_HANDLE(m2mauth_request, RequestHandle, m2mauth_request_free)
+M2MAUTH_HANDLE(m2mauth_response, ResponseHandle, m2mauth_response_free)
+M2MAUTH_HANDLE(m2mauth_http, HttpHandle, m2mauth_http_free)
+M2MAUTH_HANDLE(m2mauth_oauth1, OAuth1Handle, m2mauth_oauth1_free)
+M2MAUTH_HANDLE(m2mauth_token_client, TokenClientHandle, m2mauth_token_client_free)
+M2MAUTH_HANDLE(m2mauth_token, TokenHandle, m2mauth_token_free)
+M2MAUTH_HANDLE(m2mauth_token_manager, TokenManagerHandle, m2mauth_token_manager_free)
 
 /*
  * The versioned JWS header options struct (jws.h) is a value the caller fills: here it becomes a class
@@ -60,4 +67,90 @@ M2MAUTH_HANDLE(m2mauth_verifier, VerifierHandle, m2mauth_verifier_free)
     free((char *)$self->extra_json);
     free($self);
   }
+}
+
+/*
+ * m2mauth_http_options (http.h) the same way: HttpOptionsStruct, text members copied, numbers as they are.
+ * The client-key passphrase is no member here: m2mauth_glue_http_options_set_passphrase (glue.i) takes it
+ * as bytes the caller wipes, and the destructor wipes the native copy.
+ */
+%rename(HttpOptionsStruct) m2mauth_http_options;
+%immutable m2mauth_http_options::version;
+%rename("%s") m2mauth_http_options::insecure_skip_verify;
+%rename("%s") m2mauth_http_options::ca_file;
+%rename("%s") m2mauth_http_options::ca_dir;
+%rename("%s") m2mauth_http_options::client_cert;
+%rename("%s") m2mauth_http_options::client_key;
+%rename("%s") m2mauth_http_options::client_cert_type;
+%rename("%s") m2mauth_http_options::proxy;
+%rename("%s") m2mauth_http_options::connect_timeout_ms;
+%rename("%s") m2mauth_http_options::timeout_ms;
+%rename("%s") m2mauth_http_options::max_response_bytes;
+%rename("%s") m2mauth_http_options::allow_plain_http;
+%rename("%s") m2mauth_http_options::user_agent;
+%warnfilter(451) m2mauth_http_options::ca_file;
+%warnfilter(451) m2mauth_http_options::ca_dir;
+%warnfilter(451) m2mauth_http_options::client_cert;
+%warnfilter(451) m2mauth_http_options::client_key;
+%warnfilter(451) m2mauth_http_options::client_cert_type;
+%warnfilter(451) m2mauth_http_options::proxy;
+%warnfilter(451) m2mauth_http_options::user_agent;
+/* client_cert and client_key may be PEM text of a private key: the old copy is wiped when replaced. */
+%typemap(memberin) const char *ca_file, const char *ca_dir, const char *client_cert_type, const char *proxy,
+    const char *user_agent %{
+  free((char *)$1);
+  $1 = $input ? m2mauth_glue_strdup($input) : NULL;
+%}
+%typemap(memberin) const char *client_cert, const char *client_key %{
+  m2mauth_glue_free_secret((char *)$1);
+  $1 = $input ? m2mauth_glue_strdup($input) : NULL;
+%}
+%apply const char *WIPED_TEXT { const char *client_cert, const char *client_key };
+
+%extend m2mauth_http_options {
+  m2mauth_http_options() {
+    m2mauth_http_options *o = (m2mauth_http_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_http_options_init(o, M2MAUTH_HTTP_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+  ~m2mauth_http_options() {
+    free((char *)$self->ca_file);
+    free((char *)$self->ca_dir);
+    m2mauth_glue_free_secret((char *)$self->client_cert);
+    m2mauth_glue_free_secret((char *)$self->client_key);
+    m2mauth_glue_free_secret((char *)$self->client_key_passphrase);
+    free((char *)$self->client_cert_type);
+    free((char *)$self->proxy);
+    free((char *)$self->user_agent);
+    free($self);
+  }
+}
+
+/* m2mauth_token_manager_options (oauth2.h): numbers only, 0 meaning the default. */
+%rename(TokenManagerOptionsStruct) m2mauth_token_manager_options;
+%immutable m2mauth_token_manager_options::version;
+%rename("%s") m2mauth_token_manager_options::refresh_fraction;
+%rename("%s") m2mauth_token_manager_options::refresh_margin_ms;
+%rename("%s") m2mauth_token_manager_options::expiry_skew_ms;
+%rename("%s") m2mauth_token_manager_options::jitter_fraction;
+%rename("%s") m2mauth_token_manager_options::wait_timeout_ms;
+%rename("%s") m2mauth_token_manager_options::backoff_base_ms;
+%rename("%s") m2mauth_token_manager_options::backoff_max_ms;
+%rename("%s") m2mauth_token_manager_options::permanent_backoff_ms;
+%rename("%s") m2mauth_token_manager_options::caller_refresh;
+%rename("%s") m2mauth_token_manager_options::report_cache_hits;
+
+%extend m2mauth_token_manager_options {
+  m2mauth_token_manager_options() {
+    m2mauth_token_manager_options *o = (m2mauth_token_manager_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_token_manager_options_init(o, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+  ~m2mauth_token_manager_options() { free($self); }
 }

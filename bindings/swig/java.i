@@ -9,7 +9,10 @@
  *   io.m2mauth.internal.Utf8, which also refuses strings with NUL characters (C would cut them short).
  * - `m2mauth_buf *out` becomes the return value (byte[] or String); the buffer is disposed (and wiped)
  *   in the same call. `T **out` becomes a new owning handle object; `int64_t/uint32_t *out` a long.
- * - `const char *passphrase` is a byte[] the caller wipes; the native copy is wiped too.
+ * - `const char *passphrase` is a byte[] the caller wipes; the native copy is wiped too (so are secrets
+ *   declared with M2MAUTH_SECRET_BYTES, and the native copies of M2MAUTH_SECRET_TEXT / optional texts).
+ * - Callbacks (token events, clocks) enter Java through io.m2mauth.internal.NativeCallbacks, on any
+ *   thread, attaching native threads as daemons: see "callbacks" below.
  */
 %include "enumtypeunsafe.swg"
 %javaconst(1);
@@ -34,12 +37,28 @@
 
 static jclass m2mauth_jni_exception_class;
 static jmethodID m2mauth_jni_exception_factory;
+/* Callbacks from C into Java (token events, clocks): see "callbacks" below. */
+static JavaVM *m2mauth_jni_vm;
+static jclass m2mauth_jni_callbacks_class;
+static jmethodID m2mauth_jni_event_method;
+static jmethodID m2mauth_jni_clock_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
   jclass local;
   (void)reserved;
   if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
+  m2mauth_jni_vm = vm;
+  local = (*env)->FindClass(env, "io/m2mauth/internal/NativeCallbacks");
+  if (!local) return JNI_ERR;
+  m2mauth_jni_callbacks_class = (jclass)(*env)->NewGlobalRef(env, local);
+  (*env)->DeleteLocalRef(env, local);
+  if (!m2mauth_jni_callbacks_class) return JNI_ERR;
+  m2mauth_jni_event_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "tokenEvent",
+      "(Ljava/lang/Object;I[B[BJIIZJ[B)V");
+  m2mauth_jni_clock_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "clockMillis",
+      "(Ljava/lang/Object;)J");
+  if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method) return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
   m2mauth_jni_exception_class = (jclass)(*env)->NewGlobalRef(env, local);
@@ -155,6 +174,131 @@ static void m2mauth_jni_bytes_free(const uint8_t *p, size_t n) {
     free((void *)p);
   }
 }
+/*
+ * ---- callbacks: C calling Java ----
+ *
+ * The library calls back from whatever thread runs the work: a Java thread inside a JNI call (a first
+ * fetch), or a thread of its own that the JVM has never seen (the token manager's background refresh).
+ * m2mauth_jni_env() returns the thread's JNIEnv, attaching such a native thread once, as a daemon (it
+ * must not keep the JVM alive), and detaching it when the thread ends (a pthread key destructor), so an
+ * attached thread never outlives its Java peer. The payload is a JNI global reference to the Java object
+ * (NativeCallbacks casts it), made by m2mauth_glue_java_ref_new() and deleted by the Java owner only after
+ * the native object that calls back has been freed. Local references are released per call
+ * (PushLocalFrame/PopLocalFrame): an attached native thread never returns to Java to drop them.
+ * NativeCallbacks catches everything the Java code throws; an exception still pending is cleared here,
+ * never left to surface in an unrelated call.
+ */
+#include <pthread.h>
+#include <time.h>
+
+static pthread_key_t m2mauth_jni_detach_key;
+static pthread_once_t m2mauth_jni_detach_once = PTHREAD_ONCE_INIT;
+static int m2mauth_jni_detach_ready;
+
+static void m2mauth_jni_detach(void *marker) {
+  (void)marker;
+  if (m2mauth_jni_vm) (*m2mauth_jni_vm)->DetachCurrentThread(m2mauth_jni_vm);
+}
+
+static void m2mauth_jni_detach_init(void) {
+  m2mauth_jni_detach_ready = pthread_key_create(&m2mauth_jni_detach_key, m2mauth_jni_detach) == 0;
+}
+
+static JNIEnv *m2mauth_jni_env(void) {
+  JNIEnv *env = NULL;
+  JavaVMAttachArgs args;
+  jint rc;
+  if (!m2mauth_jni_vm) return NULL;
+  rc = (*m2mauth_jni_vm)->GetEnv(m2mauth_jni_vm, (void **)&env, JNI_VERSION_1_8);
+  if (rc == JNI_OK) return env;
+  if (rc != JNI_EDETACHED) return NULL;
+  pthread_once(&m2mauth_jni_detach_once, m2mauth_jni_detach_init);
+  if (!m2mauth_jni_detach_ready) return NULL; /* could not arrange the detach: do not attach */
+  args.version = JNI_VERSION_1_8;
+  args.name = (char *)"m2mauth-native";
+  args.group = NULL;
+  if ((*m2mauth_jni_vm)->AttachCurrentThreadAsDaemon(m2mauth_jni_vm, (void **)&env, &args) != JNI_OK) return NULL;
+  if (pthread_setspecific(m2mauth_jni_detach_key, (void *)1) != 0) {
+    (*m2mauth_jni_vm)->DetachCurrentThread(m2mauth_jni_vm);
+    return NULL;
+  }
+  return env;
+}
+
+/* Runs a callback's Java half with a fresh local frame; 0 if Java cannot be called on this thread now. */
+static JNIEnv *m2mauth_jni_callback_begin(void) {
+  JNIEnv *env = m2mauth_jni_env();
+  if (!env) return NULL;
+  /* Never call Java over an exception already pending on this thread (it belongs to someone else). */
+  if ((*env)->ExceptionCheck(env)) return NULL;
+  if ((*env)->PushLocalFrame(env, 16) != 0) {
+    (*env)->ExceptionClear(env);
+    return NULL;
+  }
+  return env;
+}
+
+static void m2mauth_jni_callback_end(JNIEnv *env) {
+  if ((*env)->ExceptionCheck(env)) (*env)->ExceptionClear(env);
+  (*env)->PopLocalFrame(env, NULL);
+}
+
+static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return;
+  (*env)->CallStaticVoidMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_event_method, (jobject)payload,
+      (jint)ev->kind, m2mauth_jni_text(env, ev->client_id ? ev->client_id : ""),
+      m2mauth_jni_text(env, ev->scope ? ev->scope : ""), (jlong)ev->expires_at_ms, (jint)ev->error_code,
+      (jint)ev->http_status, (jboolean)(ev->transient != 0), (jlong)ev->retry_after_ms,
+      m2mauth_jni_text(env, ev->oauth_error ? ev->oauth_error : ""));
+  m2mauth_jni_callback_end(env);
+}
+
+/* Only when Java cannot be called at all (NativeCallbacks answers for a clock that throws): whole seconds. */
+static int64_t m2mauth_jni_system_millis(void) {
+  return (int64_t)time(NULL) * 1000;
+}
+
+/* A Java clock; if it cannot be called (or throws, see NativeCallbacks) the system clock answers. */
+static int64_t m2mauth_glue_clock_trampoline(void *payload) {
+  int64_t now;
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return m2mauth_jni_system_millis();
+  now = (int64_t)(*env)->CallStaticLongMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_clock_method,
+      (jobject)payload);
+  if ((*env)->ExceptionCheck(env)) now = m2mauth_jni_system_millis();
+  m2mauth_jni_callback_end(env);
+  return now;
+}
+
+/* Payloads: JNI global references, carried as int64 by the Java owner. */
+static int64_t m2mauth_glue_java_ref_new_impl(jobject obj) {
+  JNIEnv *env = m2mauth_jni_env();
+  if (!env || !obj) return 0;
+  return (int64_t)(intptr_t)(*env)->NewGlobalRef(env, obj);
+}
+
+static void m2mauth_glue_java_ref_delete_impl(int64_t ref) {
+  JNIEnv *env;
+  if (!ref) return;
+  env = m2mauth_jni_env();
+  if (env) (*env)->DeleteGlobalRef(env, (jobject)(intptr_t)ref);
+}
+%}
+
+/* ---- request and response bodies ---------------------------------------------------------------------- */
+/* m2mauth_request_body / m2mauth_response_body: (pointer, *len) into the handle, copied to a byte[] in the call. */
+%typemap(jni) const uint8_t *BODY "jbyteArray"
+%typemap(jtype) const uint8_t *BODY "byte[]"
+%typemap(jstype) const uint8_t *BODY "byte[]"
+%typemap(javaout) const uint8_t *BODY { return $jnicall; }
+%typemap(out) const uint8_t *BODY ""
+%typemap(in, numinputs=0) size_t *BODY_LEN (size_t temp) %{
+  temp = 0;
+  $1 = &temp;
+%}
+%typemap(argout) size_t *BODY_LEN %{
+  $result = m2mauth_jni_bytes(jenv, result, *$1);
 %}
 
 /* ---- the status gate ------------------------------------------------------------------------------ */
@@ -178,10 +322,15 @@ static void m2mauth_jni_bytes_free(const uint8_t *p, size_t n) {
 %}
 %enddef
 
-/* A null String is already NULL in C. */
+/* A null String is already NULL in C. Optional texts (tokens to invalidate among them) are wiped. */
 %define M2MAUTH_LANG_OPTIONAL_TEXT(name)
+%apply const char *WIPED_TEXT { const char *name };
 %enddef
 %define M2MAUTH_LANG_OPTIONAL_TEXT_END(name)
+%clear const char *name;
+%enddef
+%define M2MAUTH_LANG_SECRET_TEXT(name)
+%apply const char *WIPED_TEXT { const char *name };
 %enddef
 
 %define M2MAUTH_LANG_STATUS(fn)
@@ -246,6 +395,11 @@ M2MAUTH_JAVA_RETURNS(fn, jlong, long, $typemap(jstype, T *), {
 %}
 %typemap(out) const char * %{
   $result = m2mauth_jni_text(jenv, $1);
+%}
+
+/* Text that may carry a secret: the same, and the native copy is wiped after the call. */
+%typemap(freearg) const char *WIPED_TEXT %{
+  m2mauth_glue_free_secret((char *)$1);
 %}
 
 /* Passphrases stay in arrays the caller wipes; the native copy is wiped here. */

@@ -31,6 +31,14 @@ static void m2mauth_glue_wipe(void *p, size_t n) {
   volatile unsigned char *v = (volatile unsigned char *)p;
   while (n--) *v++ = 0;
 }
+
+/* Wipes and frees a NUL-terminated private copy (NULL-safe). */
+static void m2mauth_glue_free_secret(char *s) {
+  if (s) {
+    m2mauth_glue_wipe(s, strlen(s));
+    free(s);
+  }
+}
 %}
 
 /* Macros the headers use that SWIG must read as nothing. */
@@ -56,4 +64,8 @@ static void m2mauth_glue_wipe(void *p, size_t n) {
 %include "key.i"
 %include "jws.i"
 %include "jwt.i"
+%include "request.i"
+%include "http.i"
+%include "oauth1.i"
+%include "oauth2.i"
 %include "glue.i"

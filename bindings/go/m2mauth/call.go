@@ -24,11 +24,11 @@ func lastError(status int) *Error {
 	e := &Error{Code: status, Name: raw.M2mauth_error_name(status)}
 	rec := raw.M2mauth_error_last()
 	if rec.GetCode() != status {
-		e.Transient = raw.M2mauth_error_code_is_transient(status) != 0
+		e.transient = raw.M2mauth_error_code_is_transient(status) != 0
 		return e
 	}
 	e.Message = rec.GetMessage()
-	e.Transient = rec.GetTransient() != 0
+	e.transient = rec.GetTransient() != 0
 	e.HTTPStatus = rec.GetHttp_status()
 	e.OAuthError = rec.GetOauth_error()
 	e.OAuthErrorDescription = rec.GetOauth_error_description()

@@ -2,6 +2,7 @@ package m2mauth
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
@@ -9,18 +10,41 @@ import (
 // Error is a failure reported by the C library (or refused by this package before calling it).
 // Code is the m2mauth_error_code (negative), Name its m2mauth_error_name() ("signature", "expired").
 // Messages never contain keys, secrets or tokens.
+//
+// OAuth 2.0 failures (token endpoint errors, HTTP failures, malformed responses) carry the server's
+// answer: OAuthError ("invalid_client", ...), OAuthErrorDescription, HTTPStatus; Transient() says whether
+// retrying later may succeed (network, 5xx, 429) and RetryAfter() when (Retry-After or the token
+// manager's backoff).
 type Error struct {
 	Code                  int
 	Name                  string
 	Message               string
-	Transient             bool   // retrying later may succeed
 	HTTPStatus            int    // of the response that failed, 0 if none
 	OAuthError            string // RFC 6749 section 5.2 "error"
 	OAuthErrorDescription string
 	OAuthErrorURI         string
 	VendorCode            int64 // a vendor API's own code, 0 if none
 	RetryAfterMillis      int64 // 0 if not known
+	transient             bool
 }
+
+// Transient reports whether retrying later may succeed (network failures, timeouts, HTTP 5xx and 429,
+// a token manager still backing off).
+func (e *Error) Transient() bool { return e != nil && e.transient }
+
+// Temporary is Transient, for code that tests errors with the interface{ Temporary() bool } convention.
+func (e *Error) Temporary() bool { return e.Transient() }
+
+// RetryAfter is how long to wait before retrying (0 if not known).
+func (e *Error) RetryAfter() time.Duration {
+	if e == nil {
+		return 0
+	}
+	return time.Duration(e.RetryAfterMillis) * time.Millisecond
+}
+
+// IsOAuth reports whether the server answered with an RFC 6749 section 5.2 error (OAuthError is set).
+func (e *Error) IsOAuth() bool { return e != nil && e.OAuthError != "" }
 
 func (e *Error) Error() string {
 	if e.Message == "" {
@@ -85,7 +109,8 @@ var (
 // claims and claim checks.
 var ErrInvalidToken = &Error{Name: "invalid_token"}
 
-// ErrClosed is returned by every method of a Key, Certificate or Verifier after Close.
+// ErrClosed is returned by every method of an object (Key, Certificate, Verifier, HTTP, TokenClient,
+// TokenManager, OAuth1Signer) after Close.
 var ErrClosed = &Error{Code: int(raw.M2MAUTH_ESTATE), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ESTATE)),
 	Message: "m2mauth: use after Close"}
 

@@ -163,15 +163,6 @@ typedef struct { void* array; intgo len; intgo cap; } _goslice_;
 
 
 
-static _gostring_ Swig_AllocateString(const char *p, size_t l) {
-  _gostring_ ret;
-  ret.p = (char*)malloc(l);
-  memcpy(ret.p, p, l);
-  ret.n = l;
-  return ret;
-}
-
-
 static void Swig_free(void* p) {
   free(p);
 }
@@ -198,13 +189,40 @@ static void m2mauth_glue_wipe(void *p, size_t n) {
   while (n--) *v++ = 0;
 }
 
+/* Wipes and frees a NUL-terminated private copy (NULL-safe). */
+static void m2mauth_glue_free_secret(char *s) {
+  if (s) {
+    m2mauth_glue_wipe(s, strlen(s));
+    free(s);
+  }
+}
+
 
 #include <stdint.h>		// Use the C99 official header
+
+
+extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
+extern int64_t m2mauthGoClock(uintptr_t payload);
+
+static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
+  m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
+}
+
+static int64_t m2mauth_glue_clock_trampoline(void *payload) {
+  return m2mauthGoClock((uintptr_t)payload);
+}
 
 SWIGINTERN void delete_m2mauth_key(struct m2mauth_key *self){ m2mauth_key_free(self); }
 SWIGINTERN void delete_m2mauth_cert(struct m2mauth_cert *self){ m2mauth_cert_free(self); }
 SWIGINTERN void delete_m2mauth_claims(struct m2mauth_claims *self){ m2mauth_claims_free(self); }
 SWIGINTERN void delete_m2mauth_verifier(struct m2mauth_verifier *self){ m2mauth_verifier_free(self); }
+SWIGINTERN void delete_m2mauth_request(struct m2mauth_request *self){ m2mauth_request_free(self); }
+SWIGINTERN void delete_m2mauth_response(struct m2mauth_response *self){ m2mauth_response_free(self); }
+SWIGINTERN void delete_m2mauth_http(struct m2mauth_http *self){ m2mauth_http_free(self); }
+SWIGINTERN void delete_m2mauth_oauth1(struct m2mauth_oauth1 *self){ m2mauth_oauth1_free(self); }
+SWIGINTERN void delete_m2mauth_token_client(struct m2mauth_token_client *self){ m2mauth_token_client_free(self); }
+SWIGINTERN void delete_m2mauth_token(struct m2mauth_token *self){ m2mauth_token_free(self); }
+SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self){ m2mauth_token_manager_free(self); }
 
 #include <string.h>
 
@@ -223,6 +241,34 @@ SWIGINTERN void delete_m2mauth_jws_header(struct m2mauth_jws_header *self){
     free((char *)self->extra_json);
     free(self);
   }
+SWIGINTERN struct m2mauth_http_options *new_m2mauth_http_options(void){
+    m2mauth_http_options *o = (m2mauth_http_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_http_options_init(o, M2MAUTH_HTTP_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+SWIGINTERN void delete_m2mauth_http_options(struct m2mauth_http_options *self){
+    free((char *)self->ca_file);
+    free((char *)self->ca_dir);
+    m2mauth_glue_free_secret((char *)self->client_cert);
+    m2mauth_glue_free_secret((char *)self->client_key);
+    m2mauth_glue_free_secret((char *)self->client_key_passphrase);
+    free((char *)self->client_cert_type);
+    free((char *)self->proxy);
+    free((char *)self->user_agent);
+    free(self);
+  }
+SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_options(void){
+    m2mauth_token_manager_options *o = (m2mauth_token_manager_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_token_manager_options_init(o, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+SWIGINTERN void delete_m2mauth_token_manager_options(struct m2mauth_token_manager_options *self){ free(self); }
 
 /* A clock pinned to one instant, carried in the payload pointer itself (no lifetime to manage). */
 static int64_t m2mauth_glue_fixed_clock(void *payload) {
@@ -254,11 +300,52 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
   m2mauth_buf_dispose(&buf);
 }
 
+
+m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
+  return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
+                                            (void *)(intptr_t)payload);
+}
+m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
+  return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
+                                        (void *)(intptr_t)payload);
+}
+m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
+  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload);
+}
+
+
+m2mauth_status m2mauth_glue_http_options_set_passphrase(m2mauth_http_options *opts, const char *passphrase) {
+  char *copy = NULL;
+  if (!opts) return M2MAUTH_EINVAL;
+  if (passphrase) {
+    copy = m2mauth_glue_strdup(passphrase);
+    if (!copy) return M2MAUTH_ENOMEM;
+  }
+  m2mauth_glue_free_secret((char *)opts->client_key_passphrase);
+  opts->client_key_passphrase = copy;
+  return M2MAUTH_OK;
+}
+
+
+/* Copies at most dst_len bytes of the body into dst; returns the body's length. */
+size_t m2mauth_glue_request_body_copy(const m2mauth_request *req, uint8_t *dst, size_t dst_len) {
+  size_t n = 0;
+  const uint8_t *p = m2mauth_request_body(req, &n);
+  if (dst && dst_len) memcpy(dst, p, n < dst_len ? n : dst_len);
+  return n;
+}
+size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *dst, size_t dst_len) {
+  size_t n = 0;
+  const uint8_t *p = m2mauth_response_body(resp, &n);
+  if (dst && dst_len) memcpy(dst, p, n < dst_len ? n : dst_len);
+  return n;
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_1a261326dd4ebcdf(void *_swig_go_0) {
+void _wrap_Swig_free_raw_be588dbeb18dc190(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -268,7 +355,7 @@ void _wrap_Swig_free_raw_1a261326dd4ebcdf(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_be588dbeb18dc190(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -281,7 +368,7 @@ void *_wrap_Swig_malloc_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -291,7 +378,7 @@ void _wrap_delete_KeyHandle_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_1a261326dd4ebcdf(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_be588dbeb18dc190(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -301,7 +388,7 @@ void _wrap_delete_CertHandle_raw_1a261326dd4ebcdf(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -311,7 +398,7 @@ void _wrap_delete_ClaimsHandle_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -321,7 +408,77 @@ void _wrap_delete_VerifierHandle_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_1a261326dd4ebcdf() {
+void _wrap_delete_RequestHandle_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+  struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
+  
+  arg1 = *(struct m2mauth_request **)&_swig_go_0; 
+  
+  delete_m2mauth_request(arg1);
+  
+}
+
+
+void _wrap_delete_ResponseHandle_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+  struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
+  
+  arg1 = *(struct m2mauth_response **)&_swig_go_0; 
+  
+  delete_m2mauth_response(arg1);
+  
+}
+
+
+void _wrap_delete_HttpHandle_raw_be588dbeb18dc190(struct m2mauth_http *_swig_go_0) {
+  struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
+  
+  arg1 = *(struct m2mauth_http **)&_swig_go_0; 
+  
+  delete_m2mauth_http(arg1);
+  
+}
+
+
+void _wrap_delete_OAuth1Handle_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0) {
+  struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
+  
+  arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
+  
+  delete_m2mauth_oauth1(arg1);
+  
+}
+
+
+void _wrap_delete_TokenClientHandle_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0) {
+  struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
+  
+  arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
+  
+  delete_m2mauth_token_client(arg1);
+  
+}
+
+
+void _wrap_delete_TokenHandle_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
+  
+  arg1 = *(struct m2mauth_token **)&_swig_go_0; 
+  
+  delete_m2mauth_token(arg1);
+  
+}
+
+
+void _wrap_delete_TokenManagerHandle_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0) {
+  struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
+  
+  arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
+  
+  delete_m2mauth_token_manager(arg1);
+  
+}
+
+
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_be588dbeb18dc190() {
   int result;
   intgo _swig_go_result;
   
@@ -332,7 +489,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_1a261326dd4ebcdf() {
+intgo _wrap_m2mauth_version_number_raw_be588dbeb18dc190() {
   int result;
   intgo _swig_go_result;
   
@@ -343,29 +500,35 @@ intgo _wrap_m2mauth_version_number_raw_1a261326dd4ebcdf() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_1a261326dd4ebcdf() {
+_gostring_ _wrap_m2mauth_version_string_raw_be588dbeb18dc190() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
   
   result = (char *)m2mauth_version_string();
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_1a261326dd4ebcdf() {
+_gostring_ _wrap_m2mauth_version_details_raw_be588dbeb18dc190() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
   
   result = (char *)m2mauth_version_details();
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_OK_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -377,7 +540,7 @@ intgo _wrap_M2MAUTH_OK_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ERROR_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -389,7 +552,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EINVAL_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -401,7 +564,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -413,7 +576,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -425,7 +588,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -437,7 +600,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -449,7 +612,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ESTATE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -461,7 +624,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EIO_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -473,7 +636,7 @@ intgo _wrap_M2MAUTH_EIO_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -485,7 +648,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EKEY_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -497,7 +660,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -509,7 +672,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -521,7 +684,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -533,7 +696,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -545,7 +708,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -557,7 +720,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -569,7 +732,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -581,7 +744,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -593,7 +756,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EIAT_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -605,7 +768,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -617,7 +780,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -629,7 +792,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -641,7 +804,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -653,7 +816,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ETLS_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -665,7 +828,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -677,7 +840,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EHTTP_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -689,7 +852,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -701,7 +864,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -713,7 +876,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -725,7 +888,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -737,7 +900,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -749,7 +912,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_be588dbeb18dc190() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -761,7 +924,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -774,7 +937,7 @@ intgo _wrap_ErrorRecord_code_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -782,12 +945,15 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_1a261326dd4ebcdf(struct m2mauth_err
   arg1 = *(struct m2mauth_error **)&_swig_go_0; 
   
   result = (char *) ((arg1)->message);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -800,7 +966,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_1a261326dd4ebcdf(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -813,7 +979,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_1a261326dd4ebcdf(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -821,12 +987,15 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_1a261326dd4ebcdf(struct m2mauth
   arg1 = *(struct m2mauth_error **)&_swig_go_0; 
   
   result = (char *) ((arg1)->oauth_error);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -834,12 +1003,15 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_1a261326dd4ebcdf(st
   arg1 = *(struct m2mauth_error **)&_swig_go_0; 
   
   result = (char *) ((arg1)->oauth_error_description);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -847,12 +1019,15 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_1a261326dd4ebcdf(struct m2m
   arg1 = *(struct m2mauth_error **)&_swig_go_0; 
   
   result = (char *) ((arg1)->oauth_error_uri);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -865,7 +1040,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_1a261326dd4ebcdf(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_1a261326dd4ebcdf(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -878,7 +1053,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_1a261326dd4ebcdf(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_1a261326dd4ebcdf() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_be588dbeb18dc190() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -889,7 +1064,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_1a261326dd4ebcdf() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -897,12 +1072,15 @@ _gostring_ _wrap_m2mauth_error_name_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
   arg1 = (int)_swig_go_0; 
   
   result = (char *)m2mauth_error_name(arg1);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_be588dbeb18dc190(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -915,7 +1093,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_1a261326dd4ebcdf(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_random_bytes_raw_be588dbeb18dc190(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -946,7 +1124,7 @@ intgo _wrap_m2mauth_random_bytes_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_uuid_v4_raw_be588dbeb18dc190(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -975,7 +1153,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_encode_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1010,7 +1188,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_decode_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1046,7 +1224,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_1a261326dd4ebcdf(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_constant_time_equal_raw_be588dbeb18dc190(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1069,7 +1247,7 @@ intgo _wrap_m2mauth_constant_time_equal_raw_1a261326dd4ebcdf(_goslice_ _swig_go_
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_be588dbeb18dc190() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1081,7 +1259,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_be588dbeb18dc190() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1093,7 +1271,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_be588dbeb18dc190() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1105,7 +1283,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_be588dbeb18dc190() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1117,7 +1295,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1134,7 +1312,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1156,7 +1334,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1171,7 +1349,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_1a261326dd4ebcdf(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1188,7 +1366,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_1a261326dd4ebcdf(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1209,7 +1387,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1247,7 +1425,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1285,7 +1463,7 @@ intgo _wrap_m2mauth_key_from_der_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1324,7 +1502,7 @@ intgo _wrap_m2mauth_key_from_file_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1346,7 +1524,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1376,13 +1554,13 @@ intgo _wrap_m2mauth_key_from_jwks_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0,
   _swig_go_result = result; 
   free(arg2); 
   
-  free((char *)arg3);
+  m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1399,7 +1577,7 @@ intgo _wrap_m2mauth_key_public_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1424,13 +1602,13 @@ intgo _wrap_m2mauth_key_with_kid_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, 
   result = (m2mauth_status)m2mauth_key_with_kid(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3);
   _swig_go_result = result; 
   
-  free((char *)arg3);
+  m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1443,7 +1621,7 @@ intgo _wrap_m2mauth_key_type_of_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1456,7 +1634,7 @@ intgo _wrap_m2mauth_key_bits_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1464,12 +1642,15 @@ _gostring_ _wrap_m2mauth_key_curve_raw_1a261326dd4ebcdf(struct m2mauth_key *_swi
   arg1 = *(m2mauth_key **)&_swig_go_0; 
   
   result = (char *)m2mauth_key_curve((struct m2mauth_key const *)arg1);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1482,7 +1663,7 @@ intgo _wrap_m2mauth_key_has_private_raw_1a261326dd4ebcdf(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1490,12 +1671,15 @@ _gostring_ _wrap_m2mauth_key_kid_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_
   arg1 = *(m2mauth_key **)&_swig_go_0; 
   
   result = (char *)m2mauth_key_kid((struct m2mauth_key const *)arg1);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1543,7 +1727,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1574,7 +1758,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1605,7 +1789,7 @@ intgo _wrap_m2mauth_key_public_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1655,16 +1839,16 @@ intgo _wrap_m2mauth_key_public_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
   m2mauth_buf_dispose(arg1);
   
   
-  free((char *)arg3);
+  m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
   
   
-  free((char *)arg4);
+  m2mauth_glue_free_secret((char *)arg4); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1695,7 +1879,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -1730,7 +1914,7 @@ intgo _wrap_m2mauth_key_jwks_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1761,7 +1945,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_be588dbeb18dc190() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1773,7 +1957,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_be588dbeb18dc190() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1785,7 +1969,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_be588dbeb18dc190() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -1797,7 +1981,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_be588dbeb18dc190() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -1809,7 +1993,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_be588dbeb18dc190() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -1821,7 +2005,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_load_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1842,7 +2026,7 @@ intgo _wrap_m2mauth_cert_load_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_go_0, _g
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1864,7 +2048,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -1899,7 +2083,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -1916,7 +2100,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_1a261326dd4ebcdf(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -1947,7 +2131,7 @@ intgo _wrap_m2mauth_cert_der_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -1978,7 +2162,7 @@ intgo _wrap_m2mauth_cert_pem_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2009,7 +2193,7 @@ intgo _wrap_m2mauth_cert_subject_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_1a261326dd4ebcdf(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_be588dbeb18dc190(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2022,7 +2206,7 @@ long long _wrap_m2mauth_cert_not_after_raw_1a261326dd4ebcdf(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2048,7 +2232,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_1a261326dd4ebcdf(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2060,7 +2244,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2072,7 +2256,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2084,7 +2268,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2096,7 +2280,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2108,7 +2292,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2120,7 +2304,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2132,7 +2316,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2144,7 +2328,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2156,7 +2340,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2168,7 +2352,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2180,7 +2364,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2192,7 +2376,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_1a261326dd4ebcdf() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_be588dbeb18dc190() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2204,7 +2388,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_1a261326dd4ebcdf() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_alg_from_name_raw_be588dbeb18dc190(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2222,7 +2406,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_1a261326dd4ebcdf(_gostring_ _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2230,12 +2414,15 @@ _gostring_ _wrap_m2mauth_alg_name_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
   arg1 = (int)_swig_go_0; 
   
   result = (char *)m2mauth_alg_name(arg1);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_be588dbeb18dc190(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2248,7 +2435,7 @@ intgo _wrap_m2mauth_alg_bit_raw_1a261326dd4ebcdf(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_be588dbeb18dc190(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2270,7 +2457,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_1a261326dd4ebcdf(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_1a261326dd4ebcdf(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2283,7 +2470,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_1a261326dd4ebcdf(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2295,7 +2482,7 @@ void _wrap_JwsHeader_alg_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2308,7 +2495,7 @@ intgo _wrap_JwsHeader_alg_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2328,7 +2515,7 @@ void _wrap_JwsHeader_typ_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2336,12 +2523,15 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_heade
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
   
   result = (char *) ((arg1)->typ);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2365,7 +2555,7 @@ void _wrap_JwsHeader_kid_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2373,12 +2563,15 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_heade
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
   
   result = (char *) ((arg1)->kid);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2398,7 +2591,7 @@ void _wrap_JwsHeader_cty_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2406,12 +2599,15 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_heade
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
   
   result = (char *) ((arg1)->cty);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2423,7 +2619,7 @@ void _wrap_JwsHeader_cert_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2436,7 +2632,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_1a261326dd4ebcdf(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2448,7 +2644,7 @@ void _wrap_JwsHeader_cert_members_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2461,7 +2657,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2481,7 +2677,7 @@ void _wrap_JwsHeader_extra_json_set_raw_1a261326dd4ebcdf(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2489,12 +2685,15 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_1a261326dd4ebcdf(struct m2mauth_jw
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
   
   result = (char *) ((arg1)->extra_json);
-  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_1a261326dd4ebcdf() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_be588dbeb18dc190() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2505,7 +2704,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_1a261326dd4ebcdf() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2515,7 +2714,7 @@ void _wrap_delete_JwsHeader_raw_1a261326dd4ebcdf(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2554,7 +2753,7 @@ intgo _wrap_m2mauth_jws_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2597,7 +2796,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_1a261326dd4ebcdf(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2637,7 +2836,7 @@ intgo _wrap_m2mauth_jws_verify_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2652,7 +2851,7 @@ intgo _wrap_m2mauth_claims_new_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2674,7 +2873,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_1a261326dd4ebcdf(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -2691,7 +2890,7 @@ intgo _wrap_m2mauth_claims_clone_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2718,7 +2917,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_1a261326dd4ebcdf(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -2740,7 +2939,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_1a261326dd4ebcdf(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2762,7 +2961,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_1a261326dd4ebcdf(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2789,7 +2988,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_1a261326dd4ebcdf(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2809,7 +3008,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_1a261326dd4ebcdf(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2822,7 +3021,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_1a261326dd4ebcdf(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2842,7 +3041,7 @@ intgo _wrap_m2mauth_claims_remove_raw_1a261326dd4ebcdf(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2862,7 +3061,7 @@ intgo _wrap_m2mauth_claims_has_raw_1a261326dd4ebcdf(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2900,7 +3099,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_be588dbeb18dc190(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2924,7 +3123,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_1a261326dd4ebcdf(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2962,7 +3161,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -2993,7 +3192,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3024,7 +3223,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3059,7 +3258,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3099,7 +3298,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_1a261326dd4ebcdf(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_1a261326dd4ebcdf(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_be588dbeb18dc190(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3118,7 +3317,7 @@ intgo _wrap_m2mauth_verifier_new_raw_1a261326dd4ebcdf(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_jwks_raw_be588dbeb18dc190(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3142,7 +3341,7 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_1a261326dd4ebcdf(m2mauth_verifier **_s
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3162,7 +3361,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_1a261326dd4ebcdf(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3182,7 +3381,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_1a261326dd4ebcdf(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3202,7 +3401,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_1a261326dd4ebcdf(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3222,7 +3421,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_1a261326dd4ebcdf(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3242,7 +3441,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_1a261326dd4ebcdf(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3257,7 +3456,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_1a261326dd4ebcdf(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3272,7 +3471,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_1a261326dd4ebcdf(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3296,7 +3495,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3318,7 +3517,2441 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_1a261326dd4ebcdf(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_request_new_raw_be588dbeb18dc190(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_request **arg1 = (m2mauth_request **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_request **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_request_new(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_request_set_url_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_request_set_url(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_request_set_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_request_set_header(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  m2mauth_glue_free_secret((char *)arg3);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_request_add_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_request_add_header(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  m2mauth_glue_free_secret((char *)arg3);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_request_remove_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_request_remove_header(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_request_set_body_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_request_set_body(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_request_method_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_request_method((struct m2mauth_request const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_request_url_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_request_url((struct m2mauth_request const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_request_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (char *)m2mauth_request_header((struct m2mauth_request const *)arg1,(char const *)arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_request_header_count_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  result = m2mauth_request_header_count((struct m2mauth_request const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_request_header_name_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)m2mauth_request_header_name((struct m2mauth_request const *)arg1,arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_request_header_value_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)m2mauth_request_header_value((struct m2mauth_request const *)arg1,arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_status_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  result = (int)m2mauth_response_status((struct m2mauth_response const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_response_header_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (char *)m2mauth_response_header((struct m2mauth_response const *)arg1,(char const *)arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_response_header_count_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  result = m2mauth_response_header_count((struct m2mauth_response const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_response_header_name_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)m2mauth_response_header_name((struct m2mauth_response const *)arg1,arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_response_header_value_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)m2mauth_response_header_value((struct m2mauth_response const *)arg1,arg2);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->insecure_skip_verify = arg2;
+  
+}
+
+
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->insecure_skip_verify);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_ca_file_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  free((char *)arg1->ca_file);
+  arg1->ca_file = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->ca_file);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  free((char *)arg1->ca_dir);
+  arg1->ca_dir = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->ca_dir);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_client_cert_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  m2mauth_glue_free_secret((char *)arg1->client_cert);
+  arg1->client_cert = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->client_cert);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_client_key_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  m2mauth_glue_free_secret((char *)arg1->client_key);
+  arg1->client_key = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->client_key);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  free((char *)arg1->client_cert_type);
+  arg1->client_cert_type = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->client_cert_type);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_proxy_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  free((char *)arg1->proxy);
+  arg1->proxy = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->proxy);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->connect_timeout_ms = arg2;
+  
+}
+
+
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->connect_timeout_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->timeout_ms = arg2;
+  
+}
+
+
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->timeout_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->max_response_bytes = arg2;
+  
+}
+
+
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result =  ((arg1)->max_response_bytes);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->allow_plain_http = arg2;
+  
+}
+
+
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->allow_plain_http);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_HttpOptionsStruct_user_agent_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  
+  free((char *)arg1->user_agent);
+  arg1->user_agent = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
+  
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->user_agent);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_be588dbeb18dc190() {
+  struct m2mauth_http_options *result = 0 ;
+  struct m2mauth_http_options *_swig_go_result;
+  
+  
+  result = (struct m2mauth_http_options *)new_m2mauth_http_options();
+  *(struct m2mauth_http_options **)&_swig_go_result = (struct m2mauth_http_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_HttpOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+  struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
+  
+  arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
+  
+  delete_m2mauth_http_options(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_http_new_raw_be588dbeb18dc190(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+  m2mauth_http **arg1 = (m2mauth_http **) 0 ;
+  m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_http **)_swig_go_0;
+  
+  arg2 = *(m2mauth_http_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_http_new(arg1,(struct m2mauth_http_options const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_http_add_override_raw_be588dbeb18dc190(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+  m2mauth_http *arg1 = (m2mauth_http *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_http **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = *(m2mauth_http_options **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_http_add_override(arg1,(char const *)arg2,(struct m2mauth_http_options const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_http_send_raw_be588dbeb18dc190(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_http *arg2 = (m2mauth_http *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_http **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_http_send(arg1,arg2,(struct m2mauth_request const *)arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_method result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_HMAC_SHA1;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_method result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_HMAC_SHA256;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_method result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_RSA_SHA1;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_method result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_RSA_SHA256;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_method result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_PLAINTEXT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_placement result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_IN_HEADER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_placement result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_IN_QUERY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_be588dbeb18dc190() {
+  enum m2mauth_oauth1_placement result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_OAUTH1_IN_BODY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_oauth1_method_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_be588dbeb18dc190(_gostring_ _swig_go_0) {
+  char *arg1 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (char *)malloc(_swig_go_0.n + 1);
+  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
+  arg1[_swig_go_0.n] = '\0';
+  
+  
+  result = (int)m2mauth_oauth1_method_from_name((char const *)arg1);
+  _swig_go_result = result; 
+  free(arg1); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_oauth1_placement_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_new_raw_be588dbeb18dc190(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_oauth1 **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_new(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_consumer_secret(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  if (arg2) {
+    m2mauth_glue_wipe((char *)arg2, strlen(arg2));
+    free((char *)arg2);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_token_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_token(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  m2mauth_key *arg2 = (m2mauth_key *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = *(m2mauth_key **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_rsa_key(arg1,(struct m2mauth_key const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_method_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_method(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_placement_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_placement(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_realm_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_realm(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_include_version(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_callback_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_callback(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_verifier(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_add_param_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_add_param(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_clear_params_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_clear_params(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_fixed_nonce(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_fixed_timestamp(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_sign_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  m2mauth_request *arg2 = (m2mauth_request *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = *(m2mauth_request **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_sign((struct m2mauth_oauth1 const *)arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_base_string_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  char *arg4 = (char *) 0 ;
+  int64_t arg5 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_oauth1 **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  arg5 = (int64_t)_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_base_string(arg1,(struct m2mauth_oauth1 const *)arg2,(struct m2mauth_request const *)arg3,(char const *)arg4,arg5);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  
+  m2mauth_glue_free_secret((char *)arg4); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_signature_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  char *arg4 = (char *) 0 ;
+  int64_t arg5 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_oauth1 **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  arg5 = (int64_t)_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_signature(arg1,(struct m2mauth_oauth1 const *)arg2,(struct m2mauth_request const *)arg3,(char const *)arg4,arg5);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  
+  m2mauth_glue_free_secret((char *)arg4); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_CLIENT_SECRET_BASIC;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_CLIENT_SECRET_POST;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_CLIENT_SECRET_JWT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_PRIVATE_KEY_JWT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_TLS_CLIENT_AUTH;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_be588dbeb18dc190() {
+  enum m2mauth_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_AUTH_NONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_client_auth_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_client_auth_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_client_auth_from_name_raw_be588dbeb18dc190(_goslice_ _swig_go_0) {
+  char *arg1 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = NULL;
+  if (_swig_go_0.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_0.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_0.array, (size_t)_swig_go_0.len);
+    copy[_swig_go_0.len] = 0;
+    arg1 = copy;
+  }
+  
+  
+  result = (int)m2mauth_client_auth_from_name((char const *)arg1);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg1); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_be588dbeb18dc190() {
+  enum m2mauth_grant result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_be588dbeb18dc190() {
+  enum m2mauth_grant result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_GRANT_JWT_BEARER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_new_raw_be588dbeb18dc190(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+  m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_http *arg4 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_client **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = *(m2mauth_http **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_token_client_new(arg1,(char const *)arg2,(char const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_discover_raw_be588dbeb18dc190(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+  m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_http *arg4 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_client **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = *(m2mauth_http **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_token_client_discover(arg1,(char const *)arg2,(char const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_auth_method(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_secret_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_set_secret(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  if (arg2) {
+    m2mauth_glue_wipe((char *)arg2, strlen(arg2));
+    free((char *)arg2);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_private_key_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  m2mauth_key *arg2 = (m2mauth_key *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = *(m2mauth_key **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_private_key(arg1,(struct m2mauth_key const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_grant_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_grant(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_subject_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_set_subject(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_scope_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_set_scope(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_audience_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_set_audience(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_add_resource_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_add_resource(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_add_param_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_add_param(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_assertion_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int arg3 ;
+  int64_t arg4 ;
+  char *arg5 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  arg3 = (int)_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_client_set_assertion(arg1,(char const *)arg2,arg3,arg4,(char const *)arg5);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_assertion_kid_thumbprint(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
+  unsigned int arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = *(m2mauth_cert **)&_swig_go_1; 
+  arg3 = (unsigned int)_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_assertion_cert(arg1,(struct m2mauth_cert const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_default_expires_in(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_fetch_raw_be588dbeb18dc190(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_fetch(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_access_token_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_token_access_token((struct m2mauth_token const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_type_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_token_type((struct m2mauth_token const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_scope_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_token_scope((struct m2mauth_token const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_token_expires_at_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (int64_t)m2mauth_token_expires_at((struct m2mauth_token const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_token_issued_at_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (int64_t)m2mauth_token_issued_at((struct m2mauth_token const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  double arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (double)_swig_go_1; 
+  
+  if (arg1) (arg1)->refresh_fraction = arg2;
+  
+}
+
+
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  double result;
+  double _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (double) ((arg1)->refresh_fraction);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->refresh_margin_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->refresh_margin_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->expiry_skew_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->expiry_skew_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  double arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (double)_swig_go_1; 
+  
+  if (arg1) (arg1)->jitter_fraction = arg2;
+  
+}
+
+
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  double result;
+  double _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (double) ((arg1)->jitter_fraction);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->wait_timeout_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->wait_timeout_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->backoff_base_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->backoff_base_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->backoff_max_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->backoff_max_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->permanent_backoff_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->permanent_backoff_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->caller_refresh = arg2;
+  
+}
+
+
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->caller_refresh);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->report_cache_hits = arg2;
+  
+}
+
+
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->report_cache_hits);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_be588dbeb18dc190() {
+  struct m2mauth_token_manager_options *result = 0 ;
+  struct m2mauth_token_manager_options *_swig_go_result;
+  
+  
+  result = (struct m2mauth_token_manager_options *)new_m2mauth_token_manager_options();
+  *(struct m2mauth_token_manager_options **)&_swig_go_result = (struct m2mauth_token_manager_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_TokenManagerOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  delete_m2mauth_token_manager_options(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_token_manager_new_raw_be588dbeb18dc190(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+  m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_manager **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  arg3 = *(m2mauth_token_manager_options **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_new(arg1,arg2,(struct m2mauth_token_manager_options const *)arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_manager **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_manager_set_idempotency_header(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_token_raw_be588dbeb18dc190(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_token(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_invalidate_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_manager **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_manager_invalidate(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_authorize_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+  m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
+  m2mauth_request *arg2 = (m2mauth_request *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_manager **)&_swig_go_0; 
+  arg2 = *(m2mauth_request **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_authorize(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_request_raw_be588dbeb18dc190(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_request(arg1,arg2,(struct m2mauth_request const *)arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_be588dbeb18dc190() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_FETCHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_be588dbeb18dc190() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_REFRESHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_be588dbeb18dc190() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_FAILED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_be588dbeb18dc190() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_CACHE_HIT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_be588dbeb18dc190() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_INVALIDATED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_event_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_token_event_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3333,7 +5966,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_1a261326dd4ebcdf(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_be588dbeb18dc190(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -3344,6 +5977,119 @@ void _wrap_m2mauth_glue_buf_release_raw_1a261326dd4ebcdf(void *_swig_go_0, long 
   
   m2mauth_glue_buf_release(arg1,arg2,arg3);
   
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+  m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_manager **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_set_events(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_client_set_clock(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_glue_oauth1_set_clock(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_http_options **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_glue_http_options_set_passphrase(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  if (arg2) {
+    m2mauth_glue_wipe((char *)arg2, strlen(arg2));
+    free((char *)arg2);
+  }
+  
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_glue_request_body_copy_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_request *arg1 = (m2mauth_request *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_request **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = m2mauth_glue_request_body_copy((struct m2mauth_request const *)arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_glue_response_body_copy_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = m2mauth_glue_response_body_copy((struct m2mauth_response const *)arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
 }
 
 

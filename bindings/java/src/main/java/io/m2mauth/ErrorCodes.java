@@ -41,8 +41,9 @@ final class ErrorCodes {
       case m2mauth_error_code.M2MAUTH_ETLS:
       case m2mauth_error_code.M2MAUTH_EINSECURE:
         return new NetworkException(d);
-      case m2mauth_error_code.M2MAUTH_EHTTP:
       case m2mauth_error_code.M2MAUTH_EOAUTH:
+        return new OAuth2Exception(d);
+      case m2mauth_error_code.M2MAUTH_EHTTP:
       case m2mauth_error_code.M2MAUTH_EPROTOCOL:
       case m2mauth_error_code.M2MAUTH_EVENDOR:
       case m2mauth_error_code.M2MAUTH_EUNAUTHORIZED:

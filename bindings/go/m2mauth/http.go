@@ -1,0 +1,230 @@
+package m2mauth
+
+import (
+	"context"
+	"runtime"
+	"time"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
+)
+
+// HTTPOptions configures the transport. The zero value is the library's defaults: TLS verified against
+// the system CAs, plain http:// only to loopback hosts, no redirects, connect timeout 10 s, whole
+// request 30 s, responses up to 4 MiB, no proxy (environment variables are ignored).
+type HTTPOptions struct {
+	CAFile string // CA bundle (PEM)
+	CADir  string // hashed CA directory
+
+	// Mutual TLS: ClientCert is a file path or PEM text, ClientKey the same ("" = inside ClientCert).
+	// With PKCS12, ClientCert is a PKCS#12 file and ClientKeyPassphrase its password.
+	ClientCert          string
+	ClientKey           string
+	ClientKeyPassphrase []byte // copied; the caller may wipe it once NewHTTP returns
+	PKCS12              bool
+
+	Proxy            string        // proxy URL
+	ConnectTimeout   time.Duration // 0 = 10 s
+	Timeout          time.Duration // the whole request; 0 = 30 s
+	MaxResponseBytes int64         // 0 = 4 MiB
+
+	// InsecureSkipVerify turns off TLS certificate and host name checks. Tests only.
+	InsecureSkipVerify bool
+	// AllowPlainHTTP allows http:// to hosts that are not loopback (discouraged).
+	AllowPlainHTTP bool
+	UserAgent      string // "" = "m2mauth/<version>"
+
+	// Overrides: other settings for URLs starting with a prefix (the longest prefix wins). Their own
+	// Overrides are ignored.
+	Overrides []HTTPOverride
+}
+
+// HTTPOverride applies Options to URLs that start with URLPrefix.
+type HTTPOverride struct {
+	URLPrefix string
+	Options   HTTPOptions
+}
+
+// HTTP is the library's transport (libcurl): it keeps connections alive across requests and goroutines,
+// and is what token clients send through. Safe for concurrent use. Objects made with it keep what they
+// need alive, so it may be closed once they are built.
+type HTTP struct {
+	h handle
+}
+
+func httpHandle(p uintptr) raw.HttpHandle { return raw.SwigcptrHttpHandle(p) }
+
+// NewHTTP makes a transport.
+func NewHTTP(opts HTTPOptions) (*HTTP, error) {
+	if err := ready(); err != nil {
+		return nil, err
+	}
+	o, err := nativeHTTPOptions(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.DeleteHttpOptionsStruct(o)
+	var p uintptr
+	if err := call(func() int { return raw.M2mauth_http_new(&p, o) }); err != nil {
+		return nil, err
+	}
+	c := &HTTP{}
+	c.h.set(p, func(p uintptr) { raw.DeleteHttpHandle(httpHandle(p)) })
+	runtime.SetFinalizer(c, (*HTTP).Close)
+	for _, ov := range opts.Overrides {
+		if err := c.addOverride(ov); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *HTTP) addOverride(ov HTTPOverride) error {
+	if err := text("URL prefix", ov.URLPrefix); err != nil {
+		return err
+	}
+	o, err := nativeHTTPOptions(&ov.Options)
+	if err != nil {
+		return err
+	}
+	defer raw.DeleteHttpOptionsStruct(o)
+	return c.use(func(h raw.HttpHandle) int { return raw.M2mauth_http_add_override(h, ov.URLPrefix, o) })
+}
+
+func millis(what string, d time.Duration) (int64, error) {
+	if d < 0 {
+		return 0, argError(what + " must not be negative")
+	}
+	ms := int64(d / time.Millisecond)
+	if d > 0 && ms == 0 {
+		ms = 1
+	}
+	return ms, nil
+}
+
+func nativeHTTPOptions(opts *HTTPOptions) (raw.HttpOptionsStruct, error) {
+	if err := texts("HTTP option", []string{opts.CAFile, opts.CADir, opts.ClientCert, opts.ClientKey, opts.Proxy,
+		opts.UserAgent}); err != nil {
+		return nil, err
+	}
+	if opts.MaxResponseBytes < 0 {
+		return nil, argError("maximum response size must not be negative")
+	}
+	connect, err := millis("connect timeout", opts.ConnectTimeout)
+	if err != nil {
+		return nil, err
+	}
+	total, err := millis("timeout", opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	o := raw.NewHttpOptionsStruct()
+	if o == nil || o.Swigcptr() == 0 {
+		return nil, &Error{Code: int(raw.M2MAUTH_ENOMEM), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ENOMEM))}
+	}
+	set := func(v string, setter func(string)) {
+		if v != "" {
+			setter(v)
+		}
+	}
+	set(opts.CAFile, o.SetCa_file)
+	set(opts.CADir, o.SetCa_dir)
+	set(opts.ClientCert, o.SetClient_cert)
+	set(opts.ClientKey, o.SetClient_key)
+	set(opts.Proxy, o.SetProxy)
+	set(opts.UserAgent, o.SetUser_agent)
+	if opts.PKCS12 {
+		o.SetClient_cert_type("P12")
+	}
+	if opts.InsecureSkipVerify {
+		o.SetInsecure_skip_verify(1)
+	}
+	if opts.AllowPlainHTTP {
+		o.SetAllow_plain_http(1)
+	}
+	o.SetConnect_timeout_ms(connect)
+	o.SetTimeout_ms(total)
+	o.SetMax_response_bytes(opts.MaxResponseBytes)
+	if opts.ClientKeyPassphrase != nil {
+		if err := call(func() int { return raw.M2mauth_glue_http_options_set_passphrase(o, opts.ClientKeyPassphrase) }); err != nil {
+			raw.DeleteHttpOptionsStruct(o)
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func (c *HTTP) use(f func(h raw.HttpHandle) int) error {
+	if c == nil {
+		return ErrClosed
+	}
+	err := c.h.use(func(p uintptr) error { return call(func() int { return f(httpHandle(p)) }) })
+	runtime.KeepAlive(c)
+	return err
+}
+
+// Send sends req and returns the response whatever its status. Network failures, timeouts, TLS
+// failures and plain http:// to a host that is not loopback are errors (ErrNetwork, ErrTimeout, ErrTLS,
+// ErrInsecure). ctx bounds how long Send waits: the request itself is bounded by the Timeout option and
+// is not cancelled when ctx ends first.
+func (c *HTTP) Send(ctx context.Context, req *Request) (*Response, error) {
+	return wait(ctx, func() (*Response, error) {
+		var resp *Response
+		err := withNativeRequest(req, func(r raw.RequestHandle) error {
+			var p uintptr
+			if err := c.use(func(h raw.HttpHandle) int { return raw.M2mauth_http_send(&p, h, r) }); err != nil {
+				return err
+			}
+			resp = takeResponse(p)
+			return nil
+		})
+		return resp, err
+	})
+}
+
+// Close releases the transport (objects built with it keep what they need). Later calls return
+// ErrClosed; Close waits for calls in flight.
+func (c *HTTP) Close() error {
+	if c != nil {
+		c.h.close()
+	}
+	return nil
+}
+
+// String never shows settings (they may name key files or hold PEM text).
+func (c *HTTP) String() string {
+	if c == nil || c.h.closed() {
+		return "HTTP(closed)"
+	}
+	return "HTTP"
+}
+
+// wait runs f, returning early with ctx's error if ctx ends first (f then finishes on its own and its
+// result is dropped). A nil or never-ending ctx runs f on the calling goroutine.
+func wait[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	var zero T
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if ctx.Done() == nil {
+		return f()
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}

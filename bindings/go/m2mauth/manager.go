@@ -1,0 +1,342 @@
+package m2mauth
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
+)
+
+// ManagerOptions tune a TokenManager. The zero value is the library's defaults; a zero field means that
+// field's default.
+type ManagerOptions struct {
+	RefreshFraction  float64       // refresh after this part of the lifetime (default 0.75)...
+	RefreshMargin    time.Duration // ...or this long before expiry if that is earlier (default 5 min)
+	ExpirySkew       time.Duration // stop using a token this long before expiry (default 30 s, at most lifetime/10)
+	JitterFraction   float64       // random early refresh, part of the lead time (default 0.1; negative: none)
+	WaitTimeout      time.Duration // how long a caller waits when no valid token exists (default 30 s)
+	BackoffBase      time.Duration // first retry delay after a transient failure (default 1 s)
+	BackoffMax       time.Duration // default 1 min
+	PermanentBackoff time.Duration // after a permanent error, before asking again (default 30 s)
+	CallerRefresh    bool          // the first caller to see a due token refreshes it (no background thread)
+	ReportCacheHits  bool          // an EventCacheHit for every read
+
+	// IdempotencyHeader: Do adds this header with a fresh UUID v4 to every request that lacks it (the
+	// 401 retry keeps the value). "" = none.
+	IdempotencyHeader string
+
+	// OnEvent receives what the manager does (never a secret), in order, on a goroutine of the
+	// manager's own: it may block or call the manager without holding up token delivery. Events that
+	// arrive while EventBuffer events wait are dropped and counted (DroppedEvents).
+	OnEvent     func(TokenEvent)
+	EventBuffer int // default 256
+}
+
+// TokenEventKind says what happened.
+type TokenEventKind int
+
+// Token events (m2mauth_token_event_kind).
+const (
+	EventFetched     TokenEventKind = 1 // the first token for a scope
+	EventRefreshed   TokenEventKind = 2 // a new token replaced a cached one
+	EventFailed      TokenEventKind = 3 // a token request failed
+	EventCacheHit    TokenEventKind = 4 // a cached token was served (ReportCacheHits)
+	EventInvalidated TokenEventKind = 5 // a cached token was dropped (Invalidate, or a 401 in Do)
+)
+
+// String is "fetched", "refreshed", "failed", "cache_hit" or "invalidated".
+func (k TokenEventKind) String() string { return raw.M2mauth_token_event_name(int(k)) }
+
+// TokenEvent is one thing a TokenManager did. It never carries a token or a secret.
+type TokenEvent struct {
+	Kind      TokenEventKind
+	ClientID  string
+	Scope     string
+	ExpiresAt time.Time // of the token fetched, refreshed, served or invalidated
+
+	// For EventFailed:
+	ErrorCode  int // the m2mauth error code (ErrorName: its name)
+	ErrorName  string
+	HTTPStatus int
+	Transient  bool
+	RetryAfter time.Duration // when the next attempt may happen
+	OAuthError string        // RFC 6749 "error", or ""
+}
+
+// String summarises the event.
+func (e TokenEvent) String() string {
+	s := "TokenEvent(" + e.Kind.String() + " client=" + e.ClientID
+	if e.Scope != "" {
+		s += " scope=" + strconv.Quote(e.Scope)
+	}
+	if e.Kind == EventFailed {
+		s += " error=" + e.ErrorName
+		if e.OAuthError != "" {
+			s += "/" + e.OAuthError
+		}
+		if e.HTTPStatus != 0 {
+			s += " http=" + strconv.Itoa(e.HTTPStatus)
+		}
+		s += " transient=" + strconv.FormatBool(e.Transient) + " retry_after=" + e.RetryAfter.String()
+	} else if !e.ExpiresAt.IsZero() {
+		s += " expires=" + e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return s + ")"
+}
+
+// TokenManager caches a client's token for any number of goroutines: one token request at a time,
+// refreshed ahead of expiry (by a thread of the library's own unless CallerRefresh), with backoff after
+// failures. Safe for concurrent use; Close stops the refresh.
+type TokenManager struct {
+	h        handle
+	pump     *eventPump
+	clientID string
+}
+
+// eventPump carries events from the library's threads to the OnEvent goroutine.
+type eventPump struct {
+	ch      chan TokenEvent
+	dropped atomic.Uint64
+	done    chan struct{}
+}
+
+func tokenManagerHandle(p uintptr) raw.TokenManagerHandle { return raw.SwigcptrTokenManagerHandle(p) }
+
+func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, error) {
+	durations := []struct {
+		what string
+		d    time.Duration
+		set  func(raw.TokenManagerOptionsStruct, int64)
+	}{
+		{"refresh margin", o.RefreshMargin, raw.TokenManagerOptionsStruct.SetRefresh_margin_ms},
+		{"expiry skew", o.ExpirySkew, raw.TokenManagerOptionsStruct.SetExpiry_skew_ms},
+		{"wait timeout", o.WaitTimeout, raw.TokenManagerOptionsStruct.SetWait_timeout_ms},
+		{"backoff base", o.BackoffBase, raw.TokenManagerOptionsStruct.SetBackoff_base_ms},
+		{"backoff max", o.BackoffMax, raw.TokenManagerOptionsStruct.SetBackoff_max_ms},
+		{"permanent backoff", o.PermanentBackoff, raw.TokenManagerOptionsStruct.SetPermanent_backoff_ms},
+	}
+	ms := make([]int64, len(durations))
+	for i, d := range durations {
+		v, err := millis(d.what, d.d)
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = v
+	}
+	if o.EventBuffer < 0 {
+		return nil, argError("event buffer must not be negative")
+	}
+	n := raw.NewTokenManagerOptionsStruct()
+	if n == nil || n.Swigcptr() == 0 {
+		return nil, &Error{Code: int(raw.M2MAUTH_ENOMEM), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ENOMEM))}
+	}
+	for i, d := range durations {
+		d.set(n, ms[i])
+	}
+	n.SetRefresh_fraction(o.RefreshFraction)
+	n.SetJitter_fraction(o.JitterFraction)
+	if o.CallerRefresh {
+		n.SetCaller_refresh(1)
+	}
+	if o.ReportCacheHits {
+		n.SetReport_cache_hits(1)
+	}
+	return n, nil
+}
+
+// NewTokenManager makes a manager over client (which it keeps working even if client is closed).
+// Nothing is fetched before the first Token, Authorize or Do.
+func NewTokenManager(client *TokenClient, opts ManagerOptions) (*TokenManager, error) {
+	if err := text("idempotency header", opts.IdempotencyHeader); err != nil {
+		return nil, err
+	}
+	o, err := nativeManagerOptions(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.DeleteTokenManagerOptionsStruct(o)
+	var p uintptr
+	var clock *callback
+	err = client.use(func(h raw.TokenClientHandle) int {
+		st := raw.M2mauth_token_manager_new(&p, h, o)
+		if st >= 0 {
+			clock = client.clock.retain() // the native manager calls the client's clock too
+		}
+		return st
+	})
+	if err != nil {
+		return nil, err
+	}
+	var pump *eventPump
+	var events *callback
+	if opts.OnEvent != nil {
+		size := opts.EventBuffer
+		if size == 0 {
+			size = 256
+		}
+		pump = &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
+		go pump.run(opts.OnEvent)
+		events = newCallback(pump.deliver)
+	}
+	// The free function must not reference m (a cycle through m would keep its finalizer from running).
+	m := &TokenManager{pump: pump, clientID: client.clientID}
+	m.h.set(p, func(p uintptr) {
+		raw.DeleteTokenManagerHandle(tokenManagerHandle(p)) // stops the refresh thread: no callback after this
+		events.release()
+		if pump != nil {
+			close(pump.ch)
+		}
+		clock.release()
+	})
+	runtime.SetFinalizer(m, (*TokenManager).Close)
+	h := tokenManagerHandle(p)
+	if events != nil {
+		if err := call(func() int { return raw.M2mauth_glue_token_manager_set_events(h, events.payload) }); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	if opts.IdempotencyHeader != "" {
+		if err := call(func() int {
+			return raw.M2mauth_token_manager_set_idempotency_header(h, []byte(opts.IdempotencyHeader))
+		}); err != nil {
+			m.Close()
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// deliver runs on the library's thread: it never blocks.
+func (p *eventPump) deliver(ev raw.TokenEvent) {
+	e := TokenEvent{
+		Kind:       TokenEventKind(ev.Kind),
+		ClientID:   ev.ClientID,
+		Scope:      ev.Scope,
+		ExpiresAt:  unixMillis(ev.ExpiresAtMs),
+		ErrorCode:  ev.ErrorCode,
+		HTTPStatus: ev.HTTPStatus,
+		Transient:  ev.Transient,
+		RetryAfter: time.Duration(ev.RetryAfterMs) * time.Millisecond,
+		OAuthError: ev.OAuthError,
+	}
+	if ev.ErrorCode != 0 {
+		e.ErrorName = raw.M2mauth_error_name(ev.ErrorCode)
+	}
+	select {
+	case p.ch <- e:
+	default:
+		p.dropped.Add(1)
+	}
+}
+
+func (p *eventPump) run(f func(TokenEvent)) {
+	defer close(p.done)
+	for ev := range p.ch {
+		func() {
+			defer func() { _ = recover() }() // a panicking handler loses its event, not the manager
+			f(ev)
+		}()
+	}
+}
+
+func (m *TokenManager) use(f func(h raw.TokenManagerHandle) int) error {
+	if m == nil {
+		return ErrClosed
+	}
+	err := m.h.use(func(p uintptr) error { return call(func() int { return f(tokenManagerHandle(p)) }) })
+	runtime.KeepAlive(m)
+	return err
+}
+
+// Token is the current token: the cached one, or the one being fetched (waiting at most WaitTimeout).
+// Failures are *Error (OAuthError, HTTPStatus, Transient(), RetryAfter()); after a failure the same
+// error is returned until its backoff ends. ctx bounds the wait only (see HTTP.Send).
+func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
+	return wait(ctx, func() (*OAuthToken, error) {
+		var p uintptr
+		if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_token(&p, h) }); err != nil {
+			return nil, err
+		}
+		return takeToken(p), nil
+	})
+}
+
+// Invalidate drops the cached token if it is still accessToken ("" drops whatever is cached), e.g.
+// after an API answered 401 to it. The next Token fetches a new one.
+func (m *TokenManager) Invalidate(accessToken string) error {
+	if err := text("token", accessToken); err != nil {
+		return err
+	}
+	return m.use(func(h raw.TokenManagerHandle) int {
+		return raw.M2mauth_token_manager_invalidate(h, optional(accessToken))
+	})
+}
+
+// Authorize sets "Authorization: <scheme> <token>" on req (in place), fetching a token if needed.
+func (m *TokenManager) Authorize(req *Request) error {
+	return withNativeRequest(req, func(r raw.RequestHandle) error {
+		if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_authorize(h, r) }); err != nil {
+			return err
+		}
+		readRequest(r, req)
+		return nil
+	})
+}
+
+// Do authorizes req (a copy: req itself is not changed) and sends it through the client's transport;
+// on 401 it invalidates that token and retries once with a new one. The response is returned whatever
+// its status. ctx bounds the wait only (see HTTP.Send).
+func (m *TokenManager) Do(ctx context.Context, req *Request) (*Response, error) {
+	return wait(ctx, func() (*Response, error) {
+		var resp *Response
+		err := withNativeRequest(req, func(r raw.RequestHandle) error {
+			var p uintptr
+			if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_request(&p, h, r) }); err != nil {
+				return err
+			}
+			resp = takeResponse(p)
+			return nil
+		})
+		return resp, err
+	})
+}
+
+// SetIdempotencyHeader makes Do add header name with a fresh UUID v4 to every request that lacks it
+// ("" turns it off). Call it before the manager is shared (or use ManagerOptions.IdempotencyHeader).
+func (m *TokenManager) SetIdempotencyHeader(name string) error {
+	if err := text("idempotency header", name); err != nil {
+		return err
+	}
+	return m.use(func(h raw.TokenManagerHandle) int {
+		return raw.M2mauth_token_manager_set_idempotency_header(h, optional(name))
+	})
+}
+
+// DroppedEvents counts events not delivered because EventBuffer events were waiting.
+func (m *TokenManager) DroppedEvents() uint64 {
+	if m == nil || m.pump == nil {
+		return 0
+	}
+	return m.pump.dropped.Load()
+}
+
+// Close stops the background refresh (cancelling a request in flight) and releases the manager. It
+// waits for calls in flight; later calls return ErrClosed. Events already queued are still delivered.
+func (m *TokenManager) Close() error {
+	if m != nil {
+		m.h.close()
+	}
+	return nil
+}
+
+// String names the client id, never a token.
+func (m *TokenManager) String() string {
+	if m == nil || m.h.closed() {
+		return "TokenManager(closed)"
+	}
+	return "TokenManager(" + m.clientID + ")"
+}

@@ -1,0 +1,190 @@
+package io.m2mauth;
+
+import io.m2mauth.internal.TokenManagerOptionsStruct;
+import java.time.Duration;
+
+/**
+ * How a {@link TokenManager} caches and refreshes. Unset values keep the library's defaults: refresh after
+ * 75 % of the lifetime or 5 minutes before expiry if earlier, stop using a token 30 s before expiry (at
+ * most a tenth of its lifetime), 10 % jitter, callers wait up to 30 s, backoff 1 s doubling to 1 min
+ * after transient failures and 30 s after permanent ones, refresh on a background thread.
+ */
+public final class ManagerOptions {
+  private final double refreshFraction;
+  private final Duration refreshMargin;
+  private final Duration expirySkew;
+  private final Double jitterFraction;
+  private final Duration waitTimeout;
+  private final Duration backoffBase;
+  private final Duration backoffMax;
+  private final Duration permanentBackoff;
+  private final boolean callerRefresh;
+  private final boolean reportCacheHits;
+  final String idempotencyHeader;
+  final TokenEventListener listener;
+  final int eventQueueCapacity;
+
+  private ManagerOptions(Builder b) {
+    refreshFraction = b.refreshFraction;
+    refreshMargin = b.refreshMargin;
+    expirySkew = b.expirySkew;
+    jitterFraction = b.jitterFraction;
+    waitTimeout = b.waitTimeout;
+    backoffBase = b.backoffBase;
+    backoffMax = b.backoffMax;
+    permanentBackoff = b.permanentBackoff;
+    callerRefresh = b.callerRefresh;
+    reportCacheHits = b.reportCacheHits;
+    idempotencyHeader = b.idempotencyHeader;
+    listener = b.listener;
+    eventQueueCapacity = b.eventQueueCapacity;
+  }
+
+  public static ManagerOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The native struct; the caller deletes it. */
+  TokenManagerOptionsStruct toNative() {
+    TokenManagerOptionsStruct o = new TokenManagerOptionsStruct();
+    o.setRefresh_fraction(refreshFraction);
+    o.setRefresh_margin_ms(millis(refreshMargin));
+    o.setExpiry_skew_ms(millis(expirySkew));
+    o.setJitter_fraction(jitterFraction == null ? 0.0 : (jitterFraction == 0.0 ? -1.0 : jitterFraction));
+    o.setWait_timeout_ms(millis(waitTimeout));
+    o.setBackoff_base_ms(millis(backoffBase));
+    o.setBackoff_max_ms(millis(backoffMax));
+    o.setPermanent_backoff_ms(millis(permanentBackoff));
+    o.setCaller_refresh(callerRefresh ? 1 : 0);
+    o.setReport_cache_hits(reportCacheHits ? 1 : 0);
+    return o;
+  }
+
+  private static long millis(Duration d) {
+    if (d == null) {
+      return 0;
+    }
+    long ms = d.toMillis();
+    return ms == 0 && !d.isZero() ? 1 : ms;
+  }
+
+  @Override
+  public String toString() {
+    return "ManagerOptions[" + (callerRefresh ? "caller refresh" : "background refresh")
+        + (idempotencyHeader == null ? "" : ", idempotency header " + idempotencyHeader)
+        + (listener == null ? "" : ", listener") + "]";
+  }
+
+  /** Builds {@link ManagerOptions}. */
+  public static final class Builder {
+    private double refreshFraction;
+    private Duration refreshMargin;
+    private Duration expirySkew;
+    private Double jitterFraction;
+    private Duration waitTimeout;
+    private Duration backoffBase;
+    private Duration backoffMax;
+    private Duration permanentBackoff;
+    private boolean callerRefresh;
+    private boolean reportCacheHits;
+    private String idempotencyHeader;
+    private TokenEventListener listener;
+    private int eventQueueCapacity = 1024;
+
+    private Builder() {}
+
+    /** Refresh after this part of the lifetime, (0, 1] (default 0.75)... */
+    public Builder refreshFraction(double f) {
+      this.refreshFraction = f;
+      return this;
+    }
+
+    /** ...or this long before expiry if that is earlier (default 5 min). */
+    public Builder refreshMargin(Duration d) {
+      this.refreshMargin = positive(d);
+      return this;
+    }
+
+    /** Stop using a token this long before expiry (default 30 s, at most a tenth of the lifetime). */
+    public Builder expirySkew(Duration d) {
+      this.expirySkew = positive(d);
+      return this;
+    }
+
+    /** Random early refresh, a part of the lead time, 0 to 0.5 (default 0.1; 0 for none). */
+    public Builder jitterFraction(double f) {
+      this.jitterFraction = f;
+      return this;
+    }
+
+    /** How long a caller waits when no valid token exists (default 30 s). */
+    public Builder waitTimeout(Duration d) {
+      this.waitTimeout = positive(d);
+      return this;
+    }
+
+    /** First retry delay after a transient failure (default 1 s). */
+    public Builder backoffBase(Duration d) {
+      this.backoffBase = positive(d);
+      return this;
+    }
+
+    public Builder backoffMax(Duration d) {
+      this.backoffMax = positive(d);
+      return this;
+    }
+
+    /** After a permanent error, before asking again (default 30 s). */
+    public Builder permanentBackoff(Duration d) {
+      this.permanentBackoff = positive(d);
+      return this;
+    }
+
+    /** The first caller to see a due token refreshes it, instead of a background thread. */
+    public Builder callerRefresh(boolean on) {
+      this.callerRefresh = on;
+      return this;
+    }
+
+    /** A CACHE_HIT event for every read (for metrics; needs a listener). */
+    public Builder reportCacheHits(boolean on) {
+      this.reportCacheHits = on;
+      return this;
+    }
+
+    /** {@link TokenManager#request} adds this header with a fresh UUID to requests that lack it. */
+    public Builder idempotencyHeader(String name) {
+      this.idempotencyHeader = name;
+      return this;
+    }
+
+    public Builder eventListener(TokenEventListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /** Events waiting for the listener beyond this are dropped and counted (default 1024). */
+    public Builder eventQueueCapacity(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("m2mauth: event queue capacity must be at least 1");
+      }
+      this.eventQueueCapacity = n;
+      return this;
+    }
+
+    public ManagerOptions build() {
+      return new ManagerOptions(this);
+    }
+
+    private static Duration positive(Duration d) {
+      if (d != null && (d.isNegative() || d.isZero())) {
+        throw new IllegalArgumentException("m2mauth: durations must be positive");
+      }
+      return d;
+    }
+  }
+}

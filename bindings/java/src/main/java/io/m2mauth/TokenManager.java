@@ -1,0 +1,252 @@
+package io.m2mauth;
+
+import io.m2mauth.internal.M2mauthNative;
+import io.m2mauth.internal.NativeCallbacks;
+import io.m2mauth.internal.NativeRef;
+import io.m2mauth.internal.NativeResource;
+import io.m2mauth.internal.TokenManagerHandle;
+import io.m2mauth.internal.TokenManagerOptionsStruct;
+import java.lang.ref.Reference;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Caches a {@link TokenClient}'s token for any number of threads: one token request at a time, refreshed
+ * ahead of expiry (on a thread of the library's own unless {@link ManagerOptions.Builder#callerRefresh}),
+ * backing off after failures, and attached to requests.
+ *
+ * <pre>{@code
+ * try (TokenManager tokens = TokenManager.create(client)) {
+ *   Token t = tokens.token();                          // cached; fetched on first use
+ *   Response r = tokens.request(Request.get(apiUrl));  // Authorization added; one retry after a 401
+ * }
+ * }</pre>
+ *
+ * <p>Failures to obtain a token throw {@link OAuth2Exception} (server side) or {@link NetworkException}.
+ * Thread-safe. {@link #close()} stops the refresh; calls in flight finish first, later ones throw
+ * IllegalStateException. Events go to a {@link TokenEventListener} on a thread of the manager's own.
+ */
+public final class TokenManager implements AutoCloseable {
+  private final NativeResource<TokenManagerHandle> res;
+  private final Events events;
+  private final String clientId;
+
+  private TokenManager(TokenManagerHandle h, NativeRef clock, Events events, String clientId) {
+    this.events = events;
+    this.clientId = clientId;
+    // The free action references neither this object nor anything that does (Cleaner rule).
+    this.res = NativeResource.track(this, h, handle -> {
+      handle.delete(); // joins the refresh thread: no callback can come after this
+      events.shutdown();
+      NativeRef.release(clock);
+    }, "token manager");
+  }
+
+  /** A manager over client with the default options. */
+  public static TokenManager create(TokenClient client) {
+    return create(client, ManagerOptions.defaults());
+  }
+
+  /** A manager over client (which it keeps working even if client is closed). Nothing is fetched yet. */
+  public static TokenManager create(TokenClient client, ManagerOptions options) {
+    Objects.requireNonNull(client, "client");
+    ManagerOptions o = options == null ? ManagerOptions.defaults() : options;
+    TokenManagerOptionsStruct n = o.toNative();
+    NativeRef[] clock = new NativeRef[1];
+    TokenManagerHandle h;
+    try {
+      h = client.use(c -> {
+        TokenManagerHandle m = M2mauthNative.m2mauth_token_manager_new(c, n);
+        clock[0] = client.retainClock(); // the native manager calls the client's clock too
+        return m;
+      });
+    } finally {
+      n.delete();
+    }
+    TokenManager manager = new TokenManager(h, clock[0], new Events(client.clientId(), o.eventQueueCapacity),
+        client.clientId());
+    try {
+      if (o.idempotencyHeader != null) {
+        manager.setIdempotencyHeader(o.idempotencyHeader);
+      }
+      if (o.listener != null) {
+        manager.setEventListener(o.listener);
+      }
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    return manager;
+  }
+
+  /**
+   * The current token: the cached one, or the one being fetched (waiting at most the wait timeout).
+   * After a failure the same exception is thrown until its backoff ends ({@link OAuth2Exception#getRetryAfter()}).
+   */
+  public Token token() {
+    return TokenClient.oauth(() -> use(h -> Token.take(M2mauthNative.m2mauth_token_manager_token(h))));
+  }
+
+  /** Drops the cached token if it is still token (e.g. after an API answered 401 to it). */
+  public void invalidate(Token token) {
+    invalidate(Objects.requireNonNull(token, "token").accessToken());
+  }
+
+  /** Drops the cached token if it is still accessToken; null drops whatever is cached. */
+  public void invalidate(String accessToken) {
+    use(h -> {
+      M2mauthNative.m2mauth_token_manager_invalidate(h, accessToken);
+      return null;
+    });
+  }
+
+  /** request with "Authorization: &lt;scheme&gt; &lt;token&gt;" set (a new value; request is unchanged). */
+  public Request authorize(Request request) {
+    return TokenClient.oauth(() -> NativeRequests.with(request, r -> use(h -> {
+      M2mauthNative.m2mauth_token_manager_authorize(h, r);
+      return NativeRequests.read(r);
+    })));
+  }
+
+  /**
+   * Authorizes request and sends it through the client's transport; on 401 invalidates that token and
+   * retries once with a new one. Returns the response whatever its status.
+   */
+  public Response request(Request request) {
+    return TokenClient.oauth(() -> NativeRequests.with(request,
+        r -> use(h -> NativeRequests.take(M2mauthNative.m2mauth_token_manager_request(h, r)))));
+  }
+
+  /**
+   * Makes {@link #request} add header name with a fresh UUID v4 to every request that lacks it (the 401
+   * retry keeps the value); null or "" turns it off. Call before the manager is shared between threads.
+   */
+  public void setIdempotencyHeader(String name) {
+    use(h -> {
+      M2mauthNative.m2mauth_token_manager_set_idempotency_header(h, name);
+      return null;
+    });
+  }
+
+  /** Sends events to listener from now on (null: none). */
+  public void setEventListener(TokenEventListener listener) {
+    use(h -> {
+      events.listener = listener;
+      if (listener != null) {
+        events.install(h);
+      }
+      return null;
+    });
+  }
+
+  /** Events not delivered because the listener's queue was full. */
+  public long droppedEvents() {
+    return events.dropped.get();
+  }
+
+  public boolean isClosed() {
+    return res.isClosed();
+  }
+
+  /** Stops the background refresh (cancelling a request in flight) and releases the manager. */
+  @Override
+  public void close() {
+    res.close();
+  }
+
+  @Override
+  public String toString() {
+    return res.isClosed() ? "TokenManager[closed]" : "TokenManager[" + clientId + "]";
+  }
+
+  private <T> T use(Function<TokenManagerHandle, T> f) {
+    TokenManagerHandle h = res.acquire();
+    try {
+      return f.apply(h);
+    } finally {
+      res.release();
+      Reference.reachabilityFence(this);
+    }
+  }
+
+  /**
+   * The event path: the library calls {@link #tokenEvent} on whatever thread fetched (possibly its own
+   * refresh thread, attached to the JVM for the call); it only queues the event for a single daemon thread
+   * that calls the listener, so a slow or re-entrant listener never holds up token delivery, and a
+   * listener that closes the manager cannot make the refresh thread wait for itself. Installed natively
+   * once, on the first listener; the listener itself may change at any time.
+   */
+  private static final class Events implements NativeCallbacks.TokenEventSink {
+    private final String clientId;
+    private final int capacity;
+    private final AtomicLong dropped = new AtomicLong();
+    volatile TokenEventListener listener;
+    private NativeRef ref;
+    private ThreadPoolExecutor executor;
+
+    Events(String clientId, int capacity) {
+      this.clientId = clientId;
+      this.capacity = capacity;
+    }
+
+    synchronized void install(TokenManagerHandle h) {
+      if (ref != null) {
+        return;
+      }
+      ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(capacity), r -> {
+            Thread t = new Thread(r, "m2mauth-token-events-" + clientId);
+            t.setDaemon(true);
+            return t;
+          }, (r, e) -> dropped.incrementAndGet());
+      NativeRef r = NativeRef.of(this);
+      try {
+        M2mauthNative.m2mauth_glue_token_manager_set_events(h, r.value());
+      } catch (RuntimeException e) {
+        r.release();
+        ex.shutdown();
+        throw e;
+      }
+      executor = ex;
+      ref = r;
+    }
+
+    @Override
+    public void tokenEvent(int kind, String clientId, String scope, long expiresAtMillis, int errorCode,
+        int httpStatus, boolean transientError, long retryAfterMillis, String oauthError) {
+      ThreadPoolExecutor ex;
+      synchronized (this) {
+        ex = executor;
+      }
+      TokenEvent.Kind k = TokenEvent.Kind.fromId(kind);
+      if (ex == null || k == null) {
+        return;
+      }
+      TokenEvent ev = new TokenEvent(k, clientId, scope, expiresAtMillis, errorCode, httpStatus, transientError,
+          retryAfterMillis, oauthError);
+      ex.execute(() -> {
+        TokenEventListener l = listener;
+        if (l != null) {
+          try {
+            l.onEvent(ev);
+          } catch (RuntimeException e) {
+            // a listener's failure is its own
+          }
+        }
+      });
+    }
+
+    /** After the native manager is gone: no more events arrive; queued ones are still delivered. */
+    synchronized void shutdown() {
+      if (executor != null) {
+        executor.shutdown();
+      }
+      NativeRef.release(ref);
+      ref = null;
+    }
+  }
+}

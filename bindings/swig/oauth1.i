@@ -1,0 +1,41 @@
+/*
+ * oauth1.i: oauth1.h, OAuth 1.0 request signing. The clock callback is installed through
+ * m2mauth_glue_oauth1_set_clock (glue.i). Consumer and token secrets cross as wiped bytes.
+ */
+M2MAUTH_VALUE(m2mauth_oauth1_method_name)
+M2MAUTH_VALUE(m2mauth_oauth1_method_from_name)
+M2MAUTH_VALUE(m2mauth_oauth1_placement_name)
+M2MAUTH_NEW(m2mauth_oauth1_new, m2mauth_oauth1)
+M2MAUTH_STATUS(m2mauth_oauth1_set_consumer_secret)
+M2MAUTH_STATUS(m2mauth_oauth1_set_token)
+M2MAUTH_STATUS(m2mauth_oauth1_set_rsa_key)
+M2MAUTH_STATUS(m2mauth_oauth1_set_method)
+M2MAUTH_STATUS(m2mauth_oauth1_set_placement)
+M2MAUTH_STATUS(m2mauth_oauth1_set_realm)
+M2MAUTH_STATUS(m2mauth_oauth1_set_include_version)
+M2MAUTH_STATUS(m2mauth_oauth1_set_callback)
+M2MAUTH_STATUS(m2mauth_oauth1_set_verifier)
+M2MAUTH_STATUS(m2mauth_oauth1_add_param)
+M2MAUTH_STATUS(m2mauth_oauth1_clear_params)
+M2MAUTH_STATUS(m2mauth_oauth1_set_fixed_nonce)
+M2MAUTH_STATUS(m2mauth_oauth1_set_fixed_timestamp)
+M2MAUTH_STATUS(m2mauth_oauth1_sign)
+M2MAUTH_TEXT(m2mauth_oauth1_base_string)
+M2MAUTH_TEXT(m2mauth_oauth1_signature)
+
+M2MAUTH_SECRET_BYTES(secret)
+M2MAUTH_SECRET_BYTES(token_secret)
+/* NULL allowed: token (two-legged), realm, callback, verifier, nonce (random again). */
+M2MAUTH_OPTIONAL_TEXT(token)
+M2MAUTH_OPTIONAL_TEXT(realm)
+M2MAUTH_OPTIONAL_TEXT(callback)
+M2MAUTH_OPTIONAL_TEXT(verifier)
+M2MAUTH_OPTIONAL_TEXT(nonce)
+%include "m2mauth/oauth1.h"
+M2MAUTH_OPTIONAL_TEXT_END(token)
+M2MAUTH_OPTIONAL_TEXT_END(realm)
+M2MAUTH_OPTIONAL_TEXT_END(callback)
+M2MAUTH_OPTIONAL_TEXT_END(verifier)
+M2MAUTH_OPTIONAL_TEXT_END(nonce)
+M2MAUTH_SECRET_BYTES_END(secret)
+M2MAUTH_SECRET_BYTES_END(token_secret)
