@@ -35,6 +35,7 @@ SERVERS = {
     "authlib": [sys.executable, "authlib_server.py"],
     "fault": [sys.executable, "fault_server.py"],
     "a2a": [sys.executable, "a2a_emulator.py"],
+    "api": [sys.executable, "api_server.py"],
 }
 READY_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0

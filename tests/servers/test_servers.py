@@ -551,3 +551,20 @@ def test_harness_cli_up_down(tmp_path):
 def test_harness_reports_startup_failure():
     with pytest.raises(harness.ServerStartError, match="unrecognized arguments"):
         harness.start("fault", no_such_option=1, ready_timeout=10)
+
+
+# ---- api_server.py (a resource server that introspects at oidc-provider) -------------------------
+
+def test_api_server_introspects_and_enforces_idempotency(oidc_server, start_server, server_clients):
+    api = start_server("api", introspect=oidc_server["introspection_endpoint"], require_header="IdempotencyKey")
+    token = token_request(server_clients, oidc_server, "svc-basic").json()["access_token"]
+    url = api["api_url"] + "/v1/accounts"
+    auth = {"Authorization": "Bearer " + token}
+    ok = requests.get(url, headers={**auth, "IdempotencyKey": "k-1"}, timeout=T)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["client_id"] == "svc-basic" and ok.json()["idempotency_key"] == "k-1"
+    assert requests.get(url, headers={**auth, "IdempotencyKey": "k-1"}, timeout=T).status_code == 409
+    assert requests.get(url, headers=auth, timeout=T).status_code == 400
+    bad = requests.get(url, headers={"Authorization": "Bearer nope", "IdempotencyKey": "k-2"}, timeout=T)
+    assert bad.status_code == 401 and "invalid_token" in bad.headers["WWW-Authenticate"]
+    assert requests.get(url, timeout=T).status_code == 401
