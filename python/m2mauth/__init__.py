@@ -1,8 +1,8 @@
 """m2mauth: machine-to-machine API authentication.
 
-Keys and JWK, JWS and JWT today; OAuth 2.0 client authentication and token management, OAuth 1.0
-request signing and the senhasegura A2A API as the library grows. One implementation (the C++ core
-behind the C ABI of ``libm2mauth``) shared by C, C++, Python, Java and Go.
+Keys and JWK, JWS and JWT; HTTP with TLS and mTLS; OAuth 2.0 client credentials with a token cache;
+OAuth 1.0 request signing; the senhasegura A2A API; one configuration format. One implementation (the
+C++ core behind the C ABI of ``libm2mauth``) shared by C, C++, Python, Java and Go.
 
 >>> import m2mauth
 >>> key = m2mauth.Key.generate("RSA", bits=2048)
@@ -10,8 +10,10 @@ behind the C ABI of ``libm2mauth``) shared by C, C++, Python, Java and Go.
 >>> m2mauth.jwt.decode(token, key.public_key(), algorithms=["RS256"])["iss"]
 'svc'
 
-Modules: :mod:`m2mauth.jwt`, :mod:`m2mauth.jws`, :mod:`m2mauth.errors`; classes :class:`Key`,
-:class:`KeySet`, :class:`Certificate`. Every failure raises an :class:`Error` subclass.
+Modules: :mod:`m2mauth.jwt`, :mod:`m2mauth.jws`, :mod:`m2mauth.http`, :mod:`m2mauth.oauth2`,
+:mod:`m2mauth.oauth1`, :mod:`m2mauth.senhasegura`, :mod:`m2mauth.config`, :mod:`m2mauth.errors`;
+classes :class:`Key`, :class:`KeySet`, :class:`Certificate`, :class:`Http`, :class:`OAuth2Client`,
+:class:`OAuth1`. Every failure raises an :class:`Error` subclass.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from .errors import __all__ as _error_names
 from .algorithms import ALGORITHMS
 from .keys import Key, KeySet
 from .certificates import Certificate
-from . import errors, jws, jwt
+from .http import Http, Response, Headers
+from .oauth2 import OAuth2Client, Token, TokenEvent
+from .oauth1 import OAuth1
+from . import errors, jws, jwt, http, oauth1, oauth2, senhasegura, config
 
 __version__: str = _ext.COMPILED_VERSION_STRING
 
@@ -32,5 +37,6 @@ def library_version() -> str:
     return _ext.library_version_details()
 
 
-__all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "errors", "jws", "jwt", "library_version",
-           "__version__"] + list(_error_names)
+__all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "Headers", "OAuth2Client", "Token",
+           "TokenEvent", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
+           "library_version", "__version__"] + list(_error_names)

@@ -14,7 +14,8 @@ usually want to catch them::
     │   └── InvalidClaimError, MissingClaimError
     ├── InvalidKeyError                        KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError
     ├── UnsupportedError, NotFoundError (also LookupError), StateError, FileError, ConfigError, OutOfMemoryError
-    ├── TransientError                         NetworkError > NetworkTimeoutError, BackoffError
+    ├── TransientError                         NetworkError > NetworkTimeoutError (also TimeoutError),
+    │                                          BackoffError
     └── TLSError, InsecureTransportError, HTTPError, OAuthError, ProtocolError, VendorError,
         UnauthorizedError, CancelledError
 
@@ -25,6 +26,7 @@ which never puts secrets (keys, passphrases, client secrets, tokens) in them.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Dict, Optional, Type
 
 __all__ = [
@@ -84,6 +86,9 @@ class Error(Exception):
         http_status: the HTTP status of the response that failed, 0 if none.
         vendor_code: a vendor API's own error code, 0 if none.
         retry_after: seconds to wait before retrying (float), 0.0 if none.
+
+    Network, HTTP, OAuth and vendor errors carry ``transient`` and ``retry_after`` too: a 503 with
+    ``Retry-After: 2`` is an :class:`HTTPError` with ``transient`` True and ``retry_after`` 2.0.
     """
 
     #: the status code a class stands for when raised from Python code.
@@ -290,8 +295,8 @@ class NetworkError(TransientError):
     """The connection failed or was reset."""
 
 
-class NetworkTimeoutError(NetworkError):
-    """A timeout or deadline expired."""
+class NetworkTimeoutError(NetworkError, builtins.TimeoutError):
+    """A timeout or deadline expired (also the built-in :class:`TimeoutError`)."""
 
     default_code, default_name = -41, "timeout"
 

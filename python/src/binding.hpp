@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "m2mauth/m2mauth.hpp"
 
@@ -20,12 +22,19 @@ namespace m2mauth_py {
 namespace py = pybind11;
 
 void register_errors(py::module_ &m);
+// Sets the Python exception for a library error (the package's class, through its factory).
+void raise_error(const m2mauth::Error &e);
 void register_keys(py::module_ &m);
 void register_jws(py::module_ &m);
 void register_jwt(py::module_ &m);
+void register_http(py::module_ &m);
+void register_oauth2(py::module_ &m);
+void register_oauth1(py::module_ &m);
+void register_a2a(py::module_ &m);
+void register_config(py::module_ &m);
 
 // Live native handles owned by the module, per kind: the leak tests read them through live_handles().
-enum class Kind { key, certificate, verifier, count_ };
+enum class Kind { key, certificate, verifier, http, token_manager, oauth1, a2a, config, count_ };
 std::atomic<long> &live(Kind kind) noexcept;
 
 // Shared ownership of a wrapper object, counted while alive. An operation copies the shared_ptr while
@@ -56,6 +65,28 @@ struct Holder {
 
 using PyKey = Holder<m2mauth::Key, Kind::key>;
 using PyCert = Holder<m2mauth::Certificate, Kind::certificate>;
+using PyHttp = Holder<m2mauth::Http, Kind::http>;
+using PyConfig = Holder<m2mauth::Config, Kind::config>;
+
+// HTTP values as they cross into Python: (name, value) header pairs, a request built from Python
+// arguments, and a response as (status, headers, body bytes) for m2mauth.http.Response.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+m2mauth::Request make_request(const std::string &method, const std::string &url, const HeaderList &headers,
+                              const std::optional<py::bytes> &body);
+py::tuple response_tuple(const m2mauth::Response &resp);
+py::tuple response_tuple_nogil(m2mauth::Response &&resp);
+
+// Transport options as a dict of the keyword arguments of m2mauth.Http (already validated there).
+m2mauth::HttpOptions http_options(const py::dict &options);
+
+// The interpreter is shutting down (set by an atexit hook): native threads must not call into Python.
+bool python_finalizing() noexcept;
+// Counts native threads inside a Python callback, so the atexit hook can wait for them.
+struct PythonCallGuard {
+  bool ok;
+  PythonCallGuard() noexcept;
+  ~PythonCallGuard();
+};
 
 // Header options as they come from Python (already validated there).
 struct HeaderArgs {

@@ -13,6 +13,8 @@ namespace {
 PyObject *error_factory = nullptr;
 PyObject *fallback_error = nullptr;
 
+}  // namespace
+
 void raise_error(const m2mauth::Error &e) {
   if (error_factory != nullptr) {
     try {
@@ -28,8 +30,6 @@ void raise_error(const m2mauth::Error &e) {
   }
   PyErr_SetString(fallback_error, (std::string(e.name()) + ": " + e.message()).c_str());
 }
-
-}  // namespace
 
 void register_errors(py::module_ &m) {
   // Raised only if the package did not register its factory (the native module used on its own).

@@ -34,6 +34,11 @@ PYBIND11_MODULE(_m2mauth, m) {
     d["Key"] = live(Kind::key).load();
     d["Certificate"] = live(Kind::certificate).load();
     d["Verifier"] = live(Kind::verifier).load();
+    d["Http"] = live(Kind::http).load();
+    d["TokenManager"] = live(Kind::token_manager).load();
+    d["OAuth1"] = live(Kind::oauth1).load();
+    d["A2AClient"] = live(Kind::a2a).load();
+    d["Config"] = live(Kind::config).load();
     return d;
   }, "Native handles currently owned by the module, per kind (for leak tests).");
 
@@ -41,4 +46,9 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_keys(m);
   register_jws(m);
   register_jwt(m);
+  register_http(m);
+  register_oauth2(m);
+  register_oauth1(m);
+  register_a2a(m);
+  register_config(m);
 }

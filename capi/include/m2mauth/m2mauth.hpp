@@ -3,15 +3,17 @@
  *
  * Everything here calls the public C functions of m2mauth.h and nothing else, so a program (or a
  * language binding) built on it uses, and tests, the shipped shared library. The wrapper adds:
- *   - RAII handle classes (Key, Certificate, Claims, Verifier, Request, Response), move-only except
- *     Claims, which copies with m2mauth_claims_clone();
+ *   - RAII handle classes (Key, Certificate, Claims, Verifier, Request, Response, Http, TokenClient,
+ *     Token, TokenManager, OAuth1Signer, A2AClient, Config), move-only except Claims, which copies
+ *     with m2mauth_claims_clone();
  *   - m2mauth::Error, an exception built from m2mauth_error_last() the moment a call fails;
  *   - std::string results (the library's m2mauth_buf is disposed before the function returns), and
  *     m2mauth::Secret for results that are secrets (kept in the library's buffer, which is wiped);
  *   - enums for algorithms, key types, hashes and fingerprint formats, with their names.
  *
- * Thread safety is the C API's: Key, Certificate and a configured Verifier may be shared between
- * threads; Claims, Request and Response may not be written from several threads at once.
+ * Thread safety is the C API's: Key, Certificate, Http, Config and a configured Verifier, TokenManager,
+ * OAuth1Signer or A2AClient may be shared between threads; Claims, Request and Response may not be
+ * written from several threads at once.
  */
 #ifndef M2MAUTH_HPP
 #define M2MAUTH_HPP
@@ -27,6 +29,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <mutex>
 
 #include "m2mauth.h"
 
@@ -213,6 +216,8 @@ struct Deleter {
 template <typename T, void (*Free)(T *)>
 using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
+struct SecretAccess;
+
 }  // namespace detail
 
 /**
@@ -230,8 +235,16 @@ class Secret {
 
  private:
   friend class Key;
+  friend struct detail::SecretAccess;
   detail::Buf buf_;
 };
+
+namespace detail {
+/** Lets the wrapper's classes fill a Secret from a C call. */
+struct SecretAccess {
+  static m2mauth_buf *out(Secret &s) noexcept { return s.buf_.out(); }
+};
+}  // namespace detail
 
 /* ---- algorithms -------------------------------------------------------------------------------- */
 
@@ -882,6 +895,724 @@ class Response {
 
  private:
   detail::Handle<m2mauth_response, m2mauth_response_free> h_;
+};
+
+/* ---- HTTP transport ---------------------------------------------------------------------------- */
+
+/**
+ * Transport settings (m2mauth_http_options). std::nullopt and 0 mean the library's default: system CA
+ * store, no client certificate, no proxy, 10 s to connect, 30 s per transfer, 4 MiB per response.
+ */
+struct HttpOptions {
+  std::optional<std::string> ca_file;               /* CA bundle (PEM) */
+  std::optional<std::string> ca_dir;                /* hashed CA directory */
+  std::optional<std::string> client_cert;           /* mTLS: file path or PEM text */
+  std::optional<std::string> client_key;            /* mTLS: file path or PEM text (default: in client_cert) */
+  std::optional<std::string> client_key_passphrase; /* a secret: kept only for the call that uses it */
+  std::optional<std::string> client_cert_type;      /* "PEM" (default) or "P12" */
+  std::optional<std::string> proxy;                 /* proxy URL; environment variables are ignored */
+  std::optional<std::string> user_agent;            /* default "m2mauth/<version>" */
+  std::int64_t connect_timeout_ms = 0;
+  std::int64_t timeout_ms = 0;
+  std::size_t max_response_bytes = 0;
+  bool verify = true;            /* false disables TLS verification (tests only!) */
+  bool allow_plain_http = false; /* true allows http:// to hosts that are not loopback (discouraged) */
+
+  /** The C struct; its pointers refer into this object. */
+  m2mauth_http_options to_c() const {
+    m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+    o.insecure_skip_verify = verify ? 0 : 1;
+    o.ca_file = detail::c_str(ca_file);
+    o.ca_dir = detail::c_str(ca_dir);
+    o.client_cert = detail::c_str(client_cert);
+    o.client_key = detail::c_str(client_key);
+    o.client_key_passphrase = detail::c_str(client_key_passphrase);
+    o.client_cert_type = detail::c_str(client_cert_type);
+    o.proxy = detail::c_str(proxy);
+    o.user_agent = detail::c_str(user_agent);
+    o.connect_timeout_ms = connect_timeout_ms;
+    o.timeout_ms = timeout_ms;
+    o.max_response_bytes = max_response_bytes;
+    o.allow_plain_http = allow_plain_http ? 1 : 0;
+    return o;
+  }
+};
+
+/**
+ * The HTTP transport (libcurl): keeps connections alive, verifies TLS, refuses plain http:// except to
+ * loopback, never follows redirects, bounds response sizes. Thread-safe; move-only. Token clients and
+ * A2A clients made with it keep the underlying transport alive, so it may be destroyed before them.
+ */
+class Http {
+ public:
+  explicit Http(const HttpOptions &options = {}) {
+    m2mauth_http_options o = options.to_c();
+    m2mauth_http *h = nullptr;
+    detail::check(m2mauth_http_new(&h, &o));
+    h_.reset(h);
+  }
+  explicit Http(m2mauth_http *adopted) noexcept : h_(adopted) {}
+
+  /**
+   * An application's own transport: send(request) returns the response or throws Error (e.g.
+   * Errc::network). It may be called from several threads at once and must outlive every object
+   * that sends through this Http.
+   */
+  static Http custom(m2mauth_transport_cb send, void *payload) {
+    m2mauth_http *h = nullptr;
+    detail::check(m2mauth_http_new_custom(&h, send, payload));
+    return Http(h);
+  }
+
+  /** Uses options instead of this transport's for URLs starting with url_prefix (longest prefix wins). */
+  Http &add_override(const std::string &url_prefix, const HttpOptions &options) {
+    m2mauth_http_options o = options.to_c();
+    detail::check(m2mauth_http_add_override(h_.get(), detail::c_str(url_prefix), &o));
+    return *this;
+  }
+
+  /** Sends req; returns the response whatever its status. */
+  Response send(const Request &req) const {
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_http_send(&r, h_.get(), req.get()));
+    return Response(r);
+  }
+
+  m2mauth_http *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  detail::Handle<m2mauth_http, m2mauth_http_free> h_;
+};
+
+/* ---- OAuth 2.0 --------------------------------------------------------------------------------- */
+
+/** Client authentication at the token endpoint (m2mauth_client_auth). */
+enum class ClientAuth : int {
+  client_secret_basic = M2MAUTH_AUTH_CLIENT_SECRET_BASIC,
+  client_secret_post = M2MAUTH_AUTH_CLIENT_SECRET_POST,
+  client_secret_jwt = M2MAUTH_AUTH_CLIENT_SECRET_JWT,
+  private_key_jwt = M2MAUTH_AUTH_PRIVATE_KEY_JWT,
+  tls_client_auth = M2MAUTH_AUTH_TLS_CLIENT_AUTH,
+  self_signed_tls_client_auth = M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH,
+  none = M2MAUTH_AUTH_NONE
+};
+
+/** "client_secret_basic" etc. ("" for a value outside the enum). */
+inline const char *client_auth_name(ClientAuth auth) noexcept { return m2mauth_client_auth_name(static_cast<int>(auth)); }
+/** The method with that name; throws Error (invalid_argument) for an unknown name. */
+inline ClientAuth client_auth_from_name(const std::string &name) {
+  int v = m2mauth_client_auth_from_name(detail::c_str(name));
+  if (v < 0) throw Error::last(v);
+  return static_cast<ClientAuth>(v);
+}
+
+enum class Grant : int { client_credentials = M2MAUTH_GRANT_CLIENT_CREDENTIALS, jwt_bearer = M2MAUTH_GRANT_JWT_BEARER };
+
+/** An access token (owned copy). The access token is a secret: it is wiped when this object goes. */
+class Token {
+ public:
+  explicit Token(m2mauth_token *adopted) noexcept : h_(adopted) {}
+
+  /** The access token; valid as long as this object. A secret. */
+  std::string_view access_token() const noexcept { return m2mauth_token_access_token(get()); }
+  /** The token type as the server wrote it ("Bearer", "bearer", ...). */
+  std::string_view type() const noexcept { return m2mauth_token_type(get()); }
+  /** The granted scope (or the requested one when the server omits it). */
+  std::string_view scope() const noexcept { return m2mauth_token_scope(get()); }
+  /** Unix time in milliseconds. */
+  std::int64_t expires_at_ms() const noexcept { return m2mauth_token_expires_at(get()); }
+  std::int64_t issued_at_ms() const noexcept { return m2mauth_token_issued_at(get()); }
+
+  const m2mauth_token *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  detail::Handle<m2mauth_token, m2mauth_token_free> h_;
+};
+
+/**
+ * A client of one token endpoint: grant, client authentication, secret or key, scope. Configure it
+ * with the setters, then fetch() or give it to a TokenManager; once used it refuses changes
+ * (Errc::state). Move-only; the C handle is shared with managers made from it.
+ */
+class TokenClient {
+ public:
+  TokenClient(const std::string &token_url, const std::string &client_id, const Http &http) {
+    m2mauth_token_client *c = nullptr;
+    detail::check(m2mauth_token_client_new(&c, detail::c_str(token_url), detail::c_str(client_id), http.get()));
+    h_.reset(c);
+  }
+  explicit TokenClient(m2mauth_token_client *adopted) noexcept : h_(adopted) {}
+
+  /** A client whose token endpoint is found by RFC 8414 / OpenID Connect discovery from issuer. */
+  static TokenClient discover(const std::string &issuer, const std::string &client_id, const Http &http) {
+    m2mauth_token_client *c = nullptr;
+    detail::check(m2mauth_token_client_discover(&c, detail::c_str(issuer), detail::c_str(client_id), http.get()));
+    return TokenClient(c);
+  }
+
+  TokenClient &set_auth_method(ClientAuth auth) {
+    detail::check(m2mauth_token_client_set_auth_method(get(), static_cast<int>(auth)));
+    return *this;
+  }
+  /** The client secret (copied by the library and wiped there). */
+  TokenClient &set_secret(const std::string &secret) {
+    detail::check(m2mauth_token_client_set_secret(get(), detail::c_str(secret)));
+    return *this;
+  }
+  /** The private key for private_key_jwt and the jwt-bearer grant (the client keeps a reference). */
+  TokenClient &set_private_key(const Key &key) {
+    detail::check(m2mauth_token_client_set_private_key(get(), key.get()));
+    return *this;
+  }
+  TokenClient &set_grant(Grant grant) {
+    detail::check(m2mauth_token_client_set_grant(get(), static_cast<int>(grant)));
+    return *this;
+  }
+  /** jwt-bearer grant: the assertion's "sub" (default: client_id). */
+  TokenClient &set_subject(const std::string &subject) {
+    detail::check(m2mauth_token_client_set_subject(get(), detail::c_str(subject)));
+    return *this;
+  }
+  /** Space-separated scopes. */
+  TokenClient &set_scope(const std::string &scope) {
+    detail::check(m2mauth_token_client_set_scope(get(), detail::c_str(scope)));
+    return *this;
+  }
+  TokenClient &set_audience(const std::string &audience) {
+    detail::check(m2mauth_token_client_set_audience(get(), detail::c_str(audience)));
+    return *this;
+  }
+  /** Adds an RFC 8707 "resource" parameter. */
+  TokenClient &add_resource(const std::string &resource) {
+    detail::check(m2mauth_token_client_add_resource(get(), detail::c_str(resource)));
+    return *this;
+  }
+  /** Adds a parameter sent on every token request. */
+  TokenClient &add_param(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_token_client_add_param(get(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  /**
+   * Client assertion settings: audience (default: the token endpoint URL), alg (default: the key's),
+   * lifetime 10 to 3600 s (0: the default, 120), kid (default: the key's).
+   */
+  TokenClient &set_assertion(const std::optional<std::string> &audience, std::optional<Alg> alg = std::nullopt,
+                             std::int64_t lifetime_s = 0, const std::optional<std::string> &kid = std::nullopt) {
+    detail::check(m2mauth_token_client_set_assertion(get(), detail::c_str(audience), alg ? static_cast<int>(*alg) : 0,
+                                                     lifetime_s, detail::c_str(kid)));
+    return *this;
+  }
+  /** Uses the key's RFC 7638 thumbprint as the assertion's kid. */
+  TokenClient &set_assertion_kid_thumbprint(bool on = true) {
+    detail::check(m2mauth_token_client_set_assertion_kid_thumbprint(get(), on ? 1 : 0));
+    return *this;
+  }
+  /** Adds x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to the assertion's header. */
+  TokenClient &set_assertion_cert(const Certificate &cert, unsigned int members) {
+    detail::check(m2mauth_token_client_set_assertion_cert(get(), cert.get(), members));
+    return *this;
+  }
+  /** expires_in assumed when the server omits it (default 3600 s). */
+  TokenClient &set_default_expires_in(std::int64_t seconds) {
+    detail::check(m2mauth_token_client_set_default_expires_in(get(), seconds));
+    return *this;
+  }
+  /** The C clock (Unix milliseconds); nullptr restores the system clock. It must outlive the client. */
+  TokenClient &set_clock(m2mauth_clock_cb clock, void *payload) {
+    detail::check(m2mauth_token_client_set_clock(get(), clock, payload));
+    return *this;
+  }
+
+  /** One token request, no cache: for scripts and diagnostics. */
+  Token fetch() {
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_client_fetch(&t, get()));
+    return Token(t);
+  }
+
+  m2mauth_token_client *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  detail::Handle<m2mauth_token_client, m2mauth_token_client_free> h_;
+};
+
+/** Token manager tuning (m2mauth_token_manager_options); 0 means the library's default. */
+struct TokenManagerOptions {
+  double refresh_fraction = 0.0;         /* default 0.75 of the lifetime... */
+  std::int64_t refresh_margin_ms = 0;    /* ...or 300000 ms before expiry if earlier */
+  std::int64_t expiry_skew_ms = 0;       /* default 30000 (at most lifetime/10) */
+  double jitter_fraction = 0.0;          /* default 0.1; negative for none */
+  std::int64_t wait_timeout_ms = 0;      /* default 30000 */
+  std::int64_t backoff_base_ms = 0;      /* default 1000 */
+  std::int64_t backoff_max_ms = 0;       /* default 60000 */
+  std::int64_t permanent_backoff_ms = 0; /* default 30000 */
+  bool background_refresh = true;        /* false: the first caller to see a due token refreshes it */
+  bool report_cache_hits = false;        /* cache_hit events on every read */
+
+  m2mauth_token_manager_options to_c() const noexcept {
+    m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+    o.refresh_fraction = refresh_fraction;
+    o.refresh_margin_ms = refresh_margin_ms;
+    o.expiry_skew_ms = expiry_skew_ms;
+    o.jitter_fraction = jitter_fraction;
+    o.wait_timeout_ms = wait_timeout_ms;
+    o.backoff_base_ms = backoff_base_ms;
+    o.backoff_max_ms = backoff_max_ms;
+    o.permanent_backoff_ms = permanent_backoff_ms;
+    o.caller_refresh = background_refresh ? 0 : 1;
+    o.report_cache_hits = report_cache_hits ? 1 : 0;
+    return o;
+  }
+};
+
+enum class TokenEventKind : int {
+  fetched = M2MAUTH_TOKEN_EVENT_FETCHED,
+  refreshed = M2MAUTH_TOKEN_EVENT_REFRESHED,
+  failed = M2MAUTH_TOKEN_EVENT_FAILED,
+  cache_hit = M2MAUTH_TOKEN_EVENT_CACHE_HIT,
+  invalidated = M2MAUTH_TOKEN_EVENT_INVALIDATED
+};
+
+/** "fetched", "refreshed", "failed", "cache_hit", "invalidated". */
+inline const char *token_event_name(TokenEventKind kind) noexcept { return m2mauth_token_event_name(static_cast<int>(kind)); }
+
+/** A token manager event, never with a secret. The views are valid during the callback only. */
+struct TokenEvent {
+  TokenEventKind kind;
+  std::string_view client_id;
+  std::string_view scope;
+  std::int64_t expires_at_ms;
+  int error_code;  /* for failed: the m2mauth_error_code */
+  int http_status;
+  bool transient;
+  std::int64_t retry_after_ms;
+  std::string_view oauth_error;
+
+  static TokenEvent from_c(const m2mauth_token_event &e) noexcept {
+    return TokenEvent{static_cast<TokenEventKind>(e.kind), e.client_id, e.scope, e.expires_at_ms, e.error_code,
+                      e.http_status, e.transient != 0, e.retry_after_ms, e.oauth_error};
+  }
+};
+
+/** A cached token as get() returns it: no copy; valid until this thread's next call on the manager. */
+struct TokenView {
+  std::string_view access_token; /* a secret */
+  std::string_view scheme;       /* "Bearer" or "DPoP" */
+  std::int64_t expires_at_ms = 0;
+};
+
+/**
+ * Caches the token of a TokenClient for any number of threads: lock-free reads, refresh ahead of
+ * expiry with one request in flight, backoff on failures, 401 handling in request(). Thread-safe
+ * once configured (set_idempotency_header and set_event_callback before sharing it). Move-only.
+ */
+class TokenManager {
+ public:
+  using EventCallback = std::function<void(const TokenEvent &)>;
+
+  explicit TokenManager(const TokenClient &client, const TokenManagerOptions &options = {}) {
+    m2mauth_token_manager_options o = options.to_c();
+    m2mauth_token_manager *m = nullptr;
+    detail::check(m2mauth_token_manager_new(&m, client.get(), &o));
+    h_.reset(m);
+  }
+  explicit TokenManager(m2mauth_token_manager *adopted) noexcept : h_(adopted) {}
+
+  /** Adds header `name` with a fresh UUID v4 to every request() lacking it; "" turns it off. */
+  TokenManager &set_idempotency_header(const std::string &name) {
+    detail::check(m2mauth_token_manager_set_idempotency_header(get(), detail::c_str(name)));
+    return *this;
+  }
+
+  /**
+   * Events from the thread that read, fetched or refreshed (possibly the manager's own thread). The
+   * callback must not throw (std::terminate if it does). An empty function removes it. Callbacks
+   * replaced while the manager lives are kept until it goes, so one running elsewhere stays valid.
+   */
+  TokenManager &set_event_callback(EventCallback cb) {
+    if (!cb) {
+      detail::check(m2mauth_token_manager_set_event_cb(get(), nullptr, nullptr));
+      return *this;
+    }
+    auto holder = std::make_unique<EventCallback>(std::move(cb));
+    detail::check(m2mauth_token_manager_set_event_cb(get(), &call_event, holder.get()));
+    std::lock_guard<std::mutex> lock(*callbacks_mu_);
+    callbacks_.push_back(std::move(holder));
+    return *this;
+  }
+  /** The C callback form (payload must outlive the manager or the next change). */
+  TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload) {
+    detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload));
+    return *this;
+  }
+
+  /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
+  TokenView get_token() {
+    m2mauth_token_view v{};
+    detail::check(m2mauth_token_manager_get(&v, get()));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
+  /** The same for another scope / audience / resource. */
+  TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience = std::nullopt,
+                          const std::optional<std::string> &resource = std::nullopt) {
+    m2mauth_token_view v{};
+    detail::check(m2mauth_token_manager_get_for(&v, get(), detail::c_str(scope), detail::c_str(audience),
+                                                detail::c_str(resource)));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
+  /** An owned copy of the current token (with its scope). */
+  Token token() {
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_manager_token(&t, get()));
+    return Token(t);
+  }
+  /** Drops the cached token if it still equals token (nullopt: whatever is cached). */
+  void invalidate(const std::optional<std::string> &token = std::nullopt) {
+    detail::check(m2mauth_token_manager_invalidate(get(), detail::c_str(token)));
+  }
+  /** Sets "Authorization: <scheme> <token>" on req. */
+  void authorize(Request &req) { detail::check(m2mauth_token_manager_authorize(get(), req.get_mut())); }
+  /** Authorizes and sends req; on 401 invalidates the token and retries once. */
+  Response request(const Request &req) {
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_token_manager_request(&r, get(), req.get()));
+    return Response(r);
+  }
+
+  m2mauth_token_manager *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  static void call_event(const m2mauth_token_event *event, void *payload) noexcept {
+    (*static_cast<EventCallback *>(payload))(TokenEvent::from_c(*event));
+  }
+
+  // Declared before h_ so the manager (whose threads may call them) is released first.
+  std::unique_ptr<std::mutex> callbacks_mu_ = std::make_unique<std::mutex>();
+  std::vector<std::unique_ptr<EventCallback>> callbacks_;
+  detail::Handle<m2mauth_token_manager, m2mauth_token_manager_free> h_;
+};
+
+/* ---- OAuth 1.0 --------------------------------------------------------------------------------- */
+
+enum class OAuth1Method : int {
+  hmac_sha1 = M2MAUTH_OAUTH1_HMAC_SHA1,
+  hmac_sha256 = M2MAUTH_OAUTH1_HMAC_SHA256,
+  rsa_sha1 = M2MAUTH_OAUTH1_RSA_SHA1,
+  rsa_sha256 = M2MAUTH_OAUTH1_RSA_SHA256,
+  plaintext = M2MAUTH_OAUTH1_PLAINTEXT
+};
+enum class OAuth1Placement : int {
+  header = M2MAUTH_OAUTH1_IN_HEADER,
+  query = M2MAUTH_OAUTH1_IN_QUERY,
+  body = M2MAUTH_OAUTH1_IN_BODY
+};
+
+/** "HMAC-SHA1", ... ("" for a value outside the enum). */
+inline const char *oauth1_method_name(OAuth1Method m) noexcept { return m2mauth_oauth1_method_name(static_cast<int>(m)); }
+/** The method named exactly so; throws Error (algorithm) otherwise. */
+inline OAuth1Method oauth1_method_from_name(const std::string &name) {
+  int v = m2mauth_oauth1_method_from_name(detail::c_str(name));
+  if (v < 0) throw Error::last(v);
+  return static_cast<OAuth1Method>(v);
+}
+
+/**
+ * An OAuth 1.0 (RFC 5849) request signer. Configure with the setters (not while another thread
+ * signs), then sign() from any number of threads. Defaults: HMAC-SHA1, Authorization header,
+ * oauth_version="1.0", random nonce, system clock. Secrets are wiped by the library. Move-only.
+ */
+class OAuth1Signer {
+ public:
+  explicit OAuth1Signer(const std::string &consumer_key) {
+    m2mauth_oauth1 *s = nullptr;
+    detail::check(m2mauth_oauth1_new(&s, detail::c_str(consumer_key)));
+    h_.reset(s);
+  }
+  explicit OAuth1Signer(m2mauth_oauth1 *adopted) noexcept : h_(adopted) {}
+
+  OAuth1Signer &set_consumer_secret(const std::optional<std::string> &secret) {
+    detail::check(m2mauth_oauth1_set_consumer_secret(get_mut(), detail::c_str(secret)));
+    return *this;
+  }
+  /** oauth_token and its secret; nullopt token for two-legged requests (the secret still keys the HMAC). */
+  OAuth1Signer &set_token(const std::optional<std::string> &token, const std::optional<std::string> &secret) {
+    detail::check(m2mauth_oauth1_set_token(get_mut(), detail::c_str(token), detail::c_str(secret)));
+    return *this;
+  }
+  OAuth1Signer &set_rsa_key(const Key *key) {
+    detail::check(m2mauth_oauth1_set_rsa_key(get_mut(), key != nullptr ? key->get() : nullptr));
+    return *this;
+  }
+  OAuth1Signer &set_method(OAuth1Method method) {
+    detail::check(m2mauth_oauth1_set_method(get_mut(), static_cast<int>(method)));
+    return *this;
+  }
+  OAuth1Signer &set_placement(OAuth1Placement placement) {
+    detail::check(m2mauth_oauth1_set_placement(get_mut(), static_cast<int>(placement)));
+    return *this;
+  }
+  OAuth1Signer &set_realm(const std::optional<std::string> &realm) {
+    detail::check(m2mauth_oauth1_set_realm(get_mut(), detail::c_str(realm)));
+    return *this;
+  }
+  OAuth1Signer &set_include_version(bool include) {
+    detail::check(m2mauth_oauth1_set_include_version(get_mut(), include ? 1 : 0));
+    return *this;
+  }
+  OAuth1Signer &set_callback(const std::optional<std::string> &callback) {
+    detail::check(m2mauth_oauth1_set_callback(get_mut(), detail::c_str(callback)));
+    return *this;
+  }
+  OAuth1Signer &set_verifier(const std::optional<std::string> &verifier) {
+    detail::check(m2mauth_oauth1_set_verifier(get_mut(), detail::c_str(verifier)));
+    return *this;
+  }
+  /** One more oauth_* protocol parameter, signed and sent with the others. */
+  OAuth1Signer &add_param(const std::string &name, const std::string &value) {
+    detail::check(m2mauth_oauth1_add_param(get_mut(), detail::c_str(name), detail::c_str(value)));
+    return *this;
+  }
+  OAuth1Signer &clear_params() {
+    detail::check(m2mauth_oauth1_clear_params(get_mut()));
+    return *this;
+  }
+  /** The C clock (Unix ms) for oauth_timestamp; nullptr restores the system clock. */
+  OAuth1Signer &set_clock(m2mauth_clock_cb clock, void *payload) {
+    detail::check(m2mauth_oauth1_set_clock(get_mut(), clock, payload));
+    return *this;
+  }
+  /** Tests: this nonce on every request (nullopt: random nonces again). */
+  OAuth1Signer &set_fixed_nonce(const std::optional<std::string> &nonce) {
+    detail::check(m2mauth_oauth1_set_fixed_nonce(get_mut(), detail::c_str(nonce)));
+    return *this;
+  }
+  /** Tests: this oauth_timestamp (Unix seconds) on every request; negative: the clock again. */
+  OAuth1Signer &set_fixed_timestamp(std::int64_t unix_seconds) {
+    detail::check(m2mauth_oauth1_set_fixed_timestamp(get_mut(), unix_seconds));
+    return *this;
+  }
+
+  /** Signs req in place (Authorization header, query or form body). */
+  void sign(Request &req) const { detail::check(m2mauth_oauth1_sign(get(), req.get_mut())); }
+
+  /** The RFC 5849 section 3.4.1.1 signature base string sign() would compute with this nonce and timestamp. */
+  std::string base_string(const Request &req, const std::string &nonce, std::int64_t timestamp) const {
+    return detail::text([&](m2mauth_buf *out) {
+      return m2mauth_oauth1_base_string(out, get(), req.get(), detail::c_str(nonce), timestamp);
+    });
+  }
+  /** oauth_signature before percent-encoding (for PLAINTEXT: the secrets, hence a Secret). */
+  Secret signature(const Request &req, const std::string &nonce, std::int64_t timestamp) const {
+    Secret s;
+    detail::check(
+        m2mauth_oauth1_signature(detail::SecretAccess::out(s), get(), req.get(), detail::c_str(nonce), timestamp));
+    return s;
+  }
+
+  const m2mauth_oauth1 *get() const noexcept { return h_.get(); }
+  m2mauth_oauth1 *get_mut() noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  detail::Handle<m2mauth_oauth1, m2mauth_oauth1_free> h_;
+};
+
+/* ---- senhasegura A2A --------------------------------------------------------------------------- */
+
+enum class A2AAuth : int { oauth2 = M2MAUTH_A2A_OAUTH2, oauth1 = M2MAUTH_A2A_OAUTH1, query = M2MAUTH_A2A_QUERY };
+
+/** "oauth2", "oauth1", "query". */
+inline const char *a2a_auth_name(A2AAuth a) noexcept { return m2mauth_a2a_auth_name(static_cast<int>(a)); }
+inline A2AAuth a2a_auth_from_name(const std::string &name) {
+  int v = m2mauth_a2a_auth_from_name(detail::c_str(name));
+  if (v < 0) throw Error::last(v);
+  return static_cast<A2AAuth>(v);
+}
+
+/**
+ * A client of the senhasegura WebService A2A API. Configure with the setters before the first call
+ * (then Errc::state); calls may run on many threads at once. Results are JSON text in a Secret
+ * (decrypted passwords and keys are secrets), wiped when it goes. Move-only.
+ */
+class A2AClient {
+ public:
+  A2AClient(const std::string &base_url, const Http &http) {
+    m2mauth_a2a *a = nullptr;
+    detail::check(m2mauth_a2a_new(&a, detail::c_str(base_url), http.get()));
+    h_.reset(a);
+  }
+  explicit A2AClient(m2mauth_a2a *adopted) noexcept : h_(adopted) {}
+
+  A2AClient &set_auth_method(A2AAuth auth) {
+    detail::check(m2mauth_a2a_set_auth_method(get(), static_cast<int>(auth)));
+    return *this;
+  }
+  A2AClient &set_oauth2_client(const std::string &client_id, const std::string &client_secret) {
+    detail::check(m2mauth_a2a_set_oauth2_client(get(), detail::c_str(client_id), detail::c_str(client_secret)));
+    return *this;
+  }
+  /** ClientAuth::client_secret_basic (default) or ClientAuth::client_secret_post. */
+  A2AClient &set_client_auth(ClientAuth auth) {
+    detail::check(m2mauth_a2a_set_client_auth(get(), static_cast<int>(auth)));
+    return *this;
+  }
+  A2AClient &set_tenant(const std::optional<std::string> &tenant) {
+    detail::check(m2mauth_a2a_set_tenant(get(), detail::c_str(tenant)));
+    return *this;
+  }
+  A2AClient &set_token_url(const std::string &token_url) {
+    detail::check(m2mauth_a2a_set_token_url(get(), detail::c_str(token_url)));
+    return *this;
+  }
+  A2AClient &set_manager_options(const TokenManagerOptions &options) {
+    m2mauth_token_manager_options o = options.to_c();
+    detail::check(m2mauth_a2a_set_manager_options(get(), &o));
+    return *this;
+  }
+  A2AClient &set_oauth1_credentials(const std::string &consumer_key, const std::optional<std::string> &consumer_secret,
+                                    const std::string &token, const std::optional<std::string> &token_secret) {
+    detail::check(m2mauth_a2a_set_oauth1_credentials(get(), detail::c_str(consumer_key), detail::c_str(consumer_secret),
+                                                     detail::c_str(token), detail::c_str(token_secret)));
+    return *this;
+  }
+  /** The authorization's RSA private key for "encryption of sensitive information"; nullptr removes it. */
+  A2AClient &set_decryption_key(const Key *key) {
+    detail::check(m2mauth_a2a_set_decryption_key(get(), key != nullptr ? key->get() : nullptr));
+    return *this;
+  }
+  A2AClient &set_clock(m2mauth_clock_cb clock, void *payload) {
+    detail::check(m2mauth_a2a_set_clock(get(), clock, payload));
+    return *this;
+  }
+
+  /** GET /iso/pam/credential/{id or username@hostname}: the "credential" object. */
+  Secret credential(const std::string &id) {
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_credential(out, get(), detail::c_str(id)); });
+  }
+  /** GET /iso/pam/info/{id}: the "info" object. */
+  Secret info(const std::string &id) {
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_info(out, get(), detail::c_str(id)); });
+  }
+  /** GET /iso/pam/key/{id}: the "key" object. */
+  Secret ssh_key(const std::string &id) {
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_ssh_key(out, get(), detail::c_str(id)); });
+  }
+  /** GET /iso/dapp/application: the "application" object (DSM secrets). */
+  Secret dsm_application() {
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_dsm_application(out, get()); });
+  }
+  /**
+   * Any function: method, path "module/function[/argument]" (not percent-encoded), params as a JSON
+   * object text (or nullopt). Returns the whole response document.
+   */
+  Secret call(const std::string &method, const std::string &path, const std::optional<std::string> &params_json,
+              bool decrypt = true) {
+    return secret_call([&](m2mauth_buf *out) {
+      return m2mauth_a2a_call(out, get(), detail::c_str(method), detail::c_str(path), detail::c_str(params_json),
+                              decrypt ? 0u : static_cast<unsigned int>(M2MAUTH_A2A_NO_DECRYPT));
+    });
+  }
+
+  m2mauth_a2a *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  template <typename F>
+  static Secret secret_call(F &&call) {
+    Secret s;
+    detail::check(call(detail::SecretAccess::out(s)));
+    return s;
+  }
+
+  detail::Handle<m2mauth_a2a, m2mauth_a2a_free> h_;
+};
+
+namespace a2a {
+
+/** One protected value (base64 RSA-OAEP SHA-1 ciphertext) decrypted with the authorization's key. */
+inline Secret decrypt(const Key &key, const std::string &value) {
+  Secret s;
+  detail::check(m2mauth_a2a_decrypt(detail::SecretAccess::out(s), key.get(), detail::c_str(value)));
+  return s;
+}
+/** {"sha256","sha256_colon","sha1","sha1_colon"} of cert as JSON text. */
+inline std::string cert_fingerprints(const Certificate &cert) {
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_a2a_cert_fingerprints(out, cert.get()); });
+}
+
+}  // namespace a2a
+
+/* ---- configuration ----------------------------------------------------------------------------- */
+
+/**
+ * The configuration shared by every language (config.h): a JSON file and/or M2MAUTH_<SECTION>_<KEY>
+ * variables. Immutable; may be shared between threads. Move-only.
+ */
+class Config {
+ public:
+  explicit Config(m2mauth_config *adopted) noexcept : h_(adopted) {}
+
+  /** The file at path (nullopt: $M2MAUTH_CONFIG, or none), then the environment when use_env. */
+  static Config load(const std::optional<std::string> &path = std::nullopt, bool use_env = true) {
+    m2mauth_config *c = nullptr;
+    detail::check(m2mauth_config_load(&c, detail::c_str(path), use_env ? 1 : 0));
+    return Config(c);
+  }
+  static Config from_json(const std::string &json, bool use_env = false) {
+    m2mauth_config *c = nullptr;
+    detail::check(m2mauth_config_from_json(&c, detail::c_str(json), use_env ? 1 : 0));
+    return Config(c);
+  }
+
+  /** The effective configuration as JSON, secrets "<redacted>": safe to log. */
+  std::string describe() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_config_describe(out, get()); });
+  }
+  /** A non-secret value by "section.key" as text; nullopt if not set. Throws for unknown names and secrets. */
+  std::optional<std::string> get_value(const std::string &name) const {
+    detail::Buf buf;
+    m2mauth_status st = m2mauth_config_get(buf.out(), get(), detail::c_str(name));
+    if (st == M2MAUTH_ENOTFOUND) return std::nullopt;
+    detail::check(st);
+    return buf.str();
+  }
+  /** True if "section" has any key set or "section.key" is set. */
+  bool has(const std::string &name) const { return m2mauth_config_has(get(), detail::c_str(name)) != 0; }
+
+  /** A transport from the "http" section. */
+  Http http() const {
+    m2mauth_http *h = nullptr;
+    detail::check(m2mauth_http_new_from_config(&h, get()));
+    return Http(h);
+  }
+  /** A token client from the "oauth2" section (http nullptr: a new transport from "http"). */
+  TokenClient token_client(const Http *http = nullptr) const {
+    m2mauth_token_client *c = nullptr;
+    detail::check(m2mauth_token_client_new_from_config(&c, get(), http != nullptr ? http->get() : nullptr));
+    return TokenClient(c);
+  }
+  /** A token manager (and its client) from the "oauth2" section. */
+  TokenManager token_manager(const Http *http = nullptr) const {
+    m2mauth_token_manager *m = nullptr;
+    detail::check(m2mauth_token_manager_new_from_config(&m, get(), http != nullptr ? http->get() : nullptr));
+    return TokenManager(m);
+  }
+  /** An A2A client from the "senhasegura" section. */
+  A2AClient a2a_client(const Http *http = nullptr) const {
+    m2mauth_a2a *a = nullptr;
+    detail::check(m2mauth_a2a_new_from_config(&a, get(), http != nullptr ? http->get() : nullptr));
+    return A2AClient(a);
+  }
+
+  const m2mauth_config *get() const noexcept { return h_.get(); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+ private:
+  detail::Handle<m2mauth_config, m2mauth_config_free> h_;
 };
 
 /* ---- utilities --------------------------------------------------------------------------------- */

@@ -1,0 +1,367 @@
+// OAuth 2.0: a token client and its token manager as _m2mauth.TokenManagerBase, the native base class
+// of m2mauth.OAuth2Client. Network calls run without the GIL, except the cached read of token(),
+// which holds it (releasing it would cost more than the read) when nothing can make it wait.
+//
+// token() fast path: the Python token object built for the manager's current token is kept. A call
+// checks, holding the GIL, that no event (fetch, refresh, invalidation, failure) was seen since that
+// object was built and that the token is still valid by our own conservative reckoning (expires_at
+// minus the expiry skew); then m2mauth_token_manager_get() (a thread-local read, no lock, no
+// allocation) confirms it is the same token, and the same Python object is returned. Anything else
+// takes the slow path: the GIL is released around m2mauth_token_manager_token(), which may fetch or
+// wait for the one refresh in flight.
+#include <pybind11/stl.h>
+
+#include <time.h>
+
+#include <cstring>
+
+#include "binding.hpp"
+
+namespace m2mauth_py {
+
+namespace {
+
+std::int64_t now_ms() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Everything one OAuth2Client owns natively. Destroyed with the GIL held (see ManagerHandle).
+struct ManagerCore {
+  std::shared_ptr<const m2mauth::Http> http;   // kept alive for the client and for fetch()
+  std::optional<m2mauth::TokenClient> client;  // for fetch(); from a Config it is made on first use
+  std::shared_ptr<const m2mauth::Config> config;
+  std::optional<m2mauth::TokenManager> manager;
+  std::mutex client_mu;
+
+  bool background = true;
+  std::int64_t skew_ms = 30000;
+
+  // Bumped by every event but cache hits (from any thread); the fast path compares it.
+  std::atomic<std::uint64_t> generation{0};
+  // Python state, guarded by the GIL.
+  PyObject *cached = nullptr;  // the last token object (owned reference)
+  std::uint64_t cached_generation = ~std::uint64_t{0};
+  std::int64_t cached_expires_ms = 0;
+  PyObject *token_factory = nullptr;  // m2mauth.oauth2.Token._native_new
+  PyObject *dispatcher = nullptr;     // builds the event and calls the user's callback
+  PyObject *user_callback = nullptr;  // for sys.unraisablehook reports
+  std::atomic<bool> has_callback{false};
+
+  ~ManagerCore() {
+    // The manager's thread may be inside our event callback, waiting for the GIL: release it while
+    // the manager stops (it cancels and joins that thread). Not during finalization, when the
+    // callback no longer touches Python and releasing the GIL is not allowed.
+    if (manager) {
+      if (!python_finalizing() && PyGILState_Check()) {
+        py::gil_scoped_release nogil;
+        manager.reset();
+        client.reset();
+      } else {
+        manager.reset();
+        client.reset();
+      }
+    }
+    Py_XDECREF(cached);
+    Py_XDECREF(token_factory);
+    Py_XDECREF(dispatcher);
+    Py_XDECREF(user_callback);
+  }
+};
+
+using CorePtr = std::shared_ptr<ManagerCore>;
+
+// The event trampoline registered with the C API: payload is the ManagerCore.
+void on_event(const m2mauth_token_event *e, void *payload) noexcept {
+  auto *core = static_cast<ManagerCore *>(payload);
+  if (e->kind != M2MAUTH_TOKEN_EVENT_CACHE_HIT) core->generation.fetch_add(1, std::memory_order_acq_rel);
+  if (!core->has_callback.load(std::memory_order_acquire)) return;
+  PythonCallGuard guard;
+  if (!guard.ok) return;
+  PyGILState_STATE st = PyGILState_Ensure();
+  if (core->dispatcher != nullptr) {
+    PyObject *res = PyObject_CallFunction(core->dispatcher, "sssLiiiLs", m2mauth_token_event_name(e->kind),
+                                          e->client_id, e->scope, static_cast<long long>(e->expires_at_ms),
+                                          e->error_code, e->http_status, e->transient,
+                                          static_cast<long long>(e->retry_after_ms), e->oauth_error);
+    if (res == nullptr) PyErr_WriteUnraisable(core->user_callback != nullptr ? core->user_callback : core->dispatcher);
+    Py_XDECREF(res);
+  }
+  PyGILState_Release(st);
+}
+
+struct ManagerHandle {
+  CorePtr core;
+
+  CorePtr need() const {
+    if (!core) throw py::value_error("the OAuth 2.0 client is closed");
+    return core;
+  }
+};
+
+CorePtr make_core(std::shared_ptr<const m2mauth::Http> http, std::optional<m2mauth::TokenClient> client,
+                  std::shared_ptr<const m2mauth::Config> config, m2mauth::TokenManager &&manager, bool background,
+                  std::int64_t skew_ms, py::object token_factory) {
+  CorePtr core(new ManagerCore(), [](ManagerCore *c) {
+    delete c;
+    live(Kind::token_manager).fetch_sub(1, std::memory_order_relaxed);
+  });
+  live(Kind::token_manager).fetch_add(1, std::memory_order_relaxed);
+  core->http = std::move(http);
+  core->client = std::move(client);
+  core->config = std::move(config);
+  core->manager.emplace(std::move(manager));
+  core->background = background;
+  core->skew_ms = skew_ms;
+  core->token_factory = token_factory.release().ptr();
+  core->manager->set_event_callback(&on_event, core.get());
+  return core;
+}
+
+// Client settings from m2mauth.OAuth2Client (validated there).
+struct ClientArgs {
+  std::string token_url, issuer, client_id;
+  std::optional<std::string> client_secret, scope, audience, assertion_audience, assertion_kid, idempotency_header;
+  std::vector<std::string> resources;
+  std::vector<std::pair<std::string, std::string>> params;
+  int auth_method = M2MAUTH_AUTH_CLIENT_SECRET_BASIC;
+  int grant = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
+  int assertion_alg = 0;
+  std::int64_t assertion_lifetime = 0;
+  std::int64_t default_expires_in = 0;
+  bool assertion_kid_thumbprint = false;
+};
+
+m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
+  m2mauth::TokenManagerOptions o;
+  if (d.contains("refresh_fraction")) o.refresh_fraction = d["refresh_fraction"].cast<double>();
+  if (d.contains("refresh_margin_ms")) o.refresh_margin_ms = d["refresh_margin_ms"].cast<std::int64_t>();
+  if (d.contains("expiry_skew_ms")) o.expiry_skew_ms = d["expiry_skew_ms"].cast<std::int64_t>();
+  if (d.contains("jitter_fraction")) o.jitter_fraction = d["jitter_fraction"].cast<double>();
+  if (d.contains("wait_timeout_ms")) o.wait_timeout_ms = d["wait_timeout_ms"].cast<std::int64_t>();
+  if (d.contains("backoff_base_ms")) o.backoff_base_ms = d["backoff_base_ms"].cast<std::int64_t>();
+  if (d.contains("backoff_max_ms")) o.backoff_max_ms = d["backoff_max_ms"].cast<std::int64_t>();
+  if (d.contains("permanent_backoff_ms")) o.permanent_backoff_ms = d["permanent_backoff_ms"].cast<std::int64_t>();
+  if (d.contains("background_refresh")) o.background_refresh = d["background_refresh"].cast<bool>();
+  if (d.contains("report_cache_hits")) o.report_cache_hits = d["report_cache_hits"].cast<bool>();
+  return o;
+}
+
+py::object build_token(ManagerCore &c, const m2mauth::Token &t) {
+  py::str access(t.access_token().data(), t.access_token().size());
+  py::object obj = py::reinterpret_borrow<py::object>(c.token_factory)(
+      access, py::str(std::string(t.type())), static_cast<double>(t.expires_at_ms()) / 1000.0,
+      py::str(std::string(t.scope())));
+  if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
+    throw py::type_error("the token factory must return a 4-tuple subclass");
+  return obj;
+}
+
+bool same_token(PyObject *cached_access, const m2mauth_token_view &v) noexcept {
+  if (!PyUnicode_IS_COMPACT_ASCII(cached_access)) return false;
+  if (static_cast<std::size_t>(PyUnicode_GET_LENGTH(cached_access)) != v.access_token_len) return false;
+  return std::memcmp(PyUnicode_DATA(cached_access), v.access_token, v.access_token_len) == 0;
+}
+
+// token(): see the comment at the top of this file.
+PyObject *token_fast(ManagerHandle &self) {
+  ManagerCore *c = self.core.get();
+  if (c == nullptr) throw py::value_error("the OAuth 2.0 client is closed");
+  if (c->cached != nullptr && c->background &&
+      c->generation.load(std::memory_order_acquire) == c->cached_generation &&
+      now_ms() < c->cached_expires_ms - c->skew_ms) {
+    m2mauth_token_view v{};
+    m2mauth_status st = m2mauth_token_manager_get(&v, c->manager->get());
+    if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
+    PyObject *access = PyTuple_GET_ITEM(c->cached, 0);  // Token is a tuple subclass: (access, type, exp, scope)
+    if (v.expires_at_ms == c->cached_expires_ms && same_token(access, v)) {
+      Py_INCREF(c->cached);
+      return c->cached;
+    }
+  }
+  // Slow path.
+  CorePtr hold = self.core;
+  std::uint64_t generation = hold->generation.load(std::memory_order_acquire);
+  std::optional<m2mauth::Token> t;
+  {
+    py::gil_scoped_release nogil;
+    t.emplace(hold->manager->token());
+  }
+  py::object obj = build_token(*hold, *t);
+  const std::int64_t expires_ms = t->expires_at_ms();
+  t.reset();  // wipes the copy
+  Py_XDECREF(hold->cached);
+  hold->cached = obj.inc_ref().ptr();
+  hold->cached_generation = generation;
+  hold->cached_expires_ms = expires_ms;
+  return obj.release().ptr();
+}
+
+PyObject *py_token(PyObject *self, PyObject *) {
+  try {
+    auto &h = py::handle(self).cast<ManagerHandle &>();
+    return token_fast(h);
+  } catch (py::error_already_set &e) {
+    e.restore();
+  } catch (const m2mauth::Error &e) {
+    raise_error(e);
+  } catch (const py::builtin_exception &e) {
+    e.set_error();
+  } catch (const std::bad_alloc &) {
+    PyErr_NoMemory();
+  } catch (const std::exception &e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+PyMethodDef token_def = {"token", reinterpret_cast<PyCFunction>(py_token), METH_NOARGS,
+                         "The current token (see m2mauth.OAuth2Client.token)."};
+
+}  // namespace
+
+void register_oauth2(py::module_ &m) {
+  py::class_<ClientArgs>(m, "ClientArgs")
+      .def(py::init<>())
+      .def_readwrite("token_url", &ClientArgs::token_url)
+      .def_readwrite("issuer", &ClientArgs::issuer)
+      .def_readwrite("client_id", &ClientArgs::client_id)
+      .def_readwrite("client_secret", &ClientArgs::client_secret)
+      .def_readwrite("scope", &ClientArgs::scope)
+      .def_readwrite("audience", &ClientArgs::audience)
+      .def_readwrite("resources", &ClientArgs::resources)
+      .def_readwrite("params", &ClientArgs::params)
+      .def_readwrite("auth_method", &ClientArgs::auth_method)
+      .def_readwrite("grant", &ClientArgs::grant)
+      .def_readwrite("assertion_audience", &ClientArgs::assertion_audience)
+      .def_readwrite("assertion_alg", &ClientArgs::assertion_alg)
+      .def_readwrite("assertion_lifetime", &ClientArgs::assertion_lifetime)
+      .def_readwrite("assertion_kid", &ClientArgs::assertion_kid)
+      .def_readwrite("assertion_kid_thumbprint", &ClientArgs::assertion_kid_thumbprint)
+      .def_readwrite("default_expires_in", &ClientArgs::default_expires_in)
+      .def_readwrite("idempotency_header", &ClientArgs::idempotency_header);
+
+  py::dict auths;
+  for (int a = M2MAUTH_AUTH_CLIENT_SECRET_BASIC; a <= M2MAUTH_AUTH_NONE; ++a) auths[py::str(m2mauth_client_auth_name(a))] = a;
+  m.attr("CLIENT_AUTH_METHODS") = auths;
+  m.attr("GRANT_CLIENT_CREDENTIALS") = static_cast<int>(M2MAUTH_GRANT_CLIENT_CREDENTIALS);
+  m.attr("GRANT_JWT_BEARER") = static_cast<int>(M2MAUTH_GRANT_JWT_BEARER);
+
+  auto cls = py::class_<ManagerHandle>(m, "TokenManagerBase", py::dynamic_attr(),
+                                       "Native base of m2mauth.OAuth2Client: a token client and its manager.");
+  cls.def(py::init<>())
+      .def("_init_from_args", [](ManagerHandle &self, const ClientArgs &a, const PyKey *key, const PyHttp &http,
+                                 const py::dict &options, py::object token_factory) {
+        auto h = http.need("transport");
+        std::optional<std::shared_ptr<const m2mauth::Key>> k;
+        if (key != nullptr) k = key->need("key");
+        m2mauth::TokenManagerOptions o = manager_options(options);
+        std::optional<m2mauth::TokenClient> client;
+        std::optional<m2mauth::TokenManager> manager;
+        {
+          py::gil_scoped_release nogil;  // discovery is a network call
+          client.emplace(a.issuer.empty() ? m2mauth::TokenClient(a.token_url, a.client_id, *h)
+                                          : m2mauth::TokenClient::discover(a.issuer, a.client_id, *h));
+          m2mauth::TokenClient &c = *client;
+          c.set_auth_method(static_cast<m2mauth::ClientAuth>(a.auth_method));
+          if (a.client_secret) c.set_secret(*a.client_secret);
+          if (k) c.set_private_key(**k);
+          if (a.grant != M2MAUTH_GRANT_CLIENT_CREDENTIALS) c.set_grant(static_cast<m2mauth::Grant>(a.grant));
+          if (a.scope) c.set_scope(*a.scope);
+          if (a.audience) c.set_audience(*a.audience);
+          for (const auto &r : a.resources) c.add_resource(r);
+          for (const auto &[n, v] : a.params) c.add_param(n, v);
+          if (a.assertion_audience || a.assertion_alg != 0 || a.assertion_lifetime != 0 || a.assertion_kid)
+            c.set_assertion(a.assertion_audience,
+                            a.assertion_alg != 0 ? std::optional<m2mauth::Alg>(static_cast<m2mauth::Alg>(a.assertion_alg))
+                                                 : std::nullopt,
+                            a.assertion_lifetime, a.assertion_kid);
+          if (a.assertion_kid_thumbprint) c.set_assertion_kid_thumbprint(true);
+          if (a.default_expires_in != 0) c.set_default_expires_in(a.default_expires_in);
+          manager.emplace(c, o);
+          if (a.idempotency_header) manager->set_idempotency_header(*a.idempotency_header);
+        }
+        std::int64_t skew = o.expiry_skew_ms > 0 ? o.expiry_skew_ms : 30000;
+        self.core = make_core(h, std::move(client), nullptr, std::move(*manager), o.background_refresh, skew,
+                              std::move(token_factory));
+      }, py::arg("args"), py::arg("key").none(true), py::arg("http"), py::arg("options"), py::arg("token_factory"))
+      .def("_init_from_config", [](ManagerHandle &self, const PyConfig &config, const PyHttp *http,
+                                   py::object token_factory) {
+        auto cfg = config.need("configuration");
+        std::shared_ptr<const m2mauth::Http> h;
+        if (http != nullptr) h = http->need("transport");
+        std::optional<m2mauth::TokenManager> manager;
+        std::int64_t skew = 30000;
+        bool background = true;
+        {
+          py::gil_scoped_release nogil;
+          if (!h) h = std::make_shared<const m2mauth::Http>(cfg->http());
+          manager.emplace(cfg->token_manager(h.get()));
+          if (auto v = cfg->get_value("oauth2.expiry_skew_ms")) skew = std::max<std::int64_t>(1, std::stoll(*v));
+          if (auto v = cfg->get_value("oauth2.background_refresh")) background = *v == "true";
+        }
+        self.core = make_core(h, std::nullopt, cfg, std::move(*manager), background, skew, std::move(token_factory));
+      }, py::arg("config"), py::arg("http").none(true), py::arg("token_factory"))
+      .def("_set_event_callback", [](ManagerHandle &self, py::object dispatcher, py::object user) {
+        auto c = self.need();
+        c->has_callback.store(false, std::memory_order_release);
+        PyObject *old_d = c->dispatcher, *old_u = c->user_callback;
+        c->dispatcher = dispatcher.is_none() ? nullptr : dispatcher.inc_ref().ptr();
+        c->user_callback = user.is_none() ? nullptr : user.inc_ref().ptr();
+        Py_XDECREF(old_d);
+        Py_XDECREF(old_u);
+        c->has_callback.store(c->dispatcher != nullptr, std::memory_order_release);
+      })
+      .def("_fetch", [](ManagerHandle &self) {
+        auto c = self.need();
+        std::optional<m2mauth::Token> t;
+        {
+          py::gil_scoped_release nogil;
+          std::lock_guard<std::mutex> lock(c->client_mu);
+          if (!c->client) c->client.emplace(c->config->token_client(c->http.get()));
+          t.emplace(c->client->fetch());
+        }
+        return build_token(*c, *t);
+      })
+      .def("_invalidate", [](ManagerHandle &self, const std::optional<std::string> &token) {
+        auto c = self.need();
+        py::gil_scoped_release nogil;
+        c->manager->invalidate(token);
+      }, py::arg("token").none(true))
+      .def("_request", [](ManagerHandle &self, const std::string &method, const std::string &url,
+                          const HeaderList &headers, const std::optional<py::bytes> &body) {
+        auto c = self.need();
+        m2mauth::Request req = make_request(method, url, headers, body);
+        std::optional<m2mauth::Response> resp;
+        {
+          py::gil_scoped_release nogil;
+          resp.emplace(c->manager->request(req));
+        }
+        return response_tuple(*resp);
+      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true))
+      .def("_token_nogil", [](ManagerHandle &self) {
+        // The slow path on purpose (benchmarks and tests compare it with token()).
+        auto c = self.need();
+        std::optional<m2mauth::Token> t;
+        {
+          py::gil_scoped_release nogil;
+          t.emplace(c->manager->token());
+        }
+        return build_token(*c, *t);
+      })
+      .def("_close", [](ManagerHandle &self) { self.core.reset(); })
+      .def_property_readonly("closed", [](const ManagerHandle &self) { return !self.core; });
+
+  // token() as a METH_NOARGS method: no argument parsing, no pybind11 dispatcher on the hot path.
+  PyObject *type = cls.ptr();
+  PyObject *descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject *>(type), &token_def);
+  if (descr == nullptr) throw py::error_already_set();
+  if (PyObject_SetAttrString(type, "token", descr) != 0) {
+    Py_DECREF(descr);
+    throw py::error_already_set();
+  }
+  Py_DECREF(descr);
+}
+
+}  // namespace m2mauth_py
