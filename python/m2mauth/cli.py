@@ -1,4 +1,5 @@
-"""The ``m2mauth`` command: keys, JWK, thumbprints and JWTs from the shell.
+"""The ``m2mauth`` command: keys, JWK, thumbprints and JWTs; OAuth 2.0 tokens and authenticated
+requests; certificate fingerprints; the senhasegura A2A API; the configuration.
 
 Exit codes (stable, for scripts):
   0  success
@@ -7,12 +8,19 @@ Exit codes (stable, for scripts):
   2  usage error (bad or conflicting options; argparse prints the usage)
   3  I/O error (a file cannot be read or written, or exists without --force); stderr:
        m2mauth: i/o error: <path>: <reason>
-  4  any other error (an unreadable key, invalid JSON, ...); stderr:
+  4  any other error (an unreadable key, invalid JSON, a refused client, a vault error, ...); stderr:
        m2mauth: error: <error name>: <message>
+  5  transient failure: retrying later may succeed (network, timeout, TLS reset, HTTP 5xx/429,
+     temporarily_unavailable, backoff); stderr:
+       m2mauth: transient error: <error name>: <message>[ (retry after <seconds> s)]
+  6  `request --fail` and the server answered with an HTTP status of 400 or more; stderr:
+       m2mauth: http status: <status>
 
-Secrets (passphrases, HMAC secrets, tokens) are never taken from the command line, only from files
-("-" is stdin) or environment variables, and never printed; the only secret ever written is a private
-key, to a file created with mode 0600.
+Secrets (passphrases, HMAC secrets, client secrets, tokens) are never taken from the command line, only
+from files ("-" is stdin), environment variables or the configuration (whose own secrets are X_file /
+X_env entries), and are never printed, with two exceptions the user asks for: `m2mauth token` prints
+the access token and `m2mauth a2a` prints what the vault returns (passwords included), both on stdout
+only. The only secret ever written to a file is a private key, created with mode 0600.
 """
 
 from __future__ import annotations
@@ -30,10 +38,19 @@ from .algorithms import ALGORITHMS
 from .certificates import Certificate
 from .keys import Key, KeySet
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_IO, EXIT_ERROR = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_IO, EXIT_ERROR, EXIT_TRANSIENT, EXIT_HTTP = 0, 1, 2, 3, 4, 5, 6
 
-_EPILOG = """exit codes: 0 ok, 1 verification failed, 2 usage, 3 I/O error, 4 other error.
+_EPILOG = """exit codes: 0 ok, 1 verification failed, 2 usage, 3 I/O error, 4 other error,
+5 transient failure (retry later), 6 HTTP status >= 400 (request --fail).
 Secrets are read only from files ('-' = stdin) or environment variables."""
+
+
+class _HttpStatus(Exception):
+    """`request --fail` got an HTTP status >= 400 (exit 6)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(str(status))
+        self.status = status
 
 
 class _Refused(Exception):
@@ -352,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leeway", type=int, default=0, metavar="SECONDS", help="clock skew allowed (default 0)")
     _token_options(p)
     p.set_defaults(func=_cmd_jwt_verify)
+
+    from . import _cli_net
+    _cli_net.add_parsers(sub, _EPILOG, fmt)
     return parser
 
 
@@ -373,13 +393,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _fail(EXIT_USAGE, f"usage error: {exc}")
     except _Refused as exc:
         return _fail(EXIT_FAILED, f"verification failed: {exc.error.name}: {exc.error}")
+    except _HttpStatus as exc:
+        return _fail(EXIT_HTTP, f"http status: {exc.status}")
+    except errors.FileError as exc:
+        return _fail(EXIT_IO, f"i/o error: -: {exc}")
+    except errors.Error as exc:  # before OSError: NetworkTimeoutError is also a TimeoutError
+        if exc.transient:
+            retry = f" (retry after {exc.retry_after:g} s)" if exc.retry_after > 0 else ""
+            return _fail(EXIT_TRANSIENT, f"transient error: {exc.name}: {exc}{retry}")
+        return _fail(EXIT_ERROR, f"error: {exc.name}: {exc}")
     except OSError as exc:
         where = exc.filename if exc.filename is not None else "-"
         return _fail(EXIT_IO, f"i/o error: {where}: {exc.strerror or exc}")
-    except errors.FileError as exc:
-        return _fail(EXIT_IO, f"i/o error: -: {exc}")
-    except errors.Error as exc:
-        return _fail(EXIT_ERROR, f"error: {exc.name}: {exc}")
     except (ValueError, TypeError) as exc:
         return _fail(EXIT_ERROR, f"error: invalid: {exc}")
     except KeyboardInterrupt:

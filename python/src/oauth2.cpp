@@ -3,8 +3,7 @@
 // which holds it (releasing it would cost more than the read) when nothing can make it wait.
 //
 // token() fast path: the Python token object built for the manager's current token is kept. A call
-// checks, holding the GIL, that no event (fetch, refresh, invalidation, failure) was seen since that
-// object was built and that the token is still valid by our own conservative reckoning (expires_at
+// checks, holding the GIL, that no invalidation was seen since that object was built and that the token is still valid by our own conservative reckoning (expires_at
 // minus the expiry skew); then m2mauth_token_manager_get() (a thread-local read, no lock, no
 // allocation) confirms it is the same token, and the same Python object is returned. Anything else
 // takes the slow path: the GIL is released around m2mauth_token_manager_token(), which may fetch or
@@ -38,7 +37,7 @@ struct ManagerCore {
   bool background = true;
   std::int64_t skew_ms = 30000;
 
-  // Bumped by every event but cache hits (from any thread); the fast path compares it.
+  // Bumped by every invalidation (from any thread); the fast path compares it.
   std::atomic<std::uint64_t> generation{0};
   // Python state, guarded by the GIL.
   PyObject *cached = nullptr;  // the last token object (owned reference)
@@ -75,7 +74,9 @@ using CorePtr = std::shared_ptr<ManagerCore>;
 // The event trampoline registered with the C API: payload is the ManagerCore.
 void on_event(const m2mauth_token_event *e, void *payload) noexcept {
   auto *core = static_cast<ManagerCore *>(payload);
-  if (e->kind != M2MAUTH_TOKEN_EVENT_CACHE_HIT) core->generation.fetch_add(1, std::memory_order_acq_rel);
+  // Only an invalidation can make m2mauth_token_manager_get() wait while a cached token is still in
+  // date (a fetch or refresh installs a valid token; a failure keeps the current one).
+  if (e->kind == M2MAUTH_TOKEN_EVENT_INVALIDATED) core->generation.fetch_add(1, std::memory_order_acq_rel);
   if (!core->has_callback.load(std::memory_order_acquire)) return;
   PythonCallGuard guard;
   if (!guard.ok) return;

@@ -73,3 +73,49 @@ ALG_KEY = {
 def live_handles() -> dict:
     gc.collect()
     return native.live_handles()
+
+
+# ---- loopback servers (tests/servers) for the network tests ---------------------------------------
+
+SERVERS_DIR = REPO / "tests" / "servers"
+import sys as _sys
+
+_sys.path.insert(0, str(SERVERS_DIR))
+try:
+    from conftest_servers import *  # noqa: E402,F401,F403  (oidc_server, fault, a2a_server, test_pki, ...)
+    import requests as _requests  # noqa: E402
+    HAVE_SERVERS = True
+except ImportError:  # pragma: no cover  (the servers' Python dependencies are missing)
+    HAVE_SERVERS = False
+
+
+def control(server, path: str, payload=None):
+    """GET (payload None) or POST JSON to a test server's /_control/<path>."""
+    url = server.url + "/_control/" + path
+    if payload is None and path in ("stats", "script", "tokens"):
+        r = _requests.get(url, timeout=10)
+    else:
+        r = _requests.post(url, json=payload if payload is not None else {}, timeout=10)
+    r.raise_for_status()
+    return r.json() if r.content else None
+
+
+def script(server, steps) -> None:
+    """Replaces the fault server's script of token endpoint responses."""
+    control(server, "script", list(steps))
+
+
+@pytest.fixture(scope="session")
+def http():
+    return m2mauth.Http(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def clients(server_clients) -> dict:
+    return server_clients["oauth2"]["clients"]
+
+
+def assert_no_secret(text: str, *secrets: str) -> None:
+    for s in secrets:
+        if s:
+            assert s not in text, "a secret leaked into text"
