@@ -61,6 +61,58 @@ def one_round(keys: dict) -> None:
         m2mauth.Key.from_pem("garbage")
     except m2mauth.KeyFormatError:
         pass
+    network_free_round(keys, cert)
+
+
+def network_free_round(keys: dict, cert) -> None:
+    """The new classes without a server: OAuth 1.0, configuration, transports, A2A helpers."""
+    from m2mauth import config, senhasegura
+    from m2mauth.oauth1 import Client
+    rsa_pem = keys["RS256"].private_pem()
+    for method in ("HMAC-SHA1", "HMAC-SHA256", "RSA-SHA256", "PLAINTEXT"):
+        for placement in ("AUTH_HEADER", "QUERY", "BODY"):
+            c = Client("ck", client_secret="cs", resource_owner_key="t", resource_owner_secret="ts",
+                       signature_method=method, signature_type=placement, realm="r",
+                       rsa_key=rsa_pem if method.startswith("RSA") else None)
+            c.sign("https://a.example/p?q=1", "POST", {"a": "b"}, {"Content-Type": "application/x-www-form-urlencoded"})
+            if placement == "AUTH_HEADER":
+                c.sign("https://a.example/p", "POST", '{"j":1}', {"Content-Type": "application/json"})
+                c.sign("https://a.example/p", realm="other")
+                c.base_string("https://a.example/p", nonce="n", timestamp=1)
+    try:
+        Client("ck", signature_method="RSA-SHA1", rsa_key=keys["ES256"])
+    except m2mauth.Error:
+        pass
+    cfg = config.from_json({"http": {"timeout_ms": 1000}, "oauth2": {"token_url": "https://a.example/t",
+                                                                      "client_id": "x", "client_secret": "s"},
+                            "senhasegura": {"base_url": "https://v.example", "client_id": "a", "client_secret": "b"}})
+    cfg.describe()
+    cfg.get("oauth2.client_id")
+    http = cfg.http()
+    try:
+        http.send("GET", "http://api.example.com/")
+    except m2mauth.InsecureTransportError:
+        pass
+    client = cfg.oauth2_client(http)
+    client.close()
+    vault = cfg.a2a_client(http)
+    vault.close()
+    try:
+        config.from_json({"oauth2": {"nope": 1}})
+    except m2mauth.ConfigError:
+        pass
+    try:
+        m2mauth.Http(ca_file="/nonexistent", timeout=1)
+    except m2mauth.ConfigError:
+        pass
+    m2mauth.Http(timeout=1).override("https://x.example/", verify=False)
+    senhasegura.cert_fingerprints(cert)
+    try:
+        senhasegura.decrypt(keys["RS256"], "bm90IGNpcGhlcnRleHQ=")
+    except m2mauth.Error:
+        pass
+    senhasegura.A2AClient("https://v.example", auth="oauth1", consumer_key="k", consumer_secret="s", token="t",
+                          token_secret="ts", http=http, decryption_key=keys["RS256"]).close()
 
 
 def main(rounds: int) -> None:

@@ -46,6 +46,41 @@ def test_handles_return_to_baseline():
     assert live_handles() == base
 
 
+def test_network_handles_return_to_baseline(fault, clients, a2a_server, server_clients):
+    """OAuth2Client, Http, A2AClient, OAuth1 and Config release their handles (closed or collected),
+    the token manager's thread included, after real token requests and API calls."""
+    from m2mauth import config, senhasegura
+    m2mauth.http.default_http()
+    base = live_handles()
+    secret = clients["svc-basic"]["client_secret"]
+    a2a = server_clients["a2a"]["oauth2"][0]
+    events = []
+    for i in range(20):
+        http = m2mauth.Http(timeout=10)
+        c = m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic", client_secret=secret, http=http,
+                                 on_event=events.append)
+        c.token()
+        c.request("GET", fault.info["api_url"] + "/x")
+        c.fetch()
+        if i % 2:
+            c.close()
+        v = senhasegura.A2AClient(a2a_server.url, client_id=a2a["client_id"], client_secret=a2a["client_secret"],
+                                  http=http)
+        v.credential("5")
+        try:
+            v.info("1024")
+        except m2mauth.VendorError:
+            pass
+        cfg = config.from_json({"oauth2": {"token_url": fault.info["token_endpoint"], "client_id": "svc-basic",
+                                           "client_secret": secret}})
+        with cfg.oauth2_client(http) as c2:
+            c2.token()
+        m2mauth.oauth1.Client("ck", client_secret="s").sign("https://a.example/")
+        del c, v, cfg, c2, http
+    assert events
+    assert live_handles() == base
+
+
 @pytest.mark.skipif(os.environ.get("M2MAUTH_SANITIZED") == "1",
                     reason="sanitizer quarantine keeps freed memory resident")
 def test_memory_stays_flat():

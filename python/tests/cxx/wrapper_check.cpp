@@ -1,7 +1,10 @@
 // Checks m2mauth.hpp on its own: it compiles with -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
 // (CMake builds this file with those flags) and its RAII classes, errors and results behave. The
 // Python module binds the same wrapper; this program is the wrapper's own test, without Python.
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -105,6 +108,66 @@ int main() {
          "base64url round trip");
   expect(util::uuid_v4().size() == 36 && util::random_bytes(16).size() == 16, "random");
   expect(util::constant_time_equal("abc", "abc") && !util::constant_time_equal("abc", "abd"), "constant time");
+
+  // OAuth 1.0: RFC 5849 section 1.2 (no oauth_version), the signature and the base string
+  OAuth1Signer o1("dpf43f3p2l4k3l03");
+  o1.set_consumer_secret(std::string("kd94hf93k423kf44"))
+      .set_token(std::string("nnch734d00sl2jdk"), std::string("pfkkdhi9sl3r4s00"))
+      .set_include_version(false)
+      .set_realm(std::string("Photos"))
+      .set_fixed_nonce(std::string("chapoH"))
+      .set_fixed_timestamp(137131202);
+  Request photo("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original");
+  expect(o1.signature(photo, "chapoH", 137131202).view() == "MdpQcU8iPSUjWoN/UDMsK2sui9I=", "OAuth 1.0 signature");
+  expect(o1.base_string(photo, "chapoH", 137131202).rfind("GET&http%3A%2F%2Fphotos.example.net%2Fphotos&", 0) == 0,
+         "OAuth 1.0 base string");
+  o1.sign(photo);
+  expect(photo.header("Authorization")->find("oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\"") !=
+             std::string::npos, "OAuth 1.0 header");
+  expect(oauth1_method_from_name("HMAC-SHA256") == OAuth1Method::hmac_sha256 &&
+             std::string(oauth1_method_name(OAuth1Method::plaintext)) == "PLAINTEXT", "OAuth 1.0 method names");
+  expect_error([] { oauth1_method_from_name("HMAC-MD5"); }, Errc::algorithm, "unknown OAuth 1.0 method");
+
+  // transport, token client and manager (no network: plain http to another host is refused)
+  HttpOptions hopts;
+  hopts.timeout_ms = 2000;
+  Http http(hopts);
+  http.add_override("https://vault.example/", hopts);
+  expect_error([&] { (void)http.send(Request("GET", "http://api.example.com/")); }, Errc::insecure, "plain http");
+  TokenClient tc("http://auth.example.com/token", "svc", http);
+  tc.set_auth_method(ClientAuth::client_secret_post).set_secret("s").set_scope("api.read").add_param("a", "b");
+  expect(client_auth_from_name("private_key_jwt") == ClientAuth::private_key_jwt &&
+             std::string(client_auth_name(ClientAuth::none)) == "none", "client auth names");
+  TokenManagerOptions mopts;
+  mopts.wait_timeout_ms = 500;
+  TokenManager manager(tc, mopts);
+  std::atomic<int> events{0};
+  manager.set_event_callback([&](const TokenEvent &ev) {
+    if (ev.kind == TokenEventKind::failed && ev.error_code == M2MAUTH_EINSECURE) ++events;
+  });
+  expect_error([&] { (void)manager.get_token(); }, Errc::insecure, "manager reports the fetch error");
+  // The event comes from the manager's thread, just after the waiting caller is woken.
+  for (int i = 0; i < 200 && events.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  expect(events.load() == 1, "failed event");
+  expect_error([&] { tc.set_scope("other"); }, Errc::state, "client frozen once used");
+
+  // configuration and its builders; A2A helpers
+  Config config = Config::from_json(
+      R"({"http":{"timeout_ms":1500},"senhasegura":{"base_url":"https://vault.example","client_id":"a",)"
+      R"("client_secret":"wrapper-secret"}})");
+  expect(config.get_value("http.timeout_ms") == std::optional<std::string>("1500") && config.has("senhasegura") &&
+             !config.get_value("oauth2.client_id"), "config get/has");
+  std::string described = config.describe();
+  expect(described.find("wrapper-secret") == std::string::npos && described.find("<redacted>") != std::string::npos,
+         "describe redacts");
+  Http from_config = config.http();
+  A2AClient vault = config.a2a_client(&from_config);
+  expect(static_cast<bool>(vault) && a2a_auth_from_name("oauth1") == A2AAuth::oauth1, "A2A client from config");
+  expect_error([] { (void)Config::from_json(R"({"oauth2":{"bogus":1}})"); }, Errc::config, "config key check");
+  std::string fps = a2a::cert_fingerprints(cert);
+  expect(fps.find("\"sha1_colon\"") != std::string::npos, "A2A fingerprints");
+  Key rsa = Key::generate_rsa(2048);
+  expect_error([&] { (void)a2a::decrypt(rsa, "bm90IGNpcGhlcnRleHQ="); }, Errc::protocol, "A2A decrypt refuses junk");
 
   if (failures == 0) std::printf("m2mauth.hpp: all checks passed\n");
   return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
