@@ -21,7 +21,8 @@ import base64
 import hashlib
 import time
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
-from urllib.parse import urlencode
+import re
+from urllib.parse import parse_qsl, quote_plus
 
 from ._convert import optional_text, password_arg, to_text
 from ._native import native
@@ -75,12 +76,20 @@ def _form_params(body: Body) -> Optional[List[Tuple[str, str]]]:
         return None
     if not body or any(c not in _FORM_CHARS for c in body):
         return None
-    if "%" in body:  # invalid percent escapes make it undecodable, as in oauthlib
-        import re
-        if re.search(r"%(?![0-9A-Fa-f]{2})", body):
-            return None
-    from urllib.parse import parse_qsl
+    if "%" in body and _BAD_ESCAPE(body):  # invalid percent escapes make it undecodable, as in oauthlib
+        return None
     return parse_qsl(body, keep_blank_values=True)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})").search
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-~]*\Z").match
+
+
+def _form_encode(pairs: List[Tuple[str, str]]) -> bytes:
+    """application/x-www-form-urlencoded, as urllib.parse.urlencode writes it (spaces as "+")."""
+    return "&".join((k if k.isalnum() and k.isascii() or _PLAIN(k) else quote_plus(k)) + "=" +
+                    (v if v.isalnum() and v.isascii() or _PLAIN(v) else quote_plus(v))
+                    for k, v in pairs).encode("utf-8")
 
 
 def _timestamp(value: Union[None, int, str]) -> int:
@@ -189,13 +198,23 @@ class OAuth1:
     # ---- request preparation ----------------------------------------------------------------------
 
     def _prepare(self, uri: Any, http_method: Any, body: Body, headers: Optional[Mapping[str, str]]):
-        uri = to_text(self._text(uri, "uri"), "uri")
-        method = to_text(self._text(http_method, "http_method"), "http_method")
-        body = self._text(body, "body")
+        # (text with a NUL character is refused by the native layer)
+        if type(uri) is not str:
+            uri = to_text(self._text(uri, "uri"), "uri")
+        method = http_method if type(http_method) is str else to_text(self._text(http_method, "http_method"),
+                                                                      "http_method")
+        if isinstance(body, (bytes, bytearray)) and self.encoding:
+            body = bytes(body).decode(self.encoding)
         hdrs: Dict[str, str] = {}
-        for k, v in (headers or {}).items():
-            hdrs[to_text(self._text(k, "header"), "header")] = to_text(self._text(v, "header"), f"header {k!r}")
-        ctype = next((v for k, v in hdrs.items() if k.lower() == "content-type"), None)
+        ctype = None
+        if headers:
+            for k, v in headers.items():
+                if type(k) is not str or type(v) is not str:
+                    k = to_text(self._text(k, "header"), "header")
+                    v = to_text(self._text(v, "header"), f"header {k!r}")
+                hdrs[k] = v
+                if ctype is None and k.lower() == "content-type":
+                    ctype = v
         params = _form_params(body)
         has_params = params is not None
         multipart = ctype is not None and ctype.startswith("multipart/")
@@ -216,7 +235,7 @@ class OAuth1:
         if body is None:
             wire = None
         elif isinstance(body, (Mapping, list, tuple)):
-            wire = urlencode(params or []).encode("utf-8")
+            wire = _form_encode(params or [])
         elif isinstance(body, str):
             wire = body.encode("utf-8")
         elif isinstance(body, (bytes, bytearray, memoryview)):
@@ -239,16 +258,26 @@ class OAuth1:
         an opaque body, with ``oauth_body_hash``). Form data needs ``Content-Type:
         application/x-www-form-urlencoded`` in headers. GET and HEAD may not have form data.
         """
+        if body is None and not headers and realm is None and type(uri) is str and type(http_method) is str \
+                and self.signature_type != SIGNATURE_TYPE_BODY and not self.decoding:
+            # the common case, with the fewest conversions
+            new_uri, auth = self._native.sign_simple(http_method.upper(), uri)
+            return new_uri, ({"Authorization": auth} if auth is not None else {}), None
         uri, method, body, hdrs, pairs, wire, body_hash = self._prepare(uri, http_method, body, headers)
         signer = self._signer_for(realm)
         new_uri, new_headers, new_body = signer.sign(method, uri, pairs, wire, body_hash)
-        out_headers = dict(hdrs)
-        for name, value in new_headers:
-            if name.lower() in ("authorization", "content-type") and not any(
-                    k.lower() == name.lower() and v == value for k, v in hdrs.items()):
-                out_headers[name] = value
+        out_headers = hdrs
         out_body: Any = body
-        if self.signature_type == SIGNATURE_TYPE_BODY:
+        if self.signature_type == SIGNATURE_TYPE_AUTH_HEADER:
+            for name, value in new_headers:
+                if name == "Authorization" or name.lower() == "authorization":
+                    for k in [k for k in out_headers if k.lower() == "authorization"]:
+                        del out_headers[k]
+                    out_headers[name] = value
+                    break
+        elif self.signature_type == SIGNATURE_TYPE_BODY:
+            if not any(k.lower() == "content-type" for k in out_headers):
+                out_headers["Content-Type"] = CONTENT_TYPE_FORM_URLENCODED
             out_body = new_body.decode("utf-8")
         if self.decoding:
             enc = self.decoding

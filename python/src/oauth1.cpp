@@ -107,6 +107,22 @@ void register_oauth1(py::module_ &m) {
         return request_tuple(req);
       }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true),
          py::arg("body_hash").none(true))
+      .def("sign_simple", [](const PyOAuth1 &self, const std::string &method, const std::string &url) {
+        // The common case (no body, no headers) with fewer conversions: (url, Authorization or None).
+        auto core = self.need("signer");
+        std::optional<m2mauth::Request> req;
+        std::optional<std::string> auth;
+        {
+          py::gil_scoped_release nogil;
+          req.emplace(method, url);
+          core->with_extra(std::nullopt, [&](const m2mauth::OAuth1Signer &s) {
+            s.sign(*req);
+            return 0;
+          });
+          auth = req->header("Authorization");
+        }
+        return py::make_tuple(req->url(), auth ? py::object(py::str(*auth)) : py::object(py::none()));
+      })
       .def("base_string", [](const PyOAuth1 &self, const std::string &method, const std::string &url,
                              const HeaderList &headers, const std::optional<py::bytes> &body, const std::string &nonce,
                              std::int64_t timestamp, const Opt &body_hash) {

@@ -351,6 +351,19 @@ void register_oauth2(py::module_ &m) {
         }
         return build_token(*c, *t);
       })
+      .def("_bench_c_get", [](ManagerHandle &self, long n) {
+        // For python/bench: n cached reads (m2mauth_token_manager_get) in a C++ loop; thread CPU seconds.
+        auto c = self.need();
+        py::gil_scoped_release nogil;
+        m2mauth_token_view v{};
+        timespec a{}, b{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+        for (long i = 0; i < n; ++i) {
+          if (m2mauth_token_manager_get(&v, c->manager->get()) != M2MAUTH_OK) throw m2mauth::Error::last(-1);
+        }
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+        return static_cast<double>(b.tv_sec - a.tv_sec) + static_cast<double>(b.tv_nsec - a.tv_nsec) * 1e-9;
+      })
       .def("_close", [](ManagerHandle &self) { self.core.reset(); })
       .def_property_readonly("closed", [](const ManagerHandle &self) { return !self.core; });
 
