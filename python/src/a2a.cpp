@@ -32,7 +32,7 @@ py::str secret_call(const PyA2A &self, F &&call) {
   auto core = self.need("A2A client");
   std::optional<m2mauth::Secret> out;
   {
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     out.emplace(call(const_cast<m2mauth::A2AClient &>(*core->client)));
   }
   py::str s(out->view().data(), out->size());
@@ -91,7 +91,7 @@ void register_a2a(py::module_ &m) {
         core.config = config.need("configuration");
         if (http != nullptr) core.http = http->need("transport");
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           if (!core.http) core.http = std::make_shared<const m2mauth::Http>(core.config->http());
           core.client.emplace(core.config->a2a_client(core.http.get()));
         }
@@ -120,7 +120,7 @@ void register_a2a(py::module_ &m) {
     auto k = key.need("key");
     std::optional<m2mauth::Secret> out;
     {
-      py::gil_scoped_release nogil;
+      ReleaseGil nogil;
       out.emplace(m2mauth::a2a::decrypt(*k, value));
     }
     return py::str(out->view().data(), out->size());

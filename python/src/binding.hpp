@@ -81,6 +81,21 @@ m2mauth::HttpOptions http_options(const py::dict &options);
 
 // The interpreter is shutting down (set by an atexit hook): native threads must not call into Python.
 bool python_finalizing() noexcept;
+// Releases the GIL for the scope, like py::gil_scoped_release, except at interpreter exit: a thread
+// other than the exiting one that comes back after the atexit hook ran never takes the GIL again
+// (it waits until the process ends). CPython would otherwise end it with pthread_exit, whose unwinding
+// through C++ frames aborts the process ("terminate called without an active exception").
+class ReleaseGil {
+ public:
+  ReleaseGil() noexcept;
+  ~ReleaseGil();
+  ReleaseGil(const ReleaseGil &) = delete;
+  ReleaseGil &operator=(const ReleaseGil &) = delete;
+
+ private:
+  PyThreadState *state_;
+};
+
 // Counts native threads inside a Python callback, so the atexit hook can wait for them.
 struct PythonCallGuard {
   bool ok;

@@ -11,7 +11,7 @@ void register_config(py::module_ &m) {
       .def_static("load", [](const std::optional<std::string> &path, bool use_env) {
         std::optional<m2mauth::Config> c;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           c.emplace(m2mauth::Config::load(path, use_env));
         }
         return PyConfig(std::move(*c));
@@ -19,7 +19,7 @@ void register_config(py::module_ &m) {
       .def_static("from_json", [](const std::string &json, bool use_env) {
         std::optional<m2mauth::Config> c;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           c.emplace(m2mauth::Config::from_json(json, use_env));
         }
         return PyConfig(std::move(*c));

@@ -13,6 +13,7 @@ namespace {
 
 std::atomic<bool> finalizing{false};
 std::atomic<int> python_calls{0};
+std::atomic<std::thread::id> exiting_thread{};
 
 std::optional<std::string> opt_text(const py::dict &d, const char *name) {
   if (!d.contains(name)) return std::nullopt;
@@ -24,6 +25,15 @@ std::optional<std::string> opt_text(const py::dict &d, const char *name) {
 }  // namespace
 
 bool python_finalizing() noexcept { return finalizing.load(); }
+
+ReleaseGil::ReleaseGil() noexcept : state_(PyEval_SaveThread()) {}
+
+ReleaseGil::~ReleaseGil() {
+  if (finalizing.load() && std::this_thread::get_id() != exiting_thread.load()) {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  }
+  PyEval_RestoreThread(state_);
+}
 
 PythonCallGuard::PythonCallGuard() noexcept {
   python_calls.fetch_add(1);
@@ -76,7 +86,7 @@ py::tuple response_tuple(const m2mauth::Response &resp) {
 py::tuple response_tuple_nogil(m2mauth::Response &&resp) {
   py::tuple t = response_tuple(resp);
   {
-    py::gil_scoped_release nogil;  // freeing a large body takes time
+    ReleaseGil nogil;  // freeing a large body takes time
     m2mauth::Response gone = std::move(resp);
   }
   return t;
@@ -97,7 +107,7 @@ void register_http(py::module_ &m) {
         m2mauth::Request req = make_request(method, url, headers, body);
         std::optional<m2mauth::Response> resp;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           resp.emplace(h->send(req));
         }
         return response_tuple(*resp);
@@ -108,6 +118,7 @@ void register_http(py::module_ &m) {
   // Runs at interpreter exit (atexit), before finalization: from then on native threads (the token
   // manager's) skip Python callbacks; callbacks already running are waited for, a bounded time.
   m.def("_shutdown", [] {
+    exiting_thread.store(std::this_thread::get_id());
     finalizing.store(true);
     py::gil_scoped_release nogil;
     for (int i = 0; i < 2000 && python_calls.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -62,14 +62,14 @@ void register_jws(py::module_ &m) {
     auto k = key.need("key");
     HeaderArgs args = header_args(alg, std::move(typ), std::move(kid), std::move(cty), std::move(extra_json), cert,
                                   cert_members);
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     return m2mauth::jws::sign(*k, payload, args.header());
   }, py::arg("key"), py::arg("payload"), py::arg("alg"), py::arg("typ"), py::arg("kid"), py::arg("cty"),
      py::arg("extra_json"), py::arg("cert").none(true), py::arg("cert_members"));
 
   m.def("jws_sign_protected", [](const PyKey &key, const std::string &protected_header, const std::string &payload) {
     auto k = key.need("key");
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     return m2mauth::jws::sign_protected(*k, protected_header, payload);
   });
 
@@ -77,7 +77,7 @@ void register_jws(py::module_ &m) {
     auto k = key.need("key");
     std::string payload;
     {
-      py::gil_scoped_release nogil;
+      ReleaseGil nogil;
       payload = m2mauth::jws::verify(*k, token, m2mauth::AlgSet::from_bits(allowed));
     }
     return py::bytes(payload.data(), payload.size());

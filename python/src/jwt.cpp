@@ -71,7 +71,7 @@ struct PyVerifier {
     }
     std::optional<m2mauth::Claims> claims;
     {
-      py::gil_scoped_release nogil;
+      ReleaseGil nogil;
       claims.emplace(v->verify(token));
     }
     return claims_result(*claims, complete);
@@ -119,7 +119,7 @@ void register_jwt(py::module_ &m) {
     auto k = key.need("key");
     HeaderArgs args = header_args(alg, std::move(typ), std::move(kid), std::move(cty), std::move(extra_json), cert,
                                   cert_members);
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     return m2mauth::jwt::sign_json(*k, claims_json, args.header());
   }, py::arg("key"), py::arg("claims_json"), py::arg("alg"), py::arg("typ"), py::arg("kid"), py::arg("cty"),
      py::arg("extra_json"), py::arg("cert").none(true), py::arg("cert_members"));
@@ -127,7 +127,7 @@ void register_jwt(py::module_ &m) {
   // The common case of jwt_sign_json (no header options), with fewer arguments to convert.
   m.def("jwt_sign", [](const PyKey &key, const std::string &claims_json, int alg) {
     auto k = key.need("key");
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     m2mauth::JwsHeader h;
     if (alg != 0) h.alg = static_cast<m2mauth::Alg>(alg);
     return m2mauth::jwt::sign_json(*k, claims_json, h);
@@ -139,7 +139,7 @@ void register_jwt(py::module_ &m) {
     auto k = key.need("key");
     std::optional<m2mauth::Claims> claims;
     {
-      py::gil_scoped_release nogil;
+      ReleaseGil nogil;
       Verifier v(*k, AlgSet::from_bits(allowed));
       configure(v, config);
       claims.emplace(v.verify(token));
@@ -152,7 +152,7 @@ void register_jwt(py::module_ &m) {
   // return the calling thread's CPU seconds (steady under machine load, like time.thread_time()).
   m.def("bench_c_sign", [](const PyKey &key, const std::string &claims_json, int alg, long n) {
     auto k = key.need("key");
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     m2mauth::JwsHeader h;
     h.alg = static_cast<m2mauth::Alg>(alg);
     double start = thread_cpu_seconds();
@@ -161,7 +161,7 @@ void register_jwt(py::module_ &m) {
   });
   m.def("bench_c_decode", [](const PyKey &key, const std::string &token, std::uint32_t allowed, long n, bool reuse) {
     auto k = key.need("key");
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     Verifier shared(*k, AlgSet::from_bits(allowed));
     double start = thread_cpu_seconds();
     for (long i = 0; i < n; ++i) {

@@ -22,7 +22,7 @@ template <typename F>
 PyKey key_without_gil(F &&make) {
   std::optional<Key> k;
   {
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     k.emplace(make());
   }
   return PyKey(std::move(*k));
@@ -32,7 +32,7 @@ template <typename F>
 PyCert cert_without_gil(F &&make) {
   std::optional<Certificate> c;
   {
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     c.emplace(make());
   }
   return PyCert(std::move(*c));
@@ -86,7 +86,7 @@ void register_key(py::module_ &m) {
         auto k = self.need("key");
         std::optional<m2mauth::Secret> pem;
         {
-          py::gil_scoped_release nogil;  // PBKDF2 when encrypting
+          ReleaseGil nogil;  // PBKDF2 when encrypting
           pem.emplace(k->private_pem(pass));
         }
         return py::str(pem->view().data(), pem->size());

@@ -98,7 +98,7 @@ void register_oauth1(py::module_ &m) {
         auto core = self.need("signer");
         m2mauth::Request req = make_request(method, url, headers, body);
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
             s.sign(req);
             return 0;
@@ -113,7 +113,7 @@ void register_oauth1(py::module_ &m) {
         std::optional<m2mauth::Request> req;
         std::optional<std::string> auth;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           req.emplace(method, url);
           core->with_extra(std::nullopt, [&](const m2mauth::OAuth1Signer &s) {
             s.sign(*req);
@@ -128,7 +128,7 @@ void register_oauth1(py::module_ &m) {
                              std::int64_t timestamp, const Opt &body_hash) {
         auto core = self.need("signer");
         m2mauth::Request req = make_request(method, url, headers, body);
-        py::gil_scoped_release nogil;
+        ReleaseGil nogil;
         return core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
           return s.base_string(req, nonce, timestamp);
         });
@@ -140,7 +140,7 @@ void register_oauth1(py::module_ &m) {
         m2mauth::Request req = make_request(method, url, headers, body);
         std::optional<m2mauth::Secret> sig;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           sig.emplace(core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
             return s.signature(req, nonce, timestamp);
           }));
@@ -150,7 +150,7 @@ void register_oauth1(py::module_ &m) {
       .def("bench_c_sign", [](const PyOAuth1 &self, const std::string &method, const std::string &url, long n) {
         // For python/bench: n signatures of one request in a C++ loop, without Python in between.
         auto core = self.need("signer");
-        py::gil_scoped_release nogil;
+        ReleaseGil nogil;
         timespec a{}, b{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
         for (long i = 0; i < n; ++i) {

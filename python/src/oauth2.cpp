@@ -54,7 +54,7 @@ struct ManagerCore {
     // callback no longer touches Python and releasing the GIL is not allowed.
     if (manager) {
       if (!python_finalizing() && PyGILState_Check()) {
-        py::gil_scoped_release nogil;
+        ReleaseGil nogil;
         manager.reset();
         client.reset();
       } else {
@@ -186,7 +186,7 @@ PyObject *token_fast(ManagerHandle &self) {
   std::uint64_t generation = hold->generation.load(std::memory_order_acquire);
   std::optional<m2mauth::Token> t;
   {
-    py::gil_scoped_release nogil;
+    ReleaseGil nogil;
     t.emplace(hold->manager->token());
   }
   py::object obj = build_token(*hold, *t);
@@ -261,7 +261,7 @@ void register_oauth2(py::module_ &m) {
         std::optional<m2mauth::TokenClient> client;
         std::optional<m2mauth::TokenManager> manager;
         {
-          py::gil_scoped_release nogil;  // discovery is a network call
+          ReleaseGil nogil;  // discovery is a network call
           client.emplace(a.issuer.empty() ? m2mauth::TokenClient(a.token_url, a.client_id, *h)
                                           : m2mauth::TokenClient::discover(a.issuer, a.client_id, *h));
           m2mauth::TokenClient &c = *client;
@@ -296,7 +296,7 @@ void register_oauth2(py::module_ &m) {
         std::int64_t skew = 30000;
         bool background = true;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           if (!h) h = std::make_shared<const m2mauth::Http>(cfg->http());
           manager.emplace(cfg->token_manager(h.get()));
           if (auto v = cfg->get_value("oauth2.expiry_skew_ms")) skew = std::max<std::int64_t>(1, std::stoll(*v));
@@ -318,7 +318,7 @@ void register_oauth2(py::module_ &m) {
         auto c = self.need();
         std::optional<m2mauth::Token> t;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           std::lock_guard<std::mutex> lock(c->client_mu);
           if (!c->client) c->client.emplace(c->config->token_client(c->http.get()));
           t.emplace(c->client->fetch());
@@ -327,7 +327,7 @@ void register_oauth2(py::module_ &m) {
       })
       .def("_invalidate", [](ManagerHandle &self, const std::optional<std::string> &token) {
         auto c = self.need();
-        py::gil_scoped_release nogil;
+        ReleaseGil nogil;
         c->manager->invalidate(token);
       }, py::arg("token").none(true))
       .def("_request", [](ManagerHandle &self, const std::string &method, const std::string &url,
@@ -336,7 +336,7 @@ void register_oauth2(py::module_ &m) {
         m2mauth::Request req = make_request(method, url, headers, body);
         std::optional<m2mauth::Response> resp;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           resp.emplace(c->manager->request(req));
         }
         return response_tuple(*resp);
@@ -346,7 +346,7 @@ void register_oauth2(py::module_ &m) {
         auto c = self.need();
         std::optional<m2mauth::Token> t;
         {
-          py::gil_scoped_release nogil;
+          ReleaseGil nogil;
           t.emplace(c->manager->token());
         }
         return build_token(*c, *t);
@@ -354,7 +354,7 @@ void register_oauth2(py::module_ &m) {
       .def("_bench_c_get", [](ManagerHandle &self, long n) {
         // For python/bench: n cached reads (m2mauth_token_manager_get) in a C++ loop; thread CPU seconds.
         auto c = self.need();
-        py::gil_scoped_release nogil;
+        ReleaseGil nogil;
         m2mauth_token_view v{};
         timespec a{}, b{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
