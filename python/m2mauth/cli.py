@@ -279,7 +279,8 @@ def _token_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(prog="m2mauth", description="Keys, JWK and JWT for machine-to-machine APIs.",
+    parser = argparse.ArgumentParser(prog="m2mauth", description="Keys, JWK, JWT, OAuth 2.0 tokens, authenticated "
+                                     "requests and the senhasegura A2A API for machine-to-machine APIs.",
                                      epilog=_EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"m2mauth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
