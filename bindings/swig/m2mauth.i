@@ -68,4 +68,6 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "http.i"
 %include "oauth1.i"
 %include "oauth2.i"
+%include "senhasegura.i"
+%include "config.i"
 %include "glue.i"

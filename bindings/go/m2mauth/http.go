@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/m2mauth/m2mauth/bindings/go/internal/bridge"
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
@@ -202,29 +203,5 @@ func (c *HTTP) String() string {
 // wait runs f, returning early with ctx's error if ctx ends first (f then finishes on its own and its
 // result is dropped). A nil or never-ending ctx runs f on the calling goroutine.
 func wait[T any](ctx context.Context, f func() (T, error)) (T, error) {
-	var zero T
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return zero, err
-	}
-	if ctx.Done() == nil {
-		return f()
-	}
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := f()
-		done <- result{v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	return bridge.Wait(ctx, f, nil)
 }

@@ -170,19 +170,26 @@ func NewTokenManager(client *TokenClient, opts ManagerOptions) (*TokenManager, e
 	if err != nil {
 		return nil, err
 	}
+	return adoptManager(p, clock, client.clientID, opts.OnEvent, opts.EventBuffer, opts.IdempotencyHeader)
+}
+
+// adoptManager wraps a new native manager p (owning it and one count of clock) and installs the event
+// delivery and the idempotency header; on failure it frees everything.
+func adoptManager(p uintptr, clock *callback, clientID string, onEvent func(TokenEvent), buffer int,
+	idempotencyHeader string) (*TokenManager, error) {
 	var pump *eventPump
 	var events *callback
-	if opts.OnEvent != nil {
-		size := opts.EventBuffer
+	if onEvent != nil {
+		size := buffer
 		if size == 0 {
 			size = 256
 		}
 		pump = &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
-		go pump.run(opts.OnEvent)
+		go pump.run(onEvent)
 		events = newCallback(pump.deliver)
 	}
 	// The free function must not reference m (a cycle through m would keep its finalizer from running).
-	m := &TokenManager{pump: pump, clientID: client.clientID}
+	m := &TokenManager{pump: pump, clientID: clientID}
 	m.h.set(p, func(p uintptr) {
 		raw.DeleteTokenManagerHandle(tokenManagerHandle(p)) // stops the refresh thread: no callback after this
 		events.release()
@@ -199,9 +206,9 @@ func NewTokenManager(client *TokenClient, opts ManagerOptions) (*TokenManager, e
 			return nil, err
 		}
 	}
-	if opts.IdempotencyHeader != "" {
+	if idempotencyHeader != "" {
 		if err := call(func() int {
-			return raw.M2mauth_token_manager_set_idempotency_header(h, []byte(opts.IdempotencyHeader))
+			return raw.M2mauth_token_manager_set_idempotency_header(h, []byte(idempotencyHeader))
 		}); err != nil {
 			m.Close()
 			return nil, err

@@ -223,6 +223,8 @@ SWIGINTERN void delete_m2mauth_oauth1(struct m2mauth_oauth1 *self){ m2mauth_oaut
 SWIGINTERN void delete_m2mauth_token_client(struct m2mauth_token_client *self){ m2mauth_token_client_free(self); }
 SWIGINTERN void delete_m2mauth_token(struct m2mauth_token *self){ m2mauth_token_free(self); }
 SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self){ m2mauth_token_manager_free(self); }
+SWIGINTERN void delete_m2mauth_a2a(struct m2mauth_a2a *self){ m2mauth_a2a_free(self); }
+SWIGINTERN void delete_m2mauth_config(struct m2mauth_config *self){ m2mauth_config_free(self); }
 
 #include <string.h>
 
@@ -345,7 +347,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_be588dbeb18dc190(void *_swig_go_0) {
+void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -355,7 +357,7 @@ void _wrap_Swig_free_raw_be588dbeb18dc190(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_be588dbeb18dc190(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -368,7 +370,7 @@ void *_wrap_Swig_malloc_raw_be588dbeb18dc190(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -378,7 +380,7 @@ void _wrap_delete_KeyHandle_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_be588dbeb18dc190(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -388,7 +390,7 @@ void _wrap_delete_CertHandle_raw_be588dbeb18dc190(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -398,7 +400,7 @@ void _wrap_delete_ClaimsHandle_raw_be588dbeb18dc190(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -408,7 +410,7 @@ void _wrap_delete_VerifierHandle_raw_be588dbeb18dc190(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -418,7 +420,7 @@ void _wrap_delete_RequestHandle_raw_be588dbeb18dc190(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -428,7 +430,7 @@ void _wrap_delete_ResponseHandle_raw_be588dbeb18dc190(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_be588dbeb18dc190(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -438,7 +440,7 @@ void _wrap_delete_HttpHandle_raw_be588dbeb18dc190(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -448,7 +450,7 @@ void _wrap_delete_OAuth1Handle_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -458,7 +460,7 @@ void _wrap_delete_TokenClientHandle_raw_be588dbeb18dc190(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -468,7 +470,7 @@ void _wrap_delete_TokenHandle_raw_be588dbeb18dc190(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -478,7 +480,27 @@ void _wrap_delete_TokenManagerHandle_raw_be588dbeb18dc190(struct m2mauth_token_m
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_be588dbeb18dc190() {
+void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0) {
+  struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
+  
+  arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
+  
+  delete_m2mauth_a2a(arg1);
+  
+}
+
+
+void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0) {
+  struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
+  
+  arg1 = *(struct m2mauth_config **)&_swig_go_0; 
+  
+  delete_m2mauth_config(arg1);
+  
+}
+
+
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
   int result;
   intgo _swig_go_result;
   
@@ -489,7 +511,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_be588dbeb18dc190() {
+intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
   int result;
   intgo _swig_go_result;
   
@@ -500,7 +522,7 @@ intgo _wrap_m2mauth_version_number_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_be588dbeb18dc190() {
+_gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -514,7 +536,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_be588dbeb18dc190() {
+_gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -528,7 +550,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -540,7 +562,7 @@ intgo _wrap_M2MAUTH_OK_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -552,7 +574,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -564,7 +586,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -576,7 +598,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -588,7 +610,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -600,7 +622,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -612,7 +634,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -624,7 +646,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -636,7 +658,7 @@ intgo _wrap_M2MAUTH_EIO_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -648,7 +670,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -660,7 +682,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -672,7 +694,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -684,7 +706,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -696,7 +718,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -708,7 +730,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -720,7 +742,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -732,7 +754,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -744,7 +766,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -756,7 +778,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -768,7 +790,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -780,7 +802,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -792,7 +814,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -804,7 +826,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -816,7 +838,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -828,7 +850,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -840,7 +862,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -852,7 +874,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -864,7 +886,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -876,7 +898,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -888,7 +910,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -900,7 +922,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -912,7 +934,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -924,7 +946,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -937,7 +959,7 @@ intgo _wrap_ErrorRecord_code_get_raw_be588dbeb18dc190(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -953,7 +975,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_be588dbeb18dc190(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -966,7 +988,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_be588dbeb18dc190(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -979,7 +1001,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_be588dbeb18dc190(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -995,7 +1017,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1011,7 +1033,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_be588dbeb18dc190(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1027,7 +1049,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_be588dbeb18dc190(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1040,7 +1062,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_be588dbeb18dc190(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1053,7 +1075,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_be588dbeb18dc190() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1064,7 +1086,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1080,7 +1102,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_be588dbeb18dc190(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1093,7 +1115,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_be588dbeb18dc190(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_be588dbeb18dc190(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1124,7 +1146,7 @@ intgo _wrap_m2mauth_random_bytes_raw_be588dbeb18dc190(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_be588dbeb18dc190(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1153,7 +1175,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_be588dbeb18dc190(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1188,7 +1210,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_be588dbeb18dc190(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1224,7 +1246,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_be588dbeb18dc190(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_be588dbeb18dc190(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1247,7 +1269,7 @@ intgo _wrap_m2mauth_constant_time_equal_raw_be588dbeb18dc190(_goslice_ _swig_go_
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1259,7 +1281,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1271,7 +1293,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1283,7 +1305,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1295,7 +1317,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1312,7 +1334,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_be588dbeb18dc190(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1334,7 +1356,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_be588dbeb18dc190(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1349,7 +1371,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_be588dbeb18dc190(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1366,7 +1388,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_be588dbeb18dc190(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1387,7 +1409,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_be588dbeb18dc190(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1425,7 +1447,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1463,7 +1485,7 @@ intgo _wrap_m2mauth_key_from_der_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1502,7 +1524,7 @@ intgo _wrap_m2mauth_key_from_file_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1524,7 +1546,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1560,7 +1582,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1577,7 +1599,7 @@ intgo _wrap_m2mauth_key_public_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1608,7 +1630,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1621,7 +1643,7 @@ intgo _wrap_m2mauth_key_type_of_raw_be588dbeb18dc190(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1634,7 +1656,7 @@ intgo _wrap_m2mauth_key_bits_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1650,7 +1672,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_be588dbeb18dc190(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1663,7 +1685,7 @@ intgo _wrap_m2mauth_key_has_private_raw_be588dbeb18dc190(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1679,7 +1701,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_be588dbeb18dc190(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1727,7 +1749,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1758,7 +1780,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1789,7 +1811,7 @@ intgo _wrap_m2mauth_key_public_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1848,7 +1870,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1879,7 +1901,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_be588dbeb18dc190(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -1914,7 +1936,7 @@ intgo _wrap_m2mauth_key_jwks_raw_be588dbeb18dc190(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1945,7 +1967,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1957,7 +1979,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1969,7 +1991,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -1981,7 +2003,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -1993,7 +2015,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2005,7 +2027,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2026,7 +2048,7 @@ intgo _wrap_m2mauth_cert_load_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, _g
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2048,7 +2070,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2083,7 +2105,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_be588dbeb18dc190(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_be588dbeb18dc190(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2100,7 +2122,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_be588dbeb18dc190(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2131,7 +2153,7 @@ intgo _wrap_m2mauth_cert_der_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2162,7 +2184,7 @@ intgo _wrap_m2mauth_cert_pem_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2193,7 +2215,7 @@ intgo _wrap_m2mauth_cert_subject_raw_be588dbeb18dc190(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_be588dbeb18dc190(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2206,7 +2228,7 @@ long long _wrap_m2mauth_cert_not_after_raw_be588dbeb18dc190(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_be588dbeb18dc190(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2232,7 +2254,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_be588dbeb18dc190(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2244,7 +2266,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2256,7 +2278,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2268,7 +2290,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2280,7 +2302,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2292,7 +2314,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2304,7 +2326,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2316,7 +2338,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2328,7 +2350,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2340,7 +2362,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2352,7 +2374,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2364,7 +2386,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2376,7 +2398,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2388,7 +2410,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_be588dbeb18dc190(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2406,7 +2428,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_be588dbeb18dc190(_gostring_ _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2422,7 +2444,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_be588dbeb18dc190(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2435,7 +2457,7 @@ intgo _wrap_m2mauth_alg_bit_raw_be588dbeb18dc190(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_be588dbeb18dc190(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2457,7 +2479,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_be588dbeb18dc190(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_be588dbeb18dc190(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2470,7 +2492,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_be588dbeb18dc190(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2482,7 +2504,7 @@ void _wrap_JwsHeader_alg_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2495,7 +2517,7 @@ intgo _wrap_JwsHeader_alg_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2515,7 +2537,7 @@ void _wrap_JwsHeader_typ_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2531,7 +2553,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_be588dbeb18dc190(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2555,7 +2577,7 @@ void _wrap_JwsHeader_kid_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2571,7 +2593,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_be588dbeb18dc190(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2591,7 +2613,7 @@ void _wrap_JwsHeader_cty_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2607,7 +2629,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_be588dbeb18dc190(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2619,7 +2641,7 @@ void _wrap_JwsHeader_cert_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2632,7 +2654,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2644,7 +2666,7 @@ void _wrap_JwsHeader_cert_members_set_raw_be588dbeb18dc190(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2657,7 +2679,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_be588dbeb18dc190(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2677,7 +2699,7 @@ void _wrap_JwsHeader_extra_json_set_raw_be588dbeb18dc190(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2693,7 +2715,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_be588dbeb18dc190(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_be588dbeb18dc190() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2704,7 +2726,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_be588dbeb18dc190() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2714,7 +2736,7 @@ void _wrap_delete_JwsHeader_raw_be588dbeb18dc190(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2753,7 +2775,7 @@ intgo _wrap_m2mauth_jws_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2796,7 +2818,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_be588dbeb18dc190(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2836,7 +2858,7 @@ intgo _wrap_m2mauth_jws_verify_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2851,7 +2873,7 @@ intgo _wrap_m2mauth_claims_new_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2873,7 +2895,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_be588dbeb18dc190(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -2890,7 +2912,7 @@ intgo _wrap_m2mauth_claims_clone_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2917,7 +2939,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_be588dbeb18dc190(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -2939,7 +2961,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_be588dbeb18dc190(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2961,7 +2983,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_be588dbeb18dc190(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2988,7 +3010,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_be588dbeb18dc190(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3008,7 +3030,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_be588dbeb18dc190(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3021,7 +3043,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_be588dbeb18dc190(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3041,7 +3063,7 @@ intgo _wrap_m2mauth_claims_remove_raw_be588dbeb18dc190(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_be588dbeb18dc190(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3061,7 +3083,7 @@ intgo _wrap_m2mauth_claims_has_raw_be588dbeb18dc190(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3099,7 +3121,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_be588dbeb18dc190(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_be588dbeb18dc190(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3123,7 +3145,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_be588dbeb18dc190(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3161,7 +3183,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3192,7 +3214,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3223,7 +3245,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_be588dbeb18dc190(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3258,7 +3280,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3298,7 +3320,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_be588dbeb18dc190(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_be588dbeb18dc190(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3317,7 +3339,7 @@ intgo _wrap_m2mauth_verifier_new_raw_be588dbeb18dc190(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_be588dbeb18dc190(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3341,7 +3363,7 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_be588dbeb18dc190(m2mauth_verifier **_s
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3361,7 +3383,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_be588dbeb18dc190(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3381,7 +3403,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_be588dbeb18dc190(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3401,7 +3423,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_be588dbeb18dc190(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3421,7 +3443,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_be588dbeb18dc190(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3441,7 +3463,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_be588dbeb18dc190(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3456,7 +3478,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_be588dbeb18dc190(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3471,7 +3493,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_be588dbeb18dc190(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3495,7 +3517,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_be588dbeb18dc190(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_be588dbeb18dc190(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3517,7 +3539,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_be588dbeb18dc190(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_be588dbeb18dc190(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3546,7 +3568,7 @@ intgo _wrap_m2mauth_request_new_raw_be588dbeb18dc190(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3566,7 +3588,7 @@ intgo _wrap_m2mauth_request_set_url_raw_be588dbeb18dc190(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3595,7 +3617,7 @@ intgo _wrap_m2mauth_request_set_header_raw_be588dbeb18dc190(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3624,7 +3646,7 @@ intgo _wrap_m2mauth_request_add_header_raw_be588dbeb18dc190(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3644,7 +3666,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_be588dbeb18dc190(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3663,7 +3685,7 @@ intgo _wrap_m2mauth_request_set_body_raw_be588dbeb18dc190(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3679,7 +3701,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_be588dbeb18dc190(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3695,7 +3717,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_be588dbeb18dc190(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3718,7 +3740,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_be588dbeb18dc190(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3731,7 +3753,7 @@ long long _wrap_m2mauth_request_header_count_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3749,7 +3771,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3767,7 +3789,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3780,7 +3802,7 @@ intgo _wrap_m2mauth_response_status_raw_be588dbeb18dc190(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3803,7 +3825,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_be588dbeb18dc190(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3816,7 +3838,7 @@ long long _wrap_m2mauth_response_header_count_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3834,7 +3856,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3852,7 +3874,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -3864,7 +3886,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_be588dbeb18dc190(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3877,7 +3899,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_be588dbeb18dc190(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3897,7 +3919,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_be588dbeb18dc190(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3913,7 +3935,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3933,7 +3955,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_be588dbeb18dc190(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3949,7 +3971,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3971,7 +3993,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3987,7 +4009,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_be588dbeb18dc190(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4009,7 +4031,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4025,7 +4047,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_be588dbeb18dc190(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4045,7 +4067,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_be588dbeb18dc190(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4061,7 +4083,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_be588dbeb18dc190(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4081,7 +4103,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_be588dbeb18dc190(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4097,7 +4119,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4109,7 +4131,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_be588dbeb18dc190(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4122,7 +4144,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_be588dbeb18dc190(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4134,7 +4156,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4147,7 +4169,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_be588dbeb18dc190(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4159,7 +4181,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_be588dbeb18dc190(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4172,7 +4194,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_be588dbeb18dc190(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4184,7 +4206,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_be588dbeb18dc190(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4197,7 +4219,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_be588dbeb18dc190(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4217,7 +4239,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4233,7 +4255,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_be588dbeb18dc190(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_be588dbeb18dc190() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4244,7 +4266,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_be588dbeb18dc190() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4254,7 +4276,7 @@ void _wrap_delete_HttpOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_be588dbeb18dc190(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4271,7 +4293,7 @@ intgo _wrap_m2mauth_http_new_raw_be588dbeb18dc190(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_be588dbeb18dc190(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4293,7 +4315,7 @@ intgo _wrap_m2mauth_http_add_override_raw_be588dbeb18dc190(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_be588dbeb18dc190(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4312,7 +4334,7 @@ intgo _wrap_m2mauth_http_send_raw_be588dbeb18dc190(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4324,7 +4346,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4336,7 +4358,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4348,7 +4370,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4360,7 +4382,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4372,7 +4394,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4384,7 +4406,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4396,7 +4418,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4408,7 +4430,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4424,7 +4446,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_be588dbeb18dc190(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_be588dbeb18dc190(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4442,7 +4464,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_be588dbeb18dc190(_gostring_ _swi
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4458,7 +4480,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_be588dbeb18dc190(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_be588dbeb18dc190(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4480,7 +4502,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_be588dbeb18dc190(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4510,7 +4532,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4554,7 +4576,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_be588dbeb18dc190(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4569,7 +4591,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_be588dbeb18dc190(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4584,7 +4606,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_be588dbeb18dc190(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4599,7 +4621,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_be588dbeb18dc190(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4626,7 +4648,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_be588dbeb18dc190(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4641,7 +4663,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4668,7 +4690,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_be588dbeb18dc190(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4695,7 +4717,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_be588dbeb18dc190(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4722,7 +4744,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_be588dbeb18dc190(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -4735,7 +4757,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_be588dbeb18dc190(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4762,7 +4784,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_be588dbeb18dc190(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4777,7 +4799,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -4792,7 +4814,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4841,7 +4863,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_be588dbeb18dc190(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_be588dbeb18dc190(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4890,7 +4912,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_be588dbeb18dc190(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4902,7 +4924,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4914,7 +4936,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4926,7 +4948,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4938,7 +4960,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4950,7 +4972,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4962,7 +4984,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4974,7 +4996,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4990,7 +5012,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_be588dbeb18dc190(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_be588dbeb18dc190(_goslice_ _swig_go_0) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5015,7 +5037,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_be588dbeb18dc190(_goslice_ _swig_g
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5027,7 +5049,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5039,7 +5061,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_be588dbeb18dc190(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5070,7 +5092,7 @@ intgo _wrap_m2mauth_token_client_new_raw_be588dbeb18dc190(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_be588dbeb18dc190(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5101,7 +5123,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_be588dbeb18dc190(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5116,7 +5138,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_be588dbeb18dc190(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5146,7 +5168,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5161,7 +5183,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_be588dbeb18dc190(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5176,7 +5198,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_be588dbeb18dc190(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5196,7 +5218,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5216,7 +5238,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_be588dbeb18dc190(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5243,7 +5265,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5263,7 +5285,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_be588dbeb18dc190(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5297,7 +5319,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_be588dbeb18dc190(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5342,7 +5364,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5357,7 +5379,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_be588dbeb18dc1
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   unsigned int arg3 ;
@@ -5374,7 +5396,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_be588dbeb18dc190(struct 
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5389,7 +5411,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_be588dbeb18dc190(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_be588dbeb18dc190(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5406,7 +5428,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_be588dbeb18dc190(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5422,7 +5444,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5438,7 +5460,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_be588dbeb18dc190(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5454,7 +5476,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_be588dbeb18dc190(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5467,7 +5489,7 @@ long long _wrap_m2mauth_token_expires_at_raw_be588dbeb18dc190(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_be588dbeb18dc190(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5480,7 +5502,7 @@ long long _wrap_m2mauth_token_issued_at_raw_be588dbeb18dc190(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5492,7 +5514,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_be588dbeb18dc190(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5505,7 +5527,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_be588dbeb18dc190
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5517,7 +5539,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_be588dbeb18dc190(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5530,7 +5552,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_be588dbeb18d
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5542,7 +5564,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_be588dbeb18dc190(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5555,7 +5577,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_be588dbeb18dc19
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5567,7 +5589,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_be588dbeb18dc190(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5580,7 +5602,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_be588dbeb18dc190(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5592,7 +5614,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_be588dbeb18dc190(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5605,7 +5627,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_be588dbeb18dc1
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5617,7 +5639,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_be588dbeb18dc190(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5630,7 +5652,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_be588dbeb18dc1
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5642,7 +5664,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_be588dbeb18dc190(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5655,7 +5677,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_be588dbeb18dc19
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5667,7 +5689,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_be588dbeb18dc1
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5680,7 +5702,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_be588dbeb
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5692,7 +5714,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_be588dbeb18dc190(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5705,7 +5727,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_be588dbeb18dc190(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5717,7 +5739,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_be588dbeb18dc190(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5730,7 +5752,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_be588dbeb18dc190
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_be588dbeb18dc190() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -5741,7 +5763,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_be
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -5751,7 +5773,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_be588dbeb18dc190(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -5770,7 +5792,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_be588dbeb18dc190(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5797,7 +5819,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_be588dbeb18dc190(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_be588dbeb18dc190(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -5814,7 +5836,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_be588dbeb18dc190(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5841,7 +5863,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_be588dbeb18dc190(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5856,7 +5878,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_be588dbeb18dc190(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_be588dbeb18dc190(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5875,7 +5897,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_be588dbeb18dc190(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5887,7 +5909,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5899,7 +5921,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5911,7 +5933,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5923,7 +5945,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_be588dbeb18dc190() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_be588dbeb18dc190() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5935,7 +5957,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_be588dbeb18dc190() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_be588dbeb18dc190(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5951,7 +5973,831 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_be588dbeb18dc190(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_be588dbeb18dc190(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
+  enum m2mauth_a2a_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_A2A_OAUTH2;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
+  enum m2mauth_a2a_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_A2A_OAUTH1;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
+  enum m2mauth_a2a_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_A2A_QUERY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_a2a_auth_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
+  char *arg1 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (char *)malloc(_swig_go_0.n + 1);
+  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
+  arg1[_swig_go_0.n] = '\0';
+  
+  
+  result = (int)m2mauth_a2a_auth_from_name((char const *)arg1);
+  _swig_go_result = result; 
+  free(arg1); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+  m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_http *arg3 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_a2a **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = *(m2mauth_http **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_a2a_new(arg1,(char const *)arg2,arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_set_auth_method(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_set_oauth2_client(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_set_client_auth(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_set_tenant(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_set_token_url(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  arg2 = *(m2mauth_token_manager_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_set_manager_options(arg1,(struct m2mauth_token_manager_options const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_set_oauth1_credentials(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  
+  if (arg4) {
+    m2mauth_glue_wipe((char *)arg4, strlen(arg4));
+    free((char *)arg4);
+  }
+  
+  
+  if (arg5) {
+    m2mauth_glue_wipe((char *)arg5, strlen(arg5));
+    free((char *)arg5);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  m2mauth_key *arg2 = (m2mauth_key *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  arg2 = *(m2mauth_key **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_set_decryption_key(arg1,(struct m2mauth_key const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_credential(arg1,arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_info(arg1,arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_ssh_key(arg1,arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_dsm_application(arg1,arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
+  enum m2mauth_a2a_call_flag result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_A2A_NO_DECRYPT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  unsigned int arg6 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  arg4 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg4, _swig_go_3.p, _swig_go_3.n);
+  arg4[_swig_go_3.n] = '\0';
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  arg6 = (unsigned int)_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_a2a_call(arg1,arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5,arg6);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  free(arg4); 
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_key *arg2 = (m2mauth_key *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_key **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_decrypt(arg1,(struct m2mauth_key const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_cert **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_a2a_cert_fingerprints(arg1,(struct m2mauth_cert const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+  m2mauth_config **arg1 = (m2mauth_config **) 0 ;
+  char *arg2 = (char *) 0 ;
+  int arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_config **)_swig_go_0;
+  
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  arg3 = (int)_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_config_load(arg1,(char const *)arg2,arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+  m2mauth_config **arg1 = (m2mauth_config **) 0 ;
+  char *arg2 = (char *) 0 ;
+  int arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_config **)_swig_go_0;
+  
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  arg3 = (int)_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_config_from_json(arg1,(char const *)arg2,arg3);
+  _swig_go_result = result; 
+  
+  if (arg2) {
+    m2mauth_glue_wipe((char *)arg2, strlen(arg2));
+    free((char *)arg2);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_config_describe(arg1,(struct m2mauth_config const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_config_get(arg1,(struct m2mauth_config const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_config *arg1 = (m2mauth_config *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_config **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (int)m2mauth_config_has((struct m2mauth_config const *)arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+  m2mauth_http **arg1 = (m2mauth_http **) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_http **)_swig_go_0;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_http_new_from_config(arg1,(struct m2mauth_config const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+  m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  m2mauth_http *arg3 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_client **)_swig_go_0;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  arg3 = *(m2mauth_http **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_token_client_new_from_config(arg1,(struct m2mauth_config const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+  m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  m2mauth_http *arg3 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_manager **)_swig_go_0;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  arg3 = *(m2mauth_http **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_new_from_config(arg1,(struct m2mauth_config const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+  m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
+  m2mauth_config *arg2 = (m2mauth_config *) 0 ;
+  m2mauth_http *arg3 = (m2mauth_http *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_a2a **)_swig_go_0;
+  
+  arg2 = *(m2mauth_config **)&_swig_go_1; 
+  arg3 = *(m2mauth_http **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_a2a_new_from_config(arg1,(struct m2mauth_config const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5966,7 +6812,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_be588dbeb18dc190(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_be588dbeb18dc190(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -5980,7 +6826,7 @@ void _wrap_m2mauth_glue_buf_release_raw_be588dbeb18dc190(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_be588dbeb18dc190(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5995,7 +6841,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_be588dbeb18dc190(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_be588dbeb18dc190(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6010,7 +6856,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_be588dbeb18dc190(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_be588dbeb18dc190(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6025,7 +6871,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_be588dbeb18dc190(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_be588dbeb18dc190(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6055,7 +6901,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_be588dbeb18dc190(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_be588dbeb18dc190(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6074,7 +6920,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_be588dbeb18dc190(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_be588dbeb18dc190(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;

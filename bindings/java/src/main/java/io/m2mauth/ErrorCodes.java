@@ -45,9 +45,12 @@ final class ErrorCodes {
         return new OAuth2Exception(d);
       case m2mauth_error_code.M2MAUTH_EHTTP:
       case m2mauth_error_code.M2MAUTH_EPROTOCOL:
-      case m2mauth_error_code.M2MAUTH_EVENDOR:
       case m2mauth_error_code.M2MAUTH_EUNAUTHORIZED:
         return new ServerException(d);
+      case m2mauth_error_code.M2MAUTH_EVENDOR:
+        return new VendorException(d);
+      case m2mauth_error_code.M2MAUTH_ECONFIG:
+        return new ConfigException(d);
       default:
         return new M2mauthException(d);
     }

@@ -23,6 +23,11 @@ public final class Http implements AutoCloseable {
     this.res = NativeResource.track(this, h, HttpHandle::delete, "HTTP transport");
   }
 
+  /** Wraps a native transport made elsewhere (Config); owns h. */
+  static Http adopt(HttpHandle h) {
+    return new Http(h);
+  }
+
   /** A transport with the default options. */
   public static Http create() {
     return builder().build();

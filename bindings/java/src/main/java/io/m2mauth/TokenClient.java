@@ -45,6 +45,11 @@ public final class TokenClient implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** Wraps a native client made elsewhere (Config): owns h, system clock. */
+  static TokenClient adopt(TokenClientHandle h, String clientId) {
+    return new TokenClient(h, clientId, null);
+  }
+
   /** A client of the token endpoint tokenUrl. */
   public static Builder builder(String tokenUrl, String clientId) {
     return new Builder(Objects.requireNonNull(tokenUrl, "tokenUrl"), null, clientId);

@@ -46,6 +46,21 @@ public final class TokenManager implements AutoCloseable {
     }, "token manager");
   }
 
+  /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
+  static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
+    TokenManager manager = new TokenManager(h, null,
+        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity), clientId);
+    if (listener != null) {
+      try {
+        manager.setEventListener(listener);
+      } catch (RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+    }
+    return manager;
+  }
+
   /** A manager over client with the default options. */
   public static TokenManager create(TokenClient client) {
     return create(client, ManagerOptions.defaults());

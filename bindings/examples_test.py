@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Builds and runs the Java or Go examples (examples/java, examples/go) the way a user would, against the
+loopback servers of tests/servers, and checks what they print. Registered with CTest as examples.java and
+examples.go (examples/CMakeLists.txt).
+
+    python3 bindings/examples_test.py java --build BUILD_DIR --work WORK_DIR [--mvn mvn]
+    python3 bindings/examples_test.py go   --build BUILD_DIR --work WORK_DIR [--go go]
+
+Each program runs with a configuration file named by $M2MAUTH_CONFIG (and once from M2MAUTH_* variables
+alone): the OAuth 2.0 call against the fault server's token endpoint and protected API (svc-basic, the
+secret in a file), the senhasegura credential read against the A2A emulator (OAuth 2.0 and OAuth 1.0 from
+files, the query method from the environment alone). The checks: exit status, the lines the C examples print too, and no
+secret, password or token in the output.
+
+Java: the binding's jar is packed from BUILD_DIR (no second native build, tests skipped) and installed
+into a private local repository WORK_DIR/m2 (the user's ~/.m2 is left alone; it serves as a read-only
+source of plugins, with Maven Central behind it), then the example project is packaged as documented
+(target/classes + target/lib) and run with `java -cp`.
+Go: the module builds with `go build` against BUILD_DIR's libm2mauth through pkg-config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = ROOT / "tests" / "servers"
+TIMEOUT_S = 600
+
+
+def run(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None, check: bool = True,
+        timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess:
+    print("+ " + " ".join(str(c) for c in cmd), flush=True)
+    p = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        sys.stdout.write(p.stdout)
+        raise SystemExit(f"FAILED ({p.returncode}): {' '.join(str(c) for c in cmd)}")
+    return p
+
+
+class Servers:
+    """oidc is not needed: fault (OAuth 2.0 token endpoint + protected API) and a2a."""
+
+    def __init__(self, work: Path):
+        self.state = work / "servers.json"
+
+    def __enter__(self):
+        run([sys.executable, SERVERS / "harness.py", "up", "--state", self.state, "fault", "a2a"], timeout=120)
+        self.info = json.loads(self.state.read_text())["servers"]
+        return self
+
+    def __exit__(self, *exc):
+        run([sys.executable, SERVERS / "harness.py", "down", "--state", self.state], check=False, timeout=60)
+
+
+def clients() -> dict:
+    return json.loads((SERVERS / "clients.json").read_text())
+
+
+def scenarios(work: Path, srv: Servers) -> list[dict]:
+    """The runs: name, program, args, extra environment, and the checks."""
+    c = clients()
+    basic_secret = c["oauth2"]["clients"]["svc-basic"]["client_secret"]
+    a2a_client = c["a2a"]["oauth2"][0]
+    oauth1 = c["a2a"]["oauth1"][0]
+    (work / "svc-basic.secret").write_text(basic_secret + "\n")
+    (work / "a2a.secret").write_text(a2a_client["client_secret"] + "\n")
+    for p in ("svc-basic.secret", "a2a.secret"):
+        os.chmod(work / p, 0o600)
+    fault, a2a = srv.info["fault"], srv.info["a2a"]
+    service = {"http": {"timeout_ms": 10000},
+               "oauth2": {"token_url": fault["token_endpoint"], "client_id": "svc-basic",
+                          "client_secret_file": str(work / "svc-basic.secret"), "scope": "api.read"}}
+    vault = {"http": {"timeout_ms": 10000},
+             "senhasegura": {"base_url": a2a["base_url"], "client_id": a2a_client["client_id"],
+                             "client_secret_file": str(work / "a2a.secret")}}
+    signed = {"senhasegura": {"base_url": a2a["url"], "auth_method": "oauth1", "consumer_key": oauth1["consumer_key"],
+                              "consumer_secret": oauth1["consumer_secret"], "token": oauth1["token"],
+                              "token_secret": oauth1["token_secret"]}}
+    (work / "service.json").write_text(json.dumps(service, indent=2))
+    (work / "a2a.json").write_text(json.dumps(vault, indent=2))
+    (work / "a2a-oauth1.json").write_text(json.dumps(signed, indent=2))
+    api = fault["api_url"] + "/v1/accounts"
+    secrets = [basic_secret, a2a_client["client_secret"], oauth1["consumer_secret"], oauth1["token"],
+               oauth1["token_secret"], "secret@2504"]
+    return [
+        {"name": "oauth2_request", "program": "oauth2_request", "args": [api, "2"],
+         "env": {"M2MAUTH_CONFIG": str(work / "service.json")},
+         "expect": [r"\[event\] fetched client=svc-basic scope=\"api.read\"",
+                    r"token: Bearer, \d+ characters \(not shown\)",
+                    re.escape(f"GET {api} -> HTTP 200, ") + r"\d+ bytes"],
+         "count": {re.escape(f"GET {api} -> HTTP 200"): 2}, "secrets": secrets},
+        {"name": "senhasegura_credential (OAuth 2.0, file)", "program": "senhasegura_credential", "args": ["5"],
+         "env": {"M2MAUTH_CONFIG": str(work / "a2a.json")},
+         "expect": [r"credential 5: credential_5@destktop-91\.com, password of 11 (bytes|characters) \(not shown\)"],
+         "secrets": secrets},
+        {"name": "senhasegura_credential (OAuth 1.0, file)", "program": "senhasegura_credential",
+         "args": ["credential_5@destktop-91.com"], "env": {"M2MAUTH_CONFIG": str(work / "a2a-oauth1.json")},
+         "expect": [r"credential credential_5@destktop-91\.com: credential_5@destktop-91\.com, "
+                    r"password of 11 (bytes|characters) \(not shown\)"],
+         "secrets": secrets},
+        {"name": "senhasegura_credential (query method, environment)", "program": "senhasegura_credential",
+         "args": ["dbadmin@db01.example.test"],
+         "env": {"M2MAUTH_SENHASEGURA_BASE_URL": a2a["base_url"], "M2MAUTH_SENHASEGURA_AUTH_METHOD": "query",
+                 "M2MAUTH_SENHASEGURA_CONSUMER_KEY": oauth1["consumer_key"],
+                 "M2MAUTH_SENHASEGURA_TOKEN_ENV": "EXAMPLE_A2A_TOKEN", "EXAMPLE_A2A_TOKEN": oauth1["token"]},
+         # "Db!p@ss+6 %20&x=é": 17 characters, 18 bytes in UTF-8
+         "expect": [r"credential dbadmin@db01\.example\.test: dbadmin@db01\.example\.test, "
+                    r"password of (18 bytes|17 characters) \(not shown\)"],
+         "secrets": secrets + ["Db!p@ss"]},
+    ]
+
+
+def check(out: str, sc: dict) -> list[str]:
+    problems = []
+    for pattern in sc["expect"]:
+        if not re.search(pattern, out):
+            problems.append(f"no line matching {pattern!r}")
+    for pattern, n in sc.get("count", {}).items():
+        if len(re.findall(pattern, out)) != n:
+            problems.append(f"{pattern!r} not {n} times")
+    for s in sc["secrets"]:
+        if s in out:
+            problems.append("a secret is printed")
+    # No access token either: the fault server's tokens are long URL-safe strings; nothing that long
+    # may appear outside URLs.
+    for word in re.findall(r"[A-Za-z0-9_\-.~+/=]{32,}", out):
+        if "://" not in word and not word.startswith("/"):
+            problems.append(f"something like a token is printed ({len(word)} characters)")
+    return problems
+
+
+def base_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("M2MAUTH_")}
+    return env
+
+
+# ---- Java ---------------------------------------------------------------------------------------------------
+
+def java_setup(args, work: Path) -> callable:
+    mvn = args.mvn
+    binding = work / "binding"
+    repo = work / "m2"
+    # 1. The binding's jar from this build (the native libraries were built by CMake already).
+    run([mvn, "-B", "-ntp", "-q", "-f", ROOT / "bindings/java/pom.xml", "-Dm2mauth.skipNativeBuild=true",
+         f"-Dm2mauth.cmake.build={args.build}", f"-Dm2mauth.build.directory={binding}", "-DskipTests", "package"])
+    jar = binding / "m2mauth-0.1.0.jar"
+    if not jar.is_file():
+        raise SystemExit(f"no {jar}")
+    # 2. Into a private local repository; the user's own serves plugins read-only, then Maven Central.
+    user_repo = Path.home() / ".m2" / "repository"
+    settings = work / "settings.xml"
+    settings.write_text(f"""<settings>
+  <profiles><profile><id>user-repository</id>
+    <repositories><repository><id>user-repository</id><url>{user_repo.as_uri()}</url></repository></repositories>
+    <pluginRepositories><pluginRepository><id>user-repository</id><url>{user_repo.as_uri()}</url></pluginRepository></pluginRepositories>
+  </profile></profiles>
+  <activeProfiles><activeProfile>user-repository</activeProfile></activeProfiles>
+</settings>
+""")
+    maven = [mvn, "-B", "-ntp", "-q", "-gs", settings, f"-Dmaven.repo.local={repo}"]
+    run(maven + ["-f", ROOT / "bindings/java/pom.xml", "install:install-file", f"-Dfile={jar}",
+                 f"-DpomFile={ROOT / 'bindings/java/pom.xml'}"])
+    # 3. The example project, as documented: package, then java -cp target/classes:target/lib/*.
+    out = work / "example"
+    run(maven + ["-f", ROOT / "examples/java/pom.xml", f"-Dexample.build.directory={out}", "package"])
+    java = shutil.which("java") or "java"
+    classpath = f"{out / 'classes'}{os.pathsep}{out / 'lib'}/*"
+    mains = {"oauth2_request": "example.OAuth2Request", "senhasegura_credential": "example.SenhaseguraCredential"}
+    return lambda program: [java, "-cp", classpath, mains[program]]
+
+
+# ---- Go -----------------------------------------------------------------------------------------------------
+
+def go_setup(args, work: Path) -> callable:
+    env = base_env()
+    env.update({"PKG_CONFIG_PATH": str(Path(args.build) / "pkgconfig"), "CGO_ENABLED": "1",
+                "GOFLAGS": "-buildvcs=false"})
+    bin_dir = work / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for program in ("oauth2_request", "senhasegura_credential"):
+        run([args.go, "build", "-o", bin_dir / program, "./" + program], env=env, cwd=ROOT / "examples/go")
+    return lambda program: [bin_dir / program]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("language", choices=["java", "go"])
+    p.add_argument("--build", required=True, help="the CMake build directory (libm2mauth, pkgconfig, JNI)")
+    p.add_argument("--work", required=True, help="a folder for this run's files (emptied first)")
+    p.add_argument("--mvn", default="mvn")
+    p.add_argument("--go", default="go")
+    args = p.parse_args()
+    work = Path(args.work).resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    command = (java_setup if args.language == "java" else go_setup)(args, work)
+    failures = 0
+    with Servers(work) as srv:
+        for sc in scenarios(work, srv):
+            env = base_env()
+            env.update(sc["env"])
+            r = run(command(sc["program"]) + sc["args"], env=env, check=False, timeout=120)
+            print(f"--- {args.language} {sc['name']}: exit {r.returncode}")
+            problems = check(r.stdout, sc)
+            if r.returncode != 0:
+                problems.insert(0, f"exit status {r.returncode}")
+            if problems:
+                failures += 1
+                print(r.stdout)  # checked above: it holds no secret unless that is the failure
+                for pr in problems:
+                    print(f"FAIL {sc['name']}: {pr}")
+            else:
+                print("\n".join("    " + line for line in r.stdout.splitlines()))
+    print("examples." + args.language + (": FAILED" if failures else ": OK"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+/*
+ * senhasegura.i: senhasegura.h, the A2A client. Results are JSON text that may hold passwords, so the
+ * calls cross as BYTES (Java byte[], Go []byte) that the public layers parse and wipe; the library's
+ * buffer is disposed (wiped) within the call. The secrets of the setters cross like passphrases
+ * (M2MAUTH_SECRET_BYTES: caller's array, native copy wiped). The clock setter is not crossed (the
+ * system clock is used).
+ */
+M2MAUTH_VALUE(m2mauth_a2a_auth_name)
+M2MAUTH_VALUE(m2mauth_a2a_auth_from_name)
+
+M2MAUTH_NEW(m2mauth_a2a_new, m2mauth_a2a)
+M2MAUTH_STATUS(m2mauth_a2a_set_auth_method)
+M2MAUTH_STATUS(m2mauth_a2a_set_oauth2_client)
+M2MAUTH_STATUS(m2mauth_a2a_set_client_auth)
+M2MAUTH_STATUS(m2mauth_a2a_set_tenant)
+M2MAUTH_STATUS(m2mauth_a2a_set_token_url)
+M2MAUTH_STATUS(m2mauth_a2a_set_manager_options)
+M2MAUTH_STATUS(m2mauth_a2a_set_oauth1_credentials)
+M2MAUTH_STATUS(m2mauth_a2a_set_decryption_key)
+
+M2MAUTH_BYTES(m2mauth_a2a_credential)
+M2MAUTH_BYTES(m2mauth_a2a_info)
+M2MAUTH_BYTES(m2mauth_a2a_ssh_key)
+M2MAUTH_BYTES(m2mauth_a2a_dsm_application)
+M2MAUTH_BYTES(m2mauth_a2a_call)
+M2MAUTH_BYTES(m2mauth_a2a_decrypt)
+M2MAUTH_TEXT(m2mauth_a2a_cert_fingerprints)
+
+M2MAUTH_SECRET_BYTES(client_secret)
+M2MAUTH_SECRET_BYTES(consumer_secret)
+M2MAUTH_SECRET_BYTES(token)
+M2MAUTH_SECRET_BYTES(token_secret)
+/* NULL allowed: no tenant, no parameters. */
+M2MAUTH_OPTIONAL_TEXT(tenant)
+M2MAUTH_OPTIONAL_TEXT(params_json)
+%include "m2mauth/senhasegura.h"
+M2MAUTH_OPTIONAL_TEXT_END(tenant)
+M2MAUTH_OPTIONAL_TEXT_END(params_json)
+M2MAUTH_SECRET_BYTES_END(client_secret)
+M2MAUTH_SECRET_BYTES_END(consumer_secret)
+M2MAUTH_SECRET_BYTES_END(token)
+M2MAUTH_SECRET_BYTES_END(token_secret)
