@@ -74,6 +74,21 @@ def password_arg(password: Password) -> Optional[bytes]:
     return password
 
 
+def secret_text(value: Any, what: str) -> str:
+    """A secret (client secret, token, passphrase) as text for the library: str, or UTF-8 bytes.
+    Never echoed in errors."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            value = bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{what} is not valid UTF-8") from None
+    elif not isinstance(value, str):
+        raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} contains a NUL character")
+    return value
+
+
 def path_arg(path: Any) -> str:
     return to_text(os.fspath(path), "path")
 

@@ -32,6 +32,7 @@ class Config:
     :meth:`oauth2_client` and :meth:`a2a_client`."""
 
     __slots__ = ("_native", "__weakref__")
+    _native: Any  # the native configuration
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("use m2mauth.config.load() or m2mauth.config.from_json()")
@@ -67,13 +68,13 @@ class Config:
         header included), sending through ``http`` (default: a new transport from ``http``)."""
         from .oauth2 import OAuth2Client
         where = self.get("oauth2.token_url") or self.get("oauth2.issuer") or ""
-        return OAuth2Client._from_config(self._native, http, self.get("oauth2.client_id", ""), where, on_event)
+        return OAuth2Client._from_config(self._native, http, self.get("oauth2.client_id") or "", where, on_event)
 
     def a2a_client(self, http: Optional[Http] = None):
         """A :class:`~m2mauth.senhasegura.A2AClient` from the ``senhasegura`` section."""
         from .senhasegura import A2AClient
-        return A2AClient._from_config(self._native, http, self.get("senhasegura.base_url", ""),
-                                      self.get("senhasegura.auth_method", "oauth2"))
+        return A2AClient._from_config(self._native, http, self.get("senhasegura.base_url") or "",
+                                      self.get("senhasegura.auth_method") or "oauth2")
 
     def close(self) -> None:
         """Releases the configuration and wipes its secrets. Idempotent."""

@@ -18,7 +18,7 @@ import json as _json
 import math
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, Union
 
-from ._convert import PathLike, password_arg, to_text
+from ._convert import PathLike, secret_text, to_text
 from ._native import native
 
 __all__ = ["Http", "Response", "Headers", "DEFAULT_MAX_RESPONSE_BYTES"]
@@ -144,7 +144,7 @@ def _options(ca_file: Optional[PathLike], ca_dir: Optional[PathLike], client_cer
         if value is not None:
             o[name] = to_text(os.fspath(value) if not isinstance(value, (str, bytes)) else value, name)
     if client_key_password is not None:
-        o["client_key_password"] = password_arg(client_key_password).decode("utf-8")
+        o["client_key_password"] = secret_text(client_key_password, "client_key_password")
     if client_cert_type not in ("PEM", "P12"):
         raise ValueError("client_cert_type must be 'PEM' or 'P12'")
     o["client_cert_type"] = client_cert_type

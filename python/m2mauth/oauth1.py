@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import re
 from urllib.parse import parse_qsl, quote_plus
 
-from ._convert import optional_text, password_arg, to_text
+from ._convert import optional_text, secret_text, to_text
 from ._native import native
 from .keys import Key
 
@@ -169,9 +169,10 @@ class OAuth1:
         self._has_secret = client_secret is not None
         self._has_token_secret = resource_owner_secret is not None
         self._rsa_key = key
-        self._secrets = (None if client_secret is None else password_arg(dec(client_secret, "client_secret")).decode(),
+        self._secrets = (None if client_secret is None else secret_text(dec(client_secret, "client_secret"),
+                                                                         "client_secret"),
                          None if resource_owner_secret is None else
-                         password_arg(dec(resource_owner_secret, "resource_owner_secret")).decode())
+                         secret_text(dec(resource_owner_secret, "resource_owner_secret"), "resource_owner_secret"))
         self._native = self._make(self.realm)
         self._by_realm: Dict[str, Any] = {}
 

@@ -24,7 +24,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
 
 from . import errors
-from ._convert import optional_text, password_arg, to_text
+from ._convert import optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
@@ -241,7 +241,7 @@ class OAuth2Client(native.TokenManagerBase):
             raise ValueError(f"unknown auth_method {auth_method!r}; use one of {', '.join(CLIENT_AUTH_METHODS)}") \
                 from None
         if client_secret is not None:
-            a.client_secret = password_arg(client_secret).decode("utf-8")
+            a.client_secret = secret_text(client_secret, "client_secret")
         try:
             a.grant = _GRANTS[grant]
         except KeyError:

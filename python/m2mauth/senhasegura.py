@@ -26,7 +26,7 @@ import json
 import os
 from typing import Any, Dict, Mapping, Optional, Union
 
-from ._convert import PathLike, optional_text, password_arg, to_text
+from ._convert import PathLike, optional_text, secret_text, to_text
 from ._native import native
 from .certificates import Certificate
 from .http import Http, default_http
@@ -38,8 +38,8 @@ _CLIENT_AUTH = {"basic": native.CLIENT_AUTH_METHODS["client_secret_basic"],
                 "body": native.CLIENT_AUTH_METHODS["client_secret_post"]}
 
 
-def _secret(value: Union[str, bytes, None]) -> Optional[str]:
-    return None if value is None else password_arg(value).decode("utf-8")
+def _secret(value: Union[str, bytes, None], what: str = "secret") -> Optional[str]:
+    return None if value is None else secret_text(value, what)
 
 
 class A2AClient:
