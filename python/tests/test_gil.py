@@ -128,3 +128,12 @@ def test_close_while_other_threads_use_the_key():
     key.close()
     t.join(60)
     assert not errors
+
+
+def test_counter_runs_during_oauth1_rsa_signing(long_switch_interval, rsa4096):
+    from m2mauth.oauth1 import Client
+    c = Client("ck", signature_method="RSA-SHA256", rsa_key=rsa4096, resource_owner_key="t")
+    with Counter() as counter:
+        assert runs_alongside(counter, lambda: c.sign("https://a.example/x?y=1"))
+        assert runs_alongside(counter, lambda: c.sign("https://a.example/x", "POST", '{"a":1}',
+                                                      {"Content-Type": "application/json"}))
