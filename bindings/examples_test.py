@@ -8,9 +8,9 @@ examples.go (examples/CMakeLists.txt).
 
 Each program runs with a configuration file named by $M2MAUTH_CONFIG (and once from M2MAUTH_* variables
 alone): the OAuth 2.0 call against the fault server's token endpoint and protected API (svc-basic, the
-secret in a file), the senhasegura credential read against the A2A emulator (OAuth 2.0 and OAuth 1.0 from
-files, the query method from the environment alone). The checks: exit status, the lines the C examples print too, and no
-secret, password or token in the output.
+secret in a file), the senhasegura credential read against the A2A emulator (OAuth 2.0 and OAuth 1.0
+from files, the query method from the environment alone). The checks: exit status, the lines the C
+examples print too, and no secret, password or token in the output.
 
 Java: the binding's jar is packed from BUILD_DIR (no second native build, tests skipped) and installed
 into a private local repository WORK_DIR/m2 (the user's ~/.m2 is left alone; it serves as a read-only
@@ -195,13 +195,17 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("language", choices=["java", "go"])
     p.add_argument("--build", required=True, help="the CMake build directory (libm2mauth, pkgconfig, JNI)")
-    p.add_argument("--work", required=True, help="a folder for this run's files (emptied first)")
+    p.add_argument("--work", required=True, help="a folder for this run's files (emptied first, but for its Maven repository m2/)")
     p.add_argument("--mvn", default="mvn")
     p.add_argument("--go", default="go")
     args = p.parse_args()
     work = Path(args.work).resolve()
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    # Emptied, except the private Maven repository (plugins fetched once stay; m2mauth is reinstalled).
+    work.mkdir(parents=True, exist_ok=True)
+    for entry in work.iterdir():
+        if entry.name != "m2":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    shutil.rmtree(work / "m2" / "io" / "m2mauth", ignore_errors=True)
     command = (java_setup if args.language == "java" else go_setup)(args, work)
     failures = 0
     with Servers(work) as srv:
@@ -220,6 +224,8 @@ def main() -> int:
                     print(f"FAIL {sc['name']}: {pr}")
             else:
                 print("\n".join("    " + line for line in r.stdout.splitlines()))
+    for secret_file in work.glob("*.secret"):  # test fixtures, but nothing secret is left lying around
+        secret_file.unlink()
     print("examples." + args.language + (": FAILED" if failures else ": OK"))
     return 1 if failures else 0
 
