@@ -224,8 +224,9 @@ def main() -> int:
                     print(f"FAIL {sc['name']}: {pr}")
             else:
                 print("\n".join("    " + line for line in r.stdout.splitlines()))
-    for secret_file in work.glob("*.secret"):  # test fixtures, but nothing secret is left lying around
-        secret_file.unlink()
+    # Test fixtures only, but no secret is left lying around: the secret files and the configurations.
+    for name in ("svc-basic.secret", "a2a.secret", "service.json", "a2a.json", "a2a-oauth1.json"):
+        (work / name).unlink(missing_ok=True)
     print("examples." + args.language + (": FAILED" if failures else ": OK"))
     return 1 if failures else 0
 
