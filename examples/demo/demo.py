@@ -74,7 +74,7 @@ class Demo:
         lines = out.rstrip().splitlines()
         for line in lines[:show]:
             print(f"     {line}")
-        if len(lines) > show:
+        if 0 < show < len(lines):
             print(f"     ... ({len(lines) - show} more lines)")
         if (proc.returncode == 0) != exit_ok or (expect is not None and expect not in out):
             print(f"     !! unexpected result (exit {proc.returncode})")
@@ -95,9 +95,13 @@ class Demo:
     def onboarding(self) -> None:
         print("== 1. BMP private-key JWT: onboarding, token, authenticated calls (PROTOCOLS.md section 1)")
         private, public = self.work / "private.pem", self.work / "public.pem"
-        self.run("m2mauth keygen --type RSA --bits 2048 --out private.pem --public-out public.pem",
-                 self.cli("keygen", "--type", "RSA", "--bits", "2048", "--out", str(private),
-                          "--public-out", str(public)), expect="thumbprint", show=0)
+        out = self.run("m2mauth keygen --type RSA --bits 2048 --out private.pem --public-out public.pem",
+                       self.cli("keygen", "--type", "RSA", "--bits", "2048", "--out", str(private),
+                                "--public-out", str(public)), expect="thumbprint", show=0)
+        try:
+            print(f"     public JWK thumbprint (RFC 7638): {json.loads(out)['thumbprint']}")
+        except (ValueError, KeyError):
+            pass
         mode = oct(private.stat().st_mode & 0o777)
         print(f"     private.pem written with mode {mode} (owner only); public.pem, the only thing the HEFLO")
         print("     ticket reply carries:")
