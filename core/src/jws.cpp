@@ -66,6 +66,46 @@ std::string build_header(const Key &key, Alg alg, const JwsHeader &opts) {
   return h;
 }
 
+// The encoded protected header of the last token this thread signed: tokens from one signer share their
+// header, so it is built and base64url-encoded once. Only plain headers (no certificate members, no
+// extra members) are remembered; the key's process-unique id stands for the key and its kid.
+struct HeaderMemo {
+  std::uint64_t key_id = 0;
+  int alg = 0;
+  std::string typ, kid, cty;
+  bool has_typ = false, has_kid = false, has_cty = false;
+  std::string encoded;
+
+  static bool same(const std::string &s, bool has, const char *p) { return p == nullptr ? !has : has && s == p; }
+  static void keep(std::string &s, bool &has, const char *p) {
+    has = p != nullptr;
+    s = has ? p : "";
+  }
+  bool matches(const Key &key, Alg a, const JwsHeader &o) const {
+    return key_id == key.id() && alg == static_cast<int>(a) && same(typ, has_typ, o.typ) && same(kid, has_kid, o.kid) &&
+           same(cty, has_cty, o.cty);
+  }
+};
+
+void append_encoded_header(std::string &out, const Key &key, Alg alg, const JwsHeader &opts) {
+  if (opts.cert_members != 0 || opts.extra != nullptr) {
+    std::string header = build_header(key, alg, opts);
+    base64url_append(out, reinterpret_cast<const std::uint8_t *>(header.data()), header.size());
+    return;
+  }
+  thread_local HeaderMemo memo;
+  if (!memo.matches(key, alg, opts)) {
+    std::string header = build_header(key, alg, opts);
+    memo.encoded = base64url_encode(reinterpret_cast<const std::uint8_t *>(header.data()), header.size());
+    memo.key_id = key.id();
+    memo.alg = static_cast<int>(alg);
+    HeaderMemo::keep(memo.typ, memo.has_typ, opts.typ);
+    HeaderMemo::keep(memo.kid, memo.has_kid, opts.kid);
+    HeaderMemo::keep(memo.cty, memo.has_cty, opts.cty);
+  }
+  out += memo.encoded;
+}
+
 }  // namespace
 
 const char *alg_name(Alg alg) noexcept {
@@ -111,13 +151,12 @@ Alg alg_default_for(const Key &key) {
 }
 
 std::string jws_sign(const Key &key, std::string_view payload, const JwsHeader &opts) {
-  Alg alg = opts.alg == 0 ? alg_default_for(key) : static_cast<Alg>(opts.alg);
   if (opts.alg < 0 || opts.alg > alg_count) fail(Errc::algorithm, "unknown algorithm");
+  Alg alg = opts.alg == 0 ? alg_default_for(key) : static_cast<Alg>(opts.alg);
   check_key_for_alg(key, alg, true);
-  std::string header = build_header(key, alg, opts);
   std::string out;
-  out.reserve((header.size() + payload.size()) * 4 / 3 + 200);
-  base64url_append(out, reinterpret_cast<const std::uint8_t *>(header.data()), header.size());
+  out.reserve(payload.size() * 4 / 3 + 300);
+  append_encoded_header(out, key, alg, opts);
   out.push_back('.');
   base64url_append(out, reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
   std::string sig = sign_bytes(key, alg, out);
