@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
@@ -26,8 +27,10 @@ void check_header(std::string_view name, std::string_view value) {
   if (name.empty()) fail(Errc::invalid_argument, "header name is empty");
   for (char c : name)
     if (c <= ' ' || c == ':' || c == 127) fail(Errc::invalid_argument, "header name has an invalid character");
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\0') fail(Errc::invalid_argument, "header value has a line break or NUL");
+  // memchr is vectorised: a bearer token of ~1 KB is checked in a few dozen instructions.
+  for (int c : {'\r', '\n', '\0'})
+    if (std::memchr(value.data(), c, value.size()) != nullptr)
+      fail(Errc::invalid_argument, "header value has a line break or NUL");
 }
 }  // namespace
 

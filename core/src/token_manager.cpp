@@ -353,24 +353,35 @@ void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   emit(ev);
 }
 
-std::string TokenManager::authorize(Request &req) {
-  TokenView v = get();
+namespace {
+
+// Sets "Authorization: <scheme> <token>" on req, replacing any previous value in place.
+void set_authorization(Request &req, const TokenView &v) {
   std::string value;
   value.reserve(v.scheme.size() + 1 + v.access_token.size());
   value.append(v.scheme).push_back(' ');
   value.append(v.access_token);
   req.set_header("Authorization", std::move(value));
+}
+
+}  // namespace
+
+std::string TokenManager::authorize(Request &req) {
+  TokenView v = get();
+  set_authorization(req, v);
   return std::string(v.access_token);
 }
 
 Response TokenManager::request(Request req, const CallOptions &options) {
   if (!options_.idempotency_header.empty() && req.header(options_.idempotency_header) == nullptr)
     req.set_header(options_.idempotency_header, uuid_v4());
-  SecretString used(authorize(req));
+  // The view stays valid until this thread's next read of the manager: no copy of the token needed.
+  TokenView used = get();
+  set_authorization(req, used);
   Response resp = client_->transport()->send(req, options);
   if (resp.status == 401) {
-    invalidate(used.reveal());
-    used = SecretString(authorize(req));
+    invalidate(used.access_token);
+    set_authorization(req, get());
     resp = client_->transport()->send(req, options);
   }
   if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
