@@ -10,10 +10,16 @@ import m2mauth
 import m2mauth.config
 
 
+def print_event(event: m2mauth.TokenEvent) -> None:
+    error = f" error={event.error}" if event.kind == "failed" else ""
+    print(f'   [event] {event.kind} client={event.client_id} scope="{event.scope}"{error}', flush=True)
+
+
 def main() -> int:
     url = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-    client = m2mauth.config.load().oauth2_client()
+    # Events carry no secret: client id, scope, expiry, error names. Called on the fetching thread.
+    client = m2mauth.config.load().oauth2_client(on_event=print_event)
     token = client.token()
     print(f"   token: {token.token_type}, {len(token.access_token)} characters (not shown), "
           f"expires at {token.expires_at:.0f}")
