@@ -17,11 +17,14 @@ struct Scanner {
   const char *p;
   const char *end;
   const char *what;
+  bool saw_ws = false;  // insignificant whitespace somewhere (the text is not in compact form)
 
   [[noreturn]] void bad(const char *why) const { fail(Errc::malformed, std::string(what) + " is not valid JSON: " + why); }
 
   void ws() noexcept {
+    const char *start = p;
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    saw_ws |= p != start;
   }
 
   static int hexval(char c) noexcept {
@@ -238,7 +241,7 @@ std::string unescape_content(std::string_view s) {
 
 }  // namespace
 
-void json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what) {
+bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what) {
   members.clear();
   Scanner s{text.data(), text.data() + text.size(), what};
   s.ws();
@@ -246,6 +249,7 @@ void json_scan_object(std::string_view text, std::vector<JsonMember> &members, c
   s.object(1, &members);
   s.ws();
   if (s.p != s.end) fail(Errc::malformed, std::string(what) + " has data after the JSON value");
+  return !s.saw_ws;
 }
 
 std::string json_unescape(std::string_view literal) {

@@ -18,8 +18,9 @@ struct JsonMember {
   char kind = 0;           // 's' string, 'n' number, 'o' object, 'a' array, 't' true, 'f' false, 'z' null
 };
 
-// Throws Error(malformed) naming `what`. Does not check UTF-8 (see utf8_valid).
-void json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what);
+// Throws Error(malformed) naming `what`. Does not check UTF-8 (see utf8_valid). Returns true when the
+// text is in compact form (no whitespace outside strings).
+bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what);
 
 // The decoded value of a raw JSON string literal (with quotes) that the scanner accepted.
 std::string json_unescape(std::string_view literal);

@@ -168,8 +168,21 @@ std::string jwt_sign(const Key &key, const Claims &claims, JwsHeader header) {
 }
 
 std::string jwt_sign_json(const Key &key, std::string_view claims_json, JwsHeader header) {
-  Json object = json_parse_object(claims_json, "claims");
   if (header.typ == nullptr) header.typ = "JWT";
+  // Compact text that passes the strict scanner (RFC 8259, UTF-8, no duplicate names: what a verifier
+  // accepts) is signed as given, without building a tree: what json.dumps(..., separators=(",", ":"))
+  // and most JSON writers produce. Anything else is parsed and written compactly (and refused, if it
+  // must be, with the parser's message).
+  thread_local std::vector<JsonMember> members;
+  bool compact = false;
+  if (utf8_valid(claims_json)) {
+    try {
+      compact = json_scan_object(claims_json, members, "claims");
+    } catch (const Error &) {
+    }
+  }
+  if (compact) return jws_sign(key, claims_json, header);
+  Json object = json_parse_object(claims_json, "claims");
   return jws_sign(key, json_print(object.get()), header);
 }
 

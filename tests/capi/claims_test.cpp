@@ -382,3 +382,28 @@ TEST_CASE_FIXTURE(Fixture, "claims objects: setters, getters, audiences, jti, cl
   REQUIRE_OK(m2mauth_claims_get_int(&n, unverified, "exp"));
   CHECK(n == 1);
 }
+
+TEST_CASE_FIXTURE(Fixture, "jwt_sign_json: compact claims signed as given, others written compactly, both checked") {
+  auto payload_of = [](const std::string &token) {
+    std::size_t a = token.find('.'), b = token.find('.', a + 1);
+    return m2mtest::base64_decode(token.substr(a + 1, b - a - 1));
+  };
+  // Compact (what json.dumps with separators and most writers produce): the signed payload is the text.
+  const std::string compact = "{\"scope\":\"a b\",\"n\":1.0,\"e\":\"\\u00e9\",\"x\":[1,{\"y\":null}],\"iat\":1700000000}";
+  CHECK(payload_of(sign(compact)) == compact);
+  // With whitespace: parsed and written compactly (spaces inside strings kept).
+  CHECK(payload_of(sign("{ \"scope\" : \"a b\",\n \"iat\": 1700000000 }")) == "{\"scope\":\"a b\",\"iat\":1700000000}");
+  // Either way the text must be JSON a verifier accepts: no duplicate names, valid UTF-8, an object.
+  for (const char *bad : {"{\"a\":1,\"a\":2}", "{ \"a\":1, \"a\":2 }", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":\"\xff\"}",
+                          "[1]", "{\"a\":1}x", "{\"a\":1,}", ""}) {
+    INFO(std::string(bad));
+    Buf t;
+    CHECK_STATUS(m2mauth_jwt_sign_json(t.out(), hmac.get(), bad, nullptr), M2MAUTH_EMALFORMED);
+    CHECK(t.b.ptr == nullptr);
+  }
+  // What cJSON tolerates (a leading zero, a raw control character) is written out as valid JSON.
+  CHECK(payload_of(sign("{\"a\":01,\"b\":\"\x01\"}")) == "{\"a\":1,\"b\":\"\\u0001\"}");
+  // And what is signed verifies.
+  auto v = verifier();
+  CHECK(verify(v.get(), sign(compact)) == M2MAUTH_OK);
+}
