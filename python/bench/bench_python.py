@@ -117,7 +117,9 @@ def main() -> int:
     c_sign = best_c_loop(lambda n: native.bench_c_sign(nk, claims_json, hs, n), 2e-6, min_time, repeats)
     raw_sign = best_per_call(lambda: native.jwt_sign(nk, claims_json, hs), min_time, repeats)
     full_sign = best_per_call(lambda: m2mauth.jwt.encode(CLAIMS, hkey, algorithm="HS256"), min_time, repeats)
-    encoder = json.JSONEncoder(separators=(",", ":"))  # what m2mauth.jwt.encode uses
+    # m2mauth.jwt.encode writes plain claims natively (native.claims_json); the json module, for scale
+    native_json = best_per_call(lambda: native.claims_json(CLAIMS), min_time, repeats)
+    encoder = json.JSONEncoder(separators=(",", ":"))
     dumps = best_per_call(lambda: encoder.encode(CLAIMS), min_time, repeats)
 
     c_dec = best_c_loop(lambda n: native.bench_c_decode(nk, token, bits, n, False), 2e-6, min_time, repeats)
@@ -132,7 +134,8 @@ def main() -> int:
     print(f"   {'encode: C++ loop over jwt::sign_json (the C calls)':58} {fmt(c_sign)}")
     print(f"   {'encode: native call from Python (pybind11, GIL release)':58} {fmt(raw_sign)} "
           f"{fmt(raw_sign - c_sign)}")
-    print(f"   {'encode: m2mauth.jwt.encode (+ JSON encoding {0})'.format(fmt(dumps).strip()):58} {fmt(full_sign)} "
+    print(f"   {'encode: claims to JSON natively (json module: {0})'.format(fmt(dumps).strip()):58} {fmt(native_json)}")
+    print(f"   {'encode: m2mauth.jwt.encode':58} {fmt(full_sign)} "
           f"{fmt(full_sign - raw_sign)}")
     print(f"   {'decode: C++ loop, verifier made per call + to_json':58} {fmt(c_dec)}")
     print(f"   {'decode: native call from Python':58} {fmt(raw_dec)} {fmt(raw_dec - c_dec)}")

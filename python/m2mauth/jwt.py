@@ -62,7 +62,10 @@ def encode(payload: Mapping[str, Any], key: Key, algorithm: Optional[str] = "RS2
             payload = _convert_times(payload)
             break
     if json_encoder is None:
-        claims = _ENCODER.encode(payload)
+        # the same text as json.dumps(payload, separators=(",", ":")), made natively for plain values
+        claims = native.claims_json(payload)
+        if claims is None:
+            claims = _ENCODER.encode(payload)
     else:
         claims = json_encoder(separators=_COMPACT).encode(payload)
     if type(key) is not Key:

@@ -27,6 +27,7 @@ void raise_error(const m2mauth::Error &e);
 void register_keys(py::module_ &m);
 void register_jws(py::module_ &m);
 void register_jwt(py::module_ &m);
+void register_claims_json(py::module_ &m);
 void register_http(py::module_ &m);
 void register_oauth2(py::module_ &m);
 void register_oauth1(py::module_ &m);

@@ -46,6 +46,7 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_keys(m);
   register_jws(m);
   register_jwt(m);
+  register_claims_json(m);
   register_http(m);
   register_oauth2(m);
   register_oauth1(m);
