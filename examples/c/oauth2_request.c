@@ -21,11 +21,12 @@ static int fail(const char *what) {
   return 1;
 }
 
+/* Runs on the token manager's thread: one printf per line, so lines of two threads never mix. */
 static void on_event(const m2mauth_token_event *ev, void *payload) {
+  char error[64] = "";
   (void)payload;
-  printf("   [event] %s client=%s scope=\"%s\"", m2mauth_token_event_name(ev->kind), ev->client_id, ev->scope);
-  if (ev->kind == M2MAUTH_TOKEN_EVENT_FAILED) printf(" error=%s", m2mauth_error_name(ev->error_code));
-  printf("\n");
+  if (ev->kind == M2MAUTH_TOKEN_EVENT_FAILED) snprintf(error, sizeof error, " error=%s", m2mauth_error_name(ev->error_code));
+  printf("   [event] %s client=%s scope=\"%s\"%s\n", m2mauth_token_event_name(ev->kind), ev->client_id, ev->scope, error);
 }
 
 int main(int argc, char **argv) {

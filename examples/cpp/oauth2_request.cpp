@@ -8,9 +8,33 @@
 // Run:   M2MAUTH_CONFIG=service.json ./a.out https://api.example.com/v1/accounts [count]
 #include <m2mauth/m2mauth.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
+
+namespace {
+
+// Collects a line and prints it with one stdio call when it goes: event callbacks run on the token
+// manager's thread, so two threads print. Line() << "a" << 1;
+class Line {
+ public:
+  Line() = default;
+  Line(const Line &) = delete;
+  Line &operator=(const Line &) = delete;
+  ~Line() { std::fputs((text_.str() + "\n").c_str(), stdout); }
+  template <typename T>
+  Line &operator<<(const T &value) {
+    text_ << value;
+    return *this;
+  }
+
+ private:
+  std::ostringstream text_;
+};
+
+}  // namespace
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -25,21 +49,21 @@ int main(int argc, char **argv) {
     m2mauth::TokenManager tokens = config.token_manager(&http);
     // Events carry no secret: client id, scope, expiry, error names. Called on the fetching thread.
     tokens.set_event_callback([](const m2mauth::TokenEvent &ev) {
-      std::cout << "   [event] " << m2mauth::token_event_name(ev.kind) << " client=" << ev.client_id << " scope=\""
-                << ev.scope << '"';
-      if (ev.kind == m2mauth::TokenEventKind::failed) std::cout << " error=" << m2mauth::error_name(ev.error_code);
-      std::cout << std::endl;
+      Line line;
+      line << "   [event] " << m2mauth::token_event_name(ev.kind) << " client=" << ev.client_id << " scope=\""
+           << ev.scope << '"';
+      if (ev.kind == m2mauth::TokenEventKind::failed) line << " error=" << m2mauth::error_name(ev.error_code);
     });
 
     m2mauth::Token token = tokens.token();  // an owned copy; a secret, so only its length is shown
-    std::cout << "   token: " << token.type() << ", " << token.access_token().size()
-              << " characters (not shown), expires at " << token.expires_at_ms() << " ms" << std::endl;
+    Line() << "   token: " << token.type() << ", " << token.access_token().size()
+           << " characters (not shown), expires at " << token.expires_at_ms() << " ms";
 
     m2mauth::Request request("GET", url);
     for (int i = 0; i < count; ++i) {
       m2mauth::Response response = tokens.request(request);  // Authorization attached; one retry on 401
-      std::cout << "   GET " << url << " -> HTTP " << response.status() << ", " << response.body().size() << " bytes"
-                << std::endl;
+      Line() << "   GET " << url << " -> HTTP " << response.status() << ", "
+             << response.body().size() << " bytes";
       if (response.status() != 200) return 1;
     }
     return 0;

@@ -10,9 +10,33 @@
 // Run:   ./a.out TOKEN_URL CLIENT_ID PRIVATE_KEY_FILE "SCOPE" API_URL [count]
 #include <m2mauth/m2mauth.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
+
+namespace {
+
+// Collects a line and prints it with one stdio call when it goes: event callbacks run on the token
+// manager's thread, so two threads print. Line() << "a" << 1;
+class Line {
+ public:
+  Line() = default;
+  Line(const Line &) = delete;
+  Line &operator=(const Line &) = delete;
+  ~Line() { std::fputs((text_.str() + "\n").c_str(), stdout); }
+  template <typename T>
+  Line &operator<<(const T &value) {
+    text_ << value;
+    return *this;
+  }
+
+ private:
+  std::ostringstream text_;
+};
+
+}  // namespace
 
 int main(int argc, char **argv) {
   if (argc < 6) {
@@ -23,7 +47,7 @@ int main(int argc, char **argv) {
   const int count = argc > 6 ? std::atoi(argv[6]) : 2;
   try {
     m2mauth::Key key = m2mauth::Key::from_file(key_file);  // parsed once, reused by every signature
-    std::cout << "1. loaded an RSA-" << key.bits() << " key, thumbprint " << key.thumbprint() << std::endl;
+    Line() << "1. loaded an RSA-" << key.bits() << " key, thumbprint " << key.thumbprint();
 
     m2mauth::Http http;  // TLS verified; plain http:// only to loopback
     m2mauth::TokenClient client(token_url, client_id, http);
@@ -31,23 +55,23 @@ int main(int argc, char **argv) {
         .set_private_key(key)
         .set_assertion(token_url, m2mauth::Alg::RS256)  // aud = the token endpoint (the documented default too)
         .set_scope(scope);
-    std::cout << "2. token client: private_key_jwt (RS256) at " << token_url << " for " << client_id << std::endl;
+    Line() << "2. token client: private_key_jwt (RS256) at " << token_url << " for " << client_id;
 
     m2mauth::TokenManager tokens(client);
     tokens.set_idempotency_header("IdempotencyKey");
     tokens.set_event_callback([](const m2mauth::TokenEvent &ev) {
-      std::cout << "   [event] " << m2mauth::token_event_name(ev.kind) << " client=" << ev.client_id << " scope=\""
-                << ev.scope << '"' << std::endl;
+      Line() << "   [event] " << m2mauth::token_event_name(ev.kind) << " client=" << ev.client_id
+             << " scope=\"" << ev.scope << '"';
     });
     m2mauth::TokenView token = tokens.get_token();  // valid until this thread's next call on the manager
-    std::cout << "3. token: " << token.scheme << ", " << token.access_token.size() << " characters (not shown)"
-              << std::endl;
+    Line() << "3. token: " << token.scheme << ", " << token.access_token.size()
+           << " characters (not shown)";
 
     m2mauth::Request request("GET", api);
     for (int i = 0; i < count; ++i) {
       m2mauth::Response response = tokens.request(request);  // the cached token; a new IdempotencyKey each
-      std::cout << "4. GET " << api << " -> HTTP " << response.status() << ", " << response.body().size() << " bytes"
-                << std::endl;
+      Line() << "4. GET " << api << " -> HTTP " << response.status() << ", "
+             << response.body().size() << " bytes";
       if (response.status() != 200) return 1;
     }
     return 0;

@@ -12,7 +12,8 @@ import m2mauth.config
 
 def print_event(event: m2mauth.TokenEvent) -> None:
     error = f" error={event.error}" if event.kind == "failed" else ""
-    print(f'   [event] {event.kind} client={event.client_id} scope="{event.scope}"{error}', flush=True)
+    # called on the token manager's thread: one write per line, so lines of two threads never mix
+    sys.stdout.write(f'   [event] {event.kind} client={event.client_id} scope="{event.scope}"{error}\n')
 
 
 def main() -> int:
