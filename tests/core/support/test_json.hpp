@@ -144,4 +144,22 @@ struct Tally {
   }
 };
 
+// One case of a Wycheproof MAC file (hmac_sha*_test.json), decoded.
+struct MacCase {
+  long long tc_id, key_bits, tag_bits;
+  std::string key, msg, tag, result;
+};
+
+// Calls fn(const MacCase &) for every case of a Wycheproof MAC file.
+template <typename F>
+void for_each_mac_case(const cJSON *doc, F &&fn) {
+  M2MTEST_FOR_EACH(g, member(doc, "testGroups")) {
+    const long long key_bits = integer(g, "keySize"), tag_bits = integer(g, "tagSize");
+    M2MTEST_FOR_EACH(t, member(g, "tests")) {
+      fn(MacCase{integer(t, "tcId"), key_bits, tag_bits, hex_decode(str(t, "key")), hex_decode(str(t, "msg")),
+                 hex_decode(str(t, "tag")), str(t, "result")});
+    }
+  }
+}
+
 }  // namespace m2mtest
