@@ -34,13 +34,7 @@ TEST_CASE("Wycheproof hmac_sha256_test.json as HS256") {
       ok = full.compare(0, c.tag.size(), c.tag) == 0 && c.tag.size() * 8 == static_cast<std::size_t>(c.tag_bits);
       CHECK_FALSE(verify_bytes(k, Alg::hs256, c.msg, c.tag));  // JWS refuses a truncated MAC
     }
-    if (c.result == "valid") {
-      CHECK(ok);
-      ++tally.valid;
-    } else {
-      CHECK_FALSE(ok);
-      ++tally.invalid;
-    }
+    CHECK(tally.expect(c.result, ok));
   });
   CHECK(tally.total() == m2mtest::integer(doc.get(), "numberOfTests"));
   CHECK(tally.by_policy == 6);

@@ -31,13 +31,7 @@ TEST_CASE("Wycheproof hmac_sha1_test.json through the OAuth 1.0 HMAC-SHA1 signer
     const std::string mac = m2mtest::base64_decode(first);
     REQUIRE(mac.size() == 20);
     const bool ok = c.tag.size() * 8 == static_cast<std::size_t>(c.tag_bits) && mac.compare(0, c.tag.size(), c.tag) == 0;
-    if (c.result == "valid") {
-      CHECK(ok);
-      ++tally.valid;
-    } else {
-      CHECK_FALSE(ok);
-      ++tally.invalid;
-    }
+    CHECK(tally.expect(c.result, ok));
   });
   CHECK(tally.total() == m2mtest::integer(doc.get(), "numberOfTests"));
   tally.print();

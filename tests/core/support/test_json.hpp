@@ -135,6 +135,15 @@ struct Tally {
   std::string file;
   int valid = 0, invalid = 0, acceptable_accepted = 0, acceptable_refused = 0, by_policy = 0, known_defects = 0;
   int total() const { return valid + invalid + acceptable_accepted + acceptable_refused + by_policy + known_defects; }
+  // Counts a "valid" or "invalid" case; true when m2mauth decided it as the file says (ok: accepted).
+  bool expect(const std::string &result, bool ok) {
+    if (result == "valid") {
+      ++valid;
+      return ok;
+    }
+    ++invalid;
+    return !ok;
+  }
   void print() const {
     std::printf("[vectors] %-44s %4d run: %d valid accepted, %d invalid refused, %d acceptable (%d accepted, %d refused), "
                 "%d refused by m2mauth policy, %d known defects or gaps\n",
