@@ -201,6 +201,11 @@ Server fault_tls_server(const std::string &cert, bool require_client_cert) {
 
 Server conn_server() { return Server("conn_server.py"); }
 
+Server h2_server() {
+  const Pki &pki = Pki::get();
+  return Server("h2_server.py", {"--tls-cert", pki.cert("server"), "--tls-key", pki.key("server")});
+}
+
 // ---- Pki ------------------------------------------------------------------------------------------
 namespace {
 struct PkiHolder {

@@ -58,6 +58,8 @@ class Server {
 Server fault_server();
 Server fault_tls_server(const std::string &cert = "server", bool require_client_cert = false);
 Server conn_server();
+// tests/http/h2_server.py: HTTPS that negotiates HTTP/2 by ALPN, with the PKI's "server" certificate.
+Server h2_server();
 
 // The test PKI (tests/servers/pki.py): M2MAUTH_TEST_PKI if set (made once by CTest), otherwise made
 // once per process in a temporary folder removed at exit.
