@@ -11,6 +11,7 @@
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
+#include "m2mauth/core/jws.hpp"
 #include "ossl.hpp"
 
 namespace m2mauth::core {
@@ -255,6 +256,7 @@ std::string jwk_text(const Key &key, bool with_private, std::string_view alg, st
   if (!key.kid().empty()) all.push_back({"kid", key.kid()});
   if (!use.empty()) all.push_back({"use", std::string(use)});
   if (!alg.empty()) all.push_back({"alg", std::string(alg)});
+  else if (key.alg_binding() != 0) all.push_back({"alg", alg_name(static_cast<Alg>(key.alg_binding()))});
   for (auto &kv : m.pub)
     if (std::string_view(kv.first) != "kty") all.push_back(kv);
   for (auto &kv : m.priv) all.push_back(kv);
@@ -285,11 +287,27 @@ Key key_from_jwk(const cJSON *jwk) {
     }
     if (!signature_op) fail(Errc::unsupported, "JWK \"key_ops\" allows neither \"sign\" nor \"verify\"");
   }
-  if (*kty == "RSA") return rsa_from_jwk(jwk, std::move(kid));
-  if (*kty == "EC") return ec_from_jwk(jwk, std::move(kid));
-  if (*kty == "OKP") return okp_from_jwk(jwk, std::move(kid));
-  if (*kty == "oct") return oct_from_jwk(jwk, std::move(kid));
-  fail(Errc::unsupported, "unsupported JWK \"kty\"");
+  // "alg" (RFC 7517 4.4) binds the key to one algorithm (RFC 8725 3.1). An algorithm that is not a
+  // JWS signature algorithm (RSA-OAEP, ECDH-ES, "ES521" ...) means the key is not for m2mauth: refused
+  // here, skipped in a JWKS, like "use" above.
+  Alg bound{};
+  auto alg = json_get_string(jwk, "alg", "JWK");
+  if (alg) {
+    if (!alg_known(*alg)) fail(Errc::unsupported, "JWK \"alg\" is not a JWS signature algorithm m2mauth supports");
+    bound = alg_from_name(*alg);
+  }
+  auto load = [&]() -> Key {
+    if (*kty == "RSA") return rsa_from_jwk(jwk, std::move(kid));
+    if (*kty == "EC") return ec_from_jwk(jwk, std::move(kid));
+    if (*kty == "OKP") return okp_from_jwk(jwk, std::move(kid));
+    if (*kty == "oct") return oct_from_jwk(jwk, std::move(kid));
+    fail(Errc::unsupported, "unsupported JWK \"kty\"");
+  };
+  Key key = load();
+  if (!alg) return key;
+  if (!alg_fits_key_type(key, bound))
+    fail(Errc::key, std::string("JWK \"alg\" ") + alg_name(bound) + " does not fit its key type or curve");
+  return key.with_alg_binding(static_cast<int>(bound));
 }
 
 Key key_from_jwk(std::string_view json) {

@@ -140,6 +140,7 @@ std::uint32_t alg_set_parse(std::string_view names) {
 }
 
 Alg alg_default_for(const Key &key) {
+  if (key.alg_binding() != 0) return static_cast<Alg>(key.alg_binding());
   switch (key.type()) {
     case KeyType::rsa: return Alg::rs256;
     case KeyType::ec:

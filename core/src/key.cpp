@@ -279,6 +279,7 @@ Curve Key::curve() const noexcept { return impl_->curve; }
 unsigned int Key::bits() const noexcept { return impl_->bits; }
 bool Key::has_private() const noexcept { return impl_->has_private; }
 const std::string &Key::kid() const noexcept { return impl_->kid; }
+int Key::alg_binding() const noexcept { return impl_->alg; }
 std::uint64_t Key::id() const noexcept { return impl_->id; }
 EVP_PKEY *Key::evp() const noexcept { return impl_->pkey.get(); }
 const SecretBytes &Key::secret() const noexcept { return impl_->secret; }
@@ -286,12 +287,20 @@ const SecretBytes &Key::secret() const noexcept { return impl_->secret; }
 Key Key::with_kid(std::string kid) const {
   // The kid goes into JWKs and JWS headers, which are UTF-8 JSON.
   if (!utf8_valid(kid)) fail(Errc::invalid_argument, "kid is not valid UTF-8");
+  return copy_with(std::move(kid), impl_->alg);
+}
+
+Key Key::with_alg_binding(int alg) const { return copy_with(impl_->kid, alg); }
+
+// A new handle on the same key material with another kid / alg binding (fresh operation pools).
+Key Key::copy_with(std::string kid, int alg) const {
   auto impl = std::make_shared<Impl>();
   impl->type = impl_->type;
   impl->curve = impl_->curve;
   impl->bits = impl_->bits;
   impl->has_private = impl_->has_private;
   impl->kid = std::move(kid);
+  impl->alg = alg;
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
   impl->secret = impl_->secret;
   if (impl_->pkey) {
@@ -311,7 +320,9 @@ Key Key::public_only() const {
   const unsigned char *p = der;
   ossl::PKey pub(d2i_PUBKEY(nullptr, &p, len));
   if (!pub) ossl::throw_error(Errc::key, "cannot extract the public key");
-  return Key(make_impl(std::move(pub), false, impl_->kid));
+  auto impl = make_impl(std::move(pub), false, impl_->kid);
+  impl->alg = impl_->alg;
+  return Key(std::move(impl));
 }
 
 std::string Key::private_pem(const char *passphrase) const {

@@ -23,6 +23,7 @@ struct Key::Impl {
   unsigned int bits = 0;
   bool has_private = false;
   std::string kid;
+  int alg = 0;  // the JWK's "alg" as an Alg value; 0 when none
   std::uint64_t id = 0;
   ossl::PKey pkey;     // RSA, EC, Ed25519
   SecretBytes secret;  // HMAC

@@ -235,7 +235,23 @@ bool eddsa_verify(const Key &key, std::string_view data, std::string_view signat
 
 }  // namespace
 
+bool alg_fits_key_type(const Key &key, Alg alg) noexcept {
+  switch (family_of(alg)) {
+    case Family::hmac: return key.type() == KeyType::oct;
+    case Family::rsa_pkcs1:
+    case Family::rsa_pss: return key.type() == KeyType::rsa;
+    case Family::ecdsa:
+      return key.type() == KeyType::ec &&
+             key.curve() == (alg == Alg::es256 ? Curve::p256 : alg == Alg::es384 ? Curve::p384 : Curve::p521);
+    case Family::eddsa: return key.type() == KeyType::okp;
+  }
+  return false;
+}
+
 void check_key_for_alg(const Key &key, Alg alg, bool signing) {
+  if (key.alg_binding() != 0 && key.alg_binding() != static_cast<int>(alg))
+    fail(Errc::algorithm, std::string("the key's JWK binds it to ") + alg_name(static_cast<Alg>(key.alg_binding())) +
+                              ", not " + alg_name(alg) + " (RFC 7517 section 4.4)");
   switch (family_of(alg)) {
     case Family::hmac: {
       if (key.type() != KeyType::oct) fail(Errc::key_type, std::string(alg_name(alg)) + " needs an HMAC (oct) key");

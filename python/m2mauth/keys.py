@@ -99,7 +99,11 @@ class Key:
 
     @classmethod
     def from_jwk(cls, jwk: Union[Mapping[str, Any], str, bytes]) -> "Key":
-        """A key from a JWK, given as a dict or as JSON text (public or private; RSA, EC, OKP, oct)."""
+        """A key from a JWK, given as a dict or as JSON text (public or private; RSA, EC, OKP, oct).
+
+        A JWK ``"alg"`` binds the key to that algorithm (RFC 7517 4.4): it signs with it by default and
+        signs or verifies with no other (:class:`m2mauth.errors.AlgorithmError`, whatever the allow-list).
+        """
         return cls._wrap(native.Key.from_jwk(json_object_text(jwk, "jwk")))
 
     @classmethod

@@ -241,3 +241,47 @@ TEST_CASE("a JWKS may not mix secret and public keys, nor repeat a kid within on
   auto both = keys_from_jwks("{\"keys\":[" + jwk("rsa2048", "public_jwk") + "," + ec + "]}");
   CHECK(both.size() == 2);
 }
+
+TEST_CASE("a JWK's \"alg\" binds the key to that one algorithm (RFC 7517 4.4, RFC 8725 3.1)") {
+  auto doc = m2mtest::load_vector_json("m2mauth/jose.json");
+  const cJSON *rsa = m2mtest::member(m2mtest::member(doc.get(), "keys"), "rsa2048");
+  auto with_alg = [&](const char *form, const char *alg) {
+    auto jwk = m2mtest::parse_json(m2mtest::print(m2mtest::member(rsa, form)));
+    cJSON_AddStringToObject(jwk.get(), "alg", alg);
+    return m2mtest::print(jwk.get());
+  };
+  const Key unbound = key_from_jwk(m2mtest::print(m2mtest::member(rsa, "private_jwk")));
+  const Key ps256 = key_from_jwk(with_alg("private_jwk", "PS256"));
+  const Key ps256_pub = key_from_jwk(with_alg("public_jwk", "PS256"));
+  CHECK(unbound.alg_binding() == 0);
+  CHECK(ps256.alg_binding() == static_cast<int>(Alg::ps256));
+
+  // Signing: the binding is the default, any other algorithm is refused.
+  JwsHeader h;
+  const std::string token = jws_sign(ps256, "{}", h);
+  CHECK(jws_parse_header(jws_segments(token, 1u << 20).header_b64).alg == Alg::ps256);
+  h.alg = static_cast<int>(Alg::rs256);
+  CHECK(code_of([&] { jws_sign(ps256, "{}", h); }) == Errc::algorithm);
+  // Verifying: a token in another algorithm is refused even when the allow-list has it.
+  const std::string rs256_token = jws_sign(unbound, "{}", h);
+  CHECK(jws_verify(ps256_pub, token, alg_all_bits) == "{}");
+  CHECK(code_of([&] { jws_verify(ps256_pub, rs256_token, alg_all_bits); }) == Errc::algorithm);
+  CHECK(jws_verify(key_from_jwk(m2mtest::print(m2mtest::member(rsa, "public_jwk"))), rs256_token, alg_all_bits) == "{}");
+
+  // The binding travels: public part, another kid, the exported JWK (the thumbprint does not change).
+  CHECK(ps256.public_only().alg_binding() == static_cast<int>(Alg::ps256));
+  CHECK(ps256.with_kid("k2").alg_binding() == static_cast<int>(Alg::ps256));
+  const std::string exported = public_jwk(ps256);
+  CHECK(exported.find("\"alg\":\"PS256\"") != std::string::npos);
+  CHECK(key_from_jwk(exported).alg_binding() == static_cast<int>(Alg::ps256));
+  CHECK(jwk_thumbprint(ps256) == jwk_thumbprint(unbound));
+
+  // An alg of another key type, or one that is not a JWS algorithm, never loads.
+  CHECK(code_of([&] { key_from_jwk(with_alg("public_jwk", "ES256")); }) == Errc::key);
+  CHECK(code_of([&] { key_from_jwk(with_alg("public_jwk", "HS256")); }) == Errc::key);
+  CHECK(code_of([&] { key_from_jwk(with_alg("public_jwk", "RSA-OAEP")); }) == Errc::unsupported);
+  CHECK(code_of([&] { key_from_jwk(with_alg("public_jwk", "none")); }) == Errc::unsupported);
+  // In a JWKS such keys are skipped like "use":"enc" ones; the others stay usable.
+  const std::string set = "{\"keys\":[" + with_alg("public_jwk", "RSA-OAEP") + "]}";
+  CHECK(keys_from_jwks(set).empty());
+}

@@ -51,7 +51,13 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_der(m2mauth_key **out, const uint
 /** A key from a file holding PEM or DER (at most 1 MiB). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_file(m2mauth_key **out, const char *path,
                                                     const char *passphrase);
-/** A key from a JWK (RFC 7517/7518 JSON object: RSA, EC, OKP Ed25519 or oct; public or private). */
+/**
+ * A key from a JWK (RFC 7517/7518 JSON object: RSA, EC, OKP Ed25519 or oct; public or private). A JWK
+ * "alg" binds the key to that algorithm: it signs by default with it and signs or verifies with no other
+ * (M2MAUTH_EALGORITHM), and its exported JWK keeps the member. "alg" of another key type is
+ * M2MAUTH_EKEY; an "alg" that is not a JWS algorithm, "use" other than "sig" or "key_ops" without
+ * "sign"/"verify" is M2MAUTH_EUNSUPPORTED (such keys are skipped in a JWKS).
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_jwk(m2mauth_key **out, const char *jwk_json);
 /**
  * The key with the given "kid" from a JWKS ({"keys":[...]}). kid NULL picks the only key of a

@@ -35,6 +35,9 @@ std::uint32_t alg_set_parse(std::string_view names);
 Alg alg_default_for(const Key &key);
 // Throws Errc::key_type when key cannot be used with alg (family, curve, RSA < 2048 bits for signing).
 void check_key_for_alg(const Key &key, Alg alg, bool signing);
+// True when alg is of the key's type (and curve): what a JWK's "alg" must satisfy. Sizes are not
+// checked here (check_key_for_alg refuses small keys when they are used).
+bool alg_fits_key_type(const Key &key, Alg alg) noexcept;
 
 // Low level: signature over data (the JWS signing input). ECDSA signatures are raw R||S.
 std::string sign_bytes(const Key &key, Alg alg, std::string_view data);

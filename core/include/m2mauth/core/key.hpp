@@ -46,7 +46,14 @@ class Key {
   // A process-unique id of the key material (used by per-thread operation caches).
   std::uint64_t id() const noexcept;
 
+  // The JWS algorithm (an Alg value) a JWK's "alg" member bound the key to (RFC 7517 section 4.4,
+  // RFC 8725 section 3.1: one key, one algorithm); 0 when none. A bound key signs and verifies with
+  // that algorithm only.
+  int alg_binding() const noexcept;
+
   Key with_kid(std::string kid) const;
+  // The same key bound to alg (0: unbound). The caller checks that alg fits the key.
+  Key with_alg_binding(int alg) const;
   Key public_only() const;
 
   // The OpenSSL key; nullptr for HMAC keys.
@@ -62,6 +69,7 @@ class Key {
 
  private:
   explicit Key(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  Key copy_with(std::string kid, int alg) const;
   std::shared_ptr<const Impl> impl_;
 };
 
