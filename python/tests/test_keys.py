@@ -234,3 +234,19 @@ def test_keyset(keys):
     with pytest.raises(TypeError):
         m2mauth.KeySet.from_keys(["not a key"])
     assert "kids=" in repr(ks)
+
+
+def test_jwk_alg_binds_the_key():
+    key = m2mauth.Key.generate("RSA", bits=2048)
+    jwk = dict(key.public_jwk(), alg="PS256")
+    bound = m2mauth.Key.from_jwk(jwk)
+    token = m2mauth.jwt.encode({"sub": "x"}, key, algorithm="RS256")
+    with pytest.raises(m2mauth.errors.AlgorithmError):
+        m2mauth.jwt.decode(token, bound, algorithms=["RS256", "PS256"])
+    ps = m2mauth.jwt.encode({"sub": "x"}, key, algorithm="PS256")
+    assert m2mauth.jwt.decode(ps, bound, algorithms=["RS256", "PS256"]) == {"sub": "x"}
+    assert bound.public_jwk()["alg"] == "PS256"
+    with pytest.raises(m2mauth.errors.UnsupportedError):
+        m2mauth.Key.from_jwk(dict(key.public_jwk(), alg="RSA-OAEP"))
+    with pytest.raises(m2mauth.errors.InvalidKeyError):
+        m2mauth.Key.from_jwk(dict(key.public_jwk(), alg="ES256"))
