@@ -207,3 +207,23 @@ func TestJWKS(t *testing.T) {
 		t.Fatalf("empty set %s", s)
 	}
 }
+
+func TestJWKAlgBindsTheKey(t *testing.T) {
+	rsa := must(GenerateRSA(2048))(t)
+	defer rsa.Close()
+	pub := must(rsa.PublicJWK())(t)
+	bound := must(KeyFromJWK(strings.Replace(pub, "{", `{"alg":"PS256",`, 1)))(t)
+	defer bound.Close()
+	if bound.DefaultAlgorithm() != PS256 || !strings.Contains(must(bound.PublicJWK())(t), `"alg":"PS256"`) {
+		t.Fatalf("the binding is not kept: %v", bound.DefaultAlgorithm())
+	}
+	rs256 := must(SignJWT(rsa, map[string]any{"sub": "x"}, WithAlgorithm(RS256)))(t)
+	ps256 := must(SignJWT(rsa, map[string]any{"sub": "x"}, WithAlgorithm(PS256)))(t)
+	if _, err := VerifyJWT(rs256, bound, WithAllowedAlgorithms(RS256, PS256)); !errors.Is(err, ErrAlgorithm) {
+		t.Fatalf("an RS256 token under a PS256 JWK: %v", err)
+	}
+	must(VerifyJWT(ps256, bound, WithAllowedAlgorithms(RS256, PS256)))(t)
+	if _, err := KeyFromJWK(strings.Replace(pub, "{", `{"alg":"RSA-OAEP",`, 1)); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("an encryption alg: %v", err)
+	}
+}

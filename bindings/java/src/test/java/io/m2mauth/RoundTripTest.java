@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,22 @@ class RoundTripTest {
           assertThrows(PassphraseException.class, () -> Key.fromPem(key.privatePem(pass), "wrong".toCharArray()));
         }
       }
+    }
+  }
+
+  @Test
+  void jwkAlgBindsTheKey() {
+    try (Key rsa = Key.generateRsa(2048);
+        Key bound = Key.fromJwk(rsa.publicJwk().replace("{", "{\"alg\":\"PS256\","))) {
+      assertEquals(Algorithm.PS256, bound.defaultAlgorithm());
+      assertTrue(bound.publicJwk().contains("\"alg\":\"PS256\""));
+      String rs256 = Jwt.encodeJson("{\"sub\":\"x\"}", rsa, Algorithm.RS256, null);
+      String ps256 = Jwt.encodeJson("{\"sub\":\"x\"}", rsa, Algorithm.PS256, null);
+      Set<Algorithm> both = EnumSet.of(Algorithm.RS256, Algorithm.PS256);
+      assertThrows(AlgorithmException.class, () -> Jwt.decode(rs256, bound, both, null));
+      assertEquals("x", Jwt.decode(ps256, bound, both, null).subject());
+      assertThrows(UnsupportedException.class,
+          () -> Key.fromJwk(rsa.publicJwk().replace("{", "{\"alg\":\"RSA-OAEP\",")));
     }
   }
 
