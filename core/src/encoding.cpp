@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "m2mauth/core/error.hpp"
+#include "rfc3986.hpp"
 
 namespace m2mauth::core {
 
@@ -166,41 +167,19 @@ std::string hex_encode(const std::uint8_t *data, std::size_t len, bool upper, ch
   return s;
 }
 
-namespace {
-constexpr std::array<bool, 256> make_unreserved() {
-  std::array<bool, 256> t{};
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  t['-'] = t['.'] = t['_'] = t['~'] = true;
-  return t;
-}
-constexpr auto kUnreserved = make_unreserved();
-constexpr char kUpperHex[] = "0123456789ABCDEF";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+using rfc3986::kHexUpper;
+using rfc3986::kHexValue;
+using rfc3986::kUnreserved;
 
 void percent_encode_append(std::string &out, std::string_view s) {
-  for (unsigned char c : s) {
-    if (kUnreserved[c]) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kUpperHex[c >> 4]);
-      out.push_back(kUpperHex[c & 15]);
-    }
-  }
+  const std::size_t start = out.size();
+  out.resize(start + 3 * s.size());
+  char *end = rfc3986::encode_to(out.data() + start, s.data(), s.size());
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 std::string percent_encode(std::string_view s) {
   std::string out;
-  out.reserve(s.size() * 3 / 2);
   percent_encode_append(out, s);
   return out;
 }
@@ -212,7 +191,7 @@ std::string percent_decode(std::string_view s, bool plus_as_space) {
     char c = s[i];
     if (c == '%') {
       if (i + 2 >= s.size()) fail(Errc::malformed, "truncated percent escape");
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      int hi = kHexValue[static_cast<unsigned char>(s[i + 1])], lo = kHexValue[static_cast<unsigned char>(s[i + 2])];
       if (hi < 0 || lo < 0) fail(Errc::malformed, "invalid percent escape");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
@@ -235,8 +214,8 @@ std::string form_urlencode(std::string_view s) {
       out.push_back('+');
     } else {
       out.push_back('%');
-      out.push_back(kUpperHex[c >> 4]);
-      out.push_back(kUpperHex[c & 15]);
+      out.push_back(kHexUpper[c >> 4]);
+      out.push_back(kHexUpper[c & 15]);
     }
   }
   return out;

@@ -13,6 +13,7 @@
 
 #include "m2mauth/core/oauth1.hpp"
 #include "op_pool.hpp"
+#include "rfc3986.hpp"
 
 namespace m2mauth::core {
 
@@ -20,24 +21,9 @@ namespace oauth1 {
 
 // ---- encoding into pre-sized buffers (the caller reserves 3 bytes per input byte) ----------------
 
-extern const std::array<bool, 256> kUnreserved;
-extern const char kHexUpper[17];
-
-// RFC 3986 percent-encoding of [s, s+n) at o; returns the new end.
-inline char *encode_to(char *o, const char *s, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (kUnreserved[c]) {
-      *o++ = static_cast<char>(c);
-    } else {
-      o[0] = '%';
-      o[1] = kHexUpper[c >> 4];
-      o[2] = kHexUpper[c & 15];
-      o += 3;
-    }
-  }
-  return o;
-}
+using rfc3986::encode_to;
+using rfc3986::kHexUpper;
+using rfc3986::kUnreserved;
 
 // Encodes text that is already encoded (unreserved characters and "%XX" only): "%" becomes "%25".
 inline char *reencode_to(char *o, const char *s, std::size_t n) noexcept {

@@ -14,24 +14,7 @@ namespace oauth1 {
 
 namespace {
 
-constexpr std::array<bool, 256> make_unreserved() {
-  std::array<bool, 256> t{};
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  t['-'] = t['.'] = t['_'] = t['~'] = true;
-  return t;
-}
-
-constexpr std::array<std::int8_t, 256> make_hex_values() {
-  std::array<std::int8_t, 256> t{};
-  for (auto &v : t) v = -1;
-  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::int8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::int8_t>(c - 'A' + 10);
-  return t;
-}
-constexpr auto kHexValue = make_hex_values();
+using rfc3986::kHexValue;
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
@@ -79,9 +62,6 @@ char *write_pair(char *o, std::string_view name, std::string_view value, bool tw
 }
 
 }  // namespace
-
-const std::array<bool, 256> kUnreserved = make_unreserved();
-const char kHexUpper[17] = "0123456789ABCDEF";
 
 bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
