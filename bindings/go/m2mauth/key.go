@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/m2mauth/m2mauth/bindings/go/internal/nativeptr"
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
@@ -241,24 +242,17 @@ func (k *Key) Thumbprint() (string, error) { return k.text(raw.M2mauth_key_thumb
 
 // JWKS is a {"keys":[...]} set of the public JWKs of keys (HMAC keys have none: ErrKeyType).
 func JWKS(keys ...*Key) (string, error) {
-	ptrs := make([]uintptr, 0, len(keys))
-	held := make(map[*Key]bool, len(keys)) // a read lock is never taken twice (sync.RWMutex forbids it)
+	hs := make([]*nativeptr.Ptr, 0, len(keys))
 	for _, k := range keys {
 		if k == nil {
 			return "", ErrClosed
 		}
-		if !held[k] {
-			held[k] = true
-			k.h.mu.RLock()
-			defer k.h.mu.RUnlock()
-		}
-		if k.h.ptr == 0 {
-			return "", ErrClosed
-		}
-		ptrs = append(ptrs, k.h.ptr)
+		hs = append(hs, &k.h.p)
 	}
 	var out []byte
-	err := call(func() int { return raw.M2mauth_key_jwks(&out, ptrs) })
+	err := nativeptr.UseAll(hs, ErrClosed, func(ptrs []uintptr) error {
+		return call(func() int { return raw.M2mauth_key_jwks(&out, ptrs) })
+	})
 	runtime.KeepAlive(keys)
 	return str(out), err
 }

@@ -35,9 +35,9 @@ import (
 	"encoding/json"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/bridge"
+	"github.com/m2mauth/m2mauth/bindings/go/internal/nativeptr"
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 	"github.com/m2mauth/m2mauth/bindings/go/m2mauth"
 )
@@ -442,39 +442,14 @@ func Decrypt(key *m2mauth.Key, value string) (Secret, error) {
 	return Secret(out), nil
 }
 
-// handle is one native pointer shared by goroutines and released once (as in package m2mauth): each use
-// holds the read lock, Close the write lock; after Close every use returns ErrClosed.
-type handle struct {
-	mu   sync.RWMutex
-	ptr  uintptr
-	free func(uintptr)
-}
+// handle is one native pointer shared by goroutines and released once (internal/nativeptr, as in
+// package m2mauth): Close waits for calls in flight; after Close every use returns m2mauth.ErrClosed.
+type handle struct{ p nativeptr.Ptr }
 
-func (h *handle) set(p uintptr, free func(uintptr)) {
-	h.ptr = p
-	h.free = free
-}
+func (h *handle) set(p uintptr, free func(uintptr)) { h.p.Set(p, free) }
 
-func (h *handle) use(f func(p uintptr) error) error {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	if h.ptr == 0 {
-		return m2mauth.ErrClosed
-	}
-	return f(h.ptr)
-}
+func (h *handle) use(f func(p uintptr) error) error { return h.p.Use(m2mauth.ErrClosed, f) }
 
-func (h *handle) close() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.ptr != 0 {
-		h.free(h.ptr)
-		h.ptr = 0
-	}
-}
+func (h *handle) close() { h.p.Close() }
 
-func (h *handle) closed() bool {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.ptr == 0
-}
+func (h *handle) closed() bool { return h.p.Closed() }
