@@ -64,23 +64,12 @@ public final class Request {
 
   /** The first value of header name (case-insensitive), or null. */
   public String header(String name) {
-    for (Map.Entry<String, String> h : headers) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        return h.getValue();
-      }
-    }
-    return null;
+    return Headers.first(headers, name);
   }
 
   /** Every value of header name, in order. */
   public List<String> headerValues(String name) {
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, String> h : headers) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        out.add(h.getValue());
-      }
-    }
-    return out;
+    return Headers.all(headers, name);
   }
 
   /** A copy of the body (empty if none). */
