@@ -21,28 +21,9 @@ import time
 from typing import Callable
 
 import m2mauth
+from timing import best_per_call
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-
-
-def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> float:
-    n = 1
-    while True:
-        start = time.thread_time()
-        for _ in range(n):
-            fn()
-        elapsed = time.thread_time() - start
-        if elapsed >= min_time / 4:
-            break
-        n *= 4
-    n = max(1, int(n * min_time / max(elapsed, 1e-9)))
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.thread_time()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.thread_time() - start) / n)
-    return best
 
 
 def best_loop_100(fn: Callable[[], object], min_time: float, repeats: int) -> float:

@@ -21,33 +21,13 @@ import time
 from typing import Callable, List, Tuple
 
 import m2mauth
+from timing import best_per_call
 from m2mauth._native import native
 
 CLAIMS = {"iss": "bmp.digital.api.partner", "sub": "bmp.digital.api.partner",
           "aud": "https://auth.moneyp.com.br/connect/token", "jti": "8c1b0e9c-7a51-4a53-9b9a-3f0c3c4d7f00",
           "iat": 1700000000, "nbf": 1700000000, "exp": 4102444800}
 AUD = CLAIMS["aud"]
-
-
-def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> float:
-    """Seconds per call: the best of `repeats` runs of a loop lasting about min_time."""
-    n = 1
-    while True:
-        start = time.thread_time()
-        for _ in range(n):
-            fn()
-        elapsed = time.thread_time() - start
-        if elapsed >= min_time / 4:
-            break
-        n *= 4
-    n = max(1, int(n * min_time / max(elapsed, 1e-9)))
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.thread_time()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.thread_time() - start) / n)
-    return best
 
 
 def best_c_loop(run: Callable[[int], float], per_call_guess: float, min_time: float, repeats: int) -> float:
