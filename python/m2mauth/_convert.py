@@ -27,18 +27,22 @@ def to_bytes(value: Any, what: str, *, allow_str: bool = True) -> bytes:
     raise TypeError(f"{what} must be {kinds}, not {type(value).__name__}")
 
 
-def to_text(value: Any, what: str) -> str:
-    """str from str or UTF-8 bytes; refuses NUL characters (the C API reads NUL-terminated text)."""
+def _text(value: Any, what: str, expected: str) -> str:
     if isinstance(value, (bytes, bytearray, memoryview)):
         try:
             value = bytes(value).decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"{what} is not valid UTF-8") from None
     elif not isinstance(value, str):
-        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+        raise TypeError(f"{what} must be {expected}, not {type(value).__name__}")
     if "\0" in value:
         raise ValueError(f"{what} contains a NUL character")
     return value
+
+
+def to_text(value: Any, what: str) -> str:
+    """str from str or UTF-8 bytes; refuses NUL characters (the C API reads NUL-terminated text)."""
+    return _text(value, what, "str")
 
 
 def token_arg(token: Any) -> str:
@@ -76,17 +80,8 @@ def password_arg(password: Password) -> Optional[bytes]:
 
 def secret_text(value: Any, what: str) -> str:
     """A secret (client secret, token, passphrase) as text for the library: str, or UTF-8 bytes.
-    Never echoed in errors."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        try:
-            value = bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(f"{what} is not valid UTF-8") from None
-    elif not isinstance(value, str):
-        raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"{what} contains a NUL character")
-    return value
+    Never echoed in errors (the messages name `what`, never the value)."""
+    return _text(value, what, "str or bytes")
 
 
 def path_arg(path: Any) -> str:
