@@ -59,7 +59,7 @@ def copy_tree(work: Path) -> Path:
 def check_sdist(sdist: Path) -> None:
     with tarfile.open(sdist) as tar:
         names = [n.split("/", 1)[1] for n in tar.getnames() if "/" in n]
-    for required in ("pyproject.toml", "CMakeLists.txt", "core/src/jwt.cpp", "capi/include/m2mauth/m2mauth.h",
+    for required in ("pyproject.toml", "CMakeLists.txt", "core/src/jose/jwt.cpp", "capi/include/m2mauth/m2mauth.h",
                      "capi/m2mauth.map", "pkgconfig/m2mauth.pc.in", "python/m2mauth/__init__.py",
                      "python/src/module.cpp", "python/README.md"):
         if required not in names:

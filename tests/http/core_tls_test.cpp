@@ -13,7 +13,7 @@ void check_tls_failure(const Error &e) {
 // With TLS 1.3 the client finishes its side of the handshake before the server checks the client
 // certificate; the server's alert then races with its closing the socket. When the reset wins, the
 // kernel drops the unread alert and all the client can see is a broken connection. A missing
-// certificate is still recognised (the server asked for one: see core/src/curl_tls.hpp); a rejected
+// certificate is still recognised (the server asked for one: see core/src/curl/tls.hpp); a rejected
 // one cannot be told from a reset, so it fails with tls or, when the race is lost, network.
 void check_rejected_cert(Transport &t, const std::string &url) {
   for (int i = 0; i < 4; ++i) {

@@ -8,7 +8,7 @@
 // minimum key length, so the 80-bit keys are signed too.
 #include <doctest/doctest.h>
 
-#include "oauth1_impl.hpp"
+#include "oauth1/oauth1_impl.hpp"
 #include "test_json.hpp"
 
 using namespace m2mauth::core;

@@ -1,0 +1,283 @@
+#include "base/json_scan.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+#include "m2mauth/core/error.hpp"
+
+namespace m2mauth::core {
+
+namespace {
+
+constexpr int kMaxDepth = 256;
+
+struct Scanner {
+  const char *p;
+  const char *end;
+  const char *what;
+  bool saw_ws = false;  // insignificant whitespace somewhere (the text is not in compact form)
+
+  [[noreturn]] void bad(const char *why) const { fail(Errc::malformed, std::string(what) + " is not valid JSON: " + why); }
+
+  void ws() noexcept {
+    const char *start = p;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    saw_ws |= p != start;
+  }
+
+  static int hexval(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  // At '"'. Returns the raw content span; sets escaped if it holds a backslash.
+  std::string_view string(bool &escaped) {
+    const char *start = ++p;
+    escaped = false;
+    while (true) {
+      if (p >= end) bad("unterminated string");
+      unsigned char c = static_cast<unsigned char>(*p);
+      if (c == '"') break;
+      if (c < 0x20) bad("control character in string");
+      if (c == '\\') {
+        escaped = true;
+        if (++p >= end) bad("unterminated escape");
+        switch (*p) {
+          case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': ++p; break;
+          case 'u':
+            if (end - p < 5) bad("short \\u escape");
+            for (int i = 1; i <= 4; ++i)
+              if (hexval(p[i]) < 0) bad("invalid \\u escape");
+            p += 5;
+            break;
+          default: bad("invalid escape");
+        }
+        continue;
+      }
+      ++p;
+    }
+    std::string_view s(start, static_cast<std::size_t>(p - start));
+    ++p;
+    return s;
+  }
+
+  void digits() {
+    if (p >= end || *p < '0' || *p > '9') bad("invalid number");
+    while (p < end && *p >= '0' && *p <= '9') ++p;
+  }
+
+  void number() {
+    if (*p == '-') ++p;
+    if (p < end && *p == '0') ++p;
+    else digits();
+    if (p < end && *p == '.') {
+      ++p;
+      digits();
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      ++p;
+      if (p < end && (*p == '+' || *p == '-')) ++p;
+      digits();
+    }
+  }
+
+  void literal(const char *word, std::size_t n) {
+    if (static_cast<std::size_t>(end - p) < n || std::string_view(p, n) != std::string_view(word, n)) bad("invalid literal");
+    p += n;
+  }
+
+  // Parses one value; returns its kind.
+  char value(int depth) {
+    if (p >= end) bad("unexpected end");
+    switch (*p) {
+      case '{': object(depth + 1, nullptr); return 'o';
+      case '[': array(depth + 1); return 'a';
+      case '"': {
+        bool esc;
+        string(esc);
+        return 's';
+      }
+      case 't': literal("true", 4); return 't';
+      case 'f': literal("false", 5); return 'f';
+      case 'n': literal("null", 4); return 'z';
+      default:
+        if (*p == '-' || (*p >= '0' && *p <= '9')) {
+          number();
+          return 'n';
+        }
+        bad("unexpected character");
+    }
+  }
+
+  void array(int depth) {
+    if (depth > kMaxDepth) bad("nested too deeply");
+    ++p;
+    ws();
+    if (p < end && *p == ']') {
+      ++p;
+      return;
+    }
+    while (true) {
+      ws();
+      value(depth);
+      ws();
+      if (p >= end) bad("unterminated array");
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == ']') {
+        ++p;
+        return;
+      }
+      bad("expected ',' or ']'");
+    }
+  }
+
+  void object(int depth, std::vector<JsonMember> *top) {
+    if (depth > kMaxDepth) bad("nested too deeply");
+    std::vector<JsonMember> local;
+    std::vector<JsonMember> &members = top != nullptr ? *top : local;
+    ++p;
+    ws();
+    if (p < end && *p == '}') {
+      ++p;
+      return;
+    }
+    while (true) {
+      ws();
+      if (p >= end || *p != '"') bad("expected a member name");
+      JsonMember m;
+      m.name = string(m.name_escaped);
+      ws();
+      if (p >= end || *p != ':') bad("expected ':'");
+      ++p;
+      ws();
+      const char *vstart = p;
+      m.kind = value(depth);
+      m.value = std::string_view(vstart, static_cast<std::size_t>(p - vstart));
+      for (const JsonMember &other : members) {
+        bool same = (!m.name_escaped && !other.name_escaped) ? other.name == m.name
+                                                             : json_member_name(other) == json_member_name(m);
+        if (same) fail(Errc::malformed, std::string(what) + " has duplicate member names");
+      }
+      members.push_back(m);
+      ws();
+      if (p >= end) bad("unterminated object");
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '}') {
+        ++p;
+        return;
+      }
+      bad("expected ',' or '}'");
+    }
+  }
+};
+
+void append_utf8(std::string &out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+std::string unescape_content(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\') {
+      out.push_back(s[i]);
+      continue;
+    }
+    char e = s[++i];
+    switch (e) {
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      case 'u': {
+        auto hex4 = [&](std::size_t at) {
+          std::uint32_t v = 0;
+          for (std::size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<std::uint32_t>(Scanner::hexval(s[at + k]));
+          return v;
+        };
+        std::uint32_t cp = hex4(i + 1);
+        i += 4;
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 6 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
+          std::uint32_t lo = hex4(i + 3);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i += 6;
+          }
+        }
+        if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;  // a lone surrogate
+        append_utf8(out, cp);
+        break;
+      }
+      default: out.push_back(e);  // '"', '\\', '/'
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what) {
+  members.clear();
+  Scanner s{text.data(), text.data() + text.size(), what};
+  s.ws();
+  if (s.p >= s.end || *s.p != '{') fail(Errc::malformed, std::string(what) + " is not a JSON object");
+  s.object(1, &members);
+  s.ws();
+  if (s.p != s.end) fail(Errc::malformed, std::string(what) + " has data after the JSON value");
+  return !s.saw_ws;
+}
+
+std::string json_unescape(std::string_view literal) {
+  if (literal.size() < 2) return {};
+  return unescape_content(literal.substr(1, literal.size() - 2));
+}
+
+std::string json_member_name(const JsonMember &m) {
+  return m.name_escaped ? unescape_content(m.name) : std::string(m.name);
+}
+
+const JsonMember *json_find(const std::vector<JsonMember> &members, std::string_view name) {
+  for (const JsonMember &m : members) {
+    if (!m.name_escaped ? m.name == name : json_member_name(m) == name) return &m;
+  }
+  return nullptr;
+}
+
+double json_number(std::string_view raw) {
+  double v = 0;
+  auto res = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+  if (res.ec == std::errc::result_out_of_range) {
+    // Too large is an infinity; too small (a negative exponent) is zero.
+    bool tiny = raw.find("e-") != std::string_view::npos || raw.find("E-") != std::string_view::npos;
+    if (tiny) return 0.0;
+    return raw[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+  }
+  return v;
+}
+
+}  // namespace m2mauth::core

@@ -1,0 +1,190 @@
+// Builders: core configurations and objects from a Config.
+#include "config/config_impl.hpp"
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/jws.hpp"
+
+namespace m2mauth::core {
+
+using namespace config;
+
+namespace {
+
+// Typed reads of one section's values.
+class Section {
+ public:
+  Section(const Config &config, const char *name) : impl_(config.impl()), name_(name) {}
+
+  const Value *value(const char *key) const { return impl_.find(name_ + "." + key); }
+  bool has(const char *key) const { return value(key) != nullptr; }
+  void text(const char *key, std::string &out) const {
+    if (const Value *v = value(key)) out = v->text;
+  }
+  std::string text_or(const char *key, const char *fallback) const {
+    const Value *v = value(key);
+    return v != nullptr ? v->text : fallback;
+  }
+  void secret(const char *key, SecretString &out) const {
+    if (const Value *v = value(key)) out = v->secret;
+  }
+  template <typename T>
+  void integer(const char *key, T &out) const {
+    if (const Value *v = value(key)) out = static_cast<T>(v->integer);
+  }
+  void number(const char *key, double &out) const {
+    if (const Value *v = value(key)) out = v->number;
+  }
+  void boolean(const char *key, bool &out) const {
+    if (const Value *v = value(key)) out = v->boolean;
+  }
+  std::optional<Key> key(const char *key) const {
+    auto it = impl_.keys.find(name_ + "." + key);
+    if (it == impl_.keys.end()) return std::nullopt;
+    return it->second;
+  }
+  void require(const char *key) const {
+    if (!has(key)) fail(Errc::config, "the configuration has no " + name_ + "." + key);
+  }
+  void require_section() const {
+    if (!impl_.section_present(name_)) fail(Errc::config, "the configuration has no " + name_ + " section");
+  }
+
+ private:
+  const Config::Impl &impl_;
+  std::string name_;
+};
+
+void check_bmp(const ClientConfig &c) {
+  if (c.scope.scope.size() > kBmpMaxScopeLength)
+    fail(Errc::config, "oauth2.scope is " + std::to_string(c.scope.scope.size()) +
+                           " characters; the BMP API (profile \"bmp\") accepts at most " +
+                           std::to_string(kBmpMaxScopeLength));
+  if (c.auth == ClientAuth::private_key_jwt && c.private_key && c.private_key->type() != KeyType::rsa)
+    fail(Errc::config, "the BMP API (profile \"bmp\") signs client assertions with RS256: oauth2.private_key must be an RSA key");
+}
+
+}  // namespace
+
+HttpConfig http_config_from(const Config &config) {
+  Section s(config, "http");
+  HttpConfig h;
+  s.text("ca_file", h.ca_file);
+  s.text("ca_dir", h.ca_dir);
+  s.text("client_cert", h.client_cert);
+  s.text("client_key", h.client_key);
+  s.secret("client_key_passphrase", h.client_key_passphrase);
+  s.text("client_cert_type", h.client_cert_type);
+  s.text("proxy", h.proxy);
+  s.integer("connect_timeout_ms", h.connect_timeout_ms);
+  s.integer("timeout_ms", h.timeout_ms);
+  s.integer("max_response_bytes", h.max_response_bytes);
+  bool insecure = false;
+  s.boolean("insecure_skip_verify", insecure);
+  h.verify_peer = !insecure;
+  if (s.has("client_key") && !s.has("client_cert")) fail(Errc::config, "http.client_key is set without http.client_cert");
+  return h;
+}
+
+ClientConfig client_config_from(const Config &config, Transport *discovery) {
+  Section s(config, "oauth2");
+  s.require_section();
+  ClientConfig c;
+  s.require("client_id");
+  s.text("client_id", c.client_id);
+  if (s.has("token_url") == s.has("issuer"))
+    fail(Errc::config, "give exactly one of oauth2.token_url and oauth2.issuer");
+  if (s.has("token_url")) {
+    s.text("token_url", c.token_url);
+  } else {
+    if (discovery == nullptr) fail(Errc::config, "oauth2.issuer needs discovery through a transport");
+    c.token_url = discover_token_endpoint(*discovery, s.text_or("issuer", ""));
+  }
+  const bool bmp = s.text_or("profile", "") == "bmp";
+  c.auth = client_auth_from_name(s.text_or("auth_method", "client_secret_basic"));
+  s.secret("client_secret", c.client_secret);
+  c.private_key = s.key("private_key");
+  switch (c.auth) {
+    case ClientAuth::client_secret_basic:
+    case ClientAuth::client_secret_post:
+    case ClientAuth::client_secret_jwt:
+      s.require("client_secret");
+      break;
+    case ClientAuth::private_key_jwt: s.require("private_key"); break;
+    default: break;
+  }
+  s.text("scope", c.scope.scope);
+  s.text("audience", c.scope.audience);
+  if (const Value *v = s.value("resource")) c.scope.resources = v->list;
+  if (const Value *v = s.value("params"))
+    for (const auto &[name, value] : v->object) c.extra_params.emplace_back(name, value);
+  s.text("assertion_audience", c.assertion_audience);
+  if (bmp && !s.has("assertion_audience")) c.assertion_audience = c.token_url;  // the discovered endpoint
+  if (s.has("assertion_alg")) c.assertion_alg = static_cast<int>(alg_from_name(s.text_or("assertion_alg", "")));
+  s.integer("assertion_lifetime_s", c.assertion_lifetime_s);
+  s.text("assertion_kid", c.assertion_kid);
+  s.integer("default_expires_in_s", c.default_expires_in_s);
+  if (bmp) check_bmp(c);
+  return c;
+}
+
+ManagerOptions manager_options_from(const Config &config) {
+  Section s(config, "oauth2");
+  ManagerOptions m;
+  s.number("refresh_fraction", m.refresh_fraction);
+  s.integer("refresh_margin_ms", m.refresh_margin_ms);
+  s.integer("expiry_skew_ms", m.expiry_skew_ms);
+  s.number("jitter_fraction", m.jitter_fraction);
+  s.integer("wait_timeout_ms", m.wait_timeout_ms);
+  s.integer("backoff_base_ms", m.backoff_base_ms);
+  s.integer("backoff_max_ms", m.backoff_max_ms);
+  s.integer("permanent_backoff_ms", m.permanent_backoff_ms);
+  s.boolean("background_refresh", m.background_refresh);
+  s.text("idempotency_header", m.idempotency_header);
+  if (m.backoff_base_ms > m.backoff_max_ms)
+    fail(Errc::config, "oauth2.backoff_base_ms must not exceed oauth2.backoff_max_ms");
+  return m;
+}
+
+A2AConfig a2a_config_from(const Config &config) {
+  Section s(config, "senhasegura");
+  s.require_section();
+  A2AConfig a;
+  s.require("base_url");
+  s.text("base_url", a.base_url);
+  a.auth = a2a_auth_from_name(s.text_or("auth_method", "oauth2"));
+  s.text("client_id", a.client_id);
+  s.secret("client_secret", a.client_secret);
+  a.client_auth = s.text_or("client_auth", "basic") == "body" ? ClientAuth::client_secret_post : ClientAuth::client_secret_basic;
+  s.text("tenant", a.tenant);
+  s.text("consumer_key", a.consumer_key);
+  s.secret("consumer_secret", a.consumer_secret);
+  s.secret("token", a.token);
+  s.secret("token_secret", a.token_secret);
+  a.decryption_key = s.key("decryption_key");
+  if (a.auth == A2AAuth::oauth2) {
+    s.require("client_id");
+    s.require("client_secret");
+  } else {
+    s.require("consumer_key");
+    s.require("token");
+    if (a.auth == A2AAuth::oauth1) s.require("consumer_secret");
+  }
+  return a;
+}
+
+std::shared_ptr<Transport> make_transport(const Config &config) { return make_curl_transport(http_config_from(config)); }
+
+std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shared_ptr<Transport> transport) {
+  ManagerOptions options = manager_options_from(config);
+  if (!transport) transport = make_transport(config);
+  ClientConfig client = client_config_from(config, transport.get());
+  auto tc = std::make_shared<TokenClient>(std::move(client), std::move(transport));
+  return std::make_unique<TokenManager>(std::move(tc), std::move(options));
+}
+
+std::unique_ptr<A2AClient> make_a2a_client(const Config &config, std::shared_ptr<Transport> transport) {
+  A2AConfig a = a2a_config_from(config);
+  if (!transport) transport = make_transport(config);
+  return std::make_unique<A2AClient>(std::move(a), std::move(transport));
+}
+
+}  // namespace m2mauth::core

@@ -1,0 +1,99 @@
+// Validation of HttpConfig and the choice of an override by URL prefix.
+#include "http/profile.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+
+#include "m2mauth/core/error.hpp"
+
+#ifndef M2MAUTH_CORE_VERSION  // set from the project version by core/CMakeLists.txt
+#error "M2MAUTH_CORE_VERSION is not defined"
+#endif
+
+namespace m2mauth::core::http {
+
+namespace {
+
+bool is_pem_text(const std::string &s) noexcept { return s.find("-----BEGIN ") != std::string::npos; }
+
+bool upper_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+void check_no_controls(const std::string &s, const char *field) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      fail(Errc::config, std::string("HTTP configuration: ") + field + " contains control characters");
+}
+
+void check_readable(const std::string &path, const char *field) {
+  if (!path.empty() && ::access(path.c_str(), R_OK) != 0)
+    fail(Errc::config, std::string("HTTP configuration: ") + field + " cannot be read: " + path);
+}
+
+}  // namespace
+
+std::shared_ptr<const Profile> make_profile(HttpConfig config) {
+  auto p = std::make_shared<Profile>();
+  HttpConfig &c = config;
+  if (c.connect_timeout_ms < 0 || c.timeout_ms < 0)
+    fail(Errc::config, "HTTP configuration: timeouts must not be negative");
+  if (upper_equal(c.client_cert_type, "PEM") || c.client_cert_type.empty()) c.client_cert_type = "PEM";
+  else if (upper_equal(c.client_cert_type, "P12")) c.client_cert_type = "P12";
+  else fail(Errc::config, "HTTP configuration: client_cert_type must be \"PEM\" or \"P12\"");
+  if (!c.client_key.empty() && c.client_cert.empty())
+    fail(Errc::config, "HTTP configuration: client_key given without client_cert");
+  p->cert_is_pem = is_pem_text(c.client_cert);
+  p->key_is_pem = is_pem_text(c.client_key);
+  if (c.client_cert_type == "P12") {
+    if (p->cert_is_pem) fail(Errc::config, "HTTP configuration: a PKCS#12 client_cert must be a file path");
+    if (!c.client_key.empty()) fail(Errc::config, "HTTP configuration: a PKCS#12 file holds the key; leave client_key empty");
+  }
+  if (!p->cert_is_pem) check_no_controls(c.client_cert, "client_cert");
+  if (!p->key_is_pem) check_no_controls(c.client_key, "client_key");
+  if (!p->cert_is_pem) check_readable(c.client_cert, "client_cert");
+  if (!p->key_is_pem) check_readable(c.client_key, "client_key");
+  check_readable(c.ca_file, "ca_file");
+  check_no_controls(c.ca_file, "ca_file");
+  check_no_controls(c.ca_dir, "ca_dir");
+  check_no_controls(c.proxy, "proxy");
+  check_no_controls(c.user_agent, "user_agent");
+  p->user_agent_line = "User-Agent: " + (c.user_agent.empty() ? std::string("m2mauth/") + M2MAUTH_CORE_VERSION : c.user_agent);
+  p->config = std::move(config);
+  return p;
+}
+
+bool url_has_prefix(std::string_view url, std::string_view prefix) noexcept {
+  if (prefix.size() > url.size()) return false;
+  // Scheme and authority are case-insensitive; the path and query are not.
+  std::size_t authority_end = prefix.size();
+  std::size_t sep = prefix.find("://");
+  if (sep != std::string_view::npos) {
+    std::size_t slash = prefix.find_first_of("/?#", sep + 3);
+    if (slash != std::string_view::npos) authority_end = slash;
+  }
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char a = url[i], b = prefix[i];
+    if (i < authority_end) {
+      a = static_cast<char>(std::tolower(static_cast<unsigned char>(a)));
+      b = static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+    }
+    if (a != b) return false;
+  }
+  return true;
+}
+
+const std::shared_ptr<const Profile> &choose_profile(const std::vector<PrefixedProfile> &overrides,
+                                                     const std::shared_ptr<const Profile> &fallback,
+                                                     std::string_view url) {
+  const PrefixedProfile *best = nullptr;
+  for (const auto &o : overrides)
+    if ((best == nullptr || o.url_prefix.size() >= best->url_prefix.size()) && url_has_prefix(url, o.url_prefix)) best = &o;
+  return best != nullptr ? best->profile : fallback;
+}
+
+}  // namespace m2mauth::core::http
