@@ -1,5 +1,5 @@
 /*
- * The private-key JWT onboarding of ../shared/PROTOCOLS.md section 1, in C:
+ * The private-key JWT onboarding of the BMP Money Plus private-key JWT guide (README, "The two seed APIs"), in C:
  *   1. generate an RSA-2048 key pair (what `openssl genrsa` + `openssl rsa -pubout` did),
  *   2. print the public key to send (PEM) and its RFC 7638 thumbprint,
  *   3. sign an RS256 client assertion (jti, iss = sub = client_id, aud = token endpoint, iat, nbf, exp),

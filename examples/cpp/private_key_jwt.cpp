@@ -1,4 +1,4 @@
-// The BMP / HEFLO private-key JWT flow of ../shared/PROTOCOLS.md section 1 in C++, written out with the
+// The BMP / HEFLO private-key JWT flow of the BMP Money Plus private-key JWT guide (README, "The two seed APIs") in C++, written out with the
 // explicit API rather than a configuration file:
 //   1. the RSA key written by `m2mauth keygen` (or `openssl genrsa`), loaded once;
 //   2. a token client for the endpoint: private_key_jwt, a fresh RS256 assertion per token request

@@ -3,7 +3,7 @@
 
     python3 examples/demo/demo.py --build <cmake build dir with the examples and the Python package>
 
-1. BMP onboarding (PROTOCOLS.md section 1): `m2mauth keygen` writes the key pair; the public key is
+1. BMP onboarding (the BMP Money Plus guide; README, "The two seed APIs"): `m2mauth keygen` writes the key pair; the public key is
    "sent" and registered at a loopback authorization server (oidc-provider) as client
    bmp.digital.api.demo; the bmp profile then gets a private-key-JWT token and calls a protected API
    (which introspects the token and demands a fresh IdempotencyKey per call), in C and in Python.
@@ -93,7 +93,7 @@ class Demo:
     # ---- the flows -------------------------------------------------------------------------------
 
     def onboarding(self) -> None:
-        print("== 1. BMP private-key JWT: onboarding, token, authenticated calls (PROTOCOLS.md section 1)")
+        print("== 1. BMP private-key JWT: onboarding, token, authenticated calls (README, The two seed APIs)")
         private, public = self.work / "private.pem", self.work / "public.pem"
         out = self.run("m2mauth keygen --type RSA --bits 2048 --out private.pem --public-out public.pem",
                        self.cli("keygen", "--type", "RSA", "--bits", "2048", "--out", str(private),
@@ -146,7 +146,7 @@ class Demo:
         self.run("m2mauth config show", self.cli("config", "show"), config, expect="profile")
 
     def senhasegura(self) -> None:
-        print("== 2. senhasegura A2A: the three methods (PROTOCOLS.md section 2)")
+        print("== 2. senhasegura A2A: the three methods (README, The two seed APIs)")
         a2a = self.up("a2a", "a2a")["servers"]["a2a"]
         creds = json.loads((SERVERS / "clients.json").read_text())["a2a"]
         o1, o2 = creds["oauth1"][0], creds["oauth2"][1]

@@ -1,4 +1,4 @@
-"""The private-key JWT onboarding of PROTOCOLS.md section 1, in Python.
+"""The private-key JWT onboarding of the BMP Money Plus private-key JWT guide (README, "The two seed APIs"), in Python.
 
 Generates an RSA-2048 key pair, prints the public key to send, signs an RS256 client assertion
 (jti, iss = sub = client_id, aud = token endpoint, iat, nbf, exp) and verifies it.

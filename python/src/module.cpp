@@ -16,7 +16,7 @@ PYBIND11_MODULE(_m2mauth, m) {
   namespace py = pybind11;
   using namespace m2mauth_py;
 
-  // The module's headers and the loaded libm2mauth.so must be the same version (STYLE.md, item 9).
+  // The module's headers and the loaded libm2mauth.so must be the same version.
   if (!m2mauth::version_matches()) {
     throw py::import_error("m2mauth._m2mauth was built for libm2mauth " M2MAUTH_VERSION_STRING
                            " but loaded libm2mauth " + m2mauth::library_version_string() +

@@ -1,5 +1,5 @@
 // JWT sign and verify throughput per algorithm, as a ratio to raw OpenSSL with the same parsed key,
-// measured in the same run. Targets (../shared/PERFORMANCE.md): >= 95 % of raw on asymmetric sign,
+// measured in the same run. Targets (README, "Performance"): >= 95 % of raw on asymmetric sign,
 // >= 90 % on verify with full claim checks, HS256 >= 1,000,000 signs/s and >= 700,000 verifies/s.
 //
 //   build/tests/bench/bench_jose [seconds-per-round]      (M2MAUTH_BENCH_SECONDS also works)

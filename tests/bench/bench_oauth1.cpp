@@ -1,7 +1,7 @@
 // OAuth 1.0 HMAC-SHA1 request signing (base string, HMAC, Authorization header) per second on one
 // thread (one core), in the C++ core and through the C API, next to the raw HMAC over a base string of
 // the same length and oauthlib's Client.sign measured in the same run (tests/bench/bench_oauth1.py).
-// Targets (../shared/PERFORMANCE.md): >= 500,000 signatures per second per core and >= 50x oauthlib.
+// Targets (README, "Performance"): >= 500,000 signatures per second per core and >= 50x oauthlib.
 //
 //   build/tests/bench/bench_oauth1 [seconds-per-round]      (M2MAUTH_BENCH_SECONDS also works)
 //

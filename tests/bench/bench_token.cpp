@@ -4,7 +4,7 @@
 //
 // Reads a cached, fresh token through TokenManager::get() on 1 and 2 threads, next to two common
 // designs measured in the same run: a mutex around the cached token (golang.org/x/oauth2's
-// reuseTokenSource, google-cloud-cpp) and a shared_ptr copy per read. Targets (PERFORMANCE.md):
+// reuseTokenSource, google-cloud-cpp) and a shared_ptr copy per read. Targets (README, "Performance"):
 // <= 20 ns per read, no lock, no allocation, 2 threads >= 1.8x one. The storm: 64 threads find the
 // token expired at once; exactly one token request must go out.
 //

@@ -88,7 +88,7 @@ TEST_CASE("the BMP moneyp profile: RS256 assertion, client_credentials with scop
     cfg.scope.scope = "api.read api.write";
     TokenClient client(cfg, transport);
     Request req = client.build_request(cfg.scope);
-    // The assertion is exactly PROTOCOLS.md section 1: RS256, typ JWT, iss = sub = client_id, aud = endpoint.
+    // The assertion is exactly the BMP Money Plus private-key JWT guide (README, "The two seed APIs"): RS256, typ JWT, iss = sub = client_id, aud = endpoint.
     auto form = parse_form(req.body);
     std::string assertion;
     for (auto &[k, v] : form)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Emulator of the senhasegura WebService A2A API, as PROTOCOLS.md §2 describes it (test-only).
+"""Emulator of the senhasegura WebService A2A API, as the vendor's WebService A2A documentation describes it (test-only).
 
 Paths /iso/<module>/<function>[/<arg>], the bilingual `response` envelope, errors as HTTP 400 + `exception`.
 Authentication on every API path: oauth_consumer_key + oauth_token in the query string, OAuth 1.0 HMAC-SHA1
@@ -47,7 +47,7 @@ APPLICATION = {
                  "expiration_date": "2031-06-30 12:00:00", "engine": "static",
                  "data": [{"DB_USER": "app"}, {"DB_PASSWORD": "dsm-s3cret"}]}],
 }
-# Ids that are errors on purpose (PROTOCOLS.md §2.6 codes): see README.md.
+# Ids that are errors on purpose (the senhasegura WebService A2A documentation): see README.md.
 NOT_FOUND = {"credential": (1010, "Credential not found", "Credencial não encontrada"),
              "info": (1023, "Information not found", "Informação não encontrada"),
              "device": (1011, "Device not found", "Dispositivo não encontrado"),

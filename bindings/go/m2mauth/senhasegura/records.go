@@ -35,7 +35,7 @@ func wipe(b []byte) {
 }
 
 // Credential is a PAM credential (GET /iso/pam/credential/...). Field names follow the vendor's
-// example (PROTOCOLS.md section 2.6); Fields holds every non-secret member as sent.
+// example (the senhasegura WebService A2A documentation); Fields holds every non-secret member as sent.
 type Credential struct {
 	ID, Identifier, Username, Hostname, IP, Port, Domain, Additional, Model, ExpirationTime string
 

@@ -91,7 +91,7 @@ std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shar
 // An A2A client from the senhasegura section; transport null: make_transport(config).
 std::unique_ptr<A2AClient> make_a2a_client(const Config &config, std::shared_ptr<Transport> transport = nullptr);
 
-// The BMP API's limit on the "scope" parameter (../shared/PROTOCOLS.md section 1).
+// The BMP API's limit on the "scope" parameter (the BMP Money Plus guide; README, "The two seed APIs").
 constexpr std::size_t kBmpMaxScopeLength = 300;
 
 }  // namespace m2mauth::core

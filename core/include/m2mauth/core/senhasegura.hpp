@@ -1,4 +1,4 @@
-// senhasegura WebService A2A (../shared/PROTOCOLS.md section 2): `https://HOST/iso/MODULE/FUNCTION`.
+// senhasegura WebService A2A (the senhasegura WebService A2A documentation; README, "The two seed APIs"): `https://HOST/iso/MODULE/FUNCTION`.
 //
 // An A2AClient authenticates every request with one of the vendor's three methods, parses the
 // bilingual response envelope into a JSON document or a classified Error, and decrypts the sensitive

@@ -1,6 +1,6 @@
 // The token manager: one cached token per request key, fresh for any number of threads at no cost.
 //
-// States of a cached token (../shared/TOKEN-MANAGER.md):
+// States of a cached token (README, "The token manager"):
 //   fresh    now < refresh_at                      cached token; no lock, no allocation
 //   due      refresh_at <= now < stale_at          cached token; the first caller starts the one refresh
 //   expired  now >= stale_at, none, invalidated    callers wait (with a deadline) for the one refresh

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A PAM credential ({@code GET /iso/pam/credential/{id or username@hostname}}); members as in the
- * vendor's example (PROTOCOLS.md section 2.6). {@link #password()} and {@link #content()} are secrets,
+ * vendor's example (the senhasegura WebService A2A documentation). {@link #password()} and {@link #content()} are secrets,
  * decrypted when the client has a decryption key.
  */
 public final class Credential extends A2ARecord {
