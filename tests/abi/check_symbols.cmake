@@ -2,7 +2,7 @@
 #   cmake -DNM=<nm> -DLIBRARY=<libm2mauth.so> -DSYMBOLS=<symbols.txt> -DHEADERS=<capi/include/m2mauth>
 #         [-DUPDATE=ON] -P check_symbols.cmake
 # Passes when the library exports exactly the listed m2mauth_* functions, each bound to the version
-# node (m2mauth_x@@M2MAUTH_0), nothing else but the version node itself, and exactly the functions the
+# node (m2mauth_x@@M2MAUTH_<SOVERSION>, e.g. M2MAUTH_0.2), nothing else but the version node itself, and exactly the functions the
 # public headers declare with M2MAUTH_EXTERN ("if it is not in the public headers, it is not API").
 # UPDATE=ON rewrites the list from the library instead (see README.md in this directory).
 execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}"
@@ -20,11 +20,11 @@ foreach(line IN LISTS lines)
   string(REGEX REPLACE "^[0-9a-fA-F]* *([A-Za-z]) +(.*)$" "\\1;\\2" parts "${line}")
   list(GET parts 0 type)
   list(GET parts 1 name)
-  if(name MATCHES "^M2MAUTH_[0-9]+$" AND type STREQUAL "A")
+  if(name MATCHES "^M2MAUTH_[0-9.]+$" AND type STREQUAL "A")
     set(node "${name}")
     continue()
   endif()
-  if(NOT name MATCHES "^(m2mauth_[A-Za-z0-9_]+)@@(M2MAUTH_[0-9]+)$")
+  if(NOT name MATCHES "^(m2mauth_[A-Za-z0-9_]+)@@(M2MAUTH_[0-9.]+)$")
     list(APPEND problems "exported symbol outside the C API or without the version node: ${name} (${type})")
     continue()
   endif()
@@ -32,6 +32,8 @@ foreach(line IN LISTS lines)
 endforeach()
 if(NOT DEFINED node)
   list(APPEND problems "no version node (M2MAUTH_<n>) found: is the version script applied?")
+elseif(NODE AND NOT node STREQUAL NODE)
+  list(APPEND problems "version node is ${node}, expected ${NODE} (M2MAUTH_<SOVERSION>)")
 endif()
 list(SORT exported)
 
