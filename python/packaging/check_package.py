@@ -8,7 +8,7 @@ python.packaging; not a pytest file, because it builds for minutes and owns a vi
    from that sdist (so the sdist provably holds everything the build needs). The build dependencies
    are the pinned ones .ci/setup installs (scikit-build-core, pybind11); no index is asked.
 2. The sdist holds pyproject.toml, CMakeLists.txt, core/, capi/, pkgconfig/, python/ and nothing of
-   tests/, bindings/ or examples/; the wheel holds the package, py.typed, the extension, libm2mauth.so.0
+   tests/, bindings/ or examples/; the wheel holds the package, py.typed, the extension, libm2mauth.so.<SOVERSION>
    beside it, and the `m2mauth` console script.
 3. The wheel is installed into a new virtual environment with `pip install --no-index --no-deps`, and run
    with an empty environment (no PYTHONPATH, no LD_LIBRARY_PATH): import, sign and verify, the extension's
@@ -21,6 +21,7 @@ python.packaging; not a pytest file, because it builds for minutes and owns a vi
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import shutil
 import stat
@@ -70,6 +71,13 @@ def check_sdist(sdist: Path) -> None:
     print(f"sdist: {len(names)} entries, required files present, no tests/bindings/examples")
 
 
+def expected_soname() -> str:
+    """The SONAME README "ABI policy" derives from common.h: libm2mauth.so.0.<minor> while 0.x, else .<major>."""
+    text = (ROOT / "capi/include/m2mauth/common.h").read_text()
+    major, minor = (int(re.search(rf"#define M2MAUTH_VERSION_{p} (\d+)", text).group(1)) for p in ("MAJOR", "MINOR"))
+    return f"libm2mauth.so.0.{minor}" if major == 0 else f"libm2mauth.so.{major}"
+
+
 def check_wheel(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
@@ -80,10 +88,11 @@ def check_wheel(wheel: Path) -> None:
     has(lambda n: n == "m2mauth/__init__.py", "m2mauth/__init__.py")
     has(lambda n: n == "m2mauth/py.typed", "py.typed")
     has(lambda n: n.startswith("m2mauth/_m2mauth") and n.endswith(".so"), "the extension")
-    has(lambda n: n.endswith("libm2mauth.so.0"), "libm2mauth.so.0")
+    soname = expected_soname()
+    has(lambda n: n.endswith("/" + soname), soname)
     if "m2mauth = m2mauth.cli:main" not in entry_points:
         raise SystemExit("wheel has no m2mauth console script")
-    print(f"wheel: {len(names)} entries, extension, libm2mauth.so.0, py.typed and the console script present")
+    print(f"wheel: {len(names)} entries, extension, {soname}, py.typed and the console script present")
 
 
 SMOKE = r"""

@@ -156,6 +156,13 @@ def check(out: str, sc: dict) -> list[str]:
     return problems
 
 
+def library_version() -> str:
+    """MAJOR.MINOR.PATCH from capi/include/m2mauth/common.h, the one place the version is defined."""
+    text = (ROOT / "capi/include/m2mauth/common.h").read_text()
+    parts = [re.search(rf"#define M2MAUTH_VERSION_{p} (\d+)", text).group(1) for p in ("MAJOR", "MINOR", "PATCH")]
+    return ".".join(parts)
+
+
 def base_env() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("M2MAUTH_")}
     return env
@@ -168,9 +175,11 @@ def java_setup(args, work: Path) -> callable:
     binding = work / "binding"
     repo = work / "m2"
     # 1. The binding's jar from this build (the native libraries were built by CMake already).
+    version = library_version()
     run([mvn, "-B", "-ntp", "-q", "-f", ROOT / "bindings/java/pom.xml", "-Dm2mauth.skipNativeBuild=true",
-         f"-Dm2mauth.cmake.build={args.build}", f"-Dm2mauth.build.directory={binding}", "-DskipTests", "package"])
-    jar = binding / "m2mauth-0.1.0.jar"
+         f"-Drevision={version}", f"-Dm2mauth.cmake.build={args.build}", f"-Dm2mauth.build.directory={binding}",
+         "-DskipTests", "package"])
+    jar = binding / f"m2mauth-{version}.jar"
     if not jar.is_file():
         raise SystemExit(f"no {jar}")
     # 2. Into a private local repository; the user's own serves plugins read-only, then Maven Central.
@@ -185,11 +194,12 @@ def java_setup(args, work: Path) -> callable:
 </settings>
 """)
     maven = [mvn, "-B", "-ntp", "-q", "-gs", settings, f"-Dmaven.repo.local={repo}"]
-    run(maven + ["-f", ROOT / "bindings/java/pom.xml", "install:install-file", f"-Dfile={jar}",
-                 f"-DpomFile={ROOT / 'bindings/java/pom.xml'}"])
+    run(maven + ["-f", ROOT / "bindings/java/pom.xml", f"-Drevision={version}", "install:install-file",
+                 f"-Dfile={jar}", f"-DpomFile={ROOT / 'bindings/java/pom.xml'}", f"-Dversion={version}"])
     # 3. The example project, as documented: package, then java -cp target/classes:target/lib/*.
     out = work / "example"
-    run(maven + ["-f", ROOT / "examples/java/pom.xml", f"-Dexample.build.directory={out}", "package"])
+    run(maven + ["-f", ROOT / "examples/java/pom.xml", f"-Drevision={version}", f"-Dexample.build.directory={out}",
+                 "package"])
     java = shutil.which("java") or "java"
     classpath = f"{out / 'classes'}{os.pathsep}{out / 'lib'}/*"
     mains = {"oauth2_request": "example.OAuth2Request", "senhasegura_credential": "example.SenhaseguraCredential"}
@@ -214,7 +224,7 @@ def go_setup(args, work: Path) -> callable:
 def cpp_setup(args, work: Path) -> callable:
     prefix = work / "prefix"
     run(["cmake", "--install", args.build, "--prefix", prefix])
-    libdir = next(prefix.rglob("libm2mauth.so.0")).parent
+    libdir = next(prefix.rglob("libm2mauth.so.*")).parent
     pcdir = next(prefix.rglob("m2mauth.pc")).parent
     cmake_build = work / "cmake"
     run(["cmake", "-S", ROOT / "examples/cpp", "-B", cmake_build, f"-DCMAKE_PREFIX_PATH={prefix}",

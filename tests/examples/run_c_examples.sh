@@ -14,7 +14,7 @@ cleanup() {
 trap cleanup EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log"; exit 1; }
-libdir=$(dirname "$(find "$work/prefix" -name libm2mauth.so.0 | head -n 1)")
+libdir=$(dirname "$(find "$work/prefix" -name 'libm2mauth.so.*' | head -n 1)")
 
 echo "== find_package(m2mauth)"
 cmake -S "$src/examples/c" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_RPATH="$libdir" >/dev/null

@@ -1,10 +1,20 @@
-/* Loads libm2mauth.so.0 with dlopen() only (no link-time dependency, as FFI bindings do), resolves the
+/* Loads libm2mauth.so.<SOVERSION> with dlopen() only (no link-time dependency, as FFI bindings do), resolves the
    functions it uses with dlsym() and runs them. Takes the types and constants from the header. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <m2mauth/m2mauth.h>
+
+/* The SONAME as README "ABI policy" derives it from the version: libm2mauth.so.0.<minor> while 0.x,
+   libm2mauth.so.<major> from 1.0 on. */
+#define M2MAUTH_TEST_STR2(x) #x
+#define M2MAUTH_TEST_STR(x) M2MAUTH_TEST_STR2(x)
+#if M2MAUTH_VERSION_MAJOR == 0
+#define M2MAUTH_TEST_SONAME "libm2mauth.so.0." M2MAUTH_TEST_STR(M2MAUTH_VERSION_MINOR)
+#else
+#define M2MAUTH_TEST_SONAME "libm2mauth.so." M2MAUTH_TEST_STR(M2MAUTH_VERSION_MAJOR)
+#endif
 
 #define RESOLVE(lib, name)                                                     \
   __typeof__(&name) p_##name = (__typeof__(&name))dlsym(lib, #name);           \
@@ -48,7 +58,7 @@ static int run(void *lib) {
 }
 
 int main(void) {
-  void *lib = dlopen("libm2mauth.so.0", RTLD_NOW | RTLD_LOCAL);
+  void *lib = dlopen(M2MAUTH_TEST_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (lib == NULL) {
     fprintf(stderr, "dlopen_consumer: %s\n", dlerror());
     return 1;
@@ -60,6 +70,6 @@ int main(void) {
   }
   int rc = run(lib);
   dlclose(lib);
-  if (rc == 0) printf("dlopen_consumer: libm2mauth.so.0 loaded and used through dlsym\n");
+  if (rc == 0) printf("dlopen_consumer: %s loaded and used through dlsym\n", M2MAUTH_TEST_SONAME);
   return rc;
 }

@@ -7,7 +7,7 @@
 #   run_consumer.sh installed_prefix <cc> <extra cflags> <source> <build dir>
 #       `cmake --install --prefix <tmp>`, flags from its m2mauth.pc
 #   run_consumer.sh dlopen <cc> <extra cflags> <source> <build dir>
-#       no m2mauth flags at all: the program dlopen()s libm2mauth.so.0 (found via LD_LIBRARY_PATH)
+#       no m2mauth flags at all: the program dlopen()s libm2mauth.so.<SOVERSION> (found via LD_LIBRARY_PATH)
 set -eu
 mode=$1 cc=$2 extra=$3 source=$4 build=$5 version=${6:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/m2mauth-consumer.XXXXXX")
@@ -35,8 +35,11 @@ installed)
   flags=$(pkg-config --cflags --libs m2mauth)
   echo "pkg-config m2mauth (installed $(pkg-config --modversion m2mauth)): $flags"
   [ "$(pkg-config --modversion m2mauth)" = "$version" ] || { echo "m2mauth.pc has version $(pkg-config --modversion m2mauth), not $version"; exit 1; }
-  lib=$(find "$work/stage" -name libm2mauth.so.0 | head -n 1)
-  [ -n "$lib" ] || { echo "libm2mauth.so.0 not installed"; exit 1; }
+  # The SONAME follows the version (README, "ABI policy"): 0.x -> libm2mauth.so.0.<minor>, else .<major>.
+  major=${version%%.*}; minor=${version#*.}; minor=${minor%%.*}
+  if [ "$major" = 0 ]; then soname="libm2mauth.so.0.$minor"; else soname="libm2mauth.so.$major"; fi
+  lib=$(find "$work/stage" -name "$soname" | head -n 1)
+  [ -n "$lib" ] || { echo "$soname not installed"; exit 1; }
   [ -n "$(find "$work/stage" -path '*/include/m2mauth/m2mauth.h')" ] || { echo "headers not installed"; exit 1; }
   # shellcheck disable=SC2086
   $cc $strict $extra "$source" $flags -o "$work/consumer"

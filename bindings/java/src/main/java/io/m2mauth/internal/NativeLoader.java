@@ -8,9 +8,13 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
- * Loads libm2mauth_jni (and the libm2mauth.so.0 it links to) once, before the first native call.
+ * Loads libm2mauth_jni (and the libm2mauth.so.&lt;SOVERSION&gt; it links to) once, before the first native call.
+ * The C library's file name is not written here: CMake writes it, derived from the version in
+ * capi/include/m2mauth/common.h, into {@code m2mauth-native.properties} ({@code soname=...}) beside
+ * the two libraries, in the build's {@code bindings/java/native} directory and in the jar.
  *
  * <ol>
  *   <li>{@code -Dm2mauth.lib.dir=DIR}: both libraries from DIR (a CMake build's
@@ -25,7 +29,7 @@ import java.util.Locale;
 public final class NativeLoader {
   public static final String LIB_DIR_PROPERTY = "m2mauth.lib.dir";
   static final String JNI_LIB = "libm2mauth_jni.so";
-  static final String CORE_LIB = "libm2mauth.so.0";
+  static final String NATIVE_PROPERTIES = "m2mauth-native.properties";
 
   private static boolean loaded;
   private static String origin = "";
@@ -75,10 +79,31 @@ public final class NativeLoader {
     return os + "-" + arch;
   }
 
+  /** The C library's SONAME from m2mauth-native.properties, or null without the file. */
+  static String coreLibrary(InputStream properties) throws IOException {
+    if (properties == null) {
+      return null;
+    }
+    Properties p = new Properties();
+    p.load(properties);
+    String soname = p.getProperty("soname");
+    if (soname == null || !soname.startsWith("libm2mauth.")) {
+      throw new IOException(NATIVE_PROPERTIES + " names no libm2mauth SONAME");
+    }
+    return soname;
+  }
+
   private static void loadFrom(Path dir) {
-    Path core = dir.resolve(CORE_LIB);
-    if (Files.exists(core)) {
-      System.load(core.toAbsolutePath().toString());
+    Path props = dir.resolve(NATIVE_PROPERTIES);
+    if (Files.exists(props)) {
+      try (InputStream in = Files.newInputStream(props)) {
+        Path core = dir.resolve(coreLibrary(in));
+        if (Files.exists(core)) {
+          System.load(core.toAbsolutePath().toString());
+        }
+      } catch (IOException e) {
+        throw new UnsatisfiedLinkError("m2mauth: cannot read " + props + ": " + e.getMessage());
+      }
     }
     System.load(dir.resolve(JNI_LIB).toAbsolutePath().toString());
   }
@@ -92,7 +117,14 @@ public final class NativeLoader {
     try {
       tmp = Files.createTempDirectory("m2mauth-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      for (String lib : new String[] {CORE_LIB, JNI_LIB}) {
+      String core;
+      try (InputStream in = NativeLoader.class.getResourceAsStream(base + NATIVE_PROPERTIES)) {
+        core = coreLibrary(in);
+      }
+      for (String lib : new String[] {NATIVE_PROPERTIES, core, JNI_LIB}) {
+        if (lib == null) {
+          continue;
+        }
         try (InputStream in = NativeLoader.class.getResourceAsStream(base + lib)) {
           if (in != null) {
             Files.copy(in, tmp.resolve(lib), StandardCopyOption.REPLACE_EXISTING);
@@ -114,9 +146,9 @@ public final class NativeLoader {
     if (dir == null) {
       return;
     }
-    try {
-      for (String lib : new String[] {CORE_LIB, JNI_LIB}) {
-        Files.deleteIfExists(dir.resolve(lib));
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
       }
       Files.deleteIfExists(dir);
     } catch (IOException e) {
