@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import pathlib
+import time
 
 import pytest
 
@@ -73,6 +74,47 @@ ALG_KEY = {
 def live_handles() -> dict:
     gc.collect()
     return native.live_handles()
+
+
+# ---- leak check after every test ----------------------------------------------------------------------
+
+#: How long a test's handles may take to be released by other threads (a token manager's refresh
+#: thread, a callback still returning) before they count as leaked.
+LEAK_GRACE_SECONDS = 2.0
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "keeps_handles(reason): the test deliberately leaves native handles alive (say why)")
+
+
+def leaked_handles(base: dict) -> dict:
+    """Kinds whose live count is above `base`, after collecting garbage, waiting a bounded time for
+    handles that other threads are still releasing."""
+    deadline = time.monotonic() + LEAK_GRACE_SECONDS
+    while True:
+        now = live_handles()
+        grown = {k: (base.get(k, 0), v) for k, v in now.items() if v > base.get(k, 0)}
+        if not grown or time.monotonic() >= deadline:
+            return grown
+        time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_handles(request):
+    """Every test must release the native handles it made (Key, Http, TokenManager, ...): the module's
+    live-handle counters are compared before and after it. Session- and module-scoped fixtures are set up
+    before this function-scoped fixture takes its baseline, so their handles are not counted; the test's
+    own function-scoped fixtures are torn down before the comparison."""
+    if request.node.get_closest_marker("keeps_handles"):
+        yield
+        return
+    base = live_handles()
+    yield
+    grown = leaked_handles(base)
+    if grown:
+        detail = ", ".join(f"{k} {before} -> {after}" for k, (before, after) in sorted(grown.items()))
+        pytest.fail(f"native handles leaked by {request.node.nodeid}: {detail}", pytrace=False)
 
 
 # ---- loopback servers (tests/servers) for the network tests ---------------------------------------

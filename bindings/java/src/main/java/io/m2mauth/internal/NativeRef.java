@@ -1,6 +1,7 @@
 package io.m2mauth.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A JNI global reference to a Java object that native code calls back (a clock, an event sink), shared
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reference the owner of the native handle (the owner's Cleaner would never run).
  */
 public final class NativeRef {
+  static final String KIND = "callback reference";
+  private static final AtomicLong LIVE = new AtomicLong();
   private final long ref;
   private final AtomicInteger count = new AtomicInteger(1);
 
@@ -29,7 +32,13 @@ public final class NativeRef {
     if (r == 0) {
       throw new IllegalStateException("m2mauth: could not make a JNI global reference");
     }
+    LIVE.incrementAndGet();
     return new NativeRef(r);
+  }
+
+  /** Global references made and not yet deleted (see {@link NativeResource#liveHandles()}). */
+  static long live() {
+    return LIVE.get();
   }
 
   /** The payload the native setters take. */
@@ -54,6 +63,7 @@ public final class NativeRef {
   public void release() {
     if (count.decrementAndGet() == 0) {
       M2mauthNative.m2mauth_glue_java_ref_delete(ref);
+      LIVE.decrementAndGet();
     }
   }
 

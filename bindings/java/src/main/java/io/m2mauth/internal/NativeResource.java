@@ -2,7 +2,11 @@ package io.m2mauth.internal;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -13,9 +17,13 @@ import java.util.function.Consumer;
  * while another thread is inside a native call never frees memory under that call: later calls get
  * IllegalStateException instead of a crash. A {@link Cleaner} frees handles whose owner was never closed.
  * The cleaner action references this object only, never the owner.
+ *
+ * <p>Every handle made and not yet freed is counted per kind ({@link #liveHandles()}), like the Python
+ * module's counters: the tests check after every test class that the counts return to where they were.
  */
 public final class NativeResource<H> {
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final ConcurrentHashMap<String, AtomicLong> LIVE = new ConcurrentHashMap<>();
 
   /** users << 1 | closed bit. */
   private final AtomicInteger state = new AtomicInteger();
@@ -29,7 +37,20 @@ public final class NativeResource<H> {
     this.handle = handle;
     this.free = free;
     this.what = what;
+    LIVE.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
     this.cleanable = CLEANER.register(owner, this::freeOnce);
+  }
+
+  /**
+   * Native handles made through this class and not yet freed, per kind ("key", "HTTP transport", ...),
+   * plus the JNI global references that callbacks hold ("callback reference", {@link NativeRef}).
+   * Kinds whose count is zero are included once they have been used.
+   */
+  public static Map<String, Long> liveHandles() {
+    Map<String, Long> out = new TreeMap<>();
+    LIVE.forEach((k, v) -> out.put(k, v.get()));
+    out.put(NativeRef.KIND, NativeRef.live());
+    return out;
   }
 
   /** Tracks handle for owner: free runs on close or, as a backstop, once owner is unreachable. */
@@ -81,6 +102,7 @@ public final class NativeResource<H> {
   private void freeOnce() {
     if (freed.compareAndSet(false, true)) {
       free.accept(handle);
+      LIVE.get(what).decrementAndGet();
     }
   }
 }
