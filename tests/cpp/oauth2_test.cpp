@@ -1,0 +1,120 @@
+// TokenClient and TokenManager through m2mauth.hpp against oidc-provider and the fault server.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "wrapper_support.hpp"
+
+using namespace m2mauth;
+using namespace m2mauth_test;
+using cpptest::error_of;
+using cpptest::json_at;
+
+TEST_CASE("TokenClient: client_secret_basic, private_key_jwt and their errors at oidc-provider") {
+  const auto oidc = cpptest::servers()["oidc"];
+  Http http = cpptest::loopback_http();
+
+  TokenClient basic(oidc.str("token_endpoint"), "svc-basic", http);
+  basic.set_secret(client_field("svc-basic", "client_secret")).set_scope("api.read");
+  Token t = basic.fetch();
+  CHECK(t.access_token().size() > 10);
+  CHECK(t.type() == "Bearer");
+  CHECK(t.scope() == "api.read");
+  CHECK(t.expires_at_ms() - t.issued_at_ms() == 3600 * 1000);
+  // Frozen once used.
+  CHECK(error_of([&] { basic.set_scope("api.write"); }).errc() == Errc::state);
+
+  TokenClient jwt(oidc.str("token_endpoint"), "svc-es256", http);
+  jwt.set_auth_method(ClientAuth::private_key_jwt)
+      .set_private_key(Key::from_file(servers_dir() + "/" + client_field("svc-es256", "private_key")))
+      .set_scope("api.write");
+  CHECK(jwt.fetch().scope() == "api.write");
+
+  TokenClient wrong(oidc.str("token_endpoint"), "svc-basic", http);
+  wrong.set_secret("Zq9-not-the-secret");
+  Error e = error_of([&] { wrong.fetch(); });
+  CHECK(e.errc() == Errc::oauth);
+  CHECK(e.oauth_error() == "invalid_client");
+  CHECK(e.http_status() == 401);
+  CHECK(!e.transient());
+  CHECK(std::string(e.what()).find("Zq9-not-the-secret") == std::string::npos);
+
+  TokenClient scope(oidc.str("token_endpoint"), "svc-basic", http);
+  scope.set_secret(client_field("svc-basic", "client_secret")).set_scope("api.unknown");
+  CHECK(error_of([&] { scope.fetch(); }).oauth_error() == "invalid_scope");
+  CHECK(client_auth_from_name(client_auth_name(ClientAuth::private_key_jwt)) == ClientAuth::private_key_jwt);
+}
+
+TEST_CASE("TokenClient::discover finds the token endpoint") {
+  const auto oidc = cpptest::servers()["oidc"];
+  Http http = cpptest::loopback_http();
+  TokenClient c = TokenClient::discover(oidc.str("issuer"), "svc-post", http);
+  c.set_auth_method(ClientAuth::client_secret_post).set_secret(client_field("svc-post", "client_secret"));
+  CHECK(c.fetch().access_token().size() > 10);
+}
+
+TEST_CASE("TokenManager: one fetch for many readers, events, invalidate, authenticated requests") {
+  const auto fault = cpptest::servers()["fault"];
+  control(fault.str("control_url") + "/reset", "POST");
+  Http http = cpptest::loopback_http();
+  TokenClient client(fault.str("token_endpoint"), "svc-basic", http);
+  client.set_secret(client_field("svc-basic", "client_secret"));
+  TokenManager manager(client);
+
+  std::mutex mu;
+  std::vector<TokenEventKind> events;
+  manager.set_event_callback([&](const TokenEvent &e) {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(e.kind);
+  });
+
+  std::string first;
+  {
+    TokenView v = manager.get_token();
+    first = std::string(v.access_token);
+    CHECK(v.scheme == "Bearer");
+    CHECK(v.expires_at_ms > 0);
+  }
+  std::vector<std::thread> readers;
+  std::atomic<int> same{0};
+  for (int i = 0; i < 8; ++i)
+    readers.emplace_back([&] {
+      for (int j = 0; j < 50; ++j)
+        if (std::string(manager.get_token().access_token) == first) ++same;
+    });
+  for (auto &t : readers) t.join();
+  CHECK(same == 8 * 50);
+  CHECK(json_at(control(fault.str("control_url") + "/stats"), "token_requests") == "1");
+
+  Response api = manager.request(Request("GET", fault.str("api_url") + "/resource"));
+  CHECK(api.status() == 200);
+  CHECK(json_at(api.body(), "headers.Authorization") == "Bearer " + first);
+
+  manager.invalidate(first);
+  Token fresh = manager.token();
+  CHECK(std::string(fresh.access_token()) != first);
+  CHECK(json_at(control(fault.str("control_url") + "/stats"), "token_requests") == "2");
+  std::lock_guard<std::mutex> lock(mu);
+  CHECK(std::count(events.begin(), events.end(), TokenEventKind::fetched) >= 1);
+  CHECK(std::count(events.begin(), events.end(), TokenEventKind::invalidated) == 1);
+}
+
+TEST_CASE("TokenManager: a refused token request is an error with the server's OAuth error") {
+  const auto fault = cpptest::servers()["fault"];
+  control(fault.str("control_url") + "/reset", "POST");
+  Http http = cpptest::loopback_http();
+  TokenClient client(fault.str("token_endpoint"), "svc-basic", http);
+  client.set_secret("Zq9-wrong-secret");
+  TokenManagerOptions options;
+  options.wait_timeout_ms = 5000;
+  TokenManager manager(client, options);
+  Error e = error_of([&] { manager.get_token(); });
+  CHECK(e.errc() == Errc::oauth);
+  CHECK(e.oauth_error() == "invalid_client");
+  CHECK(std::string(e.what()).find("Zq9-wrong-secret") == std::string::npos);
+}
