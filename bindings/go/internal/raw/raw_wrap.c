@@ -505,7 +505,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+1*100+0));
+  result = (int)((0*10000+2*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }
