@@ -22,12 +22,7 @@ inline Servers &servers() {
 
 inline std::string pki_dir() { return servers().dir() + "/pki"; }
 
-inline std::string cert_field(const char *cert, const char *field) {
-  const cJSON *certs = cJSON_GetObjectItemCaseSensitive(servers().pki().json(), "certs");
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(certs, cert), field);
-  if (!cJSON_IsString(v)) throw std::runtime_error(std::string("PKI manifest: no ") + cert + "." + field);
-  return v->valuestring;
-}
+inline std::string cert_field(const char *cert, const char *field) { return pki_cert_field(servers(), cert, field); }
 
 // A file in the suite's temporary folder (removed with the servers), mode 0600.
 inline std::string write_temp(const std::string &name, const std::string &content) {

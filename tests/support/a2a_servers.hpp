@@ -50,13 +50,7 @@ inline Servers &plain_servers() {
 inline std::string pki_dir() { return plain_servers().dir() + "/pki"; }
 
 // A field of the PKI manifest's certificate entry, e.g. cert_field("client_rsa", "sha256_colon").
-inline std::string cert_field(const char *cert, const char *field) {
-  const cJSON *certs = cJSON_GetObjectItemCaseSensitive(plain_servers().pki().json(), "certs");
-  const cJSON *c = cJSON_GetObjectItemCaseSensitive(certs, cert);
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, field);
-  if (!cJSON_IsString(v)) throw std::runtime_error(std::string("PKI manifest: no ") + cert + "." + field);
-  return v->valuestring;
-}
+inline std::string cert_field(const char *cert, const char *field) { return pki_cert_field(plain_servers(), cert, field); }
 
 // HTTPS emulators that require a client certificate from the test CA: "a2a_tls" registers client_rsa's
 // fingerprint as rsa_fingerprint, "a2a_tls_ec" client_ec's as ec_fingerprint (the suite passes the

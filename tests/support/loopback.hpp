@@ -147,6 +147,15 @@ inline std::string control(const std::string &url, const std::string &method = "
   return resp.substr(hdr_end + 4);
 }
 
+// A field of the PKI manifest's certificate entry of servers started with pki = true,
+// e.g. pki_cert_field(servers, "client_rsa", "sha256_colon").
+inline std::string pki_cert_field(const Servers &servers, const char *cert, const char *field) {
+  const cJSON *certs = cJSON_GetObjectItemCaseSensitive(servers.pki().json(), "certs");
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(certs, cert), field);
+  if (!cJSON_IsString(v)) throw std::runtime_error(std::string("PKI manifest: no ") + cert + "." + field);
+  return v->valuestring;
+}
+
 // A client's fields from tests/servers/clients.json.
 inline std::string client_field(const std::string &client_id, const char *field) {
   cJSON *root = cJSON_Parse(read_file(servers_dir() + "/clients.json").c_str());
