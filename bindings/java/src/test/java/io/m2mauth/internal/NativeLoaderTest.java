@@ -3,10 +3,14 @@ package io.m2mauth.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +23,22 @@ class NativeLoaderTest {
     assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.checkVersion(20000, 10203)); // new major
     assertEquals(M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER, M2mauthNative.m2mauth_version_number());
     assertTrue(NativeLoader.origin().startsWith("jar:") || !NativeLoader.origin().isEmpty());
+  }
+
+  @Test
+  void coreLibraryNameFollowsTheVersion() throws Exception {
+    // README "ABI policy": libm2mauth.so.0.<minor> while 0.x, libm2mauth.so.<major> from 1.0 on.
+    int major = M2mauthNativeConstants.M2MAUTH_VERSION_MAJOR;
+    int minor = M2mauthNativeConstants.M2MAUTH_VERSION_MINOR;
+    String expected = major == 0 ? "libm2mauth.so.0." + minor : "libm2mauth.so." + major;
+    String resource = "/io/m2mauth/native/" + NativeLoader.platform() + "/" + NativeLoader.NATIVE_PROPERTIES;
+    try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+      assertNotNull(in, resource + " is packed beside the native libraries");
+      assertEquals(expected, NativeLoader.coreLibrary(in));
+    }
+    assertNull(NativeLoader.coreLibrary(null));
+    assertThrows(IOException.class,
+        () -> NativeLoader.coreLibrary(new ByteArrayInputStream("soname=libcrypto.so.3\n".getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
