@@ -58,7 +58,7 @@ TEST_CASE("Http: methods, headers and bodies reach a loopback server and come ba
   CHECK(denied.header("WWW-Authenticate").has_value());
 }
 
-TEST_CASE("Http: plain http:// to a host that is not loopback is refused; a closed port is a network error") {
+TEST_CASE("Http: plain http:// to a host that is not loopback is refused, a closed port is a network error") {
   Http http = cpptest::loopback_http();
   CHECK(error_of([&] { http.send(Request("GET", "http://api.example/")); }).errc() == Errc::insecure);
   Error e = error_of([&] { http.send(Request("GET", "http://127.0.0.1:1/")); });

@@ -48,7 +48,8 @@ TEST_CASE("JWS: sign and verify with every algorithm, allow-lists, tampering, de
     CHECK(error_of([&] { jws::verify(key, tampered, AlgSet{alg}); }).errc() == Errc::signature);
   }
   Key ed = Key::generate_ed25519();
-  std::string token = jws::sign_protected(ed, R"({"alg":"EdDSA","b64":true})", "p");
+  std::string token = jws::sign_protected(ed, R"({"alg":"EdDSA","cty":"text/plain"})", "p");
+  CHECK(cpptest::json_at(jws::decode_unverified(token).header, "cty") == "text/plain");
   CHECK(jws::verify(ed, token, AlgSet{Alg::EdDSA}) == "p");
   CHECK(error_of([] { jws::decode_unverified("not.a"); }).errc() == Errc::malformed);
 }
@@ -87,18 +88,21 @@ TEST_CASE("JWT and Verifier: claims checks at an injected clock") {
   CHECK(cpptest::json_at(unverified.header_json(), "typ") == "JWT");
   CHECK(cpptest::json_at(unverified.header_json(), "kid") == "v1");
 
-  std::int64_t clock = now + 10;
+  // The clock is in milliseconds (m2mauth_clock_cb); claims are in seconds.
+  std::int64_t clock = (now + 10) * 1000;
   Verifier v(key.public_key(), AlgSet{Alg::ES256});
   v.set_issuer("https://issuer.example").add_audience("api").require_claim("scope").set_typ("JWT").set_leeway(5);
   v.set_clock([&clock] { return clock; });
   Claims ok = v.verify(token);
   CHECK(ok.get_string("scope") == "read");
 
-  clock = now + 300 + 6;
+  clock = (now + 300 + 4) * 1000;  // within the leeway
+  CHECK(v.verify(token).has("exp"));
+  clock = (now + 300 + 6) * 1000;
   CHECK(error_of([&] { v.verify(token); }).errc() == Errc::expired);
-  clock = now - 6;
+  clock = (now - 6) * 1000;
   CHECK(error_of([&] { v.verify(token); }).errc() == Errc::not_yet_valid);
-  clock = now + 10;
+  clock = (now + 10) * 1000;
 
   Verifier other_aud(key, AlgSet{Alg::ES256});
   other_aud.add_audience("elsewhere").set_clock([&clock] { return clock; });

@@ -51,12 +51,14 @@ TEST_CASE("OAuth1Signer: query and body placements, RSA-SHA256, extra parameters
   CHECK(!get.header("Authorization"));
 
   OAuth1Signer b = rfc_signer();
-  b.set_placement(OAuth1Placement::body).add_param("extra", "x y");
+  b.set_placement(OAuth1Placement::body).add_param("oauth_session_handle", "x y");
   Request post("POST", "https://api.example/form");
   post.set_header("Content-Type", "application/x-www-form-urlencoded").set_body("a=1");
   b.sign(post);
   CHECK(std::string(post.body()).find("oauth_signature=") != std::string::npos);
   CHECK(std::string(post.body()).rfind("a=1", 0) == 0);
+  CHECK(std::string(post.body()).find("oauth_session_handle=x%20y") != std::string::npos);
+  CHECK(error_of([&] { OAuth1Signer("c").add_param("extra", "v"); }).errc() == Errc::invalid_argument);
 
   Key rsa = Key::generate_rsa(2048);
   OAuth1Signer r("consumer");
