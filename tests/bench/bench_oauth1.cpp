@@ -106,7 +106,7 @@ double threaded_rate(const m2mauth_oauth1 *s, int threads, double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto &t : pool) t.join();
-  return total / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(total.load()) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ inline double rate(const std::function<void()> &fn, double seconds) {
     elapsed = std::chrono::duration<double>(clock::now() - start).count();
     if (elapsed < seconds / 20) batch *= 2;
   }
-  return n / elapsed;
+  return static_cast<double>(n) / elapsed;
 }
 
 // Best-of-rounds rates of several contenders, interleaved round by round.

@@ -62,7 +62,8 @@ TEST_CASE("every secret key in every form, from the file and from the environmen
     CAPTURE(k.section);
     CAPTURE(k.key);
     const std::string value = std::string("S3cr3t:") + k.section + "." + k.key + " +/=&%20 \xc3\xa9!";
-    const std::string file = write_temp("secret-" + std::to_string(++n), value + (n % 2 != 0 ? "\n" : "\r\n"));
+    ++n;  // before the call: its arguments are evaluated in no fixed order
+    const std::string file = write_temp("secret-" + std::to_string(n), value + (n % 2 != 0 ? "\n" : "\r\n"));
     const std::string var = "TEST_M2MAUTH_SECRET_" + std::to_string(n);
     const std::string qk = std::string("\"") + k.key;
 

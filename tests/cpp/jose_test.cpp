@@ -109,7 +109,7 @@ TEST_CASE("JWT and Verifier: claims checks at an injected clock") {
   CHECK(error_of([&] { other_aud.verify(token); }).errc() == Errc::claim);
 
   Verifier needs(key, AlgSet{Alg::ES256});
-  needs.require_claim("tenant").set_clock([&clock] { return clock; });
+  needs.add_audience("api").require_claim("tenant").set_clock([&clock] { return clock; });
   CHECK(error_of([&] { needs.verify(token); }).errc() == Errc::missing_claim);
 
   Verifier small(key, AlgSet{Alg::ES256});
@@ -117,7 +117,7 @@ TEST_CASE("JWT and Verifier: claims checks at an injected clock") {
   CHECK(error_of([&] { small.verify(token); }).errc() == Errc::too_large);
 
   Verifier from_set = Verifier::from_jwks(jwks({&key}), AlgSet{Alg::ES256});
-  from_set.set_clock([&clock] { return clock; });
+  from_set.add_audience("api").set_clock([&clock] { return clock; });
   CHECK(from_set.verify(token).get_string("iss") == "https://issuer.example");
 
   std::string json_token = jwt::sign_json(key, R"({"iss":"x","exp":)" + std::to_string(now + 60) + "}");
