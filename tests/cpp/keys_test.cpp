@@ -122,15 +122,17 @@ TEST_CASE("Certificate: self-signed, PEM and DER, fingerprints, public key, subj
   CHECK(cert.public_key().thumbprint() == key.thumbprint());
   CHECK(cert.not_after() > 0);
   CHECK(cert.pem().rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
-  Certificate from_der = Certificate::load(cert.der());
-  Certificate from_pem = Certificate::load(cert.pem());
+  Certificate from_der = Certificate::from_der(cert.der());
+  Certificate from_pem = Certificate::from_pem(cert.pem());
   CHECK(from_der.fingerprint() == cert.fingerprint());
   CHECK(from_pem.fingerprint(Hash::sha1, FingerprintFormat::hex) == cert.fingerprint(Hash::sha1, FingerprintFormat::hex));
   std::string colons = cert.fingerprint(Hash::sha256, FingerprintFormat::hex_colons);
   CHECK(colons.size() == 32 * 3 - 1);
   CHECK(cert.fingerprint(Hash::sha256, FingerprintFormat::hex).size() == 64);
   CHECK(cert.fingerprint(Hash::sha256, FingerprintFormat::base64url).size() == 43);
-  CHECK(error_of([] { Certificate::load("not a certificate"); }).errc() == Errc::key);
+  CHECK(error_of([] { Certificate::from_pem("not a certificate"); }).errc() == Errc::key);
+  CHECK(error_of([&] { Certificate::from_pem(cert.der()); }).errc() == Errc::key);  // each reads only its encoding
+  CHECK(error_of([&] { Certificate::from_der(cert.pem()); }).errc() == Errc::key);
   CHECK(error_of([] { Certificate::from_file("/nonexistent/cert.pem"); }).errc() == Errc::io);
   std::string fps = a2a::cert_fingerprints(cert);
   CHECK(fps.find(colons) != std::string::npos);
