@@ -7,7 +7,7 @@ python.packaging; not a pytest file, because it builds for minutes and owns a vi
 1. `python -m build --no-isolation` on a copy of the source tree: the sdist first, then the wheel built
    from that sdist (so the sdist provably holds everything the build needs). The build dependencies
    are the pinned ones .ci/setup installs (scikit-build-core, pybind11); no index is asked.
-2. The sdist holds pyproject.toml, CMakeLists.txt, core/, capi/, pkgconfig/, python/ and nothing of
+2. The sdist holds pyproject.toml, CMakeLists.txt, cmake/, core/, capi/, pkgconfig/, python/ and nothing of
    tests/, bindings/ or examples/; the wheel holds the package, py.typed, the extension, libm2mauth.so.<SOVERSION>
    beside it, and the `m2mauth` console script.
 3. The wheel is installed into a new virtual environment with `pip install --no-index --no-deps`, and run
@@ -61,7 +61,7 @@ def check_sdist(sdist: Path) -> None:
     with tarfile.open(sdist) as tar:
         names = [n.split("/", 1)[1] for n in tar.getnames() if "/" in n]
     for required in ("pyproject.toml", "CMakeLists.txt", "core/src/jose/jwt.cpp", "capi/include/m2mauth/m2mauth.h",
-                     "capi/m2mauth.map", "pkgconfig/m2mauth.pc.in", "python/m2mauth/__init__.py",
+                     "capi/m2mauth.map.in", "cmake/M2mauthWarnings.cmake", "pkgconfig/m2mauth.pc.in", "python/m2mauth/__init__.py",
                      "python/src/module.cpp", "python/README.md"):
         if required not in names:
             raise SystemExit(f"sdist lacks {required}")
