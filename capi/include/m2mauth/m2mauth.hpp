@@ -900,8 +900,11 @@ class Response {
 /* ---- HTTP transport ---------------------------------------------------------------------------- */
 
 /**
- * Transport settings (m2mauth_http_options). std::nullopt and 0 mean the library's default: system CA
- * store, no client certificate, no proxy, 10 s to connect, 30 s per transfer, 4 MiB per response.
+ * Transport settings (m2mauth_http_options). A default-constructed HttpOptions holds the library's
+ * defaults, read from m2mauth_http_options_init(): system CA store, no client certificate, no proxy,
+ * 10 s to connect, 30 s per transfer, 4 MiB per response. Every number means what it says, 0 included
+ * (connect_timeout_ms 0: libcurl's own; timeout_ms 0: no limit; max_response_bytes 0: no limit);
+ * std::nullopt strings mean the default named.
  */
 struct HttpOptions {
   std::optional<std::string> ca_file;               /* CA bundle (PEM) */
@@ -912,15 +915,26 @@ struct HttpOptions {
   std::optional<std::string> client_cert_type;      /* "PEM" (default) or "P12" */
   std::optional<std::string> proxy;                 /* proxy URL; environment variables are ignored */
   std::optional<std::string> user_agent;            /* default "m2mauth/<version>" */
-  std::int64_t connect_timeout_ms = 0;
-  std::int64_t timeout_ms = 0;
-  std::size_t max_response_bytes = 0;
+  std::int64_t connect_timeout_ms;
+  std::int64_t timeout_ms;
+  std::size_t max_response_bytes;
   bool verify = true;            /* false disables TLS verification (tests only!) */
   bool allow_plain_http = false; /* true allows http:// to hosts that are not loopback (discouraged) */
 
+  HttpOptions() {
+    m2mauth_http_options d;
+    detail::check(m2mauth_http_options_init(&d, M2MAUTH_HTTP_OPTIONS_VERSION));
+    connect_timeout_ms = d.connect_timeout_ms;
+    timeout_ms = d.timeout_ms;
+    max_response_bytes = d.max_response_bytes;
+    verify = d.insecure_skip_verify == 0;
+    allow_plain_http = d.allow_plain_http != 0;
+  }
+
   /** The C struct; its pointers refer into this object. */
   m2mauth_http_options to_c() const {
-    m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+    m2mauth_http_options o;
+    detail::check(m2mauth_http_options_init(&o, M2MAUTH_HTTP_OPTIONS_VERSION));
     o.insecure_skip_verify = verify ? 0 : 1;
     o.ca_file = detail::c_str(ca_file);
     o.ca_dir = detail::c_str(ca_dir);
@@ -935,6 +949,12 @@ struct HttpOptions {
     o.max_response_bytes = max_response_bytes;
     o.allow_plain_http = allow_plain_http ? 1 : 0;
     return o;
+  }
+
+  /** The effective configuration as JSON (m2mauth_http_options_describe; secrets "<redacted>"). Throws Error. */
+  std::string describe() const {
+    m2mauth_http_options o = to_c();
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_http_options_describe(out, &o); });
   }
 };
 
@@ -1139,18 +1159,37 @@ class TokenClient {
   detail::Handle<m2mauth_token_client, m2mauth_token_client_free> h_;
 };
 
-/** Token manager tuning (m2mauth_token_manager_options); 0 means the library's default. */
+/**
+ * Token manager tuning (m2mauth_token_manager_options). A default-constructed TokenManagerOptions holds
+ * the library's defaults, read from m2mauth_token_manager_options_init(); every value means what it
+ * says, 0 included (jitter_fraction 0: none; wait_timeout_ms 0: never wait; see oauth2.h).
+ */
 struct TokenManagerOptions {
-  double refresh_fraction = 0.0;         /* default 0.75 of the lifetime... */
-  std::int64_t refresh_margin_ms = 0;    /* ...or 300000 ms before expiry if earlier */
-  std::int64_t expiry_skew_ms = 0;       /* default 30000 (at most lifetime/10) */
-  double jitter_fraction = 0.0;          /* default 0.1; negative for none */
-  std::int64_t wait_timeout_ms = 0;      /* default 30000 */
-  std::int64_t backoff_base_ms = 0;      /* default 1000 */
-  std::int64_t backoff_max_ms = 0;       /* default 60000 */
-  std::int64_t permanent_backoff_ms = 0; /* default 30000 */
-  bool background_refresh = true;        /* false: the first caller to see a due token refreshes it */
-  bool report_cache_hits = false;        /* cache_hit events on every read */
+  double refresh_fraction;            /* (0, 1]; default 0.75 of the lifetime... */
+  std::int64_t refresh_margin_ms;     /* ...or 300000 ms before expiry if earlier; 0: by fraction only */
+  std::int64_t expiry_skew_ms;        /* default 30000 (at most lifetime/10); 0: until expiry */
+  double jitter_fraction;             /* 0 to 0.5; default 0.1; 0: none */
+  std::int64_t wait_timeout_ms;       /* default 30000; 0: never wait */
+  std::int64_t backoff_base_ms;       /* default 1000, at least 1 */
+  std::int64_t backoff_max_ms;        /* default 60000, at least backoff_base_ms */
+  std::int64_t permanent_backoff_ms;  /* default 30000; 0: ask again at once */
+  bool background_refresh;            /* default true; false: the first caller to see a due token refreshes it */
+  bool report_cache_hits;             /* default false; true: cache_hit events on every read */
+
+  TokenManagerOptions() {
+    m2mauth_token_manager_options d;
+    detail::check(m2mauth_token_manager_options_init(&d, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION));
+    refresh_fraction = d.refresh_fraction;
+    refresh_margin_ms = d.refresh_margin_ms;
+    expiry_skew_ms = d.expiry_skew_ms;
+    jitter_fraction = d.jitter_fraction;
+    wait_timeout_ms = d.wait_timeout_ms;
+    backoff_base_ms = d.backoff_base_ms;
+    backoff_max_ms = d.backoff_max_ms;
+    permanent_backoff_ms = d.permanent_backoff_ms;
+    background_refresh = d.caller_refresh == 0;
+    report_cache_hits = d.report_cache_hits != 0;
+  }
 
   m2mauth_token_manager_options to_c() const noexcept {
     m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
@@ -1165,6 +1204,12 @@ struct TokenManagerOptions {
     o.caller_refresh = background_refresh ? 0 : 1;
     o.report_cache_hits = report_cache_hits ? 1 : 0;
     return o;
+  }
+
+  /** The effective configuration as JSON (m2mauth_token_manager_options_describe). Throws Error if out of range. */
+  std::string describe() const {
+    m2mauth_token_manager_options o = to_c();
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_token_manager_options_describe(out, &o); });
   }
 };
 
