@@ -458,6 +458,7 @@ extern void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(uintptr_
 extern swig_type_122 _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern uintptr_t _wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d(void);
 extern void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_123 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
@@ -543,6 +544,7 @@ extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1
 extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_176 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
@@ -2746,7 +2748,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	return swig_r_1
 }
 
-const M2MAUTH_HTTP_OPTIONS_VERSION int = 1
+const M2MAUTH_HTTP_OPTIONS_VERSION int = 2
 
 type SwigcptrHttpOptionsStruct uintptr
 
@@ -3007,6 +3009,17 @@ type HttpOptionsStruct interface {
 	GetAllow_plain_http() (_swig_ret int)
 	SetUser_agent(arg2 string)
 	GetUser_agent() (_swig_ret string)
+}
+
+func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
 }
 
 func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
@@ -3649,7 +3662,7 @@ func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	return swig_r
 }
 
-const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 1
+const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 2
 
 type SwigcptrTokenManagerOptionsStruct uintptr
 
@@ -3824,6 +3837,17 @@ type TokenManagerOptionsStruct interface {
 	GetCaller_refresh() (_swig_ret int)
 	SetReport_cache_hits(arg2 int)
 	GetReport_cache_hits() (_swig_ret int)
+}
+
+func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptionsStruct) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
 }
 
 func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 TokenManagerOptionsStruct) (_swig_ret int) {

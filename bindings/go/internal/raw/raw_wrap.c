@@ -4276,6 +4276,37 @@ void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_opt
 }
 
 
+intgo _wrap_m2mauth_http_options_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_http_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_http_options_describe(arg1,(struct m2mauth_http_options const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
@@ -5770,6 +5801,37 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_
   
   delete_m2mauth_token_manager_options(arg1);
   
+}
+
+
+intgo _wrap_m2mauth_token_manager_options_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_token_manager_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_options_describe(arg1,(struct m2mauth_token_manager_options const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
 }
 
 
