@@ -139,6 +139,13 @@ int main() {
   expect(client_auth_from_name("private_key_jwt") == ClientAuth::private_key_jwt &&
              std::string(client_auth_name(ClientAuth::none)) == "none", "client auth names");
   TokenManagerOptions mopts;
+  expect(mopts.jitter_fraction == 0.1 && mopts.refresh_fraction == 0.75 && hopts.max_response_bytes == 4194304u,
+         "option defaults read from the C _init()");
+  mopts.jitter_fraction = 0;  // none, as in C
+  expect(mopts.describe().find("\"jitter_fraction\":0,") != std::string::npos, "describe: jitter 0 is none");
+  mopts.jitter_fraction = 0.9;
+  expect_error([&] { (void)mopts.describe(); }, Errc::invalid_argument, "describe refuses jitter 0.9");
+  mopts.jitter_fraction = 0.1;
   mopts.wait_timeout_ms = 500;
   TokenManager manager(tc, mopts);
   std::atomic<int> events{0};
