@@ -347,7 +347,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
+void _wrap_Swig_free_raw_335ce435d7098231(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -357,7 +357,7 @@ void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -370,7 +370,7 @@ void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -380,7 +380,7 @@ void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -390,7 +390,7 @@ void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -400,7 +400,7 @@ void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -410,7 +410,7 @@ void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -420,7 +420,7 @@ void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -430,7 +430,7 @@ void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -440,7 +440,7 @@ void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -450,7 +450,7 @@ void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -460,7 +460,7 @@ void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -470,7 +470,7 @@ void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -480,7 +480,7 @@ void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -490,7 +490,7 @@ void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -500,7 +500,7 @@ void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231() {
   int result;
   intgo _swig_go_result;
   
@@ -511,7 +511,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
+intgo _wrap_m2mauth_version_number_raw_335ce435d7098231() {
   int result;
   intgo _swig_go_result;
   
@@ -522,7 +522,7 @@ intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_string_raw_335ce435d7098231() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -536,7 +536,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_details_raw_335ce435d7098231() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -550,7 +550,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -562,7 +562,7 @@ intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -574,7 +574,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -586,7 +586,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -598,7 +598,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -610,7 +610,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -622,7 +622,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -634,7 +634,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -646,7 +646,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -658,7 +658,7 @@ intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -670,7 +670,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -682,7 +682,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -694,7 +694,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -706,7 +706,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -718,7 +718,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -730,7 +730,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -742,7 +742,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -754,7 +754,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -766,7 +766,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -778,7 +778,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -790,7 +790,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -802,7 +802,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -814,7 +814,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -826,7 +826,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -838,7 +838,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -850,7 +850,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -862,7 +862,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -874,7 +874,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -886,7 +886,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -898,7 +898,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -910,7 +910,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -922,7 +922,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -934,7 +934,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -946,7 +946,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -959,7 +959,7 @@ intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -975,7 +975,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -988,7 +988,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1001,7 +1001,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1017,7 +1017,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1033,7 +1033,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1049,7 +1049,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1062,7 +1062,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1075,7 +1075,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_335ce435d7098231() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1086,7 +1086,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1102,7 +1102,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1115,7 +1115,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1128,7 +1128,7 @@ intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, lon
   
   arg2 = (size_t)_swig_go_1; 
   
-  result = (m2mauth_status)m2mauth_random_bytes(arg1,arg2);
+  result = (m2mauth_status)m2mauth_util_random_bytes(arg1,arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1146,7 +1146,7 @@ intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1157,7 +1157,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
   arg1 = &temp1;
   
   
-  result = (m2mauth_status)m2mauth_uuid_v4(arg1);
+  result = (m2mauth_status)m2mauth_util_uuid_v4(arg1);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1175,7 +1175,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1192,7 +1192,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_util_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1210,7 +1210,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1227,7 +1227,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
   arg2[_swig_go_1.n] = '\0';
   
   
-  result = (m2mauth_status)m2mauth_base64url_decode(arg1,(char const *)arg2);
+  result = (m2mauth_status)m2mauth_util_base64url_decode(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1246,7 +1246,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1263,13 +1263,13 @@ intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_
   arg4 = (size_t)_swig_go_1.len;
   
   
-  result = (int)m2mauth_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
+  result = (int)m2mauth_util_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1281,7 +1281,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1293,7 +1293,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1305,7 +1305,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1317,7 +1317,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1334,7 +1334,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1356,7 +1356,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1371,7 +1371,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1388,7 +1388,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1409,7 +1409,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1447,7 +1447,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1485,7 +1485,7 @@ intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1524,7 +1524,7 @@ intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1546,7 +1546,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1582,7 +1582,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1599,7 +1599,7 @@ intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1630,7 +1630,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1643,7 +1643,7 @@ intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1656,7 +1656,7 @@ intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1672,7 +1672,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1685,7 +1685,7 @@ intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1701,7 +1701,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1749,7 +1749,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1780,7 +1780,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1811,7 +1811,7 @@ intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1870,7 +1870,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1901,7 +1901,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -1936,7 +1936,7 @@ intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1967,7 +1967,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1979,7 +1979,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1991,7 +1991,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2003,7 +2003,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2015,7 +2015,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2027,7 +2027,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2042,13 +2042,34 @@ intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _g
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_cert_load(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_cert_from_pem(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_cert **)_swig_go_0;
+  
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_cert_from_der(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2070,7 +2091,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2105,7 +2126,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2122,7 +2143,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2153,7 +2174,7 @@ intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2184,7 +2205,7 @@ intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2215,7 +2236,7 @@ intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2228,7 +2249,7 @@ long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2254,7 +2275,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2266,7 +2287,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2278,7 +2299,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2290,7 +2311,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2302,7 +2323,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2314,7 +2335,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2326,7 +2347,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2338,7 +2359,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2350,7 +2371,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2362,7 +2383,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2374,7 +2395,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2386,7 +2407,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2398,7 +2419,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2410,25 +2431,29 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_alg_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_alg_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2444,7 +2469,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2457,7 +2482,7 @@ intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2479,7 +2504,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2492,7 +2517,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2504,7 +2529,7 @@ void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2517,7 +2542,7 @@ intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2537,7 +2562,7 @@ void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2553,7 +2578,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2577,7 +2602,7 @@ void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2593,7 +2618,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2613,7 +2638,7 @@ void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2629,7 +2654,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2641,7 +2666,7 @@ void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2654,7 +2679,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2666,7 +2691,7 @@ void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2679,7 +2704,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2699,7 +2724,7 @@ void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2715,7 +2740,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_335ce435d7098231() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2726,7 +2751,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2736,7 +2761,7 @@ void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2775,7 +2800,7 @@ intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2818,7 +2843,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2858,7 +2883,7 @@ intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2873,7 +2898,7 @@ intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2895,7 +2920,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -2912,7 +2937,7 @@ intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2939,7 +2964,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -2961,7 +2986,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2983,7 +3008,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3010,7 +3035,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3030,7 +3055,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3043,7 +3068,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3063,7 +3088,7 @@ intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3083,7 +3108,7 @@ intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3121,7 +3146,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3145,7 +3170,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3183,7 +3208,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3214,7 +3239,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3245,7 +3270,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3280,7 +3305,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3320,7 +3345,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3339,7 +3364,7 @@ intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3356,14 +3381,14 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_s
   
   arg3 = (uint32_t)_swig_go_2; 
   
-  result = (m2mauth_status)m2mauth_verifier_new_jwks(arg1,(char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_verifier_from_jwks(arg1,(char const *)arg2,arg3);
   _swig_go_result = result; 
   free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3383,7 +3408,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3403,7 +3428,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3423,7 +3448,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3443,7 +3468,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3463,7 +3488,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3478,7 +3503,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3493,7 +3518,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3517,7 +3542,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3539,7 +3564,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3568,7 +3593,7 @@ intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3588,7 +3613,7 @@ intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3617,7 +3642,7 @@ intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3646,7 +3671,7 @@ intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3666,7 +3691,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3685,7 +3710,7 @@ intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3701,7 +3726,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3717,7 +3742,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3740,7 +3765,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3753,7 +3778,7 @@ long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3771,7 +3796,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3789,7 +3814,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3802,7 +3827,7 @@ intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3825,7 +3850,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3838,7 +3863,7 @@ long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3856,7 +3881,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3874,7 +3899,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -3886,7 +3911,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3899,7 +3924,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3919,7 +3944,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3935,7 +3960,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3955,7 +3980,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3971,7 +3996,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3993,7 +4018,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4009,7 +4034,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4031,7 +4056,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4047,7 +4072,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4067,7 +4092,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4083,7 +4108,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4103,7 +4128,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4119,7 +4144,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4131,7 +4156,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4144,7 +4169,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4156,7 +4181,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4169,7 +4194,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4181,7 +4206,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4194,7 +4219,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4206,7 +4231,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4219,7 +4244,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4239,7 +4264,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4255,7 +4280,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_335ce435d7098231() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4266,7 +4291,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4276,7 +4301,7 @@ void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -4307,7 +4332,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4324,7 +4349,7 @@ intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4346,7 +4371,7 @@ intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4365,7 +4390,7 @@ intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4377,7 +4402,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4389,7 +4414,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4401,7 +4426,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4413,7 +4438,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4425,7 +4450,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4437,7 +4462,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4449,7 +4474,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4461,7 +4486,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4477,25 +4502,29 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_oauth1_method_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_method_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4511,7 +4540,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4533,7 +4562,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4563,7 +4592,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4607,7 +4636,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4622,7 +4651,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4637,7 +4666,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4652,7 +4681,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4679,7 +4708,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4694,7 +4723,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4721,7 +4750,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4748,7 +4777,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4775,7 +4804,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -4788,7 +4817,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4815,7 +4844,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4830,7 +4859,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -4845,7 +4874,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4894,7 +4923,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4943,7 +4972,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4955,7 +4984,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4967,7 +4996,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4979,7 +5008,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4991,7 +5020,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5003,7 +5032,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5015,7 +5044,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5027,7 +5056,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5043,32 +5072,36 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _goslice_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = NULL;
-  if (_swig_go_0.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_0.len + 1);
+  arg1 = (int *)_swig_go_0;
+  
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
     if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_0.array, (size_t)_swig_go_0.len);
-    copy[_swig_go_0.len] = 0;
-    arg1 = copy;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
   }
   
   
-  result = (int)m2mauth_client_auth_from_name((char const *)arg1);
+  result = (m2mauth_status)m2mauth_client_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
-  m2mauth_glue_free_secret((char *)arg1); /* optional texts include tokens to invalidate */
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5080,7 +5113,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5092,7 +5125,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5123,7 +5156,7 @@ intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5154,7 +5187,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5169,7 +5202,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5199,7 +5232,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5214,7 +5247,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5229,7 +5262,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5249,7 +5282,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5269,7 +5302,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5296,7 +5329,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5316,7 +5349,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5350,7 +5383,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5395,7 +5428,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5410,7 +5443,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_a0fc46d0e1a271
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   unsigned int arg3 ;
@@ -5427,7 +5460,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5442,7 +5475,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5459,7 +5492,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5475,7 +5508,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5491,7 +5524,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5507,7 +5540,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5520,7 +5553,7 @@ long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5533,7 +5566,7 @@ long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5545,7 +5578,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5558,7 +5591,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5570,7 +5603,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5583,7 +5616,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5595,7 +5628,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5608,7 +5641,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5620,7 +5653,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5633,7 +5666,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5645,7 +5678,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5658,7 +5691,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5670,7 +5703,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5683,7 +5716,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5695,7 +5728,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5708,7 +5741,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5720,7 +5753,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a271
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5733,7 +5766,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5745,7 +5778,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5758,7 +5791,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5770,7 +5803,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5783,7 +5816,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -5794,7 +5827,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -5804,7 +5837,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -5835,7 +5868,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_a0fc46d0e1a2713d(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -5854,7 +5887,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5881,7 +5914,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -5898,7 +5931,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5925,7 +5958,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5940,7 +5973,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5959,7 +5992,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5971,7 +6004,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5983,7 +6016,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5995,7 +6028,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6007,7 +6040,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6019,7 +6052,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6035,7 +6068,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6047,7 +6080,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6059,7 +6092,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6071,7 +6104,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6087,25 +6120,29 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_a2a_auth_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6129,7 +6166,7 @@ intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6144,7 +6181,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6181,7 +6218,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6196,7 +6233,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6223,7 +6260,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6243,7 +6280,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -6258,7 +6295,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6329,7 +6366,7 @@ intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6344,7 +6381,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6382,7 +6419,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6420,7 +6457,7 @@ intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6458,7 +6495,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -6489,7 +6526,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -6501,7 +6538,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6562,7 +6599,7 @@ intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6600,7 +6637,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -6631,7 +6668,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6662,7 +6699,7 @@ intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6696,7 +6733,7 @@ intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -6727,7 +6764,7 @@ intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6765,7 +6802,7 @@ intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6785,7 +6822,7 @@ intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -6802,7 +6839,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6821,7 +6858,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6840,7 +6877,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6859,7 +6896,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6874,7 +6911,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -6888,7 +6925,7 @@ void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6903,7 +6940,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6918,7 +6955,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6933,7 +6970,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6963,7 +7000,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6982,7 +7019,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
