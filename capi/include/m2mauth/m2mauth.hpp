@@ -45,8 +45,15 @@ inline int library_version_number() noexcept { return m2mauth_version_number(); 
 inline std::string library_version_string() { return m2mauth_version_string(); }
 /** The library, OpenSSL and libcurl versions, for diagnostics. */
 inline std::string library_version_details() { return m2mauth_version_details(); }
-/** True when the loaded library is the one the headers describe (bindings check this at load). */
-inline bool version_matches() noexcept { return library_version_number() == compiled_version_number; }
+/**
+ * True when code compiled with these headers may use the loaded library (m2mauth_version_compatible: while
+ * 0.x the minor must match; from 1.0 the major must match and the library must not be older).
+ */
+inline bool version_compatible() noexcept { return m2mauth_version_compatible(compiled_version_number) != 0; }
+/** "MAJOR.MINOR.PATCH" of a version number. */
+inline std::string version_text(int number) {
+  return std::to_string(number / 10000) + "." + std::to_string(number / 100 % 100) + "." + std::to_string(number % 100);
+}
 
 /* ---- errors ------------------------------------------------------------------------------------ */
 
@@ -90,6 +97,38 @@ enum class Errc : int {
 /** The static name of a code, e.g. "signature" (m2mauth_error_name). */
 inline const char *error_name(int code) noexcept { return m2mauth_error_name(code); }
 
+/** The m2mauth_category values: what kind of failure a code is. */
+enum class ErrorCategory : int {
+  none = M2MAUTH_CATEGORY_NONE,
+  internal = M2MAUTH_CATEGORY_INTERNAL,
+  input = M2MAUTH_CATEGORY_INPUT,
+  unsupported = M2MAUTH_CATEGORY_UNSUPPORTED,
+  not_found = M2MAUTH_CATEGORY_NOT_FOUND,
+  state = M2MAUTH_CATEGORY_STATE,
+  io = M2MAUTH_CATEGORY_IO,
+  config = M2MAUTH_CATEGORY_CONFIG,
+  key = M2MAUTH_CATEGORY_KEY,
+  verification = M2MAUTH_CATEGORY_VERIFICATION,
+  network = M2MAUTH_CATEGORY_NETWORK,
+  timeout = M2MAUTH_CATEGORY_TIMEOUT,
+  tls = M2MAUTH_CATEGORY_TLS,
+  insecure_transport = M2MAUTH_CATEGORY_INSECURE_TRANSPORT,
+  http = M2MAUTH_CATEGORY_HTTP,
+  protocol = M2MAUTH_CATEGORY_PROTOCOL,
+  oauth_refusal = M2MAUTH_CATEGORY_OAUTH_REFUSAL,
+  vendor = M2MAUTH_CATEGORY_VENDOR,
+  unauthorized = M2MAUTH_CATEGORY_UNAUTHORIZED,
+  cancelled = M2MAUTH_CATEGORY_CANCELLED,
+  backoff = M2MAUTH_CATEGORY_BACKOFF
+};
+
+/** The category of a code (m2mauth_error_category). */
+inline ErrorCategory error_category(int code) noexcept { return static_cast<ErrorCategory>(m2mauth_error_category(code)); }
+/** The static name of a category, e.g. "verification" (m2mauth_error_category_name). */
+inline const char *error_category_name(ErrorCategory category) noexcept {
+  return m2mauth_error_category_name(static_cast<int>(category));
+}
+
 /**
  * A failed m2mauth call. Carries a copy of the thread's error record taken when the call failed, so it
  * stays valid after later calls. Messages never contain secrets.
@@ -111,7 +150,7 @@ class Error : public std::runtime_error {
       return Error(status, std::string("m2mauth call failed: ") + m2mauth_error_name(status));
     }
     Error err(status, e->message != nullptr ? e->message : "");
-    err.transient_ = e->transient != 0;
+    err.transient_ = m2mauth_error_is_transient(e) != 0;
     err.http_status_ = e->http_status;
     err.oauth_error_ = e->oauth_error != nullptr ? e->oauth_error : "";
     err.oauth_error_description_ = e->oauth_error_description != nullptr ? e->oauth_error_description : "";
@@ -126,8 +165,10 @@ class Error : public std::runtime_error {
   Errc errc() const noexcept { return static_cast<Errc>(code_); }
   /** The static name of the code, e.g. "expired"; stable, usable for class names in bindings. */
   const char *name() const noexcept { return m2mauth_error_name(code_); }
+  /** The code's category, from which bindings derive their exception families. */
+  ErrorCategory category() const noexcept { return error_category(code_); }
   const std::string &message() const noexcept { return message_; }
-  /** True if retrying later may succeed. */
+  /** True if retrying later may succeed (m2mauth_error_is_transient: the failure or its code says so). */
   bool transient() const noexcept { return transient_; }
   /** HTTP status of the response that failed, 0 if none. */
   int http_status() const noexcept { return http_status_; }
@@ -150,10 +191,31 @@ class Error : public std::runtime_error {
   std::int64_t retry_after_ms_ = 0;
 };
 
+/**
+ * Throws Error (unsupported), naming both versions, unless code compiled with these headers may use the
+ * loaded library (version_compatible()). The wrapper calls it before its first checked call; programs may
+ * call it at startup to fail early.
+ */
+inline void require_compatible_library() {
+  if (!version_compatible()) {
+    throw Error(M2MAUTH_EUNSUPPORTED, "m2mauth: this program was built for libm2mauth " +
+                                          version_text(compiled_version_number) + " but libm2mauth " +
+                                          version_text(library_version_number()) +
+                                          " is loaded; rebuild it against the installed version");
+  }
+}
+
 namespace detail {
+
+/** Checks the library version once per process (again after a refusal, which then repeats). */
+inline void require_library_once() {
+  static const bool compatible = (require_compatible_library(), true);
+  (void)compatible;
+}
 
 /** Throws the Error for status unless it is M2MAUTH_OK. */
 inline void check(m2mauth_status status) {
+  require_library_once();
   if (status != M2MAUTH_OK) throw Error::last(status);
 }
 
