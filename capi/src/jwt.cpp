@@ -1,5 +1,6 @@
 // C API: JWT claims, signing and verifiers.
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "header_options.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -179,10 +180,12 @@ m2mauth_status m2mauth_verifier_set_max_size(m2mauth_verifier *verifier, size_t 
   return capi::guard([&] { verifier_of(verifier).set_max_size(bytes); });
 }
 
-m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload) {
+m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload,
+                                          m2mauth_free_cb free_payload) {
   return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the clock keeps it
     if (clock == nullptr) verifier_of(verifier).set_clock(core::system_clock());
-    else verifier_of(verifier).set_clock([clock, payload] { return clock(payload); });
+    else verifier_of(verifier).set_clock([clock, held] { return clock(held.get()); });
   });
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 
 using namespace m2mauth;
@@ -127,10 +128,13 @@ m2mauth_status m2mauth_oauth1_clear_params(m2mauth_oauth1 *s) {
   return reconfigure(s, [&](core::Oauth1Config &c) { c.extra_params.clear(); });
 }
 
-m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload) {
+m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload,
+                                        m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
   return reconfigure(s, [&](core::Oauth1Config &c) {
     if (clock == nullptr) c.clock = nullptr;
-    else c.clock = [clock, payload] { return clock(payload); };
+    else c.clock = [clock, held] { return clock(held.get()); };
   });
 }
 

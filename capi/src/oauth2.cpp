@@ -1,7 +1,9 @@
 // C API: token clients, tokens and token managers.
 #include <mutex>
 
+#include "call_options.hpp"
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/token_manager.hpp"
@@ -54,6 +56,14 @@ core::TokenScope scope_of(const char *scope, const char *audience, const char *r
   if (audience != nullptr) s.audience = audience;
   if (resource != nullptr) s.resources.emplace_back(resource);
   return s;
+}
+
+// The caller's view struct: its version says which fields it has room for.
+m2mauth_token_view *view_out(m2mauth_token_view *out) {
+  capi::need(out, "out");
+  if (out->version != M2MAUTH_TOKEN_VIEW_VERSION)
+    throw core::Error(core::Errc::invalid_argument, "m2mauth_token_view.version must be M2MAUTH_TOKEN_VIEW_VERSION (M2MAUTH_TOKEN_VIEW_INIT)");
+  return out;
 }
 
 void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
@@ -202,10 +212,13 @@ m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client 
   });
 }
 
-m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock, void *payload) {
+m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock, void *payload,
+                                              m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
   return configure(client, [&](core::ClientConfig &, m2mauth_token_client &self) {
     if (clock == nullptr) self.clock = core::system_clock();
-    else self.clock = [clock, payload] { return clock(payload); };
+    else self.clock = [clock, held] { return clock(held.get()); };
   });
 }
 
@@ -278,16 +291,14 @@ m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mauth_token_manage
 
 m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager) {
   return capi::guard([&] {
-    capi::need(out, "out");
-    fill_view(out, manager_of(manager).get());
+    fill_view(view_out(out), manager_of(manager).get());
   });
 }
 
 m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager, const char *scope,
                                              const char *audience, const char *resource) {
   return capi::guard([&] {
-    capi::need(out, "out");
-    fill_view(out, manager_of(manager).get(scope_of(scope, audience, resource)));
+    fill_view(view_out(out), manager_of(manager).get(scope_of(scope, audience, resource)));
   });
 }
 
@@ -326,14 +337,15 @@ m2mauth_status m2mauth_token_manager_request(m2mauth_response **out, m2mauth_tok
 }
 
 m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager, m2mauth_token_event_cb cb,
-                                                  void *payload) {
+                                                  void *payload, m2mauth_free_cb free_payload) {
   return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the callback keeps it
     core::TokenManager &m = manager_of(manager);
     if (cb == nullptr) {
       m.set_event_callback(nullptr);
       return;
     }
-    m.set_event_callback([cb, payload](const core::TokenEvent &e) {
+    m.set_event_callback([cb, held](const core::TokenEvent &e) {
       m2mauth_token_event ev{};
       ev.kind = static_cast<int>(e.kind);
       ev.client_id = e.client_id != nullptr ? e.client_id->c_str() : "";
@@ -344,7 +356,7 @@ m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager
       ev.transient = e.transient ? 1 : 0;
       ev.retry_after_ms = e.retry_after_ms;
       ev.oauth_error = e.oauth_error != nullptr ? e.oauth_error->c_str() : "";
-      cb(&ev, payload);
+      cb(&ev, held.get());
     });
   });
 }
@@ -358,6 +370,89 @@ const char *m2mauth_token_event_name(int kind) {
     case M2MAUTH_TOKEN_EVENT_INVALIDATED: return "invalidated";
     default: return "";
   }
+}
+
+/* ---- calls bounded, cancelled and awaited (call.h) ------------------------------------------- */
+
+m2mauth_status m2mauth_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                               const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    core::CallOptions options = capi::call_options(opts);
+    auto c = client_of(client).get();
+    *out = new m2mauth_token{c->fetch(nullptr, options)};
+  });
+}
+
+m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                              const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    m2mauth_token_view *view = view_out(out);
+    core::CallOptions options = capi::call_options(opts);
+    fill_view(view, manager_of(manager).get(nullptr, options));
+  });
+}
+
+m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                  const m2mauth_request *req, const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    core::CallOptions options = capi::call_options(opts);
+    core::Response resp = manager_of(manager).request(capi::need(req, "req")->req, options);
+    *out = new m2mauth_response{std::move(resp)};
+  });
+}
+
+m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager, const m2mauth_call_options *opts,
+                                               m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload) {
+  return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released after the callback
+    core::TokenManager &m = manager_of(manager);
+    if (cb == nullptr) throw core::Error(core::Errc::invalid_argument, "cb is NULL");
+    core::CallOptions options = capi::call_options(opts);
+    m.get_async(nullptr, options, capi::call_cancel(opts), [cb, held](const core::TokenView *v, const core::Error *e) {
+      if (e != nullptr) {
+        m2mauth_status status = capi::set_error(*e);
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_token_view view = M2MAUTH_TOKEN_VIEW_INIT;
+      fill_view(&view, *v);
+      m2mauth_error_clear();
+      cb(M2MAUTH_OK, &view, m2mauth_error_last(), held.get());
+    });
+  });
+}
+
+m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager, const m2mauth_request *req,
+                                                   const m2mauth_call_options *opts, m2mauth_response_cb cb,
+                                                   void *payload, m2mauth_free_cb free_payload) {
+  return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released after the callback
+    core::TokenManager &m = manager_of(manager);
+    const core::Request &request = capi::need(req, "req")->req;
+    if (cb == nullptr) throw core::Error(core::Errc::invalid_argument, "cb is NULL");
+    core::CallOptions options = capi::call_options(opts);
+    m.request_async(request, options, capi::call_cancel(opts), [cb, held](core::Response *r, const core::Error *e) {
+      if (e != nullptr) {
+        m2mauth_status status = capi::set_error(*e);
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_response *owned = nullptr;
+      try {
+        owned = new m2mauth_response{std::move(*r)};
+      } catch (...) {
+        m2mauth_status status = capi::set_error(M2MAUTH_ENOMEM, "out of memory");
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_error_clear();
+      cb(M2MAUTH_OK, owned, m2mauth_error_last(), held.get());
+    });
+  });
 }
 
 }  // extern "C"

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/senhasegura.hpp"
@@ -170,10 +171,13 @@ m2mauth_status m2mauth_a2a_set_decryption_key(m2mauth_a2a *a2a, const m2mauth_ke
   });
 }
 
-m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload) {
+m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload,
+                                     m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
   return configure(a2a, [&](core::A2AConfig &c) {
     if (clock == nullptr) c.clock = core::system_clock();
-    else c.clock = [clock, payload] { return clock(payload); };
+    else c.clock = [clock, held] { return clock(held.get()); };
   });
 }
 

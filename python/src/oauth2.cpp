@@ -172,7 +172,7 @@ PyObject *token_fast(ManagerHandle &self) {
   if (c->cached != nullptr && c->background &&
       c->generation.load(std::memory_order_acquire) == c->cached_generation &&
       now_ms() < c->cached_expires_ms - c->skew_ms) {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     m2mauth_status st = m2mauth_token_manager_get(&v, c->manager->get());
     if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
     PyObject *access = PyTuple_GET_ITEM(c->cached, 0);  // Token is a tuple subclass: (access, type, exp, scope)
@@ -355,7 +355,7 @@ void register_oauth2(py::module_ &m) {
         // For python/bench: n cached reads (m2mauth_token_manager_get) in a C++ loop; thread CPU seconds.
         auto c = self.need();
         ReleaseGil nogil;
-        m2mauth_token_view v{};
+        m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
         timespec a{}, b{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
         for (long i = 0; i < n; ++i) {

@@ -184,7 +184,7 @@ m2mauth_status app_transport(m2mauth_response **out, const m2mauth_request *req,
 TEST_CASE("custom transport: the callback sees the request and its response comes back") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   Req r = new_req("PUT", "https://api.example.com/v1/things?x=1");
   m2mauth_request_set_header(r.get(), "Authorization", "Bearer tok");
@@ -207,7 +207,7 @@ TEST_CASE("custom transport: the callback sees the request and its response come
 TEST_CASE("custom transport statuses become errors and OK without a response is an error not a crash") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   Req r = new_req("GET", "https://api.example.com/");
   Resp resp;
@@ -230,7 +230,7 @@ TEST_CASE("custom transport statuses become errors and OK without a response is 
 TEST_CASE("custom transport called from 8 threads at once") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
@@ -294,9 +294,9 @@ TEST_CASE("NULL and bad arguments to every http.h function") {
   CHECK(m2mauth_http_add_override(h.get(), "https://x/", &bad) == M2MAUTH_EINVAL);
 
   m2mauth_http *raw = reinterpret_cast<m2mauth_http *>(0x1);
-  CHECK(m2mauth_http_new_custom(nullptr, app_transport, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_http_new_custom(nullptr, app_transport, nullptr, nullptr) == M2MAUTH_EINVAL);
   check_einval();
-  CHECK(m2mauth_http_new_custom(&raw, nullptr, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_http_new_custom(&raw, nullptr, nullptr, nullptr) == M2MAUTH_EINVAL);
   check_einval();
   CHECK(raw == nullptr);
 

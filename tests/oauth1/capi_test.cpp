@@ -321,7 +321,7 @@ TEST_CASE("capi clock: the callback gives the timestamp, a negative fixed timest
                 ++pl->calls;
                 return pl->now_ms;
               },
-              &p) == M2MAUTH_OK);
+              &p, nullptr) == M2MAUTH_OK);
   Req r("GET", "http://h/");
   REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
   CHECK(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp") == "1600000000");
@@ -333,7 +333,7 @@ TEST_CASE("capi clock: the callback gives the timestamp, a negative fixed timest
   REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, -1) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
   CHECK(p.calls == 2);
-  REQUIRE(m2mauth_oauth1_set_clock(s, nullptr, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_clock(s, nullptr, nullptr, nullptr) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
   CHECK(std::stoll(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp")) > 1700000000);
 }

@@ -72,7 +72,7 @@ TEST_CASE("C API: private_key_jwt and client_secret_basic tokens from oidc-provi
   m2mauth_token_manager *manager = nullptr;
   REQUIRE(m2mauth_token_manager_new(&manager, client, nullptr) == M2MAUTH_OK);
   m2mauth_token_client_free(client);  // the manager keeps the client alive
-  m2mauth_token_view v1{}, v2{};
+  m2mauth_token_view v1 = M2MAUTH_TOKEN_VIEW_INIT, v2 = M2MAUTH_TOKEN_VIEW_INIT;
   REQUIRE(m2mauth_token_manager_get(&v1, manager) == M2MAUTH_OK);
   std::string first(v1.access_token, v1.access_token_len);
   REQUIRE(m2mauth_token_manager_get(&v2, manager) == M2MAUTH_OK);
@@ -110,7 +110,7 @@ TEST_CASE("C API: authenticated requests, a 401 retried once, events") {
   m2mauth_token_manager *manager = nullptr;
   REQUIRE(m2mauth_token_manager_new(&manager, client, nullptr) == M2MAUTH_OK);
   Events events;
-  REQUIRE(m2mauth_token_manager_set_event_cb(manager, &Events::cb, &events) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_set_event_cb(manager, &Events::cb, &events, nullptr) == M2MAUTH_OK);
 
   m2mauth_request *req = nullptr;
   REQUIRE(m2mauth_request_new(&req, "post", (fault.str("api_url") + "/items?a=1").c_str()) == M2MAUTH_OK);
@@ -153,7 +153,7 @@ TEST_CASE("C API: 16 threads share one manager") {
   for (int i = 0; i < 16; ++i)
     threads.emplace_back([&] {
       for (int k = 0; k < 2000; ++k) {
-        m2mauth_token_view v{};
+        m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
         if (m2mauth_token_manager_get(&v, manager) != M2MAUTH_OK || v.access_token_len == 0) ++failures;
       }
     });

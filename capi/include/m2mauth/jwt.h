@@ -90,9 +90,9 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_typ(m2mauth_verifier *verifie
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_leeway(m2mauth_verifier *verifier, int64_t seconds);
 /** Maximum accepted token length in bytes (default 65536; at most 16 MiB). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_max_size(m2mauth_verifier *verifier, size_t bytes);
-/** Replaces the clock (NULL restores the system clock). */
-M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock,
-                                                          void *payload);
+/** Replaces the clock (NULL restores the system clock); free_payload (may be NULL): see m2mauth_free_cb. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload,
+                                                         m2mauth_free_cb free_payload);
 /** Verifies token and returns its claims (and header, see m2mauth_claims_header_json). Thread-safe. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_verify(m2mauth_claims **out, const m2mauth_verifier *verifier,
                                                       const char *token);

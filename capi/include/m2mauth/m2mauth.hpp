@@ -208,6 +208,21 @@ inline const std::uint8_t *bytes(std::string_view s) noexcept {
   return reinterpret_cast<const std::uint8_t *>(s.data());
 }
 
+/**
+ * A C++ callable as a C callback payload: a heap copy the library releases (free_payload) exactly once,
+ * when the callback is replaced or its handle freed. Nothing is kept alive on the C++ side.
+ */
+template <typename Fn>
+struct Callback {
+  static void *make(Fn fn) { return new Fn(std::move(fn)); }
+  static void release(void *payload) noexcept { delete static_cast<Fn *>(payload); }
+  static Fn &of(void *payload) noexcept { return *static_cast<Fn *>(payload); }
+};
+
+inline std::int64_t call_clock(void *payload) noexcept {
+  return Callback<std::function<std::int64_t()>>::of(payload)();
+}
+
 template <typename T, void (*Free)(T *)>
 struct Deleter {
   void operator()(T *p) const noexcept { Free(p); }
@@ -747,19 +762,19 @@ class Verifier {
     detail::check(m2mauth_verifier_set_max_size(h_.get(), bytes));
     return *this;
   }
-  /** The C clock: a callback returning Unix milliseconds (NULL restores the system clock). */
-  Verifier &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_verifier_set_clock(h_.get(), clock, payload));
-    clock_.reset();
+  /**
+   * The C clock: a callback returning Unix milliseconds (NULL restores the system clock);
+   * free_payload releases payload when the clock is replaced or the verifier freed.
+   */
+  Verifier &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_verifier_set_clock(h_.get(), clock, payload, free_payload));
     return *this;
   }
   /** A C++ clock returning Unix milliseconds. It must not throw (std::terminate if it does). */
   Verifier &set_clock(std::function<std::int64_t()> clock) {
     if (!clock) return set_clock(nullptr, nullptr);
-    auto holder = std::make_unique<std::function<std::int64_t()>>(std::move(clock));
-    detail::check(m2mauth_verifier_set_clock(h_.get(), &call_clock, holder.get()));
-    clock_ = std::move(holder);
-    return *this;
+    using C = detail::Callback<std::function<std::int64_t()>>;
+    return set_clock(&detail::call_clock, C::make(std::move(clock)), &C::release);
   }
 
   /** Verifies token; returns its claims (header_json() gives its protected header). */
@@ -774,12 +789,6 @@ class Verifier {
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
-  static std::int64_t call_clock(void *payload) noexcept {
-    return (*static_cast<std::function<std::int64_t()> *>(payload))();
-  }
-
-  // Declared first so the verifier (which may call the clock) is released before the clock.
-  std::unique_ptr<std::function<std::int64_t()>> clock_;
   detail::Handle<m2mauth_verifier, m2mauth_verifier_free> h_;
 };
 
@@ -903,6 +912,42 @@ class Response {
  * Transport settings (m2mauth_http_options). std::nullopt and 0 mean the library's default: system CA
  * store, no client certificate, no proxy, 10 s to connect, 30 s per transfer, 4 MiB per response.
  */
+/**
+ * A cancel signal for calls in progress (CallOptions::cancel): cancel() from any thread stops the
+ * transfer or wait at once; the call throws Error with Errc::cancelled. Shareable; stays requested.
+ */
+class Cancel {
+ public:
+  Cancel() {
+    m2mauth_cancel *c = nullptr;
+    detail::check(m2mauth_cancel_new(&c));
+    h_.reset(c, &m2mauth_cancel_free);
+  }
+  void cancel() const noexcept { m2mauth_cancel_request(h_.get()); }
+  bool requested() const noexcept { return m2mauth_cancel_is_requested(h_.get()) != 0; }
+  m2mauth_cancel *get() const noexcept { return h_.get(); }
+
+ private:
+  std::shared_ptr<m2mauth_cancel> h_;
+};
+
+/** Per-call bounds (0 = none / the handle's own setting) and an optional Cancel. */
+struct CallOptions {
+  std::int64_t timeout_ms = 0;
+  std::int64_t deadline_ms = 0;  // absolute Unix ms by the clock of the handle called
+  std::size_t max_response_bytes = 0;
+  std::optional<Cancel> cancel;
+
+  m2mauth_call_options to_c() const noexcept {
+    m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+    o.timeout_ms = timeout_ms;
+    o.deadline_ms = deadline_ms;
+    o.max_response_bytes = max_response_bytes;
+    o.cancel = cancel ? cancel->get() : nullptr;
+    return o;
+  }
+};
+
 struct HttpOptions {
   std::optional<std::string> ca_file;               /* CA bundle (PEM) */
   std::optional<std::string> ca_dir;                /* hashed CA directory */
@@ -955,12 +1000,12 @@ class Http {
 
   /**
    * An application's own transport: send(request) returns the response or throws Error (e.g.
-   * Errc::network). It may be called from several threads at once and must outlive every object
-   * that sends through this Http.
+   * Errc::network). It may be called from several threads at once. free_payload releases payload
+   * once this Http and every object that sends through it are gone.
    */
-  static Http custom(m2mauth_transport_cb send, void *payload) {
+  static Http custom(m2mauth_transport_cb send, void *payload, m2mauth_free_cb free_payload = nullptr) {
     m2mauth_http *h = nullptr;
-    detail::check(m2mauth_http_new_custom(&h, send, payload));
+    detail::check(m2mauth_http_new_custom(&h, send, payload, free_payload));
     return Http(h);
   }
 
@@ -975,6 +1020,13 @@ class Http {
   Response send(const Request &req) const {
     m2mauth_response *r = nullptr;
     detail::check(m2mauth_http_send(&r, h_.get(), req.get()));
+    return Response(r);
+  }
+  /** The same, bounded and cancellable by options. */
+  Response send(const Request &req, const CallOptions &options) const {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_http_send_with(&r, h_.get(), req.get(), &o));
     return Response(r);
   }
 
@@ -1119,16 +1171,29 @@ class TokenClient {
     detail::check(m2mauth_token_client_set_default_expires_in(get(), seconds));
     return *this;
   }
-  /** The C clock (Unix milliseconds); nullptr restores the system clock. It must outlive the client. */
-  TokenClient &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_token_client_set_clock(get(), clock, payload));
+  /** The C clock (Unix milliseconds); nullptr restores the system clock. free_payload: see common.h. */
+  TokenClient &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_token_client_set_clock(get(), clock, payload, free_payload));
     return *this;
+  }
+  /** A C++ clock returning Unix milliseconds. It must not throw (std::terminate if it does). */
+  TokenClient &set_clock(std::function<std::int64_t()> clock) {
+    if (!clock) return set_clock(nullptr, nullptr);
+    using C = detail::Callback<std::function<std::int64_t()>>;
+    return set_clock(&detail::call_clock, C::make(std::move(clock)), &C::release);
   }
 
   /** One token request, no cache: for scripts and diagnostics. */
   Token fetch() {
     m2mauth_token *t = nullptr;
     detail::check(m2mauth_token_client_fetch(&t, get()));
+    return Token(t);
+  }
+  /** The same, bounded and cancellable by options. */
+  Token fetch(const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_client_fetch_with(&t, get(), &o));
     return Token(t);
   }
 
@@ -1229,36 +1294,37 @@ class TokenManager {
 
   /**
    * Events from the thread that read, fetched or refreshed (possibly the manager's own thread). The
-   * callback must not throw (std::terminate if it does). An empty function removes it. Callbacks
-   * replaced while the manager lives are kept until it goes, so one running elsewhere stays valid.
+   * callback must not throw (std::terminate if it does). An empty function removes it. The library
+   * releases a replaced callback once no call of it is running.
    */
   TokenManager &set_event_callback(EventCallback cb) {
-    if (!cb) {
-      detail::check(m2mauth_token_manager_set_event_cb(get(), nullptr, nullptr));
-      return *this;
-    }
-    auto holder = std::make_unique<EventCallback>(std::move(cb));
-    detail::check(m2mauth_token_manager_set_event_cb(get(), &call_event, holder.get()));
-    std::lock_guard<std::mutex> lock(*callbacks_mu_);
-    callbacks_.push_back(std::move(holder));
-    return *this;
+    if (!cb) return set_event_callback(nullptr, nullptr);
+    using C = detail::Callback<EventCallback>;
+    return set_event_callback(&call_event, C::make(std::move(cb)), &C::release);
   }
-  /** The C callback form (payload must outlive the manager or the next change). */
-  TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload) {
-    detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload));
+  /** The C callback form; free_payload releases payload when it is replaced or the manager freed. */
+  TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload, free_payload));
     return *this;
   }
 
   /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
   TokenView get_token() {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get(&v, get()));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
+  /** The same, the wait bounded and cancellable by options. */
+  TokenView get_token(const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    detail::check(m2mauth_token_manager_get_with(&v, get(), &o));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
   }
   /** The same for another scope / audience / resource. */
   TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience = std::nullopt,
                           const std::optional<std::string> &resource = std::nullopt) {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_for(&v, get(), detail::c_str(scope), detail::c_str(audience),
                                                 detail::c_str(resource)));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
@@ -1281,18 +1347,22 @@ class TokenManager {
     detail::check(m2mauth_token_manager_request(&r, get(), req.get()));
     return Response(r);
   }
+  /** The same, bounded (the wait and the sends) and cancellable by options. */
+  Response request(const Request &req, const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_token_manager_request_with(&r, get(), req.get(), &o));
+    return Response(r);
+  }
 
   m2mauth_token_manager *get() const noexcept { return h_.get(); }
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
   static void call_event(const m2mauth_token_event *event, void *payload) noexcept {
-    (*static_cast<EventCallback *>(payload))(TokenEvent::from_c(*event));
+    detail::Callback<EventCallback>::of(payload)(TokenEvent::from_c(*event));
   }
 
-  // Declared before h_ so the manager (whose threads may call them) is released first.
-  std::unique_ptr<std::mutex> callbacks_mu_ = std::make_unique<std::mutex>();
-  std::vector<std::unique_ptr<EventCallback>> callbacks_;
   detail::Handle<m2mauth_token_manager, m2mauth_token_manager_free> h_;
 };
 
@@ -1381,8 +1451,8 @@ class OAuth1Signer {
     return *this;
   }
   /** The C clock (Unix ms) for oauth_timestamp; nullptr restores the system clock. */
-  OAuth1Signer &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_oauth1_set_clock(get_mut(), clock, payload));
+  OAuth1Signer &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_oauth1_set_clock(get_mut(), clock, payload, free_payload));
     return *this;
   }
   /** Tests: this nonce on every request (nullopt: random nonces again). */
@@ -1484,8 +1554,8 @@ class A2AClient {
     detail::check(m2mauth_a2a_set_decryption_key(get(), key != nullptr ? key->get() : nullptr));
     return *this;
   }
-  A2AClient &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_a2a_set_clock(get(), clock, payload));
+  A2AClient &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_a2a_set_clock(get(), clock, payload, free_payload));
     return *this;
   }
 

@@ -98,7 +98,8 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_clear_params(m2mauth_oauth1 *s);
  * The clock for oauth_timestamp (Unix milliseconds, truncated to seconds). It must be safe to call
  * from every thread that signs. NULL restores the system clock.
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload);
+M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload,
+                                                       m2mauth_free_cb free_payload);
 /** Tests: use this nonce for every request instead of a random one; NULL restores random nonces. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_fixed_nonce(m2mauth_oauth1 *s, const char *nonce);
 /** Tests: use this oauth_timestamp (Unix seconds) for every request; a negative value restores the clock. */

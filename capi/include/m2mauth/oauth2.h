@@ -9,7 +9,9 @@
 #ifndef M2MAUTH_OAUTH2_H
 #define M2MAUTH_OAUTH2_H
 
+#include "call.h"
 #include "common.h"
+#include "errors.h"
 #include "http.h"
 #include "key.h"
 #include "request.h"
@@ -92,12 +94,18 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_cert(m2mauth_to
                                                                       const m2mauth_cert *cert, unsigned int members);
 /** expires_in assumed when the server omits it (default 3600 s). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client *client, int64_t seconds);
-/** Replaces the clock used for assertion times and expiry. */
+/**
+ * Replaces the clock used for assertion times and expiry (NULL: the system clock). free_payload (may
+ * be NULL) releases payload exactly once: see m2mauth_free_cb.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock,
-                                                             void *payload);
+                                                             void *payload, m2mauth_free_cb free_payload);
 
 /** One token request (no cache): for scripts and diagnostics. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_fetch(m2mauth_token **out, m2mauth_token_client *client);
+/** The same bounded and cancellable by opts (NULL = none; deadline_ms on the client's clock). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                              const m2mauth_call_options *opts);
 
 /* ---- tokens ------------------------------------------------------------------------------------ */
 
@@ -150,16 +158,33 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mau
 /** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
 
-/** A cached token, valid until the same thread's next call on this manager. No copy, no lock. */
+#define M2MAUTH_TOKEN_VIEW_VERSION 1
+
+/**
+ * A cached token, valid until the same thread's next call on this manager or the manager's free
+ * (whichever comes first), however many other managers the thread reads meanwhile. No copy, no lock.
+ * The caller allocates it: initialise with M2MAUTH_TOKEN_VIEW_INIT (version first) before passing it
+ * as out; the library fills the fields that version has.
+ */
 typedef struct m2mauth_token_view {
+  unsigned int version;     /* M2MAUTH_TOKEN_VIEW_VERSION, set by the caller */
   const char *access_token; /* a secret */
   size_t access_token_len;
   const char *scheme;       /* "Bearer" or "DPoP" */
   int64_t expires_at_ms;
 } m2mauth_token_view;
 
+#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0}
+
 /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);
+/**
+ * The same, the wait for the refresh in flight bounded by opts (timeout_ms, deadline_ms on the
+ * client's clock, each besides the manager's wait timeout) and ended by its cancel
+ * (M2MAUTH_ECANCELLED); the refresh itself is shared with other callers and goes on. NULL = none.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                                             const m2mauth_call_options *opts);
 /** The same for another key: scope, audience and resource (each NULL = none). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager,
                                                             const char *scope, const char *audience,
@@ -176,6 +201,45 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_authorize(m2mauth_token_mana
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request(m2mauth_response **out, m2mauth_token_manager *manager,
                                                             const m2mauth_request *req);
+/**
+ * The same bounded and cancellable by opts (NULL = none): timeout_ms and deadline_ms bound the whole
+ * call (the wait for a token and the sends); a cancel ends the wait or stops the transfer in progress
+ * at once (M2MAUTH_ECANCELLED).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                                 const m2mauth_request *req,
+                                                                 const m2mauth_call_options *opts);
+
+/*
+ * Completion-callback forms, for event loops: no thread is parked per waiting caller. The callback
+ * runs exactly once, with status M2MAUTH_OK and the result or a negative status, a NULL result and
+ * error (the details, as m2mauth_error_last() would give; valid during the callback). It runs:
+ *   - on the calling thread, before the _async call returns, when the outcome is known at once (a
+ *     valid token is cached, the error is in its backoff period, opts' cancel is already requested);
+ *   - otherwise on a thread of the manager: the one that completes the refresh's waiters (also when
+ *     the wait times out or opts' cancel is requested), or for request_async one of a few sender
+ *     threads of the manager;
+ *   - from m2mauth_token_manager_free(), on the freeing thread, with M2MAUTH_ECANCELLED for every
+ *     call still pending.
+ * A callback must not free the manager. free_payload (may be NULL) runs once after the callback,
+ * or before the _async call returns if that call fails (then the callback is never called).
+ */
+/** token: valid during the callback only. */
+typedef void (*m2mauth_token_cb)(m2mauth_status status, const m2mauth_token_view *token, const m2mauth_error *error,
+                                 void *payload);
+/** response: owned by the callback (release it with m2mauth_response_free). */
+typedef void (*m2mauth_response_cb)(m2mauth_status status, m2mauth_response *response, const m2mauth_error *error,
+                                    void *payload);
+/** m2mauth_token_manager_get_with as a completion callback. opts may be NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager,
+                                                              const m2mauth_call_options *opts, m2mauth_token_cb cb,
+                                                              void *payload, m2mauth_free_cb free_payload);
+/** m2mauth_token_manager_request_with as a completion callback (req is copied). opts may be NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager,
+                                                                  const m2mauth_request *req,
+                                                                  const m2mauth_call_options *opts,
+                                                                  m2mauth_response_cb cb, void *payload,
+                                                                  m2mauth_free_cb free_payload);
 
 typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_FETCHED = 1,
@@ -185,7 +249,10 @@ typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_INVALIDATED = 5
 } m2mauth_token_event_kind;
 
-/** What happened, never with a secret. Pointers valid during the callback only. */
+/**
+ * What happened, never with a secret. Made by the library and passed to the callback (pointers valid
+ * during the callback only); the caller never allocates one, so later versions only append fields.
+ */
 typedef struct m2mauth_token_event {
   int kind;                 /* m2mauth_token_event_kind */
   const char *client_id;
@@ -200,8 +267,14 @@ typedef struct m2mauth_token_event {
 
 /** Called from the thread that read, fetched or refreshed (possibly the manager's own thread). */
 typedef void (*m2mauth_token_event_cb)(const m2mauth_token_event *event, void *payload);
+/**
+ * Replaces the event callback (NULL: none). free_payload (may be NULL) releases payload exactly once:
+ * when the callback is replaced and no call of it is running any more, when the manager is freed, or
+ * at once if this call fails.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager,
-                                                                 m2mauth_token_event_cb cb, void *payload);
+                                                                 m2mauth_token_event_cb cb, void *payload,
+                                                                 m2mauth_free_cb free_payload);
 
 /** "fetched", "refreshed", "failed", "cache_hit", "invalidated"; "" otherwise. */
 M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);

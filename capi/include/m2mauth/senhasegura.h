@@ -91,8 +91,12 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_oauth1_credentials(m2mauth_a2a *a2
  * passphrase and DSM secret values. The client keeps its own reference. NULL removes it.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_decryption_key(m2mauth_a2a *a2a, const m2mauth_key *key);
-/** The clock for OAuth 1.0 timestamps and token expiry; NULL restores the system clock. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload);
+/**
+ * The clock for OAuth 1.0 timestamps and token expiry; NULL restores the system clock. free_payload
+ * (may be NULL): see m2mauth_free_cb.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload,
+                                                    m2mauth_free_cb free_payload);
 
 /* ---- calls: JSON text in out (wiped when disposed) ---------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include "curl/share.hpp"
 #include "curl/transfer.hpp"
 #include "http/profile.hpp"
+#include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/http.hpp"
 
@@ -35,7 +36,7 @@ class CurlTransport final : public Transport {
   ~CurlTransport() override = default;
 
   Response send(const Request &req, const CallOptions &options) override {
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
+    if (options.cancel != nullptr && options.cancel->requested())
       fail(Errc::cancelled, "HTTP request cancelled before it started");
     std::shared_ptr<const http::Profile> profile = profile_for(req.url);
     curl::Pool::Lease h = pool_.take();
@@ -44,6 +45,7 @@ class CurlTransport final : public Transport {
       check_url_security(req.url, profile->config.allow_plain_http);
       h->checked_url = req.url;
     }
+    if (options.deadline_ms != 0) return curl::perform(*h, *profile, req, with_deadline(options, system_now_ms()));
     return curl::perform(*h, *profile, req, options);
   }
 

@@ -158,3 +158,22 @@ void check_url_security(const std::string &url, bool allow_plain_http) {
 }
 
 }  // namespace m2mauth::core
+
+namespace m2mauth::core {
+
+CallOptions with_deadline(const CallOptions &options, std::int64_t now_ms) {
+  if (options.cancel != nullptr && options.cancel->requested()) fail(Errc::cancelled, "the call was cancelled");
+  CallOptions out = options;
+  out.deadline_ms = 0;
+  if (options.deadline_ms == 0) return out;
+  std::int64_t left = options.deadline_ms - now_ms;
+  if (left <= 0) {
+    ErrorDetail d;
+    d.transient = true;
+    throw Error(Errc::timeout, "the call's deadline has passed", d);
+  }
+  out.timeout_ms = out.timeout_ms == 0 ? left : std::min(out.timeout_ms, left);
+  return out;
+}
+
+}  // namespace m2mauth::core

@@ -186,7 +186,8 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     }
     Request req = build_request(s);
     const std::int64_t start = clock_();
-    Response resp = transport_->send(req, opts);
+    // The deadline is on this client's clock: the transport sees the time left as a timeout.
+    Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
     secure_wipe(req.body);
     try {
       Token token = parse_token_response(resp, start, config_, s);
