@@ -177,6 +177,9 @@ func swigTakeBuffer(b *[]byte) {
 %{
 extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
 extern int64_t m2mauthGoClock(uintptr_t payload);
+extern void m2mauthGoRelease(uintptr_t payload);
+
+static void m2mauth_glue_payload_release(void *payload) { m2mauthGoRelease((uintptr_t)payload); }
 
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);

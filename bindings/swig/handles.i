@@ -26,6 +26,7 @@ M2MAUTH_HANDLE(m2mauth_token, TokenHandle, m2mauth_token_free)
 M2MAUTH_HANDLE(m2mauth_token_manager, TokenManagerHandle, m2mauth_token_manager_free)
 M2MAUTH_HANDLE(m2mauth_a2a, A2AHandle, m2mauth_a2a_free)
 M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
+M2MAUTH_HANDLE(m2mauth_cancel, CancelHandle, m2mauth_cancel_free)
 
 /*
  * The versioned JWS header options struct (jws.h) is a value the caller fills: here it becomes a class

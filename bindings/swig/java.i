@@ -284,6 +284,9 @@ static void m2mauth_glue_java_ref_delete_impl(int64_t ref) {
   env = m2mauth_jni_env();
   if (env) (*env)->DeleteGlobalRef(env, (jobject)(intptr_t)ref);
 }
+
+/* free_payload of the callbacks glue.i installs: the library owns the global reference once handed over. */
+static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_delete_impl((int64_t)(intptr_t)payload); }
 %}
 
 /* ---- request and response bodies ---------------------------------------------------------------------- */

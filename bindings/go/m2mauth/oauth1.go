@@ -81,15 +81,9 @@ func NewOAuth1Signer(cfg OAuth1Config) (*OAuth1Signer, error) {
 	if err := call(func() int { return raw.M2mauth_oauth1_new(&p, cfg.ConsumerKey) }); err != nil {
 		return nil, err
 	}
-	var clock *callback
-	if cfg.Clock != nil {
-		f := cfg.Clock
-		clock = newCallback(func() int64 { return f().UnixMilli() })
-	}
 	s := &OAuth1Signer{consumerKey: cfg.ConsumerKey}
 	s.h.set(p, func(p uintptr) {
-		raw.DeleteOAuth1Handle(oauth1Handle(p))
-		clock.release()
+		raw.DeleteOAuth1Handle(oauth1Handle(p)) // releases the clock payload
 	})
 	runtime.SetFinalizer(s, (*OAuth1Signer).Close)
 	h := oauth1Handle(p)
@@ -128,8 +122,8 @@ func NewOAuth1Signer(cfg OAuth1Config) (*OAuth1Signer, error) {
 		prm := prm
 		step(func() int { return raw.M2mauth_oauth1_add_param(h, prm.Name, prm.Value) })
 	}
-	if clock != nil {
-		step(func() int { return raw.M2mauth_glue_oauth1_set_clock(h, clock.payload) })
+	if cfg.Clock != nil {
+		step(func() int { return raw.M2mauth_glue_oauth1_set_clock(h, clockPayload(cfg.Clock)) })
 	}
 	if cfg.FixedNonce != "" {
 		step(func() int { return raw.M2mauth_oauth1_set_fixed_nonce(h, []byte(cfg.FixedNonce)) })

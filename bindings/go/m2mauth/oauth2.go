@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
@@ -93,7 +92,7 @@ type TokenClientConfig struct {
 // TokenManager caches its tokens; Fetch is one uncached request.
 type TokenClient struct {
 	h        handle
-	clock    *callback
+	clock    func() time.Time // installed once by configure; the library owns the payload
 	clientID string
 }
 
@@ -138,16 +137,10 @@ func NewTokenClient(cfg TokenClientConfig) (*TokenClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	var clock *callback
-	if cfg.Clock != nil {
-		f := cfg.Clock
-		clock = newCallback(func() int64 { return f().UnixMilli() })
-	}
 	// The free function must not reference c (a cycle through c would keep its finalizer from running).
-	c := &TokenClient{clientID: cfg.ClientID, clock: clock}
+	c := &TokenClient{clientID: cfg.ClientID, clock: cfg.Clock}
 	c.h.set(p, func(p uintptr) {
-		raw.DeleteTokenClientHandle(tokenClientHandle(p))
-		clock.release()
+		raw.DeleteTokenClientHandle(tokenClientHandle(p)) // releases the clock payload
 	})
 	runtime.SetFinalizer(c, (*TokenClient).Close)
 	if err := c.configure(tokenClientHandle(p), &cfg); err != nil {
@@ -224,7 +217,7 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 		step(func() int { return raw.M2mauth_token_client_set_default_expires_in(h, secs) })
 	}
 	if c.clock != nil {
-		step(func() int { return raw.M2mauth_glue_token_client_set_clock(h, c.clock.payload) })
+		step(func() int { return raw.M2mauth_glue_token_client_set_clock(h, clockPayload(c.clock)) })
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {
@@ -245,11 +238,13 @@ func (c *TokenClient) use(f func(h raw.TokenClientHandle) int) error {
 
 // Fetch makes one token request (no cache): for scripts and diagnostics; services use a TokenManager.
 // Server refusals are *Error with OAuthError, OAuthErrorDescription and HTTPStatus; Transient() tells
-// whether to retry. ctx bounds the wait only (see HTTP.Send).
+// whether to retry. ctx bounds the request and its end stops the transfer (see HTTP.Send).
 func (c *TokenClient) Fetch(ctx context.Context) (*OAuthToken, error) {
-	return wait(ctx, func() (*OAuthToken, error) {
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
 		var p uintptr
-		if err := c.use(func(h raw.TokenClientHandle) int { return raw.M2mauth_token_client_fetch(&p, h) }); err != nil {
+		if err := c.use(func(h raw.TokenClientHandle) int {
+			return raw.M2mauth_glue_token_client_fetch_with(&p, h, timeoutMs, cancel)
+		}); err != nil {
 			return nil, err
 		}
 		return takeToken(p), nil
@@ -314,28 +309,7 @@ func takeToken(p uintptr) *OAuthToken {
 	}
 }
 
-// callback is a payload (runtime/cgo.Handle) that native objects call; it is shared by the objects that
-// call it (a token client's clock is also used by its managers) and deleted with the last of them.
-type callback struct {
-	payload int64
-	refs    atomic.Int32
-}
-
-func newCallback(f any) *callback {
-	c := &callback{payload: raw.NewCallback(f)}
-	c.refs.Store(1)
-	return c
-}
-
-func (c *callback) retain() *callback {
-	if c != nil {
-		c.refs.Add(1)
-	}
-	return c
-}
-
-func (c *callback) release() {
-	if c != nil && c.refs.Add(-1) == 0 {
-		raw.DeleteCallback(c.payload)
-	}
+// clockPayload hands f to the library as a clock payload; the setter that receives it owns it.
+func clockPayload(f func() time.Time) int64 {
+	return raw.NewCallback(func() int64 { return f().UnixMilli() })
 }

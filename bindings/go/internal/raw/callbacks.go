@@ -14,8 +14,9 @@ import (
 // The Go half of the callbacks the C library makes (bindings/swig/go.i, "callbacks"): the C trampolines
 // in raw_wrap.c call these exported functions, from whatever thread the library runs the work on (a
 // goroutine's thread inside a cgo call, or a thread of the library's own, such as the token manager's
-// background refresh). The payload is a runtime/cgo.Handle made by NewCallback; its owner deletes it
-// only after freeing the native object that calls back.
+// background refresh). The payload is a runtime/cgo.Handle made by NewCallback and handed to a glue
+// setter: from then on the library owns it and deletes it (m2mauthGoRelease) exactly once, when the
+// callback is replaced, its native object freed, or the setter fails.
 
 // TokenEvent is an m2mauth_token_event copied into Go memory. It never carries a secret.
 type TokenEvent struct {
@@ -31,11 +32,11 @@ type TokenEvent struct {
 }
 
 // NewCallback returns a payload for m2mauth_glue_token_manager_set_events (f: func(TokenEvent)) or
-// the clock setters (f: func() int64, Unix milliseconds). Release it with DeleteCallback.
+// the clock setters (f: func() int64, Unix milliseconds). Pass it to exactly one setter, which takes it.
 func NewCallback(f any) int64 { return int64(cgo.NewHandle(f)) }
 
-// DeleteCallback releases a payload made by NewCallback.
-func DeleteCallback(payload int64) {
+//export m2mauthGoRelease
+func m2mauthGoRelease(payload C.uintptr_t) {
 	if payload != 0 {
 		cgo.Handle(uintptr(payload)).Delete()
 	}

@@ -203,6 +203,9 @@ static void m2mauth_glue_free_secret(char *s) {
 
 extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
 extern int64_t m2mauthGoClock(uintptr_t payload);
+extern void m2mauthGoRelease(uintptr_t payload);
+
+static void m2mauth_glue_payload_release(void *payload) { m2mauthGoRelease((uintptr_t)payload); }
 
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
@@ -225,6 +228,7 @@ SWIGINTERN void delete_m2mauth_token(struct m2mauth_token *self){ m2mauth_token_
 SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self){ m2mauth_token_manager_free(self); }
 SWIGINTERN void delete_m2mauth_a2a(struct m2mauth_a2a *self){ m2mauth_a2a_free(self); }
 SWIGINTERN void delete_m2mauth_config(struct m2mauth_config *self){ m2mauth_config_free(self); }
+SWIGINTERN void delete_m2mauth_cancel(struct m2mauth_cancel *self){ m2mauth_cancel_free(self); }
 
 #include <string.h>
 
@@ -272,24 +276,16 @@ SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_optio
   }
 SWIGINTERN void delete_m2mauth_token_manager_options(struct m2mauth_token_manager_options *self){ free(self); }
 
-/* A clock pinned to one instant, carried in the payload pointer itself (no lifetime to manage). */
-static int64_t m2mauth_glue_fixed_clock(void *payload) {
-#if INTPTR_MAX >= INT64_MAX
-  return (int64_t)(intptr_t)payload;
-#else
-  return (int64_t)(intptr_t)payload * 1000; /* 32-bit: the payload carries seconds */
-#endif
-}
+/* A clock pinned to one instant: the payload is a heap copy of it, released by the library (free). */
+static int64_t m2mauth_glue_fixed_clock(void *payload) { return *(const int64_t *)payload; }
 
 
 /* Pins a verifier's clock to unix_ms (known-answer tests; re-checking a logged token at its time). */
 m2mauth_status m2mauth_glue_verifier_set_fixed_time(m2mauth_verifier *verifier, int64_t unix_ms) {
-#if INTPTR_MAX >= INT64_MAX
-  void *payload = (void *)(intptr_t)unix_ms;
-#else
-  void *payload = (void *)(intptr_t)(unix_ms / 1000);
-#endif
-  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, payload);
+  int64_t *at = (int64_t *)malloc(sizeof *at);
+  if (!at) return M2MAUTH_ENOMEM;
+  *at = unix_ms;
+  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, at, free);
 }
 
 
@@ -305,14 +301,51 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
 
 m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
   return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
-                                            (void *)(intptr_t)payload);
+                                            (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
   return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
-                                        (void *)(intptr_t)payload);
+                                        (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
-  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload);
+  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,
+                                  payload ? m2mauth_glue_payload_release : NULL);
+}
+
+
+static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = timeout_ms;
+  o.cancel = cancel;
+  return o;
+}
+m2mauth_status m2mauth_glue_http_send_with(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req,
+                                           int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_http_send_with(out, http, req, &o);
+}
+m2mauth_status m2mauth_glue_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                    int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_client_fetch_with(out, client, &o);
+}
+m2mauth_status m2mauth_glue_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                       const m2mauth_request *req, int64_t timeout_ms,
+                                                       m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_manager_request_with(out, manager, req, &o);
+}
+/* An owned copy of the current token, the wait bounded and cancelled like m2mauth_token_manager_get_with. */
+m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2mauth_token_manager *manager,
+                                                     int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  m2mauth_status rc;
+  if (!out) return M2MAUTH_EINVAL;
+  *out = NULL;
+  rc = m2mauth_token_manager_get_with(&v, manager, &o);
+  if (rc != M2MAUTH_OK) return rc;
+  return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
 }
 
 
@@ -347,7 +380,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
+void _wrap_Swig_free_raw_07f12148c16f76fb(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -357,7 +390,7 @@ void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -370,7 +403,7 @@ void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -380,7 +413,7 @@ void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_07f12148c16f76fb(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -390,7 +423,7 @@ void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -400,7 +433,7 @@ void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -410,7 +443,7 @@ void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -420,7 +453,7 @@ void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -430,7 +463,7 @@ void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_07f12148c16f76fb(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -440,7 +473,7 @@ void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -450,7 +483,7 @@ void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -460,7 +493,7 @@ void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -470,7 +503,7 @@ void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -480,7 +513,7 @@ void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -490,7 +523,7 @@ void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_07f12148c16f76fb(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -500,7 +533,17 @@ void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
+void _wrap_delete_CancelHandle_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+  struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
+  
+  arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
+  
+  delete_m2mauth_cancel(arg1);
+  
+}
+
+
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_07f12148c16f76fb() {
   int result;
   intgo _swig_go_result;
   
@@ -511,7 +554,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
+intgo _wrap_m2mauth_version_number_raw_07f12148c16f76fb() {
   int result;
   intgo _swig_go_result;
   
@@ -522,7 +565,7 @@ intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_string_raw_07f12148c16f76fb() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -536,7 +579,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_details_raw_07f12148c16f76fb() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -550,7 +593,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OK_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -562,7 +605,7 @@ intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ERROR_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -574,7 +617,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINVAL_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -586,7 +629,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -598,7 +641,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -610,7 +653,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -622,7 +665,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -634,7 +677,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESTATE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -646,7 +689,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIO_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -658,7 +701,7 @@ intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -670,7 +713,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEY_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -682,7 +725,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -694,7 +737,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -706,7 +749,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -718,7 +761,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -730,7 +773,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -742,7 +785,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -754,7 +797,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -766,7 +809,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -778,7 +821,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIAT_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -790,7 +833,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -802,7 +845,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -814,7 +857,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -826,7 +869,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -838,7 +881,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETLS_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -850,7 +893,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -862,7 +905,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EHTTP_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -874,7 +917,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -886,7 +929,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -898,7 +941,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -910,7 +953,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -922,7 +965,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -934,7 +977,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_07f12148c16f76fb() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -946,7 +989,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -959,7 +1002,7 @@ intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -975,7 +1018,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -988,7 +1031,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1001,7 +1044,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1017,7 +1060,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1033,7 +1076,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1049,7 +1092,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1062,7 +1105,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1075,7 +1118,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_07f12148c16f76fb() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1086,7 +1129,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1102,7 +1145,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1115,7 +1158,45 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_cancel_new_raw_07f12148c16f76fb(m2mauth_cancel **_swig_go_0) {
+  m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_cancel **)_swig_go_0;
+  
+  
+  result = (m2mauth_status)m2mauth_cancel_new(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_m2mauth_cancel_request_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+  m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
+  
+  arg1 = *(m2mauth_cancel **)&_swig_go_0; 
+  
+  m2mauth_cancel_request(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_cancel_is_requested_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+  m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_cancel **)&_swig_go_0; 
+  
+  result = (int)m2mauth_cancel_is_requested((struct m2mauth_cancel const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1146,7 +1227,7 @@ intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1175,7 +1256,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1210,7 +1291,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1246,7 +1327,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_constant_time_equal_raw_07f12148c16f76fb(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1269,7 +1350,7 @@ intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_07f12148c16f76fb() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1281,7 +1362,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_07f12148c16f76fb() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1293,7 +1374,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_07f12148c16f76fb() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1305,7 +1386,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_07f12148c16f76fb() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1317,7 +1398,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1334,7 +1415,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1356,7 +1437,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1371,7 +1452,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1388,7 +1469,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1409,7 +1490,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1447,7 +1528,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1485,7 +1566,7 @@ intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1524,7 +1605,7 @@ intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1546,7 +1627,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1582,7 +1663,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1599,7 +1680,7 @@ intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1630,7 +1711,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1643,7 +1724,7 @@ intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1656,7 +1737,7 @@ intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1672,7 +1753,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1685,7 +1766,7 @@ intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1701,7 +1782,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1749,7 +1830,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1780,7 +1861,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1811,7 +1892,7 @@ intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1870,7 +1951,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1901,7 +1982,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -1936,7 +2017,7 @@ intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1967,7 +2048,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_07f12148c16f76fb() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1979,7 +2060,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_07f12148c16f76fb() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -1991,7 +2072,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_07f12148c16f76fb() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2003,7 +2084,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_07f12148c16f76fb() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2015,7 +2096,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_07f12148c16f76fb() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2027,7 +2108,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_load_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2048,7 +2129,7 @@ intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _g
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2070,7 +2151,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2105,7 +2186,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2122,7 +2203,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2153,7 +2234,7 @@ intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2184,7 +2265,7 @@ intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2215,7 +2296,7 @@ intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_07f12148c16f76fb(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2228,7 +2309,7 @@ long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2254,7 +2335,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2266,7 +2347,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2278,7 +2359,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2290,7 +2371,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2302,7 +2383,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2314,7 +2395,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2326,7 +2407,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2338,7 +2419,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2350,7 +2431,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2362,7 +2443,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2374,7 +2455,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2386,7 +2467,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2398,7 +2479,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_07f12148c16f76fb() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2410,7 +2491,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_alg_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2428,7 +2509,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2444,7 +2525,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2457,7 +2538,7 @@ intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_07f12148c16f76fb(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2479,7 +2560,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2492,7 +2573,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2504,7 +2585,7 @@ void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2517,7 +2598,7 @@ intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2537,7 +2618,7 @@ void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2553,7 +2634,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2577,7 +2658,7 @@ void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2593,7 +2674,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2613,7 +2694,7 @@ void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2629,7 +2710,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2641,7 +2722,7 @@ void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2654,7 +2735,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2666,7 +2747,7 @@ void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2679,7 +2760,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2699,7 +2780,7 @@ void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2715,7 +2796,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_07f12148c16f76fb() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2726,7 +2807,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2736,7 +2817,7 @@ void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2775,7 +2856,7 @@ intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2818,7 +2899,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2858,7 +2939,7 @@ intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2873,7 +2954,7 @@ intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2895,7 +2976,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -2912,7 +2993,7 @@ intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2939,7 +3020,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -2961,7 +3042,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2983,7 +3064,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3010,7 +3091,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3030,7 +3111,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3043,7 +3124,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3063,7 +3144,7 @@ intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3083,7 +3164,7 @@ intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3121,7 +3202,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_07f12148c16f76fb(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3145,7 +3226,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3183,7 +3264,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3214,7 +3295,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3245,7 +3326,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3280,7 +3361,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3320,7 +3401,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_07f12148c16f76fb(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3339,7 +3420,7 @@ intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_jwks_raw_07f12148c16f76fb(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3363,7 +3444,7 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_s
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3383,7 +3464,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3403,7 +3484,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3423,7 +3504,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3443,7 +3524,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3463,7 +3544,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3478,7 +3559,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3493,7 +3574,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3517,7 +3598,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3539,7 +3620,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_07f12148c16f76fb(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3568,7 +3649,7 @@ intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3588,7 +3669,7 @@ intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3617,7 +3698,7 @@ intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3646,7 +3727,7 @@ intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3666,7 +3747,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3685,7 +3766,7 @@ intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3701,7 +3782,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3717,7 +3798,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3740,7 +3821,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3753,7 +3834,7 @@ long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3771,7 +3852,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3789,7 +3870,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3802,7 +3883,7 @@ intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3825,7 +3906,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3838,7 +3919,7 @@ long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3856,7 +3937,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3874,7 +3955,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -3886,7 +3967,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3899,7 +3980,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3919,7 +4000,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3935,7 +4016,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3955,7 +4036,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3971,7 +4052,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3993,7 +4074,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4009,7 +4090,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4031,7 +4112,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4047,7 +4128,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4067,7 +4148,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4083,7 +4164,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4103,7 +4184,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4119,7 +4200,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4131,7 +4212,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4144,7 +4225,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4156,7 +4237,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4169,7 +4250,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4181,7 +4262,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4194,7 +4275,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4206,7 +4287,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4219,7 +4300,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4239,7 +4320,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4255,7 +4336,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4266,7 +4347,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4276,7 +4357,7 @@ void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4293,7 +4374,7 @@ intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4315,7 +4396,7 @@ intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4334,7 +4415,7 @@ intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4346,7 +4427,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4358,7 +4439,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4370,7 +4451,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4382,7 +4463,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4394,7 +4475,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4406,7 +4487,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4418,7 +4499,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4430,7 +4511,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4446,7 +4527,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4464,7 +4545,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swi
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4480,7 +4561,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4502,7 +4583,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4532,7 +4613,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4576,7 +4657,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4591,7 +4672,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4606,7 +4687,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4621,7 +4702,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4648,7 +4729,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4663,7 +4744,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4690,7 +4771,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4717,7 +4798,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4744,7 +4825,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -4757,7 +4838,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4784,7 +4865,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4799,7 +4880,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -4814,7 +4895,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4863,7 +4944,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4912,7 +4993,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4924,7 +5005,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4936,7 +5017,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4948,7 +5029,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4960,7 +5041,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4972,7 +5053,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4984,7 +5065,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4996,7 +5077,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5012,7 +5093,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(_goslice_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5037,7 +5118,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(_goslice_ _swig_g
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5049,7 +5130,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5061,7 +5142,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5092,7 +5173,7 @@ intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5123,7 +5204,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5138,7 +5219,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5168,7 +5249,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5183,7 +5264,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5198,7 +5279,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5218,7 +5299,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5238,7 +5319,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5265,7 +5346,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5285,7 +5366,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5319,7 +5400,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5364,7 +5445,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5379,7 +5460,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_a0fc46d0e1a271
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   unsigned int arg3 ;
@@ -5396,7 +5477,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5411,7 +5492,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5428,7 +5509,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5444,7 +5525,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5460,7 +5541,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5476,7 +5557,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5489,7 +5570,7 @@ long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5502,7 +5583,7 @@ long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5514,7 +5595,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5527,7 +5608,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5539,7 +5620,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5552,7 +5633,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5564,7 +5645,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5577,7 +5658,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5589,7 +5670,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5602,7 +5683,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5614,7 +5695,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5627,7 +5708,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5639,7 +5720,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5652,7 +5733,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5664,7 +5745,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5677,7 +5758,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5689,7 +5770,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a271
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5702,7 +5783,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5714,7 +5795,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5727,7 +5808,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5739,7 +5820,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5752,7 +5833,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_07f12148c16f76fb() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -5763,7 +5844,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -5773,7 +5854,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -5792,7 +5873,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5819,7 +5900,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -5836,7 +5917,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5863,7 +5944,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5878,7 +5959,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5897,7 +5978,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5909,7 +5990,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5921,7 +6002,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5933,7 +6014,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5945,7 +6026,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -5957,7 +6038,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5973,7 +6054,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -5985,7 +6066,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -5997,7 +6078,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6009,7 +6090,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6025,7 +6106,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6043,7 +6124,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6067,7 +6148,7 @@ intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6082,7 +6163,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6119,7 +6200,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6134,7 +6215,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6161,7 +6242,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6181,7 +6262,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -6196,7 +6277,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6267,7 +6348,7 @@ intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6282,7 +6363,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6320,7 +6401,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6358,7 +6439,7 @@ intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6396,7 +6477,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -6427,7 +6508,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -6439,7 +6520,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6500,7 +6581,7 @@ intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6538,7 +6619,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -6569,7 +6650,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6600,7 +6681,7 @@ intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6634,7 +6715,7 @@ intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -6665,7 +6746,7 @@ intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6703,7 +6784,7 @@ intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6723,7 +6804,7 @@ intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -6740,7 +6821,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6759,7 +6840,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6778,7 +6859,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6797,7 +6878,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6812,7 +6893,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -6826,7 +6907,7 @@ void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6841,7 +6922,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6856,7 +6937,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6871,7 +6952,95 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_http *arg2 = (m2mauth_http *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_http **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_glue_http_send_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  int64_t arg3 ;
+  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_client_fetch_with(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_request_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  int64_t arg3 ;
+  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_token_with(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6901,7 +7070,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6920,7 +7089,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;

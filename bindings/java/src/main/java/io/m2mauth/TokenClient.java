@@ -33,21 +33,15 @@ import java.util.function.Supplier;
 public final class TokenClient implements AutoCloseable {
   private final NativeResource<TokenClientHandle> res;
   private final String clientId;
-  /** The clock's JNI reference, shared with the managers made from this client; null for the system clock. */
-  private final NativeRef clock;
-
-  private TokenClient(TokenClientHandle h, String clientId, NativeRef clock) {
-    this.res = NativeResource.track(this, h, handle -> {
-      handle.delete();
-      NativeRef.release(clock);
-    }, "token client");
+  private TokenClient(TokenClientHandle h, String clientId) {
+    // The native client owns its clock's reference (released when it and its managers are freed).
+    this.res = NativeResource.track(this, h, TokenClientHandle::delete, "token client");
     this.clientId = clientId;
-    this.clock = clock;
   }
 
   /** Wraps a native client made elsewhere (Config): owns h, system clock. */
   static TokenClient adopt(TokenClientHandle h, String clientId) {
-    return new TokenClient(h, clientId, null);
+    return new TokenClient(h, clientId);
   }
 
   /** A client of the token endpoint tokenUrl. */
@@ -93,10 +87,6 @@ public final class TokenClient implements AutoCloseable {
     }
   }
 
-  /** The clock reference, held once more for a manager (null: system clock). Call inside {@link #use}. */
-  NativeRef retainClock() {
-    return clock == null ? null : clock.retain();
-  }
 
   /**
    * Runs a token operation: every server-side failure (OAuth error, HTTP status, protocol) comes out as an
@@ -237,16 +227,9 @@ public final class TokenClient implements AutoCloseable {
         }
         Http transport = http != null ? http : own;
         TokenClientHandle h = oauth(() -> transport.use(this::newHandle));
-        NativeRef clockRef;
+        TokenClient client = new TokenClient(h, clientId);
         try {
-          clockRef = clock == null ? null : NativeRef.of(clock);
-        } catch (RuntimeException e) {
-          h.delete();
-          throw e;
-        }
-        TokenClient client = new TokenClient(h, clientId, clockRef);
-        try {
-          configure(h, clockRef);
+          configure(h);
         } catch (RuntimeException e) {
           client.close();
           throw e;
@@ -266,7 +249,7 @@ public final class TokenClient implements AutoCloseable {
           : M2mauthNative.m2mauth_token_client_new(tokenUrl, clientId, hh);
     }
 
-    private void configure(TokenClientHandle h, NativeRef clockRef) {
+    private void configure(TokenClientHandle h) {
       if (authMethod != null) {
         M2mauthNative.m2mauth_token_client_set_auth_method(h, authMethod.id);
       }
@@ -316,8 +299,8 @@ public final class TokenClient implements AutoCloseable {
       if (defaultExpiresIn != null) {
         M2mauthNative.m2mauth_token_client_set_default_expires_in(h, defaultExpiresIn.getSeconds());
       }
-      if (clockRef != null) {
-        M2mauthNative.m2mauth_glue_token_client_set_clock(h, clockRef.value());
+      if (clock != null) {
+        M2mauthNative.m2mauth_glue_token_client_set_clock(h, NativeRef.handOver(clock));
       }
     }
   }
