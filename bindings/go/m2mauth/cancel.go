@@ -22,8 +22,9 @@ func nativeCall[T any](ctx context.Context, f func(timeoutMs int64, cancel raw.C
 		return zero, err
 	}
 	var timeoutMs int64
-	if d, ok := ctx.Deadline(); ok {
-		timeoutMs = time.Until(d).Milliseconds()
+	deadline, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		timeoutMs = (time.Until(deadline) + time.Millisecond - 1).Milliseconds() // not before ctx's
 		if timeoutMs < 1 {
 			timeoutMs = 1
 		}
@@ -48,9 +49,14 @@ func nativeCall[T any](ctx context.Context, f func(timeoutMs int64, cancel raw.C
 	raw.DeleteCancelHandle(h)
 	if err != nil {
 		var e *Error
-		if cerr := ctx.Err(); cerr != nil && errors.As(err, &e) &&
-			(e.Code == int(raw.M2MAUTH_ECANCELLED) || e.Code == int(raw.M2MAUTH_ETIMEOUT)) {
-			return zero, cerr
+		if errors.As(err, &e) && (e.Code == int(raw.M2MAUTH_ECANCELLED) || e.Code == int(raw.M2MAUTH_ETIMEOUT)) {
+			if cerr := ctx.Err(); cerr != nil {
+				return zero, cerr
+			}
+			// The native timeout is ctx's deadline, which the clock may not show as passed yet.
+			if e.Code == int(raw.M2MAUTH_ETIMEOUT) && hasDeadline && time.Until(deadline) < 10*time.Millisecond {
+				return zero, context.DeadlineExceeded
+			}
 		}
 	}
 	return v, err

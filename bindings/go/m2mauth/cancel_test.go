@@ -160,3 +160,44 @@ func TestContextCancelsTheNativeCall(t *testing.T) {
 		t.Fatalf("deadline: returned after %v", d)
 	}
 }
+
+func TestCustomTransportServesTokensAndRequests(t *testing.T) {
+	var calls atomic.Int32
+	h := must(NewCustomHTTP(func(req *Request) (*Response, error) {
+		n := calls.Add(1)
+		if strings.HasSuffix(req.URL, "/token") {
+			if req.Method != "POST" || !strings.Contains(string(req.Body), "grant_type=client_credentials") {
+				return nil, fmt.Errorf("unexpected token request %s %s", req.Method, req.URL)
+			}
+			return &Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: []byte(fmt.Sprintf(`{"access_token":"app-%d","token_type":"Bearer","expires_in":3600}`, n))}, nil
+		}
+		if req.Header.Get("Authorization") != "Bearer app-1" {
+			return &Response{StatusCode: 401}, nil
+		}
+		if strings.HasSuffix(req.URL, "/down") {
+			return nil, errors.New("connection refused by the application")
+		}
+		return &Response{StatusCode: 200, Header: http.Header{"X-App": {"yes"}}, Body: []byte("hello")}, nil
+	}))(t)
+	defer h.Close()
+	client := must(NewTokenClient(TokenClientConfig{TokenURL: "https://as.example/token", ClientID: "svc",
+		ClientSecret: []byte("s3cret"), HTTP: h}))(t)
+	defer client.Close()
+	manager := must(NewTokenManager(client, ManagerOptions{}))(t)
+	defer manager.Close()
+	resp, err := manager.Do(context.Background(), NewRequest("GET", "https://api.example/data", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || string(resp.Body) != "hello" || resp.Header.Get("X-App") != "yes" {
+		t.Fatalf("response %v %q", resp, resp.Body)
+	}
+	_, err = manager.Do(context.Background(), NewRequest("GET", "https://api.example/down", nil))
+	if !errors.Is(err, ErrNetwork) {
+		t.Fatalf("application failure: %v, want ErrNetwork", err)
+	}
+	if _, err := NewCustomHTTP(nil); err == nil {
+		t.Fatal("nil transport accepted")
+	}
+}

@@ -237,11 +237,12 @@ typedef long long swig_type_207;
 typedef long long swig_type_208;
 typedef long long swig_type_209;
 typedef long long swig_type_210;
-typedef _goslice_ swig_type_211;
-typedef long long swig_type_212;
-typedef _goslice_ swig_type_213;
-typedef long long swig_type_214;
-typedef _goslice_ swig_type_215;
+typedef long long swig_type_211;
+typedef _goslice_ swig_type_212;
+typedef long long swig_type_213;
+typedef _goslice_ swig_type_214;
+typedef long long swig_type_215;
+typedef _goslice_ swig_type_216;
 extern void _wrap_Swig_free_raw_07f12148c16f76fb(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_07f12148c16f76fb(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(uintptr_t arg1);
@@ -603,9 +604,10 @@ extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(swig_vo
 extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_209 arg4, uintptr_t arg5);
 extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_210 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_211 arg2);
-extern swig_type_212 _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_213 arg2);
-extern swig_type_214 _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_215 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_211 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_212 arg2);
+extern swig_type_213 _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_214 arg2);
+extern swig_type_215 _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_216 arg2);
 #undef intgo
 */
 import "C"
@@ -4435,11 +4437,19 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	return swig_r
 }
 
+func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_211(_swig_i_1)))
+	return swig_r
+}
+
 func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4450,7 +4460,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4461,7 +4471,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -207,6 +207,13 @@ extern void m2mauthGoRelease(uintptr_t payload);
 
 static void m2mauth_glue_payload_release(void *payload) { m2mauthGoRelease((uintptr_t)payload); }
 
+extern int m2mauthGoTransport(m2mauth_response **out, m2mauth_request *req, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, const m2mauth_request *req,
+                                                        void *payload) {
+  return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
+}
+
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
 }
@@ -346,6 +353,12 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
   rc = m2mauth_token_manager_get_with(&v, manager, &o);
   if (rc != M2MAUTH_OK) return rc;
   return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
+}
+
+
+m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload) {
+  return m2mauth_http_new_custom(out, m2mauth_glue_transport_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
 }
 
 
@@ -7035,6 +7048,23 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(m2mauth_t
   arg4 = *(m2mauth_cancel **)&_swig_go_3; 
   
   result = (m2mauth_status)m2mauth_glue_token_manager_token_with(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+  m2mauth_http **arg1 = (m2mauth_http **) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_http **)_swig_go_0;
+  
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_glue_http_new_custom(arg1,arg2);
   _swig_go_result = result; 
   return _swig_go_result;
 }
