@@ -83,7 +83,21 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
         waiters_.push_back(w);
       }
       dispatch_cv_.notify_one();  // a new deadline to watch
-      if (!entry.in_flight) start_refresh_locked(entry, lock, true);
+      if (!entry.in_flight) {
+        try {
+          start_refresh_locked(entry, lock, true);
+        } catch (...) {
+          // Not queued after all: the caller sees the failure and the callback never runs.
+          {
+            std::lock_guard<std::mutex> dl(dispatch_mutex_);
+            waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), w), waiters_.end());
+          }
+          entry.in_flight = false;
+          lock.unlock();
+          if (w->cancel) w->cancel->unsubscribe(w->cancel_id);
+          throw;
+        }
+      }
     }
   }
   if (!at_once) return;
