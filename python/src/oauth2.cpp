@@ -223,6 +223,12 @@ PyMethodDef token_def = {"token", reinterpret_cast<PyCFunction>(py_token), METH_
 }  // namespace
 
 void register_oauth2(py::module_ &m) {
+  // A native cancel signal (call.h): cancel() from any thread stops the call using it at once.
+  py::class_<m2mauth::Cancel>(m, "Cancel")
+      .def(py::init<>())
+      .def("cancel", [](const m2mauth::Cancel &c) { c.cancel(); })
+      .def_property_readonly("cancelled", &m2mauth::Cancel::requested);
+
   py::class_<ClientArgs>(m, "ClientArgs")
       .def(py::init<>())
       .def_readwrite("token_url", &ClientArgs::token_url)
@@ -331,16 +337,21 @@ void register_oauth2(py::module_ &m) {
         c->manager->invalidate(token);
       }, py::arg("token").none(true))
       .def("_request", [](ManagerHandle &self, const std::string &method, const std::string &url,
-                          const HeaderList &headers, const std::optional<py::bytes> &body) {
+                          const HeaderList &headers, const std::optional<py::bytes> &body, std::int64_t timeout_ms,
+                          const m2mauth::Cancel *cancel) {
         auto c = self.need();
         m2mauth::Request req = make_request(method, url, headers, body);
+        m2mauth::CallOptions options;
+        options.timeout_ms = timeout_ms;
+        if (cancel != nullptr) options.cancel = *cancel;
         std::optional<m2mauth::Response> resp;
         {
           ReleaseGil nogil;
-          resp.emplace(c->manager->request(req));
+          resp.emplace(c->manager->request(req, options));
         }
         return response_tuple(*resp);
-      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true))
+      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true), py::arg("timeout_ms") = 0,
+         py::arg("cancel").none(true) = py::none())
       .def("_token_nogil", [](ManagerHandle &self) {
         // The slow path on purpose (benchmarks and tests compare it with token()).
         auto c = self.need();
