@@ -80,7 +80,7 @@ def test_cancel_stops_a_managed_request(server):
 def test_timeout_bounds_a_managed_request(server):
     with m2mauth.OAuth2Client(server.url("/token"), "svc", client_secret="s3cret") as client:
         start = time.monotonic()
-        with pytest.raises(m2mauth.TimeoutError):
+        with pytest.raises(m2mauth.NetworkTimeoutError):
             client.request("GET", server.url("/api/stall"), timeout=0.15)
         assert 0.1 < time.monotonic() - start < 2.0
         with pytest.raises(ValueError):
