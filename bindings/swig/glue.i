@@ -103,10 +103,10 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
 }
 %}
 
-#if defined(SWIGGO)
 /*
- * An application's own transport (m2mauth_http_new_custom): the Go function behind payload (a
- * runtime/cgo.Handle, owned by the library from here on) answers every request sent through the handle.
+ * An application's own transport (m2mauth_http_new_custom): the language's function behind payload (a
+ * runtime/cgo.Handle, a JNI global reference; owned by the library from here on) answers every request
+ * sent through the handle, through m2mauth_glue_transport_trampoline (go.i, java.i).
  */
 M2MAUTH_NEW(m2mauth_glue_http_new_custom, m2mauth_http)
 %inline %{
@@ -115,7 +115,6 @@ m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload)
                                  m2mauth_glue_payload_release);
 }
 %}
-#endif
 
 /* The client-key passphrase of HttpOptionsStruct, as bytes the caller wipes (NULL removes it). */
 M2MAUTH_STATUS(m2mauth_glue_http_options_set_passphrase)
