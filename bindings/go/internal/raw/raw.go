@@ -124,14 +124,14 @@ typedef _gostring_ swig_type_94;
 typedef long long swig_type_95;
 typedef _gostring_ swig_type_96;
 typedef _gostring_ swig_type_97;
-typedef long long swig_type_98;
+typedef _goslice_ swig_type_98;
 typedef _gostring_ swig_type_99;
-typedef long long swig_type_100;
-typedef _gostring_ swig_type_101;
-typedef long long swig_type_102;
-typedef _gostring_ swig_type_103;
+typedef _gostring_ swig_type_100;
+typedef long long swig_type_101;
+typedef _gostring_ swig_type_102;
+typedef long long swig_type_103;
 typedef _gostring_ swig_type_104;
-typedef _gostring_ swig_type_105;
+typedef long long swig_type_105;
 typedef _gostring_ swig_type_106;
 typedef _gostring_ swig_type_107;
 typedef _gostring_ swig_type_108;
@@ -141,56 +141,56 @@ typedef _gostring_ swig_type_111;
 typedef _gostring_ swig_type_112;
 typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
-typedef long long swig_type_115;
-typedef long long swig_type_116;
-typedef long long swig_type_117;
+typedef _gostring_ swig_type_115;
+typedef _gostring_ swig_type_116;
+typedef _gostring_ swig_type_117;
 typedef long long swig_type_118;
 typedef long long swig_type_119;
 typedef long long swig_type_120;
-typedef _gostring_ swig_type_121;
-typedef _gostring_ swig_type_122;
-typedef _gostring_ swig_type_123;
+typedef long long swig_type_121;
+typedef long long swig_type_122;
+typedef long long swig_type_123;
 typedef _gostring_ swig_type_124;
 typedef _gostring_ swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
-typedef _goslice_ swig_type_128;
-typedef _goslice_ swig_type_129;
-typedef _goslice_ swig_type_130;
+typedef _gostring_ swig_type_128;
+typedef _gostring_ swig_type_129;
+typedef _gostring_ swig_type_130;
 typedef _goslice_ swig_type_131;
 typedef _goslice_ swig_type_132;
 typedef _goslice_ swig_type_133;
-typedef _gostring_ swig_type_134;
-typedef _gostring_ swig_type_135;
+typedef _goslice_ swig_type_134;
+typedef _goslice_ swig_type_135;
 typedef _goslice_ swig_type_136;
-typedef long long swig_type_137;
-typedef _goslice_ swig_type_138;
-typedef long long swig_type_139;
-typedef _goslice_ swig_type_140;
-typedef long long swig_type_141;
-typedef _gostring_ swig_type_142;
+typedef _gostring_ swig_type_137;
+typedef _gostring_ swig_type_138;
+typedef _goslice_ swig_type_139;
+typedef long long swig_type_140;
+typedef _goslice_ swig_type_141;
+typedef long long swig_type_142;
 typedef _goslice_ swig_type_143;
-typedef _gostring_ swig_type_144;
+typedef long long swig_type_144;
 typedef _gostring_ swig_type_145;
-typedef _gostring_ swig_type_146;
+typedef _goslice_ swig_type_146;
 typedef _gostring_ swig_type_147;
-typedef _goslice_ swig_type_148;
+typedef _gostring_ swig_type_148;
 typedef _gostring_ swig_type_149;
 typedef _gostring_ swig_type_150;
 typedef _goslice_ swig_type_151;
 typedef _gostring_ swig_type_152;
-typedef _goslice_ swig_type_153;
-typedef _gostring_ swig_type_154;
-typedef _goslice_ swig_type_155;
-typedef long long swig_type_156;
-typedef _goslice_ swig_type_157;
-typedef long long swig_type_158;
-typedef _gostring_ swig_type_159;
-typedef _gostring_ swig_type_160;
-typedef _gostring_ swig_type_161;
-typedef long long swig_type_162;
-typedef long long swig_type_163;
-typedef long long swig_type_164;
+typedef _gostring_ swig_type_153;
+typedef _goslice_ swig_type_154;
+typedef _gostring_ swig_type_155;
+typedef _goslice_ swig_type_156;
+typedef _gostring_ swig_type_157;
+typedef _goslice_ swig_type_158;
+typedef long long swig_type_159;
+typedef _goslice_ swig_type_160;
+typedef long long swig_type_161;
+typedef _gostring_ swig_type_162;
+typedef _gostring_ swig_type_163;
+typedef _gostring_ swig_type_164;
 typedef long long swig_type_165;
 typedef long long swig_type_166;
 typedef long long swig_type_167;
@@ -202,34 +202,34 @@ typedef long long swig_type_172;
 typedef long long swig_type_173;
 typedef long long swig_type_174;
 typedef long long swig_type_175;
-typedef _goslice_ swig_type_176;
-typedef _goslice_ swig_type_177;
-typedef _gostring_ swig_type_178;
-typedef _gostring_ swig_type_179;
-typedef _gostring_ swig_type_180;
+typedef long long swig_type_176;
+typedef long long swig_type_177;
+typedef long long swig_type_178;
+typedef _goslice_ swig_type_179;
+typedef _goslice_ swig_type_180;
 typedef _gostring_ swig_type_181;
 typedef _gostring_ swig_type_182;
-typedef _goslice_ swig_type_183;
-typedef _goslice_ swig_type_184;
+typedef _gostring_ swig_type_183;
+typedef _gostring_ swig_type_184;
 typedef _gostring_ swig_type_185;
-typedef _gostring_ swig_type_186;
+typedef _goslice_ swig_type_186;
 typedef _goslice_ swig_type_187;
-typedef _goslice_ swig_type_188;
-typedef _goslice_ swig_type_189;
-typedef _gostring_ swig_type_190;
-typedef _gostring_ swig_type_191;
-typedef _gostring_ swig_type_192;
+typedef _gostring_ swig_type_188;
+typedef _gostring_ swig_type_189;
+typedef _goslice_ swig_type_190;
+typedef _goslice_ swig_type_191;
+typedef _goslice_ swig_type_192;
 typedef _gostring_ swig_type_193;
 typedef _gostring_ swig_type_194;
-typedef _goslice_ swig_type_195;
+typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
-typedef _goslice_ swig_type_197;
+typedef _gostring_ swig_type_197;
 typedef _goslice_ swig_type_198;
 typedef _gostring_ swig_type_199;
-typedef _gostring_ swig_type_200;
-typedef long long swig_type_201;
-typedef long long swig_type_202;
-typedef long long swig_type_203;
+typedef _goslice_ swig_type_200;
+typedef _goslice_ swig_type_201;
+typedef _gostring_ swig_type_202;
+typedef _gostring_ swig_type_203;
 typedef long long swig_type_204;
 typedef long long swig_type_205;
 typedef long long swig_type_206;
@@ -238,11 +238,14 @@ typedef long long swig_type_208;
 typedef long long swig_type_209;
 typedef long long swig_type_210;
 typedef long long swig_type_211;
-typedef _goslice_ swig_type_212;
+typedef long long swig_type_212;
 typedef long long swig_type_213;
-typedef _goslice_ swig_type_214;
-typedef long long swig_type_215;
-typedef _goslice_ swig_type_216;
+typedef long long swig_type_214;
+typedef _goslice_ swig_type_215;
+typedef long long swig_type_216;
+typedef _goslice_ swig_type_217;
+typedef long long swig_type_218;
+typedef _goslice_ swig_type_219;
 extern void _wrap_Swig_free_raw_07f12148c16f76fb(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_07f12148c16f76fb(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(uintptr_t arg1);
@@ -436,39 +439,42 @@ extern swig_type_89 _wrap_m2mauth_request_header_raw_07f12148c16f76fb(uintptr_t 
 extern swig_type_91 _wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(uintptr_t arg1);
 extern swig_type_92 _wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_93 arg2);
 extern swig_type_94 _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_95 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_96 arg2, swig_type_97 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_98 arg2);
 extern swig_intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_response_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_99 _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_99 _wrap_m2mauth_response_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_102 _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_103 arg2);
+extern swig_type_104 _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_105 arg2);
 extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_103 arg2);
-extern swig_type_104 _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_105 arg2);
-extern swig_type_106 _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_109 arg2);
-extern swig_type_110 _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_111 arg2);
-extern swig_type_112 _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_113 arg2);
-extern swig_type_114 _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_115 arg2);
-extern swig_type_116 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_119 arg2);
-extern swig_type_120 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_106 arg2);
+extern swig_type_107 _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_108 arg2);
+extern swig_type_109 _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_116 arg2);
+extern swig_type_117 _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_118 arg2);
+extern swig_type_119 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_120 arg2);
+extern swig_type_121 _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_122 arg2);
+extern swig_type_123 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(uintptr_t arg1);
 extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_121 arg2);
-extern swig_type_122 _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_124 arg2);
+extern swig_type_125 _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(uintptr_t arg1);
 extern uintptr_t _wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb(void);
 extern void _wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_http_new_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_123 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_126 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_http_send_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb(void);
@@ -478,26 +484,26 @@ extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb(void);
-extern swig_type_124 _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(swig_type_125 arg1);
-extern swig_type_126 _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_127 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_128 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_129 arg2, swig_type_130 arg3);
+extern swig_type_127 _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(swig_type_128 arg1);
+extern swig_type_129 _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_130 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_131 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_132 arg2, swig_type_133 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_131 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_134 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_132 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_133 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_135 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_136 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_137 arg2, swig_type_138 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_136 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_139 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_140 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_138 arg4, swig_type_139 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_140 arg4, swig_type_141 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_141 arg4, swig_type_142 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb(void);
@@ -505,47 +511,47 @@ extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb(void);
-extern swig_type_142 _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(swig_type_143 arg1);
+extern swig_type_145 _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(swig_type_146 arg1);
 extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_144 arg2, swig_type_145 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_146 arg2, swig_type_147 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_147 arg2, swig_type_148 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_149 arg2, swig_type_150 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_148 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_151 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_149 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_150 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_151 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_152 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_155 arg2, swig_intgo arg3, swig_type_156 arg4, swig_type_157 arg5);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_152 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_154 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_156 arg2, swig_type_157 arg3);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_158 arg2, swig_intgo arg3, swig_type_159 arg4, swig_type_160 arg5);
 extern swig_intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_158 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_161 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_159 _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_160 _wrap_m2mauth_token_type_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_161 _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_162 _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_162 _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_163 _wrap_m2mauth_token_type_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_164 _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_165 _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_164 arg2);
-extern swig_type_165 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_166 arg2);
-extern swig_type_167 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_167 arg2);
+extern swig_type_168 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_169 arg2);
+extern swig_type_170 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_168 arg2);
-extern swig_type_169 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_171 arg2);
+extern swig_type_172 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_173 arg2);
+extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_175 arg2);
+extern swig_type_176 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_177 arg2);
+extern swig_type_178 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
@@ -553,9 +559,9 @@ extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f1
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_07f12148c16f76fb(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_176 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_179 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_177 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_180 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb(void);
@@ -563,51 +569,51 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb(void);
-extern swig_type_178 _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(swig_intgo arg1);
+extern swig_type_181 _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(swig_intgo arg1);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb(void);
-extern swig_type_179 _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(swig_type_180 arg1);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_181 arg2, uintptr_t arg3);
+extern swig_type_182 _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(swig_type_183 arg1);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_184 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_182 arg2, swig_type_183 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_185 arg2, swig_type_186 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_184 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_185 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_187 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_188 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_186 arg2, swig_type_187 arg3, swig_type_188 arg4, swig_type_189 arg5);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_type_191 arg4, swig_type_192 arg5);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3, swig_type_194 arg4, swig_type_195 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_199 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_197 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_198 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_201 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_199 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_200 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_203 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_201 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_202 arg2, swig_type_203 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_204 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_205 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_206 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_207 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_209 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_210 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_211 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_212 arg2);
-extern swig_type_213 _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_214 arg2);
-extern swig_type_215 _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_216 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_204 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_205 arg2, swig_type_206 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_208 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_209 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_210 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_212 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_213 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_214 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_215 arg2);
+extern swig_type_216 _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_217 arg2);
+extern swig_type_218 _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_219 arg2);
 #undef intgo
 */
 import "C"
@@ -2744,6 +2750,40 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	return swig_r_1
 }
 
+func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
@@ -2755,7 +2795,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2778,7 +2818,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2791,7 +2831,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_105(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2827,7 +2867,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_106)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2848,7 +2888,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2869,7 +2909,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2890,7 +2930,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2911,7 +2951,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2932,7 +2972,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2953,7 +2993,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_115(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
@@ -2966,7 +3006,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
@@ -2979,7 +3019,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
@@ -3005,7 +3045,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_124)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3076,7 +3116,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3175,7 +3215,7 @@ func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 func M2mauth_oauth1_method_from_name(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(*(*C.swig_type_125)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(*(*C.swig_type_128)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -3198,7 +3238,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3209,7 +3249,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3221,7 +3261,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3259,7 +3299,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3278,7 +3318,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3289,7 +3329,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3301,7 +3341,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3322,7 +3362,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3333,7 +3373,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_137(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_140(_swig_i_1)))
 	return swig_r
 }
 
@@ -3352,7 +3392,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_3)), C.swig_type_139(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3)), C.swig_type_142(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3369,7 +3409,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_3)), C.swig_type_141(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_3)), C.swig_type_144(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3452,7 +3492,7 @@ func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 func M2mauth_client_auth_from_name(arg1 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_143)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_146)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -3483,7 +3523,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3499,7 +3539,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3521,7 +3561,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3548,7 +3588,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3559,7 +3599,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3570,7 +3610,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3581,7 +3621,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3593,7 +3633,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3610,7 +3650,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 []byte, arg
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_156(_swig_i_3), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_159(_swig_i_3), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3641,7 +3681,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_158(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_161(_swig_i_1)))
 	return swig_r
 }
 
@@ -3730,7 +3770,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret f
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
@@ -3743,7 +3783,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
@@ -3769,7 +3809,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret fl
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
@@ -3782,7 +3822,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
@@ -3795,7 +3835,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
@@ -3808,7 +3848,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
@@ -3893,7 +3933,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_176)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3914,7 +3954,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_177)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4033,7 +4073,7 @@ func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 func M2mauth_a2a_auth_from_name(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_180)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_183)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -4045,7 +4085,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_181)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4065,7 +4105,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4087,7 +4127,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4098,7 +4138,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4120,7 +4160,7 @@ func M2mauth_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4149,7 +4189,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4164,7 +4204,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4179,7 +4219,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4218,7 +4258,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4239,7 +4279,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4265,7 +4305,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4277,7 +4317,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4300,7 +4340,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4314,7 +4354,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4360,7 +4400,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_201(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1)))
 	return swig_r
 }
 
@@ -4368,14 +4408,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_202(_swig_i_1), C.swig_type_203(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1), C.swig_type_206(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4383,7 +4423,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
 	return swig_r
 }
 
@@ -4391,7 +4431,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
 	return swig_r
 }
 
@@ -4402,7 +4442,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_207(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_210(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4412,7 +4452,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_208(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_211(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4423,7 +4463,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_209(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_212(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4433,7 +4473,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_210(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_213(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4441,7 +4481,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_211(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_214(_swig_i_1)))
 	return swig_r
 }
 
@@ -4449,7 +4489,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4460,7 +4500,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4471,7 +4511,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -3883,6 +3883,71 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(struct m2maut
 }
 
 
+intgo _wrap_m2mauth_response_new_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_response_new(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_response_add_header(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  m2mauth_glue_free_secret((char *)arg3);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_response_set_body(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
