@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "m2mauth/m2mauth.h"
+#include "m2mauth/m2mauth.hpp"
 #include "stall_server.hpp"
 
 using namespace m2mauth_test;
@@ -434,4 +435,33 @@ TEST_CASE("C API: free_payload runs exactly once when replaced, freed or refused
     CHECK(m2mauth_a2a_set_clock(nullptr, clock_cb, &refused, &Frees::release) == M2MAUTH_EINVAL);
     CHECK(refused.count.load() == 1);
   }
+}
+
+TEST_CASE("C++ wrapper: replaced callbacks are released, not kept until the object goes") {
+  auto token = std::make_shared<int>(0);  // captured by each callback: use_count tells who holds one
+  Fixture f;
+  m2mauth_token_manager *raw = nullptr;
+  REQUIRE(m2mauth_token_manager_new(&raw, f.client, nullptr) == M2MAUTH_OK);
+  m2mauth::TokenManager manager(raw);
+  manager.set_event_callback([token](const m2mauth::TokenEvent &) {});
+  CHECK(token.use_count() == 2);
+  manager.set_event_callback([token](const m2mauth::TokenEvent &) {});
+  CHECK(token.use_count() == 2);  // the first one is gone
+  manager.set_event_callback(m2mauth::TokenManager::EventCallback());
+  CHECK(token.use_count() == 1);
+
+  m2mauth::Key key = m2mauth::Key::generate_hmac(32);
+  {
+    m2mauth::Verifier v(key, m2mauth::AlgSet{m2mauth::Alg::HS256});
+    v.set_clock([token] { return std::int64_t{1700000000000}; });
+    v.set_clock([token] { return std::int64_t{1700000000001}; });
+    CHECK(token.use_count() == 2);
+  }
+  CHECK(token.use_count() == 1);
+
+  // CallOptions with a Cancel through the wrapper.
+  m2mauth::CallOptions o;
+  o.cancel = m2mauth::Cancel();
+  o.cancel->cancel();
+  CHECK_THROWS_AS(manager.get_token(o), m2mauth::Error);
 }
