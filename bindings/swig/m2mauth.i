@@ -63,6 +63,7 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "call.i"
 %include "util.i"
 %include "key.i"
+%include "cert.i"
 %include "jws.i"
 %include "jwt.i"
 %include "request.i"

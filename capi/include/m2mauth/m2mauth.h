@@ -13,6 +13,7 @@
 #include "call.h"
 #include "util.h"
 #include "key.h"
+#include "cert.h"
 #include "jws.h"
 #include "jwt.h"
 #include "request.h"

@@ -61,9 +61,9 @@ typedef _goslice_ swig_type_31;
 typedef _goslice_ swig_type_32;
 typedef _goslice_ swig_type_33;
 typedef _goslice_ swig_type_34;
-typedef _gostring_ swig_type_35;
-typedef long long swig_type_36;
-typedef _gostring_ swig_type_37;
+typedef _goslice_ swig_type_35;
+typedef _gostring_ swig_type_36;
+typedef long long swig_type_37;
 typedef _gostring_ swig_type_38;
 typedef _gostring_ swig_type_39;
 typedef _gostring_ swig_type_40;
@@ -75,16 +75,16 @@ typedef _gostring_ swig_type_45;
 typedef _gostring_ swig_type_46;
 typedef _gostring_ swig_type_47;
 typedef _gostring_ swig_type_48;
-typedef _goslice_ swig_type_49;
+typedef _gostring_ swig_type_49;
 typedef _goslice_ swig_type_50;
 typedef _goslice_ swig_type_51;
-typedef _gostring_ swig_type_52;
+typedef _goslice_ swig_type_52;
 typedef _gostring_ swig_type_53;
 typedef _gostring_ swig_type_54;
 typedef _gostring_ swig_type_55;
 typedef _gostring_ swig_type_56;
-typedef long long swig_type_57;
-typedef _gostring_ swig_type_58;
+typedef _gostring_ swig_type_57;
+typedef long long swig_type_58;
 typedef _gostring_ swig_type_59;
 typedef _gostring_ swig_type_60;
 typedef _gostring_ swig_type_61;
@@ -100,9 +100,9 @@ typedef _gostring_ swig_type_70;
 typedef _gostring_ swig_type_71;
 typedef _gostring_ swig_type_72;
 typedef _gostring_ swig_type_73;
-typedef long long swig_type_74;
+typedef _gostring_ swig_type_74;
 typedef long long swig_type_75;
-typedef _gostring_ swig_type_76;
+typedef long long swig_type_76;
 typedef _gostring_ swig_type_77;
 typedef _gostring_ swig_type_78;
 typedef _gostring_ swig_type_79;
@@ -112,27 +112,27 @@ typedef _gostring_ swig_type_82;
 typedef _gostring_ swig_type_83;
 typedef _gostring_ swig_type_84;
 typedef _gostring_ swig_type_85;
-typedef _goslice_ swig_type_86;
-typedef _gostring_ swig_type_87;
+typedef _gostring_ swig_type_86;
+typedef _goslice_ swig_type_87;
 typedef _gostring_ swig_type_88;
 typedef _gostring_ swig_type_89;
 typedef _gostring_ swig_type_90;
-typedef long long swig_type_91;
-typedef _gostring_ swig_type_92;
-typedef long long swig_type_93;
-typedef _gostring_ swig_type_94;
-typedef long long swig_type_95;
-typedef _gostring_ swig_type_96;
+typedef _gostring_ swig_type_91;
+typedef long long swig_type_92;
+typedef _gostring_ swig_type_93;
+typedef long long swig_type_94;
+typedef _gostring_ swig_type_95;
+typedef long long swig_type_96;
 typedef _gostring_ swig_type_97;
-typedef _goslice_ swig_type_98;
-typedef _gostring_ swig_type_99;
+typedef _gostring_ swig_type_98;
+typedef _goslice_ swig_type_99;
 typedef _gostring_ swig_type_100;
-typedef long long swig_type_101;
-typedef _gostring_ swig_type_102;
-typedef long long swig_type_103;
-typedef _gostring_ swig_type_104;
-typedef long long swig_type_105;
-typedef _gostring_ swig_type_106;
+typedef _gostring_ swig_type_101;
+typedef long long swig_type_102;
+typedef _gostring_ swig_type_103;
+typedef long long swig_type_104;
+typedef _gostring_ swig_type_105;
+typedef long long swig_type_106;
 typedef _gostring_ swig_type_107;
 typedef _gostring_ swig_type_108;
 typedef _gostring_ swig_type_109;
@@ -144,54 +144,54 @@ typedef _gostring_ swig_type_114;
 typedef _gostring_ swig_type_115;
 typedef _gostring_ swig_type_116;
 typedef _gostring_ swig_type_117;
-typedef long long swig_type_118;
+typedef _gostring_ swig_type_118;
 typedef long long swig_type_119;
 typedef long long swig_type_120;
 typedef long long swig_type_121;
 typedef long long swig_type_122;
 typedef long long swig_type_123;
-typedef _gostring_ swig_type_124;
+typedef long long swig_type_124;
 typedef _gostring_ swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
 typedef _gostring_ swig_type_128;
 typedef _gostring_ swig_type_129;
 typedef _gostring_ swig_type_130;
-typedef _goslice_ swig_type_131;
+typedef _gostring_ swig_type_131;
 typedef _goslice_ swig_type_132;
 typedef _goslice_ swig_type_133;
 typedef _goslice_ swig_type_134;
 typedef _goslice_ swig_type_135;
 typedef _goslice_ swig_type_136;
-typedef _gostring_ swig_type_137;
+typedef _goslice_ swig_type_137;
 typedef _gostring_ swig_type_138;
-typedef _goslice_ swig_type_139;
-typedef long long swig_type_140;
-typedef _goslice_ swig_type_141;
-typedef long long swig_type_142;
-typedef _goslice_ swig_type_143;
-typedef long long swig_type_144;
-typedef _gostring_ swig_type_145;
-typedef _goslice_ swig_type_146;
-typedef _gostring_ swig_type_147;
+typedef _gostring_ swig_type_139;
+typedef _goslice_ swig_type_140;
+typedef long long swig_type_141;
+typedef _goslice_ swig_type_142;
+typedef long long swig_type_143;
+typedef _goslice_ swig_type_144;
+typedef long long swig_type_145;
+typedef _gostring_ swig_type_146;
+typedef _goslice_ swig_type_147;
 typedef _gostring_ swig_type_148;
 typedef _gostring_ swig_type_149;
 typedef _gostring_ swig_type_150;
-typedef _goslice_ swig_type_151;
-typedef _gostring_ swig_type_152;
+typedef _gostring_ swig_type_151;
+typedef _goslice_ swig_type_152;
 typedef _gostring_ swig_type_153;
-typedef _goslice_ swig_type_154;
-typedef _gostring_ swig_type_155;
-typedef _goslice_ swig_type_156;
-typedef _gostring_ swig_type_157;
-typedef _goslice_ swig_type_158;
-typedef long long swig_type_159;
-typedef _goslice_ swig_type_160;
-typedef long long swig_type_161;
-typedef _gostring_ swig_type_162;
+typedef _gostring_ swig_type_154;
+typedef _goslice_ swig_type_155;
+typedef _gostring_ swig_type_156;
+typedef _goslice_ swig_type_157;
+typedef _gostring_ swig_type_158;
+typedef _goslice_ swig_type_159;
+typedef long long swig_type_160;
+typedef _goslice_ swig_type_161;
+typedef long long swig_type_162;
 typedef _gostring_ swig_type_163;
 typedef _gostring_ swig_type_164;
-typedef long long swig_type_165;
+typedef _gostring_ swig_type_165;
 typedef long long swig_type_166;
 typedef long long swig_type_167;
 typedef long long swig_type_168;
@@ -205,32 +205,32 @@ typedef long long swig_type_175;
 typedef long long swig_type_176;
 typedef long long swig_type_177;
 typedef long long swig_type_178;
-typedef _goslice_ swig_type_179;
+typedef long long swig_type_179;
 typedef _goslice_ swig_type_180;
-typedef _gostring_ swig_type_181;
+typedef _goslice_ swig_type_181;
 typedef _gostring_ swig_type_182;
 typedef _gostring_ swig_type_183;
 typedef _gostring_ swig_type_184;
 typedef _gostring_ swig_type_185;
-typedef _goslice_ swig_type_186;
+typedef _gostring_ swig_type_186;
 typedef _goslice_ swig_type_187;
-typedef _gostring_ swig_type_188;
+typedef _goslice_ swig_type_188;
 typedef _gostring_ swig_type_189;
-typedef _goslice_ swig_type_190;
+typedef _gostring_ swig_type_190;
 typedef _goslice_ swig_type_191;
 typedef _goslice_ swig_type_192;
-typedef _gostring_ swig_type_193;
+typedef _goslice_ swig_type_193;
 typedef _gostring_ swig_type_194;
 typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
 typedef _gostring_ swig_type_197;
-typedef _goslice_ swig_type_198;
-typedef _gostring_ swig_type_199;
-typedef _goslice_ swig_type_200;
+typedef _gostring_ swig_type_198;
+typedef _goslice_ swig_type_199;
+typedef _gostring_ swig_type_200;
 typedef _goslice_ swig_type_201;
-typedef _gostring_ swig_type_202;
+typedef _goslice_ swig_type_202;
 typedef _gostring_ swig_type_203;
-typedef long long swig_type_204;
+typedef _gostring_ swig_type_204;
 typedef long long swig_type_205;
 typedef long long swig_type_206;
 typedef long long swig_type_207;
@@ -241,379 +241,381 @@ typedef long long swig_type_211;
 typedef long long swig_type_212;
 typedef long long swig_type_213;
 typedef long long swig_type_214;
-typedef _goslice_ swig_type_215;
-typedef long long swig_type_216;
-typedef _goslice_ swig_type_217;
-typedef long long swig_type_218;
-typedef _goslice_ swig_type_219;
-extern void _wrap_Swig_free_raw_07f12148c16f76fb(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_07f12148c16f76fb(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_delete_CancelHandle_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_07f12148c16f76fb(void);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_07f12148c16f76fb(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_07f12148c16f76fb(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_cancel_new_raw_07f12148c16f76fb(swig_voidp arg1);
-extern void _wrap_m2mauth_cancel_request_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_10 arg2);
-extern swig_intgo _wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_constant_time_equal_raw_07f12148c16f76fb(swig_type_13 arg1, swig_type_14 arg2);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_07f12148c16f76fb(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_15 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_07f12148c16f76fb(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_18 arg2, swig_type_19 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_20 arg2, swig_type_21 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_22 arg2, swig_type_23 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_24 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_25 arg2, swig_type_26 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_28 _wrap_m2mauth_key_curve_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_29 _wrap_m2mauth_key_kid_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_30 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_33 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_cert_load_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_34 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_35 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_36 _wrap_m2mauth_cert_not_after_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_07f12148c16f76fb(swig_type_38 arg1);
-extern swig_type_39 _wrap_m2mauth_alg_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_40 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_41 arg2);
-extern swig_type_42 _wrap_JwsHeader_typ_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_43 arg2);
-extern swig_type_44 _wrap_JwsHeader_kid_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_cty_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_extra_json_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_07f12148c16f76fb(void);
-extern void _wrap_delete_JwsHeader_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_49 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, swig_type_51 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_07f12148c16f76fb(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_53 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_54 arg2, swig_type_55 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_58 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_59 arg2, swig_type_60 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_61 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_62 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_63 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_new_jwks_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_68 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_69 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_76 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_78 arg2, swig_type_79 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_80 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_81 arg2, swig_type_82 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_85 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_86 arg2);
-extern swig_type_87 _wrap_m2mauth_request_method_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_88 _wrap_m2mauth_request_url_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_89 _wrap_m2mauth_request_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_92 _wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_93 arg2);
-extern swig_type_94 _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_95 arg2);
-extern swig_intgo _wrap_m2mauth_response_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_96 arg2, swig_type_97 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_98 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_99 _wrap_m2mauth_response_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_102 _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_103 arg2);
-extern swig_type_104 _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_105 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_106 arg2);
-extern swig_type_107 _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_108 arg2);
-extern swig_type_109 _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_114 arg2);
-extern swig_type_115 _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_116 arg2);
-extern swig_type_117 _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_118 arg2);
-extern swig_type_119 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_120 arg2);
-extern swig_type_121 _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_122 arg2);
-extern swig_type_123 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_124 arg2);
-extern swig_type_125 _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_new_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_126 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb(void);
-extern swig_type_127 _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(swig_type_128 arg1);
-extern swig_type_129 _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_130 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_131 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_132 arg2, swig_type_133 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_134 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_135 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_136 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_137 arg2, swig_type_138 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_139 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_140 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_141 arg4, swig_type_142 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb(void);
-extern swig_type_145 _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(swig_type_146 arg1);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_147 arg2, swig_type_148 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_149 arg2, swig_type_150 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_151 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_152 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_154 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_155 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_156 arg2, swig_type_157 arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_158 arg2, swig_intgo arg3, swig_type_159 arg4, swig_type_160 arg5);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_161 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_162 _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_type_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_164 _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_165 _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_type_166 _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_167 arg2);
-extern swig_type_168 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_169 arg2);
-extern swig_type_170 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_171 arg2);
-extern swig_type_172 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_173 arg2);
-extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_175 arg2);
-extern swig_type_176 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_177 arg2);
-extern swig_type_178 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f12148c16f76fb(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_07f12148c16f76fb(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_179 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_180 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb(void);
-extern swig_type_181 _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb(void);
-extern swig_type_182 _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(swig_type_183 arg1);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_184 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_185 arg2, swig_type_186 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_187 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_188 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_type_191 arg4, swig_type_192 arg5);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_199 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_201 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_203 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_204 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_205 arg2, swig_type_206 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_208 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_209 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_210 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_212 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(swig_voidp arg1, uintptr_t arg2, swig_type_213 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(swig_voidp arg1, swig_type_214 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_215 arg2);
-extern swig_type_216 _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_217 arg2);
-extern swig_type_218 _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(uintptr_t arg1, swig_type_219 arg2);
+typedef long long swig_type_215;
+typedef _goslice_ swig_type_216;
+typedef long long swig_type_217;
+typedef _goslice_ swig_type_218;
+typedef long long swig_type_219;
+typedef _goslice_ swig_type_220;
+extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381(void);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_d29bcbbb53a8e381(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_10 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(swig_type_13 arg1, swig_type_14 arg2);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_18 arg2, swig_type_19 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_20 arg2, swig_type_21 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_22 arg2, swig_type_23 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_24 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_25 arg2, swig_type_26 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_28 _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_29 _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_33 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_35 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_37 _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_38 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_39 arg2);
+extern swig_type_40 _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_44 arg2);
+extern swig_type_45 _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_46 arg2);
+extern swig_type_47 _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, swig_type_52 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_54 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_55 arg2, swig_type_56 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_57 arg2, swig_type_58 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_59 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_62 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_63 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_64 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_69 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_77 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_79 arg2, swig_type_80 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_84 arg2, swig_type_85 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_86 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_87 arg2);
+extern swig_type_88 _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_89 _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_90 _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_91 arg2);
+extern swig_type_92 _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_93 _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_96 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_97 arg2, swig_type_98 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_99 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_100 _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_101 arg2);
+extern swig_type_102 _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_103 _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_104 arg2);
+extern swig_type_105 _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_106 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_109 arg2);
+extern swig_type_110 _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_111 arg2);
+extern swig_type_112 _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_113 arg2);
+extern swig_type_114 _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_115 arg2);
+extern swig_type_116 _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_119 arg2);
+extern swig_type_120 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_121 arg2);
+extern swig_type_122 _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_123 arg2);
+extern swig_type_124 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_125 arg2);
+extern swig_type_126 _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_127 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381(void);
+extern swig_type_128 _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_129 arg2);
+extern swig_type_130 _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_131 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_132 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_133 arg2, swig_type_134 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_135 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_136 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_138 arg2, swig_type_139 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_140 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_141 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_142 arg4, swig_type_143 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_144 arg4, swig_type_145 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381(void);
+extern swig_type_146 _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_147 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_148 arg2, swig_type_149 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_150 arg2, swig_type_151 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_152 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_154 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_156 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_157 arg2, swig_type_158 arg3);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_159 arg2, swig_intgo arg3, swig_type_160 arg4, swig_type_161 arg5);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_163 _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_164 _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_165 _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_167 _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_168 arg2);
+extern swig_type_169 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_172 arg2);
+extern swig_type_173 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_178 arg2);
+extern swig_type_179 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_180 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_181 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381(void);
+extern swig_type_182 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381(void);
+extern swig_type_183 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_184 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_185 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_186 arg2, swig_type_187 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_188 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_189 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_190 arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3, swig_type_198 arg4, swig_type_199 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_201 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_202 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_203 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_204 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_205 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_206 arg2, swig_type_207 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_208 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_209 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_211 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_212 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_213 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_215 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_216 arg2);
+extern swig_type_217 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_218 arg2);
+extern swig_type_219 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_220 arg2);
 #undef intgo
 */
 import "C"
@@ -655,13 +657,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -676,7 +678,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -695,7 +697,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -714,7 +716,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -733,7 +735,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -752,7 +754,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -771,7 +773,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -790,7 +792,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -809,7 +811,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -828,7 +830,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -847,7 +849,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -866,7 +868,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -885,7 +887,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -904,7 +906,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -923,7 +925,7 @@ func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
 
 func DeleteCancelHandle(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CancelHandle_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type CancelHandle interface {
@@ -938,7 +940,7 @@ const M2MAUTH_VERSION_STRING string = "0.1.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_07f12148c16f76fb())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -946,13 +948,13 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_07f12148c16f76fb())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_07f12148c16f76fb()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_d29bcbbb53a8e381()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -963,7 +965,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_07f12148c16f76fb()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_d29bcbbb53a8e381()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -976,7 +978,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -984,7 +986,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -992,7 +994,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1000,7 +1002,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1008,7 +1010,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1016,7 +1018,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1024,7 +1026,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1032,7 +1034,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1040,7 +1042,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1048,7 +1050,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1056,7 +1058,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1064,7 +1066,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1072,7 +1074,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1080,7 +1082,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1088,7 +1090,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1096,7 +1098,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1104,7 +1106,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1112,7 +1114,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1120,7 +1122,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1128,7 +1130,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1136,7 +1138,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1144,7 +1146,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1152,7 +1154,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1160,7 +1162,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1168,7 +1170,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1176,7 +1178,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1184,7 +1186,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1192,7 +1194,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1200,7 +1202,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1208,7 +1210,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1216,7 +1218,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1224,7 +1226,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1232,7 +1234,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1250,14 +1252,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1269,21 +1271,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1295,7 +1297,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1307,7 +1309,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1319,14 +1321,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1346,14 +1348,14 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_07f12148c16f76fb()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1365,71 +1367,57 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_request(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_cancel_request_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 const M2MAUTH_CALL_OPTIONS_VERSION int = 1
 
-func M2mauth_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
+func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_10(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_10(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
 	return swig_r
 }
 
-func M2mauth_uuid_v4(arg1 *[]byte) (_swig_ret int) {
+func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
 	return swig_r
 }
 
-func M2mauth_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
+func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_11)(unsafe.Pointer(&_swig_i_1))))
-
-	swigTakeBuffer(arg1)
-
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-	return swig_r
-}
-
-func M2mauth_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := arg1
-	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_11)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1439,11 +1427,25 @@ func M2mauth_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	return swig_r
 }
 
-func M2mauth_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) {
+func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_constant_time_equal_raw_07f12148c16f76fb(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1457,7 +1459,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1465,7 +1467,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1473,7 +1475,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1481,7 +1483,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1491,7 +1493,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1499,7 +1501,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1509,7 +1511,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1517,7 +1519,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_16(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_16(_swig_i_1)))
 	return swig_r
 }
 
@@ -1525,7 +1527,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1537,7 +1539,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1552,7 +1554,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1567,7 +1569,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1581,7 +1583,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1593,7 +1595,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1607,7 +1609,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1616,7 +1618,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1626,21 +1628,21 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1652,14 +1654,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1673,7 +1675,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1687,7 +1689,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1698,7 +1700,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1711,7 +1713,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -1728,7 +1730,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1739,7 +1741,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1753,7 +1755,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1764,7 +1766,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1772,7 +1774,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1782,7 +1784,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1790,7 +1792,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1798,17 +1800,28 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
 var M2MAUTH_FP_BASE64URL Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_BASE64URL()
 
-func M2mauth_cert_load(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
+func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_load_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1819,7 +1832,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1832,7 +1845,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -1843,7 +1856,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1851,7 +1864,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1862,7 +1875,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1873,7 +1886,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1883,7 +1896,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1893,7 +1906,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1904,7 +1917,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1912,7 +1925,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1920,7 +1933,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1928,7 +1941,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1936,7 +1949,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1944,7 +1957,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1952,7 +1965,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1960,7 +1973,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1968,7 +1981,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1976,7 +1989,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1984,7 +1997,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1992,7 +2005,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2000,18 +2013,19 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
 var M2MAUTH_ALG_EDDSA Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_EDDSA()
 
-func M2mauth_alg_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_07f12148c16f76fb(*(*C.swig_type_38)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -2019,7 +2033,7 @@ func M2mauth_alg_from_name(arg1 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2031,7 +2045,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2039,7 +2053,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2049,7 +2063,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2070,20 +2084,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2092,7 +2106,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2104,7 +2118,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2113,7 +2127,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2125,7 +2139,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2134,7 +2148,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2146,33 +2160,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2181,7 +2195,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2192,13 +2206,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_07f12148c16f76fb()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2226,7 +2240,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2242,7 +2256,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2261,7 +2275,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2274,7 +2288,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2282,7 +2296,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2293,7 +2307,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2302,7 +2316,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2317,7 +2331,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), C.swig_type_57(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_type_58(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2329,7 +2343,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2341,7 +2355,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2355,7 +2369,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2365,7 +2379,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2373,7 +2387,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2384,7 +2398,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2396,7 +2410,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2411,7 +2425,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2423,7 +2437,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2437,7 +2451,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2448,7 +2462,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2461,7 +2475,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2474,7 +2488,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2489,16 +2503,16 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
-func M2mauth_verifier_new_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_ret int) {
+func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_jwks_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2509,7 +2523,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2520,7 +2534,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2531,7 +2545,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2542,7 +2556,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2553,7 +2567,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2564,7 +2578,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_74(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
 	return swig_r
 }
 
@@ -2572,7 +2586,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
 	return swig_r
 }
 
@@ -2581,7 +2595,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2592,7 +2606,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2604,7 +2618,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2618,7 +2632,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2630,7 +2644,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2645,7 +2659,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2659,7 +2673,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2670,7 +2684,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2680,7 +2694,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2692,7 +2706,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2705,7 +2719,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2720,7 +2734,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2728,7 +2742,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_93(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2741,7 +2755,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2754,7 +2768,7 @@ func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -2763,7 +2777,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2777,7 +2791,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2787,7 +2801,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2795,7 +2809,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2810,7 +2824,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2818,7 +2832,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2831,7 +2845,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_105(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_106(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2854,20 +2868,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_106)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2876,7 +2890,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2888,7 +2902,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2897,7 +2911,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2909,7 +2923,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2918,7 +2932,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2930,7 +2944,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2939,7 +2953,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2951,7 +2965,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2960,7 +2974,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2972,7 +2986,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2981,7 +2995,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2993,59 +3007,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_123(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_124)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_125)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3054,7 +3068,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3065,13 +3079,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3107,7 +3121,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3116,7 +3130,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3128,7 +3142,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3136,7 +3150,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3144,7 +3158,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3152,7 +3166,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3160,7 +3174,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3168,7 +3182,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3178,7 +3192,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3186,7 +3200,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3194,7 +3208,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3203,7 +3217,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3212,12 +3226,13 @@ func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_oauth1_method_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(*(*C.swig_type_128)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -3225,7 +3240,7 @@ func M2mauth_oauth1_method_from_name(arg1 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3238,7 +3253,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3249,7 +3264,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3261,7 +3276,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3275,7 +3290,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3283,7 +3298,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3291,7 +3306,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3299,7 +3314,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3310,7 +3325,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3318,7 +3333,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3329,7 +3344,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3341,7 +3356,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3354,7 +3369,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3362,7 +3377,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3373,7 +3388,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_140(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_141(_swig_i_1)))
 	return swig_r
 }
 
@@ -3381,7 +3396,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3392,7 +3407,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3)), C.swig_type_142(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_3)), C.swig_type_143(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3409,7 +3424,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_3)), C.swig_type_144(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_3)), C.swig_type_145(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3423,7 +3438,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3431,7 +3446,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3439,7 +3454,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3447,7 +3462,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3455,7 +3470,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3463,7 +3478,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3471,7 +3486,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3480,7 +3495,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3489,12 +3504,13 @@ func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_client_auth_from_name(arg1 []byte) (_swig_ret int) {
+func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_146)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -3503,7 +3519,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3511,7 +3527,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3523,7 +3539,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3539,7 +3555,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3553,7 +3569,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3561,7 +3577,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3572,7 +3588,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3580,7 +3596,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3588,7 +3604,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3599,7 +3615,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3610,7 +3626,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3621,7 +3637,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3633,7 +3649,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3650,7 +3666,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 []byte, arg
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_159(_swig_i_3), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_160(_swig_i_3), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3664,7 +3680,7 @@ func M2mauth_token_client_set_assertion_kid_thumbprint(arg1 TokenClientHandle, a
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3673,7 +3689,7 @@ func M2mauth_token_client_set_assertion_cert(arg1 TokenClientHandle, arg2 CertHa
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -3681,7 +3697,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_161(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1)))
 	return swig_r
 }
 
@@ -3689,14 +3705,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3708,7 +3724,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3720,7 +3736,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3732,14 +3748,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3757,142 +3773,142 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_07f12148c16f76fb()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -3925,7 +3941,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3933,7 +3949,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3946,7 +3962,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3954,7 +3970,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_181)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3965,7 +3981,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3974,7 +3990,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3982,7 +3998,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3990,7 +4006,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3998,7 +4014,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4006,7 +4022,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4014,7 +4030,7 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4023,7 +4039,7 @@ var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_get
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4036,7 +4052,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4044,7 +4060,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4052,7 +4068,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4061,7 +4077,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4070,12 +4086,13 @@ func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_a2a_auth_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(*(*C.swig_type_183)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -4085,7 +4102,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4096,7 +4113,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4105,7 +4122,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4119,7 +4136,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4127,7 +4144,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4138,7 +4155,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4149,7 +4166,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4160,7 +4177,7 @@ func M2mauth_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4180,7 +4197,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4189,7 +4206,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4204,7 +4221,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4219,7 +4236,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4233,7 +4250,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4244,7 +4261,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4258,7 +4275,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4279,7 +4296,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4293,7 +4310,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4305,7 +4322,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4317,7 +4334,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4328,7 +4345,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4340,7 +4357,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4354,7 +4371,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4365,7 +4382,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4374,7 +4391,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4383,7 +4400,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4392,7 +4409,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4400,7 +4417,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1)))
 	return swig_r
 }
 
@@ -4408,14 +4425,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1), C.swig_type_206(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1), C.swig_type_207(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
 	return swig_r
 }
 
@@ -4423,7 +4440,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
 	return swig_r
 }
 
@@ -4431,7 +4448,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1)))
 	return swig_r
 }
 
@@ -4442,7 +4459,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_210(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_211(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4452,7 +4469,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_211(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_212(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4463,7 +4480,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_212(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_213(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4473,7 +4490,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_213(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_214(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4481,7 +4498,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(C.swig_voidp(_swig_i_0), C.swig_type_214(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_215(_swig_i_1)))
 	return swig_r
 }
 
@@ -4489,7 +4506,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4500,7 +4517,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4511,7 +4528,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(C.uintptr_t(_swig_i_0), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

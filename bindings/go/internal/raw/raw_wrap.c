@@ -393,7 +393,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_07f12148c16f76fb(void *_swig_go_0) {
+void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -403,7 +403,7 @@ void _wrap_Swig_free_raw_07f12148c16f76fb(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_07f12148c16f76fb(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -416,7 +416,7 @@ void *_wrap_Swig_malloc_raw_07f12148c16f76fb(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -426,7 +426,7 @@ void _wrap_delete_KeyHandle_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_07f12148c16f76fb(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -436,7 +436,7 @@ void _wrap_delete_CertHandle_raw_07f12148c16f76fb(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -446,7 +446,7 @@ void _wrap_delete_ClaimsHandle_raw_07f12148c16f76fb(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -456,7 +456,7 @@ void _wrap_delete_VerifierHandle_raw_07f12148c16f76fb(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -466,7 +466,7 @@ void _wrap_delete_RequestHandle_raw_07f12148c16f76fb(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -476,7 +476,7 @@ void _wrap_delete_ResponseHandle_raw_07f12148c16f76fb(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_07f12148c16f76fb(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -486,7 +486,7 @@ void _wrap_delete_HttpHandle_raw_07f12148c16f76fb(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -496,7 +496,7 @@ void _wrap_delete_OAuth1Handle_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -506,7 +506,7 @@ void _wrap_delete_TokenClientHandle_raw_07f12148c16f76fb(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -516,7 +516,7 @@ void _wrap_delete_TokenHandle_raw_07f12148c16f76fb(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -526,7 +526,7 @@ void _wrap_delete_TokenManagerHandle_raw_07f12148c16f76fb(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -536,7 +536,7 @@ void _wrap_delete_A2AHandle_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_07f12148c16f76fb(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -546,7 +546,7 @@ void _wrap_delete_ConfigHandle_raw_07f12148c16f76fb(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -556,7 +556,7 @@ void _wrap_delete_CancelHandle_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
   int result;
   intgo _swig_go_result;
   
@@ -567,7 +567,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_07f12148c16f76fb() {
+intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
   int result;
   intgo _swig_go_result;
   
@@ -578,7 +578,7 @@ intgo _wrap_m2mauth_version_number_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_07f12148c16f76fb() {
+_gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -592,7 +592,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_07f12148c16f76fb() {
+_gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -606,7 +606,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -618,7 +618,7 @@ intgo _wrap_M2MAUTH_OK_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -630,7 +630,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -642,7 +642,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -654,7 +654,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -666,7 +666,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -678,7 +678,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -690,7 +690,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -702,7 +702,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -714,7 +714,7 @@ intgo _wrap_M2MAUTH_EIO_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -726,7 +726,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -738,7 +738,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -750,7 +750,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -762,7 +762,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -774,7 +774,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -786,7 +786,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -798,7 +798,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -810,7 +810,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -822,7 +822,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -834,7 +834,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -846,7 +846,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -858,7 +858,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -870,7 +870,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -882,7 +882,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -894,7 +894,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -906,7 +906,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -918,7 +918,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -930,7 +930,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -942,7 +942,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -954,7 +954,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -966,7 +966,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -978,7 +978,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -990,7 +990,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1002,7 +1002,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1015,7 +1015,7 @@ intgo _wrap_ErrorRecord_code_get_raw_07f12148c16f76fb(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1031,7 +1031,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_07f12148c16f76fb(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1044,7 +1044,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_07f12148c16f76fb(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1057,7 +1057,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_07f12148c16f76fb(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1073,7 +1073,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1089,7 +1089,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_07f12148c16f76fb(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1105,7 +1105,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_07f12148c16f76fb(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1118,7 +1118,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_07f12148c16f76fb(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1131,7 +1131,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_07f12148c16f76fb() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1142,7 +1142,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1158,7 +1158,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_07f12148c16f76fb(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1171,7 +1171,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_07f12148c16f76fb(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_07f12148c16f76fb(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1186,7 +1186,7 @@ intgo _wrap_m2mauth_cancel_new_raw_07f12148c16f76fb(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1196,7 +1196,7 @@ void _wrap_m2mauth_cancel_request_raw_07f12148c16f76fb(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_07f12148c16f76fb(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1209,7 +1209,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_07f12148c16f76fb(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1222,7 +1222,7 @@ intgo _wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(_goslice_* _swig_go_0, lon
   
   arg2 = (size_t)_swig_go_1; 
   
-  result = (m2mauth_status)m2mauth_random_bytes(arg1,arg2);
+  result = (m2mauth_status)m2mauth_util_random_bytes(arg1,arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1240,7 +1240,7 @@ intgo _wrap_m2mauth_random_bytes_raw_07f12148c16f76fb(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1251,7 +1251,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(_goslice_* _swig_go_0) {
   arg1 = &temp1;
   
   
-  result = (m2mauth_status)m2mauth_uuid_v4(arg1);
+  result = (m2mauth_status)m2mauth_util_uuid_v4(arg1);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1269,7 +1269,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_07f12148c16f76fb(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1286,7 +1286,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_util_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1304,7 +1304,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1321,7 +1321,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
   arg2[_swig_go_1.n] = '\0';
   
   
-  result = (m2mauth_status)m2mauth_base64url_decode(arg1,(char const *)arg2);
+  result = (m2mauth_status)m2mauth_util_base64url_decode(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1340,7 +1340,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_07f12148c16f76fb(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1357,13 +1357,13 @@ intgo _wrap_m2mauth_constant_time_equal_raw_07f12148c16f76fb(_goslice_ _swig_go_
   arg4 = (size_t)_swig_go_1.len;
   
   
-  result = (int)m2mauth_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
+  result = (int)m2mauth_util_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1375,7 +1375,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1387,7 +1387,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1399,7 +1399,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1411,7 +1411,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1428,7 +1428,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_07f12148c16f76fb(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1450,7 +1450,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_07f12148c16f76fb(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1465,7 +1465,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_07f12148c16f76fb(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1482,7 +1482,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_07f12148c16f76fb(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1503,7 +1503,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_07f12148c16f76fb(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1541,7 +1541,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1579,7 +1579,7 @@ intgo _wrap_m2mauth_key_from_der_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1618,7 +1618,7 @@ intgo _wrap_m2mauth_key_from_file_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1640,7 +1640,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1676,7 +1676,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1693,7 +1693,7 @@ intgo _wrap_m2mauth_key_public_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1724,7 +1724,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1737,7 +1737,7 @@ intgo _wrap_m2mauth_key_type_of_raw_07f12148c16f76fb(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1750,7 +1750,7 @@ intgo _wrap_m2mauth_key_bits_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1766,7 +1766,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_07f12148c16f76fb(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1779,7 +1779,7 @@ intgo _wrap_m2mauth_key_has_private_raw_07f12148c16f76fb(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1795,7 +1795,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_07f12148c16f76fb(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1843,7 +1843,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1874,7 +1874,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1905,7 +1905,7 @@ intgo _wrap_m2mauth_key_public_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1964,7 +1964,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1995,7 +1995,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_07f12148c16f76fb(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2030,7 +2030,7 @@ intgo _wrap_m2mauth_key_jwks_raw_07f12148c16f76fb(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2061,7 +2061,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2073,7 +2073,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2085,7 +2085,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2097,7 +2097,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2109,7 +2109,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2121,7 +2121,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2136,13 +2136,34 @@ intgo _wrap_m2mauth_cert_load_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, _g
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_cert_load(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_cert_from_pem(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_cert **)_swig_go_0;
+  
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_cert_from_der(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2164,7 +2185,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2199,7 +2220,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_07f12148c16f76fb(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2216,7 +2237,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_07f12148c16f76fb(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2247,7 +2268,7 @@ intgo _wrap_m2mauth_cert_der_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2278,7 +2299,7 @@ intgo _wrap_m2mauth_cert_pem_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2309,7 +2330,7 @@ intgo _wrap_m2mauth_cert_subject_raw_07f12148c16f76fb(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_07f12148c16f76fb(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2322,7 +2343,7 @@ long long _wrap_m2mauth_cert_not_after_raw_07f12148c16f76fb(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_07f12148c16f76fb(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2348,7 +2369,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_07f12148c16f76fb(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2360,7 +2381,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2372,7 +2393,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2384,7 +2405,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2396,7 +2417,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2408,7 +2429,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2420,7 +2441,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2432,7 +2453,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2444,7 +2465,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2456,7 +2477,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2468,7 +2489,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2480,7 +2501,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2492,7 +2513,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2504,25 +2525,29 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_alg_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_alg_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2538,7 +2563,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_07f12148c16f76fb(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2551,7 +2576,7 @@ intgo _wrap_m2mauth_alg_bit_raw_07f12148c16f76fb(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_07f12148c16f76fb(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2573,7 +2598,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_07f12148c16f76fb(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_07f12148c16f76fb(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2586,7 +2611,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_07f12148c16f76fb(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2598,7 +2623,7 @@ void _wrap_JwsHeader_alg_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2611,7 +2636,7 @@ intgo _wrap_JwsHeader_alg_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2631,7 +2656,7 @@ void _wrap_JwsHeader_typ_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2647,7 +2672,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_07f12148c16f76fb(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2671,7 +2696,7 @@ void _wrap_JwsHeader_kid_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2687,7 +2712,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_07f12148c16f76fb(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2707,7 +2732,7 @@ void _wrap_JwsHeader_cty_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2723,7 +2748,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_07f12148c16f76fb(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2735,7 +2760,7 @@ void _wrap_JwsHeader_cert_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2748,7 +2773,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2760,7 +2785,7 @@ void _wrap_JwsHeader_cert_members_set_raw_07f12148c16f76fb(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2773,7 +2798,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_07f12148c16f76fb(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2793,7 +2818,7 @@ void _wrap_JwsHeader_extra_json_set_raw_07f12148c16f76fb(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2809,7 +2834,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_07f12148c16f76fb(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_07f12148c16f76fb() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2820,7 +2845,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_07f12148c16f76fb() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2830,7 +2855,7 @@ void _wrap_delete_JwsHeader_raw_07f12148c16f76fb(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2869,7 +2894,7 @@ intgo _wrap_m2mauth_jws_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2912,7 +2937,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_07f12148c16f76fb(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2952,7 +2977,7 @@ intgo _wrap_m2mauth_jws_verify_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2967,7 +2992,7 @@ intgo _wrap_m2mauth_claims_new_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2989,7 +3014,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_07f12148c16f76fb(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3006,7 +3031,7 @@ intgo _wrap_m2mauth_claims_clone_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3033,7 +3058,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_07f12148c16f76fb(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3055,7 +3080,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_07f12148c16f76fb(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3077,7 +3102,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_07f12148c16f76fb(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3104,7 +3129,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_07f12148c16f76fb(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3124,7 +3149,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_07f12148c16f76fb(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3137,7 +3162,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_07f12148c16f76fb(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3157,7 +3182,7 @@ intgo _wrap_m2mauth_claims_remove_raw_07f12148c16f76fb(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_07f12148c16f76fb(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3177,7 +3202,7 @@ intgo _wrap_m2mauth_claims_has_raw_07f12148c16f76fb(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3215,7 +3240,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_07f12148c16f76fb(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_07f12148c16f76fb(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3239,7 +3264,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_07f12148c16f76fb(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3277,7 +3302,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3308,7 +3333,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3339,7 +3364,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_07f12148c16f76fb(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3374,7 +3399,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3414,7 +3439,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_07f12148c16f76fb(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_07f12148c16f76fb(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3433,7 +3458,7 @@ intgo _wrap_m2mauth_verifier_new_raw_07f12148c16f76fb(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_07f12148c16f76fb(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3450,14 +3475,14 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_07f12148c16f76fb(m2mauth_verifier **_s
   
   arg3 = (uint32_t)_swig_go_2; 
   
-  result = (m2mauth_status)m2mauth_verifier_new_jwks(arg1,(char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_verifier_from_jwks(arg1,(char const *)arg2,arg3);
   _swig_go_result = result; 
   free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3477,7 +3502,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_07f12148c16f76fb(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3497,7 +3522,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_07f12148c16f76fb(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3517,7 +3542,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_07f12148c16f76fb(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3537,7 +3562,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_07f12148c16f76fb(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3557,7 +3582,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_07f12148c16f76fb(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3572,7 +3597,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_07f12148c16f76fb(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3587,7 +3612,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_07f12148c16f76fb(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3611,7 +3636,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_07f12148c16f76fb(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_07f12148c16f76fb(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3633,7 +3658,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_07f12148c16f76fb(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_07f12148c16f76fb(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3662,7 +3687,7 @@ intgo _wrap_m2mauth_request_new_raw_07f12148c16f76fb(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3682,7 +3707,7 @@ intgo _wrap_m2mauth_request_set_url_raw_07f12148c16f76fb(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3711,7 +3736,7 @@ intgo _wrap_m2mauth_request_set_header_raw_07f12148c16f76fb(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3740,7 +3765,7 @@ intgo _wrap_m2mauth_request_add_header_raw_07f12148c16f76fb(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3760,7 +3785,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_07f12148c16f76fb(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3779,7 +3804,7 @@ intgo _wrap_m2mauth_request_set_body_raw_07f12148c16f76fb(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3795,7 +3820,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_07f12148c16f76fb(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3811,7 +3836,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_07f12148c16f76fb(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3834,7 +3859,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_07f12148c16f76fb(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3847,7 +3872,7 @@ long long _wrap_m2mauth_request_header_count_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3865,7 +3890,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3883,7 +3908,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -3900,7 +3925,7 @@ intgo _wrap_m2mauth_response_new_raw_07f12148c16f76fb(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3929,7 +3954,7 @@ intgo _wrap_m2mauth_response_add_header_raw_07f12148c16f76fb(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3948,7 +3973,7 @@ intgo _wrap_m2mauth_response_set_body_raw_07f12148c16f76fb(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3961,7 +3986,7 @@ intgo _wrap_m2mauth_response_status_raw_07f12148c16f76fb(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3984,7 +4009,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_07f12148c16f76fb(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3997,7 +4022,7 @@ long long _wrap_m2mauth_response_header_count_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4015,7 +4040,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4033,7 +4058,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4045,7 +4070,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_07f12148c16f76fb(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4058,7 +4083,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_07f12148c16f76fb(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4078,7 +4103,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_07f12148c16f76fb(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4094,7 +4119,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4114,7 +4139,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_07f12148c16f76fb(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4130,7 +4155,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4152,7 +4177,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4168,7 +4193,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_07f12148c16f76fb(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4190,7 +4215,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4206,7 +4231,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_07f12148c16f76fb(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4226,7 +4251,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_07f12148c16f76fb(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4242,7 +4267,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_07f12148c16f76fb(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4262,7 +4287,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_07f12148c16f76fb(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4278,7 +4303,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4290,7 +4315,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_07f12148c16f76fb(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4303,7 +4328,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_07f12148c16f76fb(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4315,7 +4340,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4328,7 +4353,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_07f12148c16f76fb(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4340,7 +4365,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_07f12148c16f76fb(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4353,7 +4378,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_07f12148c16f76fb(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4365,7 +4390,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_07f12148c16f76fb(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4378,7 +4403,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_07f12148c16f76fb(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4398,7 +4423,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4414,7 +4439,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_07f12148c16f76fb(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4425,7 +4450,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_07f12148c16f76fb() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4435,7 +4460,7 @@ void _wrap_delete_HttpOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4452,7 +4477,7 @@ intgo _wrap_m2mauth_http_new_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4474,7 +4499,7 @@ intgo _wrap_m2mauth_http_add_override_raw_07f12148c16f76fb(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4493,7 +4518,7 @@ intgo _wrap_m2mauth_http_send_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4505,7 +4530,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4517,7 +4542,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4529,7 +4554,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4541,7 +4566,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4553,7 +4578,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4565,7 +4590,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4577,7 +4602,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4589,7 +4614,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4605,25 +4630,29 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_07f12148c16f76fb(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_oauth1_method_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_method_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4639,7 +4668,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_07f12148c16f76fb(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4661,7 +4690,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_07f12148c16f76fb(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4691,7 +4720,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4735,7 +4764,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_07f12148c16f76fb(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4750,7 +4779,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_07f12148c16f76fb(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4765,7 +4794,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_07f12148c16f76fb(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4780,7 +4809,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_07f12148c16f76fb(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4807,7 +4836,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_07f12148c16f76fb(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4822,7 +4851,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4849,7 +4878,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_07f12148c16f76fb(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4876,7 +4905,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_07f12148c16f76fb(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4903,7 +4932,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_07f12148c16f76fb(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -4916,7 +4945,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_07f12148c16f76fb(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4943,7 +4972,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_07f12148c16f76fb(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4958,7 +4987,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -4973,7 +5002,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5022,7 +5051,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_07f12148c16f76fb(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5071,7 +5100,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_07f12148c16f76fb(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5083,7 +5112,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5095,7 +5124,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5107,7 +5136,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5119,7 +5148,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5131,7 +5160,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5143,7 +5172,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5155,7 +5184,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5171,32 +5200,36 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_07f12148c16f76fb(_goslice_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _goslice_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = NULL;
-  if (_swig_go_0.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_0.len + 1);
+  arg1 = (int *)_swig_go_0;
+  
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
     if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_0.array, (size_t)_swig_go_0.len);
-    copy[_swig_go_0.len] = 0;
-    arg1 = copy;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
   }
   
   
-  result = (int)m2mauth_client_auth_from_name((char const *)arg1);
+  result = (m2mauth_status)m2mauth_client_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
-  m2mauth_glue_free_secret((char *)arg1); /* optional texts include tokens to invalidate */
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5208,7 +5241,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5220,7 +5253,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5251,7 +5284,7 @@ intgo _wrap_m2mauth_token_client_new_raw_07f12148c16f76fb(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5282,7 +5315,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_07f12148c16f76fb(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5297,7 +5330,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_07f12148c16f76fb(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5327,7 +5360,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5342,7 +5375,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_07f12148c16f76fb(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5357,7 +5390,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_07f12148c16f76fb(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5377,7 +5410,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5397,7 +5430,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_07f12148c16f76fb(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5424,7 +5457,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5444,7 +5477,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_07f12148c16f76fb(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5478,7 +5511,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_07f12148c16f76fb(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5523,7 +5556,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5538,7 +5571,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_07f12148c16f76
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   unsigned int arg3 ;
@@ -5555,7 +5588,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_07f12148c16f76fb(struct 
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5570,7 +5603,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_07f12148c16f76fb(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5587,7 +5620,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_07f12148c16f76fb(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5603,7 +5636,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5619,7 +5652,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_07f12148c16f76fb(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5635,7 +5668,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_07f12148c16f76fb(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5648,7 +5681,7 @@ long long _wrap_m2mauth_token_expires_at_raw_07f12148c16f76fb(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5661,7 +5694,7 @@ long long _wrap_m2mauth_token_issued_at_raw_07f12148c16f76fb(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5673,7 +5706,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_07f12148c16f76fb(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5686,7 +5719,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_07f12148c16f76fb
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5698,7 +5731,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_07f12148c16f76fb(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5711,7 +5744,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_07f12148c16f
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5723,7 +5756,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_07f12148c16f76fb(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5736,7 +5769,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_07f12148c16f76f
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5748,7 +5781,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_07f12148c16f76fb(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5761,7 +5794,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_07f12148c16f76fb(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5773,7 +5806,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_07f12148c16f76fb(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5786,7 +5819,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_07f12148c16f76
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5798,7 +5831,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_07f12148c16f76fb(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5811,7 +5844,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_07f12148c16f76
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5823,7 +5856,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_07f12148c16f76fb(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5836,7 +5869,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_07f12148c16f76f
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5848,7 +5881,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_07f12148c16f76
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5861,7 +5894,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_07f12148c
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5873,7 +5906,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_07f12148c16f76fb(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5886,7 +5919,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_07f12148c16f76fb(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5898,7 +5931,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_07f12148c16f76fb(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5911,7 +5944,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_07f12148c16f76fb
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_07f12148c16f76fb() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -5922,7 +5955,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_07
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -5932,7 +5965,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -5951,7 +5984,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_07f12148c16f76fb(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5978,7 +6011,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_07f12148c16f76fb(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -5995,7 +6028,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_07f12148c16f76fb(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6022,7 +6055,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_07f12148c16f76fb(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6037,7 +6070,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6056,7 +6089,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_07f12148c16f76fb(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6068,7 +6101,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6080,7 +6113,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6092,7 +6125,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6104,7 +6137,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6116,7 +6149,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6132,7 +6165,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_07f12148c16f76fb(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6144,7 +6177,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6156,7 +6189,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6168,7 +6201,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_07f12148c16f76fb() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6184,25 +6217,29 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_07f12148c16f76fb(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_07f12148c16f76fb(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_a2a_auth_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6226,7 +6263,7 @@ intgo _wrap_m2mauth_a2a_new_raw_07f12148c16f76fb(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6241,7 +6278,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_07f12148c16f76fb(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6278,7 +6315,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_07f12148c16f76fb(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6293,7 +6330,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_07f12148c16f76fb(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6320,7 +6357,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_07f12148c16f76fb(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6340,7 +6377,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_07f12148c16f76fb(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -6355,7 +6392,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_07f12148c16f76fb(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6426,7 +6463,7 @@ intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6441,7 +6478,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_07f12148c16f76fb(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6479,7 +6516,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_07f12148c16f76fb(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6517,7 +6554,7 @@ intgo _wrap_m2mauth_a2a_info_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6555,7 +6592,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_07f12148c16f76fb(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -6586,7 +6623,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_07f12148c16f76fb(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -6598,7 +6635,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_07f12148c16f76fb() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6659,7 +6696,7 @@ intgo _wrap_m2mauth_a2a_call_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6697,7 +6734,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_07f12148c16f76fb(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -6728,7 +6765,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_07f12148c16f76fb(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6759,7 +6796,7 @@ intgo _wrap_m2mauth_config_load_raw_07f12148c16f76fb(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6793,7 +6830,7 @@ intgo _wrap_m2mauth_config_from_json_raw_07f12148c16f76fb(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -6824,7 +6861,7 @@ intgo _wrap_m2mauth_config_describe_raw_07f12148c16f76fb(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6862,7 +6899,7 @@ intgo _wrap_m2mauth_config_get_raw_07f12148c16f76fb(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6882,7 +6919,7 @@ intgo _wrap_m2mauth_config_has_raw_07f12148c16f76fb(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -6899,7 +6936,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_07f12148c16f76fb(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6918,7 +6955,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_07f12148c16f76fb(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6937,7 +6974,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_07f12148c16f76fb(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6956,7 +6993,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_07f12148c16f76fb(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6971,7 +7008,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_07f12148c16f76fb(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -6985,7 +7022,7 @@ void _wrap_m2mauth_glue_buf_release_raw_07f12148c16f76fb(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7000,7 +7037,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_07f12148c16f76fb(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7015,7 +7052,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_07f12148c16f76fb(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7030,7 +7067,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_07f12148c16f76fb(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7053,7 +7090,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_07f12148c16f76fb(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -7074,7 +7111,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_07f12148c16f76fb(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7097,7 +7134,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_07f12148c16f76fb(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -7118,7 +7155,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_07f12148c16f76fb(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7135,7 +7172,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_07f12148c16f76fb(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7165,7 +7202,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_07f12148c16f76fb(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7184,7 +7221,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_07f12148c16f76fb(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_07f12148c16f76fb(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
