@@ -4,6 +4,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "options.hpp"
 #include "m2mauth/core/config.hpp"
 
 using namespace m2mauth;
@@ -58,21 +59,6 @@ ClientPtr new_token_client(const core::Config &config, m2mauth_http *http) {
                                            c.assertion_kid.empty() ? nullptr : c.assertion_kid.c_str()));
   check(m2mauth_token_client_set_default_expires_in(client.get(), c.default_expires_in_s));
   return client;
-}
-
-m2mauth_token_manager_options c_manager_options(const core::ManagerOptions &m) {
-  m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
-  o.refresh_fraction = m.refresh_fraction;
-  o.refresh_margin_ms = m.refresh_margin_ms > 0 ? m.refresh_margin_ms : 1;  // 0 means "the default" in C
-  o.expiry_skew_ms = m.expiry_skew_ms > 0 ? m.expiry_skew_ms : 1;
-  o.jitter_fraction = m.jitter_fraction > 0.0 ? m.jitter_fraction : -1.0;
-  o.wait_timeout_ms = m.wait_timeout_ms;
-  o.backoff_base_ms = m.backoff_base_ms;
-  o.backoff_max_ms = m.backoff_max_ms;
-  o.permanent_backoff_ms = m.permanent_backoff_ms > 0 ? m.permanent_backoff_ms : 1;
-  o.caller_refresh = m.background_refresh ? 0 : 1;
-  o.report_cache_hits = m.report_cache_hits ? 1 : 0;
-  return o;
 }
 
 template <typename F>
@@ -154,7 +140,7 @@ m2mauth_status m2mauth_token_manager_new_from_config(m2mauth_token_manager **out
     const core::Config &cfg = config_of(config);
     core::ManagerOptions options = core::manager_options_from(cfg);
     ClientPtr client = new_token_client(cfg, http);
-    m2mauth_token_manager_options opts = c_manager_options(options);
+    m2mauth_token_manager_options opts = capi::c_manager_options(options);
     m2mauth_token_manager *raw = nullptr;
     check(m2mauth_token_manager_new(&raw, client.get(), &opts));
     std::unique_ptr<m2mauth_token_manager, void (*)(m2mauth_token_manager *)> manager(raw, &m2mauth_token_manager_free);

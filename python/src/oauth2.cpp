@@ -229,6 +229,8 @@ void register_oauth2(py::module_ &m) {
       .def("cancel", [](const m2mauth::Cancel &c) { c.cancel(); })
       .def_property_readonly("cancelled", &m2mauth::Cancel::requested);
 
+  m.def("describe_manager_options", [](const py::dict &options) { return manager_options(options).describe(); },
+        "m2mauth_token_manager_options_describe of the options m2mauth.OAuth2Client would use.");
   py::class_<ClientArgs>(m, "ClientArgs")
       .def(py::init<>())
       .def_readwrite("token_url", &ClientArgs::token_url)
