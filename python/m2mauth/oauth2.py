@@ -19,6 +19,7 @@ token keeps being served. Network calls release the GIL.
 from __future__ import annotations
 
 import json
+import math
 import operator
 import time
 from typing import Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
