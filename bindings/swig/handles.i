@@ -131,6 +131,43 @@ M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
   }
 }
 
+/*
+ * m2mauth_assertion_options (oauth2.h) like the JWS header: AssertionOptionsStruct, whose constructor
+ * applies m2mauth_assertion_options_init() (the real defaults) and whose text members are private
+ * copies freed by the destructor. cert is a CertHandle the caller keeps open until the struct is used.
+ */
+%rename(AssertionOptionsStruct) m2mauth_assertion_options;
+%immutable m2mauth_assertion_options::version;
+%rename("%s") m2mauth_assertion_options::audience;
+%rename("%s") m2mauth_assertion_options::alg;
+%rename("%s") m2mauth_assertion_options::lifetime_s;
+%rename("%s") m2mauth_assertion_options::kid;
+%rename("%s") m2mauth_assertion_options::kid_thumbprint;
+%rename("%s") m2mauth_assertion_options::cert;
+%rename("%s") m2mauth_assertion_options::cert_members;
+%warnfilter(451) m2mauth_assertion_options::audience;
+%warnfilter(451) m2mauth_assertion_options::kid;
+%typemap(memberin) const char *audience %{
+  free((char *)$1);
+  $1 = $input ? m2mauth_glue_strdup($input) : NULL;
+%}
+
+%extend m2mauth_assertion_options {
+  m2mauth_assertion_options() {
+    m2mauth_assertion_options *o = (m2mauth_assertion_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_assertion_options_init(o, M2MAUTH_ASSERTION_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+  ~m2mauth_assertion_options() {
+    free((char *)$self->audience);
+    free((char *)$self->kid);
+    free($self);
+  }
+}
+
 /* m2mauth_token_manager_options (oauth2.h): numbers only, 0 meaning the default. */
 %rename(TokenManagerOptionsStruct) m2mauth_token_manager_options;
 %immutable m2mauth_token_manager_options::version;

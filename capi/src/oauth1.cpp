@@ -31,7 +31,7 @@ struct Inputs {
 
 // The signer, frozen by this first use.
 Inputs inputs(const m2mauth_oauth1 *s, const m2mauth_request *req, const char *nonce) {
-  return {capi::need(s, "s")->builder.signer(), capi::need(req, "req")->req, capi::need_text(nonce, "nonce")};
+  return {capi::need(s, "s")->builder.diagnostics(), capi::need(req, "req")->req, capi::need_text(nonce, "nonce")};
 }
 
 }  // namespace

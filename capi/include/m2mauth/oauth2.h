@@ -108,7 +108,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_o
 
 /**
  * Client assertion settings (copied): replaces all of them. M2MAUTH_EINVAL for an unknown version, a
- * lifetime outside 10 to 3600 s or unknown cert_members bits; M2MAUTH_EALG for an unknown alg.
+ * lifetime outside 10 to 3600 s or unknown cert_members bits; M2MAUTH_EALGORITHM for an unknown alg.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client,
                                                                  const m2mauth_assertion_options *opts);

@@ -156,4 +156,6 @@ Oauth1Signer::Oauth1Signer(Oauth1Config config) : impl_(std::make_shared<const I
 
 const Oauth1Config &Oauth1Signer::config() const noexcept { return impl_->config; }
 
+void Oauth1Signer::check_ready() const { impl_->check_ready(); }
+
 }  // namespace m2mauth::core

@@ -95,6 +95,8 @@ class Oauth1Signer {
   std::int64_t timestamp() const;
 
   const Oauth1Config &config() const noexcept;
+  // Throws Error(config) when the method lacks what signing needs (an RSA key).
+  void check_ready() const;
 
  private:
   std::shared_ptr<const Impl> impl_;
@@ -125,8 +127,15 @@ class Oauth1SignerBuilder {
   void set_fixed_timestamp(std::optional<std::int64_t> unix_seconds);
   void set_body_hash(bool on);
 
-  // The signer, frozen by the first call (one atomic load afterwards).
+  // The signer for signing, frozen by the first call that finds it ready (one atomic load afterwards);
+  // Error(config) for an RSA method without a key leaves the builder open.
   const Oauth1Signer &signer() {
+    gate_.freeze([&] { signer_.check_ready(); });
+    return signer_;
+  }
+  // The signer for the diagnostic functions (base string, steps), frozen the same way without the
+  // readiness check.
+  const Oauth1Signer &diagnostics() {
     gate_.freeze([] {});
     return signer_;
   }
