@@ -91,7 +91,7 @@ TEST_CASE("TokenClientBuilder: checked setters, frozen by client(), the client s
   b.set_scope("s1");
   auto c = b.client();
   CHECK(b.frozen());
-  CHECK(b.client() == c);
+  CHECK(b.client().get() == c.get());
   check_frozen("token client", {{"set_auth_method", [&] { b.set_auth_method(ClientAuth::client_secret_post); }},
                                 {"set_secret", [&] { b.set_secret(SecretString(std::string("x"))); }},
                                 {"set_private_key", [&] { b.set_private_key(Key::generate_ec(Curve::p256)); }},

@@ -106,13 +106,14 @@ TEST_CASE("capi vectors: base string, signature and Authorization header of ever
     Req r(c.at("method").c_str(), c.at("url").c_str());
     prepare(r, c);
     const int64_t ts = std::stoll(c.at("timestamp"));
+    // Configured before the first use (the diagnostics freeze the signer too).
+    REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, c.at("nonce").c_str()) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, ts) == M2MAUTH_OK);
     Buf base, sig;
     REQUIRE(m2mauth_oauth1_base_string(&base.b, s, r, c.at("nonce").c_str(), ts) == M2MAUTH_OK);
     if (c.has("base_string")) CHECK(base.str() == c.at("base_string"));
     REQUIRE(m2mauth_oauth1_signature(&sig.b, s, r, c.at("nonce").c_str(), ts) == M2MAUTH_OK);
     if (c.has("signature")) CHECK(sig.str() == c.at("signature"));
-    REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, c.at("nonce").c_str()) == M2MAUTH_OK);
-    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, ts) == M2MAUTH_OK);
     REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
     if (c.has("authorization"))
       CHECK(oauth1_test::parse_authorization(r.header("Authorization")) ==
