@@ -138,19 +138,14 @@ M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
  */
 %rename(AssertionOptionsStruct) m2mauth_assertion_options;
 %immutable m2mauth_assertion_options::version;
-%rename("%s") m2mauth_assertion_options::audience;
 %rename("%s") m2mauth_assertion_options::alg;
 %rename("%s") m2mauth_assertion_options::lifetime_s;
-%rename("%s") m2mauth_assertion_options::kid;
 %rename("%s") m2mauth_assertion_options::kid_thumbprint;
 %rename("%s") m2mauth_assertion_options::cert;
 %rename("%s") m2mauth_assertion_options::cert_members;
-%warnfilter(451) m2mauth_assertion_options::audience;
-%warnfilter(451) m2mauth_assertion_options::kid;
-%typemap(memberin) const char *audience %{
-  free((char *)$1);
-  $1 = $input ? m2mauth_glue_strdup($input) : NULL;
-%}
+/* audience and kid are set through methods taking optional text (oauth2.i), never read back. */
+%rename("%s") m2mauth_assertion_options::setAudience;
+%rename("%s") m2mauth_assertion_options::setKid;
 
 %extend m2mauth_assertion_options {
   m2mauth_assertion_options() {
@@ -165,6 +160,17 @@ M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
     free((char *)$self->audience);
     free((char *)$self->kid);
     free($self);
+  }
+  /* Each returns M2MAUTH_OK or M2MAUTH_ENOMEM (an int: the languages check it). */
+  int setAudience(const char *audience) {
+    free((char *)$self->audience);
+    $self->audience = audience ? m2mauth_glue_strdup(audience) : NULL;
+    return audience && !$self->audience ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
+  int setKid(const char *kid) {
+    free((char *)$self->kid);
+    $self->kid = kid ? m2mauth_glue_strdup(kid) : NULL;
+    return kid && !$self->kid ? M2MAUTH_ENOMEM : M2MAUTH_OK;
   }
 }
 

@@ -205,12 +205,16 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 		set := func(ch raw.CertHandle) int {
 			o := raw.NewAssertionOptionsStruct()
 			defer raw.DeleteAssertionOptionsStruct(o)
-			o.SetAudience(optional(a.Audience))
+			if st := o.SetAudience(optional(a.Audience)); st != 0 {
+				return st
+			}
+			if st := o.SetKid(optional(a.KeyID)); st != 0 {
+				return st
+			}
 			o.SetAlg(int(a.Algorithm))
 			if a.Lifetime != 0 {
 				o.SetLifetime_s(lifetime)
 			}
-			o.SetKid(optional(a.KeyID))
 			if a.KeyIDThumbprint {
 				o.SetKid_thumbprint(1)
 			}

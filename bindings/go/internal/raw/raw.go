@@ -181,16 +181,16 @@ typedef _goslice_ swig_type_151;
 typedef _gostring_ swig_type_152;
 typedef _goslice_ swig_type_153;
 typedef _gostring_ swig_type_154;
-typedef _goslice_ swig_type_155;
-typedef _goslice_ swig_type_156;
-typedef long long swig_type_157;
-typedef long long swig_type_158;
-typedef _goslice_ swig_type_159;
-typedef _goslice_ swig_type_160;
-typedef long long swig_type_161;
+typedef long long swig_type_155;
+typedef long long swig_type_156;
+typedef _goslice_ swig_type_157;
+typedef _goslice_ swig_type_158;
+typedef long long swig_type_159;
+typedef _gostring_ swig_type_160;
+typedef _gostring_ swig_type_161;
 typedef _gostring_ swig_type_162;
-typedef _gostring_ swig_type_163;
-typedef _gostring_ swig_type_164;
+typedef long long swig_type_163;
+typedef long long swig_type_164;
 typedef long long swig_type_165;
 typedef long long swig_type_166;
 typedef long long swig_type_167;
@@ -203,44 +203,42 @@ typedef long long swig_type_173;
 typedef long long swig_type_174;
 typedef long long swig_type_175;
 typedef long long swig_type_176;
-typedef long long swig_type_177;
-typedef long long swig_type_178;
-typedef _goslice_ swig_type_179;
-typedef _goslice_ swig_type_180;
+typedef _goslice_ swig_type_177;
+typedef _goslice_ swig_type_178;
+typedef _gostring_ swig_type_179;
+typedef _gostring_ swig_type_180;
 typedef _gostring_ swig_type_181;
 typedef _gostring_ swig_type_182;
 typedef _gostring_ swig_type_183;
-typedef _gostring_ swig_type_184;
-typedef _gostring_ swig_type_185;
-typedef _goslice_ swig_type_186;
-typedef _goslice_ swig_type_187;
+typedef _goslice_ swig_type_184;
+typedef _goslice_ swig_type_185;
+typedef _gostring_ swig_type_186;
+typedef _gostring_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _gostring_ swig_type_189;
 typedef _gostring_ swig_type_190;
 typedef _gostring_ swig_type_191;
-typedef _gostring_ swig_type_192;
+typedef _goslice_ swig_type_192;
 typedef _gostring_ swig_type_193;
-typedef _goslice_ swig_type_194;
-typedef _gostring_ swig_type_195;
-typedef _gostring_ swig_type_196;
+typedef _gostring_ swig_type_194;
+typedef _goslice_ swig_type_195;
+typedef _goslice_ swig_type_196;
 typedef _goslice_ swig_type_197;
 typedef _goslice_ swig_type_198;
 typedef _goslice_ swig_type_199;
-typedef _goslice_ swig_type_200;
-typedef _goslice_ swig_type_201;
-typedef _gostring_ swig_type_202;
-typedef _gostring_ swig_type_203;
+typedef _gostring_ swig_type_200;
+typedef _gostring_ swig_type_201;
+typedef long long swig_type_202;
+typedef long long swig_type_203;
 typedef long long swig_type_204;
 typedef long long swig_type_205;
 typedef long long swig_type_206;
 typedef long long swig_type_207;
-typedef long long swig_type_208;
+typedef _goslice_ swig_type_208;
 typedef long long swig_type_209;
 typedef _goslice_ swig_type_210;
 typedef long long swig_type_211;
 typedef _goslice_ swig_type_212;
-typedef long long swig_type_213;
-typedef _goslice_ swig_type_214;
 extern void _wrap_Swig_free_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_a0fc46d0e1a2713d(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
@@ -515,14 +513,10 @@ extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(uint
 extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_151 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_152 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3);
-extern void _wrap_AssertionOptionsStruct_audience_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_155 arg2);
-extern swig_type_156 _wrap_AssertionOptionsStruct_audience_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_157 arg2);
-extern swig_type_158 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_159 arg2);
-extern swig_type_160 _wrap_AssertionOptionsStruct_kid_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_155 arg2);
+extern swig_type_156 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_cert_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
@@ -531,30 +525,32 @@ extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_a0fc46d0e1a2713d(u
 extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(void);
 extern void _wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_157 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_158 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_161 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_159 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_162 _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_164 _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_165 _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_166 _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_type_160 _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_type_161 _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_type_162 _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_type_163 _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern swig_type_164 _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_167 arg2);
-extern swig_type_168 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_169 arg2);
-extern swig_type_170 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_165 arg2);
+extern swig_type_166 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_167 arg2);
+extern swig_type_168 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_171 arg2);
-extern swig_type_172 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_173 arg2);
-extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_175 arg2);
-extern swig_type_176 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_177 arg2);
-extern swig_type_178 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_169 arg2);
+extern swig_type_170 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_171 arg2);
+extern swig_type_172 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_173 arg2);
+extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_175 arg2);
+extern swig_type_176 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
@@ -562,9 +558,9 @@ extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_179 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_177 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_180 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_178 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d(void);
@@ -572,46 +568,46 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d(void);
-extern swig_type_181 _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
+extern swig_type_179 _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d(void);
-extern swig_type_182 _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(swig_type_183 arg1);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_184 arg2, uintptr_t arg3);
+extern swig_type_180 _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(swig_type_181 arg1);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_182 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_185 arg2, swig_type_186 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_183 arg2, swig_type_184 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_187 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_188 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_185 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_186 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_187 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_188 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3, swig_type_193 arg4, swig_type_194 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3, swig_type_191 arg4, swig_type_192 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_196 arg2, swig_type_197 arg3, swig_type_198 arg4, swig_type_199 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_201 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_194 arg2, swig_type_195 arg3, swig_type_196 arg4, swig_type_197 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_198 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_199 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_203 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_201 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_204 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_205 arg2, swig_type_206 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_208 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_209 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_210 arg2);
-extern swig_type_211 _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_212 arg2);
-extern swig_type_213 _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_214 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_202 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_203 arg2, swig_type_204 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_205 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_206 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_208 arg2);
+extern swig_type_209 _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_210 arg2);
+extern swig_type_211 _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_212 arg2);
 #undef intgo
 */
 import "C"
@@ -3586,27 +3582,6 @@ func (p SwigcptrAssertionOptionsStruct) Swigcptr() uintptr {
 func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 }
 
-func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) {
-	_swig_i_0 := arg1
-	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_audience_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1)))
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-}
-
-func (arg1 SwigcptrAssertionOptionsStruct) GetAudience() (_swig_ret []byte) {
-	var swig_r []byte
-	_swig_i_0 := arg1
-	swig_r_p := C._wrap_AssertionOptionsStruct_audience_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
-	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
-	var swig_r_1 []byte
-
-	swig_r_1 = strings.Clone(swig_r)
-
-	return swig_r_1
-}
-
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
@@ -3623,7 +3598,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_157(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_155(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
@@ -3631,27 +3606,6 @@ func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	_swig_i_0 := arg1
 	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
 	return swig_r
-}
-
-func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) {
-	_swig_i_0 := arg1
-	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1)))
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-}
-
-func (arg1 SwigcptrAssertionOptionsStruct) GetKid() (_swig_ret []byte) {
-	var swig_r []byte
-	_swig_i_0 := arg1
-	swig_r_p := C._wrap_AssertionOptionsStruct_kid_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
-	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
-	var swig_r_1 []byte
-
-	swig_r_1 = strings.Clone(swig_r)
-
-	return swig_r_1
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
@@ -3704,23 +3658,43 @@ func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	C._wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
 }
 
+func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
 type AssertionOptionsStruct interface {
 	Swigcptr() uintptr
 	SwigIsAssertionOptionsStruct()
-	SetAudience(arg2 []byte)
-	GetAudience() (_swig_ret []byte)
 	SetAlg(arg2 int)
 	GetAlg() (_swig_ret int)
 	SetLifetime_s(arg2 int64)
 	GetLifetime_s() (_swig_ret int64)
-	SetKid(arg2 []byte)
-	GetKid() (_swig_ret []byte)
 	SetKid_thumbprint(arg2 int)
 	GetKid_thumbprint() (_swig_ret int)
 	SetCert(arg2 CertHandle)
 	GetCert() (_swig_ret CertHandle)
 	SetCert_members(arg2 uint)
 	GetCert_members() (_swig_ret uint)
+	SetAudience(arg2 []byte) (_swig_ret int)
+	SetKid(arg2 []byte) (_swig_ret int)
 }
 
 func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOptionsStruct) (_swig_ret int) {
@@ -3735,7 +3709,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_161(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_159(_swig_i_1)))
 	return swig_r
 }
 
@@ -3824,7 +3798,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret f
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
@@ -3837,7 +3811,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
@@ -3863,7 +3837,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret fl
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
@@ -3876,7 +3850,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
@@ -3889,7 +3863,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
@@ -3902,7 +3876,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
@@ -3987,7 +3961,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_177)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4006,7 +3980,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_178)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4125,7 +4099,7 @@ func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 func M2mauth_a2a_auth_from_name(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_183)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_181)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -4137,7 +4111,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4157,7 +4131,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4179,7 +4153,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4190,7 +4164,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4220,7 +4194,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4235,7 +4209,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4250,7 +4224,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4289,7 +4263,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4310,7 +4284,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4338,7 +4312,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4359,7 +4333,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4371,7 +4345,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4394,7 +4368,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4408,7 +4382,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4454,7 +4428,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_202(_swig_i_1)))
 	return swig_r
 }
 
@@ -4462,14 +4436,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1), C.swig_type_206(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_type_204(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1)))
 	return swig_r
 }
 
@@ -4477,7 +4451,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
 	return swig_r
 }
 
@@ -4485,7 +4459,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4493,7 +4467,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4504,7 +4478,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4515,7 +4489,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -275,6 +275,16 @@ SWIGINTERN void delete_m2mauth_assertion_options(struct m2mauth_assertion_option
     free((char *)self->kid);
     free(self);
   }
+SWIGINTERN int m2mauth_assertion_options_setAudience(struct m2mauth_assertion_options *self,char const *audience){
+    free((char *)self->audience);
+    self->audience = audience ? m2mauth_glue_strdup(audience) : NULL;
+    return audience && !self->audience ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
+SWIGINTERN int m2mauth_assertion_options_setKid(struct m2mauth_assertion_options *self,char const *kid){
+    free((char *)self->kid);
+    self->kid = kid ? m2mauth_glue_strdup(kid) : NULL;
+    return kid && !self->kid ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
 SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_options(void){
     m2mauth_token_manager_options *o = (m2mauth_token_manager_options *)calloc(1, sizeof *o);
     if (o && m2mauth_token_manager_options_init(o, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) != M2MAUTH_OK) {
@@ -5359,49 +5369,6 @@ intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_audience_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
-  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
-  char *arg2 = (char *) 0 ;
-  
-  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
-  
-  arg2 = NULL;
-  if (_swig_go_1.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
-    copy[_swig_go_1.len] = 0;
-    arg2 = copy;
-  }
-  
-  
-  
-  free((char *)arg1->audience);
-  arg1->audience = arg2 ? m2mauth_glue_strdup(arg2) : NULL;
-  
-  
-  
-  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
-  
-}
-
-
-_goslice_ _wrap_AssertionOptionsStruct_audience_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
-  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
-  char *result = 0 ;
-  _goslice_ _swig_go_result;
-  
-  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
-  
-  result = (char *) ((arg1)->audience);
-  
-  _swig_go_result.p = (char *)result;
-  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
-  
-  return _swig_go_result;
-}
-
-
 void _wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
@@ -5448,53 +5415,6 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(struc
   
   result = (int64_t) ((arg1)->lifetime_s);
   _swig_go_result = result; 
-  return _swig_go_result;
-}
-
-
-void _wrap_AssertionOptionsStruct_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
-  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
-  char *arg2 = (char *) 0 ;
-  
-  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
-  
-  arg2 = NULL;
-  if (_swig_go_1.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
-    copy[_swig_go_1.len] = 0;
-    arg2 = copy;
-  }
-  
-  
-  {
-    if (arg2) {
-      arg1->kid = (char const *) malloc(strlen((const char *)arg2)+1);
-      strcpy((char *)arg1->kid, (const char *)arg2);
-    } else {
-      arg1->kid = 0;
-    }
-  }
-  
-  
-  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
-  
-}
-
-
-_goslice_ _wrap_AssertionOptionsStruct_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
-  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
-  char *result = 0 ;
-  _goslice_ _swig_go_result;
-  
-  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
-  
-  result = (char *) ((arg1)->kid);
-  
-  _swig_go_result.p = (char *)result;
-  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
-  
   return _swig_go_result;
 }
 
@@ -5592,6 +5512,60 @@ void _wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_ass
   
   delete_m2mauth_assertion_options(arg1);
   
+}
+
+
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (int)m2mauth_assertion_options_setAudience(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (int)m2mauth_assertion_options_setKid(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
 }
 
 

@@ -323,12 +323,13 @@ public final class TokenClient implements AutoCloseable {
   private static void setAssertion(TokenClientHandle h, AssertionOptions a, CertHandle cert) {
     AssertionOptionsStruct o = new AssertionOptionsStruct();
     try {
-      o.setAudience(a.audience);
+      if (o.setAudience(a.audience) != 0 || o.setKid(a.keyId) != 0) {
+        throw new OutOfMemoryError("m2mauth: assertion options");
+      }
       o.setAlg(a.algorithm == null ? 0 : a.algorithm.id());
       if (a.lifetime != null) {
         o.setLifetime_s(a.lifetime.getSeconds());
       }
-      o.setKid(a.keyId);
       o.setKid_thumbprint(a.keyIdThumbprint ? 1 : 0);
       if (cert != null) {
         o.setCert(cert);
