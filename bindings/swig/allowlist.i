@@ -42,7 +42,7 @@ M2MAUTH_LANG_BYTES(fn)
 M2MAUTH_LANG_NEW(fn, T)
 %enddef
 
-/* Returns m2mauth_status and an integer in `int64_t *out` or `uint32_t *out`. */
+/* Returns m2mauth_status and an integer in `int64_t *out`, `uint32_t *out` or `int *out`. */
 %define M2MAUTH_NUMBER(fn)
 %rename("%s") fn;
 M2MAUTH_LANG_NUMBER(fn)

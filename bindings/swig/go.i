@@ -83,6 +83,10 @@ func swigTakeBuffer(b *[]byte) {
 %typemap(in) uint32_t *out %{
   $1 = ($1_ltype)$input;
 %}
+%typemap(gotype) int *out "*int32"
+%typemap(in) int *out %{
+  $1 = ($1_ltype)$input;
+%}
 
 /* ---- bytes and passphrases in ----------------------------------------------------------------------- */
 %typemap(gotype) (const uint8_t *BYTES, size_t BYTES_LEN) "[]byte"

@@ -371,11 +371,11 @@ M2MAUTH_JAVA_RETURNS(fn, jlong, long, $typemap(jstype, T *), {
   if (result == M2MAUTH_OK) $result = (jlong)(intptr_t)*$1;
 %}
 
-%typemap(in, numinputs=0) int64_t *out (int64_t temp), uint32_t *out (uint32_t temp) %{
+%typemap(in, numinputs=0) int64_t *out (int64_t temp), uint32_t *out (uint32_t temp), int *out (int temp) %{
   temp = 0;
   $1 = &temp;
 %}
-%typemap(argout) int64_t *out, uint32_t *out %{
+%typemap(argout) int64_t *out, uint32_t *out, int *out %{
   if (result == M2MAUTH_OK) $result = (jlong)*$1;
 %}
 

@@ -1,5 +1,5 @@
 /* jws.i: jws.h, algorithms and compact JWS. */
-M2MAUTH_VALUE(m2mauth_alg_from_name)
+M2MAUTH_NUMBER(m2mauth_alg_from_name)
 M2MAUTH_VALUE(m2mauth_alg_name)
 M2MAUTH_VALUE(m2mauth_alg_bit)
 M2MAUTH_NUMBER(m2mauth_alg_set_parse)

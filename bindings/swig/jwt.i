@@ -21,7 +21,7 @@ M2MAUTH_TEXT(m2mauth_jwt_sign)
 M2MAUTH_TEXT(m2mauth_jwt_sign_json)
 
 M2MAUTH_NEW(m2mauth_verifier_new, m2mauth_verifier)
-M2MAUTH_NEW(m2mauth_verifier_new_jwks, m2mauth_verifier)
+M2MAUTH_NEW(m2mauth_verifier_from_jwks, m2mauth_verifier)
 M2MAUTH_STATUS(m2mauth_verifier_set_issuer)
 M2MAUTH_STATUS(m2mauth_verifier_set_subject)
 M2MAUTH_STATUS(m2mauth_verifier_add_audience)

@@ -1,4 +1,4 @@
-/* key.i: key.h, keys and certificates. */
+/* key.i: key.h, keys. */
 M2MAUTH_NEW(m2mauth_key_generate_rsa, m2mauth_key)
 M2MAUTH_NEW(m2mauth_key_generate_ec, m2mauth_key)
 M2MAUTH_NEW(m2mauth_key_generate_ed25519, m2mauth_key)
@@ -26,20 +26,9 @@ M2MAUTH_TEXT(m2mauth_key_private_jwk)
 M2MAUTH_TEXT(m2mauth_key_thumbprint)
 M2MAUTH_TEXT(m2mauth_key_jwks)
 
-M2MAUTH_NEW(m2mauth_cert_load, m2mauth_cert)
-M2MAUTH_NEW(m2mauth_cert_from_file, m2mauth_cert)
-M2MAUTH_TEXT(m2mauth_cert_fingerprint)
-M2MAUTH_NEW(m2mauth_cert_public_key, m2mauth_key)
-M2MAUTH_BYTES(m2mauth_cert_der)
-M2MAUTH_TEXT(m2mauth_cert_pem)
-M2MAUTH_TEXT(m2mauth_cert_subject)
-M2MAUTH_VALUE(m2mauth_cert_not_after)
-M2MAUTH_NEW(m2mauth_cert_self_signed, m2mauth_cert)
-
 M2MAUTH_BYTES_IN(secret, len)
 M2MAUTH_BYTES_IN(pem, len)
 M2MAUTH_BYTES_IN(der, len)
-M2MAUTH_BYTES_IN(data, len)
 /* m2mauth_key_jwks: an array of key handles. */
 %apply (const m2mauth_key *const *KEYS, size_t KEYS_LEN) { (const m2mauth_key *const *keys, size_t n) };
 

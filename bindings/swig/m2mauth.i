@@ -62,6 +62,7 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "common.i"
 %include "util.i"
 %include "key.i"
+%include "cert.i"
 %include "jws.i"
 %include "jwt.i"
 %include "request.i"

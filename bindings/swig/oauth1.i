@@ -3,7 +3,7 @@
  * m2mauth_glue_oauth1_set_clock (glue.i). Consumer and token secrets cross as wiped bytes.
  */
 M2MAUTH_VALUE(m2mauth_oauth1_method_name)
-M2MAUTH_VALUE(m2mauth_oauth1_method_from_name)
+M2MAUTH_NUMBER(m2mauth_oauth1_method_from_name)
 M2MAUTH_VALUE(m2mauth_oauth1_placement_name)
 M2MAUTH_NEW(m2mauth_oauth1_new, m2mauth_oauth1)
 M2MAUTH_STATUS(m2mauth_oauth1_set_consumer_secret)

@@ -6,7 +6,7 @@
  * take owned copies (m2mauth_token_manager_token).
  */
 M2MAUTH_VALUE(m2mauth_client_auth_name)
-M2MAUTH_VALUE(m2mauth_client_auth_from_name)
+M2MAUTH_NUMBER(m2mauth_client_auth_from_name)
 
 M2MAUTH_NEW(m2mauth_token_client_new, m2mauth_token_client)
 M2MAUTH_NEW(m2mauth_token_client_discover, m2mauth_token_client)

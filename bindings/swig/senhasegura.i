@@ -6,7 +6,7 @@
  * system clock is used).
  */
 M2MAUTH_VALUE(m2mauth_a2a_auth_name)
-M2MAUTH_VALUE(m2mauth_a2a_auth_from_name)
+M2MAUTH_NUMBER(m2mauth_a2a_auth_from_name)
 
 M2MAUTH_NEW(m2mauth_a2a_new, m2mauth_a2a)
 M2MAUTH_STATUS(m2mauth_a2a_set_auth_method)

@@ -29,11 +29,12 @@ HeaderOptions::HeaderOptions(const m2mauth_jws_header *h) {
 
 extern "C" {
 
-int m2mauth_alg_from_name(const char *name) {
-  if (name == nullptr) return capi::set_error(M2MAUTH_EINVAL, "name is NULL");
-  int alg = 0;
-  m2mauth_status rc = capi::guard([&] { alg = static_cast<int>(core::alg_from_name(name)); });
-  return rc == M2MAUTH_OK ? alg : rc;
+m2mauth_status m2mauth_alg_from_name(int *out, const char *name) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = 0;
+    *out = static_cast<int>(core::alg_from_name(capi::need_text(name, "name")));
+  });
 }
 
 const char *m2mauth_alg_name(int alg) { return core::alg_name(static_cast<core::Alg>(alg)); }

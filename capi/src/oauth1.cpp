@@ -42,12 +42,12 @@ const char *m2mauth_oauth1_method_name(int method) {
   return core::oauth1_method_name(static_cast<core::Oauth1Method>(method));
 }
 
-int m2mauth_oauth1_method_from_name(const char *name) {
-  int method = 0;
-  m2mauth_status rc = capi::guard([&] {
-    method = static_cast<int>(core::oauth1_method_from_name(capi::need_text(name, "name")));
+m2mauth_status m2mauth_oauth1_method_from_name(int *out, const char *name) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = 0;
+    *out = static_cast<int>(core::oauth1_method_from_name(capi::need_text(name, "name")));
   });
-  return rc == M2MAUTH_OK ? method : rc;
 }
 
 const char *m2mauth_oauth1_placement_name(int placement) {

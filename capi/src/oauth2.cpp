@@ -37,12 +37,12 @@ extern "C" {
 
 const char *m2mauth_client_auth_name(int auth) { return core::client_auth_name(static_cast<core::ClientAuth>(auth)); }
 
-int m2mauth_client_auth_from_name(const char *name) {
-  int value = 0;
-  m2mauth_status rc = capi::guard([&] {
-    value = static_cast<int>(core::client_auth_from_name(capi::need_text(name, "name")));
+m2mauth_status m2mauth_client_auth_from_name(int *out, const char *name) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = 0;
+    *out = static_cast<int>(core::client_auth_from_name(capi::need_text(name, "name")));
   });
-  return rc == M2MAUTH_OK ? value : rc;
 }
 
 m2mauth_status m2mauth_token_client_new(m2mauth_token_client **out, const char *token_url, const char *client_id,

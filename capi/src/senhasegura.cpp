@@ -65,10 +65,12 @@ extern "C" {
 
 const char *m2mauth_a2a_auth_name(int auth) { return core::a2a_auth_name(static_cast<core::A2AAuth>(auth)); }
 
-int m2mauth_a2a_auth_from_name(const char *name) {
-  int value = 0;
-  m2mauth_status rc = capi::guard([&] { value = static_cast<int>(core::a2a_auth_from_name(capi::need_text(name, "name"))); });
-  return rc == M2MAUTH_OK ? value : rc;
+m2mauth_status m2mauth_a2a_auth_from_name(int *out, const char *name) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = 0;
+    *out = static_cast<int>(core::a2a_auth_from_name(capi::need_text(name, "name")));
+  });
 }
 
 m2mauth_status m2mauth_a2a_new(m2mauth_a2a **out, const char *base_url, m2mauth_http *http) {

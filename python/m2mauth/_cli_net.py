@@ -125,7 +125,7 @@ _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: 
 def _cmd_cert_fingerprint(args: argparse.Namespace) -> int:
     from .certificates import Certificate
     from .senhasegura import cert_fingerprints
-    fps = cert_fingerprints(Certificate.load(read_input(args.file, "certificate")))
+    fps = cert_fingerprints(Certificate._from_pem_or_der(read_input(args.file, "certificate")))
     if args.json:
         sys.stdout.write(json.dumps(fps, indent=2) + "\n")
         return 0

@@ -17,13 +17,15 @@ _FORMATS = {"hex_colons": native.FP_HEX_COLONS, "hex": native.FP_HEX, "base64url
 
 
 class Certificate:
-    """An X.509 certificate. Create one with :meth:`load`, :meth:`from_file` or :meth:`self_signed`."""
+    """An X.509 certificate. Create one with :meth:`from_pem`, :meth:`from_der`, :meth:`from_file` or
+    :meth:`self_signed`."""
 
     __slots__ = ("_native", "__weakref__")
     _native: Any  # the native certificate handle
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("use Certificate.load(), Certificate.from_file() or Certificate.self_signed()")
+        raise TypeError("use Certificate.from_pem(), Certificate.from_der(), Certificate.from_file() "
+                        "or Certificate.self_signed()")
 
     @classmethod
     def _wrap(cls, handle: Any) -> "Certificate":
@@ -32,9 +34,20 @@ class Certificate:
         return cert
 
     @classmethod
-    def load(cls, data: Union[BytesLike, str]) -> "Certificate":
-        """The first certificate of PEM text, or a DER certificate."""
-        return cls._wrap(native.Certificate.load(to_bytes(data, "data")))
+    def from_pem(cls, data: Union[BytesLike, str]) -> "Certificate":
+        """The first certificate of PEM text."""
+        return cls._wrap(native.Certificate.from_pem(to_bytes(data, "data")))
+
+    @classmethod
+    def from_der(cls, data: BytesLike) -> "Certificate":
+        """A DER-encoded certificate (nothing may follow it)."""
+        return cls._wrap(native.Certificate.from_der(to_bytes(data, "data", allow_str=False)))
+
+    @classmethod
+    def _from_pem_or_der(cls, data: Union[BytesLike, str]) -> "Certificate":
+        """PEM when the data holds a PEM boundary, else DER (as the library reads a certificate file)."""
+        raw = to_bytes(data, "data")
+        return cls.from_pem(raw) if b"-----BEGIN " in raw else cls.from_der(raw)
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Certificate":

@@ -189,7 +189,7 @@ def _cmd_thumbprint(args: argparse.Namespace) -> int:
 
 
 def _cmd_fingerprint(args: argparse.Namespace) -> int:
-    cert = Certificate.load(read_input(args.file, "certificate"))
+    cert = Certificate._from_pem_or_der(read_input(args.file, "certificate"))
     sys.stdout.write(cert.fingerprint(hash=args.hash, format=args.format) + "\n")
     return EXIT_OK
 

@@ -168,9 +168,9 @@ def _certificate(value: Any) -> Certificate:
     if isinstance(value, Certificate):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return Certificate.load(bytes(value))
+        return Certificate._from_pem_or_der(bytes(value))
     if isinstance(value, str) and "-----BEGIN" in value:
-        return Certificate.load(value)
+        return Certificate.from_pem(value)
     return Certificate.from_file(value)
 
 

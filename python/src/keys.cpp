@@ -118,8 +118,11 @@ void register_key(py::module_ &m) {
 
 void register_certificate(py::module_ &m) {
   py::class_<PyCert>(m, "Certificate", "A native certificate handle (see m2mauth.Certificate).")
-      .def_static("load", [](const std::string &data) {
-        return cert_without_gil([&] { return Certificate::load(data); });
+      .def_static("from_pem", [](const std::string &pem) {
+        return cert_without_gil([&] { return Certificate::from_pem(pem); });
+      })
+      .def_static("from_der", [](const std::string &der) {
+        return cert_without_gil([&] { return Certificate::from_der(der); });
       })
       .def_static("from_file", [](const std::string &path) {
         return cert_without_gil([&] { return Certificate::from_file(path); });

@@ -55,7 +55,7 @@ def one_round(keys: dict) -> None:
         key.thumbprint()
     cert = m2mauth.Certificate.self_signed(keys["ES256"], "leak", days=1)
     cert.fingerprint("sha1", "base64url")
-    m2mauth.Certificate.load(cert.der).public_key()
+    m2mauth.Certificate.from_der(cert.der).public_key()
     jws.sign(b"c", keys["ES256"], "ES256", certificate=cert, certificate_headers=["x5c", "x5t"])
     try:
         m2mauth.Key.from_pem("garbage")

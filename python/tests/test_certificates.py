@@ -12,7 +12,7 @@ from conftest import b64_decode, vector_key
 
 def test_vector_certificate(jose):
     c = jose["certificates"]["rsa2048-self-signed"]
-    for cert in (m2mauth.Certificate.load(c["pem"]), m2mauth.Certificate.load(b64_decode(c["der_b64"]))):
+    for cert in (m2mauth.Certificate.from_pem(c["pem"]), m2mauth.Certificate.from_der(b64_decode(c["der_b64"]))):
         assert cert.fingerprint() == c["openssl_sha256_fingerprint"].split("=", 1)[-1]
         assert cert.fingerprint("sha1") == c["openssl_sha1_fingerprint"].split("=", 1)[-1]
         assert cert.fingerprint("sha256", "hex") == c["sha256_hex"]
@@ -32,14 +32,20 @@ def test_from_file_and_errors(tmp_path, jose):
     path = tmp_path / "c.pem"
     path.write_text(c["pem"])
     cert = m2mauth.Certificate.from_file(path)
-    assert cert == m2mauth.Certificate.load(c["pem"]) and hash(cert) == hash(m2mauth.Certificate.load(c["pem"]))
+    assert cert == m2mauth.Certificate.from_pem(c["pem"]) and hash(cert) == hash(m2mauth.Certificate.from_pem(c["pem"]))
     assert m2mauth.Key.from_file(path) == cert.public_key()  # a certificate is also a public-key source
     with pytest.raises(ValueError):
         cert.fingerprint("md5")
     with pytest.raises(ValueError):
         cert.fingerprint(format="HEX")
     with pytest.raises(m2mauth.KeyFormatError):
-        m2mauth.Certificate.load(b"not a certificate")
+        m2mauth.Certificate.from_pem(b"not a certificate")
+    with pytest.raises(m2mauth.KeyFormatError):
+        m2mauth.Certificate.from_der(c["pem"].encode())  # each constructor reads only its own encoding
+    with pytest.raises(m2mauth.KeyFormatError):
+        m2mauth.Certificate.from_pem(b64_decode(c["der_b64"]))
+    with pytest.raises(TypeError):
+        m2mauth.Certificate.from_der(c["pem"])
     with pytest.raises(TypeError):
         m2mauth.Certificate()
 
@@ -51,7 +57,7 @@ def test_self_signed(keys):
         assert cert.public_key() == key.public_key()
         left = cert.not_after - dt.datetime.now(dt.timezone.utc)
         assert dt.timedelta(days=1, hours=23) < left <= dt.timedelta(days=2)
-        assert m2mauth.Certificate.load(cert.pem) == cert
+        assert m2mauth.Certificate.from_pem(cert.pem) == cert
     assert cert.closed and repr(cert) == "<m2mauth.Certificate closed>"
     with pytest.raises(ValueError):
         m2mauth.Certificate.self_signed(key, "x", days=0)

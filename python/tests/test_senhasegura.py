@@ -172,7 +172,7 @@ def test_cert_fingerprints(test_pki):
     assert senhasegura.cert_fingerprints(c["cert"]) == want
     pem = open(c["cert"]).read()
     assert senhasegura.cert_fingerprints(pem) == want
-    assert senhasegura.cert_fingerprints(m2mauth.Certificate.load(pem).der) == want
+    assert senhasegura.cert_fingerprints(m2mauth.Certificate.from_pem(pem).der) == want
 
 
 def test_argument_errors(http):

@@ -66,7 +66,7 @@ TEST_CASE("the error record: never NULL, set where a call fails, cleared on requ
   CHECK(e->oauth_error_description != nullptr);
   CHECK(e->oauth_error_uri != nullptr);
   Buf out;
-  CHECK_STATUS(m2mauth_base64url_decode(out.out(), "%%%"), M2MAUTH_EMALFORMED);
+  CHECK_STATUS(m2mauth_util_base64url_decode(out.out(), "%%%"), M2MAUTH_EMALFORMED);
   e = m2mauth_error_last();
   CHECK(e->code == M2MAUTH_EMALFORMED);
   CHECK(e->transient == 0);
@@ -139,11 +139,11 @@ TEST_CASE("versions and buffers") {
   CHECK(details.find("libcurl") != std::string::npos);
   // A buffer passed again is disposed first (no leak under ASan/valgrind); disposing twice is fine.
   Buf b;
-  REQUIRE_OK(m2mauth_uuid_v4(b.out()));
+  REQUIRE_OK(m2mauth_util_uuid_v4(b.out()));
   CHECK(b.b.size == 36);
   CHECK(b.b.ptr[36] == 0);
   const std::string first = b.str();
-  REQUIRE_OK(m2mauth_uuid_v4(b.out()));
+  REQUIRE_OK(m2mauth_util_uuid_v4(b.out()));
   CHECK(b.str() != first);
   m2mauth_buf_dispose(b.out());
   m2mauth_buf_dispose(b.out());
@@ -154,18 +154,18 @@ TEST_CASE("versions and buffers") {
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
   Buf enc, dec;
-  REQUIRE_OK(m2mauth_base64url_encode(enc.out(), capi::bytes(all), all.size()));
+  REQUIRE_OK(m2mauth_util_base64url_encode(enc.out(), capi::bytes(all), all.size()));
   CHECK(enc.str() == m2mtest::base64url_encode(all));
-  REQUIRE_OK(m2mauth_base64url_decode(dec.out(), enc.c_str()));
+  REQUIRE_OK(m2mauth_util_base64url_decode(dec.out(), enc.c_str()));
   CHECK(dec.str() == all);
-  CHECK(m2mauth_constant_time_equal(capi::bytes(all), 256, capi::bytes(all), 256) == 1);
-  CHECK(m2mauth_constant_time_equal(capi::bytes(all), 256, capi::bytes(all), 255) == 0);
+  CHECK(m2mauth_util_constant_time_equal(capi::bytes(all), 256, capi::bytes(all), 256) == 1);
+  CHECK(m2mauth_util_constant_time_equal(capi::bytes(all), 256, capi::bytes(all), 255) == 0);
   std::string other = all;
   other[200] ^= 1;
-  CHECK(m2mauth_constant_time_equal(capi::bytes(all), 256, capi::bytes(other), 256) == 0);
+  CHECK(m2mauth_util_constant_time_equal(capi::bytes(all), 256, capi::bytes(other), 256) == 0);
   Buf r1, r2;
-  REQUIRE_OK(m2mauth_random_bytes(r1.out(), 32));
-  REQUIRE_OK(m2mauth_random_bytes(r2.out(), 32));
+  REQUIRE_OK(m2mauth_util_random_bytes(r1.out(), 32));
+  REQUIRE_OK(m2mauth_util_random_bytes(r2.out(), 32));
   CHECK(r1.b.size == 32);
   CHECK(r1.str() != r2.str());
 }

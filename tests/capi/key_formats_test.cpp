@@ -205,8 +205,8 @@ TEST_CASE("certificates: load PEM/DER/file, public key, fingerprints as openssl 
   for (int source = 0; source < 3; ++source) {
     INFO("source " << source);
     m2mauth_cert *raw = nullptr;
-    if (source == 0) REQUIRE_OK(m2mauth_cert_load(&raw, capi::bytes(pem), pem.size()));
-    if (source == 1) REQUIRE_OK(m2mauth_cert_load(&raw, capi::bytes(der), der.size()));
+    if (source == 0) REQUIRE_OK(m2mauth_cert_from_pem(&raw, capi::bytes(pem), pem.size()));
+    if (source == 1) REQUIRE_OK(m2mauth_cert_from_der(&raw, capi::bytes(der), der.size()));
     if (source == 2) REQUIRE_OK(m2mauth_cert_from_file(&raw, path.c_str()));
     capi::CertPtr cert(raw);
     struct {
@@ -239,6 +239,13 @@ TEST_CASE("certificates: load PEM/DER/file, public key, fingerprints as openssl 
     CHECK(m2mauth_key_has_private(pub) == 0);
     CHECK(thumbprint(pub) == str(m2mtest::member(m2mtest::member(doc.get(), "keys"), "rsa2048"), "thumbprint"));
   }
+  // Each constructor reads only its own encoding, and DER must hold nothing after the certificate.
+  m2mauth_cert *wrong = nullptr;
+  CHECK_STATUS(m2mauth_cert_from_pem(&wrong, capi::bytes(der), der.size()), M2MAUTH_EKEY);
+  CHECK_STATUS(m2mauth_cert_from_der(&wrong, capi::bytes(pem), pem.size()), M2MAUTH_EKEY);
+  const std::string trailing = der + "x";
+  CHECK_STATUS(m2mauth_cert_from_der(&wrong, capi::bytes(trailing), trailing.size()), M2MAUTH_EKEY);
+  CHECK(wrong == nullptr);
   // A key loader given a certificate returns its public key.
   auto via_key = capi::pem_key(pem);
   CHECK(thumbprint(via_key.get()) == str(m2mtest::member(m2mtest::member(doc.get(), "keys"), "rsa2048"), "thumbprint"));
@@ -250,7 +257,7 @@ TEST_CASE("x5t, x5t#S256 and x5c header members come from the certificate") {
   const cJSON *c = m2mtest::member(m2mtest::member(doc.get(), "certificates"), "rsa2048-self-signed");
   auto key = capi::test_key(doc.get(), "rsa2048");
   m2mauth_cert *raw = nullptr;
-  REQUIRE_OK(m2mauth_cert_load(&raw, capi::bytes(str(c, "pem")), str(c, "pem").size()));
+  REQUIRE_OK(m2mauth_cert_from_pem(&raw, capi::bytes(str(c, "pem")), str(c, "pem").size()));
   capi::CertPtr cert(raw);
   m2mauth_jws_header h = M2MAUTH_JWS_HEADER_INIT;
   h.cert = raw;

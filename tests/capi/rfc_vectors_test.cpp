@@ -17,7 +17,7 @@ void check_rfc(const cJSON *e) {
   INFO(str(e, "name"));
   auto key = capi::jwk_key(m2mtest::print(m2mtest::member(e, "jwk")));
   const std::string header = str(e, "protected"), payload = str(e, "payload"), token = str(e, "token");
-  const int alg = m2mauth_alg_from_name(str(e, "alg").c_str());
+  const int alg = capi::alg(str(e, "alg"));
   REQUIRE(alg > 0);
   Buf signed_token;
   REQUIRE_OK(m2mauth_jws_sign_protected(signed_token.out(), key.get(), capi::bytes(header), header.size(),
@@ -93,7 +93,7 @@ TEST_CASE("RFC 7520 4.1-4.4 compact serializations verify and the deterministic 
     auto key = capi::jwk_key(m2mtest::print(m2mtest::member(input, "key")));
     const std::string payload = str(input, "payload"), token = str(m2mtest::member(doc.get(), "output"), "compact");
     std::string out;
-    const uint32_t alg = m2mauth_alg_bit(m2mauth_alg_from_name(str(input, "alg").c_str()));
+    const uint32_t alg = m2mauth_alg_bit(capi::alg(str(input, "alg")));
     REQUIRE(alg != 0);
     CHECK_STATUS(capi::verify(key.get(), token, alg, &out), M2MAUTH_OK);
     CHECK(out == payload);

@@ -44,7 +44,7 @@ const std::map<long long, Expectation> kJwkGaps = {
 uint32_t allow_list_for(const cJSON *jwk) {
   const cJSON *alg = m2mtest::find(jwk, "alg");
   if (alg == nullptr) return capi::all_algs();
-  int a = m2mauth_alg_from_name(alg->valuestring);
+  int a = capi::alg(alg->valuestring);
   return a > 0 ? m2mauth_alg_bit(a) : 0;
 }
 

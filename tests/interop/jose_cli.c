@@ -52,8 +52,9 @@ static int allow_list(uint32_t *out, const cJSON *algs) {
   *out = 0;
   const cJSON *a;
   cJSON_ArrayForEach(a, algs) {
-    int alg = m2mauth_alg_from_name(cJSON_IsString(a) ? a->valuestring : "");
-    if (alg < 0) return alg;
+    int alg = 0;
+    int rc = m2mauth_alg_from_name(&alg, cJSON_IsString(a) ? a->valuestring : "");
+    if (rc != M2MAUTH_OK) return rc;
     *out |= m2mauth_alg_bit(alg);
   }
   return M2MAUTH_OK;
@@ -93,7 +94,7 @@ static cJSON *handle(const cJSON *req) {
   m2mauth_buf out = M2MAUTH_BUF_INIT;
   cJSON *r = NULL;
   int rc;
-  if (op == NULL) return failure(m2mauth_alg_from_name(NULL));
+  if (op == NULL) return failure(m2mauth_alg_from_name(&rc, NULL));
 
   if (strcmp(op, "generate") == 0) {
     const char *kty = text(req, "kty");
@@ -117,9 +118,9 @@ static cJSON *handle(const cJSON *req) {
   } else if (strcmp(op, "sign") == 0 || strcmp(op, "sign_jwt") == 0) {
     m2mauth_jws_header h = M2MAUTH_JWS_HEADER_INIT;
     if (text(req, "alg") != NULL) {
-      h.alg = m2mauth_alg_from_name(text(req, "alg"));
-      if (h.alg < 0) {
-        r = failure(h.alg);
+      rc = m2mauth_alg_from_name(&h.alg, text(req, "alg"));
+      if (rc != M2MAUTH_OK) {
+        r = failure(rc);
         goto done;
       }
     }
@@ -175,7 +176,7 @@ static cJSON *handle(const cJSON *req) {
     m2mauth_claims_free(claims);
     m2mauth_verifier_free(v);
   } else {
-    r = failure(m2mauth_alg_from_name(NULL));
+    r = failure(m2mauth_alg_from_name(&rc, NULL));
   }
 done:
   m2mauth_buf_dispose(&out);

@@ -77,7 +77,8 @@ void configure(m2mauth_oauth1 *s, const Case &c) {
   REQUIRE(m2mauth_oauth1_set_consumer_secret(s, c.get("consumer_secret").c_str()) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_token(s, c.has("token") ? c.at("token").c_str() : nullptr,
                                    c.get("token_secret").c_str()) == M2MAUTH_OK);
-  int method = m2mauth_oauth1_method_from_name(c.at("signature_method").c_str());
+  int method = 0;
+  REQUIRE(m2mauth_oauth1_method_from_name(&method, c.at("signature_method").c_str()) == M2MAUTH_OK);
   REQUIRE(method > 0);
   REQUIRE(m2mauth_oauth1_set_method(s, method) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_include_version(s, c.at("version") == "yes") == M2MAUTH_OK);
@@ -131,9 +132,16 @@ TEST_CASE("capi names: methods and placements") {
   CHECK(std::string(m2mauth_oauth1_method_name(M2MAUTH_OAUTH1_PLAINTEXT)) == "PLAINTEXT");
   CHECK(std::string(m2mauth_oauth1_method_name(0)).empty());
   CHECK(std::string(m2mauth_oauth1_method_name(6)).empty());
-  for (int m = 1; m <= 5; ++m) CHECK(m2mauth_oauth1_method_from_name(m2mauth_oauth1_method_name(m)) == m);
-  CHECK(m2mauth_oauth1_method_from_name("HMAC-SHA512") == M2MAUTH_EALGORITHM);
-  CHECK(m2mauth_oauth1_method_from_name(nullptr) == M2MAUTH_EINVAL);
+  for (int m = 1; m <= 5; ++m) {
+    int method = 0;
+    CHECK(m2mauth_oauth1_method_from_name(&method, m2mauth_oauth1_method_name(m)) == M2MAUTH_OK);
+    CHECK(method == m);
+  }
+  int method = 9;
+  CHECK(m2mauth_oauth1_method_from_name(&method, "HMAC-SHA512") == M2MAUTH_EALGORITHM);
+  CHECK(method == 0);
+  CHECK(m2mauth_oauth1_method_from_name(&method, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_oauth1_method_from_name(nullptr, "HMAC-SHA1") == M2MAUTH_EINVAL);
   CHECK(std::string(m2mauth_oauth1_placement_name(M2MAUTH_OAUTH1_IN_HEADER)) == "header");
   CHECK(std::string(m2mauth_oauth1_placement_name(M2MAUTH_OAUTH1_IN_QUERY)) == "query");
   CHECK(std::string(m2mauth_oauth1_placement_name(M2MAUTH_OAUTH1_IN_BODY)) == "body");

@@ -91,8 +91,8 @@ static m2mauth_status configure(m2mauth_oauth1 *s, const field *f, int n) {
   int i, method;
   const char *rsa_path = text(f, n, "rsakey");
   const char *ts = text(f, n, "ts");
-  method = m2mauth_oauth1_method_from_name(text(f, n, "sm") ? text(f, n, "sm") : "HMAC-SHA1");
-  if (method < 0) return method;
+  rc = m2mauth_oauth1_method_from_name(&method, text(f, n, "sm") ? text(f, n, "sm") : "HMAC-SHA1");
+  if (rc != M2MAUTH_OK) return rc;
   if (rc == M2MAUTH_OK) rc = m2mauth_oauth1_set_consumer_secret(s, text(f, n, "csecret"));
   if (rc == M2MAUTH_OK) rc = m2mauth_oauth1_set_token(s, text(f, n, "token"), text(f, n, "tsecret"));
   if (rc == M2MAUTH_OK) rc = m2mauth_oauth1_set_method(s, method);

@@ -208,6 +208,9 @@ TEST_CASE("C API: bad arguments are typed errors") {
   m2mauth_token_client_free(nullptr);
   m2mauth_token_free(nullptr);
   CHECK(std::string(m2mauth_client_auth_name(M2MAUTH_AUTH_PRIVATE_KEY_JWT)) == "private_key_jwt");
-  CHECK(m2mauth_client_auth_from_name("tls_client_auth") == M2MAUTH_AUTH_TLS_CLIENT_AUTH);
-  CHECK(m2mauth_client_auth_from_name("bogus") == M2MAUTH_EINVAL);
+  int auth = 0;
+  CHECK(m2mauth_client_auth_from_name(&auth, "tls_client_auth") == M2MAUTH_OK);
+  CHECK(auth == M2MAUTH_AUTH_TLS_CLIENT_AUTH);
+  CHECK(m2mauth_client_auth_from_name(&auth, "bogus") == M2MAUTH_EINVAL);
+  CHECK(auth == 0);
 }

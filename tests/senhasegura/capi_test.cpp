@@ -245,8 +245,11 @@ TEST_CASE("C API: bad arguments") {
   CHECK(m2mauth_a2a_credential(&out.b, a, "5") == M2MAUTH_ECONFIG);
   CHECK(m2mauth_a2a_credential(&out.b, nullptr, "5") == M2MAUTH_EINVAL);
   CHECK(m2mauth_a2a_call(&out.b, a, "GET", "pam/x", "[1]", 0) == M2MAUTH_EINVAL);
-  CHECK(m2mauth_a2a_auth_from_name("oauth1") == M2MAUTH_A2A_OAUTH1);
-  CHECK(m2mauth_a2a_auth_from_name("nope") == M2MAUTH_EINVAL);
+  int auth = 0;
+  CHECK(m2mauth_a2a_auth_from_name(&auth, "oauth1") == M2MAUTH_OK);
+  CHECK(auth == M2MAUTH_A2A_OAUTH1);
+  CHECK(m2mauth_a2a_auth_from_name(&auth, "nope") == M2MAUTH_EINVAL);
+  CHECK(auth == 0);
   CHECK(std::string(m2mauth_a2a_auth_name(42)).empty());
   m2mauth_a2a_free(a);
   m2mauth_a2a_free(nullptr);

@@ -34,10 +34,12 @@ func ParseAlgorithm(name string) (Algorithm, error) {
 	if err := text("algorithm name", name); err != nil {
 		return 0, err
 	}
-	id := raw.M2mauth_alg_from_name(name)
-	if id <= 0 {
-		return 0, &Error{Code: int(raw.M2MAUTH_EALGORITHM), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_EALGORITHM)),
-			Message: "m2mauth: unknown JWS algorithm"}
+	if err := ready(); err != nil {
+		return 0, err
+	}
+	var id int32
+	if err := call(func() int { return raw.M2mauth_alg_from_name(&id, name) }); err != nil {
+		return 0, err
 	}
 	return Algorithm(id), nil
 }

@@ -47,9 +47,14 @@ func newCert(f func(out *uintptr) int) (*Certificate, error) {
 	return c, nil
 }
 
-// LoadCertificate parses the first certificate of PEM text, or a DER certificate.
-func LoadCertificate(data []byte) (*Certificate, error) {
-	return newCert(func(out *uintptr) int { return raw.M2mauth_cert_load(out, data) })
+// CertificateFromPEM parses the first certificate of PEM text.
+func CertificateFromPEM(pem []byte) (*Certificate, error) {
+	return newCert(func(out *uintptr) int { return raw.M2mauth_cert_from_pem(out, pem) })
+}
+
+// CertificateFromDER parses a DER-encoded certificate (nothing may follow it).
+func CertificateFromDER(der []byte) (*Certificate, error) {
+	return newCert(func(out *uintptr) int { return raw.M2mauth_cert_from_der(out, der) })
 }
 
 // CertificateFromFile reads a PEM or DER certificate file.

@@ -32,9 +32,12 @@ func ParseClientAuth(name string) (ClientAuth, error) {
 	if err := text("client authentication method", name); err != nil {
 		return 0, err
 	}
-	v := raw.M2mauth_client_auth_from_name([]byte(name))
-	if v < 0 {
-		return 0, &Error{Code: v, Name: raw.M2mauth_error_name(v), Message: "m2mauth: unknown client authentication method"}
+	if err := ready(); err != nil {
+		return 0, err
+	}
+	var v int32
+	if err := call(func() int { return raw.M2mauth_client_auth_from_name(&v, []byte(name)) }); err != nil {
+		return 0, err
 	}
 	return ClientAuth(v), nil
 }

@@ -131,7 +131,7 @@ func TestKeyInspectionAndCertificate(t *testing.T) {
 	if na := must(cert.NotAfter())(t); na.Before(time.Now().Add(29 * 24 * time.Hour)) {
 		t.Fatalf("notAfter %v", na)
 	}
-	again := must(LoadCertificate([]byte(must(cert.PEM())(t))))(t)
+	again := must(CertificateFromPEM([]byte(must(cert.PEM())(t))))(t)
 	defer again.Close()
 	if must(again.Fingerprint(SHA256, Hex))(t) != must(cert.Fingerprint(SHA256, Hex))(t) {
 		t.Fatal("fingerprints differ")

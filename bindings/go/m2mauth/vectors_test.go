@@ -295,9 +295,9 @@ func TestVectorCertificates(t *testing.T) {
 	v := loadVectors(t)
 	for name, c := range v.Certificates {
 		s := func(k string) string { x, _ := c[k].(string); return x }
-		cert := must(LoadCertificate([]byte(s("pem"))))(t)
+		cert := must(CertificateFromPEM([]byte(s("pem"))))(t)
 		der, _ := base64.StdEncoding.DecodeString(s("der_b64"))
-		fromDER := must(LoadCertificate(der))(t)
+		fromDER := must(CertificateFromDER(der))(t)
 		checks := []struct {
 			hash   Hash
 			format FingerprintFormat

@@ -96,7 +96,7 @@ func NewVerifierJWKS(jwks string, opts ...VerifyOption) (*Verifier, error) {
 		return nil, err
 	}
 	var p uintptr
-	if err := call(func() int { return raw.M2mauth_verifier_new_jwks(&p, jwks, bits) }); err != nil {
+	if err := call(func() int { return raw.M2mauth_verifier_from_jwks(&p, jwks, bits) }); err != nil {
 		return nil, err
 	}
 	return configure(p, c)

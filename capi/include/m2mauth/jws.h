@@ -5,6 +5,7 @@
 #define M2MAUTH_JWS_H
 
 #include "common.h"
+#include "cert.h"
 #include "key.h"
 
 #ifdef __cplusplus
@@ -34,8 +35,8 @@ typedef enum m2mauth_alg {
  */
 #define M2MAUTH_ALG_BIT(alg) (1u << (unsigned int)(alg))
 
-/** The algorithm named name ("RS256", ...); M2MAUTH_EALGORITHM (negative) if unknown or "none". */
-M2MAUTH_EXTERN int m2mauth_alg_from_name(const char *name);
+/** Writes the algorithm named name ("RS256", ...) to out; M2MAUTH_EALGORITHM if unknown or "none". */
+M2MAUTH_EXTERN m2mauth_status m2mauth_alg_from_name(int *out, const char *name);
 /** The JOSE name of alg, or "" if unknown. Static string. */
 M2MAUTH_EXTERN const char *m2mauth_alg_name(int alg);
 /** M2MAUTH_ALG_BIT as a function, for bindings. 0 for an unknown alg. */

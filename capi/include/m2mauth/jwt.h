@@ -77,7 +77,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_jwt_sign_json(m2mauth_buf *out, const m2ma
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_new(m2mauth_verifier **out, const m2mauth_key *key, uint32_t allowed);
 /** A verifier that picks the key from a JWKS by the token's "kid" (a one-key set also serves tokens without kid). */
-M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_new_jwks(m2mauth_verifier **out, const char *jwks_json, uint32_t allowed);
+M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_from_jwks(m2mauth_verifier **out, const char *jwks_json, uint32_t allowed);
 M2MAUTH_EXTERN void m2mauth_verifier_free(m2mauth_verifier *verifier);
 
 /** Requires "iss" to equal issuer. */

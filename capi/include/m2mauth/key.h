@@ -1,5 +1,5 @@
 /*
- * key.h: keys (RSA, EC, Ed25519, HMAC) and X.509 certificates.
+ * key.h: keys (RSA, EC, Ed25519, HMAC). Certificates are in cert.h.
  *
  * A key handle holds a parsed key, reused by every signature. Handles are immutable after creation and
  * may be used from many threads at once. Secret material is wiped when the last user releases it.
@@ -14,7 +14,6 @@ extern "C" {
 #endif
 
 typedef struct m2mauth_key m2mauth_key;
-typedef struct m2mauth_cert m2mauth_cert;
 
 /** Key families, named as the JWK "kty" values. */
 typedef enum m2mauth_key_type {
@@ -107,45 +106,6 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_key_private_jwk(m2mauth_buf *out, const m2
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_jwks(m2mauth_buf *out, const m2mauth_key *const *keys, size_t n);
 /** RFC 7638 JWK thumbprint: SHA-256 over the canonical JWK members, base64url without padding. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_thumbprint(m2mauth_buf *out, const m2mauth_key *key);
-
-/* ---- certificates ------------------------------------------------------------------------------ */
-
-typedef enum m2mauth_hash {
-  M2MAUTH_HASH_SHA1 = 1,
-  M2MAUTH_HASH_SHA256 = 2
-} m2mauth_hash;
-
-typedef enum m2mauth_fingerprint_format {
-  M2MAUTH_FP_HEX_COLONS = 1, /* "AB:CD:..." upper case, as `openssl x509 -fingerprint` prints */
-  M2MAUTH_FP_HEX = 2,        /* "abcd..." lower case, no separators */
-  M2MAUTH_FP_BASE64URL = 3   /* base64url without padding, as the JWS "x5t" / "x5t#S256" headers */
-} m2mauth_fingerprint_format;
-
-/** The first certificate in PEM text or a DER certificate. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_load(m2mauth_cert **out, const uint8_t *data, size_t len);
-/** The same from a file. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_from_file(m2mauth_cert **out, const char *path);
-/** Releases a certificate handle. NULL-safe. */
-M2MAUTH_EXTERN void m2mauth_cert_free(m2mauth_cert *cert);
-/** The certificate's fingerprint (hash of its DER encoding) in the chosen format. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_fingerprint(m2mauth_buf *out, const m2mauth_cert *cert,
-                                                       int hash, int format);
-/** The certificate's public key as a new key handle. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_public_key(m2mauth_key **out, const m2mauth_cert *cert);
-/** The certificate's DER encoding. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_der(m2mauth_buf *out, const m2mauth_cert *cert);
-/** The certificate in PEM. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_pem(m2mauth_buf *out, const m2mauth_cert *cert);
-/** The subject as an RFC 2253 string, e.g. "CN=client,O=Example". */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_subject(m2mauth_buf *out, const m2mauth_cert *cert);
-/** notAfter as Unix seconds. */
-M2MAUTH_EXTERN int64_t m2mauth_cert_not_after(const m2mauth_cert *cert);
-/**
- * A self-signed certificate for key (for RFC 8705 self_signed_tls_client_auth and tests):
- * subject CN=common_name, valid from now - 60 s for `days` days, SHA-256 signature.
- */
-M2MAUTH_EXTERN m2mauth_status m2mauth_cert_self_signed(m2mauth_cert **out, const m2mauth_key *key,
-                                                       const char *common_name, unsigned int days);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "util.h"
 #include "key.h"
+#include "cert.h"
 #include "jws.h"
 #include "jwt.h"
 #include "request.h"

@@ -275,8 +275,8 @@ inline const char *alg_name(Alg alg) noexcept { return m2mauth_alg_name(static_c
 
 /** The algorithm named name; throws Error (algorithm) for an unknown name or "none". */
 inline Alg alg_from_name(const std::string &name) {
-  int v = m2mauth_alg_from_name(detail::c_str(name));
-  if (v < 0) throw Error::last(v);
+  int v = 0;
+  detail::check(m2mauth_alg_from_name(&v, detail::c_str(name)));
   return static_cast<Alg>(v);
 }
 
@@ -463,10 +463,15 @@ class Certificate {
  public:
   explicit Certificate(m2mauth_cert *adopted) noexcept : h_(adopted) {}
 
-  /** The first certificate of PEM text, or a DER certificate. */
-  static Certificate load(std::string_view data) {
-    return make([&](m2mauth_cert **out) { return m2mauth_cert_load(out, detail::bytes(data), data.size()); });
+  /** The first certificate of PEM text. */
+  static Certificate from_pem(std::string_view pem) {
+    return make([&](m2mauth_cert **out) { return m2mauth_cert_from_pem(out, detail::bytes(pem), pem.size()); });
   }
+  /** A DER-encoded certificate. */
+  static Certificate from_der(std::string_view der) {
+    return make([&](m2mauth_cert **out) { return m2mauth_cert_from_der(out, detail::bytes(der), der.size()); });
+  }
+  /** A certificate from a file holding PEM or DER. */
   static Certificate from_file(const std::string &path) {
     return make([&](m2mauth_cert **out) { return m2mauth_cert_from_file(out, detail::c_str(path)); });
   }
@@ -715,7 +720,7 @@ class Verifier {
   /** A verifier choosing the key from a JWKS by the token's "kid". */
   static Verifier from_jwks(const std::string &jwks_json, AlgSet allowed) {
     m2mauth_verifier *v = nullptr;
-    detail::check(m2mauth_verifier_new_jwks(&v, detail::c_str(jwks_json), allowed.bits()));
+    detail::check(m2mauth_verifier_from_jwks(&v, detail::c_str(jwks_json), allowed.bits()));
     return Verifier(v);
   }
 
@@ -1004,8 +1009,8 @@ enum class ClientAuth : int {
 inline const char *client_auth_name(ClientAuth auth) noexcept { return m2mauth_client_auth_name(static_cast<int>(auth)); }
 /** The method with that name; throws Error (invalid_argument) for an unknown name. */
 inline ClientAuth client_auth_from_name(const std::string &name) {
-  int v = m2mauth_client_auth_from_name(detail::c_str(name));
-  if (v < 0) throw Error::last(v);
+  int v = 0;
+  detail::check(m2mauth_client_auth_from_name(&v, detail::c_str(name)));
   return static_cast<ClientAuth>(v);
 }
 
@@ -1329,8 +1334,8 @@ enum class OAuth1Placement : int {
 inline const char *oauth1_method_name(OAuth1Method m) noexcept { return m2mauth_oauth1_method_name(static_cast<int>(m)); }
 /** The method named exactly so; throws Error (algorithm) otherwise. */
 inline OAuth1Method oauth1_method_from_name(const std::string &name) {
-  int v = m2mauth_oauth1_method_from_name(detail::c_str(name));
-  if (v < 0) throw Error::last(v);
+  int v = 0;
+  detail::check(m2mauth_oauth1_method_from_name(&v, detail::c_str(name)));
   return static_cast<OAuth1Method>(v);
 }
 
@@ -1448,8 +1453,8 @@ enum class A2AAuth : int { oauth2 = M2MAUTH_A2A_OAUTH2, oauth1 = M2MAUTH_A2A_OAU
 /** "oauth2", "oauth1", "query". */
 inline const char *a2a_auth_name(A2AAuth a) noexcept { return m2mauth_a2a_auth_name(static_cast<int>(a)); }
 inline A2AAuth a2a_auth_from_name(const std::string &name) {
-  int v = m2mauth_a2a_auth_from_name(detail::c_str(name));
-  if (v < 0) throw Error::last(v);
+  int v = 0;
+  detail::check(m2mauth_a2a_auth_from_name(&v, detail::c_str(name)));
   return static_cast<A2AAuth>(v);
 }
 
@@ -1645,22 +1650,22 @@ namespace util {
 
 /** n random bytes from the OS CSPRNG. */
 inline std::string random_bytes(std::size_t n) {
-  return detail::text([&](m2mauth_buf *out) { return m2mauth_random_bytes(out, n); });
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_util_random_bytes(out, n); });
 }
 inline std::string uuid_v4() {
-  return detail::text([](m2mauth_buf *out) { return m2mauth_uuid_v4(out); });
+  return detail::text([](m2mauth_buf *out) { return m2mauth_util_uuid_v4(out); });
 }
 /** base64url without padding. */
 inline std::string base64url_encode(std::string_view data) {
   return detail::text(
-      [&](m2mauth_buf *out) { return m2mauth_base64url_encode(out, detail::bytes(data), data.size()); });
+      [&](m2mauth_buf *out) { return m2mauth_util_base64url_encode(out, detail::bytes(data), data.size()); });
 }
 inline std::string base64url_decode(const std::string &text) {
-  return detail::text([&](m2mauth_buf *out) { return m2mauth_base64url_decode(out, detail::c_str(text)); });
+  return detail::text([&](m2mauth_buf *out) { return m2mauth_util_base64url_decode(out, detail::c_str(text)); });
 }
 /** Equality in time that depends only on the lengths. */
 inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-  return m2mauth_constant_time_equal(detail::bytes(a), a.size(), detail::bytes(b), b.size()) != 0;
+  return m2mauth_util_constant_time_equal(detail::bytes(a), a.size(), detail::bytes(b), b.size()) != 0;
 }
 
 }  // namespace util

@@ -50,8 +50,8 @@ typedef enum m2mauth_oauth1_placement {
 
 /** "HMAC-SHA1", "HMAC-SHA256", "RSA-SHA1", "RSA-SHA256", "PLAINTEXT"; "" if unknown. Static string. */
 M2MAUTH_EXTERN const char *m2mauth_oauth1_method_name(int method);
-/** The method with exactly this name; M2MAUTH_EALGORITHM (negative) if unknown. */
-M2MAUTH_EXTERN int m2mauth_oauth1_method_from_name(const char *name);
+/** Writes the method with exactly this name to out; M2MAUTH_EALGORITHM if unknown. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_method_from_name(int *out, const char *name);
 /** "header", "query", "body"; "" if unknown. Static string. */
 M2MAUTH_EXTERN const char *m2mauth_oauth1_placement_name(int placement);
 

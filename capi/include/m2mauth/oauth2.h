@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "http.h"
+#include "cert.h"
 #include "key.h"
 #include "request.h"
 
@@ -35,8 +36,8 @@ typedef enum m2mauth_client_auth {
 
 /** "client_secret_basic" etc.; "" for an unknown value. */
 M2MAUTH_EXTERN const char *m2mauth_client_auth_name(int auth);
-/** The method with that name, or M2MAUTH_EINVAL (negative). */
-M2MAUTH_EXTERN int m2mauth_client_auth_from_name(const char *name);
+/** Writes the method with that name to out; M2MAUTH_EINVAL if unknown. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_client_auth_from_name(int *out, const char *name);
 
 typedef enum m2mauth_grant {
   M2MAUTH_GRANT_CLIENT_CREDENTIALS = 1,

@@ -32,6 +32,7 @@
 
 #include "common.h"
 #include "http.h"
+#include "cert.h"
 #include "key.h"
 #include "oauth2.h"
 
@@ -49,8 +50,8 @@ typedef enum m2mauth_a2a_auth {
 
 /** "oauth2", "oauth1", "query"; "" for other values. Static string. */
 M2MAUTH_EXTERN const char *m2mauth_a2a_auth_name(int auth);
-/** The method with that name, or M2MAUTH_EINVAL (negative). */
-M2MAUTH_EXTERN int m2mauth_a2a_auth_from_name(const char *name);
+/** Writes the method with that name to out; M2MAUTH_EINVAL if unknown. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_auth_from_name(int *out, const char *name);
 
 /**
  * A client of the A2A API at base_url ("https://HOST", a trailing "/iso" accepted), sending through

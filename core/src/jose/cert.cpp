@@ -22,6 +22,11 @@ std::shared_ptr<X509> share(ossl::X509Ptr x509) { return std::shared_ptr<X509>(x
 
 int no_passphrase(char *, int, int, void *) { return -1; }
 
+void check_input_size(std::string_view data) {
+  if (data.empty()) fail(Errc::invalid_argument, "certificate input is empty");
+  if (data.size() > kMaxCertInput) fail(Errc::too_large, "certificate input over 1 MiB");
+}
+
 }  // namespace
 
 std::string digest(HashAlg hash, std::string_view data) {
@@ -32,21 +37,28 @@ std::string digest(HashAlg hash, std::string_view data) {
   return std::string(reinterpret_cast<char *>(md), len);
 }
 
-Certificate Certificate::load(std::string_view data) {
-  if (data.empty()) fail(Errc::invalid_argument, "certificate input is empty");
-  if (data.size() > kMaxCertInput) fail(Errc::too_large, "certificate input over 1 MiB");
-  ossl::Bio bio = ossl::mem_bio(data.data(), data.size());
-  ossl::X509Ptr x509;
-  if (data.find("-----BEGIN ") != std::string_view::npos) {
-    x509.reset(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
-  } else {
-    const auto *p = reinterpret_cast<const unsigned char *>(data.data());
-    x509.reset(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
-    if (x509 && p != reinterpret_cast<const unsigned char *>(data.data()) + data.size()) x509.reset();
-  }
-  if (!x509) ossl::throw_error(Errc::key, "invalid certificate");
+Certificate Certificate::from_pem(std::string_view pem) {
+  check_input_size(pem);
+  ossl::Bio bio = ossl::mem_bio(pem.data(), pem.size());
+  ossl::X509Ptr x509(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+  if (!x509) ossl::throw_error(Errc::key, "invalid certificate: no PEM certificate found");
   ossl::clear_errors();
   return Certificate(share(std::move(x509)));
+}
+
+Certificate Certificate::from_der(std::string_view der) {
+  check_input_size(der);
+  const auto *p = reinterpret_cast<const unsigned char *>(der.data());
+  ossl::X509Ptr x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (x509 && p != reinterpret_cast<const unsigned char *>(der.data()) + der.size()) x509.reset();
+  if (!x509) ossl::throw_error(Errc::key, "invalid certificate: not one DER certificate");
+  ossl::clear_errors();
+  return Certificate(share(std::move(x509)));
+}
+
+Certificate Certificate::load(std::string_view data) {
+  check_input_size(data);
+  return data.find("-----BEGIN ") != std::string_view::npos ? from_pem(data) : from_der(data);
 }
 
 Certificate Certificate::from_file(const std::string &path) {

@@ -61,9 +61,9 @@ typedef _goslice_ swig_type_31;
 typedef _goslice_ swig_type_32;
 typedef _goslice_ swig_type_33;
 typedef _goslice_ swig_type_34;
-typedef _gostring_ swig_type_35;
-typedef long long swig_type_36;
-typedef _gostring_ swig_type_37;
+typedef _goslice_ swig_type_35;
+typedef _gostring_ swig_type_36;
+typedef long long swig_type_37;
 typedef _gostring_ swig_type_38;
 typedef _gostring_ swig_type_39;
 typedef _gostring_ swig_type_40;
@@ -75,16 +75,16 @@ typedef _gostring_ swig_type_45;
 typedef _gostring_ swig_type_46;
 typedef _gostring_ swig_type_47;
 typedef _gostring_ swig_type_48;
-typedef _goslice_ swig_type_49;
+typedef _gostring_ swig_type_49;
 typedef _goslice_ swig_type_50;
 typedef _goslice_ swig_type_51;
-typedef _gostring_ swig_type_52;
+typedef _goslice_ swig_type_52;
 typedef _gostring_ swig_type_53;
 typedef _gostring_ swig_type_54;
 typedef _gostring_ swig_type_55;
 typedef _gostring_ swig_type_56;
-typedef long long swig_type_57;
-typedef _gostring_ swig_type_58;
+typedef _gostring_ swig_type_57;
+typedef long long swig_type_58;
 typedef _gostring_ swig_type_59;
 typedef _gostring_ swig_type_60;
 typedef _gostring_ swig_type_61;
@@ -100,9 +100,9 @@ typedef _gostring_ swig_type_70;
 typedef _gostring_ swig_type_71;
 typedef _gostring_ swig_type_72;
 typedef _gostring_ swig_type_73;
-typedef long long swig_type_74;
+typedef _gostring_ swig_type_74;
 typedef long long swig_type_75;
-typedef _gostring_ swig_type_76;
+typedef long long swig_type_76;
 typedef _gostring_ swig_type_77;
 typedef _gostring_ swig_type_78;
 typedef _gostring_ swig_type_79;
@@ -112,24 +112,24 @@ typedef _gostring_ swig_type_82;
 typedef _gostring_ swig_type_83;
 typedef _gostring_ swig_type_84;
 typedef _gostring_ swig_type_85;
-typedef _goslice_ swig_type_86;
-typedef _gostring_ swig_type_87;
+typedef _gostring_ swig_type_86;
+typedef _goslice_ swig_type_87;
 typedef _gostring_ swig_type_88;
 typedef _gostring_ swig_type_89;
 typedef _gostring_ swig_type_90;
-typedef long long swig_type_91;
-typedef _gostring_ swig_type_92;
-typedef long long swig_type_93;
-typedef _gostring_ swig_type_94;
-typedef long long swig_type_95;
-typedef _gostring_ swig_type_96;
+typedef _gostring_ swig_type_91;
+typedef long long swig_type_92;
+typedef _gostring_ swig_type_93;
+typedef long long swig_type_94;
+typedef _gostring_ swig_type_95;
+typedef long long swig_type_96;
 typedef _gostring_ swig_type_97;
-typedef long long swig_type_98;
-typedef _gostring_ swig_type_99;
-typedef long long swig_type_100;
-typedef _gostring_ swig_type_101;
-typedef long long swig_type_102;
-typedef _gostring_ swig_type_103;
+typedef _gostring_ swig_type_98;
+typedef long long swig_type_99;
+typedef _gostring_ swig_type_100;
+typedef long long swig_type_101;
+typedef _gostring_ swig_type_102;
+typedef long long swig_type_103;
 typedef _gostring_ swig_type_104;
 typedef _gostring_ swig_type_105;
 typedef _gostring_ swig_type_106;
@@ -141,55 +141,55 @@ typedef _gostring_ swig_type_111;
 typedef _gostring_ swig_type_112;
 typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
-typedef long long swig_type_115;
+typedef _gostring_ swig_type_115;
 typedef long long swig_type_116;
 typedef long long swig_type_117;
 typedef long long swig_type_118;
 typedef long long swig_type_119;
 typedef long long swig_type_120;
-typedef _gostring_ swig_type_121;
+typedef long long swig_type_121;
 typedef _gostring_ swig_type_122;
 typedef _gostring_ swig_type_123;
 typedef _gostring_ swig_type_124;
 typedef _gostring_ swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
-typedef _goslice_ swig_type_128;
+typedef _gostring_ swig_type_128;
 typedef _goslice_ swig_type_129;
 typedef _goslice_ swig_type_130;
 typedef _goslice_ swig_type_131;
 typedef _goslice_ swig_type_132;
 typedef _goslice_ swig_type_133;
-typedef _gostring_ swig_type_134;
+typedef _goslice_ swig_type_134;
 typedef _gostring_ swig_type_135;
-typedef _goslice_ swig_type_136;
-typedef long long swig_type_137;
-typedef _goslice_ swig_type_138;
-typedef long long swig_type_139;
-typedef _goslice_ swig_type_140;
-typedef long long swig_type_141;
-typedef _gostring_ swig_type_142;
-typedef _goslice_ swig_type_143;
-typedef _gostring_ swig_type_144;
+typedef _gostring_ swig_type_136;
+typedef _goslice_ swig_type_137;
+typedef long long swig_type_138;
+typedef _goslice_ swig_type_139;
+typedef long long swig_type_140;
+typedef _goslice_ swig_type_141;
+typedef long long swig_type_142;
+typedef _gostring_ swig_type_143;
+typedef _goslice_ swig_type_144;
 typedef _gostring_ swig_type_145;
 typedef _gostring_ swig_type_146;
 typedef _gostring_ swig_type_147;
-typedef _goslice_ swig_type_148;
-typedef _gostring_ swig_type_149;
+typedef _gostring_ swig_type_148;
+typedef _goslice_ swig_type_149;
 typedef _gostring_ swig_type_150;
-typedef _goslice_ swig_type_151;
-typedef _gostring_ swig_type_152;
-typedef _goslice_ swig_type_153;
-typedef _gostring_ swig_type_154;
-typedef long long swig_type_155;
+typedef _gostring_ swig_type_151;
+typedef _goslice_ swig_type_152;
+typedef _gostring_ swig_type_153;
+typedef _goslice_ swig_type_154;
+typedef _gostring_ swig_type_155;
 typedef long long swig_type_156;
-typedef _goslice_ swig_type_157;
+typedef long long swig_type_157;
 typedef _goslice_ swig_type_158;
-typedef long long swig_type_159;
-typedef _gostring_ swig_type_160;
+typedef _goslice_ swig_type_159;
+typedef long long swig_type_160;
 typedef _gostring_ swig_type_161;
 typedef _gostring_ swig_type_162;
-typedef long long swig_type_163;
+typedef _gostring_ swig_type_163;
 typedef long long swig_type_164;
 typedef long long swig_type_165;
 typedef long long swig_type_166;
@@ -203,411 +203,413 @@ typedef long long swig_type_173;
 typedef long long swig_type_174;
 typedef long long swig_type_175;
 typedef long long swig_type_176;
-typedef _goslice_ swig_type_177;
+typedef long long swig_type_177;
 typedef _goslice_ swig_type_178;
-typedef _gostring_ swig_type_179;
+typedef _goslice_ swig_type_179;
 typedef _gostring_ swig_type_180;
 typedef _gostring_ swig_type_181;
 typedef _gostring_ swig_type_182;
 typedef _gostring_ swig_type_183;
-typedef _goslice_ swig_type_184;
+typedef _gostring_ swig_type_184;
 typedef _goslice_ swig_type_185;
-typedef _gostring_ swig_type_186;
+typedef _goslice_ swig_type_186;
 typedef _gostring_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _gostring_ swig_type_189;
 typedef _gostring_ swig_type_190;
 typedef _gostring_ swig_type_191;
-typedef _goslice_ swig_type_192;
-typedef _gostring_ swig_type_193;
+typedef _gostring_ swig_type_192;
+typedef _goslice_ swig_type_193;
 typedef _gostring_ swig_type_194;
-typedef _goslice_ swig_type_195;
+typedef _gostring_ swig_type_195;
 typedef _goslice_ swig_type_196;
 typedef _goslice_ swig_type_197;
 typedef _goslice_ swig_type_198;
 typedef _goslice_ swig_type_199;
-typedef _gostring_ swig_type_200;
+typedef _goslice_ swig_type_200;
 typedef _gostring_ swig_type_201;
-typedef long long swig_type_202;
+typedef _gostring_ swig_type_202;
 typedef long long swig_type_203;
 typedef long long swig_type_204;
 typedef long long swig_type_205;
 typedef long long swig_type_206;
 typedef long long swig_type_207;
-typedef _goslice_ swig_type_208;
-typedef long long swig_type_209;
-typedef _goslice_ swig_type_210;
-typedef long long swig_type_211;
-typedef _goslice_ swig_type_212;
-extern void _wrap_Swig_free_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d(void);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_10 arg2);
-extern swig_intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(swig_type_13 arg1, swig_type_14 arg2);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_15 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_18 arg2, swig_type_19 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_20 arg2, swig_type_21 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_22 arg2, swig_type_23 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_24 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_25 arg2, swig_type_26 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_28 _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_29 _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_30 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_33 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_34 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_35 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_36 _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(swig_type_38 arg1);
-extern swig_type_39 _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_40 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_41 arg2);
-extern swig_type_42 _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_43 arg2);
-extern swig_type_44 _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_a0fc46d0e1a2713d(void);
-extern void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_49 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, swig_type_51 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_53 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_54 arg2, swig_type_55 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_58 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_59 arg2, swig_type_60 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_61 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_62 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_63 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_68 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_69 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_76 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_78 arg2, swig_type_79 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_80 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_81 arg2, swig_type_82 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_85 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_86 arg2);
-extern swig_type_87 _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_88 _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_89 _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_92 _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_93 arg2);
-extern swig_type_94 _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_95 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_99 _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_102 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_103 arg2);
-extern swig_type_104 _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_105 arg2);
-extern swig_type_106 _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_109 arg2);
-extern swig_type_110 _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_111 arg2);
-extern swig_type_112 _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_113 arg2);
-extern swig_type_114 _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_115 arg2);
-extern swig_type_116 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_119 arg2);
-extern swig_type_120 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_121 arg2);
-extern swig_type_122 _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_123 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d(void);
-extern swig_type_124 _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(swig_type_125 arg1);
-extern swig_type_126 _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_127 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_128 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_129 arg2, swig_type_130 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_131 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_132 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_133 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_136 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_137 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_138 arg4, swig_type_139 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_140 arg4, swig_type_141 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d(void);
-extern swig_type_142 _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(swig_type_143 arg1);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_144 arg2, swig_type_145 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_146 arg2, swig_type_147 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_148 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_149 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_150 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_151 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_152 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3);
-extern void _wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_155 arg2);
-extern swig_type_156 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(void);
-extern void _wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_157 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_159 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_160 _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_161 _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_162 _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_type_164 _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_165 arg2);
-extern swig_type_166 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_167 arg2);
-extern swig_type_168 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_169 arg2);
-extern swig_type_170 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_171 arg2);
-extern swig_type_172 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_173 arg2);
-extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_175 arg2);
-extern swig_type_176 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_177 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_178 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d(void);
-extern swig_type_179 _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d(void);
-extern swig_type_180 _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(swig_type_181 arg1);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_182 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_183 arg2, swig_type_184 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_185 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_186 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_187 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_188 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3, swig_type_191 arg4, swig_type_192 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_194 arg2, swig_type_195 arg3, swig_type_196 arg4, swig_type_197 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_198 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(swig_voidp arg1, swig_type_199 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_201 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_202 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_203 arg2, swig_type_204 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_205 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_206 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_208 arg2);
-extern swig_type_209 _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_210 arg2);
-extern swig_type_211 _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(uintptr_t arg1, swig_type_212 arg2);
+typedef long long swig_type_208;
+typedef _goslice_ swig_type_209;
+typedef long long swig_type_210;
+typedef _goslice_ swig_type_211;
+typedef long long swig_type_212;
+typedef _goslice_ swig_type_213;
+extern void _wrap_Swig_free_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_335ce435d7098231(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_335ce435d7098231(void);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_335ce435d7098231(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_335ce435d7098231(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(swig_voidp arg1, swig_type_10 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(swig_type_13 arg1, swig_type_14 arg2);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(swig_voidp arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_18 arg2, swig_type_19 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_20 arg2, swig_type_21 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_22 arg2, swig_type_23 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(swig_voidp arg1, swig_type_24 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_25 arg2, swig_type_26 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_28 _wrap_m2mauth_key_curve_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_29 _wrap_m2mauth_key_kid_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_33 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_35 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_37 _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_38 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_39 arg2);
+extern swig_type_40 _wrap_m2mauth_alg_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_JwsHeader_typ_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_44 arg2);
+extern swig_type_45 _wrap_JwsHeader_kid_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_46 arg2);
+extern swig_type_47 _wrap_JwsHeader_cty_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_335ce435d7098231(void);
+extern void _wrap_delete_JwsHeader_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, swig_type_52 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_54 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(uintptr_t arg1, swig_type_55 arg2, swig_type_56 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(uintptr_t arg1, swig_type_57 arg2, swig_type_58 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(uintptr_t arg1, swig_type_59 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_62 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(uintptr_t arg1, swig_type_63 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_64 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_69 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_77 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(swig_voidp arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_79 arg2, swig_type_80 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_84 arg2, swig_type_85 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_86 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(uintptr_t arg1, swig_type_87 arg2);
+extern swig_type_88 _wrap_m2mauth_request_method_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_89 _wrap_m2mauth_request_url_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_90 _wrap_m2mauth_request_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_91 arg2);
+extern swig_type_92 _wrap_m2mauth_request_header_count_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_93 _wrap_m2mauth_request_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_m2mauth_request_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_96 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_97 _wrap_m2mauth_response_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_98 arg2);
+extern swig_type_99 _wrap_m2mauth_response_header_count_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_100 _wrap_m2mauth_response_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_101 arg2);
+extern swig_type_102 _wrap_m2mauth_response_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_103 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_104 arg2);
+extern swig_type_105 _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_106 arg2);
+extern swig_type_107 _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_108 arg2);
+extern swig_type_109 _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_116 arg2);
+extern swig_type_117 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_118 arg2);
+extern swig_type_119 _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_120 arg2);
+extern swig_type_121 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_122 arg2);
+extern swig_type_123 _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_335ce435d7098231(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(uintptr_t arg1, swig_type_124 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231(void);
+extern swig_type_125 _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_126 arg2);
+extern swig_type_127 _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_128 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_129 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(uintptr_t arg1, swig_type_132 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(uintptr_t arg1, swig_type_133 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(uintptr_t arg1, swig_type_134 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_135 arg2, swig_type_136 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(uintptr_t arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_139 arg4, swig_type_140 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_141 arg4, swig_type_142 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231(void);
+extern swig_type_143 _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_144 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_145 arg2, swig_type_146 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(swig_voidp arg1, swig_type_147 arg2, swig_type_148 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_149 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_150 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(uintptr_t arg1, swig_type_151 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_152 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_154 arg2, swig_type_155 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_156 arg2);
+extern swig_type_157 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_335ce435d7098231(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(uintptr_t arg1, swig_type_158 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(uintptr_t arg1, swig_type_160 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_161 _wrap_m2mauth_token_access_token_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_162 _wrap_m2mauth_token_type_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_163 _wrap_m2mauth_token_scope_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_164 _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_165 _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_166 arg2);
+extern swig_type_167 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_168 arg2);
+extern swig_type_169 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_172 arg2);
+extern swig_type_173 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_178 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(uintptr_t arg1, swig_type_179 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231(void);
+extern swig_type_180 _wrap_m2mauth_token_event_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231(void);
+extern swig_type_181 _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_182 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_183 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(uintptr_t arg1, swig_type_184 arg2, swig_type_185 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(uintptr_t arg1, swig_type_186 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_187 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_188 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(uintptr_t arg1, swig_type_195 arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(swig_voidp arg1, swig_type_199 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_201 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_202 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(uintptr_t arg1, swig_type_203 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(uintptr_t arg1, swig_type_206 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_208 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(uintptr_t arg1, swig_type_209 arg2);
+extern swig_type_210 _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_211 arg2);
+extern swig_type_212 _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_213 arg2);
 #undef intgo
 */
 import "C"
@@ -649,13 +651,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -670,7 +672,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -689,7 +691,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -708,7 +710,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -727,7 +729,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -746,7 +748,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -765,7 +767,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -784,7 +786,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -803,7 +805,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -822,7 +824,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -841,7 +843,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -860,7 +862,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -879,7 +881,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -898,7 +900,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -913,7 +915,7 @@ const M2MAUTH_VERSION_STRING string = "0.1.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -921,13 +923,13 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_335ce435d7098231())
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_335ce435d7098231()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -938,7 +940,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_335ce435d7098231()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -951,7 +953,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -959,7 +961,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -967,7 +969,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -975,7 +977,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -983,7 +985,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -991,7 +993,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -999,7 +1001,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1007,7 +1009,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1015,7 +1017,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1023,7 +1025,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1031,7 +1033,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1039,7 +1041,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1047,7 +1049,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1055,7 +1057,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1063,7 +1065,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1071,7 +1073,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1079,7 +1081,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1087,7 +1089,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1095,7 +1097,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1103,7 +1105,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1111,7 +1113,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1119,7 +1121,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1127,7 +1129,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1135,7 +1137,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1143,7 +1145,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1151,7 +1153,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1159,7 +1161,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1167,7 +1169,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1175,7 +1177,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1183,7 +1185,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1191,7 +1193,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1199,7 +1201,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1207,7 +1209,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1225,14 +1227,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1244,21 +1246,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1270,7 +1272,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1282,7 +1284,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1294,14 +1296,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1321,14 +1323,14 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_335ce435d7098231()))
 	return swig_r
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1340,50 +1342,36 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
-func M2mauth_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
+func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.swig_type_10(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_10(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
 	return swig_r
 }
 
-func M2mauth_uuid_v4(arg1 *[]byte) (_swig_ret int) {
+func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
 	return swig_r
 }
 
-func M2mauth_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
+func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_11)(unsafe.Pointer(&_swig_i_1))))
-
-	swigTakeBuffer(arg1)
-
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-	return swig_r
-}
-
-func M2mauth_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := arg1
-	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_11)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1393,11 +1381,25 @@ func M2mauth_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	return swig_r
 }
 
-func M2mauth_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) {
+func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1411,7 +1413,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1419,7 +1421,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1427,7 +1429,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1435,7 +1437,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1445,7 +1447,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1453,7 +1455,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1463,7 +1465,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1471,7 +1473,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.swig_type_16(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_16(_swig_i_1)))
 	return swig_r
 }
 
@@ -1479,7 +1481,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1491,7 +1493,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1506,7 +1508,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1521,7 +1523,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1535,7 +1537,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1547,7 +1549,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1561,7 +1563,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1570,7 +1572,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1580,21 +1582,21 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1606,14 +1608,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1627,7 +1629,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1641,7 +1643,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1652,7 +1654,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1665,7 +1667,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -1682,7 +1684,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1693,7 +1695,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1707,7 +1709,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1718,7 +1720,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1726,7 +1728,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1736,7 +1738,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1744,7 +1746,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1752,17 +1754,28 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231())
 	return swig_r
 }
 
 var M2MAUTH_FP_BASE64URL Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_BASE64URL()
 
-func M2mauth_cert_load(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
+func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1773,7 +1786,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1786,7 +1799,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -1797,7 +1810,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1805,7 +1818,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1816,7 +1829,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1827,7 +1840,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1837,7 +1850,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1847,7 +1860,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1858,7 +1871,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1866,7 +1879,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1874,7 +1887,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1882,7 +1895,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1890,7 +1903,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1898,7 +1911,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1906,7 +1919,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1914,7 +1927,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1922,7 +1935,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1930,7 +1943,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1938,7 +1951,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1946,7 +1959,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -1954,18 +1967,19 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231())
 	return swig_r
 }
 
 var M2MAUTH_ALG_EDDSA Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_EDDSA()
 
-func M2mauth_alg_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_38)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -1973,7 +1987,7 @@ func M2mauth_alg_from_name(arg1 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1985,7 +1999,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -1993,7 +2007,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2003,7 +2017,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2024,20 +2038,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2046,7 +2060,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2058,7 +2072,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2067,7 +2081,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2079,7 +2093,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2088,7 +2102,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2100,33 +2114,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2135,7 +2149,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2146,13 +2160,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_a0fc46d0e1a2713d()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_335ce435d7098231()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2180,7 +2194,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2196,7 +2210,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2215,7 +2229,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2228,7 +2242,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2236,7 +2250,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2247,7 +2261,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2256,7 +2270,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2271,7 +2285,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), C.swig_type_57(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_type_58(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2283,7 +2297,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2295,7 +2309,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2309,7 +2323,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2319,7 +2333,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2327,7 +2341,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2338,7 +2352,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2350,7 +2364,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2365,7 +2379,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2377,7 +2391,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2391,7 +2405,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2402,7 +2416,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2415,7 +2429,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2428,7 +2442,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2443,16 +2457,16 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
-func M2mauth_verifier_new_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_ret int) {
+func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2463,7 +2477,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2474,7 +2488,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2485,7 +2499,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2496,7 +2510,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2507,7 +2521,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2518,7 +2532,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_74(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
 	return swig_r
 }
 
@@ -2526,7 +2540,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
 	return swig_r
 }
 
@@ -2535,7 +2549,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2546,7 +2560,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2558,7 +2572,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2572,7 +2586,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2584,7 +2598,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2599,7 +2613,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2613,7 +2627,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2624,7 +2638,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2634,7 +2648,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2646,7 +2660,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2659,7 +2673,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2674,7 +2688,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2682,7 +2696,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_93(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2695,7 +2709,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2707,7 +2721,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2715,7 +2729,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2730,7 +2744,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2738,7 +2752,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_101(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2751,7 +2765,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2774,20 +2788,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2796,7 +2810,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2808,7 +2822,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_106)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2817,7 +2831,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2829,7 +2843,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2838,7 +2852,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2850,7 +2864,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2859,7 +2873,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2871,7 +2885,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2880,7 +2894,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2892,7 +2906,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2901,7 +2915,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2913,59 +2927,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_115(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_116(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2974,7 +2988,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2985,13 +2999,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_335ce435d7098231()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3027,7 +3041,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3036,7 +3050,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_124)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3048,7 +3062,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3056,7 +3070,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3064,7 +3078,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3072,7 +3086,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3080,7 +3094,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3088,7 +3102,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3098,7 +3112,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3106,7 +3120,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3114,7 +3128,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3123,7 +3137,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3132,12 +3146,13 @@ func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_oauth1_method_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_125)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -3145,7 +3160,7 @@ func M2mauth_oauth1_method_from_name(arg1 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3158,7 +3173,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3169,7 +3184,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3181,7 +3196,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3195,7 +3210,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3203,7 +3218,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3211,7 +3226,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3219,7 +3234,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3230,7 +3245,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3238,7 +3253,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3249,7 +3264,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3261,7 +3276,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3274,7 +3289,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3282,7 +3297,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3293,7 +3308,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_137(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_138(_swig_i_1)))
 	return swig_r
 }
 
@@ -3301,7 +3316,7 @@ func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3309,7 +3324,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3320,7 +3335,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_3)), C.swig_type_139(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_3)), C.swig_type_140(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3337,7 +3352,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_3)), C.swig_type_141(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3)), C.swig_type_142(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3351,7 +3366,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3359,7 +3374,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3367,7 +3382,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3375,7 +3390,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3383,7 +3398,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3391,7 +3406,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3399,7 +3414,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3408,7 +3423,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3417,12 +3432,13 @@ func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_client_auth_from_name(arg1 []byte) (_swig_ret int) {
+func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_143)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -3431,7 +3447,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3439,7 +3455,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -3451,7 +3467,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3467,7 +3483,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3481,7 +3497,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3489,7 +3505,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3500,7 +3516,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3508,7 +3524,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3516,7 +3532,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3527,7 +3543,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3538,7 +3554,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3549,7 +3565,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3561,7 +3577,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3585,84 +3601,84 @@ func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_155(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_156(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_AssertionOptionsStruct_cert_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_cert_members_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
 	var swig_r AssertionOptionsStruct
-	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_a0fc46d0e1a2713d()))
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_335ce435d7098231()))
 	return swig_r
 }
 
 func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_AssertionOptionsStruct_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3673,7 +3689,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3701,7 +3717,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOp
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3709,7 +3725,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_159(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
 	return swig_r
 }
 
@@ -3717,14 +3733,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3736,7 +3752,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3748,7 +3764,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3760,14 +3776,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3785,142 +3801,142 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -3953,7 +3969,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3961,7 +3977,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_177)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_178)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3972,7 +3988,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3980,7 +3996,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_178)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3991,7 +4007,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4000,7 +4016,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4008,7 +4024,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4016,7 +4032,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4024,7 +4040,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4032,7 +4048,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4040,7 +4056,7 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4049,7 +4065,7 @@ var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_get
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4062,7 +4078,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4070,7 +4086,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4078,7 +4094,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4087,7 +4103,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4096,12 +4112,13 @@ func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
-func M2mauth_a2a_auth_from_name(arg1 string) (_swig_ret int) {
+func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(*(*C.swig_type_181)(unsafe.Pointer(&_swig_i_0))))
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg1
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
@@ -4111,7 +4128,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4122,7 +4139,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4131,7 +4148,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4145,7 +4162,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4153,7 +4170,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4164,7 +4181,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4175,7 +4192,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4185,7 +4202,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4194,7 +4211,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4209,7 +4226,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4224,7 +4241,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4238,7 +4255,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4249,7 +4266,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231())
 	return swig_r
 }
 
@@ -4263,7 +4280,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4284,7 +4301,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4298,7 +4315,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4312,7 +4329,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4333,7 +4350,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4345,7 +4362,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4356,7 +4373,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4368,7 +4385,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4382,7 +4399,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4393,7 +4410,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4402,7 +4419,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4411,7 +4428,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4420,7 +4437,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4428,7 +4445,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_202(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1)))
 	return swig_r
 }
 
@@ -4436,14 +4453,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_type_204(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1), C.swig_type_205(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
 	return swig_r
 }
 
@@ -4451,7 +4468,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4459,7 +4476,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
 	return swig_r
 }
 
@@ -4467,7 +4484,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4478,7 +4495,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4489,7 +4506,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

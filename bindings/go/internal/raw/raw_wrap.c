@@ -382,7 +382,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
+void _wrap_Swig_free_raw_335ce435d7098231(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -392,7 +392,7 @@ void _wrap_Swig_free_raw_a0fc46d0e1a2713d(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -405,7 +405,7 @@ void *_wrap_Swig_malloc_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -415,7 +415,7 @@ void _wrap_delete_KeyHandle_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -425,7 +425,7 @@ void _wrap_delete_CertHandle_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -435,7 +435,7 @@ void _wrap_delete_ClaimsHandle_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -445,7 +445,7 @@ void _wrap_delete_VerifierHandle_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -455,7 +455,7 @@ void _wrap_delete_RequestHandle_raw_a0fc46d0e1a2713d(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -465,7 +465,7 @@ void _wrap_delete_ResponseHandle_raw_a0fc46d0e1a2713d(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -475,7 +475,7 @@ void _wrap_delete_HttpHandle_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -485,7 +485,7 @@ void _wrap_delete_OAuth1Handle_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -495,7 +495,7 @@ void _wrap_delete_TokenClientHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -505,7 +505,7 @@ void _wrap_delete_TokenHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -515,7 +515,7 @@ void _wrap_delete_TokenManagerHandle_raw_a0fc46d0e1a2713d(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -525,7 +525,7 @@ void _wrap_delete_A2AHandle_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -535,7 +535,7 @@ void _wrap_delete_ConfigHandle_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231() {
   int result;
   intgo _swig_go_result;
   
@@ -546,7 +546,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
+intgo _wrap_m2mauth_version_number_raw_335ce435d7098231() {
   int result;
   intgo _swig_go_result;
   
@@ -557,7 +557,7 @@ intgo _wrap_m2mauth_version_number_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_string_raw_335ce435d7098231() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -571,7 +571,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
+_gostring_ _wrap_m2mauth_version_details_raw_335ce435d7098231() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -585,7 +585,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -597,7 +597,7 @@ intgo _wrap_M2MAUTH_OK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -609,7 +609,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -621,7 +621,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -633,7 +633,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -645,7 +645,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -657,7 +657,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -669,7 +669,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -681,7 +681,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -693,7 +693,7 @@ intgo _wrap_M2MAUTH_EIO_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -705,7 +705,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -717,7 +717,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -729,7 +729,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -741,7 +741,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -753,7 +753,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -765,7 +765,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -777,7 +777,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -789,7 +789,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -801,7 +801,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -813,7 +813,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -825,7 +825,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -837,7 +837,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -849,7 +849,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -861,7 +861,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -873,7 +873,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -885,7 +885,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -897,7 +897,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -909,7 +909,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -921,7 +921,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -933,7 +933,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -945,7 +945,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -957,7 +957,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -969,7 +969,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -981,7 +981,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -994,7 +994,7 @@ intgo _wrap_ErrorRecord_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1010,7 +1010,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_a0fc46d0e1a2713d(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1023,7 +1023,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_a0fc46d0e1a2713d(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1036,7 +1036,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_a0fc46d0e1a2713d(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1052,7 +1052,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1068,7 +1068,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1084,7 +1084,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1097,7 +1097,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1110,7 +1110,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_335ce435d7098231() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1121,7 +1121,7 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1137,7 +1137,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1150,7 +1150,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1163,7 +1163,7 @@ intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, lon
   
   arg2 = (size_t)_swig_go_1; 
   
-  result = (m2mauth_status)m2mauth_random_bytes(arg1,arg2);
+  result = (m2mauth_status)m2mauth_util_random_bytes(arg1,arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1181,7 +1181,7 @@ intgo _wrap_m2mauth_random_bytes_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, lon
 }
 
 
-intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1192,7 +1192,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
   arg1 = &temp1;
   
   
-  result = (m2mauth_status)m2mauth_uuid_v4(arg1);
+  result = (m2mauth_status)m2mauth_util_uuid_v4(arg1);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1210,7 +1210,7 @@ intgo _wrap_m2mauth_uuid_v4_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1227,7 +1227,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_util_base64url_encode(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1245,7 +1245,7 @@ intgo _wrap_m2mauth_base64url_encode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1262,7 +1262,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
   arg2[_swig_go_1.n] = '\0';
   
   
-  result = (m2mauth_status)m2mauth_base64url_decode(arg1,(char const *)arg2);
+  result = (m2mauth_status)m2mauth_util_base64url_decode(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
   /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
@@ -1281,7 +1281,7 @@ intgo _wrap_m2mauth_base64url_decode_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1298,13 +1298,13 @@ intgo _wrap_m2mauth_constant_time_equal_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_
   arg4 = (size_t)_swig_go_1.len;
   
   
-  result = (int)m2mauth_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
+  result = (int)m2mauth_util_constant_time_equal((unsigned char const *)arg1,arg2,(unsigned char const *)arg3,arg4);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1316,7 +1316,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1328,7 +1328,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1340,7 +1340,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1352,7 +1352,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1369,7 +1369,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1391,7 +1391,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1406,7 +1406,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_a0fc46d0e1a2713d(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1423,7 +1423,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1444,7 +1444,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1482,7 +1482,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1520,7 +1520,7 @@ intgo _wrap_m2mauth_key_from_der_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1559,7 +1559,7 @@ intgo _wrap_m2mauth_key_from_file_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1581,7 +1581,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1617,7 +1617,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1634,7 +1634,7 @@ intgo _wrap_m2mauth_key_public_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1665,7 +1665,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1678,7 +1678,7 @@ intgo _wrap_m2mauth_key_type_of_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1691,7 +1691,7 @@ intgo _wrap_m2mauth_key_bits_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1707,7 +1707,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1720,7 +1720,7 @@ intgo _wrap_m2mauth_key_has_private_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1736,7 +1736,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1784,7 +1784,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1815,7 +1815,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1846,7 +1846,7 @@ intgo _wrap_m2mauth_key_public_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1905,7 +1905,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -1936,7 +1936,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -1971,7 +1971,7 @@ intgo _wrap_m2mauth_key_jwks_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2002,7 +2002,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2014,7 +2014,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2026,7 +2026,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2038,7 +2038,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2050,7 +2050,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2062,7 +2062,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2077,13 +2077,34 @@ intgo _wrap_m2mauth_cert_load_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _g
   arg3 = (size_t)_swig_go_1.len;
   
   
-  result = (m2mauth_status)m2mauth_cert_load(arg1,(unsigned char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_cert_from_pem(arg1,(unsigned char const *)arg2,arg3);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_cert **)_swig_go_0;
+  
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_cert_from_der(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2105,7 +2126,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2140,7 +2161,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2157,7 +2178,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_a0fc46d0e1a2713d(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2188,7 +2209,7 @@ intgo _wrap_m2mauth_cert_der_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2219,7 +2240,7 @@ intgo _wrap_m2mauth_cert_pem_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2250,7 +2271,7 @@ intgo _wrap_m2mauth_cert_subject_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2263,7 +2284,7 @@ long long _wrap_m2mauth_cert_not_after_raw_a0fc46d0e1a2713d(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2289,7 +2310,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_a0fc46d0e1a2713d(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2301,7 +2322,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2313,7 +2334,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2325,7 +2346,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2337,7 +2358,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2349,7 +2370,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2361,7 +2382,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2373,7 +2394,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2385,7 +2406,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2397,7 +2418,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2409,7 +2430,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2421,7 +2442,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2433,7 +2454,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2445,25 +2466,29 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_alg_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_alg_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2479,7 +2504,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2492,7 +2517,7 @@ intgo _wrap_m2mauth_alg_bit_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2514,7 +2539,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_a0fc46d0e1a2713d(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2527,7 +2552,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_a0fc46d0e1a2713d(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2539,7 +2564,7 @@ void _wrap_JwsHeader_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2552,7 +2577,7 @@ intgo _wrap_JwsHeader_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2572,7 +2597,7 @@ void _wrap_JwsHeader_typ_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2588,7 +2613,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2612,7 +2637,7 @@ void _wrap_JwsHeader_kid_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2628,7 +2653,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2648,7 +2673,7 @@ void _wrap_JwsHeader_cty_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2664,7 +2689,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2676,7 +2701,7 @@ void _wrap_JwsHeader_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2689,7 +2714,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -2701,7 +2726,7 @@ void _wrap_JwsHeader_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2714,7 +2739,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2734,7 +2759,7 @@ void _wrap_JwsHeader_extra_json_set_raw_a0fc46d0e1a2713d(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2750,7 +2775,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_a0fc46d0e1a2713d(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_335ce435d7098231() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -2761,7 +2786,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_a0fc46d0e1a2713d() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -2771,7 +2796,7 @@ void _wrap_delete_JwsHeader_raw_a0fc46d0e1a2713d(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2810,7 +2835,7 @@ intgo _wrap_m2mauth_jws_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -2853,7 +2878,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2893,7 +2918,7 @@ intgo _wrap_m2mauth_jws_verify_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2908,7 +2933,7 @@ intgo _wrap_m2mauth_claims_new_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2930,7 +2955,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -2947,7 +2972,7 @@ intgo _wrap_m2mauth_claims_clone_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2974,7 +2999,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_a0fc46d0e1a2713d(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -2996,7 +3021,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3018,7 +3043,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3045,7 +3070,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_a0fc46d0e1a2713d(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3065,7 +3090,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3078,7 +3103,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_a0fc46d0e1a2713d(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3098,7 +3123,7 @@ intgo _wrap_m2mauth_claims_remove_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3118,7 +3143,7 @@ intgo _wrap_m2mauth_claims_has_raw_a0fc46d0e1a2713d(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3156,7 +3181,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3180,7 +3205,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_a0fc46d0e1a2713d(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3218,7 +3243,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3249,7 +3274,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3280,7 +3305,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3315,7 +3340,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3355,7 +3380,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3374,7 +3399,7 @@ intgo _wrap_m2mauth_verifier_new_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3391,14 +3416,14 @@ intgo _wrap_m2mauth_verifier_new_jwks_raw_a0fc46d0e1a2713d(m2mauth_verifier **_s
   
   arg3 = (uint32_t)_swig_go_2; 
   
-  result = (m2mauth_status)m2mauth_verifier_new_jwks(arg1,(char const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_verifier_from_jwks(arg1,(char const *)arg2,arg3);
   _swig_go_result = result; 
   free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3418,7 +3443,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3438,7 +3463,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3458,7 +3483,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3478,7 +3503,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_a0fc46d0e1a2713d(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3498,7 +3523,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_a0fc46d0e1a2713d(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3513,7 +3538,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_a0fc46d0e1a2713d(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3528,7 +3553,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_a0fc46d0e1a2713d(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3552,7 +3577,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3574,7 +3599,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_a0fc46d0e1a2713d(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3603,7 +3628,7 @@ intgo _wrap_m2mauth_request_new_raw_a0fc46d0e1a2713d(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3623,7 +3648,7 @@ intgo _wrap_m2mauth_request_set_url_raw_a0fc46d0e1a2713d(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3652,7 +3677,7 @@ intgo _wrap_m2mauth_request_set_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3681,7 +3706,7 @@ intgo _wrap_m2mauth_request_add_header_raw_a0fc46d0e1a2713d(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3701,7 +3726,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_a0fc46d0e1a2713d(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3720,7 +3745,7 @@ intgo _wrap_m2mauth_request_set_body_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3736,7 +3761,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3752,7 +3777,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_a0fc46d0e1a2713d(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3775,7 +3800,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_a0fc46d0e1a2713d(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3788,7 +3813,7 @@ long long _wrap_m2mauth_request_header_count_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3806,7 +3831,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3824,7 +3849,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3837,7 +3862,7 @@ intgo _wrap_m2mauth_response_status_raw_a0fc46d0e1a2713d(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -3860,7 +3885,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_a0fc46d0e1a2713d(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3873,7 +3898,7 @@ long long _wrap_m2mauth_response_header_count_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3891,7 +3916,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -3909,7 +3934,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -3921,7 +3946,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_a0fc46d0e1a2713d(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3934,7 +3959,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_a0fc46d0e1a2713d(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3954,7 +3979,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_a0fc46d0e1a2713d(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3970,7 +3995,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3990,7 +4015,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_a0fc46d0e1a2713d(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4006,7 +4031,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4028,7 +4053,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4044,7 +4069,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4066,7 +4091,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4082,7 +4107,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4102,7 +4127,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4118,7 +4143,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_a0fc46d0e1a2713d(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4138,7 +4163,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4154,7 +4179,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4166,7 +4191,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4179,7 +4204,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4191,7 +4216,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4204,7 +4229,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4216,7 +4241,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4229,7 +4254,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4241,7 +4266,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4254,7 +4279,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4274,7 +4299,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4290,7 +4315,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_335ce435d7098231() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4301,7 +4326,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_a0fc46d0e1a2713d() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4311,7 +4336,7 @@ void _wrap_delete_HttpOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4328,7 +4353,7 @@ intgo _wrap_m2mauth_http_new_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4350,7 +4375,7 @@ intgo _wrap_m2mauth_http_add_override_raw_a0fc46d0e1a2713d(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4369,7 +4394,7 @@ intgo _wrap_m2mauth_http_send_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4381,7 +4406,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4393,7 +4418,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4405,7 +4430,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4417,7 +4442,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4429,7 +4454,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4441,7 +4466,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4453,7 +4478,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4465,7 +4490,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4481,25 +4506,29 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_a0fc46d0e1a2713d(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_oauth1_method_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_oauth1_method_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4515,7 +4544,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_a0fc46d0e1a2713d(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4537,7 +4566,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_a0fc46d0e1a2713d(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4567,7 +4596,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4611,7 +4640,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4626,7 +4655,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_a0fc46d0e1a2713d(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4641,7 +4670,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4656,7 +4685,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_a0fc46d0e1a2713d(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4683,7 +4712,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4698,7 +4727,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4725,7 +4754,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4752,7 +4781,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4779,7 +4808,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -4792,7 +4821,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_a0fc46d0e1a2713d(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4819,7 +4848,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_a0fc46d0e1a2713d(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4834,7 +4863,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4849,7 +4878,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_a0fc46d0e1a2713d(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -4864,7 +4893,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4913,7 +4942,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4962,7 +4991,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4974,7 +5003,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4986,7 +5015,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -4998,7 +5027,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5010,7 +5039,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5022,7 +5051,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5034,7 +5063,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5046,7 +5075,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5062,32 +5091,36 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_a0fc46d0e1a2713d(_goslice_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _goslice_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = NULL;
-  if (_swig_go_0.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_0.len + 1);
+  arg1 = (int *)_swig_go_0;
+  
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
     if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_0.array, (size_t)_swig_go_0.len);
-    copy[_swig_go_0.len] = 0;
-    arg1 = copy;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
   }
   
   
-  result = (int)m2mauth_client_auth_from_name((char const *)arg1);
+  result = (m2mauth_status)m2mauth_client_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
-  m2mauth_glue_free_secret((char *)arg1); /* optional texts include tokens to invalidate */
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5099,7 +5132,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5111,7 +5144,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5142,7 +5175,7 @@ intgo _wrap_m2mauth_token_client_new_raw_a0fc46d0e1a2713d(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5173,7 +5206,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_a0fc46d0e1a2713d(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5188,7 +5221,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5218,7 +5251,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5233,7 +5266,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5248,7 +5281,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5268,7 +5301,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5288,7 +5321,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5315,7 +5348,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5335,7 +5368,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_a0fc46d0e1a2713d(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5369,7 +5402,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_a0fc46d0e1a2713d(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -5381,7 +5414,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_a0fc46d0e1a2713d(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5394,7 +5427,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_a0fc46d0e1a2713d(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -5406,7 +5439,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5419,7 +5452,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_a0fc46d0e1a2713d(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -5431,7 +5464,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_a0fc46d0e1a2713d(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5444,7 +5477,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_a0fc46d0e1a2713d(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -5456,7 +5489,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_a0fc46d0e1a2713d(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -5469,7 +5502,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_a0fc46d0e1a2713d(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -5481,7 +5514,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_a0fc46d0e1a2713d(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -5494,7 +5527,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_335ce435d7098231() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -5505,7 +5538,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_a0fc46d0e
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -5515,7 +5548,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -5542,7 +5575,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -5569,7 +5602,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_a0fc46d0e1a2713d(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -5584,7 +5617,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5599,7 +5632,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5616,7 +5649,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_a0fc46d0e1a2713d(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5632,7 +5665,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5648,7 +5681,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_a0fc46d0e1a2713d(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5664,7 +5697,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_a0fc46d0e1a2713d(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5677,7 +5710,7 @@ long long _wrap_m2mauth_token_expires_at_raw_a0fc46d0e1a2713d(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5690,7 +5723,7 @@ long long _wrap_m2mauth_token_issued_at_raw_a0fc46d0e1a2713d(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5702,7 +5735,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_a0fc46d0e1a2713d(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5715,7 +5748,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_a0fc46d0e1a2713d
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5727,7 +5760,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_a0fc46d0e1a2713d(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5740,7 +5773,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_a0fc46d0e1a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5752,7 +5785,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5765,7 +5798,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5777,7 +5810,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5790,7 +5823,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_a0fc46d0e1a2713d(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5802,7 +5835,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5815,7 +5848,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5827,7 +5860,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_a0fc46d0e1a2713d(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5840,7 +5873,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_a0fc46d0e1a271
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5852,7 +5885,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5865,7 +5898,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_a0fc46d0e1a2713
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5877,7 +5910,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_a0fc46d0e1a271
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5890,7 +5923,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_a0fc46d0e
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5902,7 +5935,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_a0fc46d0e1a2713d(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5915,7 +5948,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_a0fc46d0e1a2713d(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -5927,7 +5960,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_a0fc46d0e1a2713d(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5940,7 +5973,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_a0fc46d0e1a2713d
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -5951,7 +5984,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_a0
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -5961,7 +5994,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -5980,7 +6013,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_a0fc46d0e1a2713d(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6007,7 +6040,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_a0fc46d0e1a2713d(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6024,7 +6057,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_a0fc46d0e1a2713d(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6051,7 +6084,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_a0fc46d0e1a2713d(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6066,7 +6099,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6085,7 +6118,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_a0fc46d0e1a2713d(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6097,7 +6130,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6109,7 +6142,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6121,7 +6154,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6133,7 +6166,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6145,7 +6178,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6161,7 +6194,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6173,7 +6206,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6185,7 +6218,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6197,7 +6230,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_a0fc46d0e1a2713d() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6213,25 +6246,29 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_a0fc46d0e1a2713d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_a0fc46d0e1a2713d(_gostring_ _swig_go_0) {
-  char *arg1 = (char *) 0 ;
-  int result;
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+  int *arg1 = (int *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
   intgo _swig_go_result;
   
   
-  arg1 = (char *)malloc(_swig_go_0.n + 1);
-  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
-  arg1[_swig_go_0.n] = '\0';
+  arg1 = (int *)_swig_go_0;
   
   
-  result = (int)m2mauth_a2a_auth_from_name((char const *)arg1);
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_a2a_auth_from_name(arg1,(char const *)arg2);
   _swig_go_result = result; 
-  free(arg1); 
+  free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6255,7 +6292,7 @@ intgo _wrap_m2mauth_a2a_new_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6270,7 +6307,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6307,7 +6344,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_a0fc46d0e1a2713d(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6322,7 +6359,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_a0fc46d0e1a2713d(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6349,7 +6386,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6369,7 +6406,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -6384,7 +6421,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_a0fc46d0e1a2713d(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6399,7 +6436,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_a0fc46d0e1a2713d(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6437,7 +6474,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6475,7 +6512,7 @@ intgo _wrap_m2mauth_a2a_info_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6513,7 +6550,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -6544,7 +6581,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_a0fc46d0e1a2713d(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -6556,7 +6593,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_a0fc46d0e1a2713d() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6617,7 +6654,7 @@ intgo _wrap_m2mauth_a2a_call_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6655,7 +6692,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -6686,7 +6723,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_a0fc46d0e1a2713d(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6757,7 +6794,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_a0fc46d0e1a2713d(struct 
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6788,7 +6825,7 @@ intgo _wrap_m2mauth_config_load_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -6822,7 +6859,7 @@ intgo _wrap_m2mauth_config_from_json_raw_a0fc46d0e1a2713d(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -6853,7 +6890,7 @@ intgo _wrap_m2mauth_config_describe_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6891,7 +6928,7 @@ intgo _wrap_m2mauth_config_get_raw_a0fc46d0e1a2713d(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6911,7 +6948,7 @@ intgo _wrap_m2mauth_config_has_raw_a0fc46d0e1a2713d(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -6928,7 +6965,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6947,7 +6984,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6966,7 +7003,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6985,7 +7022,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_a0fc46d0e1a2713d(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7000,7 +7037,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_a0fc46d0e1a2713d(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -7014,7 +7051,7 @@ void _wrap_m2mauth_glue_buf_release_raw_a0fc46d0e1a2713d(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7029,7 +7066,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_a0fc46d0e1a2713d(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7044,7 +7081,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_a0fc46d0e1a2713d(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7059,7 +7096,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_a0fc46d0e1a2713d(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7089,7 +7126,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_a0fc46d0e1a2713d(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7108,7 +7145,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_a0fc46d0e1a2713d(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_a0fc46d0e1a2713d(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;

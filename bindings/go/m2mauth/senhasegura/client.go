@@ -181,7 +181,8 @@ func NewClientFromConfig(cfg *m2mauth.Config, http *m2mauth.HTTP) (*Client, erro
 	method, err := cfg.Get("senhasegura.auth_method")
 	auth := OAuth2
 	if err == nil {
-		if v := raw.M2mauth_a2a_auth_from_name(method); v > 0 {
+		var v int32
+		if raw.M2mauth_a2a_auth_from_name(&v, method) == 0 {
 			auth = AuthMethod(v)
 		}
 	}

@@ -18,7 +18,11 @@ enum class FingerprintFormat { hex_colons = 1, hex = 2, base64url = 3 };
 
 class Certificate {
  public:
-  // The first certificate of PEM text, or a DER certificate.
+  // The first certificate of PEM text.
+  static Certificate from_pem(std::string_view pem);
+  // A DER certificate, with nothing after it.
+  static Certificate from_der(std::string_view der);
+  // from_pem when data holds a PEM boundary ("-----BEGIN "), else from_der (files, configuration).
   static Certificate load(std::string_view data);
   static Certificate from_file(const std::string &path);
   static Certificate self_signed(const Key &key, const std::string &common_name, unsigned int days);

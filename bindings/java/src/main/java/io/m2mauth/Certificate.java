@@ -49,12 +49,17 @@ public final class Certificate implements AutoCloseable {
 
   /** The first certificate of PEM text. */
   public static Certificate fromPem(String pem) {
-    return new Certificate(M2mauthNative.m2mauth_cert_load(pem.getBytes(StandardCharsets.UTF_8)));
+    return fromPem(pem.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A certificate from PEM or DER bytes. */
-  public static Certificate load(byte[] data) {
-    return new Certificate(M2mauthNative.m2mauth_cert_load(data));
+  /** The first certificate of PEM text given as bytes. */
+  public static Certificate fromPem(byte[] pem) {
+    return new Certificate(M2mauthNative.m2mauth_cert_from_pem(pem));
+  }
+
+  /** A DER-encoded certificate (nothing may follow it). */
+  public static Certificate fromDer(byte[] der) {
+    return new Certificate(M2mauthNative.m2mauth_cert_from_der(der));
   }
 
   public static Certificate fromFile(Path path) {

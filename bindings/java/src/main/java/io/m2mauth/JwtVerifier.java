@@ -32,7 +32,7 @@ public final class JwtVerifier implements AutoCloseable {
 
   /** Tokens signed by the key of a JWKS chosen by the token's kid. */
   public static JwtVerifier fromJwks(String jwks, Set<Algorithm> allowed, DecodeOptions opts) {
-    return new JwtVerifier(M2mauthNative.m2mauth_verifier_new_jwks(jwks, Algorithm.bits(allowed)), opts);
+    return new JwtVerifier(M2mauthNative.m2mauth_verifier_from_jwks(jwks, Algorithm.bits(allowed)), opts);
   }
 
   private static void configure(VerifierHandle h, DecodeOptions o) {

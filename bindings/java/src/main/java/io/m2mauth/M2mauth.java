@@ -36,11 +36,11 @@ public final class M2mauth {
 
   /** n random bytes from the OS CSPRNG. */
   public static byte[] randomBytes(int n) {
-    return M2mauthNative.m2mauth_random_bytes(n);
+    return M2mauthNative.m2mauth_util_random_bytes(n);
   }
 
   /** Constant-time comparison (time depends only on the lengths). */
   public static boolean constantTimeEquals(byte[] a, byte[] b) {
-    return M2mauthNative.m2mauth_constant_time_equal(a, b) != 0;
+    return M2mauthNative.m2mauth_util_constant_time_equal(a, b) != 0;
   }
 }

@@ -190,7 +190,7 @@ class VectorsTest {
     for (Map.Entry<String, Object> e : certs.entrySet()) {
       Map<String, Object> c = Vectors.map(e.getValue());
       try (Certificate pem = Certificate.fromPem((String) c.get("pem"));
-          Certificate der = Certificate.load(Base64.getDecoder().decode((String) c.get("der_b64")));
+          Certificate der = Certificate.fromDer(Base64.getDecoder().decode((String) c.get("der_b64")));
           Key pub = pem.publicKey()) {
         for (Certificate cert : new Certificate[] {pem, der}) {
           assertEquals(c.get("openssl_sha1_fingerprint"),

@@ -25,7 +25,7 @@ class NativeLoaderTest {
   void textIsRealUtf8() {
     String s = "\u00e9\u20ac\ud83d\ude00";
     assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), Utf8.encode(s));
-    byte[] round = M2mauthNative.m2mauth_base64url_decode(M2mauthNative.m2mauth_base64url_encode(Utf8.encode(s)));
+    byte[] round = M2mauthNative.m2mauth_util_base64url_decode(M2mauthNative.m2mauth_util_base64url_encode(Utf8.encode(s)));
     assertEquals(s, Utf8.decode(round));
     assertNull(Utf8.encode(null));
     assertThrows(IllegalArgumentException.class, () -> Utf8.encode("a\0b"));
