@@ -3,13 +3,18 @@
  * through m2mauth_error_last() on the same OS thread (go.i), so only Go wraps the record.
  */
 M2MAUTH_VALUE(m2mauth_version_number)
+M2MAUTH_VALUE(m2mauth_version_compatible)
 M2MAUTH_VALUE(m2mauth_version_string)
 M2MAUTH_VALUE(m2mauth_version_details)
 M2MAUTH_VALUE(m2mauth_error_name)
 M2MAUTH_VALUE(m2mauth_error_code_is_transient)
+M2MAUTH_VALUE(m2mauth_error_category)
+M2MAUTH_VALUE(m2mauth_error_category_name)
 
 #if defined(SWIGGO)
 M2MAUTH_VALUE(m2mauth_error_last)
+M2MAUTH_VALUE(m2mauth_error_is_transient)
+M2MAUTH_VALUE(m2mauth_error_clear)
 %rename(ErrorRecord) m2mauth_error;
 %immutable m2mauth_error::code;
 %immutable m2mauth_error::message;

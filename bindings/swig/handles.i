@@ -174,7 +174,7 @@ M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
   }
 }
 
-/* m2mauth_token_manager_options (oauth2.h): numbers only, 0 meaning the default. */
+/* m2mauth_token_manager_options (oauth2.h): numbers only; the constructor writes the C defaults. */
 %rename(TokenManagerOptionsStruct) m2mauth_token_manager_options;
 %immutable m2mauth_token_manager_options::version;
 %rename("%s") m2mauth_token_manager_options::refresh_fraction;

@@ -5,5 +5,6 @@
 M2MAUTH_NEW(m2mauth_http_new, m2mauth_http)
 M2MAUTH_STATUS(m2mauth_http_add_override)
 M2MAUTH_NEW(m2mauth_http_send, m2mauth_response)
+M2MAUTH_TEXT(m2mauth_http_options_describe)
 
 %include "m2mauth/http.h"

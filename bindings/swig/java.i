@@ -23,7 +23,8 @@
 %pragma(java) jniclasscode=%{
   static {
     NativeLoader.load();
-    NativeLoader.checkVersion(m2mauth_version_number(), M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER);
+    NativeLoader.checkVersion(m2mauth_version_compatible(M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER) != 0,
+        m2mauth_version_number(), M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER);
   }
 %}
 %pragma(java) jniclassclassmodifiers="final class"
@@ -96,7 +97,7 @@ static void m2mauth_jni_throw(JNIEnv *env, int status) {
       (jint)status,
       m2mauth_jni_text(env, m2mauth_error_name(status)),
       m2mauth_jni_text(env, same ? e->message : ""),
-      (jboolean)(same ? e->transient != 0 : m2mauth_error_code_is_transient(status) != 0),
+      (jboolean)(same ? m2mauth_error_is_transient(e) != 0 : m2mauth_error_code_is_transient(status) != 0),
       (jint)(same ? e->http_status : 0),
       m2mauth_jni_text(env, same ? e->oauth_error : ""),
       m2mauth_jni_text(env, same ? e->oauth_error_description : ""),

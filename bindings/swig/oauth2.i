@@ -30,6 +30,7 @@ M2MAUTH_VALUE(m2mauth_token_expires_at)
 M2MAUTH_VALUE(m2mauth_token_issued_at)
 
 M2MAUTH_NEW(m2mauth_token_manager_new, m2mauth_token_manager)
+M2MAUTH_TEXT(m2mauth_token_manager_options_describe)
 M2MAUTH_STATUS(m2mauth_token_manager_set_idempotency_header)
 M2MAUTH_NEW(m2mauth_token_manager_token, m2mauth_token)
 M2MAUTH_STATUS(m2mauth_token_manager_invalidate)

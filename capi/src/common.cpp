@@ -7,6 +7,7 @@
 #include <string>
 
 #include "guard.hpp"
+#include "m2mauth/core/version.hpp"
 #include "m2mauth/m2mauth.h"
 
 namespace m2mauth::capi {
@@ -42,6 +43,10 @@ void fill(m2mauth_buf *out, std::string_view data) {
 extern "C" {
 
 int m2mauth_version_number(void) { return M2MAUTH_VERSION_NUMBER; }
+
+int m2mauth_version_compatible(int compiled) {
+  return m2mauth::core::version_compatible(compiled, M2MAUTH_VERSION_NUMBER) ? 1 : 0;
+}
 
 const char *m2mauth_version_string(void) { return M2MAUTH_VERSION_STRING; }
 

@@ -5,6 +5,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "options.hpp"
 #include "m2mauth/core/config.hpp"
 
 using namespace m2mauth;

@@ -43,6 +43,31 @@ M2MAUTH_SAME(M2MAUTH_ECANCELLED, cancelled);
 M2MAUTH_SAME(M2MAUTH_EBACKOFF, backoff);
 #undef M2MAUTH_SAME
 
+using m2mauth::core::ErrorCategory;
+#define M2MAUTH_SAME_CATEGORY(c, e) static_assert(static_cast<int>(ErrorCategory::e) == (c), #c)
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_NONE, none);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_INTERNAL, internal);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_INPUT, input);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_UNSUPPORTED, unsupported);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_NOT_FOUND, not_found);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_STATE, state);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_IO, io);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_CONFIG, config);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_KEY, key);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_VERIFICATION, verification);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_NETWORK, network);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_TIMEOUT, timeout);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_TLS, tls);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_INSECURE_TRANSPORT, insecure_transport);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_HTTP, http);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_PROTOCOL, protocol);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_OAUTH_REFUSAL, oauth_refusal);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_VENDOR, vendor);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_UNAUTHORIZED, unauthorized);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_CANCELLED, cancelled);
+M2MAUTH_SAME_CATEGORY(M2MAUTH_CATEGORY_BACKOFF, backoff);
+#undef M2MAUTH_SAME_CATEGORY
+
 namespace {
 
 struct Record {
@@ -88,7 +113,8 @@ m2mauth_status set_error(const core::Error &e) noexcept {
 
 m2mauth_status set_error(int code, const char *message) noexcept {
   Record &r = record();
-  r.pub = m2mauth_error{code, message, m2mauth_error_code_is_transient(code), 0, "", "", "", 0, 0};
+  r.pub = m2mauth_error{code, message, m2mauth::core::transient_by_nature(static_cast<Errc>(code)) ? 1 : 0,
+                        0, "", "", "", 0, 0};
   try {
     r.message = message;
     r.oauth_error.clear();
@@ -149,7 +175,18 @@ const char *m2mauth_error_name(int code) {
 }
 
 int m2mauth_error_code_is_transient(int code) {
-  return code == M2MAUTH_ENETWORK || code == M2MAUTH_ETIMEOUT || code == M2MAUTH_EBACKOFF ? 1 : 0;
+  return m2mauth::core::transient_by_nature(static_cast<Errc>(code)) ? 1 : 0;
+}
+
+int m2mauth_error_is_transient(const m2mauth_error *error) {
+  if (error == nullptr) return 0;
+  return m2mauth::core::is_transient(static_cast<Errc>(error->code), error->transient != 0) ? 1 : 0;
+}
+
+int m2mauth_error_category(int code) { return static_cast<int>(m2mauth::core::error_category(code)); }
+
+const char *m2mauth_error_category_name(int category) {
+  return m2mauth::core::error_category_name(static_cast<ErrorCategory>(category));
 }
 
 }  // extern "C"

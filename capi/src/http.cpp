@@ -4,35 +4,11 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "options.hpp"
 
 using namespace m2mauth;
 
 namespace {
-
-std::string text_or_empty(const char *s) { return s == nullptr ? std::string() : std::string(s); }
-
-core::HttpConfig config_from(const m2mauth_http_options *o) {
-  core::HttpConfig c;
-  if (o == nullptr) return c;
-  if (o->version != M2MAUTH_HTTP_OPTIONS_VERSION)
-    throw core::Error(core::Errc::invalid_argument, "m2mauth_http_options.version must be M2MAUTH_HTTP_OPTIONS_VERSION");
-  if (o->connect_timeout_ms < 0 || o->timeout_ms < 0)
-    throw core::Error(core::Errc::invalid_argument, "m2mauth_http_options: timeouts must not be negative");
-  c.verify_peer = o->insecure_skip_verify == 0;
-  c.ca_file = text_or_empty(o->ca_file);
-  c.ca_dir = text_or_empty(o->ca_dir);
-  c.client_cert = text_or_empty(o->client_cert);
-  c.client_key = text_or_empty(o->client_key);
-  if (o->client_key_passphrase != nullptr) c.client_key_passphrase = core::SecretString(o->client_key_passphrase);
-  if (o->client_cert_type != nullptr) c.client_cert_type = o->client_cert_type;
-  c.proxy = text_or_empty(o->proxy);
-  if (o->connect_timeout_ms > 0) c.connect_timeout_ms = o->connect_timeout_ms;
-  if (o->timeout_ms > 0) c.timeout_ms = o->timeout_ms;
-  if (o->max_response_bytes > 0) c.max_response_bytes = o->max_response_bytes;
-  c.allow_plain_http = o->allow_plain_http != 0;
-  c.user_agent = text_or_empty(o->user_agent);
-  return c;
-}
 
 core::Errc errc_of(m2mauth_status status) noexcept {
   if (status >= 0 || std::string(m2mauth_error_name(status)) == "unknown") return core::Errc::generic;
@@ -74,21 +50,12 @@ class CallbackTransport final : public core::Transport {
 
 extern "C" {
 
-m2mauth_status m2mauth_http_options_init(m2mauth_http_options *opts, unsigned int version) {
-  return capi::guard([&] {
-    capi::need(opts, "opts");
-    if (version != M2MAUTH_HTTP_OPTIONS_VERSION)
-      throw core::Error(core::Errc::invalid_argument, "unsupported m2mauth_http_options version");
-    *opts = m2mauth_http_options M2MAUTH_HTTP_OPTIONS_INIT;
-  });
-}
-
 m2mauth_status m2mauth_http_new(m2mauth_http **out, const m2mauth_http_options *opts) {
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
     auto h = std::make_unique<m2mauth_http>();
-    h->transport = core::make_curl_transport(config_from(opts));
+    h->transport = core::make_curl_transport(capi::http_config_from(opts));
     *out = h.release();
   });
 }
@@ -98,7 +65,7 @@ m2mauth_status m2mauth_http_add_override(m2mauth_http *http, const char *url_pre
     capi::need(http, "http");
     std::string prefix(capi::need_text(url_prefix, "url_prefix"));
     capi::need(opts, "opts");
-    core::add_http_override(*capi::need(http->transport.get(), "http transport"), {std::move(prefix), config_from(opts)});
+    core::add_http_override(*capi::need(http->transport.get(), "http transport"), {std::move(prefix), capi::http_config_from(opts)});
   });
 }
 

@@ -1,6 +1,7 @@
 // C API: token clients, tokens and token managers.
 #include "guard.hpp"
 #include "handles.hpp"
+#include "options.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/token_manager.hpp"
 
@@ -168,35 +169,12 @@ int64_t m2mauth_token_expires_at(const m2mauth_token *token) { return token == n
 int64_t m2mauth_token_issued_at(const m2mauth_token *token) { return token == nullptr ? 0 : token->token.issued_at_ms; }
 void m2mauth_token_free(m2mauth_token *token) { delete token; }
 
-m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts, unsigned int version) {
-  return capi::guard([&] {
-    capi::need(opts, "opts");
-    if (version != M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) throw core::Error(core::Errc::invalid_argument, "unknown version");
-    *opts = m2mauth_token_manager_options M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
-  });
-}
-
 m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_token_client *client,
                                          const m2mauth_token_manager_options *opts) {
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    core::ManagerOptions o;
-    if (opts != nullptr) {
-      if (opts->version == 0 || opts->version > M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION)
-        throw core::Error(core::Errc::invalid_argument, "m2mauth_token_manager_options: unknown version");
-      if (opts->refresh_fraction != 0.0) o.refresh_fraction = opts->refresh_fraction;
-      if (opts->refresh_margin_ms != 0) o.refresh_margin_ms = opts->refresh_margin_ms;
-      if (opts->expiry_skew_ms != 0) o.expiry_skew_ms = opts->expiry_skew_ms;
-      if (opts->jitter_fraction < 0.0) o.jitter_fraction = 0.0;
-      else if (opts->jitter_fraction > 0.0) o.jitter_fraction = opts->jitter_fraction;
-      if (opts->wait_timeout_ms != 0) o.wait_timeout_ms = opts->wait_timeout_ms;
-      if (opts->backoff_base_ms != 0) o.backoff_base_ms = opts->backoff_base_ms;
-      if (opts->backoff_max_ms != 0) o.backoff_max_ms = opts->backoff_max_ms;
-      if (opts->permanent_backoff_ms != 0) o.permanent_backoff_ms = opts->permanent_backoff_ms;
-      o.background_refresh = opts->caller_refresh == 0;
-      o.report_cache_hits = opts->report_cache_hits != 0;
-    }
+    core::ManagerOptions o = capi::manager_options_from(opts);
     auto m = std::make_unique<m2mauth_token_manager>();
     m->manager = std::make_unique<core::TokenManager>(client_of(client).client(), o);
     *out = m.release();

@@ -4,6 +4,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "options.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/senhasegura.hpp"
 
@@ -17,25 +18,6 @@ core::A2AClientBuilder &a2a_of(m2mauth_a2a *a) { return capi::need(a, "a2a")->bu
 std::shared_ptr<core::A2AClient> client_of(m2mauth_a2a *a) { return a2a_of(a).client(); }
 
 core::SecretString optional_secret(const char *s) { return core::SecretString(s == nullptr ? std::string() : std::string(s)); }
-
-core::ManagerOptions manager_options(const m2mauth_token_manager_options *o) {
-  core::ManagerOptions m;
-  if (o == nullptr) return m;
-  if (o->version == 0 || o->version > M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION)
-    throw core::Error(core::Errc::invalid_argument, "m2mauth_token_manager_options: unknown version");
-  if (o->refresh_fraction != 0.0) m.refresh_fraction = o->refresh_fraction;
-  if (o->refresh_margin_ms != 0) m.refresh_margin_ms = o->refresh_margin_ms;
-  if (o->expiry_skew_ms != 0) m.expiry_skew_ms = o->expiry_skew_ms;
-  if (o->jitter_fraction < 0.0) m.jitter_fraction = 0.0;
-  else if (o->jitter_fraction > 0.0) m.jitter_fraction = o->jitter_fraction;
-  if (o->wait_timeout_ms != 0) m.wait_timeout_ms = o->wait_timeout_ms;
-  if (o->backoff_base_ms != 0) m.backoff_base_ms = o->backoff_base_ms;
-  if (o->backoff_max_ms != 0) m.backoff_max_ms = o->backoff_max_ms;
-  if (o->permanent_backoff_ms != 0) m.permanent_backoff_ms = o->permanent_backoff_ms;
-  m.background_refresh = o->caller_refresh == 0;
-  m.report_cache_hits = o->report_cache_hits != 0;
-  return m;
-}
 
 // Fills out with doc as JSON text and wipes the intermediate copy.
 void fill_json(m2mauth_buf *out, const cJSON *doc) {
@@ -108,10 +90,7 @@ m2mauth_status m2mauth_a2a_set_token_url(m2mauth_a2a *a2a, const char *token_url
 }
 
 m2mauth_status m2mauth_a2a_set_manager_options(m2mauth_a2a *a2a, const m2mauth_token_manager_options *opts) {
-  return capi::guard([&] {
-    core::A2AClientBuilder &b = a2a_of(a2a);
-    b.set_manager_options(manager_options(opts));
-  });
+  return capi::guard([&] { a2a_of(a2a).set_manager_options(capi::manager_options_from(opts)); });
 }
 
 m2mauth_status m2mauth_a2a_oauth1_credentials_init(m2mauth_a2a_oauth1_credentials *cred, unsigned int version) {

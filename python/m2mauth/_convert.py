@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any, Mapping, Optional, Union
 
@@ -104,3 +105,21 @@ def json_object_text(value: Any, what: str) -> str:
 
 def dumps_compact(value: Any, cls: Optional[type] = None) -> str:
     return json.dumps(value, separators=_COMPACT, cls=cls)
+
+
+def duration_ms(value: Any, what: str) -> Optional[int]:
+    """Seconds -> whole milliseconds for the C options (None stays None: the library's default).
+
+    0 keeps its meaning (see the option); a duration that is not 0 never rounds to 0. Ranges are the
+    library's: a negative or too large value fails there with InvalidArgumentError (a ValueError).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number of seconds")
+    ms = int(round(value * 1000))
+    if ms == 0 and value != 0:
+        ms = 1 if value > 0 else -1
+    return ms

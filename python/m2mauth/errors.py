@@ -19,6 +19,11 @@ usually want to catch them::
     └── TLSError, InsecureTransportError, HTTPError, OAuthError, ProtocolError, VendorError,
         UnauthorizedError, CancelledError
 
+Which class a code raises is derived from its category (``m2mauth_error_category()``): one table maps
+each category to its family class (``_FAMILY_BY_CATEGORY``); within the family, the class that declares
+the code's name (``default_name``) is raised. tests/vectors/m2mauth/errors.json states the family of
+every code for every language.
+
 Names follow PyJWT where it has one (``InvalidTokenError``, ``InvalidSignatureError``,
 ``InvalidKeyError``; ``ExpiredSignatureError`` and friends are aliases). Messages come from the library,
 which never puts secrets (keys, passphrases, client secrets, tokens) in them.
@@ -72,6 +77,7 @@ __all__ = [
     "DecodeError",
     "MissingRequiredClaimError",
     "error_class_for",
+    "family_for_category",
 ]
 
 
@@ -82,7 +88,11 @@ class Error(Exception):
         code: the library status code (negative), e.g. -21.
         name: the code's stable name, e.g. ``"signature"``.
         message: a human-readable description without secrets.
-        transient: True if retrying later may succeed.
+        transient: True if retrying later may succeed (the library's one rule,
+            ``m2mauth_error_is_transient``: the failure says so, e.g. a 503, or the code is transient by
+            nature).
+        category: the code's category name (``m2mauth_error_category_name()``), e.g.
+            ``"verification"``.
         http_status: the HTTP status of the response that failed, 0 if none.
         vendor_code: a vendor API's own error code, 0 if none.
         retry_after: seconds to wait before retrying (float), 0.0 if none.
@@ -99,6 +109,7 @@ class Error(Exception):
     name: str
     message: str
     transient: bool
+    category: str
     http_status: int
     vendor_code: int
     retry_after: float
@@ -113,6 +124,7 @@ class Error(Exception):
         http_status: int = 0,
         vendor_code: int = 0,
         retry_after_ms: int = 0,
+        category: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -122,6 +134,7 @@ class Error(Exception):
         self.http_status = http_status
         self.vendor_code = vendor_code
         self.retry_after = retry_after_ms / 1000.0
+        self.category = _category_name(self.code) if category is None else category
 
     def __str__(self) -> str:
         return self.message
@@ -150,6 +163,8 @@ class InvalidInputError(Error, ValueError):
 
 class InvalidArgumentError(InvalidInputError):
     """An argument is invalid (out of range, empty, a bad option)."""
+
+    default_code, default_name = -2, "invalid_argument"
 
 
 class TooLargeError(InvalidInputError):
@@ -223,6 +238,8 @@ class InvalidKeyError(Error):
 class KeyFormatError(InvalidKeyError):
     """A key or certificate could not be parsed or is invalid."""
 
+    default_code, default_name = -10, "key"
+
 
 class KeyTypeError(InvalidKeyError):
     """The key type does not fit the algorithm or the operation."""
@@ -293,6 +310,8 @@ class TransientError(Error):
 
 class NetworkError(TransientError):
     """The connection failed or was reset."""
+
+    default_code, default_name = -40, "network"
 
 
 class NetworkTimeoutError(NetworkError, builtins.TimeoutError):
@@ -379,56 +398,83 @@ InvalidAlgorithmError = AlgorithmError
 DecodeError = MalformedError
 MissingRequiredClaimError = MissingClaimError
 
-# Every m2mauth_error_code, to its class. Codes the library adds later and this table does not know
-# become a plain Error (with the right code and name).
-_BY_CODE: Dict[int, Type[Error]] = {
-    -1: Error,
-    -2: InvalidArgumentError,
-    -3: OutOfMemoryError,
-    -4: UnsupportedError,
-    -5: TooLargeError,
-    -6: NotFoundError,
-    -7: StateError,
-    -8: FileError,
-    -9: ConfigError,
-    -10: KeyFormatError,
-    -11: KeyTypeError,
-    -12: PassphraseError,
-    -13: NoPrivateKeyError,
-    -20: MalformedError,
-    -21: InvalidSignatureError,
-    -22: AlgorithmError,
-    -23: ExpiredTokenError,
-    -24: ImmatureTokenError,
-    -25: IssuedInFutureError,
-    -26: InvalidClaimError,
-    -27: MissingClaimError,
-    -40: NetworkError,
-    -41: NetworkTimeoutError,
-    -42: TLSError,
-    -43: InsecureTransportError,
-    -44: HTTPError,
-    -45: OAuthError,
-    -46: ProtocolError,
-    -47: VendorError,
-    -48: UnauthorizedError,
-    -49: CancelledError,
-    -50: BackoffError,
+# The one table: each category (by its m2mauth_error_category_name()) to its family class. Categories
+# a newer library adds and this table does not know become a plain Error (with the right code and name).
+_FAMILY_BY_CATEGORY: Dict[str, Type[Error]] = {
+    "internal": Error,
+    "input": InvalidInputError,
+    "unsupported": UnsupportedError,
+    "not_found": NotFoundError,
+    "state": StateError,
+    "io": FileError,
+    "config": ConfigError,
+    "key": InvalidKeyError,
+    "verification": InvalidTokenError,
+    "network": NetworkError,
+    "timeout": NetworkTimeoutError,
+    "tls": TLSError,
+    "insecure_transport": InsecureTransportError,
+    "http": HTTPError,
+    "protocol": ProtocolError,
+    "oauth_refusal": OAuthError,
+    "vendor": VendorError,
+    "unauthorized": UnauthorizedError,
+    "cancelled": CancelledError,
+    "backoff": BackoffError,
 }
 
 
+def _declared_names() -> Dict[str, Type[Error]]:
+    """Code name -> the most derived class that declares it as its own ``default_name``."""
+    found: Dict[str, Type[Error]] = {}
+    pending = [Error]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        name = cls.__dict__.get("default_name")
+        if name is not None and (name not in found or issubclass(cls, found[name])):
+            found[name] = cls
+    return found
+
+
+_BY_NAME = _declared_names()
+
+
+def _native_module() -> Any:
+    from . import _m2mauth  # loaded by the package before any error is raised
+
+    return _m2mauth
+
+
+def _category_name(code: int) -> str:
+    return _native_module().error_category_name(_native_module().error_category(code))
+
+
+def family_for_category(category: str) -> Type[Error]:
+    """The family class of a category name, e.g. ``"verification"`` -> :class:`InvalidTokenError`."""
+    return _FAMILY_BY_CATEGORY.get(category, Error)
+
+
+def _class_for(name: str, category: str) -> Type[Error]:
+    family = family_for_category(category)
+    cls = _BY_NAME.get(name)
+    return cls if cls is not None and issubclass(cls, family) else family
+
+
 def error_class_for(code: int) -> Type[Error]:
-    """The exception class for a library status code (``Error`` for codes it does not know)."""
-    return _BY_CODE.get(code, Error)
+    """The exception class for a library status code: its category's family, or the class within that
+    family declared for the code (``Error`` for codes the library does not know)."""
+    native = _native_module()
+    return _class_for(native.error_name(code), _category_name(code))
 
 
-def _from_native(code: int, name: str, message: str, transient: bool, http_status: int,
+def _from_native(code: int, name: str, category: str, message: str, transient: bool, http_status: int,
                  oauth_error: str, oauth_error_description: str, oauth_error_uri: str,
                  vendor_code: int, retry_after_ms: int) -> Error:
     """Builds the exception for a failed library call (called by the native module)."""
-    cls = error_class_for(code)
+    cls = _class_for(name, category)
     common: Dict[str, Any] = dict(code=code, name=name, transient=transient, http_status=http_status,
-                  vendor_code=vendor_code, retry_after_ms=retry_after_ms)
+                                  vendor_code=vendor_code, retry_after_ms=retry_after_ms, category=category)
     if issubclass(cls, OAuthError):
         return cls(message, error=oauth_error, error_description=oauth_error_description,
                    error_uri=oauth_error_uri, **common)

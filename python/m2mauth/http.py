@@ -15,16 +15,16 @@ Network calls release the GIL.
 from __future__ import annotations
 
 import json as _json
-import math
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, Union
 
-from ._convert import PathLike, secret_text, to_text
+from ._convert import PathLike, duration_ms, secret_text, to_text
 from ._native import native
 
-__all__ = ["Http", "Response", "Headers", "DEFAULT_MAX_RESPONSE_BYTES"]
+__all__ = ["Http", "Response", "Headers", "DEFAULT_MAX_RESPONSE_BYTES", "describe_http_options"]
 
 #: The library's default bound on a response body (4 MiB).
-DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+# The C default (m2mauth_http_options_init), not a copy of it.
+DEFAULT_MAX_RESPONSE_BYTES: int = _json.loads(native.describe_http_options({}))["max_response_bytes"]
 
 HeadersArg = Union[None, Mapping[str, str], Iterable[Tuple[str, str]]]
 BodyArg = Union[None, bytes, bytearray, memoryview, str]
@@ -124,14 +124,6 @@ class Response:
         return f"<m2mauth.Response status={self.status} bytes={len(self.body)}>"
 
 
-def _seconds_to_ms(value: Optional[float], name: str) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number of seconds")
-    return max(1, int(round(value * 1000)))
-
-
 def _options(ca_file: Optional[PathLike], ca_dir: Optional[PathLike], client_cert: Optional[Union[PathLike, str]],
              client_key: Optional[Union[PathLike, str]], client_key_password: Any, client_cert_type: str,
              proxy: Optional[str], connect_timeout: Optional[float], timeout: Optional[float],
@@ -152,21 +144,38 @@ def _options(ca_file: Optional[PathLike], ca_dir: Optional[PathLike], client_cer
         o["proxy"] = to_text(proxy, "proxy")
     if user_agent is not None:
         o["user_agent"] = to_text(user_agent, "user_agent")
-    ms = _seconds_to_ms(connect_timeout, "connect_timeout")
-    if ms is not None:
-        o["connect_timeout_ms"] = ms
-    ms = _seconds_to_ms(timeout, "timeout")
-    if ms is not None:
-        o["timeout_ms"] = ms
+    for key, value, name in (("connect_timeout_ms", connect_timeout, "connect_timeout"),
+                             ("timeout_ms", timeout, "timeout")):
+        ms = duration_ms(value, name)
+        if ms is not None:
+            o[key] = ms
     if max_response_bytes is not None:
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
-            raise ValueError("max_response_bytes must be a positive int")
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int):
+            raise TypeError("max_response_bytes must be an int")
+        if max_response_bytes < 0:
+            raise ValueError("max_response_bytes must not be negative (0: no limit)")
         o["max_response_bytes"] = max_response_bytes
     if not isinstance(verify, bool):
         raise TypeError("verify must be a bool (give a CA bundle with ca_file)")
     o["verify"] = verify
     o["allow_plain_http"] = bool(allow_plain_http)
     return o
+
+
+def describe_http_options(ca_file: Optional[PathLike] = None, ca_dir: Optional[PathLike] = None,
+                          client_cert: Optional[Union[PathLike, str]] = None,
+                          client_key: Optional[Union[PathLike, str]] = None,
+                          client_key_password: Union[str, bytes, None] = None, client_cert_type: str = "PEM",
+                          proxy: Optional[str] = None, connect_timeout: Optional[float] = None,
+                          timeout: Optional[float] = None, max_response_bytes: Optional[int] = None,
+                          verify: bool = True, allow_plain_http: bool = False, *,
+                          user_agent: Optional[str] = None) -> Dict[str, Any]:
+    """The configuration :class:`Http` would use with these arguments, as the C library renders it
+    (``m2mauth_http_options_describe``: the C member names, milliseconds, secrets ``"<redacted>"``).
+    Raises InvalidArgumentError for a value out of range."""
+    return _json.loads(native.describe_http_options(
+        _options(ca_file, ca_dir, client_cert, client_key, client_key_password, client_cert_type, proxy,
+                 connect_timeout, timeout, max_response_bytes, verify, allow_plain_http, user_agent)))
 
 
 def header_list(headers: HeadersArg) -> List[Tuple[str, str]]:
@@ -200,8 +209,9 @@ class Http:
         client_key_password: passphrase of an encrypted key or of a PKCS#12 file.
         client_cert_type: ``"PEM"`` or ``"P12"``.
         proxy: proxy URL (environment variables such as HTTPS_PROXY are ignored).
-        connect_timeout, timeout: seconds to connect, and for the whole transfer.
-        max_response_bytes: larger responses fail with TooLargeError (default 4 MiB).
+        connect_timeout, timeout: seconds to connect (default 10; 0: libcurl's own, 300), and for the
+            whole transfer (default 30; 0: no limit). None keeps the library's default.
+        max_response_bytes: larger responses fail with TooLargeError (default 4 MiB; 0: no limit).
         verify: False disables TLS verification. For tests against throwaway servers only.
         allow_plain_http: allow ``http://`` to hosts that are not loopback (discouraged).
     """
@@ -211,8 +221,8 @@ class Http:
     def __init__(self, ca_file: Optional[PathLike] = None, ca_dir: Optional[PathLike] = None,
                  client_cert: Optional[Union[PathLike, str]] = None, client_key: Optional[Union[PathLike, str]] = None,
                  client_key_password: Union[str, bytes, None] = None, client_cert_type: str = "PEM",
-                 proxy: Optional[str] = None, connect_timeout: float = 10.0, timeout: float = 30.0,
-                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, verify: bool = True,
+                 proxy: Optional[str] = None, connect_timeout: Optional[float] = None,
+                 timeout: Optional[float] = None, max_response_bytes: Optional[int] = None, verify: bool = True,
                  allow_plain_http: bool = False, *, user_agent: Optional[str] = None) -> None:
         self._native = native.Http(_options(ca_file, ca_dir, client_cert, client_key, client_key_password,
                                             client_cert_type, proxy, connect_timeout, timeout, max_response_bytes,
@@ -227,8 +237,8 @@ class Http:
     def override(self, url_prefix: str, ca_file: Optional[PathLike] = None, ca_dir: Optional[PathLike] = None,
                  client_cert: Optional[Union[PathLike, str]] = None, client_key: Optional[Union[PathLike, str]] = None,
                  client_key_password: Union[str, bytes, None] = None, client_cert_type: str = "PEM",
-                 proxy: Optional[str] = None, connect_timeout: float = 10.0, timeout: float = 30.0,
-                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, verify: bool = True,
+                 proxy: Optional[str] = None, connect_timeout: Optional[float] = None,
+                 timeout: Optional[float] = None, max_response_bytes: Optional[int] = None, verify: bool = True,
                  allow_plain_http: bool = False, *, user_agent: Optional[str] = None) -> "Http":
         """Uses these settings instead for URLs that start with ``url_prefix`` (the longest prefix
         wins), e.g. a client certificate for one vault only. Returns self. Only before the first

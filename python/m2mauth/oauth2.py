@@ -18,19 +18,19 @@ token keeps being served. Network calls release the GIL.
 
 from __future__ import annotations
 
-import math
+import json
 import operator
 import time
 from typing import Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
 
 from . import errors
-from ._convert import optional_text, secret_text, to_text
+from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .keys import Key
 
-__all__ = ["OAuth2Client", "Token", "TokenEvent", "CLIENT_AUTH_METHODS"]
+__all__ = ["OAuth2Client", "Token", "TokenEvent", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
 #: The client authentication methods at the token endpoint.
 CLIENT_AUTH_METHODS = tuple(native.CLIENT_AUTH_METHODS)
@@ -130,15 +130,6 @@ def _dispatcher(on_event: Callable[[TokenEvent], Any]) -> Callable[..., None]:
     return dispatch
 
 
-def _ms(value: Optional[float], name: str, *, allow_zero: bool = False) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0 \
-            or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} number of seconds")
-    return max(1, int(round(value * 1000)))
-
-
 def _words(value: Union[None, str, Iterable[str]], name: str) -> Optional[str]:
     if value is None:
         return None
@@ -152,25 +143,39 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                      backoff_base: Optional[float], backoff_max: Optional[float],
                      permanent_backoff: Optional[float], background_refresh: bool,
                      report_cache_hits: bool) -> Dict[str, Any]:
+    # None keeps the C default; every other value goes to the library as given (it checks the ranges).
     o: Dict[str, Any] = {"background_refresh": bool(background_refresh), "report_cache_hits": bool(report_cache_hits)}
-    if refresh_fraction is not None:
-        if not (0.0 < float(refresh_fraction) <= 1.0):
-            raise ValueError("refresh_fraction must be in (0, 1]")
-        o["refresh_fraction"] = float(refresh_fraction)
-    if jitter is not None:
-        if not (0.0 <= float(jitter) <= 0.5):
-            raise ValueError("jitter must be 0 to 0.5")
-        o["jitter_fraction"] = float(jitter) if jitter > 0 else -1.0
+    for key, value, name in (("refresh_fraction", refresh_fraction, "refresh_fraction"),
+                             ("jitter_fraction", jitter, "jitter")):
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+            o[key] = float(value)
     for key, value, name in (("refresh_margin_ms", refresh_margin, "refresh_margin"),
                              ("expiry_skew_ms", expiry_skew, "expiry_skew"),
                              ("wait_timeout_ms", wait_timeout, "wait_timeout"),
                              ("backoff_base_ms", backoff_base, "backoff_base"),
                              ("backoff_max_ms", backoff_max, "backoff_max"),
                              ("permanent_backoff_ms", permanent_backoff, "permanent_backoff")):
-        ms = _ms(value, name)
+        ms = duration_ms(value, name)
         if ms is not None:
             o[key] = ms
     return o
+
+
+def describe_manager_options(refresh_fraction: Optional[float] = None, refresh_margin: Optional[float] = None,
+                             expiry_skew: Optional[float] = None, jitter: Optional[float] = None,
+                             wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
+                             backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
+                             background_refresh: bool = True, report_cache_hits: bool = False) -> Dict[str, Any]:
+    """The token manager configuration :class:`OAuth2Client` would use with these tuning arguments
+    (seconds), as the C library renders it (``m2mauth_token_manager_options_describe``: the C member
+    names, milliseconds). None keeps the library's default; 0 means what the library says (jitter 0:
+    none; wait_timeout 0: never wait; refresh_margin, expiry_skew, permanent_backoff 0: none).
+    Raises InvalidArgumentError for a value out of range."""
+    return json.loads(native.describe_manager_options(_manager_options(
+        refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
+        permanent_backoff, background_refresh, report_cache_hits)))
 
 
 class OAuth2Client(native.TokenManagerBase):
@@ -197,7 +202,8 @@ class OAuth2Client(native.TokenManagerBase):
         idempotency_header: a header given a fresh UUID on every :meth:`request` lacking it (e.g.
             ``"IdempotencyKey"`` for the BMP API); the 401 retry keeps it.
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-            permanent_backoff: token manager tuning (seconds; see the library's documentation).
+            permanent_backoff: token manager tuning (seconds; None keeps the library's default, 0 means
+            what the library says: see :func:`describe_manager_options`).
         background_refresh: refresh on a manager thread (default) or on the first caller.
         report_cache_hits: also send ``cache_hit`` events (one per cached read: for debugging).
         on_event: ``on_event(TokenEvent)``, called from the thread that fetched (often the manager's

@@ -26,7 +26,7 @@ import json
 import os
 from typing import Any, Dict, Mapping, Optional, Union
 
-from ._convert import PathLike, optional_text, secret_text, to_text
+from ._convert import PathLike, duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .certificates import Certificate
 from .http import Http, default_http
@@ -93,7 +93,7 @@ class A2AClient:
         key = _decryption_key(decryption_key)
         options: Dict[str, Any] = {}
         if expiry_skew is not None:
-            options["expiry_skew_ms"] = max(1, int(expiry_skew * 1000))
+            options["expiry_skew_ms"] = duration_ms(expiry_skew, "expiry_skew")
         transport = http if http is not None else default_http()
         self._native = native.A2AClient.from_args(a, transport._native_http(),
                                                   key._native_key() if key is not None else None, options)

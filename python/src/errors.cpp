@@ -19,7 +19,8 @@ void raise_error(const m2mauth::Error &e) {
   if (error_factory != nullptr) {
     try {
       py::object exc = py::reinterpret_borrow<py::object>(error_factory)(
-          e.code(), e.name(), e.message(), e.transient(), e.http_status(), e.oauth_error(),
+          e.code(), e.name(), m2mauth::error_category_name(e.category()), e.message(), e.transient(),
+          e.http_status(), e.oauth_error(),
           e.oauth_error_description(), e.oauth_error_uri(), e.vendor_code(), e.retry_after_ms());
       PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(exc.ptr())), exc.ptr());
       return;
@@ -54,6 +55,11 @@ void register_errors(py::module_ &m) {
   }, py::arg("factory"), "Registers the callable that builds exceptions from error records.");
 
   m.def("error_name", &m2mauth::error_name, py::arg("code"));
+  m.def("error_category", [](int code) { return static_cast<int>(m2mauth::error_category(code)); }, py::arg("code"),
+        "m2mauth_error_category: the category value of a code.");
+  m.def("error_category_name", [](int category) {
+    return m2mauth_error_category_name(category);
+  }, py::arg("category"), "m2mauth_error_category_name: the static name of a category value.");
   m.def("error_codes", [] {
     // Every code the loaded library names: the table the package's classes must cover.
     py::dict d;

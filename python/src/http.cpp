@@ -93,6 +93,8 @@ py::tuple response_tuple_nogil(m2mauth::Response &&resp) {
 }
 
 void register_http(py::module_ &m) {
+  m.def("describe_http_options", [](const py::dict &options) { return http_options(options).describe(); },
+        "m2mauth_http_options_describe of the options m2mauth.Http would use.");
   py::class_<PyHttp>(m, "Http", "A native HTTP transport (see m2mauth.Http).")
       .def(py::init([](const py::dict &options) { return PyHttp(m2mauth::Http(http_options(options))); }))
       .def("add_override", [](const PyHttp &self, const std::string &prefix, const py::dict &options) {

@@ -16,17 +16,19 @@ PYBIND11_MODULE(_m2mauth, m) {
   namespace py = pybind11;
   using namespace m2mauth_py;
 
-  // The module's headers and the loaded libm2mauth.so must be the same version (STYLE.md, item 9).
-  if (!m2mauth::version_matches()) {
+  // The loaded libm2mauth.so must be one the module's headers may use (m2mauth_version_compatible).
+  if (!m2mauth::version_compatible()) {
     throw py::import_error("m2mauth._m2mauth was built for libm2mauth " M2MAUTH_VERSION_STRING
                            " but loaded libm2mauth " + m2mauth::library_version_string() +
-                           ": reinstall the package so both come from the same build");
+                           ", which it cannot use: reinstall the package so both come from the same build");
   }
 
   m.doc() = "Private native layer of the m2mauth package; use the m2mauth package instead.";
   m.attr("COMPILED_VERSION_NUMBER") = m2mauth::compiled_version_number;
   m.attr("COMPILED_VERSION_STRING") = M2MAUTH_VERSION_STRING;
   m.def("library_version_number", &m2mauth::library_version_number);
+  m.def("version_compatible", [](int compiled) { return m2mauth_version_compatible(compiled) != 0; },
+        py::arg("compiled"), "m2mauth_version_compatible: may code built for `compiled` use this library?");
   m.def("library_version_string", &m2mauth::library_version_string);
   m.def("library_version_details", &m2mauth::library_version_details);
   m.def("live_handles", [] {

@@ -223,6 +223,8 @@ PyMethodDef token_def = {"token", reinterpret_cast<PyCFunction>(py_token), METH_
 }  // namespace
 
 void register_oauth2(py::module_ &m) {
+  m.def("describe_manager_options", [](const py::dict &options) { return manager_options(options).describe(); },
+        "m2mauth_token_manager_options_describe of the options m2mauth.OAuth2Client would use.");
   py::class_<ClientArgs>(m, "ClientArgs")
       .def(py::init<>())
       .def_readwrite("token_url", &ClientArgs::token_url)

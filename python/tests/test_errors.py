@@ -3,6 +3,7 @@ the import-time version check."""
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import m2mauth
 from m2mauth import errors
 from m2mauth._native import check_versions, native
+from conftest import VECTORS
 
 
 def test_every_library_code_has_its_class():
@@ -78,15 +80,16 @@ def test_unknown_code_is_a_plain_error():
 
 
 def test_oauth_error_attributes_and_pickling():
-    exc = errors._from_native(-45, "oauth", "token endpoint said invalid_client", False, 401, "invalid_client",
-                              "bad key", "https://doc", 0, 2500)
+    exc = errors._from_native(-45, "oauth", "oauth_refusal", "token endpoint said invalid_client", False, 401,
+                              "invalid_client", "bad key", "https://doc", 0, 2500)
     assert isinstance(exc, m2mauth.OAuthError)
     assert (exc.error, exc.error_description, exc.error_uri, exc.http_status) == \
         ("invalid_client", "bad key", "https://doc", 401)
     assert exc.retry_after == 2.5
     back = pickle.loads(pickle.dumps(exc))
     assert type(back) is m2mauth.OAuthError and back.error == "invalid_client" and str(back) == str(exc)
-    vendor = errors._from_native(-47, "vendor", "A2A error", False, 200, "", "", "", 1011, 0)
+    assert back.category == exc.category == "oauth_refusal"
+    vendor = errors._from_native(-47, "vendor", "vendor", "A2A error", False, 200, "", "", "", 1011, 0)
     assert isinstance(vendor, m2mauth.VendorError) and vendor.vendor_code == 1011
     assert repr(vendor) == "VendorError('A2A error', code=-47, name='vendor')"
 
@@ -122,8 +125,43 @@ def test_messages_hold_no_secrets(keys, jose):
 
 
 def test_version_check():
-    check_versions(native.COMPILED_VERSION_NUMBER, native.library_version_number())
-    with pytest.raises(ImportError, match="compiled for libm2mauth 0.1.0 but libm2mauth 0.2.0 is loaded"):
-        check_versions(100, 200)
+    loaded = native.library_version_number()
+    check_versions(native.COMPILED_VERSION_NUMBER, loaded)
+    check_versions(loaded - loaded % 100 + 99, loaded)  # another patch release of the same minor
+    assert native.version_compatible(loaded) and not native.version_compatible(loaded + 100)
+    text = f"{loaded // 10000}.{loaded // 100 % 100}.{loaded % 100}"
+    newer = f"{loaded // 10000}.{loaded // 100 % 100 + 1}.{loaded % 100}"
+    with pytest.raises(ImportError, match=f"compiled for libm2mauth {newer} but libm2mauth {text} is loaded"):
+        check_versions(loaded + 100, loaded)
     assert m2mauth.__version__ == native.library_version_string()
     assert m2mauth.library_version().startswith("m2mauth ")
+
+
+def test_every_code_lands_in_its_family_as_errors_json_says():
+    """The file the C, Java and Go suites read too: one family per code, in every language."""
+    doc = json.loads((VECTORS / "m2mauth" / "errors.json").read_text())
+    families = doc["families"]
+    assert set(families) == set(errors._FAMILY_BY_CATEGORY)
+    for family, classes in families.items():
+        # the one table maps each category to the class errors.json names for Python, 1:1
+        assert errors.family_for_category(family) is getattr(errors, classes["python"]), family
+    assert len({c["python"] for c in families.values()}) == len(families)
+    for c in doc["codes"]:
+        code, name, category = c["value"], c["name"], c["category"]
+        assert native.error_name(code) == name
+        assert native.error_category_name(native.error_category(code)) == category
+        if c["family"] is None:
+            continue
+        family = getattr(errors, families[c["family"]]["python"])
+        with pytest.raises(m2mauth.Error) as info:
+            native.raise_error(code, f"message for {name}")  # through the translator, as a failed call
+        exc = info.value
+        assert isinstance(exc, family), (name, type(exc).__name__)
+        assert exc.category == category
+        assert exc.transient == c["transient"], name
+        assert errors.error_class_for(code) is type(exc)
+    for code in doc["unknown_codes"]:
+        if code < 0:
+            with pytest.raises(m2mauth.Error) as info:
+                native.raise_error(code, "unknown")
+            assert type(info.value) is errors.Error and info.value.category == "internal"

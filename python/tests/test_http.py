@@ -118,8 +118,10 @@ def test_send_releases_the_gil(fault, http):
 
 
 def test_argument_checks():
-    with pytest.raises(ValueError):
-        m2mauth.Http(timeout=0)
+    with pytest.raises(ValueError):  # InvalidArgumentError from the library
+        m2mauth.Http(timeout=-1)
+    with m2mauth.Http(timeout=0, max_response_bytes=0):  # 0: no limit, as in C
+        pass
     with pytest.raises(ValueError):
         m2mauth.Http(client_cert_type="DER")
     with pytest.raises(TypeError):

@@ -63,7 +63,8 @@ void check_einval() {
 }  // namespace
 
 TEST_CASE("options: M2MAUTH_HTTP_OPTIONS_INIT equals m2mauth_http_options_init and versions are checked") {
-  m2mauth_http_options a = M2MAUTH_HTTP_OPTIONS_INIT, b;
+  static const m2mauth_http_options a = M2MAUTH_HTTP_OPTIONS_INIT;  // static: padding zeroed
+  m2mauth_http_options b;
   std::memset(&b, 0xab, sizeof b);
   REQUIRE(m2mauth_http_options_init(&b, M2MAUTH_HTTP_OPTIONS_VERSION) == M2MAUTH_OK);
   CHECK(std::memcmp(&a, &b, sizeof a) == 0);
@@ -295,7 +296,7 @@ TEST_CASE("NULL and bad arguments to every http.h function") {
   CHECK(m2mauth_http_add_override(h.get(), "ftp://x/", &o) == M2MAUTH_ECONFIG);
   CHECK(m2mauth_http_add_override(h.get(), "", &o) == M2MAUTH_ECONFIG);
   m2mauth_http_options bad = M2MAUTH_HTTP_OPTIONS_INIT;
-  bad.version = 2;
+  bad.version = M2MAUTH_HTTP_OPTIONS_VERSION + 1;
   CHECK(m2mauth_http_add_override(h.get(), "https://x/", &bad) == M2MAUTH_EINVAL);
 
   m2mauth_http *raw = reinterpret_cast<m2mauth_http *>(0x1);

@@ -28,7 +28,7 @@ func lastError(status int) *Error {
 		return e
 	}
 	e.Message = rec.GetMessage()
-	e.transient = rec.GetTransient() != 0
+	e.transient = raw.M2mauth_error_is_transient(rec) != 0
 	e.HTTPStatus = rec.GetHttp_status()
 	e.OAuthError = rec.GetOauth_error()
 	e.OAuthErrorDescription = rec.GetOauth_error_description()

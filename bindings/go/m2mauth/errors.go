@@ -53,14 +53,36 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("m2mauth: %s (%d): %s", e.Name, e.Code, e.Message)
 }
 
-// Is matches sentinels by code, and the family sentinels (ErrInvalidToken) by family.
+// Category is the name of the code's category (m2mauth_error_category_name), e.g. "verification".
+func (e *Error) Category() string {
+	if e == nil {
+		return ""
+	}
+	return raw.M2mauth_error_category_name(raw.M2mauth_error_category(e.Code))
+}
+
+// Family is the sentinel of the code's family (one per category; see familyByCategory), for errors.Is;
+// nil for a sentinel without a code.
+func (e *Error) Family() *Error {
+	if e == nil || e.Code == 0 {
+		return nil
+	}
+	if f, ok := familyByCategory[e.Category()]; ok {
+		return f
+	}
+	return ErrInternal
+}
+
+// Is matches family sentinels (ErrInvalidToken, ErrInvalidKey, ErrInvalidInput, ErrInternal, and the
+// sentinels of one-code categories such as ErrTimeout) by the code's category, the other sentinels by
+// code. ErrClosed matches only itself (errors.Is compares it by identity), not every ESTATE error.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	if !ok {
+	if !ok || t == ErrClosed {
 		return false
 	}
-	if fam, ok := families[t]; ok {
-		return fam(e.Code)
+	if isFamily[t] {
+		return e.Family() == t
 	}
 	return t.Code == e.Code && t.Code != 0
 }
@@ -105,17 +127,55 @@ var (
 	ErrBackoff         = sentinel(raw.M2MAUTH_EBACKOFF)
 )
 
-// ErrInvalidToken matches every reason a token is refused: malformed, signature, algorithm, time
-// claims and claim checks.
-var ErrInvalidToken = &Error{Name: "invalid_token"}
+// Family sentinels of categories with more than one code.
+var (
+	// ErrInvalidToken matches every reason a token is refused: malformed, signature, algorithm, time
+	// claims and claim checks (category verification).
+	ErrInvalidToken = &Error{Name: "invalid_token"}
+	// ErrInvalidKey matches every reason a key cannot be used (category key): ErrKey, ErrKeyType,
+	// ErrPassphrase, ErrNoPrivateKey.
+	ErrInvalidKey = &Error{Name: "invalid_key"}
+	// ErrInvalidInput matches invalid arguments and inputs over a size limit (category input).
+	ErrInvalidInput = &Error{Name: "invalid_input"}
+	// ErrInternal matches failures of the library or the system (category internal): ErrGeneric,
+	// ErrNoMemory, and codes this package does not know.
+	ErrInternal = &Error{Name: "internal"}
+)
 
 // ErrClosed is returned by every method of an object (Key, Certificate, Verifier, HTTP, TokenClient,
-// TokenManager, OAuth1Signer) after Close.
+// TokenManager, OAuth1Signer) after Close. It is a state error (errors.Is(ErrClosed, ErrState)), but
+// other state errors are not ErrClosed.
 var ErrClosed = &Error{Code: int(raw.M2MAUTH_ESTATE), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ESTATE)),
 	Message: "m2mauth: use after Close"}
 
-var families = map[*Error]func(code int) bool{
-	ErrInvalidToken: func(code int) bool {
-		return code <= int(raw.M2MAUTH_EMALFORMED) && code >= int(raw.M2MAUTH_EMISSINGCLAIM)
-	},
+// familyByCategory is the one table: each category (m2mauth_error_category_name) to its family sentinel.
+var familyByCategory = map[string]*Error{
+	"internal":           ErrInternal,
+	"input":              ErrInvalidInput,
+	"unsupported":        ErrUnsupported,
+	"not_found":          ErrNotFound,
+	"state":              ErrState,
+	"io":                 ErrIO,
+	"config":             ErrConfig,
+	"key":                ErrInvalidKey,
+	"verification":       ErrInvalidToken,
+	"network":            ErrNetwork,
+	"timeout":            ErrTimeout,
+	"tls":                ErrTLS,
+	"insecure_transport": ErrInsecure,
+	"http":               ErrHTTP,
+	"protocol":           ErrProtocol,
+	"oauth_refusal":      ErrOAuth,
+	"vendor":             ErrVendor,
+	"unauthorized":       ErrUnauthorized,
+	"cancelled":          ErrCancelled,
+	"backoff":            ErrBackoff,
 }
+
+var isFamily = func() map[*Error]bool {
+	m := make(map[*Error]bool, len(familyByCategory))
+	for _, f := range familyByCategory {
+		m[f] = true
+	}
+	return m
+}()

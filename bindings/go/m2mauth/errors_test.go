@@ -1,10 +1,17 @@
 package m2mauth
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
 func TestErrorMapping(t *testing.T) {
@@ -114,5 +121,95 @@ func TestSecretsNotInStrings(t *testing.T) {
 	_, err := VerifyJWT(string(secret)+".x.y", k)
 	if err == nil || strings.Contains(err.Error(), string(secret)) {
 		t.Fatalf("token text in error: %v", err)
+	}
+}
+
+// TestErrorFamiliesVectors reads tests/vectors/m2mauth/errors.json, which the C, Python and Java suites
+// read too: every code lands in the family the file names, through the one table (familyByCategory).
+func TestErrorFamiliesVectors(t *testing.T) {
+	var doc struct {
+		Families map[string]map[string]string `json:"families"`
+		Codes    []struct {
+			Value     int     `json:"value"`
+			Name      string  `json:"name"`
+			Category  string  `json:"category"`
+			Transient bool    `json:"transient"`
+			Family    *string `json:"family"`
+		} `json:"codes"`
+		UnknownCodes []int `json:"unknown_codes"`
+	}
+	dir := os.Getenv("M2MAUTH_VECTORS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "tests", "vectors")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "m2mauth", "errors.json"))
+	if err != nil {
+		t.Skipf("shared vectors not present: %v", err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	sentinels := map[string]*Error{
+		"ErrInternal": ErrInternal, "ErrInvalidInput": ErrInvalidInput, "ErrUnsupported": ErrUnsupported,
+		"ErrNotFound": ErrNotFound, "ErrState": ErrState, "ErrIO": ErrIO, "ErrConfig": ErrConfig,
+		"ErrInvalidKey": ErrInvalidKey, "ErrInvalidToken": ErrInvalidToken, "ErrNetwork": ErrNetwork,
+		"ErrTimeout": ErrTimeout, "ErrTLS": ErrTLS, "ErrInsecure": ErrInsecure, "ErrHTTP": ErrHTTP,
+		"ErrProtocol": ErrProtocol, "ErrOAuth": ErrOAuth, "ErrVendor": ErrVendor,
+		"ErrUnauthorized": ErrUnauthorized, "ErrCancelled": ErrCancelled, "ErrBackoff": ErrBackoff,
+	}
+	if len(doc.Families) != len(familyByCategory) {
+		t.Fatalf("%d families in errors.json, %d in familyByCategory", len(doc.Families), len(familyByCategory))
+	}
+	for family, names := range doc.Families {
+		if s := sentinels[names["go"]]; s == nil || familyByCategory[family] != s {
+			t.Errorf("family %s: errors.json names %s, the table has %v", family, names["go"], familyByCategory[family])
+		}
+	}
+	for _, c := range doc.Codes {
+		if got := raw.M2mauth_error_name(c.Value); got != c.Name {
+			t.Errorf("code %d: name %q, errors.json %q", c.Value, got, c.Name)
+		}
+		if c.Family == nil {
+			continue
+		}
+		runtime.LockOSThread()
+		raw.M2mauth_error_clear()        // the record holds no earlier failure with this code
+		err := error(lastError(c.Value)) // as a failed call builds it
+		runtime.UnlockOSThread()
+		var e *Error
+		if !errors.As(err, &e) || e.Category() != c.Category || e.Transient() != c.Transient {
+			t.Errorf("%s: category %q transient %v", c.Name, e.Category(), e.Transient())
+		}
+		want := sentinels[doc.Families[*c.Family]["go"]]
+		matched := 0
+		for _, f := range familyByCategory {
+			if errors.Is(err, f) {
+				matched++
+			}
+		}
+		if !errors.Is(err, want) || matched != 1 || e.Family() != want {
+			t.Errorf("%s: want family %s only, matched %d families", c.Name, doc.Families[*c.Family]["go"], matched)
+		}
+	}
+	for _, code := range doc.UnknownCodes {
+		if code < 0 && !errors.Is(lastError(code), ErrInternal) {
+			t.Errorf("unknown code %d is not ErrInternal", code)
+		}
+	}
+}
+
+// TestErrClosedIsNotEveryStateError: a library ESTATE (a setter after first use) is ErrState, not
+// ErrClosed; ErrClosed is both.
+func TestErrClosedIsNotEveryStateError(t *testing.T) {
+	state := error(lastError(int(raw.M2MAUTH_ESTATE)))
+	if errors.Is(state, ErrClosed) {
+		t.Error("an ESTATE error matched ErrClosed")
+	}
+	if !errors.Is(state, ErrState) || !errors.Is(ErrClosed, ErrState) || !errors.Is(ErrClosed, ErrClosed) {
+		t.Error("ErrState / ErrClosed matching broke")
+	}
+	wrapped := fmt.Errorf("context: %w", ErrClosed)
+	if !errors.Is(wrapped, ErrClosed) {
+		t.Error("a wrapped ErrClosed is not ErrClosed")
 	}
 }

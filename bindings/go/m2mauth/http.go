@@ -23,10 +23,12 @@ type HTTPOptions struct {
 	ClientKeyPassphrase []byte // copied; the caller may wipe it once NewHTTP returns
 	PKCS12              bool
 
-	Proxy            string        // proxy URL
-	ConnectTimeout   time.Duration // 0 = 10 s
-	Timeout          time.Duration // the whole request; 0 = 30 s
-	MaxResponseBytes int64         // 0 = 4 MiB
+	// Limits: nil keeps the C library's default (m2mauth_http_options_init); a value that is set means
+	// what the C library says, 0 included. The library checks the ranges (ErrInvalidArgument).
+	Proxy            string         // proxy URL
+	ConnectTimeout   *time.Duration // default 10 s; 0: libcurl's own (300 s)
+	Timeout          *time.Duration // the whole request; default 30 s; 0: no limit
+	MaxResponseBytes *int64         // default 4 MiB; 0: no limit
 
 	// InsecureSkipVerify turns off TLS certificate and host name checks. Tests only.
 	InsecureSkipVerify bool
@@ -92,15 +94,17 @@ func (c *HTTP) addOverride(ov HTTPOverride) error {
 	return c.use(func(h raw.HttpHandle) int { return raw.M2mauth_http_add_override(h, ov.URLPrefix, o) })
 }
 
-func millis(what string, d time.Duration) (int64, error) {
-	if d < 0 {
-		return 0, argError(what + " must not be negative")
-	}
+// millis is d in whole milliseconds for the C options; a duration that is not 0 never becomes 0
+// (which has a meaning of its own): under a millisecond it becomes 1 (or -1, refused like any negative).
+func millis(d time.Duration) int64 {
 	ms := int64(d / time.Millisecond)
-	if d > 0 && ms == 0 {
-		ms = 1
+	if ms == 0 && d > 0 {
+		return 1
 	}
-	return ms, nil
+	if ms == 0 && d < 0 {
+		return -1
+	}
+	return ms
 }
 
 func nativeHTTPOptions(opts *HTTPOptions) (raw.HttpOptionsStruct, error) {
@@ -108,18 +112,10 @@ func nativeHTTPOptions(opts *HTTPOptions) (raw.HttpOptionsStruct, error) {
 		opts.UserAgent}); err != nil {
 		return nil, err
 	}
-	if opts.MaxResponseBytes < 0 {
-		return nil, argError("maximum response size must not be negative")
+	if opts.MaxResponseBytes != nil && *opts.MaxResponseBytes < 0 {
+		return nil, argError("maximum response size must not be negative (0: no limit)")
 	}
-	connect, err := millis("connect timeout", opts.ConnectTimeout)
-	if err != nil {
-		return nil, err
-	}
-	total, err := millis("timeout", opts.Timeout)
-	if err != nil {
-		return nil, err
-	}
-	o := raw.NewHttpOptionsStruct()
+	o := raw.NewHttpOptionsStruct() // the C defaults
 	if o == nil || o.Swigcptr() == 0 {
 		return nil, &Error{Code: int(raw.M2MAUTH_ENOMEM), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ENOMEM))}
 	}
@@ -143,9 +139,15 @@ func nativeHTTPOptions(opts *HTTPOptions) (raw.HttpOptionsStruct, error) {
 	if opts.AllowPlainHTTP {
 		o.SetAllow_plain_http(1)
 	}
-	o.SetConnect_timeout_ms(connect)
-	o.SetTimeout_ms(total)
-	o.SetMax_response_bytes(opts.MaxResponseBytes)
+	if opts.ConnectTimeout != nil {
+		o.SetConnect_timeout_ms(millis(*opts.ConnectTimeout))
+	}
+	if opts.Timeout != nil {
+		o.SetTimeout_ms(millis(*opts.Timeout))
+	}
+	if opts.MaxResponseBytes != nil {
+		o.SetMax_response_bytes(*opts.MaxResponseBytes)
+	}
 	if opts.ClientKeyPassphrase != nil {
 		if err := call(func() int { return raw.M2mauth_glue_http_options_set_passphrase(o, opts.ClientKeyPassphrase) }); err != nil {
 			raw.DeleteHttpOptionsStruct(o)
@@ -153,6 +155,22 @@ func nativeHTTPOptions(opts *HTTPOptions) (raw.HttpOptionsStruct, error) {
 		}
 	}
 	return o, nil
+}
+
+// Describe is the configuration NewHTTP(opts) would use (its Overrides aside), as the C library renders
+// it (m2mauth_http_options_describe): compact JSON with the C member names, durations in milliseconds,
+// the passphrase, PEM text and proxy credentials "<redacted>". ErrInvalidArgument for a value out of range.
+func (opts HTTPOptions) Describe() (string, error) {
+	n, err := nativeHTTPOptions(&opts)
+	if err != nil {
+		return "", err
+	}
+	defer raw.DeleteHttpOptionsStruct(n)
+	var out []byte
+	if err := call(func() int { return raw.M2mauth_http_options_describe(&out, n) }); err != nil {
+		return "", err
+	}
+	return string(out), nil
 }
 
 func (c *HTTP) use(f func(h raw.HttpHandle) int) error {

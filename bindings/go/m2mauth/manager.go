@@ -10,19 +10,21 @@ import (
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
-// ManagerOptions tune a TokenManager. The zero value is the library's defaults; a zero field means that
-// field's default.
+// ManagerOptions tune a TokenManager. The zero value is the library's defaults (those of the C
+// library's m2mauth_token_manager_options_init): a nil field keeps its default, and a field that is set
+// means what the C library says, 0 included (Ptr(0.0) jitter: none; Ptr(time.Duration(0)) wait: never
+// wait). The library checks the ranges (ErrInvalidArgument naming the field); Describe shows the result.
 type ManagerOptions struct {
-	RefreshFraction  float64       // refresh after this part of the lifetime (default 0.75)...
-	RefreshMargin    time.Duration // ...or this long before expiry if that is earlier (default 5 min)
-	ExpirySkew       time.Duration // stop using a token this long before expiry (default 30 s, at most lifetime/10)
-	JitterFraction   float64       // random early refresh, part of the lead time (default 0.1; negative: none)
-	WaitTimeout      time.Duration // how long a caller waits when no valid token exists (default 30 s)
-	BackoffBase      time.Duration // first retry delay after a transient failure (default 1 s)
-	BackoffMax       time.Duration // default 1 min
-	PermanentBackoff time.Duration // after a permanent error, before asking again (default 30 s)
-	CallerRefresh    bool          // the first caller to see a due token refreshes it (no background thread)
-	ReportCacheHits  bool          // an EventCacheHit for every read
+	RefreshFraction  *float64       // refresh after this part of the lifetime, (0, 1] (default 0.75)...
+	RefreshMargin    *time.Duration // ...or this long before expiry if earlier (default 5 min; 0: by fraction only)
+	ExpirySkew       *time.Duration // stop using a token this long before expiry (default 30 s, at most lifetime/10; 0: until it expires)
+	JitterFraction   *float64       // random early refresh, part of the lead time, 0 to 0.5 (default 0.1; 0: none)
+	WaitTimeout      *time.Duration // how long a caller waits when no valid token exists (default 30 s; 0: never wait)
+	BackoffBase      *time.Duration // first retry delay after a transient failure (default 1 s; at least 1 ms)
+	BackoffMax       *time.Duration // default 1 min; at least BackoffBase
+	PermanentBackoff *time.Duration // after a permanent error, before asking again (default 30 s; 0: at once)
+	CallerRefresh    bool           // the first caller to see a due token refreshes it (no background thread)
+	ReportCacheHits  bool           // an EventCacheHit for every read
 
 	// IdempotencyHeader: Do adds this header with a fresh UUID v4 to every request that lacks it (the
 	// 401 retry keeps the value). "" = none.
@@ -106,38 +108,35 @@ type eventPump struct {
 func tokenManagerHandle(p uintptr) raw.TokenManagerHandle { return raw.SwigcptrTokenManagerHandle(p) }
 
 func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, error) {
-	durations := []struct {
-		what string
-		d    time.Duration
-		set  func(raw.TokenManagerOptionsStruct, int64)
-	}{
-		{"refresh margin", o.RefreshMargin, raw.TokenManagerOptionsStruct.SetRefresh_margin_ms},
-		{"expiry skew", o.ExpirySkew, raw.TokenManagerOptionsStruct.SetExpiry_skew_ms},
-		{"wait timeout", o.WaitTimeout, raw.TokenManagerOptionsStruct.SetWait_timeout_ms},
-		{"backoff base", o.BackoffBase, raw.TokenManagerOptionsStruct.SetBackoff_base_ms},
-		{"backoff max", o.BackoffMax, raw.TokenManagerOptionsStruct.SetBackoff_max_ms},
-		{"permanent backoff", o.PermanentBackoff, raw.TokenManagerOptionsStruct.SetPermanent_backoff_ms},
-	}
-	ms := make([]int64, len(durations))
-	for i, d := range durations {
-		v, err := millis(d.what, d.d)
-		if err != nil {
-			return nil, err
-		}
-		ms[i] = v
-	}
 	if o.EventBuffer < 0 {
 		return nil, argError("event buffer must not be negative")
 	}
-	n := raw.NewTokenManagerOptionsStruct()
+	n := raw.NewTokenManagerOptionsStruct() // the C defaults
 	if n == nil || n.Swigcptr() == 0 {
 		return nil, &Error{Code: int(raw.M2MAUTH_ENOMEM), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ENOMEM))}
 	}
-	for i, d := range durations {
-		d.set(n, ms[i])
+	durations := []struct {
+		d   *time.Duration
+		set func(raw.TokenManagerOptionsStruct, int64)
+	}{
+		{o.RefreshMargin, raw.TokenManagerOptionsStruct.SetRefresh_margin_ms},
+		{o.ExpirySkew, raw.TokenManagerOptionsStruct.SetExpiry_skew_ms},
+		{o.WaitTimeout, raw.TokenManagerOptionsStruct.SetWait_timeout_ms},
+		{o.BackoffBase, raw.TokenManagerOptionsStruct.SetBackoff_base_ms},
+		{o.BackoffMax, raw.TokenManagerOptionsStruct.SetBackoff_max_ms},
+		{o.PermanentBackoff, raw.TokenManagerOptionsStruct.SetPermanent_backoff_ms},
 	}
-	n.SetRefresh_fraction(o.RefreshFraction)
-	n.SetJitter_fraction(o.JitterFraction)
+	for _, d := range durations {
+		if d.d != nil {
+			d.set(n, millis(*d.d))
+		}
+	}
+	if o.RefreshFraction != nil {
+		n.SetRefresh_fraction(*o.RefreshFraction)
+	}
+	if o.JitterFraction != nil {
+		n.SetJitter_fraction(*o.JitterFraction)
+	}
 	if o.CallerRefresh {
 		n.SetCaller_refresh(1)
 	}
@@ -145,6 +144,22 @@ func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, err
 		n.SetReport_cache_hits(1)
 	}
 	return n, nil
+}
+
+// Describe is the configuration a TokenManager made with o would use, as the C library renders it
+// (m2mauth_token_manager_options_describe): compact JSON with the C member names, durations in
+// milliseconds. ErrInvalidArgument for a value out of range.
+func (o ManagerOptions) Describe() (string, error) {
+	n, err := nativeManagerOptions(&o)
+	if err != nil {
+		return "", err
+	}
+	defer raw.DeleteTokenManagerOptionsStruct(n)
+	var out []byte
+	if err := call(func() int { return raw.M2mauth_token_manager_options_describe(&out, n) }); err != nil {
+		return "", err
+	}
+	return string(out), nil
 }
 
 // NewTokenManager makes a manager over client (which it keeps working even if client is closed).

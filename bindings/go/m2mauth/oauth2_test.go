@@ -20,7 +20,7 @@ import (
 
 func loopbackHTTP(t testing.TB) *HTTP {
 	t.Helper()
-	h, err := NewHTTP(HTTPOptions{Timeout: 15 * time.Second})
+	h, err := NewHTTP(HTTPOptions{Timeout: Ptr(15 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,11 +224,11 @@ func faultClient(t *testing.T, mutate func(*TokenClientConfig)) *TokenClient {
 
 func newManager(t *testing.T, client *TokenClient, opts ManagerOptions) *TokenManager {
 	t.Helper()
-	if opts.WaitTimeout == 0 {
-		opts.WaitTimeout = 10 * time.Second
+	if opts.WaitTimeout == nil {
+		opts.WaitTimeout = Ptr(10 * time.Second)
 	}
-	if opts.JitterFraction == 0 {
-		opts.JitterFraction = -1
+	if opts.JitterFraction == nil {
+		opts.JitterFraction = Ptr(0.0) // none: refresh times are exact
 	}
 	m, err := NewTokenManager(client, opts)
 	if err != nil {
@@ -495,7 +495,7 @@ func TestClockCallbackAndBackgroundRefresh(t *testing.T) {
 func TestHTTPSendAndOverrides(t *testing.T) {
 	s := servers(t)
 	echo := s.field(t, "fault", "echo_url")
-	h, err := NewHTTP(HTTPOptions{Timeout: 10 * time.Second, UserAgent: "m2mauth-go-test",
+	h, err := NewHTTP(HTTPOptions{Timeout: Ptr(10 * time.Second), UserAgent: "m2mauth-go-test",
 		Overrides: []HTTPOverride{{URLPrefix: echo + "/special", Options: HTTPOptions{UserAgent: "m2mauth-override"}}}})
 	if err != nil {
 		t.Fatal(err)

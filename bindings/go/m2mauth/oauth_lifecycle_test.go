@@ -142,7 +142,7 @@ func TestOAuthBadInput(t *testing.T) {
 	if _, err := h.Send(context.Background(), NewRequest("GET", "http://127.0.0.1:1/", nil)); !errors.Is(err, ErrNetwork) {
 		t.Errorf("closed port: %v", err)
 	}
-	_, err := NewHTTP(HTTPOptions{Timeout: -time.Second})
+	_, err := NewHTTP(HTTPOptions{Timeout: Ptr(-time.Second)})
 	isInvalid("negative timeout", err)
 	_, err = NewHTTP(HTTPOptions{ClientCert: "/nonexistent/cert.pem"})
 	if err == nil {
@@ -186,14 +186,14 @@ func TestOAuthBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	_, err = NewTokenManager(client, ManagerOptions{RefreshFraction: 2})
+	_, err = NewTokenManager(client, ManagerOptions{RefreshFraction: Ptr(2.0)})
 	isInvalid("refresh fraction", err)
-	_, err = NewTokenManager(client, ManagerOptions{WaitTimeout: -1})
+	_, err = NewTokenManager(client, ManagerOptions{WaitTimeout: Ptr(time.Duration(-1))})
 	isInvalid("negative wait", err)
 	_, err = NewTokenManager(client, ManagerOptions{IdempotencyHeader: "Bad Header"})
 	isInvalid("bad idempotency header", err)
-	m, err := NewTokenManager(client, ManagerOptions{WaitTimeout: 2 * time.Second, BackoffBase: 100 * time.Millisecond,
-		BackoffMax: 200 * time.Millisecond})
+	m, err := NewTokenManager(client, ManagerOptions{WaitTimeout: Ptr(2 * time.Second), BackoffBase: Ptr(100 * time.Millisecond),
+		BackoffMax: Ptr(200 * time.Millisecond)})
 	if err != nil {
 		t.Fatal(err)
 	}

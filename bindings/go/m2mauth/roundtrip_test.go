@@ -153,6 +153,14 @@ func TestVersionAndConstants(t *testing.T) {
 	if VersionNumber() != BindingVersionNumber() {
 		t.Fatalf("library %d, headers %d", VersionNumber(), BindingVersionNumber())
 	}
+	// The rule is the library's: any patch of the same 0.x minor, never another minor.
+	loaded := VersionNumber()
+	if raw.M2mauth_version_compatible(loaded-loaded%100+99) != 1 || raw.M2mauth_version_compatible(loaded+100) != 0 {
+		t.Fatal("m2mauth_version_compatible: patch releases must be accepted, another minor refused")
+	}
+	if err := versionError(false, 203, 100); err == nil || !strings.Contains(err.Error(), "built for libm2mauth 0.1.0 but loaded libm2mauth 0.2.3") {
+		t.Fatalf("version refusal: %v", err)
+	}
 	if ready() != nil {
 		t.Fatal(ready())
 	}

@@ -19,7 +19,7 @@ func TestHTTPMutualTLSOptions(t *testing.T) {
 	echo := s.field(t, "tls", "echo_url") + "/mtls"
 	client := s.pki.Certs["client_rsa"]
 	fingerprint := func(opts HTTPOptions) (string, error) {
-		opts.Timeout = 10 * time.Second
+		opts.Timeout = Ptr(10 * time.Second)
 		h, err := NewHTTP(opts)
 		if err != nil {
 			return "", err

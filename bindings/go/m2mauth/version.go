@@ -25,16 +25,25 @@ var (
 	versionErr  error
 )
 
-// ready reports whether the loaded library agrees with the headers: same major version and not older.
-// Checked once, before the first object is made.
+// ready reports whether the loaded library accepts the headers this package was compiled against, by
+// the library's own rule (m2mauth_version_compatible: while 0.x the minor must match; from 1.0 the
+// major must match and the library must not be older). Checked once, before the first object is made.
 func ready() error {
 	versionOnce.Do(func() {
-		loaded := VersionNumber()
 		compiled := BindingVersionNumber()
-		if loaded/10000 != compiled/10000 || loaded < compiled {
-			versionErr = &Error{Code: int(raw.M2MAUTH_EUNSUPPORTED), Name: "version",
-				Message: fmt.Sprintf("m2mauth: built for libm2mauth %d, loaded %d", compiled, loaded)}
-		}
+		versionErr = versionError(raw.M2mauth_version_compatible(compiled) != 0, VersionNumber(), compiled)
 	})
 	return versionErr
 }
+
+// versionError is the refusal of an incompatible library, naming both versions (nil if compatible).
+func versionError(compatible bool, loaded, compiled int) error {
+	if compatible {
+		return nil
+	}
+	return &Error{Code: int(raw.M2MAUTH_EUNSUPPORTED), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_EUNSUPPORTED)),
+		Message: fmt.Sprintf("m2mauth: built for libm2mauth %s but loaded libm2mauth %s, which it cannot use",
+			versionText(compiled), versionText(loaded))}
+}
+
+func versionText(n int) string { return fmt.Sprintf("%d.%d.%d", n/10000, n/100%100, n%100) }

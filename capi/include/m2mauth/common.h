@@ -47,8 +47,15 @@ extern "C" {
 #define M2MAUTH_VERSION_NUMBER \
   (M2MAUTH_VERSION_MAJOR * 10000 + M2MAUTH_VERSION_MINOR * 100 + M2MAUTH_VERSION_PATCH)
 
-/** The version of the library actually loaded; bindings compare it with M2MAUTH_VERSION_NUMBER. */
+/** The version of the library actually loaded (MAJOR * 10000 + MINOR * 100 + PATCH). */
 M2MAUTH_EXTERN int m2mauth_version_number(void);
+/**
+ * 1 if a program built against version `compiled` (pass M2MAUTH_VERSION_NUMBER) may use this library,
+ * else 0. While the major version is 0, major and minor must match (any patch); from 1.0 on, the major
+ * must match and this library must not be older than `compiled`. The C++ wrapper, Python, Java and Go
+ * call it when they load the library and refuse an incompatible one.
+ */
+M2MAUTH_EXTERN int m2mauth_version_compatible(int compiled);
 /** The same as a static string, "MAJOR.MINOR.PATCH". */
 M2MAUTH_EXTERN const char *m2mauth_version_string(void);
 /** The OpenSSL and libcurl versions the library runs with (static string, for diagnostics). */

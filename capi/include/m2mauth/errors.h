@@ -1,8 +1,10 @@
 /*
  * errors.h: status codes and the thread-local error record.
  *
- * Values are explicit and never reordered or reused. Bindings map each code to an exception class by
- * m2mauth_error_name(). Messages never contain secrets (keys, client secrets, tokens, passphrases).
+ * Values are explicit and never reordered or reused. Every code belongs to one m2mauth_category;
+ * bindings derive their exception family from the category (one table per language) and name the
+ * exception by m2mauth_error_name(). Messages never contain secrets (keys, client secrets, tokens,
+ * passphrases).
  */
 #ifndef M2MAUTH_ERRORS_H
 #define M2MAUTH_ERRORS_H
@@ -58,13 +60,42 @@ typedef enum m2mauth_error_code {
 } m2mauth_error_code;
 
 /**
+ * What kind of failure a code is. Values are explicit and never reordered or reused; a code added later
+ * joins an existing category or a new one with the next value. Codes a library does not know are
+ * M2MAUTH_CATEGORY_INTERNAL. m2mauth_error_category(code) gives a code's category.
+ */
+typedef enum m2mauth_category {
+  M2MAUTH_CATEGORY_NONE = 0,                /* M2MAUTH_OK */
+  M2MAUTH_CATEGORY_INTERNAL = 1,            /* ERROR, ENOMEM: a failure of the library or the system */
+  M2MAUTH_CATEGORY_INPUT = 2,               /* EINVAL, ETOOLARGE: the caller's arguments */
+  M2MAUTH_CATEGORY_UNSUPPORTED = 3,         /* EUNSUPPORTED */
+  M2MAUTH_CATEGORY_NOT_FOUND = 4,           /* ENOTFOUND */
+  M2MAUTH_CATEGORY_STATE = 5,               /* ESTATE: the object does not allow the call now */
+  M2MAUTH_CATEGORY_IO = 6,                  /* EIO: files */
+  M2MAUTH_CATEGORY_CONFIG = 7,              /* ECONFIG */
+  M2MAUTH_CATEGORY_KEY = 8,                 /* EKEY, EKEYTYPE, EPASSPHRASE, ENOPRIVATE */
+  M2MAUTH_CATEGORY_VERIFICATION = 9,        /* EMALFORMED ... EMISSINGCLAIM: a token was refused */
+  M2MAUTH_CATEGORY_NETWORK = 10,            /* ENETWORK */
+  M2MAUTH_CATEGORY_TIMEOUT = 11,            /* ETIMEOUT */
+  M2MAUTH_CATEGORY_TLS = 12,                /* ETLS */
+  M2MAUTH_CATEGORY_INSECURE_TRANSPORT = 13, /* EINSECURE */
+  M2MAUTH_CATEGORY_HTTP = 14,               /* EHTTP: an unexpected HTTP status */
+  M2MAUTH_CATEGORY_PROTOCOL = 15,           /* EPROTOCOL: a response not as the protocol requires */
+  M2MAUTH_CATEGORY_OAUTH_REFUSAL = 16,      /* EOAUTH: an RFC 6749 section 5.2 error response */
+  M2MAUTH_CATEGORY_VENDOR = 17,             /* EVENDOR */
+  M2MAUTH_CATEGORY_UNAUTHORIZED = 18,       /* EUNAUTHORIZED: credentials rejected (401) */
+  M2MAUTH_CATEGORY_CANCELLED = 19,          /* ECANCELLED */
+  M2MAUTH_CATEGORY_BACKOFF = 20             /* EBACKOFF */
+} m2mauth_category;
+
+/**
  * The details of the last failure on the calling thread. Owned by the library; valid until the next
  * m2mauth call on the same thread. Fields that do not apply are 0 or "" (never NULL).
  */
 typedef struct m2mauth_error {
   int code;                       /* m2mauth_error_code */
   const char *message;            /* human-readable, no secrets */
-  int transient;                  /* 1 if retrying later may succeed (network, 5xx, 429, ...) */
+  int transient;                  /* 1 if retrying later may succeed: see m2mauth_error_is_transient() */
   int http_status;                /* HTTP status of the response that failed, 0 if none */
   const char *oauth_error;        /* RFC 6749 5.2 "error", e.g. "invalid_client" */
   const char *oauth_error_description;
@@ -81,6 +112,16 @@ M2MAUTH_EXTERN void m2mauth_error_clear(void);
 M2MAUTH_EXTERN const char *m2mauth_error_name(int code);
 /** 1 if errors with this code are transient by nature (network, timeout, backoff), else 0. */
 M2MAUTH_EXTERN int m2mauth_error_code_is_transient(int code);
+/**
+ * The one transient rule: 1 if retrying the failed call later may succeed, because the failure says so
+ * (an HTTP 5xx or 429 answer, a Retry-After) or its code is transient by nature
+ * (m2mauth_error_code_is_transient). 0 for NULL.
+ */
+M2MAUTH_EXTERN int m2mauth_error_is_transient(const m2mauth_error *error);
+/** The m2mauth_category of a code; M2MAUTH_CATEGORY_INTERNAL for codes this library does not know. */
+M2MAUTH_EXTERN int m2mauth_error_category(int code);
+/** A static name for a category, e.g. "verification"; "unknown" for other values. */
+M2MAUTH_EXTERN const char *m2mauth_error_category_name(int category);
 
 #ifdef __cplusplus
 }

@@ -22,11 +22,15 @@ extern "C" {
 
 typedef struct m2mauth_http m2mauth_http;
 
-#define M2MAUTH_HTTP_OPTIONS_VERSION 1
+#define M2MAUTH_HTTP_OPTIONS_VERSION 2
 
 /**
- * Transport settings. Initialise with M2MAUTH_HTTP_OPTIONS_INIT or m2mauth_http_options_init();
- * NULL strings and 0 numbers mean "default".
+ * Transport settings. Initialise with M2MAUTH_HTTP_OPTIONS_INIT or m2mauth_http_options_init(), which
+ * write the defaults below; every number then means what it says, 0 included (timeouts 0 to 86400000
+ * ms, max_response_bytes at most 1 GiB); NULL strings mean the default named. Values out of range fail
+ * with M2MAUTH_EINVAL naming the field.
+ *
+ * Version 1 (the layout is the same) is still read as before: there a 0 number means "the default".
  */
 typedef struct m2mauth_http_options {
   unsigned int version;              /* M2MAUTH_HTTP_OPTIONS_VERSION */
@@ -38,17 +42,25 @@ typedef struct m2mauth_http_options {
   const char *client_key_passphrase; /* for an encrypted key or a PKCS#12 file */
   const char *client_cert_type;      /* "PEM" (default) or "P12" */
   const char *proxy;                 /* proxy URL; NULL = none (environment variables are ignored) */
-  int64_t connect_timeout_ms;        /* default 10000 */
-  int64_t timeout_ms;                /* whole transfer; default 30000 */
-  size_t max_response_bytes;         /* default 4 MiB */
+  int64_t connect_timeout_ms;        /* default 10000; 0 = libcurl's own (300 s) */
+  int64_t timeout_ms;                /* whole transfer; default 30000; 0 = no limit */
+  size_t max_response_bytes;         /* default 4194304 (4 MiB); 0 = no limit */
   int allow_plain_http;              /* 1 allows http:// to hosts that are not loopback (discouraged) */
-  const char *user_agent;            /* default "m2mauth/<version>" */
+  const char *user_agent;            /* NULL = "m2mauth/<version>" */
 } m2mauth_http_options;
 
 #define M2MAUTH_HTTP_OPTIONS_INIT \
-  {M2MAUTH_HTTP_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL}
+  {M2MAUTH_HTTP_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 10000, 30000, 4194304, 0, NULL}
 
+/** Writes the defaults of `version` (2; 1 writes the old all-zero "defaults" form); M2MAUTH_EINVAL otherwise. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_options_init(m2mauth_http_options *opts, unsigned int version);
+/**
+ * The configuration a transport made with opts (NULL: the defaults) would use, as compact JSON with the
+ * members of the struct: booleans for the int flags, null for strings not set, "<redacted>" for the key
+ * passphrase when set, for PEM text and for proxy credentials (never their value); client_cert_type as
+ * the transport reads it ("PEM" or "P12"). M2MAUTH_EINVAL for an unknown version or a value out of range.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_options_describe(m2mauth_buf *out, const m2mauth_http_options *opts);
 
 /** A libcurl transport; opts may be NULL for the defaults. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_new(m2mauth_http **out, const m2mauth_http_options *opts);

@@ -45,8 +45,15 @@ inline int library_version_number() noexcept { return m2mauth_version_number(); 
 inline std::string library_version_string() { return m2mauth_version_string(); }
 /** The library, OpenSSL and libcurl versions, for diagnostics. */
 inline std::string library_version_details() { return m2mauth_version_details(); }
-/** True when the loaded library is the one the headers describe (bindings check this at load). */
-inline bool version_matches() noexcept { return library_version_number() == compiled_version_number; }
+/**
+ * True when code compiled with these headers may use the loaded library (m2mauth_version_compatible: while
+ * 0.x the minor must match; from 1.0 the major must match and the library must not be older).
+ */
+inline bool version_compatible() noexcept { return m2mauth_version_compatible(compiled_version_number) != 0; }
+/** "MAJOR.MINOR.PATCH" of a version number. */
+inline std::string version_text(int number) {
+  return std::to_string(number / 10000) + "." + std::to_string(number / 100 % 100) + "." + std::to_string(number % 100);
+}
 
 /* ---- errors ------------------------------------------------------------------------------------ */
 
@@ -90,6 +97,38 @@ enum class Errc : int {
 /** The static name of a code, e.g. "signature" (m2mauth_error_name). */
 inline const char *error_name(int code) noexcept { return m2mauth_error_name(code); }
 
+/** The m2mauth_category values: what kind of failure a code is. */
+enum class ErrorCategory : int {
+  none = M2MAUTH_CATEGORY_NONE,
+  internal = M2MAUTH_CATEGORY_INTERNAL,
+  input = M2MAUTH_CATEGORY_INPUT,
+  unsupported = M2MAUTH_CATEGORY_UNSUPPORTED,
+  not_found = M2MAUTH_CATEGORY_NOT_FOUND,
+  state = M2MAUTH_CATEGORY_STATE,
+  io = M2MAUTH_CATEGORY_IO,
+  config = M2MAUTH_CATEGORY_CONFIG,
+  key = M2MAUTH_CATEGORY_KEY,
+  verification = M2MAUTH_CATEGORY_VERIFICATION,
+  network = M2MAUTH_CATEGORY_NETWORK,
+  timeout = M2MAUTH_CATEGORY_TIMEOUT,
+  tls = M2MAUTH_CATEGORY_TLS,
+  insecure_transport = M2MAUTH_CATEGORY_INSECURE_TRANSPORT,
+  http = M2MAUTH_CATEGORY_HTTP,
+  protocol = M2MAUTH_CATEGORY_PROTOCOL,
+  oauth_refusal = M2MAUTH_CATEGORY_OAUTH_REFUSAL,
+  vendor = M2MAUTH_CATEGORY_VENDOR,
+  unauthorized = M2MAUTH_CATEGORY_UNAUTHORIZED,
+  cancelled = M2MAUTH_CATEGORY_CANCELLED,
+  backoff = M2MAUTH_CATEGORY_BACKOFF
+};
+
+/** The category of a code (m2mauth_error_category). */
+inline ErrorCategory error_category(int code) noexcept { return static_cast<ErrorCategory>(m2mauth_error_category(code)); }
+/** The static name of a category, e.g. "verification" (m2mauth_error_category_name). */
+inline const char *error_category_name(ErrorCategory category) noexcept {
+  return m2mauth_error_category_name(static_cast<int>(category));
+}
+
 /**
  * A failed m2mauth call. Carries a copy of the thread's error record taken when the call failed, so it
  * stays valid after later calls. Messages never contain secrets.
@@ -111,7 +150,7 @@ class Error : public std::runtime_error {
       return Error(status, std::string("m2mauth call failed: ") + m2mauth_error_name(status));
     }
     Error err(status, e->message != nullptr ? e->message : "");
-    err.transient_ = e->transient != 0;
+    err.transient_ = m2mauth_error_is_transient(e) != 0;
     err.http_status_ = e->http_status;
     err.oauth_error_ = e->oauth_error != nullptr ? e->oauth_error : "";
     err.oauth_error_description_ = e->oauth_error_description != nullptr ? e->oauth_error_description : "";
@@ -126,8 +165,10 @@ class Error : public std::runtime_error {
   Errc errc() const noexcept { return static_cast<Errc>(code_); }
   /** The static name of the code, e.g. "expired"; stable, usable for class names in bindings. */
   const char *name() const noexcept { return m2mauth_error_name(code_); }
+  /** The code's category, from which bindings derive their exception families. */
+  ErrorCategory category() const noexcept { return error_category(code_); }
   const std::string &message() const noexcept { return message_; }
-  /** True if retrying later may succeed. */
+  /** True if retrying later may succeed (m2mauth_error_is_transient: the failure or its code says so). */
   bool transient() const noexcept { return transient_; }
   /** HTTP status of the response that failed, 0 if none. */
   int http_status() const noexcept { return http_status_; }
@@ -150,10 +191,31 @@ class Error : public std::runtime_error {
   std::int64_t retry_after_ms_ = 0;
 };
 
+/**
+ * Throws Error (unsupported), naming both versions, unless code compiled with these headers may use the
+ * loaded library (version_compatible()). The wrapper calls it before its first checked call; programs may
+ * call it at startup to fail early.
+ */
+inline void require_compatible_library() {
+  if (!version_compatible()) {
+    throw Error(M2MAUTH_EUNSUPPORTED, "m2mauth: this program was built for libm2mauth " +
+                                          version_text(compiled_version_number) + " but libm2mauth " +
+                                          version_text(library_version_number()) +
+                                          " is loaded; rebuild it against the installed version");
+  }
+}
+
 namespace detail {
+
+/** Checks the library version once per process (again after a refusal, which then repeats). */
+inline void require_library_once() {
+  static const bool compatible = (require_compatible_library(), true);
+  (void)compatible;
+}
 
 /** Throws the Error for status unless it is M2MAUTH_OK. */
 inline void check(m2mauth_status status) {
+  require_library_once();
   if (status != M2MAUTH_OK) throw Error::last(status);
 }
 
@@ -906,8 +968,11 @@ class Response {
 /* ---- HTTP transport ---------------------------------------------------------------------------- */
 
 /**
- * Transport settings (m2mauth_http_options). std::nullopt and 0 mean the library's default: system CA
- * store, no client certificate, no proxy, 10 s to connect, 30 s per transfer, 4 MiB per response.
+ * Transport settings (m2mauth_http_options). A default-constructed HttpOptions holds the library's
+ * defaults, read from m2mauth_http_options_init(): system CA store, no client certificate, no proxy,
+ * 10 s to connect, 30 s per transfer, 4 MiB per response. Every number means what it says, 0 included
+ * (connect_timeout_ms 0: libcurl's own; timeout_ms 0: no limit; max_response_bytes 0: no limit);
+ * std::nullopt strings mean the default named.
  */
 struct HttpOptions {
   std::optional<std::string> ca_file;               /* CA bundle (PEM) */
@@ -918,15 +983,26 @@ struct HttpOptions {
   std::optional<std::string> client_cert_type;      /* "PEM" (default) or "P12" */
   std::optional<std::string> proxy;                 /* proxy URL; environment variables are ignored */
   std::optional<std::string> user_agent;            /* default "m2mauth/<version>" */
-  std::int64_t connect_timeout_ms = 0;
-  std::int64_t timeout_ms = 0;
-  std::size_t max_response_bytes = 0;
+  std::int64_t connect_timeout_ms;
+  std::int64_t timeout_ms;
+  std::size_t max_response_bytes;
   bool verify = true;            /* false disables TLS verification (tests only!) */
   bool allow_plain_http = false; /* true allows http:// to hosts that are not loopback (discouraged) */
 
+  HttpOptions() {
+    m2mauth_http_options d;
+    detail::check(m2mauth_http_options_init(&d, M2MAUTH_HTTP_OPTIONS_VERSION));
+    connect_timeout_ms = d.connect_timeout_ms;
+    timeout_ms = d.timeout_ms;
+    max_response_bytes = d.max_response_bytes;
+    verify = d.insecure_skip_verify == 0;
+    allow_plain_http = d.allow_plain_http != 0;
+  }
+
   /** The C struct; its pointers refer into this object. */
   m2mauth_http_options to_c() const {
-    m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+    m2mauth_http_options o;
+    detail::check(m2mauth_http_options_init(&o, M2MAUTH_HTTP_OPTIONS_VERSION));
     o.insecure_skip_verify = verify ? 0 : 1;
     o.ca_file = detail::c_str(ca_file);
     o.ca_dir = detail::c_str(ca_dir);
@@ -941,6 +1017,12 @@ struct HttpOptions {
     o.max_response_bytes = max_response_bytes;
     o.allow_plain_http = allow_plain_http ? 1 : 0;
     return o;
+  }
+
+  /** The effective configuration as JSON (m2mauth_http_options_describe; secrets "<redacted>"). Throws Error. */
+  std::string describe() const {
+    m2mauth_http_options o = to_c();
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_http_options_describe(out, &o); });
   }
 };
 
@@ -1158,18 +1240,37 @@ class TokenClient {
   detail::Handle<m2mauth_token_client, m2mauth_token_client_free> h_;
 };
 
-/** Token manager tuning (m2mauth_token_manager_options); 0 means the library's default. */
+/**
+ * Token manager tuning (m2mauth_token_manager_options). A default-constructed TokenManagerOptions holds
+ * the library's defaults, read from m2mauth_token_manager_options_init(); every value means what it
+ * says, 0 included (jitter_fraction 0: none; wait_timeout_ms 0: never wait; see oauth2.h).
+ */
 struct TokenManagerOptions {
-  double refresh_fraction = 0.0;         /* default 0.75 of the lifetime... */
-  std::int64_t refresh_margin_ms = 0;    /* ...or 300000 ms before expiry if earlier */
-  std::int64_t expiry_skew_ms = 0;       /* default 30000 (at most lifetime/10) */
-  double jitter_fraction = 0.0;          /* default 0.1; negative for none */
-  std::int64_t wait_timeout_ms = 0;      /* default 30000 */
-  std::int64_t backoff_base_ms = 0;      /* default 1000 */
-  std::int64_t backoff_max_ms = 0;       /* default 60000 */
-  std::int64_t permanent_backoff_ms = 0; /* default 30000 */
-  bool background_refresh = true;        /* false: the first caller to see a due token refreshes it */
-  bool report_cache_hits = false;        /* cache_hit events on every read */
+  double refresh_fraction;            /* (0, 1]; default 0.75 of the lifetime... */
+  std::int64_t refresh_margin_ms;     /* ...or 300000 ms before expiry if earlier; 0: by fraction only */
+  std::int64_t expiry_skew_ms;        /* default 30000 (at most lifetime/10); 0: until expiry */
+  double jitter_fraction;             /* 0 to 0.5; default 0.1; 0: none */
+  std::int64_t wait_timeout_ms;       /* default 30000; 0: never wait */
+  std::int64_t backoff_base_ms;       /* default 1000, at least 1 */
+  std::int64_t backoff_max_ms;        /* default 60000, at least backoff_base_ms */
+  std::int64_t permanent_backoff_ms;  /* default 30000; 0: ask again at once */
+  bool background_refresh;            /* default true; false: the first caller to see a due token refreshes it */
+  bool report_cache_hits;             /* default false; true: cache_hit events on every read */
+
+  TokenManagerOptions() {
+    m2mauth_token_manager_options d;
+    detail::check(m2mauth_token_manager_options_init(&d, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION));
+    refresh_fraction = d.refresh_fraction;
+    refresh_margin_ms = d.refresh_margin_ms;
+    expiry_skew_ms = d.expiry_skew_ms;
+    jitter_fraction = d.jitter_fraction;
+    wait_timeout_ms = d.wait_timeout_ms;
+    backoff_base_ms = d.backoff_base_ms;
+    backoff_max_ms = d.backoff_max_ms;
+    permanent_backoff_ms = d.permanent_backoff_ms;
+    background_refresh = d.caller_refresh == 0;
+    report_cache_hits = d.report_cache_hits != 0;
+  }
 
   m2mauth_token_manager_options to_c() const noexcept {
     m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
@@ -1184,6 +1285,12 @@ struct TokenManagerOptions {
     o.caller_refresh = background_refresh ? 0 : 1;
     o.report_cache_hits = report_cache_hits ? 1 : 0;
     return o;
+  }
+
+  /** The effective configuration as JSON (m2mauth_token_manager_options_describe). Throws Error if out of range. */
+  std::string describe() const {
+    m2mauth_token_manager_options o = to_c();
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_token_manager_options_describe(out, &o); });
   }
 };
 

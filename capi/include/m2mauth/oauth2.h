@@ -138,27 +138,48 @@ M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
 
 /* ---- token manager ----------------------------------------------------------------------------- */
 
-#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 1
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 2
 
-/** Initialise with M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT or m2mauth_token_manager_options_init(). 0 = default. */
+/**
+ * Token manager settings. Initialise with M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT or
+ * m2mauth_token_manager_options_init(), which write the defaults below; every value then means what it
+ * says, 0 included (durations in milliseconds, 0 to 86400000). Values out of range fail with
+ * M2MAUTH_EINVAL naming the field.
+ *
+ * Version 1 (the layout is the same) is still read as before: there 0 means "the default" and a
+ * negative jitter_fraction means none.
+ */
 typedef struct m2mauth_token_manager_options {
-  unsigned int version;
-  double refresh_fraction;         /* refresh after this part of the lifetime (default 0.75)... */
-  int64_t refresh_margin_ms;       /* ...or this long before expiry if earlier (default 300000) */
-  int64_t expiry_skew_ms;          /* stop using a token this long before expiry (default 30000, <= lifetime/10) */
-  double jitter_fraction;          /* random early refresh, part of the lead time (default 0.1; < 0 for none) */
-  int64_t wait_timeout_ms;         /* how long a caller waits when no valid token exists (default 30000) */
-  int64_t backoff_base_ms;         /* first retry delay after a transient failure (default 1000) */
-  int64_t backoff_max_ms;          /* default 60000 */
-  int64_t permanent_backoff_ms;    /* after a permanent error, before asking again (default 30000) */
-  int caller_refresh;              /* 1: the first caller to see a due token refreshes it (no thread) */
-  int report_cache_hits;           /* 1: M2MAUTH_TOKEN_EVENT_CACHE_HIT on every read */
+  unsigned int version;            /* M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION */
+  double refresh_fraction;         /* refresh after this part of the lifetime, (0, 1] (default 0.75)... */
+  int64_t refresh_margin_ms;       /* ...or this long before expiry if earlier (default 300000; 0: by fraction only) */
+  int64_t expiry_skew_ms;          /* stop using a token this long before expiry, at most lifetime/10
+                                      (default 30000; 0: use it until it expires) */
+  double jitter_fraction;          /* random early refresh, part of the lead time, 0 to 0.5 (default 0.1; 0: none) */
+  int64_t wait_timeout_ms;         /* how long a caller waits when no valid token exists (default 30000;
+                                      0: never wait, M2MAUTH_ETIMEOUT at once while the refresh runs) */
+  int64_t backoff_base_ms;         /* first retry delay after a transient failure, at least 1 (default 1000) */
+  int64_t backoff_max_ms;          /* at least backoff_base_ms (default 60000) */
+  int64_t permanent_backoff_ms;    /* after a permanent error, before asking again (default 30000; 0: at once) */
+  int caller_refresh;              /* 1: the first caller to see a due token refreshes it (no thread); default 0 */
+  int report_cache_hits;           /* 1: M2MAUTH_TOKEN_EVENT_CACHE_HIT on every read; default 0 */
 } m2mauth_token_manager_options;
 
-#define M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0}
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT \
+  {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.75, 300000, 30000, 0.1, 30000, 1000, 60000, 30000, 0, 0}
 
+/** Writes the defaults of `version` (2; 1 writes the old all-zero "defaults" form); M2MAUTH_EINVAL otherwise. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts,
                                                                   unsigned int version);
+/**
+ * The configuration a manager made with opts (NULL: the defaults) would use, as compact JSON with the
+ * members of the struct: {"refresh_fraction":0.75,"refresh_margin_ms":300000,"expiry_skew_ms":30000,
+ * "jitter_fraction":0.1,"wait_timeout_ms":30000,"backoff_base_ms":1000,"backoff_max_ms":60000,
+ * "permanent_backoff_ms":30000,"caller_refresh":false,"report_cache_hits":false}.
+ * M2MAUTH_EINVAL for an unknown version or a value out of range.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_describe(m2mauth_buf *out,
+                                                                      const m2mauth_token_manager_options *opts);
 
 /** A manager over client (which it keeps alive); opts may be NULL. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_token_client *client,

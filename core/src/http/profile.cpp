@@ -40,8 +40,7 @@ void check_readable(const std::string &path, const char *field) {
 std::shared_ptr<const Profile> make_profile(HttpConfig config) {
   auto p = std::make_shared<Profile>();
   HttpConfig &c = config;
-  if (c.connect_timeout_ms < 0 || c.timeout_ms < 0)
-    fail(Errc::config, "HTTP configuration: timeouts must not be negative");
+  c.validate();
   if (upper_equal(c.client_cert_type, "PEM") || c.client_cert_type.empty()) c.client_cert_type = "PEM";
   else if (upper_equal(c.client_cert_type, "P12")) c.client_cert_type = "P12";
   else fail(Errc::config, "HTTP configuration: client_cert_type must be \"PEM\" or \"P12\"");

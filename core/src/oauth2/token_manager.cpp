@@ -78,13 +78,7 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
       id_(next_manager_id.fetch_add(1, std::memory_order_relaxed)),
       system_clock_(false) {
   if (!client_) fail(Errc::invalid_argument, "no token client");
-  const auto &o = options_;
-  if (!(o.refresh_fraction > 0.0 && o.refresh_fraction <= 1.0)) fail(Errc::invalid_argument, "refresh fraction must be in (0, 1]");
-  if (o.refresh_margin_ms < 0 || o.expiry_skew_ms < 0 || o.wait_timeout_ms < 0 || o.backoff_base_ms <= 0 ||
-      o.backoff_max_ms < o.backoff_base_ms || o.permanent_backoff_ms < 0)
-    fail(Errc::invalid_argument, "invalid token manager timing option");
-  if (!(o.jitter_fraction >= 0.0 && o.jitter_fraction <= 0.5)) fail(Errc::invalid_argument, "jitter fraction must be 0 to 0.5");
-  if (o.max_keys == 0) fail(Errc::invalid_argument, "max_keys must be at least 1");
+  options_.validate();
   system_clock_ = is_system_clock(client_->clock());
   default_entry_ = new Entry(client_->config().scope);
   entries_.store(default_entry_, std::memory_order_release);

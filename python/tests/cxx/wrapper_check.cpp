@@ -40,7 +40,8 @@ void expect_error(F &&f, m2mauth::Errc errc, const char *what) {
 
 int main() {
   using namespace m2mauth;
-  expect(version_matches(), "headers and library versions agree");
+  expect(version_compatible(), "the headers may use the loaded library");
+  require_compatible_library();
   expect(library_version_string() == M2MAUTH_VERSION_STRING, "version string");
 
   // keys: generation, moves, export, inspection
@@ -67,6 +68,14 @@ int main() {
   // algorithms
   expect(alg_from_name("PS256") == Alg::PS256 && std::string(alg_name(Alg::EdDSA)) == "EdDSA", "alg names");
   expect_error([] { alg_from_name("none"); }, Errc::algorithm, "none refused");
+  try {
+    alg_from_name("none");
+  } catch (const Error &e) {
+    expect(e.category() == ErrorCategory::verification && !e.transient(), "error category");
+    expect(std::string(error_category_name(e.category())) == "verification", "category name");
+  }
+  expect(error_category(M2MAUTH_ETIMEOUT) == ErrorCategory::timeout && Error(M2MAUTH_ETIMEOUT, "t").transient(),
+         "timeout: its own category, transient by nature");
   AlgSet set = AlgSet::parse("ES384, EdDSA");
   expect(set.contains(Alg::ES384) && set.contains(Alg::EdDSA) && !set.contains(Alg::HS256), "alg set");
 
@@ -141,6 +150,13 @@ int main() {
   expect(client_auth_from_name("private_key_jwt") == ClientAuth::private_key_jwt &&
              std::string(client_auth_name(ClientAuth::none)) == "none", "client auth names");
   TokenManagerOptions mopts;
+  expect(mopts.jitter_fraction == 0.1 && mopts.refresh_fraction == 0.75 && hopts.max_response_bytes == 4194304u,
+         "option defaults read from the C _init()");
+  mopts.jitter_fraction = 0;  // none, as in C
+  expect(mopts.describe().find("\"jitter_fraction\":0,") != std::string::npos, "describe: jitter 0 is none");
+  mopts.jitter_fraction = 0.9;
+  expect_error([&] { (void)mopts.describe(); }, Errc::invalid_argument, "describe refuses jitter 0.9");
+  mopts.jitter_fraction = 0.1;
   mopts.wait_timeout_ms = 500;
   TokenManager manager(tc, mopts);
   std::atomic<int> events{0};

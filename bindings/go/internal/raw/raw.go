@@ -36,35 +36,35 @@ typedef _gostring_ swig_type_6;
 typedef long long swig_type_7;
 typedef long long swig_type_8;
 typedef _gostring_ swig_type_9;
-typedef long long swig_type_10;
-typedef _goslice_ swig_type_11;
-typedef _gostring_ swig_type_12;
-typedef _goslice_ swig_type_13;
+typedef _gostring_ swig_type_10;
+typedef long long swig_type_11;
+typedef _goslice_ swig_type_12;
+typedef _gostring_ swig_type_13;
 typedef _goslice_ swig_type_14;
-typedef _gostring_ swig_type_15;
-typedef long long swig_type_16;
-typedef _goslice_ swig_type_17;
+typedef _goslice_ swig_type_15;
+typedef _gostring_ swig_type_16;
+typedef long long swig_type_17;
 typedef _goslice_ swig_type_18;
 typedef _goslice_ swig_type_19;
 typedef _goslice_ swig_type_20;
 typedef _goslice_ swig_type_21;
-typedef _gostring_ swig_type_22;
-typedef _goslice_ swig_type_23;
-typedef _gostring_ swig_type_24;
+typedef _goslice_ swig_type_22;
+typedef _gostring_ swig_type_23;
+typedef _goslice_ swig_type_24;
 typedef _gostring_ swig_type_25;
-typedef _goslice_ swig_type_26;
+typedef _gostring_ swig_type_26;
 typedef _goslice_ swig_type_27;
-typedef _gostring_ swig_type_28;
+typedef _goslice_ swig_type_28;
 typedef _gostring_ swig_type_29;
-typedef _goslice_ swig_type_30;
+typedef _gostring_ swig_type_30;
 typedef _goslice_ swig_type_31;
 typedef _goslice_ swig_type_32;
 typedef _goslice_ swig_type_33;
 typedef _goslice_ swig_type_34;
 typedef _goslice_ swig_type_35;
-typedef _gostring_ swig_type_36;
-typedef long long swig_type_37;
-typedef _gostring_ swig_type_38;
+typedef _goslice_ swig_type_36;
+typedef _gostring_ swig_type_37;
+typedef long long swig_type_38;
 typedef _gostring_ swig_type_39;
 typedef _gostring_ swig_type_40;
 typedef _gostring_ swig_type_41;
@@ -76,16 +76,16 @@ typedef _gostring_ swig_type_46;
 typedef _gostring_ swig_type_47;
 typedef _gostring_ swig_type_48;
 typedef _gostring_ swig_type_49;
-typedef _goslice_ swig_type_50;
+typedef _gostring_ swig_type_50;
 typedef _goslice_ swig_type_51;
 typedef _goslice_ swig_type_52;
-typedef _gostring_ swig_type_53;
+typedef _goslice_ swig_type_53;
 typedef _gostring_ swig_type_54;
 typedef _gostring_ swig_type_55;
 typedef _gostring_ swig_type_56;
 typedef _gostring_ swig_type_57;
-typedef long long swig_type_58;
-typedef _gostring_ swig_type_59;
+typedef _gostring_ swig_type_58;
+typedef long long swig_type_59;
 typedef _gostring_ swig_type_60;
 typedef _gostring_ swig_type_61;
 typedef _gostring_ swig_type_62;
@@ -101,9 +101,9 @@ typedef _gostring_ swig_type_71;
 typedef _gostring_ swig_type_72;
 typedef _gostring_ swig_type_73;
 typedef _gostring_ swig_type_74;
-typedef long long swig_type_75;
+typedef _gostring_ swig_type_75;
 typedef long long swig_type_76;
-typedef _gostring_ swig_type_77;
+typedef long long swig_type_77;
 typedef _gostring_ swig_type_78;
 typedef _gostring_ swig_type_79;
 typedef _gostring_ swig_type_80;
@@ -113,24 +113,24 @@ typedef _gostring_ swig_type_83;
 typedef _gostring_ swig_type_84;
 typedef _gostring_ swig_type_85;
 typedef _gostring_ swig_type_86;
-typedef _goslice_ swig_type_87;
-typedef _gostring_ swig_type_88;
+typedef _gostring_ swig_type_87;
+typedef _goslice_ swig_type_88;
 typedef _gostring_ swig_type_89;
 typedef _gostring_ swig_type_90;
 typedef _gostring_ swig_type_91;
-typedef long long swig_type_92;
-typedef _gostring_ swig_type_93;
-typedef long long swig_type_94;
-typedef _gostring_ swig_type_95;
-typedef long long swig_type_96;
-typedef _gostring_ swig_type_97;
+typedef _gostring_ swig_type_92;
+typedef long long swig_type_93;
+typedef _gostring_ swig_type_94;
+typedef long long swig_type_95;
+typedef _gostring_ swig_type_96;
+typedef long long swig_type_97;
 typedef _gostring_ swig_type_98;
-typedef long long swig_type_99;
-typedef _gostring_ swig_type_100;
-typedef long long swig_type_101;
-typedef _gostring_ swig_type_102;
-typedef long long swig_type_103;
-typedef _gostring_ swig_type_104;
+typedef _gostring_ swig_type_99;
+typedef long long swig_type_100;
+typedef _gostring_ swig_type_101;
+typedef long long swig_type_102;
+typedef _gostring_ swig_type_103;
+typedef long long swig_type_104;
 typedef _gostring_ swig_type_105;
 typedef _gostring_ swig_type_106;
 typedef _gostring_ swig_type_107;
@@ -142,55 +142,55 @@ typedef _gostring_ swig_type_112;
 typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
 typedef _gostring_ swig_type_115;
-typedef long long swig_type_116;
+typedef _gostring_ swig_type_116;
 typedef long long swig_type_117;
 typedef long long swig_type_118;
 typedef long long swig_type_119;
 typedef long long swig_type_120;
 typedef long long swig_type_121;
-typedef _gostring_ swig_type_122;
+typedef long long swig_type_122;
 typedef _gostring_ swig_type_123;
 typedef _gostring_ swig_type_124;
 typedef _gostring_ swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
 typedef _gostring_ swig_type_128;
-typedef _goslice_ swig_type_129;
+typedef _gostring_ swig_type_129;
 typedef _goslice_ swig_type_130;
 typedef _goslice_ swig_type_131;
 typedef _goslice_ swig_type_132;
 typedef _goslice_ swig_type_133;
 typedef _goslice_ swig_type_134;
-typedef _gostring_ swig_type_135;
+typedef _goslice_ swig_type_135;
 typedef _gostring_ swig_type_136;
-typedef _goslice_ swig_type_137;
-typedef long long swig_type_138;
-typedef _goslice_ swig_type_139;
-typedef long long swig_type_140;
-typedef _goslice_ swig_type_141;
-typedef long long swig_type_142;
-typedef _gostring_ swig_type_143;
-typedef _goslice_ swig_type_144;
-typedef _gostring_ swig_type_145;
+typedef _gostring_ swig_type_137;
+typedef _goslice_ swig_type_138;
+typedef long long swig_type_139;
+typedef _goslice_ swig_type_140;
+typedef long long swig_type_141;
+typedef _goslice_ swig_type_142;
+typedef long long swig_type_143;
+typedef _gostring_ swig_type_144;
+typedef _goslice_ swig_type_145;
 typedef _gostring_ swig_type_146;
 typedef _gostring_ swig_type_147;
 typedef _gostring_ swig_type_148;
-typedef _goslice_ swig_type_149;
-typedef _gostring_ swig_type_150;
+typedef _gostring_ swig_type_149;
+typedef _goslice_ swig_type_150;
 typedef _gostring_ swig_type_151;
-typedef _goslice_ swig_type_152;
-typedef _gostring_ swig_type_153;
-typedef _goslice_ swig_type_154;
-typedef _gostring_ swig_type_155;
-typedef long long swig_type_156;
+typedef _gostring_ swig_type_152;
+typedef _goslice_ swig_type_153;
+typedef _gostring_ swig_type_154;
+typedef _goslice_ swig_type_155;
+typedef _gostring_ swig_type_156;
 typedef long long swig_type_157;
-typedef _goslice_ swig_type_158;
+typedef long long swig_type_158;
 typedef _goslice_ swig_type_159;
-typedef long long swig_type_160;
-typedef _gostring_ swig_type_161;
+typedef _goslice_ swig_type_160;
+typedef long long swig_type_161;
 typedef _gostring_ swig_type_162;
 typedef _gostring_ swig_type_163;
-typedef long long swig_type_164;
+typedef _gostring_ swig_type_164;
 typedef long long swig_type_165;
 typedef long long swig_type_166;
 typedef long long swig_type_167;
@@ -204,42 +204,43 @@ typedef long long swig_type_174;
 typedef long long swig_type_175;
 typedef long long swig_type_176;
 typedef long long swig_type_177;
-typedef _goslice_ swig_type_178;
+typedef long long swig_type_178;
 typedef _goslice_ swig_type_179;
-typedef _gostring_ swig_type_180;
+typedef _goslice_ swig_type_180;
 typedef _gostring_ swig_type_181;
 typedef _gostring_ swig_type_182;
 typedef _gostring_ swig_type_183;
 typedef _gostring_ swig_type_184;
-typedef _goslice_ swig_type_185;
+typedef _gostring_ swig_type_185;
 typedef _goslice_ swig_type_186;
-typedef _gostring_ swig_type_187;
+typedef _goslice_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _gostring_ swig_type_189;
 typedef _gostring_ swig_type_190;
 typedef _gostring_ swig_type_191;
 typedef _gostring_ swig_type_192;
-typedef _goslice_ swig_type_193;
-typedef _gostring_ swig_type_194;
+typedef _gostring_ swig_type_193;
+typedef _goslice_ swig_type_194;
 typedef _gostring_ swig_type_195;
-typedef _goslice_ swig_type_196;
+typedef _gostring_ swig_type_196;
 typedef _goslice_ swig_type_197;
 typedef _goslice_ swig_type_198;
 typedef _goslice_ swig_type_199;
 typedef _goslice_ swig_type_200;
-typedef _gostring_ swig_type_201;
+typedef _goslice_ swig_type_201;
 typedef _gostring_ swig_type_202;
-typedef long long swig_type_203;
+typedef _gostring_ swig_type_203;
 typedef long long swig_type_204;
 typedef long long swig_type_205;
 typedef long long swig_type_206;
 typedef long long swig_type_207;
 typedef long long swig_type_208;
-typedef _goslice_ swig_type_209;
-typedef long long swig_type_210;
-typedef _goslice_ swig_type_211;
-typedef long long swig_type_212;
-typedef _goslice_ swig_type_213;
+typedef long long swig_type_209;
+typedef _goslice_ swig_type_210;
+typedef long long swig_type_211;
+typedef _goslice_ swig_type_212;
+typedef long long swig_type_213;
+typedef _goslice_ swig_type_214;
 extern void _wrap_Swig_free_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_335ce435d7098231(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_335ce435d7098231(uintptr_t arg1);
@@ -257,6 +258,7 @@ extern void _wrap_delete_A2AHandle_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_delete_ConfigHandle_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_m2mauth_version_number_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_335ce435d7098231(swig_intgo arg1);
 extern swig_type_1 _wrap_m2mauth_version_string_raw_335ce435d7098231(void);
 extern swig_type_2 _wrap_m2mauth_version_details_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231(void);
@@ -292,6 +294,27 @@ extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_type_3 _wrap_ErrorRecord_message_get_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(uintptr_t arg1);
@@ -302,56 +325,60 @@ extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(ui
 extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_m2mauth_error_last_raw_335ce435d7098231(void);
+extern void _wrap_m2mauth_error_clear_raw_335ce435d7098231(void);
 extern swig_type_9 _wrap_m2mauth_error_name_raw_335ce435d7098231(swig_intgo arg1);
 extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(swig_voidp arg1, swig_type_10 arg2);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(swig_voidp arg1, swig_type_11 arg2);
 extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(swig_type_13 arg1, swig_type_14 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(swig_type_14 arg1, swig_type_15 arg2);
 extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(swig_voidp arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(swig_voidp arg1, swig_type_16 arg2);
 extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_18 arg2, swig_type_19 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_20 arg2, swig_type_21 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_22 arg2, swig_type_23 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(swig_voidp arg1, swig_type_24 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_25 arg2, swig_type_26 arg3);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
 extern swig_intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
 extern swig_intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_28 _wrap_m2mauth_key_curve_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_29 _wrap_m2mauth_key_curve_raw_335ce435d7098231(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_29 _wrap_m2mauth_key_kid_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_30 arg3);
+extern swig_type_30 _wrap_m2mauth_key_kid_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3);
 extern swig_intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3, swig_type_32 arg4);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_32 arg3, swig_type_33 arg4);
 extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_33 arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_34 arg2);
 extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_34 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_35 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_35 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_37 arg2);
 extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_37 _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_38 arg3, swig_intgo arg4);
+extern swig_type_38 _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_39 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231(void);
@@ -365,104 +392,105 @@ extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_39 arg2);
-extern swig_type_40 _wrap_m2mauth_alg_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_40 arg2);
+extern swig_type_41 _wrap_m2mauth_alg_name_raw_335ce435d7098231(swig_intgo arg1);
 extern swig_intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(swig_voidp arg1, swig_type_42 arg2);
 extern swig_intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_JwsHeader_typ_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_44 arg2);
-extern swig_type_45 _wrap_JwsHeader_kid_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_46 arg2);
-extern swig_type_47 _wrap_JwsHeader_cty_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_43 arg2);
+extern swig_type_44 _wrap_JwsHeader_typ_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_JwsHeader_kid_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_47 arg2);
+extern swig_type_48 _wrap_JwsHeader_cty_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
 extern uintptr_t _wrap_JwsHeader_cert_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_49 arg2);
+extern swig_type_50 _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_new_JwsHeader_raw_335ce435d7098231(void);
 extern void _wrap_delete_JwsHeader_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_50 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, swig_type_52 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_type_53 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_54 arg2);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_55 arg2);
 extern swig_intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(uintptr_t arg1, swig_type_55 arg2, swig_type_56 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(uintptr_t arg1, swig_type_57 arg2, swig_type_58 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(uintptr_t arg1, swig_type_59 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_62 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(uintptr_t arg1, swig_type_60 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_63 arg2);
 extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(uintptr_t arg1, swig_type_63 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_64 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_65 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(uintptr_t arg1, swig_type_64 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_65 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
 extern swig_intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_69 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_77 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(swig_voidp arg1, swig_type_78 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_79 arg2, swig_type_80 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_81 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_84 arg2, swig_type_85 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_86 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(uintptr_t arg1, swig_type_87 arg2);
-extern swig_type_88 _wrap_m2mauth_request_method_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_89 _wrap_m2mauth_request_url_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_90 _wrap_m2mauth_request_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_91 arg2);
-extern swig_type_92 _wrap_m2mauth_request_header_count_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_93 _wrap_m2mauth_request_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_m2mauth_request_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_96 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_70 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_78 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(swig_voidp arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_80 arg2, swig_type_81 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(uintptr_t arg1, swig_type_88 arg2);
+extern swig_type_89 _wrap_m2mauth_request_method_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_90 _wrap_m2mauth_request_url_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_91 _wrap_m2mauth_request_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_92 arg2);
+extern swig_type_93 _wrap_m2mauth_request_header_count_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_94 _wrap_m2mauth_request_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_95 arg2);
+extern swig_type_96 _wrap_m2mauth_request_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_97 arg2);
 extern swig_intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_97 _wrap_m2mauth_response_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_98 arg2);
-extern swig_type_99 _wrap_m2mauth_response_header_count_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_100 _wrap_m2mauth_response_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_101 arg2);
-extern swig_type_102 _wrap_m2mauth_response_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_103 arg2);
+extern swig_type_98 _wrap_m2mauth_response_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_99 arg2);
+extern swig_type_100 _wrap_m2mauth_response_header_count_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_101 _wrap_m2mauth_response_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_m2mauth_response_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_104 arg2);
 extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_104 arg2);
-extern swig_type_105 _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_106 arg2);
-extern swig_type_107 _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_108 arg2);
-extern swig_type_109 _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_114 arg2);
-extern swig_type_115 _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_116 arg2);
-extern swig_type_117 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_118 arg2);
-extern swig_type_119 _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_120 arg2);
-extern swig_type_121 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_105 arg2);
+extern swig_type_106 _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_109 arg2);
+extern swig_type_110 _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_111 arg2);
+extern swig_type_112 _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_113 arg2);
+extern swig_type_114 _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_115 arg2);
+extern swig_type_116 _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_119 arg2);
+extern swig_type_120 _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_121 arg2);
+extern swig_type_122 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_122 arg2);
-extern swig_type_123 _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_123 arg2);
+extern swig_type_124 _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_new_HttpOptionsStruct_raw_335ce435d7098231(void);
 extern void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(uintptr_t arg1, swig_type_124 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(uintptr_t arg1, swig_type_125 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231(void);
@@ -472,27 +500,27 @@ extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231(void);
-extern swig_type_125 _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_126 arg2);
-extern swig_type_127 _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_128 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_129 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3);
+extern swig_type_126 _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_127 arg2);
+extern swig_type_128 _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_129 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_130 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(uintptr_t arg1, swig_type_131 arg2, swig_type_132 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(uintptr_t arg1, swig_type_132 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(uintptr_t arg1, swig_type_133 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(uintptr_t arg1, swig_type_133 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(uintptr_t arg1, swig_type_134 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_135 arg2, swig_type_136 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(uintptr_t arg1, swig_type_134 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(uintptr_t arg1, swig_type_135 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_136 arg2, swig_type_137 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(uintptr_t arg1, swig_type_137 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(uintptr_t arg1, swig_type_139 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_139 arg4, swig_type_140 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_141 arg4, swig_type_142 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_140 arg4, swig_type_141 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_142 arg4, swig_type_143 arg5);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231(void);
@@ -500,25 +528,25 @@ extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231(void);
-extern swig_type_143 _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_144 arg2);
+extern swig_type_144 _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_145 arg2);
 extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_145 arg2, swig_type_146 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(swig_voidp arg1, swig_type_147 arg2, swig_type_148 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_146 arg2, swig_type_147 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(swig_voidp arg1, swig_type_148 arg2, swig_type_149 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_149 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_150 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_150 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(uintptr_t arg1, swig_type_151 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_152 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(uintptr_t arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_154 arg2, swig_type_155 arg3);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_151 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(uintptr_t arg1, swig_type_152 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(uintptr_t arg1, swig_type_154 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_155 arg2, swig_type_156 arg3);
 extern void _wrap_AssertionOptionsStruct_alg_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_156 arg2);
-extern swig_type_157 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_157 arg2);
+extern swig_type_158 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_cert_set_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
@@ -527,42 +555,43 @@ extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_335ce435d7098231(u
 extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_335ce435d7098231(void);
 extern void _wrap_delete_AssertionOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(uintptr_t arg1, swig_type_160 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(uintptr_t arg1, swig_type_160 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(uintptr_t arg1, swig_type_161 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_161 _wrap_m2mauth_token_access_token_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_162 _wrap_m2mauth_token_type_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_scope_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_164 _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_165 _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_162 _wrap_m2mauth_token_access_token_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_163 _wrap_m2mauth_token_type_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_164 _wrap_m2mauth_token_scope_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_165 _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_166 arg2);
-extern swig_type_167 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_168 arg2);
-extern swig_type_169 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_167 arg2);
+extern swig_type_168 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_169 arg2);
+extern swig_type_170 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_176 arg2);
-extern swig_type_177 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_171 arg2);
+extern swig_type_172 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_173 arg2);
+extern swig_type_174 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_175 arg2);
+extern swig_type_176 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_177 arg2);
+extern swig_type_178 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(uintptr_t arg1);
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_178 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_179 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(uintptr_t arg1, swig_type_179 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(uintptr_t arg1, swig_type_180 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231(void);
@@ -570,46 +599,46 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231(void);
-extern swig_type_180 _wrap_m2mauth_token_event_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_type_181 _wrap_m2mauth_token_event_name_raw_335ce435d7098231(swig_intgo arg1);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231(void);
-extern swig_type_181 _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_182 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_183 arg2, uintptr_t arg3);
+extern swig_type_182 _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_183 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_184 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(uintptr_t arg1, swig_type_184 arg2, swig_type_185 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(uintptr_t arg1, swig_type_185 arg2, swig_type_186 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(uintptr_t arg1, swig_type_186 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_187 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(uintptr_t arg1, swig_type_187 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_188 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_188 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_190 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3, swig_type_193 arg4, swig_type_194 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(uintptr_t arg1, swig_type_195 arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(swig_voidp arg1, swig_type_199 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(uintptr_t arg1, swig_type_196 arg2, swig_type_197 arg3, swig_type_198 arg4, swig_type_199 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_201 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_201 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_202 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_203 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(uintptr_t arg1, swig_type_203 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(uintptr_t arg1, swig_type_206 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_208 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(uintptr_t arg1, swig_type_209 arg2);
-extern swig_type_210 _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_211 arg2);
-extern swig_type_212 _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_213 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(uintptr_t arg1, swig_type_204 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(uintptr_t arg1, swig_type_205 arg2, swig_type_206 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_208 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_209 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(uintptr_t arg1, swig_type_210 arg2);
+extern swig_type_211 _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_212 arg2);
+extern swig_type_213 _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_214 arg2);
 #undef intgo
 */
 import "C"
@@ -927,6 +956,13 @@ func M2mauth_version_number() (_swig_ret int) {
 	return swig_r
 }
 
+func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	return swig_r
+}
+
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
 	swig_r_p := C._wrap_m2mauth_version_string_raw_335ce435d7098231()
@@ -1215,6 +1251,176 @@ func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 
 var M2MAUTH_EBACKOFF Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EBACKOFF()
 
+type Enum_SS_m2mauth_category int
+
+func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_NONE()
+
+func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_INTERNAL()
+
+func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_INPUT()
+
+func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_UNSUPPORTED()
+
+func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_NOT_FOUND()
+
+func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_STATE()
+
+func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO()
+
+func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_CONFIG()
+
+func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KEY()
+
+func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_VERIFICATION()
+
+func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_NETWORK()
+
+func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TIMEOUT()
+
+func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TLS()
+
+func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT()
+
+func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_HTTP()
+
+func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_PROTOCOL()
+
+func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL()
+
+func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_VENDOR()
+
+func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED()
+
+func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_CANCELLED()
+
+func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
+	var swig_r Enum_SS_m2mauth_category
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231())
+	return swig_r
+}
+
+var M2MAUTH_CATEGORY_BACKOFF Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_BACKOFF()
+
 type SwigcptrErrorRecord uintptr
 
 func (p SwigcptrErrorRecord) Swigcptr() uintptr {
@@ -1327,6 +1533,10 @@ func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	return swig_r
 }
 
+func M2mauth_error_clear() {
+	C._wrap_m2mauth_error_clear_raw_335ce435d7098231()
+}
+
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
@@ -1346,11 +1556,37 @@ func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	return swig_r
 }
 
+func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func M2mauth_error_category(arg1 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	return swig_r
+}
+
+func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+
+	swig_r_1 = strings.Clone(swig_r)
+
+	return swig_r_1
+}
+
 func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_10(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1371,7 +1607,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_11)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1385,7 +1621,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1399,7 +1635,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1455,7 +1691,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1473,7 +1709,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_16(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1481,7 +1717,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1493,7 +1729,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1508,7 +1744,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1523,7 +1759,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1537,7 +1773,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1549,7 +1785,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1572,7 +1808,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1629,7 +1865,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1667,7 +1903,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -1695,7 +1931,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1764,7 +2000,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1775,7 +2011,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1786,7 +2022,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1860,7 +2096,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1977,7 +2213,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2007,7 +2243,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2051,7 +2287,7 @@ func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2072,7 +2308,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2093,7 +2329,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2140,7 +2376,7 @@ func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2194,7 +2430,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2210,7 +2446,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2229,7 +2465,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2250,7 +2486,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2270,7 +2506,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2285,7 +2521,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_type_58(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_type_59(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2297,7 +2533,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2309,7 +2545,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2323,7 +2559,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2341,7 +2577,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2352,7 +2588,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2364,7 +2600,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2379,7 +2615,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2391,7 +2627,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2442,7 +2678,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2466,7 +2702,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2477,7 +2713,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2488,7 +2724,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2499,7 +2735,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2510,7 +2746,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2521,7 +2757,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2532,7 +2768,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
 	return swig_r
 }
 
@@ -2540,7 +2776,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
 	return swig_r
 }
 
@@ -2549,7 +2785,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2560,7 +2796,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2572,7 +2808,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2586,7 +2822,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2598,7 +2834,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2613,7 +2849,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2627,7 +2863,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2638,7 +2874,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2673,7 +2909,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2696,7 +2932,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2709,7 +2945,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2729,7 +2965,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2752,7 +2988,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_101(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2765,7 +3001,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2774,7 +3010,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	return swig_r_1
 }
 
-const M2MAUTH_HTTP_OPTIONS_VERSION int = 1
+const M2MAUTH_HTTP_OPTIONS_VERSION int = 2
 
 type SwigcptrHttpOptionsStruct uintptr
 
@@ -2801,7 +3037,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2822,7 +3058,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_106)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2843,7 +3079,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2864,7 +3100,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2885,7 +3121,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2906,7 +3142,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2927,7 +3163,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_116(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
@@ -2940,7 +3176,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
@@ -2953,7 +3189,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
@@ -2979,7 +3215,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3037,6 +3273,17 @@ type HttpOptionsStruct interface {
 	GetUser_agent() (_swig_ret string)
 }
 
+func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
+}
+
 func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
@@ -3050,7 +3297,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_124)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_125)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3150,7 +3397,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3173,7 +3420,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3184,7 +3431,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3196,7 +3443,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3234,7 +3481,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3253,7 +3500,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3264,7 +3511,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3276,7 +3523,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3297,7 +3544,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3308,7 +3555,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_138(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1)))
 	return swig_r
 }
 
@@ -3335,7 +3582,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_3)), C.swig_type_140(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_3)), C.swig_type_141(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3352,7 +3599,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3)), C.swig_type_142(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_3)), C.swig_type_143(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3436,7 +3683,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3467,7 +3714,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3483,7 +3730,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3505,7 +3752,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3532,7 +3779,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3543,7 +3790,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3554,7 +3801,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3565,7 +3812,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3577,7 +3824,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3614,7 +3861,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_156(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_157(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
@@ -3678,7 +3925,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3689,7 +3936,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3725,7 +3972,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_161(_swig_i_1)))
 	return swig_r
 }
 
@@ -3787,7 +4034,7 @@ func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	return swig_r
 }
 
-const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 1
+const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 2
 
 type SwigcptrTokenManagerOptionsStruct uintptr
 
@@ -3814,7 +4061,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret f
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
@@ -3827,7 +4074,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
@@ -3853,7 +4100,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret fl
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
@@ -3866,7 +4113,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
@@ -3879,7 +4126,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
@@ -3892,7 +4139,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
@@ -3964,6 +4211,17 @@ type TokenManagerOptionsStruct interface {
 	GetReport_cache_hits() (_swig_ret int)
 }
 
+func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptionsStruct) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
+}
+
 func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 TokenManagerOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
@@ -3977,7 +4235,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_178)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3996,7 +4254,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4116,7 +4374,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4128,7 +4386,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4148,7 +4406,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4170,7 +4428,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4181,7 +4439,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4211,7 +4469,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4226,7 +4484,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4241,7 +4499,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4280,7 +4538,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4301,7 +4559,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4329,7 +4587,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4350,7 +4608,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4362,7 +4620,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4385,7 +4643,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4399,7 +4657,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4445,7 +4703,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1)))
 	return swig_r
 }
 
@@ -4453,14 +4711,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1), C.swig_type_205(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_205(_swig_i_1), C.swig_type_206(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4468,7 +4726,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
 	return swig_r
 }
 
@@ -4476,7 +4734,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
 	return swig_r
 }
 
@@ -4484,7 +4742,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4495,7 +4753,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4506,7 +4764,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -557,6 +557,19 @@ intgo _wrap_m2mauth_version_number_raw_335ce435d7098231() {
 }
 
 
+intgo _wrap_m2mauth_version_compatible_raw_335ce435d7098231(intgo _swig_go_0) {
+  int arg1 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (int)m2mauth_version_compatible(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_m2mauth_version_string_raw_335ce435d7098231() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -981,6 +994,258 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231() {
 }
 
 
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_NONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_INTERNAL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_INPUT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_UNSUPPORTED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_NOT_FOUND;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_STATE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_IO;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_CONFIG;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_KEY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_VERIFICATION;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_NETWORK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_TIMEOUT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_TLS;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_INSECURE_TRANSPORT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_HTTP;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_PROTOCOL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_OAUTH_REFUSAL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_VENDOR;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_UNAUTHORIZED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_CANCELLED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231() {
+  enum m2mauth_category result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_CATEGORY_BACKOFF;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
@@ -1121,6 +1386,12 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_335ce435d7098231() {
 }
 
 
+void _wrap_m2mauth_error_clear_raw_335ce435d7098231() {
+  m2mauth_error_clear();
+  
+}
+
+
 _gostring_ _wrap_m2mauth_error_name_raw_335ce435d7098231(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
@@ -1146,6 +1417,48 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(intgo _swig_go_
   
   result = (int)m2mauth_error_code_is_transient(arg1);
   _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_error_is_transient_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+  m2mauth_error *arg1 = (m2mauth_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_error **)&_swig_go_0; 
+  
+  result = (int)m2mauth_error_is_transient((struct m2mauth_error const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_error_category_raw_335ce435d7098231(intgo _swig_go_0) {
+  int arg1 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (int)m2mauth_error_category(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_error_category_name_raw_335ce435d7098231(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)m2mauth_error_category_name(arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
   return _swig_go_result;
 }
 
@@ -4336,6 +4649,37 @@ void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(struct m2mauth_http_opt
 }
 
 
+intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_http_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_http_options_describe(arg1,(struct m2mauth_http_options const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
@@ -5991,6 +6335,37 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(struct m2mauth_
   
   delete_m2mauth_token_manager_options(arg1);
   
+}
+
+
+intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_token_manager_options **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_options_describe(arg1,(struct m2mauth_token_manager_options const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
 }
 
 

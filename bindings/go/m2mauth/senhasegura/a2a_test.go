@@ -16,8 +16,8 @@ import (
 
 func newHTTP(t testing.TB, opts m2mauth.HTTPOptions) *m2mauth.HTTP {
 	t.Helper()
-	if opts.Timeout == 0 {
-		opts.Timeout = 10 * time.Second
+	if opts.Timeout == nil {
+		opts.Timeout = m2mauth.Ptr(10 * time.Second)
 	}
 	h, err := m2mauth.NewHTTP(opts)
 	if err != nil {
@@ -558,7 +558,7 @@ func TestTokenManagerOptionsApply(t *testing.T) {
 	for _, tc := range []struct {
 		opts *m2mauth.ManagerOptions
 		want int
-	}{{nil, 1}, {&m2mauth.ManagerOptions{PermanentBackoff: time.Millisecond}, 2}} {
+	}{{nil, 1}, {&m2mauth.ManagerOptions{PermanentBackoff: m2mauth.Ptr(time.Millisecond)}, 2}} {
 		c, err := NewClient(Config{BaseURL: s.fresh(t, "a2a"), ClientID: id, ClientSecret: []byte("wrong-secret-9876"),
 			TokenManager: tc.opts})
 		if err != nil {

@@ -29,7 +29,18 @@ struct HttpConfig {
   std::size_t max_response_bytes = 4u << 20;  // body; 0 = no limit
   bool allow_plain_http = false;  // plain http:// to hosts that are not loopback (never the default)
   std::string user_agent;         // empty = "m2mauth/<version>"
+
+  // Throws Error(invalid_argument) naming the field for a value out of range: timeouts 0 to
+  // kMaxOptionMs, max_response_bytes 0 to kMaxResponseBytes.
+  void validate() const;
+  // The effective settings as compact JSON with the C struct's member names; secrets (the key
+  // passphrase, PEM text, proxy credentials) appear as "<redacted>". Validates first.
+  std::string describe() const;
 };
+
+// Upper bounds of option values (durations in milliseconds; one day, as in the configuration file).
+inline constexpr std::int64_t kMaxOptionMs = 24LL * 3600 * 1000;
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{1} << 30;  // 1 GiB
 
 struct HttpOverride {
   std::string url_prefix;  // e.g. "https://auth.example.com/"

@@ -26,21 +26,28 @@
 
 namespace m2mauth::core {
 
+// Every value has one meaning, 0 included (durations in milliseconds, at most kMaxOptionMs).
 struct ManagerOptions {
-  double refresh_fraction = 0.75;          // refresh after this part of the lifetime...
-  std::int64_t refresh_margin_ms = 300000; // ...or this long before expiry, whichever is earlier
-  std::int64_t expiry_skew_ms = 30000;     // stop using a token this long before it expires (<= lifetime/10)
-  double jitter_fraction = 0.1;            // refresh up to this part of the lead time earlier, at random
-  std::int64_t wait_timeout_ms = 30000;    // how long a caller waits when no valid token exists
-  std::int64_t backoff_base_ms = 1000;
-  std::int64_t backoff_max_ms = 60000;
-  std::int64_t permanent_backoff_ms = 30000;  // after invalid_client & co., before asking again
+  double refresh_fraction = 0.75;          // refresh after this part of the lifetime, (0, 1]...
+  std::int64_t refresh_margin_ms = 300000; // ...or this long before expiry, whichever is earlier; 0 = by fraction only
+  std::int64_t expiry_skew_ms = 30000;     // stop using a token this long before it expires (<= lifetime/10); 0 = until expiry
+  double jitter_fraction = 0.1;            // refresh up to this part of the lead time earlier, at random, [0, 0.5]; 0 = none
+  std::int64_t wait_timeout_ms = 30000;    // how long a caller waits when no valid token exists; 0 = not at all
+  std::int64_t backoff_base_ms = 1000;     // first delay after a transient failure, > 0
+  std::int64_t backoff_max_ms = 60000;     // >= backoff_base_ms
+  std::int64_t permanent_backoff_ms = 30000;  // after invalid_client & co., before asking again; 0 = at once
   bool background_refresh = true;          // refreshes run on a manager thread (else on the first caller)
   bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
-  std::size_t max_keys = 64;               // distinct scope/audience/resource keys
+  std::size_t max_keys = 64;               // distinct scope/audience/resource keys, >= 1
   // request(): a header given a fresh UUID v4 per call unless the request has it (e.g. the BMP
   // API's "IdempotencyKey"); the 401 retry keeps the same value. Empty: none.
   std::string idempotency_header;
+
+  // Throws Error(invalid_argument) naming the field for a value out of range.
+  void validate() const;
+  // The effective settings as compact JSON with the C struct's member names
+  // ({"refresh_fraction":0.75,...,"caller_refresh":false,"report_cache_hits":false}). Validates first.
+  std::string describe() const;
 };
 
 enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };

@@ -9,9 +9,12 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Transport settings for {@link Http}; unset fields keep the library's defaults: TLS verified against
- * the system CAs, plain http:// only to loopback hosts, no redirects, connect timeout 10 s, whole
- * request 30 s, responses up to 4 MiB, no proxy (environment variables are ignored).
+ * Transport settings for {@link Http}; unset fields keep the library's defaults (read from the C
+ * library's m2mauth_http_options_init): TLS verified against the system CAs, plain http:// only to
+ * loopback hosts, no redirects, connect timeout 10 s, whole request 30 s, responses up to 4 MiB, no
+ * proxy (environment variables are ignored). A value that is set means what the C library says, 0
+ * included (connect timeout 0: libcurl's own; timeout 0 and maximum response size 0: no limit); the
+ * library checks the ranges ({@link InvalidArgumentException} naming the field).
  *
  * <p>An immutable value. It keeps its own copy of a client-key passphrase (as UTF-8 bytes) for as long
  * as it lives; {@link #toString()} never shows it, nor key paths or PEM text.
@@ -26,7 +29,7 @@ public final class HttpOptions {
   private final String proxy;
   private final Duration connectTimeout;
   private final Duration timeout;
-  private final long maxResponseBytes;
+  private final Long maxResponseBytes;
   private final boolean insecureSkipVerify;
   private final boolean allowPlainHttp;
   private final String userAgent;
@@ -55,7 +58,7 @@ public final class HttpOptions {
     return new Builder();
   }
 
-  /** The native struct for one call; the caller deletes it. */
+  /** The native struct for one call, starting from the C defaults; the caller deletes it. */
   HttpOptionsStruct toNative() {
     HttpOptionsStruct o = new HttpOptionsStruct();
     try {
@@ -68,9 +71,15 @@ public final class HttpOptions {
       o.setUser_agent(userAgent);
       o.setInsecure_skip_verify(insecureSkipVerify ? 1 : 0);
       o.setAllow_plain_http(allowPlainHttp ? 1 : 0);
-      o.setConnect_timeout_ms(millis(connectTimeout));
-      o.setTimeout_ms(millis(timeout));
-      o.setMax_response_bytes(maxResponseBytes);
+      if (connectTimeout != null) {
+        o.setConnect_timeout_ms(Durations.millis(connectTimeout));
+      }
+      if (timeout != null) {
+        o.setTimeout_ms(Durations.millis(timeout));
+      }
+      if (maxResponseBytes != null) {
+        o.setMax_response_bytes(maxResponseBytes);
+      }
       if (passphrase != null) {
         M2mauthNative.m2mauth_glue_http_options_set_passphrase(o, passphrase);
       }
@@ -81,12 +90,18 @@ public final class HttpOptions {
     }
   }
 
-  private static long millis(Duration d) {
-    if (d == null) {
-      return 0;
+  /**
+   * The effective configuration as the C library renders it (m2mauth_http_options_describe): compact
+   * JSON with the C member names, durations in milliseconds, the passphrase, PEM text and proxy
+   * credentials as "&lt;redacted&gt;". {@link InvalidArgumentException} for a value out of range.
+   */
+  public String describe() {
+    HttpOptionsStruct n = toNative();
+    try {
+      return M2mauthNative.m2mauth_http_options_describe(n);
+    } finally {
+      n.delete();
     }
-    long ms = d.toMillis();
-    return ms == 0 && !d.isZero() ? 1 : ms;
   }
 
   @Override
@@ -124,7 +139,7 @@ public final class HttpOptions {
     private String proxy;
     private Duration connectTimeout;
     private Duration timeout;
-    private long maxResponseBytes;
+    private Long maxResponseBytes;
     private boolean insecureSkipVerify;
     private boolean allowPlainHttp;
     private String userAgent;
@@ -177,17 +192,19 @@ public final class HttpOptions {
       return this;
     }
 
+    /** Connecting (default 10 s; 0: libcurl's own, 300 s). */
     public Builder connectTimeout(Duration d) {
-      this.connectTimeout = nonNegative(d);
+      this.connectTimeout = d;
       return this;
     }
 
-    /** The whole request, connection included. */
+    /** The whole request, connection included (default 30 s; 0: no limit). */
     public Builder timeout(Duration d) {
-      this.timeout = nonNegative(d);
+      this.timeout = d;
       return this;
     }
 
+    /** Larger responses fail (default 4 MiB; 0: no limit). */
     public Builder maxResponseBytes(long n) {
       if (n < 0) {
         throw new IllegalArgumentException("m2mauth: maximum response size must not be negative");
@@ -215,13 +232,6 @@ public final class HttpOptions {
 
     public HttpOptions build() {
       return new HttpOptions(this);
-    }
-
-    private static Duration nonNegative(Duration d) {
-      if (d != null && d.isNegative()) {
-        throw new IllegalArgumentException("m2mauth: timeouts must not be negative");
-      }
-      return d;
     }
   }
 

@@ -1,16 +1,21 @@
 package io.m2mauth;
 
+import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.TokenManagerOptionsStruct;
 import java.time.Duration;
 
 /**
- * How a {@link TokenManager} caches and refreshes. Unset values keep the library's defaults: refresh after
- * 75 % of the lifetime or 5 minutes before expiry if earlier, stop using a token 30 s before expiry (at
- * most a tenth of its lifetime), 10 % jitter, callers wait up to 30 s, backoff 1 s doubling to 1 min
- * after transient failures and 30 s after permanent ones, refresh on a background thread.
+ * How a {@link TokenManager} caches and refreshes. Unset values keep the library's defaults (read from
+ * the C library's m2mauth_token_manager_options_init): refresh after 75 % of the lifetime or 5 minutes
+ * before expiry if earlier, stop using a token 30 s before expiry (at most a tenth of its lifetime), 10 %
+ * jitter, callers wait up to 30 s, backoff 1 s doubling to 1 min after transient failures and 30 s after
+ * permanent ones, refresh on a background thread. A value that is set means what the C library says, 0
+ * included (jitter 0: none; wait timeout 0: never wait; margin, skew, permanent backoff 0: none). The
+ * library checks the ranges: {@link #describe()} and {@link TokenManager#create} throw
+ * {@link InvalidArgumentException} naming the field.
  */
 public final class ManagerOptions {
-  private final double refreshFraction;
+  private final Double refreshFraction;
   private final Duration refreshMargin;
   private final Duration expirySkew;
   private final Double jitterFraction;
@@ -48,28 +53,50 @@ public final class ManagerOptions {
     return new Builder();
   }
 
-  /** The native struct; the caller deletes it. */
+  /** The native struct, starting from the C defaults; the caller deletes it. */
   TokenManagerOptionsStruct toNative() {
     TokenManagerOptionsStruct o = new TokenManagerOptionsStruct();
-    o.setRefresh_fraction(refreshFraction);
-    o.setRefresh_margin_ms(millis(refreshMargin));
-    o.setExpiry_skew_ms(millis(expirySkew));
-    o.setJitter_fraction(jitterFraction == null ? 0.0 : (jitterFraction == 0.0 ? -1.0 : jitterFraction));
-    o.setWait_timeout_ms(millis(waitTimeout));
-    o.setBackoff_base_ms(millis(backoffBase));
-    o.setBackoff_max_ms(millis(backoffMax));
-    o.setPermanent_backoff_ms(millis(permanentBackoff));
+    if (refreshFraction != null) {
+      o.setRefresh_fraction(refreshFraction);
+    }
+    if (refreshMargin != null) {
+      o.setRefresh_margin_ms(Durations.millis(refreshMargin));
+    }
+    if (expirySkew != null) {
+      o.setExpiry_skew_ms(Durations.millis(expirySkew));
+    }
+    if (jitterFraction != null) {
+      o.setJitter_fraction(jitterFraction);
+    }
+    if (waitTimeout != null) {
+      o.setWait_timeout_ms(Durations.millis(waitTimeout));
+    }
+    if (backoffBase != null) {
+      o.setBackoff_base_ms(Durations.millis(backoffBase));
+    }
+    if (backoffMax != null) {
+      o.setBackoff_max_ms(Durations.millis(backoffMax));
+    }
+    if (permanentBackoff != null) {
+      o.setPermanent_backoff_ms(Durations.millis(permanentBackoff));
+    }
     o.setCaller_refresh(callerRefresh ? 1 : 0);
     o.setReport_cache_hits(reportCacheHits ? 1 : 0);
     return o;
   }
 
-  private static long millis(Duration d) {
-    if (d == null) {
-      return 0;
+  /**
+   * The effective configuration as the C library renders it (m2mauth_token_manager_options_describe):
+   * compact JSON with the C member names, durations in milliseconds. {@link InvalidArgumentException}
+   * for a value out of range.
+   */
+  public String describe() {
+    TokenManagerOptionsStruct n = toNative();
+    try {
+      return M2mauthNative.m2mauth_token_manager_options_describe(n);
+    } finally {
+      n.delete();
     }
-    long ms = d.toMillis();
-    return ms == 0 && !d.isZero() ? 1 : ms;
   }
 
   @Override
@@ -81,7 +108,7 @@ public final class ManagerOptions {
 
   /** Builds {@link ManagerOptions}. */
   public static final class Builder {
-    private double refreshFraction;
+    private Double refreshFraction;
     private Duration refreshMargin;
     private Duration expirySkew;
     private Double jitterFraction;
@@ -103,15 +130,15 @@ public final class ManagerOptions {
       return this;
     }
 
-    /** ...or this long before expiry if that is earlier (default 5 min). */
+    /** ...or this long before expiry if that is earlier (default 5 min; 0: by the fraction only). */
     public Builder refreshMargin(Duration d) {
-      this.refreshMargin = positive(d);
+      this.refreshMargin = d;
       return this;
     }
 
-    /** Stop using a token this long before expiry (default 30 s, at most a tenth of the lifetime). */
+    /** Stop using a token this long before expiry (default 30 s, at most a tenth of the lifetime; 0: until it expires). */
     public Builder expirySkew(Duration d) {
-      this.expirySkew = positive(d);
+      this.expirySkew = d;
       return this;
     }
 
@@ -121,26 +148,26 @@ public final class ManagerOptions {
       return this;
     }
 
-    /** How long a caller waits when no valid token exists (default 30 s). */
+    /** How long a caller waits when no valid token exists (default 30 s; 0: never wait). */
     public Builder waitTimeout(Duration d) {
-      this.waitTimeout = positive(d);
+      this.waitTimeout = d;
       return this;
     }
 
     /** First retry delay after a transient failure (default 1 s). */
     public Builder backoffBase(Duration d) {
-      this.backoffBase = positive(d);
+      this.backoffBase = d;
       return this;
     }
 
     public Builder backoffMax(Duration d) {
-      this.backoffMax = positive(d);
+      this.backoffMax = d;
       return this;
     }
 
-    /** After a permanent error, before asking again (default 30 s). */
+    /** After a permanent error, before asking again (default 30 s; 0: at once). */
     public Builder permanentBackoff(Duration d) {
-      this.permanentBackoff = positive(d);
+      this.permanentBackoff = d;
       return this;
     }
 
@@ -178,13 +205,6 @@ public final class ManagerOptions {
 
     public ManagerOptions build() {
       return new ManagerOptions(this);
-    }
-
-    private static Duration positive(Duration d) {
-      if (d != null && (d.isNegative() || d.isZero())) {
-        throw new IllegalArgumentException("m2mauth: durations must be positive");
-      }
-      return d;
     }
   }
 }

@@ -1,6 +1,9 @@
 package io.m2mauth;
 
-/** Connecting, TLS or a timeout failed, or plain http was refused (M2MAUTH_ENETWORK, ETIMEOUT, ETLS, EINSECURE). */
+/**
+ * Connecting failed or the connection broke (category network: M2MAUTH_ENETWORK). Subclasses, one per
+ * category: {@link NetworkTimeoutException}, {@link TlsException}, {@link InsecureTransportException}.
+ */
 public class NetworkException extends M2mauthException {
   private static final long serialVersionUID = 1L;
 

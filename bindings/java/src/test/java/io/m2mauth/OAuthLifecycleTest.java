@@ -145,7 +145,9 @@ class OAuthLifecycleTest {
           () -> http.send(Request.builder("GET", "http://127.0.0.1:1/").header("X", "a\r\nInjected: yes").build()));
       NetworkException refused = assertThrows(NetworkException.class, () -> http.send(Request.get("http://127.0.0.1:1/")));
       assertTrue(refused.isTransient());
-      assertThrows(IllegalArgumentException.class, () -> HttpOptions.builder().timeout(Duration.ofSeconds(-1)));
+      // The library checks the ranges (InvalidArgumentException naming the field), not the builder.
+      assertThrows(InvalidArgumentException.class,
+          () -> Http.create(HttpOptions.builder().timeout(Duration.ofSeconds(-1)).build()));
 
       assertThrows(InvalidArgumentException.class, () -> TokenClient.builder("http://127.0.0.1:1/t", "").http(http).build());
       assertThrows(InvalidArgumentException.class, () -> TokenClient.builder("not a url", "c").http(http).build());
@@ -166,7 +168,8 @@ class OAuthLifecycleTest {
             () -> TokenManager.create(client, ManagerOptions.builder().refreshFraction(2).build()));
         assertThrows(InvalidArgumentException.class,
             () -> TokenManager.create(client, ManagerOptions.builder().idempotencyHeader("Bad Header").build()));
-        assertThrows(IllegalArgumentException.class, () -> ManagerOptions.builder().waitTimeout(Duration.ofSeconds(-1)));
+        assertThrows(InvalidArgumentException.class,
+            () -> TokenManager.create(client, ManagerOptions.builder().waitTimeout(Duration.ofSeconds(-1)).build()));
         try (TokenManager m = TokenManager.create(client, ManagerOptions.builder().waitTimeout(Duration.ofSeconds(2))
             .backoffBase(Duration.ofMillis(100)).backoffMax(Duration.ofMillis(200)).build())) {
           NetworkException e = assertThrows(NetworkException.class, m::token);

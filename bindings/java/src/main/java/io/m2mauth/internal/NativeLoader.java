@@ -19,8 +19,9 @@ import java.util.Locale;
  *       a new private (0700) temporary directory;</li>
  *   <li>otherwise {@code System.loadLibrary("m2mauth_jni")} from java.library.path.</li>
  * </ol>
- * Then the loaded library's m2mauth_version_number() must agree with the headers the binding was
- * generated from: same major version, and not older.
+ * Then the loaded library must accept the headers the binding was generated from, by the library's own
+ * rule (m2mauth_version_compatible: while 0.x the minor must match; from 1.0 the major must match and the
+ * library must not be older).
  */
 public final class NativeLoader {
   public static final String LIB_DIR_PROPERTY = "m2mauth.lib.dir";
@@ -52,11 +53,16 @@ public final class NativeLoader {
     return origin;
   }
 
-  static void checkVersion(int loadedVersion, int compiledVersion) {
-    if (loadedVersion / 10000 != compiledVersion / 10000 || loadedVersion < compiledVersion) {
-      throw new UnsatisfiedLinkError("m2mauth: the Java binding was built for libm2mauth " + compiledVersion
-          + " but loaded " + loadedVersion + " from " + origin);
+  /** Refuses the library unless it said (m2mauth_version_compatible) that it accepts compiledVersion. */
+  static void checkVersion(boolean compatible, int loadedVersion, int compiledVersion) {
+    if (!compatible) {
+      throw new UnsatisfiedLinkError("m2mauth: the Java binding was built for libm2mauth " + versionText(compiledVersion)
+          + " but loaded libm2mauth " + versionText(loadedVersion) + " from " + origin + ", which it cannot use");
     }
+  }
+
+  static String versionText(int number) {
+    return (number / 10000) + "." + (number / 100 % 100) + "." + (number % 100);
   }
 
   static String platform() {

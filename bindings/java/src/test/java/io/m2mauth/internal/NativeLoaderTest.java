@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 class NativeLoaderTest {
   @Test
   void versionPolicy() {
-    assertDoesNotThrow(() -> NativeLoader.checkVersion(10203, 10203));
-    assertDoesNotThrow(() -> NativeLoader.checkVersion(10300, 10203)); // newer minor: compatible
-    assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.checkVersion(10202, 10203)); // older
-    assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.checkVersion(20000, 10203)); // new major
+    // The rule is the library's: any patch of the same 0.x minor, never another minor.
+    int loaded = M2mauthNative.m2mauth_version_number();
+    assertEquals(1, M2mauthNative.m2mauth_version_compatible(M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER));
+    assertEquals(1, M2mauthNative.m2mauth_version_compatible(loaded - loaded % 100 + 99));
+    assertEquals(0, M2mauthNative.m2mauth_version_compatible(loaded + 100));
+    assertDoesNotThrow(() -> NativeLoader.checkVersion(true, 203, 299));
+    UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.checkVersion(false, 203, 100));
+    assertTrue(e.getMessage().contains("built for libm2mauth 0.1.0 but loaded libm2mauth 0.2.3"), e.getMessage());
     assertEquals(M2mauthNativeConstants.M2MAUTH_VERSION_NUMBER, M2mauthNative.m2mauth_version_number());
     assertTrue(NativeLoader.origin().startsWith("jar:") || !NativeLoader.origin().isEmpty());
   }

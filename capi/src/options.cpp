@@ -1,0 +1,129 @@
+// C API: the versioned option structs (init, describe) and their one conversion to the core.
+#include "options.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "guard.hpp"
+
+using namespace m2mauth;
+
+namespace m2mauth::capi {
+
+namespace {
+
+constexpr unsigned int kLegacyVersion = 1;  // 0 numbers meant "the default"
+
+void check_version(unsigned int version, unsigned int current, const char *type) {
+  if (version != current && version != kLegacyVersion)
+    throw core::Error(core::Errc::invalid_argument, std::string(type) + ".version " + std::to_string(version) +
+                                                        " is not supported (use 1 or " + std::to_string(current) + ")");
+}
+
+std::string text_or_empty(const char *s) { return s == nullptr ? std::string() : std::string(s); }
+
+// Version 1: a 0 (or, where noted, negative) value keeps the core's default.
+template <typename T>
+void legacy(T &field, T value) {
+  if (value != T{}) field = value;
+}
+
+}  // namespace
+
+core::ManagerOptions manager_options_from(const m2mauth_token_manager_options *o) {
+  core::ManagerOptions m;
+  if (o == nullptr) return m;
+  check_version(o->version, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, "m2mauth_token_manager_options");
+  if (o->version == kLegacyVersion) {
+    legacy(m.refresh_fraction, o->refresh_fraction);
+    legacy(m.refresh_margin_ms, o->refresh_margin_ms);
+    legacy(m.expiry_skew_ms, o->expiry_skew_ms);
+    if (o->jitter_fraction < 0.0) m.jitter_fraction = 0.0;
+    else legacy(m.jitter_fraction, o->jitter_fraction);
+    legacy(m.wait_timeout_ms, o->wait_timeout_ms);
+    legacy(m.backoff_base_ms, o->backoff_base_ms);
+    legacy(m.backoff_max_ms, o->backoff_max_ms);
+    legacy(m.permanent_backoff_ms, o->permanent_backoff_ms);
+  } else {
+    m.refresh_fraction = o->refresh_fraction;
+    m.refresh_margin_ms = o->refresh_margin_ms;
+    m.expiry_skew_ms = o->expiry_skew_ms;
+    m.jitter_fraction = o->jitter_fraction;
+    m.wait_timeout_ms = o->wait_timeout_ms;
+    m.backoff_base_ms = o->backoff_base_ms;
+    m.backoff_max_ms = o->backoff_max_ms;
+    m.permanent_backoff_ms = o->permanent_backoff_ms;
+  }
+  m.background_refresh = o->caller_refresh == 0;
+  m.report_cache_hits = o->report_cache_hits != 0;
+  return m;
+}
+
+core::HttpConfig http_config_from(const m2mauth_http_options *o) {
+  core::HttpConfig c;
+  if (o == nullptr) return c;
+  check_version(o->version, M2MAUTH_HTTP_OPTIONS_VERSION, "m2mauth_http_options");
+  c.verify_peer = o->insecure_skip_verify == 0;
+  c.ca_file = text_or_empty(o->ca_file);
+  c.ca_dir = text_or_empty(o->ca_dir);
+  c.client_cert = text_or_empty(o->client_cert);
+  c.client_key = text_or_empty(o->client_key);
+  if (o->client_key_passphrase != nullptr) c.client_key_passphrase = core::SecretString(o->client_key_passphrase);
+  if (o->client_cert_type != nullptr) c.client_cert_type = o->client_cert_type;
+  c.proxy = text_or_empty(o->proxy);
+  if (o->version == kLegacyVersion) {
+    legacy(c.connect_timeout_ms, o->connect_timeout_ms);
+    legacy(c.timeout_ms, o->timeout_ms);
+    legacy(c.max_response_bytes, o->max_response_bytes);
+  } else {
+    c.connect_timeout_ms = o->connect_timeout_ms;
+    c.timeout_ms = o->timeout_ms;
+    c.max_response_bytes = o->max_response_bytes;
+  }
+  c.allow_plain_http = o->allow_plain_http != 0;
+  c.user_agent = text_or_empty(o->user_agent);
+  return c;
+}
+
+}  // namespace m2mauth::capi
+
+extern "C" {
+
+m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts, unsigned int version) {
+  return capi::guard([&] {
+    capi::need(opts, "opts");
+    capi::check_version(version, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, "m2mauth_token_manager_options");
+    static const m2mauth_token_manager_options defaults = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // padding zeroed
+    static const m2mauth_token_manager_options legacy_defaults = {capi::kLegacyVersion, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0};
+    std::memcpy(opts, version == capi::kLegacyVersion ? &legacy_defaults : &defaults, sizeof *opts);
+  });
+}
+
+m2mauth_status m2mauth_token_manager_options_describe(m2mauth_buf *out, const m2mauth_token_manager_options *opts) {
+  capi::reset(out);
+  return capi::guard([&] {
+    capi::need(out, "out");
+    capi::fill(out, capi::manager_options_from(opts).describe());
+  });
+}
+
+m2mauth_status m2mauth_http_options_init(m2mauth_http_options *opts, unsigned int version) {
+  return capi::guard([&] {
+    capi::need(opts, "opts");
+    capi::check_version(version, M2MAUTH_HTTP_OPTIONS_VERSION, "m2mauth_http_options");
+    static const m2mauth_http_options defaults = M2MAUTH_HTTP_OPTIONS_INIT;  // padding zeroed
+    static const m2mauth_http_options legacy_defaults = {capi::kLegacyVersion, 0, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                         nullptr, nullptr, 0, 0, 0, 0, nullptr};
+    std::memcpy(opts, version == capi::kLegacyVersion ? &legacy_defaults : &defaults, sizeof *opts);
+  });
+}
+
+m2mauth_status m2mauth_http_options_describe(m2mauth_buf *out, const m2mauth_http_options *opts) {
+  capi::reset(out);
+  return capi::guard([&] {
+    capi::need(out, "out");
+    capi::fill(out, capi::http_config_from(opts).describe());
+  });
+}
+
+}  // extern "C"

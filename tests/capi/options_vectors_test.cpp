@@ -1,0 +1,204 @@
+// tests/vectors/m2mauth/options.json through the C API: the option structs as given, read back by
+// m2mauth_*_options_describe(), and the constructors refusing exactly what describe refuses.
+#include <cstring>
+#include <string>
+
+#include "capi_support.hpp"
+
+using capi::Buf;
+using m2mtest::str;
+
+namespace {
+
+m2mtest::JsonPtr options_doc() { return m2mtest::load_vector_json("m2mauth/options.json"); }
+
+// Owned copies of the strings the struct points at.
+struct Texts {
+  std::string values[16];
+  int used = 0;
+  const char *keep(const cJSON *v) {
+    values[used] = v->valuestring;
+    return values[used++].c_str();
+  }
+};
+
+void set_manager_field(m2mauth_token_manager_options &o, const cJSON *v) {
+  const std::string name = v->string;
+  const double d = v->valuedouble;
+  if (name == "version") o.version = static_cast<unsigned int>(d);
+  else if (name == "refresh_fraction") o.refresh_fraction = d;
+  else if (name == "refresh_margin_ms") o.refresh_margin_ms = static_cast<int64_t>(d);
+  else if (name == "expiry_skew_ms") o.expiry_skew_ms = static_cast<int64_t>(d);
+  else if (name == "jitter_fraction") o.jitter_fraction = d;
+  else if (name == "wait_timeout_ms") o.wait_timeout_ms = static_cast<int64_t>(d);
+  else if (name == "backoff_base_ms") o.backoff_base_ms = static_cast<int64_t>(d);
+  else if (name == "backoff_max_ms") o.backoff_max_ms = static_cast<int64_t>(d);
+  else if (name == "permanent_backoff_ms") o.permanent_backoff_ms = static_cast<int64_t>(d);
+  else if (name == "caller_refresh") o.caller_refresh = static_cast<int>(d);
+  else if (name == "report_cache_hits") o.report_cache_hits = static_cast<int>(d);
+  else FAIL("unknown token manager field " << name);
+}
+
+void set_http_field(m2mauth_http_options &o, const cJSON *v, Texts &texts) {
+  const std::string name = v->string;
+  if (cJSON_IsString(v)) {
+    const char *s = texts.keep(v);
+    if (name == "ca_file") o.ca_file = s;
+    else if (name == "ca_dir") o.ca_dir = s;
+    else if (name == "client_cert") o.client_cert = s;
+    else if (name == "client_key") o.client_key = s;
+    else if (name == "client_key_passphrase") o.client_key_passphrase = s;
+    else if (name == "client_cert_type") o.client_cert_type = s;
+    else if (name == "proxy") o.proxy = s;
+    else if (name == "user_agent") o.user_agent = s;
+    else FAIL("unknown HTTP text field " << name);
+    return;
+  }
+  const double d = v->valuedouble;
+  if (name == "version") o.version = static_cast<unsigned int>(d);
+  else if (name == "insecure_skip_verify") o.insecure_skip_verify = static_cast<int>(d);
+  else if (name == "connect_timeout_ms") o.connect_timeout_ms = static_cast<int64_t>(d);
+  else if (name == "timeout_ms") o.timeout_ms = static_cast<int64_t>(d);
+  else if (name == "max_response_bytes") o.max_response_bytes = static_cast<size_t>(d);
+  else if (name == "allow_plain_http") o.allow_plain_http = static_cast<int>(d);
+  else FAIL("unknown HTTP field " << name);
+}
+
+// The struct of `version` (the current one unless given names it) with its _init() defaults.
+template <typename T, typename Init>
+T initialised(const cJSON *given, unsigned int current, Init init) {
+  T o;
+  std::memset(&o, 0xab, sizeof o);
+  const cJSON *v = m2mtest::find(given, "version");
+  const unsigned int version = v == nullptr ? current : static_cast<unsigned int>(v->valuedouble);
+  if (init(&o, version) != M2MAUTH_OK) init(&o, current);  // an unknown version: set below, refused later
+  return o;
+}
+
+void check_result(const cJSON *c, m2mauth_status status, const Buf &described) {
+  if (m2mtest::has(c, "error")) {
+    CHECK_STATUS_NAMED(status, str(c, "error").c_str());
+    CHECK(described.str().empty());
+    return;
+  }
+  INFO(m2mauth_error_last()->message);
+  REQUIRE(status == M2MAUTH_OK);
+  m2mtest::JsonPtr got = m2mtest::parse_json(described.str());
+  INFO("described: " << described.str());
+  INFO("expected:  " << m2mtest::print(m2mtest::member(c, "effective")));
+  CHECK(cJSON_Compare(got.get(), m2mtest::member(c, "effective"), 1));
+}
+
+}  // namespace
+
+TEST_CASE("options.json: token manager options given -> describe, and the manager refuses the same values") {
+  auto doc = options_doc();
+  m2mauth_http *http = nullptr;
+  REQUIRE_OK(m2mauth_http_new(&http, nullptr));
+  m2mauth_token_client *client = nullptr;
+  REQUIRE_OK(m2mauth_token_client_new(&client, "https://as.invalid/token", "options-client", http));
+  m2mauth_http_free(http);
+  REQUIRE_OK(m2mauth_token_client_set_secret(client, "a-secret-the-manager-never-uses"));
+  int n = 0;
+  M2MTEST_FOR_EACH(c, m2mtest::member(doc.get(), "cases")) {
+    if (str(c, "struct") != "token_manager") continue;
+    INFO(str(c, "name"));
+    const cJSON *given = m2mtest::member(c, "given");
+    auto o = initialised<m2mauth_token_manager_options>(given, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION,
+                                                        m2mauth_token_manager_options_init);
+    M2MTEST_FOR_EACH(v, given) set_manager_field(o, v);
+    Buf described;
+    check_result(c, m2mauth_token_manager_options_describe(described.out(), &o), described);
+    o.caller_refresh = 1;  // no manager thread needed to check the constructor
+    m2mauth_token_manager *manager = nullptr;
+    const m2mauth_status made = m2mauth_token_manager_new(&manager, client, &o);
+    if (m2mtest::has(c, "error")) CHECK_STATUS_NAMED(made, str(c, "error").c_str());
+    else CHECK(made == M2MAUTH_OK);
+    m2mauth_token_manager_free(manager);
+    ++n;
+  }
+  m2mauth_token_client_free(client);
+  CHECK(n >= 40);
+  std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json token_manager", n);
+}
+
+TEST_CASE("options.json: HTTP options given -> describe, and the transport refuses the same values") {
+  auto doc = options_doc();
+  int n = 0;
+  M2MTEST_FOR_EACH(c, m2mtest::member(doc.get(), "cases")) {
+    if (str(c, "struct") != "http") continue;
+    INFO(str(c, "name"));
+    const cJSON *given = m2mtest::member(c, "given");
+    auto o = initialised<m2mauth_http_options>(given, M2MAUTH_HTTP_OPTIONS_VERSION, m2mauth_http_options_init);
+    Texts texts;
+    M2MTEST_FOR_EACH(v, given) set_http_field(o, v, texts);
+    Buf described;
+    check_result(c, m2mauth_http_options_describe(described.out(), &o), described);
+    if (m2mtest::has(c, "error")) {
+      m2mauth_http *http = nullptr;
+      CHECK_STATUS_NAMED(m2mauth_http_new(&http, &o), str(c, "error").c_str());
+      CHECK(http == nullptr);
+    }
+    ++n;
+  }
+  CHECK(n >= 20);
+  std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json http", n);
+}
+
+TEST_CASE("options: _INIT and _init() write the same defaults; version 1 and unknown versions") {
+  static const m2mauth_token_manager_options a = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // static: padding zeroed
+  m2mauth_token_manager_options b;
+  std::memset(&b, 0xab, sizeof b);
+  REQUIRE_OK(m2mauth_token_manager_options_init(&b, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION));
+  CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+  CHECK(b.version == 2);
+  CHECK(b.jitter_fraction == 0.1);
+  REQUIRE_OK(m2mauth_token_manager_options_init(&b, 1));
+  CHECK(b.version == 1);
+  CHECK(b.refresh_fraction == 0.0);
+  CHECK(b.wait_timeout_ms == 0);
+  CHECK_STATUS(m2mauth_token_manager_options_init(&b, 3), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_token_manager_options_init(&b, 0), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_token_manager_options_init(nullptr, 2), M2MAUTH_EINVAL);
+
+  static const m2mauth_http_options h = M2MAUTH_HTTP_OPTIONS_INIT;
+  m2mauth_http_options g;
+  std::memset(&g, 0xab, sizeof g);
+  REQUIRE_OK(m2mauth_http_options_init(&g, M2MAUTH_HTTP_OPTIONS_VERSION));
+  CHECK(std::memcmp(&h, &g, sizeof h) == 0);
+  CHECK(g.timeout_ms == 30000);
+  CHECK(g.max_response_bytes == 4194304u);
+  REQUIRE_OK(m2mauth_http_options_init(&g, 1));
+  CHECK(g.version == 1);
+  CHECK(g.timeout_ms == 0);
+  CHECK_STATUS(m2mauth_http_options_init(&g, 3), M2MAUTH_EINVAL);
+
+  // NULL options: the defaults; NULL out: refused.
+  Buf d1, d2;
+  REQUIRE_OK(m2mauth_token_manager_options_describe(d1.out(), nullptr));
+  REQUIRE_OK(m2mauth_token_manager_options_describe(d2.out(), &a));
+  CHECK(d1.str() == d2.str());
+  CHECK(d1.str().find("\"jitter_fraction\":0.1") != std::string::npos);
+  CHECK_STATUS(m2mauth_token_manager_options_describe(nullptr, &a), M2MAUTH_EINVAL);
+  Buf d3;
+  REQUIRE_OK(m2mauth_http_options_describe(d3.out(), nullptr));
+  CHECK(d3.str().find("\"timeout_ms\":30000") != std::string::npos);
+  CHECK_STATUS(m2mauth_http_options_describe(nullptr, &h), M2MAUTH_EINVAL);
+}
+
+TEST_CASE("options: a passphrase reaches describe only as <redacted>, and the error names the field") {
+  m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+  o.client_key_passphrase = "correct-horse-battery";
+  Buf d;
+  REQUIRE_OK(m2mauth_http_options_describe(d.out(), &o));
+  CHECK(d.str().find("correct-horse") == std::string::npos);
+  CHECK(d.str().find("\"client_key_passphrase\":\"<redacted>\"") != std::string::npos);
+  o.timeout_ms = -1;
+  Buf bad;
+  CHECK_STATUS(m2mauth_http_options_describe(bad.out(), &o), M2MAUTH_EINVAL);
+  CHECK(std::string(m2mauth_error_last()->message).find("timeout_ms") != std::string::npos);
+  m2mauth_token_manager_options m = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+  m.backoff_base_ms = 0;
+  CHECK_STATUS(m2mauth_token_manager_options_describe(bad.out(), &m), M2MAUTH_EINVAL);
+  CHECK(std::string(m2mauth_error_last()->message).find("backoff_base_ms") != std::string::npos);
+}
