@@ -269,8 +269,7 @@ class OAuth2Client(native.TokenManagerBase):
         a.assertion_audience = optional_text(assertion_audience, "assertion_audience")
         if assertion_alg is not None:
             a.assertion_alg = algorithm_id(assertion_alg)
-        if assertion_lifetime != 120:
-            a.assertion_lifetime = int(assertion_lifetime)
+        a.assertion_lifetime = int(assertion_lifetime)
         if assertion_kid == "thumbprint":
             a.assertion_kid_thumbprint = True
         else:

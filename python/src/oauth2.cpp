@@ -129,7 +129,7 @@ struct ClientArgs {
   int auth_method = M2MAUTH_AUTH_CLIENT_SECRET_BASIC;
   int grant = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
   int assertion_alg = 0;
-  std::int64_t assertion_lifetime = 0;
+  std::int64_t assertion_lifetime = m2mauth::AssertionOptions().lifetime_s;
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
 };
@@ -281,12 +281,13 @@ void register_oauth2(py::module_ &m) {
           if (a.audience) c.set_audience(*a.audience);
           for (const auto &r : a.resources) c.add_resource(r);
           for (const auto &[n, v] : a.params) c.add_param(n, v);
-          if (a.assertion_audience || a.assertion_alg != 0 || a.assertion_lifetime != 0 || a.assertion_kid)
-            c.set_assertion(a.assertion_audience,
-                            a.assertion_alg != 0 ? std::optional<m2mauth::Alg>(static_cast<m2mauth::Alg>(a.assertion_alg))
-                                                 : std::nullopt,
-                            a.assertion_lifetime, a.assertion_kid);
-          if (a.assertion_kid_thumbprint) c.set_assertion_kid_thumbprint(true);
+          m2mauth::AssertionOptions assertion;
+          assertion.audience = a.assertion_audience;
+          if (a.assertion_alg != 0) assertion.alg = static_cast<m2mauth::Alg>(a.assertion_alg);
+          assertion.lifetime_s = a.assertion_lifetime;
+          assertion.kid = a.assertion_kid;
+          assertion.kid_thumbprint = a.assertion_kid_thumbprint;
+          c.set_assertion(assertion);
           if (a.default_expires_in != 0) c.set_default_expires_in(a.default_expires_in);
           manager.emplace(c, o);
           if (a.idempotency_header) manager->set_idempotency_header(*a.idempotency_header);

@@ -146,9 +146,14 @@ TEST_CASE("C API TLS options with mTLS from a PKCS#12 file and insecure_skip_ver
   CHECK(m2mauth_error_last()->transient == 0);
   m2mauth_http_options lax = M2MAUTH_HTTP_OPTIONS_INIT;
   lax.insecure_skip_verify = 1;
-  REQUIRE(m2mauth_http_add_override(h.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_OK);
-  CHECK(send(h.get(), w.get(), &resp) == M2MAUTH_OK);
+  // h has sent: frozen. The override goes on a transport before its first send.
+  CHECK(m2mauth_http_add_override(h.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_ESTATE);
+  CHECK(std::string(m2mauth_error_last()->message) == "HTTP transport: add_override after first use");
+  Http h2 = new_http(&o);
+  REQUIRE(m2mauth_http_add_override(h2.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_OK);
+  CHECK(send(h2.get(), w.get(), &resp) == M2MAUTH_OK);
   CHECK(m2mauth_response_status(resp.get()) == 200);
+  CHECK(send(h.get(), w.get(), &resp) == M2MAUTH_ETLS);  // h still works, with its own settings
 }
 
 namespace {

@@ -175,7 +175,24 @@ TEST_CASE("C API: bad arguments are typed errors") {
   CHECK(m2mauth_token_client_new(&client, "https://a/token", "x", nullptr) == M2MAUTH_EINVAL);
   REQUIRE(m2mauth_token_client_new(&client, "https://as.invalid/token", "x", http.h) == M2MAUTH_OK);
   CHECK(m2mauth_token_client_set_auth_method(client, 99) == M2MAUTH_EINVAL);
-  CHECK(m2mauth_token_client_set_assertion(client, nullptr, 0, 5, nullptr) == M2MAUTH_EINVAL);
+  m2mauth_assertion_options assertion = M2MAUTH_ASSERTION_OPTIONS_INIT;
+  assertion.lifetime_s = 5;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  assertion.lifetime_s = 0;  // no longer "the default": the default is in the struct
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  assertion = m2mauth_assertion_options M2MAUTH_ASSERTION_OPTIONS_INIT;
+  assertion.alg = 99;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EALGORITHM);
+  assertion.alg = 0;
+  assertion.version = 99;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_client_set_assertion(client, nullptr) == M2MAUTH_EINVAL);
+  REQUIRE(m2mauth_assertion_options_init(&assertion, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(assertion.lifetime_s == 120);
+  CHECK(assertion.alg == 0);
+  CHECK(m2mauth_assertion_options_init(&assertion, 99) == M2MAUTH_EINVAL);
+  REQUIRE(m2mauth_assertion_options_init(&assertion, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_OK);
   m2mauth_token *token = nullptr;
   CHECK(m2mauth_token_client_fetch(&token, client) == M2MAUTH_ECONFIG);  // basic without a secret
   m2mauth_token_manager_options opts = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;

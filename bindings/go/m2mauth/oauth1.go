@@ -51,6 +51,9 @@ type OAuth1Config struct {
 	Params         []Param         // more oauth_* protocol parameters, sent and signed
 	RSAKey         *Key            // RSA-SHA1 / RSA-SHA256 (the signer keeps its own reference)
 	Clock          func() time.Time
+	// BodyHash signs oauth_body_hash (base64 SHA-1 of the body, as oauthlib sends it) for a non-empty
+	// body whose Content-Type is not form data.
+	BodyHash bool
 
 	// Tests only: the same nonce / oauth_timestamp (Unix seconds, when > 0) for every request.
 	FixedNonce     string
@@ -130,6 +133,9 @@ func NewOAuth1Signer(cfg OAuth1Config) (*OAuth1Signer, error) {
 	}
 	if cfg.FixedTimestamp > 0 {
 		step(func() int { return raw.M2mauth_oauth1_set_fixed_timestamp(h, cfg.FixedTimestamp) })
+	}
+	if cfg.BodyHash {
+		step(func() int { return raw.M2mauth_oauth1_set_body_hash(h, 1) })
 	}
 	for _, st := range steps {
 		if err := st(); err != nil {

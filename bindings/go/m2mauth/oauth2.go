@@ -192,24 +192,38 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 		if a.Lifetime < 0 || (a.Lifetime > 0 && lifetime == 0) {
 			return argError("assertion lifetime must be 10 s to 1 h")
 		}
-		if a.Audience != "" || a.Algorithm != 0 || a.Lifetime != 0 || a.KeyID != "" {
-			step(func() int {
-				return raw.M2mauth_token_client_set_assertion(h, optional(a.Audience), int(a.Algorithm), lifetime, optional(a.KeyID))
-			})
+		var members CertMember
+		for _, m := range a.CertMembers {
+			members |= m
 		}
-		if a.KeyIDThumbprint {
-			step(func() int { return raw.M2mauth_token_client_set_assertion_kid_thumbprint(h, 1) })
+		// One struct with the library's defaults (m2mauth_assertion_options_init); the certificate, if
+		// any, stays open while the client copies it.
+		set := func(ch raw.CertHandle) int {
+			o := raw.NewAssertionOptionsStruct()
+			defer raw.DeleteAssertionOptionsStruct(o)
+			if st := o.SetAudience(optional(a.Audience)); st != 0 {
+				return st
+			}
+			if st := o.SetKid(optional(a.KeyID)); st != 0 {
+				return st
+			}
+			o.SetAlg(int(a.Algorithm))
+			if a.Lifetime != 0 {
+				o.SetLifetime_s(lifetime)
+			}
+			if a.KeyIDThumbprint {
+				o.SetKid_thumbprint(1)
+			}
+			if ch != nil {
+				o.SetCert(ch)
+				o.SetCert_members(uint(members))
+			}
+			return raw.M2mauth_token_client_set_assertion(h, o)
 		}
 		if a.Certificate != nil {
-			var members CertMember
-			for _, m := range a.CertMembers {
-				members |= m
-			}
-			steps = append(steps, func() error {
-				return a.Certificate.use(func(ch raw.CertHandle) int {
-					return raw.M2mauth_token_client_set_assertion_cert(h, ch, uint(members))
-				})
-			})
+			steps = append(steps, func() error { return a.Certificate.use(set) })
+		} else {
+			step(func() int { return set(nil) })
 		}
 	}
 	if cfg.DefaultExpiresIn != 0 {

@@ -3,7 +3,12 @@
  *
  * One m2mauth_http serves token endpoints and API calls alike, keeps connections alive across requests
  * and threads, verifies TLS by default, refuses plain http:// except to loopback, never follows
- * redirects, and bounds response sizes. It is thread-safe.
+ * redirects, and bounds response sizes.
+ *
+ * Threads (README "Threads"): add overrides before the first request; the first send (by
+ * m2mauth_http_send or by any client using the transport) freezes it, and m2mauth_http_add_override
+ * after that fails with M2MAUTH_ESTATE ("HTTP transport: add_override after first use"). Sending is
+ * safe from any number of threads.
  */
 #ifndef M2MAUTH_HTTP_H
 #define M2MAUTH_HTTP_H
@@ -60,7 +65,11 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_http_options_describe(m2mauth_buf *out, co
 
 /** A libcurl transport; opts may be NULL for the defaults. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_new(m2mauth_http **out, const m2mauth_http_options *opts);
-/** Uses opts instead of the transport's settings for URLs that start with url_prefix (longest prefix wins). */
+/**
+ * Uses opts instead of the transport's settings for URLs that start with url_prefix (longest prefix
+ * wins; the same prefix again replaces it). Before the first send only (M2MAUTH_ESTATE after it, and
+ * for a custom transport).
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_add_override(m2mauth_http *http, const char *url_prefix,
                                                         const m2mauth_http_options *opts);
 

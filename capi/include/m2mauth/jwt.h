@@ -14,7 +14,11 @@ extern "C" {
 
 /** A JSON object of claims. Not thread-safe for writes; reads from many threads are fine. */
 typedef struct m2mauth_claims m2mauth_claims;
-/** A configured JWT verifier. Immutable once used; verify may be called from many threads. */
+/**
+ * A JWT verifier. Threads (README "Threads"): configure with the setters; the first
+ * m2mauth_verifier_verify() freezes it, and a setter after that fails with M2MAUTH_ESTATE ("verifier:
+ * set_issuer after first use"); verify may then be called from any number of threads.
+ */
 typedef struct m2mauth_verifier m2mauth_verifier;
 
 /* ---- claims ------------------------------------------------------------------------------------ */

@@ -781,7 +781,8 @@ inline Claims decode_unverified(const std::string &token) {
 }  // namespace jwt
 
 /**
- * A JWT verifier: configure it, then call verify() from any number of threads. Defaults: leeway 0,
+ * A JWT verifier: configure it, then call verify() from any number of threads (the first verify freezes
+ * it; a setter afterwards throws Error, Errc::state, "verifier: <setter> after first use"). Defaults: leeway 0,
  * system clock, 64 KiB maximum; exp, nbf and iat checked when present; iss, sub, aud unchecked until set.
  */
 class Verifier {
@@ -1072,7 +1073,8 @@ struct HttpOptions {
 
 /**
  * The HTTP transport (libcurl): keeps connections alive, verifies TLS, refuses plain http:// except to
- * loopback, never follows redirects, bounds response sizes. Thread-safe; move-only. Token clients and
+ * loopback, never follows redirects, bounds response sizes. Thread-safe; move-only; add_override only
+ * before the first request (Errc::state after it). Token clients and
  * A2A clients made with it keep the underlying transport alive, so it may be destroyed before them.
  */
 class Http {
@@ -1171,9 +1173,28 @@ class Token {
 };
 
 /**
+ * How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed; the
+ * defaults are those of M2MAUTH_ASSERTION_OPTIONS_INIT.
+ */
+struct AssertionOptions {
+  static m2mauth_assertion_options c_defaults() noexcept {
+    m2mauth_assertion_options o = M2MAUTH_ASSERTION_OPTIONS_INIT;
+    return o;
+  }
+  std::optional<std::string> audience;  // none: the token endpoint URL
+  std::optional<Alg> alg;               // none: the key's default
+  std::int64_t lifetime_s = c_defaults().lifetime_s;  // 10 to 3600
+  std::optional<std::string> kid;       // none: the key's kid
+  bool kid_thumbprint = false;          // the key's RFC 7638 thumbprint as kid
+  const Certificate *cert = nullptr;    // x5t / x5t#S256 / x5c source (copied by set_assertion)
+  unsigned int cert_members = 0;        // M2MAUTH_HEADER_* bits
+};
+
+/**
  * A client of one token endpoint: grant, client authentication, secret or key, scope. Configure it
- * with the setters, then fetch() or give it to a TokenManager; once used it refuses changes
- * (Errc::state). Move-only; the C handle is shared with managers made from it.
+ * with the setters, then fetch() or give it to a TokenManager: that first use freezes it, and a setter
+ * afterwards throws Error (Errc::state, "token client: <setter> after first use"). Move-only; the C
+ * handle is shared with managers made from it.
  */
 class TokenClient {
  public:
@@ -1233,24 +1254,17 @@ class TokenClient {
     detail::check(m2mauth_token_client_add_param(get(), detail::c_str(name), detail::c_str(value)));
     return *this;
   }
-  /**
-   * Client assertion settings: audience (default: the token endpoint URL), alg (default: the key's),
-   * lifetime 10 to 3600 s (0: the default, 120), kid (default: the key's).
-   */
-  TokenClient &set_assertion(const std::optional<std::string> &audience, std::optional<Alg> alg = std::nullopt,
-                             std::int64_t lifetime_s = 0, const std::optional<std::string> &kid = std::nullopt) {
-    detail::check(m2mauth_token_client_set_assertion(get(), detail::c_str(audience), alg ? static_cast<int>(*alg) : 0,
-                                                     lifetime_s, detail::c_str(kid)));
-    return *this;
-  }
-  /** Uses the key's RFC 7638 thumbprint as the assertion's kid. */
-  TokenClient &set_assertion_kid_thumbprint(bool on = true) {
-    detail::check(m2mauth_token_client_set_assertion_kid_thumbprint(get(), on ? 1 : 0));
-    return *this;
-  }
-  /** Adds x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to the assertion's header. */
-  TokenClient &set_assertion_cert(const Certificate &cert, unsigned int members) {
-    detail::check(m2mauth_token_client_set_assertion_cert(get(), cert.get(), members));
+  /** Client assertion settings (see AssertionOptions); replaces all of them. */
+  TokenClient &set_assertion(const AssertionOptions &options) {
+    m2mauth_assertion_options o = M2MAUTH_ASSERTION_OPTIONS_INIT;
+    o.audience = detail::c_str(options.audience);
+    o.alg = options.alg ? static_cast<int>(*options.alg) : 0;
+    o.lifetime_s = options.lifetime_s;
+    o.kid = detail::c_str(options.kid);
+    o.kid_thumbprint = options.kid_thumbprint ? 1 : 0;
+    o.cert = options.cert != nullptr ? options.cert->get() : nullptr;
+    o.cert_members = options.cert_members;
+    detail::check(m2mauth_token_client_set_assertion(get(), &o));
     return *this;
   }
   /** expires_in assumed when the server omits it (default 3600 s). */
@@ -1503,8 +1517,9 @@ inline OAuth1Method oauth1_method_from_name(const std::string &name) {
 }
 
 /**
- * An OAuth 1.0 (RFC 5849) request signer. Configure with the setters (not while another thread
- * signs), then sign() from any number of threads. Defaults: HMAC-SHA1, Authorization header,
+ * An OAuth 1.0 (RFC 5849) request signer. Configure with the setters, then sign() from any number of
+ * threads: the first signature freezes it, and a setter afterwards throws Error (Errc::state,
+ * "OAuth 1.0 signer: <setter> after first use"). Defaults: HMAC-SHA1, Authorization header,
  * oauth_version="1.0", random nonce, system clock. Secrets are wiped by the library. Move-only.
  */
 class OAuth1Signer {
@@ -1575,6 +1590,11 @@ class OAuth1Signer {
   /** Tests: this oauth_timestamp (Unix seconds) on every request; negative: the clock again. */
   OAuth1Signer &set_fixed_timestamp(std::int64_t unix_seconds) {
     detail::check(m2mauth_oauth1_set_fixed_timestamp(get_mut(), unix_seconds));
+    return *this;
+  }
+  /** Signs oauth_body_hash (base64 SHA-1 of the body) for bodies that are not form data, as oauthlib does. */
+  OAuth1Signer &set_body_hash(bool on = true) {
+    detail::check(m2mauth_oauth1_set_body_hash(get_mut(), on ? 1 : 0));
     return *this;
   }
 
@@ -1657,8 +1677,12 @@ class A2AClient {
   }
   A2AClient &set_oauth1_credentials(const std::string &consumer_key, const std::optional<std::string> &consumer_secret,
                                     const std::string &token, const std::optional<std::string> &token_secret) {
-    detail::check(m2mauth_a2a_set_oauth1_credentials(get(), detail::c_str(consumer_key), detail::c_str(consumer_secret),
-                                                     detail::c_str(token), detail::c_str(token_secret)));
+    m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+    c.consumer_key = detail::c_str(consumer_key);
+    c.consumer_secret = detail::c_str(consumer_secret);
+    c.token = detail::c_str(token);
+    c.token_secret = detail::c_str(token_secret);
+    detail::check(m2mauth_a2a_set_oauth1_credentials(get(), &c));
     return *this;
   }
   /** The authorization's RSA private key for "encryption of sensitive information"; nullptr removes it. */

@@ -50,8 +50,12 @@ typedef enum m2mauth_grant {
 
 /**
  * A client of the token endpoint token_url for client_id, sending through http (shared, kept alive by
- * the client). Defaults: client_credentials, client_secret_basic. Configure with the setters below
- * before the first fetch or before creating a manager; the client is then used read-only.
+ * the client). Defaults: client_credentials, client_secret_basic.
+ *
+ * Threads (README "Threads"): configure with the setters below; the first fetch or the first manager
+ * made from the client freezes it. A setter after that fails with M2MAUTH_ESTATE and a message naming
+ * the handle and the setter ("token client: set_scope after first use"); the client keeps working.
+ * A frozen client is safe from any number of threads.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_new(m2mauth_token_client **out, const char *token_url,
                                                        const char *client_id, m2mauth_http *http);
@@ -81,18 +85,36 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_resource(m2mauth_token_cl
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, const char *name,
                                                              const char *value);
 
+#define M2MAUTH_ASSERTION_OPTIONS_VERSION 1
+
 /**
- * Client assertion settings. audience: the single "aud" string (default: the token endpoint URL, as
- * RFC 7523 and the seed API use; set the issuer for servers that want it). alg: 0 = the key's
- * default. lifetime: 10 to 3600 s (default 120). kid: NULL = the key's kid.
+ * How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed.
+ * Initialise with M2MAUTH_ASSERTION_OPTIONS_INIT or m2mauth_assertion_options_init(), which write the
+ * defaults below; every value is then a real value (no 0-means-default).
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const char *audience,
-                                                                 int alg, int64_t lifetime_s, const char *kid);
-/** Use the key's RFC 7638 thumbprint as the assertion's kid. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_kid_thumbprint(m2mauth_token_client *client, int on);
-/** Add x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to assertion headers. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_cert(m2mauth_token_client *client,
-                                                                      const m2mauth_cert *cert, unsigned int members);
+typedef struct m2mauth_assertion_options {
+  unsigned int version;        /* M2MAUTH_ASSERTION_OPTIONS_VERSION */
+  const char *audience;        /* the single "aud" string; NULL (default): the token endpoint URL, as
+                                  RFC 7523 and the seed API use (set the issuer for servers that want it) */
+  int alg;                     /* an m2mauth_alg; 0 (default): the key's default */
+  int64_t lifetime_s;          /* 10 to 3600 s (default 120) */
+  const char *kid;             /* NULL (default): the key's kid */
+  int kid_thumbprint;          /* 1: the key's RFC 7638 thumbprint as kid (default 0) */
+  const m2mauth_cert *cert;    /* x5t / x5t#S256 / x5c source (copied); NULL (default): none */
+  unsigned int cert_members;   /* M2MAUTH_HEADER_* bits of cert to add (default 0) */
+} m2mauth_assertion_options;
+
+#define M2MAUTH_ASSERTION_OPTIONS_INIT {M2MAUTH_ASSERTION_OPTIONS_VERSION, NULL, 0, 120, NULL, 0, NULL, 0u}
+
+/** Writes the defaults of version (M2MAUTH_ASSERTION_OPTIONS_VERSION) into opts. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, unsigned int version);
+
+/**
+ * Client assertion settings (copied): replaces all of them. M2MAUTH_EINVAL for an unknown version, a
+ * lifetime outside 10 to 3600 s or unknown cert_members bits; M2MAUTH_EALGORITHM for an unknown alg.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client,
+                                                                 const m2mauth_assertion_options *opts);
 /** expires_in assumed when the server omits it (default 3600 s). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client *client, int64_t seconds);
 /**

@@ -17,6 +17,12 @@ bool header_name_equal(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+void check_header_name(std::string_view name) {
+  if (name.empty()) fail(Errc::invalid_argument, "header name is empty");
+  for (char c : name)
+    if (c <= ' ' || c == ':' || c == 127) fail(Errc::invalid_argument, "header name has an invalid character");
+}
+
 namespace {
 const std::string *find_header(const std::vector<Header> &headers, std::string_view name) noexcept {
   for (const auto &h : headers)
@@ -25,9 +31,7 @@ const std::string *find_header(const std::vector<Header> &headers, std::string_v
 }
 
 void check_header(std::string_view name, std::string_view value) {
-  if (name.empty()) fail(Errc::invalid_argument, "header name is empty");
-  for (char c : name)
-    if (c <= ' ' || c == ':' || c == 127) fail(Errc::invalid_argument, "header name has an invalid character");
+  check_header_name(name);
   // memchr is vectorised: a bearer token of ~1 KB is checked in a few dozen instructions.
   for (int c : {'\r', '\n', '\0'})
     if (std::memchr(value.data(), c, value.size()) != nullptr)

@@ -432,4 +432,9 @@ Response TokenManager::request(Request req, const CallOptions &options) {
   return resp;
 }
 
+void TokenManager::set_idempotency_header(std::string name) {
+  if (!name.empty()) check_header_name(name);
+  options_.idempotency_header = std::move(name);
+}
+
 }  // namespace m2mauth::core

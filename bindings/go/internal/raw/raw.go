@@ -186,14 +186,14 @@ typedef _goslice_ swig_type_156;
 typedef _gostring_ swig_type_157;
 typedef _goslice_ swig_type_158;
 typedef _gostring_ swig_type_159;
-typedef _goslice_ swig_type_160;
+typedef long long swig_type_160;
 typedef long long swig_type_161;
 typedef _goslice_ swig_type_162;
-typedef long long swig_type_163;
-typedef _gostring_ swig_type_164;
+typedef _goslice_ swig_type_163;
+typedef long long swig_type_164;
 typedef _gostring_ swig_type_165;
 typedef _gostring_ swig_type_166;
-typedef long long swig_type_167;
+typedef _gostring_ swig_type_167;
 typedef long long swig_type_168;
 typedef long long swig_type_169;
 typedef long long swig_type_170;
@@ -207,32 +207,32 @@ typedef long long swig_type_177;
 typedef long long swig_type_178;
 typedef long long swig_type_179;
 typedef long long swig_type_180;
-typedef _goslice_ swig_type_181;
+typedef long long swig_type_181;
 typedef _goslice_ swig_type_182;
-typedef _gostring_ swig_type_183;
+typedef _goslice_ swig_type_183;
 typedef _gostring_ swig_type_184;
 typedef _gostring_ swig_type_185;
 typedef _gostring_ swig_type_186;
 typedef _gostring_ swig_type_187;
-typedef _goslice_ swig_type_188;
+typedef _gostring_ swig_type_188;
 typedef _goslice_ swig_type_189;
-typedef _gostring_ swig_type_190;
+typedef _goslice_ swig_type_190;
 typedef _gostring_ swig_type_191;
-typedef _goslice_ swig_type_192;
-typedef _goslice_ swig_type_193;
-typedef _goslice_ swig_type_194;
+typedef _gostring_ swig_type_192;
+typedef _gostring_ swig_type_193;
+typedef _gostring_ swig_type_194;
 typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
-typedef _gostring_ swig_type_197;
+typedef _goslice_ swig_type_197;
 typedef _gostring_ swig_type_198;
 typedef _gostring_ swig_type_199;
 typedef _goslice_ swig_type_200;
-typedef _gostring_ swig_type_201;
+typedef _goslice_ swig_type_201;
 typedef _goslice_ swig_type_202;
 typedef _goslice_ swig_type_203;
-typedef _gostring_ swig_type_204;
+typedef _goslice_ swig_type_204;
 typedef _gostring_ swig_type_205;
-typedef long long swig_type_206;
+typedef _gostring_ swig_type_206;
 typedef long long swig_type_207;
 typedef long long swig_type_208;
 typedef long long swig_type_209;
@@ -243,11 +243,12 @@ typedef long long swig_type_213;
 typedef long long swig_type_214;
 typedef long long swig_type_215;
 typedef long long swig_type_216;
-typedef _goslice_ swig_type_217;
-typedef long long swig_type_218;
-typedef _goslice_ swig_type_219;
-typedef long long swig_type_220;
-typedef _goslice_ swig_type_221;
+typedef long long swig_type_217;
+typedef _goslice_ swig_type_218;
+typedef long long swig_type_219;
+typedef _goslice_ swig_type_220;
+typedef long long swig_type_221;
+typedef _goslice_ swig_type_222;
 extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -531,6 +532,7 @@ extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(uintptr_t 
 extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_141 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
 extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
@@ -556,32 +558,44 @@ extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(uint
 extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_156 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_157 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_158 arg2, swig_type_159 arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_160 arg2, swig_intgo arg3, swig_type_161 arg4, swig_type_162 arg5);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_163 arg2);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_160 arg2);
+extern swig_type_161 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_163 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_164 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_164 _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_165 _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_166 _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_167 _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_168 _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_165 _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_167 _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_168 _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_169 _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_169 arg2);
-extern swig_type_170 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_171 arg2);
-extern swig_type_172 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_172 arg2);
+extern swig_type_173 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_173 arg2);
-extern swig_type_174 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_175 arg2);
-extern swig_type_176 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_177 arg2);
-extern swig_type_178 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_179 arg2);
-extern swig_type_180 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_178 arg2);
+extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_180 arg2);
+extern swig_type_181 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
@@ -590,9 +604,9 @@ extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_181 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_182 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_182 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_183 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381(void);
@@ -600,51 +614,51 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381(void);
-extern swig_type_183 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_type_184 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381(void);
-extern swig_type_184 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_185 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_186 arg2, uintptr_t arg3);
+extern swig_type_185 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_186 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_187 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_187 arg2, swig_type_188 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_188 arg2, swig_type_189 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_189 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_190 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_190 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_191 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_191 arg2, swig_type_192 arg3, swig_type_193 arg4, swig_type_194 arg5);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3, swig_type_199 arg4, swig_type_200 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_201 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, swig_type_196 arg4, swig_type_197 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_202 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_203 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_199 arg2, swig_type_200 arg3, swig_type_201 arg4, swig_type_202 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_203 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_204 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_204 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_205 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_206 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_206 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_207 arg2, swig_type_208 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_209 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_211 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_212 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_213 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_214 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_215 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_216 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_217 arg2);
-extern swig_type_218 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_219 arg2);
-extern swig_type_220 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_221 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_207 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_208 arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_211 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_213 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_215 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_216 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_217 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_218 arg2);
+extern swig_type_219 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_220 arg2);
+extern swig_type_221 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_222 arg2);
 #undef intgo
 */
 import "C"
@@ -3639,6 +3653,14 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	return swig_r
 }
 
+func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
 func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
@@ -3906,37 +3928,137 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	return swig_r
 }
 
-func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 []byte, arg3 int, arg4 int64, arg5 []byte) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
+const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 1
+
+type SwigcptrAssertionOptionsStruct uintptr
+
+func (p SwigcptrAssertionOptionsStruct) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
+	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	_swig_i_2 := arg3
-	_swig_i_3 := arg4
-	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_161(_swig_i_3), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_4))))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
+	var swig_r CertHandle
+	_swig_i_0 := arg1
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
+	var swig_r AssertionOptionsStruct
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381()))
+	return swig_r
+}
+
+func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg5
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
 
-func M2mauth_token_client_set_assertion_kid_thumbprint(arg1 TokenClientHandle, arg2 int) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
-	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
-	return swig_r
+type AssertionOptionsStruct interface {
+	Swigcptr() uintptr
+	SwigIsAssertionOptionsStruct()
+	SetAlg(arg2 int)
+	GetAlg() (_swig_ret int)
+	SetLifetime_s(arg2 int64)
+	GetLifetime_s() (_swig_ret int64)
+	SetKid_thumbprint(arg2 int)
+	GetKid_thumbprint() (_swig_ret int)
+	SetCert(arg2 CertHandle)
+	GetCert() (_swig_ret CertHandle)
+	SetCert_members(arg2 uint)
+	GetCert_members() (_swig_ret uint)
+	SetAudience(arg2 []byte) (_swig_ret int)
+	SetKid(arg2 []byte) (_swig_ret int)
 }
 
-func M2mauth_token_client_set_assertion_cert(arg1 TokenClientHandle, arg2 CertHandle, arg3 uint) (_swig_ret int) {
+func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3944,7 +4066,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_163(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1)))
 	return swig_r
 }
 
@@ -4033,7 +4155,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret f
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
@@ -4046,7 +4168,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
@@ -4072,7 +4194,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret fl
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_173(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
@@ -4085,7 +4207,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
@@ -4098,7 +4220,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
@@ -4111,7 +4233,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
@@ -4207,7 +4329,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_181)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4228,7 +4350,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4348,7 +4470,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4360,7 +4482,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4380,7 +4502,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4402,7 +4524,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4413,7 +4535,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4428,28 +4550,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	return swig_r
 }
 
-func M2mauth_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte, arg4 []byte, arg5 []byte) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
-	_swig_i_1 := arg2
-	_swig_i_2 := arg3
-	_swig_i_3 := arg4
-	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_4))))
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg3
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg4
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg5
-	}
-	return swig_r
-}
+const M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION int = 1
 
 func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
@@ -4464,7 +4565,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4479,7 +4580,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4494,7 +4595,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4533,7 +4634,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4554,7 +4655,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4575,12 +4676,35 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	return swig_r
 }
 
+func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte, arg4 []byte, arg5 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_4))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg5
+	}
+	return swig_r
+}
+
 func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4592,7 +4716,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4615,7 +4739,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4629,7 +4753,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4675,7 +4799,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4683,14 +4807,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1), C.swig_type_208(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1), C.swig_type_209(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1)))
 	return swig_r
 }
 
@@ -4698,7 +4822,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_211(_swig_i_1)))
 	return swig_r
 }
 
@@ -4706,7 +4830,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_211(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_212(_swig_i_1)))
 	return swig_r
 }
 
@@ -4717,7 +4841,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_212(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_213(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4727,7 +4851,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_213(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_214(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4738,7 +4862,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_214(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_215(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4748,7 +4872,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_215(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_216(_swig_i_2), C.uintptr_t(_swig_i_3)))
 	return swig_r
 }
 
@@ -4756,7 +4880,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_216(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_217(_swig_i_1)))
 	return swig_r
 }
 
@@ -4764,7 +4888,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4775,7 +4899,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4786,7 +4910,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_221)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -273,6 +273,29 @@ SWIGINTERN void delete_m2mauth_http_options(struct m2mauth_http_options *self){
     free((char *)self->user_agent);
     free(self);
   }
+SWIGINTERN struct m2mauth_assertion_options *new_m2mauth_assertion_options(void){
+    m2mauth_assertion_options *o = (m2mauth_assertion_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_assertion_options_init(o, M2MAUTH_ASSERTION_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+SWIGINTERN void delete_m2mauth_assertion_options(struct m2mauth_assertion_options *self){
+    free((char *)self->audience);
+    free((char *)self->kid);
+    free(self);
+  }
+SWIGINTERN int m2mauth_assertion_options_setAudience(struct m2mauth_assertion_options *self,char const *audience){
+    free((char *)self->audience);
+    self->audience = audience ? m2mauth_glue_strdup(audience) : NULL;
+    return audience && !self->audience ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
+SWIGINTERN int m2mauth_assertion_options_setKid(struct m2mauth_assertion_options *self,char const *kid){
+    free((char *)self->kid);
+    self->kid = kid ? m2mauth_glue_strdup(kid) : NULL;
+    return kid && !self->kid ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
 SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_options(void){
     m2mauth_token_manager_options *o = (m2mauth_token_manager_options *)calloc(1, sizeof *o);
     if (o && m2mauth_token_manager_options_init(o, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) != M2MAUTH_OK) {
@@ -282,6 +305,18 @@ SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_optio
     return o;
   }
 SWIGINTERN void delete_m2mauth_token_manager_options(struct m2mauth_token_manager_options *self){ free(self); }
+
+m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
+                                                       const char *consumer_secret, const char *token,
+                                                       const char *token_secret) {
+  m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  c.consumer_key = consumer_key;
+  c.consumer_secret = consumer_secret;
+  c.token = token;
+  c.token_secret = token_secret;
+  return m2mauth_a2a_set_oauth1_credentials(a2a, &c);
+}
+
 
 /* A clock pinned to one instant: the payload is a heap copy of it, released by the library (free). */
 static int64_t m2mauth_glue_fixed_clock(void *payload) { return *(const int64_t *)payload; }
@@ -5331,6 +5366,21 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_body_hash(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
@@ -5855,16 +5905,159 @@ intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
-  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  char *arg2 = (char *) 0 ;
-  int arg3 ;
-  int64_t arg4 ;
-  char *arg5 = (char *) 0 ;
-  m2mauth_status result;
+void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->alg = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int result;
   intgo _swig_go_result;
   
-  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->alg);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->lifetime_s = arg2;
+  
+}
+
+
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->lifetime_s);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->kid_thumbprint = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->kid_thumbprint);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = *(m2mauth_cert **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->cert = (m2mauth_cert const *)arg2;
+  
+}
+
+
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  m2mauth_cert *result = 0 ;
+  struct m2mauth_cert *_swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (m2mauth_cert *) ((arg1)->cert);
+  *(m2mauth_cert **)&_swig_go_result = (m2mauth_cert *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  unsigned int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  if (arg1) (arg1)->cert_members = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  unsigned int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (unsigned int) ((arg1)->cert_members);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381() {
+  struct m2mauth_assertion_options *result = 0 ;
+  struct m2mauth_assertion_options *_swig_go_result;
+  
+  
+  result = (struct m2mauth_assertion_options *)new_m2mauth_assertion_options();
+  *(struct m2mauth_assertion_options **)&_swig_go_result = (struct m2mauth_assertion_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  delete_m2mauth_assertion_options(arg1);
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
   
   arg2 = NULL;
   if (_swig_go_1.array) {
@@ -5875,58 +6068,53 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mau
     arg2 = copy;
   }
   
-  arg3 = (int)_swig_go_2; 
-  arg4 = (int64_t)_swig_go_3; 
   
-  arg5 = NULL;
-  if (_swig_go_4.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
-    copy[_swig_go_4.len] = 0;
-    arg5 = copy;
-  }
-  
-  
-  result = (m2mauth_status)m2mauth_token_client_set_assertion(arg1,(char const *)arg2,arg3,arg4,(char const *)arg5);
+  result = (int)m2mauth_assertion_options_setAudience(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
   m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
-  
-  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
-  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
-  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  int arg2 ;
-  m2mauth_status result;
+intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
   intgo _swig_go_result;
   
-  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
-  arg2 = (int)_swig_go_1; 
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
   
-  result = (m2mauth_status)m2mauth_token_client_set_assertion_kid_thumbprint(arg1,arg2);
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (int)m2mauth_assertion_options_setKid(arg1,(char const *)arg2);
   _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
-  unsigned int arg3 ;
+  m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
   arg1 = *(m2mauth_token_client **)&_swig_go_0; 
-  arg2 = *(m2mauth_cert **)&_swig_go_1; 
-  arg3 = (unsigned int)_swig_go_2; 
+  arg2 = *(m2mauth_assertion_options **)&_swig_go_1; 
   
-  result = (m2mauth_status)m2mauth_token_client_set_assertion_cert(arg1,(struct m2mauth_cert const *)arg2,arg3);
+  result = (m2mauth_status)m2mauth_token_client_set_assertion(arg1,(struct m2mauth_assertion_options const *)arg2);
   _swig_go_result = result; 
   return _swig_go_result;
 }
@@ -6767,77 +6955,6 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
-  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
-  char *arg2 = (char *) 0 ;
-  char *arg3 = (char *) 0 ;
-  char *arg4 = (char *) 0 ;
-  char *arg5 = (char *) 0 ;
-  m2mauth_status result;
-  intgo _swig_go_result;
-  
-  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
-  
-  arg2 = (char *)malloc(_swig_go_1.n + 1);
-  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
-  arg2[_swig_go_1.n] = '\0';
-  
-  
-  arg3 = NULL;
-  if (_swig_go_2.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
-    copy[_swig_go_2.len] = 0;
-    arg3 = copy;
-  }
-  
-  
-  arg4 = NULL;
-  if (_swig_go_3.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
-    copy[_swig_go_3.len] = 0;
-    arg4 = copy;
-  }
-  
-  
-  arg5 = NULL;
-  if (_swig_go_4.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
-    copy[_swig_go_4.len] = 0;
-    arg5 = copy;
-  }
-  
-  
-  result = (m2mauth_status)m2mauth_a2a_set_oauth1_credentials(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
-  _swig_go_result = result; 
-  free(arg2); 
-  
-  if (arg3) {
-    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
-    free((char *)arg3);
-  }
-  
-  
-  if (arg4) {
-    m2mauth_glue_wipe((char *)arg4, strlen(arg4));
-    free((char *)arg4);
-  }
-  
-  
-  if (arg5) {
-    m2mauth_glue_wipe((char *)arg5, strlen(arg5));
-    free((char *)arg5);
-  }
-  
-  return _swig_go_result;
-}
-
-
 intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
@@ -7135,6 +7252,77 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_
   
   
   m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_set_oauth1_credentials(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  
+  if (arg4) {
+    m2mauth_glue_wipe((char *)arg4, strlen(arg4));
+    free((char *)arg4);
+  }
+  
+  
+  if (arg5) {
+    m2mauth_glue_wipe((char *)arg5, strlen(arg5));
+    free((char *)arg5);
+  }
   
   return _swig_go_result;
 }

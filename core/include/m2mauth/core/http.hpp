@@ -77,9 +77,11 @@ class Transport {
 // Throws Error(config) for an invalid configuration (bad client_cert_type, unreadable files, ...).
 std::shared_ptr<Transport> make_curl_transport(HttpConfig config, std::vector<HttpOverride> overrides = {});
 
-// Adds (or, for the same prefix, replaces) an override of a transport made by make_curl_transport;
-// safe while other threads send. Throws Error(state) for any other transport, Error(config) for a
-// prefix that is not http:// or https:// or an invalid configuration.
+// Adds (or, for the same prefix, replaces) an override of a transport made by make_curl_transport,
+// before its first send: the first send freezes the transport (core::FreezeGate's model), and an
+// override after it throws Error(state) "HTTP transport: add_override after first use". Throws
+// Error(state) for any other transport, Error(config) for a prefix that is not http:// or https://
+// or an invalid configuration.
 void add_http_override(Transport &transport, HttpOverride override);
 
 // Refuses plain http:// to a host that is not loopback unless allowed. Throws Error(insecure).

@@ -124,8 +124,9 @@ class TokenManager {
 
   const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
   const ManagerOptions &options() const noexcept { return options_; }
-  // See ManagerOptions::idempotency_header; set before the manager is shared between threads.
-  void set_idempotency_header(std::string name) { options_.idempotency_header = std::move(name); }
+  // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
+  // threads. Throws Error(invalid_argument) for an invalid header name.
+  void set_idempotency_header(std::string name);
 
   struct Snapshot;  // internal: one token as served
   struct Entry;     // internal

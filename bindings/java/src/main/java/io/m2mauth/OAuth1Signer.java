@@ -107,6 +107,7 @@ public final class OAuth1Signer implements AutoCloseable {
     private Clock clock;
     private String fixedNonce;
     private Long fixedTimestamp;
+    private boolean bodyHash;
     private boolean built;
 
     private Builder(String consumerKey) {
@@ -194,6 +195,15 @@ public final class OAuth1Signer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Signs oauth_body_hash (base64 SHA-1 of the body, as oauthlib sends it) for a non-empty body whose
+     * Content-Type is not form data (default: off).
+     */
+    public Builder bodyHash(boolean on) {
+      this.bodyHash = on;
+      return this;
+    }
+
     public OAuth1Signer build() {
       if (built) {
         throw new IllegalStateException("m2mauth: an OAuth1Signer.Builder builds once");
@@ -259,6 +269,9 @@ public final class OAuth1Signer implements AutoCloseable {
       }
       if (fixedTimestamp != null) {
         M2mauthNative.m2mauth_oauth1_set_fixed_timestamp(h, fixedTimestamp);
+      }
+      if (bodyHash) {
+        M2mauthNative.m2mauth_oauth1_set_body_hash(h, 1);
       }
     }
   }

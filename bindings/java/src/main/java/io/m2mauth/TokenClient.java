@@ -1,5 +1,7 @@
 package io.m2mauth;
 
+import io.m2mauth.internal.AssertionOptionsStruct;
+import io.m2mauth.internal.CertHandle;
 import io.m2mauth.internal.HttpHandle;
 import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.NativeRef;
@@ -282,18 +284,13 @@ public final class TokenClient implements AutoCloseable {
       }
       if (assertion != null) {
         AssertionOptions a = assertion;
-        if (a.audience != null || a.algorithm != null || a.lifetime != null || a.keyId != null) {
-          M2mauthNative.m2mauth_token_client_set_assertion(h, a.audience, a.algorithm == null ? 0 : a.algorithm.id(),
-              a.lifetime == null ? 0 : a.lifetime.getSeconds(), a.keyId);
-        }
-        if (a.keyIdThumbprint) {
-          M2mauthNative.m2mauth_token_client_set_assertion_kid_thumbprint(h, 1);
-        }
         if (a.certificate != null) {
           a.certificate.use(c -> {
-            M2mauthNative.m2mauth_token_client_set_assertion_cert(h, c, a.certMembers);
+            setAssertion(h, a, c);
             return null;
           });
+        } else {
+          setAssertion(h, a, null);
         }
       }
       if (defaultExpiresIn != null) {
@@ -302,6 +299,28 @@ public final class TokenClient implements AutoCloseable {
       if (clock != null) {
         M2mauthNative.m2mauth_glue_token_client_set_clock(h, NativeRef.handOver(clock));
       }
+    }
+  }
+
+  /** One m2mauth_assertion_options with the library's defaults; unset values keep them. */
+  private static void setAssertion(TokenClientHandle h, AssertionOptions a, CertHandle cert) {
+    AssertionOptionsStruct o = new AssertionOptionsStruct();
+    try {
+      if (o.setAudience(a.audience) != 0 || o.setKid(a.keyId) != 0) {
+        throw new OutOfMemoryError("m2mauth: assertion options");
+      }
+      o.setAlg(a.algorithm == null ? 0 : a.algorithm.id());
+      if (a.lifetime != null) {
+        o.setLifetime_s(a.lifetime.getSeconds());
+      }
+      o.setKid_thumbprint(a.keyIdThumbprint ? 1 : 0);
+      if (cert != null) {
+        o.setCert(cert);
+        o.setCert_members(a.certMembers);
+      }
+      M2mauthNative.m2mauth_token_client_set_assertion(h, o);
+    } finally {
+      o.delete();
     }
   }
 }
