@@ -103,7 +103,7 @@ TEST_CASE("threads: a token client is frozen by the first manager made from it")
   m2mauth_token_manager *m = nullptr;
   REQUIRE(m2mauth_token_manager_new(&m, c, nullptr) == M2MAUTH_OK);
   check_frozen("token client", {{"set_scope", [&] { return m2mauth_token_client_set_scope(c, "late"); }}});
-  m2mauth_token_view v{};
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
   REQUIRE(m2mauth_token_manager_get(&v, m) == M2MAUTH_OK);
   CHECK(std::string(v.access_token, v.access_token_len) == "tok-manager-0123456789");
   m2mauth_token_manager_free(m);
