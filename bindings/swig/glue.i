@@ -3,26 +3,18 @@
  * they hold no protocol logic.
  */
 %{
-/* A clock pinned to one instant, carried in the payload pointer itself (no lifetime to manage). */
-static int64_t m2mauth_glue_fixed_clock(void *payload) {
-#if INTPTR_MAX >= INT64_MAX
-  return (int64_t)(intptr_t)payload;
-#else
-  return (int64_t)(intptr_t)payload * 1000; /* 32-bit: the payload carries seconds */
-#endif
-}
+/* A clock pinned to one instant: the payload is a heap copy of it, released by the library (free). */
+static int64_t m2mauth_glue_fixed_clock(void *payload) { return *(const int64_t *)payload; }
 %}
 
 M2MAUTH_STATUS(m2mauth_glue_verifier_set_fixed_time)
 %inline %{
 /* Pins a verifier's clock to unix_ms (known-answer tests; re-checking a logged token at its time). */
 m2mauth_status m2mauth_glue_verifier_set_fixed_time(m2mauth_verifier *verifier, int64_t unix_ms) {
-#if INTPTR_MAX >= INT64_MAX
-  void *payload = (void *)(intptr_t)unix_ms;
-#else
-  void *payload = (void *)(intptr_t)(unix_ms / 1000);
-#endif
-  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, payload);
+  int64_t *at = (int64_t *)malloc(sizeof *at);
+  if (!at) return M2MAUTH_ENOMEM;
+  *at = unix_ms;
+  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, at, free);
 }
 %}
 
@@ -41,10 +33,12 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
 #endif
 
 /*
- * Callbacks into the language (token events, clocks). m2mauth_glue_event_trampoline and
- * m2mauth_glue_clock_trampoline are defined per language (java.i: JNI; go.i: cgo exports); payload is
- * what the language uses to find its object again (a JNI global reference, a runtime/cgo.Handle), 0 for
- * none. The language keeps the payload alive until the native object is freed.
+ * Callbacks into the language (token events, clocks). m2mauth_glue_event_trampoline,
+ * m2mauth_glue_clock_trampoline and m2mauth_glue_payload_release are defined per language (java.i: JNI;
+ * go.i: cgo exports); payload is what the language uses to find its object again (a JNI global
+ * reference, a runtime/cgo.Handle), 0 for none. Each call hands the payload to the library, which
+ * releases it (m2mauth_glue_payload_release) exactly once: when the callback is replaced, when its
+ * handle is freed, or at once if the call fails. The language keeps nothing alive for it.
  */
 M2MAUTH_STATUS(m2mauth_glue_token_manager_set_events)
 M2MAUTH_STATUS(m2mauth_glue_token_client_set_clock)
@@ -52,14 +46,73 @@ M2MAUTH_STATUS(m2mauth_glue_oauth1_set_clock)
 %inline %{
 m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
   return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
-                                            (void *)(intptr_t)payload);
+                                            (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
   return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
-                                        (void *)(intptr_t)payload);
+                                        (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
-  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload);
+  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,
+                                  payload ? m2mauth_glue_payload_release : NULL);
+}
+%}
+
+/*
+ * Calls bounded and cancelled (call.h): the options as scalars (timeout_ms, 0 = none) and a cancel
+ * handle (NULL = none), so the languages need no struct for them.
+ */
+M2MAUTH_NEW(m2mauth_glue_http_send_with, m2mauth_response)
+M2MAUTH_NEW(m2mauth_glue_token_client_fetch_with, m2mauth_token)
+M2MAUTH_NEW(m2mauth_glue_token_manager_request_with, m2mauth_response)
+M2MAUTH_NEW(m2mauth_glue_token_manager_token_with, m2mauth_token)
+%inline %{
+static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = timeout_ms;
+  o.cancel = cancel;
+  return o;
+}
+m2mauth_status m2mauth_glue_http_send_with(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req,
+                                           int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_http_send_with(out, http, req, &o);
+}
+m2mauth_status m2mauth_glue_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                    int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_client_fetch_with(out, client, &o);
+}
+m2mauth_status m2mauth_glue_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                       const m2mauth_request *req, int64_t timeout_ms,
+                                                       m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_manager_request_with(out, manager, req, &o);
+}
+/* An owned copy of the current token, the wait bounded and cancelled like m2mauth_token_manager_get_with. */
+m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2mauth_token_manager *manager,
+                                                     int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  m2mauth_status rc;
+  if (!out) return M2MAUTH_EINVAL;
+  *out = NULL;
+  rc = m2mauth_token_manager_get_with(&v, manager, &o);
+  if (rc != M2MAUTH_OK) return rc;
+  return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
+}
+%}
+
+/*
+ * An application's own transport (m2mauth_http_new_custom): the language's function behind payload (a
+ * runtime/cgo.Handle, a JNI global reference; owned by the library from here on) answers every request
+ * sent through the handle, through m2mauth_glue_transport_trampoline (go.i, java.i).
+ */
+M2MAUTH_NEW(m2mauth_glue_http_new_custom, m2mauth_http)
+%inline %{
+m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload) {
+  return m2mauth_http_new_custom(out, m2mauth_glue_transport_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
 }
 %}
 

@@ -181,6 +181,16 @@ func swigTakeBuffer(b *[]byte) {
 %{
 extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
 extern int64_t m2mauthGoClock(uintptr_t payload);
+extern void m2mauthGoRelease(uintptr_t payload);
+
+static void m2mauth_glue_payload_release(void *payload) { m2mauthGoRelease((uintptr_t)payload); }
+
+extern int m2mauthGoTransport(m2mauth_response **out, m2mauth_request *req, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, const m2mauth_request *req,
+                                                        void *payload) {
+  return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
+}
 
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);

@@ -26,6 +26,7 @@ M2MAUTH_HANDLE(m2mauth_token, TokenHandle, m2mauth_token_free)
 M2MAUTH_HANDLE(m2mauth_token_manager, TokenManagerHandle, m2mauth_token_manager_free)
 M2MAUTH_HANDLE(m2mauth_a2a, A2AHandle, m2mauth_a2a_free)
 M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
+M2MAUTH_HANDLE(m2mauth_cancel, CancelHandle, m2mauth_cancel_free)
 
 /*
  * The versioned JWS header options struct (jws.h) is a value the caller fills: here it becomes a class
@@ -128,6 +129,49 @@ M2MAUTH_HANDLE(m2mauth_config, ConfigHandle, m2mauth_config_free)
     free((char *)$self->proxy);
     free((char *)$self->user_agent);
     free($self);
+  }
+}
+
+/*
+ * m2mauth_assertion_options (oauth2.h) like the JWS header: AssertionOptionsStruct, whose constructor
+ * applies m2mauth_assertion_options_init() (the real defaults) and whose text members are private
+ * copies freed by the destructor. cert is a CertHandle the caller keeps open until the struct is used.
+ */
+%rename(AssertionOptionsStruct) m2mauth_assertion_options;
+%immutable m2mauth_assertion_options::version;
+%rename("%s") m2mauth_assertion_options::alg;
+%rename("%s") m2mauth_assertion_options::lifetime_s;
+%rename("%s") m2mauth_assertion_options::kid_thumbprint;
+%rename("%s") m2mauth_assertion_options::cert;
+%rename("%s") m2mauth_assertion_options::cert_members;
+/* audience and kid are set through methods taking optional text (oauth2.i), never read back. */
+%rename("%s") m2mauth_assertion_options::setAudience;
+%rename("%s") m2mauth_assertion_options::setKid;
+
+%extend m2mauth_assertion_options {
+  m2mauth_assertion_options() {
+    m2mauth_assertion_options *o = (m2mauth_assertion_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_assertion_options_init(o, M2MAUTH_ASSERTION_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+  ~m2mauth_assertion_options() {
+    free((char *)$self->audience);
+    free((char *)$self->kid);
+    free($self);
+  }
+  /* Each returns M2MAUTH_OK or M2MAUTH_ENOMEM (an int: the languages check it). */
+  int setAudience(const char *audience) {
+    free((char *)$self->audience);
+    $self->audience = audience ? m2mauth_glue_strdup(audience) : NULL;
+    return audience && !$self->audience ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
+  int setKid(const char *kid) {
+    free((char *)$self->kid);
+    $self->kid = kid ? m2mauth_glue_strdup(kid) : NULL;
+    return kid && !$self->kid ? M2MAUTH_ENOMEM : M2MAUTH_OK;
   }
 }
 

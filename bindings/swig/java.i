@@ -43,6 +43,7 @@ static JavaVM *m2mauth_jni_vm;
 static jclass m2mauth_jni_callbacks_class;
 static jmethodID m2mauth_jni_event_method;
 static jmethodID m2mauth_jni_clock_method;
+static jmethodID m2mauth_jni_transport_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
@@ -59,7 +60,9 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
       "(Ljava/lang/Object;I[B[BJIIZJ[B)V");
   m2mauth_jni_clock_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "clockMillis",
       "(Ljava/lang/Object;)J");
-  if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method) return JNI_ERR;
+  m2mauth_jni_transport_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "transport",
+      "(Ljava/lang/Object;J)J");
+  if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method) return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
   m2mauth_jni_exception_class = (jclass)(*env)->NewGlobalRef(env, local);
@@ -285,6 +288,29 @@ static void m2mauth_glue_java_ref_delete_impl(int64_t ref) {
   env = m2mauth_jni_env();
   if (env) (*env)->DeleteGlobalRef(env, (jobject)(intptr_t)ref);
 }
+
+/*
+ * An application transport: NativeCallbacks.transport gets the request handle (borrowed for the call)
+ * and returns a new native response (ownership passes here) as a positive pointer value, or a negative
+ * m2mauth_error_code. Java that cannot be called, or throws, is a network failure.
+ */
+static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, const m2mauth_request *req,
+                                                        void *payload) {
+  jlong r;
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return M2MAUTH_ENETWORK;
+  r = (*env)->CallStaticLongMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_transport_method, (jobject)payload,
+      (jlong)(intptr_t)req);
+  if ((*env)->ExceptionCheck(env)) r = M2MAUTH_ENETWORK;
+  m2mauth_jni_callback_end(env);
+  if (r < 0) return (m2mauth_status)r;
+  if (r == 0) return M2MAUTH_ERROR;
+  *out = (m2mauth_response *)(intptr_t)r;
+  return M2MAUTH_OK;
+}
+
+/* free_payload of the callbacks glue.i installs: the library owns the global reference once handed over. */
+static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_delete_impl((int64_t)(intptr_t)payload); }
 %}
 
 /* ---- request and response bodies ---------------------------------------------------------------------- */

@@ -60,6 +60,7 @@ static void m2mauth_glue_free_secret(char *s) {
 
 /* One area per C header, in dependency order. */
 %include "common.i"
+%include "call.i"
 %include "util.i"
 %include "key.i"
 %include "cert.i"

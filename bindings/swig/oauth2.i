@@ -20,8 +20,6 @@ M2MAUTH_STATUS(m2mauth_token_client_set_audience)
 M2MAUTH_STATUS(m2mauth_token_client_add_resource)
 M2MAUTH_STATUS(m2mauth_token_client_add_param)
 M2MAUTH_STATUS(m2mauth_token_client_set_assertion)
-M2MAUTH_STATUS(m2mauth_token_client_set_assertion_kid_thumbprint)
-M2MAUTH_STATUS(m2mauth_token_client_set_assertion_cert)
 M2MAUTH_STATUS(m2mauth_token_client_set_default_expires_in)
 M2MAUTH_NEW(m2mauth_token_client_fetch, m2mauth_token)
 
@@ -41,7 +39,8 @@ M2MAUTH_NEW(m2mauth_token_manager_request, m2mauth_response)
 M2MAUTH_VALUE(m2mauth_token_event_name)
 
 M2MAUTH_SECRET_BYTES(secret)
-/* NULL allowed: the assertion audience and kid, the token to invalidate, the idempotency header name. */
+/* NULL allowed: the assertion audience and kid (AssertionOptionsStruct), the token to invalidate, the
+   idempotency header name. */
 M2MAUTH_OPTIONAL_TEXT(audience)
 M2MAUTH_OPTIONAL_TEXT(kid)
 M2MAUTH_OPTIONAL_TEXT(token)

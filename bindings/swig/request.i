@@ -17,6 +17,10 @@ M2MAUTH_VALUE(m2mauth_request_header_count)
 M2MAUTH_VALUE(m2mauth_request_header_name)
 M2MAUTH_VALUE(m2mauth_request_header_value)
 
+/* Response constructors: for application transports (glue.i, m2mauth_glue_http_new_custom). */
+M2MAUTH_NEW(m2mauth_response_new, m2mauth_response)
+M2MAUTH_STATUS(m2mauth_response_add_header)
+M2MAUTH_STATUS(m2mauth_response_set_body)
 M2MAUTH_VALUE(m2mauth_response_status)
 M2MAUTH_VALUE(m2mauth_response_header)
 M2MAUTH_VALUE(m2mauth_response_header_count)

@@ -15,7 +15,6 @@ M2MAUTH_STATUS(m2mauth_a2a_set_client_auth)
 M2MAUTH_STATUS(m2mauth_a2a_set_tenant)
 M2MAUTH_STATUS(m2mauth_a2a_set_token_url)
 M2MAUTH_STATUS(m2mauth_a2a_set_manager_options)
-M2MAUTH_STATUS(m2mauth_a2a_set_oauth1_credentials)
 M2MAUTH_STATUS(m2mauth_a2a_set_decryption_key)
 
 M2MAUTH_BYTES(m2mauth_a2a_credential)
@@ -34,6 +33,22 @@ M2MAUTH_SECRET_BYTES(token_secret)
 M2MAUTH_OPTIONAL_TEXT(tenant)
 M2MAUTH_OPTIONAL_TEXT(params_json)
 %include "m2mauth/senhasegura.h"
+
+/* m2mauth_a2a_set_oauth1_credentials with the struct's members as arguments, so that the secrets cross
+   as wiped bytes like every other secret (the struct itself is not wrapped). */
+M2MAUTH_STATUS(m2mauth_glue_a2a_set_oauth1_credentials)
+%inline %{
+m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
+                                                       const char *consumer_secret, const char *token,
+                                                       const char *token_secret) {
+  m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  c.consumer_key = consumer_key;
+  c.consumer_secret = consumer_secret;
+  c.token = token;
+  c.token_secret = token_secret;
+  return m2mauth_a2a_set_oauth1_credentials(a2a, &c);
+}
+%}
 M2MAUTH_OPTIONAL_TEXT_END(tenant)
 M2MAUTH_OPTIONAL_TEXT_END(params_json)
 M2MAUTH_SECRET_BYTES_END(client_secret)

@@ -1,7 +1,7 @@
 // Internal: the structs behind the opaque C handles. Each wraps a core object.
 #pragma once
 
-#include <mutex>
+#include <memory>
 #include <optional>
 
 #include "m2mauth/core/cert.hpp"
@@ -10,7 +10,10 @@
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
 #include "m2mauth/core/oauth1.hpp"
+#include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/request.hpp"
+#include "m2mauth/core/senhasegura.hpp"
+#include "m2mauth/core/token_manager.hpp"
 #include "m2mauth/m2mauth.h"
 
 struct m2mauth_key {
@@ -25,8 +28,8 @@ struct m2mauth_claims {
   m2mauth::core::Claims claims;
 };
 
-struct m2mauth_verifier {
-  m2mauth::core::Verifier verifier;
+struct m2mauth_verifier {  // frozen by the first verify (which the C API takes as const)
+  mutable m2mauth::core::VerifierBuilder builder;
 };
 
 struct m2mauth_request {
@@ -41,15 +44,20 @@ struct m2mauth_http {
   std::shared_ptr<m2mauth::core::Transport> transport;
 };
 
-struct m2mauth_oauth1 {
-  m2mauth::core::Oauth1Signer signer;  // rebuilt by each setter, immutable while signing
+struct m2mauth_oauth1 {  // frozen by the first signature (which the C API takes as const)
+  mutable m2mauth::core::Oauth1SignerBuilder builder;
 };
 
-struct m2mauth_a2a {  // configured by the setters, built on first use (then frozen)
-  std::mutex mu;
-  m2mauth::core::A2AConfig config;
-  std::shared_ptr<m2mauth::core::Transport> transport;
-  std::shared_ptr<m2mauth::core::A2AClient> built;
+struct m2mauth_a2a {
+  m2mauth::core::A2AClientBuilder builder;
+};
+
+struct m2mauth_token_client {
+  m2mauth::core::TokenClientBuilder builder;
+};
+
+struct m2mauth_token_manager {
+  std::unique_ptr<m2mauth::core::TokenManager> manager;
 };
 
 struct m2mauth_config {

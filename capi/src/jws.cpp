@@ -13,8 +13,7 @@ HeaderOptions::HeaderOptions(const m2mauth_jws_header *h) {
   if (h == nullptr) return;
   if (h->version == 0 || h->version > M2MAUTH_JWS_HEADER_VERSION)
     throw core::Error(core::Errc::invalid_argument, "m2mauth_jws_header: unknown version (use M2MAUTH_JWS_HEADER_INIT)");
-  if (h->alg < 0 || h->alg > core::alg_count) throw core::Error(core::Errc::algorithm, "unknown algorithm");
-  header.alg = h->alg;
+  header.alg = core::alg_or_default_from_int(h->alg);
   header.typ = h->typ;
   header.kid = h->kid;
   header.cty = h->cty;

@@ -1,5 +1,6 @@
 // C API: JWT claims, signing and verifiers.
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "header_options.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -10,7 +11,7 @@ namespace {
 
 core::Claims &claims_of(m2mauth_claims *c) { return capi::need(c, "claims")->claims; }
 const core::Claims &claims_of(const m2mauth_claims *c) { return capi::need(c, "claims")->claims; }
-core::Verifier &verifier_of(m2mauth_verifier *v) { return capi::need(v, "verifier")->verifier; }
+core::VerifierBuilder &verifier_of(m2mauth_verifier *v) { return capi::need(v, "verifier")->builder; }
 
 template <typename F>
 m2mauth_status make_claims(m2mauth_claims **out, F &&make) {
@@ -26,7 +27,7 @@ m2mauth_status make_verifier(m2mauth_verifier **out, F &&make) {
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    *out = new m2mauth_verifier{make()};
+    *out = new m2mauth_verifier{core::VerifierBuilder(make())};
   });
 }
 
@@ -179,16 +180,19 @@ m2mauth_status m2mauth_verifier_set_max_size(m2mauth_verifier *verifier, size_t 
   return capi::guard([&] { verifier_of(verifier).set_max_size(bytes); });
 }
 
-m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload) {
+m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload,
+                                          m2mauth_free_cb free_payload) {
   return capi::guard([&] {
-    if (clock == nullptr) verifier_of(verifier).set_clock(core::system_clock());
-    else verifier_of(verifier).set_clock([clock, payload] { return clock(payload); });
+    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the clock keeps it
+    core::Clock c;
+    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
+    verifier_of(verifier).set_clock(std::move(c));
   });
 }
 
 m2mauth_status m2mauth_verifier_verify(m2mauth_claims **out, const m2mauth_verifier *verifier, const char *token) {
   return make_claims(out, [&] {
-    return capi::need(verifier, "verifier")->verifier.verify(capi::need_text(token, "token"));
+    return capi::need(verifier, "verifier")->builder.verifier().verify(capi::need_text(token, "token"));
   });
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 
 using namespace m2mauth;
@@ -17,17 +18,7 @@ static_assert(static_cast<int>(core::Oauth1Placement::header) == M2MAUTH_OAUTH1_
 static_assert(static_cast<int>(core::Oauth1Placement::query) == M2MAUTH_OAUTH1_IN_QUERY);
 static_assert(static_cast<int>(core::Oauth1Placement::body) == M2MAUTH_OAUTH1_IN_BODY);
 
-// Changes a copy of the configuration and builds a new signer from it; the handle changes only when
-// both succeed. Replaced secrets are wiped with the old configuration.
-template <typename F>
-m2mauth_status reconfigure(m2mauth_oauth1 *s, F &&change) {
-  return capi::guard([&] {
-    capi::need(s, "s");
-    core::Oauth1Config config = s->signer.config();
-    change(config);
-    s->signer = core::Oauth1Signer(std::move(config));
-  });
-}
+core::Oauth1SignerBuilder &signer_of(m2mauth_oauth1 *s) { return capi::need(s, "s")->builder; }
 
 std::optional<std::string> optional_text(const char *s) {
   return s == nullptr ? std::nullopt : std::optional<std::string>(s);
@@ -39,8 +30,9 @@ struct Inputs {
   std::string_view nonce;
 };
 
+// The signer, frozen by this first use.
 Inputs inputs(const m2mauth_oauth1 *s, const m2mauth_request *req, const char *nonce) {
-  return {capi::need(s, "s")->signer, capi::need(req, "req")->req, capi::need_text(nonce, "nonce")};
+  return {capi::need(s, "s")->builder.diagnostics(), capi::need(req, "req")->req, capi::need_text(nonce, "nonce")};
 }
 
 }  // namespace
@@ -67,85 +59,89 @@ m2mauth_status m2mauth_oauth1_new(m2mauth_oauth1 **out, const char *consumer_key
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    core::Oauth1Config config;
-    config.consumer_key = std::string(capi::need_text(consumer_key, "consumer_key"));
-    *out = new m2mauth_oauth1{core::Oauth1Signer(std::move(config))};
+    *out = new m2mauth_oauth1{core::Oauth1SignerBuilder(std::string(capi::need_text(consumer_key, "consumer_key")))};
   });
 }
 
 void m2mauth_oauth1_free(m2mauth_oauth1 *s) { delete s; }
 
 m2mauth_status m2mauth_oauth1_set_consumer_secret(m2mauth_oauth1 *s, const char *secret) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.consumer_secret = core::SecretString(secret ? secret : ""); });
+  return capi::guard([&] { signer_of(s).set_consumer_secret(core::SecretString(secret ? secret : "")); });
 }
 
 m2mauth_status m2mauth_oauth1_set_token(m2mauth_oauth1 *s, const char *token, const char *token_secret) {
-  return reconfigure(s, [&](core::Oauth1Config &c) {
-    c.token = token == nullptr || *token == '\0' ? std::nullopt : std::optional<std::string>(token);
-    c.token_secret = core::SecretString(token_secret ? token_secret : "");
+  return capi::guard([&] {
+    signer_of(s).set_token(optional_text(token), core::SecretString(token_secret ? token_secret : ""));
   });
 }
 
 m2mauth_status m2mauth_oauth1_set_rsa_key(m2mauth_oauth1 *s, const m2mauth_key *key) {
-  return reconfigure(s, [&](core::Oauth1Config &c) {
-    if (key == nullptr) c.rsa_key.reset();
-    else c.rsa_key = key->key;
+  return capi::guard([&] {
+    signer_of(s).set_rsa_key(key == nullptr ? std::nullopt : std::optional<core::Key>(key->key));
   });
 }
 
 m2mauth_status m2mauth_oauth1_set_method(m2mauth_oauth1 *s, int method) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.method = static_cast<core::Oauth1Method>(method); });
+  return capi::guard([&] { signer_of(s).set_method(core::oauth1_method_from_int(method)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_placement(m2mauth_oauth1 *s, int placement) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.placement = static_cast<core::Oauth1Placement>(placement); });
+  return capi::guard([&] { signer_of(s).set_placement(core::oauth1_placement_from_int(placement)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_realm(m2mauth_oauth1 *s, const char *realm) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.realm = optional_text(realm); });
+  return capi::guard([&] { signer_of(s).set_realm(optional_text(realm)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_include_version(m2mauth_oauth1 *s, int include) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.include_version = include != 0; });
+  return capi::guard([&] { signer_of(s).set_include_version(include != 0); });
 }
 
 m2mauth_status m2mauth_oauth1_set_callback(m2mauth_oauth1 *s, const char *callback) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.callback = optional_text(callback); });
+  return capi::guard([&] { signer_of(s).set_callback(optional_text(callback)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_verifier(m2mauth_oauth1 *s, const char *verifier) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.verifier = optional_text(verifier); });
+  return capi::guard([&] { signer_of(s).set_verifier(optional_text(verifier)); });
 }
 
 m2mauth_status m2mauth_oauth1_add_param(m2mauth_oauth1 *s, const char *name, const char *value) {
-  return reconfigure(s, [&](core::Oauth1Config &c) {
-    c.extra_params.emplace_back(std::string(capi::need_text(name, "name")), std::string(capi::need_text(value, "value")));
+  return capi::guard([&] {
+    signer_of(s).add_param(std::string(capi::need_text(name, "name")), std::string(capi::need_text(value, "value")));
   });
 }
 
 m2mauth_status m2mauth_oauth1_clear_params(m2mauth_oauth1 *s) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.extra_params.clear(); });
+  return capi::guard([&] { signer_of(s).clear_params(); });
 }
 
-m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload) {
-  return reconfigure(s, [&](core::Oauth1Config &c) {
-    if (clock == nullptr) c.clock = nullptr;
-    else c.clock = [clock, payload] { return clock(payload); };
+m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload,
+                                        m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
+  return capi::guard([&] {
+    core::Clock c;
+    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
+    signer_of(s).set_clock(std::move(c));
   });
 }
 
 m2mauth_status m2mauth_oauth1_set_fixed_nonce(m2mauth_oauth1 *s, const char *nonce) {
-  return reconfigure(s, [&](core::Oauth1Config &c) { c.fixed_nonce = optional_text(nonce); });
+  return capi::guard([&] { signer_of(s).set_fixed_nonce(optional_text(nonce)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_fixed_timestamp(m2mauth_oauth1 *s, int64_t unix_seconds) {
-  return reconfigure(s, [&](core::Oauth1Config &c) {
-    c.fixed_timestamp = unix_seconds < 0 ? std::nullopt : std::optional<std::int64_t>(unix_seconds);
+  return capi::guard([&] {
+    signer_of(s).set_fixed_timestamp(unix_seconds < 0 ? std::nullopt : std::optional<std::int64_t>(unix_seconds));
   });
 }
 
+m2mauth_status m2mauth_oauth1_set_body_hash(m2mauth_oauth1 *s, int on) {
+  return capi::guard([&] { signer_of(s).set_body_hash(on != 0); });
+}
+
 m2mauth_status m2mauth_oauth1_sign(const m2mauth_oauth1 *s, m2mauth_request *req) {
-  return capi::guard([&] { capi::need(s, "s")->signer.sign(capi::need(req, "req")->req); });
+  return capi::guard([&] { capi::need(s, "s")->builder.signer().sign(capi::need(req, "req")->req); });
 }
 
 m2mauth_status m2mauth_oauth1_base_string(m2mauth_buf *out, const m2mauth_oauth1 *s, const m2mauth_request *req,

@@ -1,7 +1,9 @@
 // C API: token clients, tokens and token managers.
 #include <mutex>
 
+#include "call_options.hpp"
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "options.hpp"
 #include "m2mauth/core/oauth2.hpp"
@@ -9,43 +11,13 @@
 
 using namespace m2mauth;
 
-struct m2mauth_token_client {
-  std::mutex mu;
-  core::ClientConfig config;
-  std::shared_ptr<core::Transport> transport;
-  core::Clock clock = core::system_clock();
-  std::shared_ptr<core::TokenClient> built;  // set on first use; the configuration is frozen then
-
-  // The client, built once from the configuration.
-  std::shared_ptr<core::TokenClient> get() {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!built) built = std::make_shared<core::TokenClient>(config, transport, clock);
-    return built;
-  }
-};
-
 struct m2mauth_token {
   core::Token token;
 };
 
-struct m2mauth_token_manager {
-  std::unique_ptr<core::TokenManager> manager;
-};
-
 namespace {
 
-m2mauth_token_client &client_of(m2mauth_token_client *c) { return *capi::need(c, "client"); }
-
-// Runs a configuration change; refused once the client is in use.
-template <typename F>
-m2mauth_status configure(m2mauth_token_client *c, F &&change) {
-  return capi::guard([&] {
-    m2mauth_token_client &client = client_of(c);
-    std::lock_guard<std::mutex> lock(client.mu);
-    if (client.built) throw core::Error(core::Errc::state, "the token client is in use: configure it before the first fetch");
-    change(client.config, client);
-  });
-}
+core::TokenClientBuilder &client_of(m2mauth_token_client *c) { return capi::need(c, "client")->builder; }
 
 core::TokenManager &manager_of(m2mauth_token_manager *m) { return *capi::need(m, "manager")->manager; }
 
@@ -55,6 +27,14 @@ core::TokenScope scope_of(const char *scope, const char *audience, const char *r
   if (audience != nullptr) s.audience = audience;
   if (resource != nullptr) s.resources.emplace_back(resource);
   return s;
+}
+
+// The caller's view struct: its version says which fields it has room for.
+m2mauth_token_view *view_out(m2mauth_token_view *out) {
+  capi::need(out, "out");
+  if (out->version != M2MAUTH_TOKEN_VIEW_VERSION)
+    throw core::Error(core::Errc::invalid_argument, "m2mauth_token_view.version must be M2MAUTH_TOKEN_VIEW_VERSION (M2MAUTH_TOKEN_VIEW_INIT)");
+  return out;
 }
 
 void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
@@ -83,13 +63,9 @@ m2mauth_status m2mauth_token_client_new(m2mauth_token_client **out, const char *
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    auto c = std::make_unique<m2mauth_token_client>();
-    c->config.token_url = std::string(capi::need_text(token_url, "token_url"));
-    core::Url::parse(c->config.token_url);  // the transport refuses plain http to non-loopback hosts
-    c->config.client_id = std::string(capi::need_text(client_id, "client_id"));
-    if (c->config.client_id.empty()) throw core::Error(core::Errc::invalid_argument, "client_id is empty");
-    c->transport = capi::need(http, "http")->transport;
-    *out = c.release();
+    *out = new m2mauth_token_client{core::TokenClientBuilder(std::string(capi::need_text(token_url, "token_url")),
+                                                             std::string(capi::need_text(client_id, "client_id")),
+                                                             capi::need(http, "http")->transport)};
   });
 }
 
@@ -99,114 +75,94 @@ m2mauth_status m2mauth_token_client_discover(m2mauth_token_client **out, const c
     capi::need(out, "out");
     *out = nullptr;
     auto transport = capi::need(http, "http")->transport;
-    std::string endpoint = core::discover_token_endpoint(*transport, std::string(capi::need_text(issuer, "issuer")));
-    auto c = std::make_unique<m2mauth_token_client>();
-    c->config.token_url = endpoint;
-    c->config.client_id = std::string(capi::need_text(client_id, "client_id"));
-    if (c->config.client_id.empty()) throw core::Error(core::Errc::invalid_argument, "client_id is empty");
-    c->transport = std::move(transport);
-    *out = c.release();
+    std::string issuer_url(capi::need_text(issuer, "issuer"));
+    std::string id(capi::need_text(client_id, "client_id"));
+    std::string endpoint = core::discover_token_endpoint(*capi::need(transport.get(), "http transport"), issuer_url);
+    *out = new m2mauth_token_client{core::TokenClientBuilder(std::move(endpoint), std::move(id), std::move(transport))};
   });
 }
 
 void m2mauth_token_client_free(m2mauth_token_client *client) { delete client; }
 
 m2mauth_status m2mauth_token_client_set_auth_method(m2mauth_token_client *client, int auth) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    if (auth < 1 || auth > 7) throw core::Error(core::Errc::invalid_argument, "unknown client authentication method");
-    c.auth = static_cast<core::ClientAuth>(auth);
-  });
+  return capi::guard([&] { client_of(client).set_auth_method(core::client_auth_from_int(auth)); });
 }
 
 m2mauth_status m2mauth_token_client_set_secret(m2mauth_token_client *client, const char *secret) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    c.client_secret = core::SecretString(std::string(capi::need_text(secret, "secret")));
+  return capi::guard([&] {
+    client_of(client).set_secret(core::SecretString(std::string(capi::need_text(secret, "secret"))));
   });
 }
 
 m2mauth_status m2mauth_token_client_set_private_key(m2mauth_token_client *client, const m2mauth_key *key) {
-  return configure(client, [&](core::ClientConfig &c, auto &) { c.private_key = capi::need(key, "key")->key; });
+  return capi::guard([&] { client_of(client).set_private_key(capi::need(key, "key")->key); });
 }
 
 m2mauth_status m2mauth_token_client_set_grant(m2mauth_token_client *client, int grant) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    if (grant != 1 && grant != 2) throw core::Error(core::Errc::invalid_argument, "unknown grant");
-    c.grant = static_cast<core::Grant>(grant);
-  });
+  return capi::guard([&] { client_of(client).set_grant(core::grant_from_int(grant)); });
 }
 
 m2mauth_status m2mauth_token_client_set_subject(m2mauth_token_client *client, const char *subject) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    c.jwt_bearer_subject = std::string(capi::need_text(subject, "subject"));
-  });
+  return capi::guard([&] { client_of(client).set_subject(std::string(capi::need_text(subject, "subject"))); });
 }
 
 m2mauth_status m2mauth_token_client_set_scope(m2mauth_token_client *client, const char *scope) {
-  return configure(client, [&](core::ClientConfig &c, auto &) { c.scope.scope = std::string(capi::need_text(scope, "scope")); });
+  return capi::guard([&] { client_of(client).set_scope(std::string(capi::need_text(scope, "scope"))); });
 }
 
 m2mauth_status m2mauth_token_client_set_audience(m2mauth_token_client *client, const char *audience) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    c.scope.audience = std::string(capi::need_text(audience, "audience"));
-  });
+  return capi::guard([&] { client_of(client).set_audience(std::string(capi::need_text(audience, "audience"))); });
 }
 
 m2mauth_status m2mauth_token_client_add_resource(m2mauth_token_client *client, const char *resource) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    c.scope.resources.emplace_back(capi::need_text(resource, "resource"));
-  });
+  return capi::guard([&] { client_of(client).add_resource(std::string(capi::need_text(resource, "resource"))); });
 }
 
 m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, const char *name, const char *value) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    std::string n(capi::need_text(name, "name"));
-    if (n.empty()) throw core::Error(core::Errc::invalid_argument, "parameter name is empty");
-    c.extra_params.emplace_back(std::move(n), std::string(capi::need_text(value, "value")));
+  return capi::guard([&] {
+    client_of(client).add_param(std::string(capi::need_text(name, "name")), std::string(capi::need_text(value, "value")));
   });
 }
 
-m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const char *audience, int alg,
-                                                  int64_t lifetime_s, const char *kid) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    if (alg < 0 || alg > core::alg_count) throw core::Error(core::Errc::algorithm, "unknown algorithm");
-    if (lifetime_s != 0 && (lifetime_s < 10 || lifetime_s > 3600))
-      throw core::Error(core::Errc::invalid_argument, "assertion lifetime must be 10 to 3600 seconds");
-    c.assertion_audience = audience != nullptr ? audience : "";
-    c.assertion_alg = alg;
-    if (lifetime_s != 0) c.assertion_lifetime_s = lifetime_s;
-    c.assertion_kid = kid != nullptr ? kid : "";
+m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, unsigned int version) {
+  return capi::guard([&] {
+    capi::need(opts, "opts");
+    if (version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
+      throw core::Error(core::Errc::invalid_argument, "unsupported m2mauth_assertion_options version");
+    *opts = m2mauth_assertion_options M2MAUTH_ASSERTION_OPTIONS_INIT;
   });
 }
 
-m2mauth_status m2mauth_token_client_set_assertion_kid_thumbprint(m2mauth_token_client *client, int on) {
-  return configure(client, [&](core::ClientConfig &c, auto &) { c.assertion_kid_thumbprint = on != 0; });
-}
-
-m2mauth_status m2mauth_token_client_set_assertion_cert(m2mauth_token_client *client, const m2mauth_cert *cert,
-                                                       unsigned int members) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    if (cert == nullptr) {
-      c.assertion_cert.reset();
-      c.assertion_cert_members = 0;
-      return;
-    }
-    if ((members & ~7u) != 0) throw core::Error(core::Errc::invalid_argument, "unknown header member bits");
-    c.assertion_cert = cert->cert;
-    c.assertion_cert_members = members;
+m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const m2mauth_assertion_options *opts) {
+  return capi::guard([&] {
+    core::TokenClientBuilder &c = client_of(client);
+    capi::need(opts, "opts");
+    if (opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
+      throw core::Error(core::Errc::invalid_argument, "m2mauth_assertion_options: unknown version");
+    core::AssertionOptions o;
+    if (opts->audience != nullptr) o.audience = opts->audience;
+    o.alg = opts->alg;
+    o.lifetime_s = opts->lifetime_s;
+    if (opts->kid != nullptr) o.kid = opts->kid;
+    o.kid_thumbprint = opts->kid_thumbprint != 0;
+    if (opts->cert != nullptr) o.cert = opts->cert->cert;
+    o.cert_members = opts->cert_members;
+    c.set_assertion(std::move(o));
   });
 }
 
 m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client *client, int64_t seconds) {
-  return configure(client, [&](core::ClientConfig &c, auto &) {
-    if (seconds <= 0) throw core::Error(core::Errc::invalid_argument, "default expires_in must be positive");
-    c.default_expires_in_s = seconds;
-  });
+  return capi::guard([&] { client_of(client).set_default_expires_in(seconds); });
 }
 
-m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock, void *payload) {
-  return configure(client, [&](core::ClientConfig &, m2mauth_token_client &self) {
-    if (clock == nullptr) self.clock = core::system_clock();
-    else self.clock = [clock, payload] { return clock(payload); };
+m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock, void *payload,
+                                              m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
+  return capi::guard([&] {
+    core::Clock c;
+    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
+    client_of(client).set_clock(std::move(c));
   });
 }
 
@@ -214,7 +170,7 @@ m2mauth_status m2mauth_token_client_fetch(m2mauth_token **out, m2mauth_token_cli
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    auto c = client_of(client).get();
+    auto c = client_of(client).client();
     *out = new m2mauth_token{c->fetch()};
   });
 }
@@ -235,7 +191,7 @@ m2mauth_status m2mauth_token_manager_new(m2mauth_token_manager **out, m2mauth_to
     *out = nullptr;
     core::ManagerOptions o = capi::manager_options_from(opts);
     auto m = std::make_unique<m2mauth_token_manager>();
-    m->manager = std::make_unique<core::TokenManager>(client_of(client).get(), o);
+    m->manager = std::make_unique<core::TokenManager>(client_of(client).client(), o);
     *out = m.release();
   });
 }
@@ -244,28 +200,20 @@ void m2mauth_token_manager_free(m2mauth_token_manager *manager) { delete manager
 
 m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mauth_token_manager *manager, const char *name) {
   return capi::guard([&] {
-    core::TokenManager &m = manager_of(manager);
-    std::string n = name == nullptr ? std::string() : std::string(name);
-    if (!n.empty()) {
-      core::Request probe;
-      probe.set_header(n, "x");  // validates the header name
-    }
-    m.set_idempotency_header(std::move(n));
+    manager_of(manager).set_idempotency_header(name == nullptr ? std::string() : std::string(name));
   });
 }
 
 m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager) {
   return capi::guard([&] {
-    capi::need(out, "out");
-    fill_view(out, manager_of(manager).get());
+    fill_view(view_out(out), manager_of(manager).get());
   });
 }
 
 m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager, const char *scope,
                                              const char *audience, const char *resource) {
   return capi::guard([&] {
-    capi::need(out, "out");
-    fill_view(out, manager_of(manager).get(scope_of(scope, audience, resource)));
+    fill_view(view_out(out), manager_of(manager).get(scope_of(scope, audience, resource)));
   });
 }
 
@@ -304,14 +252,15 @@ m2mauth_status m2mauth_token_manager_request(m2mauth_response **out, m2mauth_tok
 }
 
 m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager, m2mauth_token_event_cb cb,
-                                                  void *payload) {
+                                                  void *payload, m2mauth_free_cb free_payload) {
   return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the callback keeps it
     core::TokenManager &m = manager_of(manager);
     if (cb == nullptr) {
       m.set_event_callback(nullptr);
       return;
     }
-    m.set_event_callback([cb, payload](const core::TokenEvent &e) {
+    m.set_event_callback([cb, held](const core::TokenEvent &e) {
       m2mauth_token_event ev{};
       ev.kind = static_cast<int>(e.kind);
       ev.client_id = e.client_id != nullptr ? e.client_id->c_str() : "";
@@ -322,7 +271,7 @@ m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager
       ev.transient = e.transient ? 1 : 0;
       ev.retry_after_ms = e.retry_after_ms;
       ev.oauth_error = e.oauth_error != nullptr ? e.oauth_error->c_str() : "";
-      cb(&ev, payload);
+      cb(&ev, held.get());
     });
   });
 }
@@ -336,6 +285,89 @@ const char *m2mauth_token_event_name(int kind) {
     case M2MAUTH_TOKEN_EVENT_INVALIDATED: return "invalidated";
     default: return "";
   }
+}
+
+/* ---- calls bounded, cancelled and awaited (call.h) ------------------------------------------- */
+
+m2mauth_status m2mauth_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                               const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    core::CallOptions options = capi::call_options(opts);
+    auto c = client_of(client).client();
+    *out = new m2mauth_token{c->fetch(nullptr, options)};
+  });
+}
+
+m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                              const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    m2mauth_token_view *view = view_out(out);
+    core::CallOptions options = capi::call_options(opts);
+    fill_view(view, manager_of(manager).get(nullptr, options));
+  });
+}
+
+m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                  const m2mauth_request *req, const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    core::CallOptions options = capi::call_options(opts);
+    core::Response resp = manager_of(manager).request(capi::need(req, "req")->req, options);
+    *out = new m2mauth_response{std::move(resp)};
+  });
+}
+
+m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager, const m2mauth_call_options *opts,
+                                               m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload) {
+  return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released after the callback
+    core::TokenManager &m = manager_of(manager);
+    if (cb == nullptr) throw core::Error(core::Errc::invalid_argument, "cb is NULL");
+    core::CallOptions options = capi::call_options(opts);
+    m.get_async(nullptr, options, capi::call_cancel(opts), [cb, held](const core::TokenView *v, const core::Error *e) {
+      if (e != nullptr) {
+        m2mauth_status status = capi::set_error(*e);
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_token_view view = M2MAUTH_TOKEN_VIEW_INIT;
+      fill_view(&view, *v);
+      m2mauth_error_clear();
+      cb(M2MAUTH_OK, &view, m2mauth_error_last(), held.get());
+    });
+  });
+}
+
+m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager, const m2mauth_request *req,
+                                                   const m2mauth_call_options *opts, m2mauth_response_cb cb,
+                                                   void *payload, m2mauth_free_cb free_payload) {
+  return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released after the callback
+    core::TokenManager &m = manager_of(manager);
+    const core::Request &request = capi::need(req, "req")->req;
+    if (cb == nullptr) throw core::Error(core::Errc::invalid_argument, "cb is NULL");
+    core::CallOptions options = capi::call_options(opts);
+    m.request_async(request, options, capi::call_cancel(opts), [cb, held](core::Response *r, const core::Error *e) {
+      if (e != nullptr) {
+        m2mauth_status status = capi::set_error(*e);
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_response *owned = nullptr;
+      try {
+        owned = new m2mauth_response{std::move(*r)};
+      } catch (...) {
+        m2mauth_status status = capi::set_error(M2MAUTH_ENOMEM, "out of memory");
+        cb(status, nullptr, m2mauth_error_last(), held.get());
+        return;
+      }
+      m2mauth_error_clear();
+      cb(M2MAUTH_OK, owned, m2mauth_error_last(), held.get());
+    });
+  });
 }
 
 }  // extern "C"

@@ -85,21 +85,6 @@ core::HttpConfig http_config_from(const m2mauth_http_options *o) {
   return c;
 }
 
-m2mauth_token_manager_options c_manager_options(const core::ManagerOptions &m) noexcept {
-  m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
-  o.refresh_fraction = m.refresh_fraction;
-  o.refresh_margin_ms = m.refresh_margin_ms;
-  o.expiry_skew_ms = m.expiry_skew_ms;
-  o.jitter_fraction = m.jitter_fraction;
-  o.wait_timeout_ms = m.wait_timeout_ms;
-  o.backoff_base_ms = m.backoff_base_ms;
-  o.backoff_max_ms = m.backoff_max_ms;
-  o.permanent_backoff_ms = m.permanent_backoff_ms;
-  o.caller_refresh = m.background_refresh ? 0 : 1;
-  o.report_cache_hits = m.report_cache_hits ? 1 : 0;
-  return o;
-}
-
 }  // namespace m2mauth::capi
 
 extern "C" {

@@ -15,7 +15,4 @@ namespace m2mauth::capi {
 core::ManagerOptions manager_options_from(const m2mauth_token_manager_options *opts);
 core::HttpConfig http_config_from(const m2mauth_http_options *opts);
 
-// The current-version struct holding m.
-m2mauth_token_manager_options c_manager_options(const core::ManagerOptions &m) noexcept;
-
 }  // namespace m2mauth::capi

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "guard.hpp"
+#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "options.hpp"
 #include "m2mauth/core/json.hpp"
@@ -12,26 +13,10 @@ using namespace m2mauth;
 
 namespace {
 
-m2mauth_a2a &a2a_of(m2mauth_a2a *a) { return *capi::need(a, "a2a"); }
+core::A2AClientBuilder &a2a_of(m2mauth_a2a *a) { return capi::need(a, "a2a")->builder; }
 
-// Runs a configuration change; refused once the client is in use.
-template <typename F>
-m2mauth_status configure(m2mauth_a2a *a, F &&change) {
-  return capi::guard([&] {
-    m2mauth_a2a &self = a2a_of(a);
-    std::lock_guard<std::mutex> lock(self.mu);
-    if (self.built) throw core::Error(core::Errc::state, "the A2A client is in use: configure it before the first call");
-    change(self.config);
-  });
-}
-
-// The client, built once from the configuration.
-std::shared_ptr<core::A2AClient> client_of(m2mauth_a2a *a) {
-  m2mauth_a2a &self = a2a_of(a);
-  std::lock_guard<std::mutex> lock(self.mu);
-  if (!self.built) self.built = std::make_shared<core::A2AClient>(self.config, self.transport);
-  return self.built;
-}
+// The client, built and frozen by the first call.
+std::shared_ptr<core::A2AClient> client_of(m2mauth_a2a *a) { return a2a_of(a).client(); }
 
 core::SecretString optional_secret(const char *s) { return core::SecretString(s == nullptr ? std::string() : std::string(s)); }
 
@@ -75,89 +60,78 @@ m2mauth_status m2mauth_a2a_new(m2mauth_a2a **out, const char *base_url, m2mauth_
   return capi::guard([&] {
     capi::need(out, "out");
     *out = nullptr;
-    auto a = std::make_unique<m2mauth_a2a>();
-    a->config.base_url = std::string(capi::need_text(base_url, "base_url"));
-    core::Url::parse(a->config.base_url);
-    a->transport = capi::need(http, "http")->transport;
-    capi::need(a->transport.get(), "http transport");
-    *out = a.release();
+    *out = new m2mauth_a2a{core::A2AClientBuilder(std::string(capi::need_text(base_url, "base_url")),
+                                                  capi::need(http, "http")->transport)};
   });
 }
 
 void m2mauth_a2a_free(m2mauth_a2a *a2a) { delete a2a; }
 
 m2mauth_status m2mauth_a2a_set_auth_method(m2mauth_a2a *a2a, int auth) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    if (auth < M2MAUTH_A2A_OAUTH2 || auth > M2MAUTH_A2A_QUERY)
-      throw core::Error(core::Errc::invalid_argument, "unknown A2A authentication method");
-    c.auth = static_cast<core::A2AAuth>(auth);
-  });
+  return capi::guard([&] { a2a_of(a2a).set_auth_method(core::a2a_auth_from_int(auth)); });
 }
 
 m2mauth_status m2mauth_a2a_set_oauth2_client(m2mauth_a2a *a2a, const char *client_id, const char *client_secret) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    std::string id(capi::need_text(client_id, "client_id"));
-    std::string_view secret = capi::need_text(client_secret, "client_secret");
-    if (id.empty() || secret.empty()) throw core::Error(core::Errc::invalid_argument, "client_id and client_secret must not be empty");
-    c.client_id = std::move(id);
-    c.client_secret = core::SecretString(std::string(secret));
+  return capi::guard([&] {
+    a2a_of(a2a).set_oauth2_client(std::string(capi::need_text(client_id, "client_id")),
+                                  core::SecretString(std::string(capi::need_text(client_secret, "client_secret"))));
   });
 }
 
 m2mauth_status m2mauth_a2a_set_client_auth(m2mauth_a2a *a2a, int auth) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    if (auth != M2MAUTH_AUTH_CLIENT_SECRET_BASIC && auth != M2MAUTH_AUTH_CLIENT_SECRET_POST)
-      throw core::Error(core::Errc::invalid_argument,
-                        "A2A client authentication is M2MAUTH_AUTH_CLIENT_SECRET_BASIC or M2MAUTH_AUTH_CLIENT_SECRET_POST");
-    c.client_auth = static_cast<core::ClientAuth>(auth);
-  });
+  return capi::guard([&] { a2a_of(a2a).set_client_auth(core::client_auth_from_int(auth)); });
 }
 
 m2mauth_status m2mauth_a2a_set_tenant(m2mauth_a2a *a2a, const char *tenant) {
-  return configure(a2a, [&](core::A2AConfig &c) { c.tenant = tenant == nullptr ? std::string() : std::string(tenant); });
+  return capi::guard([&] { a2a_of(a2a).set_tenant(tenant == nullptr ? std::string() : std::string(tenant)); });
 }
 
 m2mauth_status m2mauth_a2a_set_token_url(m2mauth_a2a *a2a, const char *token_url) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    std::string url(capi::need_text(token_url, "token_url"));
-    core::Url::parse(url);
-    c.token_url = std::move(url);
-  });
+  return capi::guard([&] { a2a_of(a2a).set_token_url(std::string(capi::need_text(token_url, "token_url"))); });
 }
 
 m2mauth_status m2mauth_a2a_set_manager_options(m2mauth_a2a *a2a, const m2mauth_token_manager_options *opts) {
-  return configure(a2a, [&](core::A2AConfig &c) { c.manager = capi::manager_options_from(opts); });
+  return capi::guard([&] { a2a_of(a2a).set_manager_options(capi::manager_options_from(opts)); });
 }
 
-m2mauth_status m2mauth_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key, const char *consumer_secret,
-                                                  const char *token, const char *token_secret) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    std::string key(capi::need_text(consumer_key, "consumer_key"));
-    std::string_view tok = capi::need_text(token, "token");
-    if (key.empty() || tok.empty()) throw core::Error(core::Errc::invalid_argument, "consumer_key and token must not be empty");
-    c.consumer_key = std::move(key);
-    c.consumer_secret = optional_secret(consumer_secret);
-    c.token = core::SecretString(std::string(tok));
-    c.token_secret = optional_secret(token_secret);
+m2mauth_status m2mauth_a2a_oauth1_credentials_init(m2mauth_a2a_oauth1_credentials *cred, unsigned int version) {
+  return capi::guard([&] {
+    capi::need(cred, "cred");
+    if (version != M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION)
+      throw core::Error(core::Errc::invalid_argument, "unsupported m2mauth_a2a_oauth1_credentials version");
+    *cred = m2mauth_a2a_oauth1_credentials M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  });
+}
+
+m2mauth_status m2mauth_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const m2mauth_a2a_oauth1_credentials *cred) {
+  return capi::guard([&] {
+    core::A2AClientBuilder &b = a2a_of(a2a);
+    capi::need(cred, "cred");
+    if (cred->version != M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION)
+      throw core::Error(core::Errc::invalid_argument, "m2mauth_a2a_oauth1_credentials: unknown version");
+    core::A2AOauth1Credentials c;
+    c.consumer_key = std::string(capi::need_text(cred->consumer_key, "consumer_key"));
+    c.consumer_secret = optional_secret(cred->consumer_secret);
+    c.token = core::SecretString(std::string(capi::need_text(cred->token, "token")));
+    c.token_secret = optional_secret(cred->token_secret);
+    b.set_oauth1_credentials(std::move(c));
   });
 }
 
 m2mauth_status m2mauth_a2a_set_decryption_key(m2mauth_a2a *a2a, const m2mauth_key *key) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    if (key == nullptr) {
-      c.decryption_key.reset();
-      return;
-    }
-    if (key->key.type() != core::KeyType::rsa) throw core::Error(core::Errc::key_type, "the A2A decryption key must be an RSA key");
-    if (!key->key.has_private()) throw core::Error(core::Errc::no_private, "the A2A decryption key must be the private key");
-    c.decryption_key = key->key;
+  return capi::guard([&] {
+    a2a_of(a2a).set_decryption_key(key == nullptr ? std::nullopt : std::optional<core::Key>(key->key));
   });
 }
 
-m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload) {
-  return configure(a2a, [&](core::A2AConfig &c) {
-    if (clock == nullptr) c.clock = core::system_clock();
-    else c.clock = [clock, payload] { return clock(payload); };
+m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload,
+                                     m2mauth_free_cb free_payload) {
+  core::Payload held;  // released on return unless the clock keeps it
+  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
+  return capi::guard([&] {
+    core::Clock c;
+    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
+    a2a_of(a2a).set_clock(std::move(c));
   });
 }
 

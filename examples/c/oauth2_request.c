@@ -41,12 +41,12 @@ int main(int argc, char **argv) {
   m2mauth_token_manager *tokens = NULL;
   m2mauth_request *req = NULL;
   m2mauth_response *resp = NULL;
-  m2mauth_token_view token;
+  m2mauth_token_view token = M2MAUTH_TOKEN_VIEW_INIT;
 
   if (m2mauth_config_load(&config, NULL, 1) != M2MAUTH_OK) return fail("configuration");
   if (m2mauth_http_new_from_config(&http, config) != M2MAUTH_OK) { rc = fail("transport"); goto done; }
   if (m2mauth_token_manager_new_from_config(&tokens, config, http) != M2MAUTH_OK) { rc = fail("token manager"); goto done; }
-  m2mauth_token_manager_set_event_cb(tokens, on_event, NULL);
+  m2mauth_token_manager_set_event_cb(tokens, on_event, NULL, NULL);
 
   if (m2mauth_token_manager_get(&token, tokens) != M2MAUTH_OK) { rc = fail("token"); goto done; }
   printf("   token: %s, %zu characters (not shown), expires at %lld ms\n", token.scheme, token.access_token_len,

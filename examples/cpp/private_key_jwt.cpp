@@ -51,9 +51,12 @@ int main(int argc, char **argv) {
 
     m2mauth::Http http;  // TLS verified; plain http:// only to loopback
     m2mauth::TokenClient client(token_url, client_id, http);
+    m2mauth::AssertionOptions assertion;
+    assertion.audience = token_url;  // aud = the token endpoint (the documented default too)
+    assertion.alg = m2mauth::Alg::RS256;
     client.set_auth_method(m2mauth::ClientAuth::private_key_jwt)
         .set_private_key(key)
-        .set_assertion(token_url, m2mauth::Alg::RS256)  // aud = the token endpoint (the documented default too)
+        .set_assertion(assertion)
         .set_scope(scope);
     Line() << "2. token client: private_key_jwt (RS256) at " << token_url << " for " << client_id;
 

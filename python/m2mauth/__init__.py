@@ -25,7 +25,7 @@ from .algorithms import ALGORITHMS
 from .keys import Key, KeySet
 from .certificates import Certificate
 from .http import Http, Response, Headers, describe_http_options
-from .oauth2 import OAuth2Client, Token, TokenEvent, describe_manager_options
+from .oauth2 import Cancel, OAuth2Client, Token, TokenEvent, describe_manager_options
 from .oauth1 import OAuth1
 from . import errors, jws, jwt, http, oauth1, oauth2, senhasegura, config
 
@@ -38,5 +38,5 @@ def library_version() -> str:
 
 
 __all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "Headers", "OAuth2Client", "Token",
-           "TokenEvent", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
+           "TokenEvent", "Cancel", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
            "library_version", "__version__"] + list(_error_names)

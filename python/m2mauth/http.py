@@ -241,7 +241,8 @@ class Http:
                  timeout: Optional[float] = None, max_response_bytes: Optional[int] = None, verify: bool = True,
                  allow_plain_http: bool = False, *, user_agent: Optional[str] = None) -> "Http":
         """Uses these settings instead for URLs that start with ``url_prefix`` (the longest prefix
-        wins), e.g. a client certificate for one vault only. Returns self."""
+        wins), e.g. a client certificate for one vault only. Returns self. Only before the first
+        request (README "Threads"): afterwards it raises StateError."""
         self._native.add_override(to_text(url_prefix, "url_prefix"),
                                   _options(ca_file, ca_dir, client_cert, client_key, client_key_password,
                                            client_cert_type, proxy, connect_timeout, timeout, max_response_bytes,

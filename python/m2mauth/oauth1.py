@@ -17,8 +17,6 @@ library (about 50-100 times faster) and releases the GIL.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import time
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import re
@@ -122,7 +120,9 @@ class OAuth1:
         decoding: if set, ``sign()`` returns bytes encoded with it, as oauthlib does.
         nonce, timestamp: fixed values (for tests); by default random and the current time.
         version: ``"1.0"`` (default, as oauthlib always sends) or None to omit ``oauth_version``.
-        body_hash: add ``oauth_body_hash`` for bodies that are not form data (oauthlib does).
+        body_hash: sign ``oauth_body_hash`` (base64 SHA-1 of the body, computed by the library) for a
+            non-empty body whose Content-Type is not form data, as oauthlib does; an explicitly empty
+            body gets none (oauthlib sends the hash of the empty string there).
 
     Thread-safe: one object may sign on many threads at once. The secrets are kept only inside the
     library (wiped when the object goes) and never appear in its repr.
@@ -186,7 +186,7 @@ class OAuth1:
                              native.OAUTH1_METHODS[self.signature_method], _PLACEMENTS[self.signature_type], realm,
                              self.version is not None, self.callback_uri, self.verifier,
                              self._rsa_key._native_key() if self._rsa_key is not None else None, self.nonce,
-                             _timestamp(self.timestamp))
+                             _timestamp(self.timestamp), self.body_hash)
 
     def _signer_for(self, realm: Optional[str]) -> Any:
         if realm is None or realm == self.realm:
@@ -243,13 +243,10 @@ class OAuth1:
             wire = bytes(body)
         else:
             wire = str(body).encode("utf-8")
-        body_hash = None
-        if self.body_hash and wire is not None and ctype and CONTENT_TYPE_FORM_URLENCODED not in ctype:
-            body_hash = base64.b64encode(hashlib.sha1(wire).digest()).decode("ascii")  # noqa: S324 (the draft's hash)
         pairs = list(hdrs.items())
         if self.signature_type == SIGNATURE_TYPE_BODY and ctype is None:
             pairs.append(("Content-Type", CONTENT_TYPE_FORM_URLENCODED))
-        return uri, method.upper(), body, hdrs, pairs, wire, body_hash
+        return uri, method.upper(), body, hdrs, pairs, wire
 
     def sign(self, uri: str, http_method: str = "GET", body: Body = None, headers: Optional[Mapping[str, str]] = None,
              realm: Optional[str] = None) -> Tuple[Any, Dict[str, str], Any]:
@@ -264,9 +261,9 @@ class OAuth1:
             # the common case, with the fewest conversions
             new_uri, auth = self._native.sign_simple(http_method.upper(), uri)
             return new_uri, ({"Authorization": auth} if auth is not None else {}), None
-        uri, method, body, hdrs, pairs, wire, body_hash = self._prepare(uri, http_method, body, headers)
+        uri, method, body, hdrs, pairs, wire = self._prepare(uri, http_method, body, headers)
         signer = self._signer_for(realm)
-        new_uri, new_headers, new_body = signer.sign(method, uri, pairs, wire, body_hash)
+        new_uri, new_headers, new_body = signer.sign(method, uri, pairs, wire)
         out_headers = hdrs
         out_body: Any = body
         if self.signature_type == SIGNATURE_TYPE_AUTH_HEADER:
@@ -292,17 +289,16 @@ class OAuth1:
         """The RFC 5849 section 3.4.1.1 signature base string that :meth:`sign` signs for this
         request (with this nonce and timestamp; by default the fixed ones or fresh values): compare it
         with the server's when a signature is refused."""
-        uri, method, _, _, pairs, wire, body_hash = self._prepare(uri, http_method, body, headers)
+        uri, method, _, _, pairs, wire = self._prepare(uri, http_method, body, headers)
         nonce = nonce or self.nonce or "m2mauthdiagnosticnonce"
         ts = _timestamp(timestamp if timestamp is not None else (self.timestamp or int(time.time())))
-        return self._native.base_string(method, uri, pairs, wire, to_text(nonce, "nonce"), ts, body_hash)
+        return self._native.base_string(method, uri, pairs, wire, to_text(nonce, "nonce"), ts)
 
     def signature(self, uri: str, http_method: str = "GET", body: Body = None,
                   headers: Optional[Mapping[str, str]] = None, *, nonce: str, timestamp: Union[int, str]) -> str:
         """The ``oauth_signature`` value (before percent-encoding) for these inputs."""
-        uri, method, _, _, pairs, wire, body_hash = self._prepare(uri, http_method, body, headers)
-        return self._native.signature(method, uri, pairs, wire, to_text(nonce, "nonce"), _timestamp(timestamp),
-                                      body_hash)
+        uri, method, _, _, pairs, wire = self._prepare(uri, http_method, body, headers)
+        return self._native.signature(method, uri, pairs, wire, to_text(nonce, "nonce"), _timestamp(timestamp))
 
     def __repr__(self) -> str:
         return (f"<m2mauth.OAuth1 client_key={self.client_key!r} client_secret="

@@ -19,6 +19,7 @@ token keeps being served. Network calls release the GIL.
 from __future__ import annotations
 
 import json
+import math
 import operator
 import time
 from typing import Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
@@ -30,7 +31,13 @@ from .algorithms import algorithm_id
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .keys import Key
 
-__all__ = ["OAuth2Client", "Token", "TokenEvent", "CLIENT_AUTH_METHODS", "describe_manager_options"]
+__all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
+
+
+#: A cancel signal for a call in progress (``OAuth2Client.request(..., cancel=c)``): ``c.cancel()`` from any
+#: thread stops the native transfer or the wait for a token at once; the call raises
+#: :class:`m2mauth.errors.CancelledError`. Once cancelled it stays so (``c.cancelled``).
+Cancel = native.Cancel
 
 #: The client authentication methods at the token endpoint.
 CLIENT_AUTH_METHODS = tuple(native.CLIENT_AUTH_METHODS)
@@ -262,8 +269,7 @@ class OAuth2Client(native.TokenManagerBase):
         a.assertion_audience = optional_text(assertion_audience, "assertion_audience")
         if assertion_alg is not None:
             a.assertion_alg = algorithm_id(assertion_alg)
-        if assertion_lifetime != 120:
-            a.assertion_lifetime = int(assertion_lifetime)
+        a.assertion_lifetime = int(assertion_lifetime)
         if assertion_kid == "thumbprint":
             a.assertion_kid_thumbprint = True
         else:
@@ -334,10 +340,17 @@ class OAuth2Client(native.TokenManagerBase):
         return headers
 
     def request(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None, *,
-                json: Any = None) -> Response:
+                json: Any = None, timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Response:
         """Sends an authenticated request through the client's transport and returns the response,
         whatever its status; on 401 it invalidates the token and retries once with a new one.
-        ``json`` sends a JSON body (and Content-Type) instead of ``body``."""
+        ``json`` sends a JSON body (and Content-Type) instead of ``body``. ``timeout`` (seconds) bounds the
+        whole call (the wait for a token and the sends); ``cancel`` (a :data:`Cancel`) stops it from
+        another thread, the native transfer included."""
+        timeout_ms = 0
+        if timeout is not None:
+            if not (timeout > 0) or math.isinf(timeout):
+                raise ValueError("timeout must be a positive number of seconds")
+            timeout_ms = max(1, int(math.ceil(timeout * 1000)))
         pairs = header_list(headers)
         if json is not None:
             if body is not None:
@@ -347,7 +360,7 @@ class OAuth2Client(native.TokenManagerBase):
             if not any(n.lower() == "content-type" for n, _ in pairs):
                 pairs.append(("Content-Type", "application/json"))
         return Response._from_native(self._request(to_text(method, "method"), to_text(url, "url"), pairs,
-                                                   body_bytes(body)))
+                                                   body_bytes(body), timeout_ms, cancel))
 
     def close(self) -> None:
         """Stops the background refresh and releases the client (its secrets are wiped). Idempotent."""

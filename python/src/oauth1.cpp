@@ -1,12 +1,9 @@
-// OAuth 1.0: m2mauth::OAuth1Signer as _m2mauth.OAuth1, the native part of m2mauth.OAuth1. Signing runs
-// without the GIL. A per-request extra protocol parameter (oauth_body_hash, as oauthlib sends for
-// bodies that are not form-encoded) is set on the signer under an exclusive lock; plain signatures
-// share the lock, so they still run in parallel.
+// OAuth 1.0: m2mauth::OAuth1Signer as _m2mauth.OAuth1, the native part of m2mauth.OAuth1. The signer is
+// configured once here (oauth_body_hash included: the library computes it for bodies that are not form
+// data) and frozen by its first signature, so signing runs without the GIL and without a lock.
 #include <pybind11/stl.h>
 
 #include <time.h>
-
-#include <shared_mutex>
 
 #include "binding.hpp"
 
@@ -19,31 +16,8 @@ using Opt = std::optional<std::string>;
 struct OAuth1Core {
   m2mauth::OAuth1Signer signer;
   std::shared_ptr<const m2mauth::Key> rsa_key;
-  std::unique_ptr<std::shared_mutex> mu = std::make_unique<std::shared_mutex>();
 
   explicit OAuth1Core(m2mauth::OAuth1Signer &&s) : signer(std::move(s)) {}
-
-  // Runs f(signer) with extra set for the duration (exclusive), or shared without extras.
-  template <typename F>
-  auto with_extra(const Opt &body_hash, F &&f) const {
-    if (!body_hash) {
-      std::shared_lock<std::shared_mutex> lock(*mu);
-      return f(signer);
-    }
-    std::unique_lock<std::shared_mutex> lock(*mu);
-    auto &s = const_cast<m2mauth::OAuth1Signer &>(signer);
-    s.add_param("oauth_body_hash", *body_hash);
-    struct Clear {
-      m2mauth::OAuth1Signer &s;
-      ~Clear() {
-        try {
-          s.clear_params();
-        } catch (...) {
-        }
-      }
-    } clear{s};
-    return f(signer);
-  }
 };
 
 using PyOAuth1 = Holder<OAuth1Core, Kind::oauth1>;
@@ -70,7 +44,7 @@ void register_oauth1(py::module_ &m) {
       .def(py::init([](const std::string &consumer_key, const Opt &consumer_secret, const Opt &token,
                        const Opt &token_secret, int method, int placement, const Opt &realm, bool include_version,
                        const Opt &callback, const Opt &verifier, const PyKey *rsa_key, const Opt &nonce,
-                       std::int64_t timestamp) {
+                       std::int64_t timestamp, bool body_hash) {
              std::shared_ptr<const m2mauth::Key> key;
              if (rsa_key != nullptr) key = rsa_key->need("key");
              m2mauth::OAuth1Signer s(consumer_key);
@@ -85,6 +59,7 @@ void register_oauth1(py::module_ &m) {
              if (key) s.set_rsa_key(key.get());
              if (nonce) s.set_fixed_nonce(nonce);
              if (timestamp >= 0) s.set_fixed_timestamp(timestamp);
+             s.set_body_hash(body_hash);
              OAuth1Core core(std::move(s));
              core.rsa_key = std::move(key);
              return PyOAuth1(std::move(core));
@@ -92,21 +67,17 @@ void register_oauth1(py::module_ &m) {
            py::arg("consumer_key"), py::arg("consumer_secret").none(true), py::arg("token").none(true),
            py::arg("token_secret").none(true), py::arg("method"), py::arg("placement"), py::arg("realm").none(true),
            py::arg("include_version"), py::arg("callback").none(true), py::arg("verifier").none(true),
-           py::arg("rsa_key").none(true), py::arg("nonce").none(true), py::arg("timestamp"))
+           py::arg("rsa_key").none(true), py::arg("nonce").none(true), py::arg("timestamp"), py::arg("body_hash"))
       .def("sign", [](const PyOAuth1 &self, const std::string &method, const std::string &url, const HeaderList &headers,
-                      const std::optional<py::bytes> &body, const Opt &body_hash) {
+                      const std::optional<py::bytes> &body) {
         auto core = self.need("signer");
         m2mauth::Request req = make_request(method, url, headers, body);
         {
           ReleaseGil nogil;
-          core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
-            s.sign(req);
-            return 0;
-          });
+          core->signer.sign(req);
         }
         return request_tuple(req);
-      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true),
-         py::arg("body_hash").none(true))
+      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true))
       .def("sign_simple", [](const PyOAuth1 &self, const std::string &method, const std::string &url) {
         // The common case (no body, no headers) with fewer conversions: (url, Authorization or None).
         auto core = self.need("signer");
@@ -115,35 +86,28 @@ void register_oauth1(py::module_ &m) {
         {
           ReleaseGil nogil;
           req.emplace(method, url);
-          core->with_extra(std::nullopt, [&](const m2mauth::OAuth1Signer &s) {
-            s.sign(*req);
-            return 0;
-          });
+          core->signer.sign(*req);
           auth = req->header("Authorization");
         }
         return py::make_tuple(req->url(), auth ? py::object(py::str(*auth)) : py::object(py::none()));
       })
       .def("base_string", [](const PyOAuth1 &self, const std::string &method, const std::string &url,
                              const HeaderList &headers, const std::optional<py::bytes> &body, const std::string &nonce,
-                             std::int64_t timestamp, const Opt &body_hash) {
+                             std::int64_t timestamp) {
         auto core = self.need("signer");
         m2mauth::Request req = make_request(method, url, headers, body);
         ReleaseGil nogil;
-        return core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
-          return s.base_string(req, nonce, timestamp);
-        });
+        return core->signer.base_string(req, nonce, timestamp);
       })
       .def("signature", [](const PyOAuth1 &self, const std::string &method, const std::string &url,
                            const HeaderList &headers, const std::optional<py::bytes> &body, const std::string &nonce,
-                           std::int64_t timestamp, const Opt &body_hash) {
+                           std::int64_t timestamp) {
         auto core = self.need("signer");
         m2mauth::Request req = make_request(method, url, headers, body);
         std::optional<m2mauth::Secret> sig;
         {
           ReleaseGil nogil;
-          sig.emplace(core->with_extra(body_hash, [&](const m2mauth::OAuth1Signer &s) {
-            return s.signature(req, nonce, timestamp);
-          }));
+          sig.emplace(core->signer.signature(req, nonce, timestamp));
         }
         return py::str(sig->view().data(), sig->size());
       })

@@ -129,7 +129,7 @@ struct ClientArgs {
   int auth_method = M2MAUTH_AUTH_CLIENT_SECRET_BASIC;
   int grant = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
   int assertion_alg = 0;
-  std::int64_t assertion_lifetime = 0;
+  std::int64_t assertion_lifetime = m2mauth::AssertionOptions().lifetime_s;
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
 };
@@ -172,7 +172,7 @@ PyObject *token_fast(ManagerHandle &self) {
   if (c->cached != nullptr && c->background &&
       c->generation.load(std::memory_order_acquire) == c->cached_generation &&
       now_ms() < c->cached_expires_ms - c->skew_ms) {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     m2mauth_status st = m2mauth_token_manager_get(&v, c->manager->get());
     if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
     PyObject *access = PyTuple_GET_ITEM(c->cached, 0);  // Token is a tuple subclass: (access, type, exp, scope)
@@ -223,6 +223,12 @@ PyMethodDef token_def = {"token", reinterpret_cast<PyCFunction>(py_token), METH_
 }  // namespace
 
 void register_oauth2(py::module_ &m) {
+  // A native cancel signal (call.h): cancel() from any thread stops the call using it at once.
+  py::class_<m2mauth::Cancel>(m, "Cancel")
+      .def(py::init<>())
+      .def("cancel", [](const m2mauth::Cancel &c) { c.cancel(); })
+      .def_property_readonly("cancelled", &m2mauth::Cancel::requested);
+
   m.def("describe_manager_options", [](const py::dict &options) { return manager_options(options).describe(); },
         "m2mauth_token_manager_options_describe of the options m2mauth.OAuth2Client would use.");
   py::class_<ClientArgs>(m, "ClientArgs")
@@ -275,12 +281,13 @@ void register_oauth2(py::module_ &m) {
           if (a.audience) c.set_audience(*a.audience);
           for (const auto &r : a.resources) c.add_resource(r);
           for (const auto &[n, v] : a.params) c.add_param(n, v);
-          if (a.assertion_audience || a.assertion_alg != 0 || a.assertion_lifetime != 0 || a.assertion_kid)
-            c.set_assertion(a.assertion_audience,
-                            a.assertion_alg != 0 ? std::optional<m2mauth::Alg>(static_cast<m2mauth::Alg>(a.assertion_alg))
-                                                 : std::nullopt,
-                            a.assertion_lifetime, a.assertion_kid);
-          if (a.assertion_kid_thumbprint) c.set_assertion_kid_thumbprint(true);
+          m2mauth::AssertionOptions assertion;
+          assertion.audience = a.assertion_audience;
+          if (a.assertion_alg != 0) assertion.alg = static_cast<m2mauth::Alg>(a.assertion_alg);
+          assertion.lifetime_s = a.assertion_lifetime;
+          assertion.kid = a.assertion_kid;
+          assertion.kid_thumbprint = a.assertion_kid_thumbprint;
+          c.set_assertion(assertion);
           if (a.default_expires_in != 0) c.set_default_expires_in(a.default_expires_in);
           manager.emplace(c, o);
           if (a.idempotency_header) manager->set_idempotency_header(*a.idempotency_header);
@@ -333,16 +340,21 @@ void register_oauth2(py::module_ &m) {
         c->manager->invalidate(token);
       }, py::arg("token").none(true))
       .def("_request", [](ManagerHandle &self, const std::string &method, const std::string &url,
-                          const HeaderList &headers, const std::optional<py::bytes> &body) {
+                          const HeaderList &headers, const std::optional<py::bytes> &body, std::int64_t timeout_ms,
+                          const m2mauth::Cancel *cancel) {
         auto c = self.need();
         m2mauth::Request req = make_request(method, url, headers, body);
+        m2mauth::CallOptions options;
+        options.timeout_ms = timeout_ms;
+        if (cancel != nullptr) options.cancel = *cancel;
         std::optional<m2mauth::Response> resp;
         {
           ReleaseGil nogil;
-          resp.emplace(c->manager->request(req));
+          resp.emplace(c->manager->request(req, options));
         }
         return response_tuple(*resp);
-      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true))
+      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true), py::arg("timeout_ms") = 0,
+         py::arg("cancel").none(true) = py::none())
       .def("_token_nogil", [](ManagerHandle &self) {
         // The slow path on purpose (benchmarks and tests compare it with token()).
         auto c = self.need();
@@ -357,7 +369,7 @@ void register_oauth2(py::module_ &m) {
         // For python/bench: n cached reads (m2mauth_token_manager_get) in a C++ loop; thread CPU seconds.
         auto c = self.need();
         ReleaseGil nogil;
-        m2mauth_token_view v{};
+        m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
         timespec a{}, b{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
         for (long i = 0; i < n; ++i) {

@@ -28,6 +28,17 @@ def test_send_and_response(fault, http):
     assert r.status == 401 and not r.ok and r.headers.get_all("www-authenticate")
 
 
+def test_overrides_before_the_first_request_only(fault):
+    """README "Threads": the first request freezes an Http; override() then raises StateError naming the
+    handle and the call, and the Http keeps working with its settings."""
+    http = m2mauth.Http().override(fault.info["echo_url"], user_agent="early")
+    assert http.send("GET", fault.info["echo_url"] + "/ua").json()["headers"]["User-Agent"] == "early"
+    with pytest.raises(m2mauth.StateError) as exc:
+        http.override(fault.info["echo_url"], user_agent="late")
+    assert str(exc.value) == "HTTP transport: add_override after first use" and exc.value.code == -7
+    assert http.send("GET", fault.info["echo_url"] + "/ua").json()["headers"]["User-Agent"] == "early"
+
+
 def test_headers_multidict():
     h = Headers([("Set-Cookie", "a=1"), ("set-cookie", "b=2"), ("X", "y")])
     assert h["SET-COOKIE"] == "a=1" and h.get_all("Set-Cookie") == ["a=1", "b=2"]

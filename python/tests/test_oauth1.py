@@ -122,6 +122,26 @@ def oauth_items(uri, headers, body, placement):
     return sorted(parse_qsl(text, keep_blank_values=True)), sorted(query), None
 
 
+def test_body_hash_is_the_librarys_and_oauthlibs():
+    """body_hash (default on) is computed by the library: base64 SHA-1 of a non-form body, signed like
+    oauthlib's; off, or for form data, there is none."""
+    import base64
+    import hashlib
+    body = '{"a": "b c", "n": 1}'
+    kw = dict(client_secret="cs", resource_owner_key="tok", resource_owner_secret="ts", nonce="n0nce",
+              timestamp="1700000000")
+    headers = {"Content-Type": "application/json"}
+    ours = m2mauth.OAuth1("ck", **kw).sign("https://a.example/x", "POST", body, dict(headers))[1]
+    theirs = oauthlib.Client("ck", **kw).sign("https://a.example/x", "POST", body, dict(headers))[1]
+    want = base64.b64encode(hashlib.sha1(body.encode()).digest()).decode()
+    assert unquote(auth_params(ours["Authorization"])["oauth_body_hash"]) == want
+    assert auth_params(ours["Authorization"]) == auth_params(theirs["Authorization"])
+    off = m2mauth.OAuth1("ck", body_hash=False, **kw).sign("https://a.example/x", "POST", body, dict(headers))[1]
+    assert "oauth_body_hash" not in off["Authorization"]
+    form = m2mauth.OAuth1("ck", **kw).sign("https://a.example/x", "POST", "a=1", dict(FORM))[1]
+    assert "oauth_body_hash" not in form["Authorization"]
+
+
 @pytest.mark.parametrize("method,placement,body_case,url",
                          list(itertools.product(METHODS, PLACEMENTS, BODIES, URLS)),
                          ids=lambda v: v[0] if isinstance(v, tuple) else str(v)[:20])

@@ -87,7 +87,7 @@ TEST_CASE("jose.json jwt-*: m2mauth_jwt_sign_json and m2mauth_jwt_sign write the
     REQUIRE_OK(m2mauth_verifier_new(&v, key.get(), m2mauth_alg_bit(header.alg)));
     capi::VerifierPtr verifier(v);
     int64_t now = 1700000100000;
-    REQUIRE_OK(m2mauth_verifier_set_clock(v, fixed_clock, &now));
+    REQUIRE_OK(m2mauth_verifier_set_clock(v, fixed_clock, &now, nullptr));
     REQUIRE_OK(m2mauth_verifier_set_issuer(v, "m2mauth-client"));
     REQUIRE_OK(m2mauth_verifier_set_subject(v, "m2mauth-client"));
     REQUIRE_OK(m2mauth_verifier_add_audience(v, "https://as.example.com/token"));
@@ -144,7 +144,7 @@ TEST_CASE("jose.json jwt: claim checks with an injected clock") {
     REQUIRE_OK(m2mauth_verifier_new(&v, key.get(), capi::allowed(m2mtest::member(c, "allowed"))));
     capi::VerifierPtr verifier(v);
     int64_t now = m2mtest::integer(cfg, "now") * 1000;
-    REQUIRE_OK(m2mauth_verifier_set_clock(v, fixed_clock, &now));
+    REQUIRE_OK(m2mauth_verifier_set_clock(v, fixed_clock, &now, nullptr));
     if (m2mtest::has(cfg, "leeway")) REQUIRE_OK(m2mauth_verifier_set_leeway(v, m2mtest::integer(cfg, "leeway")));
     if (m2mtest::has(cfg, "issuer")) REQUIRE_OK(m2mauth_verifier_set_issuer(v, str(cfg, "issuer").c_str()));
     if (m2mtest::has(cfg, "subject")) REQUIRE_OK(m2mauth_verifier_set_subject(v, str(cfg, "subject").c_str()));

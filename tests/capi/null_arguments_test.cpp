@@ -250,7 +250,7 @@ TEST_CASE("jwt.h with NULL") {
   CHECK_EINVAL(m2mauth_verifier_set_typ(v, nullptr));
   CHECK_EINVAL(m2mauth_verifier_set_leeway(nullptr, 0));
   CHECK_EINVAL(m2mauth_verifier_set_max_size(nullptr, 100));
-  CHECK_EINVAL(m2mauth_verifier_set_clock(nullptr, clock_cb, nullptr));
+  CHECK_EINVAL(m2mauth_verifier_set_clock(nullptr, clock_cb, nullptr, nullptr));
   CHECK_EINVAL(m2mauth_verifier_verify(nullptr, v, token.c_str()));
   CHECK_EINVAL_OUT(m2mauth_claims, m2mauth_verifier_verify(&out_, nullptr, token.c_str()));
   CHECK_EINVAL_OUT(m2mauth_claims, m2mauth_verifier_verify(&out_, v, nullptr));

@@ -146,9 +146,14 @@ TEST_CASE("C API TLS options with mTLS from a PKCS#12 file and insecure_skip_ver
   CHECK(m2mauth_error_last()->transient == 0);
   m2mauth_http_options lax = M2MAUTH_HTTP_OPTIONS_INIT;
   lax.insecure_skip_verify = 1;
-  REQUIRE(m2mauth_http_add_override(h.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_OK);
-  CHECK(send(h.get(), w.get(), &resp) == M2MAUTH_OK);
+  // h has sent: frozen. The override goes on a transport before its first send.
+  CHECK(m2mauth_http_add_override(h.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_ESTATE);
+  CHECK(std::string(m2mauth_error_last()->message) == "HTTP transport: add_override after first use");
+  Http h2 = new_http(&o);
+  REQUIRE(m2mauth_http_add_override(h2.get(), (wrong.url() + "/").c_str(), &lax) == M2MAUTH_OK);
+  CHECK(send(h2.get(), w.get(), &resp) == M2MAUTH_OK);
   CHECK(m2mauth_response_status(resp.get()) == 200);
+  CHECK(send(h.get(), w.get(), &resp) == M2MAUTH_ETLS);  // h still works, with its own settings
 }
 
 namespace {
@@ -185,7 +190,7 @@ m2mauth_status app_transport(m2mauth_response **out, const m2mauth_request *req,
 TEST_CASE("custom transport: the callback sees the request and its response comes back") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   Req r = new_req("PUT", "https://api.example.com/v1/things?x=1");
   m2mauth_request_set_header(r.get(), "Authorization", "Bearer tok");
@@ -208,7 +213,7 @@ TEST_CASE("custom transport: the callback sees the request and its response come
 TEST_CASE("custom transport statuses become errors and OK without a response is an error not a crash") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   Req r = new_req("GET", "https://api.example.com/");
   Resp resp;
@@ -231,7 +236,7 @@ TEST_CASE("custom transport statuses become errors and OK without a response is 
 TEST_CASE("custom transport called from 8 threads at once") {
   Recorded rec;
   m2mauth_http *raw = nullptr;
-  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_new_custom(&raw, app_transport, &rec, nullptr) == M2MAUTH_OK);
   Http h(raw);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
@@ -295,9 +300,9 @@ TEST_CASE("NULL and bad arguments to every http.h function") {
   CHECK(m2mauth_http_add_override(h.get(), "https://x/", &bad) == M2MAUTH_EINVAL);
 
   m2mauth_http *raw = reinterpret_cast<m2mauth_http *>(0x1);
-  CHECK(m2mauth_http_new_custom(nullptr, app_transport, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_http_new_custom(nullptr, app_transport, nullptr, nullptr) == M2MAUTH_EINVAL);
   check_einval();
-  CHECK(m2mauth_http_new_custom(&raw, nullptr, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_http_new_custom(&raw, nullptr, nullptr, nullptr) == M2MAUTH_EINVAL);
   check_einval();
   CHECK(raw == nullptr);
 

@@ -62,8 +62,23 @@ TEST_CASE("overrides: the longest matching prefix wins and scheme and host ignor
   CHECK(user_agent(*t, u + "/echo/DEEP/x") == "a");  // paths compare with case
   std::string upper = "HTTP://127.0.0.1:" + std::to_string(srv.port());
   CHECK(user_agent(*t, upper + "/echo/deep/y") == "b");
-  add_http_override(*t, {u + "/echo/deep/", c});  // same prefix: replaced
-  CHECK(user_agent(*t, u + "/echo/deep/x") == "c");
+
+  auto t2 = make_curl_transport(base, {{u + "/echo/deep/", b}});
+  add_http_override(*t2, {u + "/echo/deep/", c});  // same prefix, before the first send: replaced
+  CHECK(user_agent(*t2, u + "/echo/deep/x") == "c");
+}
+
+TEST_CASE("threads: the first send freezes a transport; add_http_override then throws state, sending goes on") {
+  Server srv = conn_server();
+  HttpConfig a;
+  a.user_agent = "a";
+  auto t = make_curl_transport({});
+  add_http_override(*t, {srv.url() + "/echo/", a});  // before the first send
+  CHECK(user_agent(*t, srv.url() + "/echo/x") == "a");
+  Error e = error_of([&] { add_http_override(*t, {srv.url() + "/echo/", {}}); });
+  CHECK(e.code() == Errc::state);
+  CHECK(std::string(e.what()) == "HTTP transport: add_override after first use");
+  CHECK(user_agent(*t, srv.url() + "/echo/x") == "a");  // unchanged, still working
 }
 
 TEST_CASE("add_http_override refuses transports that are not libcurl's") {

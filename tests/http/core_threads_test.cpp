@@ -61,11 +61,12 @@ TEST_CASE("8 threads over HTTPS with mTLS through one transport") {
   CHECK(ok == 80);
 }
 
-TEST_CASE("overrides can be added while other threads send") {
+TEST_CASE("threads: overrides after the first send are refused on every thread while others send") {
   Server srv = conn_server();
   auto t = make_curl_transport({});
+  get(*t, srv.url() + "/echo/first");  // freezes the transport
   std::atomic<bool> stop{false};
-  std::atomic<int> failures{0};
+  std::atomic<int> failures{0}, refused{0};
   std::vector<std::thread> senders;
   for (int i = 0; i < 4; ++i)
     senders.emplace_back([&] {
@@ -80,9 +81,14 @@ TEST_CASE("overrides can be added while other threads send") {
   for (int i = 0; i < 50; ++i) {
     HttpConfig c;
     c.user_agent = "override-" + std::to_string(i);
-    add_http_override(*t, {srv.url() + "/echo/" + std::to_string(i % 5), c});
+    try {
+      add_http_override(*t, {srv.url() + "/echo/" + std::to_string(i % 5), c});
+    } catch (const Error &e) {
+      if (e.code() == Errc::state) refused++;
+    }
   }
   stop = true;
   for (auto &th : senders) th.join();
   CHECK(failures == 0);
+  CHECK(refused == 50);
 }

@@ -159,7 +159,7 @@ static cJSON *handle(const cJSON *req) {
     int64_t now_ms = now ? (int64_t)now->valuedouble * 1000 : 0;
     rc = allow_list(&algs, cJSON_GetObjectItemCaseSensitive(req, "algs"));
     if (rc == M2MAUTH_OK) rc = m2mauth_verifier_new(&v, key, algs);
-    if (rc == M2MAUTH_OK && now != NULL) rc = m2mauth_verifier_set_clock(v, fixed_clock, &now_ms);
+    if (rc == M2MAUTH_OK && now != NULL) rc = m2mauth_verifier_set_clock(v, fixed_clock, &now_ms, NULL);
     if (rc == M2MAUTH_OK && leeway != NULL) rc = m2mauth_verifier_set_leeway(v, (int64_t)leeway->valuedouble);
     if (rc == M2MAUTH_OK && text(req, "issuer") != NULL) rc = m2mauth_verifier_set_issuer(v, text(req, "issuer"));
     cJSON_ArrayForEach(aud, cJSON_GetObjectItemCaseSensitive(req, "audience")) {

@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 
 #include <atomic>
+#include <memory>
 #include <cstring>
 #include <set>
 #include <string>
@@ -106,13 +107,14 @@ TEST_CASE("capi vectors: base string, signature and Authorization header of ever
     Req r(c.at("method").c_str(), c.at("url").c_str());
     prepare(r, c);
     const int64_t ts = std::stoll(c.at("timestamp"));
+    // Configured before the first use (the diagnostics freeze the signer too).
+    REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, c.at("nonce").c_str()) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, ts) == M2MAUTH_OK);
     Buf base, sig;
     REQUIRE(m2mauth_oauth1_base_string(&base.b, s, r, c.at("nonce").c_str(), ts) == M2MAUTH_OK);
     if (c.has("base_string")) CHECK(base.str() == c.at("base_string"));
     REQUIRE(m2mauth_oauth1_signature(&sig.b, s, r, c.at("nonce").c_str(), ts) == M2MAUTH_OK);
     if (c.has("signature")) CHECK(sig.str() == c.at("signature"));
-    REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, c.at("nonce").c_str()) == M2MAUTH_OK);
-    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, ts) == M2MAUTH_OK);
     REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
     if (c.has("authorization"))
       CHECK(oauth1_test::parse_authorization(r.header("Authorization")) ==
@@ -165,12 +167,16 @@ TEST_CASE("capi handle: creation and NULL arguments") {
 }
 
 TEST_CASE("capi setters: a failed setter leaves the signer as it was") {
-  Signer s;
-  REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, "n") == M2MAUTH_OK);
-  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, 1) == M2MAUTH_OK);
-  REQUIRE(m2mauth_oauth1_add_param(s, "oauth_extra", "1") == M2MAUTH_OK);
+  auto configure = [](m2mauth_oauth1 *x) {
+    REQUIRE(m2mauth_oauth1_set_fixed_nonce(x, "n") == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(x, 1) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_add_param(x, "oauth_extra", "1") == M2MAUTH_OK);
+  };
+  Signer s, same;
+  configure(s);
+  configure(same);
   Req before("GET", "http://h/");
-  REQUIRE(m2mauth_oauth1_sign(s, before) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(same, before) == M2MAUTH_OK);
   CHECK(m2mauth_oauth1_add_param(s, "not_oauth", "1") == M2MAUTH_EINVAL);
   CHECK(m2mauth_oauth1_add_param(s, "oauth_nonce", "1") == M2MAUTH_EINVAL);
   CHECK(m2mauth_oauth1_add_param(s, "oauth_extra", "2") == M2MAUTH_EINVAL);
@@ -184,42 +190,57 @@ TEST_CASE("capi setters: a failed setter leaves the signer as it was") {
   REQUIRE(m2mauth_oauth1_sign(s, after) == M2MAUTH_OK);
   CHECK(after.header("Authorization") == before.header("Authorization"));
   CHECK(after.header("Authorization").find("oauth_extra=\"1\"") != std::string::npos);
-  REQUIRE(m2mauth_oauth1_clear_params(s) == M2MAUTH_OK);
+  Signer c;
+  configure(c);
+  REQUIRE(m2mauth_oauth1_clear_params(c) == M2MAUTH_OK);
   Req cleared("GET", "http://h/");
-  REQUIRE(m2mauth_oauth1_sign(s, cleared) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(c, cleared) == M2MAUTH_OK);
   CHECK(cleared.header("Authorization").find("oauth_extra") == std::string::npos);
 }
 
 TEST_CASE("capi setters: token, version, realm, callback and verifier") {
-  Signer s;
-  REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, "n") == M2MAUTH_OK);
-  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, 7) == M2MAUTH_OK);
-  auto header = [&] {
+  // Each configuration is its own signer: the first signature freezes one.
+  auto fresh = [] {
+    auto s = std::make_unique<Signer>();
+    REQUIRE(m2mauth_oauth1_set_fixed_nonce(*s, "n") == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(*s, 7) == M2MAUTH_OK);
+    return s;
+  };
+  auto header = [](const Signer &s) {
     Req r("GET", "http://h/");
     REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
     return oauth1_test::parse_authorization(r.header("Authorization"));
   };
-  auto h = header();
+  auto s1 = fresh();
+  auto h = header(*s1);
   CHECK(h.count("oauth_token") == 0);
   CHECK(h.at("oauth_version") == "1.0");
   CHECK(h.at("oauth_signature_method") == "HMAC-SHA1");
   CHECK(h.at("oauth_timestamp") == "7");
   CHECK(h.count("realm") == 0);
+  auto s2 = fresh();
+  m2mauth_oauth1 *s = *s2;
   REQUIRE(m2mauth_oauth1_set_token(s, "tok", "sec") == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_include_version(s, 0) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_realm(s, "R") == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_callback(s, "oob") == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_verifier(s, "ver") == M2MAUTH_OK);
-  h = header();
+  auto s3 = fresh();  // the same, then some of it removed again before first use
+  REQUIRE(m2mauth_oauth1_set_token(*s3, "tok", "sec") == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_realm(*s3, "R") == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_callback(*s3, "oob") == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_verifier(*s3, "ver") == M2MAUTH_OK);
+  h = header(*s2);
   CHECK(h.at("oauth_token") == "tok");
   CHECK(h.count("oauth_version") == 0);
   CHECK(h.at("realm") == "R");
   CHECK(h.at("oauth_callback") == "oob");
   CHECK(h.at("oauth_verifier") == "ver");
+  s = *s3;
   REQUIRE(m2mauth_oauth1_set_token(s, "", "sec") == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_realm(s, nullptr) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_set_callback(s, nullptr) == M2MAUTH_OK);
-  h = header();
+  h = header(*s3);
   CHECK(h.count("oauth_token") == 0);
   CHECK(h.count("realm") == 0);
   CHECK(h.count("oauth_callback") == 0);
@@ -258,22 +279,26 @@ TEST_CASE("capi placements: query and body") {
   CHECK(q.url().find("&oauth_signature=") != std::string::npos);
   CHECK(q.header("Authorization").empty());
 
-  REQUIRE(m2mauth_oauth1_set_placement(s, M2MAUTH_OAUTH1_IN_BODY) == M2MAUTH_OK);
+  Signer in_body;
+  m2mauth_oauth1 *sb = in_body;
+  REQUIRE(m2mauth_oauth1_set_fixed_nonce(sb, "n") == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(sb, 1) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_placement(sb, M2MAUTH_OAUTH1_IN_BODY) == M2MAUTH_OK);
   Req b("POST", "http://h/p");
-  REQUIRE(m2mauth_oauth1_sign(s, b) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(sb, b) == M2MAUTH_OK);
   CHECK(b.body().rfind("oauth_consumer_key=ck&", 0) == 0);
   CHECK(b.header("Content-Type") == "application/x-www-form-urlencoded");
 
   Req json("POST", "http://h/p");
   REQUIRE(m2mauth_request_set_header(json, "Content-Type", "application/json") == M2MAUTH_OK);
   REQUIRE(m2mauth_request_set_body(json, reinterpret_cast<const uint8_t *>("{}"), 2) == M2MAUTH_OK);
-  CHECK(m2mauth_oauth1_sign(s, json) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_oauth1_sign(sb, json) == M2MAUTH_EINVAL);
   CHECK(m2mauth_error_last()->code == M2MAUTH_EINVAL);
   CHECK(json.body() == "{}");
   Req get("GET", "http://h/p");
-  CHECK(m2mauth_oauth1_sign(s, get) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_oauth1_sign(sb, get) == M2MAUTH_EINVAL);
   Req dup("POST", "http://h/p?oauth_token=x");
-  CHECK(m2mauth_oauth1_sign(s, dup) == M2MAUTH_ESTATE);
+  CHECK(m2mauth_oauth1_sign(sb, dup) == M2MAUTH_ESTATE);
 }
 
 TEST_CASE("capi RSA: key checks and a signature OpenSSL verifies with the public key") {
@@ -288,17 +313,20 @@ TEST_CASE("capi RSA: key checks and a signature OpenSSL verifies with the public
   CHECK(m2mauth_oauth1_set_rsa_key(s, hmac) == M2MAUTH_EKEYTYPE);
   CHECK(m2mauth_oauth1_set_rsa_key(s, pub) == M2MAUTH_ENOPRIVATE);
   REQUIRE(m2mauth_oauth1_set_rsa_key(s, rsa) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);  // the failed sign above left the signer open
   Buf pem;
   REQUIRE(m2mauth_key_public_pem(&pem.b, rsa) == M2MAUTH_OK);
-  m2mauth_key_free(rsa);  // the signer keeps its own reference
   m2mauth_key_free(pub);
   m2mauth_key_free(hmac);
   for (int method : {M2MAUTH_OAUTH1_RSA_SHA1, M2MAUTH_OAUTH1_RSA_SHA256}) {
     INFO(std::string(m2mauth_oauth1_method_name(method)));
-    REQUIRE(m2mauth_oauth1_set_method(s, method) == M2MAUTH_OK);
+    Signer each;  // frozen by its first signature: one signer per method
+    REQUIRE(m2mauth_oauth1_set_rsa_key(each, rsa) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_method(each, method) == M2MAUTH_OK);
+    m2mauth_oauth1 *signer = each;
     Buf base, sig;
-    REQUIRE(m2mauth_oauth1_base_string(&base.b, s, r, "n", 1) == M2MAUTH_OK);
-    REQUIRE(m2mauth_oauth1_signature(&sig.b, s, r, "n", 1) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_base_string(&base.b, signer, r, "n", 1) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_signature(&sig.b, signer, r, "n", 1) == M2MAUTH_OK);
     std::vector<unsigned char> raw(sig.b.size);
     int n = EVP_DecodeBlock(raw.data(), sig.b.ptr, static_cast<int>(sig.b.size));
     REQUIRE(n == 258);  // 256 bytes plus the decoder's padding count
@@ -313,37 +341,75 @@ TEST_CASE("capi RSA: key checks and a signature OpenSSL verifies with the public
     EVP_MD_CTX_free(ctx);
     EVP_PKEY_free(pk);
   }
-  REQUIRE(m2mauth_oauth1_set_rsa_key(s, nullptr) == M2MAUTH_OK);
-  CHECK(m2mauth_oauth1_sign(s, r) == M2MAUTH_ECONFIG);
+  Signer removed;
+  REQUIRE(m2mauth_oauth1_set_method(removed, M2MAUTH_OAUTH1_RSA_SHA1) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_rsa_key(removed, rsa) == M2MAUTH_OK);
+  m2mauth_key_free(rsa);  // the signer keeps its own reference
+  REQUIRE(m2mauth_oauth1_set_rsa_key(removed, nullptr) == M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_sign(removed, r) == M2MAUTH_ECONFIG);
 }
 
-TEST_CASE("capi clock: the callback gives the timestamp, a negative fixed timestamp restores it") {
+TEST_CASE("capi clock: the callback gives the timestamp, a fixed timestamp wins, NULL restores the system clock") {
   struct Payload {
     int64_t now_ms;
     int calls;
   } p{1600000000500, 0};
+  auto clock = [](void *payload) -> int64_t {
+    auto *pl = static_cast<Payload *>(payload);
+    ++pl->calls;
+    return pl->now_ms;
+  };
   Signer s;
-  REQUIRE(m2mauth_oauth1_set_clock(
-              s, [](void *payload) -> int64_t {
-                auto *pl = static_cast<Payload *>(payload);
-                ++pl->calls;
-                return pl->now_ms;
-              },
-              &p) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_clock(s, clock, &p, nullptr) == M2MAUTH_OK);
   Req r("GET", "http://h/");
   REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
   CHECK(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp") == "1600000000");
   CHECK(p.calls == 1);
-  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, 5) == M2MAUTH_OK);
-  REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
-  CHECK(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp") == "5");
-  CHECK(p.calls == 1);
-  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, -1) == M2MAUTH_OK);
   REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
   CHECK(p.calls == 2);
-  REQUIRE(m2mauth_oauth1_set_clock(s, nullptr, nullptr) == M2MAUTH_OK);
-  REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
+  Signer fixed;
+  REQUIRE(m2mauth_oauth1_set_clock(fixed, clock, &p, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(fixed, 5) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(fixed, r) == M2MAUTH_OK);
+  CHECK(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp") == "5");
+  CHECK(p.calls == 2);
+  Signer restored;
+  REQUIRE(m2mauth_oauth1_set_clock(restored, clock, &p, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(restored, 5) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_fixed_timestamp(restored, -1) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(restored, r) == M2MAUTH_OK);
+  CHECK(p.calls == 3);
+  Signer system;
+  REQUIRE(m2mauth_oauth1_set_clock(system, clock, &p, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_clock(system, nullptr, nullptr, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_sign(system, r) == M2MAUTH_OK);
   CHECK(std::stoll(oauth1_test::parse_authorization(r.header("Authorization")).at("oauth_timestamp")) > 1700000000);
+  CHECK(p.calls == 3);
+}
+
+TEST_CASE("capi body hash: oauth_body_hash for a JSON body when on, none for form bodies or when off") {
+  auto sign = [](int on, const char *ctype, const char *body) {
+    Signer s;
+    REQUIRE(m2mauth_oauth1_set_fixed_nonce(s, "n") == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_fixed_timestamp(s, 1) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_set_body_hash(s, on) == M2MAUTH_OK);
+    Req r("POST", "http://h/p");
+    REQUIRE(m2mauth_request_set_header(r, "Content-Type", ctype) == M2MAUTH_OK);
+    REQUIRE(m2mauth_request_set_body(r, reinterpret_cast<const uint8_t *>(body), std::strlen(body)) == M2MAUTH_OK);
+    REQUIRE(m2mauth_oauth1_sign(s, r) == M2MAUTH_OK);
+    return oauth1_test::parse_authorization(r.header("Authorization"));
+  };
+  // base64(SHA-1("abc")) = qZk+NkcGgWq6PiVxeFDCbJzQ2J0= (the FIPS 180 test message), percent-encoded in the header.
+  auto h = sign(1, "text/plain", "abc");
+  CHECK(h.at("oauth_body_hash") == "qZk%2BNkcGgWq6PiVxeFDCbJzQ2J0%3D");
+  CHECK(sign(0, "text/plain", "abc").count("oauth_body_hash") == 0);
+  CHECK(sign(1, "application/x-www-form-urlencoded", "a=1").count("oauth_body_hash") == 0);
+  // The signature covers it: the same request without the option signs differently.
+  CHECK(sign(1, "text/plain", "abc").at("oauth_signature") != sign(0, "text/plain", "abc").at("oauth_signature"));
+  Signer s;
+  REQUIRE(m2mauth_oauth1_set_body_hash(s, 1) == M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_add_param(s, "oauth_body_hash", "x") == M2MAUTH_EINVAL);  // the signer's own parameter
+  CHECK(m2mauth_oauth1_set_body_hash(nullptr, 1) == M2MAUTH_EINVAL);
 }
 
 TEST_CASE("capi diagnostics: argument checks and buffers left empty on failure") {
@@ -377,12 +443,17 @@ TEST_CASE("capi secrets: never in error messages") {
   Req bad("GET", "http://h/?x=%zz");
   CHECK(m2mauth_oauth1_sign(s, bad) != M2MAUTH_OK);
   all += last_message();
-  CHECK(m2mauth_oauth1_set_method(s, M2MAUTH_OAUTH1_RSA_SHA1) == M2MAUTH_OK);
-  CHECK(m2mauth_oauth1_sign(s, dup) != M2MAUTH_OK);
+  Signer rsa;
+  REQUIRE(m2mauth_oauth1_set_consumer_secret(rsa, "CONSUMER-SECRET-42") == M2MAUTH_OK);
+  REQUIRE(m2mauth_oauth1_set_token(rsa, "tok", "TOKEN-SECRET-42") == M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_set_method(rsa, M2MAUTH_OAUTH1_RSA_SHA1) == M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_sign(rsa, dup) != M2MAUTH_OK);
   all += last_message();
-  CHECK(m2mauth_oauth1_set_realm(s, "\x7f") != M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_set_realm(rsa, "\x7f") != M2MAUTH_OK);
   all += last_message();
-  CHECK(m2mauth_oauth1_add_param(s, "oauth_signature", "x") != M2MAUTH_OK);
+  CHECK(m2mauth_oauth1_add_param(rsa, "oauth_signature", "x") != M2MAUTH_OK);
+  all += last_message();
+  CHECK(m2mauth_oauth1_set_realm(s, "r") == M2MAUTH_ESTATE);  // frozen: that message names no secret either
   all += last_message();
   CHECK(!all.empty());
   CHECK(all.find("SECRET") == std::string::npos);

@@ -8,6 +8,7 @@
  *   realm callback verifier rsakey  optional; rsakey is the path of a PEM private key
  *   nonce ts                        optional fixed nonce and timestamp (decimal text)
  *   xname xvalue                    repeated: extra protocol parameters, in order
+ *   bodyhash                        optional: "1" signs oauth_body_hash (m2mauth_oauth1_set_body_hash)
  * Output line: "ok url=HEX body=HEX auth=HEX ctype=HEX base=HEX sig=HEX" (base and sig only with a
  * fixed nonce and timestamp), or "err code=N name=NAME".
  * Written in C99 against m2mauth.h only, so it also proves the header and the library work from C.
@@ -103,6 +104,8 @@ static m2mauth_status configure(m2mauth_oauth1 *s, const field *f, int n) {
   if (rc == M2MAUTH_OK) rc = m2mauth_oauth1_set_verifier(s, text(f, n, "verifier"));
   if (rc == M2MAUTH_OK) rc = m2mauth_oauth1_set_fixed_nonce(s, text(f, n, "nonce"));
   if (rc == M2MAUTH_OK && ts != NULL) rc = m2mauth_oauth1_set_fixed_timestamp(s, strtoll(ts, NULL, 10));
+  if (rc == M2MAUTH_OK && text(f, n, "bodyhash") != NULL)
+    rc = m2mauth_oauth1_set_body_hash(s, strcmp(text(f, n, "bodyhash"), "1") == 0);
   for (i = 0; rc == M2MAUTH_OK && i + 1 < n; ++i)
     if (strcmp(f[i].key, "xname") == 0 && strcmp(f[i + 1].key, "xvalue") == 0)
       rc = m2mauth_oauth1_add_param(s, f[i].value, f[i + 1].value);

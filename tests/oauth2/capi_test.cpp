@@ -72,7 +72,7 @@ TEST_CASE("C API: private_key_jwt and client_secret_basic tokens from oidc-provi
   m2mauth_token_manager *manager = nullptr;
   REQUIRE(m2mauth_token_manager_new(&manager, client, nullptr) == M2MAUTH_OK);
   m2mauth_token_client_free(client);  // the manager keeps the client alive
-  m2mauth_token_view v1{}, v2{};
+  m2mauth_token_view v1 = M2MAUTH_TOKEN_VIEW_INIT, v2 = M2MAUTH_TOKEN_VIEW_INIT;
   REQUIRE(m2mauth_token_manager_get(&v1, manager) == M2MAUTH_OK);
   std::string first(v1.access_token, v1.access_token_len);
   REQUIRE(m2mauth_token_manager_get(&v2, manager) == M2MAUTH_OK);
@@ -110,7 +110,7 @@ TEST_CASE("C API: authenticated requests, a 401 retried once, events") {
   m2mauth_token_manager *manager = nullptr;
   REQUIRE(m2mauth_token_manager_new(&manager, client, nullptr) == M2MAUTH_OK);
   Events events;
-  REQUIRE(m2mauth_token_manager_set_event_cb(manager, &Events::cb, &events) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_set_event_cb(manager, &Events::cb, &events, nullptr) == M2MAUTH_OK);
 
   m2mauth_request *req = nullptr;
   REQUIRE(m2mauth_request_new(&req, "post", (fault.str("api_url") + "/items?a=1").c_str()) == M2MAUTH_OK);
@@ -153,7 +153,7 @@ TEST_CASE("C API: 16 threads share one manager") {
   for (int i = 0; i < 16; ++i)
     threads.emplace_back([&] {
       for (int k = 0; k < 2000; ++k) {
-        m2mauth_token_view v{};
+        m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
         if (m2mauth_token_manager_get(&v, manager) != M2MAUTH_OK || v.access_token_len == 0) ++failures;
       }
     });
@@ -175,7 +175,24 @@ TEST_CASE("C API: bad arguments are typed errors") {
   CHECK(m2mauth_token_client_new(&client, "https://a/token", "x", nullptr) == M2MAUTH_EINVAL);
   REQUIRE(m2mauth_token_client_new(&client, "https://as.invalid/token", "x", http.h) == M2MAUTH_OK);
   CHECK(m2mauth_token_client_set_auth_method(client, 99) == M2MAUTH_EINVAL);
-  CHECK(m2mauth_token_client_set_assertion(client, nullptr, 0, 5, nullptr) == M2MAUTH_EINVAL);
+  m2mauth_assertion_options assertion = M2MAUTH_ASSERTION_OPTIONS_INIT;
+  assertion.lifetime_s = 5;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  assertion.lifetime_s = 0;  // no longer "the default": the default is in the struct
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  assertion = m2mauth_assertion_options M2MAUTH_ASSERTION_OPTIONS_INIT;
+  assertion.alg = 99;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EALGORITHM);
+  assertion.alg = 0;
+  assertion.version = 99;
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_client_set_assertion(client, nullptr) == M2MAUTH_EINVAL);
+  REQUIRE(m2mauth_assertion_options_init(&assertion, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(assertion.lifetime_s == 120);
+  CHECK(assertion.alg == 0);
+  CHECK(m2mauth_assertion_options_init(&assertion, 99) == M2MAUTH_EINVAL);
+  REQUIRE(m2mauth_assertion_options_init(&assertion, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(m2mauth_token_client_set_assertion(client, &assertion) == M2MAUTH_OK);
   m2mauth_token *token = nullptr;
   CHECK(m2mauth_token_client_fetch(&token, client) == M2MAUTH_ECONFIG);  // basic without a secret
   m2mauth_token_manager_options opts = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;

@@ -34,8 +34,12 @@ m2mauth_a2a *new_a2a(const std::string &base_url, int auth) {
   if (auth == M2MAUTH_A2A_OAUTH2) {
     REQUIRE(m2mauth_a2a_set_oauth2_client(a, cred.client_id.c_str(), cred.client_secret.c_str()) == M2MAUTH_OK);
   } else {
-    REQUIRE(m2mauth_a2a_set_oauth1_credentials(a, cred.consumer_key.c_str(), cred.consumer_secret.c_str(), cred.token.c_str(),
-                                               cred.token_secret.c_str()) == M2MAUTH_OK);
+    m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+    c.consumer_key = cred.consumer_key.c_str();
+    c.consumer_secret = cred.consumer_secret.c_str();
+    c.token = cred.token.c_str();
+    c.token_secret = cred.token_secret.c_str();
+    REQUIRE(m2mauth_a2a_set_oauth1_credentials(a, &c) == M2MAUTH_OK);
   }
   return a;
 }
@@ -100,8 +104,11 @@ TEST_CASE("C API: vendor errors in the thread-local record, without secrets") {
   m2mauth_a2a *q = nullptr;
   REQUIRE(m2mauth_a2a_new(&q, srv.str("base_url").c_str(), http) == M2MAUTH_OK);
   REQUIRE(m2mauth_a2a_set_auth_method(q, M2MAUTH_A2A_QUERY) == M2MAUTH_OK);
-  REQUIRE(m2mauth_a2a_set_oauth1_credentials(q, a2a_credentials().consumer_key.c_str(), nullptr, "not-the-token-4242", nullptr) ==
-          M2MAUTH_OK);
+  std::string consumer_key = a2a_credentials().consumer_key;
+  m2mauth_a2a_oauth1_credentials wrong = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  wrong.consumer_key = consumer_key.c_str();
+  wrong.token = "not-the-token-4242";
+  REQUIRE(m2mauth_a2a_set_oauth1_credentials(q, &wrong) == M2MAUTH_OK);
   CHECK(m2mauth_a2a_info(&out.b, q, "10") == M2MAUTH_EUNAUTHORIZED);
   CHECK(m2mauth_error_last()->http_status == 401);
   CHECK(std::string(m2mauth_error_last()->message).find("not-the-token-4242") == std::string::npos);
@@ -221,7 +228,18 @@ TEST_CASE("C API: bad arguments") {
   CHECK(m2mauth_a2a_set_auth_method(a, 9) == M2MAUTH_EINVAL);
   CHECK(m2mauth_a2a_set_client_auth(a, M2MAUTH_AUTH_PRIVATE_KEY_JWT) == M2MAUTH_EINVAL);
   CHECK(m2mauth_a2a_set_oauth2_client(a, "", "x") == M2MAUTH_EINVAL);
-  CHECK(m2mauth_a2a_set_oauth1_credentials(a, "k", nullptr, nullptr, nullptr) == M2MAUTH_EINVAL);
+  m2mauth_a2a_oauth1_credentials cred = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  cred.consumer_key = "k";
+  CHECK(m2mauth_a2a_set_oauth1_credentials(a, &cred) == M2MAUTH_EINVAL);  // no token
+  cred.token = "";
+  CHECK(m2mauth_a2a_set_oauth1_credentials(a, &cred) == M2MAUTH_EINVAL);
+  cred.token = "t";
+  cred.version = 99;
+  CHECK(m2mauth_a2a_set_oauth1_credentials(a, &cred) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_a2a_set_oauth1_credentials(a, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_a2a_oauth1_credentials_init(&cred, 99) == M2MAUTH_EINVAL);
+  REQUIRE(m2mauth_a2a_oauth1_credentials_init(&cred, M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION) == M2MAUTH_OK);
+  CHECK((cred.consumer_key == nullptr && cred.token == nullptr && cred.version == M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION));
   Buf out;
   // Default method OAuth 2.0 without a client: a configuration error at the first call.
   CHECK(m2mauth_a2a_credential(&out.b, a, "5") == M2MAUTH_ECONFIG);

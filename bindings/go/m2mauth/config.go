@@ -186,7 +186,7 @@ func (c *Config) NewTokenManager(http *HTTP, onEvent func(TokenEvent)) (*TokenMa
 	if err != nil {
 		return nil, err
 	}
-	return adoptManager(p, nil, clientID, onEvent, 0, "")
+	return adoptManager(p, clientID, onEvent, 0, "")
 }
 
 // Close releases the configuration and wipes its secrets. Objects built from it keep working.

@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/m2mauth/m2mauth/bindings/go/internal/bridge"
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
@@ -184,14 +183,16 @@ func (c *HTTP) use(f func(h raw.HttpHandle) int) error {
 
 // Send sends req and returns the response whatever its status. Network failures, timeouts, TLS
 // failures and plain http:// to a host that is not loopback are errors (ErrNetwork, ErrTimeout, ErrTLS,
-// ErrInsecure). ctx bounds how long Send waits: the request itself is bounded by the Timeout option and
-// is not cancelled when ctx ends first.
+// ErrInsecure). ctx bounds the request itself: its deadline is the request's timeout (besides the
+// Timeout option) and its end stops the transfer in progress; the error is then ctx.Err().
 func (c *HTTP) Send(ctx context.Context, req *Request) (*Response, error) {
-	return wait(ctx, func() (*Response, error) {
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*Response, error) {
 		var resp *Response
 		err := withNativeRequest(req, func(r raw.RequestHandle) error {
 			var p uintptr
-			if err := c.use(func(h raw.HttpHandle) int { return raw.M2mauth_http_send(&p, h, r) }); err != nil {
+			if err := c.use(func(h raw.HttpHandle) int {
+				return raw.M2mauth_glue_http_send_with(&p, h, r, timeoutMs, cancel)
+			}); err != nil {
 				return err
 			}
 			resp = takeResponse(p)
@@ -216,10 +217,4 @@ func (c *HTTP) String() string {
 		return "HTTP(closed)"
 	}
 	return "HTTP"
-}
-
-// wait runs f, returning early with ctx's error if ctx ends first (f then finishes on its own and its
-// result is dropped). A nil or never-ending ctx runs f on the calling goroutine.
-func wait[T any](ctx context.Context, f func() (T, error)) (T, error) {
-	return bridge.Wait(ctx, f, nil)
 }

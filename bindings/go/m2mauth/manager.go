@@ -174,26 +174,20 @@ func NewTokenManager(client *TokenClient, opts ManagerOptions) (*TokenManager, e
 	}
 	defer raw.DeleteTokenManagerOptionsStruct(o)
 	var p uintptr
-	var clock *callback
 	err = client.use(func(h raw.TokenClientHandle) int {
-		st := raw.M2mauth_token_manager_new(&p, h, o)
-		if st >= 0 {
-			clock = client.clock.retain() // the native manager calls the client's clock too
-		}
-		return st
+		return raw.M2mauth_token_manager_new(&p, h, o) // the native manager keeps the client's clock
 	})
 	if err != nil {
 		return nil, err
 	}
-	return adoptManager(p, clock, client.clientID, opts.OnEvent, opts.EventBuffer, opts.IdempotencyHeader)
+	return adoptManager(p, client.clientID, opts.OnEvent, opts.EventBuffer, opts.IdempotencyHeader)
 }
 
-// adoptManager wraps a new native manager p (owning it and one count of clock) and installs the event
-// delivery and the idempotency header; on failure it frees everything.
-func adoptManager(p uintptr, clock *callback, clientID string, onEvent func(TokenEvent), buffer int,
+// adoptManager wraps a new native manager p (owning it) and installs the event delivery and the
+// idempotency header; on failure it frees everything.
+func adoptManager(p uintptr, clientID string, onEvent func(TokenEvent), buffer int,
 	idempotencyHeader string) (*TokenManager, error) {
 	var pump *eventPump
-	var events *callback
 	if onEvent != nil {
 		size := buffer
 		if size == 0 {
@@ -201,22 +195,21 @@ func adoptManager(p uintptr, clock *callback, clientID string, onEvent func(Toke
 		}
 		pump = &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
 		go pump.run(onEvent)
-		events = newCallback(pump.deliver)
 	}
 	// The free function must not reference m (a cycle through m would keep its finalizer from running).
 	m := &TokenManager{pump: pump, clientID: clientID}
 	m.h.set(p, func(p uintptr) {
-		raw.DeleteTokenManagerHandle(tokenManagerHandle(p)) // stops the refresh thread: no callback after this
-		events.release()
+		// Stops the refresh thread (no callback after this) and releases the event payload.
+		raw.DeleteTokenManagerHandle(tokenManagerHandle(p))
 		if pump != nil {
 			close(pump.ch)
 		}
-		clock.release()
 	})
 	runtime.SetFinalizer(m, (*TokenManager).Close)
 	h := tokenManagerHandle(p)
-	if events != nil {
-		if err := call(func() int { return raw.M2mauth_glue_token_manager_set_events(h, events.payload) }); err != nil {
+	if pump != nil {
+		payload := raw.NewCallback(pump.deliver) // owned by the library from here on
+		if err := call(func() int { return raw.M2mauth_glue_token_manager_set_events(h, payload) }); err != nil {
 			m.Close()
 			return nil, err
 		}
@@ -276,11 +269,14 @@ func (m *TokenManager) use(f func(h raw.TokenManagerHandle) int) error {
 
 // Token is the current token: the cached one, or the one being fetched (waiting at most WaitTimeout).
 // Failures are *Error (OAuthError, HTTPStatus, Transient(), RetryAfter()); after a failure the same
-// error is returned until its backoff ends. ctx bounds the wait only (see HTTP.Send).
+// error is returned until its backoff ends. ctx bounds and cancels the wait for a refresh in flight
+// (which goes on for other callers); the error is then ctx.Err().
 func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
-	return wait(ctx, func() (*OAuthToken, error) {
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
 		var p uintptr
-		if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_token(&p, h) }); err != nil {
+		if err := m.use(func(h raw.TokenManagerHandle) int {
+			return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, cancel)
+		}); err != nil {
 			return nil, err
 		}
 		return takeToken(p), nil
@@ -311,13 +307,16 @@ func (m *TokenManager) Authorize(req *Request) error {
 
 // Do authorizes req (a copy: req itself is not changed) and sends it through the client's transport;
 // on 401 it invalidates that token and retries once with a new one. The response is returned whatever
-// its status. ctx bounds the wait only (see HTTP.Send).
+// its status. ctx bounds the whole call (the wait for a token and the sends) and its end stops the
+// native transfer or wait at once; the error is then ctx.Err().
 func (m *TokenManager) Do(ctx context.Context, req *Request) (*Response, error) {
-	return wait(ctx, func() (*Response, error) {
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*Response, error) {
 		var resp *Response
 		err := withNativeRequest(req, func(r raw.RequestHandle) error {
 			var p uintptr
-			if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_request(&p, h, r) }); err != nil {
+			if err := m.use(func(h raw.TokenManagerHandle) int {
+				return raw.M2mauth_glue_token_manager_request_with(&p, h, r, timeoutMs, cancel)
+			}); err != nil {
 				return err
 			}
 			resp = takeResponse(p)

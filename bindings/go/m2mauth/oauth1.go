@@ -51,6 +51,9 @@ type OAuth1Config struct {
 	Params         []Param         // more oauth_* protocol parameters, sent and signed
 	RSAKey         *Key            // RSA-SHA1 / RSA-SHA256 (the signer keeps its own reference)
 	Clock          func() time.Time
+	// BodyHash signs oauth_body_hash (base64 SHA-1 of the body, as oauthlib sends it) for a non-empty
+	// body whose Content-Type is not form data.
+	BodyHash bool
 
 	// Tests only: the same nonce / oauth_timestamp (Unix seconds, when > 0) for every request.
 	FixedNonce     string
@@ -81,15 +84,9 @@ func NewOAuth1Signer(cfg OAuth1Config) (*OAuth1Signer, error) {
 	if err := call(func() int { return raw.M2mauth_oauth1_new(&p, cfg.ConsumerKey) }); err != nil {
 		return nil, err
 	}
-	var clock *callback
-	if cfg.Clock != nil {
-		f := cfg.Clock
-		clock = newCallback(func() int64 { return f().UnixMilli() })
-	}
 	s := &OAuth1Signer{consumerKey: cfg.ConsumerKey}
 	s.h.set(p, func(p uintptr) {
-		raw.DeleteOAuth1Handle(oauth1Handle(p))
-		clock.release()
+		raw.DeleteOAuth1Handle(oauth1Handle(p)) // releases the clock payload
 	})
 	runtime.SetFinalizer(s, (*OAuth1Signer).Close)
 	h := oauth1Handle(p)
@@ -128,14 +125,17 @@ func NewOAuth1Signer(cfg OAuth1Config) (*OAuth1Signer, error) {
 		prm := prm
 		step(func() int { return raw.M2mauth_oauth1_add_param(h, prm.Name, prm.Value) })
 	}
-	if clock != nil {
-		step(func() int { return raw.M2mauth_glue_oauth1_set_clock(h, clock.payload) })
+	if cfg.Clock != nil {
+		step(func() int { return raw.M2mauth_glue_oauth1_set_clock(h, clockPayload(cfg.Clock)) })
 	}
 	if cfg.FixedNonce != "" {
 		step(func() int { return raw.M2mauth_oauth1_set_fixed_nonce(h, []byte(cfg.FixedNonce)) })
 	}
 	if cfg.FixedTimestamp > 0 {
 		step(func() int { return raw.M2mauth_oauth1_set_fixed_timestamp(h, cfg.FixedTimestamp) })
+	}
+	if cfg.BodyHash {
+		step(func() int { return raw.M2mauth_oauth1_set_body_hash(h, 1) })
 	}
 	for _, st := range steps {
 		if err := st(); err != nil {

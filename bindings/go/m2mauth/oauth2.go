@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
@@ -96,7 +95,7 @@ type TokenClientConfig struct {
 // TokenManager caches its tokens; Fetch is one uncached request.
 type TokenClient struct {
 	h        handle
-	clock    *callback
+	clock    func() time.Time // installed once by configure; the library owns the payload
 	clientID string
 }
 
@@ -141,16 +140,10 @@ func NewTokenClient(cfg TokenClientConfig) (*TokenClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	var clock *callback
-	if cfg.Clock != nil {
-		f := cfg.Clock
-		clock = newCallback(func() int64 { return f().UnixMilli() })
-	}
 	// The free function must not reference c (a cycle through c would keep its finalizer from running).
-	c := &TokenClient{clientID: cfg.ClientID, clock: clock}
+	c := &TokenClient{clientID: cfg.ClientID, clock: cfg.Clock}
 	c.h.set(p, func(p uintptr) {
-		raw.DeleteTokenClientHandle(tokenClientHandle(p))
-		clock.release()
+		raw.DeleteTokenClientHandle(tokenClientHandle(p)) // releases the clock payload
 	})
 	runtime.SetFinalizer(c, (*TokenClient).Close)
 	if err := c.configure(tokenClientHandle(p), &cfg); err != nil {
@@ -199,24 +192,38 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 		if a.Lifetime < 0 || (a.Lifetime > 0 && lifetime == 0) {
 			return argError("assertion lifetime must be 10 s to 1 h")
 		}
-		if a.Audience != "" || a.Algorithm != 0 || a.Lifetime != 0 || a.KeyID != "" {
-			step(func() int {
-				return raw.M2mauth_token_client_set_assertion(h, optional(a.Audience), int(a.Algorithm), lifetime, optional(a.KeyID))
-			})
+		var members CertMember
+		for _, m := range a.CertMembers {
+			members |= m
 		}
-		if a.KeyIDThumbprint {
-			step(func() int { return raw.M2mauth_token_client_set_assertion_kid_thumbprint(h, 1) })
+		// One struct with the library's defaults (m2mauth_assertion_options_init); the certificate, if
+		// any, stays open while the client copies it.
+		set := func(ch raw.CertHandle) int {
+			o := raw.NewAssertionOptionsStruct()
+			defer raw.DeleteAssertionOptionsStruct(o)
+			if st := o.SetAudience(optional(a.Audience)); st != 0 {
+				return st
+			}
+			if st := o.SetKid(optional(a.KeyID)); st != 0 {
+				return st
+			}
+			o.SetAlg(int(a.Algorithm))
+			if a.Lifetime != 0 {
+				o.SetLifetime_s(lifetime)
+			}
+			if a.KeyIDThumbprint {
+				o.SetKid_thumbprint(1)
+			}
+			if ch != nil {
+				o.SetCert(ch)
+				o.SetCert_members(uint(members))
+			}
+			return raw.M2mauth_token_client_set_assertion(h, o)
 		}
 		if a.Certificate != nil {
-			var members CertMember
-			for _, m := range a.CertMembers {
-				members |= m
-			}
-			steps = append(steps, func() error {
-				return a.Certificate.use(func(ch raw.CertHandle) int {
-					return raw.M2mauth_token_client_set_assertion_cert(h, ch, uint(members))
-				})
-			})
+			steps = append(steps, func() error { return a.Certificate.use(set) })
+		} else {
+			step(func() int { return set(nil) })
 		}
 	}
 	if cfg.DefaultExpiresIn != 0 {
@@ -227,7 +234,7 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 		step(func() int { return raw.M2mauth_token_client_set_default_expires_in(h, secs) })
 	}
 	if c.clock != nil {
-		step(func() int { return raw.M2mauth_glue_token_client_set_clock(h, c.clock.payload) })
+		step(func() int { return raw.M2mauth_glue_token_client_set_clock(h, clockPayload(c.clock)) })
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {
@@ -248,11 +255,13 @@ func (c *TokenClient) use(f func(h raw.TokenClientHandle) int) error {
 
 // Fetch makes one token request (no cache): for scripts and diagnostics; services use a TokenManager.
 // Server refusals are *Error with OAuthError, OAuthErrorDescription and HTTPStatus; Transient() tells
-// whether to retry. ctx bounds the wait only (see HTTP.Send).
+// whether to retry. ctx bounds the request and its end stops the transfer (see HTTP.Send).
 func (c *TokenClient) Fetch(ctx context.Context) (*OAuthToken, error) {
-	return wait(ctx, func() (*OAuthToken, error) {
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
 		var p uintptr
-		if err := c.use(func(h raw.TokenClientHandle) int { return raw.M2mauth_token_client_fetch(&p, h) }); err != nil {
+		if err := c.use(func(h raw.TokenClientHandle) int {
+			return raw.M2mauth_glue_token_client_fetch_with(&p, h, timeoutMs, cancel)
+		}); err != nil {
 			return nil, err
 		}
 		return takeToken(p), nil
@@ -317,28 +326,7 @@ func takeToken(p uintptr) *OAuthToken {
 	}
 }
 
-// callback is a payload (runtime/cgo.Handle) that native objects call; it is shared by the objects that
-// call it (a token client's clock is also used by its managers) and deleted with the last of them.
-type callback struct {
-	payload int64
-	refs    atomic.Int32
-}
-
-func newCallback(f any) *callback {
-	c := &callback{payload: raw.NewCallback(f)}
-	c.refs.Store(1)
-	return c
-}
-
-func (c *callback) retain() *callback {
-	if c != nil {
-		c.refs.Add(1)
-	}
-	return c
-}
-
-func (c *callback) release() {
-	if c != nil && c.refs.Add(-1) == 0 {
-		raw.DeleteCallback(c.payload)
-	}
+// clockPayload hands f to the library as a clock payload; the setter that receives it owns it.
+func clockPayload(f func() time.Time) int64 {
+	return raw.NewCallback(func() int64 { return f().UnixMilli() })
 }

@@ -87,6 +87,13 @@ M2MAUTH_EXTERN void m2mauth_buf_dispose(m2mauth_buf *buf);
  */
 typedef int64_t (*m2mauth_clock_cb)(void *payload);
 
+/**
+ * Releases a callback's payload. Every registration of a callback takes one (NULL: nothing to
+ * release) and calls it exactly once: when the callback is replaced, when its handle is freed (after
+ * the last call of the callback), or before the registration returns if it fails.
+ */
+typedef void (*m2mauth_free_cb)(void *payload);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,11 +3,17 @@
  *
  * One m2mauth_http serves token endpoints and API calls alike, keeps connections alive across requests
  * and threads, verifies TLS by default, refuses plain http:// except to loopback, never follows
- * redirects, and bounds response sizes. It is thread-safe.
+ * redirects, and bounds response sizes.
+ *
+ * Threads (README "Threads"): add overrides before the first request; the first send (by
+ * m2mauth_http_send or by any client using the transport) freezes it, and m2mauth_http_add_override
+ * after that fails with M2MAUTH_ESTATE ("HTTP transport: add_override after first use"). Sending is
+ * safe from any number of threads.
  */
 #ifndef M2MAUTH_HTTP_H
 #define M2MAUTH_HTTP_H
 
+#include "call.h"
 #include "common.h"
 #include "request.h"
 
@@ -59,7 +65,11 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_http_options_describe(m2mauth_buf *out, co
 
 /** A libcurl transport; opts may be NULL for the defaults. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_new(m2mauth_http **out, const m2mauth_http_options *opts);
-/** Uses opts instead of the transport's settings for URLs that start with url_prefix (longest prefix wins). */
+/**
+ * Uses opts instead of the transport's settings for URLs that start with url_prefix (longest prefix
+ * wins; the same prefix again replaces it). Before the first send only (M2MAUTH_ESTATE after it, and
+ * for a custom transport).
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_add_override(m2mauth_http *http, const char *url_prefix,
                                                         const m2mauth_http_options *opts);
 
@@ -70,10 +80,19 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_http_add_override(m2mauth_http *http, cons
  * (M2MAUTH_ENETWORK, M2MAUTH_ETIMEOUT, ...).
  */
 typedef m2mauth_status (*m2mauth_transport_cb)(m2mauth_response **out, const m2mauth_request *req, void *payload);
-M2MAUTH_EXTERN m2mauth_status m2mauth_http_new_custom(m2mauth_http **out, m2mauth_transport_cb send, void *payload);
+/** free_payload (may be NULL) releases payload once the handle and everything using it are freed. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_new_custom(m2mauth_http **out, m2mauth_transport_cb send, void *payload,
+                                                      m2mauth_free_cb free_payload);
 
 /** Sends req and returns the response, whatever its status. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_http_send(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req);
+/**
+ * The same, bounded and cancellable by opts (NULL = none): deadline_ms is on the system clock; a
+ * cancel stops the transfer in progress at once (M2MAUTH_ECANCELLED). An application transport is
+ * not interrupted: it is not called when the cancel was requested before the call.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_http_send_with(m2mauth_response **out, m2mauth_http *http,
+                                                     const m2mauth_request *req, const m2mauth_call_options *opts);
 /** Releases the transport and its connections. NULL-safe. Objects that use it keep it alive. */
 M2MAUTH_EXTERN void m2mauth_http_free(m2mauth_http *http);
 

@@ -14,7 +14,11 @@ extern "C" {
 
 /** A JSON object of claims. Not thread-safe for writes; reads from many threads are fine. */
 typedef struct m2mauth_claims m2mauth_claims;
-/** A configured JWT verifier. Immutable once used; verify may be called from many threads. */
+/**
+ * A JWT verifier. Threads (README "Threads"): configure with the setters; the first
+ * m2mauth_verifier_verify() freezes it, and a setter after that fails with M2MAUTH_ESTATE ("verifier:
+ * set_issuer after first use"); verify may then be called from any number of threads.
+ */
 typedef struct m2mauth_verifier m2mauth_verifier;
 
 /* ---- claims ------------------------------------------------------------------------------------ */
@@ -90,9 +94,9 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_typ(m2mauth_verifier *verifie
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_leeway(m2mauth_verifier *verifier, int64_t seconds);
 /** Maximum accepted token length in bytes (default 65536; at most 16 MiB). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_max_size(m2mauth_verifier *verifier, size_t bytes);
-/** Replaces the clock (NULL restores the system clock). */
-M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock,
-                                                          void *payload);
+/** Replaces the clock (NULL restores the system clock); free_payload (may be NULL): see m2mauth_free_cb. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload,
+                                                         m2mauth_free_cb free_payload);
 /** Verifies token and returns its claims (and header, see m2mauth_claims_header_json). Thread-safe. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_verify(m2mauth_claims **out, const m2mauth_verifier *verifier,
                                                       const char *token);

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "call.h"
 #include "util.h"
 #include "key.h"
 #include "cert.h"

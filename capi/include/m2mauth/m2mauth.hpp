@@ -270,6 +270,21 @@ inline const std::uint8_t *bytes(std::string_view s) noexcept {
   return reinterpret_cast<const std::uint8_t *>(s.data());
 }
 
+/**
+ * A C++ callable as a C callback payload: a heap copy the library releases (free_payload) exactly once,
+ * when the callback is replaced or its handle freed. Nothing is kept alive on the C++ side.
+ */
+template <typename Fn>
+struct Callback {
+  static void *make(Fn fn) { return new Fn(std::move(fn)); }
+  static void release(void *payload) noexcept { delete static_cast<Fn *>(payload); }
+  static Fn &of(void *payload) noexcept { return *static_cast<Fn *>(payload); }
+};
+
+inline std::int64_t call_clock(void *payload) noexcept {
+  return Callback<std::function<std::int64_t()>>::of(payload)();
+}
+
 template <typename T, void (*Free)(T *)>
 struct Deleter {
   void operator()(T *p) const noexcept { Free(p); }
@@ -766,7 +781,8 @@ inline Claims decode_unverified(const std::string &token) {
 }  // namespace jwt
 
 /**
- * A JWT verifier: configure it, then call verify() from any number of threads. Defaults: leeway 0,
+ * A JWT verifier: configure it, then call verify() from any number of threads (the first verify freezes
+ * it; a setter afterwards throws Error, Errc::state, "verifier: <setter> after first use"). Defaults: leeway 0,
  * system clock, 64 KiB maximum; exp, nbf and iat checked when present; iss, sub, aud unchecked until set.
  */
 class Verifier {
@@ -814,19 +830,19 @@ class Verifier {
     detail::check(m2mauth_verifier_set_max_size(h_.get(), bytes));
     return *this;
   }
-  /** The C clock: a callback returning Unix milliseconds (NULL restores the system clock). */
-  Verifier &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_verifier_set_clock(h_.get(), clock, payload));
-    clock_.reset();
+  /**
+   * The C clock: a callback returning Unix milliseconds (NULL restores the system clock);
+   * free_payload releases payload when the clock is replaced or the verifier freed.
+   */
+  Verifier &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_verifier_set_clock(h_.get(), clock, payload, free_payload));
     return *this;
   }
   /** A C++ clock returning Unix milliseconds. It must not throw (std::terminate if it does). */
   Verifier &set_clock(std::function<std::int64_t()> clock) {
     if (!clock) return set_clock(nullptr, nullptr);
-    auto holder = std::make_unique<std::function<std::int64_t()>>(std::move(clock));
-    detail::check(m2mauth_verifier_set_clock(h_.get(), &call_clock, holder.get()));
-    clock_ = std::move(holder);
-    return *this;
+    using C = detail::Callback<std::function<std::int64_t()>>;
+    return set_clock(&detail::call_clock, C::make(std::move(clock)), &C::release);
   }
 
   /** Verifies token; returns its claims (header_json() gives its protected header). */
@@ -841,12 +857,6 @@ class Verifier {
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
-  static std::int64_t call_clock(void *payload) noexcept {
-    return (*static_cast<std::function<std::int64_t()> *>(payload))();
-  }
-
-  // Declared first so the verifier (which may call the clock) is released before the clock.
-  std::unique_ptr<std::function<std::int64_t()>> clock_;
   detail::Handle<m2mauth_verifier, m2mauth_verifier_free> h_;
 };
 
@@ -973,6 +983,42 @@ class Response {
  * (connect_timeout_ms 0: libcurl's own; timeout_ms 0: no limit; max_response_bytes 0: no limit);
  * std::nullopt strings mean the default named.
  */
+/**
+ * A cancel signal for calls in progress (CallOptions::cancel): cancel() from any thread stops the
+ * transfer or wait at once; the call throws Error with Errc::cancelled. Shareable; stays requested.
+ */
+class Cancel {
+ public:
+  Cancel() {
+    m2mauth_cancel *c = nullptr;
+    detail::check(m2mauth_cancel_new(&c));
+    h_.reset(c, &m2mauth_cancel_free);
+  }
+  void cancel() const noexcept { m2mauth_cancel_request(h_.get()); }
+  bool requested() const noexcept { return m2mauth_cancel_is_requested(h_.get()) != 0; }
+  m2mauth_cancel *get() const noexcept { return h_.get(); }
+
+ private:
+  std::shared_ptr<m2mauth_cancel> h_;
+};
+
+/** Per-call bounds (0 = none / the handle's own setting) and an optional Cancel. */
+struct CallOptions {
+  std::int64_t timeout_ms = 0;
+  std::int64_t deadline_ms = 0;  // absolute Unix ms by the clock of the handle called
+  std::size_t max_response_bytes = 0;
+  std::optional<Cancel> cancel;
+
+  m2mauth_call_options to_c() const noexcept {
+    m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+    o.timeout_ms = timeout_ms;
+    o.deadline_ms = deadline_ms;
+    o.max_response_bytes = max_response_bytes;
+    o.cancel = cancel ? cancel->get() : nullptr;
+    return o;
+  }
+};
+
 struct HttpOptions {
   std::optional<std::string> ca_file;               /* CA bundle (PEM) */
   std::optional<std::string> ca_dir;                /* hashed CA directory */
@@ -1027,7 +1073,8 @@ struct HttpOptions {
 
 /**
  * The HTTP transport (libcurl): keeps connections alive, verifies TLS, refuses plain http:// except to
- * loopback, never follows redirects, bounds response sizes. Thread-safe; move-only. Token clients and
+ * loopback, never follows redirects, bounds response sizes. Thread-safe; move-only; add_override only
+ * before the first request (Errc::state after it). Token clients and
  * A2A clients made with it keep the underlying transport alive, so it may be destroyed before them.
  */
 class Http {
@@ -1042,12 +1089,12 @@ class Http {
 
   /**
    * An application's own transport: send(request) returns the response or throws Error (e.g.
-   * Errc::network). It may be called from several threads at once and must outlive every object
-   * that sends through this Http.
+   * Errc::network). It may be called from several threads at once. free_payload releases payload
+   * once this Http and every object that sends through it are gone.
    */
-  static Http custom(m2mauth_transport_cb send, void *payload) {
+  static Http custom(m2mauth_transport_cb send, void *payload, m2mauth_free_cb free_payload = nullptr) {
     m2mauth_http *h = nullptr;
-    detail::check(m2mauth_http_new_custom(&h, send, payload));
+    detail::check(m2mauth_http_new_custom(&h, send, payload, free_payload));
     return Http(h);
   }
 
@@ -1062,6 +1109,13 @@ class Http {
   Response send(const Request &req) const {
     m2mauth_response *r = nullptr;
     detail::check(m2mauth_http_send(&r, h_.get(), req.get()));
+    return Response(r);
+  }
+  /** The same, bounded and cancellable by options. */
+  Response send(const Request &req, const CallOptions &options) const {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_http_send_with(&r, h_.get(), req.get(), &o));
     return Response(r);
   }
 
@@ -1119,9 +1173,28 @@ class Token {
 };
 
 /**
+ * How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed; the
+ * defaults are those of M2MAUTH_ASSERTION_OPTIONS_INIT.
+ */
+struct AssertionOptions {
+  static m2mauth_assertion_options c_defaults() noexcept {
+    m2mauth_assertion_options o = M2MAUTH_ASSERTION_OPTIONS_INIT;
+    return o;
+  }
+  std::optional<std::string> audience;  // none: the token endpoint URL
+  std::optional<Alg> alg;               // none: the key's default
+  std::int64_t lifetime_s = c_defaults().lifetime_s;  // 10 to 3600
+  std::optional<std::string> kid;       // none: the key's kid
+  bool kid_thumbprint = false;          // the key's RFC 7638 thumbprint as kid
+  const Certificate *cert = nullptr;    // x5t / x5t#S256 / x5c source (copied by set_assertion)
+  unsigned int cert_members = 0;        // M2MAUTH_HEADER_* bits
+};
+
+/**
  * A client of one token endpoint: grant, client authentication, secret or key, scope. Configure it
- * with the setters, then fetch() or give it to a TokenManager; once used it refuses changes
- * (Errc::state). Move-only; the C handle is shared with managers made from it.
+ * with the setters, then fetch() or give it to a TokenManager: that first use freezes it, and a setter
+ * afterwards throws Error (Errc::state, "token client: <setter> after first use"). Move-only; the C
+ * handle is shared with managers made from it.
  */
 class TokenClient {
  public:
@@ -1181,24 +1254,17 @@ class TokenClient {
     detail::check(m2mauth_token_client_add_param(get(), detail::c_str(name), detail::c_str(value)));
     return *this;
   }
-  /**
-   * Client assertion settings: audience (default: the token endpoint URL), alg (default: the key's),
-   * lifetime 10 to 3600 s (0: the default, 120), kid (default: the key's).
-   */
-  TokenClient &set_assertion(const std::optional<std::string> &audience, std::optional<Alg> alg = std::nullopt,
-                             std::int64_t lifetime_s = 0, const std::optional<std::string> &kid = std::nullopt) {
-    detail::check(m2mauth_token_client_set_assertion(get(), detail::c_str(audience), alg ? static_cast<int>(*alg) : 0,
-                                                     lifetime_s, detail::c_str(kid)));
-    return *this;
-  }
-  /** Uses the key's RFC 7638 thumbprint as the assertion's kid. */
-  TokenClient &set_assertion_kid_thumbprint(bool on = true) {
-    detail::check(m2mauth_token_client_set_assertion_kid_thumbprint(get(), on ? 1 : 0));
-    return *this;
-  }
-  /** Adds x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to the assertion's header. */
-  TokenClient &set_assertion_cert(const Certificate &cert, unsigned int members) {
-    detail::check(m2mauth_token_client_set_assertion_cert(get(), cert.get(), members));
+  /** Client assertion settings (see AssertionOptions); replaces all of them. */
+  TokenClient &set_assertion(const AssertionOptions &options) {
+    m2mauth_assertion_options o = M2MAUTH_ASSERTION_OPTIONS_INIT;
+    o.audience = detail::c_str(options.audience);
+    o.alg = options.alg ? static_cast<int>(*options.alg) : 0;
+    o.lifetime_s = options.lifetime_s;
+    o.kid = detail::c_str(options.kid);
+    o.kid_thumbprint = options.kid_thumbprint ? 1 : 0;
+    o.cert = options.cert != nullptr ? options.cert->get() : nullptr;
+    o.cert_members = options.cert_members;
+    detail::check(m2mauth_token_client_set_assertion(get(), &o));
     return *this;
   }
   /** expires_in assumed when the server omits it (default 3600 s). */
@@ -1206,16 +1272,29 @@ class TokenClient {
     detail::check(m2mauth_token_client_set_default_expires_in(get(), seconds));
     return *this;
   }
-  /** The C clock (Unix milliseconds); nullptr restores the system clock. It must outlive the client. */
-  TokenClient &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_token_client_set_clock(get(), clock, payload));
+  /** The C clock (Unix milliseconds); nullptr restores the system clock. free_payload: see common.h. */
+  TokenClient &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_token_client_set_clock(get(), clock, payload, free_payload));
     return *this;
+  }
+  /** A C++ clock returning Unix milliseconds. It must not throw (std::terminate if it does). */
+  TokenClient &set_clock(std::function<std::int64_t()> clock) {
+    if (!clock) return set_clock(nullptr, nullptr);
+    using C = detail::Callback<std::function<std::int64_t()>>;
+    return set_clock(&detail::call_clock, C::make(std::move(clock)), &C::release);
   }
 
   /** One token request, no cache: for scripts and diagnostics. */
   Token fetch() {
     m2mauth_token *t = nullptr;
     detail::check(m2mauth_token_client_fetch(&t, get()));
+    return Token(t);
+  }
+  /** The same, bounded and cancellable by options. */
+  Token fetch(const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_client_fetch_with(&t, get(), &o));
     return Token(t);
   }
 
@@ -1341,36 +1420,37 @@ class TokenManager {
 
   /**
    * Events from the thread that read, fetched or refreshed (possibly the manager's own thread). The
-   * callback must not throw (std::terminate if it does). An empty function removes it. Callbacks
-   * replaced while the manager lives are kept until it goes, so one running elsewhere stays valid.
+   * callback must not throw (std::terminate if it does). An empty function removes it. The library
+   * releases a replaced callback once no call of it is running.
    */
   TokenManager &set_event_callback(EventCallback cb) {
-    if (!cb) {
-      detail::check(m2mauth_token_manager_set_event_cb(get(), nullptr, nullptr));
-      return *this;
-    }
-    auto holder = std::make_unique<EventCallback>(std::move(cb));
-    detail::check(m2mauth_token_manager_set_event_cb(get(), &call_event, holder.get()));
-    std::lock_guard<std::mutex> lock(*callbacks_mu_);
-    callbacks_.push_back(std::move(holder));
-    return *this;
+    if (!cb) return set_event_callback(nullptr, nullptr);
+    using C = detail::Callback<EventCallback>;
+    return set_event_callback(&call_event, C::make(std::move(cb)), &C::release);
   }
-  /** The C callback form (payload must outlive the manager or the next change). */
-  TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload) {
-    detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload));
+  /** The C callback form; free_payload releases payload when it is replaced or the manager freed. */
+  TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload, free_payload));
     return *this;
   }
 
   /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
   TokenView get_token() {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get(&v, get()));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
+  /** The same, the wait bounded and cancellable by options. */
+  TokenView get_token(const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    detail::check(m2mauth_token_manager_get_with(&v, get(), &o));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
   }
   /** The same for another scope / audience / resource. */
   TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience = std::nullopt,
                           const std::optional<std::string> &resource = std::nullopt) {
-    m2mauth_token_view v{};
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_for(&v, get(), detail::c_str(scope), detail::c_str(audience),
                                                 detail::c_str(resource)));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
@@ -1393,18 +1473,22 @@ class TokenManager {
     detail::check(m2mauth_token_manager_request(&r, get(), req.get()));
     return Response(r);
   }
+  /** The same, bounded (the wait and the sends) and cancellable by options. */
+  Response request(const Request &req, const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_response *r = nullptr;
+    detail::check(m2mauth_token_manager_request_with(&r, get(), req.get(), &o));
+    return Response(r);
+  }
 
   m2mauth_token_manager *get() const noexcept { return h_.get(); }
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
   static void call_event(const m2mauth_token_event *event, void *payload) noexcept {
-    (*static_cast<EventCallback *>(payload))(TokenEvent::from_c(*event));
+    detail::Callback<EventCallback>::of(payload)(TokenEvent::from_c(*event));
   }
 
-  // Declared before h_ so the manager (whose threads may call them) is released first.
-  std::unique_ptr<std::mutex> callbacks_mu_ = std::make_unique<std::mutex>();
-  std::vector<std::unique_ptr<EventCallback>> callbacks_;
   detail::Handle<m2mauth_token_manager, m2mauth_token_manager_free> h_;
 };
 
@@ -1433,8 +1517,9 @@ inline OAuth1Method oauth1_method_from_name(const std::string &name) {
 }
 
 /**
- * An OAuth 1.0 (RFC 5849) request signer. Configure with the setters (not while another thread
- * signs), then sign() from any number of threads. Defaults: HMAC-SHA1, Authorization header,
+ * An OAuth 1.0 (RFC 5849) request signer. Configure with the setters, then sign() from any number of
+ * threads: the first signature freezes it, and a setter afterwards throws Error (Errc::state,
+ * "OAuth 1.0 signer: <setter> after first use"). Defaults: HMAC-SHA1, Authorization header,
  * oauth_version="1.0", random nonce, system clock. Secrets are wiped by the library. Move-only.
  */
 class OAuth1Signer {
@@ -1493,8 +1578,8 @@ class OAuth1Signer {
     return *this;
   }
   /** The C clock (Unix ms) for oauth_timestamp; nullptr restores the system clock. */
-  OAuth1Signer &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_oauth1_set_clock(get_mut(), clock, payload));
+  OAuth1Signer &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_oauth1_set_clock(get_mut(), clock, payload, free_payload));
     return *this;
   }
   /** Tests: this nonce on every request (nullopt: random nonces again). */
@@ -1505,6 +1590,11 @@ class OAuth1Signer {
   /** Tests: this oauth_timestamp (Unix seconds) on every request; negative: the clock again. */
   OAuth1Signer &set_fixed_timestamp(std::int64_t unix_seconds) {
     detail::check(m2mauth_oauth1_set_fixed_timestamp(get_mut(), unix_seconds));
+    return *this;
+  }
+  /** Signs oauth_body_hash (base64 SHA-1 of the body) for bodies that are not form data, as oauthlib does. */
+  OAuth1Signer &set_body_hash(bool on = true) {
+    detail::check(m2mauth_oauth1_set_body_hash(get_mut(), on ? 1 : 0));
     return *this;
   }
 
@@ -1587,8 +1677,12 @@ class A2AClient {
   }
   A2AClient &set_oauth1_credentials(const std::string &consumer_key, const std::optional<std::string> &consumer_secret,
                                     const std::string &token, const std::optional<std::string> &token_secret) {
-    detail::check(m2mauth_a2a_set_oauth1_credentials(get(), detail::c_str(consumer_key), detail::c_str(consumer_secret),
-                                                     detail::c_str(token), detail::c_str(token_secret)));
+    m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+    c.consumer_key = detail::c_str(consumer_key);
+    c.consumer_secret = detail::c_str(consumer_secret);
+    c.token = detail::c_str(token);
+    c.token_secret = detail::c_str(token_secret);
+    detail::check(m2mauth_a2a_set_oauth1_credentials(get(), &c));
     return *this;
   }
   /** The authorization's RSA private key for "encryption of sensitive information"; nullptr removes it. */
@@ -1596,8 +1690,8 @@ class A2AClient {
     detail::check(m2mauth_a2a_set_decryption_key(get(), key != nullptr ? key->get() : nullptr));
     return *this;
   }
-  A2AClient &set_clock(m2mauth_clock_cb clock, void *payload) {
-    detail::check(m2mauth_a2a_set_clock(get(), clock, payload));
+  A2AClient &set_clock(m2mauth_clock_cb clock, void *payload, m2mauth_free_cb free_payload = nullptr) {
+    detail::check(m2mauth_a2a_set_clock(get(), clock, payload, free_payload));
     return *this;
   }
 

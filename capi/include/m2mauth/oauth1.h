@@ -12,9 +12,10 @@
  *     m2mauth_oauth1_sign(s, req);   // adds "Authorization: OAuth ..." to req
  *     m2mauth_oauth1_free(s);
  *
- * Threads: the setters change the signer and must not run while another thread uses it; once
- * configured, m2mauth_oauth1_sign() and the diagnostic functions may run on many threads at once.
- * Secrets (consumer secret, token secret) are wiped when replaced or freed and never appear in
+ * Threads (README "Threads"): configure with the setters; the first signature (m2mauth_oauth1_sign or
+ * a diagnostic function) freezes the signer. A setter after that fails with M2MAUTH_ESTATE and a
+ * message naming the handle and the setter ("OAuth 1.0 signer: set_realm after first use"); the signer
+ * keeps working. A frozen signer may sign on any number of threads at once. Secrets (consumer secret, token secret) are wiped when replaced or freed and never appear in
  * error messages. Defaults: HMAC-SHA1, parameters in the Authorization header, oauth_version="1.0",
  * no realm, a random nonce and the system clock.
  */
@@ -59,7 +60,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_new(m2mauth_oauth1 **out, const cha
 /** Releases a signer and wipes its secrets. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_oauth1_free(m2mauth_oauth1 *s);
 
-/* ---- configuration (each setter leaves the signer unchanged when it fails) ---------------------- */
+/* ---- configuration (before the first signature; each setter leaves the signer unchanged when it fails) */
 
 /** The consumer (client) secret; NULL or "" for none. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_consumer_secret(m2mauth_oauth1 *s, const char *secret);
@@ -98,11 +99,19 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_clear_params(m2mauth_oauth1 *s);
  * The clock for oauth_timestamp (Unix milliseconds, truncated to seconds). It must be safe to call
  * from every thread that signs. NULL restores the system clock.
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload);
+M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload,
+                                                       m2mauth_free_cb free_payload);
 /** Tests: use this nonce for every request instead of a random one; NULL restores random nonces. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_fixed_nonce(m2mauth_oauth1 *s, const char *nonce);
 /** Tests: use this oauth_timestamp (Unix seconds) for every request; a negative value restores the clock. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_fixed_timestamp(m2mauth_oauth1 *s, int64_t unix_seconds);
+
+/**
+ * 1 signs oauth_body_hash (the OAuth Request Body Hash extension, as oauthlib sends it): a request with
+ * a non-empty body whose Content-Type is present and not application/x-www-form-urlencoded gets
+ * oauth_body_hash = base64(SHA-1 of the body) among its protocol parameters. 0 (default): never.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_oauth1_set_body_hash(m2mauth_oauth1 *s, int on);
 
 /* ---- signing ----------------------------------------------------------------------------------- */
 

@@ -9,7 +9,9 @@
 #ifndef M2MAUTH_OAUTH2_H
 #define M2MAUTH_OAUTH2_H
 
+#include "call.h"
 #include "common.h"
+#include "errors.h"
 #include "http.h"
 #include "cert.h"
 #include "key.h"
@@ -48,8 +50,12 @@ typedef enum m2mauth_grant {
 
 /**
  * A client of the token endpoint token_url for client_id, sending through http (shared, kept alive by
- * the client). Defaults: client_credentials, client_secret_basic. Configure with the setters below
- * before the first fetch or before creating a manager; the client is then used read-only.
+ * the client). Defaults: client_credentials, client_secret_basic.
+ *
+ * Threads (README "Threads"): configure with the setters below; the first fetch or the first manager
+ * made from the client freezes it. A setter after that fails with M2MAUTH_ESTATE and a message naming
+ * the handle and the setter ("token client: set_scope after first use"); the client keeps working.
+ * A frozen client is safe from any number of threads.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_new(m2mauth_token_client **out, const char *token_url,
                                                        const char *client_id, m2mauth_http *http);
@@ -79,26 +85,50 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_resource(m2mauth_token_cl
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, const char *name,
                                                              const char *value);
 
+#define M2MAUTH_ASSERTION_OPTIONS_VERSION 1
+
 /**
- * Client assertion settings. audience: the single "aud" string (default: the token endpoint URL, as
- * RFC 7523 and the seed API use; set the issuer for servers that want it). alg: 0 = the key's
- * default. lifetime: 10 to 3600 s (default 120). kid: NULL = the key's kid.
+ * How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed.
+ * Initialise with M2MAUTH_ASSERTION_OPTIONS_INIT or m2mauth_assertion_options_init(), which write the
+ * defaults below; every value is then a real value (no 0-means-default).
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const char *audience,
-                                                                 int alg, int64_t lifetime_s, const char *kid);
-/** Use the key's RFC 7638 thumbprint as the assertion's kid. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_kid_thumbprint(m2mauth_token_client *client, int on);
-/** Add x5t / x5t#S256 / x5c (M2MAUTH_HEADER_* bits) of cert to assertion headers. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion_cert(m2mauth_token_client *client,
-                                                                      const m2mauth_cert *cert, unsigned int members);
+typedef struct m2mauth_assertion_options {
+  unsigned int version;        /* M2MAUTH_ASSERTION_OPTIONS_VERSION */
+  const char *audience;        /* the single "aud" string; NULL (default): the token endpoint URL, as
+                                  RFC 7523 and the seed API use (set the issuer for servers that want it) */
+  int alg;                     /* an m2mauth_alg; 0 (default): the key's default */
+  int64_t lifetime_s;          /* 10 to 3600 s (default 120) */
+  const char *kid;             /* NULL (default): the key's kid */
+  int kid_thumbprint;          /* 1: the key's RFC 7638 thumbprint as kid (default 0) */
+  const m2mauth_cert *cert;    /* x5t / x5t#S256 / x5c source (copied); NULL (default): none */
+  unsigned int cert_members;   /* M2MAUTH_HEADER_* bits of cert to add (default 0) */
+} m2mauth_assertion_options;
+
+#define M2MAUTH_ASSERTION_OPTIONS_INIT {M2MAUTH_ASSERTION_OPTIONS_VERSION, NULL, 0, 120, NULL, 0, NULL, 0u}
+
+/** Writes the defaults of version (M2MAUTH_ASSERTION_OPTIONS_VERSION) into opts. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, unsigned int version);
+
+/**
+ * Client assertion settings (copied): replaces all of them. M2MAUTH_EINVAL for an unknown version, a
+ * lifetime outside 10 to 3600 s or unknown cert_members bits; M2MAUTH_EALGORITHM for an unknown alg.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client,
+                                                                 const m2mauth_assertion_options *opts);
 /** expires_in assumed when the server omits it (default 3600 s). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client *client, int64_t seconds);
-/** Replaces the clock used for assertion times and expiry. */
+/**
+ * Replaces the clock used for assertion times and expiry (NULL: the system clock). free_payload (may
+ * be NULL) releases payload exactly once: see m2mauth_free_cb.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock,
-                                                             void *payload);
+                                                             void *payload, m2mauth_free_cb free_payload);
 
 /** One token request (no cache): for scripts and diagnostics. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_fetch(m2mauth_token **out, m2mauth_token_client *client);
+/** The same bounded and cancellable by opts (NULL = none; deadline_ms on the client's clock). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                              const m2mauth_call_options *opts);
 
 /* ---- tokens ------------------------------------------------------------------------------------ */
 
@@ -172,16 +202,33 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mau
 /** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
 
-/** A cached token, valid until the same thread's next call on this manager. No copy, no lock. */
+#define M2MAUTH_TOKEN_VIEW_VERSION 1
+
+/**
+ * A cached token, valid until the same thread's next call on this manager or the manager's free
+ * (whichever comes first), however many other managers the thread reads meanwhile. No copy, no lock.
+ * The caller allocates it: initialise with M2MAUTH_TOKEN_VIEW_INIT (version first) before passing it
+ * as out; the library fills the fields that version has.
+ */
 typedef struct m2mauth_token_view {
+  unsigned int version;     /* M2MAUTH_TOKEN_VIEW_VERSION, set by the caller */
   const char *access_token; /* a secret */
   size_t access_token_len;
   const char *scheme;       /* "Bearer" or "DPoP" */
   int64_t expires_at_ms;
 } m2mauth_token_view;
 
+#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0}
+
 /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);
+/**
+ * The same, the wait for the refresh in flight bounded by opts (timeout_ms, deadline_ms on the
+ * client's clock, each besides the manager's wait timeout) and ended by its cancel
+ * (M2MAUTH_ECANCELLED); the refresh itself is shared with other callers and goes on. NULL = none.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                                             const m2mauth_call_options *opts);
 /** The same for another key: scope, audience and resource (each NULL = none). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager,
                                                             const char *scope, const char *audience,
@@ -198,6 +245,45 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_authorize(m2mauth_token_mana
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request(m2mauth_response **out, m2mauth_token_manager *manager,
                                                             const m2mauth_request *req);
+/**
+ * The same bounded and cancellable by opts (NULL = none): timeout_ms and deadline_ms bound the whole
+ * call (the wait for a token and the sends); a cancel ends the wait or stops the transfer in progress
+ * at once (M2MAUTH_ECANCELLED).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                                 const m2mauth_request *req,
+                                                                 const m2mauth_call_options *opts);
+
+/*
+ * Completion-callback forms, for event loops: no thread is parked per waiting caller. The callback
+ * runs exactly once, with status M2MAUTH_OK and the result or a negative status, a NULL result and
+ * error (the details, as m2mauth_error_last() would give; valid during the callback). It runs:
+ *   - on the calling thread, before the _async call returns, when the outcome is known at once (a
+ *     valid token is cached, the error is in its backoff period, opts' cancel is already requested);
+ *   - otherwise on a thread of the manager: the one that completes the refresh's waiters (also when
+ *     the wait times out or opts' cancel is requested), or for request_async one of a few sender
+ *     threads of the manager;
+ *   - from m2mauth_token_manager_free(), on the freeing thread, with M2MAUTH_ECANCELLED for every
+ *     call still pending.
+ * A callback must not free the manager. free_payload (may be NULL) runs once after the callback,
+ * or before the _async call returns if that call fails (then the callback is never called).
+ */
+/** token: valid during the callback only. */
+typedef void (*m2mauth_token_cb)(m2mauth_status status, const m2mauth_token_view *token, const m2mauth_error *error,
+                                 void *payload);
+/** response: owned by the callback (release it with m2mauth_response_free). */
+typedef void (*m2mauth_response_cb)(m2mauth_status status, m2mauth_response *response, const m2mauth_error *error,
+                                    void *payload);
+/** m2mauth_token_manager_get_with as a completion callback. opts may be NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager,
+                                                              const m2mauth_call_options *opts, m2mauth_token_cb cb,
+                                                              void *payload, m2mauth_free_cb free_payload);
+/** m2mauth_token_manager_request_with as a completion callback (req is copied). opts may be NULL. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager,
+                                                                  const m2mauth_request *req,
+                                                                  const m2mauth_call_options *opts,
+                                                                  m2mauth_response_cb cb, void *payload,
+                                                                  m2mauth_free_cb free_payload);
 
 typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_FETCHED = 1,
@@ -207,7 +293,10 @@ typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_INVALIDATED = 5
 } m2mauth_token_event_kind;
 
-/** What happened, never with a secret. Pointers valid during the callback only. */
+/**
+ * What happened, never with a secret. Made by the library and passed to the callback (pointers valid
+ * during the callback only); the caller never allocates one, so later versions only append fields.
+ */
 typedef struct m2mauth_token_event {
   int kind;                 /* m2mauth_token_event_kind */
   const char *client_id;
@@ -222,8 +311,14 @@ typedef struct m2mauth_token_event {
 
 /** Called from the thread that read, fetched or refreshed (possibly the manager's own thread). */
 typedef void (*m2mauth_token_event_cb)(const m2mauth_token_event *event, void *payload);
+/**
+ * Replaces the event callback (NULL: none). free_payload (may be NULL) releases payload exactly once:
+ * when the callback is replaced and no call of it is running any more, when the manager is freed, or
+ * at once if this call fails.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager,
-                                                                 m2mauth_token_event_cb cb, void *payload);
+                                                                 m2mauth_token_event_cb cb, void *payload,
+                                                                 m2mauth_free_cb free_payload);
 
 /** "fetched", "refreshed", "failed", "cache_hit", "invalidated"; "" otherwise. */
 M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);

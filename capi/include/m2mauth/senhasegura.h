@@ -23,8 +23,9 @@
  * M2MAUTH_EPROTOCOL for an answer that is not JSON, and the transport's errors. Messages never contain
  * a secret.
  *
- * Threads: the setters configure the handle and are refused (M2MAUTH_ESTATE) once it has been used;
- * calls may then run on many threads at once.
+ * Threads (README "Threads"): configure with the setters; the first call freezes the client. A setter
+ * after that fails with M2MAUTH_ESTATE and a message naming the handle and the setter ("A2A client:
+ * set_tenant after first use"); the client keeps working. Calls may run on many threads at once.
  */
 #ifndef M2MAUTH_SENHASEGURA_H
 #define M2MAUTH_SENHASEGURA_H
@@ -60,7 +61,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_new(m2mauth_a2a **out, const char *bas
 /** Releases the client, stops its token refresh and wipes its secrets. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_a2a_free(m2mauth_a2a *a2a);
 
-/* ---- configuration (before the first call) ------------------------------------------------------ */
+/* ---- configuration (before the first call; M2MAUTH_ESTATE after it) ----------------------------- */
 
 /** An m2mauth_a2a_auth (default M2MAUTH_A2A_OAUTH2). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_auth_method(m2mauth_a2a *a2a, int auth);
@@ -79,21 +80,43 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_token_url(m2mauth_a2a *a2a, const 
 /** OAuth 2.0: caching and refresh of the token (see oauth2.h); NULL restores the defaults. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_manager_options(m2mauth_a2a *a2a,
                                                               const m2mauth_token_manager_options *opts);
+#define M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION 1
+
 /**
- * OAuth 1.0 and the query method: the authorization's consumer key and secret, token and token secret
- * (copied; wiped on free). The query method sends only consumer_key and token; secrets may be NULL.
+ * OAuth 1.0 and the query method: the authorization's credentials. Initialise with
+ * M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT or m2mauth_a2a_oauth1_credentials_init() (all NULL).
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
-                                                                 const char *consumer_secret, const char *token,
-                                                                 const char *token_secret);
+typedef struct m2mauth_a2a_oauth1_credentials {
+  unsigned int version;         /* M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION */
+  const char *consumer_key;     /* required, not empty */
+  const char *consumer_secret;  /* NULL: none (the query method sends no secret) */
+  const char *token;            /* required, not empty (the query method's whole credential) */
+  const char *token_secret;     /* NULL: none */
+} m2mauth_a2a_oauth1_credentials;
+
+#define M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT {M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION, NULL, NULL, NULL, NULL}
+
+/** Writes the defaults of version (M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION) into cred. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_oauth1_credentials_init(m2mauth_a2a_oauth1_credentials *cred,
+                                                                   unsigned int version);
+/**
+ * OAuth 1.0 and the query method: the consumer key and secret, token and token secret (copied; wiped
+ * on free). M2MAUTH_EINVAL for an unknown version or an empty consumer_key or token.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_oauth1_credentials(m2mauth_a2a *a2a,
+                                                                 const m2mauth_a2a_oauth1_credentials *cred);
 /**
  * The authorization's RSA private key (the PKCS#8 file it offers for download) when "encryption of
  * sensitive information" is on: the typed calls then decrypt password, content, private_key,
  * passphrase and DSM secret values. The client keeps its own reference. NULL removes it.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_decryption_key(m2mauth_a2a *a2a, const m2mauth_key *key);
-/** The clock for OAuth 1.0 timestamps and token expiry; NULL restores the system clock. */
-M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload);
+/**
+ * The clock for OAuth 1.0 timestamps and token expiry; NULL restores the system clock. free_payload
+ * (may be NULL): see m2mauth_free_cb.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload,
+                                                    m2mauth_free_cb free_payload);
 
 /* ---- calls: JSON text in out (wiped when disposed) ---------------------------------------------- */
 

@@ -173,6 +173,18 @@ A2AConfig a2a_config_from(const Config &config) {
 
 std::shared_ptr<Transport> make_transport(const Config &config) { return make_curl_transport(http_config_from(config)); }
 
+TokenClientBuilder make_token_client_builder(const Config &config, std::shared_ptr<Transport> transport) {
+  if (!transport) transport = make_transport(config);
+  ClientConfig client = client_config_from(config, transport.get());
+  return TokenClientBuilder(std::move(client), std::move(transport));
+}
+
+A2AClientBuilder make_a2a_client_builder(const Config &config, std::shared_ptr<Transport> transport) {
+  A2AConfig a = a2a_config_from(config);
+  if (!transport) transport = make_transport(config);
+  return A2AClientBuilder(std::move(a), std::move(transport));
+}
+
 std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shared_ptr<Transport> transport) {
   ManagerOptions options = manager_options_from(config);
   if (!transport) transport = make_transport(config);

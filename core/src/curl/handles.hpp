@@ -17,6 +17,7 @@ struct Deleter {
 
 using Easy = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
 using Slist = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
+using Multi = std::unique_ptr<CURLM, Deleter<curl_multi_cleanup>>;
 
 // curl_global_init(CURL_GLOBAL_DEFAULT) exactly once per process, thread-safely (a function-local
 // static). Throws Error(generic) if libcurl cannot initialise. curl_global_cleanup is never called:

@@ -18,6 +18,9 @@ class Share;
 
 struct PooledEasy {
   Easy easy;
+  // The transfer runs on this multi handle (made on first use), which keeps the easy handle's live
+  // connections as curl_easy_perform's own would, and which a cancel can wake (curl_multi_wakeup).
+  Multi multi;
   // The profile the handle's long-lived options were set for (null = none yet). Holding it keeps the
   // address valid, so comparing pointers is enough to know whether reconfiguration is needed.
   std::shared_ptr<const http::Profile> profile;

@@ -99,7 +99,7 @@ std::size_t on_header(char *data, std::size_t size, std::size_t n, void *p) noex
 
 int on_progress(void *p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept {
   auto *sink = static_cast<Sink *>(p);
-  if (sink->cancel != nullptr && sink->cancel->load(std::memory_order_relaxed)) {
+  if (sink->cancel != nullptr && sink->cancel->requested()) {
     sink->cancelled = true;
     return 1;  // libcurl aborts with CURLE_ABORTED_BY_CALLBACK
   }
@@ -197,6 +197,48 @@ void configure_client_cert(CURL *e, const http::Profile &p) {
   if (!c.client_key_passphrase.empty()) M2MAUTH_SET(e, CURLOPT_KEYPASSWD, c.client_key_passphrase.c_str());
 }
 
+// curl_easy_perform's loop on the handle's own multi, so that a cancel wakes the poll at once: the
+// next round runs the transfer-info callback, which aborts the transfer (and its connection).
+CURLcode run(PooledEasy &h, Sink &sink) {
+  if (!h.multi) {
+    h.multi.reset(curl_multi_init());
+    if (!h.multi) throw std::bad_alloc();
+  }
+  CURLM *m = h.multi.get();
+  CURL *e = h.easy.get();
+  if (curl_multi_add_handle(m, e) != CURLM_OK) return CURLE_FAILED_INIT;
+  CURLcode rc = CURLE_OK;
+  {
+    CancelSubscription wake(sink.cancel, [m] { (void)curl_multi_wakeup(m); });
+    int running = 1;
+    while (true) {
+      CURLMcode mc = curl_multi_perform(m, &running);
+      if (mc != CURLM_OK) {
+        rc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+        break;
+      }
+      if (running == 0) {
+        int queued = 0;
+        while (CURLMsg *msg = curl_multi_info_read(m, &queued))
+          if (msg->msg == CURLMSG_DONE && msg->easy_handle == e) rc = msg->data.result;
+        break;
+      }
+      if (sink.cancel != nullptr && sink.cancel->requested()) {
+        sink.cancelled = true;
+        rc = CURLE_ABORTED_BY_CALLBACK;
+        break;
+      }
+      mc = curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+      if (mc != CURLM_OK) {
+        rc = CURLE_FAILED_INIT;
+        break;
+      }
+    }
+  }
+  (void)curl_multi_remove_handle(m, e);  // mid-transfer: the connection is closed, not reused
+  return rc;
+}
+
 }  // namespace
 
 void configure(PooledEasy &h, const std::shared_ptr<const http::Profile> &profile) {
@@ -261,7 +303,7 @@ Response perform(PooledEasy &h, const http::Profile &profile, const Request &req
   h.errbuf[0] = '\0';
   h.client_cert_requested = false;
 
-  CURLcode rc = curl_easy_perform(e);
+  CURLcode rc = run(h, sink);
   sink.client_cert_requested = h.client_cert_requested;
   // The list dies with this frame; the handle must not keep pointing at it.
   (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, static_cast<curl_slist *>(nullptr));

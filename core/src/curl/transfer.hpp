@@ -18,7 +18,7 @@ namespace m2mauth::core::curl {
 struct Sink {
   Response *response = nullptr;
   std::size_t max_bytes = 0;  // 0 = unlimited
-  const std::atomic<bool> *cancel = nullptr;
+  const Cancel *cancel = nullptr;
   bool too_large = false;
   bool cancelled = false;
   bool out_of_memory = false;

@@ -1,5 +1,6 @@
 // The libcurl Transport: profiles chosen by URL prefix, a pool of easy handles, one share.
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <shared_mutex>
 
@@ -7,7 +8,9 @@
 #include "curl/share.hpp"
 #include "curl/transfer.hpp"
 #include "http/profile.hpp"
+#include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/freeze.hpp"
 #include "m2mauth/core/http.hpp"
 
 namespace m2mauth::core {
@@ -28,15 +31,16 @@ class CurlTransport final : public Transport {
  public:
   CurlTransport(HttpConfig config, std::vector<HttpOverride> overrides)
       : pool_(share_, kMaxIdleHandles), base_(http::make_profile(std::move(config))) {
-    for (auto &o : overrides) add_override(std::move(o));
+    for (auto &o : overrides) insert_override(std::move(o));
   }
 
   // The pool (and every easy handle in it) goes before the share it uses.
   ~CurlTransport() override = default;
 
   Response send(const Request &req, const CallOptions &options) override {
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
+    if (options.cancel != nullptr && options.cancel->requested())
       fail(Errc::cancelled, "HTTP request cancelled before it started");
+    if (!used_.load(std::memory_order_relaxed)) used_.store(true, std::memory_order_relaxed);
     std::shared_ptr<const http::Profile> profile = profile_for(req.url);
     curl::Pool::Lease h = pool_.take();
     if (h->profile != profile) curl::configure(*h, profile);
@@ -44,10 +48,18 @@ class CurlTransport final : public Transport {
       check_url_security(req.url, profile->config.allow_plain_http);
       h->checked_url = req.url;
     }
+    if (options.deadline_ms != 0) return curl::perform(*h, *profile, req, with_deadline(options, system_now_ms()));
     return curl::perform(*h, *profile, req, options);
   }
 
+  // The one setter of a transport: refused once it has sent (the configure-then-freeze model).
   void add_override(HttpOverride o) {
+    if (used_.load(std::memory_order_relaxed)) fail_frozen("HTTP transport", "add_override");
+    insert_override(std::move(o));
+  }
+
+ private:
+  void insert_override(HttpOverride o) {
     if (!is_http_prefix(o.url_prefix))
       fail(Errc::config, "HTTP override prefix must start with http:// or https://");
     http::PrefixedProfile entry{std::move(o.url_prefix), http::make_profile(std::move(o.config))};
@@ -58,7 +70,6 @@ class CurlTransport final : public Transport {
     else overrides_.push_back(std::move(entry));
   }
 
- private:
   std::shared_ptr<const http::Profile> profile_for(const std::string &url) const {
     std::shared_lock<std::shared_mutex> lock(mutex_);
     return http::choose_profile(overrides_, base_, url);
@@ -69,6 +80,7 @@ class CurlTransport final : public Transport {
   mutable std::shared_mutex mutex_;
   std::shared_ptr<const http::Profile> base_;
   std::vector<http::PrefixedProfile> overrides_;
+  std::atomic<bool> used_{false};  // set by the first send: overrides are frozen then
 };
 
 }  // namespace

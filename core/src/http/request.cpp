@@ -17,6 +17,12 @@ bool header_name_equal(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+void check_header_name(std::string_view name) {
+  if (name.empty()) fail(Errc::invalid_argument, "header name is empty");
+  for (char c : name)
+    if (c <= ' ' || c == ':' || c == 127) fail(Errc::invalid_argument, "header name has an invalid character");
+}
+
 namespace {
 const std::string *find_header(const std::vector<Header> &headers, std::string_view name) noexcept {
   for (const auto &h : headers)
@@ -25,9 +31,7 @@ const std::string *find_header(const std::vector<Header> &headers, std::string_v
 }
 
 void check_header(std::string_view name, std::string_view value) {
-  if (name.empty()) fail(Errc::invalid_argument, "header name is empty");
-  for (char c : name)
-    if (c <= ' ' || c == ':' || c == 127) fail(Errc::invalid_argument, "header name has an invalid character");
+  check_header_name(name);
   // memchr is vectorised: a bearer token of ~1 KB is checked in a few dozen instructions.
   for (int c : {'\r', '\n', '\0'})
     if (std::memchr(value.data(), c, value.size()) != nullptr)
@@ -155,6 +159,25 @@ void check_url_security(const std::string &url, bool allow_plain_http) {
   Url u = Url::parse(url);
   if (u.scheme == "http" && !allow_plain_http && !u.is_loopback())
     fail(Errc::insecure, "plain http:// is refused for host \"" + u.host + "\": use https (only loopback may use http)");
+}
+
+}  // namespace m2mauth::core
+
+namespace m2mauth::core {
+
+CallOptions with_deadline(const CallOptions &options, std::int64_t now_ms) {
+  if (options.cancel != nullptr && options.cancel->requested()) fail(Errc::cancelled, "the call was cancelled");
+  CallOptions out = options;
+  out.deadline_ms = 0;
+  if (options.deadline_ms == 0) return out;
+  std::int64_t left = options.deadline_ms - now_ms;
+  if (left <= 0) {
+    ErrorDetail d;
+    d.transient = true;
+    throw Error(Errc::timeout, "the call's deadline has passed", d);
+  }
+  out.timeout_ms = out.timeout_ms == 0 ? left : std::min(out.timeout_ms, left);
+  return out;
 }
 
 }  // namespace m2mauth::core

@@ -139,6 +139,16 @@ std::uint32_t alg_set_parse(std::string_view names) {
   return set;
 }
 
+int alg_or_default_from_int(int alg) {
+  if (alg < 0 || alg > alg_count) fail(Errc::algorithm, "unknown algorithm");
+  return alg;
+}
+
+unsigned int cert_members_from_bits(unsigned int members) {
+  if ((members & ~cert_members_all) != 0) fail(Errc::invalid_argument, "unknown header member bits");
+  return members;
+}
+
 Alg alg_default_for(const Key &key) {
   if (key.alg_binding() != 0) return static_cast<Alg>(key.alg_binding());
   switch (key.type()) {

@@ -271,6 +271,31 @@ Verifier::Verifier(std::vector<Key> jwks, std::uint32_t allowed)
 
 void Verifier::set_typ(std::string typ) { typ_ = normalise_typ(typ); }
 
+void VerifierBuilder::set_issuer(std::string issuer) {
+  gate_.configure("set_issuer", [&] { verifier_.set_issuer(std::move(issuer)); });
+}
+void VerifierBuilder::set_subject(std::string subject) {
+  gate_.configure("set_subject", [&] { verifier_.set_subject(std::move(subject)); });
+}
+void VerifierBuilder::add_audience(std::string audience) {
+  gate_.configure("add_audience", [&] { verifier_.add_audience(std::move(audience)); });
+}
+void VerifierBuilder::require_claim(std::string name) {
+  gate_.configure("require_claim", [&] { verifier_.require_claim(std::move(name)); });
+}
+void VerifierBuilder::set_typ(std::string typ) {
+  gate_.configure("set_typ", [&] { verifier_.set_typ(std::move(typ)); });
+}
+void VerifierBuilder::set_leeway(std::int64_t seconds) {
+  gate_.configure("set_leeway", [&] { verifier_.set_leeway(seconds); });
+}
+void VerifierBuilder::set_max_size(std::size_t bytes) {
+  gate_.configure("set_max_size", [&] { verifier_.set_max_size(bytes); });
+}
+void VerifierBuilder::set_clock(Clock clock) {
+  gate_.configure("set_clock", [&] { verifier_.set_clock(clock ? std::move(clock) : system_clock()); });
+}
+
 void Verifier::set_leeway(std::int64_t seconds) {
   if (seconds < 0 || seconds > 86400) fail(Errc::invalid_argument, "leeway must be 0 to 86400 seconds");
   leeway_ = seconds;

@@ -34,6 +34,18 @@ const char *oauth1_placement_name(Oauth1Placement placement) noexcept {
   return "";
 }
 
+Oauth1Method oauth1_method_from_int(int method) {
+  if (method < static_cast<int>(Oauth1Method::hmac_sha1) || method > static_cast<int>(Oauth1Method::plaintext))
+    fail(Errc::algorithm, "unknown OAuth 1.0 signature method");
+  return static_cast<Oauth1Method>(method);
+}
+
+Oauth1Placement oauth1_placement_from_int(int placement) {
+  if (placement < static_cast<int>(Oauth1Placement::header) || placement > static_cast<int>(Oauth1Placement::body))
+    fail(Errc::invalid_argument, "unknown OAuth 1.0 parameter placement");
+  return static_cast<Oauth1Placement>(placement);
+}
+
 namespace {
 
 // Protocol parameters the signer writes itself; add_param may not supply them.
@@ -71,6 +83,8 @@ void check_config(const Oauth1Config &c) {
     if (n.size() <= 6 || n.compare(0, 6, "oauth_") != 0)
       fail(Errc::invalid_argument, "extra protocol parameter names start with \"oauth_\"");
     if (reserved_name(n)) fail(Errc::invalid_argument, "parameter " + n + " is set by the signer itself");
+    if (c.body_hash && n == "oauth_body_hash")
+      fail(Errc::invalid_argument, "parameter oauth_body_hash is set by the signer itself when body_hash is on");
     for (std::size_t j = 0; j < i; ++j)
       if (c.extra_params[j].first == n) fail(Errc::invalid_argument, "parameter " + n + " is given twice");
   }
@@ -141,5 +155,7 @@ void Oauth1Signer::Impl::check_ready() const {
 Oauth1Signer::Oauth1Signer(Oauth1Config config) : impl_(std::make_shared<const Impl>(std::move(config))) {}
 
 const Oauth1Config &Oauth1Signer::config() const noexcept { return impl_->config; }
+
+void Oauth1Signer::check_ready() const { impl_->check_ready(); }
 
 }  // namespace m2mauth::core

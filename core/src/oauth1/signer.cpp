@@ -66,7 +66,29 @@ const std::string *content_type(const Request &req) noexcept {
   return nullptr;
 }
 
+// With body_hash on and a request that takes one: a signer for this request, the configuration plus
+// oauth_body_hash as a protocol parameter (built per request: the hash is part of the precomputed
+// protocol block). nullopt otherwise.
+std::optional<Oauth1Signer> body_hash_signer(const Oauth1Signer::Impl &k, const Request &req) {
+  if (!k.config.body_hash) return std::nullopt;
+  std::optional<std::string> hash = oauth1_body_hash(req);
+  if (!hash) return std::nullopt;
+  Oauth1Config c = k.config;
+  c.body_hash = false;
+  c.extra_params.emplace_back("oauth_body_hash", std::move(*hash));
+  return Oauth1Signer(std::move(c));
+}
+
 }  // namespace
+
+std::optional<std::string> oauth1_body_hash(const Request &req) {
+  if (req.body.empty() || content_type(req) == nullptr || oauth1_has_form_body(req)) return std::nullopt;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(req.body.data(), req.body.size(), md, &len, EVP_sha1(), nullptr) != 1)
+    fail(Errc::generic, "SHA-1 of the request body failed");
+  return base64_encode(md, len);
+}
 
 bool Oauth1Signer::Impl::base_string(const Request &req, std::string_view nonce, std::string_view timestamp,
                                      oauth1::ParamList &params, std::string &base, std::string *uri_out,
@@ -176,6 +198,9 @@ void Oauth1Signer::Impl::sign(Request &req, std::string_view nonce, std::int64_t
 
 void Oauth1Signer::sign(Request &req) const {
   const Impl &k = *impl_;
+  if (k.config.body_hash) {
+    if (std::optional<Oauth1Signer> with_hash = body_hash_signer(k, req)) return with_hash->sign(req);
+  }
   char buf[26];
   std::string_view nonce;
   if (k.config.fixed_nonce) {
@@ -188,10 +213,13 @@ void Oauth1Signer::sign(Request &req) const {
 }
 
 void Oauth1Signer::sign(Request &req, std::string_view nonce, std::int64_t timestamp) const {
+  if (std::optional<Oauth1Signer> with_hash = body_hash_signer(*impl_, req)) return with_hash->sign(req, nonce, timestamp);
   impl_->sign(req, nonce, timestamp);
 }
 
 std::string Oauth1Signer::base_string(const Request &req, std::string_view nonce, std::int64_t timestamp) const {
+  if (std::optional<Oauth1Signer> with_hash = body_hash_signer(*impl_, req))
+    return with_hash->base_string(req, nonce, timestamp);
   std::string storage, base;
   char ts_buf[24];
   oauth1::ParamList params;
@@ -202,6 +230,7 @@ std::string Oauth1Signer::base_string(const Request &req, std::string_view nonce
 }
 
 Oauth1Steps Oauth1Signer::steps(const Request &req, std::string_view nonce, std::int64_t timestamp) const {
+  if (std::optional<Oauth1Signer> with_hash = body_hash_signer(*impl_, req)) return with_hash->steps(req, nonce, timestamp);
   const Impl &k = *impl_;
   k.check_ready();
   Oauth1Steps s;

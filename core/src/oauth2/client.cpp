@@ -72,6 +72,18 @@ ClientAuth client_auth_from_name(std::string_view name) {
   fail(Errc::invalid_argument, "unknown client authentication method");
 }
 
+ClientAuth client_auth_from_int(int auth) {
+  if (auth < static_cast<int>(ClientAuth::client_secret_basic) || auth > static_cast<int>(ClientAuth::none))
+    fail(Errc::invalid_argument, "unknown client authentication method");
+  return static_cast<ClientAuth>(auth);
+}
+
+Grant grant_from_int(int grant) {
+  if (grant != static_cast<int>(Grant::client_credentials) && grant != static_cast<int>(Grant::jwt_bearer))
+    fail(Errc::invalid_argument, "unknown grant");
+  return static_cast<Grant>(grant);
+}
+
 std::string Token::authorization_scheme() const {
   std::string lower;
   for (char c : token_type) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
@@ -186,7 +198,8 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     }
     Request req = build_request(s);
     const std::int64_t start = clock_();
-    Response resp = transport_->send(req, opts);
+    // The deadline is on this client's clock: the transport sees the time left as a timeout.
+    Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
     secure_wipe(req.body);
     try {
       Token token = parse_token_response(resp, start, config_, s);

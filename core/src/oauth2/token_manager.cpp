@@ -8,35 +8,13 @@
 #include <cmath>
 
 #include "m2mauth/core/random.hpp"
+#include "oauth2/token_manager_impl.hpp"
 
 namespace m2mauth::core {
 
 namespace {
 
 std::atomic<std::uint64_t> next_manager_id{1};
-
-struct Snapshot {
-  Token token;
-  std::string scheme;
-  std::int64_t refresh_at_ms = 0;
-  std::int64_t stale_at_ms = 0;
-};
-
-// Each thread keeps the snapshot it last read for a few (manager, key) pairs. A read checks the
-// key's generation counter: unchanged means the thread's copy is current, so the fast path is a TLS
-// lookup, one acquire load and a clock compare, with no shared write at all.
-struct TlSlot {
-  std::uint64_t manager_id = 0;
-  const void *entry = nullptr;
-  std::uint64_t generation = 0;
-  std::shared_ptr<const Snapshot> snap;
-};
-struct TlCache {
-  static constexpr unsigned kSlots = 8;
-  TlSlot slots[kSlots];
-  unsigned next = 0;
-};
-thread_local TlCache tl_cache;
 
 std::int64_t coarse_now_ms() noexcept {
   struct timespec ts;
@@ -49,28 +27,23 @@ bool is_system_clock(const Clock &clock) {
   return target != nullptr && *target == &system_now_ms;
 }
 
-TokenView view_of(const Snapshot &s) {
-  return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
-}
+}  // namespace
+
+namespace {
+
+// The reader this thread used last (the fast path), and every reader it holds.
+struct TlFast {
+  std::uint64_t manager_id = 0;
+  TokenManager::Reader *reader = nullptr;
+};
+thread_local TlFast tl_fast;
+thread_local std::vector<std::shared_ptr<TokenManager::Reader>> tl_readers;
+
+TokenView view_of(const TokenManager::Snapshot &s) { return view_of_snapshot(s); }
 
 }  // namespace
 
-struct TokenManager::Entry {
-  explicit Entry(TokenScope s) : scope(std::move(s)) {}
-  TokenScope scope;
-  Entry *next = nullptr;
-  std::atomic<std::uint64_t> generation{1};
-
-  std::mutex mu;
-  std::condition_variable cv;
-  std::shared_ptr<const Snapshot> current;  // guarded by mu
-  bool in_flight = false;
-  std::uint64_t rounds = 0;
-  std::optional<Error> last_error;
-  std::int64_t error_until_ms = 0;
-  int failures = 0;
-  bool ever_fetched = false;
-};
+std::size_t TokenManager::snapshots_alive() noexcept { return snapshot_count().load(std::memory_order_relaxed); }
 
 TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions options)
     : client_(std::move(client)),
@@ -90,9 +63,18 @@ TokenManager::~TokenManager() {
     std::lock_guard<std::mutex> lock(worker_mutex_);
     stopping_ = true;
   }
-  cancel_.store(true);
+  stop_.request();  // wakes every transfer and wait of this manager at once
   worker_cv_.notify_all();
   if (worker_.joinable()) worker_.join();
+  stop_async();
+  {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    for (auto &r : readers_) {
+      r->manager_id.store(0, std::memory_order_release);
+      r->slots.clear();
+    }
+    readers_.clear();
+  }
   Entry *e = entries_.load();
   while (e != nullptr) {
     Entry *next = e->next;
@@ -147,37 +129,62 @@ TokenView TokenManager::get() { return read(*default_entry_); }
 
 TokenView TokenManager::get(const TokenScope &scope) { return read(*entry_for(scope)); }
 
-TokenView TokenManager::read(Entry &entry) {
-  TlCache &tl = tl_cache;
-  for (TlSlot &slot : tl.slots) {
-    if (slot.entry != &entry || slot.manager_id != id_) continue;
-    if (slot.generation == entry.generation.load(std::memory_order_acquire) &&
-        now() < slot.snap->refresh_at_ms) {
-      if (options_.report_cache_hits) {
-        TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
-        ev.expires_at_ms = slot.snap->token.expires_at_ms;
-        emit(ev);
-      }
-      return view_of(*slot.snap);
-    }
-    break;
-  }
-  return slow_read(entry);
+TokenManager::Entry &TokenManager::entry_of(const TokenScope *scope) {
+  return scope == nullptr ? *default_entry_ : *entry_for(*scope);
 }
 
-TokenView TokenManager::slow_read(Entry &entry) {
+TokenView TokenManager::get(const TokenScope *scope, const CallOptions &options) {
+  if (options.cancel != nullptr && options.cancel->requested()) fail(Errc::cancelled, "the token read was cancelled");
+  return read(entry_of(scope), &options);
+}
+
+TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
+  const TlFast &fast = tl_fast;
+  if (fast.manager_id == id_) {
+    for (const Reader::Slot &slot : fast.reader->slots) {
+      if (slot.entry != &entry) continue;
+      if (slot.generation == entry.generation.load(std::memory_order_acquire) && now() < slot.snap->refresh_at_ms) {
+        if (options_.report_cache_hits) {
+          TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
+          ev.expires_at_ms = slot.snap->token.expires_at_ms;
+          emit(ev);
+        }
+        return view_of(*slot.snap);
+      }
+      break;
+    }
+  }
+  return slow_read(entry, options);
+}
+
+std::int64_t TokenManager::wait_limit_ms(const CallOptions *options) const {
+  std::int64_t wait = options_.wait_timeout_ms;
+  if (options == nullptr) return wait;
+  if (options->timeout_ms > 0) wait = std::min(wait, options->timeout_ms);
+  if (options->deadline_ms != 0) wait = std::min(wait, std::max<std::int64_t>(0, options->deadline_ms - now()));
+  return wait;
+}
+
+TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
+  const Cancel *cancel = options != nullptr ? options->cancel : nullptr;
+  // A cancel wakes this caller's wait at once (the refresh, shared with others, goes on).
+  CancelSubscription wake(cancel, [&entry] {
+    { std::lock_guard<std::mutex> lock(entry.mu); }
+    entry.cv.notify_all();
+  });
   std::shared_ptr<const Snapshot> snap;
   std::uint64_t generation = 0;
   {
     std::unique_lock<std::mutex> lock(entry.mu);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wait_timeout_ms);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_limit_ms(options));
     while (true) {
+      if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "the wait for a token was cancelled");
       const std::int64_t t = now();
       if (entry.current && t < entry.current->stale_at_ms) {
         // Valid: fresh or due. A due token starts the one refresh; this caller does not wait for it
         // (unless refreshes run on the caller and this caller is the one).
         if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= entry.error_until_ms) {
-          start_refresh_locked(entry, lock);
+          start_refresh_locked(entry, lock, false);
           if (!entry.current || now() >= entry.current->stale_at_ms) continue;
         }
         snap = entry.current;
@@ -186,48 +193,84 @@ TokenView TokenManager::slow_read(Entry &entry) {
       }
       // Expired, none or invalidated: wait for the one refresh in flight, starting it if needed.
       if (!entry.in_flight) {
-        if (entry.last_error && t < entry.error_until_ms) {
-          Error e = *entry.last_error;
-          ErrorDetail d = e.detail();
-          d.retry_after_ms = entry.error_until_ms - t;
-          throw Error(e.code(), e.what(), d);
-        }
-        start_refresh_locked(entry, lock);
+        if (entry.last_error && t < entry.error_until_ms) throw backoff_error(entry, t);
+        start_refresh_locked(entry, lock, false);
         continue;
       }
       const std::uint64_t round = entry.rounds;
-      if (!entry.cv.wait_until(lock, deadline, [&] { return entry.rounds != round; })) {
-        ErrorDetail d;
-        d.transient = true;
-        throw Error(Errc::timeout, "no token within the wait timeout: the token request is still running", d);
+      if (!entry.cv.wait_until(lock, deadline, [&] {
+            return entry.rounds != round || (cancel != nullptr && cancel->requested());
+          })) {
+        throw wait_timeout_error();
       }
-      if (!(entry.current && now() < entry.current->stale_at_ms) && entry.last_error) {
-        Error e = *entry.last_error;
-        ErrorDetail d = e.detail();
-        d.retry_after_ms = std::max<std::int64_t>(0, entry.error_until_ms - now());
-        throw Error(e.code(), e.what(), d);
-      }
+      if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "the wait for a token was cancelled");
+      if (!(entry.current && now() < entry.current->stale_at_ms) && entry.last_error)
+        throw backoff_error(entry, now());
     }
   }
-  // Remember it for this thread's fast path.
-  TlCache &tl = tl_cache;
-  TlSlot *slot = nullptr;
-  for (TlSlot &s : tl.slots)
-    if (s.entry == &entry && s.manager_id == id_) slot = &s;
-  if (slot == nullptr) {
-    slot = &tl.slots[tl.next];
-    tl.next = (tl.next + 1) % TlCache::kSlots;
+  return keep(entry, std::move(snap), generation);
+}
+
+Error TokenManager::backoff_error(const Entry &entry, std::int64_t now_ms) const {
+  const Error &e = *entry.last_error;
+  ErrorDetail d = e.detail();
+  d.retry_after_ms = std::max<std::int64_t>(0, entry.error_until_ms - now_ms);
+  return Error(e.code(), e.what(), d);
+}
+
+Error TokenManager::wait_timeout_error() {
+  ErrorDetail d;
+  d.transient = true;
+  return Error(Errc::timeout, "no token within the wait timeout: the token request is still running", d);
+}
+
+TokenManager::Reader &TokenManager::reader() {
+  TlFast &fast = tl_fast;
+  if (fast.manager_id == id_) return *fast.reader;
+  std::shared_ptr<Reader> found;
+  auto &list = tl_readers;
+  for (auto it = list.begin(); it != list.end();) {
+    std::uint64_t id = (*it)->manager_id.load(std::memory_order_acquire);
+    if (id == 0) {  // its manager is gone: nothing left in it
+      if (fast.reader == it->get()) fast = TlFast{};
+      it = list.erase(it);
+      continue;
+    }
+    if (id == id_) found = *it;
+    ++it;
   }
-  slot->manager_id = id_;
-  slot->entry = &entry;
+  if (!found) {
+    found = std::make_shared<Reader>(id_);
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    // Readers only the manager still holds belong to threads that have exited.
+    readers_.erase(std::remove_if(readers_.begin(), readers_.end(), [](const auto &r) { return r.use_count() == 1; }),
+                   readers_.end());
+    readers_.push_back(found);
+    list.push_back(found);
+  }
+  fast.manager_id = id_;
+  fast.reader = found.get();
+  return *found;
+}
+
+TokenView TokenManager::keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation) {
+  Reader &r = reader();
+  Reader::Slot *slot = nullptr;
+  for (Reader::Slot &s : r.slots)
+    if (s.entry == &entry) slot = &s;
+  if (slot == nullptr) {
+    r.slots.emplace_back();
+    slot = &r.slots.back();
+    slot->entry = &entry;
+  }
   slot->generation = generation;
-  slot->snap = snap;
+  slot->snap = std::move(snap);
   return view_of(*slot->snap);
 }
 
-void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock) {
+void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
   entry.in_flight = true;
-  if (options_.background_refresh) {
+  if (options_.background_refresh || background) {
     {
       std::lock_guard<std::mutex> wl(worker_mutex_);
       if (!stopping_) {
@@ -262,7 +305,7 @@ void TokenManager::refresh(Entry &entry) {
   std::optional<Token> token;
   std::optional<Error> error;
   CallOptions call;
-  call.cancel = &cancel_;
+  call.cancel = &stop_;
   try {
     token = client_->fetch(&entry == default_entry_ ? nullptr : &entry.scope, call);
   } catch (const Error &e) {
@@ -323,6 +366,7 @@ void TokenManager::refresh(Entry &entry) {
     }
     entry.in_flight = false;
     ++entry.rounds;
+    complete_waiters_locked(entry, now());
   }
   entry.cv.notify_all();
   if (!oauth_error.empty()) ev.oauth_error = &oauth_error;
@@ -369,17 +413,28 @@ std::string TokenManager::authorize(Request &req) {
 Response TokenManager::request(Request req, const CallOptions &options) {
   if (!options_.idempotency_header.empty() && req.header(options_.idempotency_header) == nullptr)
     req.set_header(options_.idempotency_header, uuid_v4());
+  // timeout_ms bounds the whole call: the wait for a token and both sends.
+  CallOptions o = options;
+  if (o.timeout_ms > 0) {
+    const std::int64_t by = now() + o.timeout_ms;
+    o.deadline_ms = o.deadline_ms == 0 ? by : std::min(o.deadline_ms, by);
+  }
   // The view stays valid until this thread's next read of the manager: no copy of the token needed.
-  TokenView used = get();
+  TokenView used = get(nullptr, o);
   set_authorization(req, used);
-  Response resp = client_->transport()->send(req, options);
+  Response resp = client_->transport()->send(req, with_deadline(o, now()));
   if (resp.status == 401) {
     invalidate(used.access_token);
-    set_authorization(req, get());
-    resp = client_->transport()->send(req, options);
+    set_authorization(req, get(nullptr, o));
+    resp = client_->transport()->send(req, with_deadline(o, now()));
   }
   if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
   return resp;
+}
+
+void TokenManager::set_idempotency_header(std::string name) {
+  if (!name.empty()) check_header_name(name);
+  options_.idempotency_header = std::move(name);
 }
 
 }  // namespace m2mauth::core

@@ -139,6 +139,12 @@ A2AAuth a2a_auth_from_name(std::string_view name) {
   fail(Errc::invalid_argument, "unknown A2A authentication method (oauth2, oauth1, query)");
 }
 
+A2AAuth a2a_auth_from_int(int auth) {
+  if (auth < static_cast<int>(A2AAuth::oauth2) || auth > static_cast<int>(A2AAuth::query))
+    fail(Errc::invalid_argument, "unknown A2A authentication method");
+  return static_cast<A2AAuth>(auth);
+}
+
 struct A2AClient::Impl {
   A2AConfig config;
   std::string root;

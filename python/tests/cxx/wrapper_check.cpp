@@ -93,12 +93,14 @@ int main() {
   header.kid = "hdr";
   std::string token = jwt::sign(back, claims, header);
   Verifier verifier(pub, {Alg::ES384});
-  verifier.set_issuer("me").set_clock([] { return std::int64_t{1700000000000}; });
+  std::int64_t now_ms = 1700000000000;
+  verifier.set_issuer("me").set_clock([&now_ms] { return now_ms; });
   Claims verified = verifier.verify(token);
   expect(verified.get_int("exp") == 4102444800 && verified.header_json().find("\"hdr\"") != std::string::npos,
          "JWT verify");
-  verifier.set_clock([] { return std::int64_t{4102444801000}; });
+  now_ms = 4102444801000;  // the clock is read on every verify
   expect_error([&] { verifier.verify(token); }, Errc::expired, "injected clock");
+  expect_error([&] { verifier.set_issuer("other"); }, Errc::state, "verifier frozen once used");
   expect(jwt::decode_unverified(token).get_string("iss") == "me", "unverified decode");
   expect_error([&] { jwt::decode_unverified("a.b"); }, Errc::malformed, "malformed");
 

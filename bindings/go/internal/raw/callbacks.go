@@ -2,6 +2,7 @@ package raw
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include "m2mauth/m2mauth.h"
 */
 import "C"
@@ -9,13 +10,15 @@ import "C"
 import (
 	"runtime/cgo"
 	"time"
+	"unsafe"
 )
 
 // The Go half of the callbacks the C library makes (bindings/swig/go.i, "callbacks"): the C trampolines
 // in raw_wrap.c call these exported functions, from whatever thread the library runs the work on (a
 // goroutine's thread inside a cgo call, or a thread of the library's own, such as the token manager's
-// background refresh). The payload is a runtime/cgo.Handle made by NewCallback; its owner deletes it
-// only after freeing the native object that calls back.
+// background refresh). The payload is a runtime/cgo.Handle made by NewCallback and handed to a glue
+// setter: from then on the library owns it and deletes it (m2mauthGoRelease) exactly once, when the
+// callback is replaced, its native object freed, or the setter fails.
 
 // TokenEvent is an m2mauth_token_event copied into Go memory. It never carries a secret.
 type TokenEvent struct {
@@ -31,11 +34,11 @@ type TokenEvent struct {
 }
 
 // NewCallback returns a payload for m2mauth_glue_token_manager_set_events (f: func(TokenEvent)) or
-// the clock setters (f: func() int64, Unix milliseconds). Release it with DeleteCallback.
+// the clock setters (f: func() int64, Unix milliseconds). Pass it to exactly one setter, which takes it.
 func NewCallback(f any) int64 { return int64(cgo.NewHandle(f)) }
 
-// DeleteCallback releases a payload made by NewCallback.
-func DeleteCallback(payload int64) {
+//export m2mauthGoRelease
+func m2mauthGoRelease(payload C.uintptr_t) {
 	if payload != 0 {
 		cgo.Handle(uintptr(payload)).Delete()
 	}
@@ -75,6 +78,83 @@ func m2mauthGoClock(payload C.uintptr_t) (now C.int64_t) {
 		return C.int64_t(time.Now().UnixMilli())
 	}
 	return C.int64_t(f())
+}
+
+// TransportRequest and TransportResponse are what an application transport (m2mauth_http_new_custom)
+// sees and answers, in Go memory. Headers keep their order and case.
+type TransportRequest struct {
+	Method  string
+	URL     string
+	Headers [][2]string
+	Body    []byte
+}
+
+type TransportResponse struct {
+	Status  int
+	Headers [][2]string
+	Body    []byte
+}
+
+// TransportFunc answers one request, or returns a negative m2mauth_error_code (M2MAUTH_ENETWORK, ...)
+// and a nil response. It is called from any thread, several at once.
+type TransportFunc func(req *TransportRequest) (*TransportResponse, int)
+
+//export m2mauthGoTransport
+func m2mauthGoTransport(out **C.m2mauth_response, req *C.m2mauth_request, payload C.uintptr_t) (status C.int) {
+	// A panic must not unwind into C: the request fails as a network error instead.
+	defer func() {
+		if recover() != nil {
+			status = C.M2MAUTH_ENETWORK
+		}
+	}()
+	f, ok := cgo.Handle(uintptr(payload)).Value().(TransportFunc)
+	if !ok || out == nil || req == nil {
+		return C.M2MAUTH_ERROR
+	}
+	r := &TransportRequest{Method: goText(C.m2mauth_request_method(req)), URL: goText(C.m2mauth_request_url(req))}
+	n := int(C.m2mauth_request_header_count(req))
+	for i := 0; i < n; i++ {
+		r.Headers = append(r.Headers, [2]string{
+			goText(C.m2mauth_request_header_name(req, C.size_t(i))),
+			goText(C.m2mauth_request_header_value(req, C.size_t(i))),
+		})
+	}
+	var blen C.size_t
+	if b := C.m2mauth_request_body(req, &blen); b != nil && blen > 0 {
+		r.Body = C.GoBytes(unsafe.Pointer(b), C.int(blen))
+	}
+	resp, code := f(r)
+	if code < 0 {
+		return C.int(code)
+	}
+	if resp == nil {
+		return C.M2MAUTH_ERROR
+	}
+	var native *C.m2mauth_response
+	if st := C.m2mauth_response_new(&native, C.int(resp.Status)); st != 0 {
+		return st
+	}
+	for _, h := range resp.Headers {
+		name, value := C.CString(h[0]), C.CString(h[1])
+		st := C.m2mauth_response_add_header(native, name, value)
+		C.free(unsafe.Pointer(name))
+		C.free(unsafe.Pointer(value))
+		if st != 0 {
+			C.m2mauth_response_free(native)
+			return st
+		}
+	}
+	if len(resp.Body) > 0 {
+		body := C.CBytes(resp.Body)
+		st := C.m2mauth_response_set_body(native, (*C.uint8_t)(body), C.size_t(len(resp.Body)))
+		C.free(body)
+		if st != 0 {
+			C.m2mauth_response_free(native)
+			return st
+		}
+	}
+	*out = native
+	return 0
 }
 
 func goText(p *C.char) string {

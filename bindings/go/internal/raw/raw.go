@@ -126,14 +126,14 @@ typedef _gostring_ swig_type_96;
 typedef long long swig_type_97;
 typedef _gostring_ swig_type_98;
 typedef _gostring_ swig_type_99;
-typedef long long swig_type_100;
+typedef _goslice_ swig_type_100;
 typedef _gostring_ swig_type_101;
-typedef long long swig_type_102;
-typedef _gostring_ swig_type_103;
-typedef long long swig_type_104;
-typedef _gostring_ swig_type_105;
+typedef _gostring_ swig_type_102;
+typedef long long swig_type_103;
+typedef _gostring_ swig_type_104;
+typedef long long swig_type_105;
 typedef _gostring_ swig_type_106;
-typedef _gostring_ swig_type_107;
+typedef long long swig_type_107;
 typedef _gostring_ swig_type_108;
 typedef _gostring_ swig_type_109;
 typedef _gostring_ swig_type_110;
@@ -143,57 +143,57 @@ typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
 typedef _gostring_ swig_type_115;
 typedef _gostring_ swig_type_116;
-typedef long long swig_type_117;
-typedef long long swig_type_118;
-typedef long long swig_type_119;
+typedef _gostring_ swig_type_117;
+typedef _gostring_ swig_type_118;
+typedef _gostring_ swig_type_119;
 typedef long long swig_type_120;
 typedef long long swig_type_121;
 typedef long long swig_type_122;
-typedef _gostring_ swig_type_123;
-typedef _gostring_ swig_type_124;
-typedef _gostring_ swig_type_125;
+typedef long long swig_type_123;
+typedef long long swig_type_124;
+typedef long long swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
 typedef _gostring_ swig_type_128;
 typedef _gostring_ swig_type_129;
-typedef _goslice_ swig_type_130;
-typedef _goslice_ swig_type_131;
-typedef _goslice_ swig_type_132;
+typedef _gostring_ swig_type_130;
+typedef _gostring_ swig_type_131;
+typedef _gostring_ swig_type_132;
 typedef _goslice_ swig_type_133;
 typedef _goslice_ swig_type_134;
 typedef _goslice_ swig_type_135;
-typedef _gostring_ swig_type_136;
-typedef _gostring_ swig_type_137;
+typedef _goslice_ swig_type_136;
+typedef _goslice_ swig_type_137;
 typedef _goslice_ swig_type_138;
-typedef long long swig_type_139;
-typedef _goslice_ swig_type_140;
-typedef long long swig_type_141;
-typedef _goslice_ swig_type_142;
-typedef long long swig_type_143;
-typedef _gostring_ swig_type_144;
+typedef _gostring_ swig_type_139;
+typedef _gostring_ swig_type_140;
+typedef _goslice_ swig_type_141;
+typedef long long swig_type_142;
+typedef _goslice_ swig_type_143;
+typedef long long swig_type_144;
 typedef _goslice_ swig_type_145;
-typedef _gostring_ swig_type_146;
+typedef long long swig_type_146;
 typedef _gostring_ swig_type_147;
-typedef _gostring_ swig_type_148;
+typedef _goslice_ swig_type_148;
 typedef _gostring_ swig_type_149;
-typedef _goslice_ swig_type_150;
+typedef _gostring_ swig_type_150;
 typedef _gostring_ swig_type_151;
 typedef _gostring_ swig_type_152;
 typedef _goslice_ swig_type_153;
 typedef _gostring_ swig_type_154;
-typedef _goslice_ swig_type_155;
-typedef _gostring_ swig_type_156;
-typedef _goslice_ swig_type_157;
-typedef long long swig_type_158;
-typedef _goslice_ swig_type_159;
+typedef _gostring_ swig_type_155;
+typedef _goslice_ swig_type_156;
+typedef _gostring_ swig_type_157;
+typedef _goslice_ swig_type_158;
+typedef _gostring_ swig_type_159;
 typedef long long swig_type_160;
-typedef _gostring_ swig_type_161;
-typedef _gostring_ swig_type_162;
-typedef _gostring_ swig_type_163;
+typedef long long swig_type_161;
+typedef _goslice_ swig_type_162;
+typedef _goslice_ swig_type_163;
 typedef long long swig_type_164;
-typedef long long swig_type_165;
-typedef long long swig_type_166;
-typedef long long swig_type_167;
+typedef _gostring_ swig_type_165;
+typedef _gostring_ swig_type_166;
+typedef _gostring_ swig_type_167;
 typedef long long swig_type_168;
 typedef long long swig_type_169;
 typedef long long swig_type_170;
@@ -204,20 +204,20 @@ typedef long long swig_type_174;
 typedef long long swig_type_175;
 typedef long long swig_type_176;
 typedef long long swig_type_177;
-typedef _goslice_ swig_type_178;
-typedef _goslice_ swig_type_179;
-typedef _gostring_ swig_type_180;
-typedef _gostring_ swig_type_181;
-typedef _gostring_ swig_type_182;
-typedef _gostring_ swig_type_183;
+typedef long long swig_type_178;
+typedef long long swig_type_179;
+typedef long long swig_type_180;
+typedef long long swig_type_181;
+typedef _goslice_ swig_type_182;
+typedef _goslice_ swig_type_183;
 typedef _gostring_ swig_type_184;
-typedef _goslice_ swig_type_185;
-typedef _goslice_ swig_type_186;
+typedef _gostring_ swig_type_185;
+typedef _gostring_ swig_type_186;
 typedef _gostring_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _goslice_ swig_type_189;
 typedef _goslice_ swig_type_190;
-typedef _goslice_ swig_type_191;
+typedef _gostring_ swig_type_191;
 typedef _gostring_ swig_type_192;
 typedef _gostring_ swig_type_193;
 typedef _gostring_ swig_type_194;
@@ -225,406 +225,440 @@ typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
 typedef _goslice_ swig_type_197;
 typedef _gostring_ swig_type_198;
-typedef _goslice_ swig_type_199;
+typedef _gostring_ swig_type_199;
 typedef _goslice_ swig_type_200;
-typedef _gostring_ swig_type_201;
-typedef _gostring_ swig_type_202;
-typedef long long swig_type_203;
-typedef long long swig_type_204;
-typedef long long swig_type_205;
-typedef long long swig_type_206;
+typedef _goslice_ swig_type_201;
+typedef _goslice_ swig_type_202;
+typedef _goslice_ swig_type_203;
+typedef _goslice_ swig_type_204;
+typedef _gostring_ swig_type_205;
+typedef _gostring_ swig_type_206;
 typedef long long swig_type_207;
 typedef long long swig_type_208;
-typedef _goslice_ swig_type_209;
+typedef long long swig_type_209;
 typedef long long swig_type_210;
-typedef _goslice_ swig_type_211;
+typedef long long swig_type_211;
 typedef long long swig_type_212;
-typedef _goslice_ swig_type_213;
-extern void _wrap_Swig_free_raw_335ce435d7098231(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_335ce435d7098231(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_version_compatible_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_335ce435d7098231(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_335ce435d7098231(void);
-extern void _wrap_m2mauth_error_clear_raw_335ce435d7098231(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_is_transient_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_error_category_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_type_10 _wrap_m2mauth_error_category_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(swig_voidp arg1, swig_type_13 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(swig_type_14 arg1, swig_type_15 arg2);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(swig_voidp arg1, swig_type_18 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(swig_voidp arg1, swig_type_25 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_29 _wrap_m2mauth_key_curve_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_30 _wrap_m2mauth_key_kid_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_32 arg3, swig_type_33 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_34 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(swig_voidp arg1, swig_type_35 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(swig_voidp arg1, swig_type_36 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(swig_voidp arg1, swig_type_37 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_38 _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_39 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_40 arg2);
-extern swig_type_41 _wrap_m2mauth_alg_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(swig_voidp arg1, swig_type_42 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_43 arg2);
-extern swig_type_44 _wrap_JwsHeader_typ_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_kid_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_cty_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_49 arg2);
-extern swig_type_50 _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_335ce435d7098231(void);
-extern void _wrap_delete_JwsHeader_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_type_53 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_55 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(uintptr_t arg1, swig_type_60 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_63 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(uintptr_t arg1, swig_type_64 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_65 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(swig_voidp arg1, swig_type_70 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_78 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(swig_voidp arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_80 arg2, swig_type_81 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_82 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_87 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(uintptr_t arg1, swig_type_88 arg2);
-extern swig_type_89 _wrap_m2mauth_request_method_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_90 _wrap_m2mauth_request_url_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_91 _wrap_m2mauth_request_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_92 arg2);
-extern swig_type_93 _wrap_m2mauth_request_header_count_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_94 _wrap_m2mauth_request_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_95 arg2);
-extern swig_type_96 _wrap_m2mauth_request_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_97 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_98 _wrap_m2mauth_response_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_99 arg2);
-extern swig_type_100 _wrap_m2mauth_response_header_count_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_101 _wrap_m2mauth_response_header_name_raw_335ce435d7098231(uintptr_t arg1, swig_type_102 arg2);
-extern swig_type_103 _wrap_m2mauth_response_header_value_raw_335ce435d7098231(uintptr_t arg1, swig_type_104 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_105 arg2);
-extern swig_type_106 _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_109 arg2);
-extern swig_type_110 _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_111 arg2);
-extern swig_type_112 _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_113 arg2);
-extern swig_type_114 _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_115 arg2);
-extern swig_type_116 _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_119 arg2);
-extern swig_type_120 _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_121 arg2);
-extern swig_type_122 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_123 arg2);
-extern swig_type_124 _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_335ce435d7098231(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(uintptr_t arg1, swig_type_125 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231(void);
-extern swig_type_126 _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_127 arg2);
-extern swig_type_128 _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_129 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_130 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(uintptr_t arg1, swig_type_131 arg2, swig_type_132 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(uintptr_t arg1, swig_type_133 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(uintptr_t arg1, swig_type_134 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(uintptr_t arg1, swig_type_135 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_136 arg2, swig_type_137 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(uintptr_t arg1, swig_type_138 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(uintptr_t arg1, swig_type_139 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_140 arg4, swig_type_141 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_142 arg4, swig_type_143 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231(void);
-extern swig_type_144 _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_145 arg2);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_146 arg2, swig_type_147 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(swig_voidp arg1, swig_type_148 arg2, swig_type_149 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(uintptr_t arg1, swig_type_150 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(uintptr_t arg1, swig_type_151 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(uintptr_t arg1, swig_type_152 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(uintptr_t arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(uintptr_t arg1, swig_type_154 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(uintptr_t arg1, swig_type_155 arg2, swig_type_156 arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(uintptr_t arg1, swig_type_157 arg2, swig_intgo arg3, swig_type_158 arg4, swig_type_159 arg5);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(uintptr_t arg1, swig_type_160 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_161 _wrap_m2mauth_token_access_token_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_162 _wrap_m2mauth_token_type_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_163 _wrap_m2mauth_token_scope_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_164 _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_type_165 _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_166 arg2);
-extern swig_type_167 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_168 arg2);
-extern swig_type_169 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(uintptr_t arg1, swig_type_176 arg2);
-extern swig_type_177 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(uintptr_t arg1, swig_type_178 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(uintptr_t arg1, swig_type_179 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231(void);
-extern swig_type_180 _wrap_m2mauth_token_event_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231(void);
-extern swig_type_181 _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(swig_voidp arg1, swig_type_182 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(swig_voidp arg1, swig_type_183 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(uintptr_t arg1, swig_type_184 arg2, swig_type_185 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(uintptr_t arg1, swig_type_186 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(uintptr_t arg1, swig_type_187 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_335ce435d7098231(uintptr_t arg1, swig_type_188 arg2, swig_type_189 arg3, swig_type_190 arg4, swig_type_191 arg5);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, swig_type_196 arg4, swig_type_197 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(swig_voidp arg1, swig_type_199 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(swig_voidp arg1, swig_type_200 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, swig_type_201 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(uintptr_t arg1, swig_type_202 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(uintptr_t arg1, swig_type_203 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(uintptr_t arg1, swig_type_206 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(uintptr_t arg1, swig_type_208 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(uintptr_t arg1, swig_type_209 arg2);
-extern swig_type_210 _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_211 arg2);
-extern swig_type_212 _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(uintptr_t arg1, swig_type_213 arg2);
+typedef long long swig_type_213;
+typedef long long swig_type_214;
+typedef long long swig_type_215;
+typedef long long swig_type_216;
+typedef long long swig_type_217;
+typedef _goslice_ swig_type_218;
+typedef long long swig_type_219;
+typedef _goslice_ swig_type_220;
+typedef long long swig_type_221;
+typedef _goslice_ swig_type_222;
+extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_d29bcbbb53a8e381(void);
+extern void _wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(swig_type_14 arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_29 _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_30 _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_32 arg3, swig_type_33 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_35 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_37 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_38 _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_39 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_40 arg2);
+extern swig_type_41 _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_42 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_43 arg2);
+extern swig_type_44 _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_47 arg2);
+extern swig_type_48 _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_49 arg2);
+extern swig_type_50 _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_type_53 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_55 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_60 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_63 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_64 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_65 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_70 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_78 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_80 arg2, swig_type_81 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_88 arg2);
+extern swig_type_89 _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_90 _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_91 _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_92 arg2);
+extern swig_type_93 _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_94 _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_95 arg2);
+extern swig_type_96 _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_97 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_98 arg2, swig_type_99 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_100 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_101 _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_104 _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_105 arg2);
+extern swig_type_106 _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_107 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_108 arg2);
+extern swig_type_109 _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_116 arg2);
+extern swig_type_117 _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_118 arg2);
+extern swig_type_119 _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_120 arg2);
+extern swig_type_121 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_122 arg2);
+extern swig_type_123 _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_124 arg2);
+extern swig_type_125 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_126 arg2);
+extern swig_type_127 _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_128 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381(void);
+extern swig_type_129 _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_130 arg2);
+extern swig_type_131 _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_132 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_133 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_136 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_141 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381(void);
+extern swig_type_147 _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_148 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_149 arg2, swig_type_150 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_154 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_156 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_157 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_158 arg2, swig_type_159 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_160 arg2);
+extern swig_type_161 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_163 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_164 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_165 _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_167 _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_168 _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_type_169 _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_172 arg2);
+extern swig_type_173 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_178 arg2);
+extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_180 arg2);
+extern swig_type_181 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_182 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_183 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381(void);
+extern swig_type_184 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381(void);
+extern swig_type_185 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_186 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_187 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_188 arg2, swig_type_189 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_190 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_191 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_192 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, swig_type_196 arg4, swig_type_197 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_199 arg2, swig_type_200 arg3, swig_type_201 arg4, swig_type_202 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_203 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_204 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_206 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_207 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_208 arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_211 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_213 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_215 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_216 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_217 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_218 arg2);
+extern swig_type_219 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_220 arg2);
+extern swig_type_221 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_222 arg2);
 #undef intgo
 */
 import "C"
@@ -666,13 +700,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -687,7 +721,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -706,7 +740,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -725,7 +759,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -744,7 +778,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -763,7 +797,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -782,7 +816,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -801,7 +835,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -820,7 +854,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -839,7 +873,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -858,7 +892,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -877,7 +911,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -896,7 +930,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -915,12 +949,31 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
 	Swigcptr() uintptr
 	SwigIsConfigHandle()
+}
+
+type SwigcptrCancelHandle uintptr
+
+func (p SwigcptrCancelHandle) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
+}
+
+func DeleteCancelHandle(arg1 CancelHandle) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+}
+
+type CancelHandle interface {
+	Swigcptr() uintptr
+	SwigIsCancelHandle()
 }
 
 const M2MAUTH_VERSION_MAJOR int = 0
@@ -930,7 +983,7 @@ const M2MAUTH_VERSION_STRING string = "0.2.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -938,20 +991,20 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_335ce435d7098231())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
 func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_335ce435d7098231()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_d29bcbbb53a8e381()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -962,7 +1015,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_335ce435d7098231()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_d29bcbbb53a8e381()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -975,7 +1028,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -983,7 +1036,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -991,7 +1044,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -999,7 +1052,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1007,7 +1060,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1015,7 +1068,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1023,7 +1076,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1031,7 +1084,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1039,7 +1092,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1047,7 +1100,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1055,7 +1108,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1063,7 +1116,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1071,7 +1124,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1079,7 +1132,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1087,7 +1140,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1095,7 +1148,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1103,7 +1156,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1111,7 +1164,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1119,7 +1172,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1127,7 +1180,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1135,7 +1188,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1143,7 +1196,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1151,7 +1204,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1159,7 +1212,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1167,7 +1220,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1175,7 +1228,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1183,7 +1236,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1191,7 +1244,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1199,7 +1252,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1207,7 +1260,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1215,7 +1268,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1223,7 +1276,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1231,7 +1284,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1241,7 +1294,7 @@ type Enum_SS_m2mauth_category int
 
 func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1249,7 +1302,7 @@ var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_N
 
 func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1257,7 +1310,7 @@ var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1265,7 +1318,7 @@ var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1273,7 +1326,7 @@ var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CAT
 
 func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1281,7 +1334,7 @@ var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1289,7 +1342,7 @@ var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1297,7 +1350,7 @@ var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO(
 
 func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1305,7 +1358,7 @@ var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1313,7 +1366,7 @@ var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KE
 
 func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1321,7 +1374,7 @@ var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1329,7 +1382,7 @@ var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1337,7 +1390,7 @@ var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1345,7 +1398,7 @@ var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TL
 
 func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1353,7 +1406,7 @@ var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MA
 
 func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1361,7 +1414,7 @@ var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_H
 
 func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1369,7 +1422,7 @@ var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1377,7 +1430,7 @@ var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_C
 
 func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1385,7 +1438,7 @@ var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1393,7 +1446,7 @@ var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1401,7 +1454,7 @@ var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1419,14 +1472,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1438,21 +1491,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1464,7 +1517,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1476,7 +1529,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1488,14 +1541,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1515,18 +1568,18 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_335ce435d7098231()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func M2mauth_error_clear() {
-	C._wrap_m2mauth_error_clear_raw_335ce435d7098231()
+	C._wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381()
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1538,28 +1591,28 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_category_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_category_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1568,11 +1621,32 @@ func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
+func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
+	return swig_r
+}
+
+func M2mauth_cancel_request(arg1 CancelHandle) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+}
+
+func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+const M2MAUTH_CALL_OPTIONS_VERSION int = 1
+
 func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1582,7 +1656,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
@@ -1593,7 +1667,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1607,7 +1681,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1621,7 +1695,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1635,7 +1709,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1643,7 +1717,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1651,7 +1725,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1659,7 +1733,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1669,7 +1743,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1677,7 +1751,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1687,7 +1761,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1695,7 +1769,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1703,7 +1777,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1715,7 +1789,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1730,7 +1804,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1745,7 +1819,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1759,7 +1833,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1771,7 +1845,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1785,7 +1859,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1794,7 +1868,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1804,21 +1878,21 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1830,14 +1904,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1851,7 +1925,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1865,7 +1939,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1876,7 +1950,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1889,7 +1963,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -1906,7 +1980,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1917,7 +1991,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1931,7 +2005,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1942,7 +2016,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1950,7 +2024,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1960,7 +2034,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1968,7 +2042,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1976,7 +2050,7 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -1986,7 +2060,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1997,7 +2071,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2008,7 +2082,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2021,7 +2095,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2032,7 +2106,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2040,7 +2114,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2051,7 +2125,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2062,7 +2136,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2072,7 +2146,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2082,7 +2156,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2093,7 +2167,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2101,7 +2175,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2109,7 +2183,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2117,7 +2191,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2125,7 +2199,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2133,7 +2207,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2141,7 +2215,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2149,7 +2223,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2157,7 +2231,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2165,7 +2239,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2173,7 +2247,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2181,7 +2255,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2189,7 +2263,7 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -2199,7 +2273,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2209,7 +2283,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2221,7 +2295,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_335ce435d7098231(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2229,7 +2303,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2239,7 +2313,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2260,20 +2334,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2282,7 +2356,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2294,7 +2368,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2303,7 +2377,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2315,7 +2389,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2324,7 +2398,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2336,33 +2410,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2371,7 +2445,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2382,13 +2456,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_335ce435d7098231()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2416,7 +2490,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2432,7 +2506,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2451,7 +2525,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2464,7 +2538,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2472,7 +2546,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2483,7 +2557,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2492,7 +2566,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2507,7 +2581,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_type_59(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_type_59(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2519,7 +2593,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2531,7 +2605,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2545,7 +2619,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2555,7 +2629,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2563,7 +2637,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2574,7 +2648,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2586,7 +2660,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2601,7 +2675,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2613,7 +2687,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2627,7 +2701,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2638,7 +2712,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2651,7 +2725,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2664,7 +2738,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2679,7 +2753,7 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2688,7 +2762,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2699,7 +2773,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2710,7 +2784,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2721,7 +2795,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2732,7 +2806,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2743,7 +2817,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2754,7 +2828,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
 	return swig_r
 }
 
@@ -2762,7 +2836,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
 	return swig_r
 }
 
@@ -2771,7 +2845,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2782,7 +2856,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2794,7 +2868,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2808,7 +2882,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2820,7 +2894,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2835,7 +2909,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2849,7 +2923,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2860,7 +2934,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2870,7 +2944,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2882,7 +2956,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2895,7 +2969,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2910,7 +2984,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2918,7 +2992,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2931,7 +3005,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2940,10 +3014,44 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	return swig_r_1
 }
 
+func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2951,7 +3059,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2966,7 +3074,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2974,7 +3082,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_105(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2987,7 +3095,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3010,20 +3118,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3032,7 +3140,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3044,7 +3152,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3053,7 +3161,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3065,7 +3173,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3074,7 +3182,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3086,7 +3194,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3095,7 +3203,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3107,7 +3215,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3116,7 +3224,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3128,7 +3236,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3137,7 +3245,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3149,59 +3257,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3210,7 +3318,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3221,13 +3329,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_335ce435d7098231()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3263,7 +3371,7 @@ func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -3274,7 +3382,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3283,7 +3391,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_125)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3295,7 +3403,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3303,7 +3411,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3311,7 +3419,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3319,7 +3427,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3327,7 +3435,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3335,7 +3443,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3345,7 +3453,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3353,7 +3461,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3361,7 +3469,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3370,7 +3478,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3383,7 +3491,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3393,7 +3501,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3406,7 +3514,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_129)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3417,7 +3525,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3429,7 +3537,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3443,7 +3551,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3451,7 +3559,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3459,7 +3567,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3467,7 +3575,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3478,7 +3586,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3486,7 +3594,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3497,7 +3605,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3509,7 +3617,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3522,7 +3630,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3530,7 +3638,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3541,7 +3649,15 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_142(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3549,7 +3665,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3560,7 +3676,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_3)), C.swig_type_141(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_3)), C.swig_type_144(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3577,7 +3693,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_3)), C.swig_type_143(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3591,7 +3707,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3599,7 +3715,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3607,7 +3723,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3615,7 +3731,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3623,7 +3739,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3631,7 +3747,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3639,7 +3755,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3648,7 +3764,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3661,7 +3777,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3672,7 +3788,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3680,7 +3796,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -3692,7 +3808,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3708,7 +3824,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3722,7 +3838,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3730,7 +3846,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3741,7 +3857,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3749,7 +3865,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3757,7 +3873,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3768,7 +3884,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3779,7 +3895,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3790,7 +3906,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3802,7 +3918,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3812,37 +3928,137 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	return swig_r
 }
 
-func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 []byte, arg3 int, arg4 int64, arg5 []byte) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
+const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 1
+
+type SwigcptrAssertionOptionsStruct uintptr
+
+func (p SwigcptrAssertionOptionsStruct) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
+	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	_swig_i_2 := arg3
-	_swig_i_3 := arg4
-	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_158(_swig_i_3), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_4))))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
+	var swig_r CertHandle
+	_swig_i_0 := arg1
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
+	var swig_r AssertionOptionsStruct
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381()))
+	return swig_r
+}
+
+func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
-		Swig_escape_val = arg5
+		Swig_escape_val = arg2
 	}
 	return swig_r
 }
 
-func M2mauth_token_client_set_assertion_kid_thumbprint(arg1 TokenClientHandle, arg2 int) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
-	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
-	return swig_r
+type AssertionOptionsStruct interface {
+	Swigcptr() uintptr
+	SwigIsAssertionOptionsStruct()
+	SetAlg(arg2 int)
+	GetAlg() (_swig_ret int)
+	SetLifetime_s(arg2 int64)
+	GetLifetime_s() (_swig_ret int64)
+	SetKid_thumbprint(arg2 int)
+	GetKid_thumbprint() (_swig_ret int)
+	SetCert(arg2 CertHandle)
+	GetCert() (_swig_ret CertHandle)
+	SetCert_members(arg2 uint)
+	GetCert_members() (_swig_ret uint)
+	SetAudience(arg2 []byte) (_swig_ret int)
+	SetKid(arg2 []byte) (_swig_ret int)
 }
 
-func M2mauth_token_client_set_assertion_cert(arg1 TokenClientHandle, arg2 CertHandle, arg3 uint) (_swig_ret int) {
+func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_cert_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3850,7 +4066,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1)))
 	return swig_r
 }
 
@@ -3858,14 +4074,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3877,7 +4093,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3889,7 +4105,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3901,14 +4117,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3926,142 +4142,142 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -4093,7 +4309,7 @@ func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptio
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4105,7 +4321,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4113,18 +4329,20 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_178)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
 	return swig_r
 }
 
+const M2MAUTH_TOKEN_VIEW_VERSION int = 1
+
 func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4132,7 +4350,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_179)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4143,7 +4361,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4152,7 +4370,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4160,7 +4378,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4168,7 +4386,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4176,7 +4394,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4184,7 +4402,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4192,7 +4410,7 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4201,7 +4419,7 @@ var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_get
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4214,7 +4432,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4222,7 +4440,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4230,7 +4448,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4239,7 +4457,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4252,7 +4470,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_182)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4264,7 +4482,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_183)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4275,7 +4493,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4284,7 +4502,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4298,7 +4516,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4306,7 +4524,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4317,7 +4535,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4328,38 +4546,17 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
-func M2mauth_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte, arg4 []byte, arg5 []byte) (_swig_ret int) {
-	var swig_r int
-	_swig_i_0 := getSwigcptr(arg1)
-	_swig_i_1 := arg2
-	_swig_i_2 := arg3
-	_swig_i_3 := arg4
-	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth1_credentials_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_4))))
-	if Swig_escape_always_false {
-		Swig_escape_val = arg2
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg3
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg4
-	}
-	if Swig_escape_always_false {
-		Swig_escape_val = arg5
-	}
-	return swig_r
-}
+const M2MAUTH_A2A_OAUTH1_CREDENTIALS_VERSION int = 1
 
 func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4368,7 +4565,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4383,7 +4580,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4398,7 +4595,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4412,7 +4609,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4423,7 +4620,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381())
 	return swig_r
 }
 
@@ -4437,7 +4634,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4458,7 +4655,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4472,10 +4669,33 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
+	return swig_r
+}
+
+func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 []byte, arg4 []byte, arg5 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_4))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg5
+	}
 	return swig_r
 }
 
@@ -4484,7 +4704,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4496,7 +4716,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4507,7 +4727,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4519,7 +4739,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4533,7 +4753,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4544,7 +4764,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4553,7 +4773,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4562,7 +4782,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4571,7 +4791,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4579,7 +4799,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
 	return swig_r
 }
 
@@ -4587,14 +4807,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_204(_swig_i_1), C.swig_type_205(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1), C.swig_type_209(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1)))
 	return swig_r
 }
 
@@ -4602,7 +4822,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_207(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_211(_swig_i_1)))
 	return swig_r
 }
 
@@ -4610,7 +4830,57 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), C.swig_type_208(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_212(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle, arg4 int64, arg5 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := getSwigcptr(arg3)
+	_swig_i_3 := arg4
+	_swig_i_4 := getSwigcptr(arg5)
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_213(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	return swig_r
+}
+
+func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle, arg3 int64, arg4 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := getSwigcptr(arg4)
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_214(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	return swig_r
+}
+
+func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHandle, arg3 RequestHandle, arg4 int64, arg5 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := getSwigcptr(arg3)
+	_swig_i_3 := arg4
+	_swig_i_4 := getSwigcptr(arg5)
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_215(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	return swig_r
+}
+
+func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandle, arg3 int64, arg4 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := getSwigcptr(arg4)
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_216(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	return swig_r
+}
+
+func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_217(_swig_i_1)))
 	return swig_r
 }
 
@@ -4618,7 +4888,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4629,7 +4899,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4640,7 +4910,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -203,6 +203,16 @@ static void m2mauth_glue_free_secret(char *s) {
 
 extern void m2mauthGoTokenEvent(m2mauth_token_event *event, uintptr_t payload);
 extern int64_t m2mauthGoClock(uintptr_t payload);
+extern void m2mauthGoRelease(uintptr_t payload);
+
+static void m2mauth_glue_payload_release(void *payload) { m2mauthGoRelease((uintptr_t)payload); }
+
+extern int m2mauthGoTransport(m2mauth_response **out, m2mauth_request *req, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, const m2mauth_request *req,
+                                                        void *payload) {
+  return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
+}
 
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
@@ -225,6 +235,7 @@ SWIGINTERN void delete_m2mauth_token(struct m2mauth_token *self){ m2mauth_token_
 SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self){ m2mauth_token_manager_free(self); }
 SWIGINTERN void delete_m2mauth_a2a(struct m2mauth_a2a *self){ m2mauth_a2a_free(self); }
 SWIGINTERN void delete_m2mauth_config(struct m2mauth_config *self){ m2mauth_config_free(self); }
+SWIGINTERN void delete_m2mauth_cancel(struct m2mauth_cancel *self){ m2mauth_cancel_free(self); }
 
 #include <string.h>
 
@@ -262,6 +273,29 @@ SWIGINTERN void delete_m2mauth_http_options(struct m2mauth_http_options *self){
     free((char *)self->user_agent);
     free(self);
   }
+SWIGINTERN struct m2mauth_assertion_options *new_m2mauth_assertion_options(void){
+    m2mauth_assertion_options *o = (m2mauth_assertion_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_assertion_options_init(o, M2MAUTH_ASSERTION_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+SWIGINTERN void delete_m2mauth_assertion_options(struct m2mauth_assertion_options *self){
+    free((char *)self->audience);
+    free((char *)self->kid);
+    free(self);
+  }
+SWIGINTERN int m2mauth_assertion_options_setAudience(struct m2mauth_assertion_options *self,char const *audience){
+    free((char *)self->audience);
+    self->audience = audience ? m2mauth_glue_strdup(audience) : NULL;
+    return audience && !self->audience ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
+SWIGINTERN int m2mauth_assertion_options_setKid(struct m2mauth_assertion_options *self,char const *kid){
+    free((char *)self->kid);
+    self->kid = kid ? m2mauth_glue_strdup(kid) : NULL;
+    return kid && !self->kid ? M2MAUTH_ENOMEM : M2MAUTH_OK;
+  }
 SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_options(void){
     m2mauth_token_manager_options *o = (m2mauth_token_manager_options *)calloc(1, sizeof *o);
     if (o && m2mauth_token_manager_options_init(o, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION) != M2MAUTH_OK) {
@@ -272,24 +306,28 @@ SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_optio
   }
 SWIGINTERN void delete_m2mauth_token_manager_options(struct m2mauth_token_manager_options *self){ free(self); }
 
-/* A clock pinned to one instant, carried in the payload pointer itself (no lifetime to manage). */
-static int64_t m2mauth_glue_fixed_clock(void *payload) {
-#if INTPTR_MAX >= INT64_MAX
-  return (int64_t)(intptr_t)payload;
-#else
-  return (int64_t)(intptr_t)payload * 1000; /* 32-bit: the payload carries seconds */
-#endif
+m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
+                                                       const char *consumer_secret, const char *token,
+                                                       const char *token_secret) {
+  m2mauth_a2a_oauth1_credentials c = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  c.consumer_key = consumer_key;
+  c.consumer_secret = consumer_secret;
+  c.token = token;
+  c.token_secret = token_secret;
+  return m2mauth_a2a_set_oauth1_credentials(a2a, &c);
 }
+
+
+/* A clock pinned to one instant: the payload is a heap copy of it, released by the library (free). */
+static int64_t m2mauth_glue_fixed_clock(void *payload) { return *(const int64_t *)payload; }
 
 
 /* Pins a verifier's clock to unix_ms (known-answer tests; re-checking a logged token at its time). */
 m2mauth_status m2mauth_glue_verifier_set_fixed_time(m2mauth_verifier *verifier, int64_t unix_ms) {
-#if INTPTR_MAX >= INT64_MAX
-  void *payload = (void *)(intptr_t)unix_ms;
-#else
-  void *payload = (void *)(intptr_t)(unix_ms / 1000);
-#endif
-  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, payload);
+  int64_t *at = (int64_t *)malloc(sizeof *at);
+  if (!at) return M2MAUTH_ENOMEM;
+  *at = unix_ms;
+  return m2mauth_verifier_set_clock(verifier, m2mauth_glue_fixed_clock, at, free);
 }
 
 
@@ -305,14 +343,57 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
 
 m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
   return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
-                                            (void *)(intptr_t)payload);
+                                            (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
   return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
-                                        (void *)(intptr_t)payload);
+                                        (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
-  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload);
+  return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,
+                                  payload ? m2mauth_glue_payload_release : NULL);
+}
+
+
+static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = timeout_ms;
+  o.cancel = cancel;
+  return o;
+}
+m2mauth_status m2mauth_glue_http_send_with(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req,
+                                           int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_http_send_with(out, http, req, &o);
+}
+m2mauth_status m2mauth_glue_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                    int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_client_fetch_with(out, client, &o);
+}
+m2mauth_status m2mauth_glue_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
+                                                       const m2mauth_request *req, int64_t timeout_ms,
+                                                       m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  return m2mauth_token_manager_request_with(out, manager, req, &o);
+}
+/* An owned copy of the current token, the wait bounded and cancelled like m2mauth_token_manager_get_with. */
+m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2mauth_token_manager *manager,
+                                                     int64_t timeout_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  m2mauth_status rc;
+  if (!out) return M2MAUTH_EINVAL;
+  *out = NULL;
+  rc = m2mauth_token_manager_get_with(&v, manager, &o);
+  if (rc != M2MAUTH_OK) return rc;
+  return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
+}
+
+
+m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload) {
+  return m2mauth_http_new_custom(out, m2mauth_glue_transport_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
 }
 
 
@@ -347,7 +428,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_335ce435d7098231(void *_swig_go_0) {
+void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -357,7 +438,7 @@ void _wrap_Swig_free_raw_335ce435d7098231(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_335ce435d7098231(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -370,7 +451,7 @@ void *_wrap_Swig_malloc_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -380,7 +461,7 @@ void _wrap_delete_KeyHandle_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -390,7 +471,7 @@ void _wrap_delete_CertHandle_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -400,7 +481,7 @@ void _wrap_delete_ClaimsHandle_raw_335ce435d7098231(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -410,7 +491,7 @@ void _wrap_delete_VerifierHandle_raw_335ce435d7098231(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -420,7 +501,7 @@ void _wrap_delete_RequestHandle_raw_335ce435d7098231(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -430,7 +511,7 @@ void _wrap_delete_ResponseHandle_raw_335ce435d7098231(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -440,7 +521,7 @@ void _wrap_delete_HttpHandle_raw_335ce435d7098231(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -450,7 +531,7 @@ void _wrap_delete_OAuth1Handle_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -460,7 +541,7 @@ void _wrap_delete_TokenClientHandle_raw_335ce435d7098231(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -470,7 +551,7 @@ void _wrap_delete_TokenHandle_raw_335ce435d7098231(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -480,7 +561,7 @@ void _wrap_delete_TokenManagerHandle_raw_335ce435d7098231(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -490,7 +571,7 @@ void _wrap_delete_A2AHandle_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -500,7 +581,17 @@ void _wrap_delete_ConfigHandle_raw_335ce435d7098231(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231() {
+void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+  struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
+  
+  arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
+  
+  delete_m2mauth_cancel(arg1);
+  
+}
+
+
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
   int result;
   intgo _swig_go_result;
   
@@ -511,7 +602,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_335ce435d7098231() {
+intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
   int result;
   intgo _swig_go_result;
   
@@ -522,7 +613,7 @@ intgo _wrap_m2mauth_version_number_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_335ce435d7098231(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -535,7 +626,7 @@ intgo _wrap_m2mauth_version_compatible_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_335ce435d7098231() {
+_gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -549,7 +640,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_335ce435d7098231() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_335ce435d7098231() {
+_gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -563,7 +654,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -575,7 +666,7 @@ intgo _wrap_M2MAUTH_OK_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -587,7 +678,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -599,7 +690,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -611,7 +702,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -623,7 +714,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -635,7 +726,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -647,7 +738,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -659,7 +750,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -671,7 +762,7 @@ intgo _wrap_M2MAUTH_EIO_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -683,7 +774,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -695,7 +786,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -707,7 +798,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -719,7 +810,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -731,7 +822,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -743,7 +834,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -755,7 +846,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -767,7 +858,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -779,7 +870,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -791,7 +882,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -803,7 +894,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -815,7 +906,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -827,7 +918,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -839,7 +930,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -851,7 +942,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -863,7 +954,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -875,7 +966,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -887,7 +978,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -899,7 +990,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -911,7 +1002,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -923,7 +1014,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -935,7 +1026,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -947,7 +1038,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -959,7 +1050,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -971,7 +1062,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -983,7 +1074,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -995,7 +1086,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1007,7 +1098,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1019,7 +1110,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1031,7 +1122,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1043,7 +1134,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1055,7 +1146,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1067,7 +1158,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1079,7 +1170,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1091,7 +1182,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1103,7 +1194,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1115,7 +1206,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1127,7 +1218,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1139,7 +1230,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1151,7 +1242,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1163,7 +1254,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1175,7 +1266,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1187,7 +1278,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1199,7 +1290,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1211,7 +1302,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1224,7 +1315,7 @@ intgo _wrap_ErrorRecord_code_get_raw_335ce435d7098231(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1240,7 +1331,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_335ce435d7098231(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1253,7 +1344,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_335ce435d7098231(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1266,7 +1357,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_335ce435d7098231(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1282,7 +1373,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_335ce435d7098231(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1298,7 +1389,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_335ce435d7098231(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1314,7 +1405,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_335ce435d7098231(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1327,7 +1418,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1340,7 +1431,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_335ce435d7098231(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_335ce435d7098231() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1351,13 +1442,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_335ce435d7098231() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_335ce435d7098231() {
+void _wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1373,7 +1464,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1386,7 +1477,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_335ce435d7098231(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_335ce435d7098231(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1399,7 +1490,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_335ce435d7098231(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_335ce435d7098231(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1412,7 +1503,7 @@ intgo _wrap_m2mauth_error_category_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1428,7 +1519,45 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_335ce435d7098231(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0) {
+  m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_cancel **)_swig_go_0;
+  
+  
+  result = (m2mauth_status)m2mauth_cancel_new(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+  m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
+  
+  arg1 = *(m2mauth_cancel **)&_swig_go_0; 
+  
+  m2mauth_cancel_request(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+  m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_cancel **)&_swig_go_0; 
+  
+  result = (int)m2mauth_cancel_is_requested((struct m2mauth_cancel const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1459,7 +1588,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_335ce435d7098231(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1488,7 +1617,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_335ce435d7098231(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1523,7 +1652,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_335ce435d7098231(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1559,7 +1688,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_335ce435d7098231(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1582,7 +1711,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_335ce435d7098231(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1594,7 +1723,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1606,7 +1735,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1618,7 +1747,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1630,7 +1759,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1647,7 +1776,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_335ce435d7098231(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1669,7 +1798,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_335ce435d7098231(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1684,7 +1813,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_335ce435d7098231(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1701,7 +1830,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_335ce435d7098231(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1722,7 +1851,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_335ce435d7098231(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1760,7 +1889,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_335ce435d7098231(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1798,7 +1927,7 @@ intgo _wrap_m2mauth_key_from_der_raw_335ce435d7098231(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1837,7 +1966,7 @@ intgo _wrap_m2mauth_key_from_file_raw_335ce435d7098231(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1859,7 +1988,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_335ce435d7098231(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1895,7 +2024,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_335ce435d7098231(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -1912,7 +2041,7 @@ intgo _wrap_m2mauth_key_public_raw_335ce435d7098231(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1943,7 +2072,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_335ce435d7098231(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1956,7 +2085,7 @@ intgo _wrap_m2mauth_key_type_of_raw_335ce435d7098231(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1969,7 +2098,7 @@ intgo _wrap_m2mauth_key_bits_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1985,7 +2114,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_335ce435d7098231(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1998,7 +2127,7 @@ intgo _wrap_m2mauth_key_has_private_raw_335ce435d7098231(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2014,7 +2143,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_335ce435d7098231(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2062,7 +2191,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2093,7 +2222,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2124,7 +2253,7 @@ intgo _wrap_m2mauth_key_public_der_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2183,7 +2312,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2214,7 +2343,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_335ce435d7098231(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2249,7 +2378,7 @@ intgo _wrap_m2mauth_key_jwks_raw_335ce435d7098231(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2280,7 +2409,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2292,7 +2421,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2304,7 +2433,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2316,7 +2445,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2328,7 +2457,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2340,7 +2469,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2361,7 +2490,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_335ce435d7098231(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2382,7 +2511,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_335ce435d7098231(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2404,7 +2533,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_335ce435d7098231(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2439,7 +2568,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_335ce435d7098231(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2456,7 +2585,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_335ce435d7098231(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2487,7 +2616,7 @@ intgo _wrap_m2mauth_cert_der_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2518,7 +2647,7 @@ intgo _wrap_m2mauth_cert_pem_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2549,7 +2678,7 @@ intgo _wrap_m2mauth_cert_subject_raw_335ce435d7098231(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2562,7 +2691,7 @@ long long _wrap_m2mauth_cert_not_after_raw_335ce435d7098231(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2588,7 +2717,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_335ce435d7098231(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2600,7 +2729,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2612,7 +2741,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2624,7 +2753,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2636,7 +2765,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2648,7 +2777,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2660,7 +2789,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2672,7 +2801,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2684,7 +2813,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2696,7 +2825,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2708,7 +2837,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2720,7 +2849,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2732,7 +2861,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2744,7 +2873,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2766,7 +2895,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2782,7 +2911,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2795,7 +2924,7 @@ intgo _wrap_m2mauth_alg_bit_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2817,7 +2946,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_335ce435d7098231(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2830,7 +2959,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_335ce435d7098231(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -2842,7 +2971,7 @@ void _wrap_JwsHeader_alg_set_raw_335ce435d7098231(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2855,7 +2984,7 @@ intgo _wrap_JwsHeader_alg_get_raw_335ce435d7098231(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2875,7 +3004,7 @@ void _wrap_JwsHeader_typ_set_raw_335ce435d7098231(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2891,7 +3020,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_335ce435d7098231(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2915,7 +3044,7 @@ void _wrap_JwsHeader_kid_set_raw_335ce435d7098231(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2931,7 +3060,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_335ce435d7098231(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -2951,7 +3080,7 @@ void _wrap_JwsHeader_cty_set_raw_335ce435d7098231(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2967,7 +3096,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_335ce435d7098231(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -2979,7 +3108,7 @@ void _wrap_JwsHeader_cert_set_raw_335ce435d7098231(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -2992,7 +3121,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_335ce435d7098231(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3004,7 +3133,7 @@ void _wrap_JwsHeader_cert_members_set_raw_335ce435d7098231(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3017,7 +3146,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_335ce435d7098231(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3037,7 +3166,7 @@ void _wrap_JwsHeader_extra_json_set_raw_335ce435d7098231(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3053,7 +3182,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_335ce435d7098231(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_335ce435d7098231() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3064,7 +3193,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_335ce435d7098231() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_335ce435d7098231(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3074,7 +3203,7 @@ void _wrap_delete_JwsHeader_raw_335ce435d7098231(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3113,7 +3242,7 @@ intgo _wrap_m2mauth_jws_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3156,7 +3285,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_335ce435d7098231(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3196,7 +3325,7 @@ intgo _wrap_m2mauth_jws_verify_raw_335ce435d7098231(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3211,7 +3340,7 @@ intgo _wrap_m2mauth_claims_new_raw_335ce435d7098231(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3233,7 +3362,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_335ce435d7098231(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3250,7 +3379,7 @@ intgo _wrap_m2mauth_claims_clone_raw_335ce435d7098231(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3277,7 +3406,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_335ce435d7098231(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3299,7 +3428,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_335ce435d7098231(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3321,7 +3450,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_335ce435d7098231(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3348,7 +3477,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_335ce435d7098231(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3368,7 +3497,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_335ce435d7098231(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3381,7 +3510,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_335ce435d7098231(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3401,7 +3530,7 @@ intgo _wrap_m2mauth_claims_remove_raw_335ce435d7098231(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3421,7 +3550,7 @@ intgo _wrap_m2mauth_claims_has_raw_335ce435d7098231(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3459,7 +3588,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_335ce435d7098231(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3483,7 +3612,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_335ce435d7098231(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3521,7 +3650,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_335ce435d7098231(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3552,7 +3681,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3583,7 +3712,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_335ce435d7098231(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3618,7 +3747,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3658,7 +3787,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_335ce435d7098231(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3677,7 +3806,7 @@ intgo _wrap_m2mauth_verifier_new_raw_335ce435d7098231(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3701,7 +3830,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_335ce435d7098231(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3721,7 +3850,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_335ce435d7098231(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3741,7 +3870,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_335ce435d7098231(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3761,7 +3890,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_335ce435d7098231(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3781,7 +3910,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_335ce435d7098231(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3801,7 +3930,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_335ce435d7098231(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3816,7 +3945,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_335ce435d7098231(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -3831,7 +3960,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_335ce435d7098231(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3855,7 +3984,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_335ce435d7098231(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3877,7 +4006,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_335ce435d7098231(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3906,7 +4035,7 @@ intgo _wrap_m2mauth_request_new_raw_335ce435d7098231(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3926,7 +4055,7 @@ intgo _wrap_m2mauth_request_set_url_raw_335ce435d7098231(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3955,7 +4084,7 @@ intgo _wrap_m2mauth_request_set_header_raw_335ce435d7098231(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3984,7 +4113,7 @@ intgo _wrap_m2mauth_request_add_header_raw_335ce435d7098231(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4004,7 +4133,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_335ce435d7098231(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4023,7 +4152,7 @@ intgo _wrap_m2mauth_request_set_body_raw_335ce435d7098231(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4039,7 +4168,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_335ce435d7098231(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4055,7 +4184,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_335ce435d7098231(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4078,7 +4207,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_335ce435d7098231(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4091,7 +4220,7 @@ long long _wrap_m2mauth_request_header_count_raw_335ce435d7098231(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4109,7 +4238,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_335ce435d7098231(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4127,7 +4256,72 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_335ce435d7098231(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_response_new(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_response_add_header(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  m2mauth_glue_free_secret((char *)arg3);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_response *arg1 = (m2mauth_response *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_response **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (m2mauth_status)m2mauth_response_set_body(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4140,7 +4334,7 @@ intgo _wrap_m2mauth_response_status_raw_335ce435d7098231(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4163,7 +4357,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_335ce435d7098231(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4176,7 +4370,7 @@ long long _wrap_m2mauth_response_header_count_raw_335ce435d7098231(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4194,7 +4388,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_335ce435d7098231(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4212,7 +4406,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_335ce435d7098231(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4224,7 +4418,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_335ce435d7098231(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4237,7 +4431,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_335ce435d7098231(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4257,7 +4451,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_335ce435d7098231(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4273,7 +4467,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_335ce435d7098231(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4293,7 +4487,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_335ce435d7098231(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4309,7 +4503,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_335ce435d7098231(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4331,7 +4525,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_335ce435d7098231(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4347,7 +4541,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_335ce435d7098231(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4369,7 +4563,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4385,7 +4579,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_335ce435d7098231(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4405,7 +4599,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_335ce435d7098231(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4421,7 +4615,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_335ce435d7098231(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4441,7 +4635,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_335ce435d7098231(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4457,7 +4651,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_335ce435d7098231(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4469,7 +4663,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_335ce435d7098231(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4482,7 +4676,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_335ce435d7098231(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4494,7 +4688,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4507,7 +4701,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_335ce435d7098231(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4519,7 +4713,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_335ce435d7098231(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4532,7 +4726,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_335ce435d7098231(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4544,7 +4738,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_335ce435d7098231(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4557,7 +4751,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_335ce435d7098231(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4577,7 +4771,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4593,7 +4787,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_335ce435d7098231(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_335ce435d7098231() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4604,7 +4798,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_335ce435d7098231() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4614,7 +4808,7 @@ void _wrap_delete_HttpOptionsStruct_raw_335ce435d7098231(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -4645,7 +4839,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_335ce435d7098231(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4662,7 +4856,7 @@ intgo _wrap_m2mauth_http_new_raw_335ce435d7098231(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4684,7 +4878,7 @@ intgo _wrap_m2mauth_http_add_override_raw_335ce435d7098231(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4703,7 +4897,7 @@ intgo _wrap_m2mauth_http_send_raw_335ce435d7098231(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4715,7 +4909,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4727,7 +4921,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4739,7 +4933,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4751,7 +4945,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4763,7 +4957,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4775,7 +4969,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4787,7 +4981,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -4799,7 +4993,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_335ce435d7098231() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4815,7 +5009,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_335ce435d7098231(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4837,7 +5031,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_335ce435d7098231(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4853,7 +5047,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_335ce435d7098231(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4875,7 +5069,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_335ce435d7098231(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4905,7 +5099,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_335ce435d7098231(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4949,7 +5143,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_335ce435d7098231(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -4964,7 +5158,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_335ce435d7098231(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4979,7 +5173,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_335ce435d7098231(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4994,7 +5188,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_335ce435d7098231(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5021,7 +5215,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_335ce435d7098231(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5036,7 +5230,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_335ce435d7098231(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5063,7 +5257,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_335ce435d7098231(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5090,7 +5284,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_335ce435d7098231(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5117,7 +5311,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_335ce435d7098231(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5130,7 +5324,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_335ce435d7098231(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5157,7 +5351,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_335ce435d7098231(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5172,7 +5366,22 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_335ce435d7098231(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+  m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
+  int arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_oauth1 **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_oauth1_set_body_hash(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5187,7 +5396,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_335ce435d7098231(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5236,7 +5445,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_335ce435d7098231(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5285,7 +5494,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_335ce435d7098231(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5297,7 +5506,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5309,7 +5518,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5321,7 +5530,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5333,7 +5542,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5345,7 +5554,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5357,7 +5566,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5369,7 +5578,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_335ce435d7098231() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5385,7 +5594,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_335ce435d7098231(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5414,7 +5623,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5426,7 +5635,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5438,7 +5647,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5469,7 +5678,7 @@ intgo _wrap_m2mauth_token_client_new_raw_335ce435d7098231(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5500,7 +5709,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_335ce435d7098231(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5515,7 +5724,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_335ce435d7098231(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5545,7 +5754,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5560,7 +5769,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_335ce435d7098231(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5575,7 +5784,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_335ce435d7098231(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5595,7 +5804,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_335ce435d7098231(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5615,7 +5824,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_335ce435d7098231(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5642,7 +5851,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_335ce435d7098231(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5662,7 +5871,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_335ce435d7098231(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5696,16 +5905,159 @@ intgo _wrap_m2mauth_token_client_add_param_raw_335ce435d7098231(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
-  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  char *arg2 = (char *) 0 ;
-  int arg3 ;
-  int64_t arg4 ;
-  char *arg5 = (char *) 0 ;
-  m2mauth_status result;
+void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->alg = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int result;
   intgo _swig_go_result;
   
-  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->alg);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->lifetime_s = arg2;
+  
+}
+
+
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->lifetime_s);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->kid_thumbprint = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->kid_thumbprint);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = *(m2mauth_cert **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->cert = (m2mauth_cert const *)arg2;
+  
+}
+
+
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  m2mauth_cert *result = 0 ;
+  struct m2mauth_cert *_swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (m2mauth_cert *) ((arg1)->cert);
+  *(m2mauth_cert **)&_swig_go_result = (m2mauth_cert *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  unsigned int arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  if (arg1) (arg1)->cert_members = arg2;
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  unsigned int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (unsigned int) ((arg1)->cert_members);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381() {
+  struct m2mauth_assertion_options *result = 0 ;
+  struct m2mauth_assertion_options *_swig_go_result;
+  
+  
+  result = (struct m2mauth_assertion_options *)new_m2mauth_assertion_options();
+  *(struct m2mauth_assertion_options **)&_swig_go_result = (struct m2mauth_assertion_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  delete_m2mauth_assertion_options(arg1);
+  
+}
+
+
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
   
   arg2 = NULL;
   if (_swig_go_1.array) {
@@ -5716,64 +6068,59 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_335ce435d7098231(struct m2mau
     arg2 = copy;
   }
   
-  arg3 = (int)_swig_go_2; 
-  arg4 = (int64_t)_swig_go_3; 
   
-  arg5 = NULL;
-  if (_swig_go_4.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
-    copy[_swig_go_4.len] = 0;
-    arg5 = copy;
-  }
-  
-  
-  result = (m2mauth_status)m2mauth_token_client_set_assertion(arg1,(char const *)arg2,arg3,arg4,(char const *)arg5);
+  result = (int)m2mauth_assertion_options_setAudience(arg1,(char const *)arg2);
   _swig_go_result = result; 
   
   m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
+  return _swig_go_result;
+}
+
+
+intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
   
-  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (int)m2mauth_assertion_options_setKid(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
   
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_kid_thumbprint_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  int arg2 ;
+  m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
   arg1 = *(m2mauth_token_client **)&_swig_go_0; 
-  arg2 = (int)_swig_go_1; 
+  arg2 = *(m2mauth_assertion_options **)&_swig_go_1; 
   
-  result = (m2mauth_status)m2mauth_token_client_set_assertion_kid_thumbprint(arg1,arg2);
+  result = (m2mauth_status)m2mauth_token_client_set_assertion(arg1,(struct m2mauth_assertion_options const *)arg2);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_cert_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2) {
-  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
-  m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
-  unsigned int arg3 ;
-  m2mauth_status result;
-  intgo _swig_go_result;
-  
-  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
-  arg2 = *(m2mauth_cert **)&_swig_go_1; 
-  arg3 = (unsigned int)_swig_go_2; 
-  
-  result = (m2mauth_status)m2mauth_token_client_set_assertion_cert(arg1,(struct m2mauth_cert const *)arg2,arg3);
-  _swig_go_result = result; 
-  return _swig_go_result;
-}
-
-
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5788,7 +6135,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_335ce435d7098231(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -5805,7 +6152,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_335ce435d7098231(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5821,7 +6168,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5837,7 +6184,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_335ce435d7098231(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5853,7 +6200,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_335ce435d7098231(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5866,7 +6213,7 @@ long long _wrap_m2mauth_token_expires_at_raw_335ce435d7098231(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5879,7 +6226,7 @@ long long _wrap_m2mauth_token_issued_at_raw_335ce435d7098231(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5891,7 +6238,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_335ce435d7098231(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5904,7 +6251,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_335ce435d7098231
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5916,7 +6263,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_335ce435d7098231(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5929,7 +6276,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_335ce435d709
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5941,7 +6288,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_335ce435d7098231(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5954,7 +6301,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_335ce435d709823
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -5966,7 +6313,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_335ce435d7098231(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -5979,7 +6326,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_335ce435d7098231(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -5991,7 +6338,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_335ce435d7098231(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6004,7 +6351,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_335ce435d70982
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6016,7 +6363,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_335ce435d7098231(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6029,7 +6376,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_335ce435d70982
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6041,7 +6388,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_335ce435d7098231(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6054,7 +6401,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_335ce435d709823
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6066,7 +6413,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_335ce435d70982
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6079,7 +6426,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_335ce435d
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6091,7 +6438,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_335ce435d7098231(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6104,7 +6451,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_335ce435d7098231(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6116,7 +6463,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_335ce435d7098231(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6129,7 +6476,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_335ce435d7098231
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_335ce435d7098231() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6140,7 +6487,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_33
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6150,7 +6497,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6181,7 +6528,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_335ce435d7098231(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6200,7 +6547,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_335ce435d7098231(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6227,7 +6574,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_335ce435d7098231(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6244,7 +6591,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_335ce435d7098231(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6271,7 +6618,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_335ce435d7098231(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6286,7 +6633,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6305,7 +6652,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_335ce435d7098231(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6317,7 +6664,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6329,7 +6676,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6341,7 +6688,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6353,7 +6700,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6365,7 +6712,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_335ce435d7098231() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6381,7 +6728,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_335ce435d7098231(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6393,7 +6740,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6405,7 +6752,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6417,7 +6764,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_335ce435d7098231() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6433,7 +6780,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_335ce435d7098231(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6455,7 +6802,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_335ce435d7098231(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6479,7 +6826,7 @@ intgo _wrap_m2mauth_a2a_new_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6494,7 +6841,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_335ce435d7098231(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6531,7 +6878,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_335ce435d7098231(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6546,7 +6893,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_335ce435d7098231(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6573,7 +6920,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_335ce435d7098231(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6593,7 +6940,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_335ce435d7098231(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -6608,78 +6955,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_335ce435d7098231(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth1_credentials_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
-  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
-  char *arg2 = (char *) 0 ;
-  char *arg3 = (char *) 0 ;
-  char *arg4 = (char *) 0 ;
-  char *arg5 = (char *) 0 ;
-  m2mauth_status result;
-  intgo _swig_go_result;
-  
-  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
-  
-  arg2 = (char *)malloc(_swig_go_1.n + 1);
-  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
-  arg2[_swig_go_1.n] = '\0';
-  
-  
-  arg3 = NULL;
-  if (_swig_go_2.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
-    copy[_swig_go_2.len] = 0;
-    arg3 = copy;
-  }
-  
-  
-  arg4 = NULL;
-  if (_swig_go_3.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
-    copy[_swig_go_3.len] = 0;
-    arg4 = copy;
-  }
-  
-  
-  arg5 = NULL;
-  if (_swig_go_4.array) {
-    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
-    if (!copy) return M2MAUTH_ENOMEM;
-    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
-    copy[_swig_go_4.len] = 0;
-    arg5 = copy;
-  }
-  
-  
-  result = (m2mauth_status)m2mauth_a2a_set_oauth1_credentials(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
-  _swig_go_result = result; 
-  free(arg2); 
-  
-  if (arg3) {
-    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
-    free((char *)arg3);
-  }
-  
-  
-  if (arg4) {
-    m2mauth_glue_wipe((char *)arg4, strlen(arg4));
-    free((char *)arg4);
-  }
-  
-  
-  if (arg5) {
-    m2mauth_glue_wipe((char *)arg5, strlen(arg5));
-    free((char *)arg5);
-  }
-  
-  return _swig_go_result;
-}
-
-
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6694,7 +6970,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_335ce435d7098231(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6732,7 +7008,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_335ce435d7098231(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6770,7 +7046,7 @@ intgo _wrap_m2mauth_a2a_info_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6808,7 +7084,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_335ce435d7098231(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -6839,7 +7115,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_335ce435d7098231(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -6851,7 +7127,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_335ce435d7098231() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6912,7 +7188,7 @@ intgo _wrap_m2mauth_a2a_call_raw_335ce435d7098231(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6950,7 +7226,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_335ce435d7098231(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -6981,7 +7257,78 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_335ce435d7098231(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+  m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_a2a **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_set_oauth1_credentials(arg1,(char const *)arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  
+  if (arg4) {
+    m2mauth_glue_wipe((char *)arg4, strlen(arg4));
+    free((char *)arg4);
+  }
+  
+  
+  if (arg5) {
+    m2mauth_glue_wipe((char *)arg5, strlen(arg5));
+    free((char *)arg5);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7012,7 +7359,7 @@ intgo _wrap_m2mauth_config_load_raw_335ce435d7098231(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7046,7 +7393,7 @@ intgo _wrap_m2mauth_config_from_json_raw_335ce435d7098231(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -7077,7 +7424,7 @@ intgo _wrap_m2mauth_config_describe_raw_335ce435d7098231(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7115,7 +7462,7 @@ intgo _wrap_m2mauth_config_get_raw_335ce435d7098231(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -7135,7 +7482,7 @@ intgo _wrap_m2mauth_config_has_raw_335ce435d7098231(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -7152,7 +7499,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_335ce435d7098231(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7171,7 +7518,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_335ce435d7098231(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7190,7 +7537,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_335ce435d7098231(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7209,7 +7556,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_335ce435d7098231(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7224,7 +7571,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_335ce435d7098231(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -7238,7 +7585,7 @@ void _wrap_m2mauth_glue_buf_release_raw_335ce435d7098231(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7253,7 +7600,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_335ce435d7098231(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7268,7 +7615,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_335ce435d7098231(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7283,7 +7630,112 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_335ce435d7098231(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_http *arg2 = (m2mauth_http *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_http **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_glue_http_send_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  int64_t arg3 ;
+  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_client_fetch_with(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+  m2mauth_response **arg1 = (m2mauth_response **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_request *arg3 = (m2mauth_request *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_response **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = *(m2mauth_request **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_request_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  int64_t arg3 ;
+  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_token_with(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+  m2mauth_http **arg1 = (m2mauth_http **) 0 ;
+  int64_t arg2 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_http **)_swig_go_0;
+  
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_glue_http_new_custom(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7313,7 +7765,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_335ce435d7098231(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7332,7 +7784,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_335ce435d7098231(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_335ce435d7098231(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;

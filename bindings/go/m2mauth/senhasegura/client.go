@@ -228,7 +228,7 @@ func (c *Client) configure(cfg *Config, auth AuthMethod) error {
 			}
 		default:
 			steps = append(steps, func() int {
-				return raw.M2mauth_a2a_set_oauth1_credentials(h, cfg.ConsumerKey, cfg.ConsumerSecret, cfg.Token, cfg.TokenSecret)
+				return raw.M2mauth_glue_a2a_set_oauth1_credentials(h, cfg.ConsumerKey, cfg.ConsumerSecret, cfg.Token, cfg.TokenSecret)
 			})
 		}
 		for _, s := range steps {

@@ -86,6 +86,12 @@ A2AConfig a2a_config_from(const Config &config);
 
 // A libcurl transport from the http section (defaults when absent).
 std::shared_ptr<Transport> make_transport(const Config &config);
+// A token client builder from the oauth2 section, still open to its setters; transport null:
+// make_transport(config).
+TokenClientBuilder make_token_client_builder(const Config &config, std::shared_ptr<Transport> transport = nullptr);
+// An A2A client builder from the senhasegura section (checked now), still open to its setters;
+// transport null: make_transport(config).
+A2AClientBuilder make_a2a_client_builder(const Config &config, std::shared_ptr<Transport> transport = nullptr);
 // A token manager (client included) from the oauth2 section; transport null: make_transport(config).
 std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shared_ptr<Transport> transport = nullptr);
 // An A2A client from the senhasegura section; transport null: make_transport(config).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "m2mauth/core/cancel.hpp"
 #include "m2mauth/core/request.hpp"
 #include "m2mauth/core/secret.hpp"
 
@@ -50,10 +51,18 @@ struct HttpOverride {
 // Per-call settings the caller may tighten.
 struct CallOptions {
   std::int64_t timeout_ms = 0;         // 0 = the configuration's
+  // Absolute Unix ms by the clock of the object called (the system clock for a transport); 0 = none.
+  // Whoever owns that clock folds it into timeout_ms (with_deadline) before the transport sees it.
+  std::int64_t deadline_ms = 0;
   std::size_t max_response_bytes = 0;  // 0 = the configuration's
-  // Set by a caller that wants to give up early (checked while the transfer runs).
-  const std::atomic<bool> *cancel = nullptr;
+  // Set by a caller that wants to give up early: the transfer in progress is stopped at once
+  // (Error(cancelled)). Not owned; must outlive the call.
+  const Cancel *cancel = nullptr;
 };
+
+// options with deadline_ms folded into timeout_ms given the current time (same clock), deadline_ms
+// cleared. Throws Error(timeout) when the deadline has passed, Error(cancelled) when cancelled.
+CallOptions with_deadline(const CallOptions &options, std::int64_t now_ms);
 
 class Transport {
  public:
@@ -68,9 +77,11 @@ class Transport {
 // Throws Error(config) for an invalid configuration (bad client_cert_type, unreadable files, ...).
 std::shared_ptr<Transport> make_curl_transport(HttpConfig config, std::vector<HttpOverride> overrides = {});
 
-// Adds (or, for the same prefix, replaces) an override of a transport made by make_curl_transport;
-// safe while other threads send. Throws Error(state) for any other transport, Error(config) for a
-// prefix that is not http:// or https:// or an invalid configuration.
+// Adds (or, for the same prefix, replaces) an override of a transport made by make_curl_transport,
+// before its first send: the first send freezes the transport (core::FreezeGate's model), and an
+// override after it throws Error(state) "HTTP transport: add_override after first use". Throws
+// Error(state) for any other transport, Error(config) for a prefix that is not http:// or https://
+// or an invalid configuration.
 void add_http_override(Transport &transport, HttpOverride override);
 
 // Refuses plain http:// to a host that is not loopback unless allowed. Throws Error(insecure).

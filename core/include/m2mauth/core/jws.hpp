@@ -33,6 +33,9 @@ constexpr std::uint32_t alg_bit(Alg alg) { return 1u << static_cast<unsigned>(al
 constexpr std::uint32_t alg_all_bits = ((1u << (alg_count + 1)) - 2u);
 std::uint32_t alg_set_parse(std::string_view names);
 Alg alg_default_for(const Key &key);
+// An algorithm given as a number (C API, bindings): 0 (the key's default) or an Alg value. Throws
+// Error(algorithm) for anything else.
+int alg_or_default_from_int(int alg);
 // Throws Errc::key_type when key cannot be used with alg (family, curve, RSA < 2048 bits for signing).
 void check_key_for_alg(const Key &key, Alg alg, bool signing);
 // True when alg is of the key's type (and curve): what a JWK's "alg" must satisfy. Sizes are not
@@ -54,6 +57,10 @@ struct JwsHeader {
   unsigned int cert_members = 0;   // 1 x5t, 2 x5t#S256, 4 x5c
   const cJSON *extra = nullptr;    // members added to the header
 };
+// Every JwsHeader::cert_members bit.
+constexpr unsigned int cert_members_all = 7u;
+// cert_members given as bits: returned as is, or Error(invalid_argument) for unknown bits.
+unsigned int cert_members_from_bits(unsigned int members);
 
 std::string jws_sign(const Key &key, std::string_view payload, const JwsHeader &header);
 // Signs with exactly these protected-header bytes (a JSON object naming "alg"), as known-answer

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/freeze.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/jws.hpp"
 #include "m2mauth/core/key.hpp"
@@ -101,6 +102,34 @@ class Verifier {
   // Tokens from one issuer share their header bytes: the first few distinct headers whose tokens
   // verified are kept parsed, so later tokens skip decoding and parsing them.
   std::shared_ptr<HeaderCache> header_cache_;
+};
+
+// Configures a Verifier, then freezes it: the first verify() (core::FreezeGate, "verifier"). The setters
+// are Verifier's, each throwing Error(state) "verifier: <setter> after first use" once frozen.
+// Setters and verifier() may be called from any thread.
+class VerifierBuilder {
+ public:
+  explicit VerifierBuilder(Verifier verifier) : verifier_(std::move(verifier)) {}
+
+  void set_issuer(std::string issuer);
+  void set_subject(std::string subject);
+  void add_audience(std::string audience);
+  void require_claim(std::string name);
+  void set_typ(std::string typ);
+  void set_leeway(std::int64_t seconds);
+  void set_max_size(std::size_t bytes);
+  void set_clock(Clock clock);  // empty: the system clock
+
+  // The verifier, frozen by the first call (one atomic load afterwards).
+  const Verifier &verifier() {
+    gate_.freeze([] {});
+    return verifier_;
+  }
+  bool frozen() const noexcept { return gate_.frozen(); }
+
+ private:
+  FreezeGate gate_{"verifier"};
+  Verifier verifier_;
 };
 
 // DANGEROUS: no signature or claim checks.

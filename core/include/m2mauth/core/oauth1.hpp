@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/freeze.hpp"
 #include "m2mauth/core/key.hpp"
 #include "m2mauth/core/request.hpp"
 #include "m2mauth/core/secret.hpp"
@@ -31,6 +32,9 @@ const char *oauth1_method_name(Oauth1Method method) noexcept;
 Oauth1Method oauth1_method_from_name(std::string_view name);
 // "header", "query", "body"; "" for anything else.
 const char *oauth1_placement_name(Oauth1Placement placement) noexcept;
+// Values given as numbers (C API, bindings): Error(algorithm) / Error(invalid_argument) for unknown ones.
+Oauth1Method oauth1_method_from_int(int method);
+Oauth1Placement oauth1_placement_from_int(int placement);
 
 struct Oauth1Config {
   std::string consumer_key;                  // oauth_consumer_key, required
@@ -48,6 +52,11 @@ struct Oauth1Config {
   Clock clock;                               // empty: the system clock
   std::optional<std::string> fixed_nonce;    // tests: this nonce instead of a random one
   std::optional<std::int64_t> fixed_timestamp;  // tests: this timestamp (Unix seconds)
+  // oauth_body_hash (the OAuth Request Body Hash draft, as oauthlib sends it): when on, a request
+  // with a non-empty body and a Content-Type that is not application/x-www-form-urlencoded is signed
+  // with oauth_body_hash = base64(SHA-1(body)) among its protocol parameters. An extra parameter of
+  // that name is refused then.
+  bool body_hash = false;
 };
 
 // The intermediate artefacts of one signature (RFC 5849 section 3.4), for tests and diagnostics.
@@ -86,9 +95,58 @@ class Oauth1Signer {
   std::int64_t timestamp() const;
 
   const Oauth1Config &config() const noexcept;
+  // Throws Error(config) when the method lacks what signing needs (an RSA key).
+  void check_ready() const;
 
  private:
   std::shared_ptr<const Impl> impl_;
+};
+
+// Configures an Oauth1Signer, then freezes it: the first signature (sign, base_string, steps) through
+// signer() (core::FreezeGate, "OAuth 1.0 signer"). Every setter rebuilds the signer from the changed
+// configuration, so a bad value is refused when it is given; once frozen a setter throws Error(state)
+// "OAuth 1.0 signer: <setter> after first use". Setters and signer() may be called from any thread.
+class Oauth1SignerBuilder {
+ public:
+  explicit Oauth1SignerBuilder(std::string consumer_key);
+  explicit Oauth1SignerBuilder(Oauth1Config config) : signer_(std::move(config)) {}
+
+  void set_consumer_secret(SecretString secret);
+  void set_token(std::optional<std::string> token, SecretString token_secret);
+  void set_rsa_key(std::optional<Key> key);
+  void set_method(Oauth1Method method);
+  void set_placement(Oauth1Placement placement);
+  void set_realm(std::optional<std::string> realm);
+  void set_include_version(bool include);
+  void set_callback(std::optional<std::string> callback);
+  void set_verifier(std::optional<std::string> verifier);
+  void add_param(std::string name, std::string value);
+  void clear_params();
+  void set_clock(Clock clock);
+  void set_fixed_nonce(std::optional<std::string> nonce);
+  void set_fixed_timestamp(std::optional<std::int64_t> unix_seconds);
+  void set_body_hash(bool on);
+
+  // The signer for signing, frozen by the first call that finds it ready (one atomic load afterwards);
+  // Error(config) for an RSA method without a key leaves the builder open.
+  const Oauth1Signer &signer() {
+    gate_.freeze([&] { signer_.check_ready(); });
+    return signer_;
+  }
+  // The signer for the diagnostic functions (base string, steps), frozen the same way without the
+  // readiness check.
+  const Oauth1Signer &diagnostics() {
+    gate_.freeze([] {});
+    return signer_;
+  }
+  bool frozen() const noexcept { return gate_.frozen(); }
+
+ private:
+  template <typename F>
+  void configure(const char *setter, F &&change);
+
+  FreezeGate gate_{"OAuth 1.0 signer"};
+  Oauth1Signer signer_;
 };
 
 // ---- RFC 5849 section 3.4.1 building blocks (also used by verifiers and tests) --------------------
@@ -100,6 +158,10 @@ std::string oauth1_base_string_uri(std::string_view url);
 // True when the request's Content-Type is application/x-www-form-urlencoded (parameters such as
 // charset ignored, case-insensitive), i.e. when its body takes part in the signature.
 bool oauth1_has_form_body(const Request &req);
+
+// The oauth_body_hash a signer with body_hash on adds to req: base64(SHA-1(body)) for a non-empty body
+// whose Content-Type is present and not form-encoded; nullopt otherwise.
+std::optional<std::string> oauth1_body_hash(const Request &req);
 
 // Section 3.4.1.3.2 over pairs that are not yet encoded: each name and value percent-encoded
 // (RFC 3986), sorted by name then value, joined with "=" and "&".

@@ -12,6 +12,7 @@
 
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/freeze.hpp"
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jws.hpp"
 #include "m2mauth/core/key.hpp"
@@ -31,11 +32,15 @@ enum class ClientAuth {
 };
 const char *client_auth_name(ClientAuth auth) noexcept;
 ClientAuth client_auth_from_name(std::string_view name);
+// A method given as a number (C API, bindings); throws Error(invalid_argument) for unknown values.
+ClientAuth client_auth_from_int(int auth);
 
 enum class Grant {
   client_credentials = 1,
   jwt_bearer = 2,  // RFC 7523 section 2.1: the client's own JWT as the authorization grant
 };
+// A grant given as a number; throws Error(invalid_argument) for unknown values.
+Grant grant_from_int(int grant);
 
 // What the token request asks for. Part of the cache key.
 struct TokenScope {
@@ -108,6 +113,62 @@ class TokenClient {
   std::string thumbprint_kid_;
   std::mutex refresh_mutex_;
   SecretString refresh_token_;  // the latest one the server returned, if any
+};
+
+// How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed.
+struct AssertionOptions {
+  std::string audience;                // empty: the token endpoint URL
+  int alg = 0;                         // 0: the key's default; else an Alg value
+  std::int64_t lifetime_s = 120;       // 10 to 3600
+  std::string kid;                     // empty: the key's kid if it has one
+  bool kid_thumbprint = false;         // use the RFC 7638 thumbprint as kid
+  std::optional<Certificate> cert;     // for x5t, x5t#S256, x5c
+  unsigned int cert_members = 0;       // JwsHeader::cert_members bits; ignored without cert
+};
+// Throws Error(algorithm) for an unknown alg, Error(invalid_argument) for a lifetime outside 10 to
+// 3600 seconds or unknown cert member bits.
+void check_assertion_options(const AssertionOptions &options);
+
+// Configures a TokenClient, then builds it once: the first fetch or token manager made from it
+// freezes the configuration (core::FreezeGate, "token client"). Each setter checks its value
+// (Error(invalid_argument) ...) and throws Error(state) "token client: <setter> after first use" once
+// frozen. Setters and client() may be called from any thread.
+class TokenClientBuilder {
+ public:
+  // Checks token_url (absolute http(s)), client_id (not empty) and transport (not null).
+  TokenClientBuilder(std::string token_url, std::string client_id, std::shared_ptr<Transport> transport);
+  // From a whole configuration (the factories of config.hpp), checked as the setters would.
+  TokenClientBuilder(ClientConfig config, std::shared_ptr<Transport> transport);
+
+  void set_auth_method(ClientAuth auth);
+  void set_secret(SecretString secret);
+  void set_private_key(Key key);
+  void set_grant(Grant grant);
+  void set_subject(std::string subject);
+  void set_scope(std::string scope);
+  void set_audience(std::string audience);
+  void add_resource(std::string resource);
+  void add_param(std::string name, std::string value);  // name not empty
+  void set_assertion(AssertionOptions options);
+  void set_default_expires_in(std::int64_t seconds);    // > 0
+  void set_clock(Clock clock);                          // empty: the system clock
+
+  // The client, built on the first call (which freezes this builder) and the same one afterwards.
+  // Throws Error(config ...) for an incomplete configuration, leaving the builder open.
+  std::shared_ptr<TokenClient> client();
+  bool frozen() const noexcept { return gate_.frozen(); }
+
+ private:
+  template <typename F>
+  void configure(const char *setter, F &&change) {
+    gate_.configure(setter, [&] { change(config_); });
+  }
+
+  FreezeGate gate_{"token client"};
+  ClientConfig config_;
+  std::shared_ptr<Transport> transport_;
+  Clock clock_ = system_clock();
+  std::shared_ptr<TokenClient> built_;
 };
 
 // Parses a token endpoint response (status, headers, body) into a Token or throws the classified

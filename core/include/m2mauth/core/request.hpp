@@ -14,6 +14,9 @@ using Header = std::pair<std::string, std::string>;
 
 // Header names compare case-insensitively (RFC 9110 section 5.1).
 bool header_name_equal(std::string_view a, std::string_view b) noexcept;
+// Throws Error(invalid_argument) for a header name Request::set_header refuses (empty, control
+// characters, spaces, ':').
+void check_header_name(std::string_view name);
 
 struct Request {
   std::string method = "GET";

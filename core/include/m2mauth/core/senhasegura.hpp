@@ -17,6 +17,7 @@
 
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/freeze.hpp"
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/key.hpp"
 #include "m2mauth/core/oauth2.hpp"
@@ -35,6 +36,8 @@ enum class A2AAuth {
 const char *a2a_auth_name(A2AAuth auth) noexcept;
 // Throws Error(invalid_argument) for other names.
 A2AAuth a2a_auth_from_name(std::string_view name);
+// A method given as a number (C API, bindings); throws Error(invalid_argument) for unknown values.
+A2AAuth a2a_auth_from_int(int auth);
 
 struct A2AConfig {
   // "https://HOST" (or with a path prefix); a trailing "/" or "/iso" is accepted and dropped.
@@ -119,6 +122,52 @@ class A2AClient {
 
  private:
   std::unique_ptr<Impl> impl_;
+};
+
+// The OAuth 1.0 and query credentials of an A2A client (A2AConfig's members of the same names).
+struct A2AOauth1Credentials {
+  std::string consumer_key;    // required
+  SecretString consumer_secret;  // may be empty (the query method needs none)
+  SecretString token;          // required
+  SecretString token_secret;   // may be empty
+};
+
+// Configures an A2AClient, then builds it once: the first call freezes the configuration
+// (core::FreezeGate, "A2A client"). Each setter checks its value and throws Error(state)
+// "A2A client: <setter> after first use" once frozen. Setters and client() may be called from any
+// thread.
+class A2AClientBuilder {
+ public:
+  // Checks base_url (absolute http(s)) and transport (not null).
+  A2AClientBuilder(std::string base_url, std::shared_ptr<Transport> transport);
+  // From a whole configuration (the factories of config.hpp), checked now as A2AClient would.
+  A2AClientBuilder(A2AConfig config, std::shared_ptr<Transport> transport);
+
+  void set_auth_method(A2AAuth auth);
+  void set_oauth2_client(std::string client_id, SecretString client_secret);  // neither empty
+  void set_client_auth(ClientAuth auth);  // client_secret_basic or client_secret_post
+  void set_tenant(std::string tenant);
+  void set_token_url(std::string token_url);
+  void set_manager_options(ManagerOptions options);
+  void set_oauth1_credentials(A2AOauth1Credentials credentials);
+  void set_decryption_key(std::optional<Key> key);  // a private RSA key, or none
+  void set_clock(Clock clock);                      // empty: the system clock
+
+  // The client, built on the first call (which freezes this builder) and the same one afterwards.
+  // Throws Error(config ...) for an incomplete configuration, leaving the builder open.
+  std::shared_ptr<A2AClient> client();
+  bool frozen() const noexcept { return gate_.frozen(); }
+
+ private:
+  template <typename F>
+  void configure(const char *setter, F &&change) {
+    gate_.configure(setter, [&] { change(config_); });
+  }
+
+  FreezeGate gate_{"A2A client"};
+  A2AConfig config_;
+  std::shared_ptr<Transport> transport_;
+  std::shared_ptr<A2AClient> built_;
 };
 
 // ---- building blocks (also used by the C API and by tests) -----------------------------------------

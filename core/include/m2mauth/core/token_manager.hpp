@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "m2mauth/core/cancel.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/oauth2.hpp"
 
@@ -66,13 +67,19 @@ struct TokenEvent {
 };
 using TokenEventCallback = std::function<void(const TokenEvent &)>;
 
-// What a caller reads: views valid until this thread's next call to the same manager.
+// What a caller reads: views valid until this thread's next call to the same manager (or its
+// destruction). The manager owns what they point into, so freeing it leaves no token bytes behind.
 struct TokenView {
   std::string_view access_token;
   std::string_view scheme;  // "Bearer" or "DPoP"
   std::int64_t expires_at_ms = 0;
   std::string_view scope;
 };
+
+// Completion of get_async: view (valid during the call only) or error, exactly one of them non-null.
+using TokenCallback = std::function<void(const TokenView *view, const Error *error)>;
+// Completion of request_async: the response (the callee may move from it) or the error.
+using ResponseCallback = std::function<void(Response *response, const Error *error)>;
 
 class TokenManager {
  public:
@@ -87,6 +94,23 @@ class TokenManager {
   // valid token can be had within wait_timeout_ms.
   TokenView get();
   TokenView get(const TokenScope &scope);
+  // The same, the wait bounded by options.timeout_ms / deadline_ms (this client's clock) as well as
+  // wait_timeout_ms, and given up with Error(cancelled) when options.cancel is requested. scope:
+  // nullptr = the configured one. The refresh itself is shared and goes on.
+  TokenView get(const TokenScope *scope, const CallOptions &options);
+
+  // get() without parking a thread. cb runs exactly once: on this thread before get_async returns when
+  // a valid token is cached (or the error is already known), otherwise on a manager thread when the
+  // refresh completes, the wait times out, cancel is requested, or the manager is destroyed
+  // (Error(cancelled)). cancel (may be null) replaces options.cancel and is kept alive until then.
+  void get_async(const TokenScope *scope, const CallOptions &options, std::shared_ptr<Cancel> cancel, TokenCallback cb);
+  // request() without parking a thread: the token as get_async, then the send on a small manager
+  // worker pool; cb runs on a manager thread (or on this one for a failure known at once).
+  void request_async(Request req, const CallOptions &options, std::shared_ptr<Cancel> cancel, ResponseCallback cb);
+
+  // Token snapshots alive in the process (all managers): tests check that a destroyed manager leaves
+  // none behind in any thread.
+  static std::size_t snapshots_alive() noexcept;
 
   // Drops the cached token if it still is `token` (empty: whatever is cached), e.g. after a 401.
   void invalidate(std::string_view token = {});
@@ -95,22 +119,41 @@ class TokenManager {
   // Sets Authorization: <scheme> <token>; returns the token used.
   std::string authorize(Request &req);
   // authorize + send; on 401 invalidates that token and retries once with a new one.
+  // options bound the whole call (the wait for a token, both sends) and can cancel it.
   Response request(Request req, const CallOptions &options = {});
 
   const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
   const ManagerOptions &options() const noexcept { return options_; }
-  // See ManagerOptions::idempotency_header; set before the manager is shared between threads.
-  void set_idempotency_header(std::string name) { options_.idempotency_header = std::move(name); }
+  // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
+  // threads. Throws Error(invalid_argument) for an invalid header name.
+  void set_idempotency_header(std::string name);
 
-  struct Entry;  // internal
+  struct Snapshot;  // internal: one token as served
+  struct Entry;     // internal
+  struct Reader;    // internal: one thread's snapshots of this manager
+  struct Waiter;    // internal: one get_async waiting for a refresh
+  struct Ready;     // internal: a waiter's outcome, delivered by the dispatcher
 
  private:
   Entry *entry_for(const TokenScope &scope);
-  TokenView read(Entry &entry);
-  TokenView slow_read(Entry &entry);
-  void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock);
+  Entry &entry_of(const TokenScope *scope);
+  TokenView read(Entry &entry, const CallOptions *options = nullptr);
+  TokenView slow_read(Entry &entry, const CallOptions *options);
+  std::int64_t wait_limit_ms(const CallOptions *options) const;
+  Error backoff_error(const Entry &entry, std::int64_t now_ms) const;
+  static Error wait_timeout_error();
+  void complete_waiters_locked(Entry &entry, std::int64_t now_ms);
+  void stop_async();
+  Reader &reader();
+  TokenView keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation);
+  void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background);
   void refresh(Entry &entry);
   void worker_loop();
+  void dispatch_loop();
+  void send_loop();
+  void ensure_dispatcher_locked();
+  void post_send(std::function<void(bool stopping)> job);
+  void deliver(Ready &ready, bool stopping);
   void emit(const TokenEvent &event);
   std::int64_t now() const;
 
@@ -130,8 +173,29 @@ class TokenManager {
   std::condition_variable worker_cv_;
   std::vector<Entry *> queue_;
   bool stopping_ = false;
-  std::atomic<bool> cancel_{false};
+  Cancel stop_;  // requested by the destructor: stops every transfer the manager runs
   std::thread worker_;
+
+  // This manager's readers, one per thread that read it (see Reader).
+  std::mutex readers_mutex_;
+  std::vector<std::shared_ptr<Reader>> readers_;
+
+  // get_async waiters and their outcomes, completed by the dispatcher thread (lock order: Entry::mu,
+  // then dispatch_mutex_).
+  std::mutex dispatch_mutex_;
+  std::condition_variable dispatch_cv_;
+  std::vector<std::shared_ptr<Waiter>> waiters_;
+  std::vector<Ready> ready_;
+  bool dispatch_stopping_ = false;
+  std::thread dispatcher_;
+
+  // request_async sends: a few threads, made on demand.
+  std::mutex send_mutex_;
+  std::condition_variable send_cv_;
+  std::vector<std::function<void(bool)>> sends_;
+  std::vector<std::thread> senders_;
+  std::size_t idle_senders_ = 0;
+  bool send_stopping_ = false;
 };
 
 }  // namespace m2mauth::core

@@ -3,6 +3,8 @@ package io.m2mauth;
 import io.m2mauth.internal.HttpHandle;
 import io.m2mauth.internal.HttpOptionsStruct;
 import io.m2mauth.internal.M2mauthNative;
+import io.m2mauth.internal.NativeCallbacks;
+import io.m2mauth.internal.NativeRef;
 import io.m2mauth.internal.NativeResource;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
@@ -39,6 +41,36 @@ public final class Http implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** An application's own HTTP client: answers every request m2mauth sends through a custom {@link Http}. */
+  @FunctionalInterface
+  public interface Transport {
+    /**
+     * The response whatever its status. May be called from several threads at once, the library's own
+     * included. An {@link M2mauthException} keeps its code (e.g. a timeout); any other exception is a
+     * network failure.
+     */
+    Response send(Request request) throws Exception;
+  }
+
+  /**
+   * A transport that sends through transport instead of libcurl (token requests, managed requests ...).
+   * The library keeps transport for as long as this Http or anything made with it lives.
+   */
+  public static Http custom(Transport transport) {
+    Objects.requireNonNull(transport, "transport");
+    NativeCallbacks.TransportSink sink = request -> {
+      Response resp;
+      try {
+        resp = transport.send(NativeRequests.read(request));
+      } catch (M2mauthException e) {
+        throw new NativeCallbacks.TransportFailure(e.getCode(), e.getMessage());
+      }
+      return NativeRequests.toNative(Objects.requireNonNull(resp, "response"));
+    };
+    // The native transport owns the reference from here on (released with it, or at once on failure).
+    return new Http(M2mauthNative.m2mauth_glue_http_new_custom(NativeRef.handOver(sink)));
   }
 
   /**

@@ -44,6 +44,24 @@ final class NativeRequests {
         M2mauthNative.m2mauth_request_body(h));
   }
 
+  /** A new native response with resp's status, headers and body (for application transports). */
+  static ResponseHandle toNative(Response resp) {
+    ResponseHandle h = M2mauthNative.m2mauth_response_new(resp.status());
+    try {
+      for (Map.Entry<String, String> e : resp.headers()) {
+        M2mauthNative.m2mauth_response_add_header(h, e.getKey(), e.getValue());
+      }
+      byte[] body = resp.body();
+      if (body.length > 0) {
+        M2mauthNative.m2mauth_response_set_body(h, body);
+      }
+      return h;
+    } catch (RuntimeException e) {
+      h.delete();
+      throw e;
+    }
+  }
+
   /** Copies a native response and frees it. */
   static Response take(ResponseHandle h) {
     try {

@@ -28,11 +28,9 @@ public final class OAuth1Signer implements AutoCloseable {
   private final NativeResource<OAuth1Handle> res;
   private final String consumerKey;
 
-  private OAuth1Signer(OAuth1Handle h, String consumerKey, NativeRef clock) {
-    this.res = NativeResource.track(this, h, handle -> {
-      handle.delete();
-      NativeRef.release(clock);
-    }, "OAuth 1.0 signer");
+  private OAuth1Signer(OAuth1Handle h, String consumerKey) {
+    // The native signer owns its clock's reference (released when it is freed).
+    this.res = NativeResource.track(this, h, OAuth1Handle::delete, "OAuth 1.0 signer");
     this.consumerKey = consumerKey;
   }
 
@@ -109,6 +107,7 @@ public final class OAuth1Signer implements AutoCloseable {
     private Clock clock;
     private String fixedNonce;
     private Long fixedTimestamp;
+    private boolean bodyHash;
     private boolean built;
 
     private Builder(String consumerKey) {
@@ -196,6 +195,15 @@ public final class OAuth1Signer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Signs oauth_body_hash (base64 SHA-1 of the body, as oauthlib sends it) for a non-empty body whose
+     * Content-Type is not form data (default: off).
+     */
+    public Builder bodyHash(boolean on) {
+      this.bodyHash = on;
+      return this;
+    }
+
     public OAuth1Signer build() {
       if (built) {
         throw new IllegalStateException("m2mauth: an OAuth1Signer.Builder builds once");
@@ -203,16 +211,9 @@ public final class OAuth1Signer implements AutoCloseable {
       built = true;
       try {
         OAuth1Handle h = M2mauthNative.m2mauth_oauth1_new(consumerKey);
-        NativeRef clockRef;
+        OAuth1Signer signer = new OAuth1Signer(h, consumerKey);
         try {
-          clockRef = clock == null ? null : NativeRef.of(clock);
-        } catch (RuntimeException e) {
-          h.delete();
-          throw e;
-        }
-        OAuth1Signer signer = new OAuth1Signer(h, consumerKey, clockRef);
-        try {
-          configure(h, clockRef);
+          configure(h);
         } catch (RuntimeException e) {
           signer.close();
           throw e;
@@ -226,7 +227,7 @@ public final class OAuth1Signer implements AutoCloseable {
       }
     }
 
-    private void configure(OAuth1Handle h, NativeRef clockRef) {
+    private void configure(OAuth1Handle h) {
       if (consumerSecret != null) {
         M2mauthNative.m2mauth_oauth1_set_consumer_secret(h, consumerSecret);
       }
@@ -260,14 +261,17 @@ public final class OAuth1Signer implements AutoCloseable {
       for (String[] p : params) {
         M2mauthNative.m2mauth_oauth1_add_param(h, p[0], p[1]);
       }
-      if (clockRef != null) {
-        M2mauthNative.m2mauth_glue_oauth1_set_clock(h, clockRef.value());
+      if (clock != null) {
+        M2mauthNative.m2mauth_glue_oauth1_set_clock(h, NativeRef.handOver(clock));
       }
       if (fixedNonce != null) {
         M2mauthNative.m2mauth_oauth1_set_fixed_nonce(h, fixedNonce);
       }
       if (fixedTimestamp != null) {
         M2mauthNative.m2mauth_oauth1_set_fixed_timestamp(h, fixedTimestamp);
+      }
+      if (bodyHash) {
+        M2mauthNative.m2mauth_oauth1_set_body_hash(h, 1);
       }
     }
   }

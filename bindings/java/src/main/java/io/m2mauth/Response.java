@@ -15,6 +15,11 @@ public final class Response {
   private final List<Map.Entry<String, String>> headers;
   private final byte[] body;
 
+  /** A response value, e.g. for an application transport ({@link Http#custom}). */
+  public static Response of(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    return new Response(status, headers == null ? List.of() : List.copyOf(headers), body == null ? new byte[0] : body.clone());
+  }
+
   Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
     this.status = status;
     this.headers = Collections.unmodifiableList(headers);

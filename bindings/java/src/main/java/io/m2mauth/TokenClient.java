@@ -1,5 +1,7 @@
 package io.m2mauth;
 
+import io.m2mauth.internal.AssertionOptionsStruct;
+import io.m2mauth.internal.CertHandle;
 import io.m2mauth.internal.HttpHandle;
 import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.NativeRef;
@@ -33,21 +35,15 @@ import java.util.function.Supplier;
 public final class TokenClient implements AutoCloseable {
   private final NativeResource<TokenClientHandle> res;
   private final String clientId;
-  /** The clock's JNI reference, shared with the managers made from this client; null for the system clock. */
-  private final NativeRef clock;
-
-  private TokenClient(TokenClientHandle h, String clientId, NativeRef clock) {
-    this.res = NativeResource.track(this, h, handle -> {
-      handle.delete();
-      NativeRef.release(clock);
-    }, "token client");
+  private TokenClient(TokenClientHandle h, String clientId) {
+    // The native client owns its clock's reference (released when it and its managers are freed).
+    this.res = NativeResource.track(this, h, TokenClientHandle::delete, "token client");
     this.clientId = clientId;
-    this.clock = clock;
   }
 
   /** Wraps a native client made elsewhere (Config): owns h, system clock. */
   static TokenClient adopt(TokenClientHandle h, String clientId) {
-    return new TokenClient(h, clientId, null);
+    return new TokenClient(h, clientId);
   }
 
   /** A client of the token endpoint tokenUrl. */
@@ -93,10 +89,6 @@ public final class TokenClient implements AutoCloseable {
     }
   }
 
-  /** The clock reference, held once more for a manager (null: system clock). Call inside {@link #use}. */
-  NativeRef retainClock() {
-    return clock == null ? null : clock.retain();
-  }
 
   /**
    * Runs a token operation: every server-side failure (OAuth error, HTTP status, protocol) comes out as an
@@ -237,16 +229,9 @@ public final class TokenClient implements AutoCloseable {
         }
         Http transport = http != null ? http : own;
         TokenClientHandle h = oauth(() -> transport.use(this::newHandle));
-        NativeRef clockRef;
+        TokenClient client = new TokenClient(h, clientId);
         try {
-          clockRef = clock == null ? null : NativeRef.of(clock);
-        } catch (RuntimeException e) {
-          h.delete();
-          throw e;
-        }
-        TokenClient client = new TokenClient(h, clientId, clockRef);
-        try {
-          configure(h, clockRef);
+          configure(h);
         } catch (RuntimeException e) {
           client.close();
           throw e;
@@ -266,7 +251,7 @@ public final class TokenClient implements AutoCloseable {
           : M2mauthNative.m2mauth_token_client_new(tokenUrl, clientId, hh);
     }
 
-    private void configure(TokenClientHandle h, NativeRef clockRef) {
+    private void configure(TokenClientHandle h) {
       if (authMethod != null) {
         M2mauthNative.m2mauth_token_client_set_auth_method(h, authMethod.id);
       }
@@ -299,26 +284,43 @@ public final class TokenClient implements AutoCloseable {
       }
       if (assertion != null) {
         AssertionOptions a = assertion;
-        if (a.audience != null || a.algorithm != null || a.lifetime != null || a.keyId != null) {
-          M2mauthNative.m2mauth_token_client_set_assertion(h, a.audience, a.algorithm == null ? 0 : a.algorithm.id(),
-              a.lifetime == null ? 0 : a.lifetime.getSeconds(), a.keyId);
-        }
-        if (a.keyIdThumbprint) {
-          M2mauthNative.m2mauth_token_client_set_assertion_kid_thumbprint(h, 1);
-        }
         if (a.certificate != null) {
           a.certificate.use(c -> {
-            M2mauthNative.m2mauth_token_client_set_assertion_cert(h, c, a.certMembers);
+            setAssertion(h, a, c);
             return null;
           });
+        } else {
+          setAssertion(h, a, null);
         }
       }
       if (defaultExpiresIn != null) {
         M2mauthNative.m2mauth_token_client_set_default_expires_in(h, defaultExpiresIn.getSeconds());
       }
-      if (clockRef != null) {
-        M2mauthNative.m2mauth_glue_token_client_set_clock(h, clockRef.value());
+      if (clock != null) {
+        M2mauthNative.m2mauth_glue_token_client_set_clock(h, NativeRef.handOver(clock));
       }
+    }
+  }
+
+  /** One m2mauth_assertion_options with the library's defaults; unset values keep them. */
+  private static void setAssertion(TokenClientHandle h, AssertionOptions a, CertHandle cert) {
+    AssertionOptionsStruct o = new AssertionOptionsStruct();
+    try {
+      if (o.setAudience(a.audience) != 0 || o.setKid(a.keyId) != 0) {
+        throw new OutOfMemoryError("m2mauth: assertion options");
+      }
+      o.setAlg(a.algorithm == null ? 0 : a.algorithm.id());
+      if (a.lifetime != null) {
+        o.setLifetime_s(a.lifetime.getSeconds());
+      }
+      o.setKid_thumbprint(a.keyIdThumbprint ? 1 : 0);
+      if (cert != null) {
+        o.setCert(cert);
+        o.setCert_members(a.certMembers);
+      }
+      M2mauthNative.m2mauth_token_client_set_assertion(h, o);
+    } finally {
+      o.delete();
     }
   }
 }

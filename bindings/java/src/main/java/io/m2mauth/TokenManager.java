@@ -35,20 +35,19 @@ public final class TokenManager implements AutoCloseable {
   private final Events events;
   private final String clientId;
 
-  private TokenManager(TokenManagerHandle h, NativeRef clock, Events events, String clientId) {
+  private TokenManager(TokenManagerHandle h, Events events, String clientId) {
     this.events = events;
     this.clientId = clientId;
     // The free action references neither this object nor anything that does (Cleaner rule).
     this.res = NativeResource.track(this, h, handle -> {
-      handle.delete(); // joins the refresh thread: no callback can come after this
+      handle.delete(); // joins the refresh thread (no callback after this) and releases the event sink
       events.shutdown();
-      NativeRef.release(clock);
     }, "token manager");
   }
 
   /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
   static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
-    TokenManager manager = new TokenManager(h, null,
+    TokenManager manager = new TokenManager(h,
         new Events(clientId, ManagerOptions.defaults().eventQueueCapacity), clientId);
     if (listener != null) {
       try {
@@ -71,18 +70,14 @@ public final class TokenManager implements AutoCloseable {
     Objects.requireNonNull(client, "client");
     ManagerOptions o = options == null ? ManagerOptions.defaults() : options;
     TokenManagerOptionsStruct n = o.toNative();
-    NativeRef[] clock = new NativeRef[1];
     TokenManagerHandle h;
     try {
-      h = client.use(c -> {
-        TokenManagerHandle m = M2mauthNative.m2mauth_token_manager_new(c, n);
-        clock[0] = client.retainClock(); // the native manager calls the client's clock too
-        return m;
-      });
+      // The native manager keeps the client (and its clock) alive.
+      h = client.use(c -> M2mauthNative.m2mauth_token_manager_new(c, n));
     } finally {
       n.delete();
     }
-    TokenManager manager = new TokenManager(h, clock[0], new Events(client.clientId(), o.eventQueueCapacity),
+    TokenManager manager = new TokenManager(h, new Events(client.clientId(), o.eventQueueCapacity),
         client.clientId());
     try {
       if (o.idempotencyHeader != null) {
@@ -200,7 +195,7 @@ public final class TokenManager implements AutoCloseable {
     private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
     volatile TokenEventListener listener;
-    private NativeRef ref;
+    private boolean installed;
     private ThreadPoolExecutor executor;
 
     Events(String clientId, int capacity) {
@@ -209,7 +204,7 @@ public final class TokenManager implements AutoCloseable {
     }
 
     synchronized void install(TokenManagerHandle h) {
-      if (ref != null) {
+      if (installed) {
         return;
       }
       ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -218,16 +213,15 @@ public final class TokenManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
           }, (r, e) -> dropped.incrementAndGet());
-      NativeRef r = NativeRef.of(this);
       try {
-        M2mauthNative.m2mauth_glue_token_manager_set_events(h, r.value());
+        // The native manager owns the reference (released when it is freed, or at once on failure).
+        M2mauthNative.m2mauth_glue_token_manager_set_events(h, NativeRef.handOver(this));
       } catch (RuntimeException e) {
-        r.release();
         ex.shutdown();
         throw e;
       }
       executor = ex;
-      ref = r;
+      installed = true;
     }
 
     @Override
@@ -260,8 +254,6 @@ public final class TokenManager implements AutoCloseable {
       if (executor != null) {
         executor.shutdown();
       }
-      NativeRef.release(ref);
-      ref = null;
     }
   }
 }

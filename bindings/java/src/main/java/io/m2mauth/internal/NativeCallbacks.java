@@ -30,6 +30,46 @@ public final class NativeCallbacks {
     }
   }
 
+  /** An application transport's Java half: answers one native request with a new native response. */
+  public interface TransportSink {
+    /**
+     * The response (ownership passes to the library), or throws: {@link TransportFailure} with an
+     * m2mauth_error_code, anything else is a network failure.
+     */
+    ResponseHandle send(RequestHandle request) throws Exception;
+  }
+
+  /** A transport failure with its m2mauth_error_code (negative). */
+  public static final class TransportFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    public final int code;
+
+    public TransportFailure(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  /**
+   * Called by m2mauth_glue_transport_trampoline: the request handle is borrowed for the call; the
+   * returned value is the native response (owned by the library from here on) or M2MAUTH_ENETWORK.
+   */
+  static long transport(Object sink, long request) {
+    try {
+      ResponseHandle resp = ((TransportSink) sink).send(new RequestHandle(request, false));
+      if (resp == null) {
+        return m2mauth_error_code.M2MAUTH_ERROR;
+      }
+      long p = ResponseHandle.getCPtr(resp);
+      resp.swigCMemOwn = false;
+      return p;
+    } catch (TransportFailure f) {
+      return f.code < 0 ? f.code : m2mauth_error_code.M2MAUTH_ENETWORK;
+    } catch (Throwable t) {
+      return m2mauth_error_code.M2MAUTH_ENETWORK;
+    }
+  }
+
   /** Called by m2mauth_glue_clock_trampoline: Unix milliseconds from a java.time.Clock. */
   static long clockMillis(Object clock) {
     try {

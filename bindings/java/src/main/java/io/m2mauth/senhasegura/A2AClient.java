@@ -341,7 +341,7 @@ public final class A2AClient implements AutoCloseable {
           }
         }
       } else {
-        M2mauthNative.m2mauth_a2a_set_oauth1_credentials(h, consumerKey, consumerSecret, token, tokenSecret);
+        M2mauthNative.m2mauth_glue_a2a_set_oauth1_credentials(h, consumerKey, consumerSecret, token, tokenSecret);
       }
       if (decryptionKey != null) {
         access.useKey(decryptionKey, k -> {

@@ -1,0 +1,87 @@
+// Internal: the token manager's cached state, shared by its synchronous and asynchronous halves.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "m2mauth/core/token_manager.hpp"
+
+namespace m2mauth::core {
+
+// Token snapshots alive in the process (TokenManager::snapshots_alive).
+inline std::atomic<std::size_t> &snapshot_count() noexcept {
+  static std::atomic<std::size_t> count{0};
+  return count;
+}
+
+struct TokenManager::Snapshot {
+  Snapshot() { snapshot_count().fetch_add(1, std::memory_order_relaxed); }
+  ~Snapshot() { snapshot_count().fetch_sub(1, std::memory_order_relaxed); }
+  Snapshot(const Snapshot &) = delete;
+  Snapshot &operator=(const Snapshot &) = delete;
+  Token token;
+  std::string scheme;
+  std::int64_t refresh_at_ms = 0;
+  std::int64_t stale_at_ms = 0;
+};
+
+// One thread's snapshots of one manager, owned by the manager (which empties it when destroyed, so no
+// token bytes outlive it) and referenced from the thread's TLS list. A read compares the key's
+// generation counter with the slot's: unchanged means the thread's copy is current, so the fast path
+// is a TLS load, a short scan, one acquire load and a clock compare, with no shared write at all. A
+// slot's snapshot is replaced only by this thread's next read of the same key, so the views handed
+// out stay valid until this thread's next call on the manager, however many other managers it reads.
+struct TokenManager::Reader {
+  struct Slot {
+    const Entry *entry = nullptr;
+    std::uint64_t generation = 0;
+    std::shared_ptr<const Snapshot> snap;
+  };
+  explicit Reader(std::uint64_t id) : manager_id(id) {}
+  std::atomic<std::uint64_t> manager_id;  // 0 once the manager is gone
+  std::vector<Slot> slots;                // one per key this thread read
+};
+
+struct TokenManager::Entry {
+  explicit Entry(TokenScope s) : scope(std::move(s)) {}
+  TokenScope scope;
+  Entry *next = nullptr;
+  std::atomic<std::uint64_t> generation{1};
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::shared_ptr<const TokenManager::Snapshot> current;  // guarded by mu
+  bool in_flight = false;
+  std::uint64_t rounds = 0;
+  std::optional<Error> last_error;
+  std::int64_t error_until_ms = 0;
+  int failures = 0;
+  bool ever_fetched = false;
+};
+
+// A get_async caller waiting for a refresh, and its outcome once known.
+struct TokenManager::Waiter {
+  Entry *entry = nullptr;
+  TokenCallback cb;
+  std::shared_ptr<Cancel> cancel;
+  std::uint64_t cancel_id = 0;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+struct TokenManager::Ready {
+  std::shared_ptr<Waiter> waiter;
+  std::shared_ptr<const Snapshot> snap;  // the token, or
+  std::optional<Error> error;            // why there is none
+};
+
+inline TokenView view_of_snapshot(const TokenManager::Snapshot &s) {
+  return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
+}
+
+}  // namespace m2mauth::core

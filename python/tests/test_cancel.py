@@ -1,0 +1,87 @@
+"""Cancelling a managed request stops the native call: a loopback server answers token requests and
+never answers anything else; the request returns CancelledError right after the cancel."""
+import socket
+import threading
+import time
+
+import pytest
+
+import m2mauth
+
+
+class StallServer:
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.stop = False
+        self.conns = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = c.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if data.startswith(b"POST /token "):
+            body = b'{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}'
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            c.close()
+        # anything else: never answered
+
+    def close(self):
+        self.stop = True
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+@pytest.fixture
+def server():
+    s = StallServer()
+    yield s
+    s.close()
+
+
+def test_cancel_stops_a_managed_request(server):
+    with m2mauth.OAuth2Client(server.url("/token"), "svc", client_secret="s3cret") as client:
+        client.token()
+        runs = []
+        for _ in range(3):
+            cancel = m2mauth.Cancel()
+            at = []
+            timer = threading.Timer(0.05, lambda: (at.append(time.monotonic()), cancel.cancel()))
+            timer.start()
+            with pytest.raises(m2mauth.CancelledError):
+                client.request("GET", server.url("/api/stall"), cancel=cancel)
+            runs.append(time.monotonic() - at[0])
+            timer.join()
+            assert cancel.cancelled
+        runs.sort()
+        assert runs[1] < 0.25, runs  # 100 ms asked for; margin for loaded machines
+
+
+def test_timeout_bounds_a_managed_request(server):
+    with m2mauth.OAuth2Client(server.url("/token"), "svc", client_secret="s3cret") as client:
+        start = time.monotonic()
+        with pytest.raises(m2mauth.NetworkTimeoutError):
+            client.request("GET", server.url("/api/stall"), timeout=0.15)
+        assert 0.1 < time.monotonic() - start < 2.0
+        with pytest.raises(ValueError):
+            client.request("GET", server.url("/api/stall"), timeout=0)
