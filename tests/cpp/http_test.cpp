@@ -75,11 +75,17 @@ TEST_CASE("Http: a response larger than the limit is refused") {
   Request req("POST", fault.str("echo_url") + "/big");
   req.set_body(std::string(1000, 'x'));
   CHECK(error_of([&] { small.send(req); }).errc() == Errc::too_large);
-  // An override for the echo prefix lifts the limit for those URLs only.
+
+  // An override for the echo prefix, added before the first send, lifts the limit for those URLs only.
   HttpOptions roomy;
   roomy.timeout_ms = 10000;
-  small.add_override(fault.str("echo_url"), roomy);
-  CHECK(small.send(req).status() == 200);
+  Http overridden(o);
+  overridden.add_override(fault.str("echo_url"), roomy);
+  CHECK(overridden.send(req).status() == 200);
+  // The first send froze the transport: another override is refused and names the setter.
+  Error late = error_of([&] { small.add_override(fault.str("echo_url"), roomy); });
+  CHECK(late.errc() == Errc::state);
+  CHECK(std::string(late.what()).find("add_override") != std::string::npos);
 }
 
 namespace {
