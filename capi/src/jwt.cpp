@@ -1,6 +1,6 @@
 // C API: JWT claims, signing and verifiers.
+#include "clock.hpp"
 #include "guard.hpp"
-#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "header_options.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -182,12 +182,7 @@ m2mauth_status m2mauth_verifier_set_max_size(m2mauth_verifier *verifier, size_t 
 
 m2mauth_status m2mauth_verifier_set_clock(m2mauth_verifier *verifier, m2mauth_clock_cb clock, void *payload,
                                           m2mauth_free_cb free_payload) {
-  return capi::guard([&] {
-    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the clock keeps it
-    core::Clock c;
-    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
-    verifier_of(verifier).set_clock(std::move(c));
-  });
+  return capi::set_clock(clock, payload, free_payload, [&](core::Clock c) { verifier_of(verifier).set_clock(std::move(c)); });
 }
 
 m2mauth_status m2mauth_verifier_verify(m2mauth_claims **out, const m2mauth_verifier *verifier, const char *token) {

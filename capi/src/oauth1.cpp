@@ -1,8 +1,8 @@
 // C API: OAuth 1.0 request signing over core::Oauth1Signer.
 #include <memory>
 
+#include "clock.hpp"
 #include "guard.hpp"
-#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 
 using namespace m2mauth;
@@ -117,13 +117,7 @@ m2mauth_status m2mauth_oauth1_clear_params(m2mauth_oauth1 *s) {
 
 m2mauth_status m2mauth_oauth1_set_clock(m2mauth_oauth1 *s, m2mauth_clock_cb clock, void *payload,
                                         m2mauth_free_cb free_payload) {
-  core::Payload held;  // released on return unless the clock keeps it
-  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
-  return capi::guard([&] {
-    core::Clock c;
-    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
-    signer_of(s).set_clock(std::move(c));
-  });
+  return capi::set_clock(clock, payload, free_payload, [&](core::Clock c) { signer_of(s).set_clock(std::move(c)); });
 }
 
 m2mauth_status m2mauth_oauth1_set_fixed_nonce(m2mauth_oauth1 *s, const char *nonce) {

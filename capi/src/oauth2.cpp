@@ -2,6 +2,7 @@
 #include <mutex>
 
 #include "call_options.hpp"
+#include "clock.hpp"
 #include "guard.hpp"
 #include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
@@ -157,13 +158,7 @@ m2mauth_status m2mauth_token_client_set_default_expires_in(m2mauth_token_client 
 
 m2mauth_status m2mauth_token_client_set_clock(m2mauth_token_client *client, m2mauth_clock_cb clock, void *payload,
                                               m2mauth_free_cb free_payload) {
-  core::Payload held;  // released on return unless the clock keeps it
-  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
-  return capi::guard([&] {
-    core::Clock c;
-    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
-    client_of(client).set_clock(std::move(c));
-  });
+  return capi::set_clock(clock, payload, free_payload, [&](core::Clock c) { client_of(client).set_clock(std::move(c)); });
 }
 
 m2mauth_status m2mauth_token_client_fetch(m2mauth_token **out, m2mauth_token_client *client) {

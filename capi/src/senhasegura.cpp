@@ -2,8 +2,8 @@
 #include <memory>
 #include <string>
 
+#include "clock.hpp"
 #include "guard.hpp"
-#include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
 #include "options.hpp"
 #include "m2mauth/core/json.hpp"
@@ -126,13 +126,7 @@ m2mauth_status m2mauth_a2a_set_decryption_key(m2mauth_a2a *a2a, const m2mauth_ke
 
 m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, void *payload,
                                      m2mauth_free_cb free_payload) {
-  core::Payload held;  // released on return unless the clock keeps it
-  if (m2mauth_status rc = capi::guard([&] { held = core::hold_payload(payload, free_payload); })) return rc;
-  return capi::guard([&] {
-    core::Clock c;
-    if (clock != nullptr) c = [clock, held] { return clock(held.get()); };
-    a2a_of(a2a).set_clock(std::move(c));
-  });
+  return capi::set_clock(clock, payload, free_payload, [&](core::Clock c) { a2a_of(a2a).set_clock(std::move(c)); });
 }
 
 m2mauth_status m2mauth_a2a_credential(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id) {
