@@ -117,7 +117,7 @@ def bench_oauth1(min_time: float, repeats: int) -> None:
     m = best_per_call(lambda: ours.sign(url), min_time, repeats)
     o = best_per_call(lambda: theirs.sign(url), min_time, repeats)
     native = ours._native
-    raw = best_per_call(lambda: native.sign("GET", url, [], None, None), min_time, repeats)
+    raw = best_per_call(lambda: native.sign("GET", url, [], None), min_time, repeats)
     c_loop = min(native.bench_c_sign("GET", url, 200_000) / 200_000 for _ in range(repeats))
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     body = {"username": "svc", "password": "p w", "hostname": "db01"}
