@@ -122,4 +122,5 @@ def duration_ms(value: Any, what: str) -> Optional[int]:
     ms = int(round(value * 1000))
     if ms == 0 and value != 0:
         ms = 1 if value > 0 else -1
-    return ms
+    # Beyond int64 the native cast would fail untyped: clamp, so the library refuses it by its own rule.
+    return max(-(2**63), min(ms, 2**63 - 1))

@@ -84,3 +84,13 @@ def test_defaults_come_from_the_library():
     assert m2mauth.http.DEFAULT_MAX_RESPONSE_BYTES == 4 * 1024 * 1024
     assert m2mauth.describe_manager_options()["jitter_fraction"] == 0.1
     assert "hunter2" not in json.dumps(m2mauth.describe_http_options(client_key_password="hunter2"))
+
+
+@pytest.mark.parametrize("seconds", [1e30, -1e30, 2**80])
+def test_durations_beyond_int64_are_the_librarys_range_error(seconds):
+    # A duration whose milliseconds do not fit in int64 is refused by the library's rule, typed,
+    # not by a failed native cast.
+    with pytest.raises(m2mauth.InvalidArgumentError):
+        m2mauth.describe_manager_options(wait_timeout=seconds)
+    with pytest.raises(m2mauth.InvalidArgumentError):
+        m2mauth.describe_http_options(timeout=seconds)
