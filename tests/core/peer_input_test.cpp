@@ -4,6 +4,8 @@
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/http.hpp"
+#include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/peer_numbers.hpp"
 #include "m2mauth/core/peer_text.hpp"
 
@@ -83,4 +85,24 @@ TEST_CASE("sanitize_peer_text: known secrets in every encoding, credential shape
   std::string out = sanitize_peer_text(text, {"SECRETVALUE123"});
   CHECK(out.find("SECRET") == std::string::npos);
   CHECK(out.size() <= kPeerTextMaxBytes);
+}
+
+TEST_CASE("discovery refuses an issuer with a dot-segment before sending anything") {
+  struct Counting : Transport {
+    int calls = 0;
+    Response send(const Request &, const CallOptions &) override {
+      ++calls;
+      return Response{};
+    }
+  } transport;
+  for (const char *issuer : {"https://as.example/realms/../admin", "https://as.example/./x", "https://as.example/a/.."}) {
+    CAPTURE(issuer);
+    try {
+      discover_token_endpoint(transport, issuer);
+      FAIL("accepted");
+    } catch (const Error &e) {
+      CHECK(e.code() == Errc::invalid_argument);
+    }
+  }
+  CHECK(transport.calls == 0);
 }
