@@ -94,6 +94,24 @@ def test_cli_stderr_never_shows_an_echoed_secret(fault, clients):
     assert secret not in proc.stderr and secret not in proc.stdout
 
 
+def test_events_never_carry_an_echoed_secret(fault, clients, http):
+    secret = clients["svc-basic"]["client_secret"]
+    events = []
+    with m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic", client_secret=secret, http=http,
+                              on_event=events.append) as client:
+        script(fault, [{"status": 401, "error": "invalid_client $CLIENT_SECRET",
+                        "error_description": "bad $CLIENT_SECRET / $AUTHORIZATION"}])
+        with pytest.raises(m2mauth.OAuthError) as exc:
+            client.token()
+        deadline = time.monotonic() + 5  # events come from the manager's thread
+        while not any(e.kind == "failed" for e in events) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert any(e.kind == "failed" for e in events)
+    for text in [visible(exc.value)] + [repr(e) + str(vars(e) if hasattr(e, "__dict__") else "") for e in events] + \
+            [" ".join(str(getattr(e, name)) for name in e.__slots__) for e in events]:
+        assert secret not in text and secret[len(secret) // 2:] not in text
+
+
 @pytest.mark.parametrize("token", ["zqx realm=evil", "zqx\x01y", "zqx\r\nX-Injected: 1", "zöqx", "zqx\x7f", "zqx=y",
                                    "===", "zqx,other"])
 def test_access_token_outside_b64token_is_a_protocol_error(fault, clients, token):
