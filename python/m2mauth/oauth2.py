@@ -149,7 +149,7 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                      expiry_skew: Optional[float], jitter: Optional[float], wait_timeout: Optional[float],
                      backoff_base: Optional[float], backoff_max: Optional[float],
                      permanent_backoff: Optional[float], background_refresh: bool,
-                     report_cache_hits: bool) -> Dict[str, Any]:
+                     report_cache_hits: bool, min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
     # None keeps the C default; every other value goes to the library as given (it checks the ranges).
     o: Dict[str, Any] = {"background_refresh": bool(background_refresh), "report_cache_hits": bool(report_cache_hits)}
     for key, value, name in (("refresh_fraction", refresh_fraction, "refresh_fraction"),
@@ -163,7 +163,8 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                              ("wait_timeout_ms", wait_timeout, "wait_timeout"),
                              ("backoff_base_ms", backoff_base, "backoff_base"),
                              ("backoff_max_ms", backoff_max, "backoff_max"),
-                             ("permanent_backoff_ms", permanent_backoff, "permanent_backoff")):
+                             ("permanent_backoff_ms", permanent_backoff, "permanent_backoff"),
+                             ("min_fetch_interval_ms", min_fetch_interval, "min_fetch_interval")):
         ms = duration_ms(value, name)
         if ms is not None:
             o[key] = ms
@@ -174,15 +175,16 @@ def describe_manager_options(refresh_fraction: Optional[float] = None, refresh_m
                              expiry_skew: Optional[float] = None, jitter: Optional[float] = None,
                              wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                              backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
-                             background_refresh: bool = True, report_cache_hits: bool = False) -> Dict[str, Any]:
+                             background_refresh: bool = True, report_cache_hits: bool = False,
+                             min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
     """The token manager configuration :class:`OAuth2Client` would use with these tuning arguments
     (seconds), as the C library renders it (``m2mauth_token_manager_options_describe``: the C member
     names, milliseconds). None keeps the library's default; 0 means what the library says (jitter 0:
-    none; wait_timeout 0: never wait; refresh_margin, expiry_skew, permanent_backoff 0: none).
-    Raises InvalidArgumentError for a value out of range."""
+    none; wait_timeout 0: no limit but the call's own; refresh_margin, expiry_skew, permanent_backoff,
+    min_fetch_interval 0: none). Raises InvalidArgumentError for a value out of range."""
     return json.loads(native.describe_manager_options(_manager_options(
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-        permanent_backoff, background_refresh, report_cache_hits)))
+        permanent_backoff, background_refresh, report_cache_hits, min_fetch_interval)))
 
 
 class OAuth2Client(native.TokenManagerBase):
@@ -209,8 +211,10 @@ class OAuth2Client(native.TokenManagerBase):
         idempotency_header: a header given a fresh UUID on every :meth:`request` lacking it (e.g.
             ``"IdempotencyKey"`` for the BMP API); the 401 retry keeps it.
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-            permanent_backoff: token manager tuning (seconds; None keeps the library's default, 0 means
-            what the library says: see :func:`describe_manager_options`).
+            permanent_backoff, min_fetch_interval: token manager tuning (seconds; None keeps the library's
+            default, 0 means what the library says: see :func:`describe_manager_options`).
+            min_fetch_interval (default 1 s): token requests for one key start at least this far apart,
+            whatever lifetime the server gives.
         background_refresh: refresh on a manager thread (default) or on the first caller.
         report_cache_hits: also send ``cache_hit`` events (one per cached read: for debugging).
         on_event: ``on_event(TokenEvent)``, called from the thread that fetched (often the manager's
@@ -231,6 +235,7 @@ class OAuth2Client(native.TokenManagerBase):
                  wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                  backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
                  background_refresh: bool = True, report_cache_hits: bool = False,
+                 min_fetch_interval: Optional[float] = None,
                  on_event: Optional[Callable[[TokenEvent], Any]] = None) -> None:
         super().__init__()
         if client_id is None:
@@ -278,7 +283,8 @@ class OAuth2Client(native.TokenManagerBase):
             a.default_expires_in = int(default_expires_in)
         a.idempotency_header = optional_text(idempotency_header, "idempotency_header")
         options = _manager_options(refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base,
-                                   backoff_max, permanent_backoff, background_refresh, report_cache_hits)
+                                   backoff_max, permanent_backoff, background_refresh, report_cache_hits,
+                                   min_fetch_interval)
         transport = http if http is not None else default_http()
         self._init_from_args(a, key._native_key() if key is not None else None, transport._native_http(), options,
                              Token)

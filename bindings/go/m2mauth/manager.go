@@ -12,17 +12,20 @@ import (
 
 // ManagerOptions tune a TokenManager. The zero value is the library's defaults (those of the C
 // library's m2mauth_token_manager_options_init): a nil field keeps its default, and a field that is set
-// means what the C library says, 0 included (Ptr(0.0) jitter: none; Ptr(time.Duration(0)) wait: never
-// wait). The library checks the ranges (ErrInvalidArgument naming the field); Describe shows the result.
+// means what the C library says, 0 included (Ptr(0.0) jitter: none; Ptr(time.Duration(0)) wait: no limit
+// but the call's own). The library checks the ranges (ErrInvalidArgument naming the field); Describe shows the result.
 type ManagerOptions struct {
 	RefreshFraction  *float64       // refresh after this part of the lifetime, (0, 1] (default 0.75)...
 	RefreshMargin    *time.Duration // ...or this long before expiry if earlier (default 5 min; 0: by fraction only)
 	ExpirySkew       *time.Duration // stop using a token this long before expiry (default 30 s, at most lifetime/10; 0: until it expires)
 	JitterFraction   *float64       // random early refresh, part of the lead time, 0 to 0.5 (default 0.1; 0: none)
-	WaitTimeout      *time.Duration // how long a caller waits when no valid token exists (default 30 s; 0: never wait)
+	WaitTimeout      *time.Duration // how long a caller waits when no valid token exists (default 30 s; 0: no limit but ctx)
 	BackoffBase      *time.Duration // first retry delay after a transient failure (default 1 s; at least 1 ms)
 	BackoffMax       *time.Duration // default 1 min; at least BackoffBase
 	PermanentBackoff *time.Duration // after a permanent error, before asking again (default 30 s; 0: at once)
+	// MinFetchInterval: token requests for one key start at least this far apart, whatever lifetime
+	// the server gives (default 1 s; 0: no floor).
+	MinFetchInterval *time.Duration
 	CallerRefresh    bool           // the first caller to see a due token refreshes it (no background thread)
 	ReportCacheHits  bool           // an EventCacheHit for every read
 
@@ -125,6 +128,7 @@ func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, err
 		{o.BackoffBase, raw.TokenManagerOptionsStruct.SetBackoff_base_ms},
 		{o.BackoffMax, raw.TokenManagerOptionsStruct.SetBackoff_max_ms},
 		{o.PermanentBackoff, raw.TokenManagerOptionsStruct.SetPermanent_backoff_ms},
+		{o.MinFetchInterval, raw.TokenManagerOptionsStruct.SetMin_fetch_interval_ms},
 	}
 	for _, d := range durations {
 		if d.d != nil {

@@ -6476,6 +6476,31 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381
 }
 
 
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->min_fetch_interval_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->min_fetch_interval_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
