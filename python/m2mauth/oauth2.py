@@ -137,6 +137,15 @@ def _dispatcher(on_event: Callable[[TokenEvent], Any]) -> Callable[..., None]:
     return dispatch
 
 
+def _timeout_ms(timeout: Optional[float]) -> int:
+    """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
+    if timeout is None:
+        return 0
+    if not (timeout > 0) or math.isinf(timeout):
+        raise ValueError("timeout must be a positive number of seconds")
+    return max(1, int(math.ceil(timeout * 1000)))
+
+
 def _words(value: Union[None, str, Iterable[str]], name: str) -> Optional[str]:
     if value is None:
         return None
@@ -345,6 +354,17 @@ class OAuth2Client(native.TokenManagerBase):
         headers["Authorization"] = f"{t[1]} {t[0]}"
         return headers
 
+    def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+                  resource: Optional[str] = None, timeout: Optional[float] = None,
+                  cancel: Optional[Cancel] = None) -> Token:
+        """The token for another key: ``scope`` (text or a list), ``audience`` and ``resource`` sent with its
+        token request instead of the configured ones (None: none). Each key has its own cached token and
+        refresh (at most 64 per client). Read through the library's cached view, which carries no granted
+        scope: the token's ``scope`` is the one asked for, its ``token_type`` the scheme sent ("Bearer" or
+        "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
+        return self._token_for(_words(scope, "scope"), optional_text(audience, "audience"),
+                               optional_text(resource, "resource"), _timeout_ms(timeout), cancel)
+
     def request(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None, *,
                 json: Any = None, timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Response:
         """Sends an authenticated request through the client's transport and returns the response,
@@ -352,11 +372,7 @@ class OAuth2Client(native.TokenManagerBase):
         ``json`` sends a JSON body (and Content-Type) instead of ``body``. ``timeout`` (seconds) bounds the
         whole call (the wait for a token and the sends); ``cancel`` (a :data:`Cancel`) stops it from
         another thread, the native transfer included."""
-        timeout_ms = 0
-        if timeout is not None:
-            if not (timeout > 0) or math.isinf(timeout):
-                raise ValueError("timeout must be a positive number of seconds")
-            timeout_ms = max(1, int(math.ceil(timeout * 1000)))
+        timeout_ms = _timeout_ms(timeout)
         pairs = header_list(headers)
         if json is not None:
             if body is not None:

@@ -1458,6 +1458,15 @@ class TokenManager {
                                                 detail::c_str(resource)));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
   }
+  /** The same, the wait bounded and cancellable by options. */
+  TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience,
+                          const std::optional<std::string> &resource, const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    detail::check(m2mauth_token_manager_get_for_with(&v, get(), detail::c_str(scope), detail::c_str(audience),
+                                                     detail::c_str(resource), &o));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
   /** An owned copy of the current token (with its scope). */
   Token token() {
     m2mauth_token *t = nullptr;

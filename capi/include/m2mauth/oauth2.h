@@ -240,6 +240,14 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view 
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager,
                                                             const char *scope, const char *audience,
                                                             const char *resource);
+/**
+ * m2mauth_token_manager_get_for bounded and cancellable by opts (NULL = none), as
+ * m2mauth_token_manager_get_with bounds the configured key's read. scope, audience, resource: NULL = none.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for_with(m2mauth_token_view *out,
+                                                                 m2mauth_token_manager *manager, const char *scope,
+                                                                 const char *audience, const char *resource,
+                                                                 const m2mauth_call_options *opts);
 /** An owned copy of the current token. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_token(m2mauth_token **out, m2mauth_token_manager *manager);
 /** Drops the cached token if it still equals token (NULL: whatever is cached), e.g. after a 401. */
