@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shlex
 import subprocess
 import sys
 import time
@@ -48,6 +49,7 @@ def parse_args(argv=None):
     p.add_argument("--sample-s", type=float, default=10.0)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default="soak-out", help="folder for soak-report.json and the driver's files")
+    p.add_argument("--runner", default="", help="command the driver runs under, e.g. 'valgrind --leak-check=full'")
     return p.parse_args(argv)
 
 
@@ -208,7 +210,8 @@ def main(argv=None) -> int:
         config.write_text(json.dumps(driver_config(args, srv, seed), indent=2))
         result = out / "driver-result.json"
         started = time.monotonic()
-        proc = subprocess.run([args.driver, str(config), str(result)], timeout=args.minutes * 60 + 300)
+        proc = subprocess.run([*shlex.split(args.runner), args.driver, str(config), str(result)],
+                              timeout=args.minutes * 60 + 300)
         if proc.returncode != 0:
             print(f"soak: the driver exited with status {proc.returncode} after {time.monotonic() - started:.0f} s",
                   file=sys.stderr)
