@@ -54,10 +54,11 @@ def parse_args(argv=None):
 
 
 def manager_options(ttl_s: int) -> dict:
-    """Refresh at half the lifetime (minus up to 10 % jitter), stop using a token 1 s before it expires."""
+    """Refresh at half the lifetime (minus up to 10 % jitter), stop using a token 1 s before it expires; token
+    requests of one key at least 1 s apart (the library's default floor)."""
     return {"refresh_fraction": 0.5, "refresh_margin_ms": 0, "expiry_skew_ms": 1000, "jitter_fraction": 0.1,
             "wait_timeout_ms": 10000, "backoff_base_ms": 200, "backoff_max_ms": 2000,
-            "permanent_backoff_ms": 5000}
+            "permanent_backoff_ms": 5000, "min_fetch_interval_ms": 1000}
 
 
 def driver_config(args, srv, seed: int) -> dict:

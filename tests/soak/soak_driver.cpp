@@ -330,6 +330,7 @@ int main(int argc, char **argv) {
   o.backoff_base_ms = static_cast<std::int64_t>(num(mopts, "backoff_base_ms"));
   o.backoff_max_ms = static_cast<std::int64_t>(num(mopts, "backoff_max_ms"));
   o.permanent_backoff_ms = static_cast<std::int64_t>(num(mopts, "permanent_backoff_ms"));
+  o.min_fetch_interval_ms = static_cast<std::int64_t>(num(mopts, "min_fetch_interval_ms"));
 
   const cJSON *list = member(doc, "clients");
   std::vector<Client> clients(static_cast<std::size_t>(cJSON_GetArraySize(list)));
