@@ -146,7 +146,7 @@ TEST_CASE("options.json: HTTP options given -> describe, and the transport refus
   std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json http", n);
 }
 
-TEST_CASE("options: _INIT and _init() write the same defaults; version 1 and unknown versions") {
+TEST_CASE("options: _INIT and _init() write the same defaults, version 1 and unknown versions") {
   static const m2mauth_token_manager_options a = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // static: padding zeroed
   m2mauth_token_manager_options b;
   std::memset(&b, 0xab, sizeof b);
