@@ -5,7 +5,7 @@
 
 using capi::Buf;
 
-TEST_CASE("every status code has a stable name; transient ones are network, timeout, backoff") {
+TEST_CASE("every status code has a stable name, and the transient ones are network, timeout, backoff") {
   struct {
     int code;
     const char *name;

@@ -146,19 +146,19 @@ TEST_CASE("options.json: HTTP options given -> describe, and the transport refus
   std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json http", n);
 }
 
-TEST_CASE("options: _INIT and _init() write the same defaults; version 1 and unknown versions") {
+TEST_CASE("options: _INIT and _init() write the same defaults, version 1 and unknown versions") {
   static const m2mauth_token_manager_options a = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // static: padding zeroed
   m2mauth_token_manager_options b;
   std::memset(&b, 0xab, sizeof b);
   REQUIRE_OK(m2mauth_token_manager_options_init(&b, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION));
   CHECK(std::memcmp(&a, &b, sizeof a) == 0);
-  CHECK(b.version == 2);
+  CHECK(b.version == M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION);
   CHECK(b.jitter_fraction == 0.1);
   REQUIRE_OK(m2mauth_token_manager_options_init(&b, 1));
   CHECK(b.version == 1);
   CHECK(b.refresh_fraction == 0.0);
   CHECK(b.wait_timeout_ms == 0);
-  CHECK_STATUS(m2mauth_token_manager_options_init(&b, 3), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_token_manager_options_init(&b, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION + 1), M2MAUTH_EINVAL);
   CHECK_STATUS(m2mauth_token_manager_options_init(&b, 0), M2MAUTH_EINVAL);
   CHECK_STATUS(m2mauth_token_manager_options_init(nullptr, 2), M2MAUTH_EINVAL);
 

@@ -64,10 +64,11 @@ TEST_CASE("TokenManager: one fetch for many readers, events, invalidate, authent
   Http http = cpptest::loopback_http();
   TokenClient client(fault.str("token_endpoint"), "svc-basic", http);
   client.set_secret(client_field("svc-basic", "client_secret"));
-  TokenManager manager(client);
-
+  // Declared before the manager, so they outlive it: an event may still be running on the manager's thread
+  // when the call that caused it has returned, until the manager is freed.
   std::mutex mu;
   std::vector<TokenEventKind> events;
+  TokenManager manager(client);
   manager.set_event_callback([&](const TokenEvent &e) {
     std::lock_guard<std::mutex> lock(mu);
     events.push_back(e.kind);

@@ -68,7 +68,7 @@ TEST_CASE("overrides: the longest matching prefix wins and scheme and host ignor
   CHECK(user_agent(*t2, u + "/echo/deep/x") == "c");
 }
 
-TEST_CASE("threads: the first send freezes a transport; add_http_override then throws state, sending goes on") {
+TEST_CASE("threads: the first send freezes a transport, add_http_override then throws state, sending goes on") {
   Server srv = conn_server();
   HttpConfig a;
   a.user_agent = "a";

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,16 +32,26 @@ std::string body_of(const m2mauth_response *r) {
   return std::string(reinterpret_cast<const char *>(p), len);
 }
 
+// Events come from the manager's thread too, and may still be running when the call that caused them has
+// returned: every member is atomic or behind the mutex.
 struct Events {
   std::atomic<int> fetched{0}, failed{0}, invalidated{0};
-  std::string last_client;
   static void cb(const m2mauth_token_event *e, void *payload) {
     auto *self = static_cast<Events *>(payload);
     if (e->kind == M2MAUTH_TOKEN_EVENT_FETCHED) ++self->fetched;
     if (e->kind == M2MAUTH_TOKEN_EVENT_FAILED) ++self->failed;
     if (e->kind == M2MAUTH_TOKEN_EVENT_INVALIDATED) ++self->invalidated;
-    self->last_client = e->client_id;
+    std::lock_guard<std::mutex> lock(self->mu);
+    self->client = e->client_id;
   }
+  std::string last_client() {
+    std::lock_guard<std::mutex> lock(mu);
+    return client;
+  }
+
+ private:
+  std::mutex mu;
+  std::string client;
 };
 
 }  // namespace
@@ -129,7 +140,7 @@ TEST_CASE("C API: authenticated requests, a 401 retried once, events") {
   m2mauth_response_free(resp);
   CHECK(events.fetched == 1);
   CHECK(events.invalidated == 1);
-  CHECK(events.last_client == "svc-post");
+  CHECK(events.last_client() == "svc-post");
 
   // authorize() sets the header on a request the application sends itself.
   REQUIRE(m2mauth_token_manager_authorize(manager, req) == M2MAUTH_OK);

@@ -62,9 +62,11 @@ TEST_CASE("the token is cached: one token request for many calls on many threads
 
 TEST_CASE("after /_control/revoke the API answers 401: the token is invalidated, re-fetched, the call retried once") {
   ServerInfo srv = fresh("a2a");
-  A2AClient client(oauth2_config(srv.str("base_url")), plain_transport());
+  // Declared before the client, so they outlive its manager: the refresh's event may still be running on the
+  // manager's thread when the call that caused it has returned.
   std::vector<int> events;
   std::mutex mu;
+  A2AClient client(oauth2_config(srv.str("base_url")), plain_transport());
   client.token_manager()->set_event_callback([&](const TokenEvent &e) {
     std::lock_guard<std::mutex> lock(mu);
     events.push_back(static_cast<int>(e.kind));

@@ -36,6 +36,7 @@ SERVERS = {
     "fault": [sys.executable, "fault_server.py"],
     "a2a": [sys.executable, "a2a_emulator.py"],
     "api": [sys.executable, "api_server.py"],
+    "soak": [sys.executable, "soak_server.py"],
 }
 READY_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0

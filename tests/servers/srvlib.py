@@ -231,6 +231,9 @@ class _NullWriter:
     def flush(self):
         pass
 
+    def close(self):
+        pass
+
 
 def serve(server, ready_file: str | None, info: dict) -> None:
     """Write the ready file (info must hold url and port; pid is added), serve until SIGTERM/SIGINT, then close."""

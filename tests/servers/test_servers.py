@@ -568,3 +568,50 @@ def test_api_server_introspects_and_enforces_idempotency(oidc_server, start_serv
     bad = requests.get(url, headers={"Authorization": "Bearer nope", "IdempotencyKey": "k-2"}, timeout=T)
     assert bad.status_code == 401 and "invalid_token" in bad.headers["WWW-Authenticate"]
     assert requests.get(url, timeout=T).status_code == 401
+
+
+# ---- the soak server ------------------------------------------------------------------------------------------
+def test_soak_server_faults_are_bounded_and_api_faults_obeyed(start_server, server_clients):
+    server = start_server("soak", token_ttl=30, token_fault_rate=1.0, max_consecutive=2, stall_max_ms=0, seed=7)
+
+    def token() -> int | str:
+        try:
+            return token_request(server_clients, server, "svc-basic").status_code
+        except requests.exceptions.ConnectionError:
+            return "reset"
+
+    answers = [token() for _ in range(7)]
+    # Every request faulted, but never the first nor more than two failed answers in a row (a stall answers 200).
+    assert answers[0] == 200
+    run = 0
+    for a in answers[1:]:
+        run = 0 if a == 200 else run + 1
+        assert run <= 2 and a in (200, 500, 502, 503, 429, "reset"), answers
+    tok = token_request(server_clients, server, "svc-post").json()["access_token"]  # a new client: first is clean
+    api = server["api_url"] + "/x"
+    auth = {"Authorization": f"Bearer {tok}", "X-Soak-Id": "t-1"}
+    assert requests.get(api, headers=auth, timeout=T).json() == {"id": "t-1", "client_id": "svc-post"}
+    for fault, status in (("503", 503), ("429", 429), ("stall:100", 200)):
+        r = requests.post(api, headers={**auth, "X-Soak-Fault": fault}, data=b"x", timeout=T)
+        assert r.status_code == status and (status != 429 or r.headers["Retry-After"] == "1")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(api, headers={**auth, "X-Soak-Fault": "reset"}, timeout=T)
+    assert requests.get(api, headers={"Authorization": "Bearer nope"}, timeout=T).status_code == 401
+    stats = requests.get(server.url + "/_control/stats", timeout=T).json()
+    basic = stats["clients"]["svc-basic"]
+    assert basic["token_requests"] == 7 and basic["max_in_flight"] == 1
+    assert basic["tokens_issued"] == answers.count(200)
+    assert stats["api"] == {"ok": 1, "503": 1, "429": 1, "stall": 1, "reset": 1, "unknown_token": 1}
+
+
+def test_soak_server_revokes_only_when_safe(start_server, server_clients):
+    server = start_server("soak", token_ttl=30, token_fault_rate=0.0, revoke_every=1)
+    tok = token_request(server_clients, server, "svc-basic").json()["access_token"]
+    api = server["api_url"] + "/x"
+    deadline = time.monotonic() + 5
+    while requests.get(api, headers={"Authorization": f"Bearer {tok}"}, timeout=T).status_code == 200:
+        assert time.monotonic() < deadline, "no revocation within 5 s"
+        time.sleep(0.2)
+    stats = requests.get(server.url + "/_control/stats", timeout=T).json()
+    assert stats["clients"]["svc-basic"]["revocations"] >= 1 and stats["api"]["revoked_token"] == 1
+    assert token_request(server_clients, server, "svc-basic").status_code == 200

@@ -8,8 +8,10 @@
 #       `cmake --install --prefix <tmp>`, flags from its m2mauth.pc
 #   run_consumer.sh dlopen <cc> <extra cflags> <source> <build dir>
 #       no m2mauth flags at all: the program dlopen()s libm2mauth.so.<SOVERSION> (found via LD_LIBRARY_PATH)
+# M2MAUTH_TEST_RUNNER, if set, runs the program under it (e.g. valgrind: the c.valgrind.* tests).
 set -eu
 mode=$1 cc=$2 extra=$3 source=$4 build=$5 version=${6:-}
+runner=${M2MAUTH_TEST_RUNNER:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/m2mauth-consumer.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 strict="-std=c99 -Wall -Wextra -pedantic -Werror"
@@ -21,7 +23,8 @@ uninstalled)
   echo "pkg-config m2mauth-uninstalled: $flags"
   # shellcheck disable=SC2086
   $cc $strict $extra "$source" $flags -o "$work/consumer"
-  "$work/consumer"
+  # shellcheck disable=SC2086
+  $runner "$work/consumer"
   ;;
 installed)
   # A staged install (DESTDIR), as packagers do; pkg-config reads the staged m2mauth.pc with the stage
@@ -70,7 +73,8 @@ dlopen)
   if command -v readelf >/dev/null && readelf -d "$work/consumer" | grep -q 'libm2mauth'; then
     echo "the dlopen consumer links libm2mauth"; exit 1
   fi
-  LD_LIBRARY_PATH="$build/capi" "$work/consumer"
+  # shellcheck disable=SC2086
+  LD_LIBRARY_PATH="$build/capi" $runner "$work/consumer"
   ;;
 *)
   echo "unknown mode $mode"; exit 2 ;;
