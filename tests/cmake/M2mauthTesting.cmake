@@ -51,6 +51,16 @@ function(m2mauth_add_doctest target)
   target_link_libraries(${target} PRIVATE ${_lib} m2mauth_doctest_main m2mauth::warnings cjson ${arg_LINK})
 
   if(arg_TEST_PREFIX)
+    # Each TEST_CASE becomes a CTest test named after it, and CTest splits a name at ';': such a case
+    # would become two names that match nothing and always "pass". Refuse it here.
+    foreach(_src IN LISTS arg_SOURCES)
+      get_filename_component(_path "${_src}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+      file(READ "${_path}" _text)
+      string(REGEX MATCH "TEST_CASE[A-Z_]*\\([^\n]*\"[^\"\n]*;[^\"\n]*\"" _bad "${_text}")
+      if(_bad)
+        message(FATAL_ERROR "${_src}: a test case name holds ';', which CTest splits (use ':' or ','): ${_bad}")
+      endif()
+    endforeach()
     # LABELS is passed quoted: its value is a list, which must stay one argument.
     doctest_discover_tests(${target} TEST_PREFIX "${arg_TEST_PREFIX}"
                            PROPERTIES LABELS "${arg_LABELS}" ${arg_PROPERTIES})

@@ -88,7 +88,7 @@ TEST_CASE("every key type against every algorithm: only the matching family and 
   }
 }
 
-TEST_CASE("signing needs the private key; verifying works with the public one") {
+TEST_CASE("signing needs the private key, verifying works with the public one") {
   auto doc = m2mtest::load_vector_json("m2mauth/jose.json");
   for (const char *name : {"rsa2048", "ec_p256", "ed25519"}) {
     INFO(std::string(name));
@@ -193,7 +193,7 @@ TEST_CASE("JWK members that must not load") {
   CHECK(code_of([&] { key_from_jwk(jwk_with("ed25519", "public_jwk", "crv", "Ed448")); }) == Errc::unsupported);
 }
 
-TEST_CASE("JWKs meant for encryption are refused (use, key_ops); signature keys load") {
+TEST_CASE("JWKs meant for encryption are refused (use, key_ops), signature keys load") {
   auto doc = m2mtest::load_vector_json("m2mauth/jose.json");
   const cJSON *keys = m2mtest::member(doc.get(), "keys");
   auto with = [&](const char *key, const char *extra) {

@@ -9,7 +9,7 @@ using m2mauth::core::version_compatible;
 static_assert(version_compatible(100, 100));
 static_assert(!version_compatible(200, 100));
 
-TEST_CASE("version rule: 0.x needs the same minor (any patch); 1.x the same major and not older") {
+TEST_CASE("version rule: 0.x needs the same minor (any patch), 1.x the same major and not older") {
   struct {
     int compiled, loaded;
     bool compatible;
