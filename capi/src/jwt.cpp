@@ -86,7 +86,14 @@ m2mauth_status m2mauth_claims_remove(m2mauth_claims *claims, const char *name) {
 }
 
 int m2mauth_claims_has(const m2mauth_claims *claims, const char *name) {
-  return claims != nullptr && name != nullptr && claims->claims.has(name) ? 1 : 0;
+  if (claims == nullptr || name == nullptr) return 0;
+  // The claims of a verified token are parsed into a tree on first read, which can fail (found by
+  // tests/fuzz, corpus/json/regression-claims-has-lone-surrogate): no exception crosses the ABI.
+  try {
+    return claims->claims.has(name) ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
 }
 
 m2mauth_status m2mauth_claims_get_string(m2mauth_buf *out, const m2mauth_claims *claims, const char *name) {
