@@ -22,6 +22,17 @@ struct JsonMember {
 // text is in compact form (no whitespace outside strings).
 bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what);
 
+// U+0000 rule: no JSON text m2mauth reads may hold a string (member name or value) that decodes to
+// U+0000, whether written as \u0000 or as a raw NUL byte. The scanner refuses such text with
+// Error(malformed), naming the innermost member whose value holds it when m2mauth reads that member.
+//
+// True if text holds a NUL byte or a \u0000 escape (a cheap test; false means no decoded string can
+// hold U+0000).
+bool json_may_hold_nul(std::string_view text) noexcept;
+// Throws Error(malformed) for a text json_may_hold_nul found: the U+0000 message naming the member, or
+// the syntax error found first.
+[[noreturn]] void json_refuse_nul(std::string_view text, const char *what);
+
 // The decoded value of a raw JSON string literal (with quotes) that the scanner accepted.
 std::string json_unescape(std::string_view literal);
 // The member's decoded name.
