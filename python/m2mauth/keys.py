@@ -108,7 +108,8 @@ class Key:
 
     @classmethod
     def from_jwks(cls, jwks: Union[Mapping[str, Any], str, bytes], kid: Optional[str] = None) -> "Key":
-        """The key with ``kid`` from a JWK set; without kid, the only key of a one-key set."""
+        """The key with ``kid`` from a JWK set; without kid, the only key of a one-key set. The set may hold
+        private keys (a signing key stored as a set); a :class:`KeySet` for verification may not."""
         return cls._wrap(native.Key.from_jwks(json_object_text(jwks, "jwks"), optional_text(kid, "kid")))
 
     # ---- properties -----------------------------------------------------------------------------

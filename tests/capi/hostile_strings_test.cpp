@@ -125,7 +125,8 @@ TEST_CASE("hostile strings: alg, kid, typ, crit with U+0000 in the header are EM
                                   m2mauth_alg_bit(M2MAUTH_ALG_HS256)),
                M2MAUTH_EMALFORMED);
   // A JWKS verifier: kid "k1\u0000x" selects no key (not k1).
-  const std::string set = R"({"keys":[{"kty":"oct","kid":"k1","k":")" + b64(kSecret) + R"("},{"kty":"oct","kid":"k2","k":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]})";
+  const std::string set = R"({"keys":[{"kty":"oct","kid":"k1","k":")" + b64(kSecret) +
+                          R"("},{"kty":"oct","kid":"k2","k":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]})";
   m2mauth_verifier *raw = nullptr;
   REQUIRE_OK(m2mauth_verifier_from_jwks(&raw, set.c_str(), m2mauth_alg_bit(M2MAUTH_ALG_HS256)));
   capi::VerifierPtr from_set(raw);
@@ -134,11 +135,13 @@ TEST_CASE("hostile strings: alg, kid, typ, crit with U+0000 in the header are EM
   // (ptr, len) and text inputs holding JSON: the same rule.
   const std::string header = R"({"alg":"HS256","kid":"k1\u0000x"})";
   Buf out;
-  CHECK_STATUS(m2mauth_jws_sign_protected(out.out(), key.get(), capi::bytes(header), header.size(), capi::bytes("{}"), 2),
-               M2MAUTH_EMALFORMED);
+  CHECK_STATUS(
+      m2mauth_jws_sign_protected(out.out(), key.get(), capi::bytes(header), header.size(), capi::bytes("{}"), 2),
+      M2MAUTH_EMALFORMED);
   const std::string raw_nul("{\"alg\":\"HS256\0x\"}", 17);
-  CHECK_STATUS(m2mauth_jws_sign_protected(out.out(), key.get(), capi::bytes(raw_nul), raw_nul.size(), capi::bytes("{}"), 2),
-               M2MAUTH_EMALFORMED);
+  CHECK_STATUS(
+      m2mauth_jws_sign_protected(out.out(), key.get(), capi::bytes(raw_nul), raw_nul.size(), capi::bytes("{}"), 2),
+      M2MAUTH_EMALFORMED);
   m2mauth_claims *c = nullptr;
   CHECK_STATUS(m2mauth_claims_from_json(&c, R"({"aud":"api\u0000"})"), M2MAUTH_EMALFORMED);
   REQUIRE_OK(m2mauth_claims_new(&c));

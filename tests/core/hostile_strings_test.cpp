@@ -9,6 +9,7 @@
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/http.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/jwk.hpp"
 #include "m2mauth/core/jws.hpp"
@@ -156,6 +157,32 @@ TEST_CASE("hostile strings: token response access_token and token_type with U+00
   CHECK(at.message.find("0123456789") == std::string::npos);
   CHECK(parse(R"({"access_token":"tok-0123456789","token_type":"Bearer\u0000x","expires_in":600})").code ==
         Errc::protocol);
+}
+
+namespace {
+// An application transport (the Transport interface applications implement) answering from memory.
+struct Answer : Transport {
+  std::string body;
+  Response send(const Request &, const CallOptions &) override {
+    Response r;
+    r.status = 200;
+    r.headers.push_back({"Content-Type", "application/json"});
+    r.body = body;
+    return r;
+  }
+};
+}  // namespace
+
+TEST_CASE("hostile strings: discovery metadata with U+0000 in issuer or token_endpoint is refused") {
+  Answer t;
+  t.body = R"({"issuer":"https://as.example","token_endpoint":"https://as.example/token"})";
+  CHECK(discover_token_endpoint(t, "https://as.example") == "https://as.example/token");
+  t.body = R"({"issuer":"https://as.example\u0000.evil","token_endpoint":"https://as.example/token"})";
+  CHECK(outcome([&] { discover_token_endpoint(t, "https://as.example"); }).code == Errc::malformed);
+  t.body = R"({"issuer":"https://as.example","token_endpoint":"https://as.example/token\u0000.evil"})";
+  Outcome o = outcome([&] { discover_token_endpoint(t, "https://as.example"); });
+  CHECK(o.code == Errc::malformed);
+  CHECK(o.message.find("evil") == std::string::npos);
 }
 
 TEST_CASE("hostile strings: a senhasegura A2A envelope with U+0000 is a protocol error") {

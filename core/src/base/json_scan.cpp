@@ -179,7 +179,8 @@ struct Scanner {
       JsonMember m;
       const bool had_nul = nul;  // only in an array's earlier element, reported once the text is read
       m.name = string(m.name_escaped);
-      if (nul && !had_nul) fail(Errc::malformed, std::string(what) + ": a member name holds U+0000 (NUL), refused in every JSON string");
+      if (nul && !had_nul)
+        fail(Errc::malformed, std::string(what) + ": a member name holds U+0000 (NUL), refused in every JSON string");
       ws();
       if (p >= end || *p != ':') bad("expected ':'");
       ++p;
