@@ -59,40 +59,44 @@ m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t pay
 %}
 
 /*
- * Calls bounded and cancelled (call.h): the options as scalars (timeout_ms, 0 = none) and a cancel
- * handle (NULL = none), so the languages need no struct for them.
+ * Calls bounded and cancelled (call.h): the options as scalars (timeout_ms and deadline_ms, 0 = none) and a
+ * cancel handle (NULL = none), so the languages need no struct for them.
  */
 M2MAUTH_NEW(m2mauth_glue_http_send_with, m2mauth_response)
 M2MAUTH_NEW(m2mauth_glue_token_client_fetch_with, m2mauth_token)
 M2MAUTH_NEW(m2mauth_glue_token_manager_request_with, m2mauth_response)
 M2MAUTH_NEW(m2mauth_glue_token_manager_token_with, m2mauth_token)
 %inline %{
-static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, m2mauth_cancel *cancel) {
+static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
   m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
   o.timeout_ms = timeout_ms;
+  o.deadline_ms = deadline_ms;
   o.cancel = cancel;
   return o;
 }
 m2mauth_status m2mauth_glue_http_send_with(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req,
-                                           int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                           int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_http_send_with(out, http, req, &o);
 }
 m2mauth_status m2mauth_glue_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
-                                                    int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                    int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_token_client_fetch_with(out, client, &o);
 }
 m2mauth_status m2mauth_glue_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
                                                        const m2mauth_request *req, int64_t timeout_ms,
-                                                       m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                       int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_token_manager_request_with(out, manager, req, &o);
 }
-/* An owned copy of the current token, the wait bounded and cancelled like m2mauth_token_manager_get_with. */
+/*
+ * An owned copy of the current token (with the granted scope, which the view does not carry), the wait
+ * bounded and cancelled like m2mauth_token_manager_get_with.
+ */
 m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2mauth_token_manager *manager,
-                                                     int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                     int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
   m2mauth_status rc;
   if (!out) return M2MAUTH_EINVAL;
@@ -102,6 +106,77 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
   return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
 }
 %}
+
+/*
+ * The cached token view (m2mauth_token_manager_get_with, or _get_for_with when for_key): read and copied
+ * into the language's memory within one call of the glue, so a view never outlives the call that made
+ * it. sizes receives {strlen(scheme), access_token_len, expires_at_ms}; dst receives the scheme followed
+ * by the access token when it has room for both (else nothing: the caller asks again with more room).
+ */
+%{
+static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
+                                             const char *scope, const char *audience, const char *resource,
+                                             int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
+                                             int64_t *sizes) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  m2mauth_status rc = for_key ? m2mauth_token_manager_get_for_with(v, manager, scope, audience, resource, &o)
+                              : m2mauth_token_manager_get_with(v, manager, &o);
+  if (rc != M2MAUTH_OK) return rc;
+  sizes[0] = (int64_t)strlen(v->scheme);
+  sizes[1] = (int64_t)v->access_token_len;
+  sizes[2] = v->expires_at_ms;
+  return M2MAUTH_OK;
+}
+%}
+M2MAUTH_OPTIONAL_TEXT(scope)
+M2MAUTH_OPTIONAL_TEXT(audience)
+M2MAUTH_OPTIONAL_TEXT(resource)
+#if defined(SWIGJAVA)
+M2MAUTH_STATUS(m2mauth_glue_token_manager_read)
+%inline %{
+m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manager *manager, int for_key,
+                                               const char *scope, const char *audience, const char *resource,
+                                               int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
+                                               jbyteArray dst, jlongArray sizes) {
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  int64_t n[3] = {0, 0, 0};
+  m2mauth_status rc;
+  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 3) return M2MAUTH_EINVAL;
+  rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, n);
+  if (rc != M2MAUTH_OK) return rc;
+  if (n[0] + n[1] <= (int64_t)(*env)->GetArrayLength(env, dst)) {
+    (*env)->SetByteArrayRegion(env, dst, 0, (jsize)n[0], (const jbyte *)v.scheme);
+    (*env)->SetByteArrayRegion(env, dst, (jsize)n[0], (jsize)n[1], (const jbyte *)v.access_token);
+  }
+  (*env)->SetLongArrayRegion(env, sizes, 0, 3, (const jlong *)n);
+  return M2MAUTH_OK;
+}
+%}
+#elif defined(SWIGGO)
+M2MAUTH_STATUS(m2mauth_glue_token_manager_read)
+%apply (uint8_t *DST, size_t DST_LEN) { (uint8_t *dst, size_t dst_len) };
+%inline %{
+m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, int for_key, const char *scope,
+                                               const char *audience, const char *resource, int64_t timeout_ms,
+                                               int64_t deadline_ms, m2mauth_cancel *cancel, uint8_t *dst,
+                                               size_t dst_len, int64_t *SIZES) {
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  m2mauth_status rc;
+  if (!SIZES) return M2MAUTH_EINVAL;
+  rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, SIZES);
+  if (rc != M2MAUTH_OK) return rc;
+  if (dst && (uint64_t)(SIZES[0] + SIZES[1]) <= (uint64_t)dst_len) {
+    memcpy(dst, v.scheme, (size_t)SIZES[0]);
+    memcpy(dst + SIZES[0], v.access_token, (size_t)SIZES[1]);
+  }
+  return M2MAUTH_OK;
+}
+%}
+%clear (uint8_t *dst, size_t dst_len);
+#endif
+M2MAUTH_OPTIONAL_TEXT_END(scope)
+M2MAUTH_OPTIONAL_TEXT_END(audience)
+M2MAUTH_OPTIONAL_TEXT_END(resource)
 
 /*
  * An application's own transport (m2mauth_http_new_custom): the language's function behind payload (a

@@ -164,6 +164,12 @@ func swigTakeBuffer(b *[]byte) {
   $2 = ($2_ltype)$input.len;
 %}
 
+/* int64 results a glue function writes into a caller's []int64 (passed without copying). */
+%typemap(gotype) int64_t *SIZES "[]int64"
+%typemap(in) int64_t *SIZES %{
+  $1 = ($1_ltype)$input.array;
+%}
+
 /* An array of key handles: []uintptr (pointer-sized, no Go pointers), passed without copying. */
 %typemap(gotype) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) "[]uintptr"
 %typemap(in) (const m2mauth_key *const *KEYS, size_t KEYS_LEN) %{

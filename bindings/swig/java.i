@@ -406,6 +406,11 @@ M2MAUTH_JAVA_RETURNS(fn, jlong, long, $typemap(jstype, T *), {
   if (result == M2MAUTH_OK) $result = (jlong)*$1;
 %}
 
+/* A glue function's `JNIEnv *env` is the call's own environment (not an argument in Java). */
+%typemap(in, numinputs=0) JNIEnv *env %{
+  $1 = jenv;
+%}
+
 /* ---- text ------------------------------------------------------------------------------------------- */
 %typemap(jni) const char * "jbyteArray"
 %typemap(jtype) const char * "byte[]"

@@ -2,8 +2,9 @@
  * oauth2.i: oauth2.h, token clients, tokens and token managers. The options struct is
  * TokenManagerOptionsStruct (handles.i); the clock and event callbacks are installed through glue.i
  * (m2mauth_glue_token_client_set_clock, m2mauth_glue_token_manager_set_events). The cached-token view
- * (m2mauth_token_manager_get/_get_for, valid until the thread's next call) is not crossed: the languages
- * take owned copies (m2mauth_token_manager_token).
+ * (m2mauth_token_manager_get_with/_get_for_with, valid until the thread's next call on the manager) is
+ * read and copied into the language within one glue call (m2mauth_glue_token_manager_read, glue.i), so
+ * no view outlives it; m2mauth_token_manager_token gives the owned copy with the granted scope.
  */
 M2MAUTH_VALUE(m2mauth_client_auth_name)
 M2MAUTH_NUMBER(m2mauth_client_auth_from_name)

@@ -304,6 +304,17 @@ m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view *out, m2mauth_t
   });
 }
 
+m2mauth_status m2mauth_token_manager_get_for_with(m2mauth_token_view *out, m2mauth_token_manager *manager,
+                                                  const char *scope, const char *audience, const char *resource,
+                                                  const m2mauth_call_options *opts) {
+  return capi::guard([&] {
+    m2mauth_token_view *view = view_out(out);
+    core::CallOptions options = capi::call_options(opts);
+    core::TokenScope key = scope_of(scope, audience, resource);
+    fill_view(view, manager_of(manager).get(&key, options));
+  });
+}
+
 m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
                                                   const m2mauth_request *req, const m2mauth_call_options *opts) {
   return capi::guard([&] {

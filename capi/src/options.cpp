@@ -1,6 +1,7 @@
 // C API: the versioned option structs (init, describe) and their one conversion to the core.
 #include "options.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -12,12 +13,15 @@ namespace m2mauth::capi {
 
 namespace {
 
-constexpr unsigned int kLegacyVersion = 1;  // 0 numbers meant "the default"
+constexpr unsigned int kLegacyVersion = 1;        // 0 numbers meant "the default"
+constexpr unsigned int kManagerV2 = 2;            // no min_fetch_interval_ms; wait_timeout_ms 0 meant "never wait"
+constexpr std::size_t kManagerV2Size = offsetof(m2mauth_token_manager_options, min_fetch_interval_ms);
 
+// Versions 1 to `current` are read.
 void check_version(unsigned int version, unsigned int current, const char *type) {
-  if (version != current && version != kLegacyVersion)
+  if (version < kLegacyVersion || version > current)
     throw core::Error(core::Errc::invalid_argument, std::string(type) + ".version " + std::to_string(version) +
-                                                        " is not supported (use 1 or " + std::to_string(current) + ")");
+                                                        " is not supported (use 1 to " + std::to_string(current) + ")");
 }
 
 std::string text_or_empty(const char *s) { return s == nullptr ? std::string() : std::string(s); }
@@ -50,9 +54,11 @@ core::ManagerOptions manager_options_from(const m2mauth_token_manager_options *o
     m.expiry_skew_ms = o->expiry_skew_ms;
     m.jitter_fraction = o->jitter_fraction;
     m.wait_timeout_ms = o->wait_timeout_ms;
+    if (o->version == kManagerV2 && m.wait_timeout_ms == 0) m.wait_timeout_ms = 1;  // "never wait"
     m.backoff_base_ms = o->backoff_base_ms;
     m.backoff_max_ms = o->backoff_max_ms;
     m.permanent_backoff_ms = o->permanent_backoff_ms;
+    if (o->version >= 3) m.min_fetch_interval_ms = o->min_fetch_interval_ms;  // read only where the caller has it
   }
   m.background_refresh = o->caller_refresh == 0;
   m.report_cache_hits = o->report_cache_hits != 0;
@@ -94,8 +100,16 @@ m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options 
     capi::need(opts, "opts");
     capi::check_version(version, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, "m2mauth_token_manager_options");
     static const m2mauth_token_manager_options defaults = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // padding zeroed
-    static const m2mauth_token_manager_options legacy_defaults = {capi::kLegacyVersion, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0};
-    std::memcpy(opts, version == capi::kLegacyVersion ? &legacy_defaults : &defaults, sizeof *opts);
+    static const m2mauth_token_manager_options legacy_defaults = {capi::kLegacyVersion, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0};
+    // An older caller's struct ends before min_fetch_interval_ms: write only what it has.
+    if (version == capi::kLegacyVersion) {
+      std::memcpy(opts, &legacy_defaults, capi::kManagerV2Size);
+    } else if (version == capi::kManagerV2) {
+      std::memcpy(opts, &defaults, capi::kManagerV2Size);
+      opts->version = capi::kManagerV2;
+    } else {
+      std::memcpy(opts, &defaults, sizeof *opts);
+    }
   });
 }
 

@@ -13,6 +13,10 @@ naming the key), so Python, C, C++, Java and Go read one file the same way::
 ``M2MAUTH_<SECTION>_<KEY>`` variables override the file key by key (``M2MAUTH_OAUTH2_SCOPE``); the
 file defaults to ``$M2MAUTH_CONFIG``. A secret X is given as X, X_file or X_env, never on a command
 line. ``describe()`` shows the effective configuration with every secret ``"<redacted>"``.
+
+Every key has one type (``resource`` is a list, never a string), numbers are decimal and the ranges
+are the core's, a string holding U+0000 is refused, and a file the configuration names must be a
+regular file (or a symlink to one) of at most 1 MiB: all raise ConfigError naming the key.
 """
 
 from __future__ import annotations

@@ -137,6 +137,15 @@ def _dispatcher(on_event: Callable[[TokenEvent], Any]) -> Callable[..., None]:
     return dispatch
 
 
+def _timeout_ms(timeout: Optional[float]) -> int:
+    """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
+    if timeout is None:
+        return 0
+    if not (timeout > 0) or math.isinf(timeout):
+        raise ValueError("timeout must be a positive number of seconds")
+    return max(1, int(math.ceil(timeout * 1000)))
+
+
 def _words(value: Union[None, str, Iterable[str]], name: str) -> Optional[str]:
     if value is None:
         return None
@@ -149,7 +158,7 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                      expiry_skew: Optional[float], jitter: Optional[float], wait_timeout: Optional[float],
                      backoff_base: Optional[float], backoff_max: Optional[float],
                      permanent_backoff: Optional[float], background_refresh: bool,
-                     report_cache_hits: bool) -> Dict[str, Any]:
+                     report_cache_hits: bool, min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
     # None keeps the C default; every other value goes to the library as given (it checks the ranges).
     o: Dict[str, Any] = {"background_refresh": bool(background_refresh), "report_cache_hits": bool(report_cache_hits)}
     for key, value, name in (("refresh_fraction", refresh_fraction, "refresh_fraction"),
@@ -163,7 +172,8 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                              ("wait_timeout_ms", wait_timeout, "wait_timeout"),
                              ("backoff_base_ms", backoff_base, "backoff_base"),
                              ("backoff_max_ms", backoff_max, "backoff_max"),
-                             ("permanent_backoff_ms", permanent_backoff, "permanent_backoff")):
+                             ("permanent_backoff_ms", permanent_backoff, "permanent_backoff"),
+                             ("min_fetch_interval_ms", min_fetch_interval, "min_fetch_interval")):
         ms = duration_ms(value, name)
         if ms is not None:
             o[key] = ms
@@ -174,15 +184,16 @@ def describe_manager_options(refresh_fraction: Optional[float] = None, refresh_m
                              expiry_skew: Optional[float] = None, jitter: Optional[float] = None,
                              wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                              backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
-                             background_refresh: bool = True, report_cache_hits: bool = False) -> Dict[str, Any]:
+                             background_refresh: bool = True, report_cache_hits: bool = False,
+                             min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
     """The token manager configuration :class:`OAuth2Client` would use with these tuning arguments
     (seconds), as the C library renders it (``m2mauth_token_manager_options_describe``: the C member
     names, milliseconds). None keeps the library's default; 0 means what the library says (jitter 0:
-    none; wait_timeout 0: never wait; refresh_margin, expiry_skew, permanent_backoff 0: none).
-    Raises InvalidArgumentError for a value out of range."""
+    none; wait_timeout 0: no limit but the call's own; refresh_margin, expiry_skew, permanent_backoff,
+    min_fetch_interval 0: none). Raises InvalidArgumentError for a value out of range."""
     return json.loads(native.describe_manager_options(_manager_options(
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-        permanent_backoff, background_refresh, report_cache_hits)))
+        permanent_backoff, background_refresh, report_cache_hits, min_fetch_interval)))
 
 
 class OAuth2Client(native.TokenManagerBase):
@@ -209,8 +220,10 @@ class OAuth2Client(native.TokenManagerBase):
         idempotency_header: a header given a fresh UUID on every :meth:`request` lacking it (e.g.
             ``"IdempotencyKey"`` for the BMP API); the 401 retry keeps it.
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-            permanent_backoff: token manager tuning (seconds; None keeps the library's default, 0 means
-            what the library says: see :func:`describe_manager_options`).
+            permanent_backoff, min_fetch_interval: token manager tuning (seconds; None keeps the library's
+            default, 0 means what the library says: see :func:`describe_manager_options`).
+            min_fetch_interval (default 1 s): token requests for one key start at least this far apart,
+            whatever lifetime the server gives.
         background_refresh: refresh on a manager thread (default) or on the first caller.
         report_cache_hits: also send ``cache_hit`` events (one per cached read: for debugging).
         on_event: ``on_event(TokenEvent)``, called from the thread that fetched (often the manager's
@@ -231,6 +244,7 @@ class OAuth2Client(native.TokenManagerBase):
                  wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                  backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
                  background_refresh: bool = True, report_cache_hits: bool = False,
+                 min_fetch_interval: Optional[float] = None,
                  on_event: Optional[Callable[[TokenEvent], Any]] = None) -> None:
         super().__init__()
         if client_id is None:
@@ -278,7 +292,8 @@ class OAuth2Client(native.TokenManagerBase):
             a.default_expires_in = int(default_expires_in)
         a.idempotency_header = optional_text(idempotency_header, "idempotency_header")
         options = _manager_options(refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base,
-                                   backoff_max, permanent_backoff, background_refresh, report_cache_hits)
+                                   backoff_max, permanent_backoff, background_refresh, report_cache_hits,
+                                   min_fetch_interval)
         transport = http if http is not None else default_http()
         self._init_from_args(a, key._native_key() if key is not None else None, transport._native_http(), options,
                              Token)
@@ -339,6 +354,17 @@ class OAuth2Client(native.TokenManagerBase):
         headers["Authorization"] = f"{t[1]} {t[0]}"
         return headers
 
+    def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+                  resource: Optional[str] = None, timeout: Optional[float] = None,
+                  cancel: Optional[Cancel] = None) -> Token:
+        """The token for another key: ``scope`` (text or a list), ``audience`` and ``resource`` sent with its
+        token request instead of the configured ones (None: none). Each key has its own cached token and
+        refresh (at most 64 per client). Read through the library's cached view, which carries no granted
+        scope: the token's ``scope`` is the one asked for, its ``token_type`` the scheme sent ("Bearer" or
+        "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
+        return self._token_for(_words(scope, "scope"), optional_text(audience, "audience"),
+                               optional_text(resource, "resource"), _timeout_ms(timeout), cancel)
+
     def request(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None, *,
                 json: Any = None, timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Response:
         """Sends an authenticated request through the client's transport and returns the response,
@@ -346,11 +372,7 @@ class OAuth2Client(native.TokenManagerBase):
         ``json`` sends a JSON body (and Content-Type) instead of ``body``. ``timeout`` (seconds) bounds the
         whole call (the wait for a token and the sends); ``cancel`` (a :data:`Cancel`) stops it from
         another thread, the native transfer included."""
-        timeout_ms = 0
-        if timeout is not None:
-            if not (timeout > 0) or math.isinf(timeout):
-                raise ValueError("timeout must be a positive number of seconds")
-            timeout_ms = max(1, int(math.ceil(timeout * 1000)))
+        timeout_ms = _timeout_ms(timeout)
         pairs = header_list(headers)
         if json is not None:
             if body is not None:

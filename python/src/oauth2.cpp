@@ -144,6 +144,7 @@ m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
   if (d.contains("backoff_base_ms")) o.backoff_base_ms = d["backoff_base_ms"].cast<std::int64_t>();
   if (d.contains("backoff_max_ms")) o.backoff_max_ms = d["backoff_max_ms"].cast<std::int64_t>();
   if (d.contains("permanent_backoff_ms")) o.permanent_backoff_ms = d["permanent_backoff_ms"].cast<std::int64_t>();
+  if (d.contains("min_fetch_interval_ms")) o.min_fetch_interval_ms = d["min_fetch_interval_ms"].cast<std::int64_t>();
   if (d.contains("background_refresh")) o.background_refresh = d["background_refresh"].cast<bool>();
   if (d.contains("report_cache_hits")) o.report_cache_hits = d["report_cache_hits"].cast<bool>();
   return o;
@@ -355,6 +356,36 @@ void register_oauth2(py::module_ &m) {
         return response_tuple(*resp);
       }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true), py::arg("timeout_ms") = 0,
          py::arg("cancel").none(true) = py::none())
+      .def("_token_for", [](ManagerHandle &self, const std::optional<std::string> &scope,
+                            const std::optional<std::string> &audience, const std::optional<std::string> &resource,
+                            std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+        // Another key's token through the cached view (m2mauth_token_manager_get_for_with), copied out
+        // before the GIL is taken back: the view is only valid until this thread's next call.
+        auto c = self.need();
+        m2mauth::CallOptions options;
+        options.timeout_ms = timeout_ms;
+        if (cancel != nullptr) options.cancel = *cancel;
+        std::string access, scheme;
+        std::int64_t expires_ms = 0;
+        {
+          ReleaseGil nogil;
+          m2mauth::TokenView v = c->manager->get_token_for(scope, audience, resource, options);
+          access.assign(v.access_token);
+          scheme.assign(v.scheme);
+          expires_ms = v.expires_at_ms;
+        }
+        struct Wipe {
+          std::string &s;
+          ~Wipe() {
+            volatile char *p = s.data();
+            for (std::size_t i = 0; i < s.size(); ++i) p[i] = 0;
+          }
+        } wipe{access};
+        py::object obj = py::reinterpret_borrow<py::object>(c->token_factory)(
+            py::str(access), py::str(scheme), static_cast<double>(expires_ms) / 1000.0, py::str(scope.value_or("")));
+        return obj;
+      }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true),
+         py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
       .def("_token_nogil", [](ManagerHandle &self) {
         // The slow path on purpose (benchmarks and tests compare it with token()).
         auto c = self.need();

@@ -16,6 +16,8 @@ class StallServer:
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
         self.stop = False
+        self.stall_tokens = False  # True: token requests are never answered either
+        self.tokens = 0
         self.conns = []
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -38,8 +40,9 @@ class StallServer:
             if not chunk:
                 return
             data += chunk
-        if data.startswith(b"POST /token "):
-            body = b'{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}'
+        if data.startswith(b"POST /token ") and not self.stall_tokens:
+            self.tokens += 1
+            body = b'{"access_token":"tok-%d","token_type":"Bearer","expires_in":3600}' % self.tokens
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
                       b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
             c.close()
@@ -85,3 +88,39 @@ def test_timeout_bounds_a_managed_request(server):
         assert 0.1 < time.monotonic() - start < 2.0
         with pytest.raises(ValueError):
             client.request("GET", server.url("/api/stall"), timeout=0)
+
+
+def test_token_for_another_key(server):
+    with m2mauth.OAuth2Client(server.url("/token"), "svc", client_secret="s3cret", scope="api.read") as client:
+        first = client.token()
+        assert (first.access_token, first.token_type, first.scope) == ("tok-1", "Bearer", "api.read")
+        other = client.token_for("api.write")
+        assert (other.access_token, other.token_type, other.scope) == ("tok-2", "Bearer", "api.write")
+        assert other.expires_at > time.time() + 3000
+        assert client.token_for(["api.write"]).access_token == "tok-2"  # cached for that key
+        assert client.token_for("api.write", audience="https://api").access_token == "tok-3"  # a key of its own
+        assert client.token_for(resource="https://res", timeout=5).access_token == "tok-4"
+        assert client.token() is first
+        assert server.tokens == 4
+        assert "tok-2" not in repr(other)
+        with pytest.raises(ValueError):
+            client.token_for("a\0b")
+        with pytest.raises(ValueError):
+            client.token_for("x", timeout=0)
+
+        # A key whose token endpoint never answers: a cancel or a timeout ends the native wait.
+        server.stall_tokens = True
+        cancel = m2mauth.Cancel()
+        at = []
+        timer = threading.Timer(0.05, lambda: (at.append(time.monotonic()), cancel.cancel()))
+        timer.start()
+        with pytest.raises(m2mauth.CancelledError):
+            client.token_for("api.admin", cancel=cancel)
+        assert time.monotonic() - at[0] < 0.25
+        timer.join()
+        start = time.monotonic()
+        with pytest.raises(m2mauth.NetworkTimeoutError):
+            client.token_for("api.other", timeout=0.15)
+        assert 0.1 < time.monotonic() - start < 2.0
+    with pytest.raises(ValueError):
+        client.token_for("api.write")

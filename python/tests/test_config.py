@@ -121,3 +121,134 @@ def test_builders(tmp_path, clean_env, fault, a2a_server, server_clients):
         assert vault.credential("5")["password"] == "secret@2504"
         assert "oauth2" in repr(vault)
     assert_no_secret(json.dumps(cfg.describe()), secret, a2a["client_secret"])
+
+
+# ---- hostile input: files that are not regular, strict types, decimal numbers, the core's ranges, NUL ----
+
+BASE = {"token_url": "https://as.example/t", "client_id": "i"}
+
+
+@pytest.fixture
+def specials(tmp_path):
+    """A FIFO, a directory, a socket and a device: none is a regular file."""
+    import socket
+    fifo = tmp_path / "f.fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "d").mkdir()
+    sock_path = tmp_path / "s.sock"
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind(str(sock_path))
+    finally:
+        s.close()
+    return {"a FIFO": fifo, "a directory": tmp_path / "d", "a socket": sock_path, "a character device": "/dev/null"}
+
+
+def test_hostile_files_refused_at_once(tmp_path, clean_env, specials):
+    import time
+    for kind, path in specials.items():
+        start = time.monotonic()
+        with pytest.raises(m2mauth.ConfigError) as exc:
+            config.from_json({"oauth2": dict(BASE, client_secret_file=str(path))})
+        assert time.monotonic() - start < 2  # a FIFO never blocks
+        assert "oauth2.client_secret_file" in str(exc.value) and kind in str(exc.value)
+        with pytest.raises(m2mauth.ConfigError) as exc:
+            config.from_json({"oauth2": dict(BASE, private_key_file=str(path))})
+        assert "oauth2.private_key_file" in str(exc.value) and kind in str(exc.value)
+        with pytest.raises(m2mauth.FileError) as exc:
+            config.load(path, use_env=False)
+        assert kind in str(exc.value)
+        with pytest.raises(m2mauth.FileError):
+            m2mauth.Key.from_file(path)
+        with pytest.raises(m2mauth.FileError):
+            m2mauth.Certificate.from_file(path)
+        with pytest.raises(m2mauth.ConfigError) as exc:
+            config.from_json({"http": {"ca_file": str(path)}}).http()
+        assert "ca_file" in str(exc.value) and kind in str(exc.value)
+    # A symlink to a regular file is read (container secret mounts); to a FIFO, it is a FIFO.
+    target = tmp_path / "secret"
+    target.write_text("Zq9-linked\n")
+    (tmp_path / "link").symlink_to(target)
+    (tmp_path / "fifo-link").symlink_to(specials["a FIFO"])
+    assert config.from_json({"oauth2": dict(BASE, client_secret_file=str(tmp_path / "link"))}).has("oauth2.client_secret")
+    with pytest.raises(m2mauth.ConfigError, match="a FIFO"):
+        config.from_json({"oauth2": dict(BASE, client_secret_file=str(tmp_path / "fifo-link"))})
+
+
+def test_hostile_file_size_cap_and_content_never_shown(tmp_path, clean_env):
+    big = tmp_path / "big"
+    big.write_bytes(b"Q" * (1 << 20) + b"Q")
+    with pytest.raises(m2mauth.ConfigError) as exc:
+        config.from_json({"oauth2": dict(BASE, client_secret_file=str(big))})
+    assert "larger than 1048576 bytes" in str(exc.value) and "QQQQ" not in str(exc.value)
+    with pytest.raises(m2mauth.TooLargeError):
+        m2mauth.Key.from_file(big)
+    with pytest.raises(m2mauth.TooLargeError):
+        config.load(big, use_env=False)
+    nul = tmp_path / "nul"
+    nul.write_bytes(b"Zq9-before\0after")
+    with pytest.raises(m2mauth.ConfigError, match="NUL byte") as exc:
+        config.from_json({"oauth2": dict(BASE, client_secret_file=str(nul))})
+    assert_no_secret(str(exc.value) + repr(exc.value), "Zq9-before")
+
+
+@pytest.mark.parametrize("section,key,value,expected", [
+    ("oauth2", "resource", "https://rs.example/", "oauth2.resource must be a list of strings"),
+    ("http", "timeout_ms", "5000", "http.timeout_ms must be an integer, not a string"),
+    ("http", "timeout_ms", None, "http.timeout_ms must be an integer, not null"),
+    ("http", "insecure_skip_verify", 1, "http.insecure_skip_verify must be true or false, not a number"),
+    ("http", "proxy", ["a"], "http.proxy must be a string, not a list"),
+    ("oauth2", "params", {"a": 1}, "oauth2.params.a must be a string, not a number"),
+    ("oauth2", "refresh_fraction", "0.5", "oauth2.refresh_fraction must be a number, not a string"),
+])
+def test_strict_types(clean_env, section, key, value, expected):
+    with pytest.raises(m2mauth.ConfigError) as exc:
+        config.from_json({section: {key: value}})
+    assert expected in str(exc.value)
+
+
+def test_numbers_are_decimal_and_range_checked(clean_env):
+    for text in ('{"http": {"timeout_ms": 1.0}}', '{"http": {"timeout_ms": 1e3}}', '{"http": {"timeout_ms": 0x10}}',
+                 '{"http": {"timeout_ms": 9223372036854775808}}', '{"oauth2": {"refresh_fraction": 1e400}}',
+                 '{"oauth2": {"refresh_fraction": NaN}}', '{"oauth2": {"refresh_fraction": Infinity}}'):
+        with pytest.raises(m2mauth.ConfigError):
+            config.from_json(text)
+    for name, value in (("M2MAUTH_HTTP_TIMEOUT_MS", "0x10"), ("M2MAUTH_HTTP_TIMEOUT_MS", "+5"),
+                        ("M2MAUTH_HTTP_TIMEOUT_MS", "1e3"), ("M2MAUTH_HTTP_TIMEOUT_MS", "99999999999999999999"),
+                        ("M2MAUTH_OAUTH2_REFRESH_FRACTION", "0x1p-1"), ("M2MAUTH_OAUTH2_REFRESH_FRACTION", "nan"),
+                        ("M2MAUTH_OAUTH2_REFRESH_FRACTION", "inf"), ("M2MAUTH_OAUTH2_REFRESH_FRACTION", "0,5")):
+        clean_env.setenv(name, value)
+        with pytest.raises(m2mauth.ConfigError, match=name):
+            config.from_json({}, use_env=True)
+        clean_env.delenv(name)
+    assert config.from_json({"http": {"timeout_ms": 0}}).get("http.timeout_ms") == "0"
+
+
+def test_ranges_are_the_cores(clean_env):
+    cfg = config.from_json({"oauth2": dict(BASE, refresh_fraction=0.01, wait_timeout_ms=0)})
+    assert cfg.describe()["oauth2"]["refresh_fraction"] == 0.01
+    for key, value in (("refresh_fraction", 0), ("jitter_fraction", 0.6), ("wait_timeout_ms", -1),
+                       ("backoff_base_ms", 0), ("assertion_lifetime_s", 5)):
+        with pytest.raises(m2mauth.ConfigError, match="oauth2." + key):
+            config.from_json({"oauth2": dict(BASE, **{key: value})})
+    with pytest.raises(m2mauth.ConfigError, match="oauth2.backoff_max_ms"):
+        config.from_json({"oauth2": dict(BASE, backoff_base_ms=5000, backoff_max_ms=100)})
+    with pytest.raises(m2mauth.ConfigError, match="http.timeout_ms"):
+        config.from_json({"http": {"timeout_ms": -1}})
+
+
+@pytest.mark.parametrize("members,key", [
+    ({"scope": "api\0.evil"}, "oauth2.scope"),
+    ({"client_secret": "Zq9-a\0Zq9-b"}, "oauth2.client_secret"),
+    ({"client_secret_file": "/etc/passwd\0x"}, "oauth2.client_secret_file"),
+    ({"resource": ["urn:a", "urn:b\0c"]}, "oauth2.resource"),
+    ({"params": {"t": "a\0b"}}, "oauth2.params"),
+    ({"client_secret\0x": "s"}, 'section "oauth2"'),
+])
+def test_embedded_nul_refused(clean_env, members, key):
+    with pytest.raises(m2mauth.ConfigError) as exc:
+        config.from_json({"oauth2": dict(BASE, **members)})
+    assert key in str(exc.value) and "NUL" in str(exc.value)
+    assert_no_secret(str(exc.value), "Zq9")
+    with pytest.raises(m2mauth.ConfigError, match="oauth2.client_id"):
+        config.from_json('{"oauth2": {"token_url": "https://as.example/t", "client_id": "i\\u0000x"}}')

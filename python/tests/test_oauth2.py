@@ -157,7 +157,8 @@ def test_timeout_is_a_timeout_error(fault, clients):
 
 
 def test_manager_serves_valid_token_through_failures_and_backs_off(fault, clients, http):
-    with basic_client(fault, clients, http, wait_timeout=5) as client:
+    # wait_timeout shorter than Retry-After: the caller gets the 503 at once instead of waiting for the retry
+    with basic_client(fault, clients, http, wait_timeout=0.5, min_fetch_interval=0) as client:
         first = client.token()
         client.invalidate()
         script(fault, [{"status": 503, "retry_after": 1}])

@@ -13,7 +13,7 @@ CASES = [c for c in json.loads((VECTORS / "m2mauth" / "options.json").read_text(
 MANAGER_ARGS = {"refresh_fraction": "refresh_fraction", "refresh_margin_ms": "refresh_margin",
                 "expiry_skew_ms": "expiry_skew", "jitter_fraction": "jitter", "wait_timeout_ms": "wait_timeout",
                 "backoff_base_ms": "backoff_base", "backoff_max_ms": "backoff_max",
-                "permanent_backoff_ms": "permanent_backoff"}
+                "permanent_backoff_ms": "permanent_backoff", "min_fetch_interval_ms": "min_fetch_interval"}
 HTTP_TEXT = {"ca_file": "ca_file", "ca_dir": "ca_dir", "client_cert": "client_cert", "client_key": "client_key",
              "client_key_passphrase": "client_key_password", "client_cert_type": "client_cert_type",
              "proxy": "proxy", "user_agent": "user_agent"}

@@ -34,6 +34,7 @@ void set_manager_field(m2mauth_token_manager_options &o, const cJSON *v) {
   else if (name == "backoff_base_ms") o.backoff_base_ms = static_cast<int64_t>(d);
   else if (name == "backoff_max_ms") o.backoff_max_ms = static_cast<int64_t>(d);
   else if (name == "permanent_backoff_ms") o.permanent_backoff_ms = static_cast<int64_t>(d);
+  else if (name == "min_fetch_interval_ms") o.min_fetch_interval_ms = static_cast<int64_t>(d);
   else if (name == "caller_refresh") o.caller_refresh = static_cast<int>(d);
   else if (name == "report_cache_hits") o.report_cache_hits = static_cast<int>(d);
   else FAIL("unknown token manager field " << name);

@@ -88,7 +88,7 @@ TEST_CASE("oauth2 section: scope, audience, resource and params reach the token 
   ServerInfo fault = servers()["fault"];
   control(fault.str("control_url") + "/reset", "POST", "{}");
   Config c = load(R"({"oauth2": {"token_url": )" + quoted(fault.str("token_endpoint")) +
-                  R"(, "client_id": "svc-basic", "scope": "api.read", "audience": "https://api.example", "resource": "https://rs.example/",
+                  R"(, "client_id": "svc-basic", "scope": "api.read", "audience": "https://api.example", "resource": ["https://rs.example/"],
                       "params": {"tenant": "acme"}, "default_expires_in_s": 120}})",
                   {{"M2MAUTH_OAUTH2_CLIENT_SECRET", client_field("svc-basic", "client_secret")}});
   auto manager = make_token_manager(c);

@@ -2,6 +2,8 @@
 // $M2MAUTH_CONFIG), describe, get, has, errors, and every builder against real servers.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -175,5 +177,53 @@ TEST_CASE("C API builders: transport with mTLS, token client, bmp manager with I
   CHECK(json_str(cred.str(), "password") == "secret@2504");
   m2mauth_a2a_free(client);
   m2mauth_http_free(http);
+  m2mauth_config_free(c);
+}
+
+TEST_CASE("C API, hostile input: files that are not regular, strict types and numbers, the core's ranges, NUL") {
+  const std::string fifo = servers().dir() + "/capi-hostile.fifo";
+  ::unlink(fifo.c_str());
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string base = R"({"oauth2": {"token_url": "https://as.example/t", "client_id": "i", )";
+  m2mauth_config *c = nullptr;
+  for (const std::string &path : {fifo, servers().dir(), std::string("/dev/null")}) {
+    CAPTURE(path);
+    m2mauth_key *k = nullptr;
+    CHECK(m2mauth_key_from_file(&k, path.c_str(), nullptr) == M2MAUTH_EIO);
+    CHECK(std::string(m2mauth_error_last()->message).find("not a regular file") != std::string::npos);
+    m2mauth_cert *cert = nullptr;
+    CHECK(m2mauth_cert_from_file(&cert, path.c_str()) == M2MAUTH_EIO);
+    CHECK(m2mauth_config_load(&c, path.c_str(), 0) == M2MAUTH_EIO);
+    CHECK(m2mauth_config_from_json(&c, (base + R"("client_secret_file": )" + quoted(path) + "}}").c_str(), 0) == M2MAUTH_ECONFIG);
+    CHECK(std::string(m2mauth_error_last()->message).find("oauth2.client_secret_file") != std::string::npos);
+    CHECK(m2mauth_config_from_json(&c, (R"({"http": {"ca_file": )" + quoted(path) + "}}").c_str(), 0) == M2MAUTH_OK);
+    m2mauth_http *http = nullptr;
+    CHECK(m2mauth_http_new_from_config(&http, c) == M2MAUTH_ECONFIG);
+    CHECK(http == nullptr);
+    m2mauth_config_free(c);
+  }
+  const std::string big = write_temp("capi-big", std::string((std::size_t{1} << 20) + 1, 'Q'));
+  m2mauth_key *k = nullptr;
+  CHECK(m2mauth_key_from_file(&k, big.c_str(), nullptr) == M2MAUTH_ETOOLARGE);
+  CHECK(std::string(m2mauth_error_last()->message).find("QQQQ") == std::string::npos);
+  struct Case {
+    std::string json;
+    const char *named;
+  };
+  for (const Case &bad : {Case{base + R"("resource": "https://rs.example/"}})", "oauth2.resource"},
+                          Case{base + R"("assertion_lifetime_s": 1e2}})", "oauth2.assertion_lifetime_s"},
+                          Case{base + R"("refresh_fraction": 0}})", "oauth2.refresh_fraction"},
+                          Case{base + R"("scope": "Zq9\u0000x"}})", "oauth2.scope contains a NUL"},
+                          Case{base + R"("client_secret": "Zq9\u0000x"}})", "oauth2.client_secret"}}) {
+    CAPTURE(bad.json);
+    c = nullptr;
+    CHECK(m2mauth_config_from_json(&c, bad.json.c_str(), 0) == M2MAUTH_ECONFIG);
+    CHECK(c == nullptr);
+    std::string m = m2mauth_error_last()->message;
+    CHECK(m.find(bad.named) != std::string::npos);
+    CHECK(m.find("Zq9") == std::string::npos);
+  }
+  REQUIRE(m2mauth_config_from_json(&c, (base + R"("refresh_fraction": 0.01, "wait_timeout_ms": 0}})").c_str(), 0) == M2MAUTH_OK);
+  CHECK(get(c, "oauth2.refresh_fraction") == "0.01");
   m2mauth_config_free(c);
 }

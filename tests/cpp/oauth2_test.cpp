@@ -99,6 +99,16 @@ TEST_CASE("TokenManager: one fetch for many readers, events, invalidate, authent
   Token fresh = manager.token();
   CHECK(std::string(fresh.access_token()) != first);
   CHECK(json_at(control(fault.str("control_url") + "/stats"), "token_requests") == "2");
+
+  // Another key through the call-options overload: a token of its own, then cached.
+  CallOptions bounded;
+  bounded.timeout_ms = 5000;
+  bounded.cancel = Cancel();
+  std::string other(manager.get_token_for(std::string("api.write"), std::nullopt, std::nullopt, bounded).access_token);
+  CHECK(other != std::string(fresh.access_token()));
+  CHECK(std::string(manager.get_token_for(std::string("api.write"), std::nullopt, std::nullopt, bounded).access_token) ==
+        other);
+  CHECK(json_at(control(fault.str("control_url") + "/stats"), "token_requests") == "3");
   std::lock_guard<std::mutex> lock(mu);
   CHECK(std::count(events.begin(), events.end(), TokenEventKind::fetched) >= 1);
   CHECK(std::count(events.begin(), events.end(), TokenEventKind::invalidated) == 1);

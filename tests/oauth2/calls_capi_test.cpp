@@ -183,6 +183,34 @@ TEST_CASE("C API: a cancel stops a send, a token fetch and a managed request wit
   CHECK(wait < 250);
 }
 
+TEST_CASE("C API: m2mauth_token_manager_get_for_with reads another key, bounded and cancellable") {
+  Fixture f;
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_for_with(&v, f.manager, "api.write", nullptr, nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(v.access_token_len > 0);
+  CHECK(std::string(v.scheme) == "Bearer");
+  int before = f.server.token_requests();
+  m2mauth_token_view again = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_for_with(&again, f.manager, "api.write", nullptr, nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(f.server.token_requests() == before);  // cached for that key
+  m2mauth_token_view bad{};
+  CHECK(m2mauth_token_manager_get_for_with(&bad, f.manager, "api.write", nullptr, nullptr, nullptr) == M2MAUTH_EINVAL);
+
+  // A key not cached yet, its token endpoint stalled: the wait ends by the cancel or the timeout.
+  f.server.set_token_stalls(true);
+  double waited = median_cancel_latency("m2mauth_token_manager_get_for_with (token wait)",
+                                        [&](const m2mauth_call_options *o) {
+    m2mauth_token_view w = M2MAUTH_TOKEN_VIEW_INIT;
+    return m2mauth_token_manager_get_for_with(&w, f.manager, "api.admin", "https://api", nullptr, o);
+  });
+  CHECK(waited < 250);
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = 100;
+  auto start = Clock::now();
+  CHECK(m2mauth_token_manager_get_for_with(&v, f.manager, nullptr, nullptr, "https://res", &o) == M2MAUTH_ETIMEOUT);
+  CHECK(ms_between(start, Clock::now()) < 1000);
+}
+
 TEST_CASE("C API: timeout_ms and deadline_ms bound a call") {
   Fixture f;
   m2mauth_request *req = nullptr;

@@ -30,6 +30,7 @@ struct ManagerFixture {
     ManagerOptions o;
     o.jitter_fraction = 0;
     o.wait_timeout_ms = 10000;
+    o.min_fetch_interval_ms = 0;  // the fake clock stands still: the floor has its own tests
     return o;
   }
   int token_requests() { return stat_int(control("" + control_url + "/stats"), "token_requests"); }

@@ -191,7 +191,7 @@ func (c *HTTP) Send(ctx context.Context, req *Request) (*Response, error) {
 		err := withNativeRequest(req, func(r raw.RequestHandle) error {
 			var p uintptr
 			if err := c.use(func(h raw.HttpHandle) int {
-				return raw.M2mauth_glue_http_send_with(&p, h, r, timeoutMs, cancel)
+				return raw.M2mauth_glue_http_send_with(&p, h, r, timeoutMs, 0, cancel)
 			}); err != nil {
 				return err
 			}

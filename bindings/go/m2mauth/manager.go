@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -12,17 +13,20 @@ import (
 
 // ManagerOptions tune a TokenManager. The zero value is the library's defaults (those of the C
 // library's m2mauth_token_manager_options_init): a nil field keeps its default, and a field that is set
-// means what the C library says, 0 included (Ptr(0.0) jitter: none; Ptr(time.Duration(0)) wait: never
-// wait). The library checks the ranges (ErrInvalidArgument naming the field); Describe shows the result.
+// means what the C library says, 0 included (Ptr(0.0) jitter: none; Ptr(time.Duration(0)) wait: no limit
+// but the call's own). The library checks the ranges (ErrInvalidArgument naming the field); Describe shows the result.
 type ManagerOptions struct {
 	RefreshFraction  *float64       // refresh after this part of the lifetime, (0, 1] (default 0.75)...
 	RefreshMargin    *time.Duration // ...or this long before expiry if earlier (default 5 min; 0: by fraction only)
 	ExpirySkew       *time.Duration // stop using a token this long before expiry (default 30 s, at most lifetime/10; 0: until it expires)
 	JitterFraction   *float64       // random early refresh, part of the lead time, 0 to 0.5 (default 0.1; 0: none)
-	WaitTimeout      *time.Duration // how long a caller waits when no valid token exists (default 30 s; 0: never wait)
+	WaitTimeout      *time.Duration // how long a caller waits when no valid token exists (default 30 s; 0: no limit but ctx)
 	BackoffBase      *time.Duration // first retry delay after a transient failure (default 1 s; at least 1 ms)
 	BackoffMax       *time.Duration // default 1 min; at least BackoffBase
 	PermanentBackoff *time.Duration // after a permanent error, before asking again (default 30 s; 0: at once)
+	// MinFetchInterval: token requests for one key start at least this far apart, whatever lifetime
+	// the server gives (default 1 s; 0: no floor).
+	MinFetchInterval *time.Duration
 	CallerRefresh    bool           // the first caller to see a due token refreshes it (no background thread)
 	ReportCacheHits  bool           // an EventCacheHit for every read
 
@@ -96,6 +100,7 @@ type TokenManager struct {
 	h        handle
 	pump     *eventPump
 	clientID string
+	last     atomic.Pointer[OAuthToken] // the configured key's token Token returned last
 }
 
 // eventPump carries events from the library's threads to the OnEvent goroutine.
@@ -125,6 +130,7 @@ func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, err
 		{o.BackoffBase, raw.TokenManagerOptionsStruct.SetBackoff_base_ms},
 		{o.BackoffMax, raw.TokenManagerOptionsStruct.SetBackoff_max_ms},
 		{o.PermanentBackoff, raw.TokenManagerOptionsStruct.SetPermanent_backoff_ms},
+		{o.MinFetchInterval, raw.TokenManagerOptionsStruct.SetMin_fetch_interval_ms},
 	}
 	for _, d := range durations {
 		if d.d != nil {
@@ -267,20 +273,95 @@ func (m *TokenManager) use(f func(h raw.TokenManagerHandle) int) error {
 	return err
 }
 
-// Token is the current token: the cached one, or the one being fetched (waiting at most WaitTimeout).
-// Failures are *Error (OAuthError, HTTPStatus, Transient(), RetryAfter()); after a failure the same
-// error is returned until its backoff ends. ctx bounds and cancels the wait for a refresh in flight
-// (which goes on for other callers); the error is then ctx.Err().
+// TokenScope names another token a TokenManager caches besides the client's configured one: the
+// scope, audience and resource sent with its token request instead ("" = none). Each distinct key has
+// its own cached token and refresh (at most 64 keys per manager).
+type TokenScope struct {
+	Scope    string
+	Audience string
+	Resource string
+}
+
+// Token is the current token for the client's configured scope: the cached one, or the one being
+// fetched (waiting at most WaitTimeout). Failures are *Error (OAuthError, HTTPStatus, Transient(),
+// RetryAfter()); after a failure the same error is returned until its backoff ends. ctx bounds and
+// cancels the wait for a refresh in flight (which goes on for other callers); the error is then
+// ctx.Err().
+//
+// It reads the library's cached view (m2mauth_token_manager_get_with), copied into Go memory within
+// the one native call that makes it. While the token is the one returned before, the result is a copy
+// of that value (with the scope the server granted); a new token is read once more as an owned copy
+// for its granted scope.
 func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
 	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
-		var p uintptr
+		return m.read(nil, timeoutMs, cancel)
+	})
+}
+
+// TokenFor is Token for another key (scope, audience, resource), read through the library's cached
+// view (m2mauth_token_manager_get_for_with). The view does not carry the granted scope: the result's
+// Scope is key.Scope, the one asked for. TokenType is the scheme the manager uses ("Bearer", "DPoP").
+func (m *TokenManager) TokenFor(ctx context.Context, key TokenScope) (*OAuthToken, error) {
+	if err := texts("token key", []string{key.Scope, key.Audience, key.Resource}); err != nil {
+		return nil, err
+	}
+	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
+		return m.read(&key, timeoutMs, cancel)
+	})
+}
+
+// viewBuffers hold a token view's scheme and access token for the moment between the native copy and
+// the Go string; cleared before they go back.
+var viewBuffers = sync.Pool{New: func() any { b := make([]byte, 2048); return &b }}
+
+// read copies the token view of key (nil: the configured key) into Go memory in one native call
+// (m2mauth_glue_token_manager_read), so no view outlives that call.
+func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
+	buf := viewBuffers.Get().(*[]byte)
+	defer func() {
+		clear(*buf)
+		viewBuffers.Put(buf)
+	}()
+	sizes := make([]int64, 3) // scheme length, access token length, expiry (Unix ms)
+	forKey := 0
+	var scope, audience, resource []byte
+	if key != nil {
+		forKey = 1
+		scope, audience, resource = optional(key.Scope), optional(key.Audience), optional(key.Resource)
+	}
+	for {
 		if err := m.use(func(h raw.TokenManagerHandle) int {
-			return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, cancel)
+			return raw.M2mauth_glue_token_manager_read(h, forKey, scope, audience, resource, timeoutMs, 0, cancel, *buf, sizes)
 		}); err != nil {
 			return nil, err
 		}
-		return takeToken(p), nil
-	})
+		if n := sizes[0] + sizes[1]; n > int64(len(*buf)) {
+			clear(*buf)
+			*buf = make([]byte, n) // nothing was copied: read again with room (a newer token is fine)
+			continue
+		}
+		break
+	}
+	scheme, access := (*buf)[:sizes[0]], (*buf)[sizes[0]:sizes[0]+sizes[1]]
+	if key != nil {
+		return &OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: key.Scope,
+			ExpiresAt: unixMillis(sizes[2])}, nil
+	}
+	if last := m.last.Load(); last != nil && last.ExpiresAt.UnixMilli() == sizes[2] && string(access) == last.AccessToken {
+		t := *last
+		return &t, nil
+	}
+	// A token not returned before: its owned copy has the granted scope (still cached for this thread).
+	var p uintptr
+	if err := m.use(func(h raw.TokenManagerHandle) int {
+		return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, 0, cancel)
+	}); err != nil {
+		return nil, err
+	}
+	t := takeToken(p)
+	m.last.Store(t)
+	c := *t
+	return &c, nil
 }
 
 // Invalidate drops the cached token if it is still accessToken ("" drops whatever is cached), e.g.
@@ -315,7 +396,7 @@ func (m *TokenManager) Do(ctx context.Context, req *Request) (*Response, error) 
 		err := withNativeRequest(req, func(r raw.RequestHandle) error {
 			var p uintptr
 			if err := m.use(func(h raw.TokenManagerHandle) int {
-				return raw.M2mauth_glue_token_manager_request_with(&p, h, r, timeoutMs, cancel)
+				return raw.M2mauth_glue_token_manager_request_with(&p, h, r, timeoutMs, 0, cancel)
 			}); err != nil {
 				return err
 			}

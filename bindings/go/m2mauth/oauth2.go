@@ -260,7 +260,7 @@ func (c *TokenClient) Fetch(ctx context.Context) (*OAuthToken, error) {
 	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
 		var p uintptr
 		if err := c.use(func(h raw.TokenClientHandle) int {
-			return raw.M2mauth_glue_token_client_fetch_with(&p, h, timeoutMs, cancel)
+			return raw.M2mauth_glue_token_client_fetch_with(&p, h, timeoutMs, 0, cancel)
 		}); err != nil {
 			return nil, err
 		}

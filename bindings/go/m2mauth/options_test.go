@@ -56,6 +56,8 @@ func managerOptionsOf(t *testing.T, given map[string]interface{}) ManagerOptions
 			o.BackoffMax = msOf(v)
 		case "permanent_backoff_ms":
 			o.PermanentBackoff = msOf(v)
+		case "min_fetch_interval_ms":
+			o.MinFetchInterval = msOf(v)
 		case "caller_refresh":
 			o.CallerRefresh = v.(float64) != 0
 		case "report_cache_hits":

@@ -33,7 +33,8 @@ typedef enum m2mauth_fingerprint_format {
 M2MAUTH_EXTERN m2mauth_status m2mauth_cert_from_pem(m2mauth_cert **out, const uint8_t *pem, size_t len);
 /** A DER-encoded certificate; bytes after the certificate give M2MAUTH_EKEY. At most 1 MiB. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_cert_from_der(m2mauth_cert **out, const uint8_t *der, size_t len);
-/** A certificate from a file holding PEM or DER (at most 1 MiB). */
+/** A certificate from a regular file (or a symlink to one) holding PEM or DER, at most 1 MiB
+ *  (M2MAUTH_ETOOLARGE); a FIFO, directory, device or socket is refused at once (M2MAUTH_EIO). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_cert_from_file(m2mauth_cert **out, const char *path);
 /** Releases a certificate handle. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_cert_free(m2mauth_cert *cert);

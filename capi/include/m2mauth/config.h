@@ -17,7 +17,9 @@
  * decryption_key) is given as X, as X_file (a file: its content, trailing newlines stripped; for keys a
  * PEM or DER key file) or as X_env (the name of an environment variable), never on a command line.
  * Unknown sections and keys, wrong types and values out of range are refused (M2MAUTH_ECONFIG, the key
- * named in the message). The profile "bmp" presets private_key_jwt, RS256, the assertion audience =
+ * named in the message): types are strict, numbers decimal, ranges those of the options structs, and
+ * a string holding \u0000 is refused. A file named by the configuration must be a regular file (or a
+ * symlink to one) of at most 1 MiB: a FIFO, directory, device or socket is refused at once. The profile "bmp" presets private_key_jwt, RS256, the assertion audience =
  * token_url and the "IdempotencyKey" header, and refuses a scope over 300 characters.
  *
  * A configuration is immutable and may be used from many threads. Its secrets are wiped when freed.

@@ -47,7 +47,8 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_pem(m2mauth_key **out, const uint
 /** The same for DER: PKCS#8 (possibly encrypted), PKCS#1, SEC1, SPKI or an X.509 certificate. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_der(m2mauth_key **out, const uint8_t *der, size_t len,
                                                    const char *passphrase);
-/** A key from a file holding PEM or DER (at most 1 MiB). */
+/** A key from a regular file (or a symlink to one) holding PEM or DER, at most 1 MiB (M2MAUTH_ETOOLARGE);
+ *  a FIFO, directory, device or socket is refused at once (M2MAUTH_EIO). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_file(m2mauth_key **out, const char *path,
                                                     const char *passphrase);
 /**

@@ -1308,17 +1308,18 @@ class TokenClient {
 /**
  * Token manager tuning (m2mauth_token_manager_options). A default-constructed TokenManagerOptions holds
  * the library's defaults, read from m2mauth_token_manager_options_init(); every value means what it
- * says, 0 included (jitter_fraction 0: none; wait_timeout_ms 0: never wait; see oauth2.h).
+ * says, 0 included (jitter_fraction 0: none; wait_timeout_ms 0: no limit; see oauth2.h).
  */
 struct TokenManagerOptions {
   double refresh_fraction;            /* (0, 1]; default 0.75 of the lifetime... */
   std::int64_t refresh_margin_ms;     /* ...or 300000 ms before expiry if earlier; 0: by fraction only */
   std::int64_t expiry_skew_ms;        /* default 30000 (at most lifetime/10); 0: until expiry */
   double jitter_fraction;             /* 0 to 0.5; default 0.1; 0: none */
-  std::int64_t wait_timeout_ms;       /* default 30000; 0: never wait */
+  std::int64_t wait_timeout_ms;       /* default 30000; 0: no limit but the call's own */
   std::int64_t backoff_base_ms;       /* default 1000, at least 1 */
   std::int64_t backoff_max_ms;        /* default 60000, at least backoff_base_ms */
   std::int64_t permanent_backoff_ms;  /* default 30000; 0: ask again at once */
+  std::int64_t min_fetch_interval_ms; /* default 1000: token requests for one key at least this far apart; 0: none */
   bool background_refresh;            /* default true; false: the first caller to see a due token refreshes it */
   bool report_cache_hits;             /* default false; true: cache_hit events on every read */
 
@@ -1333,6 +1334,7 @@ struct TokenManagerOptions {
     backoff_base_ms = d.backoff_base_ms;
     backoff_max_ms = d.backoff_max_ms;
     permanent_backoff_ms = d.permanent_backoff_ms;
+    min_fetch_interval_ms = d.min_fetch_interval_ms;
     background_refresh = d.caller_refresh == 0;
     report_cache_hits = d.report_cache_hits != 0;
   }
@@ -1347,6 +1349,7 @@ struct TokenManagerOptions {
     o.backoff_base_ms = backoff_base_ms;
     o.backoff_max_ms = backoff_max_ms;
     o.permanent_backoff_ms = permanent_backoff_ms;
+    o.min_fetch_interval_ms = min_fetch_interval_ms;
     o.caller_refresh = background_refresh ? 0 : 1;
     o.report_cache_hits = report_cache_hits ? 1 : 0;
     return o;
@@ -1453,6 +1456,15 @@ class TokenManager {
     m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_for(&v, get(), detail::c_str(scope), detail::c_str(audience),
                                                 detail::c_str(resource)));
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
+  /** The same, the wait bounded and cancellable by options. */
+  TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience,
+                          const std::optional<std::string> &resource, const CallOptions &options) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    detail::check(m2mauth_token_manager_get_for_with(&v, get(), detail::c_str(scope), detail::c_str(audience),
+                                                     detail::c_str(resource), &o));
     return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
   }
   /** An owned copy of the current token (with its scope). */

@@ -146,7 +146,7 @@ M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
 
 /* ---- token manager ----------------------------------------------------------------------------- */
 
-#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 2
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 3
 
 /**
  * Token manager settings. Initialise with M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT or
@@ -154,8 +154,9 @@ M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
  * says, 0 included (durations in milliseconds, 0 to 86400000). Values out of range fail with
  * M2MAUTH_EINVAL naming the field.
  *
- * Version 1 (the layout is the same) is still read as before: there 0 means "the default" and a
- * negative jitter_fraction means none.
+ * Older callers keep working: version 2 (the layout without min_fetch_interval_ms, which then is the
+ * default) reads wait_timeout_ms 0 as "never wait" (1 ms); version 1 (the same layout) reads 0 as
+ * "the default" and a negative jitter_fraction as none.
  */
 typedef struct m2mauth_token_manager_options {
   unsigned int version;            /* M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION */
@@ -164,26 +165,32 @@ typedef struct m2mauth_token_manager_options {
   int64_t expiry_skew_ms;          /* stop using a token this long before expiry, at most lifetime/10
                                       (default 30000; 0: use it until it expires) */
   double jitter_fraction;          /* random early refresh, part of the lead time, 0 to 0.5 (default 0.1; 0: none) */
-  int64_t wait_timeout_ms;         /* how long a caller waits when no valid token exists (default 30000;
-                                      0: never wait, M2MAUTH_ETIMEOUT at once while the refresh runs) */
+  int64_t wait_timeout_ms;         /* how long a caller waits when no valid token exists, including retries of
+                                      transient failures (default 30000; 0: no limit but the call's own) */
   int64_t backoff_base_ms;         /* first retry delay after a transient failure, at least 1 (default 1000) */
   int64_t backoff_max_ms;          /* at least backoff_base_ms (default 60000) */
   int64_t permanent_backoff_ms;    /* after a permanent error, before asking again (default 30000; 0: at once) */
   int caller_refresh;              /* 1: the first caller to see a due token refreshes it (no thread); default 0 */
   int report_cache_hits;           /* 1: M2MAUTH_TOKEN_EVENT_CACHE_HIT on every read; default 0 */
+  /* Version 3: */
+  int64_t min_fetch_interval_ms;   /* token requests for one key start at least this far apart, whatever
+                                      lifetime the server gives (default 1000; 0: no floor) */
 } m2mauth_token_manager_options;
 
 #define M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT \
-  {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.75, 300000, 30000, 0.1, 30000, 1000, 60000, 30000, 0, 0}
+  {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.75, 300000, 30000, 0.1, 30000, 1000, 60000, 30000, 0, 0, 1000}
 
-/** Writes the defaults of `version` (2; 1 writes the old all-zero "defaults" form); M2MAUTH_EINVAL otherwise. */
+/**
+ * Writes the defaults of `version` (3; 2 writes only the members version 2 has; 1 the old all-zero
+ * "defaults" form); M2MAUTH_EINVAL otherwise.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts,
                                                                   unsigned int version);
 /**
  * The configuration a manager made with opts (NULL: the defaults) would use, as compact JSON with the
  * members of the struct: {"refresh_fraction":0.75,"refresh_margin_ms":300000,"expiry_skew_ms":30000,
  * "jitter_fraction":0.1,"wait_timeout_ms":30000,"backoff_base_ms":1000,"backoff_max_ms":60000,
- * "permanent_backoff_ms":30000,"caller_refresh":false,"report_cache_hits":false}.
+ * "permanent_backoff_ms":30000,"min_fetch_interval_ms":1000,"caller_refresh":false,"report_cache_hits":false}.
  * M2MAUTH_EINVAL for an unknown version or a value out of range.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_describe(m2mauth_buf *out,
@@ -233,6 +240,14 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_with(m2mauth_token_view 
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager,
                                                             const char *scope, const char *audience,
                                                             const char *resource);
+/**
+ * m2mauth_token_manager_get_for bounded and cancellable by opts (NULL = none), as
+ * m2mauth_token_manager_get_with bounds the configured key's read. scope, audience, resource: NULL = none.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for_with(m2mauth_token_view *out,
+                                                                 m2mauth_token_manager *manager, const char *scope,
+                                                                 const char *audience, const char *resource,
+                                                                 const m2mauth_call_options *opts);
 /** An owned copy of the current token. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_token(m2mauth_token **out, m2mauth_token_manager *manager);
 /** Drops the cached token if it still equals token (NULL: whatever is cached), e.g. after a 401. */

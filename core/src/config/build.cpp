@@ -1,4 +1,10 @@
 // Builders: core configurations and objects from a Config.
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
 #include "config/config_impl.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jws.hpp"
@@ -26,9 +32,20 @@ class Section {
   void secret(const char *key, SecretString &out) const {
     if (const Value *v = value(key)) out = v->secret;
   }
+  // The ranges are the core's (validate() of the options filled); here only what T can hold.
   template <typename T>
   void integer(const char *key, T &out) const {
-    if (const Value *v = value(key)) out = static_cast<T>(v->integer);
+    const Value *v = value(key);
+    if (v == nullptr) return;
+    bool fits;
+    if constexpr (std::is_unsigned_v<T>) {
+      if (v->integer < 0) fail(Errc::config, name_ + "." + key + " must not be negative");
+      fits = static_cast<std::uint64_t>(v->integer) <= std::numeric_limits<T>::max();
+    } else {
+      fits = v->integer >= std::numeric_limits<T>::min() && v->integer <= std::numeric_limits<T>::max();
+    }
+    if (!fits) fail(Errc::config, name_ + "." + key + " is out of range");
+    out = static_cast<T>(v->integer);
   }
   void number(const char *key, double &out) const {
     if (const Value *v = value(key)) out = v->number;
@@ -62,7 +79,57 @@ void check_bmp(const ClientConfig &c) {
     fail(Errc::config, "the BMP API (profile \"bmp\") signs client assertions with RS256: oauth2.private_key must be an RSA key");
 }
 
+// The position of key in text as a whole word, or npos.
+std::size_t find_word(const std::string &text, std::string_view key) {
+  auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + 1))
+    if ((at == 0 || !word(text[at - 1])) && (at + key.size() == text.size() || !word(text[at + key.size()]))) return at;
+  return std::string::npos;
+}
+
+// Runs the core's own range check of options read from section; its error becomes Error(config)
+// naming the configuration key (the first of keys the core's message names; the only one if one).
+template <typename F>
+void core_rule(const char *section, std::initializer_list<const char *> keys, F &&check) {
+  try {
+    check();
+  } catch (const Error &e) {
+    if (e.code() != Errc::invalid_argument && e.code() != Errc::config) throw;
+    std::string msg = e.what();
+    const char *named = keys.size() == 1 ? *keys.begin() : nullptr;
+    std::size_t first = std::string::npos;
+    for (const char *k : keys)
+      if (std::size_t at = find_word(msg, k); at < first) {
+        first = at;
+        named = k;
+      }
+    fail(Errc::config, std::string(section) + (named != nullptr ? std::string(".") + named : std::string()) + ": " + msg);
+  }
+}
+
+// The http section's numbers, checked by HttpConfig::validate().
+void http_limits(const Section &s, HttpConfig &h) {
+  s.integer("connect_timeout_ms", h.connect_timeout_ms);
+  s.integer("timeout_ms", h.timeout_ms);
+  s.integer("max_response_bytes", h.max_response_bytes);
+  core_rule("http", {"connect_timeout_ms", "timeout_ms", "max_response_bytes"}, [&] { h.validate(); });
+}
+
+// The client's assertion lifetime, checked by check_assertion_options().
+void assertion_limits(const Section &s) {
+  AssertionOptions a;
+  s.integer("assertion_lifetime_s", a.lifetime_s);
+  core_rule("oauth2", {"assertion_lifetime_s"}, [&] { check_assertion_options(a); });
+}
+
 }  // namespace
+
+void config::check_core_ranges(const Config &config) {
+  HttpConfig h;
+  http_limits(Section(config, "http"), h);
+  assertion_limits(Section(config, "oauth2"));
+  manager_options_from(config);
+}
 
 HttpConfig http_config_from(const Config &config) {
   Section s(config, "http");
@@ -74,9 +141,7 @@ HttpConfig http_config_from(const Config &config) {
   s.secret("client_key_passphrase", h.client_key_passphrase);
   s.text("client_cert_type", h.client_cert_type);
   s.text("proxy", h.proxy);
-  s.integer("connect_timeout_ms", h.connect_timeout_ms);
-  s.integer("timeout_ms", h.timeout_ms);
-  s.integer("max_response_bytes", h.max_response_bytes);
+  http_limits(s, h);
   bool insecure = false;
   s.boolean("insecure_skip_verify", insecure);
   h.verify_peer = !insecure;
@@ -139,8 +204,10 @@ ManagerOptions manager_options_from(const Config &config) {
   s.integer("permanent_backoff_ms", m.permanent_backoff_ms);
   s.boolean("background_refresh", m.background_refresh);
   s.text("idempotency_header", m.idempotency_header);
-  if (m.backoff_base_ms > m.backoff_max_ms)
-    fail(Errc::config, "oauth2.backoff_base_ms must not exceed oauth2.backoff_max_ms");
+  core_rule("oauth2",
+            {"refresh_fraction", "refresh_margin_ms", "expiry_skew_ms", "jitter_fraction", "wait_timeout_ms",
+             "backoff_base_ms", "backoff_max_ms", "permanent_backoff_ms"},
+            [&] { m.validate(); });
   return m;
 }
 

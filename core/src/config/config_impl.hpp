@@ -56,16 +56,24 @@ struct Value {
   std::string origin;                                    // "file", "environment", "profile", "default"
 };
 
-// ---- config_values.cpp ----
+// ---- values.cpp ----
 // The value of variable name in env, or nullptr.
 const std::string *lookup(const Environment &env, std::string_view name);
-// A whole file of at most 1 MiB (Error(config) naming label otherwise); the caller wipes a secret's.
-std::string read_file(const std::string &path, const std::string &label);
 std::string ascii_lower(std::string_view s);
-// One value of key k given as `via` (label names it in errors), from JSON or from a variable's text:
-// typed and range-checked; a secret given by X_file or X_env is read now.
-Value value_from_json(const KeySpec &k, Via via, const cJSON *j, const std::string &label, const Environment &env);
+// True if raw JSON text (a value or member name as written) has the escape \u0000 in a string.
+bool has_nul_escape(std::string_view raw) noexcept;
+// One value of key k given as `via` (label names it in errors), from JSON (j, and raw: its text as
+// written, for the exact decimal form of numbers and the NUL check) or from a variable's text: typed
+// strictly and range-checked; a secret given by X_file or X_env is read now.
+Value value_from_json(const KeySpec &k, Via via, const cJSON *j, std::string_view raw, const std::string &label,
+                      const Environment &env);
 Value value_from_text(const KeySpec &k, Via via, const std::string &text, const std::string &label, const Environment &env);
+
+// ---- build.cpp ----
+// The core's own range checks (HttpConfig::validate, check_assertion_options, ManagerOptions::validate)
+// over the values given, at load time: Error(config) naming the key. The schema restates no range
+// the core checks.
+void check_core_ranges(const Config &config);
 
 }  // namespace m2mauth::core::config
 

@@ -1,6 +1,8 @@
 // The configuration: the sources (JSON file or text, environment) merged, the profile, the keys.
 #include <cstring>
 
+#include "base/json_scan.hpp"
+#include "base/os.hpp"
 #include "config/config_impl.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
@@ -41,7 +43,38 @@ void check_unique(const Layer &layer, const KeySpec &k, const std::string &label
 
 void put(Layer &layer, const KeySpec &k, Value v) { layer.emplace(std::string(k.section) + "." + k.name, std::move(v)); }
 
+// The text as written of every member of every section (the strict RFC 8259 scanner: decimal numbers
+// only), with any \u0000 in a section name, key or value refused, naming the key: cJSON would cut
+// such a string short ("client_id\u0000x" would read as client_id).
+using RawSections = std::map<std::string, std::vector<JsonMember>>;
+
+RawSections raw_sections(std::string_view text, const std::string &what) {
+  std::vector<JsonMember> top;
+  try {
+    json_scan_object(text, top, what.c_str());
+  } catch (const Error &scan) {
+    try {
+      json_parse_object(text, what.c_str());  // cJSON's words for what both refuse
+    } catch (const Error &e) {
+      fail(Errc::config, e.what());
+    }
+    fail(Errc::config, scan.what());
+  }
+  RawSections sections;
+  for (const JsonMember &s : top) {
+    if (has_nul_escape(s.name)) fail(Errc::config, "a configuration section name contains a NUL character (\\u0000)");
+    std::string section = json_member_name(s);
+    if ((!section.empty() && section[0] == '_') || s.kind != 'o') continue;  // a comment, or refused below
+    std::vector<JsonMember> &members = sections[section];
+    json_scan_object(s.value, members, what.c_str());
+    for (const JsonMember &m : members)
+      if (has_nul_escape(m.name)) fail(Errc::config, "a key of section \"" + section + "\" contains a NUL character (\\u0000)");
+  }
+  return sections;
+}
+
 Layer layer_from_json(std::string_view text, const std::string &what, const Environment &env) {
+  RawSections raw = raw_sections(text, what);
   SecretJson doc;
   try {
     doc.reset(json_parse_object(text, what.c_str()).release());
@@ -55,6 +88,7 @@ Layer layer_from_json(std::string_view text, const std::string &what, const Envi
     if (!known_section(section))
       fail(Errc::config, "unknown configuration section \"" + section + "\" (known: http, oauth2, senhasegura)");
     if (!cJSON_IsObject(s)) fail(Errc::config, "configuration section \"" + section + "\" must be a JSON object");
+    const std::vector<JsonMember> &members = raw[section];
     for (const cJSON *m = s->child; m != nullptr; m = m->next) {
       std::string key = m->string;
       if (!key.empty() && key[0] == '_') continue;
@@ -62,7 +96,9 @@ Layer layer_from_json(std::string_view text, const std::string &what, const Envi
       if (spec == nullptr) unknown_key(section, key, "");
       std::string label = section + "." + key;
       check_unique(layer, *spec, label);
-      put(layer, *spec, value_from_json(*spec, via, m, label, env));
+      const JsonMember *r = json_find(members, key);
+      if (r == nullptr) fail(Errc::generic, "the configuration's two JSON readers disagree about " + label);
+      put(layer, *spec, value_from_json(*spec, via, m, r->value, label, env));
     }
   }
   return layer;
@@ -72,6 +108,7 @@ Layer layer_from_env(const Environment &env, std::vector<std::string> &used) {
   Layer layer;
   for (const auto &[name, text] : env) {
     if (name.rfind("M2MAUTH_", 0) != 0) continue;
+    if (name.find('\0') != std::string::npos) fail(Errc::config, "an M2MAUTH_ variable name contains a NUL byte");
     std::string rest = name.substr(8);
     std::string section;
     for (const char *const *s = section_names(); *s != nullptr; ++s) {
@@ -129,7 +166,10 @@ void parse_keys(Config::Impl &impl) {
     try {
       impl.keys.emplace(name, v.via == Via::file ? Key::from_file(v.ref, passphrase) : Key::from_pem(v.secret.reveal(), passphrase));
     } catch (const Error &e) {
-      throw Error(e.code(), label + ": " + e.what());
+      // A key file the configuration names that cannot be read is a configuration error; a key
+      // that does not load keeps its code (key, passphrase ...).
+      bool file = e.code() == Errc::io || e.code() == Errc::too_large;
+      throw Error(file ? Errc::config : e.code(), label + ": " + e.what());
     }
   }
 }
@@ -161,12 +201,7 @@ Config Config::load(const ConfigSource &source) {
   if (source.json) {
     impl->values = layer_from_json(*source.json, "configuration JSON", env);
   } else if (path) {
-    std::string text;
-    try {
-      text = read_file(*path, "configuration file");
-    } catch (const Error &e) {
-      throw Error(Errc::io, e.what());
-    }
+    std::string text = read_regular_file(*path, "configuration file");  // io, too_large
     try {
       impl->values = layer_from_json(text, "configuration file \"" + *path + "\"", env);
     } catch (...) {
@@ -182,7 +217,9 @@ Config Config::load(const ConfigSource &source) {
   }
   apply_defaults(*impl);
   parse_keys(*impl);
-  return Config(std::move(impl));
+  Config config(std::move(impl));
+  check_core_ranges(config);
+  return config;
 }
 
 Config Config::from_file(const std::string &path, bool use_env) {

@@ -1,4 +1,4 @@
-// The configuration schema: every section, key, type, range and choice.
+// The configuration schema: every section, key, type, choice, and the ranges the core does not check.
 #include <algorithm>
 
 #include "config/config_impl.hpp"
@@ -7,8 +7,8 @@ namespace m2mauth::core::config {
 
 namespace {
 
-constexpr double kMaxMs = 24.0 * 3600 * 1000;            // one day
-constexpr double kMaxBytes = 1024.0 * 1024 * 1024;       // 1 GiB
+// Ranges the core checks (HttpConfig, the assertion options, ManagerOptions) are not restated here:
+// check_core_ranges() runs the core's rules at load time. A range here is the configuration's own.
 constexpr double kMaxSeconds = 10.0 * 365 * 24 * 3600;   // ten years
 
 const char *const kSections[] = {"http", "oauth2", "senhasegura", nullptr};
@@ -22,9 +22,9 @@ std::vector<KeySpec> make_schema() {
       {"http", "client_key_passphrase", Type::secret},
       {"http", "client_cert_type", Type::string, 0, 0, "PEM|P12"},
       {"http", "proxy", Type::string},
-      {"http", "connect_timeout_ms", Type::integer, 0, kMaxMs},
-      {"http", "timeout_ms", Type::integer, 0, kMaxMs},
-      {"http", "max_response_bytes", Type::integer, 0, kMaxBytes},
+      {"http", "connect_timeout_ms", Type::integer},
+      {"http", "timeout_ms", Type::integer},
+      {"http", "max_response_bytes", Type::integer},
       {"http", "insecure_skip_verify", Type::boolean},
 
       {"oauth2", "profile", Type::string, 0, 0, "bmp"},
@@ -44,18 +44,18 @@ std::vector<KeySpec> make_schema() {
       {"oauth2", "assertion_audience", Type::string},
       {"oauth2", "assertion_alg", Type::string, 0, 0,
        "HS256|HS384|HS512|RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA"},
-      {"oauth2", "assertion_lifetime_s", Type::integer, 10, 3600},
+      {"oauth2", "assertion_lifetime_s", Type::integer},
       {"oauth2", "assertion_kid", Type::string},
       {"oauth2", "default_expires_in_s", Type::integer, 1, kMaxSeconds},
       {"oauth2", "idempotency_header", Type::string},
-      {"oauth2", "refresh_fraction", Type::number, 0.05, 1},
-      {"oauth2", "refresh_margin_ms", Type::integer, 0, kMaxMs},
-      {"oauth2", "expiry_skew_ms", Type::integer, 0, kMaxMs},
-      {"oauth2", "jitter_fraction", Type::number, 0, 0.5},
-      {"oauth2", "wait_timeout_ms", Type::integer, 1, kMaxMs},
-      {"oauth2", "backoff_base_ms", Type::integer, 1, kMaxMs},
-      {"oauth2", "backoff_max_ms", Type::integer, 1, kMaxMs},
-      {"oauth2", "permanent_backoff_ms", Type::integer, 0, kMaxMs},
+      {"oauth2", "refresh_fraction", Type::number},
+      {"oauth2", "refresh_margin_ms", Type::integer},
+      {"oauth2", "expiry_skew_ms", Type::integer},
+      {"oauth2", "jitter_fraction", Type::number},
+      {"oauth2", "wait_timeout_ms", Type::integer},
+      {"oauth2", "backoff_base_ms", Type::integer},
+      {"oauth2", "backoff_max_ms", Type::integer},
+      {"oauth2", "permanent_backoff_ms", Type::integer},
       {"oauth2", "background_refresh", Type::boolean},
 
       {"senhasegura", "base_url", Type::string},

@@ -1,12 +1,10 @@
 // The configuration: one value from JSON or from an environment variable's text, typed and checked,
 // and the secrets behind X_file and X_env.
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <memory>
 
+#include "base/os.hpp"
 #include "config/config_impl.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
@@ -14,8 +12,6 @@
 namespace m2mauth::core::config {
 
 namespace {
-
-constexpr std::size_t kMaxFile = 1u << 20;
 
 void check_range(const KeySpec &k, double v, const std::string &label) {
   if (k.min < k.max && (v < k.min || v > k.max)) {
@@ -44,18 +40,29 @@ void resolve_indirect(Value &v, const std::string &ref, const Environment &env, 
   v.ref = ref;
   if (v.via == Via::file) {
     if (v.spec->type == Type::key) return;  // Key::from_file reads PEM or DER when the keys are parsed
-    std::string data = read_file(ref, label);
+    std::string data;
+    try {
+      data = read_regular_file(ref, label);
+    } catch (const Error &e) {
+      fail(Errc::config, e.what());  // a file the configuration names: a configuration error
+    }
     std::size_t end = data.size();
     while (end > 0 && (data[end - 1] == '\n' || data[end - 1] == '\r')) --end;
     if (end == 0) {
       secure_wipe(data);
       fail(Errc::config, label + ": \"" + ref + "\" is empty");
     }
+    if (data.find('\0') != std::string::npos) {
+      secure_wipe(data);
+      fail(Errc::config, label + ": \"" + ref + "\" contains a NUL byte");
+    }
     v.secret = SecretString(data.substr(0, end));
     secure_wipe(data);
   } else {
     const std::string *value = lookup(env, ref);
     if (value == nullptr || value->empty()) fail(Errc::config, label + ": environment variable " + ref + " is not set");
+    if (value->find('\0') != std::string::npos)
+      fail(Errc::config, label + ": environment variable " + ref + " contains a NUL byte");
     v.secret = SecretString(*value);
   }
 }
@@ -68,83 +75,124 @@ const std::string *lookup(const Environment &env, std::string_view name) {
   return nullptr;
 }
 
-// A whole file, at most kMaxFile bytes; the caller wipes it when it holds a secret.
-std::string read_file(const std::string &path, const std::string &label) {
-  std::unique_ptr<FILE, int (*)(FILE *)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) fail(Errc::config, label + ": cannot open \"" + path + "\": " + std::strerror(errno));
-  std::string data(kMaxFile + 1, '\0');
-  std::size_t n = std::fread(&data[0], 1, data.size(), f.get());
-  if (std::ferror(f.get())) {
-    secure_wipe(data);
-    fail(Errc::config, label + ": cannot read \"" + path + "\"");
-  }
-  if (n > kMaxFile) {
-    secure_wipe(data);
-    fail(Errc::config, label + ": \"" + path + "\" is over 1 MiB");
-  }
-  data.resize(n);
-  return data;
-}
-
 std::string ascii_lower(std::string_view s) {
   std::string out;
   for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   return out;
 }
 
-Value value_from_json(const KeySpec &k, Via via, const cJSON *j, const std::string &label, const Environment &env) {
+bool has_nul_escape(std::string_view raw) noexcept {
+  for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
+    if (raw[i] != '\\') continue;
+    if (raw[i + 1] == 'u' && raw.substr(i + 2, 4) == "0000") return true;
+    ++i;  // the escaped character ("\\u0000" is a backslash, then "u0000")
+  }
+  return false;
+}
+
+namespace {
+
+const char *json_type(const cJSON *j) noexcept {
+  if (cJSON_IsString(j)) return "a string";
+  if (cJSON_IsNumber(j)) return "a number";
+  if (cJSON_IsBool(j)) return "a boolean";
+  if (cJSON_IsNull(j)) return "null";
+  if (cJSON_IsArray(j)) return "a list";
+  if (cJSON_IsObject(j)) return "an object";
+  return "another type";
+}
+
+[[noreturn]] void wrong_type(const std::string &label, const char *expected, const cJSON *j) {
+  fail(Errc::config, label + " must be " + expected + ", not " + json_type(j));
+}
+
+bool digits(std::string_view s, std::size_t &i) {
+  std::size_t start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  return i > start;
+}
+
+// Decimal integer: an optional '-' and the digits 0-9, nothing else (no '+', space, fraction,
+// exponent or "0x"); within int64_t.
+std::int64_t parse_integer(std::string_view text, const std::string &label) {
+  std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (!digits(text, i) || i != text.size())
+    fail(Errc::config, label + " must be an integer (decimal digits, no fraction or exponent)");
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n, 10);
+  if (ec != std::errc() || end != text.data() + text.size()) fail(Errc::config, label + " is out of range");
+  return n;
+}
+
+// Decimal number as JSON writes it: -?digits(.digits)?([eE][+-]?digits)?; finite.
+double parse_number(std::string_view text, const std::string &label) {
+  std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  bool ok = digits(text, i);
+  if (ok && i < text.size() && text[i] == '.') ok = digits(text, ++i);
+  if (ok && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    ok = digits(text, i);
+  }
+  if (!ok || i != text.size()) fail(Errc::config, label + " must be a decimal number");
+  double d = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d, std::chars_format::general);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(d))
+    fail(Errc::config, label + " is out of range");
+  return d;
+}
+
+}  // namespace
+
+Value value_from_json(const KeySpec &k, Via via, const cJSON *j, std::string_view raw, const std::string &label,
+                      const Environment &env) {
   Value v;
   v.spec = &k;
   v.via = via;
   v.origin = "file";
+  if (has_nul_escape(raw)) fail(Errc::config, label + " contains a NUL character (\\u0000)");
   if (via != Via::direct) {
-    if (!cJSON_IsString(j)) fail(Errc::config, label + " must be a string");
+    if (!cJSON_IsString(j)) wrong_type(label, "a string", j);
     resolve_indirect(v, j->valuestring, env, label);
     return v;
   }
   switch (k.type) {
     case Type::string:
-      if (!cJSON_IsString(j)) fail(Errc::config, label + " must be a string");
+      if (!cJSON_IsString(j)) wrong_type(label, "a string", j);
       v.text = j->valuestring;
       check_choice(k, v.text, label);
       break;
     case Type::secret:
     case Type::key:
-      if (!cJSON_IsString(j)) fail(Errc::config, label + " must be a string");
+      if (!cJSON_IsString(j)) wrong_type(label, "a string", j);
       if (j->valuestring[0] == '\0') fail(Errc::config, label + " is empty");
       v.secret = SecretString(j->valuestring);
       break;
     case Type::integer:
-      if (!cJSON_IsNumber(j) || j->valuedouble != std::floor(j->valuedouble) || std::fabs(j->valuedouble) > 9e15)
-        fail(Errc::config, label + " must be an integer");
-      v.integer = static_cast<std::int64_t>(j->valuedouble);
-      check_range(k, j->valuedouble, label);
+      if (!cJSON_IsNumber(j)) wrong_type(label, "an integer", j);
+      v.integer = parse_integer(raw, label);
+      check_range(k, static_cast<double>(v.integer), label);
       break;
     case Type::number:
-      if (!cJSON_IsNumber(j) || !std::isfinite(j->valuedouble)) fail(Errc::config, label + " must be a number");
-      v.number = j->valuedouble;
+      if (!cJSON_IsNumber(j)) wrong_type(label, "a number", j);
+      v.number = parse_number(raw, label);
       check_range(k, v.number, label);
       break;
     case Type::boolean:
-      if (!cJSON_IsBool(j)) fail(Errc::config, label + " must be true or false");
+      if (!cJSON_IsBool(j)) fail(Errc::config, label + " must be true or false, not " + json_type(j));
       v.boolean = cJSON_IsTrue(j);
       break;
-    case Type::list:
-      if (cJSON_IsString(j)) {
-        v.list.emplace_back(j->valuestring);
-      } else if (cJSON_IsArray(j)) {
-        for (const cJSON *e = j->child; e != nullptr; e = e->next) {
-          if (!cJSON_IsString(e)) fail(Errc::config, label + " must be a list of strings");
-          v.list.emplace_back(e->valuestring);
-        }
-      } else {
-        fail(Errc::config, label + " must be a list of strings");
+    case Type::list:  // a JSON array of strings; a single string is not a list
+      if (!cJSON_IsArray(j)) wrong_type(label, "a list of strings (a JSON array)", j);
+      for (const cJSON *e = j->child; e != nullptr; e = e->next) {
+        if (!cJSON_IsString(e)) fail(Errc::config, label + " must be a list of strings, not hold " + json_type(e));
+        v.list.emplace_back(e->valuestring);
       }
       break;
     case Type::object:
-      if (!cJSON_IsObject(j)) fail(Errc::config, label + " must be an object of strings");
+      if (!cJSON_IsObject(j)) wrong_type(label, "an object of strings", j);
       for (const cJSON *e = j->child; e != nullptr; e = e->next) {
-        if (!cJSON_IsString(e)) fail(Errc::config, label + "." + e->string + " must be a string");
+        if (!cJSON_IsString(e)) wrong_type(label + "." + e->string, "a string", e);
         v.object.emplace_back(e->string, e->valuestring);
       }
       break;
@@ -158,6 +206,7 @@ Value value_from_text(const KeySpec &k, Via via, const std::string &text, const 
   v.spec = &k;
   v.via = via;
   v.origin = "environment";
+  if (text.find('\0') != std::string::npos) fail(Errc::config, label + " contains a NUL byte");
   if (via != Via::direct) {
     resolve_indirect(v, text, env, label);
     return v;
@@ -172,32 +221,22 @@ Value value_from_text(const KeySpec &k, Via via, const std::string &text, const 
       if (text.empty()) fail(Errc::config, label + " is empty");
       v.secret = SecretString(text);
       break;
-    case Type::integer: {
-      errno = 0;
-      char *end = nullptr;
-      long long n = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || errno == ERANGE || text.find_first_of(" \t+") != std::string::npos)
-        fail(Errc::config, label + " must be an integer");
-      v.integer = n;
-      check_range(k, static_cast<double>(n), label);
+    case Type::integer:
+      v.integer = parse_integer(text, label);
+      check_range(k, static_cast<double>(v.integer), label);
       break;
-    }
-    case Type::number: {
-      char *end = nullptr;
-      double d = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0' || !std::isfinite(d)) fail(Errc::config, label + " must be a number");
-      v.number = d;
-      check_range(k, d, label);
+    case Type::number:
+      v.number = parse_number(text, label);
+      check_range(k, v.number, label);
       break;
-    }
     case Type::boolean: {
       std::string t = ascii_lower(text);
       if (t == "true" || t == "1" || t == "yes" || t == "on") v.boolean = true;
       else if (t == "false" || t == "0" || t == "no" || t == "off") v.boolean = false;
-      else fail(Errc::config, label + " must be true or false");
+      else fail(Errc::config, label + " must be true or false (or 1/0, yes/no, on/off)");
       break;
     }
-    case Type::list:
+    case Type::list:  // comma-separated; items trimmed, empty items dropped
       for (std::size_t start = 0; start <= text.size();) {
         std::size_t end = text.find(',', start);
         if (end == std::string::npos) end = text.size();
@@ -207,14 +246,14 @@ Value value_from_text(const KeySpec &k, Via via, const std::string &text, const 
         start = end + 1;
       }
       break;
-    case Type::object: {
+    case Type::object: {  // a JSON object of strings
       Json j;
       try {
         j = json_parse_object(text, "value");
       } catch (const Error &) {
         fail(Errc::config, label + " must be a JSON object of strings");
       }
-      Value parsed = value_from_json(k, Via::direct, j.get(), label, env);
+      Value parsed = value_from_json(k, Via::direct, j.get(), text, label, env);
       v.object = std::move(parsed.object);
       break;
     }

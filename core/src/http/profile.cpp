@@ -1,10 +1,9 @@
 // Validation of HttpConfig and the choice of an override by URL prefix.
 #include "http/profile.hpp"
 
-#include <unistd.h>
-
 #include <cctype>
 
+#include "base/os.hpp"
 #include "m2mauth/core/error.hpp"
 
 #ifndef M2MAUTH_CORE_VERSION  // set from the project version by core/CMakeLists.txt
@@ -30,9 +29,17 @@ void check_no_controls(const std::string &s, const char *field) {
       fail(Errc::config, std::string("HTTP configuration: ") + field + " contains control characters");
 }
 
-void check_readable(const std::string &path, const char *field) {
-  if (!path.empty() && ::access(path.c_str(), R_OK) != 0)
-    fail(Errc::config, std::string("HTTP configuration: ") + field + " cannot be read: " + path);
+// libcurl reads these files itself, so they are only opened and checked here: a regular file (or a
+// symlink to one) of at most max bytes; a FIFO, directory, device or socket is refused at once.
+constexpr std::size_t kMaxCaFile = std::size_t{16} << 20;  // a CA bundle (Debian's is 0.2 MiB)
+
+void check_readable(const std::string &path, const char *field, std::size_t max = kMaxFileInput) {
+  if (path.empty()) return;
+  try {
+    check_regular_file(path, field, max);
+  } catch (const Error &e) {
+    fail(Errc::config, std::string("HTTP configuration: ") + e.what());
+  }
 }
 
 }  // namespace
@@ -56,7 +63,7 @@ std::shared_ptr<const Profile> make_profile(HttpConfig config) {
   if (!p->key_is_pem) check_no_controls(c.client_key, "client_key");
   if (!p->cert_is_pem) check_readable(c.client_cert, "client_cert");
   if (!p->key_is_pem) check_readable(c.client_key, "client_key");
-  check_readable(c.ca_file, "ca_file");
+  check_readable(c.ca_file, "ca_file", kMaxCaFile);
   check_no_controls(c.ca_file, "ca_file");
   check_no_controls(c.ca_dir, "ca_dir");
   check_no_controls(c.proxy, "proxy");

@@ -10,6 +10,7 @@
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/random.hpp"
+#include "base/os.hpp"
 #include "base/ossl.hpp"
 
 namespace m2mauth::core {
@@ -62,14 +63,7 @@ Certificate Certificate::load(std::string_view data) {
 }
 
 Certificate Certificate::from_file(const std::string &path) {
-  std::unique_ptr<FILE, int (*)(FILE *)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) fail(Errc::io, "cannot open certificate file");
-  std::string data(kMaxCertInput + 1, '\0');
-  std::size_t n = std::fread(data.data(), 1, data.size(), f.get());
-  if (std::ferror(f.get())) fail(Errc::io, "cannot read certificate file");
-  if (n > kMaxCertInput) fail(Errc::too_large, "certificate file over 1 MiB");
-  data.resize(n);
-  return load(data);
+  return load(read_regular_file(path, "certificate file", kMaxCertInput));
 }
 
 Certificate Certificate::self_signed(const Key &key, const std::string &common_name, unsigned int days) {

@@ -16,6 +16,7 @@
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/random.hpp"
+#include "base/os.hpp"
 #include "base/ossl.hpp"
 
 namespace m2mauth::core {
@@ -262,16 +263,13 @@ Key Key::from_der(const std::uint8_t *der, std::size_t len, const char *passphra
 }
 
 Key Key::from_file(const std::string &path, const char *passphrase) {
-  std::unique_ptr<FILE, int (*)(FILE *)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) fail(Errc::io, "cannot open key file");
-  SecretBytes data;
-  data.resize(kMaxKeyInput + 1);
-  std::size_t n = std::fread(data.data(), 1, data.size(), f.get());
-  if (std::ferror(f.get())) fail(Errc::io, "cannot read key file");
-  if (n > kMaxKeyInput) fail(Errc::too_large, "key file over 1 MiB");
-  std::string_view text(reinterpret_cast<const char *>(data.data()), n);
-  if (text.find("-----BEGIN ") != std::string_view::npos) return from_pem(text, passphrase);
-  return from_der(data.data(), n, passphrase);
+  std::string data = read_regular_file(path, "key file", kMaxKeyInput);
+  struct Wipe {
+    std::string &s;
+    ~Wipe() { secure_wipe(s); }
+  } wipe{data};
+  if (data.find("-----BEGIN ") != std::string::npos) return from_pem(data, passphrase);
+  return from_der(reinterpret_cast<const std::uint8_t *>(data.data()), data.size(), passphrase);
 }
 
 KeyType Key::type() const noexcept { return impl_->type; }

@@ -33,6 +33,7 @@ void ManagerOptions::validate() const {
   if (backoff_max_ms < backoff_base_ms)
     fail(Errc::invalid_argument, "token manager options: backoff_max_ms must not be less than backoff_base_ms");
   check_ms(permanent_backoff_ms, "permanent_backoff_ms", 0);
+  check_ms(min_fetch_interval_ms, "min_fetch_interval_ms", 0);
   if (max_keys == 0) fail(Errc::invalid_argument, "token manager options: max_keys must be at least 1");
 }
 
@@ -47,6 +48,7 @@ std::string ManagerOptions::describe() const {
   json_set_int(o.get(), "backoff_base_ms", backoff_base_ms);
   json_set_int(o.get(), "backoff_max_ms", backoff_max_ms);
   json_set_int(o.get(), "permanent_backoff_ms", permanent_backoff_ms);
+  json_set_int(o.get(), "min_fetch_interval_ms", min_fetch_interval_ms);
   add_bool(o.get(), "caller_refresh", !background_refresh);
   add_bool(o.get(), "report_cache_hits", report_cache_hits);
   return json_print(o.get());

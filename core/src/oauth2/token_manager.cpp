@@ -157,13 +157,39 @@ TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
   return slow_read(entry, options);
 }
 
-std::int64_t TokenManager::wait_limit_ms(const CallOptions *options) const {
-  std::int64_t wait = options_.wait_timeout_ms;
-  if (options == nullptr) return wait;
-  if (options->timeout_ms > 0) wait = std::min(wait, options->timeout_ms);
-  if (options->deadline_ms != 0) wait = std::min(wait, std::max<std::int64_t>(0, options->deadline_ms - now()));
-  return wait;
+std::chrono::steady_clock::time_point TokenManager::wait_deadline(const CallOptions *options) const {
+  std::int64_t wait = options_.wait_timeout_ms == 0 ? -1 : options_.wait_timeout_ms;  // -1: no limit
+  auto bound = [&wait](std::int64_t ms) { wait = wait < 0 ? ms : std::min(wait, ms); };
+  if (options != nullptr) {
+    if (options->timeout_ms > 0) bound(options->timeout_ms);
+    if (options->deadline_ms != 0) bound(std::max<std::int64_t>(0, options->deadline_ms - now()));
+  }
+  if (wait < 0) return std::chrono::steady_clock::time_point::max();
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
 }
+
+std::int64_t TokenManager::next_start_ms(const Entry &entry) const {
+  std::int64_t at = entry.started ? entry.last_start_ms + options_.min_fetch_interval_ms : INT64_MIN;
+  if (entry.last_error) at = std::max(at, entry.error_until_ms);
+  return at;
+}
+
+namespace {
+
+// Waits on cv until pred holds or deadline (time_point::max(): no limit); false on timeout.
+template <typename Pred>
+bool wait_until(std::condition_variable &cv, std::unique_lock<std::mutex> &lock,
+                std::chrono::steady_clock::time_point deadline, Pred pred) {
+  if (deadline == std::chrono::steady_clock::time_point::max()) {
+    cv.wait(lock, pred);
+    return true;
+  }
+  return cv.wait_until(lock, deadline, pred);
+}
+
+bool permanent(const Error &e) { return !is_transient(e.code(), e.transient()); }
+
+}  // namespace
 
 TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
   const Cancel *cancel = options != nullptr ? options->cancel : nullptr;
@@ -172,40 +198,58 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
     { std::lock_guard<std::mutex> lock(entry.mu); }
     entry.cv.notify_all();
   });
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->requested(); };
   std::shared_ptr<const Snapshot> snap;
   std::uint64_t generation = 0;
   {
     std::unique_lock<std::mutex> lock(entry.mu);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_limit_ms(options));
+    const auto deadline = wait_deadline(options);
+    std::optional<std::uint64_t> awaited;  // entry.rounds when this caller started or joined a fetch
     while (true) {
-      if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "the wait for a token was cancelled");
+      if (cancelled()) fail(Errc::cancelled, "the wait for a token was cancelled");
       const std::int64_t t = now();
-      if (entry.current && t < entry.current->stale_at_ms) {
-        // Valid: fresh or due. A due token starts the one refresh; this caller does not wait for it
-        // (unless refreshes run on the caller and this caller is the one).
-        if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= entry.error_until_ms) {
+      const Snapshot *cur = entry.current.get();
+      // Valid (fresh or due), or the short-lived token of the fetch this caller waited for: that one
+      // is served even when its lifetime (under the floor) is already over.
+      if (cur != nullptr && (t < cur->stale_at_ms || (awaited && cur->round > *awaited && cur->short_lived))) {
+        // A due token starts the one refresh; this caller does not wait for it (unless refreshes run
+        // on the caller and this caller is the one: then it gets the new token).
+        if (!awaited && t < cur->stale_at_ms && t >= cur->refresh_at_ms && !entry.in_flight && t >= next_start_ms(entry)) {
+          awaited = entry.rounds;
           start_refresh_locked(entry, lock, false);
-          if (!entry.current || now() >= entry.current->stale_at_ms) continue;
+          continue;
         }
         snap = entry.current;
         generation = entry.generation.load(std::memory_order_relaxed);
         break;
       }
-      // Expired, none or invalidated: wait for the one refresh in flight, starting it if needed.
-      if (!entry.in_flight) {
-        if (entry.last_error && t < entry.error_until_ms) throw backoff_error(entry, t);
+      // Expired, none or invalidated: wait for the one fetch in flight...
+      if (entry.in_flight) {
+        if (!awaited) awaited = entry.rounds;
+        const std::uint64_t round = entry.rounds;
+        if (!wait_until(entry.cv, lock, deadline, [&] { return entry.rounds != round || cancelled(); }))
+          throw wait_timeout_error();
+        continue;
+      }
+      // ...a permanent error goes to the caller at once (during its backoff, or as the outcome of
+      // the fetch it waited for)...
+      if (entry.last_error && permanent(*entry.last_error) &&
+          (t < entry.error_until_ms || (awaited && entry.rounds > *awaited)))
+        throw backoff_error(entry, t);
+      // ...else start one, as soon as the floor and the backoff allow, within this caller's deadline.
+      const std::int64_t next = next_start_ms(entry);
+      if (t >= next) {
+        awaited = entry.rounds;
         start_refresh_locked(entry, lock, false);
         continue;
       }
-      const std::uint64_t round = entry.rounds;
-      if (!entry.cv.wait_until(lock, deadline, [&] {
-            return entry.rounds != round || (cancel != nullptr && cancel->requested());
-          })) {
-        throw wait_timeout_error();
+      const auto at = std::chrono::steady_clock::now() + std::chrono::milliseconds(next - t);
+      if (at > deadline) {
+        if (entry.last_error) throw backoff_error(entry, t);
+        throw floor_error(next - t);
       }
-      if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "the wait for a token was cancelled");
-      if (!(entry.current && now() < entry.current->stale_at_ms) && entry.last_error)
-        throw backoff_error(entry, now());
+      const std::uint64_t round = entry.rounds;
+      wait_until(entry.cv, lock, at, [&] { return entry.rounds != round || cancelled(); });
     }
   }
   return keep(entry, std::move(snap), generation);
@@ -216,6 +260,16 @@ Error TokenManager::backoff_error(const Entry &entry, std::int64_t now_ms) const
   ErrorDetail d = e.detail();
   d.retry_after_ms = std::max<std::int64_t>(0, entry.error_until_ms - now_ms);
   return Error(e.code(), e.what(), d);
+}
+
+Error TokenManager::floor_error(std::int64_t retry_after_ms) {
+  ErrorDetail d;
+  d.transient = true;
+  d.retry_after_ms = retry_after_ms;
+  return Error(Errc::backoff,
+               "no token within the wait timeout: token requests for one key are at least min_fetch_interval_ms "
+               "apart and the next is not due yet",
+               d);
 }
 
 Error TokenManager::wait_timeout_error() {
@@ -270,6 +324,8 @@ TokenView TokenManager::keep(Entry &entry, std::shared_ptr<const Snapshot> snap,
 
 void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
   entry.in_flight = true;
+  entry.started = true;
+  entry.last_start_ms = now();
   if (options_.background_refresh || background) {
     {
       std::lock_guard<std::mutex> wl(worker_mutex_);
@@ -287,21 +343,68 @@ void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mute
   lock.lock();
 }
 
+void TokenManager::schedule_refresh_locked(Entry &entry, std::int64_t in_ms) {
+  std::lock_guard<std::mutex> wl(worker_mutex_);
+  if (stopping_) return;
+  delayed_.push_back(Delayed{&entry, std::chrono::steady_clock::now() + std::chrono::milliseconds(in_ms)});
+  if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
+  worker_cv_.notify_one();
+}
+
+bool TokenManager::start_delayed(Entry &entry) {
+  std::unique_lock<std::mutex> lock(entry.mu);
+  if (entry.in_flight || !has_waiters(entry)) return false;  // started meanwhile, or nobody waits any more
+  const std::int64_t t = now(), next = next_start_ms(entry);
+  if (t < next) {
+    schedule_refresh_locked(entry, next - t);
+    return false;
+  }
+  entry.in_flight = true;
+  entry.started = true;
+  entry.last_start_ms = t;
+  return true;
+}
+
 void TokenManager::worker_loop() {
   while (true) {
     Entry *entry = nullptr;
+    bool delayed = false;
     {
       std::unique_lock<std::mutex> lock(worker_mutex_);
-      worker_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      entry = queue_.front();
-      queue_.erase(queue_.begin());
+      while (entry == nullptr) {
+        if (stopping_) return;
+        if (!queue_.empty()) {
+          entry = queue_.front();
+          queue_.erase(queue_.begin());
+          break;
+        }
+        const auto t = std::chrono::steady_clock::now();
+        auto earliest = std::chrono::steady_clock::time_point::max();
+        for (auto it = delayed_.begin(); it != delayed_.end(); ++it) {
+          if (it->at <= t) {
+            entry = it->entry;
+            delayed = true;
+            delayed_.erase(it);
+            break;
+          }
+          earliest = std::min(earliest, it->at);
+        }
+        if (entry != nullptr) break;
+        if (earliest == std::chrono::steady_clock::time_point::max()) worker_cv_.wait(lock);
+        else worker_cv_.wait_until(lock, earliest);
+      }
     }
+    if (delayed && !start_delayed(*entry)) continue;
     refresh(*entry);
   }
 }
 
 void TokenManager::refresh(Entry &entry) {
+  {
+    // The floor counts from when the request really starts (a queued refresh may wait for the worker).
+    std::lock_guard<std::mutex> lock(entry.mu);
+    entry.last_start_ms = now();
+  }
   std::optional<Token> token;
   std::optional<Error> error;
   CallOptions call;
@@ -333,6 +436,8 @@ void TokenManager::refresh(Entry &entry) {
       snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms);
       snap->scheme = token->authorization_scheme();
       snap->token = std::move(*token);
+      snap->round = entry.rounds + 1;
+      snap->short_lived = expires - issued < std::max<std::int64_t>(1, options_.min_fetch_interval_ms);
       ev.kind = entry.ever_fetched ? TokenEventKind::refreshed : TokenEventKind::fetched;
       ev.expires_at_ms = snap->token.expires_at_ms;
       entry.current = std::move(snap);
@@ -345,14 +450,15 @@ void TokenManager::refresh(Entry &entry) {
       ++entry.failures;
       const ErrorDetail &d = error->detail();
       std::int64_t delay;
-      if (d.transient) {
+      if (is_transient(error->code(), d.transient)) {
         double exp = static_cast<double>(options_.backoff_base_ms) * std::pow(2.0, std::min(entry.failures - 1, 30));
         delay = static_cast<std::int64_t>(std::min(exp, static_cast<double>(options_.backoff_max_ms)));
         delay = delay / 2 + static_cast<std::int64_t>(random_unit() * static_cast<double>(delay / 2));
       } else {
         delay = options_.permanent_backoff_ms;
       }
-      delay = std::max(delay, d.retry_after_ms);
+      // Retry-After is honoured up to the longest backoff (a server's "retry in an hour" is not obeyed).
+      delay = std::max(delay, std::min(d.retry_after_ms, options_.backoff_max_ms));
       entry.error_until_ms = t + delay;
       ErrorDetail stored = d;
       stored.retry_after_ms = delay;
@@ -360,7 +466,7 @@ void TokenManager::refresh(Entry &entry) {
       ev.kind = TokenEventKind::failed;
       ev.error_code = static_cast<int>(error->code());
       ev.http_status = d.http_status;
-      ev.transient = d.transient;
+      ev.transient = is_transient(error->code(), d.transient);
       ev.retry_after_ms = delay;
       oauth_error = d.oauth_error;
     }

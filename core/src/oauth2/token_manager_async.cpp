@@ -43,7 +43,7 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
   w->entry = &entry;
   w->cb = std::move(cb);
   w->cancel = std::move(cancel);
-  w->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_limit_ms(&options));
+  w->deadline = wait_deadline(&options);
   if (w->cancel) {
     // Registered before the waiter is queued, so its id is known to whoever completes it.
     std::weak_ptr<Waiter> weak = w;
@@ -66,15 +66,21 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
   {
     std::unique_lock<std::mutex> lock(entry.mu);
     const std::int64_t t = now();
+    const std::int64_t next = next_start_ms(entry);
     if (w->cancel && w->cancel->requested()) {
       now_ready.error = cancelled_error("the token read was cancelled");
     } else if (entry.current && t < entry.current->stale_at_ms) {
-      if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= entry.error_until_ms)
-        start_refresh_locked(entry, lock, true);
+      if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= next) start_refresh_locked(entry, lock, true);
       now_ready.snap = entry.current;
       generation = entry.generation.load(std::memory_order_relaxed);
-    } else if (!entry.in_flight && entry.last_error && t < entry.error_until_ms) {
-      now_ready.error = backoff_error(entry, t);
+    } else if (!entry.in_flight && entry.last_error && t < entry.error_until_ms &&
+               !is_transient(entry.last_error->code(), entry.last_error->transient())) {
+      now_ready.error = backoff_error(entry, t);  // a permanent error goes to the caller at once
+    } else if (!entry.in_flight && t < next &&
+               std::chrono::steady_clock::now() + std::chrono::milliseconds(next - t) > w->deadline) {
+      // Too soon for another fetch (backoff or the floor) and this caller cannot wait that long.
+      if (entry.last_error) now_ready.error = backoff_error(entry, t);
+      else now_ready.error = floor_error(next - t);
     } else {
       at_once = false;
       {
@@ -85,7 +91,8 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
       dispatch_cv_.notify_one();  // a new deadline to watch
       if (!entry.in_flight) {
         try {
-          start_refresh_locked(entry, lock, true);
+          if (t >= next) start_refresh_locked(entry, lock, true);
+          else schedule_refresh_locked(entry, next - t);
         } catch (...) {
           // Not queued after all: the caller sees the failure and the callback never runs.
           {
@@ -112,9 +119,18 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
   deliver(now_ready, false);
 }
 
-// Under entry.mu, after a refresh round: every waiter of this key gets the outcome.
+// Under entry.mu, after a refresh round: every waiter of this key gets the outcome: the token (even
+// one whose lifetime is already over: they waited for this fetch) or the error. After a transient
+// failure, waiters whose deadline leaves room for the retry keep waiting for it.
 void TokenManager::complete_waiters_locked(Entry &entry, std::int64_t now_ms) {
-  bool any = false;
+  bool any = false, retry = false;
+  const bool servable =
+      entry.current && (now_ms < entry.current->stale_at_ms ||
+                        (entry.current->round == entry.rounds && entry.current->short_lived));
+  const bool transient =
+      !servable && entry.last_error && is_transient(entry.last_error->code(), entry.last_error->transient());
+  const auto retry_at = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(std::max<std::int64_t>(0, next_start_ms(entry) - now_ms));
   {
     std::lock_guard<std::mutex> lock(dispatch_mutex_);
     for (auto it = waiters_.begin(); it != waiters_.end();) {
@@ -122,8 +138,13 @@ void TokenManager::complete_waiters_locked(Entry &entry, std::int64_t now_ms) {
         ++it;
         continue;
       }
+      if (transient && (*it)->deadline >= retry_at) {
+        retry = true;
+        ++it;
+        continue;
+      }
       Ready r{*it, nullptr, std::nullopt};
-      if (entry.current && now_ms < entry.current->stale_at_ms) r.snap = entry.current;
+      if (servable) r.snap = entry.current;
       else if (entry.last_error) r.error = backoff_error(entry, now_ms);
       else r.error = wait_timeout_error();
       ready_.push_back(std::move(r));
@@ -131,7 +152,13 @@ void TokenManager::complete_waiters_locked(Entry &entry, std::int64_t now_ms) {
       any = true;
     }
   }
+  if (retry) schedule_refresh_locked(entry, std::max<std::int64_t>(0, next_start_ms(entry) - now_ms));
   if (any) dispatch_cv_.notify_one();
+}
+
+bool TokenManager::has_waiters(const Entry &entry) {
+  std::lock_guard<std::mutex> lock(dispatch_mutex_);
+  return std::any_of(waiters_.begin(), waiters_.end(), [&entry](const auto &w) { return w->entry == &entry; });
 }
 
 void TokenManager::ensure_dispatcher_locked() {

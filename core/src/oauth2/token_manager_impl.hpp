@@ -29,6 +29,8 @@ struct TokenManager::Snapshot {
   std::string scheme;
   std::int64_t refresh_at_ms = 0;
   std::int64_t stale_at_ms = 0;
+  std::uint64_t round = 0;  // the refresh round that fetched it (Entry::rounds after that round)
+  bool short_lived = false; // its lifetime is under min_fetch_interval_ms: served to that round's callers
 };
 
 // One thread's snapshots of one manager, owned by the manager (which empties it when destroyed, so no
@@ -58,7 +60,9 @@ struct TokenManager::Entry {
   std::condition_variable cv;
   std::shared_ptr<const TokenManager::Snapshot> current;  // guarded by mu
   bool in_flight = false;
-  std::uint64_t rounds = 0;
+  std::uint64_t rounds = 0;           // refresh rounds completed
+  bool started = false;               // a fetch has started (last_start_ms is set)
+  std::int64_t last_start_ms = 0;     // when the last fetch started: the next no sooner than + min_fetch_interval_ms
   std::optional<Error> last_error;
   std::int64_t error_until_ms = 0;
   int failures = 0;

@@ -355,32 +355,36 @@ m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t pay
 }
 
 
-static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, m2mauth_cancel *cancel) {
+static m2mauth_call_options m2mauth_glue_call_options(int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
   m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
   o.timeout_ms = timeout_ms;
+  o.deadline_ms = deadline_ms;
   o.cancel = cancel;
   return o;
 }
 m2mauth_status m2mauth_glue_http_send_with(m2mauth_response **out, m2mauth_http *http, const m2mauth_request *req,
-                                           int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                           int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_http_send_with(out, http, req, &o);
 }
 m2mauth_status m2mauth_glue_token_client_fetch_with(m2mauth_token **out, m2mauth_token_client *client,
-                                                    int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                    int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_token_client_fetch_with(out, client, &o);
 }
 m2mauth_status m2mauth_glue_token_manager_request_with(m2mauth_response **out, m2mauth_token_manager *manager,
                                                        const m2mauth_request *req, int64_t timeout_ms,
-                                                       m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                       int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   return m2mauth_token_manager_request_with(out, manager, req, &o);
 }
-/* An owned copy of the current token, the wait bounded and cancelled like m2mauth_token_manager_get_with. */
+/*
+ * An owned copy of the current token (with the granted scope, which the view does not carry), the wait
+ * bounded and cancelled like m2mauth_token_manager_get_with.
+ */
 m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2mauth_token_manager *manager,
-                                                     int64_t timeout_ms, m2mauth_cancel *cancel) {
-  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, cancel);
+                                                     int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
   m2mauth_status rc;
   if (!out) return M2MAUTH_EINVAL;
@@ -388,6 +392,38 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
   rc = m2mauth_token_manager_get_with(&v, manager, &o);
   if (rc != M2MAUTH_OK) return rc;
   return m2mauth_token_manager_token(out, manager); /* the view's token, still cached for this thread */
+}
+
+
+static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
+                                             const char *scope, const char *audience, const char *resource,
+                                             int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
+                                             int64_t *sizes) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  m2mauth_status rc = for_key ? m2mauth_token_manager_get_for_with(v, manager, scope, audience, resource, &o)
+                              : m2mauth_token_manager_get_with(v, manager, &o);
+  if (rc != M2MAUTH_OK) return rc;
+  sizes[0] = (int64_t)strlen(v->scheme);
+  sizes[1] = (int64_t)v->access_token_len;
+  sizes[2] = v->expires_at_ms;
+  return M2MAUTH_OK;
+}
+
+
+m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, int for_key, const char *scope,
+                                               const char *audience, const char *resource, int64_t timeout_ms,
+                                               int64_t deadline_ms, m2mauth_cancel *cancel, uint8_t *dst,
+                                               size_t dst_len, int64_t *SIZES) {
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  m2mauth_status rc;
+  if (!SIZES) return M2MAUTH_EINVAL;
+  rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, SIZES);
+  if (rc != M2MAUTH_OK) return rc;
+  if (dst && (uint64_t)(SIZES[0] + SIZES[1]) <= (uint64_t)dst_len) {
+    memcpy(dst, v.scheme, (size_t)SIZES[0]);
+    memcpy(dst + SIZES[0], v.access_token, (size_t)SIZES[1]);
+  }
+  return M2MAUTH_OK;
 }
 
 
@@ -6476,6 +6512,31 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381
 }
 
 
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->min_fetch_interval_ms = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->min_fetch_interval_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
@@ -7630,12 +7691,13 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
   int64_t arg4 ;
-  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
@@ -7645,19 +7707,21 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **
   arg2 = *(m2mauth_http **)&_swig_go_1; 
   arg3 = *(m2mauth_request **)&_swig_go_2; 
   arg4 = (int64_t)_swig_go_3; 
-  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
   
-  result = (m2mauth_status)m2mauth_glue_http_send_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  result = (m2mauth_status)m2mauth_glue_http_send_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
-  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
@@ -7666,20 +7730,22 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_to
   
   arg2 = *(m2mauth_token_client **)&_swig_go_1; 
   arg3 = (int64_t)_swig_go_2; 
-  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
   
-  result = (m2mauth_status)m2mauth_glue_token_client_fetch_with(arg1,arg2,arg3,arg4);
+  result = (m2mauth_status)m2mauth_glue_token_client_fetch_with(arg1,arg2,arg3,arg4,arg5);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
   int64_t arg4 ;
-  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
@@ -7689,19 +7755,21 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth
   arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
   arg3 = *(m2mauth_request **)&_swig_go_2; 
   arg4 = (int64_t)_swig_go_3; 
-  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
   
-  result = (m2mauth_status)m2mauth_glue_token_manager_request_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5);
+  result = (m2mauth_status)m2mauth_glue_token_manager_request_with(arg1,arg2,(struct m2mauth_request const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, struct m2mauth_cancel *_swig_go_3) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
-  m2mauth_cancel *arg4 = (m2mauth_cancel *) 0 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
@@ -7710,10 +7778,84 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_t
   
   arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
   arg3 = (int64_t)_swig_go_2; 
-  arg4 = *(m2mauth_cancel **)&_swig_go_3; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
   
-  result = (m2mauth_status)m2mauth_glue_token_manager_token_with(arg1,arg2,arg3,arg4);
+  result = (m2mauth_status)m2mauth_glue_token_manager_token_with(arg1,arg2,arg3,arg4,arg5);
   _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+  m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
+  int arg2 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  int64_t arg6 ;
+  int64_t arg7 ;
+  m2mauth_cancel *arg8 = (m2mauth_cancel *) 0 ;
+  uint8_t *arg9 = (uint8_t *) 0 ;
+  size_t arg10 ;
+  int64_t *arg11 = (int64_t *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_manager **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  arg6 = (int64_t)_swig_go_5; 
+  arg7 = (int64_t)_swig_go_6; 
+  arg8 = *(m2mauth_cancel **)&_swig_go_7; 
+  
+  arg9 = (uint8_t *)_swig_go_8.array;
+  arg10 = (size_t)_swig_go_8.len;
+  
+  
+  arg11 = (int64_t *)_swig_go_9.array;
+  
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_read(arg1,arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5,arg6,arg7,arg8,arg9,arg10,arg11);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg4); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
   return _swig_go_result;
 }
 

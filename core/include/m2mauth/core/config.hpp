@@ -15,7 +15,10 @@
 //                token_secret*, decryption_key*, decryption_key_passphrase*
 // A secret X* is given as X (the value), X_file (a file holding it; trailing newlines stripped; for
 // keys, a PEM or DER key file) or X_env (the name of an environment variable holding it), once per
-// source. Unknown sections and keys, wrong types and out-of-range values are errors naming the key.
+// source. Unknown sections and keys, wrong types and out-of-range values are errors naming the key:
+// types are strict (README "Configuration"), numbers decimal, the ranges the core's own checks
+// (run at load time), a string holding U+0000 refused; files read must be regular files (no FIFO,
+// directory, device or socket), at most 1 MiB.
 // Members whose name starts with "_" are comments. Secrets never appear in describe(), get() or
 // any error message.
 #pragma once

@@ -6,10 +6,15 @@
 //   expired  now >= stale_at, none, invalidated    callers wait (with a deadline) for the one refresh
 // refresh_at = min(issued + fraction * lifetime, expires - margin), not before half the lifetime,
 // minus random jitter; stale_at = expires - skew. Failures back off exponentially with jitter (and
-// Retry-After); a still-valid token keeps being served; a permanent error is reported at once.
+// Retry-After, capped by backoff_max_ms); a still-valid token keeps being served; a permanent error is
+// reported at once; a transient one is retried for a waiting caller within its deadline.
+// Fetches of one key start at least min_fetch_interval_ms apart, whatever the lifetimes the server
+// gives and however often tokens are invalidated: a token whose lifetime is shorter goes to the callers
+// that waited for its fetch, and later callers wait (within their deadline) for the next allowed fetch.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -33,10 +38,11 @@ struct ManagerOptions {
   std::int64_t refresh_margin_ms = 300000; // ...or this long before expiry, whichever is earlier; 0 = by fraction only
   std::int64_t expiry_skew_ms = 30000;     // stop using a token this long before it expires (<= lifetime/10); 0 = until expiry
   double jitter_fraction = 0.1;            // refresh up to this part of the lead time earlier, at random, [0, 0.5]; 0 = none
-  std::int64_t wait_timeout_ms = 30000;    // how long a caller waits when no valid token exists; 0 = not at all
+  std::int64_t wait_timeout_ms = 30000;    // how long a caller waits when no valid token exists; 0 = no limit
   std::int64_t backoff_base_ms = 1000;     // first delay after a transient failure, > 0
   std::int64_t backoff_max_ms = 60000;     // >= backoff_base_ms
   std::int64_t permanent_backoff_ms = 30000;  // after invalid_client & co., before asking again; 0 = at once
+  std::int64_t min_fetch_interval_ms = 1000;  // fetches of one key start at least this far apart; 0 = no floor
   bool background_refresh = true;          // refreshes run on a manager thread (else on the first caller)
   bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
   std::size_t max_keys = 64;               // distinct scope/audience/resource keys, >= 1
@@ -139,14 +145,19 @@ class TokenManager {
   Entry &entry_of(const TokenScope *scope);
   TokenView read(Entry &entry, const CallOptions *options = nullptr);
   TokenView slow_read(Entry &entry, const CallOptions *options);
-  std::int64_t wait_limit_ms(const CallOptions *options) const;
+  std::chrono::steady_clock::time_point wait_deadline(const CallOptions *options) const;
+  std::int64_t next_start_ms(const Entry &entry) const;
   Error backoff_error(const Entry &entry, std::int64_t now_ms) const;
   static Error wait_timeout_error();
+  static Error floor_error(std::int64_t retry_after_ms);
   void complete_waiters_locked(Entry &entry, std::int64_t now_ms);
   void stop_async();
   Reader &reader();
   TokenView keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation);
   void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background);
+  void schedule_refresh_locked(Entry &entry, std::int64_t in_ms);
+  bool start_delayed(Entry &entry);
+  bool has_waiters(const Entry &entry);
   void refresh(Entry &entry);
   void worker_loop();
   void dispatch_loop();
@@ -172,6 +183,11 @@ class TokenManager {
   std::mutex worker_mutex_;
   std::condition_variable worker_cv_;
   std::vector<Entry *> queue_;
+  struct Delayed {
+    Entry *entry;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::vector<Delayed> delayed_;  // fetch retries for get_async waiters, started when due
   bool stopping_ = false;
   Cancel stop_;  // requested by the destructor: stops every transfer the manager runs
   std::thread worker_;

@@ -81,6 +81,17 @@ public final class Http implements AutoCloseable {
     return NativeRequests.with(request, r -> use(h -> NativeRequests.take(M2mauthNative.m2mauth_http_send(h, r))));
   }
 
+  /**
+   * The same, bounded and cancellable by options: a timeout or deadline (system clock) besides the
+   * transport's ({@link NetworkTimeoutException}); a {@link Cancel} aborts the transfer in progress
+   * ({@link CancelledException}).
+   */
+  public Response send(Request request, CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    return NativeRequests.with(request, r -> o.run((timeoutMs, deadlineMs, cancel) -> use(h -> NativeRequests.take(
+        M2mauthNative.m2mauth_glue_http_send_with(h, r, timeoutMs, deadlineMs, cancel)))));
+  }
+
   public boolean isClosed() {
     return res.isClosed();
   }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * before expiry if earlier, stop using a token 30 s before expiry (at most a tenth of its lifetime), 10 %
  * jitter, callers wait up to 30 s, backoff 1 s doubling to 1 min after transient failures and 30 s after
  * permanent ones, refresh on a background thread. A value that is set means what the C library says, 0
- * included (jitter 0: none; wait timeout 0: never wait; margin, skew, permanent backoff 0: none). The
+ * included (jitter 0: none; wait timeout 0: no limit but the call's own; margin, skew, permanent backoff, minimum
+ * fetch interval 0: none). The
  * library checks the ranges: {@link #describe()} and {@link TokenManager#create} throw
  * {@link InvalidArgumentException} naming the field.
  */
@@ -23,6 +24,7 @@ public final class ManagerOptions {
   private final Duration backoffBase;
   private final Duration backoffMax;
   private final Duration permanentBackoff;
+  private final Duration minFetchInterval;
   private final boolean callerRefresh;
   private final boolean reportCacheHits;
   final String idempotencyHeader;
@@ -38,6 +40,7 @@ public final class ManagerOptions {
     backoffBase = b.backoffBase;
     backoffMax = b.backoffMax;
     permanentBackoff = b.permanentBackoff;
+    minFetchInterval = b.minFetchInterval;
     callerRefresh = b.callerRefresh;
     reportCacheHits = b.reportCacheHits;
     idempotencyHeader = b.idempotencyHeader;
@@ -80,6 +83,9 @@ public final class ManagerOptions {
     if (permanentBackoff != null) {
       o.setPermanent_backoff_ms(Durations.millis(permanentBackoff));
     }
+    if (minFetchInterval != null) {
+      o.setMin_fetch_interval_ms(Durations.millis(minFetchInterval));
+    }
     o.setCaller_refresh(callerRefresh ? 1 : 0);
     o.setReport_cache_hits(reportCacheHits ? 1 : 0);
     return o;
@@ -116,6 +122,7 @@ public final class ManagerOptions {
     private Duration backoffBase;
     private Duration backoffMax;
     private Duration permanentBackoff;
+    private Duration minFetchInterval;
     private boolean callerRefresh;
     private boolean reportCacheHits;
     private String idempotencyHeader;
@@ -168,6 +175,15 @@ public final class ManagerOptions {
     /** After a permanent error, before asking again (default 30 s; 0: at once). */
     public Builder permanentBackoff(Duration d) {
       this.permanentBackoff = d;
+      return this;
+    }
+
+    /**
+     * Token requests for one key start at least this far apart, whatever lifetime the server gives
+     * (default 1 s; 0: no floor).
+     */
+    public Builder minFetchInterval(Duration d) {
+      this.minFetchInterval = d;
       return this;
     }
 

@@ -36,17 +36,41 @@ public final class Token {
     }
   }
 
+  /** A token read through a manager's cached view: the view carries no granted scope (scope: as asked). */
+  static Token fromView(String accessToken, String scheme, String scope, long expiresAtMillis) {
+    return new Token(accessToken, scheme, scope == null ? "" : scope, Instant.ofEpochMilli(expiresAtMillis), null);
+  }
+
+  /** True if this token's access token is the bytes b[off, off + len) (ASCII, compared in place). */
+  boolean sameAccessToken(byte[] b, int off, int len) {
+    if (accessToken.length() != len) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      if (accessToken.charAt(i) != (b[off + i] & 0xff)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The access token (a secret). */
   public String accessToken() {
     return accessToken;
   }
 
-  /** As the server wrote it: "Bearer", "bearer", "DPoP". */
+  /**
+   * As the server wrote it ("Bearer", "bearer", "DPoP") for {@link TokenClient#fetch()}; for tokens read
+   * from a {@link TokenManager}, the scheme it sends: "Bearer" or "DPoP".
+   */
   public String tokenType() {
     return tokenType;
   }
 
-  /** The granted scope (the requested one when the server omits it). */
+  /**
+   * The granted scope (the requested one when the server omits it). For {@link TokenManager#token(TokenScope)}
+   * the scope asked for ("" for none): the manager's cached view does not carry the granted one.
+   */
   public String scope() {
     return scope;
   }

@@ -61,6 +61,13 @@ public final class TokenClient implements AutoCloseable {
     return oauth(() -> use(h -> Token.take(M2mauthNative.m2mauth_token_client_fetch(h))));
   }
 
+  /** The same, bounded and cancellable by options (a deadline is on this client's clock). */
+  public Token fetch(CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    return oauth(() -> o.run((timeoutMs, deadlineMs, cancel) -> use(h -> Token.take(
+        M2mauthNative.m2mauth_glue_token_client_fetch_with(h, timeoutMs, deadlineMs, cancel)))));
+  }
+
   public String clientId() {
     return clientId;
   }

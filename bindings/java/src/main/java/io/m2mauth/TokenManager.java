@@ -1,5 +1,6 @@
 package io.m2mauth;
 
+import io.m2mauth.internal.CancelHandle;
 import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.NativeCallbacks;
 import io.m2mauth.internal.NativeRef;
@@ -7,6 +8,8 @@ import io.m2mauth.internal.NativeResource;
 import io.m2mauth.internal.TokenManagerHandle;
 import io.m2mauth.internal.TokenManagerOptionsStruct;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +37,8 @@ public final class TokenManager implements AutoCloseable {
   private final NativeResource<TokenManagerHandle> res;
   private final Events events;
   private final String clientId;
+  /** The configured key's token that token() returned last, returned again while the view shows it. */
+  private volatile Token last;
 
   private TokenManager(TokenManagerHandle h, Events events, String clientId) {
     this.events = events;
@@ -94,11 +99,75 @@ public final class TokenManager implements AutoCloseable {
   }
 
   /**
-   * The current token: the cached one, or the one being fetched (waiting at most the wait timeout).
-   * After a failure the same exception is thrown until its backoff ends ({@link OAuth2Exception#getRetryAfter()}).
+   * The current token for the client's configured scope: the cached one, or the one being fetched
+   * (waiting at most the wait timeout). After a failure the same exception is thrown until its backoff
+   * ends ({@link OAuth2Exception#getRetryAfter()}).
+   *
+   * <p>Read through the library's cached view (m2mauth_token_manager_get_with), copied within the one
+   * native call that makes it. While the token is the one returned before, the same {@link Token} object
+   * is returned (with the scope the server granted); a new token is read once more as an owned copy for
+   * its granted scope.
    */
   public Token token() {
-    return TokenClient.oauth(() -> use(h -> Token.take(M2mauthNative.m2mauth_token_manager_token(h))));
+    return token(null, null);
+  }
+
+  /** {@link #token()} with the wait bounded and cancellable by options (the refresh goes on for others). */
+  public Token token(CallOptions options) {
+    return token(null, options);
+  }
+
+  /** The token for another key (scope, audience, resource); see {@link #token(TokenScope, CallOptions)}. */
+  public Token token(TokenScope key) {
+    return token(Objects.requireNonNull(key, "key"), null);
+  }
+
+  /**
+   * The token for key (null: the configured one), read through the library's cached view
+   * (m2mauth_token_manager_get_for_with), the wait bounded and cancellable by options (null: none).
+   * For another key the view carries no granted scope: {@link Token#scope()} is key's; its
+   * {@link Token#tokenType()} is the scheme the manager sends ("Bearer" or "DPoP").
+   */
+  public Token token(TokenScope key, CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    return TokenClient.oauth(() -> o.run((timeoutMs, deadlineMs, cancel) ->
+        use(h -> read(h, key, timeoutMs, deadlineMs, cancel))));
+  }
+
+  /** The view of key copied out in one native call (m2mauth_glue_token_manager_read); buffers wiped. */
+  private Token read(TokenManagerHandle h, TokenScope key, long timeoutMs, long deadlineMs, CancelHandle cancel) {
+    byte[] buf = new byte[1024];
+    long[] sizes = new long[3]; // scheme length, access token length, expiry (Unix ms)
+    try {
+      for (;;) {
+        M2mauthNative.m2mauth_glue_token_manager_read(h, key == null ? 0 : 1, key == null ? null : key.scope(),
+            key == null ? null : key.audience(), key == null ? null : key.resource(), timeoutMs, deadlineMs, cancel,
+            buf, sizes);
+        long n = sizes[0] + sizes[1];
+        if (n <= buf.length) {
+          break;
+        }
+        Arrays.fill(buf, (byte) 0);
+        buf = new byte[Math.toIntExact(n)]; // nothing was copied: read again with room (a newer token is fine)
+      }
+      int schemeLen = (int) sizes[0];
+      int tokenLen = (int) sizes[1];
+      if (key != null) {
+        return Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
+            new String(buf, 0, schemeLen, StandardCharsets.UTF_8), key.scope(), sizes[2]);
+      }
+      Token cached = last;
+      if (cached != null && cached.expiresAt().toEpochMilli() == sizes[2]
+          && cached.sameAccessToken(buf, schemeLen, tokenLen)) {
+        return cached;
+      }
+      // A token not returned before: its owned copy has the granted scope (still cached for this thread).
+      Token t = Token.take(M2mauthNative.m2mauth_glue_token_manager_token_with(h, timeoutMs, deadlineMs, cancel));
+      last = t;
+      return t;
+    } finally {
+      Arrays.fill(buf, (byte) 0);
+    }
   }
 
   /** Drops the cached token if it is still token (e.g. after an API answered 401 to it). */
@@ -129,6 +198,18 @@ public final class TokenManager implements AutoCloseable {
   public Response request(Request request) {
     return TokenClient.oauth(() -> NativeRequests.with(request,
         r -> use(h -> NativeRequests.take(M2mauthNative.m2mauth_token_manager_request(h, r)))));
+  }
+
+  /**
+   * The same, bounded and cancellable by options: the timeout or deadline bounds the whole call (the wait
+   * for a token and the sends); a {@link Cancel} ends the wait or aborts the transfer in progress
+   * ({@link CancelledException}).
+   */
+  public Response request(Request request, CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    return TokenClient.oauth(() -> NativeRequests.with(request, r -> o.run((timeoutMs, deadlineMs, cancel) ->
+        use(h -> NativeRequests.take(
+            M2mauthNative.m2mauth_glue_token_manager_request_with(h, r, timeoutMs, deadlineMs, cancel))))));
   }
 
   /**
