@@ -20,6 +20,7 @@ struct Scanner {
   const char *what;
   bool saw_ws = false;  // insignificant whitespace somewhere (the text is not in compact form)
   bool nul = false;     // a string so far decoded to text holding U+0000 (a raw NUL byte or \u0000)
+  bool refuse_nul = true;  // false: JsonNul::caller_checks
 
   [[noreturn]] void bad(const char *why) const { fail(Errc::malformed, std::string(what) + " is not valid JSON: " + why); }
 
@@ -44,7 +45,7 @@ struct Scanner {
       if (p >= end) bad("unterminated string");
       unsigned char c = static_cast<unsigned char>(*p);
       if (c == '"') break;
-      if (c == 0) {
+      if (c == 0 && refuse_nul) {
         nul = true;  // refused by the caller, which can name the member
         ++p;
         continue;
@@ -59,7 +60,7 @@ struct Scanner {
             if (end - p < 5) bad("short \\u escape");
             for (int i = 1; i <= 4; ++i)
               if (hexval(p[i]) < 0) bad("invalid \\u escape");
-            if (p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0') nul = true;
+            if (refuse_nul && p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0') nul = true;
             p += 5;
             break;
           default: bad("invalid escape");
@@ -270,9 +271,10 @@ std::string unescape_content(std::string_view s) {
 
 }  // namespace
 
-bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what) {
+bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what, JsonNul nul) {
   members.clear();
   Scanner s{text.data(), text.data() + text.size(), what};
+  s.refuse_nul = nul == JsonNul::refuse;
   s.ws();
   if (s.p >= s.end || *s.p != '{') fail(Errc::malformed, std::string(what) + " is not a JSON object");
   s.object(1, &members);
