@@ -5,7 +5,8 @@ Exit codes (stable, for scripts):
   0  success
   1  verification failed (jwt verify refused the token); stderr:
        m2mauth: verification failed: <error name>: <message>
-  2  usage error (bad or conflicting options; argparse prints the usage)
+  2  usage error (bad or conflicting options; argparse prints the usage); the message names options but
+     never repeats a value given on the command line
   3  I/O error (a file cannot be read or written, or exists without --force); stderr:
        m2mauth: i/o error: <path>: <reason>
   4  any other error (an unreadable key, invalid JSON, a refused client, a vault error, ...); stderr:
@@ -27,10 +28,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence
 
 from . import __version__, errors
 from ._cli_io import CliUsageError, check_writable, read_input, read_secret, write_file
@@ -256,6 +258,58 @@ def _cmd_jwt_verify(args: argparse.Namespace) -> int:
 
 # ---- parser --------------------------------------------------------------------------------------
 
+_OPTION_NAME = re.compile(r"--?[A-Za-z][A-Za-z0-9-]{0,47}")
+
+
+def _option_name(word: str) -> Optional[str]:
+    """The option name of a command-line word without any "=value"; None if the word is not an option."""
+    name = word.split("=", 1)[0]
+    return name if _OPTION_NAME.fullmatch(name) else None
+
+
+def _scrub_usage_error(message: str, words: Sequence[str]) -> str:
+    """An argparse error message that repeats no argument value: option names stay, values go (a secret
+    typed on the command line by mistake must not reach a terminal, a CI log or a bug report)."""
+    if message.startswith("unrecognized arguments: "):
+        extra = message[len("unrecognized arguments: "):].split()
+        names = [n for n in (_option_name(w) for w in extra) if n is not None]
+        hidden = len(extra) - len(names) + sum(1 for w in extra if "=" in w and _option_name(w) is not None)
+        message = "unrecognized arguments: " + " ".join(names)
+        if hidden:
+            message += f"{' ' if names else ''}({hidden} value{'s' if hidden > 1 else ''} not shown)"
+    elif message.startswith("ambiguous option: ") and " could match " in message:
+        word, _, matches = message[len("ambiguous option: "):].rpartition(" could match ")
+        message = f"ambiguous option: {_option_name(word) or '<value>'} could match {matches}"
+    for marker, tail in (("invalid choice", " (choose from "), ("unknown parser", " (choices: ")):
+        at = message.find(marker)
+        if at >= 0:
+            choices = message.rfind(tail)
+            message = message[:at + len(marker)] + (message[choices:] if choices > at else "")
+    message = re.sub(r"(?s)(invalid [^\s:]+ value): .*", r"\1", message)
+    message = re.sub(r"(?s)(ignored explicit argument) .*", r"\1", message)
+    # The net under the rules above (for messages of other Python versions): no word given, nor the value
+    # after its "=", of 4 characters or more, standing on its own (argparse quotes values).
+    for word in words:
+        for value in (word, word.split("=", 1)[1] if "=" in word else ""):
+            if len(value) >= 4 and _option_name(value) is None:
+                message = re.sub(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])", "<value>", message)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors that never repeat an argument value (exit 2 with the usage, as before)."""
+
+    _words: Sequence[str] = ()
+
+    def parse_known_args(self, args: Optional[Sequence[str]] = None, namespace: Any = None) -> Any:
+        self._words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_scrub_usage_error(message, self._words)}\n")
+
+
 def _passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--passphrase-file", metavar="FILE",
@@ -279,9 +333,8 @@ def _token_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(prog="m2mauth", description="Keys, JWK, JWT, OAuth 2.0 tokens, authenticated "
-                                     "requests and the senhasegura A2A API for machine-to-machine APIs.",
-                                     epilog=_EPILOG, formatter_class=fmt)
+    parser = _Parser(prog="m2mauth", description="Keys, JWK, JWT, OAuth 2.0 tokens, authenticated requests and the "
+                     "senhasegura A2A API for machine-to-machine APIs.", epilog=_EPILOG, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"m2mauth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -165,7 +165,7 @@ TEST_CASE("bmp profile: the 300-character scope limit and the RSA key are enforc
 TEST_CASE("manager tuning from the oauth2 section") {
   Config c = load(R"({"oauth2": {"refresh_fraction": 0.5, "refresh_margin_ms": 1000, "expiry_skew_ms": 2000, "jitter_fraction": 0,
                                  "wait_timeout_ms": 3000, "backoff_base_ms": 100, "backoff_max_ms": 4000, "permanent_backoff_ms": 5000,
-                                 "background_refresh": false}})");
+                                 "min_fetch_interval_ms": 250, "background_refresh": false}})");
   ManagerOptions m = manager_options_from(c);
   CHECK(m.refresh_fraction == 0.5);
   CHECK(m.refresh_margin_ms == 1000);
@@ -175,6 +175,7 @@ TEST_CASE("manager tuning from the oauth2 section") {
   CHECK(m.backoff_base_ms == 100);
   CHECK(m.backoff_max_ms == 4000);
   CHECK(m.permanent_backoff_ms == 5000);
+  CHECK(m.min_fetch_interval_ms == 250);
   CHECK_FALSE(m.background_refresh);
   CHECK(m.idempotency_header.empty());
 }

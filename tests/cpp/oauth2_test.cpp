@@ -128,3 +128,37 @@ TEST_CASE("TokenManager: a refused token request is an error with the server's O
   CHECK(e.oauth_error() == "invalid_client");
   CHECK(std::string(e.what()).find("Zq9-wrong-secret") == std::string::npos);
 }
+
+TEST_CASE("TokenManager::set_idempotency_header: a fresh UUID per request, kept when the caller sets one") {
+  const auto fault = cpptest::servers()["fault"];
+  control(fault.str("control_url") + "/reset", "POST");
+  Http http = cpptest::loopback_http();
+  TokenClient client(fault.str("token_endpoint"), "svc-basic", http);
+  client.set_secret(client_field("svc-basic", "client_secret"));
+  TokenManager manager(client);
+  CHECK(error_of([&] { manager.set_idempotency_header("Bad Name"); }).errc() == Errc::invalid_argument);
+  manager.set_idempotency_header("IdempotencyKey");
+  auto key_of = [&](const Request &req) { return json_at(manager.request(req).body(), "headers.IdempotencyKey"); };
+  Request post("POST", fault.str("echo_url") + "/payments");
+  const std::string k1 = key_of(post), k2 = key_of(post);
+  CHECK(k1.size() == 36);
+  CHECK(k1[14] == '4');  // UUID version 4
+  CHECK(k1 != k2);
+  Request mine("POST", fault.str("echo_url") + "/payments");
+  mine.set_header("IdempotencyKey", "caller-chosen");
+  CHECK(key_of(mine) == "caller-chosen");
+  manager.set_idempotency_header("");  // off
+  CHECK(key_of(post).empty());
+}
+
+TEST_CASE("TokenManagerOptions: the C defaults, every value meaning what it says, ranges checked by the library") {
+  TokenManagerOptions o;
+  CHECK(o.wait_timeout_ms == 30000);
+  CHECK(o.min_fetch_interval_ms == 1000);
+  CHECK(o.background_refresh);
+  o.wait_timeout_ms = 0;  // no limit
+  o.min_fetch_interval_ms = 0;
+  CHECK(json_at(o.describe(), "wait_timeout_ms") == "0");
+  o.min_fetch_interval_ms = -1;
+  CHECK(error_of([&] { o.describe(); }).errc() == Errc::invalid_argument);
+}

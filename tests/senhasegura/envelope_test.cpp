@@ -1,6 +1,7 @@
 // The response envelope parser and the message sanitiser on given responses (no network: these are
 // pure functions over a status, headers and a body).
 #include "a2a_support.hpp"
+#include "m2mauth/core/peer_text.hpp"
 
 using namespace m2mauth_test;
 
@@ -88,15 +89,23 @@ TEST_CASE("a vendor message never carries a secret: configured values in any enc
     CHECK(msg.find(leak) == std::string::npos);
   CHECK(msg.find("<redacted>") != std::string::npos);
   // Prose around scheme names survives.
-  CHECK(a2a_sanitize_message("basic authentication failed", {}) == "basic authentication failed");
+  CHECK(sanitize_peer_text("basic authentication failed", {}) == "basic authentication failed");
 }
 
 TEST_CASE("messages are bounded, single-line and valid UTF-8") {
   std::string long_text(5000, 'x');
-  std::string m = a2a_sanitize_message(long_text, {}, 300);
-  CHECK(m.size() <= 303);
-  CHECK(a2a_sanitize_message("a\r\nb\tc", {}) == "a  b c");
-  std::string cut = a2a_sanitize_message("\xc3\xa9\xc3\xa9\xc3\xa9", {}, 3);  // "ééé" cut inside the second é
-  CHECK(cut == "\xc3\xa9...");
-  CHECK(a2a_sanitize_message("bad \xff byte", {}) == "bad ? byte");
+  std::string m = sanitize_peer_text(long_text, {}, 300);
+  CHECK(m.size() == 300);
+  CHECK(m.substr(297) == "...");
+  CHECK(sanitize_peer_text(long_text, {}).size() == kPeerTextMaxBytes);
+  CHECK(sanitize_peer_text("a\r\nb\tc\x01\x7f", {}) == "a\\r\\nb\\tc\\x01\\x7F");
+  // "éééé" (8 bytes) in 7: cut after the second é, never inside one.
+  CHECK(sanitize_peer_text("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", {}, 7) == "\xc3\xa9\xc3\xa9...");
+  CHECK(sanitize_peer_text("bad \xff byte", {}) == "bad ? byte");
+  CHECK(sanitize_peer_text("overlong \xc0\xaf, surrogate \xed\xa0\x80", {}) == "overlong ??, surrogate ???");
+  // C1 controls, bidirectional overrides and line separators are escaped, other text kept.
+  CHECK(sanitize_peer_text("\xc2\x85x\xe2\x80\xaey\xe2\x80\xa8z \xc3\xa9", {}) == "\\u0085x\\u202Ey\\u2028z \xc3\xa9");
+  // An escape is never cut in half.
+  CHECK(sanitize_peer_text("ab\n", {}, 4) == "ab\\n");
+  CHECK(sanitize_peer_text("abcd\n", {}, 5) == "ab...");
 }

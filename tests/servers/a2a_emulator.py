@@ -425,6 +425,12 @@ class A2AHandler(srvlib.Handler):
             secret["data"] = [{k: self.state.encrypt(v) for k, v in item.items()} for item in secret["data"]]
         return self.ok(200, "Application", "Aplicação", application=app)
 
+    def get_test_echo(self, arg, fields):
+        """Not the vendor's: a hostile server whose error message echoes the request's credentials."""
+        auth = self.headers.get("Authorization", "")
+        query = urlsplit(self.path).query
+        raise A2AError(9999, f"rejected {auth} {query} {arg or ''}", f"recusado {auth} {query}")
+
     def get_session_remotesessions(self, arg, fields):
         return self.ok(200, "Remote sessions", "Sessões remotas", sessions=[])
 

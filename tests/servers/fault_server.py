@@ -228,7 +228,7 @@ class FaultHandler(srvlib.Handler):
         client_id, method = claimed_client(self.headers, form)
         self.state.record_token_request(client_id, method, {
             "method": self.command, "path": self.path, "headers": dict(self.headers.items()), "form": form})
-        step = self.state.next_step()
+        step = echo_credentials(self.state.next_step(), self.headers, form, body.decode("utf-8", "replace"))
 
         if step.get("delay_ms"):
             time.sleep(min(float(step["delay_ms"]) / 1000.0, MAX_WAIT_S))
@@ -246,7 +246,8 @@ class FaultHandler(srvlib.Handler):
             return self.send_bytes(status or 200, str(step["body"]).encode(),
                                    step.get("content_type", "text/plain"), headers)
         if step.get("html"):
-            return self.send_bytes(status or 502, error_page(status or 502), "text/html; charset=utf-8", headers)
+            page = error_page(status or 502, step.get("html_text", "The upstream server is unavailable."))
+            return self.send_bytes(status or 502, page, "text/html; charset=utf-8", headers)
         if 300 <= status < 400:
             headers.setdefault("Location", step.get("location", "http://127.0.0.1:1/"))
             return self.send_bytes(status, b"", "text/plain", headers)
@@ -269,6 +270,10 @@ class FaultHandler(srvlib.Handler):
     def send_token(self, client_id: str, form: dict, step: dict, headers: dict):
         doc = {"access_token": self.state.issue(client_id), "token_type": step.get("token_type", "Bearer"),
                "expires_in": self.state.ttl}
+        if "access_token" in step:
+            doc["access_token"] = step["access_token"]
+        if "refresh_token" in step:
+            doc["refresh_token"] = step["refresh_token"]
         if "expires_in" in step:
             if step["expires_in"] is None:
                 del doc["expires_in"]
@@ -335,9 +340,25 @@ class FaultHandler(srvlib.Handler):
         })
 
 
-def error_page(status: int) -> bytes:
+def error_page(status: int, text: str) -> bytes:
     return (f"<!DOCTYPE html>\n<html><head><title>{status} Bad Gateway</title></head>\n"
-            f"<body><h1>{status} Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>\n").encode()
+            f"<body><h1>{status} Bad Gateway</h1><p>{text}</p></body></html>\n").encode()
+
+
+def echo_credentials(step, headers, form: dict, raw_form: str):
+    """The step with $CLIENT_SECRET, $ASSERTION, $AUTHORIZATION and $FORM in its strings replaced by what the
+    request carried (a hostile server that echoes credentials into its answers)."""
+    if isinstance(step, dict):
+        return {k: echo_credentials(v, headers, form, raw_form) for k, v in step.items()}
+    if isinstance(step, list):
+        return [echo_credentials(v, headers, form, raw_form) for v in step]
+    if not isinstance(step, str) or "$" not in step:
+        return step
+    basic = srvlib.parse_basic_auth(headers.get("Authorization"))
+    secret = basic[1] if basic else form.get("client_secret", "")
+    assertion = form.get("client_assertion") or form.get("assertion") or ""
+    return (step.replace("$CLIENT_SECRET", secret).replace("$ASSERTION", assertion)
+            .replace("$AUTHORIZATION", headers.get("Authorization", "")).replace("$FORM", raw_form))
 
 
 def main():

@@ -184,6 +184,16 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
+void path_segment_append(std::string &out, std::string_view value, const char *what) {
+  if (value.empty() || value == "." || value == "..")
+    fail(Errc::invalid_argument, std::string(what) + " must not be empty, \".\" or \"..\" (it is one URL path segment)");
+  out.reserve(out.size() + 3 * value.size());
+  for (char c : value) {
+    if (c == ':' || c == '@') out.push_back(c);
+    else rfc3986::encode_to_append(out, c);
+  }
+}
+
 std::string percent_decode(std::string_view s, bool plus_as_space) {
   std::string out;
   out.reserve(s.size());

@@ -51,4 +51,17 @@ inline char *encode_to(char *o, const char *s, std::size_t n) noexcept {
   return o;
 }
 
+// Appends c to out, percent-encoded unless it is unreserved.
+template <typename String>
+void encode_to_append(String &out, char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (kUnreserved[u]) {
+    out.push_back(c);
+  } else {
+    out.push_back('%');
+    out.push_back(kHexUpper[u >> 4]);
+    out.push_back(kHexUpper[u & 15]);
+  }
+}
+
 }  // namespace m2mauth::core::rfc3986

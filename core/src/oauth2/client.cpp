@@ -58,6 +58,24 @@ void validate(const ClientConfig &c) {
   }
 }
 
+// The credentials a token request carries, which no error about its answer may echo: the
+// Authorization header's credential and the secret form values (client_secret, the client assertion,
+// the jwt-bearer assertion, the refresh token).
+std::vector<SecretString> request_secrets(const Request &req) {
+  std::vector<SecretString> out;
+  if (const std::string *auth = req.header("Authorization")) {
+    std::size_t space = auth->find(' ');
+    out.emplace_back(space == std::string::npos ? *auth : auth->substr(space + 1));
+  }
+  std::vector<Header> form = parse_form(req.body);
+  for (auto &[name, value] : form) {
+    if (name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion")
+      out.emplace_back(std::move(value));
+    secure_wipe(value);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char *client_auth_name(ClientAuth auth) noexcept {
@@ -200,9 +218,13 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     const std::int64_t start = clock_();
     // The deadline is on this client's clock: the transport sees the time left as a timeout.
     Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
+    const std::vector<SecretString> sent = request_secrets(req);
     secure_wipe(req.body);
+    if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
+    std::vector<std::string_view> secrets;
+    for (const SecretString &secret : sent) secrets.emplace_back(secret.reveal());
     try {
-      Token token = parse_token_response(resp, start, config_, s);
+      Token token = parse_token_response(resp, start, config_, s, secrets);
       if (config_.use_refresh_token && s == config_.scope) {
         std::lock_guard<std::mutex> lock(refresh_mutex_);
         if (!token.refresh_token.empty()) refresh_token_ = token.refresh_token;

@@ -17,6 +17,15 @@ std::string origin(const Url &u) {
 std::string discover_token_endpoint(Transport &transport, const std::string &issuer) {
   Url u = Url::parse(issuer);
   if (u.has_query) fail(Errc::invalid_argument, "an issuer has no query");
+  // The issuer's path goes into the metadata URL as it is: a "." or ".." segment would be resolved
+  // away by the URL's normalisation and fetch metadata from another path.
+  for (std::size_t start = 0; start < u.path.size();) {
+    std::size_t end = u.path.find('/', start + 1);
+    if (end == std::string::npos) end = u.path.size();
+    std::string_view segment = std::string_view(u.path).substr(start + 1, end - start - 1);
+    if (segment == "." || segment == "..") fail(Errc::invalid_argument, "an issuer's path has no \".\" or \"..\" segment");
+    start = end;
+  }
   std::string path = u.path == "/" ? "" : u.path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   // RFC 8414 3: the well-known segment goes between the host and the issuer's path;

@@ -1,7 +1,6 @@
 // senhasegura A2A: the client (request building, the three authentication methods, typed helpers).
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 
 #include "m2mauth/core/encoding.hpp"
@@ -82,6 +81,12 @@ SecretJson take_object(SecretJson doc, const char *name, const std::string &wher
   return out;
 }
 
+// An identifier that becomes one path segment: not empty, "." or "..".
+void check_id(std::string_view id, const char *what) {
+  std::string segment;
+  path_segment_append(segment, id, what);
+}
+
 }  // namespace
 
 namespace a2a {
@@ -109,18 +114,7 @@ std::string encode_path(const std::vector<std::string> &segments) {
   std::string out = "/iso";
   for (const std::string &seg : segments) {
     out.push_back('/');
-    for (char c : seg) {
-      unsigned char u = static_cast<unsigned char>(c);
-      bool alnum = (u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z');
-      if (alnum || (c != '\0' && std::strchr("-._~:@", c) != nullptr)) {  // unreserved, and ":" "@" (username@hostname)
-        out.push_back(c);
-      } else {
-        static const char *hex = "0123456789ABCDEF";
-        out.push_back('%');
-        out.push_back(hex[u >> 4]);
-        out.push_back(hex[u & 15]);
-      }
-    }
+    path_segment_append(out, seg, "an A2A path segment");
   }
   return out;
 }
@@ -188,6 +182,7 @@ struct A2AClient::Impl {
         secure_wipe(req.body);  // a POST may carry a password
         if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
         secure_wipe(resp.body);
+        a2a::last_api_credential() = SecretString();
       }
     } wipe{req, resp};
     switch (config.auth) {
@@ -202,6 +197,12 @@ struct A2AClient::Impl {
     ctx.method = method;
     ctx.path = a2a::encode_path(segments);
     ctx.secrets = secrets;
+    // The credential this call sent: the OAuth 1.0 header here, the bearer token the token manager
+    // set on its own copy of the request (recorded by the TokenTransport on this thread).
+    const std::string *auth = req.header("Authorization");
+    const SecretString &bearer = a2a::last_api_credential();
+    if (auth != nullptr) ctx.secrets.emplace_back(*auth);
+    if (config.auth == A2AAuth::oauth2 && !bearer.empty()) ctx.secrets.emplace_back(bearer.reveal());
     ctx.clock = config.clock;
     SecretJson doc = a2a_parse_response(resp, ctx);
     if (decrypt && config.decryption_key) a2a_decrypt_fields(doc.get(), *config.decryption_key);
@@ -277,17 +278,17 @@ SecretJson A2AClient::call(std::string_view method, std::string_view path, const
 }
 
 SecretJson A2AClient::credential(std::string_view id, const CallOptions &options) {
-  if (id.empty()) fail(Errc::invalid_argument, "credential id is empty");
+  check_id(id, "the credential id");
   return impl_->get_object({"pam", "credential", std::string(id)}, "credential", options);
 }
 
 SecretJson A2AClient::info(std::string_view id, const CallOptions &options) {
-  if (id.empty()) fail(Errc::invalid_argument, "information id is empty");
+  check_id(id, "the information id");
   return impl_->get_object({"pam", "info", std::string(id)}, "info", options);
 }
 
 SecretJson A2AClient::ssh_key(std::string_view id, const CallOptions &options) {
-  if (id.empty()) fail(Errc::invalid_argument, "SSH key id is empty");
+  check_id(id, "the SSH key id");
   return impl_->get_object({"pam", "key", std::string(id)}, "key", options);
 }
 

@@ -1,13 +1,14 @@
 // senhasegura A2A: the bilingual response envelope and error classification; secret-wiping JSON.
-#include <cctype>
+#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/oauth2.hpp"
+#include "m2mauth/core/peer_numbers.hpp"
+#include "m2mauth/core/peer_text.hpp"
 #include "senhasegura/senhasegura_impl.hpp"
 
 namespace m2mauth::core {
@@ -24,16 +25,14 @@ bool truthy(const cJSON *v) {
   return false;
 }
 
+// A vendor error code: a JSON integer or a string of decimal digits, 0 to 999999999; anything else
+// (a fraction, a sign, "0x10", spaces) is no code (0).
 std::int64_t code_of(const cJSON *v) {
-  if (cJSON_IsNumber(v) && std::fabs(v->valuedouble) < 1e15 && v->valuedouble == std::floor(v->valuedouble))
+  constexpr std::uint64_t kMaxCode = 999999999;
+  if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= static_cast<double>(kMaxCode) &&
+      v->valuedouble == std::floor(v->valuedouble))
     return static_cast<std::int64_t>(v->valuedouble);
-  if (cJSON_IsString(v)) {
-    const char *s = v->valuestring;
-    if (*s == '\0' || std::strlen(s) > 15) return 0;
-    for (const char *p = s; *p != '\0'; ++p)
-      if (!std::isdigit(static_cast<unsigned char>(*p))) return 0;
-    return std::strtoll(s, nullptr, 10);
-  }
+  if (cJSON_IsString(v)) return static_cast<std::int64_t>(parse_decimal(v->valuestring, kMaxCode).value_or(0));
   return 0;
 }
 
@@ -109,7 +108,7 @@ SecretJson a2a_parse_response(const Response &r, const A2AContext &ctx) {
   if (text == nullptr) text = text_member(envelope, "message");
   if (text == nullptr) text = text_member(envelope, "mensagem");
   if (text == nullptr) text = text_member(exception, "detail");
-  std::string message = text != nullptr ? a2a_sanitize_message(text, ctx.secrets) : std::string("error without a message");
+  std::string message = text != nullptr ? sanitize_peer_text(text, ctx.secrets) : std::string("error without a message");
 
   if (r.status == 401) {
     d.transient = false;
@@ -123,7 +122,17 @@ SecretJson a2a_parse_response(const Response &r, const A2AContext &ctx) {
 
 namespace a2a {
 
+SecretString &last_api_credential() {
+  thread_local SecretString credential;
+  return credential;
+}
+
 Response TokenTransport::send(const Request &req, const CallOptions &options) {
+  if (req.url != token_url_) {
+    const std::string *auth = req.header("Authorization");
+    std::string_view value = auth != nullptr ? std::string_view(*auth) : std::string_view();
+    last_api_credential() = SecretString(std::string(value.substr(std::min(value.find(' ') + 1, value.size()))));
+  }
   Response resp = inner_->send(req, options);
   if (resp.status < 400 || req.url != token_url_) return resp;
   Json body;

@@ -32,10 +32,15 @@ class TokenTransport final : public Transport {
   Clock clock_;
 };
 
+// The credential of the Authorization header of the last API request (not a token request) the
+// TokenTransport sent on this thread: the bearer token a failed call's message must not echo.
+SecretString &last_api_credential();
+
 // "module/function/arg" (a leading "/" or "iso/" dropped) split into segments; throws
 // Error(invalid_argument) for fewer than two segments, empty, "." or ".." segments.
 std::vector<std::string> split_path(std::string_view path);
-// "/iso/" + each segment percent-encoded (RFC 3986 unreserved, ":" and "@" kept).
+// "/iso/" + each segment percent-encoded (RFC 3986 unreserved, ":" and "@" kept); throws
+// Error(invalid_argument) for an empty, "." or ".." segment (core::path_segment_append).
 std::string encode_path(const std::vector<std::string> &segments);
 
 }  // namespace m2mauth::core::a2a

@@ -35,6 +35,12 @@ std::string hex_encode(const std::uint8_t *data, std::size_t len, bool upper = f
 // This is the encoding OAuth 1.0 (RFC 5849 section 3.6) requires.
 void percent_encode_append(std::string &out, std::string_view s);
 std::string percent_encode(std::string_view s);
+// Appends one URL path segment made from a caller's value (an identifier, a name): every byte but
+// RFC 3986 unreserved characters, ":" and "@" percent-encoded, so "/", "?", "#" and "%" stay inside the
+// segment. Throws Error(invalid_argument) naming `what` for an empty value, "." or "..": URL
+// normalisers remove dot-segments (RFC 3986 section 5.2.4), and servers decode "%2E" back to ".".
+void path_segment_append(std::string &out, std::string_view value, const char *what);
+
 // Decodes %XX; with plus_as_space, "+" decodes to a space (application/x-www-form-urlencoded).
 // Throws Error(Errc::malformed) on a bad escape.
 std::string percent_decode(std::string_view s, bool plus_as_space);

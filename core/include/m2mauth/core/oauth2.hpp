@@ -172,11 +172,17 @@ class TokenClientBuilder {
 };
 
 // Parses a token endpoint response (status, headers, body) into a Token or throws the classified
-// Error. now_ms is when the response arrived.
+// Error. now_ms is when the response arrived. secrets are the values of the request that no error may
+// echo (the assertion, the refresh token, the Authorization credential; the configured client secret
+// and the response's own tokens are added): text of the server in an Error passes through
+// sanitize_peer_text (peer_text.hpp). The access token must be an RFC 6750 b64token and token_type
+// an RFC 9110 token (else Error(protocol)), Bearer or DPoP (else Error(unsupported)); expires_in is
+// a JSON number >= 0 (fractions truncate) or a string of decimal digits (else Error(protocol)).
 Token parse_token_response(const Response &response, std::int64_t now_ms, const ClientConfig &config,
-                           const TokenScope &requested);
+                           const TokenScope &requested, const std::vector<std::string_view> &secrets = {});
 
-// Retry-After (RFC 9110 10.2.3): delta-seconds or an HTTP-date; 0 if absent or unparseable.
+// Retry-After (RFC 9110 10.2.3): delta-seconds (decimal digits only) or an HTTP-date (peer_numbers.hpp),
+// in milliseconds from now_ms, at most one hour; 0 if absent or neither (then ignored).
 std::int64_t retry_after_ms(const Response &response, std::int64_t now_ms);
 
 // RFC 8414 / OpenID Connect discovery: the token endpoint of issuer. Tries

@@ -184,12 +184,6 @@ struct A2AContext {
 // A2AClient::call(). Does not decrypt.
 SecretJson a2a_parse_response(const Response &response, const A2AContext &context);
 
-// A server message made fit for an error message: control characters replaced, at most max_bytes
-// (on a UTF-8 boundary), every given secret (raw, percent- and form-encoded) and anything after
-// token=, secret=, password=, signature= or Bearer/Basic replaced with "<redacted>".
-std::string a2a_sanitize_message(std::string_view text, const std::vector<std::string_view> &secrets,
-                                 std::size_t max_bytes = 300);
-
 // One protected value: base64 of RSA-OAEP (SHA-1, MGF1-SHA-1) ciphertext, cut into key_size/8-byte
 // blocks decrypted one by one and concatenated (the block convention is an inference: the vendor
 // documents single-block values only). Throws Error(key_type / no_private) for a key that is not a
