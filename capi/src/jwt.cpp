@@ -153,7 +153,7 @@ m2mauth_status m2mauth_verifier_new(m2mauth_verifier **out, const m2mauth_key *k
 
 m2mauth_status m2mauth_verifier_from_jwks(m2mauth_verifier **out, const char *jwks_json, uint32_t allowed) {
   return make_verifier(out, [&] {
-    return core::Verifier(core::keys_from_jwks(capi::need_text(jwks_json, "jwks_json")), allowed);
+    return core::Verifier::from_jwks(capi::need_text(jwks_json, "jwks_json"), allowed);
   });
 }
 

@@ -69,8 +69,10 @@ def _passphrase(args: argparse.Namespace) -> Optional[bytes]:
     return read_secret(args.passphrase_file, args.passphrase_env, "passphrase", strip_newline=True)
 
 
-def _load_key_data(data: bytes, passphrase: Optional[bytes], kid: Optional[str] = None) -> Any:
-    """A Key (or a KeySet for a JWK set without --kid) from PEM, DER, JWK or JWKS bytes."""
+def _load_key_data(data: bytes, passphrase: Optional[bytes], kid: Optional[str] = None, *,
+                   allow_set: bool = False) -> Any:
+    """A Key from PEM, DER, JWK or JWKS bytes (the only key of a one-key set without --kid), or with
+    ``allow_set`` a KeySet for a JWK set without --kid (public keys only: a verification set)."""
     stripped = data.lstrip()
     if stripped.startswith(b"{"):
         try:
@@ -78,7 +80,7 @@ def _load_key_data(data: bytes, passphrase: Optional[bytes], kid: Optional[str] 
         except ValueError:
             raise errors.KeyFormatError("the key file looks like JSON but does not parse") from None
         if isinstance(obj, dict) and "keys" in obj:
-            return Key.from_jwks(obj, kid) if kid is not None else KeySet(obj)
+            return KeySet(obj) if kid is None and allow_set else Key.from_jwks(obj, kid)
         return Key.from_jwk(obj)
     if b"-----BEGIN" in data:
         return Key.from_pem(data, passphrase)
@@ -92,10 +94,8 @@ def _key_from_args(args: argparse.Namespace, *, allow_set: bool = False) -> Any:
         return Key.hmac(secret)
     if args.key is None:
         raise CliUsageError("give a key: --key FILE, --secret-file FILE or --secret-env VAR")
-    key = _load_key_data(read_input(args.key, "key"), _passphrase(args), getattr(args, "kid", None))
-    if isinstance(key, KeySet) and not allow_set:
-        key = key.get(None)
-    return key
+    return _load_key_data(read_input(args.key, "key"), _passphrase(args), getattr(args, "kid", None),
+                          allow_set=allow_set)
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -164,7 +164,7 @@ def _cmd_jwk(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
     keys = []
     for path in args.files:
-        key = _load_key_data(read_input(path, "key"), passphrase)
+        key = _load_key_data(read_input(path, "key"), passphrase, allow_set=True)
         if isinstance(key, KeySet):
             raise CliUsageError(f"{path} is already a JWK set")
         if args.kid is not None:
@@ -183,7 +183,7 @@ def _cmd_jwk(args: argparse.Namespace) -> int:
 
 
 def _cmd_thumbprint(args: argparse.Namespace) -> int:
-    key = _load_key_data(read_input(args.file, "key"), _passphrase(args))
+    key = _load_key_data(read_input(args.file, "key"), _passphrase(args), allow_set=True)
     if isinstance(key, KeySet):
         raise CliUsageError(f"{args.file} is a JWK set: give one key")
     sys.stdout.write(key.thumbprint() + "\n")

@@ -108,7 +108,8 @@ class Key:
 
     @classmethod
     def from_jwks(cls, jwks: Union[Mapping[str, Any], str, bytes], kid: Optional[str] = None) -> "Key":
-        """The key with ``kid`` from a JWK set; without kid, the only key of a one-key set."""
+        """The key with ``kid`` from a JWK set; without kid, the only key of a one-key set. The set may hold
+        private keys (a signing key stored as a set); a :class:`KeySet` for verification may not."""
         return cls._wrap(native.Key.from_jwks(json_object_text(jwks, "jwks"), optional_text(kid, "kid")))
 
     # ---- properties -----------------------------------------------------------------------------
@@ -238,6 +239,12 @@ class Key:
 class KeySet:
     """A JWK set (``{"keys": [...]}``) from which verifiers pick a key by the token's ``kid``.
 
+    A set of verification keys: it must be one a verifier accepts, so a key carrying a private member
+    (``d``, ``p``, ``q``, ``dp``, ``dq``, ``qi``, ``oth``) is refused with :class:`m2mauth.errors.KeyFormatError`
+    and :meth:`to_json` never gives private material back. A private key stored as a JWK set is read with
+    :meth:`Key.from_jwks`; private material leaves only through :meth:`Key.private_jwk` or
+    :meth:`Key.private_pem`.
+
     >>> ks = KeySet.from_keys([Key.generate("EC", kid="a"), Key.generate("EC", kid="b")])
     >>> sorted(ks.kids)
     ['a', 'b']
@@ -250,6 +257,7 @@ class KeySet:
         keys = json.loads(text).get("keys")
         if not isinstance(keys, list):
             raise errors.MalformedError('a JWK set needs a "keys" array')
+        native.check_key_set(text)
         self._json = text
         self._kids: Tuple[str, ...] = tuple(
             k["kid"] for k in keys if isinstance(k, dict) and isinstance(k.get("kid"), str))

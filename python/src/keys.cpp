@@ -114,6 +114,12 @@ void register_key(py::module_ &m) {
     }
     return m2mauth::jwks(ptrs);
   });
+  // Raises what m2mauth_verifier_from_jwks raises for this set (its rules for a set of verification
+  // keys: usable keys, no private members, ...); the allow-list does not matter here.
+  m.def("check_key_set", [](const std::string &jwks) {
+    ReleaseGil nogil;
+    (void)m2mauth::Verifier::from_jwks(jwks, m2mauth::AlgSet::from_bits(M2MAUTH_ALG_BIT(M2MAUTH_ALG_HS256)));
+  });
 }
 
 void register_certificate(py::module_ &m) {

@@ -42,6 +42,11 @@ func TestErrorMapping(t *testing.T) {
 		{"unsupported", second(GenerateEC("P-192")), ErrUnsupported, -4, "unsupported"},
 		{"not found", second(KeyFromJWKS(`{"keys":[]}`, "nope")), ErrNotFound, -6, "not_found"},
 		{"hmac has no public jwk", second(hmac.PublicJWK()), ErrKeyType, -11, "key_type"},
+		// Hostile input (README "Hostile input (JSON and JOSE)"): the core's rules reach Go unchanged.
+		{"private member in a verification set", second(NewVerifierJWKS(`{"keys":[{"kty":"EC","crv":"P-256",`+
+			`"x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",`+
+			`"d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}]}`, WithAllowedAlgorithms(ES256))), ErrKey, -10, "key"},
+		{"U+0000 in a JWK", second(KeyFromJWK(`{"kty":"oct\u0000x","k":"AAAA"}`)), ErrMalformed, -20, "malformed"},
 	}
 	for _, c := range cases {
 		var e *Error

@@ -76,7 +76,12 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_jwt_sign_json(m2mauth_buf *out, const m2ma
  * required; iss, sub and aud are not checked until set.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_new(m2mauth_verifier **out, const m2mauth_key *key, uint32_t allowed);
-/** A verifier that picks the key from a JWKS by the token's "kid" (a one-key set also serves tokens without kid). */
+/**
+ * A verifier that picks the key from a JWKS by the token's "kid" (a one-key set also serves tokens
+ * without kid). The set is one of public keys (or of oct secrets): a key carrying a private member
+ * ("d", "p", "q", "dp", "dq", "qi", "oth") is refused with M2MAUTH_EKEY, so private material a
+ * publisher leaked is never kept.
+ */
 M2MAUTH_EXTERN m2mauth_status m2mauth_verifier_from_jwks(m2mauth_verifier **out, const char *jwks_json, uint32_t allowed);
 M2MAUTH_EXTERN void m2mauth_verifier_free(m2mauth_verifier *verifier);
 

@@ -62,6 +62,9 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_jwk(m2mauth_key **out, const char
 /**
  * The key with the given "kid" from a JWKS ({"keys":[...]}). kid NULL picks the only key of a
  * one-key set. No match gives M2MAUTH_ENOTFOUND. Keys of unsupported types in the set are skipped.
+ * The set may hold private keys (a signing key stored as a JWKS); m2mauth_verifier_from_jwks reads
+ * sets of public keys only. Exports stay explicit: m2mauth_key_public_jwk and m2mauth_key_jwks write
+ * public members only, m2mauth_key_private_jwk and m2mauth_key_private_pem the private ones.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_jwks(m2mauth_key **out, const char *jwks_json,
                                                     const char *kid);

@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "base/json_scan.hpp"
 #include "m2mauth/core/error.hpp"
 
 namespace m2mauth::core {
@@ -89,6 +90,9 @@ bool utf8_valid(std::string_view text) noexcept {
 
 Json json_parse(std::string_view text, const char *what) {
   if (!utf8_valid(text)) fail(Errc::malformed, std::string(what) + " is not valid UTF-8");
+  // cJSON decodes \u0000 into its NUL-terminated strings, where every later strlen or strcmp would
+  // see a shorter string ("api\u0000.evil" equal to "api"): such text is refused before it is parsed.
+  if (json_may_hold_nul(text)) json_refuse_nul(text, what);
   const char *end = nullptr;
   Json item(cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, false));
   if (!item) fail(Errc::malformed, std::string(what) + " is not valid JSON");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "m2mauth/core/error.hpp"
 
@@ -18,6 +19,8 @@ struct Scanner {
   const char *end;
   const char *what;
   bool saw_ws = false;  // insignificant whitespace somewhere (the text is not in compact form)
+  bool nul = false;     // a string so far decoded to text holding U+0000 (a raw NUL byte or \u0000)
+  bool refuse_nul = true;  // false: JsonNul::caller_checks
 
   [[noreturn]] void bad(const char *why) const { fail(Errc::malformed, std::string(what) + " is not valid JSON: " + why); }
 
@@ -42,6 +45,11 @@ struct Scanner {
       if (p >= end) bad("unterminated string");
       unsigned char c = static_cast<unsigned char>(*p);
       if (c == '"') break;
+      if (c == 0 && refuse_nul) {
+        nul = true;  // refused by the caller, which can name the member
+        ++p;
+        continue;
+      }
       if (c < 0x20) bad("control character in string");
       if (c == '\\') {
         escaped = true;
@@ -52,6 +60,7 @@ struct Scanner {
             if (end - p < 5) bad("short \\u escape");
             for (int i = 1; i <= 4; ++i)
               if (hexval(p[i]) < 0) bad("invalid \\u escape");
+            if (refuse_nul && p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0') nul = true;
             p += 5;
             break;
           default: bad("invalid escape");
@@ -88,6 +97,23 @@ struct Scanner {
   void literal(const char *word, std::size_t n) {
     if (static_cast<std::size_t>(end - p) < n || std::string_view(p, n) != std::string_view(word, n)) bad("invalid literal");
     p += n;
+  }
+
+  // The innermost member whose value holds U+0000 (the nested ones have been checked already).
+  [[noreturn]] void refuse_nul_in(const JsonMember &m) const {
+    std::string name = json_member_name(m);
+    // A member is named only when its name is one m2mauth reads: a name is a peer's bytes too, and an
+    // arbitrary one might be a secret the peer echoes.
+    static constexpr const char *known[] = {
+        "alg", "kid", "typ", "cty", "crit", "b64", "enc", "x5t", "x5t#S256", "x5c", "jku", "jwk",
+        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "kty", "crv", "use", "key_ops", "x", "y", "n", "e",
+        "d", "k", "keys", "access_token", "token_type", "expires_in", "scope", "refresh_token", "error",
+        "error_description", "error_uri", "issuer", "token_endpoint", "response", "exception", "message",
+        "mensagem", "status", "code", "error_code", "cod_erro", "erro", "detail"};
+    bool plain = false;
+    for (const char *k : known) plain = plain || name == k;
+    fail(Errc::malformed, std::string(what) + ": " + (plain ? "member \"" + name + "\"" : std::string("a member")) +
+                              " holds U+0000 (NUL), refused in every JSON string");
   }
 
   // Parses one value; returns its kind.
@@ -152,7 +178,10 @@ struct Scanner {
       ws();
       if (p >= end || *p != '"') bad("expected a member name");
       JsonMember m;
+      const bool had_nul = nul;  // only in an array's earlier element, reported once the text is read
       m.name = string(m.name_escaped);
+      if (nul && !had_nul)
+        fail(Errc::malformed, std::string(what) + ": a member name holds U+0000 (NUL), refused in every JSON string");
       ws();
       if (p >= end || *p != ':') bad("expected ':'");
       ++p;
@@ -160,6 +189,7 @@ struct Scanner {
       const char *vstart = p;
       m.kind = value(depth);
       m.value = std::string_view(vstart, static_cast<std::size_t>(p - vstart));
+      if (nul && !had_nul) refuse_nul_in(m);
       for (const JsonMember &other : members) {
         bool same = (!m.name_escaped && !other.name_escaped) ? other.name == m.name
                                                              : json_member_name(other) == json_member_name(m);
@@ -241,15 +271,42 @@ std::string unescape_content(std::string_view s) {
 
 }  // namespace
 
-bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what) {
+bool json_scan_object(std::string_view text, std::vector<JsonMember> &members, const char *what, JsonNul nul) {
   members.clear();
   Scanner s{text.data(), text.data() + text.size(), what};
+  s.refuse_nul = nul == JsonNul::refuse;
   s.ws();
   if (s.p >= s.end || *s.p != '{') fail(Errc::malformed, std::string(what) + " is not a JSON object");
   s.object(1, &members);
   s.ws();
   if (s.p != s.end) fail(Errc::malformed, std::string(what) + " has data after the JSON value");
   return !s.saw_ws;
+}
+
+void json_refuse_nul(std::string_view text, const char *what) {
+  Scanner s{text.data(), text.data() + text.size(), what};
+  s.ws();
+  s.value(0);
+  if (s.nul) fail(Errc::malformed, std::string(what) + " holds U+0000 (NUL), refused in every JSON string");
+  s.ws();
+  if (s.p != s.end) fail(Errc::malformed, std::string(what) + " has data after the JSON value");
+  fail(Errc::malformed, std::string(what) + " holds U+0000 (NUL), refused in every JSON string");
+}
+
+bool json_may_hold_nul(std::string_view text) noexcept {
+  if (text.empty()) return false;
+  const char *p = text.data(), *end = p + text.size();
+  if (std::memchr(p, '\0', text.size()) != nullptr) return true;
+  // In JSON a backslash only starts an escape: two characters, or six for \uXXXX (whose hex digits are
+  // never a backslash), so stepping from one backslash past the next character finds every escape.
+  while (end - p >= 6) {
+    const void *hit = std::memchr(p, '\\', static_cast<std::size_t>(end - p));
+    if (hit == nullptr) return false;
+    const char *b = static_cast<const char *>(hit);
+    if (end - b >= 6 && b[1] == 'u' && b[2] == '0' && b[3] == '0' && b[4] == '0' && b[5] == '0') return true;
+    p = b + 2;
+  }
+  return false;
 }
 
 std::string json_unescape(std::string_view literal) {

@@ -51,7 +51,7 @@ using RawSections = std::map<std::string, std::vector<JsonMember>>;
 RawSections raw_sections(std::string_view text, const std::string &what) {
   std::vector<JsonMember> top;
   try {
-    json_scan_object(text, top, what.c_str());
+    json_scan_object(text, top, what.c_str(), JsonNul::caller_checks);
   } catch (const Error &scan) {
     try {
       json_parse_object(text, what.c_str());  // cJSON's words for what both refuse
@@ -66,9 +66,13 @@ RawSections raw_sections(std::string_view text, const std::string &what) {
     std::string section = json_member_name(s);
     if ((!section.empty() && section[0] == '_') || s.kind != 'o') continue;  // a comment, or refused below
     std::vector<JsonMember> &members = sections[section];
-    json_scan_object(s.value, members, what.c_str());
-    for (const JsonMember &m : members)
+    json_scan_object(s.value, members, what.c_str(), JsonNul::caller_checks);
+    for (const JsonMember &m : members) {
       if (has_nul_escape(m.name)) fail(Errc::config, "a key of section \"" + section + "\" contains a NUL character (\\u0000)");
+      // Before cJSON reads the text (which refuses U+0000 anywhere, without the key's name).
+      if (has_nul_escape(m.value))
+        fail(Errc::config, section + "." + json_member_name(m) + " contains a NUL character (\\u0000)");
+    }
   }
   return sections;
 }

@@ -247,6 +247,7 @@ Value value_from_text(const KeySpec &k, Via via, const std::string &text, const 
       }
       break;
     case Type::object: {  // a JSON object of strings
+      if (has_nul_escape(text)) fail(Errc::config, label + " contains a NUL character (\\u0000)");
       Json j;
       try {
         j = json_parse_object(text, "value");

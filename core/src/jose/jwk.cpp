@@ -63,6 +63,8 @@ Key rsa_from_jwk(const cJSON *jwk, std::string kid) {
   if (n.size() > 2048) fail(Errc::unsupported, "RSA modulus over 16384 bits");
   if (e.size() > 8) fail(Errc::key, "JWK \"e\" is too large");
   bool priv = json_get(jwk, "d") != nullptr;
+  // Multi-prime keys (RFC 7518 6.3.2.7): read as two primes they would sign wrongly.
+  if (json_get(jwk, "oth") != nullptr) fail(Errc::unsupported, "multi-prime RSA JWK (\"oth\") is not supported");
   ParamBld bld(OSSL_PARAM_BLD_new());
   if (!bld) throw std::bad_alloc();
   ossl::BigNum bn_n = to_bn(n), bn_e = to_bn(e);
@@ -319,10 +321,27 @@ Key key_from_jwk(std::string_view json) {
   return key;
 }
 
-std::vector<Key> keys_from_jwks(std::string_view json) {
+namespace {
+
+// The private members of RFC 7518 6.2.2 (EC), 6.3.2 (RSA) and RFC 8037 2 (OKP). A set of public keys
+// holds none of them, whatever the key's type ("k", the secret of an oct key, is the key itself).
+constexpr const char *kPrivateMembers[] = {"d", "p", "q", "dp", "dq", "qi", "oth"};
+
+void refuse_private_members(const cJSON *keys) {
+  for (const cJSON *k = keys->child; k != nullptr; k = k->next) {
+    if (!cJSON_IsObject(k)) continue;
+    for (const char *name : kPrivateMembers)
+      if (json_get(k, name) != nullptr)
+        fail(Errc::key, std::string("JWKS key has the private member \"") + name +
+                            "\": a key set for verification holds public keys only");
+  }
+}
+
+std::vector<Key> read_jwks(std::string_view json, bool public_only) {
   Json set = json_parse_object(json, "JWKS");
   const cJSON *keys = json_get(set.get(), "keys");
   if (!cJSON_IsArray(keys)) fail(Errc::key, "JWKS lacks a \"keys\" array");
+  if (public_only) refuse_private_members(keys);
   std::vector<Key> out;
   for (const cJSON *k = keys->child; k != nullptr; k = k->next) {
     try {
@@ -342,6 +361,12 @@ std::vector<Key> keys_from_jwks(std::string_view json) {
         fail(Errc::key, "JWKS has two keys of the same type with the same \"kid\"");
   return out;
 }
+
+}  // namespace
+
+std::vector<Key> keys_from_jwks(std::string_view json) { return read_jwks(json, false); }
+
+std::vector<Key> public_keys_from_jwks(std::string_view json) { return read_jwks(json, true); }
 
 Key key_from_jwks(std::string_view json, std::string_view kid) {
   std::vector<Key> keys = keys_from_jwks(json);

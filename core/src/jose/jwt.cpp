@@ -8,6 +8,7 @@
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/jwk.hpp"
 #include "m2mauth/core/random.hpp"
 #include "base/json_scan.hpp"
 
@@ -267,6 +268,10 @@ Verifier::Verifier(std::vector<Key> jwks, std::uint32_t allowed)
       header_cache_(std::make_shared<HeaderCache>()) {
   if (allowed == 0 || (allowed & ~alg_all_bits) != 0) fail(Errc::invalid_argument, "invalid algorithm allow-list");
   if (keys_.empty()) fail(Errc::key, "JWKS has no usable key");
+}
+
+Verifier Verifier::from_jwks(std::string_view jwks_json, std::uint32_t allowed) {
+  return Verifier(public_keys_from_jwks(jwks_json), allowed);
 }
 
 void Verifier::set_typ(std::string typ) { typ_ = normalise_typ(typ); }

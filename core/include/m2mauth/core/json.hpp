@@ -17,7 +17,12 @@ struct JsonDeleter {
 using Json = std::unique_ptr<cJSON, JsonDeleter>;
 
 // Parses exactly one JSON value spanning all of text (whitespace around it allowed). Throws
-// Error(Errc::malformed) with `what` in the message on bad JSON, invalid UTF-8 or duplicate members.
+// Error(Errc::malformed) with `what` in the message on bad JSON, invalid UTF-8 or duplicate members,
+// and on any string (member name or value, at any depth) that decodes to text holding U+0000, written
+// as \u0000 or as a raw NUL byte: RFC 8259 allows it, but every string m2mauth reads from JSON is
+// then a NUL-terminated C string whose comparisons would stop at the NUL ("api\u0000.evil" read as
+// "api"). The member is named when it is one m2mauth reads ("aud", "kid" ...); its value never is.
+// So a cJSON string parsed here is always exactly its valuestring.
 Json json_parse(std::string_view text, const char *what = "JSON");
 // Like json_parse but requires an object.
 Json json_parse_object(std::string_view text, const char *what = "JSON");

@@ -72,6 +72,9 @@ class Verifier {
  public:
   Verifier(Key key, std::uint32_t allowed);
   Verifier(std::vector<Key> jwks, std::uint32_t allowed);
+  // A verifier over the keys of a JWKS text: public_keys_from_jwks, so a set carrying private members
+  // is refused (Errc::key).
+  static Verifier from_jwks(std::string_view jwks_json, std::uint32_t allowed);
 
   void set_issuer(std::string issuer) { issuer_ = std::move(issuer); has_issuer_ = true; }
   void set_subject(std::string subject) { subject_ = std::move(subject); has_subject_ = true; }

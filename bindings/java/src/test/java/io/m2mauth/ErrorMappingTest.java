@@ -51,6 +51,11 @@ class ErrorMappingTest {
       expect(UnsupportedException.class, -4, "unsupported", () -> Key.generateEc("P-192"));
       expect(NotFoundException.class, -6, "not_found", () -> Key.fromJwks("{\"keys\":[]}", "nope"));
       expect(InvalidArgumentException.class, -2, "invalid_argument", () -> Key.generateHmac(1));
+      // Hostile input (README "Hostile input (JSON and JOSE)"): the core's rules reach Java unchanged.
+      expect(KeyFormatException.class, -10, "key", () -> JwtVerifier.fromJwks("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+          + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\","
+          + "\"d\":\"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI\"}]}", EnumSet.of(Algorithm.ES256), null));
+      expect(MalformedTokenException.class, -20, "malformed", () -> Key.fromJwk("{\"kty\":\"oct\\u0000x\",\"k\":\"AAAA\"}"));
       InvalidTokenException family = assertThrows(InvalidTokenException.class, () -> Jwt.decode(expired, key, hs, null));
       assertFalse(family.isTransient());
     }
