@@ -173,7 +173,7 @@ TEST_CASE("hostile strings: a token response with U+0000 in access_token or toke
                M2MAUTH_EPROTOCOL);
 }
 
-TEST_CASE("hostile keys: m2mauth_verifier_from_jwks refuses private members (EKEY); exports are public by default") {
+TEST_CASE("hostile keys: m2mauth_verifier_from_jwks refuses private members (EKEY), exports are public by default") {
   const std::string x = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
   const std::string d = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
   const std::string pub = R"({"kty":"EC","crv":"P-256","kid":"e","x":")" + x + R"(","y":")" + y + "\"}";

@@ -228,3 +228,20 @@ TEST_CASE("hostile keys: a JWK set for verification refuses private members, of 
   CHECK(outcome([] { key_from_jwk(R"({"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQ","oth":[]})"); }).code ==
         Errc::unsupported);
 }
+
+TEST_CASE("hostile strings: a lone UTF-16 surrogate is refused by verification as by every reader (fuzz finding)") {
+  Verifier v = hs256_verifier();
+  // A pair is one character (U+1F600) and reads back as it.
+  const std::string pair = forge(kHeader, R"({"iss":"\ud83d\ude00"})");
+  CHECK(outcome([&] { v.verify(pair); }).code == Errc::ok);
+  CHECK(outcome([&] { jwt_decode_unverified(pair); }).code == Errc::ok);
+  // A lone high or low surrogate, or a high one followed by anything but a low one: what the tree
+  // parser refuses, verification refuses too (before, verify accepted a token no claim could be read from).
+  for (const char *claims : {R"({"iss":"\ud800"})", R"({"iss":"\udc00x"})", R"({"iss":"\ud800\u0041"})",
+                             R"({"iss":"\ud800\\"})"}) {
+    CAPTURE(claims);
+    const std::string token = forge(kHeader, claims);
+    CHECK(outcome([&] { v.verify(token); }).code == Errc::malformed);
+    CHECK(outcome([&] { jwt_decode_unverified(token); }).code == Errc::malformed);
+  }
+}

@@ -61,7 +61,21 @@ struct Scanner {
             for (int i = 1; i <= 4; ++i)
               if (hexval(p[i]) < 0) bad("invalid \\u escape");
             if (refuse_nul && p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0') nul = true;
-            p += 5;
+            {
+              // UTF-16 surrogates come in pairs, high then low; a lone one is refused, as the tree
+              // parser refuses it, so that what verification accepts every reader can read.
+              const int unit = (hexval(p[1]) << 12) | (hexval(p[2]) << 8) | (hexval(p[3]) << 4) | hexval(p[4]);
+              p += 5;
+              if (unit >= 0xdc00 && unit <= 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
+              if (unit >= 0xd800 && unit <= 0xdbff) {
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u') bad("lone UTF-16 surrogate in \\u escape");
+                for (int i = 2; i <= 5; ++i)
+                  if (hexval(p[i]) < 0) bad("invalid \\u escape");
+                const int low = (hexval(p[2]) << 12) | (hexval(p[3]) << 8) | (hexval(p[4]) << 4) | hexval(p[5]);
+                if (low < 0xdc00 || low > 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
+                p += 6;
+              }
+            }
             break;
           default: bad("invalid escape");
         }
