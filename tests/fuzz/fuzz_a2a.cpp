@@ -8,28 +8,10 @@
 // application transport.
 #include <string>
 
-#include "fixed_keys.hpp"
 #include "fuzz_support.hpp"
 
-namespace {
-
-struct Fixture {
-  m2mauth_key *decryption = nullptr;
-  Fixture() {
-    m2mauth_key_from_pem(&decryption, fuzz::bytes(fuzz::kFixedRsaPrivatePem),
-                         std::char_traits<char>::length(fuzz::kFixedRsaPrivatePem), nullptr);
-  }
-};
-
-Fixture &fixture() {
-  static Fixture &f = *new Fixture;  // never destroyed: its handles live until the process ends
-  return f;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  Fixture &f = fixture();
+  m2mauth_key *const fixed_key = fuzz::fixed_rsa_private_key();
   fuzz::Reader r(data, size);
   const uint8_t mode = r.byte();
   fuzz::PeerTransport peer(fuzz::read_response(r));
@@ -37,10 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   const int call = mode & 7;
   if (call == 6 || call == 7) {
-    if (f.decryption == nullptr) return 0;
+    if (fixed_key == nullptr) return 0;
     fuzz::Buf plain;
     const std::string value(peer.response.body.c_str());
-    if (m2mauth_a2a_decrypt(&plain, f.decryption, value.c_str()) == M2MAUTH_OK) plain.touch_all();
+    if (m2mauth_a2a_decrypt(&plain, fixed_key, value.c_str()) == M2MAUTH_OK) plain.touch_all();
     else fuzz::touch_error();
     return 0;
   }
@@ -64,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     opts.wait_timeout_ms = 1000;
     m2mauth_a2a_set_manager_options(a2a, &opts);
   }
-  if (mode & 0x20) m2mauth_a2a_set_decryption_key(a2a, f.decryption);
+  if (mode & 0x20) m2mauth_a2a_set_decryption_key(a2a, fixed_key);
 
   fuzz::Buf out;
   m2mauth_status rc;

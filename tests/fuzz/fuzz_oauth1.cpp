@@ -8,28 +8,10 @@
 // Nonce and timestamp are fixed, so a result depends on the input only.
 #include <string>
 
-#include "fixed_keys.hpp"
 #include "fuzz_support.hpp"
 
-namespace {
-
-struct Fixture {
-  m2mauth_key *rsa = nullptr;
-  Fixture() {
-    m2mauth_key_from_pem(&rsa, fuzz::bytes(fuzz::kFixedRsaPrivatePem),
-                         std::char_traits<char>::length(fuzz::kFixedRsaPrivatePem), nullptr);
-  }
-};
-
-Fixture &fixture() {
-  static Fixture &f = *new Fixture;  // never destroyed: its handles live until the process ends
-  return f;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  Fixture &f = fixture();
+  m2mauth_key *const fixed_key = fuzz::fixed_rsa_private_key();
   fuzz::Reader r(data, size);
   const uint8_t mode = r.byte();
   const std::string method = r.text(), url = r.text(), content_type = r.text(), realm = r.text();
@@ -56,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                    M2MAUTH_OAUTH1_IN_HEADER};
   const int sig = methods[mode & 7];
   m2mauth_oauth1_set_method(s, sig);
-  if (sig == M2MAUTH_OAUTH1_RSA_SHA1 || sig == M2MAUTH_OAUTH1_RSA_SHA256) m2mauth_oauth1_set_rsa_key(s, f.rsa);
+  if (sig == M2MAUTH_OAUTH1_RSA_SHA1 || sig == M2MAUTH_OAUTH1_RSA_SHA256) m2mauth_oauth1_set_rsa_key(s, fixed_key);
   m2mauth_oauth1_set_placement(s, placements[(mode >> 3) & 3]);
   m2mauth_oauth1_set_include_version(s, (mode & 0x20) ? 0 : 1);
   m2mauth_oauth1_set_body_hash(s, (mode & 0x40) ? 1 : 0);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "fixed_keys.hpp"
 #include "m2mauth/m2mauth.h"
 
 namespace fuzz {
@@ -44,6 +45,18 @@ class Reader {
   const std::uint8_t *p_;
   std::size_t n_;
 };
+
+// The vectors' RSA-2048 private key (fixed_keys.hpp), made on first use and kept until the process
+// ends; nullptr if it cannot be loaded.
+inline m2mauth_key *fixed_rsa_private_key() {
+  static m2mauth_key *key = [] {
+    m2mauth_key *k = nullptr;
+    const char *pem = kFixedRsaPrivatePem;
+    m2mauth_key_from_pem(&k, reinterpret_cast<const std::uint8_t *>(pem), std::strlen(pem), nullptr);
+    return k;
+  }();
+  return key;
+}
 
 // Folds every byte into a value the optimiser cannot drop, so reads are real reads.
 inline volatile std::uint8_t g_sink = 0;

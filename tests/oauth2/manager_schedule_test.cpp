@@ -56,7 +56,8 @@ class EndpointTransport : public Transport {
  public:
   explicit EndpointTransport(JumpingClock clock) : clock_(clock) {}
 
-  std::function<Outcome()> next = [] { return Outcome{}; };
+  // The answer to the i-th request (from 0).
+  std::function<Outcome(int)> script = [](int) { return Outcome{}; };
   std::chrono::milliseconds latency{2};
 
   Response send(const Request &, const CallOptions &) override {
@@ -64,7 +65,7 @@ class EndpointTransport : public Transport {
     int seen = max_in_flight_.load();
     while (now_in > seen && !max_in_flight_.compare_exchange_weak(seen, now_in)) {
     }
-    Outcome o = next();
+    Outcome o = script(answered_++);
     {
       std::lock_guard<std::mutex> lock(mu_);
       starts_.push_back(clock_.now());
@@ -92,6 +93,7 @@ class EndpointTransport : public Transport {
 
   int max_in_flight() const { return max_in_flight_.load(); }
   int issued() const { return issued_.load(); }
+  int answered() const { return answered_.load(); }
   double lifetime_s(int token) {
     std::lock_guard<std::mutex> lock(mu_);
     return lifetimes_[token];
@@ -103,10 +105,19 @@ class EndpointTransport : public Transport {
 
  private:
   JumpingClock clock_;
-  std::atomic<int> in_flight_{0}, max_in_flight_{0}, issued_{0};
+  std::atomic<int> in_flight_{0}, max_in_flight_{0}, issued_{0}, answered_{0};
   std::mutex mu_;
   std::vector<std::int64_t> starts_;
   std::map<int, double> lifetimes_;
+};
+
+// A token endpoint on its own jumping clock, answering script(i) to the i-th request.
+struct Endpoint {
+  JumpingClock clock;
+  std::shared_ptr<EndpointTransport> transport = std::make_shared<EndpointTransport>(clock);
+  explicit Endpoint(std::function<Outcome(int)> script = [](int) { return Outcome{}; }) {
+    transport->script = std::move(script);
+  }
 };
 
 int token_number(std::string_view token) { return std::stoi(std::string(token.substr(3))); }
@@ -146,13 +157,13 @@ TEST_CASE("lifetimes of 0, 0.4 s and negative: one fetch per min_fetch_interval_
     for (bool caller_refresh : {false, true}) {
       CAPTURE(lifetime);
       CAPTURE(caller_refresh);
-      JumpingClock clock;
-      auto transport = std::make_shared<EndpointTransport>(clock);
-      transport->next = [lifetime] {
+      Endpoint endpoint([lifetime](int) {
         Outcome o;
         o.expires_in = lifetime;
         return o;
-      };
+      });
+      auto &clock = endpoint.clock;
+      auto &transport = endpoint.transport;
       ManagerOptions opts = schedule_options(200);
       opts.wait_timeout_ms = 1000;
       opts.background_refresh = !caller_refresh;
@@ -187,56 +198,44 @@ TEST_CASE("lifetimes of 0, 0.4 s and negative: one fetch per min_fetch_interval_
 }
 
 TEST_CASE("a cold start survives transient failures within the caller's deadline; a permanent one returns at once") {
-  JumpingClock clock;
-  auto transport = std::make_shared<EndpointTransport>(clock);
-  std::atomic<int> n{0};
-  transport->next = [&n] {
+  Endpoint flaky([](int i) {
     Outcome o;
-    const int i = n++;
     if (i == 0) o.status = 503;
     else if (i == 1) o.network = true;
     else if (i == 2) o.status = 500;
     return o;
-  };
+  });
   ManagerOptions opts = schedule_options(0);
   opts.wait_timeout_ms = 5000;
-  TokenManager m(client_over(transport, clock), opts);
+  TokenManager m(client_over(flaky.transport, flaky.clock), opts);
   auto t0 = std::chrono::steady_clock::now();
   CHECK(token_number(m.get().access_token) == 1);
-  CHECK(n.load() == 4);
+  CHECK(flaky.transport->answered() == 4);
   CHECK(std::chrono::steady_clock::now() - t0 < 2s);
-  CHECK(transport->max_in_flight() == 1);
+  CHECK(flaky.transport->max_in_flight() == 1);
 
   // A permanent error is not retried: the caller learns it from the first answer.
-  JumpingClock clock2;
-  auto t2 = std::make_shared<EndpointTransport>(clock2);
-  std::atomic<int> n2{0};
-  t2->next = [&n2] {
-    ++n2;
+  Endpoint refusing([](int) {
     Outcome o;
     o.status = 400;
     o.error = "invalid_client";
     return o;
-  };
-  TokenManager m2(client_over(t2, clock2), opts);
+  });
+  TokenManager m2(client_over(refusing.transport, refusing.clock), opts);
   CHECK_THROWS_AS(m2.get(), Error);
-  CHECK(n2.load() == 1);
+  CHECK(refusing.transport->answered() == 1);
 
   // A deadline too short for the backoff gets the failure itself, not a timeout, and no more requests.
-  JumpingClock clock3;
-  auto t3 = std::make_shared<EndpointTransport>(clock3);
-  std::atomic<int> n3{0};
-  t3->next = [&n3] {
-    ++n3;
+  Endpoint busy([](int) {
     Outcome o;
     o.status = 503;
     o.retry_after_s = 30;
     return o;
-  };
+  });
   ManagerOptions short_wait = schedule_options(0);
   short_wait.backoff_max_ms = 60000;
   short_wait.wait_timeout_ms = 200;
-  TokenManager m3(client_over(t3, clock3), short_wait);
+  TokenManager m3(client_over(busy.transport, busy.clock), short_wait);
   try {
     m3.get();
     FAIL("expected the 503");
@@ -245,29 +244,26 @@ TEST_CASE("a cold start survives transient failures within the caller's deadline
     CHECK(e.detail().http_status == 503);
     CHECK(e.detail().retry_after_ms >= 29000);
   }
-  CHECK(n3.load() == 1);
+  CHECK(busy.transport->answered() == 1);
 }
 
 TEST_CASE("Retry-After is capped by backoff_max_ms") {
-  JumpingClock clock;
-  auto transport = std::make_shared<EndpointTransport>(clock);
-  std::atomic<int> n{0};
-  transport->next = [&n] {
+  Endpoint e([](int i) {
     Outcome o;
-    if (n++ == 0) {
+    if (i == 0) {
       o.status = 503;
       o.retry_after_s = 3600;
     }
     return o;
-  };
+  });
   ManagerOptions opts = schedule_options(0);
   opts.backoff_max_ms = 300;
   opts.wait_timeout_ms = 3000;
-  TokenManager m(client_over(transport, clock), opts);
+  TokenManager m(client_over(e.transport, e.clock), opts);
   auto t0 = std::chrono::steady_clock::now();
   CHECK(token_number(m.get().access_token) == 1);  // retried after 300 ms, not an hour
   CHECK(std::chrono::steady_clock::now() - t0 < 2s);
-  CHECK(n.load() == 2);
+  CHECK(e.transport->answered() == 2);
 }
 
 TEST_CASE("wait_timeout_ms 0 waits without limit: a slow first fetch still serves the caller") {
@@ -288,16 +284,14 @@ TEST_CASE("wait_timeout_ms 0 waits without limit: a slow first fetch still serve
 }
 
 TEST_CASE("async readers: short lifetimes and a transient cold start keep one request in flight and the floor") {
-  JumpingClock clock;
-  auto transport = std::make_shared<EndpointTransport>(clock);
-  std::atomic<int> n{0};
-  transport->next = [&n] {
+  Endpoint endpoint([](int i) {
     Outcome o;
-    const int i = n++;
     if (i == 0) o.status = 503;
     else o.expires_in = "0";
     return o;
-  };
+  });
+  auto &clock = endpoint.clock;
+  auto &transport = endpoint.transport;
   ManagerOptions opts = schedule_options(150);
   opts.wait_timeout_ms = 2000;
   TokenManager m(client_over(transport, clock), opts);
@@ -337,7 +331,7 @@ TEST_CASE("property: random lifetimes, failures and clock jumps keep the schedul
     auto transport = std::make_shared<EndpointTransport>(clock);
     auto mix = std::make_shared<std::mt19937>(rng());
     auto mix_mu = std::make_shared<std::mutex>();
-    transport->next = [mix, mix_mu] {
+    transport->script = [mix, mix_mu](int) {
       std::lock_guard<std::mutex> lock(*mix_mu);
       std::uniform_int_distribution<int> pick(0, 99);
       Outcome o;
