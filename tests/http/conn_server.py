@@ -43,23 +43,8 @@ class CountingServer(srvlib.Server):
         super().process_request(request, client_address)
 
 
-class Handler(srvlib.Handler):
-    def do_GET(self):
-        self.route()
-
+class Handler(srvlib.RoutedHandler):
     def do_HEAD(self):
-        self.route()
-
-    def do_POST(self):
-        self.route()
-
-    def do_PUT(self):
-        self.route()
-
-    def do_DELETE(self):
-        self.route()
-
-    def do_PATCH(self):
         self.route()
 
     def do_OPTIONS(self):

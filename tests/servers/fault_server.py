@@ -167,25 +167,10 @@ def verify_assertion(state: State, assertion: str, form_client_id: str | None) -
         return None
 
 
-class FaultHandler(srvlib.Handler):
+class FaultHandler(srvlib.RoutedHandler):
     state: State  # set on the class by main()
 
     # ---- routing -------------------------------------------------------------------------------------------
-    def do_GET(self):
-        self.route()
-
-    def do_POST(self):
-        self.route()
-
-    def do_PUT(self):
-        self.route()
-
-    def do_DELETE(self):
-        self.route()
-
-    def do_PATCH(self):
-        self.route()
-
     def route(self):
         path = urlsplit(self.path).path
         if path == "/token" and self.command == "POST":

@@ -139,20 +139,8 @@ class SoakState:
             return {"clients": clients, "api": dict(self.api), "token_ttl": self.ttl}
 
 
-class SoakHandler(srvlib.Handler):
+class SoakHandler(srvlib.RoutedHandler):
     state: SoakState  # set on the class by main()
-
-    def do_GET(self):
-        self.route()
-
-    def do_POST(self):
-        self.route()
-
-    def do_PUT(self):
-        self.route()
-
-    def do_DELETE(self):
-        self.route()
 
     def route(self):
         path = urlsplit(self.path).path

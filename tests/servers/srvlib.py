@@ -222,6 +222,28 @@ class Handler(BaseHTTPRequestHandler):
             return True
 
 
+class RoutedHandler(Handler):
+    """A Handler whose GET, POST, PUT, DELETE and PATCH all go to route() (the subclass's one dispatcher)."""
+
+    def route(self):
+        raise NotImplementedError
+
+    def do_GET(self):
+        self.route()
+
+    def do_POST(self):
+        self.route()
+
+    def do_PUT(self):
+        self.route()
+
+    def do_DELETE(self):
+        self.route()
+
+    def do_PATCH(self):
+        self.route()
+
+
 class _NullWriter:
     closed = True
 

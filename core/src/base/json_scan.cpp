@@ -37,6 +37,18 @@ struct Scanner {
     return -1;
   }
 
+  // The UTF-16 unit of the \uXXXX escape whose 'u' is at u; a malformed escape is refused.
+  int unit_after(const char *u) {
+    if (end - u < 5) bad("short \\u escape");
+    int v = 0;
+    for (int k = 1; k <= 4; ++k) {
+      const int h = hexval(u[k]);
+      if (h < 0) bad("invalid \\u escape");
+      v = v * 16 + h;
+    }
+    return v;
+  }
+
   // At '"'. Returns the raw content span; sets escaped if it holds a backslash.
   std::string_view string(bool &escaped) {
     const char *start = ++p;
@@ -56,27 +68,21 @@ struct Scanner {
         if (++p >= end) bad("unterminated escape");
         switch (*p) {
           case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': ++p; break;
-          case 'u':
-            if (end - p < 5) bad("short \\u escape");
-            for (int i = 1; i <= 4; ++i)
-              if (hexval(p[i]) < 0) bad("invalid \\u escape");
-            if (refuse_nul && p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0') nul = true;
-            {
-              // UTF-16 surrogates come in pairs, high then low; a lone one is refused, as the tree
-              // parser refuses it, so that what verification accepts every reader can read.
-              const int unit = (hexval(p[1]) << 12) | (hexval(p[2]) << 8) | (hexval(p[3]) << 4) | hexval(p[4]);
-              p += 5;
-              if (unit >= 0xdc00 && unit <= 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
-              if (unit >= 0xd800 && unit <= 0xdbff) {
-                if (end - p < 6 || p[0] != '\\' || p[1] != 'u') bad("lone UTF-16 surrogate in \\u escape");
-                for (int i = 2; i <= 5; ++i)
-                  if (hexval(p[i]) < 0) bad("invalid \\u escape");
-                const int low = (hexval(p[2]) << 12) | (hexval(p[3]) << 8) | (hexval(p[4]) << 4) | hexval(p[5]);
-                if (low < 0xdc00 || low > 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
-                p += 6;
-              }
+          case 'u': {
+            // UTF-16 surrogates come in pairs, high then low; a lone one is refused, as the tree parser
+            // refuses it, so that what verification accepts every reader can read.
+            const int unit = unit_after(p);
+            if (unit == 0 && refuse_nul) nul = true;
+            p += 5;
+            if (unit >= 0xdc00 && unit <= 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
+            if (unit >= 0xd800 && unit <= 0xdbff) {
+              if (end - p < 2 || p[0] != '\\' || p[1] != 'u') bad("lone UTF-16 surrogate in \\u escape");
+              const int low = unit_after(p + 1);
+              if (low < 0xdc00 || low > 0xdfff) bad("lone UTF-16 surrogate in \\u escape");
+              p += 6;
             }
             break;
+          }
           default: bad("invalid escape");
         }
         continue;

@@ -169,7 +169,7 @@ std::chrono::steady_clock::time_point TokenManager::wait_deadline(const CallOpti
 }
 
 std::int64_t TokenManager::next_start_ms(const Entry &entry) const {
-  std::int64_t at = entry.started ? entry.last_start_ms + options_.min_fetch_interval_ms : INT64_MIN;
+  std::int64_t at = entry.last_start_ms + options_.min_fetch_interval_ms;
   if (entry.last_error) at = std::max(at, entry.error_until_ms);
   return at;
 }
@@ -186,8 +186,6 @@ bool wait_until(std::condition_variable &cv, std::unique_lock<std::mutex> &lock,
   }
   return cv.wait_until(lock, deadline, pred);
 }
-
-bool permanent(const Error &e) { return !is_transient(e.code(), e.transient()); }
 
 }  // namespace
 
@@ -233,7 +231,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
       }
       // ...a permanent error goes to the caller at once (during its backoff, or as the outcome of
       // the fetch it waited for)...
-      if (entry.last_error && permanent(*entry.last_error) &&
+      if (entry.last_error && !transient_failure(*entry.last_error) &&
           (t < entry.error_until_ms || (awaited && entry.rounds > *awaited)))
         throw backoff_error(entry, t);
       // ...else start one, as soon as the floor and the backoff allow, within this caller's deadline.
@@ -324,8 +322,6 @@ TokenView TokenManager::keep(Entry &entry, std::shared_ptr<const Snapshot> snap,
 
 void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
   entry.in_flight = true;
-  entry.started = true;
-  entry.last_start_ms = now();
   if (options_.background_refresh || background) {
     {
       std::lock_guard<std::mutex> wl(worker_mutex_);
@@ -360,8 +356,6 @@ bool TokenManager::start_delayed(Entry &entry) {
     return false;
   }
   entry.in_flight = true;
-  entry.started = true;
-  entry.last_start_ms = t;
   return true;
 }
 
@@ -450,7 +444,8 @@ void TokenManager::refresh(Entry &entry) {
       ++entry.failures;
       const ErrorDetail &d = error->detail();
       std::int64_t delay;
-      if (is_transient(error->code(), d.transient)) {
+      const bool transient = transient_failure(*error);
+      if (transient) {
         double exp = static_cast<double>(options_.backoff_base_ms) * std::pow(2.0, std::min(entry.failures - 1, 30));
         delay = static_cast<std::int64_t>(std::min(exp, static_cast<double>(options_.backoff_max_ms)));
         delay = delay / 2 + static_cast<std::int64_t>(random_unit() * static_cast<double>(delay / 2));
@@ -466,7 +461,7 @@ void TokenManager::refresh(Entry &entry) {
       ev.kind = TokenEventKind::failed;
       ev.error_code = static_cast<int>(error->code());
       ev.http_status = d.http_status;
-      ev.transient = is_transient(error->code(), d.transient);
+      ev.transient = transient;
       ev.retry_after_ms = delay;
       oauth_error = d.oauth_error;
     }

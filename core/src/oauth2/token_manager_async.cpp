@@ -74,7 +74,7 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
       now_ready.snap = entry.current;
       generation = entry.generation.load(std::memory_order_relaxed);
     } else if (!entry.in_flight && entry.last_error && t < entry.error_until_ms &&
-               !is_transient(entry.last_error->code(), entry.last_error->transient())) {
+               !transient_failure(*entry.last_error)) {
       now_ready.error = backoff_error(entry, t);  // a permanent error goes to the caller at once
     } else if (!entry.in_flight && t < next &&
                std::chrono::steady_clock::now() + std::chrono::milliseconds(next - t) > w->deadline) {
@@ -128,7 +128,7 @@ void TokenManager::complete_waiters_locked(Entry &entry, std::int64_t now_ms) {
       entry.current && (now_ms < entry.current->stale_at_ms ||
                         (entry.current->round == entry.rounds && entry.current->short_lived));
   const bool transient =
-      !servable && entry.last_error && is_transient(entry.last_error->code(), entry.last_error->transient());
+      !servable && entry.last_error && transient_failure(*entry.last_error);
   const auto retry_at = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(std::max<std::int64_t>(0, next_start_ms(entry) - now_ms));
   {

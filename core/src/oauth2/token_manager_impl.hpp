@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,8 +62,9 @@ struct TokenManager::Entry {
   std::shared_ptr<const TokenManager::Snapshot> current;  // guarded by mu
   bool in_flight = false;
   std::uint64_t rounds = 0;           // refresh rounds completed
-  bool started = false;               // a fetch has started (last_start_ms is set)
-  std::int64_t last_start_ms = 0;     // when the last fetch started: the next no sooner than + min_fetch_interval_ms
+  // When the last fetch started (set by refresh()): the next starts no sooner than + min_fetch_interval_ms.
+  // Far in the past before the first, without overflowing when the interval is added.
+  std::int64_t last_start_ms = std::numeric_limits<std::int64_t>::min() / 2;
   std::optional<Error> last_error;
   std::int64_t error_until_ms = 0;
   int failures = 0;
@@ -83,6 +85,9 @@ struct TokenManager::Ready {
   std::shared_ptr<const Snapshot> snap;  // the token, or
   std::optional<Error> error;            // why there is none
 };
+
+// The transient rule of the library (m2mauth_error_is_transient) applied to a fetch's failure.
+inline bool transient_failure(const Error &e) noexcept { return is_transient(e.code(), e.transient()); }
 
 inline TokenView view_of_snapshot(const TokenManager::Snapshot &s) {
   return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
