@@ -197,6 +197,42 @@ TEST_CASE("lifetimes of 0, 0.4 s and negative: one fetch per min_fetch_interval_
   }
 }
 
+TEST_CASE("on the system clock a zero lifetime is served only to the callers that waited for its fetch") {
+  // The manager reads a coarse clock on the system clock; a token that expires as it arrives must not
+  // be served to later readers in the moment the coarse clock lags behind.
+  Endpoint endpoint([](int) {
+    Outcome o;
+    o.expires_in = "0";
+    return o;
+  });
+  ClientConfig cfg;
+  cfg.token_url = "http://127.0.0.1:9/token";
+  cfg.client_id = "svc";
+  cfg.client_secret = SecretString(std::string("s3cret"));
+  ManagerOptions opts = schedule_options(200);
+  opts.wait_timeout_ms = 1000;
+  TokenManager m(std::make_shared<TokenClient>(cfg, endpoint.transport), opts);  // the system clock
+  std::atomic<int> served{0};
+  const auto end = std::chrono::steady_clock::now() + 1000ms;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < end) {
+        try {
+          m.get();
+          ++served;
+        } catch (const Error &) {
+        }
+      }
+    });
+  for (auto &t : threads) t.join();
+  const int fetches = endpoint.transport->answered();
+  CHECK(fetches >= 2);
+  // Each thread is served at most once per fetch it waited for (not thousands of reads of an expired token).
+  CHECK(served.load() <= 4 * fetches);
+  CHECK(endpoint.transport->max_in_flight() == 1);
+}
+
 TEST_CASE("a cold start survives transient failures within the caller's deadline; a permanent one returns at once") {
   Endpoint flaky([](int i) {
     Outcome o;

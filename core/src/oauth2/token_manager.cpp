@@ -22,6 +22,14 @@ std::int64_t coarse_now_ms() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+// How far the coarse clock may lag the precise one that stamps a token's issue and expiry: its
+// resolution (a scheduler tick, typically 4 ms), in whole milliseconds, at least 1.
+std::int64_t coarse_lag_ms() noexcept {
+  struct timespec res;
+  if (clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return 10;
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(res.tv_sec) * 1000 + (res.tv_nsec + 999999) / 1000000);
+}
+
 bool is_system_clock(const Clock &clock) {
   auto target = clock.target<std::int64_t (*)() noexcept>();
   return target != nullptr && *target == &system_now_ms;
@@ -53,6 +61,7 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
   if (!client_) fail(Errc::invalid_argument, "no token client");
   options_.validate();
   system_clock_ = is_system_clock(client_->clock());
+  clock_lag_ms_ = system_clock_ ? coarse_lag_ms() : 0;
   default_entry_ = new Entry(client_->config().scope);
   entries_.store(default_entry_, std::memory_order_release);
   entry_count_.store(1);
@@ -103,7 +112,9 @@ void TokenManager::emit(const TokenEvent &event) {
   }
 }
 
-std::int64_t TokenManager::now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
+std::int64_t TokenManager::now() const { return client_->clock()(); }
+
+std::int64_t TokenManager::fast_now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
 
 TokenManager::Entry *TokenManager::entry_for(const TokenScope &scope) {
   for (Entry *e = entries_.load(std::memory_order_acquire); e != nullptr; e = e->next)
@@ -143,7 +154,7 @@ TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
   if (fast.manager_id == id_) {
     for (const Reader::Slot &slot : fast.reader->slots) {
       if (slot.entry != &entry) continue;
-      if (slot.generation == entry.generation.load(std::memory_order_acquire) && now() < slot.snap->refresh_at_ms) {
+      if (slot.generation == entry.generation.load(std::memory_order_acquire) && fast_now() < slot.snap->refresh_at_ms) {
         if (options_.report_cache_hits) {
           TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
           ev.expires_at_ms = slot.snap->token.expires_at_ms;
@@ -427,11 +438,15 @@ void TokenManager::refresh(Entry &entry) {
                                                        expires - options_.refresh_margin_ms);
       refresh_at = std::max(refresh_at, issued + lifetime / 2);
       refresh_at -= static_cast<std::int64_t>(random_unit() * options_.jitter_fraction * static_cast<double>(refresh_at - issued));
-      snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms);
+      // The lock-free read compares refresh_at with the coarse clock (fast_now), which may lag the
+      // precise one: it stops that much earlier. A token under the floor is never read lock-free: the
+      // locked read, on the precise clock, serves it while valid and to the callers of its fetch.
+      snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms - clock_lag_ms_);
       snap->scheme = token->authorization_scheme();
       snap->token = std::move(*token);
       snap->round = entry.rounds + 1;
       snap->short_lived = expires - issued < std::max<std::int64_t>(1, options_.min_fetch_interval_ms);
+      if (snap->short_lived) snap->refresh_at_ms = std::numeric_limits<std::int64_t>::min();
       ev.kind = entry.ever_fetched ? TokenEventKind::refreshed : TokenEventKind::fetched;
       ev.expires_at_ms = snap->token.expires_at_ms;
       entry.current = std::move(snap);

@@ -166,12 +166,14 @@ class TokenManager {
   void post_send(std::function<void(bool stopping)> job);
   void deliver(Ready &ready, bool stopping);
   void emit(const TokenEvent &event);
-  std::int64_t now() const;
+  std::int64_t now() const;       // the client's clock (precise)
+  std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 
   std::shared_ptr<TokenClient> client_;
   ManagerOptions options_;
   std::uint64_t id_;
   bool system_clock_;
+  std::int64_t clock_lag_ms_ = 0;  // how far fast_now() may lag now() (the coarse clock's resolution)
   Entry *default_entry_ = nullptr;         // the configured scope; also in entries_
   std::atomic<Entry *> entries_{nullptr};  // prepend-only list, freed with the manager
   std::atomic<std::size_t> entry_count_{0};
