@@ -47,6 +47,7 @@ struct Outcome {
   std::string expires_in = "60";  // JSON text of expires_in
   std::int64_t retry_after_s = -1;
   bool network = false;           // throw a network error instead of answering
+  std::chrono::milliseconds stall{0};  // extra latency of this answer
   std::string error = "server_error";
 };
 
@@ -70,7 +71,7 @@ class EndpointTransport : public Transport {
       std::lock_guard<std::mutex> lock(mu_);
       starts_.push_back(clock_.now());
     }
-    std::this_thread::sleep_for(latency);
+    std::this_thread::sleep_for(latency + o.stall);
     --in_flight_;
     if (o.network) throw Error(Errc::network, "connection reset (test)");
     Response r;
@@ -281,6 +282,50 @@ TEST_CASE("a cold start survives transient failures within the caller's deadline
     CHECK(e.detail().retry_after_ms >= 29000);
   }
   CHECK(busy.transport->answered() == 1);
+}
+
+TEST_CASE("a deadline passing during a retry reports why the attempts failed, not a bare timeout") {
+  for (bool caller_refresh : {false, true}) {
+    CAPTURE(caller_refresh);
+    Endpoint e([](int i) {
+      Outcome o;
+      if (i == 0) o.network = true;                      // unreachable at first...
+      else o.stall = std::chrono::milliseconds(700);     // ...then a retry that outlives the deadline
+      return o;
+    });
+    ManagerOptions opts = schedule_options(0);
+    opts.backoff_base_ms = 30;
+    opts.backoff_max_ms = 30;
+    opts.wait_timeout_ms = 300;
+    opts.background_refresh = !caller_refresh;
+    TokenManager m(client_over(e.transport, e.clock), opts);
+    if (caller_refresh) {
+      // The caller runs the retry itself: a second caller waits for it and its deadline passes.
+      std::thread first([&m] {
+        try {
+          m.get();
+        } catch (const Error &) {
+        }
+      });
+      std::this_thread::sleep_for(100ms);
+      try {
+        m.get();
+        FAIL("expected an error");
+      } catch (const Error &err) {
+        // This caller saw no failed attempt of its own: the retry is simply still running.
+        CHECK(err.code() == Errc::timeout);
+      }
+      first.join();
+    } else {
+      try {
+        m.get();
+        FAIL("expected an error");
+      } catch (const Error &err) {
+        CHECK(err.code() == Errc::network);
+        CHECK(err.transient());
+      }
+    }
+  }
 }
 
 TEST_CASE("Retry-After is capped by backoff_max_ms") {

@@ -214,6 +214,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
     std::unique_lock<std::mutex> lock(entry.mu);
     const auto deadline = wait_deadline(options);
     std::optional<std::uint64_t> awaited;  // entry.rounds when this caller started or joined a fetch
+    std::optional<std::uint64_t> first;    // entry.rounds when this caller first started or joined one
     while (true) {
       if (cancelled()) fail(Errc::cancelled, "the wait for a token was cancelled");
       const std::int64_t t = now();
@@ -225,6 +226,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
         // on the caller and this caller is the one: then it gets the new token).
         if (!awaited && t < cur->stale_at_ms && t >= cur->refresh_at_ms && !entry.in_flight && t >= next_start_ms(entry)) {
           awaited = entry.rounds;
+          if (!first) first = entry.rounds;
           start_refresh_locked(entry, lock, false);
           continue;
         }
@@ -235,9 +237,14 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
       // Expired, none or invalidated: wait for the one fetch in flight...
       if (entry.in_flight) {
         if (!awaited) awaited = entry.rounds;
+        if (!first) first = entry.rounds;
         const std::uint64_t round = entry.rounds;
-        if (!wait_until(entry.cv, lock, deadline, [&] { return entry.rounds != round || cancelled(); }))
+        if (!wait_until(entry.cv, lock, deadline, [&] { return entry.rounds != round || cancelled(); })) {
+          // A retry still running when the deadline passes: the caller learns why the attempts it
+          // saw failed (unreachable, 503 ...), not only that time ran out.
+          if (entry.last_error && entry.rounds > *first) throw backoff_error(entry, now());
           throw wait_timeout_error();
+        }
         continue;
       }
       // ...a permanent error goes to the caller at once (during its backoff, or as the outcome of
@@ -249,6 +256,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
       const std::int64_t next = next_start_ms(entry);
       if (t >= next) {
         awaited = entry.rounds;
+        if (!first) first = entry.rounds;
         start_refresh_locked(entry, lock, false);
         continue;
       }
