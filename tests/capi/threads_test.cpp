@@ -79,6 +79,43 @@ TEST_CASE("one key signs and verifies from 8 threads, for every key type") {
   }
 }
 
+// A key makes its operation contexts on first use, per algorithm: 8 threads use fresh keys for the first
+// time at once, each thread with another algorithm of the key's type, so that making and publishing the
+// contexts of one key race (run under ThreadSanitizer by .ci/sanitize).
+TEST_CASE("fresh keys are first used from 8 threads at once, with several algorithms each") {
+  auto doc = capi::jose();
+  struct Spec {
+    const char *name;
+    std::vector<int> algs;
+  };
+  const Spec specs[] = {{"hmac512", {M2MAUTH_ALG_HS256, M2MAUTH_ALG_HS384, M2MAUTH_ALG_HS512}},
+                        {"rsa2048",
+                         {M2MAUTH_ALG_RS256, M2MAUTH_ALG_RS384, M2MAUTH_ALG_RS512, M2MAUTH_ALG_PS256, M2MAUTH_ALG_PS384,
+                          M2MAUTH_ALG_PS512}},
+                        {"ec_p256", {M2MAUTH_ALG_ES256}},
+                        {"ed25519", {M2MAUTH_ALG_EDDSA}}};
+  for (const Spec &spec : specs) {
+    INFO(std::string(spec.name));
+    for (int round = 0; round < 3; ++round) {
+      auto key = capi::test_key(doc.get(), spec.name);  // fresh: no context made yet
+      const int failures = run_threads([&](int t) {
+        int bad = 0;
+        m2mauth_jws_header header = M2MAUTH_JWS_HEADER_INIT;
+        header.alg = spec.algs[static_cast<std::size_t>(t) % spec.algs.size()];
+        for (int i = 0; i < 3; ++i) {
+          Buf token, out;
+          if (m2mauth_jws_sign(token.out(), key.get(), capi::bytes(std::string("first use")), 9, &header) != M2MAUTH_OK ||
+              m2mauth_jws_verify(out.out(), key.get(), token.c_str(), m2mauth_alg_bit(header.alg)) != M2MAUTH_OK ||
+              out.str() != "first use")
+            ++bad;
+        }
+        return bad;
+      });
+      CHECK(failures == 0);
+    }
+  }
+}
+
 TEST_CASE("one JWT verifier (with its header cache) serves 8 threads while the tokens vary") {
   auto doc = capi::jose();
   auto key = capi::test_key(doc.get(), "ec_p256");

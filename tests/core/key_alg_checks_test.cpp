@@ -11,6 +11,7 @@
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jwk.hpp"
 #include "m2mauth/core/jws.hpp"
+#include "m2mauth/core/jwt.hpp"
 #include "test_json.hpp"
 
 using namespace m2mauth::core;
@@ -284,4 +285,70 @@ TEST_CASE("a JWK's \"alg\" binds the key to that one algorithm (RFC 7517 4.4, RF
   // In a JWKS such keys are skipped like "use":"enc" ones; the others stay usable.
   const std::string set = "{\"keys\":[" + with_alg("public_jwk", "RSA-OAEP") + "]}";
   CHECK(keys_from_jwks(set).empty());
+}
+
+TEST_CASE("a verifier finds JWKS keys by kid through its index: every kid, the order of keys sharing one, none") {
+  // Many keys: each token names its key's kid; another kid, or an alg no key of that kid fits, fails.
+  std::vector<Key> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back(Key::generate_hmac(32).with_kid("k" + std::to_string(i)));
+  keys.push_back(Key::generate_hmac(32));  // no kid: found by an empty "kid" only
+  Verifier v(keys, alg_bit(Alg::hs256));
+  JwsHeader header;
+  header.alg = static_cast<int>(Alg::hs256);
+  for (int i : {0, 1, 150, 298, 299}) {
+    Claims c;
+    c.set_string("n", std::to_string(i));
+    CHECK(v.verify(jwt_sign(keys[static_cast<std::size_t>(i)], c, header)).get_string("n") == std::to_string(i));
+  }
+  // A token signed by key 7 but naming key 8's kid does not verify: the kid picks the key.
+  header.kid = "k8";
+  CHECK(code_of([&] { v.verify(jwt_sign(keys[7], Claims(), header)); }) == Errc::signature);
+  header.kid = "k300";
+  CHECK(code_of([&] { v.verify(jwt_sign(keys[7], Claims(), header)); }) == Errc::not_found);
+  CHECK(v.verify(jws_sign_protected(keys[300], "{\"alg\":\"HS256\",\"kid\":\"\"}", "{}")).to_json() == "{}");
+  CHECK(code_of([&] { v.verify(jwt_sign(keys[300], Claims(), JwsHeader{})); }) == Errc::not_found);  // no kid
+
+  // RFC 7517 4.5: keys of different types under one kid; the one that fits the token's alg is taken,
+  // whichever comes first in the set, and with none fitting the first one reports the key-type error.
+  Key rsa = Key::generate_rsa(2048).with_kid("shared");
+  Key ec = Key::generate_ec(Curve::p256).with_kid("shared");
+  Key ed = Key::generate_ed25519().with_kid("shared");
+  std::vector<Key> mixed = {Key::generate_ec(Curve::p384).with_kid("other"), rsa.public_only(), ec.public_only(),
+                            ed.public_only()};
+  Verifier m(mixed, alg_all_bits);
+  for (const Key *k : {&rsa, &ec, &ed}) {
+    JwsHeader h;
+    Claims c;
+    c.set_string("by", curve_name(k->curve()));
+    CHECK(m.verify(jwt_sign(*k, c, h)).get_string("by") == curve_name(k->curve()));
+  }
+  JwsHeader h;
+  h.alg = static_cast<int>(Alg::es384);
+  Key p384 = Key::generate_ec(Curve::p384).with_kid("shared");
+  CHECK(code_of([&] { m.verify(jwt_sign(p384, Claims(), h)); }) == Errc::key_type);
+}
+
+TEST_CASE("JWKS duplicate kids are found in a large set too") {
+  std::string set = "{\"keys\":[";
+  for (int i = 0; i < 200; ++i) {
+    if (i > 0) set += ',';
+    set += private_jwk(Key::generate_hmac(32).with_kid("k" + std::to_string(i == 199 ? 3 : i)));
+  }
+  set += "]}";
+  CHECK(code_of([&] { keys_from_jwks(set); }) == Errc::key);
+}
+
+TEST_CASE("claims with a duplicate member are refused in large objects too, plain or escaped, top or nested") {
+  // Small objects compare names pairwise, large ones through a hash set: both refuse duplicates.
+  Key key = Key::generate_hmac(32);
+  Verifier v(key, alg_bit(Alg::hs256));
+  JwsHeader h;
+  std::string members;
+  for (int i = 0; i < 40; ++i) members += (i ? ",\"m" : "\"m") + std::to_string(i) + "\":" + std::to_string(i);
+  for (const std::string &payload : {"{" + members + ",\"m7\":1}", "{" + members + ",\"\\u006d7\":1}",
+                                     "{\"n\":{" + members + ",\"m39\":0}}", std::string("{\"a\":1,\"\\u0061\":2}")}) {
+    INFO(payload.substr(payload.size() - 12));
+    CHECK(code_of([&] { v.verify(jws_sign(key, payload, h)); }) == Errc::malformed);
+  }
+  CHECK(v.verify(jws_sign(key, "{" + members + "}", h)).get_int("m39") == 39);
 }

@@ -1,5 +1,6 @@
 #include "m2mauth/core/json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <unordered_set>
 
 #include "base/json_scan.hpp"
+#include "base/swar.hpp"
 #include "m2mauth/core/error.hpp"
 
 namespace m2mauth::core {
@@ -112,108 +114,147 @@ Json json_parse_object(std::string_view text, const char *what) {
 
 namespace {
 
-void append_number(std::string &out, double d) {
-  if (!std::isfinite(d)) {
-    out += "null";  // JSON has no NaN or infinity (cJSON prints null too)
-    return;
+// Appends to a string through a raw cursor: room is made ahead, several bytes at a time, and the
+// string is cut to what was written when the writer ends (an exception included).
+class Writer {
+ public:
+  explicit Writer(std::string &s) : s_(s), p_(s.data() + s.size()), end_(p_) {}
+  ~Writer() { s_.resize(static_cast<std::size_t>(p_ - s_.data())); }
+  Writer(const Writer &) = delete;
+  Writer &operator=(const Writer &) = delete;
+
+  // At least n bytes of room at the cursor.
+  char *need(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) grow(n);
+    return p_;
   }
-  if (std::floor(d) == d && std::fabs(d) < 9007199254740992.0) {
-    char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(d));
-    out.append(buf, static_cast<std::size_t>(res.ptr - buf));
-    return;
+  void done(char *p) noexcept { p_ = p; }
+  void put(char c) { *need(1) = c, ++p_; }
+  void put(const char *d, std::size_t n) {
+    std::memcpy(need(n), d, n);
+    p_ += n;
   }
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, d);  // shortest form that reads back exactly
-  out.append(buf, static_cast<std::size_t>(res.ptr - buf));
+
+ private:
+  void grow(std::size_t n) {
+    std::size_t at = static_cast<std::size_t>(p_ - s_.data());
+    s_.resize(std::max({s_.capacity(), s_.size() * 2, at + n + 64}));
+    p_ = s_.data() + at;
+    end_ = s_.data() + s_.size();
+  }
+
+  std::string &s_;
+  char *p_;
+  char *end_;
+};
+
+void quote(Writer &w, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  const char *d = s.data();
+  const std::size_t n = s.size();
+  char *p = w.need(n + 2);  // the quotes and every byte unescaped; each escape makes its own room
+  *p++ = '"';
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t block;
+      std::memcpy(&block, d + i, 8);
+      std::memcpy(p, &block, 8);  // within the room made for the string: i + 8 <= n
+      std::uint64_t mask = escape_mask(block);
+      std::size_t clean = mask == 0 ? 8 : static_cast<std::size_t>(clean_prefix(mask));
+      p += clean;
+      i += clean;
+      if (clean == 8) continue;
+    }
+    unsigned char c = static_cast<unsigned char>(d[i++]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *p++ = static_cast<char>(c);
+      continue;
+    }
+    w.done(p);
+    p = w.need(6 + (n - i) + 1);  // this escape, the rest unescaped, the closing quote
+    *p++ = '\\';
+    switch (c) {
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\b': *p++ = 'b'; break;
+      case '\f': *p++ = 'f'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\r': *p++ = 'r'; break;
+      case '\t': *p++ = 't'; break;
+      default:
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = hex[c >> 4];
+        *p++ = hex[c & 15];
+    }
+  }
+  *p++ = '"';
+  w.done(p);
 }
 
-void append_item(std::string &out, const cJSON *item) {
+void append_number(Writer &w, double d) {
+  if (!std::isfinite(d)) {
+    w.put("null", 4);  // JSON has no NaN or infinity (cJSON prints null too)
+    return;
+  }
+  char *p = w.need(32);
+  std::to_chars_result res;
+  if (std::floor(d) == d && std::fabs(d) < 9007199254740992.0)
+    res = std::to_chars(p, p + 32, static_cast<std::int64_t>(d));
+  else
+    res = std::to_chars(p, p + 32, d);  // shortest form that reads back exactly
+  w.done(res.ptr);
+}
+
+void append_item(Writer &w, const cJSON *item) {
   switch (item->type & 0xff) {
-    case cJSON_False: out += "false"; break;
-    case cJSON_True: out += "true"; break;
-    case cJSON_NULL: out += "null"; break;
-    case cJSON_Number: append_number(out, item->valuedouble); break;
-    case cJSON_String: json_quote_append(out, item->valuestring != nullptr ? item->valuestring : ""); break;
-    case cJSON_Raw: out += item->valuestring != nullptr ? item->valuestring : "null"; break;
+    case cJSON_False: w.put("false", 5); break;
+    case cJSON_True: w.put("true", 4); break;
+    case cJSON_NULL: w.put("null", 4); break;
+    case cJSON_Number: append_number(w, item->valuedouble); break;
+    case cJSON_String: quote(w, item->valuestring != nullptr ? item->valuestring : ""); break;
+    case cJSON_Raw:
+      if (item->valuestring != nullptr) w.put(item->valuestring, std::strlen(item->valuestring));
+      else w.put("null", 4);
+      break;
     case cJSON_Array:
     case cJSON_Object: {
       bool object = (item->type & 0xff) == cJSON_Object;
-      out.push_back(object ? '{' : '[');
+      w.put(object ? '{' : '[');
       for (const cJSON *c = item->child; c != nullptr; c = c->next) {
-        if (c != item->child) out.push_back(',');
+        if (c != item->child) w.put(',');
         if (object) {
-          json_quote_append(out, c->string != nullptr ? c->string : "");
-          out.push_back(':');
+          quote(w, c->string != nullptr ? c->string : "");
+          w.put(':');
         }
-        append_item(out, c);
+        append_item(w, c);
       }
-      out.push_back(object ? '}' : ']');
+      w.put(object ? '}' : ']');
       break;
     }
-    default: out += "null";
+    default: w.put("null", 4);
   }
 }
 
 }  // namespace
 
-void json_print_append(std::string &out, const cJSON *item) { append_item(out, item); }
+void json_print_append(std::string &out, const cJSON *item) {
+  Writer w(out);
+  append_item(w, item);
+}
 
 std::string json_print(const cJSON *item) {
   std::string out;
   out.reserve(256);
-  append_item(out, item);
+  json_print_append(out, item);
   return out;
 }
 
-namespace {
-// True if any of the eight bytes of x is < 0x20, '"' or '\\' (SWAR: "has less than" / "has zero byte").
-inline bool block_needs_escape(std::uint64_t x) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  std::uint64_t lt20 = (x - ones * 0x20) & ~x & highs;
-  std::uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-  std::uint64_t eq = ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
-  return (lt20 | eq) != 0;
-}
-}  // namespace
-
 void json_quote_append(std::string &out, std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the pending run of characters that need no escape
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (i + 8 <= s.size()) {
-      std::uint64_t block;
-      std::memcpy(&block, s.data() + i, 8);
-      if (!block_needs_escape(block)) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out.append(s.data() + run, i - run);
-    run = ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
+  Writer w(out);
+  quote(w, s);
 }
 
 Json json_new_object() { return checked(cJSON_CreateObject()); }

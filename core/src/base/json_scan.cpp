@@ -6,6 +6,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <deque>
+#include <memory>
+#include <unordered_set>
+
+#include "base/swar.hpp"
 #include "m2mauth/core/error.hpp"
 
 namespace m2mauth::core {
@@ -13,6 +18,42 @@ namespace m2mauth::core {
 namespace {
 
 constexpr int kMaxDepth = 256;
+
+// The member names of one object, to refuse a duplicate: compared pairwise while the object is small,
+// through a hash set once it has kLinear members (so a large object costs linear time, not quadratic).
+class Names {
+ public:
+  // True if m's (decoded) name is among members'; adds it otherwise.
+  bool seen(const std::vector<JsonMember> &members, const JsonMember &m) {
+    if (members.size() < kLinear) {
+      for (const JsonMember &other : members) {
+        bool same = (!m.name_escaped && !other.name_escaped)
+                        ? other.name.size() == m.name.size() && (m.name.empty() || other.name[0] == m.name[0]) &&
+                              other.name == m.name
+                        : json_member_name(other) == json_member_name(m);
+        if (same) return true;
+      }
+      return false;
+    }
+    if (!big_) {
+      big_ = std::make_unique<Big>();
+      for (const JsonMember &other : members) big_->set.insert(decoded(other));
+    }
+    return !big_->set.insert(decoded(m)).second;
+  }
+
+ private:
+  static constexpr std::size_t kLinear = 16;
+  struct Big {
+    std::unordered_set<std::string_view> set;
+    std::deque<std::string> held;  // decoded escaped names (stable addresses)
+  };
+  std::string_view decoded(const JsonMember &m) {
+    if (!m.name_escaped) return m.name;
+    return big_->held.emplace_back(json_member_name(m));
+  }
+  std::unique_ptr<Big> big_;  // made when the object reaches kLinear members
+};
 
 struct Scanner {
   const char *p;
@@ -54,6 +95,16 @@ struct Scanner {
     const char *start = ++p;
     escaped = false;
     while (true) {
+      // Eight plain characters at a time (no quote, backslash or control character, NUL included).
+      while (end - p >= 8) {
+        std::uint64_t block;
+        std::memcpy(&block, p, 8);
+        if (std::uint64_t mask = escape_mask(block)) {
+          p += clean_prefix(mask);
+          break;
+        }
+        p += 8;
+      }
       if (p >= end) bad("unterminated string");
       unsigned char c = static_cast<unsigned char>(*p);
       if (c == '"') break;
@@ -188,6 +239,7 @@ struct Scanner {
     if (depth > kMaxDepth) bad("nested too deeply");
     std::vector<JsonMember> local;
     std::vector<JsonMember> &members = top != nullptr ? *top : local;
+    Names names;
     ++p;
     ws();
     if (p < end && *p == '}') {
@@ -210,11 +262,7 @@ struct Scanner {
       m.kind = value(depth);
       m.value = std::string_view(vstart, static_cast<std::size_t>(p - vstart));
       if (nul && !had_nul) refuse_nul_in(m);
-      for (const JsonMember &other : members) {
-        bool same = (!m.name_escaped && !other.name_escaped) ? other.name == m.name
-                                                             : json_member_name(other) == json_member_name(m);
-        if (same) fail(Errc::malformed, std::string(what) + " has duplicate member names");
-      }
+      if (names.seen(members, m)) fail(Errc::malformed, std::string(what) + " has duplicate member names");
       members.push_back(m);
       ws();
       if (p >= end) bad("unterminated object");
@@ -346,6 +394,13 @@ const JsonMember *json_find(const std::vector<JsonMember> &members, std::string_
 }
 
 double json_number(std::string_view raw) {
+  // A plain integer of up to 15 digits (NumericDates) is exact in a double: no floating-point parse.
+  if (!raw.empty() && raw.size() <= 15) {
+    std::uint64_t n = 0;
+    std::size_t i = 0;
+    while (i < raw.size() && raw[i] >= '0' && raw[i] <= '9') n = n * 10 + static_cast<std::uint64_t>(raw[i++] - '0');
+    if (i == raw.size()) return static_cast<double>(n);
+  }
   double v = 0;
   auto res = std::from_chars(raw.data(), raw.data() + raw.size(), v);
   if (res.ec == std::errc::result_out_of_range) {

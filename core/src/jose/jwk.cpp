@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "jose/key_impl.hpp"
@@ -355,10 +356,13 @@ std::vector<Key> read_jwks(std::string_view json, bool public_only) {
   bool secret = false, asymmetric = false;
   for (const Key &k : out) (k.type() == KeyType::oct ? secret : asymmetric) = true;
   if (secret && asymmetric) fail(Errc::key, "JWKS mixes secret (oct) keys with public keys");
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (std::size_t j = i + 1; j < out.size(); ++j)
-      if (!out[i].kid().empty() && out[i].kid() == out[j].kid() && out[i].type() == out[j].type())
-        fail(Errc::key, "JWKS has two keys of the same type with the same \"kid\"");
+  std::vector<std::pair<std::string_view, KeyType>> named;  // sorted, so that equal pairs are neighbours
+  named.reserve(out.size());
+  for (const Key &k : out)
+    if (!k.kid().empty()) named.emplace_back(k.kid(), k.type());
+  std::sort(named.begin(), named.end());
+  if (std::adjacent_find(named.begin(), named.end()) != named.end())
+    fail(Errc::key, "JWKS has two keys of the same type with the same \"kid\"");
   return out;
 }
 

@@ -170,9 +170,7 @@ std::string jws_sign(const Key &key, std::string_view payload, const JwsHeader &
   append_encoded_header(out, key, alg, opts);
   out.push_back('.');
   base64url_append(out, reinterpret_cast<const std::uint8_t *>(payload.data()), payload.size());
-  std::string sig = sign_bytes(key, alg, out);
-  out.push_back('.');
-  base64url_append(out, reinterpret_cast<const std::uint8_t *>(sig.data()), sig.size());
+  append_signature_base64url(out, key, alg, out);
   return out;
 }
 
@@ -235,7 +233,18 @@ void jws_verify_signature(const Key &key, Alg alg, const JwsSegments &seg, std::
   if (allowed == 0) fail(Errc::invalid_argument, "the algorithm allow-list is empty");
   if ((allowed & alg_bit(alg)) == 0)
     fail(Errc::algorithm, std::string("algorithm ") + alg_name(alg) + " is not in the allow-list");
-  std::string sig = base64url_decode_string(seg.signature_b64);
+  // Every signature m2mauth verifies fits here (RSA up to 16384 bits); a longer one is decoded to the
+  // heap and fails verification like any signature of the wrong length.
+  std::uint8_t buf[2048];
+  std::string heap;
+  std::string_view sig;
+  if (seg.signature_b64.size() <= sizeof buf / 3 * 4) {
+    std::size_t n = base64url_decode_to(buf, sizeof buf, seg.signature_b64);
+    sig = std::string_view(reinterpret_cast<const char *>(buf), n);
+  } else {
+    heap = base64url_decode_string(seg.signature_b64);
+    sig = heap;
+  }
   if (sig.empty()) fail(Errc::signature, "the token has no signature");
   if (!verify_bytes(key, alg, seg.signing_input(), sig)) fail(Errc::signature, "signature verification failed");
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
@@ -198,8 +199,7 @@ std::string normalise_typ(std::string_view typ) {
   return t;
 }
 
-double numeric_date(const std::vector<JsonMember> &claims, const char *name, bool &present) {
-  const JsonMember *m = json_find(claims, name);
+double numeric_date(const JsonMember *m, const char *name, bool &present) {
   present = m != nullptr;
   if (!present) return 0;
   if (m->kind != 'n') fail(Errc::claim, std::string("claim \"") + name + "\" is not a NumericDate");
@@ -208,14 +208,38 @@ double numeric_date(const std::vector<JsonMember> &claims, const char *name, boo
   return v;
 }
 
+// The registered claims a verifier checks, found in one pass over the members.
+struct Registered {
+  const JsonMember *exp = nullptr, *nbf = nullptr, *iat = nullptr, *iss = nullptr, *sub = nullptr, *aud = nullptr;
+
+  explicit Registered(const std::vector<JsonMember> &claims) {
+    std::string decoded;
+    for (const JsonMember &m : claims) {
+      std::string_view name = m.name;
+      if (m.name_escaped) {
+        decoded = json_member_name(m);
+        name = decoded;
+      }
+      if (name.size() != 3) continue;
+      const JsonMember **slot = name == "exp"   ? &exp
+                                : name == "nbf" ? &nbf
+                                : name == "iat" ? &iat
+                                : name == "iss" ? &iss
+                                : name == "sub" ? &sub
+                                : name == "aud" ? &aud
+                                                : nullptr;
+      if (slot != nullptr && *slot == nullptr) *slot = &m;  // names are unique (the scanner refuses duplicates)
+    }
+  }
+};
+
 bool string_equals(const JsonMember &m, std::string_view want) {
   std::string_view content = m.value.substr(1, m.value.size() - 2);
   if (content.find('\\') == std::string_view::npos) return content == want;
   return json_unescape(m.value) == want;
 }
 
-void check_string_claim(const std::vector<JsonMember> &claims, const char *name, const std::string &want) {
-  const JsonMember *m = json_find(claims, name);
+void check_string_claim(const JsonMember *m, const char *name, const std::string &want) {
   if (m == nullptr) fail(Errc::missing_claim, std::string("token has no \"") + name + "\" claim");
   if (m->kind != 's' || !string_equals(*m, want))
     fail(Errc::claim, std::string("claim \"") + name + "\" does not have the expected value");
@@ -268,6 +292,38 @@ Verifier::Verifier(std::vector<Key> jwks, std::uint32_t allowed)
       header_cache_(std::make_shared<HeaderCache>()) {
   if (allowed == 0 || (allowed & ~alg_all_bits) != 0) fail(Errc::invalid_argument, "invalid algorithm allow-list");
   if (keys_.empty()) fail(Errc::key, "JWKS has no usable key");
+  index_kids();
+}
+
+void Verifier::index_kids() {
+  if (keys_.size() >= (1u << 30)) fail(Errc::too_large, "JWKS has too many keys");
+  std::size_t size = 4;
+  while (size < 2 * keys_.size()) size *= 2;
+  kid_slots_.assign(size, 0);
+  kid_next_.assign(keys_.size(), 0);
+  std::vector<std::uint32_t> last(keys_.size(), 0);  // per chain head: 1 + the index of its last key
+  const std::size_t mask = size - 1;
+  for (std::uint32_t i = 0; i < keys_.size(); ++i) {
+    std::string_view kid = keys_[i].kid();
+    std::size_t h = std::hash<std::string_view>{}(kid) & mask;
+    while (kid_slots_[h] != 0 && keys_[kid_slots_[h] - 1].kid() != kid) h = (h + 1) & mask;
+    std::uint32_t &slot = kid_slots_[h];
+    if (slot == 0) {
+      slot = i + 1;
+      last[i] = i + 1;
+    } else {
+      kid_next_[last[slot - 1] - 1] = i + 1;
+      last[slot - 1] = i + 1;
+    }
+  }
+}
+
+std::uint32_t Verifier::find_kid(std::string_view kid) const noexcept {
+  const std::size_t mask = kid_slots_.size() - 1;
+  for (std::size_t h = std::hash<std::string_view>{}(kid) & mask;; h = (h + 1) & mask) {
+    std::uint32_t slot = kid_slots_[h];
+    if (slot == 0 || keys_[slot - 1].kid() == kid) return slot;
+  }
 }
 
 Verifier Verifier::from_jwks(std::string_view jwks_json, std::uint32_t allowed) {
@@ -319,34 +375,34 @@ const Key &Verifier::select_key(const JwsHeaderInfo &header) const {
   }
   // RFC 7517 4.5 lets keys of different types share a kid: take the one that fits the token's alg
   // (with none, the first match, whose key-type error the signature check reports).
-  const Key *first = nullptr;
-  for (const Key &k : keys_) {
-    if (k.kid() != header.kid) continue;
-    if (first == nullptr) first = &k;
+  std::uint32_t first = find_kid(header.kid);
+  if (first == 0) fail(Errc::not_found, "no key in the JWKS matches the token's \"kid\"");
+  if (kid_next_[first - 1] == 0) return keys_[first - 1];  // the only match, whether it fits or not
+  for (std::uint32_t i = first; i != 0; i = kid_next_[i - 1]) {
     try {
-      check_key_for_alg(k, header.alg, false);
-      return k;
+      check_key_for_alg(keys_[i - 1], header.alg, false);
+      return keys_[i - 1];
     } catch (const Error &) {
     }
   }
-  if (first != nullptr) return *first;
-  fail(Errc::not_found, "no key in the JWKS matches the token's \"kid\"");
+  return keys_[first - 1];
 }
 
 void Verifier::check_claims(const std::vector<JsonMember> &claims) const {
   const double now = static_cast<double>(clock_()) / 1000.0;
   const double leeway = static_cast<double>(leeway_);
+  const Registered reg(claims);
   bool present = false;
-  double exp = numeric_date(claims, "exp", present);
+  double exp = numeric_date(reg.exp, "exp", present);
   if (present && now - leeway >= exp) fail(Errc::expired, "token has expired");
-  double nbf = numeric_date(claims, "nbf", present);
+  double nbf = numeric_date(reg.nbf, "nbf", present);
   if (present && now + leeway < nbf) fail(Errc::not_yet_valid, "token is not valid yet (nbf)");
-  double iat = numeric_date(claims, "iat", present);
+  double iat = numeric_date(reg.iat, "iat", present);
   if (present && now + leeway < iat) fail(Errc::iat, "token was issued in the future (iat)");
-  if (has_issuer_) check_string_claim(claims, "iss", issuer_);
-  if (has_subject_) check_string_claim(claims, "sub", subject_);
+  if (has_issuer_) check_string_claim(reg.iss, "iss", issuer_);
+  if (has_subject_) check_string_claim(reg.sub, "sub", subject_);
 
-  const JsonMember *aud = json_find(claims, "aud");
+  const JsonMember *aud = reg.aud;
   if (!audiences_.empty()) {
     if (aud == nullptr) fail(Errc::missing_claim, "token has no \"aud\" claim");
     auto matches = [&](std::string_view value) {

@@ -171,7 +171,7 @@ Key Key::from_secret(const std::uint8_t *data, std::size_t len) {
   impl->bits = static_cast<unsigned int>(len * 8);
   impl->has_private = true;
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
-  impl->secret = SecretBytes(data, len);
+  impl->secret = std::make_unique<SecretBytes>(data, len);
   return Key(std::move(impl));
 }
 
@@ -280,7 +280,10 @@ const std::string &Key::kid() const noexcept { return impl_->kid; }
 int Key::alg_binding() const noexcept { return impl_->alg; }
 std::uint64_t Key::id() const noexcept { return impl_->id; }
 EVP_PKEY *Key::evp() const noexcept { return impl_->pkey.get(); }
-const SecretBytes &Key::secret() const noexcept { return impl_->secret; }
+const SecretBytes &Key::secret() const noexcept {
+  static const SecretBytes none;
+  return impl_->secret ? *impl_->secret : none;
+}
 
 Key Key::with_kid(std::string kid) const {
   // The kid goes into JWKs and JWS headers, which are UTF-8 JSON.
@@ -298,9 +301,9 @@ Key Key::copy_with(std::string kid, int alg) const {
   impl->bits = impl_->bits;
   impl->has_private = impl_->has_private;
   impl->kid = std::move(kid);
-  impl->alg = alg;
+  impl->alg = static_cast<std::uint8_t>(alg);
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
-  impl->secret = impl_->secret;
+  if (impl_->secret) impl->secret = std::make_unique<SecretBytes>(*impl_->secret);
   if (impl_->pkey) {
     EVP_PKEY_up_ref(impl_->pkey.get());
     impl->pkey.reset(impl_->pkey.get());

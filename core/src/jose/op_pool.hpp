@@ -3,12 +3,19 @@
 // Initialising an OpenSSL context (key export to the provider, method fetch, HMAC key schedule) costs
 // more than a short HMAC and a sizeable part of an RSA verification. Each key keeps a few initialised
 // contexts per operation; a caller takes one (or makes one when all are busy), uses it and gives it
-// back. The pool is freed, and its key material wiped, with the key.
+// back. The pools of an algorithm are made the first time the key is used with it (key_impl.hpp), and
+// freed, their key material wiped, with the key.
 #pragma once
 
 #include <atomic>
+#include <memory>
 
 namespace m2mauth::core {
+
+// The pools of one algorithm on one key (key_impl.hpp), owned through this base.
+struct AlgOps {
+  virtual ~AlgOps() = default;
+};
 
 template <typename T, void (*Free)(T *)>
 class OpPool {

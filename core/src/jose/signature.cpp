@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "jose/key_impl.hpp"
+#include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jws.hpp"
 #include "base/ossl.hpp"
@@ -66,10 +67,11 @@ EVP_MAC *hmac_method() {
 
 // ---- HMAC --------------------------------------------------------------------------------------
 
-std::string hmac(const Key &key, Alg alg, std::string_view data) {
+// The MAC of data into out (EVP_MAX_MD_SIZE bytes); returns its length.
+std::size_t hmac(const Key &key, Alg alg, std::string_view data, unsigned char *out) {
   const Key::Impl &k = key.impl();
   int h = hash_index(alg);
-  MacPool &pool = k.mac[h];
+  MacPool &pool = k.ops.get<MacPools>(alg).sign;
   EVP_MAC_CTX *ctx = pool.take();
   bool fresh = ctx == nullptr;
   if (fresh) {
@@ -82,17 +84,16 @@ std::string hmac(const Key &key, Alg alg, std::string_view data) {
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char *>(md_name(h)), 0),
         OSSL_PARAM_construct_end()};
-    ok = EVP_MAC_init(ctx, k.secret.data(), k.secret.size(), params);
+    ok = EVP_MAC_init(ctx, key.secret().data(), key.secret().size(), params);
   } else {
     ok = EVP_MAC_init(ctx, nullptr, 0, nullptr);  // restart with the key schedule kept in the context
   }
-  unsigned char out[EVP_MAX_MD_SIZE];
   size_t outlen = 0;
   if (ok != 1 || EVP_MAC_update(ctx, reinterpret_cast<const unsigned char *>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(ctx, out, &outlen, sizeof out) != 1)
+      EVP_MAC_final(ctx, out, &outlen, EVP_MAX_MD_SIZE) != 1)
     ossl::throw_error(Errc::generic, "HMAC failed");
   lease.succeeded();
-  return std::string(reinterpret_cast<char *>(out), outlen);
+  return outlen;
 }
 
 // ---- RSA and ECDSA over a prehashed digest ----------------------------------------------------
@@ -126,7 +127,7 @@ std::size_t prehash(Alg alg, std::string_view data, unsigned char *out) {
 std::string pkey_sign(const Key &key, Alg alg, std::string_view data) {
   unsigned char dgst[EVP_MAX_MD_SIZE];
   std::size_t dlen = prehash(alg, data, dgst);
-  PKeyCtxPool &pool = key.impl().sign_ctx[static_cast<int>(alg)];
+  PKeyCtxPool &pool = key.impl().ops.get<PKeyCtxPools>(alg).sign;
   EVP_PKEY_CTX *ctx = pool.take();
   if (ctx == nullptr) ctx = new_pkey_ctx(key, alg, true);
   PoolLease<EVP_PKEY_CTX, EVP_PKEY_CTX_free> lease(pool, ctx);
@@ -179,7 +180,7 @@ bool pkey_verify(const Key &key, Alg alg, std::string_view data, std::string_vie
   }
   unsigned char dgst[EVP_MAX_MD_SIZE];
   std::size_t dlen = prehash(alg, data, dgst);
-  PKeyCtxPool &pool = key.impl().verify_ctx[static_cast<int>(alg)];
+  PKeyCtxPool &pool = key.impl().ops.get<PKeyCtxPools>(alg).verify;
   EVP_PKEY_CTX *ctx = pool.take();
   if (ctx == nullptr) ctx = new_pkey_ctx(key, alg, false);
   PoolLease<EVP_PKEY_CTX, EVP_PKEY_CTX_free> lease(pool, ctx);
@@ -210,7 +211,7 @@ EVP_MD_CTX *eddsa_ctx(const Key &key, MdCtxPool &pool, bool signing) {
 }
 
 std::string eddsa_sign(const Key &key, std::string_view data) {
-  MdCtxPool &pool = key.impl().eddsa_sign;
+  MdCtxPool &pool = key.impl().ops.get<MdCtxPools>(Alg::eddsa).sign;
   PoolLease<EVP_MD_CTX, EVP_MD_CTX_free> lease(pool, eddsa_ctx(key, pool, true));
   std::string sig(64, '\0');
   std::size_t siglen = sig.size();
@@ -224,7 +225,7 @@ std::string eddsa_sign(const Key &key, std::string_view data) {
 
 bool eddsa_verify(const Key &key, std::string_view data, std::string_view signature) {
   if (signature.size() != 64) return false;
-  MdCtxPool &pool = key.impl().eddsa_verify;
+  MdCtxPool &pool = key.impl().ops.get<MdCtxPools>(Alg::eddsa).verify;
   PoolLease<EVP_MD_CTX, EVP_MD_CTX_free> lease(pool, eddsa_ctx(key, pool, false));
   int rc = EVP_DigestVerify(lease.get(), reinterpret_cast<const unsigned char *>(signature.data()), signature.size(),
                             reinterpret_cast<const unsigned char *>(data.data()), data.size());
@@ -282,20 +283,37 @@ void check_key_for_alg(const Key &key, Alg alg, bool signing) {
 std::string sign_bytes(const Key &key, Alg alg, std::string_view data) {
   check_key_for_alg(key, alg, true);
   switch (family_of(alg)) {
-    case Family::hmac: return hmac(key, alg, data);
+    case Family::hmac: {
+      unsigned char mac[EVP_MAX_MD_SIZE];
+      return std::string(reinterpret_cast<char *>(mac), hmac(key, alg, data, mac));
+    }
     case Family::eddsa: return eddsa_sign(key, data);
     default: return pkey_sign(key, alg, data);
   }
+}
+
+void append_signature_base64url(std::string &out, const Key &key, Alg alg, std::string_view data) {
+  if (family_of(alg) != Family::hmac) {
+    std::string sig = sign_bytes(key, alg, data);
+    out.push_back('.');
+    base64url_append(out, reinterpret_cast<const std::uint8_t *>(sig.data()), sig.size());
+    return;
+  }
+  check_key_for_alg(key, alg, true);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t len = hmac(key, alg, data, mac);  // before out grows: data may be out's own text
+  out.push_back('.');
+  base64url_append(out, mac, len);
 }
 
 bool verify_bytes(const Key &key, Alg alg, std::string_view data, std::string_view signature) {
   check_key_for_alg(key, alg, false);
   switch (family_of(alg)) {
     case Family::hmac: {
-      std::string mac = hmac(key, alg, data);
-      bool ok = constant_time_equal(reinterpret_cast<const std::uint8_t *>(mac.data()), mac.size(),
-                                    reinterpret_cast<const std::uint8_t *>(signature.data()), signature.size());
-      secure_wipe(mac);
+      unsigned char mac[EVP_MAX_MD_SIZE];
+      std::size_t len = hmac(key, alg, data, mac);
+      bool ok = constant_time_equal(mac, len, reinterpret_cast<const std::uint8_t *>(signature.data()), signature.size());
+      secure_wipe(mac, len);
       return ok;
     }
     case Family::eddsa: return eddsa_verify(key, data, signature);

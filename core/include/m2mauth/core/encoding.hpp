@@ -20,6 +20,9 @@ inline std::string base64url_encode(std::string_view s) {
 std::vector<std::uint8_t> base64url_decode(std::string_view text);
 // Like base64url_decode but into a string.
 std::string base64url_decode_string(std::string_view text);
+// Like base64url_decode but into out; returns the length. Throws Error(too_large) when the decoded
+// bytes would exceed capacity.
+std::size_t base64url_decode_to(std::uint8_t *out, std::size_t capacity, std::string_view text);
 
 // Standard base64 with padding (RFC 4648 section 4).
 std::string base64_encode(const std::uint8_t *data, std::size_t len);

@@ -44,6 +44,9 @@ bool alg_fits_key_type(const Key &key, Alg alg) noexcept;
 
 // Low level: signature over data (the JWS signing input). ECDSA signatures are raw R||S.
 std::string sign_bytes(const Key &key, Alg alg, std::string_view data);
+// Appends "." and the base64url signature over data to out; data may be out's own text (it is read
+// before out grows). What jws_sign does after the signing input, without a string per signature.
+void append_signature_base64url(std::string &out, const Key &key, Alg alg, std::string_view data);
 // False when the signature does not verify (never throws for a bad signature; throws for bad keys).
 bool verify_bytes(const Key &key, Alg alg, std::string_view data, std::string_view signature);
 

@@ -91,9 +91,17 @@ class Verifier {
   struct HeaderCache;
   const Key &select_key(const JwsHeaderInfo &header) const;
   void check_claims(const std::vector<JsonMember> &claims) const;
+  void index_kids();
+  // 1 + the index of the first key with this kid, 0 when none.
+  std::uint32_t find_kid(std::string_view kid) const noexcept;
 
   std::vector<Key> keys_;
   bool from_jwks_ = false;
+  // The keys of a JWKS by kid, built once with the verifier: an open-addressing table of 1 + key index
+  // (0: empty), its size a power of two at least twice the key count, and for each key the 1 + index of
+  // the next key with the same kid (0: none), in JWKS order.
+  std::vector<std::uint32_t> kid_slots_;
+  std::vector<std::uint32_t> kid_next_;
   std::uint32_t allowed_;
   std::string issuer_, subject_, typ_;
   bool has_issuer_ = false, has_subject_ = false;

@@ -13,8 +13,8 @@ struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
 namespace m2mauth::core {
 
-enum class KeyType { rsa = 1, ec = 2, okp = 3, oct = 4 };
-enum class Curve { none = 0, p256, p384, p521, ed25519 };
+enum class KeyType : std::uint8_t { rsa = 1, ec = 2, okp = 3, oct = 4 };
+enum class Curve : std::uint8_t { none = 0, p256, p384, p521, ed25519 };
 
 // "P-256" etc.; "" for Curve::none.
 const char *curve_name(Curve curve) noexcept;
