@@ -8,6 +8,8 @@
 // <= 20 ns per read, no lock, no allocation, 2 threads >= 1.8x one. The storm: 64 threads find the
 // token expired at once; exactly one token request must go out.
 //
+// `--reads N KEYS` counts instructions instead (README: valgrind --tool=callgrind at two N).
+//
 // Growth: keys 1 -> 10,000 (fill time per key, read of the oldest key and of all keys in turn,
 // through the borrowed key the C API uses), threads 1 -> 16, and the heap bytes one cached token
 // and one key cost (every allocation of this program is counted) next to the bytes of its strings.
@@ -104,7 +106,30 @@ double best_rate(int threads, double seconds, int rounds, F fn) {
 
 }  // namespace
 
+// `bench_token --reads N KEYS`: fills KEYS keys, then reads the oldest N times (for callgrind: the
+// difference between two N is the instructions of N reads, without the setup).
+int count_reads(long n, int keys) {
+  auto transport = std::make_shared<CountingTransport>();
+  ClientConfig cfg;
+  cfg.token_url = "https://as.example.com/token";
+  cfg.client_id = "bench";
+  cfg.client_secret = SecretString("bench-secret");
+  ManagerOptions o;
+  o.max_keys = static_cast<std::size_t>(keys) + 1;
+  o.min_fetch_interval_ms = 0;
+  TokenManager m(std::make_shared<TokenClient>(cfg, transport), o);
+  std::vector<std::string> names;
+  for (int i = 0; i < keys; ++i) names.push_back("api.scope-" + std::to_string(i));
+  for (const auto &name : names) (void)m.get(TokenKeyRef{name, {}, nullptr, 0});
+  const TokenKeyRef oldest{names[0], {}, nullptr, 0};
+  std::size_t sink = 0;
+  for (long i = 0; i < n; ++i) sink += m.get(oldest).access_token.size();
+  std::printf("%ld reads of the oldest of %d keys (%zu)\n", n, keys, sink);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && std::string(argv[1]) == "--reads") return count_reads(std::atol(argv[2]), std::atoi(argv[3]));
   double seconds = argc > 1 ? std::atof(argv[1]) : 0.5;
   const int rounds = 3;
   auto transport = std::make_shared<CountingTransport>();

@@ -111,6 +111,19 @@ std::int64_t TokenManager::now() const { return client_->clock()(); }
 
 std::int64_t TokenManager::fast_now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
 
+std::uint64_t TokenKeyRef::key_hash_seed() noexcept {
+  static const std::uint64_t seed = [] {
+    std::uint64_t s = 0x243f6a8885a308d3ULL;
+    try {
+      random_fill(reinterpret_cast<std::uint8_t *>(&s), sizeof s);
+    } catch (...) {
+      // no randomness: a fixed seed still hashes well, only predictably
+    }
+    return s;
+  }();
+  return seed;
+}
+
 namespace {
 
 // Borrows scope's strings (resources on the stack up to 4, the common case).

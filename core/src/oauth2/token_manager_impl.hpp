@@ -43,11 +43,12 @@ struct TokenManager::Snapshot {
   std::uint32_t token_len = 0;
   bool short_lived = false;       // its lifetime is under min_fetch_interval_ms: served to that round's callers
 
-  std::string_view scheme() const noexcept { return std::string_view(strings.reveal()).substr(0, scheme_len); }
-  std::string_view access_token() const noexcept {
-    return std::string_view(strings.reveal()).substr(scheme_len + 1, token_len);
+  std::string_view scheme() const noexcept { return {strings.reveal().data(), scheme_len}; }
+  std::string_view access_token() const noexcept { return {strings.reveal().data() + scheme_len + 1, token_len}; }
+  std::string_view scope() const noexcept {
+    const std::string &all = strings.reveal();
+    return {all.data() + scheme_len + token_len + 2, all.size() - scheme_len - token_len - 2};
   }
-  std::string_view scope() const noexcept { return std::string_view(strings.reveal()).substr(scheme_len + token_len + 2); }
   void set_strings(std::string_view scheme, std::string_view token, std::string_view scope) {
     std::string c;
     c.reserve(scheme.size() + token.size() + scope.size() + 2);
