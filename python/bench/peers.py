@@ -154,8 +154,9 @@ def jwcrypto_(alg: str, token: str) -> Tuple[Callable[[], Any], Callable[[], Any
 
 
 def authlib_(alg: str, token: str) -> Tuple[Callable[[], Any], Callable[[], Any]]:
+    from authlib.deprecate import AuthlibDeprecationWarning  # its import sets an "always" filter
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
         from authlib.jose import JsonWebKey, JsonWebToken
     jwt = JsonWebToken([alg])
     if alg == "HS256":
