@@ -5,14 +5,14 @@
 # BUILD_DIR is a CMake build with -DM2MAUTH_BUILD_JAVA=ON (Release for figures). Packs the m2mauth jar from
 # it (no second native build), installs it into a private local repository under BUILD_DIR (as the
 # examples' test does), builds this project and runs all benchmarks once per round (default 3 rounds of
-# short iterations: 1 fork, 3 x 300 ms warm-up, 3 x 300 ms measured); ratios.py prints the median
+# short iterations: 1 fork, 4 x 500 ms warm-up, 3 x 300 ms measured; the peers need the warm-up for the JIT); ratios.py prints the median
 # round and peer / m2mauth ratios. JMH options after the rounds replace the short defaults.
 set -eu
 build=$(cd "$1" && pwd)
 rounds=${2:-3}
 shift
 [ $# -gt 0 ] && shift
-jmh_opts=${*:-"-f 1 -wi 3 -w 300ms -i 3 -r 300ms"}
+jmh_opts=${*:-"-f 1 -wi 4 -w 500ms -i 3 -r 300ms"}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 work="$build/bindings/java/peers"
@@ -22,7 +22,9 @@ version=$(sed -n 's/^#define M2MAUTH_VERSION_STRING "\(.*\)"/\1/p' "$root/capi/i
 cmake --build "$build" --target m2mauth_jni >/dev/null
 
 mvn="mvn -B -ntp -q -Dstyle.color=never"
-$mvn -f "$root/bindings/java/pom.xml" -Dm2mauth.skipNativeBuild=true -Drevision="$version" \
+# Maven's own output goes to a log, shown when a step fails.
+quiet() { "$@" >"$work/maven.log" 2>&1 || { cat "$work/maven.log" >&2; exit 1; }; }
+quiet $mvn -f "$root/bindings/java/pom.xml" -Dm2mauth.skipNativeBuild=true -Drevision="$version" \
   -Dm2mauth.cmake.build="$build" -Dm2mauth.build.directory="$work/binding" -DskipTests package
 cat >"$work/settings.xml" <<XML
 <settings>
@@ -34,9 +36,9 @@ cat >"$work/settings.xml" <<XML
 </settings>
 XML
 maven="$mvn -gs $work/settings.xml -Dmaven.repo.local=$work/m2"
-$maven -f "$root/bindings/java/pom.xml" -Drevision="$version" install:install-file \
+quiet $maven -f "$root/bindings/java/pom.xml" -Drevision="$version" install:install-file \
   -Dfile="$work/binding/m2mauth-$version.jar" -DpomFile="$root/bindings/java/pom.xml" -Dversion="$version"
-$maven -f "$here/pom.xml" -Drevision="$version" -Dbench.build.directory="$work/bench" package
+quiet $maven -f "$here/pom.xml" -Drevision="$version" -Dbench.build.directory="$work/bench" package
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg); $(java -version 2>&1 | head -1)"
 i=1
