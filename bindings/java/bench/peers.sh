@@ -4,15 +4,15 @@
 #   sh bindings/java/bench/peers.sh BUILD_DIR [rounds] [jmh options...]
 # BUILD_DIR is a CMake build with -DM2MAUTH_BUILD_JAVA=ON (Release for figures). Packs the m2mauth jar from
 # it (no second native build), installs it into a private local repository under BUILD_DIR (as the
-# examples' test does), builds this project and runs all benchmarks once per round (default 3 rounds of
-# short iterations: 1 fork, 4 x 500 ms warm-up, 3 x 300 ms measured; the peers need the warm-up for the JIT); ratios.py prints the median
+# examples' test does), builds this project and runs all benchmarks once per round (default 2 rounds of
+# short iterations: 1 fork, 6 x 1 s warm-up, 3 x 500 ms measured; the peers need that warm-up for the JIT on a loaded machine); ratios.py prints the median
 # round and peer / m2mauth ratios. JMH options after the rounds replace the short defaults.
 set -eu
 build=$(cd "$1" && pwd)
-rounds=${2:-3}
+rounds=${2:-2}
 shift
 [ $# -gt 0 ] && shift
-jmh_opts=${*:-"-f 1 -wi 4 -w 500ms -i 3 -r 300ms"}
+jmh_opts=${*:-"-f 1 -wi 6 -w 1s -i 3 -r 500ms"}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 work="$build/bindings/java/peers"
