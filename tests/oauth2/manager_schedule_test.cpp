@@ -287,17 +287,23 @@ TEST_CASE("a cold start survives transient failures within the caller's deadline
 TEST_CASE("a deadline passing during a retry reports why the attempts failed, not a bare timeout") {
   for (bool caller_refresh : {false, true}) {
     CAPTURE(caller_refresh);
-    Endpoint e([](int i) {
+    auto retrying = std::make_shared<std::atomic<bool>>(false);
+    Endpoint e([retrying](int i) {
       Outcome o;
-      if (i == 0) o.network = true;                      // unreachable at first...
-      else o.stall = std::chrono::milliseconds(700);     // ...then a retry that outlives the deadline
+      if (i == 0) {
+        o.network = true;  // unreachable at first...
+      } else {
+        o.stall = std::chrono::milliseconds(1500);  // ...then a retry that outlives the deadline
+        retrying->store(true);
+      }
       return o;
     });
     ManagerOptions opts = schedule_options(0);
     opts.backoff_base_ms = 30;
     opts.backoff_max_ms = 30;
-    opts.wait_timeout_ms = 300;
+    opts.wait_timeout_ms = 500;
     opts.background_refresh = !caller_refresh;
+    e.transport->latency = std::chrono::milliseconds(0);
     TokenManager m(client_over(e.transport, e.clock), opts);
     if (caller_refresh) {
       // The caller runs the retry itself: a second caller waits for it and its deadline passes.
@@ -307,7 +313,7 @@ TEST_CASE("a deadline passing during a retry reports why the attempts failed, no
         } catch (const Error &) {
         }
       });
-      std::this_thread::sleep_for(100ms);
+      while (!retrying->load()) std::this_thread::sleep_for(1ms);
       try {
         m.get();
         FAIL("expected an error");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "m2mauth/core/token_manager.hpp"
+#include "oauth2/token_keys.hpp"
 
 namespace m2mauth::core {
 
@@ -37,7 +38,7 @@ struct TokenManager::Snapshot {
 // One thread's snapshots of one manager, owned by the manager (which empties it when destroyed, so no
 // token bytes outlive it) and referenced from the thread's TLS list. A read compares the key's
 // generation counter with the slot's: unchanged means the thread's copy is current, so the fast path
-// is a TLS load, a short scan, one acquire load and a clock compare, with no shared write at all. A
+// is a TLS load, an index, one acquire load and a clock compare, with no shared write at all. A
 // slot's snapshot is replaced only by this thread's next read of the same key, so the views handed
 // out stay valid until this thread's next call on the manager, however many other managers it reads.
 struct TokenManager::Reader {
@@ -48,13 +49,14 @@ struct TokenManager::Reader {
   };
   explicit Reader(std::uint64_t id) : manager_id(id) {}
   std::atomic<std::uint64_t> manager_id;  // 0 once the manager is gone
-  std::vector<Slot> slots;                // one per key this thread read
+  std::vector<Slot> slots;                // by Entry::index: a slot per key up to the highest this thread read
 };
 
 struct TokenManager::Entry {
-  explicit Entry(TokenScope s) : scope(std::move(s)) {}
+  Entry(TokenScope s, std::uint64_t h, std::size_t i) : scope(std::move(s)), hash(h), index(i) {}
   TokenScope scope;
-  Entry *next = nullptr;
+  const std::uint64_t hash;   // TokenKeyRef::hash() of scope
+  const std::size_t index;    // its place in Keys::entries and in every Reader's slots
   std::atomic<std::uint64_t> generation{1};
 
   std::mutex mu;
@@ -69,6 +71,12 @@ struct TokenManager::Entry {
   std::int64_t error_until_ms = 0;
   int failures = 0;
   bool ever_fetched = false;
+};
+
+struct TokenManager::Keys {
+  std::mutex mu;  // adding a key
+  KeyTable<Entry> table;
+  std::vector<std::unique_ptr<Entry>> entries;  // by Entry::index
 };
 
 // A get_async caller waiting for a refresh, and its outcome once known.

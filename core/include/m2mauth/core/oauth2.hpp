@@ -3,11 +3,14 @@
 // and refresh live in TokenManager.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "m2mauth/core/cert.hpp"
@@ -49,6 +52,42 @@ struct TokenScope {
   std::vector<std::string> resources; // RFC 8707 "resource" parameters
   bool operator==(const TokenScope &o) const {
     return scope == o.scope && audience == o.audience && resources == o.resources;
+  }
+};
+
+// A token key that borrows its strings: the lookup the C API makes allocates nothing.
+struct TokenKeyRef {
+  std::string_view scope;
+  std::string_view audience;
+  const std::string_view *resources = nullptr;
+  std::size_t resource_count = 0;
+
+  bool matches(const TokenScope &s) const noexcept {
+    if (s.scope != scope || s.audience != audience || s.resources.size() != resource_count) return false;
+    for (std::size_t i = 0; i < resource_count; ++i)
+      if (s.resources[i] != resources[i]) return false;
+    return true;
+  }
+  TokenScope owned() const {
+    TokenScope s;
+    s.scope.assign(scope);
+    s.audience.assign(audience);
+    for (std::size_t i = 0; i < resource_count; ++i) s.resources.emplace_back(resources[i]);
+    return s;
+  }
+  // Every field with its length, so that ("a b", "") and ("a", "b") differ.
+  std::uint64_t hash() const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+    auto mix = [&h](std::string_view v) {
+      h ^= std::hash<std::string_view>{}(v) + v.size() + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    };
+    mix(scope);
+    mix(audience);
+    for (std::size_t i = 0; i < resource_count; ++i) mix(resources[i]);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
   }
 };
 
