@@ -1,5 +1,8 @@
 // C API: token clients, tokens and token managers.
+#include <atomic>
+#include <cstdint>
 #include <mutex>
+#include <string_view>
 
 #include "call_options.hpp"
 #include "clock.hpp"
@@ -22,28 +25,48 @@ core::TokenClientBuilder &client_of(m2mauth_token_client *c) { return capi::need
 
 core::TokenManager &manager_of(m2mauth_token_manager *m) { return *capi::need(m, "manager")->manager; }
 
-core::TokenScope scope_of(const char *scope, const char *audience, const char *resource) {
-  core::TokenScope s;
-  if (scope != nullptr) s.scope = scope;
-  if (audience != nullptr) s.audience = audience;
-  if (resource != nullptr) s.resources.emplace_back(resource);
-  return s;
-}
-
 // The caller's view struct: its version says which fields it has room for.
 m2mauth_token_view *view_out(m2mauth_token_view *out) {
   capi::need(out, "out");
-  if (out->version != M2MAUTH_TOKEN_VIEW_VERSION)
-    throw core::Error(core::Errc::invalid_argument, "m2mauth_token_view.version must be M2MAUTH_TOKEN_VIEW_VERSION (M2MAUTH_TOKEN_VIEW_INIT)");
+  if (out->version < 1 || out->version > M2MAUTH_TOKEN_VIEW_VERSION)
+    throw core::Error(core::Errc::invalid_argument,
+                      "m2mauth_token_view.version must be 1 to M2MAUTH_TOKEN_VIEW_VERSION (M2MAUTH_TOKEN_VIEW_INIT)");
   return out;
 }
+
+static_assert(sizeof(std::atomic<std::uint64_t>) == sizeof(std::uint64_t) &&
+                  alignof(std::atomic<std::uint64_t>) == alignof(std::uint64_t) &&
+                  std::atomic<std::uint64_t>::is_always_lock_free,
+              "the generation counter is read as a plain uint64_t with atomic loads");
 
 void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
   out->access_token = v.access_token.data();
   out->access_token_len = v.access_token.size();
   out->scheme = v.scheme.data();
   out->expires_at_ms = v.expires_at_ms;
+  if (out->version >= 2) {  // a version 1 struct ends before these
+    out->fresh_until_ms = v.generation != nullptr ? v.fresh_until_ms : 0;
+    out->generation = reinterpret_cast<const std::uint64_t *>(v.generation);
+    out->generation_seen = v.generation_seen;
+  }
 }
+
+// The key of get_for, borrowed from the caller's strings.
+struct KeyArgs {
+  std::string_view resource;
+  core::TokenKeyRef ref;
+  KeyArgs(const char *scope, const char *audience, const char *resource_or_null) {
+    if (scope != nullptr) ref.scope = scope;
+    if (audience != nullptr) ref.audience = audience;
+    if (resource_or_null != nullptr) {
+      resource = resource_or_null;
+      ref.resources = &resource;
+      ref.resource_count = 1;
+    }
+  }
+  KeyArgs(const KeyArgs &) = delete;
+  KeyArgs &operator=(const KeyArgs &) = delete;
+};
 
 }  // namespace
 
@@ -208,7 +231,9 @@ m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_
 m2mauth_status m2mauth_token_manager_get_for(m2mauth_token_view *out, m2mauth_token_manager *manager, const char *scope,
                                              const char *audience, const char *resource) {
   return capi::guard([&] {
-    fill_view(view_out(out), manager_of(manager).get(scope_of(scope, audience, resource)));
+    m2mauth_token_view *view = view_out(out);
+    KeyArgs key(scope, audience, resource);
+    fill_view(view, manager_of(manager).get(key.ref));
   });
 }
 
@@ -310,8 +335,8 @@ m2mauth_status m2mauth_token_manager_get_for_with(m2mauth_token_view *out, m2mau
   return capi::guard([&] {
     m2mauth_token_view *view = view_out(out);
     core::CallOptions options = capi::call_options(opts);
-    core::TokenScope key = scope_of(scope, audience, resource);
-    fill_view(view, manager_of(manager).get(&key, options));
+    KeyArgs key(scope, audience, resource);
+    fill_view(view, manager_of(manager).get(key.ref, &options));
   });
 }
 

@@ -2,6 +2,7 @@
 #include "options.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -16,6 +17,8 @@ namespace {
 constexpr unsigned int kLegacyVersion = 1;        // 0 numbers meant "the default"
 constexpr unsigned int kManagerV2 = 2;            // no min_fetch_interval_ms; wait_timeout_ms 0 meant "never wait"
 constexpr std::size_t kManagerV2Size = offsetof(m2mauth_token_manager_options, min_fetch_interval_ms);
+constexpr unsigned int kManagerV3 = 3;            // no max_keys
+constexpr std::size_t kManagerV3Size = offsetof(m2mauth_token_manager_options, max_keys);
 
 // Versions 1 to `current` are read.
 void check_version(unsigned int version, unsigned int current, const char *type) {
@@ -59,6 +62,8 @@ core::ManagerOptions manager_options_from(const m2mauth_token_manager_options *o
     m.backoff_max_ms = o->backoff_max_ms;
     m.permanent_backoff_ms = o->permanent_backoff_ms;
     if (o->version >= 3) m.min_fetch_interval_ms = o->min_fetch_interval_ms;  // read only where the caller has it
+    // The range is the core's (validate): a value it cannot represent becomes 0, which it refuses.
+    if (o->version >= 4) m.max_keys = o->max_keys < 1 ? 0 : static_cast<std::size_t>(o->max_keys);
   }
   m.background_refresh = o->caller_refresh == 0;
   m.report_cache_hits = o->report_cache_hits != 0;
@@ -100,13 +105,13 @@ m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options 
     capi::need(opts, "opts");
     capi::check_version(version, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, "m2mauth_token_manager_options");
     static const m2mauth_token_manager_options defaults = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // padding zeroed
-    static const m2mauth_token_manager_options legacy_defaults = {capi::kLegacyVersion, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0};
+    static const m2mauth_token_manager_options legacy_defaults = {capi::kLegacyVersion, 0.0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0, 0};
     // An older caller's struct ends before min_fetch_interval_ms: write only what it has.
     if (version == capi::kLegacyVersion) {
       std::memcpy(opts, &legacy_defaults, capi::kManagerV2Size);
-    } else if (version == capi::kManagerV2) {
-      std::memcpy(opts, &defaults, capi::kManagerV2Size);
-      opts->version = capi::kManagerV2;
+    } else if (version == capi::kManagerV2 || version == capi::kManagerV3) {
+      std::memcpy(opts, &defaults, version == capi::kManagerV2 ? capi::kManagerV2Size : capi::kManagerV3Size);
+      opts->version = version;
     } else {
       std::memcpy(opts, &defaults, sizeof *opts);
     }

@@ -35,6 +35,7 @@ void set_manager_field(m2mauth_token_manager_options &o, const cJSON *v) {
   else if (name == "backoff_max_ms") o.backoff_max_ms = static_cast<int64_t>(d);
   else if (name == "permanent_backoff_ms") o.permanent_backoff_ms = static_cast<int64_t>(d);
   else if (name == "min_fetch_interval_ms") o.min_fetch_interval_ms = static_cast<int64_t>(d);
+  else if (name == "max_keys") o.max_keys = static_cast<int64_t>(d);
   else if (name == "caller_refresh") o.caller_refresh = static_cast<int>(d);
   else if (name == "report_cache_hits") o.report_cache_hits = static_cast<int>(d);
   else FAIL("unknown token manager field " << name);
@@ -158,6 +159,14 @@ TEST_CASE("options: _INIT and _init() write the same defaults, version 1 and unk
   CHECK(b.version == 1);
   CHECK(b.refresh_fraction == 0.0);
   CHECK(b.wait_timeout_ms == 0);
+  // A version 3 caller's struct ends before max_keys: init(3) writes nothing past it.
+  std::memset(&b, 0xab, sizeof b);
+  REQUIRE_OK(m2mauth_token_manager_options_init(&b, 3));
+  CHECK(b.version == 3);
+  CHECK(b.min_fetch_interval_ms == 1000);
+  unsigned char tail[sizeof b.max_keys];
+  std::memcpy(tail, &b.max_keys, sizeof tail);
+  for (unsigned char c : tail) CHECK(c == 0xab);
   CHECK_STATUS(m2mauth_token_manager_options_init(&b, M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION + 1), M2MAUTH_EINVAL);
   CHECK_STATUS(m2mauth_token_manager_options_init(&b, 0), M2MAUTH_EINVAL);
   CHECK_STATUS(m2mauth_token_manager_options_init(nullptr, 2), M2MAUTH_EINVAL);

@@ -287,17 +287,23 @@ TEST_CASE("a cold start survives transient failures within the caller's deadline
 TEST_CASE("a deadline passing during a retry reports why the attempts failed, not a bare timeout") {
   for (bool caller_refresh : {false, true}) {
     CAPTURE(caller_refresh);
-    Endpoint e([](int i) {
+    auto retrying = std::make_shared<std::atomic<bool>>(false);
+    Endpoint e([retrying](int i) {
       Outcome o;
-      if (i == 0) o.network = true;                      // unreachable at first...
-      else o.stall = std::chrono::milliseconds(700);     // ...then a retry that outlives the deadline
+      if (i == 0) {
+        o.network = true;  // unreachable at first...
+      } else {
+        o.stall = std::chrono::milliseconds(1500);  // ...then a retry that outlives the deadline
+        retrying->store(true);
+      }
       return o;
     });
     ManagerOptions opts = schedule_options(0);
     opts.backoff_base_ms = 30;
     opts.backoff_max_ms = 30;
-    opts.wait_timeout_ms = 300;
+    opts.wait_timeout_ms = 500;
     opts.background_refresh = !caller_refresh;
+    e.transport->latency = std::chrono::milliseconds(0);
     TokenManager m(client_over(e.transport, e.clock), opts);
     if (caller_refresh) {
       // The caller runs the retry itself: a second caller waits for it and its deadline passes.
@@ -307,7 +313,7 @@ TEST_CASE("a deadline passing during a retry reports why the attempts failed, no
         } catch (const Error &) {
         }
       });
-      std::this_thread::sleep_for(100ms);
+      while (!retrying->load()) std::this_thread::sleep_for(1ms);
       try {
         m.get();
         FAIL("expected an error");
@@ -480,4 +486,33 @@ TEST_CASE("property: random lifetimes, failures and clock jumps keep the schedul
     // the time between the manager's decision and the transport's send (a thread hop on a busy machine).
     if (starts.size() > 1) CHECK(min_gap(starts) >= floor_ms / 2);
   }
+}
+
+TEST_CASE("keys added from many threads while others read: each key fetched once, every reader sees its token") {
+  Endpoint e;
+  e.transport->latency = std::chrono::milliseconds(0);
+  ManagerOptions opts = schedule_options(0);
+  opts.max_keys = 2001;
+  opts.wait_timeout_ms = 10000;
+  TokenManager m(client_over(e.transport, e.clock), opts);
+  constexpr int kThreads = 6, kKeys = 2000;
+  std::vector<std::map<int, std::string>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      // Each thread walks all keys from its own starting point, so the table grows under readers.
+      for (int i = 0; i < kKeys; ++i) {
+        const int k = (i + t * (kKeys / kThreads)) % kKeys;
+        const std::string scope = "s" + std::to_string(k);
+        const std::string_view res[] = {"https://r"};
+        seen[static_cast<std::size_t>(t)][k] = std::string(m.get(TokenKeyRef{scope, "aud", res, 1}).access_token);
+      }
+    });
+  for (auto &th : threads) th.join();
+  CHECK(e.transport->issued() == kKeys);
+  for (int t = 1; t < kThreads; ++t) CHECK(seen[static_cast<std::size_t>(t)] == seen[0]);
+  // The owning form finds the same entries.
+  TokenScope s{"s7", "aud", {"https://r"}};
+  CHECK(std::string(m.get(s).access_token) == seen[0][7]);
+  CHECK(e.transport->issued() == kKeys);
 }

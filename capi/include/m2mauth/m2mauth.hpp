@@ -1320,6 +1320,7 @@ struct TokenManagerOptions {
   std::int64_t backoff_max_ms;        /* default 60000, at least backoff_base_ms */
   std::int64_t permanent_backoff_ms;  /* default 30000; 0: ask again at once */
   std::int64_t min_fetch_interval_ms; /* default 1000: token requests for one key at least this far apart; 0: none */
+  std::int64_t max_keys;              /* default 64: distinct scope / audience / resource keys, 1 to 1000000 */
   bool background_refresh;            /* default true; false: the first caller to see a due token refreshes it */
   bool report_cache_hits;             /* default false; true: cache_hit events on every read */
 
@@ -1335,6 +1336,7 @@ struct TokenManagerOptions {
     backoff_max_ms = d.backoff_max_ms;
     permanent_backoff_ms = d.permanent_backoff_ms;
     min_fetch_interval_ms = d.min_fetch_interval_ms;
+    max_keys = d.max_keys;
     background_refresh = d.caller_refresh == 0;
     report_cache_hits = d.report_cache_hits != 0;
   }
@@ -1350,6 +1352,7 @@ struct TokenManagerOptions {
     o.backoff_max_ms = backoff_max_ms;
     o.permanent_backoff_ms = permanent_backoff_ms;
     o.min_fetch_interval_ms = min_fetch_interval_ms;
+    o.max_keys = max_keys;
     o.caller_refresh = background_refresh ? 0 : 1;
     o.report_cache_hits = report_cache_hits ? 1 : 0;
     return o;

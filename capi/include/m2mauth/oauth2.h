@@ -146,7 +146,7 @@ M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
 
 /* ---- token manager ----------------------------------------------------------------------------- */
 
-#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 3
+#define M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION 4
 
 /**
  * Token manager settings. Initialise with M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT or
@@ -154,8 +154,8 @@ M2MAUTH_EXTERN void m2mauth_token_free(m2mauth_token *token);
  * says, 0 included (durations in milliseconds, 0 to 86400000). Values out of range fail with
  * M2MAUTH_EINVAL naming the field.
  *
- * Older callers keep working: version 2 (the layout without min_fetch_interval_ms, which then is the
- * default) reads wait_timeout_ms 0 as "never wait" (1 ms); version 1 (the same layout) reads 0 as
+ * Older callers keep working: version 3 (the layout without max_keys, which then is the default);
+ * version 2 (the layout without min_fetch_interval_ms, which then is the default) reads wait_timeout_ms 0 as "never wait" (1 ms); version 1 (the same layout) reads 0 as
  * "the default" and a negative jitter_fraction as none.
  */
 typedef struct m2mauth_token_manager_options {
@@ -175,14 +175,17 @@ typedef struct m2mauth_token_manager_options {
   /* Version 3: */
   int64_t min_fetch_interval_ms;   /* token requests for one key start at least this far apart, whatever
                                       lifetime the server gives (default 1000; 0: no floor) */
+  /* Version 4: */
+  int64_t max_keys;                /* distinct scope / audience / resource keys one manager holds, 1 to 1000000
+                                      (default 64); a read for one more fails with M2MAUTH_ETOOLARGE */
 } m2mauth_token_manager_options;
 
 #define M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT \
-  {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.75, 300000, 30000, 0.1, 30000, 1000, 60000, 30000, 0, 0, 1000}
+  {M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION, 0.75, 300000, 30000, 0.1, 30000, 1000, 60000, 30000, 0, 0, 1000, 64}
 
 /**
- * Writes the defaults of `version` (3; 2 writes only the members version 2 has; 1 the old all-zero
- * "defaults" form); M2MAUTH_EINVAL otherwise.
+ * Writes the defaults of `version` (4; 3 and 2 write only the members that version has; 1 the old
+ * all-zero "defaults" form); M2MAUTH_EINVAL otherwise.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_manager_options *opts,
                                                                   unsigned int version);
@@ -190,7 +193,8 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_init(m2mauth_token_m
  * The configuration a manager made with opts (NULL: the defaults) would use, as compact JSON with the
  * members of the struct: {"refresh_fraction":0.75,"refresh_margin_ms":300000,"expiry_skew_ms":30000,
  * "jitter_fraction":0.1,"wait_timeout_ms":30000,"backoff_base_ms":1000,"backoff_max_ms":60000,
- * "permanent_backoff_ms":30000,"min_fetch_interval_ms":1000,"caller_refresh":false,"report_cache_hits":false}.
+ * "permanent_backoff_ms":30000,"min_fetch_interval_ms":1000,"max_keys":64,"caller_refresh":false,
+ * "report_cache_hits":false}.
  * M2MAUTH_EINVAL for an unknown version or a value out of range.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_options_describe(m2mauth_buf *out,
@@ -209,13 +213,13 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mau
 /** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
 
-#define M2MAUTH_TOKEN_VIEW_VERSION 1
+#define M2MAUTH_TOKEN_VIEW_VERSION 2
 
 /**
  * A cached token, valid until the same thread's next call on this manager or the manager's free
  * (whichever comes first), however many other managers the thread reads meanwhile. No copy, no lock.
  * The caller allocates it: initialise with M2MAUTH_TOKEN_VIEW_INIT (version first) before passing it
- * as out; the library fills the fields that version has.
+ * as out; the library fills the fields that version has (1: up to expires_at_ms).
  */
 typedef struct m2mauth_token_view {
   unsigned int version;     /* M2MAUTH_TOKEN_VIEW_VERSION, set by the caller */
@@ -223,9 +227,21 @@ typedef struct m2mauth_token_view {
   size_t access_token_len;
   const char *scheme;       /* "Bearer" or "DPoP" */
   int64_t expires_at_ms;
+  /*
+   * Version 2: reuse without calling again. A binding or an application may keep its own copy of
+   * this token and serve it without any call while the system clock (Unix ms) is before
+   * fresh_until_ms and *generation (read with an atomic acquire load: __atomic_load_n(p,
+   * __ATOMIC_ACQUIRE), Go's atomic.LoadUint64, Java's VarHandle getAcquire) still equals
+   * generation_seen. The counter lives as long as the manager and changes whenever this key's token
+   * is replaced or invalidated, from any thread. fresh_until_ms 0 (generation NULL): do not reuse
+   * (a manager on another clock, or cache-hit events on).
+   */
+  int64_t fresh_until_ms;
+  const uint64_t *generation;
+  uint64_t generation_seen;
 } m2mauth_token_view;
 
-#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0}
+#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0, 0, NULL, 0}
 
 /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);

@@ -203,11 +203,12 @@ ManagerOptions manager_options_from(const Config &config) {
   s.integer("backoff_max_ms", m.backoff_max_ms);
   s.integer("permanent_backoff_ms", m.permanent_backoff_ms);
   s.integer("min_fetch_interval_ms", m.min_fetch_interval_ms);
+  s.integer("max_keys", m.max_keys);
   s.boolean("background_refresh", m.background_refresh);
   s.text("idempotency_header", m.idempotency_header);
   core_rule("oauth2",
             {"refresh_fraction", "refresh_margin_ms", "expiry_skew_ms", "jitter_fraction", "wait_timeout_ms",
-             "backoff_base_ms", "backoff_max_ms", "permanent_backoff_ms", "min_fetch_interval_ms"},
+             "backoff_base_ms", "backoff_max_ms", "permanent_backoff_ms", "min_fetch_interval_ms", "max_keys"},
             [&] { m.validate(); });
   return m;
 }

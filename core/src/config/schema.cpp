@@ -57,6 +57,7 @@ std::vector<KeySpec> make_schema() {
       {"oauth2", "backoff_max_ms", Type::integer},
       {"oauth2", "permanent_backoff_ms", Type::integer},
       {"oauth2", "min_fetch_interval_ms", Type::integer},
+      {"oauth2", "max_keys", Type::integer},
       {"oauth2", "background_refresh", Type::boolean},
 
       {"senhasegura", "base_url", Type::string},

@@ -34,7 +34,7 @@ void ManagerOptions::validate() const {
     fail(Errc::invalid_argument, "token manager options: backoff_max_ms must not be less than backoff_base_ms");
   check_ms(permanent_backoff_ms, "permanent_backoff_ms", 0);
   check_ms(min_fetch_interval_ms, "min_fetch_interval_ms", 0);
-  if (max_keys == 0) fail(Errc::invalid_argument, "token manager options: max_keys must be at least 1");
+  if (max_keys == 0 || max_keys > kMaxKeys) fail(Errc::invalid_argument, "token manager options: max_keys must be 1 to 1000000");
 }
 
 std::string ManagerOptions::describe() const {
@@ -49,6 +49,7 @@ std::string ManagerOptions::describe() const {
   json_set_int(o.get(), "backoff_max_ms", backoff_max_ms);
   json_set_int(o.get(), "permanent_backoff_ms", permanent_backoff_ms);
   json_set_int(o.get(), "min_fetch_interval_ms", min_fetch_interval_ms);
+  json_set_int(o.get(), "max_keys", static_cast<std::int64_t>(max_keys));
   add_bool(o.get(), "caller_refresh", !background_refresh);
   add_bool(o.get(), "report_cache_hits", report_cache_hits);
   return json_print(o.get());

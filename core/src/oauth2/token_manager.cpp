@@ -62,9 +62,9 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
   options_.validate();
   system_clock_ = is_system_clock(client_->clock());
   clock_lag_ms_ = system_clock_ ? coarse_lag_ms() : 0;
-  default_entry_ = new Entry(client_->config().scope);
-  entries_.store(default_entry_, std::memory_order_release);
-  entry_count_.store(1);
+  keys_ = std::make_unique<Keys>();
+  std::lock_guard<std::mutex> lock(keys_->mu);
+  default_entry_ = add_key_locked(*keys_, client_->config().scope);
 }
 
 TokenManager::~TokenManager() {
@@ -84,12 +84,7 @@ TokenManager::~TokenManager() {
     }
     readers_.clear();
   }
-  Entry *e = entries_.load();
-  while (e != nullptr) {
-    Entry *next = e->next;
-    delete e;
-    e = next;
-  }
+  keys_.reset();
 }
 
 void TokenManager::set_event_callback(TokenEventCallback cb) {
@@ -116,24 +111,58 @@ std::int64_t TokenManager::now() const { return client_->clock()(); }
 
 std::int64_t TokenManager::fast_now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
 
+std::uint64_t TokenKeyRef::key_hash_seed() noexcept {
+  static const std::uint64_t seed = [] {
+    std::uint64_t s = 0x243f6a8885a308d3ULL;
+    try {
+      random_fill(reinterpret_cast<std::uint8_t *>(&s), sizeof s);
+    } catch (...) {
+      // no randomness: a fixed seed still hashes well, only predictably
+    }
+    return s;
+  }();
+  return seed;
+}
+
+namespace {
+
+// Borrows scope's strings (resources on the stack up to 4, the common case).
+template <typename F>
+auto with_key_ref(const TokenScope &scope, F &&fn) {
+  std::string_view few[4];
+  std::vector<std::string_view> many;
+  const std::string_view *res = few;
+  if (scope.resources.size() <= 4) {
+    for (std::size_t i = 0; i < scope.resources.size(); ++i) few[i] = scope.resources[i];
+  } else {
+    many.assign(scope.resources.begin(), scope.resources.end());
+    res = many.data();
+  }
+  return fn(TokenKeyRef{scope.scope, scope.audience, res, scope.resources.size()});
+}
+
+}  // namespace
+
+TokenManager::Entry *TokenManager::add_key_locked(Keys &keys, TokenScope scope) {
+  const std::uint64_t hash = with_key_ref(scope, [](const TokenKeyRef &k) { return k.hash(); });
+  keys.entries.push_back(std::make_unique<Entry>(std::move(scope), hash, keys.entries.size()));
+  Entry *e = keys.entries.back().get();
+  keys.table.add_locked(e);
+  return e;
+}
+
 TokenManager::Entry *TokenManager::entry_for(const TokenScope &scope) {
-  for (Entry *e = entries_.load(std::memory_order_acquire); e != nullptr; e = e->next)
-    if (e->scope == scope) return e;
-  if (entry_count_.fetch_add(1) >= options_.max_keys) {
-    entry_count_.fetch_sub(1);
+  return with_key_ref(scope, [this](const TokenKeyRef &k) { return entry_for(k); });
+}
+
+TokenManager::Entry *TokenManager::entry_for(const TokenKeyRef &key) {
+  const std::uint64_t hash = key.hash();
+  if (Entry *e = keys_->table.find(hash, key)) return e;
+  std::lock_guard<std::mutex> lock(keys_->mu);
+  if (Entry *e = keys_->table.find(hash, key)) return e;  // added meanwhile
+  if (keys_->entries.size() >= options_.max_keys)
     fail(Errc::too_large, "too many distinct token keys (scope, audience, resource) for one manager");
-  }
-  auto fresh = std::make_unique<Entry>(scope);
-  Entry *head = entries_.load(std::memory_order_acquire);
-  while (true) {
-    for (Entry *e = head; e != nullptr; e = e->next)
-      if (e->scope == scope) {  // another thread added it meanwhile
-        entry_count_.fetch_sub(1);
-        return e;
-      }
-    fresh->next = head;
-    if (entries_.compare_exchange_weak(head, fresh.get(), std::memory_order_acq_rel)) return fresh.release();
-  }
+  return add_key_locked(*keys_, key.owned());
 }
 
 TokenView TokenManager::get() { return read(*default_entry_); }
@@ -149,20 +178,24 @@ TokenView TokenManager::get(const TokenScope *scope, const CallOptions &options)
   return read(entry_of(scope), &options);
 }
 
+TokenView TokenManager::get(const TokenKeyRef &key, const CallOptions *options) {
+  if (options != nullptr && options->cancel != nullptr && options->cancel->requested())
+    fail(Errc::cancelled, "the token read was cancelled");
+  return read(*entry_for(key), options);
+}
+
 TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
   const TlFast &fast = tl_fast;
-  if (fast.manager_id == id_) {
-    for (const Reader::Slot &slot : fast.reader->slots) {
-      if (slot.entry != &entry) continue;
-      if (slot.generation == entry.generation.load(std::memory_order_acquire) && fast_now() < slot.snap->refresh_at_ms) {
-        if (options_.report_cache_hits) {
-          TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
-          ev.expires_at_ms = slot.snap->token.expires_at_ms;
-          emit(ev);
-        }
-        return view_of(*slot.snap);
+  if (fast.manager_id == id_ && entry.index < fast.reader->slots.size()) {
+    const Reader::Slot &slot = fast.reader->slots[entry.index];
+    if (slot.entry == &entry && slot.generation == entry.generation.load(std::memory_order_acquire) &&
+        fast_now() < slot.snap->refresh_at_ms) {
+      if (options_.report_cache_hits) {
+        TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
+        ev.expires_at_ms = slot.snap->expires_at_ms;
+        emit(ev);
       }
-      break;
+      return reusable_view(entry, *slot.snap, slot.generation);
     }
   }
   return slow_read(entry, options);
@@ -326,17 +359,23 @@ TokenManager::Reader &TokenManager::reader() {
 
 TokenView TokenManager::keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation) {
   Reader &r = reader();
-  Reader::Slot *slot = nullptr;
-  for (Reader::Slot &s : r.slots)
-    if (s.entry == &entry) slot = &s;
-  if (slot == nullptr) {
-    r.slots.emplace_back();
-    slot = &r.slots.back();
-    slot->entry = &entry;
+  if (r.slots.size() <= entry.index) r.slots.resize(entry.index + 1);
+  Reader::Slot &slot = r.slots[entry.index];
+  slot.entry = &entry;
+  slot.generation = generation;
+  slot.snap = std::move(snap);
+  return reusable_view(entry, *slot.snap, generation);
+}
+
+TokenView TokenManager::reusable_view(const Entry &entry, const Snapshot &snap, std::uint64_t generation_seen) const {
+  TokenView v = view_of(snap);
+  // Reuse outside the manager compares the system clock and bypasses cache-hit events.
+  if (system_clock_ && !options_.report_cache_hits) {
+    v.fresh_until_ms = std::max<std::int64_t>(0, snap.refresh_at_ms);
+    v.generation = &entry.generation;
+    v.generation_seen = generation_seen;
   }
-  slot->generation = generation;
-  slot->snap = std::move(snap);
-  return view_of(*slot->snap);
+  return v;
 }
 
 void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
@@ -450,13 +489,13 @@ void TokenManager::refresh(Entry &entry) {
       // precise one: it stops that much earlier. A token under the floor is never read lock-free: the
       // locked read, on the precise clock, serves it while valid and to the callers of its fetch.
       snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms - clock_lag_ms_);
-      snap->scheme = token->authorization_scheme();
-      snap->token = std::move(*token);
+      snap->set_strings(token->authorization_scheme(), token->access_token.reveal(), token->scope);
+      snap->expires_at_ms = expires;
       snap->round = entry.rounds + 1;
       snap->short_lived = expires - issued < std::max<std::int64_t>(1, options_.min_fetch_interval_ms);
       if (snap->short_lived) snap->refresh_at_ms = std::numeric_limits<std::int64_t>::min();
       ev.kind = entry.ever_fetched ? TokenEventKind::refreshed : TokenEventKind::fetched;
-      ev.expires_at_ms = snap->token.expires_at_ms;
+      ev.expires_at_ms = snap->expires_at_ms;
       entry.current = std::move(snap);
       entry.generation.fetch_add(1, std::memory_order_release);
       entry.ever_fetched = true;
@@ -505,8 +544,8 @@ void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   {
     std::lock_guard<std::mutex> lock(entry.mu);
     if (!entry.current) return;
-    if (!token.empty() && entry.current->token.access_token.reveal() != token) return;  // already replaced
-    expires = entry.current->token.expires_at_ms;
+    if (!token.empty() && entry.current->access_token() != token) return;  // already replaced
+    expires = entry.current->expires_at_ms;
     entry.current.reset();
     entry.generation.fetch_add(1, std::memory_order_release);
   }

@@ -9,9 +9,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "m2mauth/core/token_manager.hpp"
+#include "oauth2/token_keys.hpp"
 
 namespace m2mauth::core {
 
@@ -21,23 +24,47 @@ inline std::atomic<std::size_t> &snapshot_count() noexcept {
   return count;
 }
 
+// What is cached of a token: what callers read and nothing else (no refresh token, no raw
+// token_type), in one heap string. About 100 bytes plus those strings.
 struct TokenManager::Snapshot {
   Snapshot() { snapshot_count().fetch_add(1, std::memory_order_relaxed); }
   ~Snapshot() { snapshot_count().fetch_sub(1, std::memory_order_relaxed); }
   Snapshot(const Snapshot &) = delete;
   Snapshot &operator=(const Snapshot &) = delete;
-  Token token;
-  std::string scheme;
+
+  // "<scheme>\0<access token>\0<granted scope>", each NUL-terminated for the C API; wiped when the
+  // snapshot goes.
+  SecretString strings;
+  std::int64_t expires_at_ms = 0;
   std::int64_t refresh_at_ms = 0;
   std::int64_t stale_at_ms = 0;
-  std::uint64_t round = 0;  // the refresh round that fetched it (Entry::rounds after that round)
-  bool short_lived = false; // its lifetime is under min_fetch_interval_ms: served to that round's callers
+  std::uint64_t round = 0;        // the refresh round that fetched it (Entry::rounds after that round)
+  std::uint32_t scheme_len = 0;
+  std::uint32_t token_len = 0;
+  bool short_lived = false;       // its lifetime is under min_fetch_interval_ms: served to that round's callers
+
+  std::string_view scheme() const noexcept { return {strings.reveal().data(), scheme_len}; }
+  std::string_view access_token() const noexcept { return {strings.reveal().data() + scheme_len + 1, token_len}; }
+  std::string_view scope() const noexcept {
+    const std::string &all = strings.reveal();
+    return {all.data() + scheme_len + token_len + 2, all.size() - scheme_len - token_len - 2};
+  }
+  void set_strings(std::string_view scheme, std::string_view token, std::string_view scope) {
+    std::string c;
+    c.reserve(scheme.size() + token.size() + scope.size() + 2);
+    c.append(scheme).push_back('\0');
+    c.append(token).push_back('\0');
+    c.append(scope);
+    strings = SecretString(std::move(c));
+    scheme_len = static_cast<std::uint32_t>(scheme.size());
+    token_len = static_cast<std::uint32_t>(token.size());
+  }
 };
 
 // One thread's snapshots of one manager, owned by the manager (which empties it when destroyed, so no
 // token bytes outlive it) and referenced from the thread's TLS list. A read compares the key's
 // generation counter with the slot's: unchanged means the thread's copy is current, so the fast path
-// is a TLS load, a short scan, one acquire load and a clock compare, with no shared write at all. A
+// is a TLS load, an index, one acquire load and a clock compare, with no shared write at all. A
 // slot's snapshot is replaced only by this thread's next read of the same key, so the views handed
 // out stay valid until this thread's next call on the manager, however many other managers it reads.
 struct TokenManager::Reader {
@@ -48,13 +75,14 @@ struct TokenManager::Reader {
   };
   explicit Reader(std::uint64_t id) : manager_id(id) {}
   std::atomic<std::uint64_t> manager_id;  // 0 once the manager is gone
-  std::vector<Slot> slots;                // one per key this thread read
+  std::vector<Slot> slots;                // by Entry::index: a slot per key up to the highest this thread read
 };
 
 struct TokenManager::Entry {
-  explicit Entry(TokenScope s) : scope(std::move(s)) {}
+  Entry(TokenScope s, std::uint64_t h, std::size_t i) : scope(std::move(s)), hash(h), index(i) {}
   TokenScope scope;
-  Entry *next = nullptr;
+  const std::uint64_t hash;   // TokenKeyRef::hash() of scope
+  const std::size_t index;    // its place in Keys::entries and in every Reader's slots
   std::atomic<std::uint64_t> generation{1};
 
   std::mutex mu;
@@ -69,6 +97,12 @@ struct TokenManager::Entry {
   std::int64_t error_until_ms = 0;
   int failures = 0;
   bool ever_fetched = false;
+};
+
+struct TokenManager::Keys {
+  std::mutex mu;  // adding a key
+  KeyTable<Entry> table;
+  std::vector<std::unique_ptr<Entry>> entries;  // by Entry::index
 };
 
 // A get_async caller waiting for a refresh, and its outcome once known.
@@ -90,7 +124,7 @@ struct TokenManager::Ready {
 inline bool transient_failure(const Error &e) noexcept { return is_transient(e.code(), e.transient()); }
 
 inline TokenView view_of_snapshot(const TokenManager::Snapshot &s) {
-  return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
+  return TokenView{s.access_token(), s.scheme(), s.expires_at_ms, s.scope()};
 }
 
 }  // namespace m2mauth::core

@@ -9,7 +9,7 @@ http.h), not read from m2mauth, so the C, Python, Java and Go suites check the l
 import json
 TM = dict(refresh_fraction=0.75, refresh_margin_ms=300000, expiry_skew_ms=30000, jitter_fraction=0.1,
           wait_timeout_ms=30000, backoff_base_ms=1000, backoff_max_ms=60000, permanent_backoff_ms=30000,
-          min_fetch_interval_ms=1000, caller_refresh=False, report_cache_hits=False)
+          min_fetch_interval_ms=1000, max_keys=64, caller_refresh=False, report_cache_hits=False)
 HT = dict(insecure_skip_verify=False, ca_file=None, ca_dir=None, client_cert=None, client_key=None,
           client_key_passphrase=None, client_cert_type="PEM", proxy=None, connect_timeout_ms=10000,
           timeout_ms=30000, max_response_bytes=4194304, allow_plain_http=False, user_agent=None)
@@ -24,14 +24,20 @@ T = "token_manager"
 ok(T, "defaults", {})
 ok(T, "every field set", {"refresh_fraction": 0.5, "refresh_margin_ms": 1000, "expiry_skew_ms": 5000,
    "jitter_fraction": 0.25, "wait_timeout_ms": 1500, "backoff_base_ms": 200, "backoff_max_ms": 120000,
-   "permanent_backoff_ms": 45000, "min_fetch_interval_ms": 2500, "caller_refresh": 1, "report_cache_hits": 1},
+   "permanent_backoff_ms": 45000, "min_fetch_interval_ms": 2500, "max_keys": 10000, "caller_refresh": 1,
+   "report_cache_hits": 1},
    refresh_fraction=0.5, refresh_margin_ms=1000, expiry_skew_ms=5000, jitter_fraction=0.25, wait_timeout_ms=1500,
    backoff_base_ms=200, backoff_max_ms=120000, permanent_backoff_ms=45000, min_fetch_interval_ms=2500,
-   caller_refresh=True, report_cache_hits=True)
+   max_keys=10000, caller_refresh=True, report_cache_hits=True)
 bad(T, "refresh_fraction 0", {"refresh_fraction": 0})
 ok(T, "refresh_fraction 1", {"refresh_fraction": 1}, refresh_fraction=1)
 bad(T, "refresh_fraction above 1", {"refresh_fraction": 1.5})
 bad(T, "refresh_fraction negative", {"refresh_fraction": -0.5})
+ok(T, "max_keys 1", {"max_keys": 1}, max_keys=1)
+ok(T, "max_keys at its maximum", {"max_keys": 1000000}, max_keys=1000000)
+bad(T, "max_keys 0", {"max_keys": 0})
+bad(T, "max_keys above its maximum", {"max_keys": 1000001})
+bad(T, "max_keys negative", {"max_keys": -1})
 for f in ("refresh_margin_ms", "expiry_skew_ms", "wait_timeout_ms", "permanent_backoff_ms", "min_fetch_interval_ms"):
     ok(T, f + " 0", {f: 0}, **{f: 0})
     ok(T, f + " at its maximum", {f: 86400000}, **{f: 86400000})
@@ -64,7 +70,10 @@ bad(T, "v1: negative timings are still refused", {"version": 1, "wait_timeout_ms
 # Version 2 (C only): no min_fetch_interval_ms (the default applies); wait_timeout_ms 0 meant "never wait".
 ok(T, "v2: wait_timeout_ms 0 (never wait) reads as 1 ms", {"version": 2, "wait_timeout_ms": 0}, wait_timeout_ms=1)
 ok(T, "v2: min_fetch_interval_ms is not read", {"version": 2, "min_fetch_interval_ms": 0})
-bad(T, "unknown version", {"version": 4})
+# Version 3 (C only): no max_keys (the default applies).
+ok(T, "v3: max_keys is not read", {"version": 3, "max_keys": 5})
+ok(T, "v3: min_fetch_interval_ms is read", {"version": 3, "min_fetch_interval_ms": 0}, min_fetch_interval_ms=0)
+bad(T, "unknown version", {"version": 5})
 bad(T, "version 0", {"version": 0})
 
 H = "http"

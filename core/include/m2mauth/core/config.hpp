@@ -9,7 +9,7 @@
 //                (object), assertion_audience, assertion_alg, assertion_lifetime_s, assertion_kid,
 //                default_expires_in_s, idempotency_header, and the manager's refresh_fraction,
 //                refresh_margin_ms, expiry_skew_ms, jitter_fraction, wait_timeout_ms, backoff_base_ms,
-//                backoff_max_ms, permanent_backoff_ms, min_fetch_interval_ms, background_refresh
+//                backoff_max_ms, permanent_backoff_ms, min_fetch_interval_ms, max_keys, background_refresh
 //   senhasegura  base_url, auth_method (oauth2 | oauth1 | query), client_id, client_secret*,
 //                client_auth (basic | body), tenant, consumer_key, consumer_secret*, token*,
 //                token_secret*, decryption_key*, decryption_key_passphrase*

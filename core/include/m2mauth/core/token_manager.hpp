@@ -45,7 +45,8 @@ struct ManagerOptions {
   std::int64_t min_fetch_interval_ms = 1000;  // fetches of one key start at least this far apart; 0 = no floor
   bool background_refresh = true;          // refreshes run on a manager thread (else on the first caller)
   bool report_cache_hits = false;          // emit cache_hit events (costs a call per read)
-  std::size_t max_keys = 64;               // distinct scope/audience/resource keys, >= 1
+  std::size_t max_keys = 64;               // distinct scope/audience/resource keys, 1 to kMaxKeys
+  static constexpr std::size_t kMaxKeys = 1000000;
   // request(): a header given a fresh UUID v4 per call unless the request has it (e.g. the BMP
   // API's "IdempotencyKey"); the 401 retry keeps the same value. Empty: none.
   std::string idempotency_header;
@@ -80,6 +81,14 @@ struct TokenView {
   std::string_view scheme;  // "Bearer" or "DPoP"
   std::int64_t expires_at_ms = 0;
   std::string_view scope;
+  // A caller may keep its own copy of this token and reuse it without asking again while the system
+  // clock (Unix ms) is before fresh_until_ms and *generation still equals generation_seen (an acquire
+  // load; the counter lives as long as the manager and changes whenever this key's token is replaced
+  // or invalidated). fresh_until_ms 0: do not reuse (a manager on another clock, cache-hit events on,
+  // or a view delivered by a callback).
+  std::int64_t fresh_until_ms = 0;
+  const std::atomic<std::uint64_t> *generation = nullptr;
+  std::uint64_t generation_seen = 0;
 };
 
 // Completion of get_async: view (valid during the call only) or error, exactly one of them non-null.
@@ -104,6 +113,9 @@ class TokenManager {
   // wait_timeout_ms, and given up with Error(cancelled) when options.cancel is requested. scope:
   // nullptr = the configured one. The refresh itself is shared and goes on.
   TokenView get(const TokenScope *scope, const CallOptions &options);
+  // The same for a key given by borrowed strings: a lookup without allocation, O(1) in the number of
+  // keys. options: nullptr = none.
+  TokenView get(const TokenKeyRef &key, const CallOptions *options = nullptr);
 
   // get() without parking a thread. cb runs exactly once: on this thread before get_async returns when
   // a valid token is cached (or the error is already known), otherwise on a manager thread when the
@@ -139,9 +151,11 @@ class TokenManager {
   struct Reader;    // internal: one thread's snapshots of this manager
   struct Waiter;    // internal: one get_async waiting for a refresh
   struct Ready;     // internal: a waiter's outcome, delivered by the dispatcher
+  struct Keys;      // internal: the keys' table and the entries it owns
 
  private:
   Entry *entry_for(const TokenScope &scope);
+  Entry *entry_for(const TokenKeyRef &key);
   Entry &entry_of(const TokenScope *scope);
   TokenView read(Entry &entry, const CallOptions *options = nullptr);
   TokenView slow_read(Entry &entry, const CallOptions *options);
@@ -154,6 +168,8 @@ class TokenManager {
   void stop_async();
   Reader &reader();
   TokenView keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation);
+  TokenView reusable_view(const Entry &entry, const Snapshot &snap, std::uint64_t generation_seen) const;
+  static Entry *add_key_locked(Keys &keys, TokenScope scope);
   void start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background);
   void schedule_refresh_locked(Entry &entry, std::int64_t in_ms);
   bool start_delayed(Entry &entry);
@@ -174,9 +190,8 @@ class TokenManager {
   std::uint64_t id_;
   bool system_clock_;
   std::int64_t clock_lag_ms_ = 0;  // how far fast_now() may lag now() (the coarse clock's resolution)
-  Entry *default_entry_ = nullptr;         // the configured scope; also in entries_
-  std::atomic<Entry *> entries_{nullptr};  // prepend-only list, freed with the manager
-  std::atomic<std::size_t> entry_count_{0};
+  Entry *default_entry_ = nullptr;  // the configured scope; also in keys_
+  std::unique_ptr<Keys> keys_;      // every key read, freed with the manager
 
   std::mutex events_mutex_;
   std::shared_ptr<TokenEventCallback> on_event_;
