@@ -8,7 +8,7 @@
 
 #include <deque>
 #include <memory>
-#include <unordered_set>
+#include <functional>
 
 #include "base/swar.hpp"
 #include "m2mauth/core/error.hpp"
@@ -37,16 +37,42 @@ class Names {
     }
     if (!big_) {
       big_ = std::make_unique<Big>();
-      for (const JsonMember &other : members) big_->set.insert(decoded(other));
+      for (const JsonMember &other : members) big_->insert(decoded(other));
     }
-    return !big_->set.insert(decoded(m)).second;
+    return !big_->insert(decoded(m));
   }
 
  private:
   static constexpr std::size_t kLinear = 16;
+  // An open-addressing set of names (no allocation per name); an empty slot has a null data().
   struct Big {
-    std::unordered_set<std::string_view> set;
+    std::vector<std::string_view> slots = std::vector<std::string_view>(64);
+    std::size_t count = 0;
     std::deque<std::string> held;  // decoded escaped names (stable addresses)
+
+    // False if name is already in the set.
+    bool insert(std::string_view name) {
+      if (2 * (count + 1) > slots.size()) grow();
+      if (!place(slots, name)) return false;
+      ++count;
+      return true;
+    }
+    static bool place(std::vector<std::string_view> &table, std::string_view name) {
+      const std::size_t mask = table.size() - 1;
+      for (std::size_t h = std::hash<std::string_view>{}(name) & mask;; h = (h + 1) & mask) {
+        if (table[h].data() == nullptr) {
+          table[h] = name;
+          return true;
+        }
+        if (table[h] == name) return false;
+      }
+    }
+    void grow() {
+      std::vector<std::string_view> bigger(slots.size() * 2);
+      for (std::string_view n : slots)
+        if (n.data() != nullptr) place(bigger, n);
+      slots.swap(bigger);
+    }
   };
   std::string_view decoded(const JsonMember &m) {
     if (!m.name_escaped) return m.name;
