@@ -145,6 +145,7 @@ m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
   if (d.contains("backoff_max_ms")) o.backoff_max_ms = d["backoff_max_ms"].cast<std::int64_t>();
   if (d.contains("permanent_backoff_ms")) o.permanent_backoff_ms = d["permanent_backoff_ms"].cast<std::int64_t>();
   if (d.contains("min_fetch_interval_ms")) o.min_fetch_interval_ms = d["min_fetch_interval_ms"].cast<std::int64_t>();
+  if (d.contains("max_keys")) o.max_keys = d["max_keys"].cast<std::int64_t>();
   if (d.contains("background_refresh")) o.background_refresh = d["background_refresh"].cast<bool>();
   if (d.contains("report_cache_hits")) o.report_cache_hits = d["report_cache_hits"].cast<bool>();
   return o;
