@@ -1,10 +1,11 @@
-"""The timing loop the Python benchmarks share (bench_python.py, bench_oauth.py): the calling thread's
+"""The timing loops the Python benchmarks share (bench_python.py, bench_oauth.py, peers.py): the calling thread's
 CPU time (time.thread_time), steady while other processes load the machine."""
 
 from __future__ import annotations
 
+import statistics
 import time
-from typing import Callable
+from typing import Callable, List, Sequence
 
 
 def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> float:
@@ -26,3 +27,30 @@ def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> fl
             fn()
         best = min(best, (time.thread_time() - start) / n)
     return best
+
+
+def interleaved_medians(fns: Sequence[Callable[[], object]], min_time: float, rounds: int) -> List[float]:
+    """Seconds per call of each fn: a loop of about min_time per fn, run for every fn in turn (one round),
+    `rounds` times; the median round of each. Contenders so share the machine's conditions."""
+    counts = []
+    for fn in fns:
+        fn()  # warm up: lazy imports, caches
+        n = 1
+        while True:
+            start = time.thread_time()
+            for _ in range(n):
+                fn()
+            elapsed = time.thread_time() - start
+            if elapsed >= min_time / 4:
+                break
+            n *= 4
+        counts.append(max(1, int(n * min_time / max(elapsed, 1e-9))))
+    samples: List[List[float]] = [[] for _ in fns]
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            n = counts[i]
+            start = time.thread_time()
+            for _ in range(n):
+                fn()
+            samples[i].append((time.thread_time() - start) / n)
+    return [statistics.median(s) for s in samples]

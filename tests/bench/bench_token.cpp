@@ -8,14 +8,23 @@
 // <= 20 ns per read, no lock, no allocation, 2 threads >= 1.8x one. The storm: 64 threads find the
 // token expired at once; exactly one token request must go out.
 //
+// `--reads N KEYS` counts instructions instead (README: valgrind --tool=callgrind at two N).
+//
+// Growth: keys 1 -> 10,000 (fill time per key, read of the oldest key and of all keys in turn,
+// through the borrowed key the C API uses), threads 1 -> 16, and the heap bytes one cached token
+// and one key cost (every allocation of this program is counted) next to the bytes of its strings.
+//
 // The token endpoint here is an in-process Transport (the application-transport feature): the read
 // path never touches the network, and the storm counts requests exactly.
+#include <malloc.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,18 +33,36 @@
 
 using namespace m2mauth::core;
 
+// Every heap byte of the process, for the memory rows.
+static std::atomic<long long> heap_bytes{0};
+
+void *operator new(std::size_t n) {
+  void *p = std::malloc(n == 0 ? 1 : n);
+  if (p == nullptr) throw std::bad_alloc();
+  heap_bytes.fetch_add(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+  return p;
+}
+void operator delete(void *p) noexcept {
+  if (p == nullptr) return;
+  heap_bytes.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+  std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept { operator delete(p); }
+
 namespace {
 
 struct CountingTransport : Transport {
   std::atomic<int> requests{0};
   int delay_ms = 0;
+  std::size_t pad = 0;  // access tokens this much longer
   Response send(const Request &, const CallOptions &) override {
     int n = ++requests;
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     Response r;
     r.status = 200;
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = "{\"access_token\":\"tok-" + std::to_string(n) + "-abcdefghijklmnopqrstuvwxyz0123456789\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+    r.body = "{\"access_token\":\"tok-" + std::to_string(n) + "-abcdefghijklmnopqrstuvwxyz0123456789" +
+             std::string(pad, 'x') + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
     return r;
   }
 };
@@ -79,7 +106,35 @@ double best_rate(int threads, double seconds, int rounds, F fn) {
 
 }  // namespace
 
+// `bench_token --reads N KEYS`: fills KEYS keys, then reads the oldest N times (KEYS 0: the configured
+// key, no lookup) (for callgrind: the
+// difference between two N is the instructions of N reads, without the setup).
+int count_reads(long n, int keys) {
+  auto transport = std::make_shared<CountingTransport>();
+  ClientConfig cfg;
+  cfg.token_url = "https://as.example.com/token";
+  cfg.client_id = "bench";
+  cfg.client_secret = SecretString("bench-secret");
+  ManagerOptions o;
+  o.max_keys = static_cast<std::size_t>(keys) + 1;
+  o.min_fetch_interval_ms = 0;
+  TokenManager m(std::make_shared<TokenClient>(cfg, transport), o);
+  std::vector<std::string> names;
+  for (int i = 0; i < keys; ++i) names.push_back("api.scope-" + std::to_string(i));
+  for (const auto &name : names) (void)m.get(TokenKeyRef{name, {}, nullptr, 0});
+  std::size_t sink = 0;
+  if (keys == 0) {  // the configured key: no lookup at all
+    for (long i = 0; i < n; ++i) sink += m.get().access_token.size();
+  } else {
+    const TokenKeyRef oldest{names[0], {}, nullptr, 0};
+    for (long i = 0; i < n; ++i) sink += m.get(oldest).access_token.size();
+  }
+  std::printf("%ld reads of the oldest of %d keys (%zu)\n", n, keys, sink);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && std::string(argv[1]) == "--reads") return count_reads(std::atol(argv[2]), std::atoi(argv[3]));
   double seconds = argc > 1 ? std::atof(argv[1]) : 0.5;
   const int rounds = 3;
   auto transport = std::make_shared<CountingTransport>();
@@ -114,6 +169,83 @@ int main(int argc, char **argv) {
     }
     return copy->size();
   });
+
+  // Growth in keys: fill, then read the oldest key and every key in turn (one thread).
+  std::printf("\nkeys held by one manager (reads through the borrowed key, as the C API makes them)\n");
+  std::printf("%8s %14s %18s %18s\n", "keys", "fill us/key", "oldest ns/read", "all keys ns/read");
+  double oldest_one = 0, oldest_max = 0, fill_small = 0, fill_max = 0;
+  for (int keys : {1, 10, 100, 1000, 10000}) {
+    ManagerOptions o;
+    o.max_keys = static_cast<std::size_t>(keys) + 1;
+    o.min_fetch_interval_ms = 0;
+    TokenManager m(client, o);
+    std::vector<std::string> names;
+    for (int i = 0; i < keys; ++i) names.push_back("api.scope-" + std::to_string(i));
+    auto start = std::chrono::steady_clock::now();
+    for (const auto &n : names) (void)m.get(TokenKeyRef{n, {}, nullptr, 0});
+    double fill = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / keys;
+    const TokenKeyRef oldest{names[0], {}, nullptr, 0};
+    double oldest_rate = best_rate(1, seconds / 2, rounds, [&] { return m.get(oldest).access_token.size(); });
+    std::size_t next = 0;
+    double all_rate = best_rate(1, seconds / 2, rounds, [&] {
+      const std::string &n = names[next];
+      next = next + 1 == names.size() ? 0 : next + 1;
+      return m.get(TokenKeyRef{n, {}, nullptr, 0}).access_token.size();
+    });
+    std::printf("%8d %14.2f %18.2f %18.2f\n", keys, fill, 1e9 / oldest_rate, 1e9 / all_rate);
+    if (keys == 1) oldest_one = 1e9 / oldest_rate;
+    if (keys == 100) fill_small = fill;
+    oldest_max = 1e9 / oldest_rate;
+    fill_max = fill;
+  }
+  std::printf("10,000 keys against 1: oldest-key read %.2fx; fill per key (10,000 against 100) %.2fx\n",
+              oldest_max / oldest_one, fill_max / fill_small);
+
+  // Threads: the same cached token read by 1 to 16 threads (this machine's cores bound the total).
+  std::printf("\nthreads reading one cached token\n%8s %16s %16s\n", "threads", "reads/s (all)", "ns/read/thread");
+  double one_thread = 0;
+  for (int t : {1, 2, 4, 8, 16}) {
+    double rate = best_rate(t, seconds, rounds, [&] { return manager.get().access_token.size(); });
+    if (t == 1) one_thread = rate;
+    std::printf("%8d %16.0f %16.2f\n", t, rate, 1e9 * t / rate);
+  }
+  std::printf("16 threads against 1: %.2fx the reads/s (%u hardware threads)\n",
+              best_rate(16, seconds, 1, [&] { return manager.get().access_token.size(); }) / one_thread,
+              std::thread::hardware_concurrency());
+
+  // Memory: heap bytes per key with its cached token, and per token replaced in place.
+  {
+    const int keys = 10000;
+    ManagerOptions o;
+    o.max_keys = keys + 1;
+    o.min_fetch_interval_ms = 0;
+    // Tokens of about 160 bytes and scopes of about 20: some 180 bytes of strings per token.
+    auto padded = std::make_shared<CountingTransport>();
+    padded->pad = 110;
+    TokenManager m(std::make_shared<TokenClient>(cfg, padded), o);
+    std::vector<std::string> names;
+    for (int i = 0; i < keys; ++i) names.push_back("api.read api.w-" + std::to_string(i));
+    TokenView sample = m.get(TokenKeyRef{names[0], {}, nullptr, 0});
+    const std::size_t strings = sample.access_token.size() + sample.scheme.size() + names[0].size();
+    long long before = heap_bytes.load();
+    for (const auto &n : names) (void)m.get(TokenKeyRef{n, {}, nullptr, 0});
+    double per_key = static_cast<double>(heap_bytes.load() - before) / keys;
+    // A cached token alone: invalidate every key, let a new thread fetch them all again (new
+    // snapshots plus that thread's slots), then a third thread read them all (its slots only).
+    for (const auto &n : names) m.invalidate(TokenScope{n, {}, {}}, {});
+    auto grow_in_thread = [&] {
+      const long long b = heap_bytes.load();
+      std::thread([&] {
+        for (const auto &n : names) (void)m.get(TokenKeyRef{n, {}, nullptr, 0});
+      }).join();
+      return heap_bytes.load() - b;
+    };
+    const long long fetching = grow_in_thread(), reading = grow_in_thread();
+    const double per_token = static_cast<double>(fetching - reading) / keys;
+    std::printf("\nmemory: %.0f B per key with its token (10,000 keys); %.0f B per cached token; strings %zu B "
+                "(token %zu, scheme, scope) -> a token is %.2fx its strings\n",
+                per_key, per_token, strings, sample.access_token.size(), per_token / static_cast<double>(strings));
+  }
 
   // Refresh storm: 64 threads find the token expired at once.
 

@@ -35,6 +35,21 @@ inline std::vector<double> compare(const std::vector<std::function<void()>> &fns
   return best;
 }
 
+// Median-of-rounds rates of several contenders, interleaved round by round (a round that a neighbour's
+// burst slowed down, or one that ran alone, moves the median less than the best).
+inline std::vector<double> compare_median(const std::vector<std::function<void()>> &fns, int rounds, double seconds) {
+  std::vector<std::vector<double>> all(fns.size());
+  for (auto &f : fns) f();  // warm up: pools, caches, lazy fetches
+  for (int r = 0; r < rounds; ++r)
+    for (std::size_t i = 0; i < fns.size(); ++i) all[i].push_back(rate(fns[i], seconds));
+  std::vector<double> median;
+  for (auto &v : all) {
+    std::sort(v.begin(), v.end());
+    median.push_back(v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+  }
+  return median;
+}
+
 inline double env_seconds(double fallback) {
   const char *s = std::getenv("M2MAUTH_BENCH_SECONDS");
   return s != nullptr ? std::atof(s) : fallback;

@@ -487,3 +487,32 @@ TEST_CASE("property: random lifetimes, failures and clock jumps keep the schedul
     if (starts.size() > 1) CHECK(min_gap(starts) >= floor_ms / 2);
   }
 }
+
+TEST_CASE("keys added from many threads while others read: each key fetched once, every reader sees its token") {
+  Endpoint e;
+  e.transport->latency = std::chrono::milliseconds(0);
+  ManagerOptions opts = schedule_options(0);
+  opts.max_keys = 2001;
+  opts.wait_timeout_ms = 10000;
+  TokenManager m(client_over(e.transport, e.clock), opts);
+  constexpr int kThreads = 6, kKeys = 2000;
+  std::vector<std::map<int, std::string>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      // Each thread walks all keys from its own starting point, so the table grows under readers.
+      for (int i = 0; i < kKeys; ++i) {
+        const int k = (i + t * (kKeys / kThreads)) % kKeys;
+        const std::string scope = "s" + std::to_string(k);
+        const std::string_view res[] = {"https://r"};
+        seen[static_cast<std::size_t>(t)][k] = std::string(m.get(TokenKeyRef{scope, "aud", res, 1}).access_token);
+      }
+    });
+  for (auto &th : threads) th.join();
+  CHECK(e.transport->issued() == kKeys);
+  for (int t = 1; t < kThreads; ++t) CHECK(seen[static_cast<std::size_t>(t)] == seen[0]);
+  // The owning form finds the same entries.
+  TokenScope s{"s7", "aud", {"https://r"}};
+  CHECK(std::string(m.get(s).access_token) == seen[0][7]);
+  CHECK(e.transport->issued() == kKeys);
+}

@@ -111,6 +111,19 @@ std::int64_t TokenManager::now() const { return client_->clock()(); }
 
 std::int64_t TokenManager::fast_now() const { return system_clock_ ? coarse_now_ms() : client_->clock()(); }
 
+std::uint64_t TokenKeyRef::key_hash_seed() noexcept {
+  static const std::uint64_t seed = [] {
+    std::uint64_t s = 0x243f6a8885a308d3ULL;
+    try {
+      random_fill(reinterpret_cast<std::uint8_t *>(&s), sizeof s);
+    } catch (...) {
+      // no randomness: a fixed seed still hashes well, only predictably
+    }
+    return s;
+  }();
+  return seed;
+}
+
 namespace {
 
 // Borrows scope's strings (resources on the stack up to 4, the common case).
@@ -179,7 +192,7 @@ TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
         fast_now() < slot.snap->refresh_at_ms) {
       if (options_.report_cache_hits) {
         TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
-        ev.expires_at_ms = slot.snap->token.expires_at_ms;
+        ev.expires_at_ms = slot.snap->expires_at_ms;
         emit(ev);
       }
       return reusable_view(entry, *slot.snap, slot.generation);
@@ -476,13 +489,13 @@ void TokenManager::refresh(Entry &entry) {
       // precise one: it stops that much earlier. A token under the floor is never read lock-free: the
       // locked read, on the precise clock, serves it while valid and to the callers of its fetch.
       snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms - clock_lag_ms_);
-      snap->scheme = token->authorization_scheme();
-      snap->token = std::move(*token);
+      snap->set_strings(token->authorization_scheme(), token->access_token.reveal(), token->scope);
+      snap->expires_at_ms = expires;
       snap->round = entry.rounds + 1;
       snap->short_lived = expires - issued < std::max<std::int64_t>(1, options_.min_fetch_interval_ms);
       if (snap->short_lived) snap->refresh_at_ms = std::numeric_limits<std::int64_t>::min();
       ev.kind = entry.ever_fetched ? TokenEventKind::refreshed : TokenEventKind::fetched;
-      ev.expires_at_ms = snap->token.expires_at_ms;
+      ev.expires_at_ms = snap->expires_at_ms;
       entry.current = std::move(snap);
       entry.generation.fetch_add(1, std::memory_order_release);
       entry.ever_fetched = true;
@@ -531,8 +544,8 @@ void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   {
     std::lock_guard<std::mutex> lock(entry.mu);
     if (!entry.current) return;
-    if (!token.empty() && entry.current->token.access_token.reveal() != token) return;  // already replaced
-    expires = entry.current->token.expires_at_ms;
+    if (!token.empty() && entry.current->access_token() != token) return;  // already replaced
+    expires = entry.current->expires_at_ms;
     entry.current.reset();
     entry.generation.fetch_add(1, std::memory_order_release);
   }

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "m2mauth/core/token_manager.hpp"
@@ -22,17 +24,41 @@ inline std::atomic<std::size_t> &snapshot_count() noexcept {
   return count;
 }
 
+// What is cached of a token: what callers read and nothing else (no refresh token, no raw
+// token_type), in one heap string. About 100 bytes plus those strings.
 struct TokenManager::Snapshot {
   Snapshot() { snapshot_count().fetch_add(1, std::memory_order_relaxed); }
   ~Snapshot() { snapshot_count().fetch_sub(1, std::memory_order_relaxed); }
   Snapshot(const Snapshot &) = delete;
   Snapshot &operator=(const Snapshot &) = delete;
-  Token token;
-  std::string scheme;
+
+  // "<scheme>\0<access token>\0<granted scope>", each NUL-terminated for the C API; wiped when the
+  // snapshot goes.
+  SecretString strings;
+  std::int64_t expires_at_ms = 0;
   std::int64_t refresh_at_ms = 0;
   std::int64_t stale_at_ms = 0;
-  std::uint64_t round = 0;  // the refresh round that fetched it (Entry::rounds after that round)
-  bool short_lived = false; // its lifetime is under min_fetch_interval_ms: served to that round's callers
+  std::uint64_t round = 0;        // the refresh round that fetched it (Entry::rounds after that round)
+  std::uint32_t scheme_len = 0;
+  std::uint32_t token_len = 0;
+  bool short_lived = false;       // its lifetime is under min_fetch_interval_ms: served to that round's callers
+
+  std::string_view scheme() const noexcept { return {strings.reveal().data(), scheme_len}; }
+  std::string_view access_token() const noexcept { return {strings.reveal().data() + scheme_len + 1, token_len}; }
+  std::string_view scope() const noexcept {
+    const std::string &all = strings.reveal();
+    return {all.data() + scheme_len + token_len + 2, all.size() - scheme_len - token_len - 2};
+  }
+  void set_strings(std::string_view scheme, std::string_view token, std::string_view scope) {
+    std::string c;
+    c.reserve(scheme.size() + token.size() + scope.size() + 2);
+    c.append(scheme).push_back('\0');
+    c.append(token).push_back('\0');
+    c.append(scope);
+    strings = SecretString(std::move(c));
+    scheme_len = static_cast<std::uint32_t>(scheme.size());
+    token_len = static_cast<std::uint32_t>(token.size());
+  }
 };
 
 // One thread's snapshots of one manager, owned by the manager (which empties it when destroyed, so no
@@ -98,7 +124,7 @@ struct TokenManager::Ready {
 inline bool transient_failure(const Error &e) noexcept { return is_transient(e.code(), e.transient()); }
 
 inline TokenView view_of_snapshot(const TokenManager::Snapshot &s) {
-  return TokenView{s.token.access_token.reveal(), s.scheme, s.token.expires_at_ms, s.token.scope};
+  return TokenView{s.access_token(), s.scheme(), s.expires_at_ms, s.scope()};
 }
 
 }  // namespace m2mauth::core
