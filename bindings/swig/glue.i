@@ -110,8 +110,11 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
 /*
  * The cached token view (m2mauth_token_manager_get_with, or _get_for_with when for_key): read and copied
  * into the language's memory within one call of the glue, so a view never outlives the call that made
- * it. sizes receives {strlen(scheme), access_token_len, expires_at_ms}; dst receives the scheme followed
- * by the access token when it has room for both (else nothing: the caller asks again with more room).
+ * it. sizes receives {strlen(scheme), access_token_len, expires_at_ms, fresh_until_ms, the address of the
+ * key's generation counter, generation_seen} (the last three: the view's version 2 members, for a copy the
+ * language keeps and serves without a call while fresh; 0 when it must not be reused); dst receives the
+ * scheme followed by the access token when it has room for both (else nothing: the caller asks again with
+ * more room).
  */
 %{
 static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
@@ -125,6 +128,9 @@ static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_toke
   sizes[0] = (int64_t)strlen(v->scheme);
   sizes[1] = (int64_t)v->access_token_len;
   sizes[2] = v->expires_at_ms;
+  sizes[3] = v->generation ? v->fresh_until_ms : 0;
+  sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
+  sizes[5] = (int64_t)v->generation_seen;
   return M2MAUTH_OK;
 }
 %}
@@ -139,17 +145,44 @@ m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manage
                                                int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
                                                jbyteArray dst, jlongArray sizes) {
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
-  int64_t n[3] = {0, 0, 0};
+  int64_t n[6] = {0, 0, 0, 0, 0, 0};
   m2mauth_status rc;
-  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 3) return M2MAUTH_EINVAL;
+  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 6) return M2MAUTH_EINVAL;
   rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, n);
   if (rc != M2MAUTH_OK) return rc;
   if (n[0] + n[1] <= (int64_t)(*env)->GetArrayLength(env, dst)) {
     (*env)->SetByteArrayRegion(env, dst, 0, (jsize)n[0], (const jbyte *)v.scheme);
     (*env)->SetByteArrayRegion(env, dst, (jsize)n[0], (jsize)n[1], (const jbyte *)v.access_token);
   }
-  (*env)->SetLongArrayRegion(env, sizes, 0, 3, (const jlong *)n);
+  (*env)->SetLongArrayRegion(env, sizes, 0, 6, (const jlong *)n);
   return M2MAUTH_OK;
+}
+%}
+
+/*
+ * The 8 bytes of a key's generation counter (sizes[4] of m2mauth_glue_token_manager_read) as a direct
+ * ByteBuffer over the library's memory, which Java reads with an acquire load (a VarHandle) without a
+ * native call; NULL for address 0. The memory lives as long as the manager: Java reads it only while it
+ * holds the manager's handle.
+ */
+%{
+typedef jobject m2mauth_glue_direct_buffer;
+%}
+typedef jobject m2mauth_glue_direct_buffer;
+%typemap(jni) m2mauth_glue_direct_buffer "jobject"
+%typemap(jtype) m2mauth_glue_direct_buffer "java.nio.ByteBuffer"
+%typemap(jstype) m2mauth_glue_direct_buffer "java.nio.ByteBuffer"
+%typemap(javaout) m2mauth_glue_direct_buffer {
+    return $jnicall;
+  }
+%typemap(out) m2mauth_glue_direct_buffer %{
+  $result = $1;
+%}
+M2MAUTH_VALUE(m2mauth_glue_counter_buffer)
+%inline %{
+m2mauth_glue_direct_buffer m2mauth_glue_counter_buffer(JNIEnv *env, int64_t address) {
+  if (address == 0) return NULL;
+  return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)sizeof(uint64_t));
 }
 %}
 #elif defined(SWIGGO)

@@ -187,6 +187,7 @@ M2MAUTH_HANDLE(m2mauth_cancel, CancelHandle, m2mauth_cancel_free)
 %rename("%s") m2mauth_token_manager_options::backoff_max_ms;
 %rename("%s") m2mauth_token_manager_options::permanent_backoff_ms;
 %rename("%s") m2mauth_token_manager_options::min_fetch_interval_ms;
+%rename("%s") m2mauth_token_manager_options::max_keys;
 %rename("%s") m2mauth_token_manager_options::caller_refresh;
 %rename("%s") m2mauth_token_manager_options::report_cache_hits;
 

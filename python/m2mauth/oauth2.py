@@ -158,7 +158,8 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
                      expiry_skew: Optional[float], jitter: Optional[float], wait_timeout: Optional[float],
                      backoff_base: Optional[float], backoff_max: Optional[float],
                      permanent_backoff: Optional[float], background_refresh: bool,
-                     report_cache_hits: bool, min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
+                     report_cache_hits: bool, min_fetch_interval: Optional[float] = None,
+                     max_keys: Optional[int] = None) -> Dict[str, Any]:
     # None keeps the C default; every other value goes to the library as given (it checks the ranges).
     o: Dict[str, Any] = {"background_refresh": bool(background_refresh), "report_cache_hits": bool(report_cache_hits)}
     for key, value, name in (("refresh_fraction", refresh_fraction, "refresh_fraction"),
@@ -177,6 +178,10 @@ def _manager_options(refresh_fraction: Optional[float], refresh_margin: Optional
         ms = duration_ms(value, name)
         if ms is not None:
             o[key] = ms
+    if max_keys is not None:
+        if isinstance(max_keys, bool) or not isinstance(max_keys, int):
+            raise TypeError(f"max_keys must be an int, not {type(max_keys).__name__}")
+        o["max_keys"] = max_keys
     return o
 
 
@@ -185,15 +190,17 @@ def describe_manager_options(refresh_fraction: Optional[float] = None, refresh_m
                              wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                              backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
                              background_refresh: bool = True, report_cache_hits: bool = False,
-                             min_fetch_interval: Optional[float] = None) -> Dict[str, Any]:
+                             min_fetch_interval: Optional[float] = None,
+                             max_keys: Optional[int] = None) -> Dict[str, Any]:
     """The token manager configuration :class:`OAuth2Client` would use with these tuning arguments
     (seconds), as the C library renders it (``m2mauth_token_manager_options_describe``: the C member
     names, milliseconds). None keeps the library's default; 0 means what the library says (jitter 0:
     none; wait_timeout 0: no limit but the call's own; refresh_margin, expiry_skew, permanent_backoff,
-    min_fetch_interval 0: none). Raises InvalidArgumentError for a value out of range."""
+    min_fetch_interval 0: none). max_keys: distinct scope / audience / resource keys one client holds
+    (default 64, 1 to 1000000). Raises InvalidArgumentError for a value out of range."""
     return json.loads(native.describe_manager_options(_manager_options(
         refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base, backoff_max,
-        permanent_backoff, background_refresh, report_cache_hits, min_fetch_interval)))
+        permanent_backoff, background_refresh, report_cache_hits, min_fetch_interval, max_keys)))
 
 
 class OAuth2Client(native.TokenManagerBase):
@@ -224,6 +231,8 @@ class OAuth2Client(native.TokenManagerBase):
             default, 0 means what the library says: see :func:`describe_manager_options`).
             min_fetch_interval (default 1 s): token requests for one key start at least this far apart,
             whatever lifetime the server gives.
+        max_keys: distinct scope / audience / resource keys this client holds tokens for (default 64,
+            1 to 1000000); a read for one more raises TooLargeError.
         background_refresh: refresh on a manager thread (default) or on the first caller.
         report_cache_hits: also send ``cache_hit`` events (one per cached read: for debugging).
         on_event: ``on_event(TokenEvent)``, called from the thread that fetched (often the manager's
@@ -244,7 +253,7 @@ class OAuth2Client(native.TokenManagerBase):
                  wait_timeout: Optional[float] = None, backoff_base: Optional[float] = None,
                  backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
                  background_refresh: bool = True, report_cache_hits: bool = False,
-                 min_fetch_interval: Optional[float] = None,
+                 min_fetch_interval: Optional[float] = None, max_keys: Optional[int] = None,
                  on_event: Optional[Callable[[TokenEvent], Any]] = None) -> None:
         super().__init__()
         if client_id is None:
@@ -293,7 +302,7 @@ class OAuth2Client(native.TokenManagerBase):
         a.idempotency_header = optional_text(idempotency_header, "idempotency_header")
         options = _manager_options(refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base,
                                    backoff_max, permanent_backoff, background_refresh, report_cache_hits,
-                                   min_fetch_interval)
+                                   min_fetch_interval, max_keys)
         transport = http if http is not None else default_http()
         self._init_from_args(a, key._native_key() if key is not None else None, transport._native_http(), options,
                              Token)

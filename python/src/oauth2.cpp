@@ -2,8 +2,12 @@
 // of m2mauth.OAuth2Client. Network calls run without the GIL, except the cached read of token(),
 // which holds it (releasing it would cost more than the read) when nothing can make it wait.
 //
-// token() fast path: the Python token object built for the manager's current token is kept. A call
-// checks, holding the GIL, that no invalidation was seen since that object was built and that the token is still valid by our own conservative reckoning (expires_at
+// token() fast path: the Python token object built for the manager's current token is kept, with what
+// the library's view (m2mauth_token_view version 2) said about reusing it: while the system clock is
+// before fresh_until_ms and the key's generation counter (an acquire load of the library's memory,
+// alive as long as the manager, which outlives any call holding the GIL on a live core) still reads
+// generation_seen, the same Python object is returned with no call into the library. Otherwise (no
+// reuse allowed, e.g. cache-hit events on) a call checks, holding the GIL, that no invalidation was seen since that object was built and that the token is still valid by our own conservative reckoning (expires_at
 // minus the expiry skew); then m2mauth_token_manager_get() (a thread-local read, no lock, no
 // allocation) confirms it is the same token, and the same Python object is returned. Anything else
 // takes the slow path: the GIL is released around m2mauth_token_manager_token(), which may fetch or
@@ -26,6 +30,17 @@ std::int64_t now_ms() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+// One tick of CLOCK_REALTIME_COARSE (ms, rounded up): the coarse clock lags the system clock by up to
+// this, so a reuse stops this much before fresh_until_ms.
+std::int64_t coarse_tick_ms() noexcept {
+  static const std::int64_t tick = [] {
+    timespec res{};
+    if (clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return std::int64_t{10};
+    return static_cast<std::int64_t>(res.tv_sec) * 1000 + (res.tv_nsec + 999999) / 1000000;
+  }();
+  return tick;
+}
+
 // Everything one OAuth2Client owns natively. Destroyed with the GIL held (see ManagerHandle).
 struct ManagerCore {
   std::shared_ptr<const m2mauth::Http> http;   // kept alive for the client and for fetch()
@@ -43,6 +58,10 @@ struct ManagerCore {
   PyObject *cached = nullptr;  // the last token object (owned reference)
   std::uint64_t cached_generation = ~std::uint64_t{0};
   std::int64_t cached_expires_ms = 0;
+  // The view's reuse fields for `cached` (fresh_until_ms minus a coarse tick; generation NULL: none).
+  std::int64_t reuse_until_ms = 0;
+  const std::uint64_t *reuse_generation = nullptr;
+  std::uint64_t reuse_seen = 0;
   PyObject *token_factory = nullptr;  // m2mauth.oauth2.Token._native_new
   PyObject *dispatcher = nullptr;     // builds the event and calls the user's callback
   PyObject *user_callback = nullptr;  // for sys.unraisablehook reports
@@ -145,6 +164,7 @@ m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
   if (d.contains("backoff_max_ms")) o.backoff_max_ms = d["backoff_max_ms"].cast<std::int64_t>();
   if (d.contains("permanent_backoff_ms")) o.permanent_backoff_ms = d["permanent_backoff_ms"].cast<std::int64_t>();
   if (d.contains("min_fetch_interval_ms")) o.min_fetch_interval_ms = d["min_fetch_interval_ms"].cast<std::int64_t>();
+  if (d.contains("max_keys")) o.max_keys = d["max_keys"].cast<std::int64_t>();
   if (d.contains("background_refresh")) o.background_refresh = d["background_refresh"].cast<bool>();
   if (d.contains("report_cache_hits")) o.report_cache_hits = d["report_cache_hits"].cast<bool>();
   return o;
@@ -170,6 +190,12 @@ bool same_token(PyObject *cached_access, const m2mauth_token_view &v) noexcept {
 PyObject *token_fast(ManagerHandle &self) {
   ManagerCore *c = self.core.get();
   if (c == nullptr) throw py::value_error("the OAuth 2.0 client is closed");
+  if (c->cached != nullptr && c->reuse_generation != nullptr &&
+      c->generation.load(std::memory_order_acquire) == c->cached_generation && now_ms() < c->reuse_until_ms &&
+      __atomic_load_n(c->reuse_generation, __ATOMIC_ACQUIRE) == c->reuse_seen) {
+    Py_INCREF(c->cached);
+    return c->cached;
+  }
   if (c->cached != nullptr && c->background &&
       c->generation.load(std::memory_order_acquire) == c->cached_generation &&
       now_ms() < c->cached_expires_ms - c->skew_ms) {
@@ -186,8 +212,14 @@ PyObject *token_fast(ManagerHandle &self) {
   CorePtr hold = self.core;
   std::uint64_t generation = hold->generation.load(std::memory_order_acquire);
   std::optional<m2mauth::Token> t;
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
   {
     ReleaseGil nogil;
+    // The view first (it may fetch or wait), for its reuse fields; then the owned copy (with the
+    // granted scope), which is that token or a newer one: if newer, the counter has already moved and
+    // the next call comes back here.
+    const m2mauth_status st = m2mauth_token_manager_get(&v, hold->manager->get());
+    if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
     t.emplace(hold->manager->token());
   }
   py::object obj = build_token(*hold, *t);
@@ -197,11 +229,19 @@ PyObject *token_fast(ManagerHandle &self) {
   hold->cached = obj.inc_ref().ptr();
   hold->cached_generation = generation;
   hold->cached_expires_ms = expires_ms;
+  hold->reuse_generation = v.fresh_until_ms != 0 ? v.generation : nullptr;
+  hold->reuse_until_ms = v.fresh_until_ms - coarse_tick_ms();
+  hold->reuse_seen = v.generation_seen;
   return obj.release().ptr();
 }
 
 PyObject *py_token(PyObject *self, PyObject *) {
   try {
+    // The method descriptor has checked that self is a TokenManagerBase. A Python subclass of this one
+    // pybind11 class has the simple layout: the value is read without pybind11's type lookup.
+    auto *inst = reinterpret_cast<py::detail::instance *>(self);
+    if (inst->simple_layout && inst->simple_holder_constructed && inst->simple_value_holder[0] != nullptr)
+      return token_fast(*static_cast<ManagerHandle *>(inst->simple_value_holder[0]));
     auto &h = py::handle(self).cast<ManagerHandle &>();
     return token_fast(h);
   } catch (py::error_already_set &e) {

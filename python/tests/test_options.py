@@ -26,6 +26,8 @@ def manager_kwargs(given: dict) -> dict:
             kw["background_refresh"] = not value
         elif field == "report_cache_hits":
             kw["report_cache_hits"] = bool(value)
+        elif field == "max_keys":
+            kw["max_keys"] = value
         elif field.endswith("_ms"):
             kw[MANAGER_ARGS[field]] = value / 1000
         else:

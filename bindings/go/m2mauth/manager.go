@@ -27,8 +27,11 @@ type ManagerOptions struct {
 	// MinFetchInterval: token requests for one key start at least this far apart, whatever lifetime
 	// the server gives (default 1 s; 0: no floor).
 	MinFetchInterval *time.Duration
-	CallerRefresh    bool           // the first caller to see a due token refreshes it (no background thread)
-	ReportCacheHits  bool           // an EventCacheHit for every read
+	// MaxKeys: distinct scope / audience / resource keys (TokenScope) the manager holds tokens for, 1 to
+	// 1000000 (default 64); a read for one more fails with ErrTooLarge.
+	MaxKeys         *int
+	CallerRefresh   bool // the first caller to see a due token refreshes it (no background thread)
+	ReportCacheHits bool // an EventCacheHit for every read
 
 	// IdempotencyHeader: Do adds this header with a fresh UUID v4 to every request that lacks it (the
 	// 401 retry keeps the value). "" = none.
@@ -100,7 +103,8 @@ type TokenManager struct {
 	h        handle
 	pump     *eventPump
 	clientID string
-	last     atomic.Pointer[OAuthToken] // the configured key's token Token returned last
+	last     atomic.Pointer[tokenSnapshot] // the configured key's token Token returned last
+	keys     keySnapshots                  // the other keys' tokens TokenFor returned last
 }
 
 // eventPump carries events from the library's threads to the OnEvent goroutine.
@@ -142,6 +146,9 @@ func nativeManagerOptions(o *ManagerOptions) (raw.TokenManagerOptionsStruct, err
 	}
 	if o.JitterFraction != nil {
 		n.SetJitter_fraction(*o.JitterFraction)
+	}
+	if o.MaxKeys != nil {
+		n.SetMax_keys(int64(*o.MaxKeys))
 	}
 	if o.CallerRefresh {
 		n.SetCaller_refresh(1)
@@ -275,7 +282,7 @@ func (m *TokenManager) use(f func(h raw.TokenManagerHandle) int) error {
 
 // TokenScope names another token a TokenManager caches besides the client's configured one: the
 // scope, audience and resource sent with its token request instead ("" = none). Each distinct key has
-// its own cached token and refresh (at most 64 keys per manager).
+// its own cached token and refresh (at most ManagerOptions.MaxKeys keys per manager, default 64).
 type TokenScope struct {
 	Scope    string
 	Audience string
@@ -288,11 +295,19 @@ type TokenScope struct {
 // cancels the wait for a refresh in flight (which goes on for other callers); the error is then
 // ctx.Err().
 //
-// It reads the library's cached view (m2mauth_token_manager_get_with), copied into Go memory within
-// the one native call that makes it. While the token is the one returned before, the result is a copy
-// of that value (with the scope the server granted); a new token is read once more as an owned copy
-// for its granted scope.
+// The result is shared with other callers and later reads: do not modify it (copy it to change it), as
+// with x/oauth2's ReuseTokenSource. While the token returned before is still the library's current one
+// for its key (the library's m2mauth_token_view says how long it stays fresh and exposes a counter that
+// changes on every refresh or invalidation, from any goroutine or thread), it is returned again without
+// any native call or allocation. Otherwise it reads the library's cached view (m2mauth_token_manager_get_with), copied into Go
+// memory within the one native call that makes it; a new token is read once more as an owned copy for
+// its granted scope. With ReportCacheHits every read is a native one (each emits its event).
 func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
+	if m != nil && (ctx == nil || ctx.Err() == nil) {
+		if s := m.last.Load(); m.fresh(s) {
+			return &s.token, nil
+		}
+	}
 	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*OAuthToken, error) {
 		return m.read(nil, timeoutMs, cancel)
 	})
@@ -301,7 +316,14 @@ func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
 // TokenFor is Token for another key (scope, audience, resource), read through the library's cached
 // view (m2mauth_token_manager_get_for_with). The view does not carry the granted scope: the result's
 // Scope is key.Scope, the one asked for. TokenType is the scheme the manager uses ("Bearer", "DPoP").
+// Like Token, it returns the token it returned before for key (shared: do not modify it) without a
+// native call while that is fresh.
 func (m *TokenManager) TokenFor(ctx context.Context, key TokenScope) (*OAuthToken, error) {
+	if m != nil && (ctx == nil || ctx.Err() == nil) {
+		if s := m.keys.load(key); m.fresh(s) { // only keys read before: their text was checked then
+			return &s.token, nil
+		}
+	}
 	if err := texts("token key", []string{key.Scope, key.Audience, key.Resource}); err != nil {
 		return nil, err
 	}
@@ -322,7 +344,8 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		clear(*buf)
 		viewBuffers.Put(buf)
 	}()
-	sizes := make([]int64, 3) // scheme length, access token length, expiry (Unix ms)
+	// scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter
+	sizes := make([]int64, 6)
 	forKey := 0
 	var scope, audience, resource []byte
 	if key != nil {
@@ -344,24 +367,31 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 	}
 	scheme, access := (*buf)[:sizes[0]], (*buf)[sizes[0]:sizes[0]+sizes[1]]
 	if key != nil {
-		return &OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: key.Scope,
-			ExpiresAt: unixMillis(sizes[2])}, nil
+		tok := OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: key.Scope,
+			ExpiresAt: unixMillis(sizes[2])}
+		s := newSnapshot(tok, sizes[3], sizes[4], sizes[5])
+		m.keys.store(*key, s)
+		return &s.token, nil
 	}
-	if last := m.last.Load(); last != nil && last.ExpiresAt.UnixMilli() == sizes[2] && string(access) == last.AccessToken {
-		t := *last
-		return &t, nil
+	var tok OAuthToken
+	if last := m.last.Load(); last != nil && last.token.ExpiresAt.UnixMilli() == sizes[2] &&
+		string(access) == last.token.AccessToken {
+		tok = last.token
+	} else {
+		// A token not returned before: its owned copy has the granted scope (still cached for this
+		// thread). Should a refresh come in between, the copy is newer than the view whose counter the
+		// snapshot keeps: the counter has moved, and the next read asks the library again.
+		var p uintptr
+		if err := m.use(func(h raw.TokenManagerHandle) int {
+			return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, 0, cancel)
+		}); err != nil {
+			return nil, err
+		}
+		tok = *takeToken(p)
 	}
-	// A token not returned before: its owned copy has the granted scope (still cached for this thread).
-	var p uintptr
-	if err := m.use(func(h raw.TokenManagerHandle) int {
-		return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, 0, cancel)
-	}); err != nil {
-		return nil, err
-	}
-	t := takeToken(p)
-	m.last.Store(t)
-	c := *t
-	return &c, nil
+	s := newSnapshot(tok, sizes[3], sizes[4], sizes[5])
+	m.last.Store(s)
+	return &s.token, nil
 }
 
 // Invalidate drops the cached token if it is still accessToken ("" drops whatever is cached), e.g.

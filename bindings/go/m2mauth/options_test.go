@@ -58,6 +58,8 @@ func managerOptionsOf(t *testing.T, given map[string]interface{}) ManagerOptions
 			o.PermanentBackoff = msOf(v)
 		case "min_fetch_interval_ms":
 			o.MinFetchInterval = msOf(v)
+		case "max_keys":
+			o.MaxKeys = Ptr(int(v.(float64)))
 		case "caller_refresh":
 			o.CallerRefresh = v.(float64) != 0
 		case "report_cache_hits":

@@ -210,33 +210,33 @@ typedef long long swig_type_180;
 typedef long long swig_type_181;
 typedef long long swig_type_182;
 typedef long long swig_type_183;
-typedef _goslice_ swig_type_184;
-typedef _goslice_ swig_type_185;
-typedef _gostring_ swig_type_186;
-typedef _gostring_ swig_type_187;
+typedef long long swig_type_184;
+typedef long long swig_type_185;
+typedef _goslice_ swig_type_186;
+typedef _goslice_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _gostring_ swig_type_189;
 typedef _gostring_ swig_type_190;
-typedef _goslice_ swig_type_191;
-typedef _goslice_ swig_type_192;
-typedef _gostring_ swig_type_193;
-typedef _gostring_ swig_type_194;
+typedef _gostring_ swig_type_191;
+typedef _gostring_ swig_type_192;
+typedef _goslice_ swig_type_193;
+typedef _goslice_ swig_type_194;
 typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
 typedef _gostring_ swig_type_197;
 typedef _gostring_ swig_type_198;
-typedef _goslice_ swig_type_199;
+typedef _gostring_ swig_type_199;
 typedef _gostring_ swig_type_200;
-typedef _gostring_ swig_type_201;
-typedef _goslice_ swig_type_202;
-typedef _goslice_ swig_type_203;
+typedef _goslice_ swig_type_201;
+typedef _gostring_ swig_type_202;
+typedef _gostring_ swig_type_203;
 typedef _goslice_ swig_type_204;
 typedef _goslice_ swig_type_205;
 typedef _goslice_ swig_type_206;
-typedef _gostring_ swig_type_207;
-typedef _gostring_ swig_type_208;
-typedef long long swig_type_209;
-typedef long long swig_type_210;
+typedef _goslice_ swig_type_207;
+typedef _goslice_ swig_type_208;
+typedef _gostring_ swig_type_209;
+typedef _gostring_ swig_type_210;
 typedef long long swig_type_211;
 typedef long long swig_type_212;
 typedef long long swig_type_213;
@@ -249,19 +249,21 @@ typedef long long swig_type_219;
 typedef long long swig_type_220;
 typedef long long swig_type_221;
 typedef long long swig_type_222;
-typedef _goslice_ swig_type_223;
-typedef _goslice_ swig_type_224;
+typedef long long swig_type_223;
+typedef long long swig_type_224;
 typedef _goslice_ swig_type_225;
-typedef long long swig_type_226;
-typedef long long swig_type_227;
-typedef _goslice_ swig_type_228;
-typedef _goslice_ swig_type_229;
-typedef long long swig_type_230;
+typedef _goslice_ swig_type_226;
+typedef _goslice_ swig_type_227;
+typedef long long swig_type_228;
+typedef long long swig_type_229;
+typedef _goslice_ swig_type_230;
 typedef _goslice_ swig_type_231;
 typedef long long swig_type_232;
 typedef _goslice_ swig_type_233;
 typedef long long swig_type_234;
 typedef _goslice_ swig_type_235;
+typedef long long swig_type_236;
+typedef _goslice_ swig_type_237;
 extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -615,13 +617,15 @@ extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53
 extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_182 arg2);
 extern swig_type_183 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_184 arg2);
+extern swig_type_185 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_184 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_186 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_185 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_187 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381(void);
@@ -629,52 +633,52 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381(void);
-extern swig_type_186 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_type_188 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381(void);
-extern swig_type_187 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_188 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_189 arg2, uintptr_t arg3);
+extern swig_type_189 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_190 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_191 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_190 arg2, swig_type_191 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_192 arg2, swig_type_193 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_192 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_193 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_194 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_195 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3, swig_type_198 arg4, swig_type_199 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_199 arg3, swig_type_200 arg4, swig_type_201 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_201 arg2, swig_type_202 arg3, swig_type_203 arg4, swig_type_204 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_205 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_206 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_203 arg2, swig_type_204 arg3, swig_type_205 arg4, swig_type_206 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_207 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_208 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_207 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_208 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_209 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_213 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_214 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_215 arg4, swig_type_216 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_217 arg3, swig_type_218 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_219 arg4, swig_type_220 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_221 arg3, swig_type_222 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_223 arg3, swig_type_224 arg4, swig_type_225 arg5, swig_type_226 arg6, swig_type_227 arg7, uintptr_t arg8, swig_type_228 arg9, swig_type_229 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_230 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_231 arg2);
-extern swig_type_232 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_233 arg2);
-extern swig_type_234 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_235 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_211 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2, swig_type_213 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_214 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_215 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_216 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_217 arg4, swig_type_218 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, swig_type_228 arg6, swig_type_229 arg7, uintptr_t arg8, swig_type_230 arg9, swig_type_231 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_232 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_233 arg2);
+extern swig_type_234 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_235 arg2);
+extern swig_type_236 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_237 arg2);
 #undef intgo
 */
 import "C"
@@ -4144,7 +4148,7 @@ func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	return swig_r
 }
 
-const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 3
+const M2MAUTH_TOKEN_MANAGER_OPTIONS_VERSION int = 4
 
 type SwigcptrTokenManagerOptionsStruct uintptr
 
@@ -4298,6 +4302,19 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_
 	return swig_r
 }
 
+func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
+}
+
+func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
 	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381()))
@@ -4334,6 +4351,8 @@ type TokenManagerOptionsStruct interface {
 	GetReport_cache_hits() (_swig_ret int)
 	SetMin_fetch_interval_ms(arg2 int64)
 	GetMin_fetch_interval_ms() (_swig_ret int64)
+	SetMax_keys(arg2 int64)
+	GetMax_keys() (_swig_ret int64)
 }
 
 func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptionsStruct) (_swig_ret int) {
@@ -4360,14 +4379,14 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_184)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
 	return swig_r
 }
 
-const M2MAUTH_TOKEN_VIEW_VERSION int = 1
+const M2MAUTH_TOKEN_VIEW_VERSION int = 2
 
 func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_ret int) {
 	var swig_r int
@@ -4381,7 +4400,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4501,7 +4520,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4513,7 +4532,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4533,7 +4552,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4555,7 +4574,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4566,7 +4585,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4596,7 +4615,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4611,7 +4630,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4626,7 +4645,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4665,7 +4684,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4686,7 +4705,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4714,7 +4733,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4735,7 +4754,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4747,7 +4766,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4770,7 +4789,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4784,7 +4803,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4830,7 +4849,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_209(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_211(_swig_i_1)))
 	return swig_r
 }
 
@@ -4838,14 +4857,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1), C.swig_type_211(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_212(_swig_i_1), C.swig_type_213(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_212(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_214(_swig_i_1)))
 	return swig_r
 }
 
@@ -4853,7 +4872,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_213(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_215(_swig_i_1)))
 	return swig_r
 }
 
@@ -4861,7 +4880,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_214(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_216(_swig_i_1)))
 	return swig_r
 }
 
@@ -4873,7 +4892,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_215(_swig_i_3), C.swig_type_216(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_217(_swig_i_3), C.swig_type_218(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4884,7 +4903,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_217(_swig_i_2), C.swig_type_218(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_219(_swig_i_2), C.swig_type_220(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4896,7 +4915,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_219(_swig_i_3), C.swig_type_220(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4907,7 +4926,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_221(_swig_i_2), C.swig_type_222(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_223(_swig_i_2), C.swig_type_224(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4923,7 +4942,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_223)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_224)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_4)), C.swig_type_226(_swig_i_5), C.swig_type_227(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_226)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_4)), C.swig_type_228(_swig_i_5), C.swig_type_229(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4946,7 +4965,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_230(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_232(_swig_i_1)))
 	return swig_r
 }
 
@@ -4954,7 +4973,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4965,7 +4984,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4976,7 +4995,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -406,6 +406,9 @@ static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_toke
   sizes[0] = (int64_t)strlen(v->scheme);
   sizes[1] = (int64_t)v->access_token_len;
   sizes[2] = v->expires_at_ms;
+  sizes[3] = v->generation ? v->fresh_until_ms : 0;
+  sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
+  sizes[5] = (int64_t)v->generation_seen;
   return M2MAUTH_OK;
 }
 
@@ -6532,6 +6535,31 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
   
   result = (int64_t) ((arg1)->min_fetch_interval_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->max_keys = arg2;
+  
+}
+
+
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+  struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->max_keys);
   _swig_go_result = result; 
   return _swig_go_result;
 }

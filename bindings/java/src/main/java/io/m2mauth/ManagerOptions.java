@@ -11,8 +11,8 @@ import java.time.Duration;
  * jitter, callers wait up to 30 s, backoff 1 s doubling to 1 min after transient failures and 30 s after
  * permanent ones, refresh on a background thread. A value that is set means what the C library says, 0
  * included (jitter 0: none; wait timeout 0: no limit but the call's own; margin, skew, permanent backoff, minimum
- * fetch interval 0: none). The
- * library checks the ranges: {@link #describe()} and {@link TokenManager#create} throw
+ * fetch interval 0: none). At most 64 distinct keys (scope / audience / resource) unless
+ * {@link Builder#maxKeys} says otherwise. The library checks the ranges: {@link #describe()} and {@link TokenManager#create} throw
  * {@link InvalidArgumentException} naming the field.
  */
 public final class ManagerOptions {
@@ -25,6 +25,7 @@ public final class ManagerOptions {
   private final Duration backoffMax;
   private final Duration permanentBackoff;
   private final Duration minFetchInterval;
+  private final Long maxKeys;
   private final boolean callerRefresh;
   private final boolean reportCacheHits;
   final String idempotencyHeader;
@@ -41,6 +42,7 @@ public final class ManagerOptions {
     backoffMax = b.backoffMax;
     permanentBackoff = b.permanentBackoff;
     minFetchInterval = b.minFetchInterval;
+    maxKeys = b.maxKeys;
     callerRefresh = b.callerRefresh;
     reportCacheHits = b.reportCacheHits;
     idempotencyHeader = b.idempotencyHeader;
@@ -86,6 +88,9 @@ public final class ManagerOptions {
     if (minFetchInterval != null) {
       o.setMin_fetch_interval_ms(Durations.millis(minFetchInterval));
     }
+    if (maxKeys != null) {
+      o.setMax_keys(maxKeys);
+    }
     o.setCaller_refresh(callerRefresh ? 1 : 0);
     o.setReport_cache_hits(reportCacheHits ? 1 : 0);
     return o;
@@ -123,6 +128,7 @@ public final class ManagerOptions {
     private Duration backoffMax;
     private Duration permanentBackoff;
     private Duration minFetchInterval;
+    private Long maxKeys;
     private boolean callerRefresh;
     private boolean reportCacheHits;
     private String idempotencyHeader;
@@ -184,6 +190,15 @@ public final class ManagerOptions {
      */
     public Builder minFetchInterval(Duration d) {
       this.minFetchInterval = d;
+      return this;
+    }
+
+    /**
+     * Distinct scope / audience / resource keys the manager holds tokens for, 1 to 1000000 (default 64);
+     * a read for one more throws {@link InvalidArgumentException} (M2MAUTH_ETOOLARGE).
+     */
+    public Builder maxKeys(long n) {
+      this.maxKeys = n;
       return this;
     }
 

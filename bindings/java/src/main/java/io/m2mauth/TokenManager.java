@@ -7,11 +7,16 @@ import io.m2mauth.internal.NativeRef;
 import io.m2mauth.internal.NativeResource;
 import io.m2mauth.internal.TokenManagerHandle;
 import io.m2mauth.internal.TokenManagerOptionsStruct;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +42,36 @@ public final class TokenManager implements AutoCloseable {
   private final NativeResource<TokenManagerHandle> res;
   private final Events events;
   private final String clientId;
-  /** The configured key's token that token() returned last, returned again while the view shows it. */
-  private volatile Token last;
+  /** An acquire load of a key's generation counter, 8 bytes of the library's memory in a direct buffer. */
+  private static final VarHandle COUNTER =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  /**
+   * A token token() returned, with what the library said about returning it again (m2mauth_token_view
+   * version 2): while the system clock is before freshUntil and the key's generation counter still reads
+   * seen, it is the library's current token for its key, returned without a native call. The counter
+   * changes whenever the key's token is replaced or invalidated, from any thread or language.
+   */
+  private static final class Snapshot {
+    final Token token;
+    final long freshUntil; // Unix ms; 0: never returned without asking the library (e.g. cache-hit events)
+    final long counterAddress;
+    final ByteBuffer counter; // over the counter at counterAddress; null: no reuse
+    final long seen;
+
+    Snapshot(Token token, long freshUntil, long counterAddress, ByteBuffer counter, long seen) {
+      this.token = token;
+      this.freshUntil = freshUntil;
+      this.counterAddress = counterAddress;
+      this.counter = counter;
+      this.seen = seen;
+    }
+  }
+
+  /** The configured key's token that token() returned last. */
+  private volatile Snapshot last;
+  /** The other keys' (at most the manager's maxKeys: only keys read successfully are added). */
+  private final ConcurrentHashMap<TokenScope, Snapshot> keys = new ConcurrentHashMap<>();
 
   private TokenManager(TokenManagerHandle h, Events events, String clientId) {
     this.events = events;
@@ -103,10 +136,12 @@ public final class TokenManager implements AutoCloseable {
    * (waiting at most the wait timeout). After a failure the same exception is thrown until its backoff
    * ends ({@link OAuth2Exception#getRetryAfter()}).
    *
-   * <p>Read through the library's cached view (m2mauth_token_manager_get_with), copied within the one
-   * native call that makes it. While the token is the one returned before, the same {@link Token} object
-   * is returned (with the scope the server granted); a new token is read once more as an owned copy for
-   * its granted scope.
+   * <p>While the token returned before is still the library's current one for its key (the library says
+   * how long it stays fresh and exposes a counter that changes on every refresh or invalidation, from any
+   * thread), the same {@link Token} object is returned without any native call. Otherwise it reads the
+   * library's cached view (m2mauth_token_manager_get_with), copied within the one native call that makes
+   * it; a new token is read once more as an owned copy for its granted scope. With
+   * {@link ManagerOptions.Builder#reportCacheHits} every read is a native one (each emits its event).
    */
   public Token token() {
     return token(null, null);
@@ -129,6 +164,10 @@ public final class TokenManager implements AutoCloseable {
    * {@link Token#tokenType()} is the scheme the manager sends ("Bearer" or "DPoP").
    */
   public Token token(TokenScope key, CallOptions options) {
+    Snapshot s = key == null ? last : keys.get(key);
+    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
+      return s.token;
+    }
     CallOptions o = CallOptions.orNone(options);
     return TokenClient.oauth(() -> o.run((timeoutMs, deadlineMs, cancel) ->
         use(h -> read(h, key, timeoutMs, deadlineMs, cancel))));
@@ -137,7 +176,8 @@ public final class TokenManager implements AutoCloseable {
   /** The view of key copied out in one native call (m2mauth_glue_token_manager_read); buffers wiped. */
   private Token read(TokenManagerHandle h, TokenScope key, long timeoutMs, long deadlineMs, CancelHandle cancel) {
     byte[] buf = new byte[1024];
-    long[] sizes = new long[3]; // scheme length, access token length, expiry (Unix ms)
+    // scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter
+    long[] sizes = new long[6];
     try {
       for (;;) {
         M2mauthNative.m2mauth_glue_token_manager_read(h, key == null ? 0 : 1, key == null ? null : key.scope(),
@@ -153,20 +193,58 @@ public final class TokenManager implements AutoCloseable {
       int schemeLen = (int) sizes[0];
       int tokenLen = (int) sizes[1];
       if (key != null) {
-        return Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
+        Token t = Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
             new String(buf, 0, schemeLen, StandardCharsets.UTF_8), key.scope(), sizes[2]);
+        keys.put(key, snapshot(t, sizes, keys.get(key)));
+        return t;
       }
-      Token cached = last;
-      if (cached != null && cached.expiresAt().toEpochMilli() == sizes[2]
-          && cached.sameAccessToken(buf, schemeLen, tokenLen)) {
-        return cached;
+      Snapshot before = last;
+      Token t;
+      if (before != null && before.token.expiresAt().toEpochMilli() == sizes[2]
+          && before.token.sameAccessToken(buf, schemeLen, tokenLen)) {
+        t = before.token;
+      } else {
+        // A token not returned before: its owned copy has the granted scope (still cached for this thread).
+        // Should a refresh come in between, the copy is newer than the view whose counter the snapshot
+        // keeps: the counter has moved, and the next read asks the library again.
+        t = Token.take(M2mauthNative.m2mauth_glue_token_manager_token_with(h, timeoutMs, deadlineMs, cancel));
       }
-      // A token not returned before: its owned copy has the granted scope (still cached for this thread).
-      Token t = Token.take(M2mauthNative.m2mauth_glue_token_manager_token_with(h, timeoutMs, deadlineMs, cancel));
-      last = t;
+      last = snapshot(t, sizes, before);
       return t;
     } finally {
       Arrays.fill(buf, (byte) 0);
+    }
+  }
+
+  /** t with the reuse fields of its view (sizes[3..5]); the counter's buffer taken from before if the same. */
+  private static Snapshot snapshot(Token t, long[] sizes, Snapshot before) {
+    long freshUntil = sizes[3];
+    long address = sizes[4];
+    if (freshUntil == 0 || address == 0) {
+      return new Snapshot(t, 0, 0, null, 0);
+    }
+    ByteBuffer counter = before != null && before.counterAddress == address ? before.counter
+        : M2mauthNative.m2mauth_glue_counter_buffer(address);
+    return new Snapshot(t, freshUntil, address, counter, sizes[5]);
+  }
+
+  /**
+   * Whether s may be returned without a native call: before its freshUntil by the system clock and its
+   * counter unchanged. The counter is read while holding the handle, so close cannot free it meanwhile;
+   * a closed manager is never fresh (the native path then throws).
+   */
+  private boolean fresh(Snapshot s) {
+    if (s.counter == null || System.currentTimeMillis() >= s.freshUntil) {
+      return false;
+    }
+    if (res.tryAcquire() == null) {
+      return false;
+    }
+    try {
+      return (long) COUNTER.getAcquire(s.counter, 0) == s.seen;
+    } finally {
+      res.release();
+      Reference.reachabilityFence(this);
     }
   }
 

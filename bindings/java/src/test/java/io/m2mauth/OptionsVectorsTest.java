@@ -48,6 +48,7 @@ class OptionsVectorsTest {
         case "backoff_max_ms": b.backoffMax(Duration.ofMillis(num(v))); break;
         case "permanent_backoff_ms": b.permanentBackoff(Duration.ofMillis(num(v))); break;
         case "min_fetch_interval_ms": b.minFetchInterval(Duration.ofMillis(num(v))); break;
+        case "max_keys": b.maxKeys(num(v)); break;
         case "caller_refresh": b.callerRefresh(num(v) != 0); break;
         case "report_cache_hits": b.reportCacheHits(num(v) != 0); break;
         default: throw new IllegalStateException("unknown token manager field " + e.getKey());
