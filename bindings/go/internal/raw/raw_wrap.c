@@ -635,7 +635,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+3*100+0));
+  result = (int)((0*10000+4*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }
