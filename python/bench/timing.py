@@ -8,8 +8,8 @@ import time
 from typing import Callable, List, Sequence
 
 
-def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> float:
-    """Seconds per call: the best of `repeats` runs of a loop lasting about min_time."""
+def calls_for(fn: Callable[[], object], min_time: float) -> int:
+    """How many calls of fn last about min_time (CPU time of this thread)."""
     n = 1
     while True:
         start = time.thread_time()
@@ -19,7 +19,12 @@ def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> fl
         if elapsed >= min_time / 4:
             break
         n *= 4
-    n = max(1, int(n * min_time / max(elapsed, 1e-9)))
+    return max(1, int(n * min_time / max(elapsed, 1e-9)))
+
+
+def best_per_call(fn: Callable[[], object], min_time: float, repeats: int) -> float:
+    """Seconds per call: the best of `repeats` runs of a loop lasting about min_time."""
+    n = calls_for(fn, min_time)
     best = float("inf")
     for _ in range(repeats):
         start = time.thread_time()
@@ -35,16 +40,7 @@ def interleaved_medians(fns: Sequence[Callable[[], object]], min_time: float, ro
     counts = []
     for fn in fns:
         fn()  # warm up: lazy imports, caches
-        n = 1
-        while True:
-            start = time.thread_time()
-            for _ in range(n):
-                fn()
-            elapsed = time.thread_time() - start
-            if elapsed >= min_time / 4:
-                break
-            n *= 4
-        counts.append(max(1, int(n * min_time / max(elapsed, 1e-9))))
+        counts.append(calls_for(fn, min_time))
     samples: List[List[float]] = [[] for _ in fns]
     for _ in range(rounds):
         for i, fn in enumerate(fns):

@@ -162,3 +162,15 @@ def assert_no_secret(text: str, *secrets: str) -> None:
     for s in secrets:
         if s:
             assert s not in text, "a secret leaked into text"
+
+
+def fault_client(fault, clients, **kw) -> m2mauth.OAuth2Client:
+    """An OAuth2Client of svc-basic against the fault server, with a 10 s HTTP timeout."""
+    return m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic",
+                                client_secret=clients["svc-basic"]["client_secret"],
+                                http=m2mauth.Http(timeout=10), **kw)
+
+
+def token_requests(fault) -> int:
+    """Token requests the fault server has answered so far."""
+    return control(fault, "stats")["token_requests"]

@@ -7,24 +7,16 @@ import time
 import m2mauth
 import pytest
 
-from conftest import control, script
+from conftest import control, fault_client, script, token_requests
 
 
-def client_for(fault, clients, **kw):
-    return m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic",
-                                client_secret=clients["svc-basic"]["client_secret"],
-                                http=m2mauth.Http(timeout=10), **kw)
-
-
-def token_requests(fault) -> int:
-    return control(fault, "stats")["token_requests"]
 
 
 @pytest.mark.parametrize("lifetime", [0.4, 0, -5])
 def test_short_lifetime_one_request_per_floor(fault, clients, lifetime):
     script(fault, [{"expires_in": lifetime}] * 60)
     served, refused, unexpected = [], [], []
-    with client_for(fault, clients, min_fetch_interval=0.25, wait_timeout=2) as client:
+    with fault_client(fault, clients, min_fetch_interval=0.25, wait_timeout=2) as client:
         start = time.monotonic()
         end = start + 1.2
 
@@ -55,7 +47,7 @@ def test_short_lifetime_one_request_per_floor(fault, clients, lifetime):
 
 def test_cold_start_survives_transient_failures(fault, clients):
     script(fault, [{"status": 503}, {"reset": True}])
-    with client_for(fault, clients, min_fetch_interval=0, backoff_base=0.1, wait_timeout=5) as client:
+    with fault_client(fault, clients, min_fetch_interval=0, backoff_base=0.1, wait_timeout=5) as client:
         t0 = time.monotonic()
         assert client.token().access_token
         assert time.monotonic() - t0 < 3
@@ -64,7 +56,7 @@ def test_cold_start_survives_transient_failures(fault, clients):
 
 def test_permanent_error_returns_at_once_after_one_request(fault, clients):
     script(fault, [{"error": "invalid_client", "status": 401}])
-    with client_for(fault, clients, wait_timeout=5) as client:
+    with fault_client(fault, clients, wait_timeout=5) as client:
         t0 = time.monotonic()
         with pytest.raises(m2mauth.OAuthError) as exc:
             client.token()
@@ -75,7 +67,7 @@ def test_permanent_error_returns_at_once_after_one_request(fault, clients):
 
 def test_retry_after_is_capped_by_backoff_max(fault, clients):
     script(fault, [{"status": 503, "retry_after": 3600}])
-    with client_for(fault, clients, min_fetch_interval=0, backoff_max=0.3, backoff_base=0.1, wait_timeout=5) as client:
+    with fault_client(fault, clients, min_fetch_interval=0, backoff_max=0.3, backoff_base=0.1, wait_timeout=5) as client:
         t0 = time.monotonic()
         assert client.token().access_token  # retried after 0.3 s, not an hour
         assert time.monotonic() - t0 < 3
@@ -84,7 +76,7 @@ def test_retry_after_is_capped_by_backoff_max(fault, clients):
 
 def test_short_wait_gets_the_failure_with_its_retry_after(fault, clients):
     script(fault, [{"status": 503, "retry_after": 30}])
-    with client_for(fault, clients, backoff_max=60, wait_timeout=0.3) as client:
+    with fault_client(fault, clients, backoff_max=60, wait_timeout=0.3) as client:
         with pytest.raises(m2mauth.HTTPError) as exc:
             client.token()
         assert exc.value.transient and exc.value.retry_after >= 29
@@ -93,6 +85,6 @@ def test_short_wait_gets_the_failure_with_its_retry_after(fault, clients):
 
 def test_wait_timeout_zero_is_no_limit(fault, clients):
     script(fault, [{"delay_ms": 600}])
-    with client_for(fault, clients, wait_timeout=0) as client:
+    with fault_client(fault, clients, wait_timeout=0) as client:
         assert client.token().access_token
         assert m2mauth.describe_manager_options(wait_timeout=0)["wait_timeout_ms"] == 0

@@ -6,22 +6,14 @@ import time
 
 import m2mauth
 
-from conftest import control, script
+from conftest import control, fault_client, script, token_requests
 
 
-def client_for(fault, clients, **kw):
-    return m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic",
-                                client_secret=clients["svc-basic"]["client_secret"],
-                                http=m2mauth.Http(timeout=10), **kw)
-
-
-def token_requests(fault) -> int:
-    return control(fault, "stats")["token_requests"]
 
 
 def test_invalidate_from_another_thread_is_seen_at_once(fault, clients):
     script(fault, [])
-    with client_for(fault, clients, min_fetch_interval=0) as client:
+    with fault_client(fault, clients, min_fetch_interval=0) as client:
         first = client.token()
         assert client.token() is first
         t = threading.Thread(target=client.invalidate, args=(first,))
@@ -40,7 +32,7 @@ def test_a_refresh_is_picked_up(fault, clients):
         if e.kind == "refreshed":
             refreshed.set()
 
-    with client_for(fault, clients, refresh_fraction=0.1, refresh_margin=0, expiry_skew=0, jitter=0,
+    with fault_client(fault, clients, refresh_fraction=0.1, refresh_margin=0, expiry_skew=0, jitter=0,
                     min_fetch_interval=0, on_event=on_event) as client:
         first = client.token()
         deadline = time.monotonic() + 10
@@ -54,7 +46,7 @@ def test_a_refresh_is_picked_up(fault, clients):
 def test_cache_hit_events_mean_every_read_reaches_the_library(fault, clients):
     script(fault, [])
     events = []
-    with client_for(fault, clients, report_cache_hits=True, on_event=events.append) as client:
+    with fault_client(fault, clients, report_cache_hits=True, on_event=events.append) as client:
         for _ in range(50):
             client.token()
         deadline = time.monotonic() + 5
@@ -65,7 +57,7 @@ def test_cache_hit_events_mean_every_read_reaches_the_library(fault, clients):
 
 def test_a_zero_lifetime_token_is_never_reused(fault, clients):
     script(fault, [{"expires_in": 0}] * 10)
-    with client_for(fault, clients, min_fetch_interval=0, expiry_skew=0, wait_timeout=2) as client:
+    with fault_client(fault, clients, min_fetch_interval=0, expiry_skew=0, wait_timeout=2) as client:
         seen = set()
         for _ in range(3):
             before = token_requests(fault)
