@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import pathlib
 import sys
 import threading
 import time
 from typing import Callable
 
 import m2mauth
+from fault_server import basic_client
 from timing import best_per_call
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 def best_loop_100(fn: Callable[[], object], min_time: float, repeats: int) -> float:
@@ -52,14 +51,8 @@ def us(seconds: float) -> str:
 
 
 def bench_token(min_time: float, repeats: int) -> None:
-    sys.path.insert(0, str(REPO / "tests" / "servers"))
-    import harness
-    import srvlib
-    secret = srvlib.load_clients()["oauth2"]["clients"]["svc-basic"]["client_secret"]
-    with harness.start("fault") as srv:
-        client = m2mauth.OAuth2Client(srv.info["token_endpoint"], "svc-basic", client_secret=secret, scope="api.read")
+    with basic_client() as (client, _, _):
         t = client.token()
-        assert client.token() is t
         token = client.token
         c_loop = min(client._bench_c_get(2_000_000) / 2_000_000 for _ in range(repeats))
         cached = best_loop_100(token, min_time, repeats)
@@ -90,7 +83,6 @@ def bench_token(min_time: float, repeats: int) -> None:
         for th in threads:
             th.join()
         rate2 = sum(counts) / (time.perf_counter() - start)
-        client.close()
 
     print("1. OAuth2Client.token() with a cached token (target <= 300 ns)")
     print(f"   {'C++ loop over m2mauth_token_manager_get (no Python)':60} {ns(c_loop)}")

@@ -31,6 +31,7 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import m2mauth
+from fault_server import basic_client
 from timing import interleaved_medians
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -207,19 +208,13 @@ def token_row(min_time: float, rounds: int) -> Optional[Tuple[float, Dict[str, f
         from authlib.integrations.requests_client import OAuth2Session
     except ImportError:
         OAuth2Session = None  # noqa: N806
-    sys.path.insert(0, str(REPO / "tests" / "servers"))
-    import harness
-    import srvlib
-    secret = srvlib.load_clients()["oauth2"]["clients"]["svc-basic"]["client_secret"]
-    with harness.start("fault") as srv:
-        client = m2mauth.OAuth2Client(srv.info["token_endpoint"], "svc-basic", client_secret=secret, scope="api.read")
+    with basic_client() as (client, secret, endpoint):
         t = client.token()
-        assert client.token() is t
         env: Dict[str, Any] = {"client": client}
         stmts = ["client.token()"]
         names: List[str] = []
         if OAuth2Session is not None:
-            session = OAuth2Session("svc-basic", secret, token_endpoint=srv.info["token_endpoint"],
+            session = OAuth2Session("svc-basic", secret, token_endpoint=endpoint,
                                     grant_type="client_credentials",
                                     token={"access_token": t.access_token, "token_type": "Bearer",
                                            "expires_at": int(time.time()) + 3600})
@@ -228,7 +223,6 @@ def token_row(min_time: float, rounds: int) -> Optional[Tuple[float, Dict[str, f
             stmts += ["session.ensure_active_token(session.token); session.token", "session.token"]
             names += ["authlib", "authlib attribute"]
         times = statement_medians(stmts, env, min_time, rounds)
-        client.close()
     return times[0], dict(zip(names, times[1:]))
 
 
