@@ -45,7 +45,7 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
   out->scheme = v.scheme.data();
   out->expires_at_ms = v.expires_at_ms;
   if (out->version >= 2) {  // a version 1 struct ends before these
-    out->fresh_until_ms = v.generation != nullptr ? v.fresh_until_ms : 0;
+    out->fresh_until_ms = v.fresh_until_ms;  // 0 with no generation: the core decides reuse
     out->generation = reinterpret_cast<const std::uint64_t *>(v.generation);
     out->generation_seen = v.generation_seen;
   }

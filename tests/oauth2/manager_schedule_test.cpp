@@ -151,6 +151,27 @@ std::int64_t min_gap(const std::vector<std::int64_t> &starts) {
   return gap;
 }
 
+// Four threads call m.get() until `for_ms` has passed; on_error sees each Error. Returns the reads served.
+template <typename OnError>
+int read_from_four_threads(TokenManager &m, std::chrono::milliseconds for_ms, OnError on_error) {
+  std::atomic<int> served{0};
+  const auto end = std::chrono::steady_clock::now() + for_ms;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < end) {
+        try {
+          m.get();
+          ++served;
+        } catch (const Error &e) {
+          on_error(e);
+        }
+      }
+    });
+  for (auto &t : threads) t.join();
+  return served.load();
+}
+
 }  // namespace
 
 TEST_CASE("lifetimes of 0, 0.4 s and negative: one fetch per min_fetch_interval_ms, every caller served") {
@@ -169,24 +190,13 @@ TEST_CASE("lifetimes of 0, 0.4 s and negative: one fetch per min_fetch_interval_
       opts.wait_timeout_ms = 1000;
       opts.background_refresh = !caller_refresh;
       TokenManager m(client_over(transport, clock), opts);
-      std::atomic<int> served{0}, failed{0};
+      std::atomic<int> failed{0};
       const auto begin = std::chrono::steady_clock::now();
-      const auto end = begin + 1200ms;
-      std::vector<std::thread> threads;
-      for (int i = 0; i < 4; ++i)
-        threads.emplace_back([&] {
-          while (std::chrono::steady_clock::now() < end) {
-            try {
-              m.get();
-              ++served;
-            } catch (const Error &e) {
-              // A refused lifetime is a protocol error, reported (at once) instead of a token.
-              if (e.code() != Errc::protocol) FAIL_CHECK("unexpected error " << e.what());
-              ++failed;
-            }
-          }
-        });
-      for (auto &t : threads) t.join();
+      const int served = read_from_four_threads(m, 1200ms, [&failed](const Error &e) {
+        // A refused lifetime is a protocol error, reported (at once) instead of a token.
+        if (e.code() != Errc::protocol) FAIL_CHECK("unexpected error " << e.what());
+        ++failed;
+      });
       const auto starts = transport->starts();
       CHECK(transport->max_in_flight() == 1);
       // About 1.2 s with a 200 ms floor: a handful of fetches (not dozens or thousands).
@@ -213,24 +223,11 @@ TEST_CASE("on the system clock a zero lifetime is served only to the callers tha
   ManagerOptions opts = schedule_options(200);
   opts.wait_timeout_ms = 1000;
   TokenManager m(std::make_shared<TokenClient>(cfg, endpoint.transport), opts);  // the system clock
-  std::atomic<int> served{0};
-  const auto end = std::chrono::steady_clock::now() + 1000ms;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i)
-    threads.emplace_back([&] {
-      while (std::chrono::steady_clock::now() < end) {
-        try {
-          m.get();
-          ++served;
-        } catch (const Error &) {
-        }
-      }
-    });
-  for (auto &t : threads) t.join();
+  const int served = read_from_four_threads(m, 1000ms, [](const Error &) {});
   const int fetches = endpoint.transport->answered();
   CHECK(fetches >= 2);
   // Each thread is served at most once per fetch it waited for (not thousands of reads of an expired token).
-  CHECK(served.load() <= 4 * fetches);
+  CHECK(served <= 4 * fetches);
   CHECK(endpoint.transport->max_in_flight() == 1);
 }
 
