@@ -48,6 +48,7 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
     out->fresh_until_ms = v.fresh_until_ms;  // 0 with no generation: the core decides reuse
     out->generation = reinterpret_cast<const std::uint64_t *>(v.generation);
     out->generation_seen = v.generation_seen;
+    out->scope = v.scope.data();  // NUL-terminated: the last part of the snapshot's one buffer
   }
 }
 

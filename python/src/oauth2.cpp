@@ -10,7 +10,7 @@
 // reuse allowed, e.g. cache-hit events on) a call checks, holding the GIL, that no invalidation was seen since that object was built and that the token is still valid by our own conservative reckoning (expires_at
 // minus the expiry skew); then m2mauth_token_manager_get() (a thread-local read, no lock, no
 // allocation) confirms it is the same token, and the same Python object is returned. Anything else
-// takes the slow path: the GIL is released around m2mauth_token_manager_token(), which may fetch or
+// takes the slow path: the GIL is released around m2mauth_token_manager_get() (one read: the token object is built from its view), which may fetch or
 // wait for the one refresh in flight.
 #include <pybind11/stl.h>
 
@@ -208,27 +208,27 @@ PyObject *token_fast(ManagerHandle &self) {
       return c->cached;
     }
   }
-  // Slow path.
+  // Slow path: one read of the view (it may fetch or wait), without the GIL; the token object is built
+  // from that view (valid until this thread's next call on the manager), so a token that is already
+  // stale when it arrives (a lifetime under the floor) costs one fetch, not a second read that waits
+  // for the next one.
   CorePtr hold = self.core;
   std::uint64_t generation = hold->generation.load(std::memory_order_acquire);
-  std::optional<m2mauth::Token> t;
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
   {
     ReleaseGil nogil;
-    // The view first (it may fetch or wait), for its reuse fields; then the owned copy (with the
-    // granted scope), which is that token or a newer one: if newer, the counter has already moved and
-    // the next call comes back here.
     const m2mauth_status st = m2mauth_token_manager_get(&v, hold->manager->get());
     if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
-    t.emplace(hold->manager->token());
   }
-  py::object obj = build_token(*hold, *t);
-  const std::int64_t expires_ms = t->expires_at_ms();
-  t.reset();  // wipes the copy
+  py::str access(v.access_token, v.access_token_len);
+  py::object obj = py::reinterpret_borrow<py::object>(hold->token_factory)(
+      access, py::str(v.scheme), static_cast<double>(v.expires_at_ms) / 1000.0, py::str(v.scope));
+  if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
+    throw py::type_error("the token factory must return a 4-tuple subclass");
   Py_XDECREF(hold->cached);
   hold->cached = obj.inc_ref().ptr();
   hold->cached_generation = generation;
-  hold->cached_expires_ms = expires_ms;
+  hold->cached_expires_ms = v.expires_at_ms;
   hold->reuse_generation = v.fresh_until_ms != 0 ? v.generation : nullptr;
   hold->reuse_until_ms = v.fresh_until_ms - coarse_tick_ms();
   hold->reuse_seen = v.generation_seen;

@@ -68,3 +68,15 @@ def test_a_zero_lifetime_token_is_never_reused(fault, clients):
             assert token not in seen
             assert token_requests(fault) > before
             seen.add(token)
+
+
+def test_a_token_stale_on_arrival_costs_one_request_per_call(fault, clients):
+    # A lifetime under the min_fetch_interval floor: the token goes to the call that waited for it. The
+    # call reads the library once, so it costs exactly one token request (a second read would wait for,
+    # and make, another).
+    script(fault, [{"expires_in": 0}] * 6)
+    with fault_client(fault, clients, min_fetch_interval=0.3, wait_timeout=5) as client:
+        for _ in range(3):
+            before = token_requests(fault)
+            client.token()
+            assert token_requests(fault) == before + 1

@@ -88,6 +88,9 @@ TEST_CASE("C API: a version 2 view says how long a copy may be reused, and the c
   m2mauth_token_view other = M2MAUTH_TOKEN_VIEW_INIT;
   REQUIRE(m2mauth_token_manager_get_for(&other, f.manager, "api.write", nullptr, nullptr) == M2MAUTH_OK);
   CHECK(other.generation != w.generation);
+  REQUIRE(other.scope != nullptr);
+  CHECK(std::string(other.scope) == "api.write");  // granted, or the requested one when the server omits it
+  CHECK(std::string(w.scope).empty());
   CHECK(f.endpoint.requests.load() == 3);
 }
 

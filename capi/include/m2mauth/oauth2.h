@@ -239,9 +239,10 @@ typedef struct m2mauth_token_view {
   int64_t fresh_until_ms;
   const uint64_t *generation;
   uint64_t generation_seen;
+  const char *scope;        /* version 2: the granted scope (or the requested one when the server omits it) */
 } m2mauth_token_view;
 
-#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0, 0, NULL, 0}
+#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0, 0, NULL, 0, NULL}
 
 /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);
