@@ -111,10 +111,12 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
  * The cached token view (m2mauth_token_manager_get_with, or _get_for_with when for_key): read and copied
  * into the language's memory within one call of the glue, so a view never outlives the call that made
  * it. sizes receives {strlen(scheme), access_token_len, expires_at_ms, fresh_until_ms, the address of the
- * key's generation counter, generation_seen} (the last three: the view's version 2 members, for a copy the
- * language keeps and serves without a call while fresh; 0 when it must not be reused); dst receives the
- * scheme followed by the access token when it has room for both (else nothing: the caller asks again with
- * more room).
+ * key's generation counter, generation_seen, strlen(scope)} (fresh_until_ms, address and generation_seen:
+ * the view's version 2 members, for a copy the language keeps and serves without a call while fresh; 0
+ * when it must not be reused); dst receives the scheme, the access token and the granted scope, one after
+ * the other, when it has room for all three (else nothing: the caller asks again with more room). One
+ * read gives the whole token, so a token stale on arrival (a lifetime under the fetch floor) is fetched
+ * once, not once more for a second read.
  */
 %{
 static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
@@ -131,6 +133,7 @@ static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_toke
   sizes[3] = v->generation ? v->fresh_until_ms : 0;
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
+  sizes[6] = (int64_t)strlen(v->scope);
   return M2MAUTH_OK;
 }
 %}
@@ -145,16 +148,17 @@ m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manage
                                                int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
                                                jbyteArray dst, jlongArray sizes) {
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
-  int64_t n[6] = {0, 0, 0, 0, 0, 0};
+  int64_t n[7] = {0, 0, 0, 0, 0, 0, 0};
   m2mauth_status rc;
-  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 6) return M2MAUTH_EINVAL;
+  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 7) return M2MAUTH_EINVAL;
   rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, n);
   if (rc != M2MAUTH_OK) return rc;
-  if (n[0] + n[1] <= (int64_t)(*env)->GetArrayLength(env, dst)) {
+  if (n[0] + n[1] + n[6] <= (int64_t)(*env)->GetArrayLength(env, dst)) {
     (*env)->SetByteArrayRegion(env, dst, 0, (jsize)n[0], (const jbyte *)v.scheme);
     (*env)->SetByteArrayRegion(env, dst, (jsize)n[0], (jsize)n[1], (const jbyte *)v.access_token);
+    (*env)->SetByteArrayRegion(env, dst, (jsize)(n[0] + n[1]), (jsize)n[6], (const jbyte *)v.scope);
   }
-  (*env)->SetLongArrayRegion(env, sizes, 0, 6, (const jlong *)n);
+  (*env)->SetLongArrayRegion(env, sizes, 0, 7, (const jlong *)n);
   return M2MAUTH_OK;
 }
 %}
@@ -198,9 +202,10 @@ m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, i
   if (!SIZES) return M2MAUTH_EINVAL;
   rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, SIZES);
   if (rc != M2MAUTH_OK) return rc;
-  if (dst && (uint64_t)(SIZES[0] + SIZES[1]) <= (uint64_t)dst_len) {
+  if (dst && (uint64_t)(SIZES[0] + SIZES[1] + SIZES[6]) <= (uint64_t)dst_len) {
     memcpy(dst, v.scheme, (size_t)SIZES[0]);
     memcpy(dst + SIZES[0], v.access_token, (size_t)SIZES[1]);
+    memcpy(dst + SIZES[0] + SIZES[1], v.scope, (size_t)SIZES[6]);
   }
   return M2MAUTH_OK;
 }

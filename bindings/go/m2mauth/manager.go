@@ -344,8 +344,9 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		clear(*buf)
 		viewBuffers.Put(buf)
 	}()
-	// scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter
-	sizes := make([]int64, 6)
+	// scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter,
+	// granted scope length
+	sizes := make([]int64, 7)
 	forKey := 0
 	var scope, audience, resource []byte
 	if key != nil {
@@ -358,7 +359,7 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		}); err != nil {
 			return nil, err
 		}
-		if n := sizes[0] + sizes[1]; n > int64(len(*buf)) {
+		if n := sizes[0] + sizes[1] + sizes[6]; n > int64(len(*buf)) {
 			clear(*buf)
 			*buf = make([]byte, n) // nothing was copied: read again with room (a newer token is fine)
 			continue
@@ -378,16 +379,10 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		string(access) == last.token.AccessToken {
 		tok = last.token
 	} else {
-		// A token not returned before: its owned copy has the granted scope (still cached for this
-		// thread). Should a refresh come in between, the copy is newer than the view whose counter the
-		// snapshot keeps: the counter has moved, and the next read asks the library again.
-		var p uintptr
-		if err := m.use(func(h raw.TokenManagerHandle) int {
-			return raw.M2mauth_glue_token_manager_token_with(&p, h, timeoutMs, 0, cancel)
-		}); err != nil {
-			return nil, err
-		}
-		tok = *takeToken(p)
+		// A token not returned before, with the granted scope, all from the one read.
+		granted := (*buf)[sizes[0]+sizes[1] : sizes[0]+sizes[1]+sizes[6]]
+		tok = OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: string(granted),
+			ExpiresAt: unixMillis(sizes[2])}
 	}
 	s := newSnapshot(tok, sizes[3], sizes[4], sizes[5])
 	m.last.Store(s)

@@ -222,3 +222,21 @@ func TestSnapshotConcurrentReadsInvalidateAndClose(t *testing.T) {
 		}
 	}
 }
+
+// A token stale on arrival (a lifetime under the fetch floor) goes to the read that waited for it: one
+// native read gives the whole token (scope included), so each Token costs one token request, not two.
+func TestATokenStaleOnArrivalCostsOneRequestPerRead(t *testing.T) {
+	srv := newLifetimeServer(t, 0)
+	m := snapshotManager(t, srv, ManagerOptions{MinFetchInterval: Ptr(300 * time.Millisecond)})
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		tok, err := m.Token(ctx)
+		wantToken(t, tok, err, fmt.Sprintf("tok-%d", i))
+		if tok.Scope != "api.read" {
+			t.Fatalf("scope %q, want the requested api.read (the server grants none)", tok.Scope)
+		}
+		if n := srv.tokens.Load(); n != int64(i) {
+			t.Fatalf("%d token requests after %d reads", n, i)
+		}
+	}
+}

@@ -409,6 +409,7 @@ static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_toke
   sizes[3] = v->generation ? v->fresh_until_ms : 0;
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
+  sizes[6] = (int64_t)strlen(v->scope);
   return M2MAUTH_OK;
 }
 
@@ -422,9 +423,10 @@ m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, i
   if (!SIZES) return M2MAUTH_EINVAL;
   rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, SIZES);
   if (rc != M2MAUTH_OK) return rc;
-  if (dst && (uint64_t)(SIZES[0] + SIZES[1]) <= (uint64_t)dst_len) {
+  if (dst && (uint64_t)(SIZES[0] + SIZES[1] + SIZES[6]) <= (uint64_t)dst_len) {
     memcpy(dst, v.scheme, (size_t)SIZES[0]);
     memcpy(dst + SIZES[0], v.access_token, (size_t)SIZES[1]);
+    memcpy(dst + SIZES[0] + SIZES[1], v.scope, (size_t)SIZES[6]);
   }
   return M2MAUTH_OK;
 }

@@ -176,14 +176,15 @@ public final class TokenManager implements AutoCloseable {
   /** The view of key copied out in one native call (m2mauth_glue_token_manager_read); buffers wiped. */
   private Token read(TokenManagerHandle h, TokenScope key, long timeoutMs, long deadlineMs, CancelHandle cancel) {
     byte[] buf = new byte[1024];
-    // scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter
-    long[] sizes = new long[6];
+    // scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter,
+    // granted scope length
+    long[] sizes = new long[7];
     try {
       for (;;) {
         M2mauthNative.m2mauth_glue_token_manager_read(h, key == null ? 0 : 1, key == null ? null : key.scope(),
             key == null ? null : key.audience(), key == null ? null : key.resource(), timeoutMs, deadlineMs, cancel,
             buf, sizes);
-        long n = sizes[0] + sizes[1];
+        long n = sizes[0] + sizes[1] + sizes[6];
         if (n <= buf.length) {
           break;
         }
@@ -204,10 +205,10 @@ public final class TokenManager implements AutoCloseable {
           && before.token.sameAccessToken(buf, schemeLen, tokenLen)) {
         t = before.token;
       } else {
-        // A token not returned before: its owned copy has the granted scope (still cached for this thread).
-        // Should a refresh come in between, the copy is newer than the view whose counter the snapshot
-        // keeps: the counter has moved, and the next read asks the library again.
-        t = Token.take(M2mauthNative.m2mauth_glue_token_manager_token_with(h, timeoutMs, deadlineMs, cancel));
+        // A token not returned before, with the granted scope, all from the one read.
+        t = Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
+            new String(buf, 0, schemeLen, StandardCharsets.UTF_8),
+            new String(buf, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
       }
       last = snapshot(t, sizes, before);
       return t;

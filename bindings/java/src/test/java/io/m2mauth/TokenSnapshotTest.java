@@ -145,4 +145,20 @@ class TokenSnapshotTest {
       }
     }
   }
+
+  @Test
+  void aTokenStaleOnArrivalCostsOneRequestPerRead() {
+    // A lifetime under the fetch floor: the token goes to the read that waited for it, and one native read
+    // gives the whole token (scope included), so each token() costs one token request, not two.
+    lifetime.set(0);
+    ManagerOptions o = ManagerOptions.builder().minFetchInterval(Duration.ofMillis(300)).build();
+    try (TokenClient client = client(); TokenManager m = TokenManager.create(client, o)) {
+      for (int i = 1; i <= 3; i++) {
+        Token t = m.token();
+        assertEquals("tok-" + i, t.accessToken());
+        assertEquals("api.read", t.scope());
+        assertEquals(i, tokens.get());
+      }
+    }
+  }
 }
