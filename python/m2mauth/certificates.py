@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Union
 
+from . import errors
 from ._convert import BytesLike, PathLike, path_arg, to_bytes, to_text
 from ._native import native
 from .keys import Key
@@ -51,8 +52,14 @@ class Certificate:
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Certificate":
-        """A certificate from a PEM or DER file."""
-        return cls._wrap(native.Certificate.from_file(path_arg(path)))
+        """A certificate from a PEM or DER file. A file that cannot be read raises
+        :class:`m2mauth.errors.FileError`, also ``FileNotFoundError``/``PermissionError``/... with
+        ``filename`` and ``errno``."""
+        name = path_arg(path)
+        try:
+            return cls._wrap(native.Certificate.from_file(name))
+        except errors.FileError as exc:  # also FileNotFoundError, PermissionError, ... with filename and errno
+            raise errors._with_os_error(exc, ((name, False),)) from None
 
     @classmethod
     def self_signed(cls, key: Key, common_name: str, days: int = 365) -> "Certificate":

@@ -22,8 +22,10 @@ regular file (or a symlink to one) of at most 1 MiB: all raise ConfigError namin
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Callable, Dict, Mapping, Optional, Union
 
+from . import errors
 from ._convert import PathLike, path_arg, to_text
 from ._native import native
 from .http import Http
@@ -102,7 +104,12 @@ def load(path: Optional[PathLike] = None, *, use_env: bool = True) -> Config:
     """Loads the JSON file at ``path`` (default: ``$M2MAUTH_CONFIG``, or none) and, with use_env, the
     ``M2MAUTH_<SECTION>_<KEY>`` variables over it. Reads secret files and keys now. Raises
     ConfigError (the key named), FileError, or a key error for a key that does not load."""
-    return Config._wrap(native.Config.load(None if path is None else path_arg(path), bool(use_env)))
+    name = None if path is None else path_arg(path)
+    try:
+        return Config._wrap(native.Config.load(name, bool(use_env)))
+    except errors.FileError as exc:  # the configuration file itself: also FileNotFoundError, ... (filename, errno)
+        named = name if name is not None else os.environ.get("M2MAUTH_CONFIG")
+        raise errors._with_os_error(exc, () if not named else ((named, False),)) from None
 
 
 def from_json(text: Union[str, bytes, Mapping[str, Any]], *, use_env: bool = False) -> Config:

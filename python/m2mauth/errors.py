@@ -12,8 +12,10 @@ usually want to catch them::
     │   ├── InvalidSignatureError, AlgorithmError
     │   ├── ExpiredTokenError, ImmatureTokenError > IssuedInFutureError
     │   └── InvalidClaimError, MissingClaimError
-    ├── InvalidKeyError                        KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError
-    ├── UnsupportedError, NotFoundError (also LookupError), StateError, FileError, ConfigError, OutOfMemoryError
+    ├── InvalidKeyError (also ValueError)      KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError
+    ├── UnsupportedError (also ValueError), NotFoundError (also LookupError), StateError, ConfigError,
+    │   OutOfMemoryError (also MemoryError)
+    ├── FileError (also OSError)               a file named by the caller that cannot be read
     ├── TransientError                         NetworkError > NetworkTimeoutError (also TimeoutError),
     │                                          BackoffError
     └── TLSError, InsecureTransportError, HTTPError, OAuthError, ProtocolError, VendorError,
@@ -24,6 +26,13 @@ each category to its family class (``_FAMILY_BY_CATEGORY``); within the family, 
 the code's name (``default_name``) is raised. tests/vectors/m2mauth/errors.json states the family of
 every code for every language.
 
+The built-in classes a Python user catches are bases too: invalid arguments are ``ValueError``
+(``InvalidInputError``, ``InvalidKeyError``, ``UnsupportedError``); wrong types are ``TypeError`` (raised
+by the package before the library is called); a file that cannot be read is an ``OSError`` whose
+``filename`` and ``errno`` are set when the package knows the path, and then also the built-in of its
+errno (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``, ``NotADirectoryError``), as
+``open()`` would raise: ``except FileNotFoundError`` catches ``Key.from_file("missing.pem")``.
+
 Names follow PyJWT where it has one (``InvalidTokenError``, ``InvalidSignatureError``,
 ``InvalidKeyError``; ``ExpiredSignatureError`` and friends are aliases). Messages come from the library,
 which never puts secrets (keys, passphrases, client secrets, tokens) in them.
@@ -32,7 +41,10 @@ which never puts secrets (keys, passphrases, client secrets, tokens) in them.
 from __future__ import annotations
 
 import builtins
-from typing import Any, Dict, Optional, Type
+import errno as _errno
+import os
+import stat
+from typing import Any, Dict, Iterable, Optional, Tuple, Type
 
 __all__ = [
     "Error",
@@ -142,14 +154,16 @@ class Error(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, code={self.code}, name={self.name!r})"
 
-    def __reduce__(self):  # keeps the attributes through pickling (multiprocessing, logging queues)
-        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+    def __reduce__(self) -> Any:  # keeps the attributes through pickling (multiprocessing, logging queues)
+        return (_rebuild, (_class_spec(type(self)), self.message, dict(self.__dict__)))
 
 
-def _rebuild(cls: Type[Error], message: str, state: dict) -> Error:
-    exc = cls.__new__(cls)
+def _rebuild(spec: Any, message: str, state: Dict[str, Any]) -> Error:
+    cls = _os_class(*spec) if isinstance(spec, tuple) else spec
+    exc: Error = cls.__new__(cls)
     Exception.__init__(exc, message)
-    exc.__dict__.update(state)
+    for name, value in state.items():
+        setattr(exc, name, value)  # errno, strerror, filename are OSError's slots, not __dict__ entries
     return exc
 
 
@@ -229,8 +243,9 @@ class MissingClaimError(InvalidTokenError):
 
 # ---- keys ---------------------------------------------------------------------------------------
 
-class InvalidKeyError(Error):
-    """A key or certificate cannot be used."""
+class InvalidKeyError(Error, ValueError):
+    """A key or certificate cannot be used (also the built-in :class:`ValueError`, as
+    ``cryptography`` raises for key data it cannot load)."""
 
     default_code, default_name = -10, "key"
 
@@ -261,8 +276,8 @@ class NoPrivateKeyError(InvalidKeyError):
 
 # ---- general ------------------------------------------------------------------------------------
 
-class UnsupportedError(Error):
-    """An algorithm, curve, key size or feature is not supported."""
+class UnsupportedError(Error, ValueError):
+    """An algorithm, curve, key size or feature is not supported (also :class:`ValueError`)."""
 
     default_code, default_name = -4, "unsupported"
 
@@ -279,10 +294,18 @@ class StateError(Error):
     default_code, default_name = -7, "state"
 
 
-class FileError(Error):
-    """Reading or writing a file failed."""
+class FileError(Error, OSError):
+    """Reading or writing a file failed. Also the built-in :class:`OSError`: ``filename`` and ``errno``
+    (and ``strerror``) are set when the package knows the path (``Key.from_file``,
+    ``Certificate.from_file``, ``config.load``), and the exception is then also the built-in class of
+    its errno (:class:`FileNotFoundError`, :class:`PermissionError`, :class:`IsADirectoryError`, ...).
+    ``str()`` is the library's message, which names the file and never its content."""
 
     default_code, default_name = -8, "io"
+
+    def __reduce__(self) -> Any:  # OSError's attributes live outside __dict__
+        state = dict(self.__dict__, errno=self.errno, strerror=self.strerror, filename=self.filename)
+        return (_rebuild, (_class_spec(type(self)), self.message, state))
 
 
 class ConfigError(Error):
@@ -479,3 +502,79 @@ def _from_native(code: int, name: str, category: str, message: str, transient: b
         return cls(message, error=oauth_error, error_description=oauth_error_description,
                    error_uri=oauth_error_uri, **common)
     return cls(message, **common)
+
+
+# ---- OSError for files the caller named --------------------------------------------------------------
+
+# The built-in class a Python user expects for an errno, as open() raises it.
+_OS_BUILTINS: Dict[int, Type[OSError]] = {
+    _errno.ENOENT: builtins.FileNotFoundError,
+    _errno.EACCES: builtins.PermissionError,
+    _errno.EPERM: builtins.PermissionError,
+    _errno.EISDIR: builtins.IsADirectoryError,
+    _errno.ENOTDIR: builtins.NotADirectoryError,
+}
+# (m2mauth class, built-in class) -> the class deriving from both; made once each, on first use.
+_OS_CLASSES: Dict[Tuple[Type[Error], Type[OSError]], Type[Error]] = {}
+
+
+def _os_class(base: Type[Error], builtin: Type[OSError]) -> Type[Error]:
+    """The class that is both ``base`` (e.g. FileError) and ``builtin`` (e.g. FileNotFoundError). It
+    carries base's name, so reprs and tracebacks read as before."""
+    cls = _OS_CLASSES.get((base, builtin))
+    if cls is None:
+        made = type(base.__name__, (base, builtin), {
+            "__module__": base.__module__, "__qualname__": base.__qualname__,
+            "__doc__": f"{base.__name__} that is also the built-in {builtin.__name__}."})
+        cls = _OS_CLASSES.setdefault((base, builtin), made)
+    return cls
+
+
+def _class_spec(cls: Type[Error]) -> Any:
+    """What pickling stores for an exception class: the class, or (base, builtin) for a made one."""
+    for pair, made in _OS_CLASSES.items():
+        if made is cls:
+            return pair
+    return cls
+
+
+def _path_errno(path: str, directory_ok: bool = False) -> Optional[int]:
+    """The errno of opening ``path`` for reading as the library does (EISDIR for a directory unless
+    ``directory_ok``), or None if it opens now."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return exc.errno
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    return _errno.EISDIR if stat.S_ISDIR(mode) and not directory_ok else None
+
+
+def _with_os_error(exc: Error, paths: Iterable[Tuple[str, bool]]) -> Error:
+    """A library error about one of the files the caller named, as the OSError a Python user catches.
+
+    ``paths`` are (path, directory_ok) in the order the library reads them. The library reports the
+    failure as a status and a message; the errno is found again by opening the paths the same way (the
+    first that fails). FileError and ConfigError (a transport's certificate file) get ``filename``,
+    ``errno``, ``strerror`` and the built-in class of that errno; other errors are returned unchanged.
+    """
+    if not isinstance(exc, (FileError, ConfigError)) or isinstance(exc, OSError) and exc.errno is not None:
+        return exc
+    for path, directory_ok in paths:
+        if f'"{path}"' not in exc.message:  # the library names the file it failed on
+            continue
+        err = _path_errno(path, directory_ok)
+        if err is None:
+            continue
+        base = type(exc)
+        builtin = _OS_BUILTINS.get(err, OSError)
+        cls = base if issubclass(base, builtin) else _os_class(base, builtin)
+        out = _rebuild(cls, exc.message, dict(exc.__dict__))
+        out.errno, out.strerror, out.filename = err, os.strerror(err), path  # type: ignore[attr-defined]
+        out.__traceback__ = exc.__traceback__
+        return out
+    return exc
+

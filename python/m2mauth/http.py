@@ -17,6 +17,7 @@ from __future__ import annotations
 import json as _json
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, Union
 
+from . import errors
 from ._convert import PathLike, duration_ms, secret_text, to_text
 from ._native import native
 
@@ -162,6 +163,12 @@ def _options(ca_file: Optional[PathLike], ca_dir: Optional[PathLike], client_cer
     return o
 
 
+def _option_paths(options: Dict[str, Any]) -> List[Tuple[str, bool]]:
+    """The files an options dict names, as (path, directory_ok), for errors._with_os_error."""
+    return [(options[name], name == "ca_dir") for name in ("ca_file", "ca_dir", "client_cert", "client_key")
+            if name in options]
+
+
 def describe_http_options(ca_file: Optional[PathLike] = None, ca_dir: Optional[PathLike] = None,
                           client_cert: Optional[Union[PathLike, str]] = None,
                           client_key: Optional[Union[PathLike, str]] = None,
@@ -224,9 +231,12 @@ class Http:
                  proxy: Optional[str] = None, connect_timeout: Optional[float] = None,
                  timeout: Optional[float] = None, max_response_bytes: Optional[int] = None, verify: bool = True,
                  allow_plain_http: bool = False, *, user_agent: Optional[str] = None) -> None:
-        self._native = native.Http(_options(ca_file, ca_dir, client_cert, client_key, client_key_password,
-                                            client_cert_type, proxy, connect_timeout, timeout, max_response_bytes,
-                                            verify, allow_plain_http, user_agent))
+        options = _options(ca_file, ca_dir, client_cert, client_key, client_key_password, client_cert_type, proxy,
+                           connect_timeout, timeout, max_response_bytes, verify, allow_plain_http, user_agent)
+        try:
+            self._native = native.Http(options)
+        except errors.ConfigError as exc:  # a certificate or key file: also FileNotFoundError, ... (filename, errno)
+            raise errors._with_os_error(exc, _option_paths(options)) from None
 
     @classmethod
     def _wrap(cls, handle: Any) -> "Http":
@@ -243,10 +253,12 @@ class Http:
         """Uses these settings instead for URLs that start with ``url_prefix`` (the longest prefix
         wins), e.g. a client certificate for one vault only. Returns self. Only before the first
         request (README "Threads"): afterwards it raises StateError."""
-        self._native.add_override(to_text(url_prefix, "url_prefix"),
-                                  _options(ca_file, ca_dir, client_cert, client_key, client_key_password,
-                                           client_cert_type, proxy, connect_timeout, timeout, max_response_bytes,
-                                           verify, allow_plain_http, user_agent))
+        options = _options(ca_file, ca_dir, client_cert, client_key, client_key_password, client_cert_type, proxy,
+                           connect_timeout, timeout, max_response_bytes, verify, allow_plain_http, user_agent)
+        try:
+            self._native.add_override(to_text(url_prefix, "url_prefix"), options)
+        except errors.ConfigError as exc:
+            raise errors._with_os_error(exc, _option_paths(options)) from None
         return self
 
     def send(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None) -> Response:

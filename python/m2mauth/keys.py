@@ -94,8 +94,14 @@ class Key:
 
     @classmethod
     def from_file(cls, path: PathLike, password: Password = None) -> "Key":
-        """A key from a PEM or DER file (at most 1 MiB)."""
-        return cls._wrap(native.Key.from_file(path_arg(path), password_arg(password)))
+        """A key from a PEM or DER file (at most 1 MiB). A file that cannot be read raises
+        :class:`m2mauth.errors.FileError`, also the built-in ``OSError`` of its errno (``FileNotFoundError``,
+        ``PermissionError``, ``IsADirectoryError``) with ``filename`` and ``errno``."""
+        name = path_arg(path)
+        try:
+            return cls._wrap(native.Key.from_file(name, password_arg(password)))
+        except errors.FileError as exc:  # also FileNotFoundError, PermissionError, ... with filename and errno
+            raise errors._with_os_error(exc, ((name, False),)) from None
 
     @classmethod
     def from_jwk(cls, jwk: Union[Mapping[str, Any], str, bytes]) -> "Key":
