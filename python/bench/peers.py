@@ -11,6 +11,9 @@ Rows (each peer in its fastest documented use: keys parsed once, outside the loo
     against authlib's OAuth2Session holding a fresh token: the check it makes before each request
     (ensure_active_token) and the bare attribute read.
   OAuth 1.0 HMAC-SHA1 request signing: m2mauth.oauth1.Client.sign against oauthlib's Client.sign.
+  --only decode: m2mauth.jwt.decode's own cost against a reused Verifier (HS256 and RS256, audience only and
+    audience + issuer), with a Key and with the key as PyJWT users pass it (str secret, PEM text), and PyJWT
+    given the same str/PEM key: decode reuses the key's native verifier, so it should be within ~10 %.
 Times are the calling thread's CPU time, contenders interleaved round by round, median round reported;
 ratio = peer time / m2mauth time (above 1: m2mauth is faster). A missing peer prints "-".
 """
@@ -240,6 +243,34 @@ def oauth1_row(min_time: float, rounds: int) -> Optional[Tuple[float, Dict[str, 
     return m, {"oauthlib": o}
 
 
+def decode_rows(seconds: float, rounds: int) -> None:
+    """m2mauth.jwt.decode against Verifier.verify, with parsed and text keys (the --only decode group)."""
+    import jwt as pyjwt
+    print(f"{'row':34} {'Verifier':>10} {'decode Key':>11} {'decode text':>12} {'PyJWT text':>11}   "
+          f"{'decode/Verifier':>15} {'text/Verifier':>13}")
+    for alg in ("HS256", "RS256"):
+        if alg == "HS256":
+            text: Any = SECRET.decode()
+            key = pub = m2mauth.Key.hmac(SECRET)
+            pub_text: Any = text
+        else:
+            priv, pub_pem = key_files(alg)
+            key, pub = m2mauth.Key.from_pem(priv), m2mauth.Key.from_pem(pub_pem)
+            pub_text = pub_pem.decode()
+        token = m2mauth.jwt.encode(CLAIMS, key, algorithm=alg)
+        for label, kwargs in (("audience", {"audience": AUD}), ("audience + issuer", {"audience": AUD, "issuer": ISS})):
+            verifier = m2mauth.jwt.Verifier(pub, [alg], **kwargs)
+            fns = [lambda: verifier.verify(token),
+                   lambda: m2mauth.jwt.decode(token, pub, [alg], **kwargs),
+                   lambda: m2mauth.jwt.decode(token, pub_text, [alg], **kwargs),
+                   lambda: pyjwt.decode(token, pub_text, algorithms=[alg], **kwargs)]
+            for fn in fns:
+                assert fn() == CLAIMS
+            t = interleaved_medians(fns, seconds, rounds)
+            print(f"{alg + ' ' + label:34} {fmt_time(t[0]):>10} {fmt_time(t[1]):>11} {fmt_time(t[2]):>12} "
+                  f"{fmt_time(t[3]):>11}   {t[1] / t[0]:14.3f}x {t[2] / t[0]:12.3f}x", flush=True)
+
+
 def fmt_time(s: float) -> str:
     return f"{s * 1e9:7.0f} ns" if s < 1e-6 else f"{s * 1e6:7.2f} us"
 
@@ -249,7 +280,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=float(os.environ.get("M2MAUTH_BENCH_SECONDS", "0.1")),
                     help="loop length per contender per round (default 0.1)")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median is kept (default 5)")
-    ap.add_argument("--only", choices=["jwt", "token", "oauth1"], help="run one group of rows")
+    ap.add_argument("--only", choices=["jwt", "token", "oauth1", "decode"], help="run one group of rows")
     args = ap.parse_args()
     warnings.simplefilter("ignore")  # authlib.jose's deprecation, joserfc's EdDSA (RFC 9864) notice
     print(f"machine: {machine()}")
@@ -257,6 +288,9 @@ def main() -> int:
     print(f"median of {args.rounds} interleaved rounds of ~{args.seconds}s per contender (thread CPU time); "
           "ratio = peer time / m2mauth time\n")
     cols = ["m2mauth"] + list(PEERS)
+    if args.only == "decode":
+        decode_rows(args.seconds, args.rounds)
+        return 0
     print(f"{'row':24} " + " ".join(f"{c:>11}" for c in cols) + "   " + " ".join(f"{c:>9}" for c in PEERS))
 
     def show(row: str, mine: float, peers: Dict[str, float], names=PEERS) -> None:

@@ -16,20 +16,33 @@ import json
 import math
 from calendar import timegm
 from datetime import datetime, timedelta
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Type, Union
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Type, Union
 
 from ._convert import optional_text, to_text, token_arg as _token
 from ._headers import header_args
 from ._native import native
 from .algorithms import Algorithms, algorithm_id, allow_list
 from .certificates import Certificate
+from . import errors
 from .keys import Key, KeySet
 
 __all__ = ["encode", "decode", "decode_complete", "Verifier", "get_unverified_header", "decode_unverified"]
 
 Token = Union[str, bytes]
 Leeway = Union[int, float, timedelta]
-VerifyKey = Union[Key, KeySet]
+#: A key as PyJWT takes one: a Key, or str/bytes holding an HMAC secret or PEM text.
+SignKey = Union[Key, str, bytes]
+VerifyKey = Union[Key, KeySet, str, bytes]
+
+
+class _DefaultAlgorithm(str):
+    """The default of encode()'s ``algorithm``: RS256 for a Key (as always), HS256 for a str or bytes
+    key (as PyJWT)."""
+
+    __slots__ = ()
+
+
+_DEFAULT_ALGORITHM = _DefaultAlgorithm("RS256")
 
 _TIME_CLAIMS = ("exp", "nbf", "iat")
 _COMPACT = (",", ":")
@@ -39,21 +52,33 @@ _ALG_BITS: Dict[str, int] = {name: native.alg_bit(i) for name, i in _ALG_IDS.ite
 _DEFAULT_CONFIG = native.VerifierConfig()
 # Verifier settings for one expected audience, reused by decode() (never changed once made).
 _AUDIENCE_CONFIGS: Dict[str, Any] = {}
+# Verifier settings by (audience, issuer, subject, leeway, require), reused by decode(); at most 64.
+_CONFIGS: Dict[Tuple[Any, ...], Any] = {}
+_HMAC_BITS = _ALG_BITS["HS256"] | _ALG_BITS["HS384"] | _ALG_BITS["HS512"]
+# Keys given as str or bytes, parsed once: the text itself (hashed by the dict, never shown) -> its Key.
+# At most 16; the Keys keep the verifiers decode() made from them (see Key), so a secret or PEM given
+# again costs a dict lookup, not a parse.
+_TEXT_KEYS: Dict[Union[str, bytes], Tuple[Key, bool]] = {}  # text -> (its Key, True if PEM)
+_TEXT_KEYS_MAX = 16
 # PyJWT options this module understands. verify_aud/exp/nbf/iat cannot be turned off: the library
 # always checks those claims when they are present (a token with "aud" needs an expected audience).
 _OPTIONS = {"require", "verify_signature", "verify_aud", "verify_iss", "verify_sub", "verify_exp",
             "verify_nbf", "verify_iat"}
 
 
-def encode(payload: Mapping[str, Any], key: Key, algorithm: Optional[str] = "RS256",
+def encode(payload: Mapping[str, Any], key: SignKey, algorithm: Optional[str] = _DEFAULT_ALGORITHM,
            headers: Optional[Mapping[str, Any]] = None, *, json_encoder: Optional[Type[json.JSONEncoder]] = None,
            certificate: Optional[Certificate] = None, certificate_headers: Iterable[str] = ("x5t#S256",)) -> str:
     """Signs payload (a mapping of claims) as a compact JWT.
 
+    ``key`` is a :class:`Key`, or as in PyJWT a str or bytes: the secret for HS256/384/512 (at least 32,
+    48 or 64 bytes, RFC 7518 section 3.2: a shorter one raises :class:`KeyTypeError`, a ValueError), or
+    PEM text of a private key for the other algorithms. ``algorithm`` defaults to RS256 for a Key and to
+    HS256 for a str or bytes key (PyJWT's default); None picks the key's default algorithm.
+
     datetime values of ``exp``, ``nbf`` and ``iat`` become Unix seconds (naive datetimes are taken as
     UTC), as PyJWT does. The header is ``{"alg": ..., "typ": "JWT"}`` plus ``kid`` when the key has one
-    and the members of ``headers`` (a member set to None is omitted). ``algorithm`` None picks the key's
-    default algorithm.
+    and the members of ``headers`` (a member set to None is omitted).
     """
     if type(payload) is not dict and not isinstance(payload, Mapping):
         raise TypeError("payload must be a mapping (a JWT's claims are a JSON object)")
@@ -69,7 +94,13 @@ def encode(payload: Mapping[str, Any], key: Key, algorithm: Optional[str] = "RS2
     else:
         claims = json_encoder(separators=_COMPACT).encode(payload)
     if type(key) is not Key:
-        key = _key_type_error(key)
+        if isinstance(key, (str, bytes, bytearray, memoryview)):
+            if algorithm is _DEFAULT_ALGORITHM:
+                algorithm = "HS256"
+            named = algorithm if algorithm is not None else (headers or {}).get("alg")
+            key = _text_key(key, None if named is None else allow_list(named), "algorithm")
+        else:
+            key = _key_type_error(key)
     if headers is None and certificate is None:
         alg = _ALG_IDS.get(algorithm) if type(algorithm) is str else None  # type: ignore[arg-type]
         if alg is None:
@@ -86,7 +117,11 @@ def decode(jwt: Token, key: VerifyKey, algorithms: Algorithms, *, audience: Unio
 
     Args:
         jwt: the token.
-        key: the public key (or HMAC key), or a KeySet to choose from by the token's ``kid``.
+        key: the public key (or HMAC key), or a KeySet to choose from by the token's ``kid``; or as in
+            PyJWT a str or bytes: the HMAC secret (when ``algorithms`` are HMAC ones; at least 32/48/64
+            bytes for HS256/384/512, else :class:`KeyTypeError`, a ValueError), or PEM text of a public
+            key, a certificate or a private key (its public part is used). Text keys are parsed once and
+            kept (at most 16), so passing the same secret or PEM on every call costs no parse.
         algorithms: the accepted algorithms (required, e.g. ``["RS256"]``); never include more than
             your keys need.
         audience: accept tokens whose ``aud`` contains this value (or one of these values). As in
@@ -103,17 +138,40 @@ def decode(jwt: Token, key: VerifyKey, algorithms: Algorithms, *, audience: Unio
             ExpiredTokenError, ImmatureTokenError, InvalidClaimError, MissingClaimError,
             AlgorithmError, MalformedError.
     """
-    if (type(jwt) is str and type(key) is Key and options is None and issuer is None and subject is None
-            and not leeway and "\0" not in jwt):
-        # the common case, with as little Python as possible between the caller and the library
+    if options is None and subject is None and not leeway:
+        # the common case in one native call: it converts the plain arguments (a str token, a list of
+        # algorithm names, a str audience and issuer or None) itself, and the key keeps the native verifier
+        # made for them, so a repeated call only verifies; None means "not plain": the general path below
+        if type(key) is Key:
+            claims = native.jwt_decode_fast(key._native, jwt, algorithms, audience, issuer, 0)
+            if claims is not None:
+                return json.loads(claims)
+        elif type(key) is str or type(key) is bytes:
+            known = _TEXT_KEYS.get(key)
+            if known is not None:
+                claims = native.jwt_decode_fast(known[0]._native, jwt, algorithms, audience, issuer,
+                                                1 if known[1] else 2)
+                if claims is not None:
+                    return json.loads(claims)
+    return _decode_general(jwt, key, algorithms, audience, issuer, subject, leeway, options)
+
+
+def _decode_general(jwt: Token, key: VerifyKey, algorithms: Algorithms, audience: Any, issuer: Any, subject: Any,
+                    leeway: Leeway, options: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """decode() for any arguments (the key's native verifier for them is still reused)."""
+    if options is not None or type(jwt) is not str or "\0" in jwt or isinstance(key, KeySet):
+        return _decode(jwt, key, algorithms, audience, issuer, subject, leeway, options, False)["payload"]
+    bits = allow_list(algorithms)
+    if issuer is None and subject is None and not leeway:
         if audience is None:
             config = _DEFAULT_CONFIG
         else:
             config = _AUDIENCE_CONFIGS.get(audience) if type(audience) is str else None
             if config is None:
                 config = _audience_config(audience)
-        return json.loads(native.jwt_decode(key._native, jwt, _allowed(algorithms), config, False))
-    return _decode(jwt, key, algorithms, audience, issuer, subject, leeway, options, False)["payload"]
+    else:
+        config = _cached_config(audience, issuer, subject, leeway)
+    return json.loads(native.jwt_decode_claims(_verify_key(key, bits)._native, jwt, bits, config))
 
 
 def decode_complete(jwt: Token, key: VerifyKey, algorithms: Algorithms, *,
@@ -151,7 +209,7 @@ class Verifier:
         if isinstance(key, KeySet):
             self._native = native.Verifier.for_jwks(key.to_json(), bits, config, clock)
         else:
-            self._native = native.Verifier.for_key(_key(key), bits, config, clock)
+            self._native = native.Verifier.for_key(_verify_key(key, bits)._native, bits, config, clock)
 
     def verify(self, token: Token) -> Dict[str, Any]:
         """The claims of a valid token; raises an InvalidTokenError subclass otherwise."""
@@ -218,7 +276,7 @@ def _decode(jwt: Token, key: VerifyKey, algorithms: Algorithms, audience: Any, i
     if isinstance(key, KeySet):
         result = native.Verifier.for_jwks(key.to_json(), bits, config, None).verify(token, complete)
     else:
-        result = native.jwt_decode(_key(key), token, bits, config, complete)
+        result = native.jwt_decode(_verify_key(key, bits)._native, token, bits, config, complete)
     if complete:
         header_json, claims_json = result
         out = {"header": json.loads(header_json), "payload": json.loads(claims_json),
@@ -242,6 +300,23 @@ def _audience_config(audience: Any) -> Any:
         if len(_AUDIENCE_CONFIGS) >= 64:
             _AUDIENCE_CONFIGS.clear()
         _AUDIENCE_CONFIGS[audience] = config
+    return config
+
+
+def _cached_config(audience: Any, issuer: Any, subject: Any, leeway: Leeway) -> Any:
+    """_config for decode()'s arguments, made once per distinct value (types are part of the key, so
+    a value _config refuses is refused every time)."""
+    aud_key = audience if audience is None or type(audience) is str else tuple(audience)
+    try:
+        cache_key = (aud_key, issuer, type(issuer), subject, type(subject), leeway, type(leeway))
+        config = _CONFIGS.get(cache_key)
+    except TypeError:  # an unhashable argument: _config says what is wrong with it
+        return _config(aud_key, issuer, subject, leeway, (), None, None)
+    if config is None:
+        config = _config(aud_key, issuer, subject, leeway, (), None, None)
+        if len(_CONFIGS) >= 64:
+            _CONFIGS.clear()
+        _CONFIGS[cache_key] = config
     return config
 
 
@@ -294,13 +369,64 @@ def _signature(token: str) -> bytes:
     return base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
 
 
-def _key(key: Any) -> Any:
+def _verify_key(key: Any, bits: int) -> Key:
+    """The Key to verify with for the allow-list ``bits``: a Key as given, or a str/bytes key parsed."""
     if isinstance(key, Key):
-        return key._native_key()
+        return key
+    if isinstance(key, (str, bytes, bytearray, memoryview)):
+        return _text_key(key, bits, "algorithms")
     return _key_type_error(key)
 
 
-def _key_type_error(key: Any) -> Any:
+def _key_type_error(key: Any) -> Key:
     if isinstance(key, Key):  # a subclass
         return key
-    raise TypeError(f"key must be an m2mauth.Key or KeySet, not {type(key).__name__}")
+    raise TypeError(f"key must be an m2mauth.Key, KeySet, str or bytes, not {type(key).__name__}")
+
+
+_ASYMMETRIC_MARKS = ("-----BEGIN ", "ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-")
+
+
+def _looks_asymmetric(text: Union[str, bytes]) -> bool:
+    """PEM (a key or certificate) or an OpenSSH public key: never an HMAC secret (PyJWT's rule)."""
+    if isinstance(text, bytes):
+        return any(mark.encode() in text for mark in _ASYMMETRIC_MARKS)
+    return any(mark in text for mark in _ASYMMETRIC_MARKS)
+
+
+def _text_key(key: Union[str, bytes, bytearray, memoryview], bits: Optional[int], what: str) -> Key:
+    """A str or bytes key as PyJWT reads one, parsed once and kept in _TEXT_KEYS.
+
+    With only HMAC algorithms allowed (``bits``) it is the secret, and PEM or OpenSSH text is refused
+    as PyJWT refuses it; with no HMAC algorithm it is PEM text (a private key, public key or
+    certificate); with both (or bits None), PEM text is a PEM key and anything else a secret. No message
+    shows the key.
+    """
+    if not isinstance(key, (str, bytes)):
+        key = bytes(key)
+    known = _TEXT_KEYS.get(key)
+    asymmetric = None
+    if bits is not None:
+        if not bits & ~_HMAC_BITS:
+            asymmetric = False
+        elif not bits & _HMAC_BITS:
+            asymmetric = True
+    if known is not None and (asymmetric is None or asymmetric is known[1]):
+        return known[0]
+    pem = _looks_asymmetric(key)
+    if asymmetric is False and pem:
+        raise errors.KeyTypeError("the key is a PEM or OpenSSH key (asymmetric key or certificate) and must not be "
+                                  f"used as an HMAC secret: {what} allow only HMAC algorithms")
+    if asymmetric is True and not pem:
+        raise errors.KeyFormatError(f"a str or bytes key for the {what} given must be PEM text (a private or "
+                                    "public key or a certificate); an HMAC secret serves HS256/384/512 only")
+    parsed = Key.from_pem(key) if pem else Key.hmac(key)
+    if len(_TEXT_KEYS) >= _TEXT_KEYS_MAX:
+        _TEXT_KEYS.clear()
+    _TEXT_KEYS[key] = (parsed, pem)
+    return parsed
+
+
+def _forget_text_keys() -> None:
+    """Drops the parsed str/bytes keys (and with them their verifiers). For tests that count handles."""
+    _TEXT_KEYS.clear()

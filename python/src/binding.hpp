@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,7 +65,32 @@ struct Holder {
   bool closed() const noexcept { return !ptr; }
 };
 
-using PyKey = Holder<m2mauth::Key, Kind::key>;
+// Verifier settings as they come from Python (validated there); equal settings verify alike.
+struct VerifierConfig {
+  std::optional<std::string> issuer, subject, typ;
+  std::vector<std::string> audiences, require;
+  std::int64_t leeway = 0;
+  std::size_t max_size = 0;  // 0: the library's default
+
+  bool operator==(const VerifierConfig &o) const {
+    return leeway == o.leeway && max_size == o.max_size && issuer == o.issuer && subject == o.subject &&
+           typ == o.typ && audiences == o.audiences && require == o.require;
+  }
+};
+
+struct VerifierCache;  // jwt.cpp
+
+// A key handle, with the verifiers m2mauth.jwt.decode made from it (a few, by allow-list and settings), so
+// that decoding with the same key and arguments again reuses one. They hold the key's material and live
+// no longer than this object: close() drops them with the key.
+struct PyKey : Holder<m2mauth::Key, Kind::key> {
+  std::shared_ptr<VerifierCache> verifiers;  // shared only by moves of this object
+
+  explicit PyKey(m2mauth::Key &&value);
+  // A verifier of this key for these settings, made once (without the GIL) and then reused. Thread-safe.
+  std::shared_ptr<const m2mauth::Verifier> verifier_for(std::uint32_t allowed, const VerifierConfig &config) const;
+  void close() noexcept;
+};
 using PyCert = Holder<m2mauth::Certificate, Kind::certificate>;
 using PyHttp = Holder<m2mauth::Http, Kind::http>;
 using PyConfig = Holder<m2mauth::Config, Kind::config>;

@@ -5,8 +5,11 @@
 #include <time.h>
 
 #include <cmath>
+#include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "binding.hpp"
@@ -18,14 +21,6 @@ namespace {
 using Opt = std::optional<std::string>;
 using m2mauth::AlgSet;
 using m2mauth::Verifier;
-
-// Verifier settings as they come from Python (validated there).
-struct VerifierConfig {
-  std::optional<std::string> issuer, subject, typ;
-  std::vector<std::string> audiences, require;
-  std::int64_t leeway = 0;
-  std::size_t max_size = 0;  // 0: the library's default
-};
 
 void configure(Verifier &v, const VerifierConfig &c) {
   if (c.issuer) v.set_issuer(*c.issuer);
@@ -109,7 +104,80 @@ void register_verifier(py::module_ &m) {
       .def_property_readonly("closed", [](const PyVerifier &self) { return !self.verifier; });
 }
 
+// The allow-list bit of an algorithm name ("HS256"), 0 if it names none.
+std::uint32_t alg_bit_of(std::string_view name) {
+  for (m2mauth::Alg a : m2mauth::all_algs)
+    if (name == m2mauth::alg_name(a)) return m2mauth_alg_bit(static_cast<int>(a));
+  return 0;
+}
+
+// The UTF-8 text of an exact str without NUL characters; false for anything else (which the caller's
+// general path then converts or refuses with its own message).
+bool plain_text(PyObject *o, std::string_view &out) {
+  if (!PyUnicode_CheckExact(o)) return false;
+  Py_ssize_t n = 0;
+  const char *p = PyUnicode_AsUTF8AndSize(o, &n);
+  if (p == nullptr) {
+    PyErr_Clear();  // lone surrogates: not text the library takes
+    return false;
+  }
+  if (std::memchr(p, '\0', static_cast<std::size_t>(n)) != nullptr) return false;
+  out = std::string_view(p, static_cast<std::size_t>(n));
+  return true;
+}
+
+constexpr std::uint32_t kHmacBits = M2MAUTH_ALG_BIT(M2MAUTH_ALG_HS256) | M2MAUTH_ALG_BIT(M2MAUTH_ALG_HS384) |
+                                    M2MAUTH_ALG_BIT(M2MAUTH_ALG_HS512);
+
 }  // namespace
+
+// The verifiers decode() made from one key: at most kMax, the oldest dropped first. A lookup compares
+// the allow-list and the settings by value, so a verifier is only ever reused for equal arguments.
+struct VerifierCache {
+  static constexpr std::size_t kMax = 8;
+  struct Entry {
+    std::uint32_t allowed;
+    VerifierConfig config;
+    std::shared_ptr<const Verifier> verifier;
+  };
+  std::mutex mu;
+  std::vector<Entry> entries;  // guarded by mu
+  bool closed = false;         // guarded by mu: nothing is added once the key is closed
+};
+
+PyKey::PyKey(m2mauth::Key &&value) : Holder(std::move(value)), verifiers(std::make_shared<VerifierCache>()) {}
+
+std::shared_ptr<const Verifier> PyKey::verifier_for(std::uint32_t allowed, const VerifierConfig &config) const {
+  {
+    std::lock_guard<std::mutex> lock(verifiers->mu);
+    for (const auto &e : verifiers->entries)
+      if (e.allowed == allowed && e.config == config) return e.verifier;
+  }
+  auto k = need("key");
+  std::shared_ptr<const Verifier> made;
+  {
+    ReleaseGil nogil;
+    auto v = std::make_shared<Verifier>(*k, AlgSet::from_bits(allowed));
+    configure(*v, config);  // a refused setting throws: nothing is cached
+    made = std::move(v);
+  }
+  std::lock_guard<std::mutex> lock(verifiers->mu);
+  if (!verifiers->closed) {
+    if (verifiers->entries.size() >= VerifierCache::kMax) verifiers->entries.erase(verifiers->entries.begin());
+    verifiers->entries.push_back({allowed, config, made});
+  }
+  return made;
+}
+
+void PyKey::close() noexcept {
+  std::vector<VerifierCache::Entry> dropped;
+  {
+    std::lock_guard<std::mutex> lock(verifiers->mu);
+    verifiers->closed = true;
+    dropped.swap(verifiers->entries);
+  }
+  Holder::close();
+}
 
 void register_jwt(py::module_ &m) {
   register_verifier(m);
@@ -133,19 +201,69 @@ void register_jwt(py::module_ &m) {
     return m2mauth::jwt::sign_json(*k, claims_json, h);
   });
 
-  // One call for the common case: a verifier made, used once and dropped, all without the GIL.
+  // One call for decode(): the key's verifier for these arguments (made on first use, then reused)
+  // verifies without the GIL.
   m.def("jwt_decode", [](const PyKey &key, const std::string &token, std::uint32_t allowed,
                          const VerifierConfig &config, bool complete) {
-    auto k = key.need("key");
+    auto v = key.verifier_for(allowed, config);
     std::optional<m2mauth::Claims> claims;
     {
       ReleaseGil nogil;
-      Verifier v(*k, AlgSet::from_bits(allowed));
-      configure(v, config);
-      claims.emplace(v.verify(token));
+      claims.emplace(v->verify(token));
     }
     return claims_result(*claims, complete);
   });
+  // decode()'s common case: the claims JSON (the same as jwt_decode(..., false), one argument fewer).
+  m.def("jwt_decode_claims", [](const PyKey &key, const std::string &token, std::uint32_t allowed,
+                                const VerifierConfig &config) {
+    auto v = key.verifier_for(allowed, config);
+    std::optional<m2mauth::Claims> claims;
+    {
+      ReleaseGil nogil;
+      claims.emplace(v->verify(token));
+    }
+    return py::str(claims->to_json());
+  });
+  // decode()'s common case in one call: token, algorithms (a list of names), audience and issuer (str or
+  // None) as Python passes them. Returns the claims JSON, or None when an argument is not of those plain
+  // kinds (or names no algorithm, or is not the kind `need` asks: 1 an allow-list that is not HMAC only,
+  // for a PEM text key; 2 one with an HMAC algorithm, for a secret): the package's general path then
+  // converts it or raises its error. A verification failure raises as always.
+  m.def("jwt_decode_fast", [](const PyKey &key, py::handle token, py::handle algorithms, py::handle audience,
+                              py::handle issuer, int need) -> py::object {
+    std::string_view text;
+    if (!plain_text(token.ptr(), text) || !PyList_CheckExact(algorithms.ptr())) return py::none();
+    std::string token_text(text);
+    std::uint32_t bits = 0;
+    for (Py_ssize_t i = 0, n = PyList_GET_SIZE(algorithms.ptr()); i < n; ++i) {
+      std::uint32_t bit = 0;
+      if (!plain_text(PyList_GET_ITEM(algorithms.ptr(), i), text) || (bit = alg_bit_of(text)) == 0)
+        return py::none();
+      bits |= bit;
+    }
+    if (bits == 0 || (need == 1 && (bits & ~kHmacBits) == 0) || (need == 2 && (bits & kHmacBits) == 0))
+      return py::none();
+    VerifierConfig config;
+    if (!audience.is_none()) {
+      if (!plain_text(audience.ptr(), text)) return py::none();
+      config.audiences.emplace_back(text);
+    }
+    if (!issuer.is_none()) {
+      if (!plain_text(issuer.ptr(), text)) return py::none();
+      config.issuer.emplace(text);
+    }
+    auto v = key.verifier_for(bits, config);
+    std::optional<m2mauth::Claims> claims;
+    {
+      ReleaseGil nogil;
+      claims.emplace(v->verify(token_text));
+    }
+    return py::str(claims->to_json());
+  });
+  m.def("jwt_cached_verifiers", [](const PyKey &key) {
+    std::lock_guard<std::mutex> lock(key.verifiers->mu);
+    return key.verifiers->entries.size();
+  }, "How many verifiers decode() keeps for this key (for the tests).");
 
   // For python/bench/bench_python.py: the same work as jwt_sign / jwt_decode, n times in a C++ loop (no
   // Python in between), so the benchmark can subtract the cost of the C calls from a Python call. Both

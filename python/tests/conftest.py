@@ -112,6 +112,9 @@ def no_leaked_handles(request):
     m2mauth.http.default_http()  # the process-wide default transport, made once on first use, is not a leak
     base = live_handles()
     yield
+    # jwt.encode/decode keep the keys they parsed from str or bytes (a bounded cache, not a leak): dropping
+    # them must release every handle they hold, verifiers included
+    m2mauth.jwt._forget_text_keys()
     grown = leaked_handles(base)
     if grown:
         detail = ", ".join(f"{k} {before} -> {after}" for k, (before, after) in sorted(grown.items()))
