@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from ._native import native as _ext
 from .errors import *  # noqa: F401,F403  (the exception classes are part of the top-level API)
-from .errors import __all__ as _error_names
 from .algorithms import ALGORITHMS
 from .keys import Key, KeySet
 from .certificates import Certificate
@@ -34,9 +33,10 @@ __version__: str = _ext.COMPILED_VERSION_STRING
 
 def library_version() -> str:
     """The version details of the loaded libm2mauth, OpenSSL and libcurl (for bug reports)."""
-    return _ext.library_version_details()
+    return str(_ext.library_version_details())
 
 
 __all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "Headers", "OAuth2Client", "Token",
            "TokenEvent", "Cancel", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
-           "library_version", "__version__"] + list(_error_names)
+           "library_version", "__version__"]
+__all__ += errors.__all__  # in this form type checkers see the exception classes as exported too

@@ -22,7 +22,7 @@ import json
 import math
 import operator
 import time
-from typing import Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
 
 from . import errors
 from ._convert import duration_ms, optional_text, secret_text, to_text
@@ -58,15 +58,25 @@ class Token(tuple):
     def __new__(cls, access_token: str, token_type: str, expires_at: float, scope: str) -> "Token":
         return tuple.__new__(cls, (access_token, token_type, expires_at, scope))
 
-    access_token = property(operator.itemgetter(0), doc="The access token. A secret: never log it.")
-    token_type = property(operator.itemgetter(1), doc='The scheme for the Authorization header, e.g. "Bearer".')
-    expires_at = property(operator.itemgetter(2), doc="Expiry as Unix time in seconds (float).")
-    scope = property(operator.itemgetter(3), doc='The granted scope ("" when unknown).')
+    if TYPE_CHECKING:  # the types of the fields; at run time, C-level item getters (no Python frame)
+        @property
+        def access_token(self) -> str: ...
+        @property
+        def token_type(self) -> str: ...
+        @property
+        def expires_at(self) -> float: ...
+        @property
+        def scope(self) -> str: ...
+    else:
+        access_token = property(operator.itemgetter(0), doc="The access token. A secret: never log it.")
+        token_type = property(operator.itemgetter(1), doc='The scheme for the Authorization header, e.g. "Bearer".')
+        expires_at = property(operator.itemgetter(2), doc="Expiry as Unix time in seconds (float).")
+        scope = property(operator.itemgetter(3), doc='The granted scope ("" when unknown).')
 
     @property
     def expires_in(self) -> float:
         """Seconds until expiry (negative once expired)."""
-        return self[2] - time.time()
+        return float(self[2]) - time.time()
 
     @property
     def authorization(self) -> str:
