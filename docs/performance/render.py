@@ -78,6 +78,49 @@ class Page:
         (self.out / "performance.md").write_text("\n\n".join(self.parts) + "\n", encoding="utf-8")
 
 
+HARNESSES = """
+### What each harness measures
+
+- C (`tests/bench/bench_peers.cpp`): libjwt 1.x takes its key as PEM per token (its API has no parsed-key
+  object) and has no EdDSA. "raw" is the floor: the signature alone over the same signing input (no JSON, no
+  base64url), so for HS256 it leaves out everything but the HMAC. Built without libjwt it prints "libjwt not
+  found". `callgrind_peers.sh` runs `bench_peers --one` at two iteration counts and prints the marginal
+  instructions per call, free of the wall-clock noise.
+- Python (`python/bench/peers.py`, peers pinned in `python/bench/requirements-peers.txt`):
+  `m2mauth.jwt.encode`/`decode` (and a reused `Verifier`) against each peer's fastest documented use; the cached
+  token read is `OAuth2Client.token()` against authlib's `OAuth2Session` (`ensure_active_token` then `.token`,
+  what it does before each request; and the bare attribute); OAuth 1.0 is `oauth1.Client.sign` against
+  oauthlib's `Client.sign`. The calling thread's CPU time.
+- Go (`bindings/go/bench`, a module of its own with a `replace` to the binding, so the library module gains no
+  dependency; x/oauth2 v0.38 needs Go 1.26): the test binary is built once and run once per round; `ratios.py`
+  prints medians. The cached read is `TokenManager.Token` against x/oauth2's `ReuseTokenSource`.
+- Java (`bindings/java/bench`, a Maven project over the m2mauth jar packed from the build and installed into a
+  private repository under the build): JMH, 1 fork, 6 x 1 s warm-up (on a loaded machine the peers are still
+  being compiled after 2 s), 3 x 500 ms measured. The Java peers have no token cache, so no cached-read row.
+- Earlier runs' tables, written by hand before this page was generated: [earlier-figures.md](performance/earlier-figures.md)."""
+
+
+def slower_rows(peers_c, py, go, java) -> List[str]:
+    """'Language row (peer ratio)' for every row where some peer beat m2mauth."""
+    out: List[str] = []
+    for r, v in peers_c.items():
+        q = ratio(v["libjwt"], v["m2mauth"])
+        if q is not None and q < 1:
+            out.append(f"C {r} (libjwt {x(q)})")
+    for lang, rows, at in (("Python", py["rows"], 1), ("Go", go["rows"], 2), ("Java", java["rows"], 1)):
+        for r, v in rows.items():
+            if r.startswith("Primitive"):
+                continue
+            for p, q in v[at].items():
+                if q is not None and q < 1:
+                    out.append(f"{lang} {r} ({p} {x(q)})")
+    if py["token"]:
+        for p, q in py["token"][1].items():
+            if q is not None and q < 1:
+                out.append(f"Python cached token read ({p} {x(q)})")
+    return out
+
+
 def fastest_peer(ratios: Dict[str, Optional[float]]) -> Optional[float]:
     vals = [r for r in ratios.values() if r is not None]
     return min(vals) if vals else None
@@ -212,6 +255,10 @@ cross-verifies the contenders' tokens before timing them and signs with the repo
     missing = [lang for lang in LANGS if lang not in [s[0] for s in summary]]
     if missing:
         page.text("Not in this data: " + ", ".join(missing) + " (run `measure.sh` with their parts).")
+    slower = slower_rows(peers_c, py, go, java)
+    if slower:
+        page.text("Rows where a peer was faster than m2mauth in this data (ratio below 1): " + "; ".join(slower) + ".")
+    page.text(HARNESSES)
 
     if py["rows"]:
         rows = list(py["rows"])

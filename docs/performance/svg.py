@@ -151,7 +151,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], y
                 continue
             y = axis.px(v)
             c = COLOURS[si % len(COLOURS)]
-            out.append(f'<rect x="{_p(x)}" y="{_p(min(y, base))}" width="{_p(bar - 1)}" height="{_p(abs(base - y))}" '
+            h = max(abs(base - y), 2.0)  # a ratio of about 1 still shows as a thin bar
+            top_y = min(y, base) if abs(base - y) >= 2.0 else base - 1.0
+            out.append(f'<rect x="{_p(x)}" y="{_p(top_y)}" width="{_p(bar - 1)}" height="{_p(h)}" '
                        f'fill="{c}"><title>{escape(series[si][0])}: {fmt(v)}</title></rect>')
         cx = left + ci * group + group / 2
         out.append(f'<text x="{_p(cx)}" y="{_p(bottom + 14)}" text-anchor="end" font-size="11" {FONT} '
