@@ -121,6 +121,13 @@ def slower_rows(peers_c, py, go, java) -> List[str]:
     return out
 
 
+CLAIM_CASES = ("sign", "floor-sign", "verify", "floor-verify")
+
+
+def size(n: int) -> str:
+    return f"{n // 1000} KB" if n >= 1000 else f"{n} B"
+
+
 def fastest_peer(ratios: Dict[str, Optional[float]]) -> Optional[float]:
     vals = [r for r in ratios.values() if r is not None]
     return min(vals) if vals else None
@@ -258,7 +265,6 @@ cross-verifies the contenders' tokens before timing them and signs with the repo
     slower = slower_rows(peers_c, py, go, java)
     if slower:
         page.text("Rows where a peer was faster than m2mauth in this data (ratio below 1): " + "; ".join(slower) + ".")
-    page.text(HARNESSES)
 
     if py["rows"]:
         rows = list(py["rows"])
@@ -266,7 +272,8 @@ cross-verifies the contenders' tokens before timing them and signs with the repo
 ### Python
 
 `python/bench/peers.py`: `m2mauth.jwt.encode`/`decode` (and a reused `m2mauth.jwt.Verifier`) against each
-peer's fastest documented use; the calling thread's CPU time, median of interleaved rounds. {py['machine']}.""")
+peer's fastest documented use; the calling thread's CPU time, median of interleaved rounds. Measured on:
+{py['machine']}.""")
         page.plot("python-peers", svg.bar_chart(
             "Python: peer time / m2mauth time", rows,
             [(p, [py["rows"][r][1].get(p) for r in rows]) for p in py["peers"]],
@@ -287,7 +294,7 @@ peer's fastest documented use; the calling thread's CPU time, median of interlea
 
 `bindings/go/bench` (`go test -bench`, one binary run once per round, median of the rounds; allocations per
 call in brackets). The Primitive rows time the bare OpenSSL call through cgo against Go's own crypto, the
-bound of any binding over OpenSSL. {go['machine']}.""")
+bound of any binding over OpenSSL. Measured on: {go['machine']}.""")
         jwt_rows = [r for r in rows if r != "TokenCached"]
         page.plot("go-peers", svg.bar_chart(
             "Go: peer time / m2mauth time", jwt_rows,
@@ -301,7 +308,7 @@ bound of any binding over OpenSSL. {go['machine']}.""")
         page.text(f"""
 ### Java
 
-`bindings/java/bench` (JMH, 1 fork, short warm-up; median of the runs). {java['machine']}.""")
+`bindings/java/bench` (JMH, 1 fork; median of the runs). Measured on: {java['machine']}.""")
         page.plot("java-peers", svg.bar_chart(
             "Java: peer time / m2mauth time", rows,
             [(p, [java["rows"][r][1].get(p) for r in rows]) for p in java["peers"]],
@@ -310,32 +317,46 @@ bound of any binding over OpenSSL. {go['machine']}.""")
                         [[r, duration(java["rows"][r][0])] + [x(java["rows"][r][1].get(p)) for p in java["peers"]]
                          for r in rows]))
 
+    if summary:
+        page.text(HARNESSES)
+
     # ---- growth ---------------------------------------------------------------------------------
     page.text("## Cost against input size")
-    sizes = [n for n in (100, 1000, 10000, 100000) if f"claims-sign-{n}" in claims]
+    sizes = [n for n in (100, 1000, 10000, 100000) if all(f"claims-{c}-{n}" in claims for c in CLAIM_CASES)]
     if sizes:
-        page.text("""
+        lo, hi = sizes[0], sizes[-1]
+        grow = {c: claims[f"claims-{c}-{hi}"] / claims[f"claims-{c}-{lo}"] for c in CLAIM_CASES}
+        page.text(f"""
 **Claims of 100 B to 100 KB** (HS256, instructions per call): sign and verify against the floor over the same
-claims text. The cost grows linearly with the bytes, at the floor's slope.""")
-        series = [("sign", "claims-sign-"), ("floor sign", "claims-floor-sign-"), ("verify", "claims-verify-"),
-                  ("floor verify", "claims-floor-verify-")]
+claims text (`bench_jose`'s claims cases: the registered claims and then members like `"ext_0001": "value 0001 of
+a larger claims set"`). From {size(lo)} to {size(hi)} sign grows {grow['sign']:.0f}x (the floor
+{grow['floor-sign']:.0f}x) and verify {grow['verify']:.0f}x (the floor {grow['floor-verify']:.0f}x): linear in the
+bytes, at the floor's slope when the ratios below stay flat.""")
         page.plot("claims-size", svg.line_chart(
             "HS256 instructions per call against claims size", sizes,
-            [(name, [claims.get(p + str(n)) for n in sizes]) for name, p in series],
+            [(name, [claims[f"claims-{c}-{n}"] for n in sizes]) for name, c in
+             (("sign", "sign"), ("floor sign", "floor-sign"), ("verify", "verify"), ("floor verify", "floor-verify"))],
             "claims (bytes, log scale)", "instructions (log scale)", logx=True, logy=True),
             "instructions per call against claims size")
+        page.plot("claims-ratio", svg.line_chart(
+            "HS256 against its floor over the same claims: m2mauth / floor instructions", sizes,
+            [("sign / floor sign", [claims[f"claims-sign-{n}"] / claims[f"claims-floor-sign-{n}"] for n in sizes]),
+             ("verify / floor verify",
+              [claims[f"claims-verify-{n}"] / claims[f"claims-floor-verify-{n}"] for n in sizes])],
+            "claims (bytes, log scale)", "ratio (1: the floor's cost)", logx=True),
+            "m2mauth's instructions over the floor's against claims size")
         page.text(table(["claims", "sign", "floor sign", "sign / floor", "verify", "floor verify", "verify / floor"],
-                        [[f"{n} B", count(claims.get(f"claims-sign-{n}")), count(claims.get(f"claims-floor-sign-{n}")),
-                          x(ratio(claims.get(f"claims-sign-{n}"), claims.get(f"claims-floor-sign-{n}"))),
-                          count(claims.get(f"claims-verify-{n}")), count(claims.get(f"claims-floor-verify-{n}")),
-                          x(ratio(claims.get(f"claims-verify-{n}"), claims.get(f"claims-floor-verify-{n}")))]
+                        [[size(n), count(claims[f"claims-sign-{n}"]), count(claims[f"claims-floor-sign-{n}"]),
+                          x(ratio(claims[f"claims-sign-{n}"], claims[f"claims-floor-sign-{n}"])),
+                          count(claims[f"claims-verify-{n}"]), count(claims[f"claims-floor-verify-{n}"]),
+                          x(ratio(claims[f"claims-verify-{n}"], claims[f"claims-floor-verify-{n}"]))]
                          for n in sizes]))
     ks = [n for n in (1, 10, 100, 1000) if f"jwks-{n}" in jwks]
     if ks:
-        page.text("""
+        page.text(f"""
 **JWKS of 1 to 1000 keys**: HS256 verification through a verifier made from the set, the token's `kid`
-naming the last key (instructions per call). A `kid` index is built with the verifier, so the set's size
-does not show. Target: 1000 keys ≤ 1.5x one key.""")
+naming the last key (instructions per call). The key is reached through an index built with the verifier. Target: 1000 keys ≤ 1.5x one key; here
+{ks[-1]} keys cost {x(ratio(jwks[f"jwks-{ks[-1]}"], jwks.get("jwks-1")))} one key.""")
         page.plot("jwks-size", svg.line_chart(
             "JWKS verification: instructions per call against keys in the set", ks,
             [("verify through the JWKS", [jwks[f"jwks-{n}"] for n in ks])],
@@ -344,10 +365,11 @@ does not show. Target: 1000 keys ≤ 1.5x one key.""")
                         [[str(n), count(jwks[f"jwks-{n}"]), x(ratio(jwks[f"jwks-{n}"], jwks.get("jwks-1")))] for n in ks]))
     kk = sorted(k for k in reads if k > 0)
     if kk:
-        page.text("""
+        page.text(f"""
 **Token keys (scope / audience / resource) of 1 to 10,000**: a cached read of the oldest key through the
 borrowed key the C API uses (hash, probe, compare), in instructions per read; "configured key" is the read
-of the manager's own key, no lookup. Target: 10,000 keys ≤ 3x one key.""")
+of the manager's own key, no lookup. Target: 10,000 keys ≤ 3x one key; here {kk[-1]:,} keys cost
+{x(ratio(reads[kk[-1]], reads.get(1)))} one key.""")
         page.plot("token-keys", svg.line_chart(
             "Cached token read: instructions against the number of keys", kk,
             [("read of the oldest key", [reads[k] for k in kk])]

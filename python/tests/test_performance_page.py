@@ -45,7 +45,7 @@ def test_committed_data_renders_every_plot(tmp_path):
     names = plots_of(page)
     # what the committed measurements cover: C against raw and libjwt, the per-language peers, the growth
     # plots (claims, JWKS, token keys) and the thread plots
-    for expected in ("c-vs-raw-and-libjwt", "peers-by-language", "python-peers", "claims-size", "jwks-size",
+    for expected in ("c-vs-raw-and-libjwt", "peers-by-language", "python-peers", "claims-size", "claims-ratio", "jwks-size",
                      "token-keys", "token-threads", "token-designs"):
         assert expected in names, expected
     assert len(names) == len(set(names))
