@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the benchmarks whose output docs/performance.md is drawn from, then renders the page (not a test).
 #   sh docs/performance/measure.sh BUILD_DIR OUTPUT_DIR [part ...]
-# Parts (default: machine callgrind token python): machine (date, CPU, load, commit), callgrind (C instruction
+# Parts (default: machine callgrind token jose python): machine (date, CPU, load, commit), callgrind (C instruction
 # counts: bench_peers, bench_jose floor/claims/jwks, bench_token reads per number of keys; deterministic),
 # token (bench_token wall clock: read designs, keys, threads), jose (bench_jose per-algorithm table, wall clock),
 # python (python/bench/peers.py), go (bindings/go/bench/peers.sh), java (bindings/java/bench/peers.sh; the
@@ -15,7 +15,7 @@ build=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 shift 2
-parts=${*:-machine callgrind token python}
+parts=${*:-machine callgrind token jose python}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 secs=${M2MAUTH_BENCH_SECONDS:-0.2}
@@ -52,7 +52,8 @@ for part in $parts; do
         echo "build: $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
         echo "compiler: $(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt" | xargs -r sh -c '"$0" --version' | head -1)"
         echo "openssl: $(openssl version 2>/dev/null || echo unknown)"
-      } >"$out/machine.txt" ;;
+      } >"$out/machine.txt"
+      machine_done=1 ;;
     callgrind)
       command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 2; }
       cmake --build "$build" --target bench_jose bench_token bench_peers >/dev/null
@@ -91,4 +92,5 @@ for part in $parts; do
     *) echo "unknown part $part (machine callgrind token jose python go java)" >&2; exit 2 ;;
   esac
 done
+if [ -n "${machine_done:-}" ]; then echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"; fi
 python3 "$here/render.py" "$out"

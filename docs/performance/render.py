@@ -164,7 +164,8 @@ instruction count, which does not depend on the machine's load); above 1, m2maut
 ## How these figures were made
 
 Rendered from {where}, measured on {m.get('date', 'an unrecorded date')}: {m.get('cpu', 'CPU not recorded')},
-load average {m.get('load average at start', 'not recorded')} at the start (1, 5, 15 minutes), library at
+load average {m.get('load average at start', 'not recorded')} at the start and {m.get('load average at end', 'not recorded')}
+at the end (1, 5, 15 minutes), library at
 commit {m.get('commit', 'unknown')}, {m.get('build', '?')} build, {m.get('compiler', 'compiler not recorded')},
 {m.get('openssl', 'OpenSSL not recorded')}.
 
@@ -173,7 +174,7 @@ sh docs/performance/measure.sh BUILD_DIR OUTPUT_DIR [machine callgrind token jos
 python3 docs/performance/render.py OUTPUT_DIR          # this page and docs/performance/*.svg, from the text alone
 ```
 
-`measure.sh` runs the benchmarks (the parts named, by default `machine callgrind token python`), keeps
+`measure.sh` runs the benchmarks (the parts named, by default `machine callgrind token jose python`), keeps
 what each prints in `OUTPUT_DIR` and then runs `render.py`, which reads only those text files: the C
 instruction counts (`tests/bench/callgrind_peers.sh`, `tests/bench/callgrind_jose.sh`, and `bench_token
 --reads` under callgrind), `bench_token` and `bench_jose --section table` (wall clock), and the peer
