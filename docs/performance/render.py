@@ -184,10 +184,12 @@ BUILD_DIR is a Release build (`cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TY
 renders the committed data and checks the page and every plot.
 
 **Noise.** Instruction counts (callgrind, marked "instr.") repeat from run to run to a fraction of a per cent
-and are the figures to compare over time. Wall-clock figures were taken on a shared machine: on 2 cores at the
-load above they move by 10-30 % between runs and sometimes more (a two-thread row can show less than one
-thread when the other core is busy); contenders are interleaved round by round so that a ratio is fairer than
-either time, but read single wall-clock ratios within about ±20 %.""")
+and are the figures to compare over time. Wall-clock figures depend on the load: on a quiet machine they move
+by a few per cent between runs; on a shared 2-core machine at a load average above 10 they move by 10-30 %, and
+single rows by 2x or more (a two-thread row can show less than one thread when the other core is busy, a
+binding can seem faster than the primitive it calls). Contenders are interleaved round by round so that a
+ratio is fairer than either time: compare wall-clock ratios within one run, and trust only those well away
+from 1.""")
 
     # ---- against the raw primitive -------------------------------------------------------------
     page.text("## Against the raw primitive (C)")
