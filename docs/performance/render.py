@@ -414,7 +414,8 @@ token (golang.org/x/oauth2's `reuseTokenSource`, google-cloud-cpp) and a `shared
         page.text(table(["design", "1 thread /s", "2 threads /s", "2 threads / 1"],
                         [[n, count(v[0]), count(v[1]), x(v[1] / v[0])] for n, v in tok["designs"].items()]))
     if tok["storm"] is not None:
-        page.text(f"Refresh storm: 64 threads on an expired token made {tok['storm']} token request(s) after the first.")
+        page.text(f"Refresh storm (`bench_token`): 64 threads reading an expired token at once sent {tok['storm']} "
+                  f"token request{'' if tok['storm'] == 1 else 's'} (target: 1).")
     if tok["memory"]:
         page.text(f"Memory (`bench_token`): {tok['memory']}.")
     if not tok["threads"] and not tok["designs"]:
