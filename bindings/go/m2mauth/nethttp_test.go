@@ -229,7 +229,8 @@ func TestClientReturnsTheTokenError(t *testing.T) {
 	}
 }
 
-// The request's context cancels the native wait for a token (the token endpoint never answers).
+// The request's context cancels the native wait for a token (the token endpoint never answers), as ctx
+// does for Token itself.
 func TestClientRequestContextCancelsTheTokenWait(t *testing.T) {
 	srv := newStallServer(t)
 	srv.tokenStalls.Store(true)
@@ -248,6 +249,13 @@ func TestClientRequestContextCancelsTheTokenWait(t *testing.T) {
 	})
 	if waited > 250*time.Millisecond {
 		t.Errorf("cancel took %v", waited)
+	}
+	waited = medianCancelLatency(t, "TokenManager.Token (token wait)", func(ctx context.Context) error {
+		_, err := m.Token(ctx)
+		return err
+	})
+	if waited > 250*time.Millisecond {
+		t.Errorf("Token: cancel took %v", waited)
 	}
 }
 
