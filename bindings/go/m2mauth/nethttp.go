@@ -2,7 +2,6 @@ package m2mauth
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 
@@ -23,9 +22,6 @@ type Transport struct {
 	Tokens *TokenManager
 	Base   http.RoundTripper // nil: http.DefaultTransport
 }
-
-// ErrNoTokenManager is returned by a Transport without Tokens.
-var ErrNoTokenManager = errors.New("m2mauth: Transport has no TokenManager")
 
 type httpClientKey struct{}
 
@@ -59,7 +55,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if t.Tokens == nil {
 		closeBody()
-		return nil, ErrNoTokenManager
+		return nil, argError("Transport has no TokenManager") // ErrInvalidArgument
 	}
 	base := t.Base
 	if base == nil {

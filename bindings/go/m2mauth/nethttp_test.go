@@ -207,7 +207,7 @@ func TestClientOverACallersTransport(t *testing.T) {
 	if seen := s.requests(); len(seen) != 2 || seen[1].auth != "Bearer tok-1" {
 		t.Fatalf("API saw %+v", seen)
 	}
-	if _, err := (&http.Client{Transport: &Transport{}}).Get(s.URL); !errors.Is(err, ErrNoTokenManager) {
+	if _, err := (&http.Client{Transport: &Transport{}}).Get(s.URL); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("no manager: %v", err)
 	}
 }
