@@ -258,12 +258,14 @@ def decode_rows(seconds: float, rounds: int) -> None:
             key, pub = m2mauth.Key.from_pem(priv), m2mauth.Key.from_pem(pub_pem)
             pub_text = pub_pem.decode()
         token = m2mauth.jwt.encode(CLAIMS, key, algorithm=alg)
-        for label, kwargs in (("audience", {"audience": AUD}), ("audience + issuer", {"audience": AUD, "issuer": ISS})):
-            verifier = m2mauth.jwt.Verifier(pub, [alg], **kwargs)
+        decode = m2mauth.jwt.decode
+        for label, iss in (("audience", None), ("audience + issuer", ISS)):
+            # the calls as users write them (keyword arguments, a list literal), no **kwargs in between
+            verifier = m2mauth.jwt.Verifier(pub, [alg], audience=AUD, issuer=iss)
             fns = [lambda: verifier.verify(token),
-                   lambda: m2mauth.jwt.decode(token, pub, [alg], **kwargs),
-                   lambda: m2mauth.jwt.decode(token, pub_text, [alg], **kwargs),
-                   lambda: pyjwt.decode(token, pub_text, algorithms=[alg], **kwargs)]
+                   lambda: decode(token, pub, algorithms=[alg], audience=AUD, issuer=iss),
+                   lambda: decode(token, pub_text, algorithms=[alg], audience=AUD, issuer=iss),
+                   lambda: pyjwt.decode(token, pub_text, algorithms=[alg], audience=AUD, issuer=iss)]
             for fn in fns:
                 assert fn() == CLAIMS
             t = interleaved_medians(fns, seconds, rounds)
