@@ -52,7 +52,7 @@ _ALG_BITS: Dict[str, int] = {name: native.alg_bit(i) for name, i in _ALG_IDS.ite
 _DEFAULT_CONFIG = native.VerifierConfig()
 # Verifier settings for one expected audience, reused by decode() (never changed once made).
 _AUDIENCE_CONFIGS: Dict[str, Any] = {}
-# Verifier settings by (audience, issuer, subject, leeway, require), reused by decode(); at most 64.
+# Verifier settings by (audience, issuer, subject, leeway) with their types, reused by decode(); at most 64.
 _CONFIGS: Dict[Tuple[Any, ...], Any] = {}
 _HMAC_BITS = _ALG_BITS["HS256"] | _ALG_BITS["HS384"] | _ALG_BITS["HS512"]
 # Keys given as str or bytes, parsed once: the text itself (hashed by the dict, never shown) -> its Key.
@@ -286,14 +286,6 @@ def _decode(jwt: Token, key: VerifyKey, algorithms: Algorithms, audience: Any, i
     return out
 
 
-def _allowed(algorithms: Algorithms) -> int:
-    if type(algorithms) is list and len(algorithms) == 1:
-        bit = _ALG_BITS.get(algorithms[0])  # type: ignore[arg-type]
-        if bit is not None:
-            return bit
-    return allow_list(algorithms)
-
-
 def _audience_config(audience: Any) -> Any:
     config = _config(audience, None, None, 0, (), None, None)
     if type(audience) is str:
@@ -306,7 +298,7 @@ def _audience_config(audience: Any) -> Any:
 def _cached_config(audience: Any, issuer: Any, subject: Any, leeway: Leeway) -> Any:
     """_config for decode()'s arguments, made once per distinct value (types are part of the key, so
     a value _config refuses is refused every time)."""
-    aud_key = audience if audience is None or type(audience) is str else tuple(audience)
+    aud_key = audience if audience is None or isinstance(audience, (str, bytes)) else tuple(audience)
     try:
         cache_key = (aud_key, issuer, type(issuer), subject, type(subject), leeway, type(leeway))
         config = _CONFIGS.get(cache_key)
@@ -415,8 +407,8 @@ def _text_key(key: Union[str, bytes, bytearray, memoryview], bits: Optional[int]
         return known[0]
     pem = _looks_asymmetric(key)
     if asymmetric is False and pem:
-        raise errors.KeyTypeError("the key is a PEM or OpenSSH key (asymmetric key or certificate) and must not be "
-                                  f"used as an HMAC secret: {what} allow only HMAC algorithms")
+        raise errors.KeyTypeError("the key is a PEM or OpenSSH key (an asymmetric key or a certificate) and must "
+                                  f"not be used as an HMAC secret (the {what} given: HMAC only)")
     if asymmetric is True and not pem:
         raise errors.KeyFormatError(f"a str or bytes key for the {what} given must be PEM text (a private or "
                                     "public key or a certificate); an HMAC secret serves HS256/384/512 only")

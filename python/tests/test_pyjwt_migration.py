@@ -216,6 +216,8 @@ def test_plain_arguments_fall_back_to_the_general_path_with_its_errors():
     token = jwt.encode({"aud": "a"}, key, algorithm="HS256")
     assert jwt.decode(token.encode(), key, ["HS256"], audience="a") == {"aud": "a"}      # bytes token
     assert jwt.decode(token, key, ("HS256",), audience=b"a") == {"aud": "a"}           # tuple, bytes audience
+    assert jwt.decode(token, key, ["HS256"], audience=b"a", leeway=1) == {"aud": "a"}   # the cached settings
+    assert jwt.decode(token, key, ["HS256"], audience=iter(["x", "a"]), leeway=1) == {"aud": "a"}
     with pytest.raises(m2mauth.MalformedError):
         jwt.decode(token + "\0", key, ["HS256"], audience="a")
     with pytest.raises(m2mauth.AlgorithmError):
