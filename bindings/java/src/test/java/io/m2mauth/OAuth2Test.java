@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OAuth 2.0 against the loopback servers: oidc-provider for the client authentication methods, the fault
  * server for the token manager (its statistics count token requests).
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class OAuth2Test {
   static Http loopbackHttp() {
     return Http.create(HttpOptions.builder().timeout(Duration.ofSeconds(15)).build());
