@@ -230,6 +230,27 @@ class OAuth2Test {
     }
   }
 
+  /** The JDK's HTTP client against the fault server's protected API, which checks the tokens it issued. */
+  @Test
+  void javaNetHttpAfterRevocationRefetchesOnce() throws Exception {
+    LoopbackServers s = LoopbackServers.get();
+    String ctl = s.resetFault();
+    java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest.Builder get = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(s.field("fault", "api_url") + "/things")).timeout(Duration.ofSeconds(10));
+    try (TokenClient client = faultClient(null); TokenManager m = TokenManager.create(client, testOptions().build())) {
+      java.net.http.HttpResponse<String> r1 = m.send(jdk, get, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r1.statusCode(), r1.body());
+      LoopbackServers.control(ctl + "/revoke", "POST", "{}");
+      java.net.http.HttpResponse<String> r2 = m.sendAsync(jdk, get, java.net.http.HttpResponse.BodyHandlers.ofString())
+          .get(30, TimeUnit.SECONDS);
+      assertEquals(200, r2.statusCode(), r2.body());
+      assertEquals(2, LoopbackServers.stat(ctl, "token_requests"));
+      assertEquals("Bearer " + m.token().accessToken(),
+          r2.request().headers().firstValue("Authorization").orElse(""));
+    }
+  }
+
   @Test
   void a401AfterRevocationRefetchesOnceAndEventsCarryNoSecret() throws Exception {
     LoopbackServers s = LoopbackServers.get();
