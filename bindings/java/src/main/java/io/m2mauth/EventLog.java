@@ -20,6 +20,13 @@ final class EventLog {
   private EventLog() {}
 
   /**
+   * Initialises this class (and the platform's logger finder) on the calling thread: TokenManager calls
+   * it when a manager is made, so the first event, which may come from the library's refresh thread,
+   * finds the logger ready.
+   */
+  static void init() {}
+
+  /**
    * The level of an event: a failure whose code is M2MAUTH_ECANCELLED is the manager being closed
    * while a fetch was in flight (the application's own doing), written at DEBUG like the other events.
    */

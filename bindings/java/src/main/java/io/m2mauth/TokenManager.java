@@ -433,6 +433,7 @@ public final class TokenManager implements AutoCloseable {
 
   /** The event sink, always installed: the m2mauth logger may want events without any listener. */
   private void installEvents(TokenEventListener listener) {
+    EventLog.init();
     use(h -> {
       events.listener = listener;
       events.install(h);
