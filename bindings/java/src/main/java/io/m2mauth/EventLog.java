@@ -9,7 +9,7 @@ import java.lang.System.Logger.Level;
  * default, or whatever backend the application installed through {@code System.LoggerFinder}, e.g.
  * SLF4J's or Log4j's bridge). FETCHED, REFRESHED and INVALIDATED at DEBUG, CACHE_HIT at TRACE, FAILED at
  * WARNING with the error's category, code name, HTTP status and OAuth error, as the Python binding
- * logs them. Never a token or a secret (events carry none). A level the logger does not take costs one
+ * logs them; CACHE_HIT never. Never a token or a secret (events carry none). A level the logger does not take costs one
  * {@link Logger#isLoggable} call per event and nothing else.
  */
 final class EventLog {
@@ -27,29 +27,31 @@ final class EventLog {
   static void init() {}
 
   /**
-   * The level of an event: a failure whose code is M2MAUTH_ECANCELLED is the manager being closed
-   * while a fetch was in flight (the application's own doing), written at DEBUG like the other events.
+   * The level of an event, null for none: CACHE_HIT is never logged (it is the cached read path, as in
+   * Python); a failure whose code is M2MAUTH_ECANCELLED is the manager being closed while a fetch was
+   * in flight (the application's own doing), written at DEBUG like the other events.
    */
   static Level level(TokenEvent.Kind kind, int errorCode) {
     switch (kind) {
       case FAILED:
         return errorCode == m2mauth_error_code.M2MAUTH_ECANCELLED ? Level.DEBUG : Level.WARNING;
       case CACHE_HIT:
-        return Level.TRACE;
+        return null;
       default:
         return Level.DEBUG;
     }
   }
 
-  /** True if an event would be written (checked on the thread that reported it). */
-  static boolean wanted(TokenEvent.Kind kind, int errorCode) {
-    return LOGGER.isLoggable(level(kind, errorCode));
+  /** True if logger (null: none) would write an event (checked on the thread that reported it). */
+  static boolean wanted(Logger logger, TokenEvent.Kind kind, int errorCode) {
+    Level level = level(kind, errorCode);
+    return logger != null && level != null && logger.isLoggable(level);
   }
 
-  static void log(TokenEvent ev) {
+  static void log(Logger logger, TokenEvent ev) {
     Level level = level(ev.kind(), ev.errorCode());
-    if (LOGGER.isLoggable(level)) {
-      LOGGER.log(level, message(ev));
+    if (logger != null && level != null && logger.isLoggable(level)) {
+      logger.log(level, message(ev));
     }
   }
 

@@ -98,7 +98,7 @@ public final class TokenManager implements AutoCloseable {
   /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
   static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
     TokenManager manager = new TokenManager(h,
-        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity), clientId);
+        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity, EventLog.LOGGER), clientId);
     try {
       manager.installEvents(listener);
     } catch (RuntimeException e) {
@@ -125,7 +125,7 @@ public final class TokenManager implements AutoCloseable {
     } finally {
       n.delete();
     }
-    TokenManager manager = new TokenManager(h, new Events(client.clientId(), o.eventQueueCapacity),
+    TokenManager manager = new TokenManager(h, new Events(client.clientId(), o.eventQueueCapacity, o.logger),
         client.clientId());
     try {
       if (o.idempotencyHeader != null) {
@@ -487,12 +487,15 @@ public final class TokenManager implements AutoCloseable {
     /** Events handed to the delivering thread (not those nobody wanted). */
     final AtomicLong queued = new AtomicLong();
     volatile TokenEventListener listener;
+    /** ManagerOptions.logger: the m2mauth logger by default, null for none. */
+    private final System.Logger logger;
     private boolean installed;
     private ThreadPoolExecutor executor;
 
-    Events(String clientId, int capacity) {
+    Events(String clientId, int capacity, System.Logger logger) {
       this.clientId = clientId;
       this.capacity = capacity;
+      this.logger = logger;
     }
 
     synchronized void install(TokenManagerHandle h) {
@@ -524,7 +527,7 @@ public final class TokenManager implements AutoCloseable {
       if (k == null) {
         return;
       }
-      boolean log = EventLog.wanted(k, errorCode);
+      boolean log = EventLog.wanted(logger, k, errorCode);
       if (!log && listener == null) {
         return;
       }
@@ -541,7 +544,7 @@ public final class TokenManager implements AutoCloseable {
       ex.execute(() -> {
         if (log) {
           try {
-            EventLog.log(ev);
+            EventLog.log(logger, ev);
           } catch (RuntimeException e) {
             // a log backend's failure is its own
           }

@@ -179,6 +179,57 @@ class EventLogTest {
     }
   }
 
+  /** A System.Logger of the application's own (as a logging library's bridge would give): records lines. */
+  private static final class ListLogger implements System.Logger {
+    final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public String getName() {
+      return "app";
+    }
+
+    @Override
+    public boolean isLoggable(System.Logger.Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(System.Logger.Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+      lines.add(level + " " + msg);
+    }
+
+    @Override
+    public void log(System.Logger.Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      lines.add(level + " " + format);
+    }
+  }
+
+  @Test
+  void aLoggerOfTheApplicationsOwnOrNone() throws Exception {
+    JUL.setLevel(Level.ALL);
+    ListLogger app = new ListLogger();
+    try (TokenManager tokens = TokenManager.create(client,
+        ManagerOptions.builder().logger(app).reportCacheHits(true).build())) {
+      tokens.token();
+      tokens.token(); // a cache hit: reported to listeners, never logged (the cached read path)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (app.lines.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(100);
+      assertEquals(1, app.lines.size(), app.lines.toString());
+      assertTrue(app.lines.get(0).startsWith("DEBUG token fetched: client svc-log"), app.lines.get(0));
+    }
+    try (TokenManager quiet = TokenManager.create(client, ManagerOptions.builder().logger(null).build())) {
+      quiet.token();
+      server.refuse.set(true);
+      quiet.invalidate((String) null);
+      assertThrows(OAuth2Exception.class, quiet::token);
+      assertEquals(0, quiet.queuedEvents());
+    }
+    assertTrue(messages().isEmpty(), messages().toString()); // nothing reached the m2mauth logger
+  }
+
   @Test
   void byDefaultOnlyFailuresAreWritten() throws Exception {
     JUL.setLevel(null); // the root logger's level: INFO unless configured
