@@ -7,10 +7,11 @@ import java.lang.System.Logger.Level;
 /**
  * Token events on the platform logger {@code m2mauth} ({@link System#getLogger}: java.util.logging by
  * default, or whatever backend the application installed through {@code System.LoggerFinder}, e.g.
- * SLF4J's or Log4j's bridge). FETCHED, REFRESHED and INVALIDATED at DEBUG, CACHE_HIT at TRACE, FAILED at
- * WARNING with the error's category, code name, HTTP status and OAuth error, as the Python binding
- * logs them; CACHE_HIT never. Never a token or a secret (events carry none). A level the logger does not take costs one
- * {@link Logger#isLoggable} call per event and nothing else.
+ * SLF4J's or Log4j's bridge), or the manager's own ({@link ManagerOptions.Builder#logger}). FETCHED,
+ * REFRESHED and INVALIDATED at DEBUG, FAILED at WARNING (DEBUG when cancelled by closing the manager)
+ * with the error's category, code name, HTTP status and OAuth error, as the Python binding logs them;
+ * CACHE_HIT never (the cached read path). Never a token or a secret (events carry none). A level the
+ * logger does not take costs one {@link Logger#isLoggable} call per event and nothing else.
  */
 final class EventLog {
   /** The logger's name (the same as Python's logging.getLogger("m2mauth")). */
