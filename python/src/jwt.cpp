@@ -162,6 +162,8 @@ std::shared_ptr<const Verifier> PyKey::verifier_for(std::uint32_t allowed, const
     made = std::move(v);
   }
   std::lock_guard<std::mutex> lock(verifiers->mu);
+  for (const auto &e : verifiers->entries)  // another thread made one meanwhile: use that one
+    if (e.allowed == allowed && e.config == config) return e.verifier;
   if (!verifiers->closed) {
     if (verifiers->entries.size() >= VerifierCache::kMax) verifiers->entries.erase(verifiers->entries.begin());
     verifiers->entries.push_back({allowed, config, made});
