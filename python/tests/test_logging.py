@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -175,3 +176,28 @@ def test_on_by_default_warnings_reach_stderr_without_any_logging_setup(fault, cl
     assert "m2mauth: token request failed for client 'svc-basic': permanent oauth error (-45), HTTP 400, " \
            "OAuth error 'invalid_client'" in proc.stderr
     assert "invalidated" not in proc.stderr and secret not in proc.stderr
+
+
+def test_the_last_reference_dropped_inside_an_event_callback(fault, clients):
+    """A callback (logging handler or on_event) that releases the last reference to its client runs on the
+    manager's own thread (here the background refresh), which cannot free the manager (it would join
+    itself): the client is stopped and freed on a thread of its own; the autouse leak check sees its
+    native handle released."""
+    holder, dropped = [], []
+
+    def on_event(ev):
+        if ev.kind == "refreshed" and holder:
+            holder.pop()
+            dropped.append(threading.get_ident())
+
+    script(fault, [{"expires_in": 4}])  # due 2 s before expiry: a read then starts the refresh on the manager's thread
+    holder.append(fault_client(fault, clients, on_event=on_event, refresh_margin=2, expiry_skew=0.4))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            holder[0].token()  # the reference this call holds is gone before the sleep
+        except IndexError:
+            break
+        time.sleep(0.05)
+    assert wait_until(lambda: len(dropped) == 1)
+    assert dropped[0] != threading.get_ident()
