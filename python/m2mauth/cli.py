@@ -3,8 +3,11 @@ requests; certificate fingerprints; the senhasegura A2A API; the configuration.
 
 Exit codes (stable, for scripts):
   0  success
-  1  verification failed (jwt verify refused the token); stderr:
-       m2mauth: verification failed: <error name>: <message>
+  1  a token refused: jwt verify found it invalid, or jwt decode found no JWT; stderr:
+       m2mauth: verification failed: <error name>: <message>     (jwt verify; then, for a refused
+       m2mauth:   <claim> is <value>, expected <value>             claim, one line per non-secret claim
+                                                                   that differs: iss, sub, aud, exp, ...)
+       m2mauth: token refused: malformed: <message>               (jwt decode)
   2  usage error (bad or conflicting options; argparse prints the usage); the message names options but
      never repeats a value given on the command line
   3  I/O error (a file cannot be read or written, or exists without --force); stderr:
@@ -17,11 +20,14 @@ Exit codes (stable, for scripts):
   6  `request --fail` and the server answered with an HTTP status of 400 or more; stderr:
        m2mauth: http status: <status>
 
-Secrets (passphrases, HMAC secrets, client secrets, tokens) are never taken from the command line, only
-from files ("-" is stdin), environment variables or the configuration (whose own secrets are X_file /
-X_env entries), and are never printed, with two exceptions the user asks for: `m2mauth token` prints
+Secrets (passphrases, HMAC secrets, client secrets) are never taken from the command line, only from
+files ("-" is stdin), environment variables or the configuration (whose own secrets are X_file / X_env
+entries), and are never printed, with two exceptions the user asks for: `m2mauth token` prints
 the access token and `m2mauth a2a` prints what the vault returns (passwords included), both on stdout
-only. The only secret ever written to a file is a private key, created with mode 0600.
+only. The only secret ever written to a file is a private key, created with mode 0600. The one
+exception to "never on the command line": `jwt decode TOKEN` and `jwt verify ... TOKEN` take the token
+being inspected as an argument, as users paste it (the shell history and `ps` then show it: prefer stdin
+or --token-file for a live token).
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from .keys import Key, KeySet
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_IO, EXIT_ERROR, EXIT_TRANSIENT, EXIT_HTTP = 0, 1, 2, 3, 4, 5, 6
 
-_EPILOG = """exit codes: 0 ok, 1 verification failed, 2 usage, 3 I/O error, 4 other error,
+_EPILOG = """exit codes: 0 ok, 1 verification failed or token refused, 2 usage, 3 I/O error, 4 other error,
 5 transient failure (retry later), 6 HTTP status >= 400 (request --fail).
 Secrets are read only from files ('-' = stdin) or environment variables."""
 
@@ -56,7 +62,16 @@ class _HttpStatus(Exception):
 
 
 class _Refused(Exception):
-    """A token was refused (exit 1); wraps the library's error."""
+    """A token was refused (exit 1); wraps the library's error, with lines that explain it."""
+
+    def __init__(self, error: errors.Error, details: Sequence[str] = ()) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.details = list(details)
+
+
+class _TokenRefused(Exception):
+    """jwt decode found no JWT (exit 1, like a refusal of jwt verify)."""
 
     def __init__(self, error: errors.Error) -> None:
         super().__init__(str(error))
@@ -84,6 +99,9 @@ def _load_key_data(data: bytes, passphrase: Optional[bytes], kid: Optional[str] 
         return Key.from_jwk(obj)
     if b"-----BEGIN" in data:
         return Key.from_pem(data, passphrase)
+    if not data.startswith(b"\x30"):  # every DER key or certificate is a SEQUENCE
+        raise errors.KeyFormatError("not a PEM, DER or JWK key (the file starts with neither '-----BEGIN', "
+                                    "'{' nor a DER sequence)")
     return Key.from_der(data, passphrase)
 
 
@@ -99,13 +117,35 @@ def _key_from_args(args: argparse.Namespace, *, allow_set: bool = False) -> Any:
 
 
 def _token(args: argparse.Namespace) -> str:
-    data = read_secret(args.token_file, args.token_env, "token", strip_newline=False)
-    if data is None:
-        data = read_input("-", "token")
+    """The token from TOKEN ('-' = stdin), --token-file, --token-env or stdin, checked to have the
+    shape of a compact JWT (three base64url parts), so the message names the problem."""
+    if args.token is not None and (args.token_file is not None or args.token_env is not None):
+        raise CliUsageError("give the token once: TOKEN, --token-file or --token-env")
+    if args.token is not None and args.token != "-":
+        data = args.token.encode("utf-8", "surrogateescape")
+    else:
+        data = read_secret(args.token_file, args.token_env, "token", strip_newline=False)
+        if data is None:
+            data = read_input("-", "token")
     try:
-        return data.decode("ascii").strip()
+        token = data.decode("ascii").strip()
     except UnicodeDecodeError:
-        raise errors.MalformedError("the token is not ASCII") from None
+        raise errors.MalformedError("not a JWT: the token is not ASCII") from None
+    if not token:
+        raise errors.MalformedError("not a JWT: the input is empty")
+    parts = token.split(".")
+    if len(parts) != 3:
+        jwe = " (five is a JWE: m2mauth reads signed tokens only)" if len(parts) == 5 else ""
+        raise errors.MalformedError(
+            f"not a JWT: expected three base64url parts separated by '.', found {len(parts)}{jwe}")
+    for number, part in enumerate(parts[:2], 1):
+        if not _BASE64URL.fullmatch(part):
+            what = "header" if number == 1 else "payload"
+            raise errors.MalformedError(f"not a JWT: part {number} (the {what}) is not base64url")
+    return token
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _claims(args: argparse.Namespace) -> Dict[str, Any]:
@@ -113,8 +153,11 @@ def _claims(args: argparse.Namespace) -> Dict[str, Any]:
         text = args.claims
     else:
         text = read_input(args.claims_file or "-", "claims").decode("utf-8")
+    if not text.strip():
+        raise errors.MalformedError("no claims: the input is empty (give a JSON object; {} signs a token "
+                                    "without claims)")
     try:
-        claims = json.loads(text) if text.strip() else {}
+        claims = json.loads(text)
     except ValueError as exc:
         raise errors.MalformedError(f"the claims are not valid JSON: {exc}") from None
     if not isinstance(claims, dict):
@@ -226,14 +269,16 @@ def _cmd_jwt_encode(args: argparse.Namespace) -> int:
 
 def _cmd_jwt_decode(args: argparse.Namespace) -> int:
     from . import jws
-    token = _token(args)
     try:
+        token = _token(args)
         header, payload = jws.decode_unverified(token)
         claims = json.loads(payload)
+    except errors.MalformedError as exc:
+        raise _TokenRefused(exc) from None
     except ValueError as exc:
         if isinstance(exc, errors.Error):
             raise
-        raise errors.MalformedError("the payload is not JSON") from None
+        raise _TokenRefused(errors.MalformedError("not a JWT: the payload is not JSON")) from None
     sys.stderr.write("m2mauth: warning: the token was NOT verified (decode only shows its content)\n")
     _print_json({"verified": False, "header": header, "payload": claims})
     return EXIT_OK
@@ -247,13 +292,70 @@ def _cmd_jwt_verify(args: argparse.Namespace) -> int:
     key = _key_from_args(args, allow_set=True)
     verifier = jwt.Verifier(key, algorithms, audience=args.aud or None, issuer=args.iss, subject=args.sub,
                             leeway=args.leeway, require=args.require or ())
-    token = _token(args)
+    try:
+        token = _token(args)
+    except errors.MalformedError as exc:
+        raise _Refused(exc) from None
     try:
         result = verifier.verify_complete(token)
     except errors.Error as exc:
-        raise _Refused(exc) from None
+        raise _Refused(exc, _explain(token, args, algorithms, exc)) from None
     _print_json({"verified": True, "header": result["header"], "payload": result["payload"]})
     return EXIT_OK
+
+
+_SHOWN = ("iss ", "sub ", "aud ", "exp ", "nbf ", "iat ", "alg ", "missing: ")  # never a secret
+
+
+def _shown(value: Any) -> str:
+    """A claim value for a terminal: JSON (control characters escaped), at most 120 characters."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e11:
+        delta = int(value - time.time())
+        moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(value))
+        return f"{_shown(value)} ({moment}, {abs(delta)} s {'ago' if delta < 0 else 'from now'})"
+    return _shown(value)
+
+
+def _explain(token: str, args: argparse.Namespace, algorithms: Sequence[str], exc: errors.Error) -> List[str]:
+    """For a refused token, the non-secret values that differ from what was expected (from the token's
+    unverified content: shown only to explain a refusal, never trusted). Other claims are never shown."""
+    from . import jws
+    try:
+        header, payload = jws.decode_unverified(token)
+        claims = json.loads(payload)
+    except (ValueError, errors.Error):
+        return []
+    if not isinstance(claims, dict) or not isinstance(header, dict):
+        return []
+    lines: List[str] = []
+    if isinstance(exc, errors.AlgorithmError):
+        lines.append(f"alg is {_shown(header.get('alg'))}, accepted: {', '.join(algorithms)}")
+    if isinstance(exc, errors.InvalidClaimError):
+        for name, expected in (("iss", args.iss), ("sub", args.sub)):
+            if expected is not None and claims.get(name) != expected:
+                actual = _shown(claims[name]) if name in claims else "absent"
+                lines.append(f"{name} is {actual}, expected {_shown(expected)}")
+        aud = claims.get("aud")
+        have = aud if isinstance(aud, list) else [aud]
+        if "aud" in claims and not args.aud:
+            lines.append(f"aud is {_shown(aud)}, and no --aud was given (a token naming an audience needs one)")
+        elif args.aud and not any(a in have for a in args.aud):
+            actual = _shown(aud) if "aud" in claims else "absent"
+            lines.append(f"aud is {actual}, expected one of {_shown(args.aud)}")
+    if isinstance(exc, (errors.ExpiredTokenError, errors.ImmatureTokenError)):
+        for name in ("exp", "nbf", "iat"):
+            if name in claims:
+                lines.append(f"{name} is {_when(claims[name])}; leeway {args.leeway} s")
+    if isinstance(exc, errors.MissingClaimError):
+        missing = [n for n in (args.require or ()) if n not in claims]
+        if missing:
+            lines.append(f"missing: {', '.join(_shown(n) for n in missing)}")
+    return [line for line in lines if line.startswith(_SHOWN)]
 
 
 # ---- parser --------------------------------------------------------------------------------------
@@ -326,6 +428,9 @@ def _key_options(p: argparse.ArgumentParser, *, jwks: bool) -> None:
 
 
 def _token_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("token", nargs="?", metavar="TOKEN",
+                   help="the token, or '-' for stdin (the default). On the command line it stays in the shell "
+                        "history and shows in ps: prefer stdin or --token-file for a live token")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--token-file", metavar="FILE", help="read the token from FILE (default: stdin)")
     g.add_argument("--token-env", metavar="VAR", help="read the token from environment variable VAR")
@@ -409,7 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_jwt_decode)
 
     p = jwt_sub.add_parser("verify", help="verify a JWT's signature and claims",
-                           description="Verify a token (from --token-file, --token-env or stdin); prints its header "
+                           description="Verify a token (TOKEN, --token-file, --token-env or stdin); prints its header "
                            "and claims on success (exit 0), a reason on stderr otherwise (exit 1).",
                            epilog=_EPILOG, formatter_class=fmt)
     _key_options(p, jwks=True)
@@ -446,7 +551,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CliUsageError as exc:
         return _fail(EXIT_USAGE, f"usage error: {exc}")
     except _Refused as exc:
-        return _fail(EXIT_FAILED, f"verification failed: {exc.error.name}: {exc.error}")
+        details = "".join(f"\nm2mauth:   {line}" for line in exc.details)
+        return _fail(EXIT_FAILED, f"verification failed: {exc.error.name}: {exc.error}{details}")
+    except _TokenRefused as exc:
+        return _fail(EXIT_FAILED, f"token refused: {exc.error.name}: {exc.error}")
     except _HttpStatus as exc:
         return _fail(EXIT_HTTP, f"http status: {exc.status}")
     except errors.FileError as exc:

@@ -51,7 +51,8 @@ def test_help_everywhere():
                  ["jwt", "decode"], ["jwt", "verify"]):
         proc = run([*args, "--help"])
         assert proc.returncode == 0 and "usage: m2mauth" in proc.stdout
-        assert "exit codes: 0 ok, 1 verification failed, 2 usage, 3 I/O error, 4 other error" in proc.stdout
+        assert "exit codes: 0 ok, 1 verification failed or token refused, 2 usage, 3 I/O error, 4 other error" \
+            in proc.stdout
     assert run(["--version"]).stdout.strip() == f"m2mauth {m2mauth.__version__}"
 
 
@@ -219,12 +220,12 @@ def test_jwt_encode_decode_verify(rsa_files, tmp_path):
     assert proc.returncode == 1 and "verification failed: signature:" in proc.stderr
     proc = run(["jwt", "verify", "--key", str(pub), "--alg", "RS256"], stdin="not-a-token")
     assert proc.returncode == 1 and "verification failed: malformed:" in proc.stderr
-    proc = run(["jwt", "decode"], stdin="garbage")  # nothing is verified, so not a refusal: 4
-    assert proc.returncode == 4 and proc.stderr.startswith("m2mauth: error: malformed: ")
+    proc = run(["jwt", "decode"], stdin="garbage")  # no JWT: a refused token, 1
+    assert proc.returncode == 1 and proc.stderr.startswith("m2mauth: token refused: malformed: not a JWT: ")
     assert run(["jwt", "verify", "--key", str(pub)], stdin=token).returncode == 2  # --alg is required
     assert run(["jwt", "verify", "--key", str(tmp_path / "nope"), "--alg", "RS256"], stdin=token).returncode == 3
-    # a token is a secret: it is never taken as an argument
-    assert run(["jwt", "verify", "--key", str(pub), "--alg", "RS256", token]).returncode == 2
+    # the token being inspected may be pasted as an argument (the one value the command line takes)
+    assert run(["jwt", "verify", "--key", str(pub), "--alg", "RS256", "--aud", claims["aud"], token]).returncode == 0
 
 
 def test_jwt_expired_and_hmac(tmp_path):
@@ -251,3 +252,56 @@ def test_jwt_expired_and_hmac(tmp_path):
     assert proc.returncode == 1  # the EC key cannot verify an EdDSA token
     assert run(["jwt", "encode", "--claims", "[1]", "--secret-file", str(secret_file)]).returncode == 4
     assert run(["jwt", "encode", "--claims", "{}"]).returncode == 2  # no key
+
+
+def test_jwt_first_contact_messages(tmp_path):
+    """Pasted tokens, '-', messages that name the problem, refusals explained with non-secret values."""
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET)
+    hs = ["--secret-file", str(secret_file), "--alg", "HS256"]
+    claims = {"iss": "issuer\u0007bell", "sub": "svc", "aud": ["x", "y"], "private_claim": "do-not-show-me"}
+    token = run(["jwt", "encode", *hs, "--expires-in", "300", "--claims", json.dumps(claims)]).stdout.strip()
+
+    pasted = run(["jwt", "decode", token])
+    assert pasted.returncode == 0 and json.loads(pasted.stdout)["payload"]["sub"] == "svc"
+    dash = run(["jwt", "decode", "-"], stdin=token + "\n")
+    assert dash.returncode == 0 and dash.stdout == pasted.stdout
+    assert run(["jwt", "decode", token, "--token-env", "HOME"]).returncode == 2
+
+    for given, says in (("abc", "expected three base64url parts separated by '.', found 1"),
+                        ("a.b.c.d.e", "found 5 (five is a JWE"),
+                        ("a$.b.c", "part 1 (the header) is not base64url"),
+                        ("", "the input is empty")):
+        proc = run(["jwt", "decode"], stdin=given)
+        assert proc.returncode == 1, (given, proc.stderr)
+        assert proc.stderr.startswith("m2mauth: token refused: malformed: not a JWT: ") and says in proc.stderr
+        proc = run(["jwt", "verify", *hs], stdin=given)
+        assert proc.returncode == 1 and proc.stderr.startswith("m2mauth: verification failed: malformed: not a JWT")
+
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("this is not a key")
+    proc = run(["jwt", "verify", "--key", str(garbage), "--alg", "RS256", token])
+    assert proc.returncode == 4 and "not a PEM, DER or JWK key" in proc.stderr
+
+    proc = run(["jwt", "encode", *hs], stdin="")
+    assert proc.returncode == 4 and "no claims: the input is empty" in proc.stderr and proc.stdout == ""
+
+    def refused(*args):
+        proc = run(["jwt", "verify", *hs, *args, token])
+        assert proc.returncode == 1 and proc.stdout == ""
+        assert "do-not-show-me" not in proc.stderr and "\u0007" not in proc.stderr.replace("\\u0007", "")
+        return proc.stderr.splitlines()
+
+    lines = refused("--aud", "z")
+    assert lines[0].startswith("m2mauth: verification failed: claim: ")
+    assert lines[1:] == ['m2mauth:   aud is ["x", "y"], expected one of ["z"]']
+    lines = refused("--aud", "x", "--iss", "other", "--sub", "t")
+    assert lines[1:] == ['m2mauth:   iss is "issuer\\u0007bell", expected "other"', 'm2mauth:   sub is "svc", expected "t"']
+    assert refused()[1].startswith("m2mauth:   aud is [\"x\", \"y\"], and no --aud was given")
+    assert refused("--aud", "x", "--require", "scope")[1:] == ['m2mauth:   missing: "scope"']
+    lines = run(["jwt", "verify", "--secret-file", str(secret_file), "--alg", "HS512", "--aud", "x", token]).stderr
+    assert 'm2mauth:   alg is "HS256", accepted: HS512' in lines
+    old = run(["jwt", "encode", *hs, "--claims", '{"exp": 1000}']).stdout.strip()
+    lines = run(["jwt", "verify", *hs, old]).stderr.splitlines()
+    assert lines[0].startswith("m2mauth: verification failed: expired: ")
+    assert lines[1].startswith("m2mauth:   exp is 1000 (1970-01-01T00:16:40Z, ") and lines[1].endswith("ago); leeway 0 s")

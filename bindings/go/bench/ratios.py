@@ -2,7 +2,8 @@
 
   python3 ratios.py BENCH_OUTPUT
 
-Benchmark names are <group>/<row...>/<contender>; the contender named m2mauth is the reference.
+Benchmark names are <group>/<row...>/<contender>; the contender named m2mauth is the reference (in the
+Primitive rows, which have no m2mauth, the raw OpenSSL call under it: "openssl").
 """
 
 from __future__ import annotations
@@ -33,15 +34,17 @@ def main() -> int:
         rounds = max(rounds, len(rows[row][who]))
         if m.group(4) is not None:
             allocs[(row, who)] = m.group(4)
-    peers = sorted({w for r in rows.values() for w in r if w != "m2mauth"},
-                   key=lambda w: ["golang-jwt", "go-jose", "x-oauth2"].index(w) if w in ("golang-jwt", "go-jose", "x-oauth2") else 9)
+    order = ["golang-jwt", "go-jose", "x-oauth2", "go-crypto"]
+    peers = sorted({w for r in rows.values() for w in r if w not in ("m2mauth", "openssl")},
+                   key=lambda w: order.index(w) if w in order else 9)
     print(f"median of {rounds} rounds (ns/op, allocs/op in brackets); ratio = peer time / m2mauth time\n")
-    print(f"{'row':22} {'m2mauth':>17} " + " ".join(f"{p:>17}" for p in peers) + "   "
+    print(f"{'row':22} {'m2mauth|openssl':>17} " + " ".join(f"{p:>17}" for p in peers) + "   "
           + " ".join(f"{p:>10}" for p in peers))
     for row, by in rows.items():
-        mine = statistics.median(by["m2mauth"]) if "m2mauth" in by else None
+        ref = "m2mauth" if "m2mauth" in by else "openssl"
+        mine = statistics.median(by[ref]) if ref in by else None
         cells, ratios = [], []
-        for who in ["m2mauth"] + peers:
+        for who in [ref] + peers:
             if who in by:
                 cells.append(f"{fmt(statistics.median(by[who]))} ({allocs.get((row, who), '?'):>3})")
             else:

@@ -56,6 +56,6 @@ func init() {
 		return nativeManagerOptions(o)
 	}
 	bridge.Error = func(code int, message string) error {
-		return &Error{Code: code, Name: raw.M2mauth_error_name(code), Message: "m2mauth: " + message}
+		return &Error{Code: code, Name: raw.M2mauth_error_name(code), Message: message}
 	}
 }

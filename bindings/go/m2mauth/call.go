@@ -57,7 +57,7 @@ func texts(what string, ss []string) error {
 }
 
 func argError(msg string) *Error {
-	return &Error{Code: int(raw.M2MAUTH_EINVAL), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_EINVAL)), Message: "m2mauth: " + msg}
+	return &Error{Code: int(raw.M2MAUTH_EINVAL), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_EINVAL)), Message: msg}
 }
 
 // optional is nil for "" (C NULL) and the bytes of s otherwise.

@@ -14,7 +14,7 @@ func parseObject(s string) (map[string]any, error) {
 	d.UseNumber()
 	var m map[string]any
 	if err := d.Decode(&m); err != nil {
-		return nil, &Error{Code: int(ErrMalformed.Code), Name: ErrMalformed.Name, Message: "m2mauth: claims are not a JSON object"}
+		return nil, &Error{Code: int(ErrMalformed.Code), Name: ErrMalformed.Name, Message: "claims are not a JSON object"}
 	}
 	return m, nil
 }

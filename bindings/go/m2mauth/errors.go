@@ -146,7 +146,7 @@ var (
 // TokenManager, OAuth1Signer) after Close. It is a state error (errors.Is(ErrClosed, ErrState)), but
 // other state errors are not ErrClosed.
 var ErrClosed = &Error{Code: int(raw.M2MAUTH_ESTATE), Name: raw.M2mauth_error_name(int(raw.M2MAUTH_ESTATE)),
-	Message: "m2mauth: use after Close"}
+	Message: "use after Close"}
 
 // familyByCategory is the one table: each category (m2mauth_error_category_name) to its family sentinel.
 var familyByCategory = map[string]*Error{

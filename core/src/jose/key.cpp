@@ -73,7 +73,7 @@ std::shared_ptr<Key::Impl> make_impl(ossl::PKey pkey, bool has_private, std::str
   }
   impl->bits = static_cast<unsigned int>(EVP_PKEY_get_bits(p));
   impl->has_private = has_private;
-  impl->kid = std::move(kid);
+  if (!kid.empty()) impl->kid = std::make_unique<const std::string>(std::move(kid));
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
   impl->pkey = std::move(pkey);
   return impl;
@@ -276,7 +276,10 @@ KeyType Key::type() const noexcept { return impl_->type; }
 Curve Key::curve() const noexcept { return impl_->curve; }
 unsigned int Key::bits() const noexcept { return impl_->bits; }
 bool Key::has_private() const noexcept { return impl_->has_private; }
-const std::string &Key::kid() const noexcept { return impl_->kid; }
+const std::string &Key::kid() const noexcept {
+  static const std::string none;
+  return impl_->kid ? *impl_->kid : none;
+}
 int Key::alg_binding() const noexcept { return impl_->alg; }
 std::uint64_t Key::id() const noexcept { return impl_->id; }
 EVP_PKEY *Key::evp() const noexcept { return impl_->pkey.get(); }
@@ -291,7 +294,7 @@ Key Key::with_kid(std::string kid) const {
   return copy_with(std::move(kid), impl_->alg);
 }
 
-Key Key::with_alg_binding(int alg) const { return copy_with(impl_->kid, alg); }
+Key Key::with_alg_binding(int alg) const { return copy_with(kid(), alg); }
 
 // A new handle on the same key material with another kid / alg binding (fresh operation pools).
 Key Key::copy_with(std::string kid, int alg) const {
@@ -300,7 +303,7 @@ Key Key::copy_with(std::string kid, int alg) const {
   impl->curve = impl_->curve;
   impl->bits = impl_->bits;
   impl->has_private = impl_->has_private;
-  impl->kid = std::move(kid);
+  if (!kid.empty()) impl->kid = std::make_unique<const std::string>(std::move(kid));
   impl->alg = static_cast<std::uint8_t>(alg);
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
   if (impl_->secret) impl->secret = std::make_unique<SecretBytes>(*impl_->secret);
@@ -321,7 +324,7 @@ Key Key::public_only() const {
   const unsigned char *p = der;
   ossl::PKey pub(d2i_PUBKEY(nullptr, &p, len));
   if (!pub) ossl::throw_error(Errc::key, "cannot extract the public key");
-  auto impl = make_impl(std::move(pub), false, impl_->kid);
+  auto impl = make_impl(std::move(pub), false, kid());
   impl->alg = impl_->alg;
   return Key(std::move(impl));
 }

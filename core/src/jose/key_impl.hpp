@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "m2mauth/core/jws.hpp"
@@ -78,7 +79,7 @@ struct Key::Impl {
   std::uint64_t id = 0;
   ossl::PKey pkey;                       // RSA, EC, Ed25519
   KeyOps ops;                            // initialised operation contexts, reused across calls and threads
-  std::string kid;
+  std::unique_ptr<const std::string> kid;  // null when the key has none (most keys): 8 bytes, not a string's 32
   std::unique_ptr<SecretBytes> secret;  // HMAC
   unsigned int bits = 0;
   KeyType type = KeyType::rsa;
