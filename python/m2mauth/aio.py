@@ -60,7 +60,7 @@ def _resolve(future: Any, result: Any, error: Optional[BaseException]) -> None:
         future.set_result(result)
 
 
-async def _wait(future: Any, cancel: Cancel) -> Any:
+async def _wait(future: Any, cancel: Any) -> Any:
     import asyncio
     try:
         return await future

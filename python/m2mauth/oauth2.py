@@ -13,7 +13,9 @@ keeps the token for every thread of the process::
 ``token()`` costs a few hundred nanoseconds while the cached token is fresh. A token is refreshed in
 the background before it expires, with one request in flight whatever the number of callers; callers
 wait only when no valid token exists. Failures back off (honouring Retry-After) while a still-valid
-token keeps being served. Network calls release the GIL.
+token keeps being served. Network calls release the GIL. ``await client.token_async()`` and
+:class:`m2mauth.AsyncOAuth2Client` serve asyncio (:mod:`m2mauth.aio`); token events go to the
+``m2mauth`` logger (:mod:`m2mauth._events`).
 """
 
 from __future__ import annotations
@@ -374,8 +376,7 @@ class OAuth2Client(native.TokenManagerBase):
         (``m2mauth_token_manager_get_async``) and wakes this task. Cancelling the task ends the native
         wait at once; the shared token request goes on for the other callers. Raises the same
         exceptions as :meth:`token`; ``timeout`` (seconds) bounds the wait."""
-        from .aio import token_async
-        return await token_async(self, timeout)
+        return await _token_async(self, timeout)
 
     def close(self) -> None:
         """Stops the background refresh and releases the client (its secrets are wiped). Idempotent."""
@@ -395,3 +396,7 @@ class OAuth2Client(native.TokenManagerBase):
 
     def __reduce__(self) -> Any:
         raise TypeError("OAuth2Client objects cannot be pickled (they hold secrets)")
+
+
+# Last: m2mauth.aio uses the names above (a relative import inside token_async() would cost ~8 us a call).
+from .aio import token_async as _token_async  # noqa: E402
