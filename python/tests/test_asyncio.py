@@ -265,3 +265,35 @@ def test_a_closed_loop_and_an_abandoned_await_are_harmless(fault, clients):
         time.sleep(1.0)
         assert not task.done()
         assert client.token().access_token  # the token the abandoned call fetched
+
+
+def test_every_completion_releases_its_payload(fault, clients):
+    """Each native call holds the done callable and the Token class until the library releases its
+    payload: after many calls (each one native: cache-hit events forbid reusing the cached object) and
+    their failures, no _Settle object is left and the Token class has its references back."""
+    import gc
+    import sys
+    with fault_client(fault, clients, report_cache_hits=True) as client:
+        aclient = m2mauth.AsyncOAuth2Client(client=client)
+        client.token()
+        gc.collect()
+        token_class = m2mauth.Token
+        base = sys.getrefcount(token_class)
+
+        async def main():
+            await asyncio.gather(*(client.token_async() for _ in range(200)))
+            await asyncio.gather(*(aclient.request("GET", fault.info["api_url"] + "/x") for _ in range(20)))
+            for _ in range(20):
+                with pytest.raises(m2mauth.InsecureTransportError):
+                    await aclient.request("GET", "http://api.example.com/")
+
+        asyncio.run(main())
+        deadline = time.monotonic() + 5
+        while True:
+            gc.collect()
+            settles = sum(1 for o in gc.get_objects() if isinstance(o, m2mauth.aio._Settle))
+            references = sys.getrefcount(token_class)
+            if (settles == 0 and references == base) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert (settles, references) == (0, base)
