@@ -4,7 +4,7 @@
 # BUILD_DIR: a Release build with -DM2MAUTH_BUILD_PYTHON=ON -DM2MAUTH_BUILD_JAVA=ON -DM2MAUTH_BUILD_GO=ON.
 # Short runs by default; M2MAUTH_BENCH_SECONDS sets the C and Python loop length per contender per round.
 # Each section prints the machine (CPU, cores, load) and ratios measured in its own run: contenders
-# interleaved in rounds, medians kept. README.md, "Performance", says what each row measures.
+# interleaved in rounds, medians kept. docs/performance.md says what each row measures.
 set -eu
 [ $# -ge 1 ] || { sed -n 2,7p "$0" >&2; exit 2; }
 build=$(cd "$1" && pwd)

@@ -280,3 +280,8 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 %}
 %clear (uint8_t *dst, size_t dst_len);
 #endif
+
+/* Java's completion-callback glue (TokenManager.tokenAsync), after the helpers above that it uses. */
+#if defined(SWIGJAVA)
+%include "java_async.i"
+#endif

@@ -44,6 +44,7 @@ static jclass m2mauth_jni_callbacks_class;
 static jmethodID m2mauth_jni_event_method;
 static jmethodID m2mauth_jni_clock_method;
 static jmethodID m2mauth_jni_transport_method;
+static jmethodID m2mauth_jni_token_done_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
@@ -62,7 +63,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
       "(Ljava/lang/Object;)J");
   m2mauth_jni_transport_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "transport",
       "(Ljava/lang/Object;J)J");
-  if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method) return JNI_ERR;
+  m2mauth_jni_token_done_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "tokenDone",
+      "(Ljava/lang/Object;I[B[B[B[JLjava/lang/Throwable;)V");
+  if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method ||
+      !m2mauth_jni_token_done_method)
+    return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
   m2mauth_jni_exception_class = (jclass)(*env)->NewGlobalRef(env, local);
@@ -307,6 +312,68 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
   if (r == 0) return M2MAUTH_ERROR;
   *out = (m2mauth_response *)(intptr_t)r;
   return M2MAUTH_OK;
+}
+
+/*
+ * The completion callback of m2mauth_token_manager_get_async (java_async.i): NativeCallbacks.tokenDone
+ * gets the status, the view's scheme, access token and granted scope as byte arrays and its numbers as
+ * a long[7] laid out as m2mauth_glue_token_manager_read's sizes (glue.i), or, on failure, the exception
+ * built from the error record passed in (the same factory as the status gate). The view and the record
+ * are valid during this call only: everything is copied before returning (tokenDone wipes the token's
+ * array once it has made its String). If Java cannot be called on
+ * this thread at all (the JVM is shutting down), the completion is lost.
+ */
+static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2mauth_token_view *v,
+                                               const m2mauth_error *e, void *payload) {
+  jobject ex = NULL;
+  jlongArray sizes = NULL;
+  jbyteArray scheme = NULL, token = NULL, scope = NULL;
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return;
+  if (status == M2MAUTH_OK && v) {
+    jlong n[7];
+    n[0] = (jlong)strlen(v->scheme);
+    n[1] = (jlong)v->access_token_len;
+    n[2] = (jlong)v->expires_at_ms;
+    n[3] = (jlong)(v->generation ? v->fresh_until_ms : 0);
+    n[4] = (jlong)(v->fresh_until_ms ? (intptr_t)v->generation : 0);
+    n[5] = (jlong)v->generation_seen;
+    n[6] = (jlong)(v->scope ? strlen(v->scope) : 0);
+    sizes = (*env)->NewLongArray(env, 7);
+    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, n);
+    scheme = m2mauth_jni_text(env, v->scheme);
+    token = m2mauth_jni_bytes(env, v->access_token, v->access_token_len);
+    scope = m2mauth_jni_text(env, v->scope ? v->scope : "");
+    if ((*env)->ExceptionCheck(env)) { /* out of memory: report it as a failure */
+      (*env)->ExceptionClear(env);
+      status = M2MAUTH_ENOMEM;
+      sizes = NULL;
+      scheme = token = scope = NULL;
+    }
+  } else if (status == M2MAUTH_OK) {
+    status = M2MAUTH_ERROR;
+  }
+  if (status != M2MAUTH_OK) {
+    int same = e && e->code == status;
+    ex = (*env)->CallStaticObjectMethod(env, m2mauth_jni_exception_class, m2mauth_jni_exception_factory,
+        (jint)status,
+        m2mauth_jni_text(env, m2mauth_error_name(status)),
+        m2mauth_jni_text(env, same ? e->message : ""),
+        (jboolean)(same ? m2mauth_error_is_transient(e) != 0 : m2mauth_error_code_is_transient(status) != 0),
+        (jint)(same ? e->http_status : 0),
+        m2mauth_jni_text(env, same ? e->oauth_error : ""),
+        m2mauth_jni_text(env, same ? e->oauth_error_description : ""),
+        m2mauth_jni_text(env, same ? e->oauth_error_uri : ""),
+        (jlong)(same ? e->vendor_code : 0),
+        (jlong)(same ? e->retry_after_ms : 0));
+    if ((*env)->ExceptionCheck(env)) {
+      (*env)->ExceptionClear(env);
+      ex = NULL; /* tokenDone makes a plain one from the status */
+    }
+  }
+  (*env)->CallStaticVoidMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_token_done_method, (jobject)payload,
+      (jint)status, scheme, token, scope, sizes, ex);
+  m2mauth_jni_callback_end(env);
 }
 
 /* free_payload of the callbacks glue.i installs: the library owns the global reference once handed over. */

@@ -176,7 +176,7 @@ func (c *Config) NewTokenClient(http *HTTP) (*TokenClient, error) {
 
 // NewTokenManager makes a token manager (and its client) from the "oauth2" section: its tuning and
 // idempotency header come from there too. onEvent (nil: none) receives the manager's events as
-// ManagerOptions.OnEvent does.
+// ManagerOptions.OnEvent does; they are logged to slog.Default() (TokenManager.SetLogger changes it).
 func (c *Config) NewTokenManager(http *HTTP, onEvent func(TokenEvent)) (*TokenManager, error) {
 	clientID, _ := c.Get("oauth2.client_id")
 	var p uintptr
@@ -186,7 +186,8 @@ func (c *Config) NewTokenManager(http *HTTP, onEvent func(TokenEvent)) (*TokenMa
 	if err != nil {
 		return nil, err
 	}
-	return adoptManager(p, clientID, onEvent, 0, "")
+	header, _ := c.Get("oauth2.idempotency_header") // for Transport; the native manager has it already
+	return adoptManager(p, clientID, events{onEvent: onEvent}, header)
 }
 
 // Close releases the configuration and wipes its secrets. Objects built from it keep working.

@@ -10,4 +10,9 @@
 // transports (HTTP), token clients, token managers and OAuth 1.0 signers hold native memory: Close them
 // when done (a finalizer is only a backstop). They are safe for concurrent use; after Close every method
 // returns ErrClosed. Secrets never appear in errors or in String().
+//
+// TokenManager.Client is a net/http client (Transport, a RoundTripper) that attaches the managed token
+// and retries once on 401; TokenManager.TokenSource has x/oauth2's TokenSource shape (the oauth2adapter
+// module makes it one). Token events are logged through log/slog (ManagerOptions.Logger). The package
+// needs cgo and the C library: without cgo its build stops with a message saying so.
 package m2mauth

@@ -2,6 +2,7 @@ package m2mauth
 
 import (
 	"context"
+	"log/slog"
 	"runtime"
 	"strconv"
 	"sync"
@@ -42,6 +43,10 @@ type ManagerOptions struct {
 	// arrive while EventBuffer events wait are dropped and counted (DroppedEvents).
 	OnEvent     func(TokenEvent)
 	EventBuffer int // default 256
+
+	// Logger receives the same events through log/slog (logging.go: fetched, refreshed and
+	// invalidated at Debug, failed at Warn; never a secret). nil: slog.Default(), looked up per event.
+	Logger *slog.Logger
 }
 
 // TokenEventKind says what happened.
@@ -102,9 +107,12 @@ func (e TokenEvent) String() string {
 type TokenManager struct {
 	h        handle
 	pump     *eventPump
+	logger   *managerLogger
 	clientID string
-	last     atomic.Pointer[tokenSnapshot] // the configured key's token Token returned last
-	keys     keySnapshots                  // the other keys' tokens TokenFor returned last
+	// idempotency is the header name Do and Transport add a UUID v4 under ("" = none).
+	idempotency atomic.Pointer[string]
+	last        atomic.Pointer[tokenSnapshot] // the configured key's token Token returned last
+	keys        keySnapshots                  // the other keys' tokens TokenFor returned last
 }
 
 // eventPump carries events from the library's threads to the OnEvent goroutine.
@@ -193,39 +201,42 @@ func NewTokenManager(client *TokenClient, opts ManagerOptions) (*TokenManager, e
 	if err != nil {
 		return nil, err
 	}
-	return adoptManager(p, client.clientID, opts.OnEvent, opts.EventBuffer, opts.IdempotencyHeader)
+	return adoptManager(p, client.clientID, events{opts.OnEvent, opts.Logger, opts.EventBuffer}, opts.IdempotencyHeader)
 }
 
-// adoptManager wraps a new native manager p (owning it) and installs the event delivery and the
-// idempotency header; on failure it frees everything.
-func adoptManager(p uintptr, clientID string, onEvent func(TokenEvent), buffer int,
-	idempotencyHeader string) (*TokenManager, error) {
-	var pump *eventPump
-	if onEvent != nil {
-		size := buffer
-		if size == 0 {
-			size = 256
-		}
-		pump = &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
-		go pump.run(onEvent)
+// events is where a manager's events go: OnEvent, the logger, the queue size.
+type events struct {
+	onEvent func(TokenEvent)
+	logger  *slog.Logger
+	buffer  int
+}
+
+// adoptManager wraps a new native manager p (owning it) and installs the event delivery (always: the
+// logger is on by default) and the idempotency header; on failure it frees everything.
+func adoptManager(p uintptr, clientID string, ev events, idempotencyHeader string) (*TokenManager, error) {
+	size := ev.buffer
+	if size == 0 {
+		size = 256
 	}
-	// The free function must not reference m (a cycle through m would keep its finalizer from running).
-	m := &TokenManager{pump: pump, clientID: clientID}
+	lg := &managerLogger{}
+	lg.p.Store(ev.logger)
+	pump := &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
+	go pump.run(ev.onEvent, lg)
+	// The free function and the pump must not reference m (a cycle through m would keep its finalizer
+	// from running).
+	m := &TokenManager{pump: pump, logger: lg, clientID: clientID}
+	m.idempotency.Store(&idempotencyHeader)
 	m.h.set(p, func(p uintptr) {
 		// Stops the refresh thread (no callback after this) and releases the event payload.
 		raw.DeleteTokenManagerHandle(tokenManagerHandle(p))
-		if pump != nil {
-			close(pump.ch)
-		}
+		close(pump.ch)
 	})
 	runtime.SetFinalizer(m, (*TokenManager).Close)
 	h := tokenManagerHandle(p)
-	if pump != nil {
-		payload := raw.NewCallback(pump.deliver) // owned by the library from here on
-		if err := call(func() int { return raw.M2mauth_glue_token_manager_set_events(h, payload) }); err != nil {
-			m.Close()
-			return nil, err
-		}
+	payload := raw.NewCallback(pump.deliver) // owned by the library from here on
+	if err := call(func() int { return raw.M2mauth_glue_token_manager_set_events(h, payload) }); err != nil {
+		m.Close()
+		return nil, err
 	}
 	if idempotencyHeader != "" {
 		if err := call(func() int {
@@ -261,12 +272,15 @@ func (p *eventPump) deliver(ev raw.TokenEvent) {
 	}
 }
 
-func (p *eventPump) run(f func(TokenEvent)) {
+func (p *eventPump) run(f func(TokenEvent), lg *managerLogger) {
 	defer close(p.done)
 	for ev := range p.ch {
 		func() {
 			defer func() { _ = recover() }() // a panicking handler loses its event, not the manager
-			f(ev)
+			logEvent(lg.get(), &ev)
+			if f != nil {
+				f(ev)
+			}
 		}()
 	}
 }
@@ -438,9 +452,13 @@ func (m *TokenManager) SetIdempotencyHeader(name string) error {
 	if err := text("idempotency header", name); err != nil {
 		return err
 	}
-	return m.use(func(h raw.TokenManagerHandle) int {
+	err := m.use(func(h raw.TokenManagerHandle) int {
 		return raw.M2mauth_token_manager_set_idempotency_header(h, optional(name))
 	})
+	if err == nil {
+		m.idempotency.Store(&name)
+	}
+	return err
 }
 
 // DroppedEvents counts events not delivered because EventBuffer events were waiting.

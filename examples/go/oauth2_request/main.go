@@ -13,6 +13,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -82,12 +84,25 @@ func main() {
 	fmt.Printf("   token: %s, %d characters (not shown), expires at %s\n", tok.TokenType, len(tok.AccessToken),
 		tok.ExpiresAt.UTC().Format(time.RFC3339))
 
+	// A net/http client like any other: every request gets the token, and a 401 invalidates it and
+	// retries once with a new one. Over http.DefaultTransport here; TokenManager.Client and
+	// m2mauth.Transport take the application's own base transport too.
+	client := tokens.Client(ctx)
 	for i := 0; i < count; i++ {
-		resp, err := tokens.Do(ctx, m2mauth.NewRequest("GET", url, nil)) // Authorization added; one retry after a 401
+		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+		if err != nil {
+			fail("request", err)
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			fail("API call", err)
 		}
-		fmt.Printf("   GET %s -> HTTP %d, %d bytes\n", url, resp.StatusCode, len(resp.Body))
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			fail("API call", err)
+		}
+		fmt.Printf("   GET %s -> HTTP %d, %d bytes\n", url, resp.StatusCode, len(body))
 		if resp.StatusCode != 200 {
 			os.Exit(1)
 		}

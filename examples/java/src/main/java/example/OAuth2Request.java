@@ -3,17 +3,23 @@ package example;
 import io.m2mauth.Config;
 import io.m2mauth.Http;
 import io.m2mauth.M2mauthException;
-import io.m2mauth.Request;
-import io.m2mauth.Response;
 import io.m2mauth.Token;
 import io.m2mauth.TokenEvent;
 import io.m2mauth.TokenManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /**
  * An authenticated API call with a cached OAuth 2.0 token, configured the way every m2mauth language
  * is: a JSON file named by $M2MAUTH_CONFIG and/or M2MAUTH_* environment variables (README,
  * "Configuration"). Secrets come from files or the environment, never from the command line. The token
- * is used, never printed.
+ * is used, never printed. The token manager fetches and refreshes the token through m2mauth's own
+ * transport; the API calls go through the JDK's {@link HttpClient}, with {@link TokenManager#send}
+ * attaching the token and retrying once after a 401.
  *
  * <pre>
  * M2MAUTH_CONFIG=service.json java -cp "target/classes:target/lib/*" example.OAuth2Request https://api.example.com/v1/accounts [count]
@@ -22,7 +28,7 @@ import io.m2mauth.TokenManager;
 public final class OAuth2Request {
   private OAuth2Request() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     if (args.length < 1) {
       System.err.println("usage: OAuth2Request URL [count]");
       System.exit(2);
@@ -40,15 +46,21 @@ public final class OAuth2Request {
           System.out.printf("   token: %s, %d characters (not shown), expires at %s%n", token.tokenType(),
               token.accessToken().length(), token.expiresAt());
           step = "API call";
+          HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+          HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
           for (int i = 0; i < count; i++) {
-            Response r = tokens.request(Request.get(url));  // Authorization added; one retry after a 401
-            System.out.printf("   GET %s -> HTTP %d, %d bytes%n", url, r.status(), r.body().length);
-            if (r.status() != 200) {
+            // Authorization added; one retry with a new token after a 401.
+            HttpResponse<byte[]> r = tokens.send(client, get, HttpResponse.BodyHandlers.ofByteArray());
+            System.out.printf("   GET %s -> HTTP %d, %d bytes%n", url, r.statusCode(), r.body().length);
+            if (r.statusCode() != 200) {
               System.exit(1);
             }
           }
         }
       }
+    } catch (IOException e) {
+      System.err.println("error: " + step + ": " + e);
+      System.exit(1);
     } catch (M2mauthException e) {
       StringBuilder sb = new StringBuilder("error: " + step + ": " + e.getMessage() + " (" + e.getName());
       if (!e.getOauthError().isEmpty()) {

@@ -118,6 +118,11 @@ public final class CallOptions {
     }
   }
 
+  /** These options with another cancel signal. */
+  CallOptions withCancel(Cancel other) {
+    return builder().timeout(timeout).deadline(deadline).cancel(other).build();
+  }
+
   static CallOptions orNone(CallOptions options) {
     return options == null ? NONE : options;
   }

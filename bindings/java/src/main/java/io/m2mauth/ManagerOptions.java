@@ -30,6 +30,8 @@ public final class ManagerOptions {
   private final boolean reportCacheHits;
   final String idempotencyHeader;
   final TokenEventListener listener;
+  /** Where events are logged: the m2mauth logger unless set; null: nowhere. */
+  final System.Logger logger;
   final int eventQueueCapacity;
 
   private ManagerOptions(Builder b) {
@@ -47,6 +49,7 @@ public final class ManagerOptions {
     reportCacheHits = b.reportCacheHits;
     idempotencyHeader = b.idempotencyHeader;
     listener = b.listener;
+    logger = b.loggerSet ? b.logger : EventLog.LOGGER;
     eventQueueCapacity = b.eventQueueCapacity;
   }
 
@@ -133,6 +136,8 @@ public final class ManagerOptions {
     private boolean reportCacheHits;
     private String idempotencyHeader;
     private TokenEventListener listener;
+    private System.Logger logger;
+    private boolean loggerSet;
     private int eventQueueCapacity = 1024;
 
     private Builder() {}
@@ -222,6 +227,17 @@ public final class ManagerOptions {
 
     public Builder eventListener(TokenEventListener listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /**
+     * The logger token events are written to (default {@code System.getLogger("m2mauth")}, see
+     * {@link TokenManager}); null writes none (the listener still gets them), as Python's
+     * {@code OAuth2Client(logger=None)}.
+     */
+    public Builder logger(System.Logger logger) {
+      this.logger = logger;
+      this.loggerSet = true;
       return this;
     }
 

@@ -86,6 +86,15 @@ public final class TokenEvent {
     return errorCode == 0 ? "" : M2mauthNative.m2mauth_error_name(errorCode);
   }
 
+  /**
+   * FAILED: the code's category (m2mauth_error_category_name: "oauth_refusal", "network", "timeout",
+   * "http", "protocol", ...), the same name the exception family is chosen by; "" otherwise.
+   */
+  public String errorCategory() {
+    return errorCode == 0 ? ""
+        : M2mauthNative.m2mauth_error_category_name(M2mauthNative.m2mauth_error_category(errorCode));
+  }
+
   public int httpStatus() {
     return httpStatus;
   }

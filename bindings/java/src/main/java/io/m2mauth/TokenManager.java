@@ -7,16 +7,23 @@ import io.m2mauth.internal.NativeRef;
 import io.m2mauth.internal.NativeResource;
 import io.m2mauth.internal.TokenManagerHandle;
 import io.m2mauth.internal.TokenManagerOptionsStruct;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +43,12 @@ import java.util.function.Function;
  *
  * <p>Failures to obtain a token throw {@link OAuth2Exception} (server side) or {@link NetworkException}.
  * Thread-safe. {@link #close()} stops the refresh; calls in flight finish first, later ones throw
- * IllegalStateException. Events go to a {@link TokenEventListener} on a thread of the manager's own.
+ * IllegalStateException. Events (fetched, refreshed, failed, ...) go to the platform logger
+ * {@code m2mauth} ({@link System.Logger}: DEBUG, and WARNING for failures) and to a
+ * {@link TokenEventListener}, on a thread of the manager's own.
+ *
+ * <p>With the JDK's HTTP client: {@link #send} and {@link #sendAsync} attach the token and retry once
+ * on 401; {@link #tokenAsync()} reads the token without blocking.
  */
 public final class TokenManager implements AutoCloseable {
   private final NativeResource<TokenManagerHandle> res;
@@ -86,14 +98,12 @@ public final class TokenManager implements AutoCloseable {
   /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
   static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
     TokenManager manager = new TokenManager(h,
-        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity), clientId);
-    if (listener != null) {
-      try {
-        manager.setEventListener(listener);
-      } catch (RuntimeException e) {
-        manager.close();
-        throw e;
-      }
+        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity, EventLog.LOGGER), clientId);
+    try {
+      manager.installEvents(listener);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
     }
     return manager;
   }
@@ -115,15 +125,13 @@ public final class TokenManager implements AutoCloseable {
     } finally {
       n.delete();
     }
-    TokenManager manager = new TokenManager(h, new Events(client.clientId(), o.eventQueueCapacity),
+    TokenManager manager = new TokenManager(h, new Events(client.clientId(), o.eventQueueCapacity, o.logger),
         client.clientId());
     try {
       if (o.idempotencyHeader != null) {
         manager.setIdempotencyHeader(o.idempotencyHeader);
       }
-      if (o.listener != null) {
-        manager.setEventListener(o.listener);
-      }
+      manager.installEvents(o.listener);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -199,22 +207,89 @@ public final class TokenManager implements AutoCloseable {
         keys.put(key, snapshot(t, sizes, keys.get(key)));
         return t;
       }
-      Snapshot before = last;
-      Token t;
-      if (before != null && before.token.expiresAt().toEpochMilli() == sizes[2]
-          && before.token.sameAccessToken(buf, schemeLen, tokenLen)) {
-        t = before.token;
-      } else {
-        // A token not returned before, with the granted scope, all from the one read.
-        t = Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
-            new String(buf, 0, schemeLen, StandardCharsets.UTF_8),
-            new String(buf, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
-      }
-      last = snapshot(t, sizes, before);
-      return t;
+      return configured(buf, 0, buf, schemeLen, buf, schemeLen + tokenLen, sizes);
     } finally {
       Arrays.fill(buf, (byte) 0);
     }
+  }
+
+  /**
+   * The configured key's token from one read of its view (scheme, access token and granted scope at the
+   * given offsets, lengths in sizes[0], [1], [6]): the Token returned before if it is the same, and the
+   * snapshot recorded for reuse.
+   */
+  private Token configured(byte[] scheme, int schemeAt, byte[] token, int tokenAt, byte[] scope, int scopeAt,
+      long[] sizes) {
+    int schemeLen = (int) sizes[0];
+    int tokenLen = (int) sizes[1];
+    Snapshot before = last;
+    Token t;
+    if (before != null && before.token.expiresAt().toEpochMilli() == sizes[2]
+        && before.token.sameAccessToken(token, tokenAt, tokenLen)) {
+      t = before.token;
+    } else {
+      // A token not returned before, with the granted scope, all from the one read.
+      t = Token.fromView(new String(token, tokenAt, tokenLen, StandardCharsets.UTF_8),
+          new String(scheme, schemeAt, schemeLen, StandardCharsets.UTF_8),
+          new String(scope, scopeAt, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
+    }
+    last = snapshot(t, sizes, before);
+    return t;
+  }
+
+  /** {@link #tokenAsync(CallOptions, Executor)} without bounds, completing on the common pool. */
+  public CompletableFuture<Token> tokenAsync() {
+    return tokenAsync(null, ForkJoinPool.commonPool());
+  }
+
+  /** {@link #tokenAsync(CallOptions, Executor)} completing on the common pool. */
+  public CompletableFuture<Token> tokenAsync(CallOptions options) {
+    return tokenAsync(options, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * The configured key's token without blocking the calling thread, over the library's completion
+   * callback (m2mauth_token_manager_get_async): no thread is parked while the token is fetched. A token
+   * that can be returned at once (the same one {@link #token()} would return without waiting, or a
+   * failure still in its backoff) comes back as an already completed future, on this thread. Otherwise
+   * the future completes on executor (never on the library's own thread, so stages chained on it may
+   * block or even close this manager). Failures complete it exceptionally with what {@link #token()}
+   * would throw ({@link OAuth2Exception}, {@link NetworkException}, {@link CancelledException},
+   * {@link NetworkTimeoutException}); closing the manager completes pending futures with
+   * {@link CancelledException}.
+   *
+   * <p>options bound the wait (timeout, deadline) and may carry a {@link Cancel}; without one,
+   * {@code future.cancel(true)} ends the native wait as well (the refresh itself goes on for others).
+   * A pending call keeps this manager from being collected until it completes.
+   */
+  public CompletableFuture<Token> tokenAsync(CallOptions options, Executor executor) {
+    Objects.requireNonNull(executor, "executor");
+    Snapshot s = last;
+    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
+      return CompletableFuture.completedFuture(s.token);
+    }
+    CallOptions o = CallOptions.orNone(options);
+    Cancel own = o.cancel == null ? new Cancel() : null;
+    CallOptions bound = own == null ? o : o.withCancel(own);
+    PendingToken pending = new PendingToken(
+        v -> configured((byte[]) v[0], 0, (byte[]) v[1], 0, (byte[]) v[2], 0, (long[]) v[3]), executor, own);
+    pending.caller = Thread.currentThread();
+    try {
+      TokenClient.oauth(() -> bound.run((timeoutMs, deadlineMs, cancel) -> use(h -> {
+        // The library owns the reference from here: it completes pending once, then releases it.
+        M2mauthNative.m2mauth_glue_token_manager_get_async(h, timeoutMs, deadlineMs, cancel,
+            NativeRef.handOver(pending));
+        return null;
+      })));
+    } catch (RuntimeException e) {
+      if (own != null) {
+        own.close();
+      }
+      throw e; // refused before any callback (closed manager, bad options): no future to complete
+    } finally {
+      pending.caller = null;
+    }
+    return pending;
   }
 
   /** t with the reuse fields of its view (sizes[3..5]); the counter's buffer taken from before if the same. */
@@ -292,6 +367,47 @@ public final class TokenManager implements AutoCloseable {
   }
 
   /**
+   * Sends request with the JDK's {@link HttpClient} and this manager's token: sets
+   * {@code Authorization: <scheme> <token>} (replacing any value the builder has), and when the API
+   * answers 401, drops that token ({@link #invalidate(Token)}: the next read fetches a new one unless
+   * another thread already did), discards the 401's body and sends once more with the new token. Returns
+   * the response whatever its status, as {@link HttpClient#send} does.
+   *
+   * <pre>{@code
+   * HttpResponse<String> r = tokens.send(httpClient,
+   *     HttpRequest.newBuilder(URI.create(apiUrl)).timeout(Duration.ofSeconds(10)),
+   *     HttpResponse.BodyHandlers.ofString());
+   * }</pre>
+   *
+   * <p>The builder is copied when the call starts (each try builds from that copy, so the caller may
+   * reuse or change it at once); a retried request is sent again with the same body publisher, which
+   * must therefore be able to publish twice, as all of {@link HttpRequest.BodyPublishers} do except
+   * {@code ofInputStream} over a supplier that returns the same stream. Headers such as an idempotency
+   * key are the caller's to set on the builder (both tries carry them); {@link #setIdempotencyHeader}
+   * applies to {@link #request} only.
+   *
+   * @throws OAuth2Exception when the token server refuses (as {@link #token()}; a {@link NetworkException}
+   *     when it cannot be reached)
+   * @throws IOException as {@link HttpClient#send}
+   * @throws InterruptedException as {@link HttpClient#send}
+   */
+  public <T> HttpResponse<T> send(HttpClient client, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    return HttpClientSend.send(this, client, request, handler);
+  }
+
+  /**
+   * {@link #send} without blocking: the token comes from {@link #tokenAsync()} (no thread waits for a
+   * fetch) and the request goes through {@link HttpClient#sendAsync}; a 401 invalidates the token and
+   * sends once more with a new one. The future fails with what {@link #token()} would throw when no token
+   * can be had, or with the client's exception.
+   */
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpClient client, HttpRequest.Builder request,
+      HttpResponse.BodyHandler<T> handler) {
+    return HttpClientSend.sendAsync(this, client, request, handler);
+  }
+
+  /**
    * Makes {@link #request} add header name with a fresh UUID v4 to every request that lacks it (the 401
    * retry keeps the value); null or "" turns it off. Call before the manager is shared between threads.
    */
@@ -306,9 +422,21 @@ public final class TokenManager implements AutoCloseable {
   public void setEventListener(TokenEventListener listener) {
     use(h -> {
       events.listener = listener;
-      if (listener != null) {
-        events.install(h);
-      }
+      return null;
+    });
+  }
+
+  /** Events handed to the delivering thread so far (those the listener or the logger wanted; tests). */
+  long queuedEvents() {
+    return events.queued.get();
+  }
+
+  /** The event sink, always installed: the m2mauth logger may want events without any listener. */
+  private void installEvents(TokenEventListener listener) {
+    EventLog.init();
+    use(h -> {
+      events.listener = listener;
+      events.install(h);
       return null;
     });
   }
@@ -345,34 +473,42 @@ public final class TokenManager implements AutoCloseable {
 
   /**
    * The event path: the library calls {@link #tokenEvent} on whatever thread fetched (possibly its own
-   * refresh thread, attached to the JVM for the call); it only queues the event for a single daemon thread
-   * that calls the listener, so a slow or re-entrant listener never holds up token delivery, and a
-   * listener that closes the manager cannot make the refresh thread wait for itself. Installed natively
-   * once, on the first listener; the listener itself may change at any time.
+   * refresh thread, attached to the JVM for the call). Unless the listener or the {@code m2mauth} logger
+   * ({@link EventLog}) wants the event, it returns at once; otherwise it only queues the event for a
+   * single daemon thread that logs it and calls the listener, so a slow or re-entrant listener or log
+   * handler never holds up token delivery, and a listener that closes the manager cannot make the
+   * refresh thread wait for itself. Installed natively when the manager is made (the logger is always
+   * there); the listener may change at any time. The delivering thread ends after 30 s without events.
    */
   private static final class Events implements NativeCallbacks.TokenEventSink {
     private final String clientId;
     private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
+    /** Events handed to the delivering thread (not those nobody wanted). */
+    final AtomicLong queued = new AtomicLong();
     volatile TokenEventListener listener;
+    /** ManagerOptions.logger: the m2mauth logger by default, null for none. */
+    private final System.Logger logger;
     private boolean installed;
     private ThreadPoolExecutor executor;
 
-    Events(String clientId, int capacity) {
+    Events(String clientId, int capacity, System.Logger logger) {
       this.clientId = clientId;
       this.capacity = capacity;
+      this.logger = logger;
     }
 
     synchronized void install(TokenManagerHandle h) {
       if (installed) {
         return;
       }
-      ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+      ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(capacity), r -> {
             Thread t = new Thread(r, "m2mauth-token-events-" + clientId);
             t.setDaemon(true);
             return t;
           }, (r, e) -> dropped.incrementAndGet());
+      ex.allowCoreThreadTimeOut(true);
       try {
         // The native manager owns the reference (released when it is freed, or at once on failure).
         M2mauthNative.m2mauth_glue_token_manager_set_events(h, NativeRef.handOver(this));
@@ -387,17 +523,32 @@ public final class TokenManager implements AutoCloseable {
     @Override
     public void tokenEvent(int kind, String clientId, String scope, long expiresAtMillis, int errorCode,
         int httpStatus, boolean transientError, long retryAfterMillis, String oauthError) {
+      TokenEvent.Kind k = TokenEvent.Kind.fromId(kind);
+      if (k == null) {
+        return;
+      }
+      boolean log = EventLog.wanted(logger, k, errorCode);
+      if (!log && listener == null) {
+        return;
+      }
       ThreadPoolExecutor ex;
       synchronized (this) {
         ex = executor;
       }
-      TokenEvent.Kind k = TokenEvent.Kind.fromId(kind);
-      if (ex == null || k == null) {
+      if (ex == null) {
         return;
       }
       TokenEvent ev = new TokenEvent(k, clientId, scope, expiresAtMillis, errorCode, httpStatus, transientError,
           retryAfterMillis, oauthError);
+      queued.incrementAndGet();
       ex.execute(() -> {
+        if (log) {
+          try {
+            EventLog.log(logger, ev);
+          } catch (RuntimeException e) {
+            // a log backend's failure is its own
+          }
+        }
         TokenEventListener l = listener;
         if (l != null) {
           try {

@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * senhasegura A2A (io.m2mauth.senhasegura) against the emulator of tests/servers: the three methods (its
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * credentials, vendor error codes, encrypted responses, and HTTPS with registered and unregistered
  * client certificates.
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class A2ATest {
   /** "a2a" of clients.json. */
   @SuppressWarnings("unchecked")

@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a child JVM), describe() redaction, get()/has(), every builder against the loopback servers, the "bmp"
  * profile against oidc-provider's svc-moneyp, and errors.
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class ConfigTest {
   private static final String DISTINCTIVE = "Zq9-java-distinctive-secret";
 

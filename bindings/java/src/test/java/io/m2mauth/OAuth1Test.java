@@ -25,12 +25,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** OAuth 1.0: the known-answer vectors of tests/vectors/oauth1, and requests the A2A emulator (oauthlib) accepts. */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class OAuth1Test {
   /** The cases of oauth1_vectors.txt (format described at its top) that carry a request. */
   static Stream<Map<String, String>> vectors() throws IOException {

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OAuth 2.0 against the loopback servers: oidc-provider for the client authentication methods, the fault
  * server for the token manager (its statistics count token requests).
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class OAuth2Test {
   static Http loopbackHttp() {
     return Http.create(HttpOptions.builder().timeout(Duration.ofSeconds(15)).build());
@@ -228,6 +227,27 @@ class OAuth2Test {
       }
       fail("no " + what + " event; got " + events);
       return null;
+    }
+  }
+
+  /** The JDK's HTTP client against the fault server's protected API, which checks the tokens it issued. */
+  @Test
+  void javaNetHttpAfterRevocationRefetchesOnce() throws Exception {
+    LoopbackServers s = LoopbackServers.get();
+    String ctl = s.resetFault();
+    java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest.Builder get = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(s.field("fault", "api_url") + "/things")).timeout(Duration.ofSeconds(10));
+    try (TokenClient client = faultClient(null); TokenManager m = TokenManager.create(client, testOptions().build())) {
+      java.net.http.HttpResponse<String> r1 = m.send(jdk, get, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r1.statusCode(), r1.body());
+      LoopbackServers.control(ctl + "/revoke", "POST", "{}");
+      java.net.http.HttpResponse<String> r2 = m.sendAsync(jdk, get, java.net.http.HttpResponse.BodyHandlers.ofString())
+          .get(30, TimeUnit.SECONDS);
+      assertEquals(200, r2.statusCode(), r2.body());
+      assertEquals(2, LoopbackServers.stat(ctl, "token_requests"));
+      assertEquals("Bearer " + m.token().accessToken(),
+          r2.request().headers().firstValue("Authorization").orElse(""));
     }
   }
 

@@ -15,14 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * Use after close, close while other threads use the object, and bad input, for the HTTP, OAuth 2.0 and
  * OAuth 1.0 objects: exceptions, never a crash.
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class OAuthLifecycleTest {
   @Test
   void useAfterCloseThrowsIllegalState() {

@@ -11,13 +11,12 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The transport's TLS options crossing into the library: the fault server over HTTPS requires a client
  * certificate from the test PKI's CA and echoes the one it got.
  */
-@ExtendWith(LoopbackServers.class)
+@LoopbackTest
 class TlsTest {
   private static String echoedFingerprint(HttpOptions.Builder options) {
     LoopbackServers s = LoopbackServers.get();

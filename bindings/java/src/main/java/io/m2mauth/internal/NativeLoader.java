@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 /**
- * Loads libm2mauth_jni (and the libm2mauth.so.&lt;SOVERSION&gt; it links to) once, before the first native call.
+ * Loads libm2mauth_jni (and the libm2mauth C library it links to) once, before the first native call.
  * The C library's file name is not written here: CMake writes it, derived from the version in
  * capi/include/m2mauth/common.h, into {@code m2mauth-native.properties} ({@code soname=...}) beside
  * the two libraries, in the build's {@code bindings/java/native} directory and in the jar.
@@ -19,18 +22,25 @@ import java.util.Properties;
  * <ol>
  *   <li>{@code -Dm2mauth.lib.dir=DIR}: both libraries from DIR (a CMake build's
  *       {@code bindings/java/native} directory, or an installed set);</li>
- *   <li>otherwise the copies packed in the jar under {@code io/m2mauth/native/<os>-<arch>/}, extracted to
- *       a new private (0700) temporary directory;</li>
+ *   <li>otherwise the copies packed in the jar under {@code io/m2mauth/native/<platform>/}, extracted to
+ *       a new private (0700) temporary directory. The platform is {@code <os>-<arch>} with os
+ *       {@code linux} or {@code osx} and arch {@code x86_64} or {@code aarch64} (os.arch amd64 and arm64
+ *       included), as netty-tcnative and os-maven-plugin name them; on macOS {@code osx-universal} (one
+ *       fat library) is accepted too;</li>
  *   <li>otherwise {@code System.loadLibrary("m2mauth_jni")} from java.library.path.</li>
  * </ol>
- * Then the loaded library must accept the headers the binding was generated from, by the library's own
- * rule (m2mauth_version_compatible: while 0.x the minor must match; from 1.0 the major must match and the
- * library must not be older).
+ * When none of them has the library, the error names the platform looked for, the platforms the jar
+ * does have and the java.library.path searched. Then the loaded library must accept the headers the
+ * binding was generated from, by the library's own rule (m2mauth_version_compatible: while 0.x the
+ * minor must match; from 1.0 the major must match and the library must not be older).
  */
 public final class NativeLoader {
   public static final String LIB_DIR_PROPERTY = "m2mauth.lib.dir";
-  static final String JNI_LIB = "libm2mauth_jni.so";
   static final String NATIVE_PROPERTIES = "m2mauth-native.properties";
+  static final String NATIVE_ROOT = "/io/m2mauth/native/";
+  /** The layouts a jar may carry (only the one built on this machine is packed by the pom). */
+  static final List<String> KNOWN_PLATFORMS =
+      List.of("linux-x86_64", "linux-aarch64", "osx-x86_64", "osx-aarch64", "osx-universal");
 
   private static boolean loaded;
   private static String origin = "";
@@ -42,12 +52,26 @@ public final class NativeLoader {
       return;
     }
     String dir = System.getProperty(LIB_DIR_PROPERTY);
+    String os = System.getProperty("os.name", "");
+    String arch = System.getProperty("os.arch", "");
     if (dir != null && !dir.isEmpty()) {
-      loadFrom(Paths.get(dir));
+      loadFrom(Paths.get(dir), jniLibrary(platform(os, arch)));
       origin = dir;
-    } else if (!loadFromJar()) {
-      System.loadLibrary("m2mauth_jni");
-      origin = "java.library.path";
+    } else {
+      String found = packedPlatform(os, arch, r -> NativeLoader.class.getResource(r) != null);
+      if (found != null) {
+        loadFromJar(found);
+      } else {
+        try {
+          System.loadLibrary("m2mauth_jni");
+        } catch (UnsatisfiedLinkError e) {
+          UnsatisfiedLinkError missing = new UnsatisfiedLinkError(notFound(os, arch,
+              r -> NativeLoader.class.getResource(r) != null, System.getProperty("java.library.path", "")));
+          missing.initCause(e);
+          throw missing;
+        }
+        origin = "java.library.path";
+      }
     }
     loaded = true;
   }
@@ -69,20 +93,77 @@ public final class NativeLoader {
     return (number / 10000) + "." + (number / 100 % 100) + "." + (number % 100);
   }
 
+  /** This JVM's platform directory name (see the class comment). */
   static String platform() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    if (arch.equals("amd64") || arch.equals("x86_64")) {
+    return platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+  }
+
+  /**
+   * The platform directory for os.name and os.arch values: {@code linux-x86_64}, {@code linux-aarch64},
+   * {@code osx-x86_64}, {@code osx-aarch64}; other systems keep their lower-case names without spaces
+   * (so the error says what was looked for).
+   */
+  static String platform(String osName, String osArch) {
+    String os = osName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    String arch = osArch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "");
+    if (arch.equals("amd64") || arch.equals("x8664") || arch.equals("x86_64")) {
       arch = "x86_64";
-    } else if (arch.equals("arm64")) {
+    } else if (arch.equals("arm64") || arch.equals("aarch64")) {
       arch = "aarch64";
     }
     if (os.startsWith("linux")) {
       os = "linux";
-    } else if (os.startsWith("mac")) {
-      os = "macos";
+    } else if (os.startsWith("mac") || os.startsWith("osx") || os.startsWith("darwin")) {
+      os = "osx";
+    } else if (os.startsWith("windows")) {
+      os = "windows";
     }
-    return os + "-" + arch;
+    return (os.isEmpty() ? "unknown" : os) + "-" + (arch.isEmpty() ? "unknown" : arch);
+  }
+
+  /** The directories to look in, in order, for a platform. */
+  static List<String> candidates(String platform) {
+    return platform.startsWith("osx-") ? List.of(platform, "osx-universal") : List.of(platform);
+  }
+
+  /** The JNI library's file name on a platform (the C library's comes from m2mauth-native.properties). */
+  static String jniLibrary(String platform) {
+    return platform.startsWith("osx-") ? "libm2mauth_jni.dylib" : "libm2mauth_jni.so";
+  }
+
+  /** The first candidate directory that has the JNI library, or null; hasResource answers for a path. */
+  static String packedPlatform(String osName, String osArch, Predicate<String> hasResource) {
+    String platform = platform(osName, osArch);
+    for (String dir : candidates(platform)) {
+      if (hasResource.test(NATIVE_ROOT + dir + "/" + jniLibrary(dir))) {
+        return dir;
+      }
+    }
+    return null;
+  }
+
+  /** The platforms the jar carries a JNI library for. */
+  static List<String> packedPlatforms(Predicate<String> hasResource) {
+    List<String> found = new ArrayList<>();
+    for (String p : KNOWN_PLATFORMS) {
+      if (hasResource.test(NATIVE_ROOT + p + "/" + jniLibrary(p))) {
+        found.add(p);
+      }
+    }
+    return found;
+  }
+
+  /** The message when no native library could be found. */
+  static String notFound(String osName, String osArch, Predicate<String> hasResource, String libraryPath) {
+    String platform = platform(osName, osArch);
+    List<String> packed = packedPlatforms(hasResource);
+    return "m2mauth: no native library for platform " + platform + " (os.name \"" + osName + "\", os.arch \""
+        + osArch + "\"): looked for " + String.join(" and ", candidates(platform).stream()
+            .map(d -> NATIVE_ROOT.substring(1) + d + "/" + jniLibrary(d)).toArray(String[]::new))
+        + " in the jar, which has " + (packed.isEmpty() ? "no native library" : "only " + String.join(", ", packed))
+        + ", then " + System.mapLibraryName("m2mauth_jni") + " on java.library.path ("
+        + (libraryPath.isEmpty() ? "empty" : libraryPath) + "); build the jar on this platform"
+        + " (bindings/README.md, Java) or point -D" + LIB_DIR_PROPERTY + " at a directory holding the libraries";
   }
 
   /** The C library's SONAME from m2mauth-native.properties, or null without the file. */
@@ -93,13 +174,13 @@ public final class NativeLoader {
     Properties p = new Properties();
     p.load(properties);
     String soname = p.getProperty("soname");
-    if (soname == null || !soname.startsWith("libm2mauth.")) {
+    if (soname == null || !soname.startsWith("libm2mauth.") || soname.contains("/")) {
       throw new IOException(NATIVE_PROPERTIES + " names no libm2mauth SONAME");
     }
     return soname;
   }
 
-  private static void loadFrom(Path dir) {
+  private static void loadFrom(Path dir, String jniLibrary) {
     Path props = dir.resolve(NATIVE_PROPERTIES);
     if (Files.exists(props)) {
       try (InputStream in = Files.newInputStream(props)) {
@@ -111,14 +192,12 @@ public final class NativeLoader {
         throw new UnsatisfiedLinkError("m2mauth: cannot read " + props + ": " + e.getMessage());
       }
     }
-    System.load(dir.resolve(JNI_LIB).toAbsolutePath().toString());
+    System.load(dir.resolve(jniLibrary).toAbsolutePath().toString());
   }
 
-  private static boolean loadFromJar() {
-    String base = "/io/m2mauth/native/" + platform() + "/";
-    if (NativeLoader.class.getResource(base + JNI_LIB) == null) {
-      return false;
-    }
+  private static void loadFromJar(String platform) {
+    String base = NATIVE_ROOT + platform + "/";
+    String jni = jniLibrary(platform);
     Path tmp = null;
     try {
       tmp = Files.createTempDirectory("m2mauth-",
@@ -127,7 +206,7 @@ public final class NativeLoader {
       try (InputStream in = NativeLoader.class.getResourceAsStream(base + NATIVE_PROPERTIES)) {
         core = coreLibrary(in);
       }
-      for (String lib : new String[] {NATIVE_PROPERTIES, core, JNI_LIB}) {
+      for (String lib : new String[] {NATIVE_PROPERTIES, core, jni}) {
         if (lib == null) {
           continue;
         }
@@ -137,7 +216,7 @@ public final class NativeLoader {
           }
         }
       }
-      loadFrom(tmp);
+      loadFrom(tmp, jni);
       origin = "jar:" + base;
     } catch (IOException e) {
       throw new UnsatisfiedLinkError("m2mauth: cannot extract the native library: " + e.getMessage());
@@ -145,7 +224,6 @@ public final class NativeLoader {
       // Mapped libraries stay usable after their files are removed (Linux, macOS).
       deleteQuietly(tmp);
     }
-    return true;
   }
 
   private static void deleteQuietly(Path dir) {

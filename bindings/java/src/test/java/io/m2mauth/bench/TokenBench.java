@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Per-call cost of a cached token read through the Java binding (not a test; surefire skips this
  * package): TokenManager.token() on a token of an hour fetched once from a loopback token endpoint,
- * served from the Java-side snapshot without a JNI call; then the configured key against another key.
+ * served from the Java-side snapshot without a JNI call; then the configured key against another key,
+ * and tokenAsync() on the same cached token (a completed future, no native call).
  *
  * <pre>
  *   java -cp CLASSES:TEST_CLASSES io.m2mauth.bench.TokenBench [seconds]   (bindings/README.md, "Benchmarks")
@@ -47,10 +48,12 @@ public final class TokenBench {
         TokenManager m = TokenManager.create(client)) {
       m.token();
       m.token(other);
-      SignBench.measure("token", seconds, 100000, new String[] {"TokenManager.token(), cached", "token(TokenScope), cached"},
+      SignBench.measure("token", seconds, 100000, new String[] {"TokenManager.token(), cached", "token(TokenScope), cached",
+          "tokenAsync().join(), cached"},
           new SignBench.Case[] {
             () -> sink += m.token().expiresAt().getEpochSecond(),
-            () -> sink += m.token(other).expiresAt().getEpochSecond()});
+            () -> sink += m.token(other).expiresAt().getEpochSecond(),
+            () -> sink += m.tokenAsync().join().expiresAt().getEpochSecond()});
     } finally {
       server.stop(0);
     }

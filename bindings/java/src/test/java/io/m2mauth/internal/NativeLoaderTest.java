@@ -46,6 +46,51 @@ class NativeLoaderTest {
   }
 
   @Test
+  void platformDirectories() {
+    assertEquals("linux-x86_64", NativeLoader.platform("Linux", "amd64"));
+    assertEquals("linux-x86_64", NativeLoader.platform("Linux", "x86_64"));
+    assertEquals("linux-aarch64", NativeLoader.platform("Linux", "aarch64"));
+    assertEquals("osx-aarch64", NativeLoader.platform("Mac OS X", "aarch64"));
+    assertEquals("osx-x86_64", NativeLoader.platform("Mac OS X", "x86_64"));
+    assertEquals("osx-aarch64", NativeLoader.platform("Darwin", "arm64"));
+    assertEquals("freebsd-riscv64", NativeLoader.platform("FreeBSD", "riscv64"));
+    assertEquals(java.util.List.of("osx-aarch64", "osx-universal"), NativeLoader.candidates("osx-aarch64"));
+    assertEquals("libm2mauth_jni.dylib", NativeLoader.jniLibrary("osx-x86_64"));
+    assertEquals("libm2mauth_jni.so", NativeLoader.jniLibrary("linux-aarch64"));
+    // This build's own directory is in the jar (or on the class path), named as the loader looks for it.
+    String here = NativeLoader.platform();
+    assertEquals(here, NativeLoader.packedPlatform(System.getProperty("os.name"), System.getProperty("os.arch"),
+        r -> NativeLoader.class.getResource(r) != null));
+    assertTrue(NativeLoader.packedPlatforms(r -> NativeLoader.class.getResource(r) != null).contains(here));
+  }
+
+  @Test
+  void layoutsOfOtherPlatformsAreFound() {
+    java.util.Set<String> jar = java.util.Set.of("/io/m2mauth/native/linux-aarch64/libm2mauth_jni.so",
+        "/io/m2mauth/native/osx-x86_64/libm2mauth_jni.dylib", "/io/m2mauth/native/osx-universal/libm2mauth_jni.dylib");
+    assertEquals("linux-aarch64", NativeLoader.packedPlatform("Linux", "aarch64", jar::contains));
+    assertEquals("osx-x86_64", NativeLoader.packedPlatform("Mac OS X", "x86_64", jar::contains));
+    assertEquals("osx-universal", NativeLoader.packedPlatform("Mac OS X", "aarch64", jar::contains));
+    assertNull(NativeLoader.packedPlatform("Linux", "amd64", jar::contains));
+  }
+
+  @Test
+  void aMissingPlatformIsNamed() {
+    java.util.Set<String> jar = java.util.Set.of("/io/m2mauth/native/linux-x86_64/libm2mauth_jni.so");
+    String m = NativeLoader.notFound("Linux", "aarch64", jar::contains, "/usr/java/packages/lib:/usr/lib");
+    assertTrue(m.startsWith("m2mauth: no native library for platform linux-aarch64 (os.name \"Linux\", "
+        + "os.arch \"aarch64\"): looked for io/m2mauth/native/linux-aarch64/libm2mauth_jni.so in the jar, "
+        + "which has only linux-x86_64, then libm2mauth_jni"), m);
+    assertTrue(m.contains("java.library.path (/usr/java/packages/lib:/usr/lib)"), m);
+    assertTrue(m.contains("-Dm2mauth.lib.dir"), m);
+    String mac = NativeLoader.notFound("Mac OS X", "aarch64", r -> false, "");
+    assertTrue(mac.contains("platform osx-aarch64"), mac);
+    assertTrue(mac.contains("io/m2mauth/native/osx-aarch64/libm2mauth_jni.dylib and "
+        + "io/m2mauth/native/osx-universal/libm2mauth_jni.dylib"), mac);
+    assertTrue(mac.contains("which has no native library"), mac);
+  }
+
+  @Test
   void textIsRealUtf8() {
     String s = "\u00e9\u20ac\ud83d\ude00";
     assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), Utf8.encode(s));

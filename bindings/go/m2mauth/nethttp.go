@@ -1,0 +1,136 @@
+package m2mauth
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
+)
+
+// Transport is an http.RoundTripper that authorizes every request with a TokenManager's token and
+// sends it through Base, the way x/oauth2's Transport does, with the manager's retry: on 401 it
+// invalidates the token it sent and sends the request once more with a new one (a second 401 is
+// returned as it is: never a loop). The request's body is replayed through Request.GetBody, which
+// http.NewRequest sets for bytes.Buffer, bytes.Reader and strings.Reader bodies; a request whose body
+// cannot be replayed is not retried (its 401 is returned, and the next request has a new token). With the manager's IdempotencyHeader, a
+// request that lacks the header gets a fresh UUID v4 under it, kept by the retry.
+//
+// The request's context bounds and cancels the wait for a token (the native call, as with Token) and
+// the send. The caller's request is never changed. Safe for concurrent use, like the manager.
+type Transport struct {
+	Tokens *TokenManager
+	Base   http.RoundTripper // nil: http.DefaultTransport
+}
+
+type httpClientKey struct{}
+
+// HTTPClient is the context key of the *http.Client that Client builds on (as x/oauth2's
+// oauth2.HTTPClient): context.WithValue(ctx, m2mauth.HTTPClient, c).
+var HTTPClient httpClientKey
+
+// Client is an *http.Client whose Transport is Transport{Tokens: m, Base: ...}: the requests it sends
+// carry the manager's token, with one retry on 401 (Transport). The base is the Transport of the
+// *http.Client that ctx carries under HTTPClient (its Timeout, Jar and CheckRedirect are kept too), or
+// http.DefaultTransport. ctx is only read for that client: each request's own context bounds its token
+// wait and its send, so a Client outlives the ctx it was made with.
+func (m *TokenManager) Client(ctx context.Context) *http.Client {
+	c := &http.Client{Transport: &Transport{Tokens: m}}
+	if ctx == nil {
+		return c
+	}
+	if base, ok := ctx.Value(HTTPClient).(*http.Client); ok && base != nil {
+		c.Transport = &Transport{Tokens: m, Base: base.Transport}
+		c.Timeout, c.Jar, c.CheckRedirect = base.Timeout, base.Jar, base.CheckRedirect
+	}
+	return c
+}
+
+// RoundTrip authorizes req, sends it, and retries once on 401 (Transport).
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	closeBody := func() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+	}
+	if t.Tokens == nil {
+		closeBody()
+		return nil, argError("Transport has no TokenManager") // ErrInvalidArgument
+	}
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	ctx := req.Context()
+	tok, err := t.Tokens.Token(ctx)
+	if err != nil {
+		closeBody()
+		return nil, err
+	}
+	out := req.Clone(ctx) // a RoundTripper must not change the caller's request
+	if name := t.Tokens.idempotencyHeader(); name != "" && out.Header.Get(name) == "" {
+		id, err := newUUIDv4()
+		if err != nil {
+			closeBody()
+			return nil, err
+		}
+		out.Header.Set(name, id)
+	}
+	out.Header.Set("Authorization", tok.TokenType+" "+tok.AccessToken)
+	resp, err := base.RoundTrip(out) // closes req.Body
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+
+	// The token was refused: the next request gets a new one, whether or not this one is retried.
+	if err := t.Tokens.Invalidate(tok.AccessToken); err != nil {
+		return resp, nil
+	}
+	var body io.ReadCloser
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return resp, nil // the body is gone: the caller gets the 401
+		}
+		if body, err = req.GetBody(); err != nil {
+			return resp, nil
+		}
+	}
+	next, err := t.Tokens.Token(ctx)
+	if err != nil {
+		closeResponse(resp, body)
+		return nil, err
+	}
+	closeResponse(resp, nil)
+	again := out.Clone(ctx)
+	if body != nil {
+		again.Body = body
+	}
+	again.Header.Set("Authorization", next.TokenType+" "+next.AccessToken)
+	return base.RoundTrip(again)
+}
+
+func (m *TokenManager) idempotencyHeader() string {
+	if p := m.idempotency.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// closeResponse reads a little of resp's body, so its connection can be reused, and closes it (and
+// body, a replayed request body that will not be sent).
+func closeResponse(resp *http.Response, body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	resp.Body.Close()
+	if body != nil {
+		body.Close()
+	}
+}
+
+// newUUIDv4 is the library's UUID v4 (m2mauth_util_uuid_v4), as Do adds.
+func newUUIDv4() (string, error) {
+	var out []byte
+	if err := call(func() int { return raw.M2mauth_util_uuid_v4(&out) }); err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
