@@ -89,6 +89,7 @@ def test_token_exit_codes(fault, basic):
     script(fault, [{"error": "invalid_client", "status": 401}])
     proc = run(["token", *flags(fault)], env=env, secrets=[basic])
     assert proc.returncode == 4 and proc.stderr.startswith("m2mauth: error: oauth: ")
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr  # the library's WARNING event is not repeated
     proc = run(["token"])
     assert proc.returncode == 2 and proc.stderr.startswith("m2mauth: usage error: no OAuth 2.0 client")
     proc = run(["token", "--token-url", fault.info["token_endpoint"], "--client-id", "x",
