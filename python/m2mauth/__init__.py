@@ -13,7 +13,9 @@ C++ core behind the C ABI of ``libm2mauth``) shared by C, C++, Python, Java and 
 Modules: :mod:`m2mauth.jwt`, :mod:`m2mauth.jws`, :mod:`m2mauth.http`, :mod:`m2mauth.oauth2`,
 :mod:`m2mauth.oauth1`, :mod:`m2mauth.senhasegura`, :mod:`m2mauth.config`, :mod:`m2mauth.errors`;
 classes :class:`Key`, :class:`KeySet`, :class:`Certificate`, :class:`Http`, :class:`OAuth2Client`,
-:class:`OAuth1`. Every failure raises an :class:`Error` subclass.
+:class:`AsyncOAuth2Client` (asyncio), :class:`OAuth1`. Every failure raises an :class:`Error` subclass.
+Adapters, optional extras imported only when asked for: :mod:`m2mauth.requests`, :mod:`m2mauth.httpx`.
+Token events go to the ``m2mauth`` logger.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .keys import Key, KeySet
 from .certificates import Certificate
 from .http import Http, Response, Headers, describe_http_options
 from .oauth2 import Cancel, OAuth2Client, Token, TokenEvent, describe_manager_options
+from .aio import AsyncOAuth2Client
 from .oauth1 import OAuth1
 from . import errors, jws, jwt, http, oauth1, oauth2, senhasegura, config
 
@@ -36,7 +39,8 @@ def library_version() -> str:
     return str(_ext.library_version_details())
 
 
-__all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "Headers", "OAuth2Client", "Token",
+__all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "Headers", "OAuth2Client",
+           "AsyncOAuth2Client", "Token",
            "TokenEvent", "Cancel", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
            "library_version", "__version__"]
 __all__ += errors.__all__  # in this form type checkers see the exception classes as exported too

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sys
 import time
@@ -545,6 +546,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the command; returns the exit code (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors
+    # The command reports a failure itself, in the one stderr line its exit code documents; the library's
+    # token events (logger "m2mauth", printed by logging's last resort when nothing is configured) would
+    # repeat it.
+    logging.getLogger("m2mauth").addHandler(logging.NullHandler())
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -13,18 +13,22 @@ keeps the token for every thread of the process::
 ``token()`` costs a few hundred nanoseconds while the cached token is fresh. A token is refreshed in
 the background before it expires, with one request in flight whatever the number of callers; callers
 wait only when no valid token exists. Failures back off (honouring Retry-After) while a still-valid
-token keeps being served. Network calls release the GIL.
+token keeps being served. Network calls release the GIL. ``await client.token_async()`` and
+:class:`m2mauth.AsyncOAuth2Client` serve asyncio (:mod:`m2mauth.aio`); token events go to the
+``m2mauth`` logger (:mod:`m2mauth._events`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import operator
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
 
 from . import errors
+from ._events import LOGGER, TokenEvent, dispatcher as _dispatcher
 from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
@@ -93,60 +97,6 @@ class Token(tuple):
         raise TypeError("Token objects cannot be pickled (that would copy the access token)")
 
 
-class TokenEvent:
-    """What the token manager did, for logs and metrics; never carries a secret.
-
-    Attributes:
-        kind: ``"fetched"``, ``"refreshed"``, ``"failed"``, ``"cache_hit"`` or ``"invalidated"``.
-        client_id, scope: whose token.
-        expires_at: expiry (Unix seconds) of the token fetched, refreshed, served or invalidated; None if none.
-        error: for ``failed``, the error name (e.g. ``"oauth"``, ``"network"``); else None.
-        error_code: the library's status code for ``failed``, else 0.
-        http_status: the HTTP status of a failed token request, 0 if none.
-        oauth_error: the RFC 6749 ``error`` of a failed request, "" if none.
-        transient: whether a failure may go away by itself.
-        retry_after: seconds until the next attempt after a failure.
-    """
-
-    __slots__ = ("kind", "client_id", "scope", "expires_at", "error", "error_code", "http_status", "oauth_error",
-                 "transient", "retry_after")
-
-    def __init__(self, kind: str, client_id: str, scope: str, expires_at: Optional[float], error_code: int = 0,
-                 http_status: int = 0, transient: bool = False, retry_after: float = 0.0,
-                 oauth_error: str = "") -> None:
-        self.kind = kind
-        self.client_id = client_id
-        self.scope = scope
-        self.expires_at = expires_at
-        self.error_code = error_code
-        self.error = native.error_name(error_code) if error_code else None
-        self.http_status = http_status
-        self.transient = transient
-        self.retry_after = retry_after
-        self.oauth_error = oauth_error
-
-    def __repr__(self) -> str:
-        parts = [f"kind={self.kind!r}", f"client_id={self.client_id!r}"]
-        if self.scope:
-            parts.append(f"scope={self.scope!r}")
-        if self.expires_at is not None:
-            parts.append(f"expires_at={self.expires_at:.3f}")
-        if self.error:
-            parts += [f"error={self.error!r}", f"http_status={self.http_status}", f"transient={self.transient}",
-                      f"retry_after={self.retry_after:.3f}"]
-            if self.oauth_error:
-                parts.append(f"oauth_error={self.oauth_error!r}")
-        return f"<m2mauth.TokenEvent {' '.join(parts)}>"
-
-
-def _dispatcher(on_event: Callable[[TokenEvent], Any]) -> Callable[..., None]:
-    def dispatch(kind: str, client_id: str, scope: str, expires_at_ms: int, error_code: int, http_status: int,
-                 transient: int, retry_after_ms: int, oauth_error: str) -> None:
-        on_event(TokenEvent(kind, client_id, scope, expires_at_ms / 1000.0 if expires_at_ms else None, error_code,
-                            http_status, bool(transient), retry_after_ms / 1000.0, oauth_error))
-    return dispatch
-
-
 def _timeout_ms(timeout: Optional[float]) -> int:
     """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
     if timeout is None:
@@ -154,6 +104,21 @@ def _timeout_ms(timeout: Optional[float]) -> int:
     if not (timeout > 0) or math.isinf(timeout):
         raise ValueError("timeout must be a positive number of seconds")
     return max(1, int(math.ceil(timeout * 1000)))
+
+
+def _request_args(method: str, url: str, headers: HeadersArg, body: BodyArg, json: Any,
+                  timeout: Optional[float]) -> Any:
+    """(method, url, header pairs, body bytes, timeout_ms) for the native request calls."""
+    timeout_ms = _timeout_ms(timeout)
+    pairs = header_list(headers)
+    if json is not None:
+        if body is not None:
+            raise TypeError("give body or json, not both")
+        import json as _json
+        body = _json.dumps(json, separators=(",", ":"))
+        if not any(n.lower() == "content-type" for n, _ in pairs):
+            pairs.append(("Content-Type", "application/json"))
+    return to_text(method, "method"), to_text(url, "url"), pairs, body_bytes(body), timeout_ms
 
 
 def _words(value: Union[None, str, Iterable[str]], name: str) -> Optional[str]:
@@ -246,7 +211,15 @@ class OAuth2Client(native.TokenManagerBase):
         background_refresh: refresh on a manager thread (default) or on the first caller.
         report_cache_hits: also send ``cache_hit`` events (one per cached read: for debugging).
         on_event: ``on_event(TokenEvent)``, called from the thread that fetched (often the manager's
-            own); exceptions it raises are reported through ``sys.unraisablehook`` and ignored.
+            own); exceptions it raises are reported through ``sys.unraisablehook`` and ignored. It does
+            not replace logging.
+        logger: where token events are logged (default: the ``m2mauth`` logger; None: nowhere):
+            ``fetched``, ``refreshed`` and ``invalidated`` at DEBUG, ``failed`` at WARNING with its
+            category (transient or permanent, error name and code, HTTP status, OAuth ``error``). Never
+            a secret; nothing is formatted unless the level is enabled; cached reads never log.
+
+    ``await client.token_async()`` is :meth:`token` for asyncio (it never blocks the event loop);
+    :class:`m2mauth.AsyncOAuth2Client` offers ``await request(...)``.
     """
 
     def __init__(self, token_url: Optional[str] = None, client_id: Optional[str] = None, *,
@@ -264,7 +237,8 @@ class OAuth2Client(native.TokenManagerBase):
                  backoff_max: Optional[float] = None, permanent_backoff: Optional[float] = None,
                  background_refresh: bool = True, report_cache_hits: bool = False,
                  min_fetch_interval: Optional[float] = None, max_keys: Optional[int] = None,
-                 on_event: Optional[Callable[[TokenEvent], Any]] = None) -> None:
+                 on_event: Optional[Callable[[TokenEvent], Any]] = None,
+                 logger: Optional[logging.Logger] = LOGGER) -> None:
         super().__init__()
         if client_id is None:
             raise TypeError("client_id is required")
@@ -318,20 +292,28 @@ class OAuth2Client(native.TokenManagerBase):
                              Token)
         self._client_id = a.client_id
         self._where = a.token_url or a.issuer
-        if on_event is not None:
-            self.on_event = on_event
+        self._logger = logger
+        self._install_events(on_event)
 
     @classmethod
     def _from_config(cls, config_native: Any, http: Optional[Http], client_id: str, where: str,
-                     on_event: Optional[Callable[[TokenEvent], Any]]) -> "OAuth2Client":
+                     on_event: Optional[Callable[[TokenEvent], Any]],
+                     logger: Optional[logging.Logger] = LOGGER) -> "OAuth2Client":
         self = cls.__new__(cls)
         native.TokenManagerBase.__init__(self)
         self._init_from_config(config_native, http._native_http() if http is not None else None, Token)
         self._client_id = client_id
         self._where = where
-        if on_event is not None:
-            self.on_event = on_event
+        self._logger = logger
+        self._install_events(on_event)
         return self
+
+    def _install_events(self, callback: Optional[Callable[[TokenEvent], Any]]) -> None:
+        self._on_event = callback
+        if self._logger is None and callback is None:
+            self._set_event_callback(None, None)
+        else:
+            self._set_event_callback(_dispatcher(self._logger, callback), callback)
 
     # token() is the native method of TokenManagerBase (no Python frame on the hot path):
     if False:  # pragma: no cover  (documentation and type checkers)
@@ -352,8 +334,12 @@ class OAuth2Client(native.TokenManagerBase):
     def on_event(self, callback: Optional[Callable[[TokenEvent], Any]]) -> None:
         if callback is not None and not callable(callback):
             raise TypeError("on_event must be callable")
-        self._on_event = callback
-        self._set_event_callback(_dispatcher(callback) if callback is not None else None, callback)
+        self._install_events(callback)
+
+    @property
+    def logger(self) -> Optional[logging.Logger]:
+        """Where token events are logged (None: nowhere)."""
+        return getattr(self, "_logger", None)
 
     def fetch(self) -> Token:
         """One token request, bypassing the cache (for scripts and diagnostics)."""
@@ -391,17 +377,16 @@ class OAuth2Client(native.TokenManagerBase):
         ``json`` sends a JSON body (and Content-Type) instead of ``body``. ``timeout`` (seconds) bounds the
         whole call (the wait for a token and the sends); ``cancel`` (a :data:`Cancel`) stops it from
         another thread, the native transfer included."""
-        timeout_ms = _timeout_ms(timeout)
-        pairs = header_list(headers)
-        if json is not None:
-            if body is not None:
-                raise TypeError("give body or json, not both")
-            import json as _json
-            body = _json.dumps(json, separators=(",", ":"))
-            if not any(n.lower() == "content-type" for n, _ in pairs):
-                pairs.append(("Content-Type", "application/json"))
-        return Response._from_native(self._request(to_text(method, "method"), to_text(url, "url"), pairs,
-                                                   body_bytes(body), timeout_ms, cancel))
+        return Response._from_native(self._request(*_request_args(method, url, headers, body, json, timeout),
+                                                   cancel))
+
+    async def token_async(self, *, timeout: Optional[float] = None) -> Token:
+        """:meth:`token` for asyncio: never blocks the event loop. The fresh cached token is returned
+        at once; otherwise the wait (or the one token request in flight) completes on a library thread
+        (``m2mauth_token_manager_get_async``) and wakes this task. Cancelling the task ends the native
+        wait at once; the shared token request goes on for the other callers. Raises the same
+        exceptions as :meth:`token`; ``timeout`` (seconds) bounds the wait."""
+        return await _token_async(self, timeout)
 
     def close(self) -> None:
         """Stops the background refresh and releases the client (its secrets are wiped). Idempotent."""
@@ -421,3 +406,7 @@ class OAuth2Client(native.TokenManagerBase):
 
     def __reduce__(self) -> Any:
         raise TypeError("OAuth2Client objects cannot be pickled (they hold secrets)")
+
+
+# Last: m2mauth.aio uses the names above (a relative import inside token_async() would cost ~8 us a call).
+from .aio import token_async as _token_async  # noqa: E402

@@ -18,7 +18,9 @@
 
 #include <cstring>
 
-#include "binding.hpp"
+#include <thread>
+
+#include "oauth2_manager.hpp"
 
 namespace m2mauth_py {
 
@@ -41,54 +43,30 @@ std::int64_t coarse_tick_ms() noexcept {
   return tick;
 }
 
-// Everything one OAuth2Client owns natively. Destroyed with the GIL held (see ManagerHandle).
-struct ManagerCore {
-  std::shared_ptr<const m2mauth::Http> http;   // kept alive for the client and for fetch()
-  std::optional<m2mauth::TokenClient> client;  // for fetch(); from a Config it is made on first use
-  std::shared_ptr<const m2mauth::Config> config;
-  std::optional<m2mauth::TokenManager> manager;
-  std::mutex client_mu;
+thread_local bool in_library_callback = false;
 
-  bool background = true;
-  std::int64_t skew_ms = 30000;
-
-  // Bumped by every invalidation (from any thread); the fast path compares it.
-  std::atomic<std::uint64_t> generation{0};
-  // Python state, guarded by the GIL.
-  PyObject *cached = nullptr;  // the last token object (owned reference)
-  std::uint64_t cached_generation = ~std::uint64_t{0};
-  std::int64_t cached_expires_ms = 0;
-  // The view's reuse fields for `cached` (fresh_until_ms minus a coarse tick; generation NULL: none).
-  std::int64_t reuse_until_ms = 0;
-  const std::uint64_t *reuse_generation = nullptr;
-  std::uint64_t reuse_seen = 0;
-  PyObject *token_factory = nullptr;  // m2mauth.oauth2.Token._native_new
-  PyObject *dispatcher = nullptr;     // builds the event and calls the user's callback
-  PyObject *user_callback = nullptr;  // for sys.unraisablehook reports
-  std::atomic<bool> has_callback{false};
-
-  ~ManagerCore() {
-    // The manager's thread may be inside our event callback, waiting for the GIL: release it while
-    // the manager stops (it cancels and joins that thread). Not during finalization, when the
-    // callback no longer touches Python and releasing the GIL is not allowed.
-    if (manager) {
-      if (!python_finalizing() && PyGILState_Check()) {
-        ReleaseGil nogil;
-        manager.reset();
-        client.reset();
-      } else {
-        manager.reset();
-        client.reset();
-      }
+// A core whose last reference is dropped inside one of the library's callbacks: stopped and freed on
+// a thread of its own (with the GIL), since the manager joins the thread running the callback.
+void destroy_core(ManagerCore *c) noexcept {
+  if (in_library_callback) {
+    if (python_finalizing()) return;  // the process is ending: leave it
+    try {
+      std::thread([c] {
+        PythonCallGuard guard;
+        if (!guard.ok) return;
+        PyGILState_STATE st = PyGILState_Ensure();
+        delete c;
+        live(Kind::token_manager).fetch_sub(1, std::memory_order_relaxed);
+        PyGILState_Release(st);
+      }).detach();
+      return;
+    } catch (...) {
+      return;  // no thread: leave it rather than deadlock
     }
-    Py_XDECREF(cached);
-    Py_XDECREF(token_factory);
-    Py_XDECREF(dispatcher);
-    Py_XDECREF(user_callback);
   }
-};
-
-using CorePtr = std::shared_ptr<ManagerCore>;
+  delete c;
+  live(Kind::token_manager).fetch_sub(1, std::memory_order_relaxed);
+}
 
 // The event trampoline registered with the C API: payload is the ManagerCore.
 void on_event(const m2mauth_token_event *e, void *payload) noexcept {
@@ -97,36 +75,29 @@ void on_event(const m2mauth_token_event *e, void *payload) noexcept {
   // date (a fetch or refresh installs a valid token; a failure keeps the current one).
   if (e->kind == M2MAUTH_TOKEN_EVENT_INVALIDATED) core->generation.fetch_add(1, std::memory_order_acq_rel);
   if (!core->has_callback.load(std::memory_order_acquire)) return;
+  if (e->kind == M2MAUTH_TOKEN_EVENT_CACHE_HIT && !core->forward_cache_hits.load(std::memory_order_acquire)) return;
   PythonCallGuard guard;
   if (!guard.ok) return;
+  LibraryCallbackScope scope;
   PyGILState_STATE st = PyGILState_Ensure();
-  if (core->dispatcher != nullptr) {
-    PyObject *res = PyObject_CallFunction(core->dispatcher, "sssLiiiLs", m2mauth_token_event_name(e->kind),
+  PyObject *dispatcher = core->dispatcher;
+  if (dispatcher != nullptr) {
+    Py_INCREF(dispatcher);  // _set_event_callback may replace it while it runs
+    PyObject *res = PyObject_CallFunction(dispatcher, "sssLiiiLs", m2mauth_token_event_name(e->kind),
                                           e->client_id, e->scope, static_cast<long long>(e->expires_at_ms),
                                           e->error_code, e->http_status, e->transient,
                                           static_cast<long long>(e->retry_after_ms), e->oauth_error);
-    if (res == nullptr) PyErr_WriteUnraisable(core->user_callback != nullptr ? core->user_callback : core->dispatcher);
+    if (res == nullptr) PyErr_WriteUnraisable(core->user_callback != nullptr ? core->user_callback : dispatcher);
     Py_XDECREF(res);
+    Py_DECREF(dispatcher);
   }
   PyGILState_Release(st);
 }
 
-struct ManagerHandle {
-  CorePtr core;
-
-  CorePtr need() const {
-    if (!core) throw py::value_error("the OAuth 2.0 client is closed");
-    return core;
-  }
-};
-
 CorePtr make_core(std::shared_ptr<const m2mauth::Http> http, std::optional<m2mauth::TokenClient> client,
                   std::shared_ptr<const m2mauth::Config> config, m2mauth::TokenManager &&manager, bool background,
                   std::int64_t skew_ms, py::object token_factory) {
-  CorePtr core(new ManagerCore(), [](ManagerCore *c) {
-    delete c;
-    live(Kind::token_manager).fetch_sub(1, std::memory_order_relaxed);
-  });
+  CorePtr core(new ManagerCore(), &destroy_core);
   live(Kind::token_manager).fetch_add(1, std::memory_order_relaxed);
   core->http = std::move(http);
   core->client = std::move(client);
@@ -190,11 +161,9 @@ bool same_token(PyObject *cached_access, const m2mauth_token_view &v) noexcept {
 PyObject *token_fast(ManagerHandle &self) {
   ManagerCore *c = self.core.get();
   if (c == nullptr) throw py::value_error("the OAuth 2.0 client is closed");
-  if (c->cached != nullptr && c->reuse_generation != nullptr &&
-      c->generation.load(std::memory_order_acquire) == c->cached_generation && now_ms() < c->reuse_until_ms &&
-      __atomic_load_n(c->reuse_generation, __ATOMIC_ACQUIRE) == c->reuse_seen) {
-    Py_INCREF(c->cached);
-    return c->cached;
+  if (PyObject *fresh = cached_if_fresh(*c)) {
+    Py_INCREF(fresh);
+    return fresh;
   }
   if (c->cached != nullptr && c->background &&
       c->generation.load(std::memory_order_acquire) == c->cached_generation &&
@@ -220,19 +189,7 @@ PyObject *token_fast(ManagerHandle &self) {
     const m2mauth_status st = m2mauth_token_manager_get(&v, hold->manager->get());
     if (st != M2MAUTH_OK) throw m2mauth::Error::last(st);
   }
-  py::str access(v.access_token, v.access_token_len);
-  py::object obj = py::reinterpret_borrow<py::object>(hold->token_factory)(
-      access, py::str(v.scheme), static_cast<double>(v.expires_at_ms) / 1000.0, py::str(v.scope));
-  if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
-    throw py::type_error("the token factory must return a 4-tuple subclass");
-  Py_XDECREF(hold->cached);
-  hold->cached = obj.inc_ref().ptr();
-  hold->cached_generation = generation;
-  hold->cached_expires_ms = v.expires_at_ms;
-  hold->reuse_generation = v.fresh_until_ms != 0 ? v.generation : nullptr;
-  hold->reuse_until_ms = v.fresh_until_ms - coarse_tick_ms();
-  hold->reuse_seen = v.generation_seen;
-  return obj.release().ptr();
+  return token_from_view(*hold, v, generation).release().ptr();
 }
 
 PyObject *py_token(PyObject *self, PyObject *) {
@@ -263,11 +220,68 @@ PyMethodDef token_def = {"token", reinterpret_cast<PyCFunction>(py_token), METH_
 
 }  // namespace
 
+LibraryCallbackScope::LibraryCallbackScope() noexcept : outer_(in_library_callback) { in_library_callback = true; }
+LibraryCallbackScope::~LibraryCallbackScope() { in_library_callback = outer_; }
+
+ManagerCore::~ManagerCore() {
+  // The manager's thread may be inside our event callback, waiting for the GIL: release it while
+  // the manager stops (it cancels and joins that thread, and completes pending _async calls with
+  // M2MAUTH_ECANCELLED). Not during finalization, when the callbacks no longer touch Python and
+  // releasing the GIL is not allowed.
+  if (manager) {
+    if (!python_finalizing() && PyGILState_Check()) {
+      ReleaseGil nogil;
+      manager.reset();
+      client.reset();
+    } else {
+      manager.reset();
+      client.reset();
+    }
+  }
+  Py_XDECREF(cached);
+  Py_XDECREF(token_factory);
+  Py_XDECREF(dispatcher);
+  Py_XDECREF(user_callback);
+}
+
+py::object token_from_view(ManagerCore &c, const m2mauth_token_view &v, std::uint64_t generation) {
+  py::object obj;
+  if (c.cached != nullptr && c.cached_expires_ms == v.expires_at_ms && same_token(PyTuple_GET_ITEM(c.cached, 0), v)) {
+    obj = py::reinterpret_borrow<py::object>(c.cached);  // the same token: the same object (many awaits, one fetch)
+  } else {
+    py::str access(v.access_token, v.access_token_len);
+    obj = py::reinterpret_borrow<py::object>(c.token_factory)(
+        access, py::str(v.scheme), static_cast<double>(v.expires_at_ms) / 1000.0,
+        py::str(v.scope != nullptr ? v.scope : ""));
+    if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
+      throw py::type_error("the token factory must return a 4-tuple subclass");
+    Py_XDECREF(c.cached);
+    c.cached = obj.inc_ref().ptr();
+  }
+  c.cached_generation = generation;
+  c.cached_expires_ms = v.expires_at_ms;
+  c.reuse_generation = v.fresh_until_ms != 0 ? v.generation : nullptr;
+  c.reuse_until_ms = v.fresh_until_ms - coarse_tick_ms();
+  c.reuse_seen = v.generation_seen;
+  return obj;
+}
+
+PyObject *cached_if_fresh(const ManagerCore &c) noexcept {
+  if (c.cached != nullptr && c.reuse_generation != nullptr &&
+      c.generation.load(std::memory_order_acquire) == c.cached_generation && now_ms() < c.reuse_until_ms &&
+      __atomic_load_n(c.reuse_generation, __ATOMIC_ACQUIRE) == c.reuse_seen)
+    return c.cached;
+  return nullptr;
+}
+
 void register_oauth2(py::module_ &m) {
   // A native cancel signal (call.h): cancel() from any thread stops the call using it at once.
   py::class_<m2mauth::Cancel>(m, "Cancel")
       .def(py::init<>())
-      .def("cancel", [](const m2mauth::Cancel &c) { c.cancel(); })
+      .def("cancel", [](const m2mauth::Cancel &c) {
+        ReleaseGil nogil;  // it runs the stopped calls' library code, which may complete them
+        c.cancel();
+      })
       .def_property_readonly("cancelled", &m2mauth::Cancel::requested);
 
   m.def("describe_manager_options", [](const py::dict &options) { return manager_options(options).describe(); },
@@ -362,6 +376,7 @@ void register_oauth2(py::module_ &m) {
         c->user_callback = user.is_none() ? nullptr : user.inc_ref().ptr();
         Py_XDECREF(old_d);
         Py_XDECREF(old_u);
+        c->forward_cache_hits.store(c->user_callback != nullptr, std::memory_order_release);
         c->has_callback.store(c->dispatcher != nullptr, std::memory_order_release);
       })
       .def("_fetch", [](ManagerHandle &self) {
@@ -451,6 +466,7 @@ void register_oauth2(py::module_ &m) {
       })
       .def("_close", [](ManagerHandle &self) { self.core.reset(); })
       .def_property_readonly("closed", [](const ManagerHandle &self) { return !self.core; });
+  add_async_methods(cls);
 
   // token() as a METH_NOARGS method: no argument parsing, no pybind11 dispatcher on the hot path.
   PyObject *type = cls.ptr();

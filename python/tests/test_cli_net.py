@@ -129,6 +129,10 @@ def test_request(fault, basic, tmp_path):
     assert proc.returncode == 6 and proc.stderr.startswith("m2mauth: http status: 4")
     proc = run(["request", "GET", api, "-H", "no colon", *flags(fault)], env=env)
     assert proc.returncode == 2
+    script(fault, [{"error": "invalid_client", "status": 401}])
+    proc = run(["request", "GET", api, *flags(fault)], env=env, secrets=[basic])
+    assert proc.returncode == 4 and proc.stderr.startswith("m2mauth: error: oauth: ")
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr  # the manager's WARNING event is not repeated
 
 
 def test_cert_fingerprint(test_pki):

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -113,6 +116,73 @@ TEST_CASE("TokenManager: one fetch for many readers, events, invalidate, authent
   std::lock_guard<std::mutex> lock(mu);
   CHECK(std::count(events.begin(), events.end(), TokenEventKind::fetched) >= 1);
   CHECK(std::count(events.begin(), events.end(), TokenEventKind::invalidated) == 1);
+}
+
+TEST_CASE("TokenManager::get_token_async, request_async: completion callbacks, one fetch for many waiters") {
+  const auto fault = cpptest::servers()["fault"];
+  control(fault.str("control_url") + "/reset", "POST");
+  control(fault.str("control_url") + "/script", "POST", R"([{"delay_ms":300}])");
+  Http http = cpptest::loopback_http();
+  TokenClient client(fault.str("token_endpoint"), "svc-basic", http);
+  client.set_secret(client_field("svc-basic", "client_secret"));
+  TokenClient wrong(fault.str("token_endpoint"), "svc-basic", http);
+  wrong.set_secret("Zq9-wrong-secret");
+  // Declared before the managers, so they outlive every callback.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> tokens;
+  std::vector<int> statuses;
+  std::string echoed;
+  std::optional<Error> refused_error;
+  int done = 0;
+  TokenManager manager(client);
+  TokenManager refused(wrong);
+  auto finished = [&] {
+    ++done;
+    cv.notify_all();
+  };
+  for (int i = 0; i < 16; ++i)
+    manager.get_token_async([&](const TokenView *t, const Error *e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (t != nullptr && e == nullptr) tokens.emplace_back(t->access_token);
+      finished();
+    });
+  manager.request_async(Request("GET", fault.str("api_url") + "/async"), [&](Response *r, const Error *e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (r != nullptr && e == nullptr) {
+      statuses.push_back(r->status());
+      echoed = std::string(r->body());
+    }
+    finished();
+  });
+  refused.get_token_async([&](const TokenView *t, const Error *e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (t == nullptr && e != nullptr) refused_error = *e;  // a copy: the record lives during the callback only
+    finished();
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    CHECK(cv.wait_for(lock, std::chrono::seconds(20), [&] { return done == 18; }));
+    REQUIRE(tokens.size() == 16);
+    CHECK(std::all_of(tokens.begin(), tokens.end(), [&](const std::string &t) { return t == tokens[0]; }));
+    CHECK(statuses == std::vector<int>{200});
+    CHECK(json_at(echoed, "headers.Authorization") == "Bearer " + tokens[0]);
+    REQUIRE(refused_error.has_value());
+    CHECK(refused_error->errc() == Errc::oauth);
+    CHECK(refused_error->oauth_error() == "invalid_client");
+    CHECK(refused_error->http_status() == 401);
+  }
+  CHECK(json_at(control(fault.str("control_url") + "/stats"), "by_client.svc-basic") == "2");  // one each
+
+  // A cancel requested before the call: the callback runs on this thread before the call returns.
+  CallOptions cancelled;
+  cancelled.cancel = Cancel();
+  cancelled.cancel->cancel();
+  int at_once = 0;
+  manager.request_async(Request("GET", fault.str("api_url") + "/never"), [&](Response *r, const Error *e) {
+    at_once = r == nullptr && e != nullptr ? e->code() : 1;
+  }, cancelled);
+  CHECK(at_once == M2MAUTH_ECANCELLED);
 }
 
 TEST_CASE("TokenManager: a refused token request is an error with the server's OAuth error") {

@@ -54,6 +54,59 @@ func benchSign(b *testing.B, alg Algorithm) {
 	})
 }
 
+// Verification of one HS256 token: C (verify + claims as JSON, the loop in C), Go's Verify (a Token with
+// generic maps) and VerifyInto (into a struct, as golang-jwt's ParseWithClaims):
+//
+//	PKG_CONFIG_PATH=<build>/pkgconfig go test -run '^$' -bench VerifyHS256 -benchmem ./m2mauth
+const benchVerifyClaims = `{"iss":"m2mauth-client","sub":"m2mauth-client","aud":"https://as.example.com/token",` +
+	`"iat":1700000000,"exp":4102444800,"jti":"4f1c2a9e-8d36-4a52-9d6e-0c8a9c3f7b21"}`
+
+func BenchmarkVerifyHS256(b *testing.B) {
+	b.Run("C", func(b *testing.B) {
+		k, err := cbench.NewKey(int(HS256))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer k.Close()
+		b.ResetTimer()
+		if _, err := k.VerifyLoop(int(HS256), benchVerifyClaims, "https://as.example.com/token", b.N); err != nil {
+			b.Fatal(err)
+		}
+	})
+	key := keyFor(b, HS256)
+	token, err := SignJWT(key, benchVerifyClaims, WithAlgorithm(HS256))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := NewVerifier(key, WithAllowedAlgorithms(HS256), WithAudience("https://as.example.com/token"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	b.Run("Go", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := v.Verify(token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("GoInto", func(b *testing.B) {
+		var c struct {
+			Iss string `json:"iss"`
+			Sub string `json:"sub"`
+			Aud string `json:"aud"`
+			Iat int64  `json:"iat"`
+			Exp int64  `json:"exp"`
+			Jti string `json:"jti"`
+		}
+		for i := 0; i < b.N; i++ {
+			if err := v.VerifyInto(token, &c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func BenchmarkSignHS256(b *testing.B) { benchSign(b, HS256) }
 func BenchmarkSignRS256(b *testing.B) { benchSign(b, RS256) }
 

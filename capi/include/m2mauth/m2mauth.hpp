@@ -143,8 +143,13 @@ class Error : public std::runtime_error {
         message_(message) {}
 
   /** The error for a failed status, from this thread's m2mauth_error_last(). */
-  static Error last(int status) {
-    const m2mauth_error *e = m2mauth_error_last();
+  static Error last(int status) { return from_record(status, m2mauth_error_last()); }
+
+  /**
+   * The error for a failed status from a given record, e.g. the one a completion callback receives
+   * (m2mauth_token_cb, m2mauth_response_cb), which is valid during the callback only.
+   */
+  static Error from_record(int status, const m2mauth_error *e) {
     if (e == nullptr || e->code != status) {
       // The record belongs to another failure (should not happen): keep the status, not the details.
       return Error(status, std::string("m2mauth call failed: ") + m2mauth_error_name(status));
@@ -1496,12 +1501,69 @@ class TokenManager {
     return Response(r);
   }
 
+  /*
+   * Completion-callback forms (m2mauth_token_manager_get_async, m2mauth_token_manager_request_async),
+   * for event loops: no thread waits per caller. The callback runs exactly once: on the calling thread
+   * before the call returns when the outcome is known at once, otherwise on a thread of the manager
+   * (with Errc::cancelled from the manager's destruction for calls still pending). It gets exactly one
+   * non-null argument, valid during the callback only; it must not throw (std::terminate) nor destroy
+   * the manager. If the call cannot start it throws Error and the callback is never called.
+   */
+  using TokenCallback = std::function<void(const TokenView *token, const Error *error)>;
+  /** response: the callee may move it out (Response is move-only). */
+  using ResponseCallback = std::function<void(Response *response, const Error *error)>;
+
+  /** get_token(options) with a completion callback. */
+  void get_token_async(TokenCallback cb, const CallOptions &options = {}) {
+    using C = detail::Callback<TokenCallback>;
+    m2mauth_call_options o = options.to_c();
+    get_token_async(&call_token, C::make(std::move(cb)), &C::release, &o);
+  }
+  /** The C callback form (the full m2mauth_token_view); free_payload runs once after the callback. */
+  void get_token_async(m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload,
+                       const m2mauth_call_options *options = nullptr) {
+    detail::check(m2mauth_token_manager_get_async(get(), options, cb, payload, free_payload));
+  }
+  /** request(req, options) with a completion callback (req is copied). */
+  void request_async(const Request &req, ResponseCallback cb, const CallOptions &options = {}) {
+    using C = detail::Callback<ResponseCallback>;
+    m2mauth_call_options o = options.to_c();
+    request_async(req, &call_response, C::make(std::move(cb)), &C::release, &o);
+  }
+  /** The C callback form: the callback owns the m2mauth_response it receives. */
+  void request_async(const Request &req, m2mauth_response_cb cb, void *payload, m2mauth_free_cb free_payload,
+                     const m2mauth_call_options *options = nullptr) {
+    detail::check(m2mauth_token_manager_request_async(get(), req.get(), options, cb, payload, free_payload));
+  }
+
   m2mauth_token_manager *get() const noexcept { return h_.get(); }
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
   static void call_event(const m2mauth_token_event *event, void *payload) noexcept {
     detail::Callback<EventCallback>::of(payload)(TokenEvent::from_c(*event));
+  }
+  static void call_token(m2mauth_status status, const m2mauth_token_view *v, const m2mauth_error *e,
+                         void *payload) noexcept {
+    TokenCallback &fn = detail::Callback<TokenCallback>::of(payload);
+    if (status == M2MAUTH_OK && v != nullptr) {
+      TokenView t{std::string_view(v->access_token, v->access_token_len), v->scheme, v->expires_at_ms};
+      fn(&t, nullptr);
+    } else {
+      const Error err = Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e);
+      fn(nullptr, &err);
+    }
+  }
+  static void call_response(m2mauth_status status, m2mauth_response *r, const m2mauth_error *e,
+                            void *payload) noexcept {
+    ResponseCallback &fn = detail::Callback<ResponseCallback>::of(payload);
+    if (status == M2MAUTH_OK && r != nullptr) {
+      Response resp(r);
+      fn(&resp, nullptr);
+    } else {
+      const Error err = Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e);
+      fn(nullptr, &err);
+    }
   }
 
   detail::Handle<m2mauth_token_manager, m2mauth_token_manager_free> h_;

@@ -169,6 +169,30 @@ int main() {
   expect(events.load() == 1, "failed event");
   expect_error([&] { tc.set_scope("other"); }, Errc::state, "client frozen once used");
 
+  // completion-callback forms: exactly one call each, the error as a copy of the callback's record
+  std::atomic<int> token_calls{0}, token_code{0}, response_calls{0}, response_code{0};
+  manager.get_token_async([&](const TokenView *t, const Error *e) {
+    token_code = e != nullptr && t == nullptr ? e->code() : 1;
+    ++token_calls;
+  });
+  manager.request_async(Request("GET", "http://api.example.com/v1"), [&](Response *r, const Error *e) {
+    response_code = e != nullptr && r == nullptr ? e->code() : 1;
+    ++response_calls;
+  });
+  for (int i = 0; i < 500 && (token_calls.load() == 0 || response_calls.load() == 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  expect(token_calls.load() == 1 && token_code.load() == M2MAUTH_EINSECURE, "get_token_async reports the error");
+  expect(response_calls.load() == 1 && response_code.load() == M2MAUTH_EINSECURE, "request_async reports the error");
+  CallOptions cancelled;
+  cancelled.cancel.emplace();
+  cancelled.cancel->cancel();
+  int at_once = 0;
+  manager.get_token_async([&](const TokenView *, const Error *e) {
+    at_once = e != nullptr ? e->code() : 1;
+  }, cancelled);
+  expect(at_once == M2MAUTH_ECANCELLED, "a cancelled read completes on the calling thread before returning");
+  expect(token_calls.load() == 1 && response_calls.load() == 1, "each callback ran once");
+
   // configuration and its builders; A2A helpers
   Config config = Config::from_json(
       R"({"http":{"timeout_ms":1500},"senhasegura":{"base_url":"https://vault.example","client_id":"a",)"
