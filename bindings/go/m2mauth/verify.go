@@ -170,28 +170,7 @@ func configure(p uintptr, c *verifyConfig) (*Verifier, error) {
 // Verify checks token (signature, algorithm, exp/nbf/iat and the configured claims) and returns it
 // decoded. Refusals match ErrInvalidToken and the specific sentinel (ErrExpired, ErrSignature, ...).
 func (v *Verifier) Verify(token string) (*Token, error) {
-	if v == nil {
-		return nil, ErrClosed
-	}
-	if err := text("token", token); err != nil {
-		return nil, err
-	}
-	var claimsJSON, headerJSON []byte
-	err := v.h.use(func(p uintptr) error {
-		var c uintptr
-		if err := call(func() int { return raw.M2mauth_verifier_verify(&c, verifierHandle(p), token) }); err != nil {
-			return err
-		}
-		ch := raw.SwigcptrClaimsHandle(c)
-		defer raw.DeleteClaimsHandle(ch)
-		return call(func() int {
-			if st := raw.M2mauth_claims_to_json(&claimsJSON, ch); st < 0 {
-				return st
-			}
-			return raw.M2mauth_claims_header_json(&headerJSON, ch)
-		})
-	})
-	runtime.KeepAlive(v)
+	claimsJSON, headerJSON, err := v.verified(token, true)
 	if err != nil {
 		return nil, err
 	}
@@ -204,23 +183,7 @@ func (v *Verifier) Verify(token string) (*Token, error) {
 // call when the application knows its claims' shape. A verified token whose claims do not fit dst gives
 // an invalid_argument error naming the Go type (encoding/json's message: field and type, never a value).
 func (v *Verifier) VerifyInto(token string, dst any) error {
-	if v == nil {
-		return ErrClosed
-	}
-	if err := text("token", token); err != nil {
-		return err
-	}
-	var claimsJSON []byte
-	err := v.h.use(func(p uintptr) error {
-		var c uintptr
-		if err := call(func() int { return raw.M2mauth_verifier_verify(&c, verifierHandle(p), token) }); err != nil {
-			return err
-		}
-		ch := raw.SwigcptrClaimsHandle(c)
-		defer raw.DeleteClaimsHandle(ch)
-		return call(func() int { return raw.M2mauth_claims_to_json(&claimsJSON, ch) })
-	})
-	runtime.KeepAlive(v)
+	claimsJSON, _, err := v.verified(token, false)
 	if err != nil {
 		return err
 	}
@@ -228,6 +191,33 @@ func (v *Verifier) VerifyInto(token string, dst any) error {
 		return argError("the verified claims do not fit the destination: " + unmarshalProblem(err))
 	}
 	return nil
+}
+
+// verified runs the native verification and returns the claims as JSON text (and the protected
+// header's, when withHeader).
+func (v *Verifier) verified(token string, withHeader bool) (claimsJSON, headerJSON []byte, err error) {
+	if v == nil {
+		return nil, nil, ErrClosed
+	}
+	if err := text("token", token); err != nil {
+		return nil, nil, err
+	}
+	err = v.h.use(func(p uintptr) error {
+		var c uintptr
+		if err := call(func() int { return raw.M2mauth_verifier_verify(&c, verifierHandle(p), token) }); err != nil {
+			return err
+		}
+		ch := raw.SwigcptrClaimsHandle(c)
+		defer raw.DeleteClaimsHandle(ch)
+		return call(func() int {
+			if st := raw.M2mauth_claims_to_json(&claimsJSON, ch); st < 0 || !withHeader {
+				return st
+			}
+			return raw.M2mauth_claims_header_json(&headerJSON, ch)
+		})
+	})
+	runtime.KeepAlive(v)
+	return claimsJSON, headerJSON, err
 }
 
 // unmarshalProblem describes an encoding/json failure by field and type only (a SyntaxError cannot
