@@ -1404,6 +1404,11 @@ struct TokenView {
   std::string_view access_token; /* a secret */
   std::string_view scheme;       /* "Bearer" or "DPoP" */
   std::int64_t expires_at_ms = 0;
+
+  /** The view of a C m2mauth_token_view (no copy: valid as long as v's pointers are). */
+  static TokenView from_c(const m2mauth_token_view &v) noexcept {
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+  }
 };
 
 /**
@@ -1449,14 +1454,14 @@ class TokenManager {
   TokenView get_token() {
     m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get(&v, get()));
-    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+    return TokenView::from_c(v);
   }
   /** The same, the wait bounded and cancellable by options. */
   TokenView get_token(const CallOptions &options) {
     m2mauth_call_options o = options.to_c();
     m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_with(&v, get(), &o));
-    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+    return TokenView::from_c(v);
   }
   /** The same for another scope / audience / resource. */
   TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience = std::nullopt,
@@ -1464,7 +1469,7 @@ class TokenManager {
     m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_for(&v, get(), detail::c_str(scope), detail::c_str(audience),
                                                 detail::c_str(resource)));
-    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+    return TokenView::from_c(v);
   }
   /** The same, the wait bounded and cancellable by options. */
   TokenView get_token_for(const std::optional<std::string> &scope, const std::optional<std::string> &audience,
@@ -1473,7 +1478,7 @@ class TokenManager {
     m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
     detail::check(m2mauth_token_manager_get_for_with(&v, get(), detail::c_str(scope), detail::c_str(audience),
                                                      detail::c_str(resource), &o));
-    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+    return TokenView::from_c(v);
   }
   /** An owned copy of the current token (with its scope). */
   Token token() {
@@ -1547,7 +1552,7 @@ class TokenManager {
                          void *payload) noexcept {
     TokenCallback &fn = detail::Callback<TokenCallback>::of(payload);
     if (status == M2MAUTH_OK && v != nullptr) {
-      TokenView t{std::string_view(v->access_token, v->access_token_len), v->scheme, v->expires_at_ms};
+      const TokenView t = TokenView::from_c(*v);
       fn(&t, nullptr);
     } else {
       const Error err = Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e);
