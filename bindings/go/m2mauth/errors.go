@@ -58,7 +58,12 @@ func (e *Error) Category() string {
 	if e == nil {
 		return ""
 	}
-	return raw.M2mauth_error_category_name(raw.M2mauth_error_category(e.Code))
+	return categoryName(e.Code)
+}
+
+// categoryName is the name of code's category (m2mauth_error_category_name).
+func categoryName(code int) string {
+	return raw.M2mauth_error_category_name(raw.M2mauth_error_category(code))
 }
 
 // Family is the sentinel of the code's family (one per category; see familyByCategory), for errors.Is;

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
-
-	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
 // Token events go to log/slog as well as to OnEvent: a token fetched, refreshed or invalidated at Debug,
@@ -57,7 +55,7 @@ func logEvent(lg *slog.Logger, ev *TokenEvent) {
 	if ev.Kind == EventFailed {
 		msg = "m2mauth: token request failed"
 		attrs = append(attrs,
-			slog.String("category", raw.M2mauth_error_category_name(raw.M2mauth_error_category(ev.ErrorCode))),
+			slog.String("category", categoryName(ev.ErrorCode)),
 			slog.String("code", ev.ErrorName))
 		if ev.HTTPStatus != 0 {
 			attrs = append(attrs, slog.Int("http_status", ev.HTTPStatus))
