@@ -314,8 +314,8 @@ type TokenScope struct {
 // for its key (the library's m2mauth_token_view says how long it stays fresh and exposes a counter that
 // changes on every refresh or invalidation, from any goroutine or thread), it is returned again without
 // any native call or allocation. Otherwise it reads the library's cached view (m2mauth_token_manager_get_with), copied into Go
-// memory within the one native call that makes it; a new token is read once more as an owned copy for
-// its granted scope. With ReportCacheHits every read is a native one (each emits its event).
+// memory within the one native call that makes it, granted scope included. With ReportCacheHits every
+// read is a native one (each emits its event).
 func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
 	if m != nil && (ctx == nil || ctx.Err() == nil) {
 		if s := m.last.Load(); m.fresh(s) {
@@ -328,8 +328,7 @@ func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
 }
 
 // TokenFor is Token for another key (scope, audience, resource), read through the library's cached
-// view (m2mauth_token_manager_get_for_with). The view does not carry the granted scope: the result's
-// Scope is key.Scope, the one asked for. TokenType is the scheme the manager uses ("Bearer", "DPoP").
+// view (m2mauth_token_manager_get_for_with). The result's Scope is key.Scope, the one asked for. TokenType is the scheme the manager uses ("Bearer", "DPoP").
 // Like Token, it returns the token it returned before for key (shared: do not modify it) without a
 // native call while that is fresh.
 func (m *TokenManager) TokenFor(ctx context.Context, key TokenScope) (*OAuthToken, error) {
