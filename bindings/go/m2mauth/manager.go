@@ -328,8 +328,8 @@ func (m *TokenManager) Token(ctx context.Context) (*OAuthToken, error) {
 }
 
 // TokenFor is Token for another key (scope, audience, resource), read through the library's cached
-// view (m2mauth_token_manager_get_for_with). The result's Scope is key.Scope, the one asked for. TokenType is the scheme the manager uses ("Bearer", "DPoP").
-// Like Token, it returns the token it returned before for key (shared: do not modify it) without a
+// view (m2mauth_token_manager_get_for_with). The result's Scope is key.Scope, the one asked for.
+// TokenType is the scheme the manager uses ("Bearer", "DPoP"). Like Token, it returns the token it returned before for key (shared: do not modify it) without a
 // native call while that is fresh.
 func (m *TokenManager) TokenFor(ctx context.Context, key TokenScope) (*OAuthToken, error) {
 	if m != nil && (ctx == nil || ctx.Err() == nil) {
