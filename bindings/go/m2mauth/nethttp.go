@@ -35,15 +35,14 @@ var HTTPClient httpClientKey
 // http.DefaultTransport. ctx is only read for that client: each request's own context bounds its token
 // wait and its send, so a Client outlives the ctx it was made with.
 func (m *TokenManager) Client(ctx context.Context) *http.Client {
-	c := &http.Client{Transport: &Transport{Tokens: m}}
-	if ctx == nil {
-		return c
+	base := &http.Client{}
+	if ctx != nil {
+		if c, ok := ctx.Value(HTTPClient).(*http.Client); ok && c != nil {
+			base = c
+		}
 	}
-	if base, ok := ctx.Value(HTTPClient).(*http.Client); ok && base != nil {
-		c.Transport = &Transport{Tokens: m, Base: base.Transport}
-		c.Timeout, c.Jar, c.CheckRedirect = base.Timeout, base.Jar, base.CheckRedirect
-	}
-	return c
+	return &http.Client{Transport: &Transport{Tokens: m, Base: base.Transport},
+		Timeout: base.Timeout, Jar: base.Jar, CheckRedirect: base.CheckRedirect}
 }
 
 // RoundTrip authorizes req, sends it, and retries once on 401 (Transport).
