@@ -120,6 +120,7 @@ type eventPump struct {
 	ch      chan TokenEvent
 	dropped atomic.Uint64
 	done    chan struct{}
+	logOnly bool // no OnEvent: events the logger never writes (cache hits) are not queued
 }
 
 func tokenManagerHandle(p uintptr) raw.TokenManagerHandle { return raw.SwigcptrTokenManagerHandle(p) }
@@ -220,7 +221,7 @@ func adoptManager(p uintptr, clientID string, ev events, idempotencyHeader strin
 	}
 	lg := &managerLogger{}
 	lg.p.Store(ev.logger)
-	pump := &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{})}
+	pump := &eventPump{ch: make(chan TokenEvent, size), done: make(chan struct{}), logOnly: ev.onEvent == nil}
 	go pump.run(ev.onEvent, lg)
 	// The free function and the pump must not reference m (a cycle through m would keep its finalizer
 	// from running).
@@ -251,6 +252,9 @@ func adoptManager(p uintptr, clientID string, ev events, idempotencyHeader strin
 
 // deliver runs on the library's thread: it never blocks.
 func (p *eventPump) deliver(ev raw.TokenEvent) {
+	if _, logged := eventLevel(TokenEventKind(ev.Kind)); p.logOnly && !logged {
+		return // nobody would see it, and it must not take a logged event's place in the queue
+	}
 	e := TokenEvent{
 		Kind:       TokenEventKind(ev.Kind),
 		ClientID:   ev.ClientID,
