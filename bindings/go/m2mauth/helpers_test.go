@@ -54,6 +54,20 @@ func verifierKey(t testing.TB, k *Key) *Key {
 	return v
 }
 
+// testManager is a token manager over a new HTTP transport and a client made from cfg (its HTTP set
+// here), all three closed when the test ends (closing the manager earlier is fine).
+func testManager(t testing.TB, cfg TokenClientConfig, opts ManagerOptions) *TokenManager {
+	t.Helper()
+	h := must(NewHTTP(HTTPOptions{}))(t)
+	t.Cleanup(func() { h.Close() })
+	cfg.HTTP = h
+	client := must(NewTokenClient(cfg))(t)
+	t.Cleanup(func() { client.Close() })
+	m := must(NewTokenManager(client, opts))(t)
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 // must(f())(t) is f's value, failing the test on f's error.
 func must[T any](v T, err error) func(testing.TB) T {
 	return func(t testing.TB) T {

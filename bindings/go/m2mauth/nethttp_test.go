@@ -72,14 +72,8 @@ func apiManager(t *testing.T, s *apiServer, opts ManagerOptions) *TokenManager {
 	if opts.MinFetchInterval == nil {
 		opts.MinFetchInterval = Ptr(time.Duration(0))
 	}
-	h := must(NewHTTP(HTTPOptions{}))(t)
-	defer h.Close()
-	client := must(NewTokenClient(TokenClientConfig{TokenURL: s.URL + "/token", ClientID: "svc",
-		ClientSecret: []byte("s3cret-value"), HTTP: h}))(t)
-	defer client.Close()
-	m := must(NewTokenManager(client, opts))(t)
-	t.Cleanup(func() { m.Close() })
-	return m
+	return testManager(t, TokenClientConfig{TokenURL: s.URL + "/token", ClientID: "svc",
+		ClientSecret: []byte("s3cret-value")}, opts)
 }
 
 func readAll(t *testing.T, resp *http.Response) string {
@@ -234,13 +228,8 @@ func TestClientReturnsTheTokenError(t *testing.T) {
 func TestClientRequestContextCancelsTheTokenWait(t *testing.T) {
 	srv := newStallServer(t)
 	srv.tokenStalls.Store(true)
-	h := must(NewHTTP(HTTPOptions{}))(t)
-	defer h.Close()
-	client := must(NewTokenClient(TokenClientConfig{TokenURL: srv.url("/token"), ClientID: "svc",
-		ClientSecret: []byte("s3cret"), HTTP: h}))(t)
-	defer client.Close()
-	m := must(NewTokenManager(client, ManagerOptions{}))(t)
-	defer m.Close()
+	m := testManager(t, TokenClientConfig{TokenURL: srv.url("/token"), ClientID: "svc",
+		ClientSecret: []byte("s3cret")}, ManagerOptions{})
 	c := m.Client(context.Background())
 	waited := medianCancelLatency(t, "Client.Do (token wait)", func(ctx context.Context) error {
 		req := must(http.NewRequestWithContext(ctx, "GET", srv.url("/api"), nil))(t)

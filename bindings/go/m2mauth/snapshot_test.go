@@ -30,14 +30,9 @@ func newLifetimeServer(t *testing.T, lifetime int64) *lifetimeServer {
 }
 
 func snapshotManager(t *testing.T, srv *lifetimeServer, opts ManagerOptions) *TokenManager {
-	h := must(NewHTTP(HTTPOptions{}))(t)
-	t.Cleanup(func() { h.Close() })
-	client := must(NewTokenClient(TokenClientConfig{TokenURL: srv.URL + "/token", ClientID: "svc",
-		ClientSecret: []byte("s3cret"), Scope: "api.read", HTTP: h}))(t)
-	t.Cleanup(func() { client.Close() })
-	m := must(NewTokenManager(client, opts))(t)
-	t.Cleanup(func() { m.Close() })
-	return m
+	t.Helper()
+	return testManager(t, TokenClientConfig{TokenURL: srv.URL + "/token", ClientID: "svc",
+		ClientSecret: []byte("s3cret"), Scope: "api.read"}, opts)
 }
 
 func wantToken(t *testing.T, got *OAuthToken, err error, access string) {

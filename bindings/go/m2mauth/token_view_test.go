@@ -91,12 +91,8 @@ func TestTokenViewForTheConfiguredAndAnotherKey(t *testing.T) {
 
 func TestTokenForAfterClose(t *testing.T) {
 	srv := newStallServer(t)
-	h := must(NewHTTP(HTTPOptions{}))(t)
-	defer h.Close()
-	client := must(NewTokenClient(TokenClientConfig{TokenURL: srv.url("/token"), ClientID: "svc",
-		ClientSecret: []byte("s3cret"), HTTP: h}))(t)
-	defer client.Close()
-	m := must(NewTokenManager(client, ManagerOptions{}))(t)
+	m := testManager(t, TokenClientConfig{TokenURL: srv.url("/token"), ClientID: "svc",
+		ClientSecret: []byte("s3cret")}, ManagerOptions{})
 	m.Close()
 	if _, err := m.TokenFor(context.Background(), TokenScope{Scope: "x"}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)
