@@ -323,6 +323,8 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
  * array once it has made its String). If Java cannot be called on
  * this thread at all (the JVM is shutting down), the completion is lost.
  */
+static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes); /* glue.i */
+
 static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2mauth_token_view *v,
                                                const m2mauth_error *e, void *payload) {
   jobject ex = NULL;
@@ -331,16 +333,10 @@ static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2ma
   JNIEnv *env = m2mauth_jni_callback_begin();
   if (!env) return;
   if (status == M2MAUTH_OK && v) {
-    jlong n[7];
-    n[0] = (jlong)strlen(v->scheme);
-    n[1] = (jlong)v->access_token_len;
-    n[2] = (jlong)v->expires_at_ms;
-    n[3] = (jlong)(v->generation ? v->fresh_until_ms : 0);
-    n[4] = (jlong)(v->fresh_until_ms ? (intptr_t)v->generation : 0);
-    n[5] = (jlong)v->generation_seen;
-    n[6] = (jlong)(v->scope ? strlen(v->scope) : 0);
+    int64_t n[7];
+    m2mauth_glue_view_sizes(v, n);
     sizes = (*env)->NewLongArray(env, 7);
-    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, n);
+    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, (const jlong *)n);
     scheme = m2mauth_jni_text(env, v->scheme);
     token = m2mauth_jni_bytes(env, v->access_token, v->access_token_len);
     scope = m2mauth_jni_text(env, v->scope ? v->scope : "");
