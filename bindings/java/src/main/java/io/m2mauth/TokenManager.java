@@ -527,8 +527,8 @@ public final class TokenManager implements AutoCloseable {
       if (k == null) {
         return;
       }
-      boolean log = EventLog.wanted(logger, k, errorCode);
-      if (!log && listener == null) {
+      System.Logger.Level level = EventLog.wanted(logger, k, errorCode);
+      if (level == null && listener == null) {
         return;
       }
       ThreadPoolExecutor ex;
@@ -542,9 +542,9 @@ public final class TokenManager implements AutoCloseable {
           retryAfterMillis, oauthError);
       queued.incrementAndGet();
       ex.execute(() -> {
-        if (log) {
+        if (level != null) {
           try {
-            EventLog.log(logger, ev);
+            EventLog.log(logger, level, ev);
           } catch (RuntimeException e) {
             // a log backend's failure is its own
           }
