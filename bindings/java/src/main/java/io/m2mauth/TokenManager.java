@@ -272,7 +272,7 @@ public final class TokenManager implements AutoCloseable {
     Cancel own = o.cancel == null ? new Cancel() : null;
     CallOptions bound = own == null ? o : o.withCancel(own);
     PendingToken pending = new PendingToken(
-        v -> configured((byte[]) v[0], 0, (byte[]) v[1], 0, (byte[]) v[2], 0, (long[]) v[3]), executor, own);
+        (scheme, token, scope, sizes) -> configured(scheme, 0, token, 0, scope, 0, sizes), executor, own);
     pending.caller = Thread.currentThread();
     try {
       TokenClient.oauth(() -> bound.run((timeoutMs, deadlineMs, cancel) -> use(h -> {
