@@ -147,8 +147,8 @@ public final class TokenManager implements AutoCloseable {
    * <p>While the token returned before is still the library's current one for its key (the library says
    * how long it stays fresh and exposes a counter that changes on every refresh or invalidation, from any
    * thread), the same {@link Token} object is returned without any native call. Otherwise it reads the
-   * library's cached view (m2mauth_token_manager_get_with), copied within the one native call that makes
-   * it; a new token is read once more as an owned copy for its granted scope. With
+   * library's cached view (m2mauth_token_manager_get_with), scheme, access token and granted scope
+   * copied within the one native call that makes it. With
    * {@link ManagerOptions.Builder#reportCacheHits} every read is a native one (each emits its event).
    */
   public Token token() {
@@ -172,9 +172,9 @@ public final class TokenManager implements AutoCloseable {
    * {@link Token#tokenType()} is the scheme the manager sends ("Bearer" or "DPoP").
    */
   public Token token(TokenScope key, CallOptions options) {
-    Snapshot s = key == null ? last : keys.get(key);
-    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
-      return s.token;
+    Token cached = cached(key == null ? last : keys.get(key), options);
+    if (cached != null) {
+      return cached;
     }
     CallOptions o = CallOptions.orNone(options);
     return TokenClient.oauth(() -> o.run((timeoutMs, deadlineMs, cancel) ->
@@ -264,9 +264,9 @@ public final class TokenManager implements AutoCloseable {
    */
   public CompletableFuture<Token> tokenAsync(CallOptions options, Executor executor) {
     Objects.requireNonNull(executor, "executor");
-    Snapshot s = last;
-    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
-      return CompletableFuture.completedFuture(s.token);
+    Token cached = cached(last, options);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
     }
     CallOptions o = CallOptions.orNone(options);
     Cancel own = o.cancel == null ? new Cancel() : null;
@@ -302,6 +302,12 @@ public final class TokenManager implements AutoCloseable {
     ByteBuffer counter = before != null && before.counterAddress == address ? before.counter
         : M2mauthNative.m2mauth_glue_counter_buffer(address);
     return new Snapshot(t, freshUntil, address, counter, sizes[5]);
+  }
+
+  /** s's token if it may be returned without a native call (and options' cancel is not requested), else null. */
+  private Token cached(Snapshot s, CallOptions options) {
+    boolean cancelled = options != null && options.cancel != null && options.cancel.isCancelled();
+    return s != null && !cancelled && fresh(s) ? s.token : null;
   }
 
   /**
