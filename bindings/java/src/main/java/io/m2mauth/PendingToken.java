@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
 final class PendingToken extends CompletableFuture<Token> implements NativeCallbacks.TokenDoneSink {
   /** Makes the Token from a completed call's view (and records the manager's snapshot). */
   interface Maker {
-    Token make(byte[] scheme, byte[] accessToken, byte[] scope, long[] sizes);
+    Token make(byte[] view, long[] sizes);
   }
 
   private final Maker make;
@@ -42,12 +42,12 @@ final class PendingToken extends CompletableFuture<Token> implements NativeCallb
   }
 
   @Override
-  public void tokenDone(int status, byte[] scheme, byte[] accessToken, byte[] scope, long[] sizes, Throwable error) {
+  public void tokenDone(int status, byte[] view, long[] sizes, Throwable error) {
     Token token = null;
     Throwable failure = error;
     if (status == 0) {
       try {
-        token = make.make(scheme, accessToken, scope, sizes);
+        token = make.make(view, sizes);
       } catch (RuntimeException e) {
         failure = e;
       }

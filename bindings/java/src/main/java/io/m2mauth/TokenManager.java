@@ -207,31 +207,30 @@ public final class TokenManager implements AutoCloseable {
         keys.put(key, snapshot(t, sizes, keys.get(key)));
         return t;
       }
-      return configured(buf, 0, buf, schemeLen, buf, schemeLen + tokenLen, sizes);
+      return configured(buf, sizes);
     } finally {
       Arrays.fill(buf, (byte) 0);
     }
   }
 
   /**
-   * The configured key's token from one read of its view (scheme, access token and granted scope at the
-   * given offsets, lengths in sizes[0], [1], [6]): the Token returned before if it is the same, and the
-   * snapshot recorded for reuse.
+   * The configured key's token from one read of its view (scheme, access token and granted scope one
+   * after the other in view, lengths in sizes[0], [1], [6]; the blocking read and tokenAsync's completion
+   * give the same layout): the Token returned before if it is the same, and the snapshot recorded for reuse.
    */
-  private Token configured(byte[] scheme, int schemeAt, byte[] token, int tokenAt, byte[] scope, int scopeAt,
-      long[] sizes) {
+  private Token configured(byte[] view, long[] sizes) {
     int schemeLen = (int) sizes[0];
     int tokenLen = (int) sizes[1];
     Snapshot before = last;
     Token t;
     if (before != null && before.token.expiresAt().toEpochMilli() == sizes[2]
-        && before.token.sameAccessToken(token, tokenAt, tokenLen)) {
+        && before.token.sameAccessToken(view, schemeLen, tokenLen)) {
       t = before.token;
     } else {
       // A token not returned before, with the granted scope, all from the one read.
-      t = Token.fromView(new String(token, tokenAt, tokenLen, StandardCharsets.UTF_8),
-          new String(scheme, schemeAt, schemeLen, StandardCharsets.UTF_8),
-          new String(scope, scopeAt, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
+      t = Token.fromView(new String(view, schemeLen, tokenLen, StandardCharsets.UTF_8),
+          new String(view, 0, schemeLen, StandardCharsets.UTF_8),
+          new String(view, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
     }
     last = snapshot(t, sizes, before);
     return t;
@@ -271,8 +270,7 @@ public final class TokenManager implements AutoCloseable {
     CallOptions o = CallOptions.orNone(options);
     Cancel own = o.cancel == null ? new Cancel() : null;
     CallOptions bound = own == null ? o : o.withCancel(own);
-    PendingToken pending = new PendingToken(
-        (scheme, token, scope, sizes) -> configured(scheme, 0, token, 0, scope, 0, sizes), executor, own);
+    PendingToken pending = new PendingToken(this::configured, executor, own);
     pending.caller = Thread.currentThread();
     try {
       TokenClient.oauth(() -> bound.run((timeoutMs, deadlineMs, cancel) -> use(h -> {
