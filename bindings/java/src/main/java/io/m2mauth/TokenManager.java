@@ -95,10 +95,13 @@ public final class TokenManager implements AutoCloseable {
     }, "token manager");
   }
 
-  /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
+  /**
+   * Wraps a native manager made elsewhere (Config): owns h; events (to listener if any, and to the
+   * default options' logger) as with create().
+   */
   static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
-    TokenManager manager = new TokenManager(h,
-        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity, EventLog.LOGGER), clientId);
+    ManagerOptions d = ManagerOptions.defaults();
+    TokenManager manager = new TokenManager(h, new Events(clientId, d.eventQueueCapacity, d.logger), clientId);
     try {
       manager.installEvents(listener);
     } catch (RuntimeException e) {
