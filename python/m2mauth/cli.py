@@ -268,7 +268,8 @@ def _cmd_jwt_decode(args: argparse.Namespace) -> int:
         token = _token(args)
         header, payload = jws.decode_unverified(token)
         claims = json.loads(payload)
-    except errors.MalformedError as exc:
+    except (errors.InvalidTokenError, errors.UnsupportedError, errors.TooLargeError) as exc:
+        # not a JWT, alg "none" or unknown, "crit", too long: a refused token (exit 1), like jwt verify's
         raise _Refused(exc, what="token refused") from None
     except ValueError as exc:
         if isinstance(exc, errors.Error):
