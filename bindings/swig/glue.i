@@ -119,6 +119,17 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
  * once, not once more for a second read.
  */
 %{
+/* The numbers of a view as sizes lists them (above); the Java completion callback (java.i) uses it too. */
+static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes) {
+  sizes[0] = (int64_t)strlen(v->scheme);
+  sizes[1] = (int64_t)v->access_token_len;
+  sizes[2] = v->expires_at_ms;
+  sizes[3] = v->generation ? v->fresh_until_ms : 0;
+  sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
+  sizes[5] = (int64_t)v->generation_seen;
+  sizes[6] = v->scope ? (int64_t)strlen(v->scope) : 0;
+}
+
 static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
                                              const char *scope, const char *audience, const char *resource,
                                              int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
@@ -127,13 +138,7 @@ static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_toke
   m2mauth_status rc = for_key ? m2mauth_token_manager_get_for_with(v, manager, scope, audience, resource, &o)
                               : m2mauth_token_manager_get_with(v, manager, &o);
   if (rc != M2MAUTH_OK) return rc;
-  sizes[0] = (int64_t)strlen(v->scheme);
-  sizes[1] = (int64_t)v->access_token_len;
-  sizes[2] = v->expires_at_ms;
-  sizes[3] = v->generation ? v->fresh_until_ms : 0;
-  sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
-  sizes[5] = (int64_t)v->generation_seen;
-  sizes[6] = (int64_t)strlen(v->scope);
+  m2mauth_glue_view_sizes(v, sizes);
   return M2MAUTH_OK;
 }
 %}

@@ -64,7 +64,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   m2mauth_jni_transport_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "transport",
       "(Ljava/lang/Object;J)J");
   m2mauth_jni_token_done_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "tokenDone",
-      "(Ljava/lang/Object;I[B[B[B[JLjava/lang/Throwable;)V");
+      "(Ljava/lang/Object;I[B[JLjava/lang/Throwable;)V");
   if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method ||
       !m2mauth_jni_token_done_method)
     return JNI_ERR;
@@ -316,39 +316,38 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
 
 /*
  * The completion callback of m2mauth_token_manager_get_async (java_async.i): NativeCallbacks.tokenDone
- * gets the status, the view's scheme, access token and granted scope as byte arrays and its numbers as
- * a long[7] laid out as m2mauth_glue_token_manager_read's sizes (glue.i), or, on failure, the exception
- * built from the error record passed in (the same factory as the status gate). The view and the record
- * are valid during this call only: everything is copied before returning (tokenDone wipes the token's
- * array once it has made its String). If Java cannot be called on
- * this thread at all (the JVM is shutting down), the completion is lost.
+ * gets the status and the view as m2mauth_glue_token_manager_read (glue.i) gives it: one byte array
+ * holding the scheme, the access token and the granted scope, one after the other, and its numbers as
+ * that read's long[7] sizes; or, on failure, the exception built from the error record passed in (the
+ * same factory as the status gate). The view and the record are valid during this call only: everything
+ * is copied before returning (tokenDone wipes the array once it has made its Strings). If Java cannot be
+ * called on this thread at all (the JVM is shutting down), the completion is lost.
  */
+static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes); /* glue.i */
+
 static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2mauth_token_view *v,
                                                const m2mauth_error *e, void *payload) {
   jobject ex = NULL;
   jlongArray sizes = NULL;
-  jbyteArray scheme = NULL, token = NULL, scope = NULL;
+  jbyteArray view = NULL;
   JNIEnv *env = m2mauth_jni_callback_begin();
   if (!env) return;
   if (status == M2MAUTH_OK && v) {
-    jlong n[7];
-    n[0] = (jlong)strlen(v->scheme);
-    n[1] = (jlong)v->access_token_len;
-    n[2] = (jlong)v->expires_at_ms;
-    n[3] = (jlong)(v->generation ? v->fresh_until_ms : 0);
-    n[4] = (jlong)(v->fresh_until_ms ? (intptr_t)v->generation : 0);
-    n[5] = (jlong)v->generation_seen;
-    n[6] = (jlong)(v->scope ? strlen(v->scope) : 0);
+    int64_t n[7];
+    m2mauth_glue_view_sizes(v, n);
     sizes = (*env)->NewLongArray(env, 7);
-    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, n);
-    scheme = m2mauth_jni_text(env, v->scheme);
-    token = m2mauth_jni_bytes(env, v->access_token, v->access_token_len);
-    scope = m2mauth_jni_text(env, v->scope ? v->scope : "");
+    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, (const jlong *)n);
+    view = (*env)->NewByteArray(env, (jsize)(n[0] + n[1] + n[6]));
+    if (view) {
+      (*env)->SetByteArrayRegion(env, view, 0, (jsize)n[0], (const jbyte *)v->scheme);
+      (*env)->SetByteArrayRegion(env, view, (jsize)n[0], (jsize)n[1], (const jbyte *)v->access_token);
+      if (n[6]) (*env)->SetByteArrayRegion(env, view, (jsize)(n[0] + n[1]), (jsize)n[6], (const jbyte *)v->scope);
+    }
     if ((*env)->ExceptionCheck(env)) { /* out of memory: report it as a failure */
       (*env)->ExceptionClear(env);
       status = M2MAUTH_ENOMEM;
       sizes = NULL;
-      scheme = token = scope = NULL;
+      view = NULL;
     }
   } else if (status == M2MAUTH_OK) {
     status = M2MAUTH_ERROR;
@@ -372,7 +371,7 @@ static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2ma
     }
   }
   (*env)->CallStaticVoidMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_token_done_method, (jobject)payload,
-      (jint)status, scheme, token, scope, sizes, ex);
+      (jint)status, view, sizes, ex);
   m2mauth_jni_callback_end(env);
 }
 

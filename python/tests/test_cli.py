@@ -278,6 +278,15 @@ def test_jwt_first_contact_messages(tmp_path):
         proc = run(["jwt", "verify", *hs], stdin=given)
         assert proc.returncode == 1 and proc.stderr.startswith("m2mauth: verification failed: malformed: not a JWT")
 
+    def b64(text):
+        import base64
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    for header, name in (('{"alg":"none"}', "algorithm"), ('{"alg":"FOO"}', "algorithm"),
+                         ('{"alg":"HS256","crit":["x"],"x":1}', "unsupported")):
+        proc = run(["jwt", "decode", f"{b64(header)}.{b64('{}')}.c2ln"])
+        assert proc.returncode == 1 and proc.stderr.startswith(f"m2mauth: token refused: {name}: "), proc.stderr
+
     garbage = tmp_path / "garbage.pem"
     garbage.write_text("this is not a key")
     proc = run(["jwt", "verify", "--key", str(garbage), "--alg", "RS256", token])

@@ -43,17 +43,17 @@ final class EventLog {
     }
   }
 
-  /** True if logger (null: none) would write an event (checked on the thread that reported it). */
-  static boolean wanted(Logger logger, TokenEvent.Kind kind, int errorCode) {
-    Level level = level(kind, errorCode);
-    return logger != null && level != null && logger.isLoggable(level);
+  /**
+   * The level logger (null: none) would write an event at, or null when it would not (checked once, on
+   * the thread that reported the event; the delivering thread then writes at that level).
+   */
+  static Level wanted(Logger logger, TokenEvent.Kind kind, int errorCode) {
+    Level level = logger == null ? null : level(kind, errorCode);
+    return level != null && logger.isLoggable(level) ? level : null;
   }
 
-  static void log(Logger logger, TokenEvent ev) {
-    Level level = level(ev.kind(), ev.errorCode());
-    if (logger != null && level != null && logger.isLoggable(level)) {
-      logger.log(level, message(ev));
-    }
+  static void log(Logger logger, Level level, TokenEvent ev) {
+    logger.log(level, message(ev));
   }
 
   /**

@@ -3,7 +3,6 @@ package io.m2mauth;
 import io.m2mauth.internal.NativeCallbacks;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 /**
  * The future of one {@link TokenManager#tokenAsync} call over m2mauth_token_manager_get_async, and the
@@ -18,15 +17,19 @@ import java.util.function.Function;
  * so the native wait ends too.
  */
 final class PendingToken extends CompletableFuture<Token> implements NativeCallbacks.TokenDoneSink {
-  private final Function<Object[], Token> make;
+  /** Makes the Token from a completed call's view (and records the manager's snapshot). */
+  interface Maker {
+    Token make(byte[] view, long[] sizes);
+  }
+
+  private final Maker make;
   private final Executor executor;
   /** The call's own cancel signal, closed on completion; null when the caller passed one. */
   private final Cancel own;
   /** The thread inside the native call while it is inside it (completion may then stay on it). */
   volatile Thread caller;
 
-  /** make turns {scheme, accessToken, scope, sizes} into the Token (and records the manager's snapshot). */
-  PendingToken(Function<Object[], Token> make, Executor executor, Cancel own) {
+  PendingToken(Maker make, Executor executor, Cancel own) {
     this.make = make;
     this.executor = executor;
     this.own = own;
@@ -39,12 +42,12 @@ final class PendingToken extends CompletableFuture<Token> implements NativeCallb
   }
 
   @Override
-  public void tokenDone(int status, byte[] scheme, byte[] accessToken, byte[] scope, long[] sizes, Throwable error) {
+  public void tokenDone(int status, byte[] view, long[] sizes, Throwable error) {
     Token token = null;
     Throwable failure = error;
     if (status == 0) {
       try {
-        token = make.apply(new Object[] {scheme, accessToken, scope, sizes});
+        token = make.make(view, sizes);
       } catch (RuntimeException e) {
         failure = e;
       }
@@ -53,7 +56,7 @@ final class PendingToken extends CompletableFuture<Token> implements NativeCallb
           new byte[0], 0, 0);
     }
     if (failure instanceof M2mauthException) {
-      failure = oauth((M2mauthException) failure);
+      failure = TokenClient.oauth((M2mauthException) failure);
     }
     Token t = token;
     Throwable f = failure;
@@ -76,18 +79,6 @@ final class PendingToken extends CompletableFuture<Token> implements NativeCallb
     }
     if (own != null) {
       own.close();
-    }
-  }
-
-  /** The exception class TokenManager.token() throws for the same failure (TokenClient.oauth). */
-  private static Throwable oauth(M2mauthException e) {
-    try {
-      TokenClient.<Void>oauth(() -> {
-        throw e;
-      });
-      return e;
-    } catch (RuntimeException mapped) {
-      return mapped;
     }
   }
 

@@ -104,16 +104,20 @@ public final class TokenClient implements AutoCloseable {
   static <T> T oauth(Supplier<T> op) {
     try {
       return op.get();
-    } catch (OAuth2Exception e) {
-      throw e;
-    } catch (ServerException e) {
-      throw OAuth2Exception.of(e);
     } catch (M2mauthException e) {
-      if (e.getCode() == io.m2mauth.internal.m2mauth_error_code.M2MAUTH_EBACKOFF) {
-        throw OAuth2Exception.of(e);
-      }
-      throw e;
+      throw oauth(e);
     }
+  }
+
+  /** The exception {@link #oauth(Supplier)} throws for e (also for a failure that completes a future). */
+  static M2mauthException oauth(M2mauthException e) {
+    if (e instanceof OAuth2Exception) {
+      return e;
+    }
+    if (e instanceof ServerException || e.getCode() == io.m2mauth.internal.m2mauth_error_code.M2MAUTH_EBACKOFF) {
+      return OAuth2Exception.of(e);
+    }
+    return e;
   }
 
   /** Builds a {@link TokenClient}. A builder builds once: build() wipes its copy of the secret. */

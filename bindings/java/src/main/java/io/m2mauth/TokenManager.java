@@ -95,10 +95,13 @@ public final class TokenManager implements AutoCloseable {
     }, "token manager");
   }
 
-  /** Wraps a native manager made elsewhere (Config): owns h; events (if listener) as with create(). */
+  /**
+   * Wraps a native manager made elsewhere (Config): owns h; events (to listener if any, and to the
+   * default options' logger) as with create().
+   */
   static TokenManager adopt(TokenManagerHandle h, String clientId, TokenEventListener listener) {
-    TokenManager manager = new TokenManager(h,
-        new Events(clientId, ManagerOptions.defaults().eventQueueCapacity, EventLog.LOGGER), clientId);
+    ManagerOptions d = ManagerOptions.defaults();
+    TokenManager manager = new TokenManager(h, new Events(clientId, d.eventQueueCapacity, d.logger), clientId);
     try {
       manager.installEvents(listener);
     } catch (RuntimeException e) {
@@ -147,8 +150,8 @@ public final class TokenManager implements AutoCloseable {
    * <p>While the token returned before is still the library's current one for its key (the library says
    * how long it stays fresh and exposes a counter that changes on every refresh or invalidation, from any
    * thread), the same {@link Token} object is returned without any native call. Otherwise it reads the
-   * library's cached view (m2mauth_token_manager_get_with), copied within the one native call that makes
-   * it; a new token is read once more as an owned copy for its granted scope. With
+   * library's cached view (m2mauth_token_manager_get_with), scheme, access token and granted scope
+   * copied within the one native call that makes it. With
    * {@link ManagerOptions.Builder#reportCacheHits} every read is a native one (each emits its event).
    */
   public Token token() {
@@ -172,9 +175,9 @@ public final class TokenManager implements AutoCloseable {
    * {@link Token#tokenType()} is the scheme the manager sends ("Bearer" or "DPoP").
    */
   public Token token(TokenScope key, CallOptions options) {
-    Snapshot s = key == null ? last : keys.get(key);
-    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
-      return s.token;
+    Token cached = cached(key == null ? last : keys.get(key), options);
+    if (cached != null) {
+      return cached;
     }
     CallOptions o = CallOptions.orNone(options);
     return TokenClient.oauth(() -> o.run((timeoutMs, deadlineMs, cancel) ->
@@ -207,31 +210,30 @@ public final class TokenManager implements AutoCloseable {
         keys.put(key, snapshot(t, sizes, keys.get(key)));
         return t;
       }
-      return configured(buf, 0, buf, schemeLen, buf, schemeLen + tokenLen, sizes);
+      return configured(buf, sizes);
     } finally {
       Arrays.fill(buf, (byte) 0);
     }
   }
 
   /**
-   * The configured key's token from one read of its view (scheme, access token and granted scope at the
-   * given offsets, lengths in sizes[0], [1], [6]): the Token returned before if it is the same, and the
-   * snapshot recorded for reuse.
+   * The configured key's token from one read of its view (scheme, access token and granted scope one
+   * after the other in view, lengths in sizes[0], [1], [6]; the blocking read and tokenAsync's completion
+   * give the same layout): the Token returned before if it is the same, and the snapshot recorded for reuse.
    */
-  private Token configured(byte[] scheme, int schemeAt, byte[] token, int tokenAt, byte[] scope, int scopeAt,
-      long[] sizes) {
+  private Token configured(byte[] view, long[] sizes) {
     int schemeLen = (int) sizes[0];
     int tokenLen = (int) sizes[1];
     Snapshot before = last;
     Token t;
     if (before != null && before.token.expiresAt().toEpochMilli() == sizes[2]
-        && before.token.sameAccessToken(token, tokenAt, tokenLen)) {
+        && before.token.sameAccessToken(view, schemeLen, tokenLen)) {
       t = before.token;
     } else {
       // A token not returned before, with the granted scope, all from the one read.
-      t = Token.fromView(new String(token, tokenAt, tokenLen, StandardCharsets.UTF_8),
-          new String(scheme, schemeAt, schemeLen, StandardCharsets.UTF_8),
-          new String(scope, scopeAt, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
+      t = Token.fromView(new String(view, schemeLen, tokenLen, StandardCharsets.UTF_8),
+          new String(view, 0, schemeLen, StandardCharsets.UTF_8),
+          new String(view, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
     }
     last = snapshot(t, sizes, before);
     return t;
@@ -264,15 +266,14 @@ public final class TokenManager implements AutoCloseable {
    */
   public CompletableFuture<Token> tokenAsync(CallOptions options, Executor executor) {
     Objects.requireNonNull(executor, "executor");
-    Snapshot s = last;
-    if (s != null && fresh(s) && (options == null || options.cancel == null || !options.cancel.isCancelled())) {
-      return CompletableFuture.completedFuture(s.token);
+    Token cached = cached(last, options);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
     }
     CallOptions o = CallOptions.orNone(options);
     Cancel own = o.cancel == null ? new Cancel() : null;
     CallOptions bound = own == null ? o : o.withCancel(own);
-    PendingToken pending = new PendingToken(
-        v -> configured((byte[]) v[0], 0, (byte[]) v[1], 0, (byte[]) v[2], 0, (long[]) v[3]), executor, own);
+    PendingToken pending = new PendingToken(this::configured, executor, own);
     pending.caller = Thread.currentThread();
     try {
       TokenClient.oauth(() -> bound.run((timeoutMs, deadlineMs, cancel) -> use(h -> {
@@ -302,6 +303,12 @@ public final class TokenManager implements AutoCloseable {
     ByteBuffer counter = before != null && before.counterAddress == address ? before.counter
         : M2mauthNative.m2mauth_glue_counter_buffer(address);
     return new Snapshot(t, freshUntil, address, counter, sizes[5]);
+  }
+
+  /** s's token if it may be returned without a native call (and options' cancel is not requested), else null. */
+  private Token cached(Snapshot s, CallOptions options) {
+    boolean cancelled = options != null && options.cancel != null && options.cancel.isCancelled();
+    return s != null && !cancelled && fresh(s) ? s.token : null;
   }
 
   /**
@@ -527,8 +534,8 @@ public final class TokenManager implements AutoCloseable {
       if (k == null) {
         return;
       }
-      boolean log = EventLog.wanted(logger, k, errorCode);
-      if (!log && listener == null) {
+      System.Logger.Level level = EventLog.wanted(logger, k, errorCode);
+      if (level == null && listener == null) {
         return;
       }
       ThreadPoolExecutor ex;
@@ -542,9 +549,9 @@ public final class TokenManager implements AutoCloseable {
           retryAfterMillis, oauthError);
       queued.incrementAndGet();
       ex.execute(() -> {
-        if (log) {
+        if (level != null) {
           try {
-            EventLog.log(logger, ev);
+            EventLog.log(logger, level, ev);
           } catch (RuntimeException e) {
             // a log backend's failure is its own
           }

@@ -17,15 +17,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback API and token endpoint (com.sun.net.httpserver on 127.0.0.1, a daemon thread pool):
  *
  * <ul>
- *   <li>POST /token issues tok-1, tok-2, ... (Bearer, one hour); while {@link #refuse} is set it answers
- *       401 {"error":"invalid_client"}; while {@link #hold} holds a closed latch it waits (at most 20 s)
- *       before answering, so a test can keep a fetch in flight;</li>
+ *   <li>POST /token issues tok-1, tok-2, ... (Bearer, {@link #lifetime} seconds: one hour unless set);
+ *       while {@link #refuse} is set it answers 401 {"error":"invalid_client"}; while {@link #hold} holds
+ *       a closed latch it waits (at most 20 s) before answering, so a test can keep a fetch in flight;</li>
  *   <li>any other path is the protected API: 200 "ok" for "Authorization: Bearer &lt;a token issued and not
  *       revoked&gt;", else 401 with WWW-Authenticate: Bearer error="invalid_token". Every Authorization
  *       header it receives is recorded.</li>
@@ -35,6 +36,8 @@ final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool;
   final AtomicInteger tokenRequests = new AtomicInteger();
+  /** expires_in of the tokens issued from now on, in seconds. */
+  final AtomicLong lifetime = new AtomicLong(3600);
   final AtomicInteger apiRequests = new AtomicInteger();
   /** Token requests answered 401 (not counted in tokenRequests). */
   final AtomicInteger refused = new AtomicInteger();
@@ -99,7 +102,7 @@ final class ApiServer implements AutoCloseable {
       String t = "tok-" + tokenRequests.incrementAndGet();
       issued.add(t);
       answer(ex, 200, "application/json",
-          "{\"access_token\":\"" + t + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+          "{\"access_token\":\"" + t + "\",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime.get() + "}");
     } finally {
       ex.close();
     }

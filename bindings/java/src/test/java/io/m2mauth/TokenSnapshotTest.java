@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -30,36 +25,28 @@ import org.junit.jupiter.api.Test;
  * by the very next read.
  */
 class TokenSnapshotTest {
-  private HttpServer server;
-  private final AtomicInteger tokens = new AtomicInteger();
-  private final AtomicLong lifetime = new AtomicLong(3600);
+  private ApiServer server;
+  /** The server's count of tokens issued and the lifetime it gives them. */
+  private AtomicInteger tokens;
+  private AtomicLong lifetime;
   private Http http;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/token", ex -> {
-      ex.getRequestBody().readAllBytes();
-      byte[] body = ("{\"access_token\":\"tok-" + tokens.incrementAndGet() + "\",\"token_type\":\"Bearer\","
-          + "\"expires_in\":" + lifetime.get() + "}").getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    server.start();
+    server = new ApiServer();
+    tokens = server.tokenRequests;
+    lifetime = server.lifetime;
     http = Http.create();
   }
 
   @AfterEach
   void stop() {
     http.close();
-    server.stop(0);
+    server.close();
   }
 
   private TokenClient client() {
-    return TokenClient.builder("http://127.0.0.1:" + server.getAddress().getPort() + "/token", "svc").http(http)
+    return TokenClient.builder(server.url("/token"), "svc").http(http)
         .clientSecret("s3cret".toCharArray()).scope("api.read").build();
   }
 

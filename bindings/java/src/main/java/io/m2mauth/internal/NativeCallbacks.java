@@ -31,26 +31,26 @@ public final class NativeCallbacks {
   }
 
   /**
-   * Completes one m2mauth_token_manager_get_async call (java_async.i): status 0 with the view's scheme,
-   * access token and granted scope (UTF-8) and its numbers (sizes, laid out as
-   * m2mauth_glue_token_manager_read's), or a negative status with its exception. Called exactly once, on
+   * Completes one m2mauth_token_manager_get_async call (java_async.i): status 0 with the view as
+   * m2mauth_glue_token_manager_read gives it (scheme, access token and granted scope, UTF-8, one after
+   * the other in view; their lengths and the view's numbers in sizes), or a negative status with its
+   * exception. Called exactly once, on
    * the thread that made the call (the outcome was known at once), a thread of the manager, or the thread
    * freeing the manager (M2MAUTH_ECANCELLED). Must not block and must not close the manager.
    */
   public interface TokenDoneSink {
-    void tokenDone(int status, byte[] scheme, byte[] accessToken, byte[] scope, long[] sizes, Throwable error);
+    void tokenDone(int status, byte[] view, long[] sizes, Throwable error);
   }
 
-  /** Called by m2mauth_glue_token_done_trampoline; wipes the access token's bytes afterwards. */
-  static void tokenDone(Object sink, int status, byte[] scheme, byte[] accessToken, byte[] scope, long[] sizes,
-      Throwable error) {
+  /** Called by m2mauth_glue_token_done_trampoline; wipes the view's bytes (the access token) afterwards. */
+  static void tokenDone(Object sink, int status, byte[] view, long[] sizes, Throwable error) {
     try {
-      ((TokenDoneSink) sink).tokenDone(status, scheme, accessToken, scope, sizes, error);
+      ((TokenDoneSink) sink).tokenDone(status, view, sizes, error);
     } catch (Throwable t) {
       // the sink completes its future itself; nothing may reach the library
     } finally {
-      if (accessToken != null) {
-        java.util.Arrays.fill(accessToken, (byte) 0);
+      if (view != null) {
+        java.util.Arrays.fill(view, (byte) 0);
       }
     }
   }
