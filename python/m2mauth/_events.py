@@ -95,6 +95,13 @@ def _log(logger: Any, level: int, event: TokenEvent) -> None:
         logger.log(level, "m2mauth: token %s for %s", event.kind, who, extra=extra)
 
 
+def _event_of(kind: str, client_id: str, scope: str, expires_at_ms: int, error_code: int, http_status: int,
+              transient: int, retry_after_ms: int, oauth_error: str) -> TokenEvent:
+    """The TokenEvent for the fields the native layer passes (milliseconds, 0 for none)."""
+    return TokenEvent(kind, client_id, scope, expires_at_ms / 1000.0 if expires_at_ms else None, error_code,
+                      http_status, bool(transient), retry_after_ms / 1000.0, oauth_error)
+
+
 def dispatcher(logger: Any, on_event: Optional[Callable[[TokenEvent], Any]]) -> Callable[..., None]:
     """The callable the native layer calls with an event's fields (on the thread that fetched, the GIL
     taken): it logs the event on ``logger`` (None: not) if its level is enabled, then calls
@@ -102,21 +109,17 @@ def dispatcher(logger: Any, on_event: Optional[Callable[[TokenEvent], Any]]) -> 
 
     def dispatch(kind: str, client_id: str, scope: str, expires_at_ms: int, error_code: int, http_status: int,
                  transient: int, retry_after_ms: int, oauth_error: str) -> None:
+        fields = (kind, client_id, scope, expires_at_ms, error_code, http_status, transient, retry_after_ms,
+                  oauth_error)
         event: Optional[TokenEvent] = None
         try:
             if logger is not None and kind != "cache_hit":
                 level = _WARNING if kind == "failed" else _DEBUG
                 if logger.isEnabledFor(level):
-                    event = TokenEvent(kind, client_id, scope, expires_at_ms / 1000.0 if expires_at_ms else None,
-                                       error_code, http_status, bool(transient), retry_after_ms / 1000.0,
-                                       oauth_error)
+                    event = _event_of(*fields)
                     _log(logger, level, event)
         finally:  # a failing logger does not stop the callback (its exception is reported afterwards)
             if on_event is not None:
-                if event is None:
-                    event = TokenEvent(kind, client_id, scope, expires_at_ms / 1000.0 if expires_at_ms else None,
-                                       error_code, http_status, bool(transient), retry_after_ms / 1000.0,
-                                       oauth_error)
-                on_event(event)
+                on_event(event if event is not None else _event_of(*fields))
 
     return dispatch

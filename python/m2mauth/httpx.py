@@ -23,7 +23,7 @@ from typing import Any, AsyncGenerator, Generator, Union
 
 import httpx
 
-from .oauth2 import OAuth2Client
+from .oauth2 import OAuth2Client, _client_of
 
 __all__ = ["OAuth2Auth"]
 
@@ -36,10 +36,7 @@ class OAuth2Auth(httpx.Auth):
     requires_request_body = True  # the body is read before the first send, so the retry can send it again
 
     def __init__(self, client: Union[OAuth2Client, Any]) -> None:
-        inner = client if isinstance(client, OAuth2Client) else getattr(client, "client", None)
-        if not isinstance(inner, OAuth2Client):
-            raise TypeError(f"OAuth2Auth needs an m2mauth.OAuth2Client, not {type(client).__name__}")
-        self.client = inner
+        self.client = _client_of(client)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()  # kept for the retry (httpx.Auth's own flows do this for requires_request_body)

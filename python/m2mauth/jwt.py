@@ -171,7 +171,7 @@ def _decode_general(jwt: Token, key: VerifyKey, algorithms: Algorithms, audience
                 config = _audience_config(audience)
     else:
         config = _cached_config(audience, issuer, subject, leeway)
-    return json.loads(native.jwt_decode_claims(_verify_key(key, bits)._native, jwt, bits, config))
+    return json.loads(native.jwt_decode(_verify_key(key, bits)._native, jwt, bits, config, False))
 
 
 def decode_complete(jwt: Token, key: VerifyKey, algorithms: Algorithms, *,

@@ -408,5 +408,14 @@ class OAuth2Client(native.TokenManagerBase):
         raise TypeError("OAuth2Client objects cannot be pickled (they hold secrets)")
 
 
+def _client_of(client: Any) -> OAuth2Client:
+    """The OAuth2Client an adapter (m2mauth.requests, m2mauth.httpx) serves: ``client`` itself, or an
+    AsyncOAuth2Client's client."""
+    inner = client if isinstance(client, OAuth2Client) else getattr(client, "client", None)
+    if not isinstance(inner, OAuth2Client):
+        raise TypeError(f"OAuth2Auth needs an m2mauth.OAuth2Client, not {type(client).__name__}")
+    return inner
+
+
 # Last: m2mauth.aio uses the names above (a relative import inside token_async() would cost ~8 us a call).
 from .aio import token_async as _token_async  # noqa: E402

@@ -25,16 +25,9 @@ from typing import Any, Union
 import requests
 from requests.auth import AuthBase
 
-from .oauth2 import OAuth2Client
+from .oauth2 import OAuth2Client, _client_of
 
 __all__ = ["OAuth2Auth"]
-
-
-def _client_of(client: Any) -> OAuth2Client:
-    inner = getattr(client, "client", None) if not isinstance(client, OAuth2Client) else client
-    if not isinstance(inner, OAuth2Client):
-        raise TypeError(f"OAuth2Auth needs an m2mauth.OAuth2Client, not {type(client).__name__}")
-    return inner
 
 
 class OAuth2Auth(AuthBase):

@@ -181,6 +181,18 @@ void PyKey::close() noexcept {
   Holder::close();
 }
 
+namespace {
+
+// The claims of a token the key's verifier for these arguments accepts (verified without the GIL).
+m2mauth::Claims verify_with(const PyKey &key, const std::string &token, std::uint32_t allowed,
+                            const VerifierConfig &config) {
+  auto v = key.verifier_for(allowed, config);
+  ReleaseGil nogil;
+  return v->verify(token);
+}
+
+}  // namespace
+
 void register_jwt(py::module_ &m) {
   register_verifier(m);
 
@@ -207,24 +219,7 @@ void register_jwt(py::module_ &m) {
   // verifies without the GIL.
   m.def("jwt_decode", [](const PyKey &key, const std::string &token, std::uint32_t allowed,
                          const VerifierConfig &config, bool complete) {
-    auto v = key.verifier_for(allowed, config);
-    std::optional<m2mauth::Claims> claims;
-    {
-      ReleaseGil nogil;
-      claims.emplace(v->verify(token));
-    }
-    return claims_result(*claims, complete);
-  });
-  // decode()'s common case: the claims JSON (the same as jwt_decode(..., false), one argument fewer).
-  m.def("jwt_decode_claims", [](const PyKey &key, const std::string &token, std::uint32_t allowed,
-                                const VerifierConfig &config) {
-    auto v = key.verifier_for(allowed, config);
-    std::optional<m2mauth::Claims> claims;
-    {
-      ReleaseGil nogil;
-      claims.emplace(v->verify(token));
-    }
-    return py::str(claims->to_json());
+    return claims_result(verify_with(key, token, allowed, config), complete);
   });
   // decode()'s common case in one call: token, algorithms (a list of names), audience and issuer (str or
   // None) as Python passes them. Returns the claims JSON, or None when an argument is not of those plain
@@ -254,13 +249,7 @@ void register_jwt(py::module_ &m) {
       if (!plain_text(issuer.ptr(), text)) return py::none();
       config.issuer.emplace(text);
     }
-    auto v = key.verifier_for(bits, config);
-    std::optional<m2mauth::Claims> claims;
-    {
-      ReleaseGil nogil;
-      claims.emplace(v->verify(token_text));
-    }
-    return py::str(claims->to_json());
+    return py::str(verify_with(key, token_text, bits, config).to_json());
   });
   m.def("jwt_cached_verifiers", [](const PyKey &key) {
     std::lock_guard<std::mutex> lock(key.verifiers->mu);

@@ -244,17 +244,22 @@ ManagerCore::~ManagerCore() {
   Py_XDECREF(user_callback);
 }
 
+py::object token_of_view(PyObject *factory, const m2mauth_token_view &v) {
+  py::str access(v.access_token, v.access_token_len);
+  py::object obj = py::reinterpret_borrow<py::object>(factory)(
+      access, py::str(v.scheme), static_cast<double>(v.expires_at_ms) / 1000.0,
+      py::str(v.scope != nullptr ? v.scope : ""));
+  if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
+    throw py::type_error("the token factory must return a 4-tuple subclass");
+  return obj;
+}
+
 py::object token_from_view(ManagerCore &c, const m2mauth_token_view &v, std::uint64_t generation) {
   py::object obj;
   if (c.cached != nullptr && c.cached_expires_ms == v.expires_at_ms && same_token(PyTuple_GET_ITEM(c.cached, 0), v)) {
     obj = py::reinterpret_borrow<py::object>(c.cached);  // the same token: the same object (many awaits, one fetch)
   } else {
-    py::str access(v.access_token, v.access_token_len);
-    obj = py::reinterpret_borrow<py::object>(c.token_factory)(
-        access, py::str(v.scheme), static_cast<double>(v.expires_at_ms) / 1000.0,
-        py::str(v.scope != nullptr ? v.scope : ""));
-    if (!PyTuple_Check(obj.ptr()) || PyTuple_GET_SIZE(obj.ptr()) < 4)
-      throw py::type_error("the token factory must return a 4-tuple subclass");
+    obj = token_of_view(c.token_factory, v);
     Py_XDECREF(c.cached);
     c.cached = obj.inc_ref().ptr();
   }

@@ -40,9 +40,10 @@ py::object take_exception() {
   return py::reinterpret_steal<py::object>(value);
 }
 
-// The exception the blocking call raises for e: the package's class, through the one translator.
-py::object exception_of(const m2mauth::Error &e) {
-  raise_error(e);
+// The exception the blocking call raises for a failed completion: the package's class, through the one
+// translator.
+py::object exception_of(m2mauth_status status, const m2mauth_error *e) {
+  raise_error(m2mauth::Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e));
   return take_exception();
 }
 
@@ -62,61 +63,47 @@ void settle_failure(const AsyncCall &call) noexcept {
   }
 }
 
-void on_token(m2mauth_status status, const m2mauth_token_view *v, const m2mauth_error *e, void *payload) noexcept {
-  const auto *call = static_cast<const AsyncCall *>(payload);
+// Runs complete() (which settles the call) with the GIL held, on a thread marked as in a library
+// callback; if it throws, the call is settled with that failure instead. Nothing when the interpreter
+// is exiting: nobody awaits.
+template <class Complete>
+void complete_in_python(const AsyncCall &call, Complete &&complete) noexcept {
   PythonCallGuard guard;
-  if (!guard.ok) return;  // the interpreter is exiting: nobody awaits
+  if (!guard.ok) return;
   LibraryCallbackScope scope;
   PyGILState_STATE st = PyGILState_Ensure();
   try {
-    if (status == M2MAUTH_OK && v != nullptr) {
-      py::object token;
-      if (CorePtr core = call->core.lock()) {
-        token = token_from_view(*core, *v, call->generation);  // also the cached one for token()
-      } else {
-        token = py::reinterpret_borrow<py::object>(call->factory)(
-            py::str(v->access_token, v->access_token_len), py::str(v->scheme),
-            static_cast<double>(v->expires_at_ms) / 1000.0, py::str(v->scope != nullptr ? v->scope : ""));
-      }
-      settle(*call, token, py::none());
-    } else {
-      settle(*call, py::none(), exception_of(m2mauth::Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e)));
-    }
+    complete();
   } catch (py::error_already_set &err) {
     err.restore();
-    settle_failure(*call);
+    settle_failure(call);
   } catch (const std::exception &err) {
     PyErr_SetString(PyExc_RuntimeError, err.what());
-    settle_failure(*call);
+    settle_failure(call);
   }
   PyGILState_Release(st);
+}
+
+void on_token(m2mauth_status status, const m2mauth_token_view *v, const m2mauth_error *e, void *payload) noexcept {
+  const auto &call = *static_cast<const AsyncCall *>(payload);
+  complete_in_python(call, [&] {
+    if (status != M2MAUTH_OK || v == nullptr) return settle(call, py::none(), exception_of(status, e));
+    CorePtr core = call.core.lock();
+    settle(call,
+           core ? token_from_view(*core, *v, call.generation)  // also the cached one for token()
+                : token_of_view(call.factory, *v),
+           py::none());
+  });
 }
 
 void on_response(m2mauth_status status, m2mauth_response *r, const m2mauth_error *e, void *payload) noexcept {
   std::optional<m2mauth::Response> resp;
   if (r != nullptr) resp.emplace(r);  // owned from here on, whatever happens
-  const auto *call = static_cast<const AsyncCall *>(payload);
-  PythonCallGuard guard;
-  if (!guard.ok) return;
-  {
-    LibraryCallbackScope scope;
-    PyGILState_STATE st = PyGILState_Ensure();
-    try {
-      if (status == M2MAUTH_OK && resp) {
-        settle(*call, response_tuple(*resp), py::none());
-      } else {
-        settle(*call, py::none(),
-               exception_of(m2mauth::Error::from_record(status != M2MAUTH_OK ? status : M2MAUTH_ERROR, e)));
-      }
-    } catch (py::error_already_set &err) {
-      err.restore();
-      settle_failure(*call);
-    } catch (const std::exception &err) {
-      PyErr_SetString(PyExc_RuntimeError, err.what());
-      settle_failure(*call);
-    }
-    PyGILState_Release(st);
-  }
+  const auto &call = *static_cast<const AsyncCall *>(payload);
+  complete_in_python(call, [&] {
+    if (status != M2MAUTH_OK || !resp) return settle(call, py::none(), exception_of(status, e));
+    settle(call, response_tuple(*resp), py::none());
+  });
   resp.reset();  // a large body is freed without the GIL
 }
 

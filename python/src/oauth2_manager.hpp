@@ -71,6 +71,9 @@ class LibraryCallbackScope {
   bool outer_;
 };
 
+// A new Token object (factory: the Token class) for a view this thread just read; the GIL held.
+py::object token_of_view(PyObject *factory, const m2mauth_token_view &v);
+
 // The Token object for a view this thread just read (the GIL held), remembered as the cached one for
 // token()'s fast path. generation: the core's invalidation count read before the read began.
 py::object token_from_view(ManagerCore &c, const m2mauth_token_view &v, std::uint64_t generation);

@@ -6,14 +6,13 @@ transfer, timeouts, and the same exception classes as the blocking calls."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 
 import pytest
 
 import m2mauth
 import m2mauth.aio
+from stall_server import StallServer
 from conftest import HAVE_SERVERS, control, fault_client, script, token_requests
 
 pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="tests/servers dependencies are not installed")
@@ -122,62 +121,13 @@ def test_cancelling_the_task_cancels_the_native_wait(fault, clients, monkeypatch
         assert result is None and isinstance(error, m2mauth.CancelledError) and at - cancelled_at < 1.0
 
 
-class SilentApi:
-    """Answers POST /token, never answers anything else, and records when a client hangs up."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.hung_up = threading.Event()
-        self.api_requests = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        with c:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = c.recv(4096)
-                if not chunk:
-                    return
-                data += chunk
-            if data.startswith(b"POST /token "):
-                body = b'{"access_token":"silent-token","token_type":"Bearer","expires_in":3600}'
-                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                          b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-                return
-            self.api_requests += 1
-            c.settimeout(20)
-            try:
-                while c.recv(4096):
-                    pass
-            except OSError:
-                return
-            self.hung_up.set()  # the client closed the connection
-
-    def close(self):
-        self.sock.close()
-
-
 def test_cancelling_the_task_aborts_the_native_transfer():
-    api = SilentApi()
+    api = StallServer(access_token="silent-token")
     try:
         async def main():
             async with m2mauth.AsyncOAuth2Client(api.url("/token"), "svc", client_secret="s" * 32) as client:
                 task = asyncio.ensure_future(client.request("GET", api.url("/api/slow")))
-                while api.api_requests == 0:
+                while api.stalled == 0:
                     await asyncio.sleep(0.01)
                 task.cancel()
                 with pytest.raises(asyncio.CancelledError):

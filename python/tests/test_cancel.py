@@ -1,58 +1,12 @@
 """Cancelling a managed request stops the native call: a loopback server answers token requests and
 never answers anything else; the request returns CancelledError right after the cancel."""
-import socket
 import threading
 import time
 
 import pytest
 
 import m2mauth
-
-
-class StallServer:
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.stop = False
-        self.stall_tokens = False  # True: token requests are never answered either
-        self.tokens = 0
-        self.conns = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _accept(self):
-        while not self.stop:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(c)
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = c.recv(4096)
-            if not chunk:
-                return
-            data += chunk
-        if data.startswith(b"POST /token ") and not self.stall_tokens:
-            self.tokens += 1
-            body = b'{"access_token":"tok-%d","token_type":"Bearer","expires_in":3600}' % self.tokens
-            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-            c.close()
-        # anything else: never answered
-
-    def close(self):
-        self.stop = True
-        self.sock.close()
-        for c in self.conns:
-            c.close()
+from stall_server import StallServer
 
 
 @pytest.fixture
