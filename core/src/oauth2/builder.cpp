@@ -107,6 +107,10 @@ void TokenClientBuilder::set_clock(Clock clock) {
   configure("set_clock", [&](ClientConfig &) { clock_ = clock ? std::move(clock) : system_clock(); });
 }
 
+void TokenClientBuilder::set_dpop(std::shared_ptr<Dpop> dpop) {
+  configure("set_dpop", [&](ClientConfig &c) { c.dpop = std::move(dpop); });
+}
+
 std::shared_ptr<TokenClient> TokenClientBuilder::client() {
   gate_.freeze([&] { built_ = std::make_shared<TokenClient>(config_, transport_, clock_); });
   return built_;

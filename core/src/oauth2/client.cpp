@@ -2,6 +2,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -197,6 +198,7 @@ Request TokenClient::build_request(const TokenScope &scope) {
       break;
   }
   req.body = encode_form(form);
+  if (config_.dpop) req.set_header("DPoP", config_.dpop->proof(req.method, req.url, {}, nullptr, clock_() / 1000));
   for (auto &[name, value] : form)
     if (name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion")
       secure_wipe(value);
@@ -208,6 +210,7 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
   CallOptions opts = options;
   if (opts.max_response_bytes == 0 || opts.max_response_bytes > config_.max_response_bytes)
     opts.max_response_bytes = config_.max_response_bytes;
+  bool nonce_retried = false;  // RFC 9449 section 8: one retry with the nonce the server asked for
   for (int attempt = 0;; ++attempt) {
     bool used_refresh;
     {
@@ -218,6 +221,16 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     const std::int64_t start = clock_();
     // The deadline is on this client's clock: the transport sees the time left as a timeout.
     Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
+    if (config_.dpop) {
+      const bool fresh_nonce = config_.dpop->observe(req.url, resp);
+      if (!nonce_retried && dpop_nonce_challenge(resp) && (fresh_nonce || !config_.dpop->nonce_for(req.url).empty())) {
+        nonce_retried = true;
+        secure_wipe(req.body);
+        if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
+        --attempt;
+        continue;
+      }
+    }
     const std::vector<SecretString> sent = request_secrets(req);
     secure_wipe(req.body);
     if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "dpop/attach.hpp"
+#include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/random.hpp"
 #include "oauth2/token_manager_impl.hpp"
 
@@ -64,7 +66,9 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
   clock_lag_ms_ = system_clock_ ? coarse_lag_ms() : 0;
   keys_ = std::make_unique<Keys>();
   std::lock_guard<std::mutex> lock(keys_->mu);
-  default_entry_ = add_key_locked(*keys_, client_->config().scope);
+  TokenScope configured = client_->config().scope;
+  if (client_->config().dpop) configured.dpop_jkt = client_->config().dpop->thumbprint();
+  default_entry_ = add_key_locked(*keys_, std::move(configured));
 }
 
 TokenManager::~TokenManager() {
@@ -138,7 +142,7 @@ auto with_key_ref(const TokenScope &scope, F &&fn) {
     many.assign(scope.resources.begin(), scope.resources.end());
     res = many.data();
   }
-  return fn(TokenKeyRef{scope.scope, scope.audience, res, scope.resources.size()});
+  return fn(TokenKeyRef{scope.scope, scope.audience, res, scope.resources.size(), scope.dpop_jkt});
 }
 
 }  // namespace
@@ -155,7 +159,10 @@ TokenManager::Entry *TokenManager::entry_for(const TokenScope &scope) {
   return with_key_ref(scope, [this](const TokenKeyRef &k) { return entry_for(k); });
 }
 
-TokenManager::Entry *TokenManager::entry_for(const TokenKeyRef &key) {
+TokenManager::Entry *TokenManager::entry_for(const TokenKeyRef &requested) {
+  // A token bound to a DPoP key is cached under that key's thumbprint (README, DPoP).
+  TokenKeyRef key = requested;
+  key.dpop_jkt = client_->config().dpop ? std::string_view(client_->config().dpop->thumbprint()) : std::string_view();
   const std::uint64_t hash = key.hash();
   if (Entry *e = keys_->table.find(hash, key)) return e;
   std::lock_guard<std::mutex> lock(keys_->mu);
@@ -554,22 +561,9 @@ void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   emit(ev);
 }
 
-namespace {
-
-// Sets "Authorization: <scheme> <token>" on req, replacing any previous value in place.
-void set_authorization(Request &req, const TokenView &v) {
-  std::string value;
-  value.reserve(v.scheme.size() + 1 + v.access_token.size());
-  value.append(v.scheme).push_back(' ');
-  value.append(v.access_token);
-  req.set_header("Authorization", std::move(value));
-}
-
-}  // namespace
-
 std::string TokenManager::authorize(Request &req) {
   TokenView v = get();
-  set_authorization(req, v);
+  authorize_with(req, v, *client_);
   return std::string(v.access_token);
 }
 
@@ -584,11 +578,22 @@ Response TokenManager::request(Request req, const CallOptions &options) {
   }
   // The view stays valid until this thread's next read of the manager: no copy of the token needed.
   TokenView used = get(nullptr, o);
-  set_authorization(req, used);
+  authorize_with(req, used, *client_);
   Response resp = client_->transport()->send(req, with_deadline(o, now()));
-  if (resp.status == 401) {
-    invalidate(used.access_token);
-    set_authorization(req, get(nullptr, o));
+  // At most three sends: one more with a DPoP nonce the server asked for, one more with a new token.
+  bool nonce_retried = false, token_retried = false;
+  while (resp.status == 401 || req.header("DPoP") != nullptr) {
+    if (dpop_nonce_retry(req, resp, *client_) && !nonce_retried) {
+      nonce_retried = true;
+      authorize_with(req, used, *client_);  // the same token, a proof with the new nonce
+    } else if (resp.status == 401 && !token_retried) {
+      token_retried = true;
+      invalidate(used.access_token);
+      used = get(nullptr, o);
+      authorize_with(req, used, *client_);
+    } else {
+      break;
+    }
     resp = client_->transport()->send(req, with_deadline(o, now()));
   }
   if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "dpop/attach.hpp"
 #include "m2mauth/core/random.hpp"
 #include "m2mauth/core/token_manager.hpp"
 #include "oauth2/token_manager_impl.hpp"
@@ -240,8 +241,9 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
       return;
     }
     auto token = std::make_shared<SecretString>(std::string(view->access_token));
-    shared_req->set_header("Authorization", std::string(view->scheme) + " " + std::string(view->access_token));
-    post_send([this, o, cancel, shared_req, shared_cb, token](bool stopping) {
+    auto scheme = std::make_shared<std::string>(view->scheme);
+    authorize_with(*shared_req, *view, *client_);
+    post_send([this, o, cancel, shared_req, shared_cb, token, scheme](bool stopping) {
       std::optional<Response> resp;
       std::optional<Error> err;
       if (stopping) {
@@ -255,10 +257,25 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
         call.cancel = &either;
         try {
           resp = client_->transport()->send(*shared_req, with_deadline(call, now()));
-          if (resp->status == 401) {
-            invalidate(token->reveal());
-            TokenView again = get(nullptr, call);
-            shared_req->set_header("Authorization", std::string(again.scheme) + " " + std::string(again.access_token));
+          // As request(): one more send with a DPoP nonce the server asked for, one more with a new token.
+          bool nonce_retried = false, token_retried = false;
+          while (resp->status == 401 || shared_req->header("DPoP") != nullptr) {
+            if (dpop_nonce_retry(*shared_req, *resp, *client_) && !nonce_retried) {
+              nonce_retried = true;
+              TokenView same;
+              same.access_token = token->reveal();
+              same.scheme = *scheme;
+              authorize_with(*shared_req, same, *client_);
+            } else if (resp->status == 401 && !token_retried) {
+              token_retried = true;
+              invalidate(token->reveal());
+              TokenView again = get(nullptr, call);
+              authorize_with(*shared_req, again, *client_);
+              *token = SecretString(std::string(again.access_token));
+              *scheme = std::string(again.scheme);
+            } else {
+              break;
+            }
             resp = client_->transport()->send(*shared_req, with_deadline(call, now()));
           }
         } catch (const Error &e) {

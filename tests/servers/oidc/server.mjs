@@ -3,7 +3,10 @@
 // client_credentials + introspection + revocation, opaque access tokens, issuer = its own URL.
 // Clients come from ../clients.json; private_key_jwt public JWKs are computed from the PEM files it names.
 //
-//   node oidc/server.mjs --port 0 --ready-file /tmp/oidc.json [--token-ttl 3600] [--clients clients.json]
+// DPoP (RFC 9449) is on, as in oidc-provider's defaults, with ES256/384/512, EdDSA, RS256 and PS256 proofs; with
+// --dpop-nonce every DPoP token request must carry the server's current nonce (use_dpop_nonce otherwise).
+//
+//   node oidc/server.mjs --port 0 --ready-file /tmp/oidc.json [--token-ttl 3600] [--clients clients.json] [--dpop-nonce]
 
 import { randomBytes, generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     'ready-file': { type: 'string' },
     'token-ttl': { type: 'string', default: '3600' },
     clients: { type: 'string', default: join(SERVERS_DIR, 'clients.json') },
+    'dpop-nonce': { type: 'boolean', default: false },
   },
 });
 const tokenTtl = Number.parseInt(args['token-ttl'], 10);
@@ -153,7 +157,13 @@ server.listen(Number.parseInt(args.port, 10), HOST, () => {
           || token.clientId === client.clientId,
       },
       revocation: { enabled: true },
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => args['dpop-nonce'],
+      },
     },
+    enabledJWA: { dPoPSigningAlgValues: ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS256', 'PS256'] },
     ttl: { ClientCredentials: tokenTtl },
     routes: { token: '/token', introspection: '/token/introspection', revocation: '/token/revocation' },
   });
@@ -170,6 +180,7 @@ server.listen(Number.parseInt(args.port, 10), HOST, () => {
     discovery_url: `${issuer}/.well-known/openid-configuration`,
     jwks_uri: `${issuer}/jwks`,
     token_ttl: tokenTtl,
+    dpop_nonce: args['dpop-nonce'],
     clients: metadata.map((m) => m.client_id),
   });
 });

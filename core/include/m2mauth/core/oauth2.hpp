@@ -23,6 +23,8 @@
 
 namespace m2mauth::core {
 
+class Dpop;  // dpop.hpp
+
 // Token endpoint client authentication (RFC 6749 2.3, OpenID Connect Core 9, RFC 8705 2).
 enum class ClientAuth {
   client_secret_basic = 1,
@@ -50,8 +52,9 @@ struct TokenScope {
   std::string scope;                  // space-separated
   std::string audience;               // "audience" parameter (Auth0, Keycloak token exchange style)
   std::vector<std::string> resources; // RFC 8707 "resource" parameters
+  std::string dpop_jkt;               // the token manager's DPoP key thumbprint (empty: no DPoP); not sent
   bool operator==(const TokenScope &o) const {
-    return scope == o.scope && audience == o.audience && resources == o.resources;
+    return scope == o.scope && audience == o.audience && resources == o.resources && dpop_jkt == o.dpop_jkt;
   }
 };
 
@@ -61,9 +64,11 @@ struct TokenKeyRef {
   std::string_view audience;
   const std::string_view *resources = nullptr;
   std::size_t resource_count = 0;
+  std::string_view dpop_jkt{};  // set by the token manager
 
   bool matches(const TokenScope &s) const noexcept {
     if (s.scope != scope || s.audience != audience || s.resources.size() != resource_count) return false;
+    if (s.dpop_jkt != dpop_jkt) return false;
     for (std::size_t i = 0; i < resource_count; ++i)
       if (s.resources[i] != resources[i]) return false;
     return true;
@@ -73,6 +78,7 @@ struct TokenKeyRef {
     s.scope.assign(scope);
     s.audience.assign(audience);
     for (std::size_t i = 0; i < resource_count; ++i) s.resources.emplace_back(resources[i]);
+    s.dpop_jkt.assign(dpop_jkt);
     return s;
   }
   // Every field with its length, so that ("a b", "") and ("a", "b") differ; 8 bytes per step.
@@ -81,6 +87,7 @@ struct TokenKeyRef {
     h = hash_field(scope, h);
     h = hash_field(audience, h);
     for (std::size_t i = 0; i < resource_count; ++i) h = hash_field(resources[i], h);
+    if (!dpop_jkt.empty()) h = hash_field(dpop_jkt, h);
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 32;
@@ -139,6 +146,8 @@ struct ClientConfig {
   std::int64_t default_expires_in_s = 3600;  // when the server omits expires_in
   std::size_t max_response_bytes = 1u << 20;
   bool use_refresh_token = true;       // use a returned refresh_token on the next fetch
+  // DPoP (RFC 9449): token requests carry a proof of this key (nonce challenges retried once); null: none.
+  std::shared_ptr<Dpop> dpop;
 };
 
 struct Token {
@@ -161,7 +170,8 @@ class TokenClient {
   // detail().transient tells whether retrying later may help.
   Token fetch(const TokenScope *scope = nullptr, const CallOptions &options = {});
 
-  // The form body and headers a fetch would send, without sending (diagnostics and tests).
+  // The form body and headers a fetch would send, without sending (diagnostics and tests); with DPoP,
+  // the DPoP header holds a fresh proof carrying the token endpoint's newest nonce.
   Request build_request(const TokenScope &scope);
 
   const ClientConfig &config() const noexcept { return config_; }
@@ -216,6 +226,7 @@ class TokenClientBuilder {
   void set_assertion(AssertionOptions options);
   void set_default_expires_in(std::int64_t seconds);    // > 0
   void set_clock(Clock clock);                          // empty: the system clock
+  void set_dpop(std::shared_ptr<Dpop> dpop);            // null: no DPoP
 
   // The client, built on the first call (which freezes this builder) and the same one afterwards.
   // Throws Error(config ...) for an incomplete configuration, leaving the builder open.
