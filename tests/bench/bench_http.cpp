@@ -5,7 +5,7 @@
 // behind a slow peer.
 //
 //   build-http/tests/bench/bench_http            M2MAUTH_BENCH_SECONDS=1 (per round) by default
-//   bench_http --only bare|core|capi|core_built --count N   N requests of one contender, nothing else: for
+//   bench_http --only bare|core|capi|core_built|manager|dpop --count N   N requests of one contender, nothing else: for
 //                                                 valgrind --tool=callgrind (instructions per request
 //                                                 are repeatable where wall-clock rates are not)
 #include <arpa/inet.h>
@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "bench_util.hpp"
+#include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/token_manager.hpp"
 #include "m2mauth/m2mauth.h"
@@ -38,12 +39,13 @@ namespace {
 struct TokenEndpointThenCurl : m2mauth::core::Transport {
   std::shared_ptr<m2mauth::core::Transport> curl;
   std::string token;
+  std::string token_type = "Bearer";
   m2mauth::core::Response send(const m2mauth::core::Request &req, const m2mauth::core::CallOptions &o) override {
     if (req.method == "POST" && req.url.size() >= 6 && req.url.compare(req.url.size() - 6, 6, "/token") == 0) {
       m2mauth::core::Response r;
       r.status = 200;
       r.headers.emplace_back("Content-Type", "application/json");
-      r.body = "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+      r.body = "{\"access_token\":\"" + token + "\",\"token_type\":\"" + token_type + "\",\"expires_in\":3600}";
       return r;
     }
     return curl->send(req, o);
@@ -72,7 +74,8 @@ void serve_connection(int fd) {
     }
     std::string head = buf.substr(0, end);
     buf.erase(0, end + 4);  // GETs only: no body to skip
-    bool authed = head.find("\r\nAuthorization: Bearer ") != std::string::npos;
+    bool authed = head.find("\r\nAuthorization: Bearer ") != std::string::npos ||
+                  (head.find("\r\nAuthorization: DPoP ") != std::string::npos && head.find("\r\nDPoP: ey") != std::string::npos);
     const char *resp = authed ? kResponse : kUnauthorized;
     std::size_t len = std::strlen(resp);
     if (write(fd, resp, len) != static_cast<ssize_t>(len)) {
@@ -197,6 +200,19 @@ int main(int argc, char **argv) {
     if (manager.request(unauthenticated).status != 200) ++manager_fail;
   };
 
+  // The same with a DPoP-bound token: Authorization: DPoP plus a fresh ES256 proof (jti, htu, ath) per request.
+  auto routed_dpop = std::make_shared<TokenEndpointThenCurl>();
+  routed_dpop->curl = transport;
+  routed_dpop->token = bearer.substr(7);
+  routed_dpop->token_type = "DPoP";
+  m2mauth::core::ClientConfig dpop_config = client_config;
+  dpop_config.dpop = m2mauth::core::Dpop::generate();
+  m2mauth::core::TokenManager dpop_manager(std::make_shared<m2mauth::core::TokenClient>(dpop_config, routed_dpop));
+  long dpop_fail = 0;
+  auto dpop_managed = [&] {
+    if (dpop_manager.request(unauthenticated).status != 200) ++dpop_fail;
+  };
+
   // The C API (what the bindings call): one prepared request, a response made and freed per call.
   m2mauth_http *http = nullptr;
   m2mauth_http_new(&http, nullptr);
@@ -215,19 +231,22 @@ int main(int argc, char **argv) {
                                : only == "core"       ? std::function<void()>(core)
                                : only == "core_built" ? std::function<void()>(core_built)
                                : only == "manager"    ? std::function<void()>(managed)
+                               : only == "dpop"       ? std::function<void()>(dpop_managed)
                                                       : std::function<void()>(capi);
     for (long i = 0; i < count; ++i) fn();
   } else {
     std::printf("authenticated GET over keep-alive, loopback C++ server, %zu-byte bearer token, %.1f s x 5 rounds\n",
                 bearer.size() - 7, seconds);
-    std::vector<double> r = bench::compare({bare, core, capi, core_built, managed}, 5, seconds);
+    std::vector<double> r = bench::compare({bare, core, capi, core_built, managed, dpop_managed}, 5, seconds);
     std::printf("  bare libcurl (one easy handle)           %9.0f req/s\n", r[0]);
     std::printf("  m2mauth core Transport::send             %9.0f req/s   %5.1f %% of bare libcurl\n", r[1], 100.0 * r[1] / r[0]);
     std::printf("  m2mauth C API m2mauth_http_send          %9.0f req/s   %5.1f %% of bare libcurl\n", r[2], 100.0 * r[2] / r[0]);
     std::printf("  core, Request built per call (info)      %9.0f req/s   %5.1f %% of bare libcurl\n", r[3], 100.0 * r[3] / r[0]);
     std::printf("  TokenManager::request (cached token)     %9.0f req/s   %5.1f %% of bare libcurl\n", r[4], 100.0 * r[4] / r[0]);
-    std::printf("  (target: >= 90 %%)   failures: bare %ld, core %ld, C API %ld, manager %ld\n", bare_fail, core_fail,
-                capi_fail, manager_fail);
+    std::printf("  TokenManager::request, DPoP (ES256 proof) %8.0f req/s   %5.1f %% of the Bearer manager row\n", r[5],
+                100.0 * r[5] / r[4]);
+    std::printf("  (target: >= 90 %%)   failures: bare %ld, core %ld, C API %ld, manager %ld, DPoP %ld\n", bare_fail,
+                core_fail, capi_fail, manager_fail, dpop_fail);
   }
 
   m2mauth_request_free(creq);
@@ -237,5 +256,5 @@ int main(int argc, char **argv) {
   curl_easy_cleanup(easy);
   kill(server, SIGKILL);
   waitpid(server, nullptr, 0);
-  return bare_fail + core_fail + capi_fail + manager_fail == 0 ? 0 : 1;
+  return bare_fail + core_fail + capi_fail + manager_fail + dpop_fail == 0 ? 0 : 1;
 }

@@ -1196,6 +1196,50 @@ struct AssertionOptions {
 };
 
 /**
+ * A DPoP proof key (RFC 9449): EC P-256 made fresh by default, or any private EC, Ed25519 or RSA Key.
+ * Give it to TokenClient::set_dpop for DPoP-bound tokens, or make proofs for your own requests.
+ * Thread-safe; copies share the key and its remembered nonces.
+ */
+class Dpop {
+ public:
+  /** A fresh EC P-256 key. */
+  Dpop() : h_(make(nullptr, std::nullopt), Free{}) {}
+  /** key: a private key; alg: std::nullopt for the key's default (ES256, EdDSA, RS256). */
+  explicit Dpop(const Key &key, std::optional<Alg> alg = std::nullopt) : h_(make(key.get(), alg), Free{}) {}
+  /** RFC 7638 thumbprint of the public key, base64url (the "jkt" of bound tokens). */
+  std::string thumbprint() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_dpop_thumbprint(out, get()); });
+  }
+  /** The public JWK carried by the proofs. */
+  std::string public_jwk() const {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_dpop_public_jwk(out, get()); });
+  }
+  /** A proof for one request; access_token adds ath; nonce std::nullopt: the origin's remembered one. */
+  std::string proof(const std::string &method, const std::string &url,
+                    const std::optional<std::string> &access_token = std::nullopt,
+                    const std::optional<std::string> &nonce = std::nullopt) const {
+    return detail::text([&](m2mauth_buf *out) {
+      return m2mauth_dpop_proof(out, h_.get(), detail::c_str(method), detail::c_str(url), detail::c_str(access_token),
+                                detail::c_str(nonce));
+    });
+  }
+  const m2mauth_dpop *get() const noexcept { return h_.get(); }
+
+ private:
+  struct Free {
+    void operator()(m2mauth_dpop *d) const noexcept { m2mauth_dpop_free(d); }
+  };
+  static m2mauth_dpop *make(const m2mauth_key *key, std::optional<Alg> alg) {
+    m2mauth_dpop_options o = M2MAUTH_DPOP_OPTIONS_INIT;
+    o.alg = alg ? static_cast<int>(*alg) : 0;
+    m2mauth_dpop *d = nullptr;
+    detail::check(m2mauth_dpop_new(&d, key, &o));
+    return d;
+  }
+  std::shared_ptr<m2mauth_dpop> h_;
+};
+
+/**
  * A client of one token endpoint: grant, client authentication, secret or key, scope. Configure it
  * with the setters, then fetch() or give it to a TokenManager: that first use freezes it, and a setter
  * afterwards throws Error (Errc::state, "token client: <setter> after first use"). Move-only; the C
@@ -1229,6 +1273,11 @@ class TokenClient {
   /** The private key for private_key_jwt and the jwt-bearer grant (the client keeps a reference). */
   TokenClient &set_private_key(const Key &key) {
     detail::check(m2mauth_token_client_set_private_key(get(), key.get()));
+    return *this;
+  }
+  /** DPoP-bound tokens (RFC 9449): every token request carries a proof of dpop's key (see Dpop). */
+  TokenClient &set_dpop(const Dpop &dpop) {
+    detail::check(m2mauth_token_client_set_dpop(get(), dpop.get()));
     return *this;
   }
   TokenClient &set_grant(Grant grant) {
