@@ -70,6 +70,7 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "http.i"
 %include "oauth1.i"
 %include "oauth2.i"
+%include "dpop.i"
 %include "senhasegura.i"
 %include "config.i"
 %include "glue.i"

@@ -87,6 +87,7 @@ type TokenClientConfig struct {
 	ExtraParams []Param  // sent on every token request
 
 	Assertion        *AssertionOptions
+	DPoP             *DPoP            // DPoP-bound tokens (RFC 9449); shared, the caller may Close it
 	DefaultExpiresIn time.Duration    // assumed when the server omits expires_in; 0 = 1 h
 	Clock            func() time.Time // nil = the system clock; must be safe for concurrent use
 }
@@ -165,6 +166,11 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 	if cfg.PrivateKey != nil {
 		steps = append(steps, func() error {
 			return cfg.PrivateKey.use(func(k raw.KeyHandle) int { return raw.M2mauth_token_client_set_private_key(h, k) })
+		})
+	}
+	if cfg.DPoP != nil {
+		steps = append(steps, func() error {
+			return cfg.DPoP.use(func(d raw.DpopHandle) int { return raw.M2mauth_token_client_set_dpop(h, d) })
 		})
 	}
 	if cfg.Grant != 0 {

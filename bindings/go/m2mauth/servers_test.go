@@ -79,7 +79,7 @@ func startServers() (*loopbackServers, error) {
 	defer cancel()
 	// tls: the fault server over HTTPS with a client certificate from the test PKI's CA required.
 	cmd := exec.CommandContext(ctx, "python3", filepath.Join(serversDir(), "harness.py"), "up", "--state", s.state,
-		"--pki", filepath.Join(dir, "pki"), "oidc", "fault", "a2a", "tls=fault",
+		"--pki", filepath.Join(dir, "pki"), "oidc", "fault", "a2a", "tls=fault", "rsn=dpop", "--opt", "rsn.nonce=true",
 		"--opt", "tls.tls_cert={pki}/server.pem", "--opt", "tls.tls_key={pki}/server.key",
 		"--opt", "tls.client_ca={pki}/ca.pem")
 	out, err := cmd.CombinedOutput()

@@ -217,31 +217,31 @@ typedef _goslice_ swig_type_187;
 typedef _gostring_ swig_type_188;
 typedef _gostring_ swig_type_189;
 typedef _gostring_ swig_type_190;
-typedef _gostring_ swig_type_191;
-typedef _gostring_ swig_type_192;
-typedef _goslice_ swig_type_193;
-typedef _goslice_ swig_type_194;
+typedef _goslice_ swig_type_191;
+typedef _goslice_ swig_type_192;
+typedef _gostring_ swig_type_193;
+typedef _gostring_ swig_type_194;
 typedef _gostring_ swig_type_195;
 typedef _gostring_ swig_type_196;
 typedef _gostring_ swig_type_197;
-typedef _gostring_ swig_type_198;
-typedef _gostring_ swig_type_199;
+typedef _goslice_ swig_type_198;
+typedef _goslice_ swig_type_199;
 typedef _gostring_ swig_type_200;
-typedef _goslice_ swig_type_201;
+typedef _gostring_ swig_type_201;
 typedef _gostring_ swig_type_202;
 typedef _gostring_ swig_type_203;
-typedef _goslice_ swig_type_204;
-typedef _goslice_ swig_type_205;
+typedef _gostring_ swig_type_204;
+typedef _gostring_ swig_type_205;
 typedef _goslice_ swig_type_206;
-typedef _goslice_ swig_type_207;
-typedef _goslice_ swig_type_208;
-typedef _gostring_ swig_type_209;
-typedef _gostring_ swig_type_210;
-typedef long long swig_type_211;
-typedef long long swig_type_212;
-typedef long long swig_type_213;
-typedef long long swig_type_214;
-typedef long long swig_type_215;
+typedef _gostring_ swig_type_207;
+typedef _gostring_ swig_type_208;
+typedef _goslice_ swig_type_209;
+typedef _goslice_ swig_type_210;
+typedef _goslice_ swig_type_211;
+typedef _goslice_ swig_type_212;
+typedef _goslice_ swig_type_213;
+typedef _gostring_ swig_type_214;
+typedef _gostring_ swig_type_215;
 typedef long long swig_type_216;
 typedef long long swig_type_217;
 typedef long long swig_type_218;
@@ -251,434 +251,450 @@ typedef long long swig_type_221;
 typedef long long swig_type_222;
 typedef long long swig_type_223;
 typedef long long swig_type_224;
-typedef _goslice_ swig_type_225;
-typedef _goslice_ swig_type_226;
-typedef _goslice_ swig_type_227;
+typedef long long swig_type_225;
+typedef long long swig_type_226;
+typedef long long swig_type_227;
 typedef long long swig_type_228;
 typedef long long swig_type_229;
 typedef _goslice_ swig_type_230;
 typedef _goslice_ swig_type_231;
-typedef long long swig_type_232;
-typedef _goslice_ swig_type_233;
+typedef _goslice_ swig_type_232;
+typedef long long swig_type_233;
 typedef long long swig_type_234;
 typedef _goslice_ swig_type_235;
-typedef long long swig_type_236;
-typedef _goslice_ swig_type_237;
-extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_d29bcbbb53a8e381(void);
-extern void _wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_type_10 _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
-extern void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_13 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(swig_type_14 arg1, swig_type_15 arg2);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_18 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_25 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_29 _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_30 _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_32 arg3, swig_type_33 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_34 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_35 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_36 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_37 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_38 _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_39 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_40 arg2);
-extern swig_type_41 _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_42 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_43 arg2);
-extern swig_type_44 _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_49 arg2);
-extern swig_type_50 _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_d29bcbbb53a8e381(void);
-extern void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_type_53 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_55 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_60 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_63 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_64 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_65 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_70 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_71 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_72 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_78 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_80 arg2, swig_type_81 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_82 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_87 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_88 arg2);
-extern swig_type_89 _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_90 _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_91 _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_92 arg2);
-extern swig_type_93 _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_94 _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_95 arg2);
-extern swig_type_96 _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_97 arg2);
-extern swig_intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_98 arg2, swig_type_99 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_100 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_101 _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_102 arg2);
-extern swig_type_103 _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_104 _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_105 arg2);
-extern swig_type_106 _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_107 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_108 arg2);
-extern swig_type_109 _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_114 arg2);
-extern swig_type_115 _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_116 arg2);
-extern swig_type_117 _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_118 arg2);
-extern swig_type_119 _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_120 arg2);
-extern swig_type_121 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_122 arg2);
-extern swig_type_123 _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_124 arg2);
-extern swig_type_125 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_126 arg2);
-extern swig_type_127 _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_128 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381(void);
-extern swig_type_129 _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_130 arg2);
-extern swig_type_131 _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_132 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_133 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_136 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_137 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_138 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_141 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_142 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381(void);
-extern swig_type_147 _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_148 arg2);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_149 arg2, swig_type_150 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_154 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_155 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_156 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_157 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_158 arg2, swig_type_159 arg3);
-extern void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_160 arg2);
-extern swig_type_161 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381(void);
-extern void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_162 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_163 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_164 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_165 _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_166 _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_167 _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_168 _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_type_169 _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_176 arg2);
-extern swig_type_177 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_178 arg2);
-extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_180 arg2);
-extern swig_type_181 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_182 arg2);
-extern swig_type_183 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_184 arg2);
-extern swig_type_185 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_186 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_187 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381(void);
-extern swig_type_188 _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381(void);
-extern swig_type_189 _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_190 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_191 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_192 arg2, swig_type_193 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_194 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_195 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_199 arg3, swig_type_200 arg4, swig_type_201 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_203 arg2, swig_type_204 arg3, swig_type_205 arg4, swig_type_206 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_207 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_208 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_210 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_211 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2, swig_type_213 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_214 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_215 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_216 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_217 arg4, swig_type_218 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, swig_type_228 arg6, swig_type_229 arg7, uintptr_t arg8, swig_type_230 arg9, swig_type_231 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_232 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_233 arg2);
-extern swig_type_234 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_235 arg2);
-extern swig_type_236 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_237 arg2);
+typedef _goslice_ swig_type_236;
+typedef long long swig_type_237;
+typedef _goslice_ swig_type_238;
+typedef long long swig_type_239;
+typedef _goslice_ swig_type_240;
+typedef long long swig_type_241;
+typedef _goslice_ swig_type_242;
+extern void _wrap_Swig_free_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_3176e3f1270933a1(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_3176e3f1270933a1(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_3176e3f1270933a1(void);
+extern void _wrap_m2mauth_error_clear_raw_3176e3f1270933a1(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_3176e3f1270933a1(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_3176e3f1270933a1(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_3176e3f1270933a1(swig_type_14 arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_3176e3f1270933a1(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_3176e3f1270933a1(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_29 _wrap_m2mauth_key_curve_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_30 _wrap_m2mauth_key_kid_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_31 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_32 arg3, swig_type_33 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_34 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_35 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_37 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_38 _wrap_m2mauth_cert_not_after_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_39 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_40 arg2);
+extern swig_type_41 _wrap_m2mauth_alg_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_42 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_43 arg2);
+extern swig_type_44 _wrap_JwsHeader_typ_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_JwsHeader_kid_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_47 arg2);
+extern swig_type_48 _wrap_JwsHeader_cty_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_49 arg2);
+extern swig_type_50 _wrap_JwsHeader_extra_json_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_3176e3f1270933a1(void);
+extern void _wrap_delete_JwsHeader_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_51 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_52 arg3, swig_type_53 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_3176e3f1270933a1(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_55 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_56 arg2, swig_type_57 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_60 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_63 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_64 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_65 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_66 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_70 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_71 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_72 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_78 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_80 arg2, swig_type_81 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_88 arg2);
+extern swig_type_89 _wrap_m2mauth_request_method_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_90 _wrap_m2mauth_request_url_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_91 _wrap_m2mauth_request_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_92 arg2);
+extern swig_type_93 _wrap_m2mauth_request_header_count_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_94 _wrap_m2mauth_request_header_name_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_95 arg2);
+extern swig_type_96 _wrap_m2mauth_request_header_value_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_97 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_3176e3f1270933a1(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_98 arg2, swig_type_99 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_100 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_101 _wrap_m2mauth_response_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_m2mauth_response_header_count_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_104 _wrap_m2mauth_response_header_name_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_105 arg2);
+extern swig_type_106 _wrap_m2mauth_response_header_value_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_107 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_108 arg2);
+extern swig_type_109 _wrap_HttpOptionsStruct_ca_file_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_HttpOptionsStruct_ca_dir_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_HttpOptionsStruct_client_cert_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_HttpOptionsStruct_client_key_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_116 arg2);
+extern swig_type_117 _wrap_HttpOptionsStruct_client_cert_type_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_118 arg2);
+extern swig_type_119 _wrap_HttpOptionsStruct_proxy_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_120 arg2);
+extern swig_type_121 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_122 arg2);
+extern swig_type_123 _wrap_HttpOptionsStruct_timeout_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_124 arg2);
+extern swig_type_125 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_126 arg2);
+extern swig_type_127 _wrap_HttpOptionsStruct_user_agent_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_3176e3f1270933a1(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_new_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_128 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_3176e3f1270933a1(void);
+extern swig_type_129 _wrap_m2mauth_oauth1_method_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_130 arg2);
+extern swig_type_131 _wrap_m2mauth_oauth1_placement_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_132 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_133 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_136 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_141 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_143 arg4, swig_type_144 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_3176e3f1270933a1(void);
+extern swig_type_147 _wrap_m2mauth_client_auth_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_148 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_149 arg2, swig_type_150 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_154 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_156 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_157 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_158 arg2, swig_type_159 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_160 arg2);
+extern swig_type_161 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_3176e3f1270933a1(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_163 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_164 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_165 _wrap_m2mauth_token_access_token_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_166 _wrap_m2mauth_token_type_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_167 _wrap_m2mauth_token_scope_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_168 _wrap_m2mauth_token_expires_at_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_type_169 _wrap_m2mauth_token_issued_at_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_3176e3f1270933a1(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_172 arg2);
+extern swig_type_173 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_3176e3f1270933a1(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_178 arg2);
+extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_180 arg2);
+extern swig_type_181 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_182 arg2);
+extern swig_type_183 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_184 arg2);
+extern swig_type_185 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_3176e3f1270933a1(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_186 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_187 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_3176e3f1270933a1(void);
+extern swig_type_188 _wrap_m2mauth_token_event_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern void _wrap_delete_DpopHandle_raw_3176e3f1270933a1(uintptr_t arg1);
+extern void _wrap_DpopOptionsStruct_alg_set_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_3176e3f1270933a1(uintptr_t arg1);
+extern uintptr_t _wrap_new_DpopOptionsStruct_raw_3176e3f1270933a1(void);
+extern void _wrap_delete_DpopOptionsStruct_raw_3176e3f1270933a1(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_dpop_new_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_proof_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_189 arg3, swig_type_190 arg4, swig_type_191 arg5, swig_type_192 arg6);
+extern swig_intgo _wrap_m2mauth_dpop_observe_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_3176e3f1270933a1(void);
+extern swig_type_194 _wrap_m2mauth_a2a_auth_name_raw_3176e3f1270933a1(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_195 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_196 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_197 arg2, swig_type_198 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_199 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_200 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_3176e3f1270933a1(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_201 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_202 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_203 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_3176e3f1270933a1(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_204 arg3, swig_type_205 arg4, swig_type_206 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_207 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_208 arg2, swig_type_209 arg3, swig_type_210 arg4, swig_type_211 arg5);
+extern swig_intgo _wrap_m2mauth_config_load_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_212 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_213 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_215 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_216 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_217 arg2, swig_type_218 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_219 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_220 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_221 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_222 arg4, swig_type_223 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_224 arg3, swig_type_225 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_226 arg4, swig_type_227 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_3176e3f1270933a1(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_3176e3f1270933a1(uintptr_t arg1, swig_intgo arg2, swig_type_230 arg3, swig_type_231 arg4, swig_type_232 arg5, swig_type_233 arg6, swig_type_234 arg7, uintptr_t arg8, swig_type_235 arg9, swig_type_236 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_3176e3f1270933a1(swig_voidp arg1, swig_type_237 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_238 arg2);
+extern swig_type_239 _wrap_m2mauth_glue_request_body_copy_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_240 arg2);
+extern swig_type_241 _wrap_m2mauth_glue_response_body_copy_raw_3176e3f1270933a1(uintptr_t arg1, swig_type_242 arg2);
 #undef intgo
 */
 import "C"
@@ -720,13 +736,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -741,7 +757,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -760,7 +776,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -779,7 +795,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -798,7 +814,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -817,7 +833,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -836,7 +852,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -855,7 +871,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -874,7 +890,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -893,7 +909,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -912,7 +928,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -931,7 +947,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -950,7 +966,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -969,7 +985,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -988,7 +1004,7 @@ func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
 
 func DeleteCancelHandle(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CancelHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type CancelHandle interface {
@@ -1003,7 +1019,7 @@ const M2MAUTH_VERSION_STRING string = "0.4.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1011,20 +1027,20 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_d29bcbbb53a8e381())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_3176e3f1270933a1())
 	return swig_r
 }
 
 func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_d29bcbbb53a8e381()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_3176e3f1270933a1()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1035,7 +1051,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_d29bcbbb53a8e381()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_3176e3f1270933a1()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1048,7 +1064,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1056,7 +1072,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1064,7 +1080,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1072,7 +1088,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1080,7 +1096,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1088,7 +1104,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1096,7 +1112,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1104,7 +1120,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1112,7 +1128,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1120,7 +1136,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1128,7 +1144,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1136,7 +1152,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1144,7 +1160,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1152,7 +1168,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1160,7 +1176,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1168,7 +1184,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1176,7 +1192,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1184,7 +1200,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1192,7 +1208,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1200,7 +1216,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1208,7 +1224,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1216,7 +1232,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1224,7 +1240,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1232,7 +1248,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1240,7 +1256,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1248,7 +1264,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1256,7 +1272,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1264,7 +1280,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1272,7 +1288,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1280,7 +1296,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1288,7 +1304,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1296,7 +1312,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1304,7 +1320,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1314,7 +1330,7 @@ type Enum_SS_m2mauth_category int
 
 func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1322,7 +1338,7 @@ var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_N
 
 func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1330,7 +1346,7 @@ var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1338,7 +1354,7 @@ var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1346,7 +1362,7 @@ var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CAT
 
 func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1354,7 +1370,7 @@ var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1362,7 +1378,7 @@ var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1370,7 +1386,7 @@ var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO(
 
 func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1378,7 +1394,7 @@ var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1386,7 +1402,7 @@ var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KE
 
 func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1394,7 +1410,7 @@ var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1402,7 +1418,7 @@ var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1410,7 +1426,7 @@ var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1418,7 +1434,7 @@ var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TL
 
 func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1426,7 +1442,7 @@ var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MA
 
 func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1434,7 +1450,7 @@ var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_H
 
 func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1442,7 +1458,7 @@ var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1450,7 +1466,7 @@ var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_C
 
 func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1458,7 +1474,7 @@ var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1466,7 +1482,7 @@ var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1474,7 +1490,7 @@ var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1492,14 +1508,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1511,21 +1527,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1537,7 +1553,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1549,7 +1565,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1561,14 +1577,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1588,18 +1604,18 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_d29bcbbb53a8e381()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_3176e3f1270933a1()))
 	return swig_r
 }
 
 func M2mauth_error_clear() {
-	C._wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381()
+	C._wrap_m2mauth_error_clear_raw_3176e3f1270933a1()
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1611,28 +1627,28 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1644,19 +1660,19 @@ func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_request(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_cancel_request_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1666,7 +1682,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1676,7 +1692,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
@@ -1687,7 +1703,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1701,7 +1717,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1715,7 +1731,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_3176e3f1270933a1(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1729,7 +1745,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1737,7 +1753,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1745,7 +1761,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1753,7 +1769,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -1763,7 +1779,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1771,7 +1787,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1781,7 +1797,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1789,7 +1805,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1797,7 +1813,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1809,7 +1825,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1824,7 +1840,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1839,7 +1855,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1853,7 +1869,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1865,7 +1881,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1879,7 +1895,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1888,7 +1904,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1898,21 +1914,21 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1924,14 +1940,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1945,7 +1961,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -1959,7 +1975,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1970,7 +1986,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1983,7 +1999,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2000,7 +2016,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2011,7 +2027,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -2025,7 +2041,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2036,7 +2052,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2044,7 +2060,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2054,7 +2070,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2062,7 +2078,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2070,7 +2086,7 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2080,7 +2096,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2091,7 +2107,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2102,7 +2118,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2115,7 +2131,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2126,7 +2142,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2134,7 +2150,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2145,7 +2161,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2156,7 +2172,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2166,7 +2182,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2176,7 +2192,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2187,7 +2203,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2195,7 +2211,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2203,7 +2219,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2211,7 +2227,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2219,7 +2235,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2227,7 +2243,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2235,7 +2251,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2243,7 +2259,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2251,7 +2267,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2259,7 +2275,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2267,7 +2283,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2275,7 +2291,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2283,7 +2299,7 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -2293,7 +2309,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2303,7 +2319,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2315,7 +2331,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2323,7 +2339,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2333,7 +2349,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2354,20 +2370,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2376,7 +2392,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2388,7 +2404,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2397,7 +2413,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2409,7 +2425,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2418,7 +2434,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2430,33 +2446,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2465,7 +2481,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2476,13 +2492,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_d29bcbbb53a8e381()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_3176e3f1270933a1()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2510,7 +2526,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2526,7 +2542,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2545,7 +2561,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2558,7 +2574,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2566,7 +2582,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2577,7 +2593,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2586,7 +2602,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2601,7 +2617,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_type_59(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), C.swig_type_59(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2613,7 +2629,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2625,7 +2641,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2639,7 +2655,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2649,7 +2665,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2657,7 +2673,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2668,7 +2684,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2680,7 +2696,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2695,7 +2711,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2707,7 +2723,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2721,7 +2737,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2732,7 +2748,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2745,7 +2761,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2758,7 +2774,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2773,7 +2789,7 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2782,7 +2798,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2793,7 +2809,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2804,7 +2820,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2815,7 +2831,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2826,7 +2842,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2837,7 +2853,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2848,7 +2864,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1)))
 	return swig_r
 }
 
@@ -2856,7 +2872,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_77(_swig_i_1)))
 	return swig_r
 }
 
@@ -2865,7 +2881,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2876,7 +2892,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2888,7 +2904,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2902,7 +2918,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2914,7 +2930,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2929,7 +2945,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2943,7 +2959,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2954,7 +2970,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2964,7 +2980,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2976,7 +2992,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2989,7 +3005,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3004,7 +3020,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3012,7 +3028,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_95(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3025,7 +3041,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3038,7 +3054,7 @@ func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3047,7 +3063,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3061,7 +3077,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3071,7 +3087,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3079,7 +3095,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3094,7 +3110,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3102,7 +3118,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_105(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_105(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3115,7 +3131,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3138,20 +3154,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_108)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3160,7 +3176,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3172,7 +3188,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3181,7 +3197,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3193,7 +3209,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3202,7 +3218,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3214,7 +3230,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3223,7 +3239,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3235,7 +3251,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3244,7 +3260,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3256,7 +3272,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3265,7 +3281,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3277,59 +3293,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_126)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3338,7 +3354,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3349,13 +3365,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_3176e3f1270933a1()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3391,7 +3407,7 @@ func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -3402,7 +3418,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3411,7 +3427,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3423,7 +3439,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3431,7 +3447,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3439,7 +3455,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3447,7 +3463,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3455,7 +3471,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3463,7 +3479,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3473,7 +3489,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3481,7 +3497,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3489,7 +3505,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3498,7 +3514,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3511,7 +3527,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3521,7 +3537,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3534,7 +3550,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3545,7 +3561,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3557,7 +3573,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3571,7 +3587,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3579,7 +3595,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3587,7 +3603,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3595,7 +3611,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3606,7 +3622,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3614,7 +3630,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3625,7 +3641,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3637,7 +3653,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3650,7 +3666,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3658,7 +3674,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3669,7 +3685,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_142(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_142(_swig_i_1)))
 	return swig_r
 }
 
@@ -3677,7 +3693,7 @@ func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3685,7 +3701,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3696,7 +3712,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_3)), C.swig_type_144(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_3)), C.swig_type_144(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3713,7 +3729,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3727,7 +3743,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3735,7 +3751,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3743,7 +3759,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3751,7 +3767,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3759,7 +3775,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3767,7 +3783,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3775,7 +3791,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3784,7 +3800,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3797,7 +3813,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3808,7 +3824,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3816,7 +3832,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -3828,7 +3844,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3844,7 +3860,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3858,7 +3874,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3866,7 +3882,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3877,7 +3893,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3885,7 +3901,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3893,7 +3909,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3904,7 +3920,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3915,7 +3931,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3926,7 +3942,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3938,7 +3954,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3962,84 +3978,84 @@ func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
 	var swig_r AssertionOptionsStruct
-	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381()))
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_3176e3f1270933a1()))
 	return swig_r
 }
 
 func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_AssertionOptionsStruct_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4050,7 +4066,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4078,7 +4094,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOp
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4086,7 +4102,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1)))
 	return swig_r
 }
 
@@ -4094,14 +4110,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4113,7 +4129,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4125,7 +4141,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4137,14 +4153,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -4162,168 +4178,168 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMin_fetch_interval_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_3176e3f1270933a1()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -4359,7 +4375,7 @@ func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptio
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4371,7 +4387,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4379,7 +4395,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_186)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4392,7 +4408,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4400,7 +4416,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_187)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4411,7 +4427,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4420,7 +4436,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4428,7 +4444,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4436,7 +4452,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4444,7 +4460,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4452,7 +4468,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4460,7 +4476,7 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4469,7 +4485,7 @@ var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_get
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4478,11 +4494,151 @@ func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	return swig_r_1
 }
 
+type SwigcptrDpopHandle uintptr
+
+func (p SwigcptrDpopHandle) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrDpopHandle) SwigIsDpopHandle() {
+}
+
+func DeleteDpopHandle(arg1 DpopHandle) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_DpopHandle_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
+}
+
+type DpopHandle interface {
+	Swigcptr() uintptr
+	SwigIsDpopHandle()
+}
+
+const M2MAUTH_DPOP_OPTIONS_VERSION int = 1
+
+type SwigcptrDpopOptionsStruct uintptr
+
+func (p SwigcptrDpopOptionsStruct) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrDpopOptionsStruct) SwigIsDpopOptionsStruct() {
+}
+
+func (arg1 SwigcptrDpopOptionsStruct) SetAlg(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_DpopOptionsStruct_alg_set_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrDpopOptionsStruct) GetAlg() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewDpopOptionsStruct() (_swig_ret DpopOptionsStruct) {
+	var swig_r DpopOptionsStruct
+	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_3176e3f1270933a1()))
+	return swig_r
+}
+
+func DeleteDpopOptionsStruct(arg1 DpopOptionsStruct) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_DpopOptionsStruct_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0))
+}
+
+type DpopOptionsStruct interface {
+	Swigcptr() uintptr
+	SwigIsDpopOptionsStruct()
+	SetAlg(arg2 int)
+	GetAlg() (_swig_ret int)
+}
+
+func M2mauth_dpop_new(arg1 *uintptr, arg2 KeyHandle, arg3 DpopOptionsStruct) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := getSwigcptr(arg3)
+	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	return swig_r
+}
+
+func M2mauth_dpop_thumbprint(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
+}
+
+func M2mauth_dpop_public_jwk(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
+}
+
+func M2mauth_dpop_proof(arg1 *[]byte, arg2 DpopHandle, arg3 string, arg4 string, arg5 []byte, arg6 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := arg6
+	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_5))))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg5
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg6
+	}
+	return swig_r
+}
+
+func M2mauth_dpop_observe(arg1 *int32, arg2 DpopHandle, arg3 string, arg4 ResponseHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := getSwigcptr(arg4)
+	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
 type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4490,7 +4646,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4498,7 +4654,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4507,7 +4663,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_3176e3f1270933a1(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4520,7 +4676,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4532,7 +4688,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4543,7 +4699,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4552,7 +4708,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4566,7 +4722,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4574,7 +4730,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4585,7 +4741,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4596,7 +4752,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4606,7 +4762,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4615,7 +4771,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4630,7 +4786,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4645,7 +4801,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4659,7 +4815,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4670,7 +4826,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_3176e3f1270933a1())
 	return swig_r
 }
 
@@ -4684,7 +4840,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4705,7 +4861,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4719,7 +4875,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4733,7 +4889,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4754,7 +4910,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4766,7 +4922,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4777,7 +4933,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4789,7 +4945,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4803,7 +4959,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4814,7 +4970,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4823,7 +4979,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4832,7 +4988,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4841,7 +4997,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4849,7 +5005,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_211(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_216(_swig_i_1)))
 	return swig_r
 }
 
@@ -4857,14 +5013,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_212(_swig_i_1), C.swig_type_213(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_217(_swig_i_1), C.swig_type_218(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_214(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_219(_swig_i_1)))
 	return swig_r
 }
 
@@ -4872,7 +5028,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_215(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_220(_swig_i_1)))
 	return swig_r
 }
 
@@ -4880,7 +5036,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_216(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_type_221(_swig_i_1)))
 	return swig_r
 }
 
@@ -4892,7 +5048,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_217(_swig_i_3), C.swig_type_218(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_222(_swig_i_3), C.swig_type_223(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4903,7 +5059,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_219(_swig_i_2), C.swig_type_220(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_224(_swig_i_2), C.swig_type_225(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4915,7 +5071,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_226(_swig_i_3), C.swig_type_227(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4926,7 +5082,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_223(_swig_i_2), C.swig_type_224(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_228(_swig_i_2), C.swig_type_229(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4942,7 +5098,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_226)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_4)), C.swig_type_228(_swig_i_5), C.swig_type_229(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_4)), C.swig_type_233(_swig_i_5), C.swig_type_234(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4965,7 +5121,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_232(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_3176e3f1270933a1(C.swig_voidp(_swig_i_0), C.swig_type_237(_swig_i_1)))
 	return swig_r
 }
 
@@ -4973,7 +5129,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4984,7 +5140,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_240)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4995,7 +5151,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_3176e3f1270933a1(C.uintptr_t(_swig_i_0), *(*C.swig_type_242)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -305,6 +305,16 @@ SWIGINTERN struct m2mauth_token_manager_options *new_m2mauth_token_manager_optio
     return o;
   }
 SWIGINTERN void delete_m2mauth_token_manager_options(struct m2mauth_token_manager_options *self){ free(self); }
+SWIGINTERN void delete_m2mauth_dpop(struct m2mauth_dpop *self){ m2mauth_dpop_free(self); }
+SWIGINTERN struct m2mauth_dpop_options *new_m2mauth_dpop_options(void){
+    m2mauth_dpop_options *o = (m2mauth_dpop_options *)calloc(1, sizeof *o);
+    if (o && m2mauth_dpop_options_init(o, M2MAUTH_DPOP_OPTIONS_VERSION) != M2MAUTH_OK) {
+      free(o);
+      o = NULL;
+    }
+    return o;
+  }
+SWIGINTERN void delete_m2mauth_dpop_options(struct m2mauth_dpop_options *self){ free(self); }
 
 m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
                                                        const char *consumer_secret, const char *token,
@@ -474,7 +484,7 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
+void _wrap_Swig_free_raw_3176e3f1270933a1(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -484,7 +494,7 @@ void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -497,7 +507,7 @@ void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -507,7 +517,7 @@ void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_3176e3f1270933a1(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -517,7 +527,7 @@ void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -527,7 +537,7 @@ void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -537,7 +547,7 @@ void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -547,7 +557,7 @@ void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -557,7 +567,7 @@ void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_3176e3f1270933a1(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -567,7 +577,7 @@ void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -577,7 +587,7 @@ void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -587,7 +597,7 @@ void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -597,7 +607,7 @@ void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -607,7 +617,7 @@ void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -617,7 +627,7 @@ void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_3176e3f1270933a1(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -627,7 +637,7 @@ void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -637,7 +647,7 @@ void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_3176e3f1270933a1() {
   int result;
   intgo _swig_go_result;
   
@@ -648,7 +658,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
+intgo _wrap_m2mauth_version_number_raw_3176e3f1270933a1() {
   int result;
   intgo _swig_go_result;
   
@@ -659,7 +669,7 @@ intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -672,7 +682,7 @@ intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
+_gostring_ _wrap_m2mauth_version_string_raw_3176e3f1270933a1() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -686,7 +696,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
+_gostring_ _wrap_m2mauth_version_details_raw_3176e3f1270933a1() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -700,7 +710,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OK_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -712,7 +722,7 @@ intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ERROR_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -724,7 +734,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EINVAL_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -736,7 +746,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -748,7 +758,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -760,7 +770,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -772,7 +782,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -784,7 +794,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ESTATE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -796,7 +806,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EIO_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -808,7 +818,7 @@ intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -820,7 +830,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EKEY_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -832,7 +842,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -844,7 +854,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -856,7 +866,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -868,7 +878,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -880,7 +890,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -892,7 +902,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -904,7 +914,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -916,7 +926,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -928,7 +938,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EIAT_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -940,7 +950,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -952,7 +962,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -964,7 +974,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -976,7 +986,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -988,7 +998,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETLS_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1000,7 +1010,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1012,7 +1022,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EHTTP_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1024,7 +1034,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1036,7 +1046,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1048,7 +1058,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1060,7 +1070,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1072,7 +1082,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1084,7 +1094,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_3176e3f1270933a1() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1096,7 +1106,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1108,7 +1118,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1120,7 +1130,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1132,7 +1142,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1144,7 +1154,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1156,7 +1166,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1168,7 +1178,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1180,7 +1190,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1192,7 +1202,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1204,7 +1214,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1216,7 +1226,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1228,7 +1238,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1240,7 +1250,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1252,7 +1262,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1264,7 +1274,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1276,7 +1286,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1288,7 +1298,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1300,7 +1310,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1312,7 +1322,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1324,7 +1334,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1336,7 +1346,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_3176e3f1270933a1() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1348,7 +1358,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1361,7 +1371,7 @@ intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1377,7 +1387,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1390,7 +1400,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1403,7 +1413,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1419,7 +1429,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1435,7 +1445,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1451,7 +1461,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1464,7 +1474,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1477,7 +1487,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_3176e3f1270933a1() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1488,13 +1498,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381() {
+void _wrap_m2mauth_error_clear_raw_3176e3f1270933a1() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1510,7 +1520,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1523,7 +1533,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1536,7 +1546,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1549,7 +1559,7 @@ intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1565,7 +1575,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_3176e3f1270933a1(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1580,7 +1590,7 @@ intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1590,7 +1600,7 @@ void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1603,7 +1613,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_3176e3f1270933a1(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1634,7 +1644,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_3176e3f1270933a1(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1663,7 +1673,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1698,7 +1708,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1734,7 +1744,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_3176e3f1270933a1(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1757,7 +1767,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_3176e3f1270933a1() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1769,7 +1779,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_3176e3f1270933a1() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1781,7 +1791,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_3176e3f1270933a1() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1793,7 +1803,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_3176e3f1270933a1() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1805,7 +1815,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1822,7 +1832,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1844,7 +1854,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1859,7 +1869,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1876,7 +1886,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1897,7 +1907,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1935,7 +1945,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1973,7 +1983,7 @@ intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2012,7 +2022,7 @@ intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2034,7 +2044,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2070,7 +2080,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2087,7 +2097,7 @@ intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2118,7 +2128,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2131,7 +2141,7 @@ intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2144,7 +2154,7 @@ intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2160,7 +2170,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2173,7 +2183,7 @@ intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2189,7 +2199,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2237,7 +2247,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2268,7 +2278,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2299,7 +2309,7 @@ intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2358,7 +2368,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2389,7 +2399,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2424,7 +2434,7 @@ intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2455,7 +2465,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_3176e3f1270933a1() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2467,7 +2477,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_3176e3f1270933a1() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2479,7 +2489,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_3176e3f1270933a1() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2491,7 +2501,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_3176e3f1270933a1() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2503,7 +2513,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_3176e3f1270933a1() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2515,7 +2525,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2536,7 +2546,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2557,7 +2567,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2579,7 +2589,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2614,7 +2624,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2631,7 +2641,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2662,7 +2672,7 @@ intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2693,7 +2703,7 @@ intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2724,7 +2734,7 @@ intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_3176e3f1270933a1(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2737,7 +2747,7 @@ long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2763,7 +2773,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2775,7 +2785,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2787,7 +2797,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2799,7 +2809,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2811,7 +2821,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2823,7 +2833,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2835,7 +2845,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2847,7 +2857,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2859,7 +2869,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2871,7 +2881,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2883,7 +2893,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2895,7 +2905,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2907,7 +2917,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_3176e3f1270933a1() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2919,7 +2929,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2941,7 +2951,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2957,7 +2967,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2970,7 +2980,7 @@ intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2992,7 +3002,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3005,7 +3015,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3017,7 +3027,7 @@ void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3030,7 +3040,7 @@ intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3050,7 +3060,7 @@ void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3066,7 +3076,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3090,7 +3100,7 @@ void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3106,7 +3116,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3126,7 +3136,7 @@ void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3142,7 +3152,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3154,7 +3164,7 @@ void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3167,7 +3177,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3179,7 +3189,7 @@ void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3192,7 +3202,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3212,7 +3222,7 @@ void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3228,7 +3238,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_3176e3f1270933a1() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3239,7 +3249,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3249,7 +3259,7 @@ void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3288,7 +3298,7 @@ intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3331,7 +3341,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3371,7 +3381,7 @@ intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3386,7 +3396,7 @@ intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3408,7 +3418,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3425,7 +3435,7 @@ intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3452,7 +3462,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3474,7 +3484,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3496,7 +3506,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3523,7 +3533,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3543,7 +3553,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3556,7 +3566,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3576,7 +3586,7 @@ intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3596,7 +3606,7 @@ intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3634,7 +3644,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_3176e3f1270933a1(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3658,7 +3668,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3696,7 +3706,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3727,7 +3737,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3758,7 +3768,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3793,7 +3803,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3833,7 +3843,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_3176e3f1270933a1(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3852,7 +3862,7 @@ intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_3176e3f1270933a1(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3876,7 +3886,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3896,7 +3906,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3916,7 +3926,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3936,7 +3946,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3956,7 +3966,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3976,7 +3986,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3991,7 +4001,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4006,7 +4016,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4030,7 +4040,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4052,7 +4062,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_3176e3f1270933a1(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4081,7 +4091,7 @@ intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4101,7 +4111,7 @@ intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4130,7 +4140,7 @@ intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4159,7 +4169,7 @@ intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4179,7 +4189,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4198,7 +4208,7 @@ intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4214,7 +4224,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4230,7 +4240,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4253,7 +4263,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4266,7 +4276,7 @@ long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4284,7 +4294,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4302,7 +4312,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4319,7 +4329,7 @@ intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4348,7 +4358,7 @@ intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4367,7 +4377,7 @@ intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4380,7 +4390,7 @@ intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4403,7 +4413,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4416,7 +4426,7 @@ long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4434,7 +4444,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4452,7 +4462,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4464,7 +4474,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4477,7 +4487,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4497,7 +4507,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4513,7 +4523,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4533,7 +4543,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4549,7 +4559,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4571,7 +4581,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4587,7 +4597,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4609,7 +4619,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4625,7 +4635,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4645,7 +4655,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4661,7 +4671,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4681,7 +4691,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4697,7 +4707,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4709,7 +4719,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4722,7 +4732,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4734,7 +4744,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4747,7 +4757,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4759,7 +4769,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4772,7 +4782,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4784,7 +4794,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4797,7 +4807,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4817,7 +4827,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4833,7 +4843,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_3176e3f1270933a1() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4844,7 +4854,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4854,7 +4864,7 @@ void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -4885,7 +4895,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4902,7 +4912,7 @@ intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_3176e3f1270933a1(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4924,7 +4934,7 @@ intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4943,7 +4953,7 @@ intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4955,7 +4965,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4967,7 +4977,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4979,7 +4989,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4991,7 +5001,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5003,7 +5013,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5015,7 +5025,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5027,7 +5037,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_3176e3f1270933a1() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5039,7 +5049,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5055,7 +5065,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5077,7 +5087,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5093,7 +5103,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_3176e3f1270933a1(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5115,7 +5125,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5145,7 +5155,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5189,7 +5199,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5204,7 +5214,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5219,7 +5229,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5234,7 +5244,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5261,7 +5271,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5276,7 +5286,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5303,7 +5313,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5330,7 +5340,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5357,7 +5367,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5370,7 +5380,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5397,7 +5407,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5412,7 +5422,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5427,7 +5437,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5442,7 +5452,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5491,7 +5501,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5540,7 +5550,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5552,7 +5562,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5564,7 +5574,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5576,7 +5586,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5588,7 +5598,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5600,7 +5610,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5612,7 +5622,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_3176e3f1270933a1() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5624,7 +5634,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5640,7 +5650,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5669,7 +5679,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_3176e3f1270933a1() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5681,7 +5691,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_3176e3f1270933a1() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5693,7 +5703,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5724,7 +5734,7 @@ intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5755,7 +5765,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5770,7 +5780,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5800,7 +5810,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5815,7 +5825,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5830,7 +5840,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5850,7 +5860,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5870,7 +5880,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5897,7 +5907,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5917,7 +5927,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5951,7 +5961,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -5963,7 +5973,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5976,7 +5986,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -5988,7 +5998,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6001,7 +6011,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6013,7 +6023,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6026,7 +6036,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6038,7 +6048,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6051,7 +6061,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6063,7 +6073,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6076,7 +6086,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_3176e3f1270933a1() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6087,7 +6097,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb5
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6097,7 +6107,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6124,7 +6134,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6151,7 +6161,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6166,7 +6176,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6181,7 +6191,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6198,7 +6208,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6214,7 +6224,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6230,7 +6240,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6246,7 +6256,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6259,7 +6269,7 @@ long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6272,7 +6282,7 @@ long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6284,7 +6294,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6297,7 +6307,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6309,7 +6319,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6322,7 +6332,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6334,7 +6344,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6347,7 +6357,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e38
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6359,7 +6369,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6372,7 +6382,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6384,7 +6394,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6397,7 +6407,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e3
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6409,7 +6419,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6422,7 +6432,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e3
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6434,7 +6444,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6447,7 +6457,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e38
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6459,7 +6469,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e3
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6472,7 +6482,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb5
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6484,7 +6494,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6497,7 +6507,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6509,7 +6519,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6522,7 +6532,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6534,7 +6544,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6547,7 +6557,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6559,7 +6569,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6572,7 +6582,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_3176e3f1270933a1() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6583,7 +6593,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d2
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6593,7 +6603,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6624,7 +6634,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_3176e3f1270933a1(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6643,7 +6653,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6670,7 +6680,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6687,7 +6697,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6714,7 +6724,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6729,7 +6739,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6748,7 +6758,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_3176e3f1270933a1() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6760,7 +6770,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_3176e3f1270933a1() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6772,7 +6782,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_3176e3f1270933a1() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6784,7 +6794,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_3176e3f1270933a1() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6796,7 +6806,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_3176e3f1270933a1() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6808,7 +6818,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6824,7 +6834,258 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
+void _wrap_delete_DpopHandle_raw_3176e3f1270933a1(struct m2mauth_dpop *_swig_go_0) {
+  struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
+  
+  arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
+  
+  delete_m2mauth_dpop(arg1);
+  
+}
+
+
+void _wrap_DpopOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+  struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->alg = arg2;
+  
+}
+
+
+intgo _wrap_DpopOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0) {
+  struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->alg);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_3176e3f1270933a1() {
+  struct m2mauth_dpop_options *result = 0 ;
+  struct m2mauth_dpop_options *_swig_go_result;
+  
+  
+  result = (struct m2mauth_dpop_options *)new_m2mauth_dpop_options();
+  *(struct m2mauth_dpop_options **)&_swig_go_result = (struct m2mauth_dpop_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_DpopOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0) {
+  struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
+  
+  arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
+  
+  delete_m2mauth_dpop_options(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_dpop_new_raw_3176e3f1270933a1(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+  m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
+  m2mauth_key *arg2 = (m2mauth_key *) 0 ;
+  m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_dpop **)_swig_go_0;
+  
+  arg2 = *(m2mauth_key **)&_swig_go_1; 
+  arg3 = *(m2mauth_dpop_options **)&_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_dpop_new(arg1,(struct m2mauth_key const *)arg2,(struct m2mauth_dpop_options const *)arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_dpop_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_dpop **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_dpop_thumbprint(arg1,(struct m2mauth_dpop const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_dpop_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_dpop **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_dpop_public_jwk(arg1,(struct m2mauth_dpop const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_dpop_proof_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  char *arg6 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_dpop **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  arg4 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg4, _swig_go_3.p, _swig_go_3.n);
+  arg4[_swig_go_3.n] = '\0';
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  arg6 = NULL;
+  if (_swig_go_5.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_5.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_5.array, (size_t)_swig_go_5.len);
+    copy[_swig_go_5.len] = 0;
+    arg6 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_dpop_proof(arg1,arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5,(char const *)arg6);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  free(arg4); 
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg6); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_dpop_observe_raw_3176e3f1270933a1(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+  int *arg1 = (int *) 0 ;
+  m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_response *arg4 = (m2mauth_response *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (int *)_swig_go_0;
+  
+  arg2 = *(m2mauth_dpop **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = *(m2mauth_response **)&_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_dpop_observe(arg1,arg2,(char const *)arg3,(struct m2mauth_response const *)arg4);
+  _swig_go_result = result; 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_dpop_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = *(m2mauth_dpop **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_dpop(arg1,(struct m2mauth_dpop const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_3176e3f1270933a1() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6836,7 +7097,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_3176e3f1270933a1() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6848,7 +7109,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_3176e3f1270933a1() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6860,7 +7121,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6876,7 +7137,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6898,7 +7159,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_3176e3f1270933a1(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6922,7 +7183,7 @@ intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6937,7 +7198,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6974,7 +7235,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6989,7 +7250,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7016,7 +7277,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7036,7 +7297,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7051,7 +7312,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7066,7 +7327,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7104,7 +7365,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7142,7 +7403,7 @@ intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7180,7 +7441,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7211,7 +7472,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_3176e3f1270933a1() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7223,7 +7484,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7284,7 +7545,7 @@ intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7322,7 +7583,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7353,7 +7614,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7424,7 +7685,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct 
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_3176e3f1270933a1(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7455,7 +7716,7 @@ intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_3176e3f1270933a1(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7489,7 +7750,7 @@ intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -7520,7 +7781,7 @@ intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7558,7 +7819,7 @@ intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_3176e3f1270933a1(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -7578,7 +7839,7 @@ intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -7595,7 +7856,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7614,7 +7875,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_3176e3f1270933a1(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7633,7 +7894,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_3176e3f1270933a1(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7652,7 +7913,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7667,7 +7928,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_3176e3f1270933a1(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -7681,7 +7942,7 @@ void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7696,7 +7957,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7711,7 +7972,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7726,7 +7987,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7751,7 +8012,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -7774,7 +8035,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7799,7 +8060,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -7822,7 +8083,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -7895,7 +8156,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7912,7 +8173,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7942,7 +8203,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7961,7 +8222,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
