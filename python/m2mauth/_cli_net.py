@@ -46,6 +46,8 @@ def _oauth2_client(args: argparse.Namespace):
         if not cfg.has("oauth2"):
             raise CliUsageError("no OAuth 2.0 client: give --token-url/--issuer and --client-id, or a configuration "
                                 "with an \"oauth2\" section (--config FILE or M2MAUTH_CONFIG)")
+        if getattr(args, "dpop", False):
+            raise CliUsageError("--dpop needs --token-url or --issuer (the configuration has no DPoP setting)")
         http = _http_from_flags(args) if (args.ca_file or args.client_cert) else None
         return cfg.oauth2_client(http)
     if args.client_id is None:
@@ -58,7 +60,8 @@ def _oauth2_client(args: argparse.Namespace):
     return OAuth2Client(args.token_url, args.client_id, issuer=args.issuer, client_secret=secret, private_key=key,
                         auth_method=args.auth_method, scope=args.scope, audience=args.audience,
                         assertion_audience=args.assertion_audience, http=_http_from_flags(args),
-                        idempotency_header=getattr(args, "idempotency_header", None))
+                        idempotency_header=getattr(args, "idempotency_header", None),
+                        dpop=bool(getattr(args, "dpop", False)))
 
 
 # ---- commands -----------------------------------------------------------------------------------
@@ -210,6 +213,8 @@ def _client_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--scope", help="space-separated scopes")
     g.add_argument("--audience", help='the "audience" request parameter')
     g.add_argument("--assertion-audience", metavar="AUD", help="client assertion aud (default: the token endpoint)")
+    g.add_argument("--dpop", action="store_true",
+                   help="DPoP-bound token (RFC 9449): proofs of a fresh EC P-256 key on every request")
     h = p.add_argument_group("transport")
     h.add_argument("--ca-file", metavar="FILE", help="CA bundle (PEM) instead of the system store")
     h.add_argument("--client-cert", metavar="FILE", help="mTLS client certificate (PEM)")

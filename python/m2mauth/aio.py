@@ -122,10 +122,13 @@ class AsyncOAuth2Client:
         """The current token (see :meth:`~m2mauth.OAuth2Client.token`); ``timeout`` bounds the wait."""
         return await token_async(self._client, timeout)
 
-    async def authorize(self, headers: MutableMapping[str, str]) -> MutableMapping[str, str]:
-        """Sets ``headers["Authorization"]`` to ``"Bearer <token>"`` and returns headers."""
+    async def authorize(self, headers: MutableMapping[str, str], method: Optional[str] = None,
+                        url: Optional[str] = None) -> MutableMapping[str, str]:
+        """Sets ``headers["Authorization"]`` to ``"Bearer <token>"`` and returns headers; with a DPoP-bound
+        token also ``headers["DPoP"]``, a proof for ``method`` and ``url`` (see OAuth2Client.authorize)."""
         token = await token_async(self._client, None)
         headers["Authorization"] = token.authorization
+        self._client._dpop_header(headers, token, method, url)
         return headers
 
     def invalidate(self, token: Union[Token, str, None] = None) -> None:

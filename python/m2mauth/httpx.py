@@ -42,20 +42,26 @@ class OAuth2Auth(httpx.Auth):
         request.read()  # kept for the retry (httpx.Auth's own flows do this for requires_request_body)
         token = self.client.token()
         request.headers["Authorization"] = token.authorization
+        self.client._dpop_header(request.headers, token, request.method, str(request.url))
         response = yield request
         if response.status_code == 401:
             self.client.invalidate(token)
-            request.headers["Authorization"] = self.client.token().authorization
+            token = self.client.token()
+            request.headers["Authorization"] = token.authorization
+            self.client._dpop_header(request.headers, token, request.method, str(request.url))
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
         token = await self.client.token_async()
         request.headers["Authorization"] = token.authorization
+        self.client._dpop_header(request.headers, token, request.method, str(request.url))
         response = yield request
         if response.status_code == 401:
             self.client.invalidate(token)  # a lock in the library, no I/O
-            request.headers["Authorization"] = (await self.client.token_async()).authorization
+            token = await self.client.token_async()
+            request.headers["Authorization"] = token.authorization
+            self.client._dpop_header(request.headers, token, request.method, str(request.url))
             yield request
 
     def __repr__(self) -> str:

@@ -32,6 +32,7 @@ from ._events import LOGGER, TokenEvent, dispatcher as _dispatcher
 from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
+from .dpop import DPoP, dpop_of
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .keys import Key
 
@@ -217,6 +218,10 @@ class OAuth2Client(native.TokenManagerBase):
             ``fetched``, ``refreshed`` and ``invalidated`` at DEBUG, ``failed`` at WARNING with its
             category (transient or permanent, error name and code, HTTP status, OAuth ``error``). Never
             a secret; nothing is formatted unless the level is enabled; cached reads never log.
+        dpop: DPoP-bound tokens (RFC 9449): True for a fresh EC P-256 proof key, or a private
+            :class:`~m2mauth.Key` or a :class:`~m2mauth.DPoP`. Token requests carry proofs; DPoP tokens go out as
+            ``Authorization: DPoP`` with a fresh proof on every :meth:`request`; a Bearer answer is used as
+            Bearer. :attr:`dpop_thumbprint` is the key's RFC 7638 thumbprint (for logs).
 
     ``await client.token_async()`` is :meth:`token` for asyncio (it never blocks the event loop);
     :class:`m2mauth.AsyncOAuth2Client` offers ``await request(...)``.
@@ -238,7 +243,7 @@ class OAuth2Client(native.TokenManagerBase):
                  background_refresh: bool = True, report_cache_hits: bool = False,
                  min_fetch_interval: Optional[float] = None, max_keys: Optional[int] = None,
                  on_event: Optional[Callable[[TokenEvent], Any]] = None,
-                 logger: Optional[logging.Logger] = LOGGER) -> None:
+                 logger: Optional[logging.Logger] = LOGGER, dpop: Union[bool, Key, DPoP, None] = None) -> None:
         super().__init__()
         if client_id is None:
             raise TypeError("client_id is required")
@@ -284,6 +289,9 @@ class OAuth2Client(native.TokenManagerBase):
         if default_expires_in != 3600:
             a.default_expires_in = int(default_expires_in)
         a.idempotency_header = optional_text(idempotency_header, "idempotency_header")
+        self._dpop = dpop_of(dpop)
+        if self._dpop is not None:
+            a.dpop = self._dpop._native
         options = _manager_options(refresh_fraction, refresh_margin, expiry_skew, jitter, wait_timeout, backoff_base,
                                    backoff_max, permanent_backoff, background_refresh, report_cache_hits,
                                    min_fetch_interval, max_keys)
@@ -301,6 +309,7 @@ class OAuth2Client(native.TokenManagerBase):
                      logger: Optional[logging.Logger] = LOGGER) -> "OAuth2Client":
         self = cls.__new__(cls)
         native.TokenManagerBase.__init__(self)
+        self._dpop = None
         self._init_from_config(config_native, http._native_http() if http is not None else None, Token)
         self._client_id = client_id
         self._where = where
@@ -321,6 +330,16 @@ class OAuth2Client(native.TokenManagerBase):
             """The current token: the cached one while it is fresh (a few hundred ns), else it waits
             (at most ``wait_timeout``) for the one request in flight. Raises the token request's
             error (OAuthError, NetworkError, ...) when no valid token can be had."""
+
+    @property
+    def dpop(self) -> Optional[DPoP]:
+        """The DPoP proof key, or None without DPoP."""
+        return self._dpop
+
+    @property
+    def dpop_thumbprint(self) -> Optional[str]:
+        """The RFC 7638 thumbprint of the DPoP key (the ``cnf.jkt`` of bound tokens), or None."""
+        return self._dpop.thumbprint if self._dpop is not None else None
 
     @property
     def client_id(self) -> str:
@@ -352,12 +371,24 @@ class OAuth2Client(native.TokenManagerBase):
             token = token.access_token
         self._invalidate(optional_text(token, "token"))
 
-    def authorize(self, headers: MutableMapping[str, str]) -> MutableMapping[str, str]:
+    def authorize(self, headers: MutableMapping[str, str], method: Optional[str] = None,
+                  url: Optional[str] = None) -> MutableMapping[str, str]:
         """Sets ``headers["Authorization"]`` to ``"Bearer <token>"`` and returns headers (for
-        requests, httpx, urllib3 ...)."""
+        requests, httpx, urllib3 ...). With a DPoP-bound token it also sets ``headers["DPoP"]`` to a proof
+        for ``method`` and ``url`` (both then required)."""
         t = self.token()
         headers["Authorization"] = f"{t[1]} {t[0]}"
+        self._dpop_header(headers, t, method, url)
         return headers
+
+    def _dpop_header(self, headers: MutableMapping[str, str], token: "Token", method: Optional[str],
+                     url: Optional[str]) -> None:
+        """A DPoP proof for a DPoP-bound token (RFC 9449 section 7.1); nothing for a Bearer token."""
+        if self._dpop is None or token[1] != "DPoP":
+            return
+        if method is None or url is None:
+            raise TypeError("a DPoP-bound token needs the request's method and url for its proof")
+        headers["DPoP"] = self._dpop.proof(method, url, token[0])
 
     def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
                   resource: Optional[str] = None, timeout: Optional[float] = None,

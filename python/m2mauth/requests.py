@@ -41,6 +41,7 @@ class OAuth2Auth(AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         token = self.client.token()
         request.headers["Authorization"] = token.authorization
+        self.client._dpop_header(request.headers, token, request.method, request.url)
         body = request.body
         if body is not None and not isinstance(body, (bytes, str)) and request._body_position is None:
             tell = getattr(body, "tell", None)
@@ -99,6 +100,7 @@ class _RetryOn401:
         _ = response.content  # drain the 401 so its connection goes back to the pool
         response.close()
         retry.headers["Authorization"] = token.authorization
+        self.client._dpop_header(retry.headers, token, retry.method, retry.url)
         retry.hooks = requests.hooks.default_hooks()  # no retry of the retry
         again: requests.Response = response.connection.send(retry, **kwargs)
         again.history = list(response.history) + [response]

@@ -31,6 +31,7 @@ void register_jwt(py::module_ &m);
 void register_claims_json(py::module_ &m);
 void register_http(py::module_ &m);
 void register_oauth2(py::module_ &m);
+void register_dpop(py::module_ &m);
 void register_oauth1(py::module_ &m);
 void register_a2a(py::module_ &m);
 void register_config(py::module_ &m);

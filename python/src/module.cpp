@@ -50,6 +50,7 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_jwt(m);
   register_claims_json(m);
   register_http(m);
+  register_dpop(m);
   register_oauth2(m);
   register_oauth1(m);
   register_a2a(m);

@@ -122,6 +122,7 @@ struct ClientArgs {
   std::int64_t assertion_lifetime = m2mauth::AssertionOptions().lifetime_s;
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
+  std::optional<m2mauth::Dpop> dpop;  // DPoP-bound tokens (RFC 9449)
 };
 
 m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
@@ -309,7 +310,8 @@ void register_oauth2(py::module_ &m) {
       .def_readwrite("assertion_kid", &ClientArgs::assertion_kid)
       .def_readwrite("assertion_kid_thumbprint", &ClientArgs::assertion_kid_thumbprint)
       .def_readwrite("default_expires_in", &ClientArgs::default_expires_in)
-      .def_readwrite("idempotency_header", &ClientArgs::idempotency_header);
+      .def_readwrite("idempotency_header", &ClientArgs::idempotency_header)
+      .def_readwrite("dpop", &ClientArgs::dpop);
 
   py::dict auths;
   for (int a = M2MAUTH_AUTH_CLIENT_SECRET_BASIC; a <= M2MAUTH_AUTH_NONE; ++a) auths[py::str(m2mauth_client_auth_name(a))] = a;
@@ -336,6 +338,7 @@ void register_oauth2(py::module_ &m) {
           c.set_auth_method(static_cast<m2mauth::ClientAuth>(a.auth_method));
           if (a.client_secret) c.set_secret(*a.client_secret);
           if (k) c.set_private_key(**k);
+          if (a.dpop) c.set_dpop(*a.dpop);
           if (a.grant != M2MAUTH_GRANT_CLIENT_CREDENTIALS) c.set_grant(static_cast<m2mauth::Grant>(a.grant));
           if (a.scope) c.set_scope(*a.scope);
           if (a.audience) c.set_audience(*a.audience);
