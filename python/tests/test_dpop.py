@@ -157,6 +157,25 @@ def test_a_server_that_always_wants_a_new_nonce_gets_no_loop(oidc_server, client
 
 
 @network
+def test_hostile_nonce_is_not_kept(oidc_server, clients, resource_nonce):
+    """### Hostile input: a DPoP-Nonce over 1024 bytes is ignored (no retry with it, no proof carries it)."""
+    reset(resource_nonce)
+    requests.post(resource_nonce.url + "/_control/hostile_nonce", timeout=10).raise_for_status()
+    try:
+        with m2mauth.OAuth2Client(oidc_server.info["token_endpoint"], "svc-basic",
+                                  client_secret=clients["svc-basic"]["client_secret"], dpop=True) as client:
+            resp = client.request("GET", resource_nonce.info["api_url"] + "/hostile")
+            assert resp.status == 401
+            s = stats(resource_nonce)
+            assert s["requests"] <= 2  # no nonce retry; at most the retry with a new token
+            assert all(e == "nonce missing or stale" for e in s["errors"])
+            proof = client.dpop.proof("GET", resource_nonce.info["api_url"] + "/hostile")
+            assert "nonce" not in pyjwt.decode(proof, options={"verify_signature": False})
+    finally:
+        reset(resource_nonce)
+
+
+@network
 def test_replayed_proof_and_iat_window_are_refused_by_the_server(resource_nonce):
     reset(resource_nonce)
     url = resource_nonce.info["api_url"] + "/replay"

@@ -3,6 +3,13 @@
 // server that verifies proofs with PyJWT and jwcrypto (tests/servers/dpop_resource.py).
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/encoding.hpp"
@@ -119,6 +126,40 @@ TEST_CASE("a proof has every member RFC 9449 section 4.2 asks for, and no privat
                    Alg::es256);
   CHECK(q.claims.find("\"ath\"") == std::string::npos);
   CHECK(json_str(q.claims, "jti") != jti);
+}
+
+TEST_CASE("ES256 proofs with nonces computed ahead: each verifies, no nonce twice, none shared with a forked child") {
+  auto dpop = Dpop::generate();
+  auto r_of = [](const std::string &proof) {
+    std::string sig = base64url_decode_string(proof.substr(proof.rfind('.') + 1));
+    return sig.substr(0, 32);
+  };
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    if (i == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the worker fill its pool
+    std::string proof = dpop->proof("GET", "https://rs.example/x", "t", nullptr, 7);
+    decode(proof, dpop->key().public_only(), Alg::es256);  // throws unless it verifies
+    CHECK(seen.insert(r_of(proof)).second);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::string r = r_of(dpop->proof("GET", "https://rs.example/x", "t", nullptr, 7));
+    _exit(write(fds[1], r.data(), r.size()) == static_cast<ssize_t>(r.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  char buf[32];
+  REQUIRE(read(fds[0], buf, sizeof buf) == 32);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  const std::string child_r(buf, 32);
+  CHECK(seen.count(child_r) == 0);
+  for (int i = 0; i < 80; ++i) CHECK(r_of(dpop->proof("GET", "https://rs.example/x", "t", nullptr, 7)) != child_r);
 }
 
 TEST_CASE("proof keys: Ed25519, RSA (RS256, PS256) allowed; HMAC, public-only and misfit algorithms refused") {

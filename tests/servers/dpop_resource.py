@@ -13,7 +13,8 @@ proof is answered 200 with scheme "Bearer" (no check). Test-only.
     python3 dpop_resource.py --port 0 --ready-file F [--introspect URL] [--nonce] [--iat-window 60]
 
 Control: GET /_control/stats; POST /_control/reset; POST /_control/rotate_nonce; POST /_control/nonce_loop
-(every proof, whatever its nonce, is answered use_dpop_nonce with a new nonce, until reset).
+(every proof, whatever its nonce, is answered use_dpop_nonce with a new nonce, until reset); POST
+/_control/hostile_nonce (the nonce becomes 2000 bytes, more than a client should keep, until reset).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def main() -> None:
     state: dict = {}
 
     def reset() -> None:
-        state.update(seen_jti=set(), nonce=secrets.token_urlsafe(16), nonce_loop=False,
+        state.update(seen_jti=set(), nonce=secrets.token_urlsafe(16), nonce_loop=False, hostile=False,
                      stats={"requests": 0, "accepted": 0, "rejected": 0, "nonce_challenges": 0, "replays": 0,
                             "last": None, "errors": []})
 
@@ -110,7 +111,7 @@ def main() -> None:
             if state["nonce_loop"]:
                 state["nonce"] = secrets.token_urlsafe(16)
                 raise ProofError("use_dpop_nonce", "nonce loop")
-            if args.nonce and claims.get("nonce") != state["nonce"]:
+            if (args.nonce or state["hostile"]) and claims.get("nonce") != state["nonce"]:
                 raise ProofError("use_dpop_nonce", "nonce missing or stale")
             if jti in state["seen_jti"]:
                 state["stats"]["replays"] += 1
@@ -139,7 +140,7 @@ def main() -> None:
 
         def answer(self, status: int, obj, headers: dict | None = None):
             h = dict(headers or {})
-            if args.nonce or state["nonce_loop"]:
+            if args.nonce or state["nonce_loop"] or state["hostile"]:
                 with lock:
                     h["DPoP-Nonce"] = state["nonce"]
             self.send_json(status, obj, h)
@@ -156,6 +157,10 @@ def main() -> None:
                     if self.path == "/_control/rotate_nonce":
                         state["nonce"] = secrets.token_urlsafe(16)
                         return self.send_json(200, {"nonce": state["nonce"]})
+                    if self.path == "/_control/hostile_nonce":
+                        state["nonce"] = "n" * 2000
+                        state["hostile"] = True
+                        return self.send_json(200, {"ok": True})
                     if self.path == "/_control/nonce_loop":
                         state["nonce_loop"] = True
                         return self.send_json(200, {"ok": True})

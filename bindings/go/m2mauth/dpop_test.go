@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,20 @@ func TestDPoPManagerAgainstOIDCProviderAndResourceServer(t *testing.T) {
 	resp, err := m.Do(context.Background(), NewRequest("GET", s.field(t, "rsn", "api_url")+"/go", nil))
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(string(resp.Body), `"scheme": "DPoP"`) {
 		t.Fatalf("%v %v %s", resp, err, resp.Body)
+	}
+	// net/http through Transport: a proof of the same key on every request (the nonce server accepts
+	// it once it has the nonce, which the library's own request above taught the key).
+	hc := &http.Client{Transport: &Transport{Tokens: m, DPoP: d}}
+	r, err := hc.Get(s.field(t, "rsn", "api_url") + "/nethttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(body), `"scheme": "DPoP"`) {
+		t.Fatalf("net/http: %d %s", r.StatusCode, body)
+	}
+	if _, err := (&http.Client{Transport: &Transport{Tokens: m}}).Get(s.field(t, "rsn", "api_url") + "/x"); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("no DPoP on the Transport: %v", err)
 	}
 }

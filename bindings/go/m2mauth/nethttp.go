@@ -21,6 +21,26 @@ import (
 type Transport struct {
 	Tokens *TokenManager
 	Base   http.RoundTripper // nil: http.DefaultTransport
+	// DPoP: the proof key given to the manager's TokenClientConfig.DPoP; a DPoP-bound token is sent with a
+	// fresh proof of it (RFC 9449). A DPoP-bound token without it is an ErrInvalidArgument.
+	DPoP *DPoP
+}
+
+// setDPoP adds the proof a DPoP-bound token needs (nothing for a Bearer token).
+func (t *Transport) setDPoP(r *http.Request, tok *OAuthToken) error {
+	if tok.TokenType != "DPoP" {
+		r.Header.Del("DPoP")
+		return nil
+	}
+	if t.DPoP == nil {
+		return argError("a DPoP-bound token needs Transport.DPoP")
+	}
+	proof, err := t.DPoP.Proof(r.Method, r.URL.String(), tok.AccessToken, "")
+	if err != nil {
+		return err
+	}
+	r.Header.Set("DPoP", proof)
+	return nil
 }
 
 type httpClientKey struct{}
@@ -76,6 +96,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Header.Set(name, id)
 	}
 	out.Header.Set("Authorization", tok.TokenType+" "+tok.AccessToken)
+	if err := t.setDPoP(out, tok); err != nil {
+		closeBody()
+		return nil, err
+	}
 	resp, err := base.RoundTrip(out) // closes req.Body
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
@@ -105,6 +129,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		again.Body = body
 	}
 	again.Header.Set("Authorization", next.TokenType+" "+next.AccessToken)
+	if err := t.setDPoP(again, next); err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, err
+	}
 	return base.RoundTrip(again)
 }
 

@@ -129,6 +129,7 @@ public final class TokenClient implements AutoCloseable {
     private ClientAuth authMethod;
     private byte[] secret;
     private Key privateKey;
+    private DPoP dpop;
     private Grant grant;
     private String subject;
     private String scope;
@@ -172,6 +173,12 @@ public final class TokenClient implements AutoCloseable {
     }
 
     /** Default: CLIENT_CREDENTIALS. */
+    /** DPoP-bound tokens (RFC 9449) with this proof key (shared; the caller may close it after build()). */
+    public Builder dpop(DPoP dpop) {
+      this.dpop = dpop;
+      return this;
+    }
+
     public Builder grant(Grant grant) {
       this.grant = grant;
       return this;
@@ -272,6 +279,12 @@ public final class TokenClient implements AutoCloseable {
       if (privateKey != null) {
         privateKey.use(k -> {
           M2mauthNative.m2mauth_token_client_set_private_key(h, k);
+          return null;
+        });
+      }
+      if (dpop != null) {
+        dpop.use(d -> {
+          M2mauthNative.m2mauth_token_client_set_dpop(h, d);
           return null;
         });
       }

@@ -79,7 +79,7 @@ public final class LoopbackServers implements BeforeAllCallback, AutoCloseable,
       // a2a_enc: the A2A emulator with sensitive values encrypted with keys/a2a-encryption.pub.pem.
       String pub = serversDir().resolve("keys").resolve("a2a-encryption.pub.pem").toString();
       Map<String, Object> first = s.up(s.state, "harness.log", "--pki", s.dir.resolve("pki").toString(), "oidc",
-          "fault", "a2a", "tls=fault", "a2a_enc=a2a",
+          "fault", "a2a", "tls=fault", "a2a_enc=a2a", "rsn=dpop", "--opt", "rsn.nonce=true",
           "--opt", "tls.tls_cert={pki}/server.pem", "--opt", "tls.tls_key={pki}/server.key",
           "--opt", "tls.client_ca={pki}/ca.pem", "--opt", "a2a_enc.encrypt_with_public_key=" + pub);
       @SuppressWarnings("unchecked")
