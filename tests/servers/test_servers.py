@@ -615,3 +615,35 @@ def test_soak_server_revokes_only_when_safe(start_server, server_clients):
     stats = requests.get(server.url + "/_control/stats", timeout=T).json()
     assert stats["clients"]["svc-basic"]["revocations"] >= 1 and stats["api"]["revoked_token"] == 1
     assert token_request(server_clients, server, "svc-basic").status_code == 200
+
+
+def test_dpop_resource_checks_proofs_independently(start_server):
+    """dpop_resource.py against proofs made here with PyJWT and cryptography alone (no m2mauth)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    srv = start_server("dpop", nonce=True)
+    url = srv.info["api_url"] + "/x"
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(ECAlgorithm.to_jwk(key.public_key()))
+    ath = base64.urlsafe_b64encode(hashlib.sha256(b"tok").digest()).rstrip(b"=").decode()
+
+    def proof(nonce, iat=None, htm="GET", jti=None):
+        claims = {"jti": jti or secrets.token_urlsafe(16), "htm": htm, "htu": url, "iat": iat or int(time.time()),
+                  "ath": ath, "nonce": nonce}
+        return jwt.encode(claims, key, algorithm="ES256", headers={"typ": "dpop+jwt", "jwk": jwk})
+
+    def get(p):
+        return requests.get(url + "?q=1", headers={"Authorization": "DPoP tok", "DPoP": p}, timeout=10)
+
+    first = get(proof(None))
+    assert first.status_code == 401 and 'error="use_dpop_nonce"' in first.headers["WWW-Authenticate"]
+    nonce = first.headers["DPoP-Nonce"]
+    p = proof(nonce)
+    assert get(p).status_code == 200
+    assert get(p).json()["error_description"] == "jti replayed"
+    assert get(proof(nonce, iat=int(time.time()) - 300)).status_code == 401
+    assert get(proof(nonce, htm="POST")).status_code == 401
+    bad = jwt.encode({"jti": secrets.token_urlsafe(16), "htm": "GET", "htu": url, "iat": int(time.time()),
+                      "ath": ath, "nonce": nonce}, "k" * 32, algorithm="HS256", headers={"typ": "dpop+jwt", "jwk": jwk})
+    assert get(bad).status_code == 401
