@@ -113,6 +113,18 @@ def network_free_round(keys: dict, cert) -> None:
         pass
     senhasegura.A2AClient("https://v.example", auth="oauth1", consumer_key="k", consumer_secret="s", token="t",
                           token_secret="ts", http=http, decryption_key=keys["RS256"]).close()
+    # DPoP: ES256 proofs (the key's worker thread and its precomputed nonces), EdDSA, refused keys.
+    dpop = m2mauth.DPoP(keys["ES256"])
+    for _ in range(3):
+        dpop.proof("GET", "https://rs.example/x?y", "tok")
+    m2mauth.DPoP(keys["EdDSA"]).proof("POST", "https://rs.example/", nonce="n")
+    for bad in (lambda: m2mauth.DPoP(keys["HS256"]), lambda: dpop.proof("GET", "ftp://x/")):
+        try:
+            bad()
+        except m2mauth.Error:
+            pass
+    m2mauth.OAuth2Client("https://a.example/t", "c", client_secret="s", dpop=dpop, http=http).close()
+    del dpop
 
 
 def main(rounds: int) -> None:
