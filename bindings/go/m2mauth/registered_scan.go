@@ -2,6 +2,7 @@ package m2mauth
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -132,18 +133,35 @@ func (s *claimScanner) plainString() ([]byte, bool) {
 	}
 	v := s.b[s.i : s.i+n]
 	s.i += n + 1
-	for i, c := range v {
+	i := 0
+	for ; i+8 <= len(v); i += 8 { // 8 bytes at a time while all are printable ASCII other than '\\'
+		if !plain8(binary.LittleEndian.Uint64(v[i:])) {
+			break
+		}
+	}
+	for j, c := range v[i:] {
 		if c-0x20 > 0x7f-0x20 { // outside printable ASCII (c is unsigned: below 0x20 wraps around)
 			if c < 0x20 {
 				return nil, false
 			}
-			return v, utf8.Valid(v[i:]) && bytes.IndexByte(v[i:], '\\') < 0 && !hasControl(v[i:])
+			rest := v[i+j:]
+			return v, utf8.Valid(rest) && bytes.IndexByte(rest, '\\') < 0 && !hasControl(rest)
 		}
 		if c == '\\' {
 			return nil, false // an escape (and the quote found may be an escaped one): encoding/json decides
 		}
 	}
 	return v, true
+}
+
+// plain8 reports whether the 8 bytes of w are all in 0x20-0x7f and none is '\\' (word-at-a-time tests:
+// a byte's high bit, a byte under 0x20, a byte equal to 0x5c).
+func plain8(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below20 := (w - 0x20*ones) & ^w & highs
+	x := w ^ ('\\' * ones)
+	backslash := (x - ones) & ^x & highs
+	return (w&highs)|below20|backslash == 0
 }
 
 func hasControl(v []byte) bool {

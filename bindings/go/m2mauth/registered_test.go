@@ -43,6 +43,14 @@ func TestRegisteredClaimsScannerAgreesWithEncodingJSON(t *testing.T) {
 		`{"jti":["x"]}`,
 		`{"sub":{"a":1}}`,
 	}
+	// Long strings, with an escape, a control character or a non-ASCII character at every position (the
+	// scanner reads 8 bytes at a time).
+	long := "0123456789abcdefghijklmnopqrstuvwxyz"
+	for i := 0; i <= len(long); i++ {
+		for _, odd := range []string{`\"`, `\n`, `\u00e9`, "\u0001", "é", "\u007f", "\uffff", "\xff", "\xc3", "~", " "} {
+			cases = append(cases, `{"iss":"`+long[:i]+odd+long[i:]+`","aud":["`+long[i:]+odd+`"]}`)
+		}
+	}
 	starts := []RegisteredClaims{{}, {Issuer: "old", Audience: Audience{"keep", "two"}, ExpiresAt: 9}}
 	for _, js := range cases {
 		for _, start := range starts {
