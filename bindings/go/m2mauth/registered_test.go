@@ -150,7 +150,7 @@ func TestVerifyIntoRegisteredAllocations(t *testing.T) {
 	if err := v.VerifyInto(token, &c); err != nil {
 		t.Fatal(err)
 	}
-	if n := testing.AllocsPerRun(200, func() { _ = v.VerifyInto(token, &c) }); n > 2 {
+	if n := testing.AllocsPerRun(200, func() { _ = v.VerifyInto(token, &c) }); n > 0 {
 		t.Fatalf("%.1f allocations per VerifyInto", n)
 	}
 }

@@ -59,7 +59,8 @@ func WithTime(t time.Time) VerifyOption { return func(c *verifyConfig) { c.at = 
 
 // Verifier is a configured JWT verifier: make it once, Verify from any number of goroutines.
 type Verifier struct {
-	h handle
+	h      handle
+	native raw.VerifierHandle // the handle's pointer as the raw layer's type, made once; used only inside h.use
 }
 
 func verifierHandle(p uintptr) raw.VerifierHandle { return raw.SwigcptrVerifierHandle(p) }
@@ -113,7 +114,7 @@ func collect(opts []VerifyOption) *verifyConfig {
 }
 
 func configure(p uintptr, c *verifyConfig) (*Verifier, error) {
-	v := &Verifier{}
+	v := &Verifier{native: verifierHandle(p)}
 	v.h.set(p, func(p uintptr) { raw.DeleteVerifierHandle(verifierHandle(p)) })
 	runtime.SetFinalizer(v, (*Verifier).Close)
 	h := verifierHandle(p)
@@ -231,8 +232,8 @@ func (v *Verifier) verifiedJSON(token string, s *verifyScratch) ([]byte, error) 
 	}
 	for {
 		out := s.out[:cap(s.out)]
-		err := v.h.use(func(p uintptr) error {
-			return call(func() int { return raw.M2mauth_glue_verifier_verify_json(verifierHandle(p), s.in, out, s.sizes) })
+		err := v.h.use(func(uintptr) error {
+			return call(func() int { return raw.M2mauth_glue_verifier_verify_json(v.native, s.in, out, s.sizes) })
 		})
 		runtime.KeepAlive(v)
 		if err != nil {
