@@ -280,6 +280,9 @@ typedef long long swig_type_250;
 typedef _goslice_ swig_type_251;
 typedef long long swig_type_252;
 typedef _goslice_ swig_type_253;
+typedef _goslice_ swig_type_254;
+typedef _goslice_ swig_type_255;
+typedef _goslice_ swig_type_256;
 extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -700,6 +703,7 @@ extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_v
 extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_249 arg2);
 extern swig_type_250 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_251 arg2);
 extern swig_type_252 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_253 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_254 arg2, swig_type_255 arg3, swig_type_256 arg4);
 #undef intgo
 */
 import "C"
@@ -5114,6 +5118,25 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []byte, arg4 []int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_255)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_3))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
 	}
 	return swig_r
 }

@@ -505,6 +505,23 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
   return n;
 }
 
+
+m2mauth_status m2mauth_glue_verifier_verify_json(const m2mauth_verifier *verifier, const uint8_t *token,
+                                                 size_t token_len, uint8_t *dst, size_t dst_len, int64_t *SIZES) {
+  m2mauth_claims *claims = NULL;
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  m2mauth_status rc;
+  if (!SIZES || token_len == 0 || token[token_len - 1] != 0) return M2MAUTH_EINVAL;
+  rc = m2mauth_verifier_verify(&claims, verifier, (const char *)token);
+  if (rc == M2MAUTH_OK) rc = m2mauth_claims_to_json(&json, claims);
+  m2mauth_claims_free(claims);
+  if (rc != M2MAUTH_OK) return rc;
+  SIZES[0] = (int64_t)json.size;
+  if (dst && json.size <= dst_len) memcpy(dst, json.ptr, json.size);
+  m2mauth_buf_dispose(&json);
+  return M2MAUTH_OK;
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -8246,6 +8263,35 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2ma
   
   
   result = m2mauth_glue_response_body_copy((struct m2mauth_response const *)arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+  m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  uint8_t *arg4 = (uint8_t *) 0 ;
+  size_t arg5 ;
+  int64_t *arg6 = (int64_t *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_verifier **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  arg4 = (uint8_t *)_swig_go_2.array;
+  arg5 = (size_t)_swig_go_2.len;
+  
+  
+  arg6 = (int64_t *)_swig_go_3.array;
+  
+  
+  result = (m2mauth_status)m2mauth_glue_verifier_verify_json((struct m2mauth_verifier const *)arg1,(unsigned char const *)arg2,arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }
