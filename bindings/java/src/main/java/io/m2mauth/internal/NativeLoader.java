@@ -39,8 +39,8 @@ public final class NativeLoader {
   static final String NATIVE_PROPERTIES = "m2mauth-native.properties";
   static final String NATIVE_ROOT = "/io/m2mauth/native/";
   /** The layouts a jar may carry (only the one built on this machine is packed by the pom). */
-  static final List<String> KNOWN_PLATFORMS =
-      List.of("linux-x86_64", "linux-aarch64", "osx-x86_64", "osx-aarch64", "osx-universal");
+  static final List<String> KNOWN_PLATFORMS = List.of("linux-x86_64", "linux-aarch64", "linux-aarch_64",
+      "osx-x86_64", "osx-aarch64", "osx-aarch_64", "osx-universal");
 
   private static boolean loaded;
   private static String origin = "";
@@ -121,9 +121,30 @@ public final class NativeLoader {
     return (os.isEmpty() ? "unknown" : os) + "-" + (arch.isEmpty() ? "unknown" : arch);
   }
 
-  /** The directories to look in, in order, for a platform. */
+  /**
+   * The Maven classifier of the jar that carries a platform's native library, named as os-maven-plugin's
+   * {@code os.detected.classifier} names it (netty-tcnative's classifiers): {@code linux-x86_64},
+   * {@code linux-aarch_64}, {@code osx-x86_64}, {@code osx-aarch_64}.
+   */
+  static String classifier(String platform) {
+    return platform.endsWith("-aarch64") ? platform.substring(0, platform.length() - "aarch64".length()) + "aarch_64"
+        : platform;
+  }
+
+  /**
+   * The directories to look in, in order, for a platform: its own, then its classifier's spelling when
+   * that differs ({@code linux-aarch_64}), then on macOS {@code osx-universal}.
+   */
   static List<String> candidates(String platform) {
-    return platform.startsWith("osx-") ? List.of(platform, "osx-universal") : List.of(platform);
+    List<String> dirs = new ArrayList<>();
+    dirs.add(platform);
+    if (!classifier(platform).equals(platform)) {
+      dirs.add(classifier(platform));
+    }
+    if (platform.startsWith("osx-")) {
+      dirs.add("osx-universal");
+    }
+    return List.copyOf(dirs);
   }
 
   /** The JNI library's file name on a platform (the C library's comes from m2mauth-native.properties). */
@@ -160,10 +181,13 @@ public final class NativeLoader {
     return "m2mauth: no native library for platform " + platform + " (os.name \"" + osName + "\", os.arch \""
         + osArch + "\"): looked for " + String.join(" and ", candidates(platform).stream()
             .map(d -> NATIVE_ROOT.substring(1) + d + "/" + jniLibrary(d)).toArray(String[]::new))
-        + " in the jar, which has " + (packed.isEmpty() ? "no native library" : "only " + String.join(", ", packed))
+        + " in the jars on the class path, which have " + (packed.isEmpty() ? "no native library"
+            : "only " + String.join(", ", packed))
         + ", then " + System.mapLibraryName("m2mauth_jni") + " on java.library.path ("
-        + (libraryPath.isEmpty() ? "empty" : libraryPath) + "); build the jar on this platform"
-        + " (bindings/README.md, Java) or point -D" + LIB_DIR_PROPERTY + " at a directory holding the libraries";
+        + (libraryPath.isEmpty() ? "empty" : libraryPath) + "); this platform needs the jar with classifier "
+        + classifier(platform) + " (Maven: io.m2mauth:m2mauth with <classifier>" + classifier(platform)
+        + "</classifier>, built on that platform: bindings/README.md, Java) or -D" + LIB_DIR_PROPERTY
+        + " pointing at a directory holding the libraries";
   }
 
   /** The C library's SONAME from m2mauth-native.properties, or null without the file. */
