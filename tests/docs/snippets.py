@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Compiles, and where marked runs, every C, C++, Java and Go code block of the repository's markdown files.
+"""Compiles, and where marked runs, every C, C++, Java, Go and Python code block of the repository's markdown files.
 
     python3 tests/docs/snippets.py LANG --build BUILD_DIR --work WORK_DIR [--go go] [--javac javac --java java]
 
-LANG is c, cpp, java or go (CTest docs.c, docs.cpp, docs.java, docs.go). Every fenced block tagged with that
-language (```c, ```cpp or ```c++, ```java, ```go) in every *.md file of the repository (build trees,
+LANG is c, cpp, java, go or python (CTest docs.c, docs.cpp, docs.java, docs.go, docs.python). Every fenced
+block tagged with that language (```c, ```cpp or ```c++, ```java, ```go, ```python) in every *.md file of the repository (build trees,
 node_modules and hidden folders aside) must follow a marker line, the last non-blank line before the fence:
 
     <!-- snippet: fragment [given(DECLARATIONS)] [run | run(CONDITION)] -->
@@ -35,7 +35,13 @@ bindings/java and the SWIG classes of the build, compiled here) with the build's
 (-Dm2mauth.lib.dir); Go puts each snippet in a package main of a temporary module that requires
 bindings/go and bindings/go/oauth2adapter through `replace` (imports: context, errors, fmt, log, net/http,
 time, m2mauth, m2mauth/senhasegura, oauth2adapter, golang.org/x/oauth2; the unused ones are marked used) and
-runs `go vet` on it, then `go build` for the runs.
+runs `go vet` on it, then `go build` for the runs. Python: a fragment is the body of
+`def snippet(GIVEN) -> None` (given as Python parameters, annotated: `given(secret: str)`) in a module that
+imports m2mauth, and every block is checked by mypy (check_untyped_defs) against the package's own annotations
+(python/ and tests/servers/ on MYPYPATH, PEP 561): undefined names, wrong arguments, missing attributes. Python
+blocks are not run here: the blocks of python/README.md marked `<!-- snippet: NAME -->` or
+`<!-- migration: NAME -->` run in python/tests (test_readme_snippets.py, test_pyjwt_migration.py) and are listed
+as such.
 
 The report lists each block (file:line, mode, compiled / ran) and the run fails when a block of LANG has no
 marker, a marker is malformed, or any block does not compile or run.
@@ -56,9 +62,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS = ROOT / "tests" / "servers"
 SKIP_DIRS = {"build", "node_modules", "target", "__pycache__"}
-TAGS = {"c": "c", "cpp": "cpp", "c++": "cpp", "java": "java", "go": "go", "golang": "go"}
+TAGS = {"c": "c", "cpp": "cpp", "c++": "cpp", "java": "java", "go": "go", "golang": "go", "python": "python",
+        "py": "python"}
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([\w+#-]*)\s*$")
 MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$")
+# python/README.md's blocks that python/tests run by name (test_readme_snippets.py, test_pyjwt_migration.py)
+NAMED = re.compile(r"^\s*<!--\s*(snippet|migration):\s*([\w-]+)\s*-->\s*$")
+NAMED_FILE = "python/README.md"
 TIMEOUT_S = 300
 
 
@@ -76,13 +86,17 @@ class Block:
     problem: str = ""
 
     @property
+    def rel(self) -> str:
+        return str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
+
+    @property
     def where(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{self.rel}:{self.line}"
 
 
-def markdown_files() -> list[Path]:
+def markdown_files(root: Path) -> list[Path]:
     out = []
-    for dirpath, dirnames, filenames in os.walk(ROOT):
+    for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         out += [Path(dirpath) / f for f in sorted(filenames) if f.endswith(".md")]
     return out
@@ -146,9 +160,9 @@ def parse_marker(b: Block) -> None:
         b.problem = f"malformed marker: {e}"
 
 
-def blocks() -> list[Block]:
+def blocks(root: Path = ROOT) -> list[Block]:
     found = []
-    for path in markdown_files():
+    for path in markdown_files(root):
         lines = path.read_text(encoding="utf-8").splitlines()
         i = 0
         while i < len(lines):
@@ -167,9 +181,16 @@ def blocks() -> list[Block]:
                 while k >= 0 and not lines[k].strip():
                     k -= 1
                 mm = MARKER.match(lines[k]) if k >= 0 else None
+                named = NAMED.match(lines[k]) if k >= 0 else None
                 code = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines[i + 1:j])
                 b = Block(path, i + 1, lang, code, mm.group(1) if mm else None)
-                parse_marker(b)
+                if lang == "python" and named and b.rel == NAMED_FILE \
+                        and named.group(2) not in ("fragment", "program"):
+                    b.mode = f"named {named.group(2)}: run by python/tests ({named.group(1)} markers)"
+                else:
+                    parse_marker(b)
+                if b.run and not b.problem and lang == "python":
+                    b.problem = "run is not offered for Python here: name the block for python/tests instead"
                 if b.run and not b.problem:
                     b.mode += " to run"
                 found.append(b)
@@ -219,7 +240,7 @@ def c_source(b: Block, code: str) -> str:
             "#include <m2mauth/m2mauth.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n")
     cond = b.condition or "1"
     return (f"{head}\nstatic int snippet({', '.join(params) or ('' if cpp else 'void')}) {{\n"
-            f"#line {b.line + 1} \"{b.path.relative_to(ROOT)}\"\n{code}\n  return {cond};\n}}\n\n"
+            f"#line {b.line + 1} \"{b.rel}\"\n{code}\n  return {cond};\n}}\n\n"
             f"int main(void) {{ return snippet({', '.join(args)}) ? 0 : 1; }}\n")
 
 
@@ -333,7 +354,7 @@ def go_source(b: Block, code: str) -> str:
     used = "\n".join(f"var _ = {f}" for f in GO_IMPORTS.values())
     marks = "".join(f"\t_ = {n}\n" for n in go_declared(code))
     return (f"package main\n\nimport (\n{imports}\n)\n\n{used}\n\n"
-            f"func snippet({', '.join(params)}) error {{\n//line {b.path.relative_to(ROOT)}:{b.line + 1}\n{code}\n{marks}\tif !({b.condition or 'true'}) {{\n"
+            f"func snippet({', '.join(params)}) error {{\n//line {b.rel}:{b.line + 1}\n{code}\n{marks}\tif !({b.condition or 'true'}) {{\n"
             f"\t\treturn errors.New(\"condition false\")\n\t}}\n\treturn nil\n}}\n\n"
             f"func main() {{\n\tif err := snippet({', '.join(args)}); err != nil {{\n\t\tfmt.Fprintln(os.Stderr, err)\n"
             f"\t\tos.Exit(1)\n\t}}\n}}\n")
@@ -369,6 +390,48 @@ def check_go(bs: list[Block], args, work: Path, info: dict | None) -> None:
 def go_oauth2_version() -> str:
     m = re.search(r"golang\.org/x/oauth2 (v[\w.-]+)", (ROOT / "bindings/go/oauth2adapter/go.mod").read_text())
     return m.group(1)
+
+
+# ---- Python --------------------------------------------------------------------------------------------
+
+MYPY_INI = """[mypy]
+check_untyped_defs = True
+follow_imports = silent
+"""
+
+
+def python_source(b: Block, code: str) -> str:
+    if b.mode.startswith("program"):
+        return code + "\n"
+    body = "\n".join("    " + line if line.strip() else "" for line in code.splitlines())
+    return (f"from __future__ import annotations\nimport m2mauth\nfrom typing import Any\n\n\n"
+            f"def snippet({', '.join(b.given)}) -> None:\n{body}\n    pass\n")
+
+
+def check_python(bs: list[Block], args, work: Path, info: dict | None) -> None:
+    """mypy (the package's annotations, PEP 561; undefined names, wrong arguments and attributes) on each block."""
+    checked = [b for b in bs if not b.mode.startswith("named")]
+    if not checked:
+        return
+    (work / "mypy.ini").write_text(MYPY_INI)
+    files = []
+    for n, b in enumerate(checked):
+        f = work / f"snippet{n}.py"
+        f.write_text(python_source(b, reader_code(b.code)))
+        files.append(f)
+    env = dict(os.environ, MYPYPATH=os.pathsep.join([str(ROOT / "python"), str(ROOT / "tests/servers")]))
+    p = subprocess.run([args.python, "-m", "mypy", "--config-file", str(work / "mypy.ini"), "--cache-dir",
+                        str(work / "mypy-cache"), "--no-error-summary", *[f.name for f in files]],
+                       cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=TIMEOUT_S)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"mypy did not run ({p.returncode}):\n{p.stdout}")
+    for f, b in zip(files, checked):
+        errors = [line for line in p.stdout.splitlines() if line.startswith(f.name + ":") and ": note:" not in line]
+        if errors:
+            b.problem = "not type-checked clean (mypy):\n" + "\n".join("    " + e for e in errors)
+        else:
+            b.mode += ", compiled and type-checked"
 
 
 # ---- running ------------------------------------------------------------------------------------------
@@ -432,24 +495,27 @@ class Servers:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("lang", choices=["c", "cpp", "java", "go"])
+    p.add_argument("lang", choices=["c", "cpp", "java", "go", "python"])
     p.add_argument("--build", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--go", default="go")
     p.add_argument("--javac", default="javac")
     p.add_argument("--java", default="java")
+    p.add_argument("--python", default=sys.executable)
     p.add_argument("--extra-flags", default="", help="C and C++ compiler flags (a sanitizer's)")
     p.add_argument("--list", action="store_true", help="only list the blocks and their markers")
+    p.add_argument("--root", default=str(ROOT), help="where to look for markdown files (the repository)")
     args = p.parse_args()
     args.build = str(Path(args.build).resolve())
     work = Path(args.work).resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    bs = [b for b in blocks() if b.lang == args.lang]
+    bs = [b for b in blocks(Path(args.root).resolve()) if b.lang == args.lang]
     good = [b for b in bs if not b.problem]
     if not args.list and good:
         with Servers(work, any(b.run for b in good)) as srv:
-            {"c": check_c, "cpp": check_c, "java": check_java, "go": check_go}[args.lang](good, args, work, srv.info)
+            {"c": check_c, "cpp": check_c, "java": check_java, "go": check_go,
+             "python": check_python}[args.lang](good, args, work, srv.info)
     failed = [b for b in bs if b.problem]
     print(f"{args.lang} blocks in the markdown files: {len(bs)}")
     for b in bs:
