@@ -83,7 +83,8 @@ def run(cmd, *, cwd=None, env=None) -> str:
 
 def library_version() -> str:
     text = (ROOT / "capi/include/m2mauth/common.h").read_text()
-    return ".".join(re.search(rf"#define M2MAUTH_VERSION_{p} (\d+)", text).group(1) for p in ("MAJOR", "MINOR", "PATCH"))
+    parts = ("MAJOR", "MINOR", "PATCH")
+    return ".".join(re.search(rf"#define M2MAUTH_VERSION_{p} (\d+)", text).group(1) for p in parts)
 
 
 def newest(path: Path) -> str:

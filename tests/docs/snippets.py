@@ -1,27 +1,29 @@
 #!/usr/bin/env python3
-"""Compiles, and where marked runs, every C, C++, Java, Go and Python code block of the repository's markdown files.
+"""Compiles, and where marked runs, every C, C++, Java, Go and Python block of the repository's markdown files.
 
     python3 tests/docs/snippets.py LANG --build BUILD_DIR --work WORK_DIR [--go go] [--javac javac --java java]
 
 LANG is c, cpp, java, go or python (CTest docs.c, docs.cpp, docs.java, docs.go, docs.python). Every fenced
-block tagged with that language (```c, ```cpp or ```c++, ```java, ```go, ```python) in every *.md file of the repository (build trees,
-node_modules and hidden folders aside) must follow a marker line, the last non-blank line before the fence:
+block tagged with that language (```c, ```cpp or ```c++, ```java, ```go, ```python) in every *.md file of
+the repository (build trees, node_modules and hidden folders aside) must follow a marker line, the last
+non-blank line before the fence:
 
     <!-- snippet: fragment [given(DECLARATIONS)] [run | run(CONDITION)] -->
-    <!-- snippet: program [run] -->
+    <!-- snippet: program [run] -->          (C, C++, Java, Go)
 
 - `fragment`: statements. They become the body of a function of the language's harness (below) whose
   parameters are DECLARATIONS, written in the language (`given(String tokenUrl, Key key)`, Go
   `given(ctx context.Context, h *m2mauth.HTTP)`), so the names a fragment takes from its surroundings are
-  declared and typed. A line that is only `...` (and a comment), and `{ ... }`, stand for the reader's own code and become an
-  empty statement and an empty block. Go: each name a top-level `:=` or `var` declares is then marked used
-  (`_ = name`), as a reader's following code would use it.
+  declared and typed. A line that is only `...` (and a comment), and `{ ... }`, stand for the reader's own
+  code and become an empty statement and an empty block (not in Python, where `...` is code). Go: each name
+  a top-level `:=` or `var` declares is then marked used (`_ = name`), as a reader's following code would.
 - `program`: a whole file, compiled as it is.
-- `run`, `run(CONDITION)` (fragments only): the compiled snippet also runs, against the fault server of
-  tests/servers (started here on 127.0.0.1), and must end with CONDITION true (an expression of the language
-  over the fragment's variables) and exit status 0. Before it runs, the example hosts become the loopback ones:
-  `https://auth.example.com/connect/token` the fault server's token endpoint, `https://api.example.com` its API,
-  `my-client-id` its private_key_jwt client `svc-moneyp`, whose key is `private.pem` in the working directory.
+- `run`, `run(CONDITION)` (the condition in fragments only; not for Python): the compiled snippet also runs,
+  against the fault server of tests/servers (started here on 127.0.0.1), and must end with CONDITION true (an
+  expression of the language over the fragment's variables) and exit status 0. Before it runs, the example
+  hosts become the loopback ones: `https://auth.example.com/connect/token` the fault server's token endpoint,
+  `https://api.example.com` its API, `my-client-id` its private_key_jwt client `svc-moneyp`, whose key is
+  `private.pem` in the working directory.
   String parameters (C `const char *`, C++ `std::string`, Java `String`, Go `string`) named tokenUrl/token_url/
   tokenURL get the token endpoint, apiUrl/api_url/apiURL the API's `/v1/accounts`; Go's `context.Context` is
   `context.Background()`; any other parameter is the type's zero value (null) and must not be used by a run.
@@ -222,7 +224,7 @@ def given_value(name: str) -> str | None:
 # ---- C and C++ -----------------------------------------------------------------------------------------
 
 def c_source(b: Block, code: str) -> str:
-    if b.mode == "program":
+    if b.mode.startswith("program"):
         return code + "\n"
     cpp = b.lang == "cpp"
     params, args = [], []
@@ -269,7 +271,7 @@ JAVA_IMPORTS = ["io.m2mauth.*", "io.m2mauth.senhasegura.*", "java.io.*", "java.n
 
 
 def java_source(b: Block, cls: str, code: str) -> str:
-    if b.mode == "program":
+    if b.mode.startswith("program"):
         return code + "\n"
     params, args = [], []
     for decl in b.given:
@@ -310,7 +312,7 @@ def check_java(bs: list[Block], args, work: Path, info: dict | None) -> None:
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir()
         code = loopback(reader_code(b.code), info if b.run else None)
-        if b.mode == "program":
+        if b.mode.startswith("program"):
             m = re.search(r"public\s+(?:final\s+)?class\s+(\w+)", code)
             cls = m.group(1) if m else cls
         (d / f"{cls}.java").write_text(java_source(b, cls, code))
@@ -341,7 +343,7 @@ def go_declared(code: str) -> list[str]:
 
 
 def go_source(b: Block, code: str) -> str:
-    if b.mode == "program":
+    if b.mode.startswith("program"):
         return code + "\n"
     params, args = [], []
     for decl in b.given:
@@ -354,7 +356,8 @@ def go_source(b: Block, code: str) -> str:
     used = "\n".join(f"var _ = {f}" for f in GO_IMPORTS.values())
     marks = "".join(f"\t_ = {n}\n" for n in go_declared(code))
     return (f"package main\n\nimport (\n{imports}\n)\n\n{used}\n\n"
-            f"func snippet({', '.join(params)}) error {{\n//line {b.rel}:{b.line + 1}\n{code}\n{marks}\tif !({b.condition or 'true'}) {{\n"
+            f"func snippet({', '.join(params)}) error {{\n//line {b.rel}:{b.line + 1}\n{code}\n{marks}"
+            f"\tif !({b.condition or 'true'}) {{\n"
             f"\t\treturn errors.New(\"condition false\")\n\t}}\n\treturn nil\n}}\n\n"
             f"func main() {{\n\tif err := snippet({', '.join(args)}); err != nil {{\n\t\tfmt.Fprintln(os.Stderr, err)\n"
             f"\t\tos.Exit(1)\n\t}}\n}}\n")
@@ -417,7 +420,7 @@ def check_python(bs: list[Block], args, work: Path, info: dict | None) -> None:
     files = []
     for n, b in enumerate(checked):
         f = work / f"snippet{n}.py"
-        f.write_text(python_source(b, reader_code(b.code)))
+        f.write_text(python_source(b, b.code))  # `...` is Python already
         files.append(f)
     env = dict(os.environ, MYPYPATH=os.pathsep.join([str(ROOT / "python"), str(ROOT / "tests/servers")]))
     p = subprocess.run([args.python, "-m", "mypy", "--config-file", str(work / "mypy.ini"), "--cache-dir",
