@@ -25,12 +25,13 @@ import java.util.function.Predicate;
  *   <li>otherwise the copies packed in the jar under {@code io/m2mauth/native/<platform>/}, extracted to
  *       a new private (0700) temporary directory. The platform is {@code <os>-<arch>} with os
  *       {@code linux} or {@code osx} and arch {@code x86_64} or {@code aarch64} (os.arch amd64 and arm64
- *       included), as netty-tcnative and os-maven-plugin name them; on macOS {@code osx-universal} (one
- *       fat library) is accepted too;</li>
+ *       included), then the same with os-maven-plugin's spelling of the classifier ({@code linux-aarch_64},
+ *       {@code osx-aarch_64}: the platform jar m2mauth-&lt;version&gt;-&lt;classifier&gt;.jar); on macOS
+ *       {@code osx-universal} (one fat library) is accepted too. Any jar on the class path may hold it;</li>
  *   <li>otherwise {@code System.loadLibrary("m2mauth_jni")} from java.library.path.</li>
  * </ol>
- * When none of them has the library, the error names the platform looked for, the platforms the jar
- * does have and the java.library.path searched. Then the loaded library must accept the headers the
+ * When none of them has the library, the error names the platform computed, the platforms the jars
+ * do have, the java.library.path searched and the classifier of the platform jar this platform needs. Then the loaded library must accept the headers the
  * binding was generated from, by the library's own rule (m2mauth_version_compatible: while 0.x the
  * minor must match; from 1.0 the major must match and the library must not be older).
  */
