@@ -34,16 +34,18 @@
 
 using namespace m2mauth::core;
 
-// Every heap byte of the process, for the memory rows.
+// Every heap byte of the process, for the memory rows. The replacements are never inlined: GCC 12
+// would otherwise see free() on a pointer from operator new where a unique_ptr deletes (a false
+// -Wmismatched-new-delete, since both halves are ours).
 static std::atomic<long long> heap_bytes{0};
 
-void *operator new(std::size_t n) {
+__attribute__((noinline)) void *operator new(std::size_t n) {
   void *p = std::malloc(n == 0 ? 1 : n);
   if (p == nullptr) throw std::bad_alloc();
   heap_bytes.fetch_add(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
   return p;
 }
-void operator delete(void *p) noexcept {
+__attribute__((noinline)) void operator delete(void *p) noexcept {
   if (p == nullptr) return;
   heap_bytes.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
   std::free(p);

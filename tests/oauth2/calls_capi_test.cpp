@@ -329,6 +329,62 @@ TEST_CASE("C API: many async waiters share one token request; no thread per wait
   CHECK(sent.freed.load() == 1);
 }
 
+TEST_CASE("C API: m2mauth_token_manager_get_for_async gets another key's token without parking a thread") {
+  Fixture f;
+  f.server.set_token_delay_ms(200);
+  m2mauth_token_view configured = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_with(&configured, f.manager, nullptr) == M2MAUTH_OK);
+  std::string configured_token(configured.access_token, configured.access_token_len);
+  REQUIRE(f.server.token_requests() == 1);
+
+  AsyncResult result;
+  constexpr int kWaiters = 50;
+  for (int i = 0; i < kWaiters; ++i) {
+    std::string scope = "api.write";  // copied by the call: this string is gone before the callback
+    REQUIRE(m2mauth_token_manager_get_for_async(f.manager, scope.c_str(), "https://api", nullptr, nullptr,
+                                                &AsyncResult::token_cb, &result, &AsyncResult::release) == M2MAUTH_OK);
+  }
+  REQUIRE(result.wait_for(kWaiters));
+  CHECK(result.ok == kWaiters);
+  CHECK(f.server.token_requests() == 2);  // one request for the new key, shared by every waiter
+  for (auto &t : result.tokens) CHECK((t == result.tokens.at(0) && t != configured_token));
+  for (auto id : result.threads) CHECK((id != std::this_thread::get_id()));
+  for (int i = 0; i < 100 && result.freed.load() < kWaiters; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(result.freed.load() == kWaiters);
+
+  // That key is cached now (on this thread, at once); the blocking read of the same key agrees.
+  AsyncResult cached;
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, "api.write", "https://api", nullptr, nullptr,
+                                              &AsyncResult::token_cb, &cached, nullptr) == M2MAUTH_OK);
+  REQUIRE(cached.calls == 1);
+  CHECK((cached.threads.at(0) == std::this_thread::get_id()));
+  CHECK(cached.tokens.at(0) == result.tokens.at(0));
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_for_with(&v, f.manager, "api.write", "https://api", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(std::string(v.access_token, v.access_token_len) == result.tokens.at(0));
+  CHECK(std::string(v.scope) == "api.write");
+  CHECK(f.server.token_requests() == 2);
+
+  // A stalled key: the timeout completes the waiter with ETIMEOUT.
+  f.server.set_token_stalls(true);
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = 100;
+  AsyncResult timed;
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, nullptr, nullptr, "https://res", &o, &AsyncResult::token_cb,
+                                              &timed, &AsyncResult::release) == M2MAUTH_OK);
+  REQUIRE(timed.wait_for(1, 2000));
+  CHECK(timed.statuses.at(0) == M2MAUTH_ETIMEOUT);
+
+  // Refused at once: no callback, the payload released.
+  AsyncResult never;
+  CHECK(m2mauth_token_manager_get_for_async(f.manager, "x", nullptr, nullptr, nullptr, nullptr, &never,
+                                            &AsyncResult::release) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_get_for_async(nullptr, "x", nullptr, nullptr, nullptr, &AsyncResult::token_cb, &never,
+                                            &AsyncResult::release) == M2MAUTH_EINVAL);
+  CHECK(never.calls == 0);
+  CHECK(never.freed.load() == 2);
+}
+
 TEST_CASE("C API: a waiting async call is cancelled; freeing the manager completes the rest with ECANCELLED") {
   Fixture f;
   f.server.set_token_stalls(true);
