@@ -1,7 +1,6 @@
 // DPoP proofs (RFC 9449 section 4): the key, its public JWK and thumbprint, and one proof per request.
 #include <cctype>
 
-#include "dpop/presign.hpp"
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/encoding.hpp"
@@ -67,7 +66,6 @@ Dpop::Dpop(const Key &key, int alg) : key_(key.with_kid({})) {
   std::string header = "{\"typ\":\"dpop+jwt\",\"alg\":\"";
   header.append(alg_name(alg_)).append("\",\"jwk\":").append(jwk_).push_back('}');
   header_b64_ = base64url_encode(header);
-  presign_ = EcPresigner::make(key_, alg_);
 }
 
 Dpop::~Dpop() = default;
@@ -112,7 +110,7 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
   out.reserve(header_b64_.size() + claims.size() * 4 / 3 + 2 + 700);
   out.append(header_b64_).push_back('.');
   base64url_append(out, reinterpret_cast<const std::uint8_t *>(claims.data()), claims.size());
-  if (!presign_ || !presign_->append_signature(out, out)) append_signature_base64url(out, key_, alg_, out);
+  append_signature_base64url(out, key_, alg_, out);
   return out;
 }
 

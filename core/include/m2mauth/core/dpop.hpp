@@ -31,7 +31,6 @@ std::string dpop_ath(std::string_view access_token);
 // error="use_dpop_nonce" from a resource server (section 9).
 bool dpop_nonce_challenge(const Response &resp);
 
-class EcPresigner;  // internal (ECDSA nonces computed ahead)
 
 // A DPoP key: the private key, the algorithm, the public JWK (no private member) and its RFC 7638
 // thumbprint, and the newest nonce of each origin it has talked to. Thread-safe.
@@ -81,9 +80,6 @@ class Dpop {
   std::string jwk_;
   std::string thumbprint_;
   std::string header_b64_;  // the protected header, the same for every proof
-  // ES256/384/512: the signature's point multiplication done ahead by a worker thread (started by the
-  // first proof), so a proof costs about as much as an HMAC; null for other keys.
-  std::unique_ptr<EcPresigner> presign_;
   mutable std::mutex mu_;
   std::map<std::string, std::string, std::less<>> nonces_;  // origin -> newest nonce
   std::map<std::string, std::uint64_t, std::less<>> used_;   // origin -> when last set (eviction order)

@@ -52,7 +52,7 @@ struct TokenScope {
   std::string scope;                  // space-separated
   std::string audience;               // "audience" parameter (Auth0, Keycloak token exchange style)
   std::vector<std::string> resources; // RFC 8707 "resource" parameters
-  std::string dpop_jkt;               // the token manager's DPoP key thumbprint (empty: no DPoP); not sent
+  std::string dpop_jkt{};             // the token manager's DPoP key thumbprint (empty: no DPoP); not sent
   bool operator==(const TokenScope &o) const {
     return scope == o.scope && audience == o.audience && resources == o.resources && dpop_jkt == o.dpop_jkt;
   }
