@@ -37,6 +37,7 @@ SERVERS = {
     "a2a": [sys.executable, "a2a_emulator.py"],
     "api": [sys.executable, "api_server.py"],
     "soak": [sys.executable, "soak_server.py"],
+    "exchange": [sys.executable, "exchange_server.py"],
 }
 READY_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0
