@@ -470,11 +470,26 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
   return n;
 }
 
+SWIGINTERN void delete_m2mauth_token_exchange(struct m2mauth_token_exchange *self){ m2mauth_token_exchange_free(self); }
+
+m2mauth_status m2mauth_glue_token_client_exchange_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                       const m2mauth_token_exchange *exchange, int64_t timeout_ms,
+                                                       int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_token_client_exchange(out, client, exchange, &o);
+}
+m2mauth_status m2mauth_glue_token_manager_exchange_with(m2mauth_token **out, m2mauth_token_manager *manager,
+                                                        const m2mauth_token_exchange *exchange, int64_t timeout_ms,
+                                                        int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_token_manager_exchange(out, manager, exchange, &o);
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
+void _wrap_Swig_free_raw_ce7f65a9fdf30571(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -484,7 +499,7 @@ void _wrap_Swig_free_raw_d29bcbbb53a8e381(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -497,7 +512,7 @@ void *_wrap_Swig_malloc_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -507,7 +522,7 @@ void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_ce7f65a9fdf30571(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -517,7 +532,7 @@ void _wrap_delete_CertHandle_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -527,7 +542,7 @@ void _wrap_delete_ClaimsHandle_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -537,7 +552,7 @@ void _wrap_delete_VerifierHandle_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -547,7 +562,7 @@ void _wrap_delete_RequestHandle_raw_d29bcbbb53a8e381(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -557,7 +572,7 @@ void _wrap_delete_ResponseHandle_raw_d29bcbbb53a8e381(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_ce7f65a9fdf30571(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -567,7 +582,7 @@ void _wrap_delete_HttpHandle_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -577,7 +592,7 @@ void _wrap_delete_OAuth1Handle_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -587,7 +602,7 @@ void _wrap_delete_TokenClientHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -597,7 +612,7 @@ void _wrap_delete_TokenHandle_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -607,7 +622,7 @@ void _wrap_delete_TokenManagerHandle_raw_d29bcbbb53a8e381(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -617,7 +632,7 @@ void _wrap_delete_A2AHandle_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_ce7f65a9fdf30571(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -627,7 +642,7 @@ void _wrap_delete_ConfigHandle_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_ce7f65a9fdf30571(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -637,7 +652,7 @@ void _wrap_delete_CancelHandle_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_ce7f65a9fdf30571() {
   int result;
   intgo _swig_go_result;
   
@@ -648,7 +663,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
+intgo _wrap_m2mauth_version_number_raw_ce7f65a9fdf30571() {
   int result;
   intgo _swig_go_result;
   
@@ -659,7 +674,7 @@ intgo _wrap_m2mauth_version_number_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -672,7 +687,7 @@ intgo _wrap_m2mauth_version_compatible_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
+_gostring_ _wrap_m2mauth_version_string_raw_ce7f65a9fdf30571() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -686,7 +701,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
+_gostring_ _wrap_m2mauth_version_details_raw_ce7f65a9fdf30571() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -700,7 +715,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OK_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -712,7 +727,7 @@ intgo _wrap_M2MAUTH_OK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ERROR_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -724,7 +739,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EINVAL_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -736,7 +751,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -748,7 +763,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -760,7 +775,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -772,7 +787,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -784,7 +799,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ESTATE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -796,7 +811,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EIO_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -808,7 +823,7 @@ intgo _wrap_M2MAUTH_EIO_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -820,7 +835,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EKEY_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -832,7 +847,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -844,7 +859,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -856,7 +871,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -868,7 +883,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -880,7 +895,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -892,7 +907,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -904,7 +919,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -916,7 +931,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -928,7 +943,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EIAT_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -940,7 +955,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -952,7 +967,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -964,7 +979,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -976,7 +991,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -988,7 +1003,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ETLS_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1000,7 +1015,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1012,7 +1027,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EHTTP_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1024,7 +1039,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1036,7 +1051,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1048,7 +1063,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1060,7 +1075,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1072,7 +1087,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1084,7 +1099,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_ce7f65a9fdf30571() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1096,7 +1111,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1108,7 +1123,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1120,7 +1135,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1132,7 +1147,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1144,7 +1159,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1156,7 +1171,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1168,7 +1183,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1180,7 +1195,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1192,7 +1207,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1204,7 +1219,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1216,7 +1231,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1228,7 +1243,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1240,7 +1255,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1252,7 +1267,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1264,7 +1279,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1276,7 +1291,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1288,7 +1303,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1300,7 +1315,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1312,7 +1327,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1324,7 +1339,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1336,7 +1351,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_ce7f65a9fdf30571() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1348,7 +1363,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1361,7 +1376,7 @@ intgo _wrap_ErrorRecord_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1377,7 +1392,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_d29bcbbb53a8e381(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1390,7 +1405,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_d29bcbbb53a8e381(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1403,7 +1418,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_d29bcbbb53a8e381(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1419,7 +1434,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1435,7 +1450,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d29bcbbb53a8e381(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1451,7 +1466,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1464,7 +1479,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1477,7 +1492,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_ce7f65a9fdf30571() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1488,13 +1503,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_d29bcbbb53a8e381() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_d29bcbbb53a8e381() {
+void _wrap_m2mauth_error_clear_raw_ce7f65a9fdf30571() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1510,7 +1525,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1523,7 +1538,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_d29bcbbb53a8e381(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_ce7f65a9fdf30571(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1536,7 +1551,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_d29bcbbb53a8e381(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1549,7 +1564,7 @@ intgo _wrap_m2mauth_error_category_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1565,7 +1580,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_d29bcbbb53a8e381(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_ce7f65a9fdf30571(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1580,7 +1595,7 @@ intgo _wrap_m2mauth_cancel_new_raw_d29bcbbb53a8e381(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_ce7f65a9fdf30571(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1590,7 +1605,7 @@ void _wrap_m2mauth_cancel_request_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_ce7f65a9fdf30571(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1603,7 +1618,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_d29bcbbb53a8e381(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1634,7 +1649,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1663,7 +1678,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1698,7 +1713,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1734,7 +1749,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_ce7f65a9fdf30571(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1757,7 +1772,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_d29bcbbb53a8e381(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_ce7f65a9fdf30571() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1769,7 +1784,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_ce7f65a9fdf30571() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1781,7 +1796,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_ce7f65a9fdf30571() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1793,7 +1808,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_ce7f65a9fdf30571() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1805,7 +1820,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1822,7 +1837,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1844,7 +1859,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1859,7 +1874,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_d29bcbbb53a8e381(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1876,7 +1891,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_d29bcbbb53a8e381(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1897,7 +1912,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1935,7 +1950,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1973,7 +1988,7 @@ intgo _wrap_m2mauth_key_from_der_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2012,7 +2027,7 @@ intgo _wrap_m2mauth_key_from_file_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2034,7 +2049,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2070,7 +2085,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2087,7 +2102,7 @@ intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2118,7 +2133,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2131,7 +2146,7 @@ intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2144,7 +2159,7 @@ intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2160,7 +2175,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2173,7 +2188,7 @@ intgo _wrap_m2mauth_key_has_private_raw_d29bcbbb53a8e381(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2189,7 +2204,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2237,7 +2252,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2268,7 +2283,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2299,7 +2314,7 @@ intgo _wrap_m2mauth_key_public_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2358,7 +2373,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2389,7 +2404,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2424,7 +2439,7 @@ intgo _wrap_m2mauth_key_jwks_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2455,7 +2470,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_ce7f65a9fdf30571() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2467,7 +2482,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_ce7f65a9fdf30571() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2479,7 +2494,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_ce7f65a9fdf30571() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2491,7 +2506,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_ce7f65a9fdf30571() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2503,7 +2518,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_ce7f65a9fdf30571() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2515,7 +2530,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_ce7f65a9fdf30571(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2536,7 +2551,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_ce7f65a9fdf30571(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2557,7 +2572,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_ce7f65a9fdf30571(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2579,7 +2594,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2614,7 +2629,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_ce7f65a9fdf30571(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2631,7 +2646,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2662,7 +2677,7 @@ intgo _wrap_m2mauth_cert_der_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2693,7 +2708,7 @@ intgo _wrap_m2mauth_cert_pem_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2724,7 +2739,7 @@ intgo _wrap_m2mauth_cert_subject_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_ce7f65a9fdf30571(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2737,7 +2752,7 @@ long long _wrap_m2mauth_cert_not_after_raw_d29bcbbb53a8e381(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_ce7f65a9fdf30571(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2763,7 +2778,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_d29bcbbb53a8e381(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2775,7 +2790,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2787,7 +2802,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2799,7 +2814,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2811,7 +2826,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2823,7 +2838,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2835,7 +2850,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2847,7 +2862,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2859,7 +2874,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2871,7 +2886,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2883,7 +2898,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2895,7 +2910,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2907,7 +2922,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_ce7f65a9fdf30571() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2919,7 +2934,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_ce7f65a9fdf30571(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2941,7 +2956,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2957,7 +2972,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2970,7 +2985,7 @@ intgo _wrap_m2mauth_alg_bit_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_ce7f65a9fdf30571(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2992,7 +3007,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_ce7f65a9fdf30571(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3005,7 +3020,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_d29bcbbb53a8e381(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3017,7 +3032,7 @@ void _wrap_JwsHeader_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3030,7 +3045,7 @@ intgo _wrap_JwsHeader_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3050,7 +3065,7 @@ void _wrap_JwsHeader_typ_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3066,7 +3081,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3090,7 +3105,7 @@ void _wrap_JwsHeader_kid_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3106,7 +3121,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3126,7 +3141,7 @@ void _wrap_JwsHeader_cty_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3142,7 +3157,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3154,7 +3169,7 @@ void _wrap_JwsHeader_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3167,7 +3182,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3179,7 +3194,7 @@ void _wrap_JwsHeader_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3192,7 +3207,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3212,7 +3227,7 @@ void _wrap_JwsHeader_extra_json_set_raw_d29bcbbb53a8e381(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3228,7 +3243,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_d29bcbbb53a8e381(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_ce7f65a9fdf30571() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3239,7 +3254,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d29bcbbb53a8e381() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_ce7f65a9fdf30571(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3249,7 +3264,7 @@ void _wrap_delete_JwsHeader_raw_d29bcbbb53a8e381(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3288,7 +3303,7 @@ intgo _wrap_m2mauth_jws_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3331,7 +3346,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3371,7 +3386,7 @@ intgo _wrap_m2mauth_jws_verify_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_ce7f65a9fdf30571(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3386,7 +3401,7 @@ intgo _wrap_m2mauth_claims_new_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_ce7f65a9fdf30571(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3408,7 +3423,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_d29bcbbb53a8e381(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_ce7f65a9fdf30571(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3425,7 +3440,7 @@ intgo _wrap_m2mauth_claims_clone_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3452,7 +3467,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_d29bcbbb53a8e381(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3474,7 +3489,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_d29bcbbb53a8e381(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3496,7 +3511,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_d29bcbbb53a8e381(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3523,7 +3538,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_d29bcbbb53a8e381(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3543,7 +3558,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3556,7 +3571,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_d29bcbbb53a8e381(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3576,7 +3591,7 @@ intgo _wrap_m2mauth_claims_remove_raw_d29bcbbb53a8e381(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_ce7f65a9fdf30571(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3596,7 +3611,7 @@ intgo _wrap_m2mauth_claims_has_raw_d29bcbbb53a8e381(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3634,7 +3649,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_ce7f65a9fdf30571(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3658,7 +3673,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_d29bcbbb53a8e381(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3696,7 +3711,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3727,7 +3742,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3758,7 +3773,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3793,7 +3808,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3833,7 +3848,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_ce7f65a9fdf30571(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3852,7 +3867,7 @@ intgo _wrap_m2mauth_verifier_new_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_ce7f65a9fdf30571(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3876,7 +3891,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_d29bcbbb53a8e381(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3896,7 +3911,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_d29bcbbb53a8e381(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3916,7 +3931,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3936,7 +3951,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_d29bcbbb53a8e381(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3956,7 +3971,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_d29bcbbb53a8e381(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3976,7 +3991,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_d29bcbbb53a8e381(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -3991,7 +4006,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_d29bcbbb53a8e381(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4006,7 +4021,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_d29bcbbb53a8e381(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_ce7f65a9fdf30571(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4030,7 +4045,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_ce7f65a9fdf30571(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4052,7 +4067,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_d29bcbbb53a8e381(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_ce7f65a9fdf30571(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4081,7 +4096,7 @@ intgo _wrap_m2mauth_request_new_raw_d29bcbbb53a8e381(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4101,7 +4116,7 @@ intgo _wrap_m2mauth_request_set_url_raw_d29bcbbb53a8e381(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4130,7 +4145,7 @@ intgo _wrap_m2mauth_request_set_header_raw_d29bcbbb53a8e381(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4159,7 +4174,7 @@ intgo _wrap_m2mauth_request_add_header_raw_d29bcbbb53a8e381(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4179,7 +4194,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_d29bcbbb53a8e381(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4198,7 +4213,7 @@ intgo _wrap_m2mauth_request_set_body_raw_d29bcbbb53a8e381(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4214,7 +4229,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_d29bcbbb53a8e381(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4230,7 +4245,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_d29bcbbb53a8e381(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4253,7 +4268,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_d29bcbbb53a8e381(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4266,7 +4281,7 @@ long long _wrap_m2mauth_request_header_count_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4284,7 +4299,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4302,7 +4317,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_ce7f65a9fdf30571(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4319,7 +4334,7 @@ intgo _wrap_m2mauth_response_new_raw_d29bcbbb53a8e381(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4348,7 +4363,7 @@ intgo _wrap_m2mauth_response_add_header_raw_d29bcbbb53a8e381(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4367,7 +4382,7 @@ intgo _wrap_m2mauth_response_set_body_raw_d29bcbbb53a8e381(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4380,7 +4395,7 @@ intgo _wrap_m2mauth_response_status_raw_d29bcbbb53a8e381(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4403,7 +4418,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_d29bcbbb53a8e381(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4416,7 +4431,7 @@ long long _wrap_m2mauth_response_header_count_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4434,7 +4449,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4452,7 +4467,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4464,7 +4479,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d29bcbbb53a8e381(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4477,7 +4492,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d29bcbbb53a8e381(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4497,7 +4512,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_d29bcbbb53a8e381(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4513,7 +4528,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4533,7 +4548,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_d29bcbbb53a8e381(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4549,7 +4564,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4571,7 +4586,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4587,7 +4602,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d29bcbbb53a8e381(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4609,7 +4624,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4625,7 +4640,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4645,7 +4660,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4661,7 +4676,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d29bcbbb53a8e381(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4681,7 +4696,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_d29bcbbb53a8e381(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4697,7 +4712,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4709,7 +4724,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d29bcbbb53a8e381(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4722,7 +4737,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4734,7 +4749,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4747,7 +4762,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4759,7 +4774,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d29bcbbb53a8e381(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4772,7 +4787,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4784,7 +4799,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4797,7 +4812,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d29bcbbb53a8e381(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4817,7 +4832,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4833,7 +4848,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_ce7f65a9fdf30571() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4844,7 +4859,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d29bcbbb53a8e381() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4854,7 +4869,7 @@ void _wrap_delete_HttpOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -4885,7 +4900,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_ce7f65a9fdf30571(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4902,7 +4917,7 @@ intgo _wrap_m2mauth_http_new_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_ce7f65a9fdf30571(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4924,7 +4939,7 @@ intgo _wrap_m2mauth_http_add_override_raw_d29bcbbb53a8e381(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_ce7f65a9fdf30571(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -4943,7 +4958,7 @@ intgo _wrap_m2mauth_http_send_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4955,7 +4970,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4967,7 +4982,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4979,7 +4994,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -4991,7 +5006,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5003,7 +5018,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5015,7 +5030,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5027,7 +5042,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_ce7f65a9fdf30571() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5039,7 +5054,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5055,7 +5070,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_d29bcbbb53a8e381(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_ce7f65a9fdf30571(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5077,7 +5092,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5093,7 +5108,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d29bcbbb53a8e381(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_ce7f65a9fdf30571(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5115,7 +5130,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_d29bcbbb53a8e381(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5145,7 +5160,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5189,7 +5204,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5204,7 +5219,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d29bcbbb53a8e381(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5219,7 +5234,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_d29bcbbb53a8e381(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5234,7 +5249,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_d29bcbbb53a8e381(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5261,7 +5276,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5276,7 +5291,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5303,7 +5318,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5330,7 +5345,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5357,7 +5372,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5370,7 +5385,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_d29bcbbb53a8e381(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5397,7 +5412,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d29bcbbb53a8e381(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5412,7 +5427,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5427,7 +5442,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d29bcbbb53a8e381(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5442,7 +5457,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5491,7 +5506,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_d29bcbbb53a8e381(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5540,7 +5555,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5552,7 +5567,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5564,7 +5579,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5576,7 +5591,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5588,7 +5603,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5600,7 +5615,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5612,7 +5627,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_ce7f65a9fdf30571() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5624,7 +5639,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5640,7 +5655,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_ce7f65a9fdf30571(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5669,7 +5684,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_ce7f65a9fdf30571() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5681,7 +5696,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_ce7f65a9fdf30571() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5693,7 +5708,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_ce7f65a9fdf30571(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5724,7 +5739,7 @@ intgo _wrap_m2mauth_token_client_new_raw_d29bcbbb53a8e381(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_ce7f65a9fdf30571(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5755,7 +5770,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_d29bcbbb53a8e381(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5770,7 +5785,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5800,7 +5815,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5815,7 +5830,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5830,7 +5845,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5850,7 +5865,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5870,7 +5885,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5897,7 +5912,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5917,7 +5932,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_d29bcbbb53a8e381(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5951,7 +5966,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_d29bcbbb53a8e381(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -5963,7 +5978,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_d29bcbbb53a8e381(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5976,7 +5991,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -5988,7 +6003,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6001,7 +6016,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d29bcbbb53a8e381(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6013,7 +6028,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d29bcbbb53a8e381(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6026,7 +6041,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d29bcbbb53a8e381(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6038,7 +6053,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6051,7 +6066,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d29bcbbb53a8e381(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6063,7 +6078,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_d29bcbbb53a8e381(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6076,7 +6091,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d29bcbbb53a8e381(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_ce7f65a9fdf30571() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6087,7 +6102,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d29bcbbb5
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6097,7 +6112,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6124,7 +6139,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_ce7f65a9fdf30571(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6151,7 +6166,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_d29bcbbb53a8e381(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6166,7 +6181,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6181,7 +6196,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d29bcbbb53a8e381(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6198,7 +6213,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_d29bcbbb53a8e381(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6214,7 +6229,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6230,7 +6245,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_d29bcbbb53a8e381(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6246,7 +6261,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_d29bcbbb53a8e381(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6259,7 +6274,7 @@ long long _wrap_m2mauth_token_expires_at_raw_d29bcbbb53a8e381(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6272,7 +6287,7 @@ long long _wrap_m2mauth_token_issued_at_raw_d29bcbbb53a8e381(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6284,7 +6299,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d29bcbbb53a8e381(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6297,7 +6312,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d29bcbbb53a8e381
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6309,7 +6324,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d29bcbbb53a8e381(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6322,7 +6337,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d29bcbbb53a8
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6334,7 +6349,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d29bcbbb53a8e381(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6347,7 +6362,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d29bcbbb53a8e38
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6359,7 +6374,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d29bcbbb53a8e381(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6372,7 +6387,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d29bcbbb53a8e381(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6384,7 +6399,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d29bcbbb53a8e381(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6397,7 +6412,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d29bcbbb53a8e3
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6409,7 +6424,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d29bcbbb53a8e381(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6422,7 +6437,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d29bcbbb53a8e3
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6434,7 +6449,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d29bcbbb53a8e381(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6447,7 +6462,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d29bcbbb53a8e38
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6459,7 +6474,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d29bcbbb53a8e3
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6472,7 +6487,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d29bcbbb5
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6484,7 +6499,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d29bcbbb53a8e381(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6497,7 +6512,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d29bcbbb53a8e381(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6509,7 +6524,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d29bcbbb53a8e381(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6522,7 +6537,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d29bcbbb53a8e381
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6534,7 +6549,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d29bcbbb53a8e
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6547,7 +6562,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d29bcbbb
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6559,7 +6574,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6572,7 +6587,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d29bcbbb53a8e381(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_ce7f65a9fdf30571() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6583,7 +6598,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d2
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_ce7f65a9fdf30571(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6593,7 +6608,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6624,7 +6639,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_d29bcbbb53a8e381(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_ce7f65a9fdf30571(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6643,7 +6658,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_d29bcbbb53a8e381(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6670,7 +6685,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d29bcbbb53a8e381(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6687,7 +6702,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_d29bcbbb53a8e381(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6714,7 +6729,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_d29bcbbb53a8e381(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6729,7 +6744,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_ce7f65a9fdf30571(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6748,7 +6763,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_d29bcbbb53a8e381(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_ce7f65a9fdf30571() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6760,7 +6775,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_ce7f65a9fdf30571() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6772,7 +6787,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_ce7f65a9fdf30571() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6784,7 +6799,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_ce7f65a9fdf30571() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6796,7 +6811,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_ce7f65a9fdf30571() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6808,7 +6823,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6824,7 +6839,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_d29bcbbb53a8e381(intgo _swig_go_0)
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_ce7f65a9fdf30571() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6836,7 +6851,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_ce7f65a9fdf30571() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6848,7 +6863,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_ce7f65a9fdf30571() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -6860,7 +6875,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_d29bcbbb53a8e381() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_ce7f65a9fdf30571(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6876,7 +6891,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_d29bcbbb53a8e381(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_ce7f65a9fdf30571(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6898,7 +6913,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_d29bcbbb53a8e381(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_ce7f65a9fdf30571(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -6922,7 +6937,7 @@ intgo _wrap_m2mauth_a2a_new_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6937,7 +6952,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_d29bcbbb53a8e381(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6974,7 +6989,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d29bcbbb53a8e381(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6989,7 +7004,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_d29bcbbb53a8e381(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7016,7 +7031,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7036,7 +7051,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7051,7 +7066,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7066,7 +7081,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d29bcbbb53a8e381(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7104,7 +7119,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7142,7 +7157,7 @@ intgo _wrap_m2mauth_a2a_info_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7180,7 +7195,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7211,7 +7226,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_d29bcbbb53a8e381(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_ce7f65a9fdf30571() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7223,7 +7238,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d29bcbbb53a8e381() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7284,7 +7299,7 @@ intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7322,7 +7337,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7353,7 +7368,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_ce7f65a9fdf30571(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7424,7 +7439,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct 
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_ce7f65a9fdf30571(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7455,7 +7470,7 @@ intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_ce7f65a9fdf30571(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -7489,7 +7504,7 @@ intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -7520,7 +7535,7 @@ intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_ce7f65a9fdf30571(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7558,7 +7573,7 @@ intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_ce7f65a9fdf30571(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -7578,7 +7593,7 @@ intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_ce7f65a9fdf30571(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -7595,7 +7610,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_ce7f65a9fdf30571(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7614,7 +7629,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_ce7f65a9fdf30571(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7633,7 +7648,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_ce7f65a9fdf30571(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7652,7 +7667,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_ce7f65a9fdf30571(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7667,7 +7682,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_ce7f65a9fdf30571(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -7681,7 +7696,7 @@ void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7696,7 +7711,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_ce7f65a9fdf30571(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7711,7 +7726,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_ce7f65a9fdf30571(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7726,7 +7741,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_ce7f65a9fdf30571(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7751,7 +7766,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -7774,7 +7789,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_ce7f65a9fdf30571(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7799,7 +7814,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -7822,7 +7837,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_ce7f65a9fdf30571(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -7895,7 +7910,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_ce7f65a9fdf30571(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -7912,7 +7927,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_ce7f65a9fdf30571(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7942,7 +7957,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_ce7f65a9fdf30571(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7961,7 +7976,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_ce7f65a9fdf30571(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7975,6 +7990,236 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2ma
   
   
   result = m2mauth_glue_response_body_copy((struct m2mauth_response const *)arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_TokenExchangeHandle_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0) {
+  struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
+  
+  arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
+  
+  delete_m2mauth_token_exchange(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_token_exchange_new_raw_ce7f65a9fdf30571(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_exchange **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_new(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_actor(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_requested_type(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_add_audience(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_add_resource(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_ce7f65a9fdf30571(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_scope(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_ce7f65a9fdf30571(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_token_issued_token_type((struct m2mauth_token const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  arg3 = *(m2mauth_token_exchange **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_client_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_ce7f65a9fdf30571(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = *(m2mauth_token_exchange **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }
