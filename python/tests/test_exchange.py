@@ -114,6 +114,10 @@ def test_invalid_arguments_name_the_field_never_the_token(xs, server_clients):
             c.exchange(subject_token="s", subject_token_type=ACCESS, actor_token="a")
         with pytest.raises(errors.InvalidArgumentError):
             c.exchange(subject_token="", subject_token_type=ACCESS)
+        for bad in ("two words", "line\nbreak", "caf\u00e9"):
+            with pytest.raises(errors.InvalidArgumentError) as ei:
+                c.exchange(subject_token=bad, subject_token_type=ACCESS)
+            assert bad not in str(ei.value)
     assert count(xs) == 0
 
 
@@ -121,6 +125,8 @@ def test_issued_token_type_checked(xs, server_clients):
     with client(xs, server_clients) as c:
         with pytest.raises(errors.ProtocolError, match="issued_token_type"):
             c.exchange(subject_token="s1", subject_token_type=ACCESS, audience="fault:missing-issued-type")
+        with pytest.raises(errors.ProtocolError, match="not a token type URI"):
+            c.exchange(subject_token="s1b", subject_token_type=ACCESS, audience="fault:bad-issued-type")
         with pytest.raises(errors.ProtocolError, match="differs"):
             c.exchange(subject_token="s2", subject_token_type=ACCESS, audience="fault:other-type",
                        requested_token_type=ACCESS)

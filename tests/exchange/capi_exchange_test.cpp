@@ -148,6 +148,13 @@ TEST_CASE("exchange: the answer's issued_token_type is required and checked") {
     CHECK(t.t == nullptr);
   }
   {
+    Exchange x("subject-bad-type");
+    REQUIRE(m2mauth_token_exchange_add_audience(x.x, "fault:bad-issued-type") == M2MAUTH_OK);
+    Tok t;
+    CHECK(exchange(c, x, t) == M2MAUTH_EPROTOCOL);
+    CHECK(contains(m2mauth_error_last()->message, "not a token type URI"));
+  }
+  {
     Exchange x("subject-other");
     REQUIRE(m2mauth_token_exchange_add_audience(x.x, "fault:other-type") == M2MAUTH_OK);
     REQUIRE(m2mauth_token_exchange_set_requested_type(x.x, kAccess) == M2MAUTH_OK);

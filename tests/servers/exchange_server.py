@@ -19,6 +19,7 @@ Fault modes, chosen by the audience value so that every binding can ask for them
   fault:invalid-target        400 invalid_target
   fault:echo-subject          400 invalid_grant whose error_description echoes the subject token (and actor token)
   fault:na                    token_type N_A with issued_token_type access_token
+  fault:bad-issued-type       issued_token_type that is not a URI ("access_token")
 Any other audience starting with "fault:" is invalid_target.
 
 GET /exchanges lists what each accepted or refused request carried (the form as a list of pairs, the client and the
@@ -221,7 +222,7 @@ def make_handler(state: State, token_path: str = "/token"):
             if fault == "fault:echo-subject":
                 echoed = f"subject token {subject} is not acceptable" + (f"; actor {actor}" if actor else "")
                 raise Refusal("invalid_grant", echoed)
-            if fault not in (None, "fault:missing-issued-type", "fault:other-type", "fault:na"):
+            if fault not in (None, "fault:missing-issued-type", "fault:other-type", "fault:na", "fault:bad-issued-type"):
                 raise Refusal("invalid_target", "unknown audience")
             exp = jwt_exp(subject)
             if exp is not None and exp <= time.time():
@@ -229,6 +230,8 @@ def make_handler(state: State, token_path: str = "/token"):
             issued_type = requested or ACCESS
             if fault == "fault:other-type":
                 issued_type = JWT_TYPE
+            if fault == "fault:bad-issued-type":
+                issued_type = "access_token"
             reply = {
                 "access_token": "xt-" + secrets.token_hex(16),
                 "token_type": "Bearer" if issued_type in (ACCESS, JWT_TYPE) else "N_A",
