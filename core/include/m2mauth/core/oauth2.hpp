@@ -54,8 +54,8 @@ struct TokenScope {
   std::vector<std::string> resources; // RFC 8707 "resource" parameters
   // RFC 8693 token exchange: token_exchange_key(*exchange) (hashes, never a token) in the key, and the
   // request itself (not part of the key) for the fetches. Empty / null: the client's own grant.
-  std::string exchange_key;
-  std::shared_ptr<const TokenExchange> exchange;
+  std::string exchange_key = {};
+  std::shared_ptr<const TokenExchange> exchange = {};
   bool operator==(const TokenScope &o) const {
     return scope == o.scope && audience == o.audience && resources == o.resources && exchange_key == o.exchange_key;
   }
@@ -159,7 +159,7 @@ struct Token {
   std::int64_t expires_at_ms = 0;
   std::string scope;                   // granted scope, or the requested one when omitted
   SecretString refresh_token;
-  std::string issued_token_type;       // RFC 8693 token exchange answers only
+  std::string issued_token_type = {};  // RFC 8693 token exchange answers only
   // "Bearer" (normalised) for the Authorization header.
   std::string authorization_scheme() const;
 };
