@@ -4,6 +4,7 @@
 #include <string>
 
 #include "exchange_support.hpp"
+#include "support.hpp"
 #include "m2mauth/m2mauth.h"
 
 using namespace exchange_test;
@@ -245,4 +246,26 @@ TEST_CASE("exchange: the manager caches by subject, bounded by the subject's exp
     CHECK(m2mauth_token_manager_exchange(&t.t, m, bad.x, nullptr) == M2MAUTH_EOAUTH);
   }
   m2mauth_token_manager_free(m);
+}
+
+TEST_CASE("exchange: mTLS client authentication (RFC 8705 tls_client_auth)") {
+  const http_test::Pki &pki = http_test::Pki::get();
+  http_test::Server tls("exchange_server.py", {"--tls-cert", pki.cert("server"), "--tls-key", pki.key("server"),
+                                               "--client-ca", pki.ca(), "--mtls-client", "svc-mtls"});
+  const std::string ca = pki.ca(), cert = pki.cert("client_rsa"), key = pki.key("client_rsa");
+  m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+  o.ca_file = ca.c_str();
+  o.client_cert = cert.c_str();
+  o.client_key = key.c_str();
+  m2mauth_http *http = nullptr;
+  REQUIRE(m2mauth_http_new(&http, &o) == M2MAUTH_OK);
+  m2mauth_token_client *client = nullptr;
+  REQUIRE(m2mauth_token_client_new(&client, (tls.url() + "/token").c_str(), "svc-mtls", http) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_client_set_auth_method(client, M2MAUTH_AUTH_TLS_CLIENT_AUTH) == M2MAUTH_OK);
+  Exchange x("subject-over-mtls");
+  Tok t;
+  REQUIRE(m2mauth_token_client_exchange(&t.t, client, x.x, nullptr) == M2MAUTH_OK);
+  CHECK(std::string(m2mauth_token_issued_token_type(t.t)) == kAccess);
+  m2mauth_token_client_free(client);
+  m2mauth_http_free(http);
 }

@@ -2,7 +2,8 @@
 
 POST /token checks every parameter of RFC 8693 section 2.1 and answers per section 2.2:
   - client authentication as clients.json says (client_secret_basic, client_secret_post, client_secret_jwt,
-    private_key_jwt; a client id given with --public-client authenticates with client_id only, "none");
+    private_key_jwt; a client id given with --public-client authenticates with client_id only, "none"; one given
+    with --mtls-client by a TLS client certificate the --client-ca issued, "tls_client_auth" of RFC 8705);
   - grant_type urn:ietf:params:oauth:grant-type:token-exchange (else unsupported_grant_type);
   - subject_token and subject_token_type required, a type an absolute URI; actor_token_type required with
     actor_token and refused without it; requested_token_type an absolute URI; every parameter but audience and
@@ -74,9 +75,10 @@ def jwt_exp(token: str):
 
 
 class State:
-    def __init__(self, clients: dict, public: set[str], ttl: int):
+    def __init__(self, clients: dict, public: set[str], ttl: int, mtls: set[str] = frozenset()):
         self.clients = clients
         self.public = public
+        self.mtls = mtls
         self.ttl = ttl
         self.lock = threading.Lock()
         self.exchanges: list[dict] = []
@@ -178,6 +180,10 @@ def make_handler(state: State, token_path: str = "/token"):
                     raise Refusal("invalid_client", "client authentication failed", 401)
                 record["auth"] = "client_secret_post"
                 return cid
+            if cid and cid in state.mtls and self.peer_cert_der() is not None:
+                record["auth"] = "tls_client_auth"
+                record["client_cert_sha256"] = srvlib.fingerprint(self.peer_cert_der())
+                return cid
             if cid and cid in state.public:
                 record["auth"] = "none"
                 return cid
@@ -251,10 +257,14 @@ def make_handler(state: State, token_path: str = "/token"):
 def main() -> None:
     p = srvlib.base_arg_parser(__doc__.splitlines()[0])
     p.add_argument("--public-client", action="append", default=[], help="a client id that authenticates with none")
+    p.add_argument("--mtls-client", action="append", default=[],
+                   help="a client id that authenticates with its TLS client certificate (needs --client-ca)")
+    srvlib.add_tls_args(p)
     args = p.parse_args()
     clients = srvlib.load_clients(srvlib.Path(args.clients))["oauth2"]["clients"]
-    state = State(clients, set(args.public_client), args.token_ttl)
-    server = srvlib.Server(args.port, make_handler(state))
+    state = State(clients, set(args.public_client), args.token_ttl, set(args.mtls_client))
+    tls = srvlib.make_tls_context(args.tls_cert, args.tls_key, args.client_ca) if args.tls_cert else None
+    server = srvlib.Server(args.port, make_handler(state), tls)
     srvlib.serve(server, args.ready_file, {"url": server.url, "port": server.port,
                                            "token_endpoint": f"{server.url}/token"})
 
