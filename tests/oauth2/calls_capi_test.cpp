@@ -493,3 +493,56 @@ TEST_CASE("C++ wrapper: replaced callbacks are released, not kept until the obje
   o.cancel->cancel();
   CHECK_THROWS_AS(manager.get_token(o), m2mauth::Error);
 }
+
+TEST_CASE("C API: the A2A calls' _with forms are bounded and cancellable (the transfer stops)") {
+  StallServer server;  // every /iso/... request stalls
+  m2mauth_http *http = nullptr;
+  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+  m2mauth_a2a *a2a = nullptr;
+  REQUIRE(m2mauth_a2a_new(&a2a, server.url("").c_str(), http) == M2MAUTH_OK);
+  m2mauth_http_free(http);
+  REQUIRE(m2mauth_a2a_set_auth_method(a2a, M2MAUTH_A2A_QUERY) == M2MAUTH_OK);
+  m2mauth_a2a_oauth1_credentials cred = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  cred.consumer_key = "ck";
+  cred.token = "tk";
+  REQUIRE(m2mauth_a2a_set_oauth1_credentials(a2a, &cred) == M2MAUTH_OK);
+
+  struct Named {
+    const char *what;
+    m2mauth_status (*call)(m2mauth_buf *, m2mauth_a2a *, const m2mauth_call_options *);
+  } calls[] = {
+      {"m2mauth_a2a_credential_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_credential_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_info_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_info_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_ssh_key_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_ssh_key_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_dsm_application_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_dsm_application_with(o, a, c);
+       }},
+      {"m2mauth_a2a_call_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_call_with(o, a, "GET", "pam/credential/42", nullptr, 0, c);
+       }},
+  };
+  for (const Named &n : calls) {
+    CAPTURE(n.what);
+    m2mauth_buf out = M2MAUTH_BUF_INIT;
+    double ms = median_cancel_latency(n.what, [&](const m2mauth_call_options *o) { return n.call(&out, a2a, o); });
+    CHECK(ms < 250);  // budget 100 ms, a margin for loaded machines
+    CHECK(out.ptr == nullptr);
+    // The same call bounded by a timeout: M2MAUTH_ETIMEOUT, not the transport's default.
+    m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+    o.timeout_ms = 150;
+    auto start = Clock::now();
+    CHECK(n.call(&out, a2a, &o) == M2MAUTH_ETIMEOUT);
+    CHECK(ms_between(start, Clock::now()) < 2000);
+  }
+  m2mauth_call_options wrong = M2MAUTH_CALL_OPTIONS_INIT;
+  wrong.version = 0;
+  m2mauth_buf out = M2MAUTH_BUF_INIT;
+  CHECK(m2mauth_a2a_info_with(&out, a2a, "42", &wrong) == M2MAUTH_EINVAL);
+  m2mauth_a2a_free(a2a);
+}
