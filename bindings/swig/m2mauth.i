@@ -74,3 +74,4 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "senhasegura.i"
 %include "config.i"
 %include "glue.i"
+%include "token_exchange.i"

@@ -60,6 +60,10 @@ struct m2mauth_token_manager {
   std::unique_ptr<m2mauth::core::TokenManager> manager;
 };
 
+struct m2mauth_token {
+  m2mauth::core::Token token;
+};
+
 struct m2mauth_config {
   m2mauth::core::Config config;
 };

@@ -16,10 +16,6 @@
 
 using namespace m2mauth;
 
-struct m2mauth_token {
-  core::Token token;
-};
-
 namespace {
 
 core::TokenClientBuilder &client_of(m2mauth_token_client *c) { return capi::need(c, "client")->builder; }

@@ -31,6 +31,9 @@ from .dpop import DPoP
 from .aio import AsyncOAuth2Client
 from .oauth1 import OAuth1
 from . import errors, jws, jwt, http, oauth1, oauth2, senhasegura, config
+from . import exchange
+from .exchange import (ExchangedToken, TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_REFRESH_TOKEN, TOKEN_TYPE_ID_TOKEN,
+                       TOKEN_TYPE_SAML1, TOKEN_TYPE_SAML2, TOKEN_TYPE_JWT)
 
 __version__: str = _ext.COMPILED_VERSION_STRING
 
@@ -45,4 +48,5 @@ __all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "He
            "TokenEvent", "Cancel", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
            "library_version", "__version__"]
 __all__ += ["DPoP"]
+__all__ += ["exchange"] + exchange.__all__  # RFC 8693
 __all__ += errors.__all__  # in this form type checkers see the exception classes as exported too

@@ -66,13 +66,52 @@ def _oauth2_client(args: argparse.Namespace):
 
 # ---- commands -----------------------------------------------------------------------------------
 
+def _one_token(data: Optional[bytes], what: str) -> str:
+    """A token read from a file or stdin: ASCII, one trailing newline dropped, not empty."""
+    if data is None:
+        raise CliUsageError(f"{what} missing")
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        raise CliUsageError(f"{what} is not ASCII") from None
+    text = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+    if not text:
+        raise CliUsageError(f"{what} is empty")
+    return text
+
+
+def _exchange(args: argparse.Namespace, client: Any) -> Any:
+    """RFC 8693: the subject (and actor) token from a file or stdin, never from an argument value."""
+    if args.subject_token_file is None:
+        raise CliUsageError("--exchange needs --subject-token-file FILE ('-' = stdin)")
+    if (args.actor_token_file is None) != (args.actor_token_type is None):
+        raise CliUsageError("--actor-token-file and --actor-token-type go together")
+    if args.subject_token_file == "-" and args.actor_token_file == "-":
+        raise CliUsageError("only one of the tokens can come from stdin")
+    subject = _one_token(read_input(args.subject_token_file, "subject token"), "subject token")
+    actor = None
+    if args.actor_token_file is not None:
+        actor = _one_token(read_input(args.actor_token_file, "actor token"), "actor token")
+    return client.exchange(subject_token=subject, subject_token_type=args.subject_token_type, actor_token=actor,
+                           actor_token_type=args.actor_token_type, requested_token_type=args.requested_token_type,
+                           audience=args.exchange_audience, resource=args.resource,
+                           scope=args.scope if _uses_flags(args) else None, cached=False)
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
+    if not args.exchange:
+        given = [f for f in ("subject_token_file", "actor_token_file", "actor_token_type", "requested_token_type",
+                             "exchange_audience", "resource") if getattr(args, f) is not None]
+        if given:
+            raise CliUsageError(f"--{given[0].replace('_', '-')} needs --exchange")
     with _oauth2_client(args) as client:
-        token = client.fetch()
+        token = _exchange(args, client) if args.exchange else client.fetch()
     if args.json:
-        sys.stdout.write(json.dumps({"access_token": token.access_token, "token_type": token.token_type,
-                                     "expires_at": int(token.expires_at), "expires_in": int(round(token.expires_in)),
-                                     "scope": token.scope}, indent=2) + "\n")
+        doc = {"access_token": token.access_token, "token_type": token.token_type,
+               "expires_at": int(token.expires_at), "expires_in": int(round(token.expires_in)), "scope": token.scope}
+        if args.exchange:
+            doc["issued_token_type"] = token.issued_token_type
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         sys.stdout.write(token.access_token + "\n")
     return 0
@@ -225,6 +264,21 @@ def _client_options(p: argparse.ArgumentParser) -> None:
     h.add_argument("--timeout", type=float, metavar="SECONDS", help="per-request timeout (default 30)")
 
 
+def _exchange_options(p: argparse.ArgumentParser) -> None:
+    x = p.add_argument_group("token exchange (RFC 8693): the tokens come from files or stdin, never from the "
+                             "command line; --scope (with client flags) is the exchange's scope")
+    x.add_argument("--exchange", action="store_true", help="exchange a subject token instead of client credentials")
+    x.add_argument("--subject-token-file", metavar="FILE", help="the subject token ('-' = stdin; one trailing newline "
+                   "dropped)")
+    x.add_argument("--subject-token-type", metavar="URI", default="urn:ietf:params:oauth:token-type:access_token",
+                   help="default urn:ietf:params:oauth:token-type:access_token")
+    x.add_argument("--actor-token-file", metavar="FILE", help="an actor token ('-' = stdin)")
+    x.add_argument("--actor-token-type", metavar="URI", help="its type (required with --actor-token-file)")
+    x.add_argument("--requested-token-type", metavar="URI", help="the issued_token_type must then equal it")
+    x.add_argument("--exchange-audience", action="append", metavar="AUD", help='"audience" (repeatable)')
+    x.add_argument("--resource", action="append", metavar="URI", help='"resource" (repeatable)')
+
+
 def add_parsers(sub: Any, epilog: str, fmt: Any) -> None:
     p = sub.add_parser("token", help="get an OAuth 2.0 access token (client credentials)",
                        description="Ask the token endpoint for a token (one request, no cache) and print it, or "
@@ -233,6 +287,7 @@ def add_parsers(sub: Any, epilog: str, fmt: Any) -> None:
     _client_options(p)
     p.add_argument("--json", action="store_true",
                    help="print {access_token, token_type, expires_at, expires_in, scope} as JSON")
+    _exchange_options(p)
     p.set_defaults(func=_cmd_token)
 
     p = sub.add_parser("request", help="send an authenticated HTTP request (like curl, with a Bearer token)",

@@ -364,6 +364,27 @@ class OAuth2Client(native.TokenManagerBase):
         """One token request, bypassing the cache (for scripts and diagnostics)."""
         return self._fetch()
 
+    def exchange(self, *, subject_token: Union[str, bytes], subject_token_type: str,
+                 actor_token: Union[str, bytes, None] = None, actor_token_type: Optional[str] = None,
+                 requested_token_type: Optional[str] = None, audience: Union[None, str, Iterable[str]] = None,
+                 resource: Union[None, str, Iterable[str]] = None, scope: Union[None, str, Iterable[str]] = None,
+                 cached: bool = True, timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Any:
+        """RFC 8693 token exchange with this client's authentication: ``subject_token`` (a secret) of
+        ``subject_token_type`` (a token type URI, e.g. ``m2mauth.TOKEN_TYPE_ACCESS_TOKEN``), optionally
+        ``actor_token`` with ``actor_token_type``, ``requested_token_type``, ``audience`` and ``resource``
+        (text or lists), ``scope``. Returns an :class:`m2mauth.exchange.ExchangedToken` (``issued_token_type``;
+        ``token_type`` ``"N_A"`` for a token that is not an access token). ``cached`` (default): served
+        from this client's cache, keyed by the subject token's SHA-256 and every parameter, no longer than
+        the subject token's ``exp`` when it is a JWT; False: one request. Raises ProtocolError when the
+        answer lacks ``issued_token_type`` or it differs from ``requested_token_type``, OAuthError for
+        the server's refusals (``invalid_request``, ``invalid_target`` ...), ExpiredTokenError (no request)
+        for a JWT subject token past its ``exp``."""
+        from .exchange import exchange
+        return exchange(self, subject_token=subject_token, subject_token_type=subject_token_type,
+                        actor_token=actor_token, actor_token_type=actor_token_type,
+                        requested_token_type=requested_token_type, audience=audience, resource=resource, scope=scope,
+                        cached=cached, timeout=timeout, cancel=cancel)
+
     def invalidate(self, token: Union[Token, str, None] = None) -> None:
         """Drops the cached token if it still is ``token`` (None: whatever is cached), e.g. after the
         API answered 401 to it. The next :meth:`token` fetches a new one."""

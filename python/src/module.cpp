@@ -55,4 +55,5 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_oauth1(m);
   register_a2a(m);
   register_config(m);
+  register_exchange(m);
 }

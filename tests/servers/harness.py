@@ -38,6 +38,7 @@ SERVERS = {
     "api": [sys.executable, "api_server.py"],
     "soak": [sys.executable, "soak_server.py"],
     "dpop": [sys.executable, "dpop_resource.py"],
+    "exchange": [sys.executable, "exchange_server.py"],
 }
 READY_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0

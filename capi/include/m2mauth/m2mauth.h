@@ -21,6 +21,7 @@
 #include "http.h"
 #include "oauth2.h"
 #include "dpop.h"
+#include "token_exchange.h"
 #include "senhasegura.h"
 #include "config.h"
 

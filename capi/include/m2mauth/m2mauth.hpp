@@ -1169,12 +1169,62 @@ class Token {
   /** Unix time in milliseconds. */
   std::int64_t expires_at_ms() const noexcept { return m2mauth_token_expires_at(get()); }
   std::int64_t issued_at_ms() const noexcept { return m2mauth_token_issued_at(get()); }
+  /** RFC 8693: the issued_token_type of an exchanged token; empty for other grants. */
+  std::string_view issued_token_type() const noexcept { return m2mauth_token_issued_token_type(get()); }
 
   const m2mauth_token *get() const noexcept { return h_.get(); }
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
   detail::Handle<m2mauth_token, m2mauth_token_free> h_;
+};
+
+/** RFC 8693 section 3 token type identifiers. */
+namespace token_type {
+inline constexpr const char *access_token = M2MAUTH_TOKEN_TYPE_ACCESS_TOKEN;
+inline constexpr const char *refresh_token = M2MAUTH_TOKEN_TYPE_REFRESH_TOKEN;
+inline constexpr const char *id_token = M2MAUTH_TOKEN_TYPE_ID_TOKEN;
+inline constexpr const char *saml1 = M2MAUTH_TOKEN_TYPE_SAML1;
+inline constexpr const char *saml2 = M2MAUTH_TOKEN_TYPE_SAML2;
+inline constexpr const char *jwt = M2MAUTH_TOKEN_TYPE_JWT;
+}  // namespace token_type
+
+/**
+ * One RFC 8693 token exchange (m2mauth_token_exchange): the subject token and its type, and the
+ * optional actor, requested type, audiences, resources and scope. The tokens are secrets, copied and
+ * wiped by the library. Send it with TokenClient::exchange or cache it with TokenManager::exchange.
+ */
+class TokenExchange {
+ public:
+  TokenExchange(const std::string &subject_token, const std::string &subject_token_type) {
+    m2mauth_token_exchange *x = nullptr;
+    detail::check(m2mauth_token_exchange_new(&x, subject_token.c_str(), subject_token_type.c_str()));
+    h_.reset(x);
+  }
+  TokenExchange &set_actor(const std::string &actor_token, const std::string &actor_token_type) {
+    detail::check(m2mauth_token_exchange_set_actor(get(), actor_token.c_str(), actor_token_type.c_str()));
+    return *this;
+  }
+  TokenExchange &set_requested_type(const std::string &token_type) {
+    detail::check(m2mauth_token_exchange_set_requested_type(get(), token_type.c_str()));
+    return *this;
+  }
+  TokenExchange &add_audience(const std::string &audience) {
+    detail::check(m2mauth_token_exchange_add_audience(get(), audience.c_str()));
+    return *this;
+  }
+  TokenExchange &add_resource(const std::string &resource) {
+    detail::check(m2mauth_token_exchange_add_resource(get(), resource.c_str()));
+    return *this;
+  }
+  TokenExchange &set_scope(const std::string &scope) {
+    detail::check(m2mauth_token_exchange_set_scope(get(), scope.c_str()));
+    return *this;
+  }
+  m2mauth_token_exchange *get() const noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<m2mauth_token_exchange, m2mauth_token_exchange_free> h_;
 };
 
 /**
@@ -1349,6 +1399,13 @@ class TokenClient {
     m2mauth_call_options o = options.to_c();
     m2mauth_token *t = nullptr;
     detail::check(m2mauth_token_client_fetch_with(&t, get(), &o));
+    return Token(t);
+  }
+  /** One RFC 8693 token exchange with this client's authentication, not cached. */
+  Token exchange(const TokenExchange &exchange, const CallOptions &options = {}) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_client_exchange(&t, get(), exchange.get(), &o));
     return Token(t);
   }
 
@@ -1533,6 +1590,13 @@ class TokenManager {
   Token token() {
     m2mauth_token *t = nullptr;
     detail::check(m2mauth_token_manager_token(&t, get()));
+    return Token(t);
+  }
+  /** An RFC 8693 token exchange through the cache (one key per distinct exchange; see token_exchange.h). */
+  Token exchange(const TokenExchange &exchange, const CallOptions &options = {}) {
+    m2mauth_call_options o = options.to_c();
+    m2mauth_token *t = nullptr;
+    detail::check(m2mauth_token_manager_exchange(&t, get(), exchange.get(), &o));
     return Token(t);
   }
   /** Drops the cached token if it still equals token (nullopt: whatever is cached). */

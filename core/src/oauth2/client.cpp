@@ -1,6 +1,7 @@
 // OAuth 2.0 token requests: building the request (grant, client authentication, assertions).
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/encoding.hpp"
@@ -9,6 +10,7 @@
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/random.hpp"
+#include "m2mauth/core/token_exchange.hpp"
 
 namespace m2mauth::core {
 
@@ -53,7 +55,8 @@ void validate(const ClientConfig &c) {
   if (c.default_expires_in_s <= 0) fail(Errc::config, "default expires_in must be positive");
   for (const auto &[name, value] : c.extra_params) {
     static const char *reserved[] = {"grant_type", "client_id", "client_secret", "client_assertion",
-                                     "client_assertion_type", "assertion", "refresh_token"};
+                                     "client_assertion_type", "assertion", "refresh_token",
+                                     "subject_token", "actor_token"};
     for (const char *r : reserved)
       if (name == r) fail(Errc::config, "extra parameter \"" + name + "\" is set by m2mauth itself");
   }
@@ -61,7 +64,12 @@ void validate(const ClientConfig &c) {
 
 // The credentials a token request carries, which no error about its answer may echo: the
 // Authorization header's credential and the secret form values (client_secret, the client assertion,
-// the jwt-bearer assertion, the refresh token).
+// the jwt-bearer assertion, the refresh token, the token exchange's subject and actor tokens).
+bool secret_param(const std::string &name) {
+  return name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion" ||
+         name == "subject_token" || name == "actor_token";
+}
+
 std::vector<SecretString> request_secrets(const Request &req) {
   std::vector<SecretString> out;
   if (const std::string *auth = req.header("Authorization")) {
@@ -70,8 +78,7 @@ std::vector<SecretString> request_secrets(const Request &req) {
   }
   std::vector<Header> form = parse_form(req.body);
   for (auto &[name, value] : form) {
-    if (name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion")
-      out.emplace_back(std::move(value));
+    if (secret_param(name)) out.emplace_back(std::move(value));
     secure_wipe(value);
   }
   return out;
@@ -159,7 +166,19 @@ Request TokenClient::build_request(const TokenScope &scope) {
   const std::string audience = config_.assertion_audience.empty() ? config_.token_url : config_.assertion_audience;
   {
     std::lock_guard<std::mutex> lock(refresh_mutex_);
-    if (!refresh_token_.empty() && scope == config_.scope) {
+    if (scope.exchange) {
+      const TokenExchange &x = *scope.exchange;
+      form.emplace_back("grant_type", kTokenExchangeGrant);
+      form.emplace_back("subject_token", x.subject_token.reveal());
+      form.emplace_back("subject_token_type", x.subject_token_type);
+      if (!x.actor_token.empty()) {
+        form.emplace_back("actor_token", x.actor_token.reveal());
+        form.emplace_back("actor_token_type", x.actor_token_type);
+      }
+      if (!x.requested_token_type.empty()) form.emplace_back("requested_token_type", x.requested_token_type);
+      for (const auto &a : x.audiences) form.emplace_back("audience", a);
+      for (const auto &r : x.resources) form.emplace_back("resource", r);
+    } else if (!refresh_token_.empty() && scope == config_.scope) {
       form.emplace_back("grant_type", "refresh_token");
       form.emplace_back("refresh_token", refresh_token_.reveal());
     } else if (config_.grant == Grant::jwt_bearer) {
@@ -200,13 +219,21 @@ Request TokenClient::build_request(const TokenScope &scope) {
   req.body = encode_form(form);
   if (config_.dpop) req.set_header("DPoP", config_.dpop->proof(req.method, req.url, {}, nullptr, clock_() / 1000));
   for (auto &[name, value] : form)
-    if (name == "client_secret" || name == "refresh_token" || name == "client_assertion" || name == "assertion")
-      secure_wipe(value);
+    if (secret_param(name)) secure_wipe(value);
   return req;
 }
 
 Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
   const TokenScope &s = scope != nullptr ? *scope : config_.scope;
+  // Token exchange: the answer is cached no longer than the subject token lives (when it is a JWT).
+  std::optional<std::int64_t> subject_exp_ms;
+  if (s.exchange) {
+    if (auto exp = jwt_exp_unverified(s.exchange->subject_token.reveal())) {
+      constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+      subject_exp_ms = *exp > kMax / 1000 ? kMax : *exp < 0 ? 0 : *exp * 1000;
+      if (*subject_exp_ms <= clock_()) fail(Errc::expired, "token exchange: the subject token has expired (its exp)");
+    }
+  }
   CallOptions opts = options;
   if (opts.max_response_bytes == 0 || opts.max_response_bytes > config_.max_response_bytes)
     opts.max_response_bytes = config_.max_response_bytes;
@@ -237,7 +264,9 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     std::vector<std::string_view> secrets;
     for (const SecretString &secret : sent) secrets.emplace_back(secret.reveal());
     try {
-      Token token = parse_token_response(resp, start, config_, s, secrets);
+      Token token = s.exchange ? parse_token_exchange_response(resp, start, config_, s, *s.exchange, secrets)
+                               : parse_token_response(resp, start, config_, s, secrets);
+      if (subject_exp_ms && token.expires_at_ms > *subject_exp_ms) token.expires_at_ms = *subject_exp_ms;
       if (config_.use_refresh_token && s == config_.scope) {
         std::lock_guard<std::mutex> lock(refresh_mutex_);
         if (!token.refresh_token.empty()) refresh_token_ = token.refresh_token;
@@ -253,6 +282,15 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
       throw;
     }
   }
+}
+
+Token TokenClient::exchange(const TokenExchange &exchange, const CallOptions &options) {
+  check_token_exchange(exchange);
+  TokenScope scope;
+  scope.scope = exchange.scope;
+  scope.exchange_key = token_exchange_key(exchange);
+  scope.exchange = std::make_shared<const TokenExchange>(exchange);
+  return fetch(&scope, options);
 }
 
 }  // namespace m2mauth::core

@@ -10,6 +10,7 @@
 #include "dpop/attach.hpp"
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/random.hpp"
+#include "m2mauth/core/token_exchange.hpp"
 #include "oauth2/token_manager_impl.hpp"
 
 namespace m2mauth::core {
@@ -142,7 +143,7 @@ auto with_key_ref(const TokenScope &scope, F &&fn) {
     many.assign(scope.resources.begin(), scope.resources.end());
     res = many.data();
   }
-  return fn(TokenKeyRef{scope.scope, scope.audience, res, scope.resources.size(), scope.dpop_jkt});
+  return fn(TokenKeyRef{scope.scope, scope.audience, res, scope.resources.size(), scope.dpop_jkt, scope.exchange_key});
 }
 
 }  // namespace
@@ -170,6 +171,30 @@ TokenManager::Entry *TokenManager::entry_for(const TokenKeyRef &requested) {
   if (keys_->entries.size() >= options_.max_keys)
     fail(Errc::too_large, "too many distinct token keys (scope, audience, resource) for one manager");
   return add_key_locked(*keys_, key.owned());
+}
+
+TokenView TokenManager::exchange(const TokenExchange &exchange, const CallOptions *options) {
+  if (options != nullptr && options->cancel != nullptr && options->cancel->requested())
+    fail(Errc::cancelled, "the token read was cancelled");
+  check_token_exchange(exchange);
+  TokenScope scope;
+  scope.scope = exchange.scope;
+  scope.exchange_key = token_exchange_key(exchange);
+  Entry *entry = with_key_ref(scope, [this](const TokenKeyRef &k) {
+    const std::uint64_t hash = k.hash();
+    return keys_->table.find(hash, k);
+  });
+  if (entry == nullptr) {
+    std::lock_guard<std::mutex> lock(keys_->mu);
+    entry = with_key_ref(scope, [this](const TokenKeyRef &k) { return keys_->table.find(k.hash(), k); });
+    if (entry == nullptr) {
+      if (keys_->entries.size() >= options_.max_keys)
+        fail(Errc::too_large, "too many distinct token keys (scope, audience, resource, exchange) for one manager");
+      scope.exchange = std::make_shared<const TokenExchange>(exchange);
+      entry = add_key_locked(*keys_, std::move(scope));
+    }
+  }
+  return read(*entry, options);
 }
 
 TokenView TokenManager::get() { return read(*default_entry_); }
@@ -502,6 +527,7 @@ void TokenManager::refresh(Entry &entry) {
       snap->refresh_at_ms = std::min(refresh_at, snap->stale_at_ms - clock_lag_ms_);
       snap->set_strings(token->authorization_scheme(), token->access_token.reveal(), token->scope);
       snap->expires_at_ms = expires;
+      snap->issued_token_type = token->issued_token_type;
       snap->round = entry.rounds + 1;
       snap->short_lived = expires - issued < std::max<std::int64_t>(1, options_.min_fetch_interval_ms);
       if (snap->short_lived) snap->refresh_at_ms = std::numeric_limits<std::int64_t>::min();

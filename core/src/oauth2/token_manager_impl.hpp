@@ -42,6 +42,7 @@ struct TokenManager::Snapshot {
   std::uint32_t scheme_len = 0;
   std::uint32_t token_len = 0;
   bool short_lived = false;       // its lifetime is under min_fetch_interval_ms: served to that round's callers
+  std::string issued_token_type;  // RFC 8693 answers only
 
   std::string_view scheme() const noexcept { return {strings.reveal().data(), scheme_len}; }
   std::string_view access_token() const noexcept { return {strings.reveal().data() + scheme_len + 1, token_len}; }
@@ -124,7 +125,9 @@ struct TokenManager::Ready {
 inline bool transient_failure(const Error &e) noexcept { return is_transient(e.code(), e.transient()); }
 
 inline TokenView view_of_snapshot(const TokenManager::Snapshot &s) {
-  return TokenView{s.access_token(), s.scheme(), s.expires_at_ms, s.scope()};
+  TokenView v{s.access_token(), s.scheme(), s.expires_at_ms, s.scope()};
+  v.issued_token_type = s.issued_token_type;
+  return v;
 }
 
 }  // namespace m2mauth::core

@@ -532,11 +532,26 @@ m2mauth_status m2mauth_glue_verifier_verify_json(const m2mauth_verifier *verifie
   return M2MAUTH_OK;
 }
 
+SWIGINTERN void delete_m2mauth_token_exchange(struct m2mauth_token_exchange *self){ m2mauth_token_exchange_free(self); }
+
+m2mauth_status m2mauth_glue_token_client_exchange_with(m2mauth_token **out, m2mauth_token_client *client,
+                                                       const m2mauth_token_exchange *exchange, int64_t timeout_ms,
+                                                       int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_token_client_exchange(out, client, exchange, &o);
+}
+m2mauth_status m2mauth_glue_token_manager_exchange_with(m2mauth_token **out, m2mauth_token_manager *manager,
+                                                        const m2mauth_token_exchange *exchange, int64_t timeout_ms,
+                                                        int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_token_manager_exchange(out, manager, exchange, &o);
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_3176e3f1270933a1(void *_swig_go_0) {
+void _wrap_Swig_free_raw_40d7f6179d744a28(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -546,7 +561,7 @@ void _wrap_Swig_free_raw_3176e3f1270933a1(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_3176e3f1270933a1(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -559,7 +574,7 @@ void *_wrap_Swig_malloc_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -569,7 +584,7 @@ void _wrap_delete_KeyHandle_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_3176e3f1270933a1(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -579,7 +594,7 @@ void _wrap_delete_CertHandle_raw_3176e3f1270933a1(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -589,7 +604,7 @@ void _wrap_delete_ClaimsHandle_raw_3176e3f1270933a1(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -599,7 +614,7 @@ void _wrap_delete_VerifierHandle_raw_3176e3f1270933a1(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -609,7 +624,7 @@ void _wrap_delete_RequestHandle_raw_3176e3f1270933a1(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -619,7 +634,7 @@ void _wrap_delete_ResponseHandle_raw_3176e3f1270933a1(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_3176e3f1270933a1(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -629,7 +644,7 @@ void _wrap_delete_HttpHandle_raw_3176e3f1270933a1(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -639,7 +654,7 @@ void _wrap_delete_OAuth1Handle_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -649,7 +664,7 @@ void _wrap_delete_TokenClientHandle_raw_3176e3f1270933a1(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -659,7 +674,7 @@ void _wrap_delete_TokenHandle_raw_3176e3f1270933a1(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -669,7 +684,7 @@ void _wrap_delete_TokenManagerHandle_raw_3176e3f1270933a1(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -679,7 +694,7 @@ void _wrap_delete_A2AHandle_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_3176e3f1270933a1(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -689,7 +704,7 @@ void _wrap_delete_ConfigHandle_raw_3176e3f1270933a1(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -699,7 +714,7 @@ void _wrap_delete_CancelHandle_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
   int result;
   intgo _swig_go_result;
   
@@ -710,7 +725,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_3176e3f1270933a1() {
+intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28() {
   int result;
   intgo _swig_go_result;
   
@@ -721,7 +736,7 @@ intgo _wrap_m2mauth_version_number_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_3176e3f1270933a1(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -734,7 +749,7 @@ intgo _wrap_m2mauth_version_compatible_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_3176e3f1270933a1() {
+_gostring_ _wrap_m2mauth_version_string_raw_40d7f6179d744a28() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -748,7 +763,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_3176e3f1270933a1() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_3176e3f1270933a1() {
+_gostring_ _wrap_m2mauth_version_details_raw_40d7f6179d744a28() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -762,7 +777,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -774,7 +789,7 @@ intgo _wrap_M2MAUTH_OK_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -786,7 +801,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -798,7 +813,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -810,7 +825,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -822,7 +837,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -834,7 +849,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -846,7 +861,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -858,7 +873,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -870,7 +885,7 @@ intgo _wrap_M2MAUTH_EIO_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -882,7 +897,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -894,7 +909,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -906,7 +921,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -918,7 +933,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -930,7 +945,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -942,7 +957,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -954,7 +969,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -966,7 +981,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -978,7 +993,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -990,7 +1005,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1002,7 +1017,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1014,7 +1029,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1026,7 +1041,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1038,7 +1053,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1050,7 +1065,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1062,7 +1077,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1074,7 +1089,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1086,7 +1101,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1098,7 +1113,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1110,7 +1125,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1122,7 +1137,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1134,7 +1149,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1146,7 +1161,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1158,7 +1173,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1170,7 +1185,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1182,7 +1197,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1194,7 +1209,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1206,7 +1221,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1218,7 +1233,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1230,7 +1245,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1242,7 +1257,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1254,7 +1269,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1266,7 +1281,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1278,7 +1293,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1290,7 +1305,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1302,7 +1317,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1314,7 +1329,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1326,7 +1341,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1338,7 +1353,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1350,7 +1365,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1362,7 +1377,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1374,7 +1389,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1386,7 +1401,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1398,7 +1413,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1410,7 +1425,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1423,7 +1438,7 @@ intgo _wrap_ErrorRecord_code_get_raw_3176e3f1270933a1(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1439,7 +1454,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_3176e3f1270933a1(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1452,7 +1467,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_3176e3f1270933a1(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1465,7 +1480,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_3176e3f1270933a1(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1481,7 +1496,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1497,7 +1512,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_3176e3f1270933a1(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1513,7 +1528,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_3176e3f1270933a1(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1526,7 +1541,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1539,7 +1554,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_3176e3f1270933a1() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_40d7f6179d744a28() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1550,13 +1565,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_3176e3f1270933a1() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_3176e3f1270933a1() {
+void _wrap_m2mauth_error_clear_raw_40d7f6179d744a28() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1572,7 +1587,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_3176e3f1270933a1(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1585,7 +1600,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_3176e3f1270933a1(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_3176e3f1270933a1(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1598,7 +1613,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_3176e3f1270933a1(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_3176e3f1270933a1(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1611,7 +1626,7 @@ intgo _wrap_m2mauth_error_category_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1627,7 +1642,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_3176e3f1270933a1(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_3176e3f1270933a1(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1642,7 +1657,7 @@ intgo _wrap_m2mauth_cancel_new_raw_3176e3f1270933a1(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1652,7 +1667,7 @@ void _wrap_m2mauth_cancel_request_raw_3176e3f1270933a1(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_3176e3f1270933a1(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1665,7 +1680,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_3176e3f1270933a1(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_3176e3f1270933a1(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1696,7 +1711,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_3176e3f1270933a1(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_3176e3f1270933a1(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1725,7 +1740,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_3176e3f1270933a1(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1760,7 +1775,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_3176e3f1270933a1(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1796,7 +1811,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_3176e3f1270933a1(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_3176e3f1270933a1(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1819,7 +1834,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_3176e3f1270933a1(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1831,7 +1846,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1843,7 +1858,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1855,7 +1870,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1867,7 +1882,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1884,7 +1899,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_3176e3f1270933a1(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1906,7 +1921,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_3176e3f1270933a1(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1921,7 +1936,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_3176e3f1270933a1(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1938,7 +1953,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_3176e3f1270933a1(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1959,7 +1974,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_3176e3f1270933a1(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1997,7 +2012,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2035,7 +2050,7 @@ intgo _wrap_m2mauth_key_from_der_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2074,7 +2089,7 @@ intgo _wrap_m2mauth_key_from_file_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2096,7 +2111,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2132,7 +2147,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2149,7 +2164,7 @@ intgo _wrap_m2mauth_key_public_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2180,7 +2195,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2193,7 +2208,7 @@ intgo _wrap_m2mauth_key_type_of_raw_3176e3f1270933a1(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2206,7 +2221,7 @@ intgo _wrap_m2mauth_key_bits_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2222,7 +2237,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_3176e3f1270933a1(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2235,7 +2250,7 @@ intgo _wrap_m2mauth_key_has_private_raw_3176e3f1270933a1(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2251,7 +2266,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_3176e3f1270933a1(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2299,7 +2314,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2330,7 +2345,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2361,7 +2376,7 @@ intgo _wrap_m2mauth_key_public_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2420,7 +2435,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2451,7 +2466,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2486,7 +2501,7 @@ intgo _wrap_m2mauth_key_jwks_raw_3176e3f1270933a1(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2517,7 +2532,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2529,7 +2544,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2541,7 +2556,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2553,7 +2568,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2565,7 +2580,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2577,7 +2592,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2598,7 +2613,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2619,7 +2634,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2641,7 +2656,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2676,7 +2691,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_3176e3f1270933a1(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2693,7 +2708,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_3176e3f1270933a1(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2724,7 +2739,7 @@ intgo _wrap_m2mauth_cert_der_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2755,7 +2770,7 @@ intgo _wrap_m2mauth_cert_pem_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2786,7 +2801,7 @@ intgo _wrap_m2mauth_cert_subject_raw_3176e3f1270933a1(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_3176e3f1270933a1(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2799,7 +2814,7 @@ long long _wrap_m2mauth_cert_not_after_raw_3176e3f1270933a1(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_3176e3f1270933a1(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2825,7 +2840,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_3176e3f1270933a1(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2837,7 +2852,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2849,7 +2864,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2861,7 +2876,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2873,7 +2888,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2885,7 +2900,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2897,7 +2912,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2909,7 +2924,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2921,7 +2936,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2933,7 +2948,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2945,7 +2960,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2957,7 +2972,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2969,7 +2984,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2981,7 +2996,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3003,7 +3018,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3019,7 +3034,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_3176e3f1270933a1(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3032,7 +3047,7 @@ intgo _wrap_m2mauth_alg_bit_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3054,7 +3069,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_3176e3f1270933a1(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_3176e3f1270933a1(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3067,7 +3082,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_3176e3f1270933a1(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3079,7 +3094,7 @@ void _wrap_JwsHeader_alg_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3092,7 +3107,7 @@ intgo _wrap_JwsHeader_alg_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3112,7 +3127,7 @@ void _wrap_JwsHeader_typ_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3128,7 +3143,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_3176e3f1270933a1(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3152,7 +3167,7 @@ void _wrap_JwsHeader_kid_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3168,7 +3183,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_3176e3f1270933a1(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3188,7 +3203,7 @@ void _wrap_JwsHeader_cty_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3204,7 +3219,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_3176e3f1270933a1(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3216,7 +3231,7 @@ void _wrap_JwsHeader_cert_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3229,7 +3244,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3241,7 +3256,7 @@ void _wrap_JwsHeader_cert_members_set_raw_3176e3f1270933a1(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3254,7 +3269,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_3176e3f1270933a1(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3274,7 +3289,7 @@ void _wrap_JwsHeader_extra_json_set_raw_3176e3f1270933a1(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3290,7 +3305,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_3176e3f1270933a1(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_3176e3f1270933a1() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_40d7f6179d744a28() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3301,7 +3316,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_3176e3f1270933a1() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3311,7 +3326,7 @@ void _wrap_delete_JwsHeader_raw_3176e3f1270933a1(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3350,7 +3365,7 @@ intgo _wrap_m2mauth_jws_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3393,7 +3408,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_3176e3f1270933a1(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3433,7 +3448,7 @@ intgo _wrap_m2mauth_jws_verify_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3448,7 +3463,7 @@ intgo _wrap_m2mauth_claims_new_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3470,7 +3485,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_3176e3f1270933a1(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3487,7 +3502,7 @@ intgo _wrap_m2mauth_claims_clone_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3514,7 +3529,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_3176e3f1270933a1(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3536,7 +3551,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_3176e3f1270933a1(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3558,7 +3573,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_3176e3f1270933a1(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3585,7 +3600,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_3176e3f1270933a1(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3605,7 +3620,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_3176e3f1270933a1(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3618,7 +3633,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_3176e3f1270933a1(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3638,7 +3653,7 @@ intgo _wrap_m2mauth_claims_remove_raw_3176e3f1270933a1(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_3176e3f1270933a1(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3658,7 +3673,7 @@ intgo _wrap_m2mauth_claims_has_raw_3176e3f1270933a1(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3696,7 +3711,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_3176e3f1270933a1(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_3176e3f1270933a1(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3720,7 +3735,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_3176e3f1270933a1(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3758,7 +3773,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3789,7 +3804,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3820,7 +3835,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_3176e3f1270933a1(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3855,7 +3870,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3895,7 +3910,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_3176e3f1270933a1(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_3176e3f1270933a1(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -3914,7 +3929,7 @@ intgo _wrap_m2mauth_verifier_new_raw_3176e3f1270933a1(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_3176e3f1270933a1(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -3938,7 +3953,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_3176e3f1270933a1(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3958,7 +3973,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_3176e3f1270933a1(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3978,7 +3993,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_3176e3f1270933a1(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3998,7 +4013,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_3176e3f1270933a1(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4018,7 +4033,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_3176e3f1270933a1(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4038,7 +4053,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_3176e3f1270933a1(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4053,7 +4068,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_3176e3f1270933a1(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4068,7 +4083,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_3176e3f1270933a1(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4092,7 +4107,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_3176e3f1270933a1(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_3176e3f1270933a1(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4114,7 +4129,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_3176e3f1270933a1(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_3176e3f1270933a1(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4143,7 +4158,7 @@ intgo _wrap_m2mauth_request_new_raw_3176e3f1270933a1(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4163,7 +4178,7 @@ intgo _wrap_m2mauth_request_set_url_raw_3176e3f1270933a1(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4192,7 +4207,7 @@ intgo _wrap_m2mauth_request_set_header_raw_3176e3f1270933a1(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4221,7 +4236,7 @@ intgo _wrap_m2mauth_request_add_header_raw_3176e3f1270933a1(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4241,7 +4256,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_3176e3f1270933a1(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4260,7 +4275,7 @@ intgo _wrap_m2mauth_request_set_body_raw_3176e3f1270933a1(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4276,7 +4291,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_3176e3f1270933a1(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4292,7 +4307,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_3176e3f1270933a1(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4315,7 +4330,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_3176e3f1270933a1(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4328,7 +4343,7 @@ long long _wrap_m2mauth_request_header_count_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4346,7 +4361,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4364,7 +4379,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4381,7 +4396,7 @@ intgo _wrap_m2mauth_response_new_raw_3176e3f1270933a1(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4410,7 +4425,7 @@ intgo _wrap_m2mauth_response_add_header_raw_3176e3f1270933a1(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4429,7 +4444,7 @@ intgo _wrap_m2mauth_response_set_body_raw_3176e3f1270933a1(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4442,7 +4457,7 @@ intgo _wrap_m2mauth_response_status_raw_3176e3f1270933a1(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4465,7 +4480,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_3176e3f1270933a1(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4478,7 +4493,7 @@ long long _wrap_m2mauth_response_header_count_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4496,7 +4511,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4514,7 +4529,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4526,7 +4541,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_3176e3f1270933a1(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4539,7 +4554,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_3176e3f1270933a1(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4559,7 +4574,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_3176e3f1270933a1(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4575,7 +4590,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4595,7 +4610,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_3176e3f1270933a1(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4611,7 +4626,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4633,7 +4648,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4649,7 +4664,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_3176e3f1270933a1(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4671,7 +4686,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4687,7 +4702,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_3176e3f1270933a1(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4707,7 +4722,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_3176e3f1270933a1(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4723,7 +4738,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_3176e3f1270933a1(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4743,7 +4758,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_3176e3f1270933a1(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4759,7 +4774,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4771,7 +4786,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_3176e3f1270933a1(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4784,7 +4799,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_3176e3f1270933a1(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4796,7 +4811,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4809,7 +4824,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_3176e3f1270933a1(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4821,7 +4836,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_3176e3f1270933a1(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4834,7 +4849,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_3176e3f1270933a1(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4846,7 +4861,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_3176e3f1270933a1(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4859,7 +4874,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_3176e3f1270933a1(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4879,7 +4894,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4895,7 +4910,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_3176e3f1270933a1(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_3176e3f1270933a1() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4906,7 +4921,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_3176e3f1270933a1() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -4916,7 +4931,7 @@ void _wrap_delete_HttpOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -4947,7 +4962,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_3176e3f1270933a1(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -4964,7 +4979,7 @@ intgo _wrap_m2mauth_http_new_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_3176e3f1270933a1(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -4986,7 +5001,7 @@ intgo _wrap_m2mauth_http_add_override_raw_3176e3f1270933a1(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5005,7 +5020,7 @@ intgo _wrap_m2mauth_http_send_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5017,7 +5032,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5029,7 +5044,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5041,7 +5056,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5053,7 +5068,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5065,7 +5080,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5077,7 +5092,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5089,7 +5104,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5101,7 +5116,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_3176e3f1270933a1() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5117,7 +5132,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_3176e3f1270933a1(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5139,7 +5154,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_3176e3f1270933a1(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5155,7 +5170,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_3176e3f1270933a1(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_3176e3f1270933a1(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5177,7 +5192,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_3176e3f1270933a1(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5207,7 +5222,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5251,7 +5266,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_3176e3f1270933a1(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5266,7 +5281,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_3176e3f1270933a1(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5281,7 +5296,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_3176e3f1270933a1(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5296,7 +5311,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_3176e3f1270933a1(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5323,7 +5338,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_3176e3f1270933a1(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5338,7 +5353,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5365,7 +5380,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_3176e3f1270933a1(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5392,7 +5407,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_3176e3f1270933a1(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5419,7 +5434,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_3176e3f1270933a1(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5432,7 +5447,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_3176e3f1270933a1(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5459,7 +5474,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_3176e3f1270933a1(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5474,7 +5489,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5489,7 +5504,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_3176e3f1270933a1(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5504,7 +5519,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5553,7 +5568,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_3176e3f1270933a1(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5602,7 +5617,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_3176e3f1270933a1(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5614,7 +5629,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5626,7 +5641,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5638,7 +5653,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5650,7 +5665,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5662,7 +5677,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5674,7 +5689,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5686,7 +5701,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_3176e3f1270933a1() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5702,7 +5717,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5731,7 +5746,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5743,7 +5758,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5755,7 +5770,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5786,7 +5801,7 @@ intgo _wrap_m2mauth_token_client_new_raw_3176e3f1270933a1(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5817,7 +5832,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_3176e3f1270933a1(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5832,7 +5847,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_3176e3f1270933a1(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5862,7 +5877,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5877,7 +5892,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_3176e3f1270933a1(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5892,7 +5907,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_3176e3f1270933a1(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5912,7 +5927,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5932,7 +5947,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_3176e3f1270933a1(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5959,7 +5974,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5979,7 +5994,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_3176e3f1270933a1(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6013,7 +6028,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_3176e3f1270933a1(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6025,7 +6040,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6038,7 +6053,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6050,7 +6065,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_3176e3f1270933a1(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6063,7 +6078,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_3176e3f1270933a1(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6075,7 +6090,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_3176e3f1270933a1(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6088,7 +6103,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_3176e3f1270933a1(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6100,7 +6115,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_3176e3f1270933a1(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6113,7 +6128,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_3176e3f1270933a1(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6125,7 +6140,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_3176e3f1270933a1(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6138,7 +6153,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_3176e3f1270933a1(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_3176e3f1270933a1() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_40d7f6179d744a28() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6149,7 +6164,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_3176e3f12
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6159,7 +6174,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6186,7 +6201,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_3176e3f1270933a1(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6213,7 +6228,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_3176e3f1270933a1(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6228,7 +6243,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6243,7 +6258,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_3176e3f1270933a1(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6260,7 +6275,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_3176e3f1270933a1(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6276,7 +6291,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6292,7 +6307,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_3176e3f1270933a1(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6308,7 +6323,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_3176e3f1270933a1(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6321,7 +6336,7 @@ long long _wrap_m2mauth_token_expires_at_raw_3176e3f1270933a1(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_3176e3f1270933a1(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6334,7 +6349,7 @@ long long _wrap_m2mauth_token_issued_at_raw_3176e3f1270933a1(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6346,7 +6361,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_3176e3f1270933a1(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6359,7 +6374,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_3176e3f1270933a1
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6371,7 +6386,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_3176e3f1270933a1(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6384,7 +6399,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_3176e3f12709
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6396,7 +6411,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_3176e3f1270933a1(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6409,7 +6424,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_3176e3f1270933a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6421,7 +6436,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_3176e3f1270933a1(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6434,7 +6449,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_3176e3f1270933a1(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6446,7 +6461,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_3176e3f1270933a1(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6459,7 +6474,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_3176e3f1270933
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6471,7 +6486,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_3176e3f1270933a1(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6484,7 +6499,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_3176e3f1270933
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6496,7 +6511,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_3176e3f1270933a1(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6509,7 +6524,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_3176e3f1270933a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6521,7 +6536,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_3176e3f1270933
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6534,7 +6549,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_3176e3f12
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6546,7 +6561,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_3176e3f1270933a1(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6559,7 +6574,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_3176e3f1270933a1(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6571,7 +6586,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_3176e3f1270933a1(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6584,7 +6599,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_3176e3f1270933a1
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6596,7 +6611,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_3176e3f127093
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6609,7 +6624,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_3176e3f1
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6621,7 +6636,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_3176e3f1270933a1(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6634,7 +6649,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_3176e3f1270933a1(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_3176e3f1270933a1() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_40d7f6179d744a28() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6645,7 +6660,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_31
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6655,7 +6670,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6686,7 +6701,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_3176e3f1270933a1(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_3176e3f1270933a1(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6705,7 +6720,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_3176e3f1270933a1(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6732,7 +6747,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_3176e3f1270933a1(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6749,7 +6764,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_3176e3f1270933a1(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6776,7 +6791,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_3176e3f1270933a1(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6791,7 +6806,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6810,7 +6825,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_3176e3f1270933a1(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6822,7 +6837,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6834,7 +6849,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6846,7 +6861,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6858,7 +6873,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6870,7 +6885,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_3176e3f1270933a1() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6886,7 +6901,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_3176e3f1270933a1(intgo _swig_go_0)
 }
 
 
-void _wrap_delete_DpopHandle_raw_3176e3f1270933a1(struct m2mauth_dpop *_swig_go_0) {
+void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(struct m2mauth_dpop *_swig_go_0) {
   struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
   
   arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
@@ -6896,7 +6911,7 @@ void _wrap_delete_DpopHandle_raw_3176e3f1270933a1(struct m2mauth_dpop *_swig_go_
 }
 
 
-void _wrap_DpopOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int arg2 ;
   
@@ -6908,7 +6923,7 @@ void _wrap_DpopOptionsStruct_alg_set_raw_3176e3f1270933a1(struct m2mauth_dpop_op
 }
 
 
-intgo _wrap_DpopOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0) {
+intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6921,7 +6936,7 @@ intgo _wrap_DpopOptionsStruct_alg_get_raw_3176e3f1270933a1(struct m2mauth_dpop_o
 }
 
 
-struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_3176e3f1270933a1() {
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28() {
   struct m2mauth_dpop_options *result = 0 ;
   struct m2mauth_dpop_options *_swig_go_result;
   
@@ -6932,7 +6947,7 @@ struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_3176e3f1270933a1() 
 }
 
 
-void _wrap_delete_DpopOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_dpop_options *_swig_go_0) {
+void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   
   arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
@@ -6942,7 +6957,7 @@ void _wrap_delete_DpopOptionsStruct_raw_3176e3f1270933a1(struct m2mauth_dpop_opt
 }
 
 
-intgo _wrap_m2mauth_dpop_new_raw_3176e3f1270933a1(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
@@ -6961,7 +6976,7 @@ intgo _wrap_m2mauth_dpop_new_raw_3176e3f1270933a1(m2mauth_dpop **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_dpop_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -6992,7 +7007,7 @@ intgo _wrap_m2mauth_dpop_thumbprint_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7023,7 +7038,7 @@ intgo _wrap_m2mauth_dpop_public_jwk_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_proof_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7096,7 +7111,7 @@ intgo _wrap_m2mauth_dpop_proof_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_dpop_observe_raw_3176e3f1270933a1(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
   int *arg1 = (int *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7122,7 +7137,7 @@ intgo _wrap_m2mauth_dpop_observe_raw_3176e3f1270933a1(int *_swig_go_0, struct m2
 }
 
 
-intgo _wrap_m2mauth_token_client_set_dpop_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_status result;
@@ -7137,7 +7152,7 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_3176e3f1270933a1(struct m2mauth_to
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7149,7 +7164,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7161,7 +7176,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7173,7 +7188,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_3176e3f1270933a1() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7189,7 +7204,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_3176e3f1270933a1(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7211,7 +7226,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_3176e3f1270933a1(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_3176e3f1270933a1(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7235,7 +7250,7 @@ intgo _wrap_m2mauth_a2a_new_raw_3176e3f1270933a1(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7250,7 +7265,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_3176e3f1270933a1(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7287,7 +7302,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_3176e3f1270933a1(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7302,7 +7317,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_3176e3f1270933a1(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7329,7 +7344,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_3176e3f1270933a1(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7349,7 +7364,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_3176e3f1270933a1(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7364,7 +7379,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7379,7 +7394,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_3176e3f1270933a1(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7417,7 +7432,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_3176e3f1270933a1(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7455,7 +7470,7 @@ intgo _wrap_m2mauth_a2a_info_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7493,7 +7508,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_3176e3f1270933a1(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7524,7 +7539,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_3176e3f1270933a1(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_3176e3f1270933a1() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7536,7 +7551,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_3176e3f1270933a1() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7597,7 +7612,7 @@ intgo _wrap_m2mauth_a2a_call_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7635,7 +7650,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_3176e3f1270933a1(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7666,7 +7681,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_3176e3f1270933a1(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_3176e3f1270933a1(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7737,7 +7752,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_3176e3f1270933a1(struct 
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_credential_with_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7781,7 +7796,7 @@ intgo _wrap_m2mauth_glue_a2a_credential_with_raw_3176e3f1270933a1(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_info_with_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7825,7 +7840,7 @@ intgo _wrap_m2mauth_glue_a2a_info_with_raw_3176e3f1270933a1(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7869,7 +7884,7 @@ intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_3176e3f1270933a1(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   int64_t arg3 ;
@@ -7906,7 +7921,7 @@ intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_3176e3f1270933a1(_goslice_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_call_with_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7973,7 +7988,7 @@ intgo _wrap_m2mauth_glue_a2a_call_with_raw_3176e3f1270933a1(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_3176e3f1270933a1(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8004,7 +8019,7 @@ intgo _wrap_m2mauth_config_load_raw_3176e3f1270933a1(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_3176e3f1270933a1(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8038,7 +8053,7 @@ intgo _wrap_m2mauth_config_from_json_raw_3176e3f1270933a1(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -8069,7 +8084,7 @@ intgo _wrap_m2mauth_config_describe_raw_3176e3f1270933a1(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8107,7 +8122,7 @@ intgo _wrap_m2mauth_config_get_raw_3176e3f1270933a1(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_3176e3f1270933a1(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -8127,7 +8142,7 @@ intgo _wrap_m2mauth_config_has_raw_3176e3f1270933a1(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -8144,7 +8159,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_3176e3f1270933a1(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_3176e3f1270933a1(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8163,7 +8178,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_3176e3f1270933a1(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_3176e3f1270933a1(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8182,7 +8197,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_3176e3f1270933a1(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_3176e3f1270933a1(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8201,7 +8216,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_3176e3f1270933a1(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8216,7 +8231,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_3176e3f1270933a1(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_3176e3f1270933a1(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -8230,7 +8245,7 @@ void _wrap_m2mauth_glue_buf_release_raw_3176e3f1270933a1(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8245,7 +8260,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_3176e3f1270933a1(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_3176e3f1270933a1(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8260,7 +8275,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_3176e3f1270933a1(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_3176e3f1270933a1(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8275,7 +8290,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_3176e3f1270933a1(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8300,7 +8315,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_3176e3f1270933a1(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -8323,7 +8338,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_3176e3f1270933a1(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_3176e3f1270933a1(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8348,7 +8363,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_3176e3f1270933a1(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_3176e3f1270933a1(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -8371,7 +8386,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_3176e3f1270933a1(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_3176e3f1270933a1(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -8444,7 +8459,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_3176e3f1270933a1(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_3176e3f1270933a1(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8461,7 +8476,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_3176e3f1270933a1(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_3176e3f1270933a1(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8491,7 +8506,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_3176e3f1270933a1(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_3176e3f1270933a1(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8510,7 +8525,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_3176e3f1270933a1(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_3176e3f1270933a1(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8529,7 +8544,7 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_3176e3f1270933a1(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_verify_json_raw_3176e3f1270933a1(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8553,6 +8568,236 @@ intgo _wrap_m2mauth_glue_verifier_verify_json_raw_3176e3f1270933a1(struct m2maut
   
   
   result = (m2mauth_status)m2mauth_glue_verifier_verify_json((struct m2mauth_verifier const *)arg1,(unsigned char const *)arg2,arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0) {
+  struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
+  
+  arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
+  
+  delete_m2mauth_token_exchange(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token_exchange **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_new(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_actor(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_requested_type(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_add_audience(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_add_resource(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+  m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
+  char *arg2 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_exchange **)&_swig_go_0; 
+  
+  arg2 = NULL;
+  if (_swig_go_1.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_1.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_1.array, (size_t)_swig_go_1.len);
+    copy[_swig_go_1.len] = 0;
+    arg2 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_exchange_set_scope(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  
+  m2mauth_glue_free_secret((char *)arg2); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+  m2mauth_token *arg1 = (m2mauth_token *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(m2mauth_token **)&_swig_go_0; 
+  
+  result = (char *)m2mauth_token_issued_token_type((struct m2mauth_token const *)arg1);
+  
+  _swig_go_result.p = (char *)result;
+  _swig_go_result.n = result ? (intgo)strlen((const char *)result) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
+  m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_client **)&_swig_go_1; 
+  arg3 = *(m2mauth_token_exchange **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_client_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_token **arg1 = (m2mauth_token **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_token **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  arg3 = *(m2mauth_token_exchange **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_token_manager_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }

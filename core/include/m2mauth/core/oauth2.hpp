@@ -47,14 +47,21 @@ enum class Grant {
 // A grant given as a number; throws Error(invalid_argument) for unknown values.
 Grant grant_from_int(int grant);
 
+struct TokenExchange;  // token_exchange.hpp
+
 // What the token request asks for. Part of the cache key.
 struct TokenScope {
   std::string scope;                  // space-separated
   std::string audience;               // "audience" parameter (Auth0, Keycloak token exchange style)
   std::vector<std::string> resources; // RFC 8707 "resource" parameters
   std::string dpop_jkt{};             // the token manager's DPoP key thumbprint (empty: no DPoP); not sent
+  // RFC 8693 token exchange: token_exchange_key(*exchange) (hashes, never a token) in the key, and the
+  // request itself (not part of the key) for the fetches. Empty / null: the client's own grant.
+  std::string exchange_key = {};
+  std::shared_ptr<const TokenExchange> exchange = {};
   bool operator==(const TokenScope &o) const {
-    return scope == o.scope && audience == o.audience && resources == o.resources && dpop_jkt == o.dpop_jkt;
+    return scope == o.scope && audience == o.audience && resources == o.resources && dpop_jkt == o.dpop_jkt &&
+           exchange_key == o.exchange_key;
   }
 };
 
@@ -64,10 +71,13 @@ struct TokenKeyRef {
   std::string_view audience;
   const std::string_view *resources = nullptr;
   std::size_t resource_count = 0;
-  std::string_view dpop_jkt{};  // set by the token manager
+  std::string_view dpop_jkt{};         // set by the token manager
+  std::string_view exchange_key = {};  // TokenScope::exchange_key
 
   bool matches(const TokenScope &s) const noexcept {
-    if (s.scope != scope || s.audience != audience || s.resources.size() != resource_count) return false;
+    if (s.scope != scope || s.audience != audience || s.resources.size() != resource_count ||
+        s.exchange_key != exchange_key)
+      return false;
     if (s.dpop_jkt != dpop_jkt) return false;
     for (std::size_t i = 0; i < resource_count; ++i)
       if (s.resources[i] != resources[i]) return false;
@@ -79,6 +89,7 @@ struct TokenKeyRef {
     s.audience.assign(audience);
     for (std::size_t i = 0; i < resource_count; ++i) s.resources.emplace_back(resources[i]);
     s.dpop_jkt.assign(dpop_jkt);
+    s.exchange_key.assign(exchange_key);  // the exchange itself is set by the caller that has it
     return s;
   }
   // Every field with its length, so that ("a b", "") and ("a", "b") differ; 8 bytes per step.
@@ -88,6 +99,7 @@ struct TokenKeyRef {
     h = hash_field(audience, h);
     for (std::size_t i = 0; i < resource_count; ++i) h = hash_field(resources[i], h);
     if (!dpop_jkt.empty()) h = hash_field(dpop_jkt, h);
+    if (!exchange_key.empty()) h = hash_field(exchange_key, h);
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 32;
@@ -157,6 +169,7 @@ struct Token {
   std::int64_t expires_at_ms = 0;
   std::string scope;                   // granted scope, or the requested one when omitted
   SecretString refresh_token;
+  std::string issued_token_type = {};  // RFC 8693 token exchange answers only
   // "Bearer" (normalised) for the Authorization header.
   std::string authorization_scheme() const;
 };
@@ -169,6 +182,10 @@ class TokenClient {
   // body, with detail), http (other statuses), protocol (bad body), network/timeout/tls, ...
   // detail().transient tells whether retrying later may help.
   Token fetch(const TokenScope *scope = nullptr, const CallOptions &options = {});
+  // One RFC 8693 token exchange (no cache; TokenManager::exchange caches): check_token_exchange, the
+  // request with this client's authentication, parse_token_exchange_response, and the expiry bounded by
+  // the subject token's exp when it is a JWT. Error(expired) without a request when that exp has passed.
+  Token exchange(const TokenExchange &exchange, const CallOptions &options = {});
 
   // The form body and headers a fetch would send, without sending (diagnostics and tests); with DPoP,
   // the DPoP header holds a fresh proof carrying the token endpoint's newest nonce.

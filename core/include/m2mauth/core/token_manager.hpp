@@ -89,6 +89,7 @@ struct TokenView {
   std::int64_t fresh_until_ms = 0;
   const std::atomic<std::uint64_t> *generation = nullptr;
   std::uint64_t generation_seen = 0;
+  std::string_view issued_token_type = {};  // RFC 8693 exchanges only (TokenManager::exchange); else empty
 };
 
 // Completion of get_async: view (valid during the call only) or error, exactly one of them non-null.
@@ -116,6 +117,13 @@ class TokenManager {
   // The same for a key given by borrowed strings: a lookup without allocation, O(1) in the number of
   // keys. options: nullptr = none.
   TokenView get(const TokenKeyRef &key, const CallOptions *options = nullptr);
+
+  // An RFC 8693 token exchange, cached like any key (TokenClient::exchange makes the request): the
+  // key holds the SHA-256 of the subject and actor tokens, never the tokens; the manager keeps the
+  // exchange (tokens included, wiped with the manager) to refresh it, and serves the answer no longer
+  // than the subject token's exp when it is a JWT. Each distinct exchange is one key (max_keys).
+  // Throws Error(invalid_argument) from check_token_exchange before any request.
+  TokenView exchange(const TokenExchange &exchange, const CallOptions *options = nullptr);
 
   // get() without parking a thread. cb runs exactly once: on this thread before get_async returns when
   // a valid token is cached (or the error is already known), otherwise on a manager thread when the

@@ -68,6 +68,23 @@ public final class TokenClient implements AutoCloseable {
         M2mauthNative.m2mauth_glue_token_client_fetch_with(h, timeoutMs, deadlineMs, cancel)))));
   }
 
+  /** One RFC 8693 token exchange with this client's authentication, not cached. */
+  public ExchangedToken exchange(TokenExchange exchange) {
+    return exchange(exchange, null);
+  }
+
+  /** The same, bounded and cancellable by options (null: none). */
+  public ExchangedToken exchange(TokenExchange exchange, CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    io.m2mauth.internal.TokenExchangeHandle x = Objects.requireNonNull(exchange, "exchange").toNative();
+    try {
+      return oauth(() -> o.run((timeoutMs, deadlineMs, cancel) -> use(h -> ExchangedToken.take(
+          M2mauthNative.m2mauth_glue_token_client_exchange_with(h, x, timeoutMs, deadlineMs, cancel)))));
+    } finally {
+      x.delete();
+    }
+  }
+
   public String clientId() {
     return clientId;
   }

@@ -158,6 +158,28 @@ public final class TokenManager implements AutoCloseable {
     return token(null, null);
   }
 
+  /**
+   * An RFC 8693 token exchange through this manager's cache: one key per distinct exchange (the SHA-256 of
+   * the subject and actor tokens and every parameter; counted in maxKeys), refreshed and backed off like any
+   * key, served no longer than the subject token's exp when it is a JWT.
+   */
+  public ExchangedToken exchange(TokenExchange exchange) {
+    return exchange(exchange, null);
+  }
+
+  /** The same, the wait bounded and cancellable by options (null: none). */
+  public ExchangedToken exchange(TokenExchange exchange, CallOptions options) {
+    CallOptions o = CallOptions.orNone(options);
+    io.m2mauth.internal.TokenExchangeHandle x = Objects.requireNonNull(exchange, "exchange").toNative();
+    try {
+      return TokenClient.oauth(() -> o.run((timeoutMs, deadlineMs, cancel) -> use(h -> ExchangedToken.take(
+          io.m2mauth.internal.M2mauthNative.m2mauth_glue_token_manager_exchange_with(h, x, timeoutMs, deadlineMs,
+              cancel)))));
+    } finally {
+      x.delete();
+    }
+  }
+
   /** {@link #token()} with the wait bounded and cancellable by options (the refresh goes on for others). */
   public Token token(CallOptions options) {
     return token(null, options);
