@@ -73,6 +73,7 @@ enum class Errc : int {
   key_type = M2MAUTH_EKEYTYPE,
   passphrase = M2MAUTH_EPASSPHRASE,
   no_private_key = M2MAUTH_ENOPRIVATE,
+  signer = M2MAUTH_ESIGNER,
   malformed = M2MAUTH_EMALFORMED,
   signature = M2MAUTH_ESIGNATURE,
   algorithm = M2MAUTH_EALGORITHM,
