@@ -16,6 +16,7 @@ M2MAUTH_VALUE(m2mauth_key_type_of)
 M2MAUTH_VALUE(m2mauth_key_bits)
 M2MAUTH_VALUE(m2mauth_key_curve)
 M2MAUTH_VALUE(m2mauth_key_has_private)
+M2MAUTH_VALUE(m2mauth_key_is_signer)
 M2MAUTH_VALUE(m2mauth_key_kid)
 
 M2MAUTH_TEXT(m2mauth_key_private_pem)

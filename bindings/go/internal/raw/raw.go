@@ -259,11 +259,12 @@ typedef long long swig_type_229;
 typedef _goslice_ swig_type_230;
 typedef _goslice_ swig_type_231;
 typedef long long swig_type_232;
-typedef _goslice_ swig_type_233;
-typedef long long swig_type_234;
-typedef _goslice_ swig_type_235;
-typedef long long swig_type_236;
-typedef _goslice_ swig_type_237;
+typedef long long swig_type_233;
+typedef _goslice_ swig_type_234;
+typedef long long swig_type_235;
+typedef _goslice_ swig_type_236;
+typedef long long swig_type_237;
+typedef _goslice_ swig_type_238;
 extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -299,6 +300,7 @@ extern swig_intgo _wrap_M2MAUTH_EKEY_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_d29bcbbb53a8e381(void);
 extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_d29bcbbb53a8e381(void);
@@ -379,6 +381,7 @@ extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_d29bcbbb53a8e381(swig_voidp arg
 extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
 extern swig_intgo _wrap_m2mauth_key_public_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_is_signer_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_bits_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern swig_type_29 _wrap_m2mauth_key_curve_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -676,9 +679,10 @@ extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8
 extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, uintptr_t arg5);
 extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, swig_type_228 arg6, swig_type_229 arg7, uintptr_t arg8, swig_type_230 arg9, swig_type_231 arg10);
 extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_232 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_233 arg2);
-extern swig_type_234 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_235 arg2);
-extern swig_type_236 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_237 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_233 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_234 arg2);
+extern swig_type_235 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_236 arg2);
+extern swig_type_237 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_238 arg2);
 #undef intgo
 */
 import "C"
@@ -1157,6 +1161,14 @@ func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 }
 
 var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE()
+
+func _swig_getM2MAUTH_ESIGNER() (_swig_ret Enum_SS_m2mauth_error_code) {
+	var swig_r Enum_SS_m2mauth_error_code
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_d29bcbbb53a8e381())
+	return swig_r
+}
+
+var M2MAUTH_ESIGNER Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNER()
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
@@ -1892,6 +1904,13 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
+	return swig_r
+}
+
+func M2mauth_key_is_signer(arg1 KeyHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -4969,11 +4988,21 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	return swig_r
 }
 
+func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	_swig_i_2 := getSwigcptr(arg3)
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_233(_swig_i_3)))
+	return swig_r
+}
+
 func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4984,7 +5013,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4995,7 +5024,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -214,6 +214,13 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
   return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
 }
 
+extern int m2mauthGoSign(m2mauth_signature *out, char *alg, uint8_t *input, size_t len, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const char *alg, const uint8_t *input,
+                                                   size_t len, void *payload) {
+  return m2mauthGoSign(out, (char *)alg, (uint8_t *)input, len, (uintptr_t)payload);
+}
+
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
 }
@@ -439,6 +446,13 @@ m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, i
 
 m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload) {
   return m2mauth_http_new_custom(out, m2mauth_glue_transport_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
+}
+
+
+m2mauth_status m2mauth_glue_key_from_signer(m2mauth_key **out, int alg, const m2mauth_key *public_key,
+                                            int64_t payload) {
+  return m2mauth_key_from_signer(out, alg, public_key, m2mauth_glue_sign_trampoline, (void *)(intptr_t)payload,
                                  m2mauth_glue_payload_release);
 }
 
@@ -862,6 +876,18 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d29bcbbb53a8e381() {
   
   
   result = M2MAUTH_ENOPRIVATE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_ESIGNER_raw_d29bcbbb53a8e381() {
+  enum m2mauth_error_code result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_ESIGNER;
   
   _swig_go_result = (intgo)result; 
   return _swig_go_result;
@@ -2114,6 +2140,19 @@ intgo _wrap_m2mauth_key_with_kid_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, 
   
   m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
   
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_is_signer_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
+  m2mauth_key *arg1 = (m2mauth_key *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_key **)&_swig_go_0; 
+  
+  result = (int)m2mauth_key_is_signer((struct m2mauth_key const *)arg1);
+  _swig_go_result = result; 
   return _swig_go_result;
 }
 
@@ -7907,6 +7946,27 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(m2mauth_http **_sw
   arg2 = (int64_t)_swig_go_1; 
   
   result = (m2mauth_status)m2mauth_glue_http_new_custom(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  int arg2 ;
+  m2mauth_key *arg3 = (m2mauth_key *) 0 ;
+  int64_t arg4 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  arg2 = (int)_swig_go_1; 
+  arg3 = *(m2mauth_key **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_key_from_signer(arg1,arg2,(struct m2mauth_key const *)arg3,arg4);
   _swig_go_result = result; 
   return _swig_go_result;
 }
