@@ -5,6 +5,7 @@
 #include "handles.hpp"
 #include "m2mauth/core/jwk.hpp"
 #include "m2mauth/core/payload.hpp"
+#include "m2mauth/core/pkcs11.hpp"
 
 using namespace m2mauth;
 using core::Key;
@@ -77,6 +78,10 @@ m2mauth_status m2mauth_key_from_signer(m2mauth_key **out, int alg, const m2mauth
     capi::need(sign, "sign");
     *out = wrap(Key::from_signer(key_of(public_key), alg, c_sign_function(sign, std::move(held))));
   });
+}
+
+m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const char *pin) {
+  return make_key(out, [&] { return core::key_from_pkcs11(capi::need_text(uri, "uri"), pin); });
 }
 
 int m2mauth_key_is_signer(const m2mauth_key *key) { return key != nullptr && key->key.is_signer() ? 1 : 0; }

@@ -125,6 +125,21 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_signer(m2mauth_key **out, int alg
 /** 1 if key is a signer key (m2mauth_key_from_signer), else 0. */
 M2MAUTH_EXTERN int m2mauth_key_is_signer(const m2mauth_key *key);
 
+/**
+ * A private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), named by an RFC 7512 URI such
+ * as "pkcs11:token=prod;object=signing-key;type=private". It signs everywhere a private key does; the
+ * private key never leaves the token. Loaded through OpenSSL's pkcs11 engine (Debian:
+ * libengine-pkcs11-openssl; M2MAUTH_EUNSUPPORTED when it is missing).
+ *
+ * The PIN: pin (may be NULL), else the URI's pin-value attribute, else the environment variable
+ * M2MAUTH_PKCS11_PIN. The module: the URI's module-path query attribute ("?module-path=/usr/lib/
+ * softhsm/libsofthsm2.so"), else M2MAUTH_PKCS11_MODULE, else the engine's default (p11-kit). One module
+ * per process. The PIN never appears in messages (pin-value is shown as "<redacted>"). No such token or
+ * object, or a wrong PIN, is M2MAUTH_EKEY. The same URI as an m2mauth_http_options client_key keeps the
+ * mTLS key in the token too.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const char *pin);
+
 /** Releases a key handle. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_key_free(m2mauth_key *key);
 

@@ -89,6 +89,7 @@ struct Key::Impl {
   Curve curve = Curve::none;
   std::uint8_t alg = 0;  // the JWK's "alg" as an Alg value; 0 when none
   bool has_private = false;
+  bool in_token = false;  // the private key is held by a PKCS#11 token: it signs, but cannot be exported
 };
 
 }  // namespace m2mauth::core

@@ -52,6 +52,8 @@ class Key {
   static Key from_signer(const Key &public_key, int alg, SignFunction sign);
   // Takes ownership of one reference to pkey.
   static Key adopt(evp_pkey_st *pkey, bool has_private, std::string kid = {});
+  // The same for a private key a PKCS#11 token holds (pkcs11.cpp): it cannot be exported.
+  static Key adopt_token_key(evp_pkey_st *pkey);
 
   KeyType type() const noexcept;
   Curve curve() const noexcept;
@@ -60,6 +62,8 @@ class Key {
   // True when the private key is outside the process (a signer key): it signs, but cannot be exported
   // and cannot decrypt.
   bool is_signer() const noexcept;
+  // True when the private key cannot be exported: a signer key, or a key held by a PKCS#11 token.
+  bool private_is_external() const noexcept;
   const std::string &kid() const noexcept;
   // A process-unique id of the key material (used by per-thread operation caches).
   std::uint64_t id() const noexcept;
