@@ -84,6 +84,28 @@ m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const
   return make_key(out, [&] { return core::key_from_pkcs11(capi::need_text(uri, "uri"), pin); });
 }
 
+m2mauth_status m2mauth_key_source_new(m2mauth_key_source **out, const char *location, const char *secret,
+                                      int64_t reload_interval_ms) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    auto source = std::make_shared<core::KeySource>(std::string(capi::need_text(location, "location")),
+                                                    core::SecretString(secret == nullptr ? "" : secret),
+                                                    reload_interval_ms);
+    *out = new m2mauth_key_source{std::move(source)};
+  });
+}
+
+m2mauth_status m2mauth_key_source_reload(m2mauth_key_source *source) {
+  return capi::guard([&] { capi::need(source, "source")->source->reload(); });
+}
+
+m2mauth_status m2mauth_key_source_current(m2mauth_key **out, m2mauth_key_source *source) {
+  return make_key(out, [&] { return capi::need(source, "source")->source->current(); });
+}
+
+void m2mauth_key_source_free(m2mauth_key_source *source) { delete source; }
+
 int m2mauth_key_is_signer(const m2mauth_key *key) { return key != nullptr && key->key.is_signer() ? 1 : 0; }
 
 m2mauth_status m2mauth_key_generate_rsa(m2mauth_key **out, unsigned int bits) {

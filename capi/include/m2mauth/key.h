@@ -14,6 +14,7 @@ extern "C" {
 #endif
 
 typedef struct m2mauth_key m2mauth_key;
+typedef struct m2mauth_key_source m2mauth_key_source;
 
 /** Key families, named as the JWK "kty" values. */
 typedef enum m2mauth_key_type {
@@ -139,6 +140,26 @@ M2MAUTH_EXTERN int m2mauth_key_is_signer(const m2mauth_key *key);
  * mTLS key in the token too.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const char *pin);
+
+/* ---- key sources: rotation without a restart --------------------------------------------------- */
+
+/**
+ * A key loaded from location, a file (PEM or DER, as m2mauth_key_from_file) or a pkcs11: URI (as
+ * m2mauth_key_from_pkcs11), and loaded again later: by m2mauth_key_source_reload (e.g. from the thread
+ * that handles SIGHUP; never call m2mauth from a signal handler), and, when reload_interval_ms > 0, on
+ * the first use after that many milliseconds (a failure then keeps the current key and waits another
+ * interval). secret is the file's passphrase or the token's PIN (may be NULL). A key without a kid gets
+ * its RFC 7638 thumbprint as kid, so assertions signed by a rotated key name the new key. The key is
+ * loaded now: failures are those of the loaders; a public key is M2MAUTH_ENOPRIVATE. Thread-safe.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_source_new(m2mauth_key_source **out, const char *location,
+                                                     const char *secret, int64_t reload_interval_ms);
+/** Loads the key again now. On failure the source keeps its current key. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_source_reload(m2mauth_key_source *source);
+/** A new handle for the source's current key (reloaded first when the interval has passed). */
+M2MAUTH_EXTERN m2mauth_status m2mauth_key_source_current(m2mauth_key **out, m2mauth_key_source *source);
+/** Releases the caller's reference; clients using the source keep it. NULL-safe. */
+M2MAUTH_EXTERN void m2mauth_key_source_free(m2mauth_key_source *source);
 
 /** Releases a key handle. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_key_free(m2mauth_key *key);
