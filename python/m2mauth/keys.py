@@ -140,6 +140,15 @@ class Key:
         alg = 0 if algorithm is None else algorithm_id(algorithm)
         return cls._wrap(native.Key.from_signer(_native_of(public_key), sign, alg))
 
+    @classmethod
+    def from_pkcs11(cls, uri: str, pin: Password = None) -> "Key":
+        """A private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), by RFC 7512 URI, e.g.
+        ``"pkcs11:token=prod;object=signing-key;type=private"``. It signs everywhere a private key does and
+        never leaves the token. The PIN: ``pin``, else the URI's ``pin-value``, else the environment
+        variable ``M2MAUTH_PKCS11_PIN``; the module: the URI's ``module-path`` query attribute, else
+        ``M2MAUTH_PKCS11_MODULE``. Needs OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl)."""
+        return cls._wrap(native.Key.from_pkcs11(to_text(uri, "uri"), password_arg(pin)))
+
     # ---- properties -----------------------------------------------------------------------------
 
     @property

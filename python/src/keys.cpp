@@ -150,6 +150,9 @@ void register_key(py::module_ &m) {
         return PyKey(Key::from_signer(*pub, [fn](const std::string &a, std::string_view in) { return (*fn)(a, in); },
                                       static_cast<m2mauth::Alg>(alg)));
       })
+      .def_static("from_pkcs11", [](const std::string &uri, const Passphrase &pin) {
+        return key_without_gil([&] { return Key::from_pkcs11(uri, pin); });
+      })
       .def_property_readonly("is_signer", [](const PyKey &self) { return self.need("key")->is_signer(); })
       .def("public_key", [](const PyKey &self) { return PyKey(self.need("key")->public_key()); })
       .def("with_kid", [](const PyKey &self, const std::string &kid) {

@@ -151,6 +151,14 @@ TEST_CASE("PKCS#11: a wrong PIN or object is M2MAUTH_EKEY, and the PIN never app
   CHECK(last_message().find("object=nothing") != std::string::npos);
   CHECK(last_message().find(kPin) == std::string::npos);
   CHECK(m2mauth_key_from_pkcs11(&k, "file:///etc/passwd", nullptr) == M2MAUTH_EINVAL);
+  // An HTTP configuration with a pin-value in its client_key describes itself without the PIN.
+  m2mauth_http_options o = M2MAUTH_HTTP_OPTIONS_INIT;
+  o.client_cert = "/nonexistent/client.pem";
+  o.client_key = with_pin.c_str();
+  Buf described;
+  REQUIRE(m2mauth_http_options_describe(&described.b, &o) == M2MAUTH_OK);
+  CHECK(described.str().find(kPin) == std::string::npos);
+  CHECK(described.str().find("pin-value=<redacted>") != std::string::npos);
 }
 
 TEST_CASE("PKCS#11: mTLS with the client key in the token") {

@@ -484,6 +484,10 @@ class Key {
                                      [](void *p) { delete static_cast<SignFunction *>(p); });
     });
   }
+  /** A private key in a PKCS#11 token, by RFC 7512 URI (m2mauth_key_from_pkcs11); pin may be empty. */
+  static Key from_pkcs11(const std::string &uri, const std::optional<std::string> &pin = std::nullopt) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_from_pkcs11(out, detail::c_str(uri), detail::c_str(pin)); });
+  }
   /** True for a signer key (from_signer). */
   bool is_signer() const noexcept { return m2mauth_key_is_signer(get()) != 0; }
 
