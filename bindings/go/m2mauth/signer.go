@@ -51,3 +51,15 @@ func KeyFromSigner(publicKey *Key, alg Algorithm, s Signer) (*Key, error) {
 func (k *Key) IsSigner() bool {
 	return keyValue(k, func(h raw.KeyHandle) bool { return raw.M2mauth_key_is_signer(h) != 0 })
 }
+
+// KeyFromPKCS11 is a private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), named by an
+// RFC 7512 URI such as "pkcs11:token=prod;object=signing-key;type=private". It signs everywhere a
+// private key does and never leaves the token. pin may be nil: then the URI's pin-value, else the
+// environment's M2MAUTH_PKCS11_PIN. The module is the URI's module-path query attribute, else
+// M2MAUTH_PKCS11_MODULE. Needs OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl).
+func KeyFromPKCS11(uri string, pin []byte) (*Key, error) {
+	if err := text("uri", uri); err != nil {
+		return nil, err
+	}
+	return newKey(func(out *uintptr) int { return raw.M2mauth_key_from_pkcs11(out, uri, pin) })
+}

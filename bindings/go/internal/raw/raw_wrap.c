@@ -2157,6 +2157,45 @@ intgo _wrap_m2mauth_key_is_signer_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig
 }
 
 
+intgo _wrap_m2mauth_key_from_pkcs11_raw_d29bcbbb53a8e381(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_key_from_pkcs11(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_key_type_of_raw_d29bcbbb53a8e381(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
