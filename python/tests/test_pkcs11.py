@@ -43,6 +43,18 @@ def uri(obj: str) -> str:
     return f"pkcs11:token=py-test;object={obj};type=private?module-path={MODULE}"
 
 
+def test_wrong_pin_and_pin_value_never_in_messages(token):
+    # First in this module: once a key is loaded the token stays logged in for the process (PKCS#11).
+    with pytest.raises(m2mauth.KeyFormatError) as info:
+        m2mauth.Key.from_pkcs11(uri("rsa1"), "11223344")
+    assert "11223344" not in str(info.value)
+    with pytest.raises(m2mauth.KeyFormatError) as info:
+        m2mauth.Key.from_pkcs11(f"pkcs11:token=py-test;object=missing;pin-value={PIN}?module-path={MODULE}")
+    assert PIN not in str(info.value) and "object=missing" in str(info.value)
+    with pytest.raises(m2mauth.InvalidInputError):
+        m2mauth.Key.from_pkcs11("/etc/passwd")
+
+
 @pytest.mark.parametrize("obj,alg", [("rsa1", "RS256"), ("rsa1", "PS256"), ("ec1", "ES256")])
 def test_token_keys_sign_tokens_pyjwt_verifies(token, obj, alg):
     key = m2mauth.Key.from_pkcs11(uri(obj), PIN)
@@ -52,17 +64,6 @@ def test_token_keys_sign_tokens_pyjwt_verifies(token, obj, alg):
     assert claims["sub"] == "svc"
     with pytest.raises(m2mauth.NoPrivateKeyError):
         key.private_pem()
-
-
-def test_wrong_pin_and_pin_value_never_in_messages(token):
-    with pytest.raises(m2mauth.KeyFormatError) as info:
-        m2mauth.Key.from_pkcs11(uri("rsa1"), "11223344")
-    assert "11223344" not in str(info.value)
-    with pytest.raises(m2mauth.KeyFormatError) as info:
-        m2mauth.Key.from_pkcs11(f"pkcs11:token=py-test;object=missing;pin-value={PIN}?module-path={MODULE}")
-    assert PIN not in str(info.value) and "object=missing" in str(info.value)
-    with pytest.raises(m2mauth.InvalidInputError):
-        m2mauth.Key.from_pkcs11("/etc/passwd")
 
 
 def test_cli_jwt_encode_with_a_token_key(token):
