@@ -136,8 +136,9 @@ M2MAUTH_EXTERN int m2mauth_key_is_signer(const m2mauth_key *key);
  * M2MAUTH_PKCS11_PIN. The module: the URI's module-path query attribute ("?module-path=/usr/lib/
  * softhsm/libsofthsm2.so"), else M2MAUTH_PKCS11_MODULE, else the engine's default (p11-kit). One module
  * per process. The PIN never appears in messages (pin-value is shown as "<redacted>"). No such token or
- * object, or a wrong PIN, is M2MAUTH_EKEY. The same URI as an m2mauth_http_options client_key keeps the
- * mTLS key in the token too.
+ * object, or a wrong PIN, is M2MAUTH_EKEY. PKCS#11 login state belongs to the process: once a key of a
+ * token was loaded with the right PIN, the token stays logged in and later loads do not check a PIN again.
+ * The same URI as an m2mauth_http_options client_key keeps the mTLS key in the token too.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const char *pin);
 

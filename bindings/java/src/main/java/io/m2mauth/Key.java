@@ -129,6 +129,23 @@ public final class Key implements AutoCloseable {
     return fromSigner(publicKey, null, signer);
   }
 
+  /**
+   * A private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), by RFC 7512 URI such as
+   * "pkcs11:token=prod;object=signing-key;type=private". It signs everywhere a private key does and never
+   * leaves the token. pin may be null: then the URI's pin-value, else the environment's M2MAUTH_PKCS11_PIN;
+   * the module is the URI's module-path query attribute, else M2MAUTH_PKCS11_MODULE. The caller keeps (and
+   * may wipe) the array. Needs OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl).
+   */
+  public static Key fromPkcs11(String uri, char[] pin) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    byte[] p = Secrets.utf8(pin);
+    try {
+      return new Key(M2mauthNative.m2mauth_key_from_pkcs11(uri, p));
+    } finally {
+      Secrets.wipe(p);
+    }
+  }
+
   /** True for a key made by {@link #fromSigner}. */
   public boolean isSigner() {
     return use(h -> M2mauthNative.m2mauth_key_is_signer(h) != 0);
