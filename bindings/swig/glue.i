@@ -300,6 +300,37 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
 %clear (uint8_t *dst, size_t dst_len);
 #endif
 
+#if defined(SWIGGO)
+/*
+ * One verification for Go's Verifier.VerifyInto in one cgo call: the token arrives as bytes ending in a
+ * NUL (the caller's reused buffer, not copied again) and the verified claims leave as JSON copied into dst
+ * (also the caller's), with no claims handle for the caller to free. sizes[0] receives the JSON's length;
+ * when it is over dst_len nothing is copied and the caller asks again with more room.
+ */
+M2MAUTH_STATUS(m2mauth_glue_verifier_verify_json)
+%apply (const uint8_t *BYTES, size_t BYTES_LEN) { (const uint8_t *token, size_t token_len) };
+%apply (uint8_t *DST, size_t DST_LEN) { (uint8_t *dst, size_t dst_len) };
+%inline %{
+m2mauth_status m2mauth_glue_verifier_verify_json(const m2mauth_verifier *verifier, const uint8_t *token,
+                                                 size_t token_len, uint8_t *dst, size_t dst_len, int64_t *SIZES) {
+  m2mauth_claims *claims = NULL;
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  m2mauth_status rc;
+  if (!SIZES || token_len == 0 || token[token_len - 1] != 0) return M2MAUTH_EINVAL;
+  rc = m2mauth_verifier_verify(&claims, verifier, (const char *)token);
+  if (rc == M2MAUTH_OK) rc = m2mauth_claims_to_json(&json, claims);
+  m2mauth_claims_free(claims);
+  if (rc != M2MAUTH_OK) return rc;
+  SIZES[0] = (int64_t)json.size;
+  if (dst && json.size <= dst_len) memcpy(dst, json.ptr, json.size);
+  m2mauth_buf_dispose(&json);
+  return M2MAUTH_OK;
+}
+%}
+%clear (const uint8_t *token, size_t token_len);
+%clear (uint8_t *dst, size_t dst_len);
+#endif
+
 /* Java's completion-callback glue (TokenManager.tokenAsync), after the helpers above that it uses. */
 #if defined(SWIGJAVA)
 %include "java_async.i"

@@ -19,3 +19,23 @@ m2mauth_status m2mauth_glue_token_manager_get_async(m2mauth_token_manager *manag
                                          m2mauth_glue_payload_release);
 }
 %}
+
+/* The same for another key (m2mauth_token_manager_get_for_async): scope, audience, resource; null = none. */
+M2MAUTH_OPTIONAL_TEXT(scope)
+M2MAUTH_OPTIONAL_TEXT(audience)
+M2MAUTH_OPTIONAL_TEXT(resource)
+M2MAUTH_STATUS(m2mauth_glue_token_manager_get_for_async)
+%inline %{
+m2mauth_status m2mauth_glue_token_manager_get_for_async(m2mauth_token_manager *manager, const char *scope,
+                                                        const char *audience, const char *resource,
+                                                        int64_t timeout_ms, int64_t deadline_ms,
+                                                        m2mauth_cancel *cancel, int64_t payload) {
+  m2mauth_call_options o = m2mauth_glue_call_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_token_manager_get_for_async(manager, scope, audience, resource, &o,
+                                             m2mauth_glue_token_done_trampoline, (void *)(intptr_t)payload,
+                                             m2mauth_glue_payload_release);
+}
+%}
+M2MAUTH_OPTIONAL_TEXT_END(scope)
+M2MAUTH_OPTIONAL_TEXT_END(audience)
+M2MAUTH_OPTIONAL_TEXT_END(resource)

@@ -37,6 +37,11 @@ M2MAUTH_OPTIONAL_TEXT(params_json)
 /* m2mauth_a2a_set_oauth1_credentials with the struct's members as arguments, so that the secrets cross
    as wiped bytes like every other secret (the struct itself is not wrapped). */
 M2MAUTH_STATUS(m2mauth_glue_a2a_set_oauth1_credentials)
+M2MAUTH_BYTES(m2mauth_glue_a2a_credential_with)
+M2MAUTH_BYTES(m2mauth_glue_a2a_info_with)
+M2MAUTH_BYTES(m2mauth_glue_a2a_ssh_key_with)
+M2MAUTH_BYTES(m2mauth_glue_a2a_dsm_application_with)
+M2MAUTH_BYTES(m2mauth_glue_a2a_call_with)
 %inline %{
 m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const char *consumer_key,
                                                        const char *consumer_secret, const char *token,
@@ -47,6 +52,41 @@ m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const c
   c.token = token;
   c.token_secret = token_secret;
   return m2mauth_a2a_set_oauth1_credentials(a2a, &c);
+}
+
+/* The calls bounded and cancelled (the _with forms): the options as scalars, as in glue.i. */
+static m2mauth_call_options m2mauth_glue_a2a_options(int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = timeout_ms;
+  o.deadline_ms = deadline_ms;
+  o.cancel = cancel;
+  return o;
+}
+m2mauth_status m2mauth_glue_a2a_credential_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                                int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_credential_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_info_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                          int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_info_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_ssh_key_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                             int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_ssh_key_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_dsm_application_with(m2mauth_buf *out, m2mauth_a2a *a2a, int64_t timeout_ms,
+                                                     int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_dsm_application_with(out, a2a, &o);
+}
+m2mauth_status m2mauth_glue_a2a_call_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method, const char *path,
+                                          const char *params_json, unsigned int flags, int64_t timeout_ms,
+                                          int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_call_with(out, a2a, method, path, params_json, flags, &o);
 }
 %}
 M2MAUTH_OPTIONAL_TEXT_END(tenant)

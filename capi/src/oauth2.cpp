@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "call_options.hpp"
@@ -356,14 +357,20 @@ m2mauth_status m2mauth_token_manager_request_with(m2mauth_response **out, m2maut
   });
 }
 
-m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager, const m2mauth_call_options *opts,
-                                               m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload) {
+namespace {
+
+// get_async (for_key 0: the configured key) and get_for_async (scope, audience, resource).
+m2mauth_status token_async(m2mauth_token_manager *manager, bool for_key, const char *scope, const char *audience,
+                           const char *resource, const m2mauth_call_options *opts, m2mauth_token_cb cb,
+                           void *payload, m2mauth_free_cb free_payload) {
   return capi::guard([&] {
     core::Payload held = core::hold_payload(payload, free_payload);  // released after the callback
     core::TokenManager &m = manager_of(manager);
     if (cb == nullptr) throw core::Error(core::Errc::invalid_argument, "cb is NULL");
     core::CallOptions options = capi::call_options(opts);
-    m.get_async(nullptr, options, capi::call_cancel(opts), [cb, held](const core::TokenView *v, const core::Error *e) {
+    std::optional<core::TokenScope> key;
+    if (for_key) key = KeyArgs(scope, audience, resource).ref.owned();
+    m.get_async(key ? &*key : nullptr, options, capi::call_cancel(opts), [cb, held](const core::TokenView *v, const core::Error *e) {
       if (e != nullptr) {
         m2mauth_status status = capi::set_error(*e);
         cb(status, nullptr, m2mauth_error_last(), held.get());
@@ -375,6 +382,20 @@ m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager, c
       cb(M2MAUTH_OK, &view, m2mauth_error_last(), held.get());
     });
   });
+}
+
+}  // namespace
+
+m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager, const m2mauth_call_options *opts,
+                                               m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload) {
+  return token_async(manager, false, nullptr, nullptr, nullptr, opts, cb, payload, free_payload);
+}
+
+m2mauth_status m2mauth_token_manager_get_for_async(m2mauth_token_manager *manager, const char *scope,
+                                                   const char *audience, const char *resource,
+                                                   const m2mauth_call_options *opts, m2mauth_token_cb cb,
+                                                   void *payload, m2mauth_free_cb free_payload) {
+  return token_async(manager, true, scope, audience, resource, opts, cb, payload, free_payload);
 }
 
 m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager, const m2mauth_request *req,

@@ -2,6 +2,7 @@
 #include <memory>
 #include <string>
 
+#include "call_options.hpp"
 #include "clock.hpp"
 #include "guard.hpp"
 #include "handles.hpp"
@@ -130,23 +131,50 @@ m2mauth_status m2mauth_a2a_set_clock(m2mauth_a2a *a2a, m2mauth_clock_cb clock, v
 }
 
 m2mauth_status m2mauth_a2a_credential(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id) {
-  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.credential(capi::need_text(id, "id")); });
+  return m2mauth_a2a_credential_with(out, a2a, id, nullptr);
+}
+
+m2mauth_status m2mauth_a2a_credential_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                           const m2mauth_call_options *opts) {
+  return typed_call(out, a2a, [&](core::A2AClient &c) {
+    return c.credential(capi::need_text(id, "id"), capi::call_options(opts));
+  });
 }
 
 m2mauth_status m2mauth_a2a_info(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id) {
-  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.info(capi::need_text(id, "id")); });
+  return m2mauth_a2a_info_with(out, a2a, id, nullptr);
+}
+
+m2mauth_status m2mauth_a2a_info_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                     const m2mauth_call_options *opts) {
+  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.info(capi::need_text(id, "id"), capi::call_options(opts)); });
 }
 
 m2mauth_status m2mauth_a2a_ssh_key(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id) {
-  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.ssh_key(capi::need_text(id, "id")); });
+  return m2mauth_a2a_ssh_key_with(out, a2a, id, nullptr);
+}
+
+m2mauth_status m2mauth_a2a_ssh_key_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                        const m2mauth_call_options *opts) {
+  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.ssh_key(capi::need_text(id, "id"), capi::call_options(opts)); });
 }
 
 m2mauth_status m2mauth_a2a_dsm_application(m2mauth_buf *out, m2mauth_a2a *a2a) {
-  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.dsm_application(); });
+  return m2mauth_a2a_dsm_application_with(out, a2a, nullptr);
+}
+
+m2mauth_status m2mauth_a2a_dsm_application_with(m2mauth_buf *out, m2mauth_a2a *a2a, const m2mauth_call_options *opts) {
+  return typed_call(out, a2a, [&](core::A2AClient &c) { return c.dsm_application(capi::call_options(opts)); });
 }
 
 m2mauth_status m2mauth_a2a_call(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method, const char *path,
                                 const char *params_json, unsigned int flags) {
+  return m2mauth_a2a_call_with(out, a2a, method, path, params_json, flags, nullptr);
+}
+
+m2mauth_status m2mauth_a2a_call_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method, const char *path,
+                                     const char *params_json, unsigned int flags, const m2mauth_call_options *opts) {
+
   capi::reset(out);
   return capi::guard([&] {
     capi::need(out, "out");
@@ -161,7 +189,8 @@ m2mauth_status m2mauth_a2a_call(m2mauth_buf *out, m2mauth_a2a *a2a, const char *
         throw core::Error(core::Errc::invalid_argument, e.what());
       }
     }
-    core::SecretJson doc = client_of(a2a)->call(m, p, params.get(), (flags & static_cast<unsigned int>(M2MAUTH_A2A_NO_DECRYPT)) == 0);
+    core::SecretJson doc = client_of(a2a)->call(m, p, params.get(), (flags & static_cast<unsigned int>(M2MAUTH_A2A_NO_DECRYPT)) == 0,
+                                               capi::call_options(opts));
     fill_json(out, doc.get());
   });
 }

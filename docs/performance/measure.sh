@@ -74,6 +74,12 @@ for part in $parts; do
         for k in 0 1 10 100 1000 10000; do
           printf 'keys %6d %8d instructions per read\n' "$k" "$(marginal 20000 100000 "$bench/bench_token" --reads COUNT "$k")"
         done
+        echo "instructions per key of a fill (bench_token --reads 1 KEYS, marginal between two numbers of keys)"
+        f100=$(callgrind_total 0 "$bench/bench_token" --reads 1 100)
+        f1000=$(callgrind_total 0 "$bench/bench_token" --reads 1 1000)
+        f10000=$(callgrind_total 0 "$bench/bench_token" --reads 1 10000)
+        printf 'fill %6d %6d %8d instructions per key\n' 100 1000 $(( (f1000 - f100) / 900 ))
+        printf 'fill %6d %6d %8d instructions per key\n' 1000 10000 $(( (f10000 - f1000) / 9000 ))
       } >"$out/callgrind_token.txt" ;;
     token)
       cmake --build "$build" --target bench_token >/dev/null

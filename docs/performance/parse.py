@@ -69,8 +69,19 @@ def token_reads(text: str) -> Dict[int, int]:
     return out
 
 
+def token_fill(text: str) -> Dict[Tuple[int, int], int]:
+    """{(keys from, keys to): instructions per key added} from measure.sh's 'fill A B N instructions per key' lines."""
+    out: Dict[Tuple[int, int], int] = {}
+    for line in text.splitlines():
+        m = re.match(r"^fill\s+(\d+)\s+(\d+)\s+(\d+) instructions per key", line)
+        if m:
+            out[(int(m.group(1)), int(m.group(2)))] = int(m.group(3))
+    return out
+
+
 def bench_token(text: str) -> Dict[str, object]:
-    """bench_token's tables: designs {name: (1 thread/s, 2 threads/s)}, keys {keys: (fill us, oldest ns, all ns)},
+    """bench_token's tables: designs {name: (1 thread/s, 2 threads/s)}, keys {keys: (fill us, oldest ns, all ns,
+    fill CPU us or None)},
     threads {threads: (reads/s, ns/read/thread)}, storm (requests after the first) and memory line."""
     designs: Dict[str, Tuple[float, float]] = {}
     keys: Dict[int, Tuple[float, float, float]] = {}
@@ -93,9 +104,15 @@ def bench_token(text: str) -> Dict[str, object]:
             if m:
                 designs[m.group(1).strip()] = (float(m.group(2)), float(m.group(3)))
         elif section == "keys":
-            m = re.match(r"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", line)
+            # keys, fill us/key, [fill CPU us/key (bench_token since the fill is timed in CPU time too)],
+            # oldest ns/read, all keys ns/read
+            m = re.match(r"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)(?:\s+([\d.]+))?$", line)
             if m:
-                keys[int(m.group(1))] = (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+                if m.group(5) is None:
+                    keys[int(m.group(1))] = (float(m.group(2)), float(m.group(3)), float(m.group(4)), None)
+                else:
+                    keys[int(m.group(1))] = (float(m.group(2)), float(m.group(4)), float(m.group(5)),
+                                             float(m.group(3)))
         elif section == "threads":
             m = re.match(r"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)$", line)
             if m:

@@ -29,6 +29,7 @@ LOGGER = logging.getLogger("m2mauth")
 
 _DEBUG = logging.DEBUG
 _WARNING = logging.WARNING
+_CANCELLED = -49  # M2MAUTH_ECANCELLED
 
 
 class TokenEvent:
@@ -89,8 +90,12 @@ def _log(logger: Any, level: int, event: TokenEvent) -> None:
         logger.log(level, "m2mauth: token request failed for %s: %s; next attempt in %.1f s", who, ", ".join(detail),
                    event.retry_after, extra=extra)
     elif event.expires_at is not None and event.kind != "invalidated":
-        logger.log(level, "m2mauth: token %s for %s, expires in %.0f s", event.kind, who,
-                   event.expires_at - time.time(), extra=extra)
+        # Never "-0 s": a token read after its expiry (a zero lifetime) says "expired".
+        left = round(event.expires_at - time.time())
+        if left > 0:
+            logger.log(level, "m2mauth: token %s for %s, expires in %d s", event.kind, who, left, extra=extra)
+        else:
+            logger.log(level, "m2mauth: token %s for %s, already expired", event.kind, who, extra=extra)
     else:
         logger.log(level, "m2mauth: token %s for %s", event.kind, who, extra=extra)
 
@@ -114,7 +119,9 @@ def dispatcher(logger: Any, on_event: Optional[Callable[[TokenEvent], Any]]) -> 
         event: Optional[TokenEvent] = None
         try:
             if logger is not None and kind != "cache_hit":
-                level = _WARNING if kind == "failed" else _DEBUG
+                # A failure cancelled by closing the client while a fetch was in flight is the
+                # application's own doing: DEBUG, like the other events (as in Java and Go).
+                level = _WARNING if kind == "failed" and error_code != _CANCELLED else _DEBUG
                 if logger.isEnabledFor(level):
                     event = _event_of(*fields)
                     _log(logger, level, event)

@@ -283,7 +283,7 @@ def test_jwt_first_contact_messages(tmp_path):
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
     for header, name in (('{"alg":"none"}', "algorithm"), ('{"alg":"FOO"}', "algorithm"),
-                         ('{"alg":"HS256","crit":["x"],"x":1}', "unsupported")):
+                         ('{"alg":"HS256","crit":["x"],"x":1}', "malformed")):
         proc = run(["jwt", "decode", f"{b64(header)}.{b64('{}')}.c2ln"])
         assert proc.returncode == 1 and proc.stderr.startswith(f"m2mauth: token refused: {name}: "), proc.stderr
 

@@ -154,6 +154,20 @@ def test_token_response_with_nul_is_a_protocol_error(fault, clients, body):
         with pytest.raises(m2mauth.ProtocolError) as exc:
             client.fetch()
     assert "0123456789" not in str(exc.value)
+    assert "U+0000" in str(exc.value)
+
+
+@pytest.mark.skipif(not HAVE_SERVERS, reason="tests/servers dependencies are not installed")
+def test_error_response_with_nul_keeps_the_oauth_error(fault, clients):
+    script(fault, [{"status": 401, "content_type": "application/json",
+                    "body": '{"error":"invalid_client","error_description":"bad\\u0000client"}'}])
+    with m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-basic",
+                              client_secret=clients["svc-basic"]["client_secret"],
+                              http=m2mauth.Http(timeout=10)) as client:
+        with pytest.raises(m2mauth.OAuthError) as exc:
+            client.fetch()
+    assert exc.value.error == "invalid_client"
+    assert exc.value.error_description.startswith("bad") and "client" in exc.value.error_description
 
 
 def test_peers_compare_the_whole_string_and_keep_private_sets():
@@ -167,3 +181,17 @@ def test_peers_compare_the_whole_string_and_keep_private_sets():
     private_set = json.dumps({"keys": [ec_jwk(kid="e", d=D)]})
     assert jwt.PyJWKSet.from_json(private_set).keys[0].key is not None  # accepted
     assert '"d"' in jwcrypto_jwk.JWKSet.from_json(private_set).export()  # and given back by default
+
+
+def test_every_refused_token_is_an_invalid_token(key):
+    """A token with a critical extension (RFC 7515 4.1.11) or over the verifier's size limit is a refused
+    token: code by code the same family (InvalidTokenError, also PyJWT's jwt.InvalidTokenError habit) as
+    a bad signature, so `except InvalidTokenError` covers every token an attacker can send."""
+    for header in ('{"alg":"HS256","crit":["x"],"x":1}', '{"alg":"HS256","b64":false,"crit":["b64"]}'):
+        with pytest.raises(m2mauth.InvalidTokenError, match="token refused"):
+            m2mauth.jwt.decode(forge(header, "{}"), key, ["HS256"])
+    big = forge('{"alg":"HS256"}', json.dumps({"pad": "a" * 70000}))
+    with pytest.raises(m2mauth.InvalidTokenError, match="over the verifier's limit"):
+        m2mauth.jwt.decode(big, key, ["HS256"])
+    with pytest.raises(m2mauth.InvalidTokenError):
+        m2mauth.jwt.Verifier(key, ["HS256"], max_size=100).verify(forge('{"alg":"HS256"}', json.dumps({"p": "a" * 100})))

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import m2mauth
-from conftest import HAVE_SERVERS, SERVERS_DIR, control, fault_client, script
+from conftest import HAVE_SERVERS, SERVERS_DIR, control, fault_client, script, token_requests
 
 pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="tests/servers dependencies are not installed")
 
@@ -201,3 +201,30 @@ def test_the_last_reference_dropped_inside_an_event_callback(fault, clients):
         time.sleep(0.05)
     assert wait_until(lambda: len(dropped) == 1)
     assert dropped[0] != threading.get_ident()
+
+
+def test_close_during_a_fetch_logs_at_debug_and_zero_lifetime_says_expired(fault, clients, caplog):
+    """Closing the client while its background refresh hangs cancels that refresh: a failure the
+    application caused, at DEBUG (as in Java and Go), never a WARNING. (A caller waiting in token()
+    keeps the client alive until its wait ends, as in Java and Go.) A token issued with expires_in 0 is
+    logged as "already expired", never "expires in -0 s"."""
+    caplog.set_level(logging.DEBUG, logger="m2mauth")
+    script(fault, [{"expires_in": 4}, {"hang": True, "max_s": 20}])
+    client = fault_client(fault, clients, refresh_margin=3.5, min_fetch_interval=0)
+    client.token()
+    # Reads after refresh_at (half the lifetime) start the one refresh; the server hangs on it.
+    assert wait_until(lambda: client.token() is not None and token_requests(fault) >= 2, 6)
+    started = time.monotonic()
+    client.close()
+    assert time.monotonic() - started < 2  # the transfer was cancelled, not waited for
+    assert wait_until(lambda: "failed" in kinds(caplog)), kinds(caplog)
+    failed = [r for r in ours(caplog) if r.m2mauth_event.kind == "failed"]
+    assert failed and all(r.m2mauth_event.error == "cancelled" and r.levelno == logging.DEBUG for r in failed)
+
+    caplog.clear()
+    script(fault, [{"expires_in": 0}])
+    with fault_client(fault, clients, wait_timeout=2) as client:
+        client.token()
+        assert wait_until(lambda: "fetched" in kinds(caplog))
+    message = [r for r in ours(caplog) if r.m2mauth_event.kind == "fetched"][0].getMessage()
+    assert message.endswith("already expired") and "-0" not in message, message

@@ -64,12 +64,13 @@ capi::VerifierPtr hs256_verifier() {
 
 struct Canned {
   std::string body;
+  int status = 200;
 };
 
 m2mauth_status canned_send(m2mauth_response **out, const m2mauth_request *, void *payload) {
   auto *c = static_cast<Canned *>(payload);
   m2mauth_response *r = nullptr;
-  m2mauth_status rc = m2mauth_response_new(&r, 200);
+  m2mauth_status rc = m2mauth_response_new(&r, c->status);
   if (rc != M2MAUTH_OK) return rc;
   m2mauth_response_add_header(r, "Content-Type", "application/json");
   m2mauth_response_set_body(r, capi::bytes(c->body), c->body.size());
@@ -77,8 +78,8 @@ m2mauth_status canned_send(m2mauth_response **out, const m2mauth_request *, void
   return M2MAUTH_OK;
 }
 
-int fetch_with_body(const std::string &body) {
-  Canned canned{body};
+int fetch_with_body(const std::string &body, int status = 200) {
+  Canned canned{body, status};
   m2mauth_http *http = nullptr;
   REQUIRE_OK(m2mauth_http_new_custom(&http, canned_send, &canned, nullptr));
   m2mauth_token_client *c = nullptr;
@@ -169,8 +170,26 @@ TEST_CASE("hostile strings: a token response with U+0000 in access_token or toke
   CHECK_STATUS(fetch_with_body(R"({"access_token":"tok\u0000-0123456789","token_type":"Bearer","expires_in":600})"),
                M2MAUTH_EPROTOCOL);
   CHECK(std::string(m2mauth_error_last()->message).find("0123456789") == std::string::npos);
+  // The message says why (the rule), not "not a JSON object".
+  CHECK(std::string(m2mauth_error_last()->message).find("U+0000") != std::string::npos);
   CHECK_STATUS(fetch_with_body(R"({"access_token":"tok-0123456789","token_type":"Bearer\u0000x","expires_in":600})"),
                M2MAUTH_EPROTOCOL);
+}
+
+TEST_CASE("hostile strings: an error response with U+0000 in its text keeps the server's OAuth error") {
+  CHECK_STATUS(fetch_with_body(R"({"error":"invalid_client","error_description":"bad\u0000client"})", 401), M2MAUTH_EOAUTH);
+  const m2mauth_error *e = m2mauth_error_last();
+  CHECK(std::string(e->oauth_error) == "invalid_client");
+  CHECK(e->http_status == 401);
+  // U+FFFD in place of the NUL, then sanitised like any peer text.
+  CHECK(std::string(e->oauth_error_description).rfind("bad", 0) == 0);
+  CHECK(std::string(e->oauth_error_description).find("client") != std::string::npos);
+  // An "error" code with a NUL is no known code: never taken for temporarily_unavailable (transient).
+  CHECK_STATUS(fetch_with_body(R"({"error":"temporarily_unavailable\u0000x"})", 400), M2MAUTH_EOAUTH);
+  CHECK(m2mauth_error_last()->transient == 0);
+  // An escaped backslash before "u0000" is text, not an escape: left alone.
+  CHECK_STATUS(fetch_with_body(R"({"error":"invalid_grant","error_description":"path \\u0000"})", 400), M2MAUTH_EOAUTH);
+  CHECK(std::string(m2mauth_error_last()->oauth_error_description) == "path \\u0000");
 }
 
 TEST_CASE("hostile keys: m2mauth_verifier_from_jwks refuses private members (EKEY), exports are public by default") {

@@ -329,6 +329,62 @@ TEST_CASE("C API: many async waiters share one token request; no thread per wait
   CHECK(sent.freed.load() == 1);
 }
 
+TEST_CASE("C API: m2mauth_token_manager_get_for_async gets another key's token without parking a thread") {
+  Fixture f;
+  f.server.set_token_delay_ms(200);
+  m2mauth_token_view configured = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_with(&configured, f.manager, nullptr) == M2MAUTH_OK);
+  std::string configured_token(configured.access_token, configured.access_token_len);
+  REQUIRE(f.server.token_requests() == 1);
+
+  AsyncResult result;
+  constexpr int kWaiters = 50;
+  for (int i = 0; i < kWaiters; ++i) {
+    std::string scope = "api.write";  // copied by the call: this string is gone before the callback
+    REQUIRE(m2mauth_token_manager_get_for_async(f.manager, scope.c_str(), "https://api", nullptr, nullptr,
+                                                &AsyncResult::token_cb, &result, &AsyncResult::release) == M2MAUTH_OK);
+  }
+  REQUIRE(result.wait_for(kWaiters));
+  CHECK(result.ok == kWaiters);
+  CHECK(f.server.token_requests() == 2);  // one request for the new key, shared by every waiter
+  for (auto &t : result.tokens) CHECK((t == result.tokens.at(0) && t != configured_token));
+  for (auto id : result.threads) CHECK((id != std::this_thread::get_id()));
+  for (int i = 0; i < 100 && result.freed.load() < kWaiters; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(result.freed.load() == kWaiters);
+
+  // That key is cached now (on this thread, at once); the blocking read of the same key agrees.
+  AsyncResult cached;
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, "api.write", "https://api", nullptr, nullptr,
+                                              &AsyncResult::token_cb, &cached, nullptr) == M2MAUTH_OK);
+  REQUIRE(cached.calls == 1);
+  CHECK((cached.threads.at(0) == std::this_thread::get_id()));
+  CHECK(cached.tokens.at(0) == result.tokens.at(0));
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_for_with(&v, f.manager, "api.write", "https://api", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(std::string(v.access_token, v.access_token_len) == result.tokens.at(0));
+  CHECK(std::string(v.scope) == "api.write");
+  CHECK(f.server.token_requests() == 2);
+
+  // A stalled key: the timeout completes the waiter with ETIMEOUT.
+  f.server.set_token_stalls(true);
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = 100;
+  AsyncResult timed;
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, nullptr, nullptr, "https://res", &o, &AsyncResult::token_cb,
+                                              &timed, &AsyncResult::release) == M2MAUTH_OK);
+  REQUIRE(timed.wait_for(1, 2000));
+  CHECK(timed.statuses.at(0) == M2MAUTH_ETIMEOUT);
+
+  // Refused at once: no callback, the payload released.
+  AsyncResult never;
+  CHECK(m2mauth_token_manager_get_for_async(f.manager, "x", nullptr, nullptr, nullptr, nullptr, &never,
+                                            &AsyncResult::release) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_get_for_async(nullptr, "x", nullptr, nullptr, nullptr, &AsyncResult::token_cb, &never,
+                                            &AsyncResult::release) == M2MAUTH_EINVAL);
+  CHECK(never.calls == 0);
+  CHECK(never.freed.load() == 2);
+}
+
 TEST_CASE("C API: a waiting async call is cancelled; freeing the manager completes the rest with ECANCELLED") {
   Fixture f;
   f.server.set_token_stalls(true);
@@ -492,4 +548,57 @@ TEST_CASE("C++ wrapper: replaced callbacks are released, not kept until the obje
   o.cancel = m2mauth::Cancel();
   o.cancel->cancel();
   CHECK_THROWS_AS(manager.get_token(o), m2mauth::Error);
+}
+
+TEST_CASE("C API: the A2A calls' _with forms are bounded and cancellable (the transfer stops)") {
+  StallServer server;  // every /iso/... request stalls
+  m2mauth_http *http = nullptr;
+  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+  m2mauth_a2a *a2a = nullptr;
+  REQUIRE(m2mauth_a2a_new(&a2a, server.url("").c_str(), http) == M2MAUTH_OK);
+  m2mauth_http_free(http);
+  REQUIRE(m2mauth_a2a_set_auth_method(a2a, M2MAUTH_A2A_QUERY) == M2MAUTH_OK);
+  m2mauth_a2a_oauth1_credentials cred = M2MAUTH_A2A_OAUTH1_CREDENTIALS_INIT;
+  cred.consumer_key = "ck";
+  cred.token = "tk";
+  REQUIRE(m2mauth_a2a_set_oauth1_credentials(a2a, &cred) == M2MAUTH_OK);
+
+  struct Named {
+    const char *what;
+    m2mauth_status (*call)(m2mauth_buf *, m2mauth_a2a *, const m2mauth_call_options *);
+  } calls[] = {
+      {"m2mauth_a2a_credential_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_credential_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_info_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_info_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_ssh_key_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_ssh_key_with(o, a, "42", c);
+       }},
+      {"m2mauth_a2a_dsm_application_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_dsm_application_with(o, a, c);
+       }},
+      {"m2mauth_a2a_call_with", [](m2mauth_buf *o, m2mauth_a2a *a, const m2mauth_call_options *c) {
+         return m2mauth_a2a_call_with(o, a, "GET", "pam/credential/42", nullptr, 0, c);
+       }},
+  };
+  for (const Named &n : calls) {
+    CAPTURE(n.what);
+    m2mauth_buf out = M2MAUTH_BUF_INIT;
+    double ms = median_cancel_latency(n.what, [&](const m2mauth_call_options *o) { return n.call(&out, a2a, o); });
+    CHECK(ms < 250);  // budget 100 ms, a margin for loaded machines
+    CHECK(out.ptr == nullptr);
+    // The same call bounded by a timeout: M2MAUTH_ETIMEOUT, not the transport's default.
+    m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+    o.timeout_ms = 150;
+    auto start = Clock::now();
+    CHECK(n.call(&out, a2a, &o) == M2MAUTH_ETIMEOUT);
+    CHECK(ms_between(start, Clock::now()) < 2000);
+  }
+  m2mauth_call_options wrong = M2MAUTH_CALL_OPTIONS_INIT;
+  wrong.version = 0;
+  m2mauth_buf out = M2MAUTH_BUF_INIT;
+  CHECK(m2mauth_a2a_info_with(&out, a2a, "42", &wrong) == M2MAUTH_EINVAL);
+  m2mauth_a2a_free(a2a);
 }

@@ -36,16 +36,6 @@ type appClaims struct {
 	Jti string `json:"jti"`
 }
 
-// verifiedClaims is what an application decodes a verified token into ("aud" is a string or an array).
-type verifiedClaims struct {
-	Iss string `json:"iss"`
-	Sub string `json:"sub"`
-	Aud any    `json:"aud"`
-	Iat int64  `json:"iat"`
-	Exp int64  `json:"exp"`
-	Jti string `json:"jti"`
-}
-
 type contender struct {
 	sign   func() (string, error)
 	verify func(token string) error
@@ -81,8 +71,9 @@ func m2mauthContender(tb testing.TB, alg string) contender {
 			c := appClaims{iss, iss, aud, iat.Unix(), exp.Unix(), jti}
 			return m2mauth.SignJWT(key, c, m2mauth.WithAlgorithm(a))
 		},
-		// into the application's struct, as golang-jwt (RegisteredClaims) and go-jose (jwt.Claims) do
-		verify: func(token string) error { var c verifiedClaims; return v.VerifyInto(token, &c) },
+		// into each library's type for the registered claims: RegisteredClaims here, golang-jwt's
+		// RegisteredClaims and go-jose's jwt.Claims below
+		verify: func(token string) error { var c m2mauth.RegisteredClaims; return v.VerifyInto(token, &c) },
 	}
 }
 

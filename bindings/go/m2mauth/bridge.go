@@ -1,6 +1,7 @@
 package m2mauth
 
 import (
+	"context"
 	"runtime"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/bridge"
@@ -12,6 +13,12 @@ import (
 func init() {
 	bridge.Call = call
 	bridge.Ready = ready
+	bridge.Native = func(ctx context.Context, f func(timeoutMs int64, cancel raw.CancelHandle) error) error {
+		_, err := nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (struct{}, error) {
+			return struct{}{}, f(timeoutMs, cancel)
+		})
+		return err
+	}
 	bridge.WithHTTP = func(x any, f func(raw.HttpHandle) error) error {
 		t, _ := x.(*HTTP)
 		if t == nil {

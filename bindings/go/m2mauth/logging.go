@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
 // Token events go to log/slog as well as to OnEvent: a token fetched, refreshed or invalidated at Debug,
@@ -28,12 +30,17 @@ func (l *managerLogger) get() *slog.Logger {
 }
 
 // eventLevel is the level an event is logged at; false for events that are not logged (cache hits,
-// which ReportCacheHits asks for one per read, go to OnEvent only).
-func eventLevel(k TokenEventKind) (slog.Level, bool) {
+// which ReportCacheHits asks for one per read, go to OnEvent only). A failure whose code is
+// M2MAUTH_ECANCELLED is the manager being closed while a fetch was in flight (the application's own
+// doing): Debug, like the other events, as in Python and Java.
+func eventLevel(k TokenEventKind, errorCode int) (slog.Level, bool) {
 	switch k {
 	case EventFetched, EventRefreshed, EventInvalidated:
 		return slog.LevelDebug, true
 	case EventFailed:
+		if errorCode == int(raw.M2MAUTH_ECANCELLED) {
+			return slog.LevelDebug, true
+		}
 		return slog.LevelWarn, true
 	}
 	return 0, false
@@ -41,7 +48,7 @@ func eventLevel(k TokenEventKind) (slog.Level, bool) {
 
 // logEvent writes ev to lg if lg enables its level.
 func logEvent(lg *slog.Logger, ev *TokenEvent) {
-	level, ok := eventLevel(ev.Kind)
+	level, ok := eventLevel(ev.Kind, ev.ErrorCode)
 	ctx := context.Background()
 	if !ok || !lg.Enabled(ctx, level) {
 		return

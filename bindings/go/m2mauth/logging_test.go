@@ -144,3 +144,17 @@ func TestDisabledLoggingIsCheap(t *testing.T) {
 		t.Fatalf("%v allocations per disabled event", n)
 	}
 }
+
+// A fetch cancelled by Close is the application's own doing: Debug, like Python and Java; any other
+// failure is a warning.
+func TestCancelledFailureIsLoggedAtDebug(t *testing.T) {
+	if l, ok := eventLevel(EventFailed, ErrCancelled.Code); !ok || l != slog.LevelDebug {
+		t.Fatalf("cancelled: %v %v", l, ok)
+	}
+	if l, ok := eventLevel(EventFailed, -45); !ok || l != slog.LevelWarn {
+		t.Fatalf("oauth: %v %v", l, ok)
+	}
+	if _, ok := eventLevel(EventCacheHit, 0); ok {
+		t.Fatal("cache hits are not logged")
+	}
+}

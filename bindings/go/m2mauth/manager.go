@@ -252,7 +252,7 @@ func adoptManager(p uintptr, clientID string, ev events, idempotencyHeader strin
 
 // deliver runs on the library's thread: it never blocks.
 func (p *eventPump) deliver(ev raw.TokenEvent) {
-	if _, logged := eventLevel(TokenEventKind(ev.Kind)); p.logOnly && !logged {
+	if _, logged := eventLevel(TokenEventKind(ev.Kind), 0); p.logOnly && !logged {
 		return // nobody would see it, and it must not take a logged event's place in the queue
 	}
 	e := TokenEvent{

@@ -3,6 +3,7 @@ package m2mauth
 import (
 	"encoding/json"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
@@ -58,7 +59,8 @@ func WithTime(t time.Time) VerifyOption { return func(c *verifyConfig) { c.at = 
 
 // Verifier is a configured JWT verifier: make it once, Verify from any number of goroutines.
 type Verifier struct {
-	h handle
+	h      handle
+	native raw.VerifierHandle // the handle's pointer as the raw layer's type, made once; used only inside h.use
 }
 
 func verifierHandle(p uintptr) raw.VerifierHandle { return raw.SwigcptrVerifierHandle(p) }
@@ -112,7 +114,7 @@ func collect(opts []VerifyOption) *verifyConfig {
 }
 
 func configure(p uintptr, c *verifyConfig) (*Verifier, error) {
-	v := &Verifier{}
+	v := &Verifier{native: verifierHandle(p)}
 	v.h.set(p, func(p uintptr) { raw.DeleteVerifierHandle(verifierHandle(p)) })
 	runtime.SetFinalizer(v, (*Verifier).Close)
 	h := verifierHandle(p)
@@ -180,17 +182,68 @@ func (v *Verifier) Verify(token string) (*Token, error) {
 // VerifyInto verifies token with the same checks as Verify and decodes its claims into dst (a pointer
 // to a struct, a map, ...) as encoding/json.Unmarshal does, the way golang-jwt's ParseWithClaims and
 // go-jose's Claims fill a caller's type. It builds neither Token.Claims nor the header map: the cheaper
-// call when the application knows its claims' shape. A verified token whose claims do not fit dst gives
-// an invalid_argument error naming the Go type (encoding/json's message: field and type, never a value).
+// call when the application knows its claims' shape, and the cheapest with a *RegisteredClaims, which is
+// filled without encoding/json. A verified token whose claims do not fit dst gives an invalid_argument
+// error naming the Go type (encoding/json's message: field and type, never a value).
 func (v *Verifier) VerifyInto(token string, dst any) error {
-	claimsJSON, _, err := v.verified(token, false)
+	s := verifyScratchPool.Get().(*verifyScratch)
+	defer s.release()
+	claimsJSON, err := v.verifiedJSON(token, s)
 	if err != nil {
 		return err
+	}
+	if rc, ok := dst.(*RegisteredClaims); ok && rc != nil && decodeRegistered(claimsJSON, rc) {
+		return nil
 	}
 	if err := json.Unmarshal(claimsJSON, dst); err != nil {
 		return argError("the verified claims do not fit the destination: " + unmarshalProblem(err))
 	}
 	return nil
+}
+
+// verifyScratch is what one VerifyInto reuses from the last: the token as C text and room for the claims.
+type verifyScratch struct {
+	in, out []byte
+	sizes   []int64 // an allocation of its own: memory passed to C must hold no Go pointer
+}
+
+var verifyScratchPool = sync.Pool{New: func() any { return &verifyScratch{sizes: make([]int64, 1)} }}
+
+// release wipes the token's copy and returns s to the pool (unless a huge token grew it).
+func (s *verifyScratch) release() {
+	clear(s.in)
+	if cap(s.in) <= 16<<10 && cap(s.out) <= 16<<10 {
+		verifyScratchPool.Put(s)
+	}
+}
+
+// verifiedJSON verifies token in one native call (m2mauth_glue_verifier_verify_json) and returns the claims
+// as JSON text, in s.out: valid until s is released.
+func (v *Verifier) verifiedJSON(token string, s *verifyScratch) ([]byte, error) {
+	if v == nil {
+		return nil, ErrClosed
+	}
+	if err := text("token", token); err != nil {
+		return nil, err
+	}
+	s.in = append(append(s.in[:0], token...), 0)
+	if cap(s.out) < len(token) {
+		s.out = make([]byte, len(token)) // the claims are shorter than the token carrying them, unless re-encoded
+	}
+	for {
+		out := s.out[:cap(s.out)]
+		err := v.h.use(func(uintptr) error {
+			return call(func() int { return raw.M2mauth_glue_verifier_verify_json(v.native, s.in, out, s.sizes) })
+		})
+		runtime.KeepAlive(v)
+		if err != nil {
+			return nil, err
+		}
+		if n := int(s.sizes[0]); n <= len(out) {
+			return out[:n], nil
+		}
+		s.out = make([]byte, int(s.sizes[0])) // verified, but the claims did not fit: once more with room
+	}
 }
 
 // verified runs the native verification and returns the claims as JSON text (and the protected

@@ -23,7 +23,8 @@ typedef enum m2mauth_error_code {
   M2MAUTH_EINVAL = -2,           /* invalid argument (NULL, out of range, bad option) */
   M2MAUTH_ENOMEM = -3,           /* out of memory */
   M2MAUTH_EUNSUPPORTED = -4,     /* algorithm, curve, key size or feature not supported */
-  M2MAUTH_ETOOLARGE = -5,        /* input or response over its configured size limit */
+  M2MAUTH_ETOOLARGE = -5,        /* input or response over its configured size limit (a token over the
+                                    verifier's limit is a refused token: EMALFORMED) */
   M2MAUTH_ENOTFOUND = -6,        /* no such item (kid in a JWKS, claim, file) */
   M2MAUTH_ESTATE = -7,           /* object not in a state that allows the call */
   M2MAUTH_EIO = -8,              /* reading or writing a file failed */

@@ -318,6 +318,16 @@ typedef void (*m2mauth_response_cb)(m2mauth_status status, m2mauth_response *res
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_async(m2mauth_token_manager *manager,
                                                               const m2mauth_call_options *opts, m2mauth_token_cb cb,
                                                               void *payload, m2mauth_free_cb free_payload);
+/**
+ * m2mauth_token_manager_get_for_with as a completion callback: the token for another key (scope,
+ * audience, resource; each NULL = none, copied), with the same rules as m2mauth_token_manager_get_async.
+ * The view's scope is the one the key asks for. opts may be NULL.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get_for_async(m2mauth_token_manager *manager, const char *scope,
+                                                                  const char *audience, const char *resource,
+                                                                  const m2mauth_call_options *opts,
+                                                                  m2mauth_token_cb cb, void *payload,
+                                                                  m2mauth_free_cb free_payload);
 /** m2mauth_token_manager_request_with as a completion callback (req is copied). opts may be NULL. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_request_async(m2mauth_token_manager *manager,
                                                                   const m2mauth_request *req,

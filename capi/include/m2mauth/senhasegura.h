@@ -129,6 +129,20 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_ssh_key(m2mauth_buf *out, m2mauth_a2a 
 /** GET /iso/dapp/application: the "application" object (DSM secrets of the authorization's application). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_dsm_application(m2mauth_buf *out, m2mauth_a2a *a2a);
 
+/*
+ * The same calls bounded and cancellable by opts (NULL = none), like m2mauth_http_send_with: timeout_ms
+ * and deadline_ms (on the A2A client's clock) bound the whole call, the OAuth 2.0 token wait included;
+ * a cancel stops the transfer in progress at once (M2MAUTH_ECANCELLED).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_credential_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                                          const m2mauth_call_options *opts);
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_info_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                                    const m2mauth_call_options *opts);
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_ssh_key_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id,
+                                                       const m2mauth_call_options *opts);
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_dsm_application_with(m2mauth_buf *out, m2mauth_a2a *a2a,
+                                                               const m2mauth_call_options *opts);
+
 /** Flags of m2mauth_a2a_call(). */
 typedef enum m2mauth_a2a_call_flag {
   M2MAUTH_A2A_NO_DECRYPT = 1 /* return protected values as the server sent them */
@@ -143,6 +157,10 @@ typedef enum m2mauth_a2a_call_flag {
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_call(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method,
                                                const char *path, const char *params_json, unsigned int flags);
+/** The same bounded and cancellable by opts (NULL = none), as the _with calls above. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_a2a_call_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method,
+                                                    const char *path, const char *params_json, unsigned int flags,
+                                                    const m2mauth_call_options *opts);
 
 /* ---- helpers ------------------------------------------------------------------------------------ */
 

@@ -387,6 +387,20 @@ void json_refuse_nul(std::string_view text, const char *what) {
   fail(Errc::malformed, std::string(what) + " holds U+0000 (NUL), refused in every JSON string");
 }
 
+std::string json_replace_nul_escapes(std::string_view text) {
+  std::string out(text);
+  // The same walk as json_may_hold_nul: a backslash starts a two-character escape or a \uXXXX one.
+  for (std::size_t i = 0; i + 1 < out.size();) {
+    if (out[i] != '\\') {
+      ++i;
+      continue;
+    }
+    if (i + 6 <= out.size() && out.compare(i + 1, 5, "u0000") == 0) out.replace(i + 2, 4, "fffd");
+    i += 2;
+  }
+  return out;
+}
+
 bool json_may_hold_nul(std::string_view text) noexcept {
   if (text.empty()) return false;
   const char *p = text.data(), *end = p + text.size();

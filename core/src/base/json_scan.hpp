@@ -39,6 +39,11 @@ bool json_may_hold_nul(std::string_view text) noexcept;
 // Throws Error(malformed) for a text json_may_hold_nul found: the U+0000 message naming the member, or
 // the syntax error found first.
 [[noreturn]] void json_refuse_nul(std::string_view text, const char *what);
+// For diagnostic text only (an error response whose members go into a message, never into a
+// comparison that decides anything): a copy of text with every \u0000 escape written as \ufffd, the
+// replacement character, so a peer's NUL costs the reader one character instead of the whole error.
+// Raw NUL bytes stay (they are not JSON and the parse refuses them).
+std::string json_replace_nul_escapes(std::string_view text);
 
 // The decoded value of a raw JSON string literal (with quotes) that the scanner accepted.
 std::string json_unescape(std::string_view literal);

@@ -191,7 +191,11 @@ std::string jws_sign_protected(const Key &key, std::string_view protected_header
 
 JwsSegments jws_segments(std::string_view token, std::size_t max_size) {
   if (token.empty()) fail(Errc::malformed, "token is empty");
-  if (token.size() > max_size) fail(Errc::too_large, "token longer than the configured maximum");
+  // A token over the limit is a refused token (the verification family every binding's "invalid token"
+  // exception covers), not a resource error: a caller that catches invalid tokens must catch this one too.
+  if (token.size() > max_size)
+    fail(Errc::malformed, "token refused: " + std::to_string(token.size()) + " bytes, over the verifier's limit of " +
+                              std::to_string(max_size));
   std::size_t d1 = token.find('.');
   if (d1 == std::string_view::npos) fail(Errc::malformed, "token is not a compact JWS (no '.')");
   std::size_t d2 = token.find('.', d1 + 1);
@@ -214,9 +218,12 @@ JwsHeaderInfo jws_parse_header(std::string_view header_b64) {
   if (alg == nullptr) fail(Errc::malformed, "JWS header has no \"alg\"");
   if (!cJSON_IsString(alg)) fail(Errc::malformed, "JWS header \"alg\" is not a string");
   info.alg = alg_from_name(alg->valuestring);
+  // RFC 7515 4.1.11: a recipient that does not understand a critical extension must reject the JWS as
+  // invalid, so both are refused tokens (EMALFORMED, the verification family), not EUNSUPPORTED.
   if (json_get(header.get(), "crit") != nullptr)
-    fail(Errc::unsupported, "JWS header has \"crit\" extensions, none of which are supported");
-  if (json_get(header.get(), "b64") != nullptr) fail(Errc::unsupported, "unencoded payloads (b64) are not supported");
+    fail(Errc::malformed, "token refused: its header has \"crit\" extensions, none of which this library understands");
+  if (json_get(header.get(), "b64") != nullptr)
+    fail(Errc::malformed, "token refused: unencoded payloads (\"b64\", RFC 7797) are not understood");
   if (json_get(header.get(), "enc") != nullptr) fail(Errc::malformed, "token is a JWE, not a JWS");
   if (auto kid = json_get_string(header.get(), "kid", "JWS header")) {
     info.kid = std::string(*kid);

@@ -9,6 +9,7 @@
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/peer_numbers.hpp"
 #include "m2mauth/core/peer_text.hpp"
+#include "base/json_scan.hpp"
 
 namespace m2mauth::core {
 
@@ -132,7 +133,10 @@ Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientC
     if (r.status >= 400 && (is_json_type(r) || (!r.body.empty() && r.body[0] == '{'))) {
       Json body;
       try {
-        body = json_parse_object(r.body, "error response");
+        // The members of an error response only enter messages (sanitised below), so a \u0000 in
+        // them costs one replacement character, not the server's OAuth error.
+        body = json_may_hold_nul(r.body) ? json_parse_object(json_replace_nul_escapes(r.body), "error response")
+                                         : json_parse_object(r.body, "error response");
       } catch (const Error &) {
         http_error(r, now_ms, nullptr);
       }
@@ -167,9 +171,10 @@ Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientC
   try {
     body = json_parse_object(r.body, "token response");
   } catch (const Error &e) {
+    // The parser's reason names the rule, never a value ("token response holds U+0000 (NUL) ...").
     ErrorDetail d;
     d.http_status = r.status;
-    throw Error(Errc::protocol, std::string("token endpoint answered 200 but its body is not a JSON object"), d);
+    throw Error(Errc::protocol, std::string("token endpoint answered 200 but its body was refused: ") + e.what(), d);
   }
   Token token;
   const cJSON *at = json_get(body.get(), "access_token");

@@ -381,14 +381,18 @@ TokenView TokenManager::reusable_view(const Entry &entry, const Snapshot &snap, 
 void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
   entry.in_flight = true;
   if (options_.background_refresh || background) {
+    bool queued = false;
     {
       std::lock_guard<std::mutex> wl(worker_mutex_);
       if (!stopping_) {
         queue_.push_back(&entry);
         if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
-        worker_cv_.notify_one();
-        return;
+        queued = true;
       }
+    }
+    if (queued) {
+      worker_cv_.notify_one();  // after the unlock: the woken worker does not block at once on worker_mutex_
+      return;
     }
   }
   // The caller does the one refresh itself; others wait on entry.cv.

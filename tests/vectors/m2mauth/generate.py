@@ -399,9 +399,9 @@ def must_fail(keys, cases):
     add("header-invalid-utf8", b64u(b'{"alg":"HS256","kid":"\xff"}') + "." + p + "." + s, "hmac256", ["HS256"],
         "malformed", "header is not UTF-8")
     add("crit", hs(secret, '{"alg":"HS256","crit":["exp"],"exp":1}', payload), "hmac256", ["HS256"],
-        "unsupported", "no crit extension is understood")
+        "malformed", "no crit extension is understood: the token is refused (RFC 7515 4.1.11)")
     add("b64-false", hs(secret, '{"alg":"HS256","b64":false,"crit":["b64"]}', payload), "hmac256", ["HS256"],
-        "unsupported", "RFC 7797 unencoded payloads are not supported")
+        "malformed", "RFC 7797 unencoded payloads are not understood: the token is refused")
     add("enc-header", hs(secret, '{"alg":"HS256","enc":"A128GCM"}', payload), "hmac256", ["HS256"],
         "malformed", "a JWE header in a three-part token")
     add("payload-bad-base64-unsigned", h + ".a*b." + s, "hmac256", ["HS256"], "signature",
@@ -461,7 +461,7 @@ def jwt_cases(keys):
     add("claims-not-object", '["sub"]', {}, "malformed")
     add("claims-not-json", 'sub=a', {}, "malformed")
     add("claims-duplicate", '{"exp":1,"exp":%d}' % (NOW + 100), {}, "malformed")
-    add("too-large", '{"sub":"%s"}' % ("a" * 200), {"max_size": 128}, "too_large")
+    add("too-large", '{"sub":"%s"}' % ("a" * 200), {"max_size": 128}, "malformed")
     return out
 
 

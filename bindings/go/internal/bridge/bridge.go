@@ -28,43 +28,8 @@ var (
 	ManagerOptions func(opts any) (raw.TokenManagerOptionsStruct, error)
 	// Error makes a *m2mauth.Error for a refusal of the Go layer (code: an m2mauth_error_code).
 	Error func(code int, message string) error
+	// Native runs f, a native call taking call options, bounded by ctx: ctx's deadline becomes
+	// timeoutMs and ctx's end requests the native cancel, which stops the transfer in progress; the
+	// error is then ctx.Err() (m2mauth's nativeCall).
+	Native func(ctx context.Context, f func(timeoutMs int64, cancel raw.CancelHandle) error) error
 )
-
-// Wait runs f and returns its result, or ctx's error as soon as ctx ends (f then finishes in the
-// background: native calls are not cancelled, they are bounded by the transport's timeouts). A result
-// that arrives after ctx ended is passed to discard (if not nil), e.g. to wipe a secret nobody reads.
-// A nil or never-ending ctx runs f on the calling goroutine.
-func Wait[T any](ctx context.Context, f func() (T, error), discard func(T)) (T, error) {
-	var zero T
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return zero, err
-	}
-	if ctx.Done() == nil {
-		return f()
-	}
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := f()
-		done <- result{v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		if discard != nil {
-			go func() {
-				if r := <-done; r.err == nil {
-					discard(r.v)
-				}
-			}()
-		}
-		return zero, ctx.Err()
-	}
-}

@@ -235,38 +235,57 @@ typedef _gostring_ swig_type_205;
 typedef _goslice_ swig_type_206;
 typedef _goslice_ swig_type_207;
 typedef _goslice_ swig_type_208;
-typedef _goslice_ swig_type_209;
-typedef _goslice_ swig_type_210;
-typedef _gostring_ swig_type_211;
+typedef _gostring_ swig_type_209;
+typedef long long swig_type_210;
+typedef long long swig_type_211;
 typedef _gostring_ swig_type_212;
 typedef long long swig_type_213;
 typedef long long swig_type_214;
-typedef long long swig_type_215;
+typedef _gostring_ swig_type_215;
 typedef long long swig_type_216;
 typedef long long swig_type_217;
 typedef long long swig_type_218;
 typedef long long swig_type_219;
-typedef long long swig_type_220;
-typedef long long swig_type_221;
-typedef long long swig_type_222;
+typedef _gostring_ swig_type_220;
+typedef _gostring_ swig_type_221;
+typedef _goslice_ swig_type_222;
 typedef long long swig_type_223;
 typedef long long swig_type_224;
-typedef long long swig_type_225;
-typedef long long swig_type_226;
-typedef _goslice_ swig_type_227;
-typedef _goslice_ swig_type_228;
-typedef _goslice_ swig_type_229;
+typedef _goslice_ swig_type_225;
+typedef _goslice_ swig_type_226;
+typedef _gostring_ swig_type_227;
+typedef _gostring_ swig_type_228;
+typedef long long swig_type_229;
 typedef long long swig_type_230;
 typedef long long swig_type_231;
-typedef _goslice_ swig_type_232;
-typedef _goslice_ swig_type_233;
+typedef long long swig_type_232;
+typedef long long swig_type_233;
 typedef long long swig_type_234;
 typedef long long swig_type_235;
-typedef _goslice_ swig_type_236;
+typedef long long swig_type_236;
 typedef long long swig_type_237;
-typedef _goslice_ swig_type_238;
+typedef long long swig_type_238;
 typedef long long swig_type_239;
-typedef _goslice_ swig_type_240;
+typedef long long swig_type_240;
+typedef long long swig_type_241;
+typedef long long swig_type_242;
+typedef _goslice_ swig_type_243;
+typedef _goslice_ swig_type_244;
+typedef _goslice_ swig_type_245;
+typedef long long swig_type_246;
+typedef long long swig_type_247;
+typedef _goslice_ swig_type_248;
+typedef _goslice_ swig_type_249;
+typedef long long swig_type_250;
+typedef long long swig_type_251;
+typedef _goslice_ swig_type_252;
+typedef long long swig_type_253;
+typedef _goslice_ swig_type_254;
+typedef long long swig_type_255;
+typedef _goslice_ swig_type_256;
+typedef _goslice_ swig_type_257;
+typedef _goslice_ swig_type_258;
+typedef _goslice_ swig_type_259;
 extern void _wrap_Swig_free_raw_d29bcbbb53a8e381(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_d29bcbbb53a8e381(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_d29bcbbb53a8e381(uintptr_t arg1);
@@ -662,30 +681,36 @@ extern swig_intgo _wrap_m2mauth_a2a_call_raw_d29bcbbb53a8e381(swig_voidp arg1, u
 extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_204 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_205 arg2, swig_type_206 arg3, swig_type_207 arg4, swig_type_208 arg5);
-extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_209 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_210 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3, swig_type_210 arg4, swig_type_211 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_212 arg3, swig_type_213 arg4, swig_type_214 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_215 arg3, swig_type_216 arg4, swig_type_217 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_218 arg3, swig_type_219 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_220 arg3, swig_type_221 arg4, swig_type_222 arg5, swig_intgo arg6, swig_type_223 arg7, swig_type_224 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_225 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_226 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_212 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_227 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_228 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_213 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_214 arg2, swig_type_215 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_216 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_217 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_218 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_219 arg4, swig_type_220 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_221 arg3, swig_type_222 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_223 arg4, swig_type_224 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_227 arg3, swig_type_228 arg4, swig_type_229 arg5, swig_type_230 arg6, swig_type_231 arg7, uintptr_t arg8, swig_type_232 arg9, swig_type_233 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_234 arg2);
-extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_235 arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_236 arg2);
-extern swig_type_237 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_238 arg2);
-extern swig_type_239 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_240 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_229 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_230 arg2, swig_type_231 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_232 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_233 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_234 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_235 arg4, swig_type_236 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_237 arg3, swig_type_238 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_239 arg4, swig_type_240 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(swig_voidp arg1, uintptr_t arg2, swig_type_241 arg3, swig_type_242 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_intgo arg2, swig_type_243 arg3, swig_type_244 arg4, swig_type_245 arg5, swig_type_246 arg6, swig_type_247 arg7, uintptr_t arg8, swig_type_248 arg9, swig_type_249 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_type_250 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_251 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_252 arg2);
+extern swig_type_253 _wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_254 arg2);
+extern swig_type_255 _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_256 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(uintptr_t arg1, swig_type_257 arg2, swig_type_258 arg3, swig_type_259 arg4);
 #undef intgo
 */
 import "C"
@@ -4786,12 +4811,107 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	return swig_r
 }
 
+func M2mauth_glue_a2a_credential_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 int64, arg5 int64, arg6 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := getSwigcptr(arg6)
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2)), C.swig_type_210(_swig_i_3), C.swig_type_211(_swig_i_4), C.uintptr_t(_swig_i_5)))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_glue_a2a_info_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 int64, arg5 int64, arg6 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := getSwigcptr(arg6)
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_2)), C.swig_type_213(_swig_i_3), C.swig_type_214(_swig_i_4), C.uintptr_t(_swig_i_5)))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_glue_a2a_ssh_key_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 int64, arg5 int64, arg6 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := getSwigcptr(arg6)
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_2)), C.swig_type_216(_swig_i_3), C.swig_type_217(_swig_i_4), C.uintptr_t(_swig_i_5)))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_glue_a2a_dsm_application_with(arg1 *[]byte, arg2 A2AHandle, arg3 int64, arg4 int64, arg5 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := getSwigcptr(arg5)
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_218(_swig_i_2), C.swig_type_219(_swig_i_3), C.uintptr_t(_swig_i_4)))
+
+	swigTakeBuffer(arg1)
+
+	return swig_r
+}
+
+func M2mauth_glue_a2a_call_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, arg5 []byte, arg6 uint, arg7 int64, arg8 int64, arg9 CancelHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := arg6
+	_swig_i_6 := arg7
+	_swig_i_7 := arg8
+	_swig_i_8 := getSwigcptr(arg9)
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_221)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_223(_swig_i_6), C.swig_type_224(_swig_i_7), C.uintptr_t(_swig_i_8)))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg5
+	}
+	return swig_r
+}
+
 func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4803,7 +4923,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), *(*C.swig_type_226)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4826,7 +4946,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4840,7 +4960,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4886,7 +5006,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_213(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_229(_swig_i_1)))
 	return swig_r
 }
 
@@ -4894,14 +5014,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_214(_swig_i_1), C.swig_type_215(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_230(_swig_i_1), C.swig_type_231(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_216(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_232(_swig_i_1)))
 	return swig_r
 }
 
@@ -4909,7 +5029,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_217(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_233(_swig_i_1)))
 	return swig_r
 }
 
@@ -4917,7 +5037,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_218(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_type_234(_swig_i_1)))
 	return swig_r
 }
 
@@ -4929,7 +5049,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_219(_swig_i_3), C.swig_type_220(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_235(_swig_i_3), C.swig_type_236(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4940,7 +5060,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_221(_swig_i_2), C.swig_type_222(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_237(_swig_i_2), C.swig_type_238(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4952,7 +5072,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_223(_swig_i_3), C.swig_type_224(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_239(_swig_i_3), C.swig_type_240(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -4963,7 +5083,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_225(_swig_i_2), C.swig_type_226(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_241(_swig_i_2), C.swig_type_242(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -4979,7 +5099,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_4)), C.swig_type_230(_swig_i_5), C.swig_type_231(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_243)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_244)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_245)(unsafe.Pointer(&_swig_i_4)), C.swig_type_246(_swig_i_5), C.swig_type_247(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_248)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_249)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5002,7 +5122,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_234(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_type_250(_swig_i_1)))
 	return swig_r
 }
 
@@ -5012,7 +5132,7 @@ func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_235(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_d29bcbbb53a8e381(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_251(_swig_i_3)))
 	return swig_r
 }
 
@@ -5020,7 +5140,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_252)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5031,7 +5151,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5042,9 +5162,28 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_240)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []byte, arg4 []int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(C.uintptr_t(_swig_i_0), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_258)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_3))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
 	}
 	return swig_r
 }

@@ -324,6 +324,41 @@ m2mauth_status m2mauth_glue_a2a_set_oauth1_credentials(m2mauth_a2a *a2a, const c
   return m2mauth_a2a_set_oauth1_credentials(a2a, &c);
 }
 
+/* The calls bounded and cancelled (the _with forms): the options as scalars, as in glue.i. */
+static m2mauth_call_options m2mauth_glue_a2a_options(int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.timeout_ms = timeout_ms;
+  o.deadline_ms = deadline_ms;
+  o.cancel = cancel;
+  return o;
+}
+m2mauth_status m2mauth_glue_a2a_credential_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                                int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_credential_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_info_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                          int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_info_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_ssh_key_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *id, int64_t timeout_ms,
+                                             int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_ssh_key_with(out, a2a, id, &o);
+}
+m2mauth_status m2mauth_glue_a2a_dsm_application_with(m2mauth_buf *out, m2mauth_a2a *a2a, int64_t timeout_ms,
+                                                     int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_dsm_application_with(out, a2a, &o);
+}
+m2mauth_status m2mauth_glue_a2a_call_with(m2mauth_buf *out, m2mauth_a2a *a2a, const char *method, const char *path,
+                                          const char *params_json, unsigned int flags, int64_t timeout_ms,
+                                          int64_t deadline_ms, m2mauth_cancel *cancel) {
+  m2mauth_call_options o = m2mauth_glue_a2a_options(timeout_ms, deadline_ms, cancel);
+  return m2mauth_a2a_call_with(out, a2a, method, path, params_json, flags, &o);
+}
+
 
 /* A clock pinned to one instant: the payload is a heap copy of it, released by the library (free). */
 static int64_t m2mauth_glue_fixed_clock(void *payload) { return *(const int64_t *)payload; }
@@ -482,6 +517,23 @@ size_t m2mauth_glue_response_body_copy(const m2mauth_response *resp, uint8_t *ds
   const uint8_t *p = m2mauth_response_body(resp, &n);
   if (dst && dst_len) memcpy(dst, p, n < dst_len ? n : dst_len);
   return n;
+}
+
+
+m2mauth_status m2mauth_glue_verifier_verify_json(const m2mauth_verifier *verifier, const uint8_t *token,
+                                                 size_t token_len, uint8_t *dst, size_t dst_len, int64_t *SIZES) {
+  m2mauth_claims *claims = NULL;
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  m2mauth_status rc;
+  if (!SIZES || token_len == 0 || token[token_len - 1] != 0) return M2MAUTH_EINVAL;
+  rc = m2mauth_verifier_verify(&claims, verifier, (const char *)token);
+  if (rc == M2MAUTH_OK) rc = m2mauth_claims_to_json(&json, claims);
+  m2mauth_claims_free(claims);
+  if (rc != M2MAUTH_OK) return rc;
+  SIZES[0] = (int64_t)json.size;
+  if (dst && json.size <= dst_len) memcpy(dst, json.ptr, json.size);
+  m2mauth_buf_dispose(&json);
+  return M2MAUTH_OK;
 }
 
 #ifdef __cplusplus
@@ -7502,6 +7554,242 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d29bcbbb53a8e381(struct 
 }
 
 
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_credential_with(arg1,arg2,(char const *)arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_info_with(arg1,arg2,(char const *)arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int64_t arg4 ;
+  int64_t arg5 ;
+  m2mauth_cancel *arg6 = (m2mauth_cancel *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int64_t)_swig_go_4; 
+  arg6 = *(m2mauth_cancel **)&_swig_go_5; 
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_ssh_key_with(arg1,arg2,(char const *)arg3,arg4,arg5,arg6);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  int64_t arg3 ;
+  int64_t arg4 ;
+  m2mauth_cancel *arg5 = (m2mauth_cancel *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = *(m2mauth_cancel **)&_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_dsm_application_with(arg1,arg2,arg3,arg4,arg5);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_d29bcbbb53a8e381(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  unsigned int arg6 ;
+  int64_t arg7 ;
+  int64_t arg8 ;
+  m2mauth_cancel *arg9 = (m2mauth_cancel *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_a2a **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  arg4 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg4, _swig_go_3.p, _swig_go_3.n);
+  arg4[_swig_go_3.n] = '\0';
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  arg6 = (unsigned int)_swig_go_5; 
+  arg7 = (int64_t)_swig_go_6; 
+  arg8 = (int64_t)_swig_go_7; 
+  arg9 = *(m2mauth_cancel **)&_swig_go_8; 
+  
+  result = (m2mauth_status)m2mauth_glue_a2a_call_with(arg1,arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5,arg6,arg7,arg8,arg9);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  free(arg3); 
+  free(arg4); 
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_config_load_raw_d29bcbbb53a8e381(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
@@ -8074,6 +8362,35 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_d29bcbbb53a8e381(struct m2ma
   
   
   result = m2mauth_glue_response_body_copy((struct m2mauth_response const *)arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d29bcbbb53a8e381(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+  m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  uint8_t *arg4 = (uint8_t *) 0 ;
+  size_t arg5 ;
+  int64_t *arg6 = (int64_t *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_verifier **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len ? (uint8_t *)_swig_go_1.array : (uint8_t *)"";
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  arg4 = (uint8_t *)_swig_go_2.array;
+  arg5 = (size_t)_swig_go_2.len;
+  
+  
+  arg6 = (int64_t *)_swig_go_3.array;
+  
+  
+  result = (m2mauth_status)m2mauth_glue_verifier_verify_json((struct m2mauth_verifier const *)arg1,(unsigned char const *)arg2,arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
   return _swig_go_result;
 }

@@ -272,17 +272,33 @@ func (c *Client) fetch(f func(out *[]byte, h raw.A2AHandle) int) ([]byte, error)
 	return out, nil
 }
 
-// typed runs a typed call and parses its object (the JSON buffer is wiped either way).
-func typed[T any](ctx context.Context, c *Client, parse func([]byte) (*T, error), wipeT func(*T),
-	f func(out *[]byte, h raw.A2AHandle) int) (*T, error) {
-	return bridge.Wait(ctx, func() (*T, error) {
-		buf, err := c.fetch(f)
-		if err != nil {
-			return nil, err
-		}
-		defer wipe(buf)
-		return parse(buf)
-	}, wipeT)
+// typed runs a typed call and parses its object (the JSON buffer is wiped either way). ctx bounds the
+// native call itself: its deadline is the call's timeout and its end stops the transfer in progress
+// (m2mauth_a2a_*_with), the error then being ctx.Err().
+func typed[T any](ctx context.Context, c *Client, parse func([]byte) (*T, error),
+	f func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int) (*T, error) {
+	buf, err := c.native(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	defer wipe(buf)
+	return parse(buf)
+}
+
+// native runs f, an A2A call through its _with form, bounded and cancelled by ctx (bridge.Native).
+func (c *Client) native(ctx context.Context,
+	f func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int) ([]byte, error) {
+	var buf []byte
+	err := bridge.Native(ctx, func(timeoutMs int64, cancel raw.CancelHandle) error {
+		var err error
+		buf, err = c.fetch(func(out *[]byte, h raw.A2AHandle) int { return f(out, h, timeoutMs, cancel) })
+		return err
+	})
+	if err != nil {
+		wipe(buf)
+		return nil, err
+	}
+	return buf, nil
 }
 
 // Credential is GET /iso/pam/credential/{id or username@hostname}: the credential, its password (and
@@ -291,8 +307,8 @@ func (c *Client) Credential(ctx context.Context, idOrUserAtHost string) (*Creden
 	if err := noNUL("credential id", idOrUserAtHost); err != nil {
 		return nil, err
 	}
-	return typed(ctx, c, parseCredential, (*Credential).Wipe, func(out *[]byte, h raw.A2AHandle) int {
-		return raw.M2mauth_a2a_credential(out, h, idOrUserAtHost)
+	return typed(ctx, c, parseCredential, func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int {
+		return raw.M2mauth_glue_a2a_credential_with(out, h, idOrUserAtHost, timeoutMs, 0, cancel)
 	})
 }
 
@@ -301,8 +317,8 @@ func (c *Client) Info(ctx context.Context, id string) (*Info, error) {
 	if err := noNUL("information id", id); err != nil {
 		return nil, err
 	}
-	return typed(ctx, c, parseInfo, (*Info).Wipe, func(out *[]byte, h raw.A2AHandle) int {
-		return raw.M2mauth_a2a_info(out, h, id)
+	return typed(ctx, c, parseInfo, func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int {
+		return raw.M2mauth_glue_a2a_info_with(out, h, id, timeoutMs, 0, cancel)
 	})
 }
 
@@ -311,16 +327,16 @@ func (c *Client) SSHKey(ctx context.Context, id string) (*SSHKey, error) {
 	if err := noNUL("SSH key id", id); err != nil {
 		return nil, err
 	}
-	return typed(ctx, c, parseSSHKey, (*SSHKey).Wipe, func(out *[]byte, h raw.A2AHandle) int {
-		return raw.M2mauth_a2a_ssh_key(out, h, id)
+	return typed(ctx, c, parseSSHKey, func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int {
+		return raw.M2mauth_glue_a2a_ssh_key_with(out, h, id, timeoutMs, 0, cancel)
 	})
 }
 
 // DSMApplication is GET /iso/dapp/application: the DevOps Secret Manager application of the
 // authorization, with its secrets.
 func (c *Client) DSMApplication(ctx context.Context) (*Application, error) {
-	return typed(ctx, c, parseApplication, (*Application).Wipe, func(out *[]byte, h raw.A2AHandle) int {
-		return raw.M2mauth_a2a_dsm_application(out, h)
+	return typed(ctx, c, parseApplication, func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int {
+		return raw.M2mauth_glue_a2a_dsm_application_with(out, h, timeoutMs, 0, cancel)
 	})
 }
 
@@ -355,12 +371,10 @@ func (c *Client) CallJSON(ctx context.Context, method, path string, params map[s
 			return nil, argError("params: " + err.Error())
 		}
 	}
-	return bridge.Wait(ctx, func() ([]byte, error) {
-		defer wipe(encoded)
-		return c.fetch(func(out *[]byte, h raw.A2AHandle) int {
-			return raw.M2mauth_a2a_call(out, h, method, path, encoded, o.flags)
-		})
-	}, wipe)
+	defer wipe(encoded)
+	return c.native(ctx, func(out *[]byte, h raw.A2AHandle, timeoutMs int64, cancel raw.CancelHandle) int {
+		return raw.M2mauth_glue_a2a_call_with(out, h, method, path, encoded, o.flags, timeoutMs, 0, cancel)
+	})
 }
 
 // Call is CallJSON decoded with encoding/json (numbers as float64). Values in it are Go strings, which

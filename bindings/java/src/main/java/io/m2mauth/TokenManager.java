@@ -202,15 +202,7 @@ public final class TokenManager implements AutoCloseable {
         Arrays.fill(buf, (byte) 0);
         buf = new byte[Math.toIntExact(n)]; // nothing was copied: read again with room (a newer token is fine)
       }
-      int schemeLen = (int) sizes[0];
-      int tokenLen = (int) sizes[1];
-      if (key != null) {
-        Token t = Token.fromView(new String(buf, schemeLen, tokenLen, StandardCharsets.UTF_8),
-            new String(buf, 0, schemeLen, StandardCharsets.UTF_8), key.scope(), sizes[2]);
-        keys.put(key, snapshot(t, sizes, keys.get(key)));
-        return t;
-      }
-      return configured(buf, sizes);
+      return key != null ? another(key, buf, sizes) : configured(buf, sizes);
     } finally {
       Arrays.fill(buf, (byte) 0);
     }
@@ -236,6 +228,19 @@ public final class TokenManager implements AutoCloseable {
           new String(view, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
     }
     last = snapshot(t, sizes, before);
+    return t;
+  }
+
+  /**
+   * Another key's token from one read of its view (the layout of {@link #configured}); its scope is the
+   * one key asks for (the view of another key carries no granted scope). Records the key's snapshot.
+   */
+  private Token another(TokenScope key, byte[] view, long[] sizes) {
+    int schemeLen = (int) sizes[0];
+    int tokenLen = (int) sizes[1];
+    Token t = Token.fromView(new String(view, schemeLen, tokenLen, StandardCharsets.UTF_8),
+        new String(view, 0, schemeLen, StandardCharsets.UTF_8), key.scope(), sizes[2]);
+    keys.put(key, snapshot(t, sizes, keys.get(key)));
     return t;
   }
 
@@ -265,21 +270,49 @@ public final class TokenManager implements AutoCloseable {
    * A pending call keeps this manager from being collected until it completes.
    */
   public CompletableFuture<Token> tokenAsync(CallOptions options, Executor executor) {
+    return tokenAsync(null, options, executor);
+  }
+
+  /** {@link #tokenAsync(TokenScope, CallOptions, Executor)} without bounds, completing on the common pool. */
+  public CompletableFuture<Token> tokenAsync(TokenScope key) {
+    return tokenAsync(Objects.requireNonNull(key, "key"), null, ForkJoinPool.commonPool());
+  }
+
+  /** {@link #tokenAsync(TokenScope, CallOptions, Executor)} completing on the common pool. */
+  public CompletableFuture<Token> tokenAsync(TokenScope key, CallOptions options) {
+    return tokenAsync(Objects.requireNonNull(key, "key"), options, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * {@link #token(TokenScope, CallOptions)} without blocking the calling thread: the token for key (null:
+   * the configured one, as {@link #tokenAsync(CallOptions, Executor)}) over the library's completion
+   * callback (m2mauth_token_manager_get_for_async), with the same rules as
+   * {@link #tokenAsync(CallOptions, Executor)}: a token {@code token(key)} would return without waiting
+   * comes back as a completed future; otherwise the future completes on executor; failures, bounds,
+   * {@code future.cancel} and closing the manager work alike. The token's {@link Token#scope()} is key's.
+   */
+  public CompletableFuture<Token> tokenAsync(TokenScope key, CallOptions options, Executor executor) {
     Objects.requireNonNull(executor, "executor");
-    Token cached = cached(last, options);
+    Token cached = cached(key == null ? last : keys.get(key), options);
     if (cached != null) {
       return CompletableFuture.completedFuture(cached);
     }
     CallOptions o = CallOptions.orNone(options);
     Cancel own = o.cancel == null ? new Cancel() : null;
     CallOptions bound = own == null ? o : o.withCancel(own);
-    PendingToken pending = new PendingToken(this::configured, executor, own);
+    PendingToken pending = new PendingToken(key == null ? this::configured : (view, sizes) -> another(key, view, sizes),
+        executor, own);
     pending.caller = Thread.currentThread();
     try {
       TokenClient.oauth(() -> bound.run((timeoutMs, deadlineMs, cancel) -> use(h -> {
         // The library owns the reference from here: it completes pending once, then releases it.
-        M2mauthNative.m2mauth_glue_token_manager_get_async(h, timeoutMs, deadlineMs, cancel,
-            NativeRef.handOver(pending));
+        if (key == null) {
+          M2mauthNative.m2mauth_glue_token_manager_get_async(h, timeoutMs, deadlineMs, cancel,
+              NativeRef.handOver(pending));
+        } else {
+          M2mauthNative.m2mauth_glue_token_manager_get_for_async(h, key.scope(), key.audience(), key.resource(),
+              timeoutMs, deadlineMs, cancel, NativeRef.handOver(pending));
+        }
         return null;
       })));
     } catch (RuntimeException e) {

@@ -46,6 +46,8 @@ final class ApiServer implements AutoCloseable {
   final AtomicBoolean alwaysUnauthorized = new AtomicBoolean();
   final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** The form of every token request, in order. */
+  final List<String> tokenForms = new CopyOnWriteArrayList<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
@@ -85,7 +87,7 @@ final class ApiServer implements AutoCloseable {
 
   private void token(HttpExchange ex) throws IOException {
     try {
-      ex.getRequestBody().readAllBytes();
+      tokenForms.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
       CountDownLatch l = hold.get();
       if (l != null) {
         try {

@@ -231,6 +231,52 @@ class HttpClientTest {
   }
 
   @Test
+  void tokenAsyncForAnotherKey() throws Exception {
+    try (TokenManager tokens = TokenManager.create(client)) {
+      Token configured = tokens.token();
+      TokenScope key = TokenScope.of("api.write").withAudience("https://api.example");
+      server.holdTokens();
+      List<CompletableFuture<Token>> futures = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        futures.add(tokens.tokenAsync(key, null, pool));
+      }
+      Thread.sleep(100);
+      for (CompletableFuture<Token> f : futures) {
+        assertFalse(f.isDone());
+      }
+      server.release();
+      for (CompletableFuture<Token> f : futures) {
+        Token t = await(f);
+        assertEquals("tok-2", t.accessToken());
+        assertEquals("api.write", t.scope());
+        assertEquals("Bearer", t.tokenType());
+      }
+      assertEquals(2, server.tokenRequests.get(), "one token request for the new key, shared by 16 callers");
+      String form = server.tokenForms.get(1);
+      assertTrue(form.contains("scope=api.write") && form.contains("audience=https%3A%2F%2Fapi.example"), form);
+      // Cached now: a completed future, the Token token(key) returns; the configured key is untouched.
+      CompletableFuture<Token> again = tokens.tokenAsync(key);
+      assertTrue(again.isDone());
+      assertSame(tokens.token(key), again.getNow(null));
+      assertSame(configured, tokens.token());
+      assertSame(configured, tokens.tokenAsync((TokenScope) null, null, pool).getNow(null));
+      assertEquals(2, server.tokenRequests.get());
+      // Another key, held: bounded by the options, ended by future.cancel.
+      server.holdTokens();
+      long start = System.nanoTime();
+      CompletableFuture<Token> timed =
+          tokens.tokenAsync(TokenScope.of("api.admin"), CallOptions.timeout(Duration.ofMillis(100)));
+      assertInstanceOf(NetworkTimeoutException.class, failure(timed));
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5000);
+      CompletableFuture<Token> cancelled = tokens.tokenAsync(TokenScope.of("api.other"));
+      assertTrue(cancelled.cancel(true));
+      assertTrue(cancelled.isCancelled());
+      server.release();
+      assertThrows(NullPointerException.class, () -> tokens.tokenAsync((TokenScope) null));
+    }
+  }
+
+  @Test
   void tokenAsyncTimesOut() throws Exception {
     try (TokenManager tokens = TokenManager.create(client)) {
       server.holdTokens();

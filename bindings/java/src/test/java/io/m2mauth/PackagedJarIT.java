@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged jars, after `mvn package` (failsafe runs this in the integration-test phase): the native
  * libraries sit under io/m2mauth/native/&lt;platform&gt;/, the -sources and -javadoc jars exist, and a new
- * JVM with only the jar on its class path and an empty environment loads the library from the jar.
+ * JVM with only the jar on its class path and an empty environment loads the library from the jar; the same
+ * for the platform jar m2mauth-&lt;version&gt;-&lt;classifier&gt;.jar on its own.
  */
 class PackagedJarIT {
   private static Path jar() {
@@ -29,10 +30,29 @@ class PackagedJarIT {
     return Paths.get(p);
   }
 
+  private static Path classifierJar() {
+    String p = System.getProperty("m2mauth.classifierJar");
+    assertNotNull(p, "m2mauth.classifierJar (set by the pom)");
+    return Paths.get(p);
+  }
+
   @Test
   void nativeLibrariesUnderThePlatformDirectory() throws IOException {
+    checkLayout(jar());
+  }
+
+  @Test
+  void thePlatformJarHasTheClassesAndThisPlatformsLibraries() throws IOException {
+    String classifier = System.getProperty("m2mauth.classifier");
+    assertTrue(classifierJar().getFileName().toString().endsWith("-" + classifier + ".jar"), classifierJar().toString());
+    // named as os-maven-plugin's os.detected.classifier names this platform
+    assertEquals(System.getProperty("m2mauth.platform").replace("-aarch64", "-aarch_64"), classifier);
+    checkLayout(classifierJar());
+  }
+
+  private static void checkLayout(Path jarFile) throws IOException {
     String platform = System.getProperty("m2mauth.platform");
-    try (JarFile j = new JarFile(jar().toFile())) {
+    try (JarFile j = new JarFile(jarFile.toFile())) {
       List<String> natives = j.stream().map(e -> e.getName()).filter(n -> n.startsWith("io/m2mauth/native/"))
           .filter(n -> !n.endsWith("/")).sorted().collect(Collectors.toList());
       String dir = "io/m2mauth/native/" + platform + "/";
@@ -64,10 +84,19 @@ class PackagedJarIT {
 
   @Test
   void aNewJvmLoadsTheLibraryFromTheJarWithAnEmptyEnvironment() throws Exception {
+    loadsInANewJvm(jar());
+  }
+
+  @Test
+  void aNewJvmLoadsTheLibraryFromThePlatformJarAlone() throws Exception {
+    loadsInANewJvm(classifierJar());
+  }
+
+  private static void loadsInANewJvm(Path jarFile) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     Path childClasses = Paths.get(PackagedJarChild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp",
-        jar() + File.pathSeparator + childClasses, PackagedJarChild.class.getName());
+        jarFile + File.pathSeparator + childClasses, PackagedJarChild.class.getName());
     pb.environment().clear();
     pb.redirectErrorStream(true);
     Path out = Files.createTempFile("m2mauth-packaged-", ".log");

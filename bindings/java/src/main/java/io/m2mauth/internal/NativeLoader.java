@@ -25,12 +25,13 @@ import java.util.function.Predicate;
  *   <li>otherwise the copies packed in the jar under {@code io/m2mauth/native/<platform>/}, extracted to
  *       a new private (0700) temporary directory. The platform is {@code <os>-<arch>} with os
  *       {@code linux} or {@code osx} and arch {@code x86_64} or {@code aarch64} (os.arch amd64 and arm64
- *       included), as netty-tcnative and os-maven-plugin name them; on macOS {@code osx-universal} (one
- *       fat library) is accepted too;</li>
+ *       included), then the same with os-maven-plugin's spelling of the classifier ({@code linux-aarch_64},
+ *       {@code osx-aarch_64}: the platform jar m2mauth-&lt;version&gt;-&lt;classifier&gt;.jar); on macOS
+ *       {@code osx-universal} (one fat library) is accepted too. Any jar on the class path may hold it;</li>
  *   <li>otherwise {@code System.loadLibrary("m2mauth_jni")} from java.library.path.</li>
  * </ol>
- * When none of them has the library, the error names the platform looked for, the platforms the jar
- * does have and the java.library.path searched. Then the loaded library must accept the headers the
+ * When none of them has the library, the error names the platform computed, the platforms the jars
+ * do have, the java.library.path searched and the classifier of the platform jar this platform needs. Then the loaded library must accept the headers the
  * binding was generated from, by the library's own rule (m2mauth_version_compatible: while 0.x the
  * minor must match; from 1.0 the major must match and the library must not be older).
  */
@@ -39,8 +40,8 @@ public final class NativeLoader {
   static final String NATIVE_PROPERTIES = "m2mauth-native.properties";
   static final String NATIVE_ROOT = "/io/m2mauth/native/";
   /** The layouts a jar may carry (only the one built on this machine is packed by the pom). */
-  static final List<String> KNOWN_PLATFORMS =
-      List.of("linux-x86_64", "linux-aarch64", "osx-x86_64", "osx-aarch64", "osx-universal");
+  static final List<String> KNOWN_PLATFORMS = List.of("linux-x86_64", "linux-aarch64", "linux-aarch_64",
+      "osx-x86_64", "osx-aarch64", "osx-aarch_64", "osx-universal");
 
   private static boolean loaded;
   private static String origin = "";
@@ -121,9 +122,30 @@ public final class NativeLoader {
     return (os.isEmpty() ? "unknown" : os) + "-" + (arch.isEmpty() ? "unknown" : arch);
   }
 
-  /** The directories to look in, in order, for a platform. */
+  /**
+   * The Maven classifier of the jar that carries a platform's native library, named as os-maven-plugin's
+   * {@code os.detected.classifier} names it (netty-tcnative's classifiers): {@code linux-x86_64},
+   * {@code linux-aarch_64}, {@code osx-x86_64}, {@code osx-aarch_64}.
+   */
+  static String classifier(String platform) {
+    return platform.endsWith("-aarch64") ? platform.substring(0, platform.length() - "aarch64".length()) + "aarch_64"
+        : platform;
+  }
+
+  /**
+   * The directories to look in, in order, for a platform: its own, then its classifier's spelling when
+   * that differs ({@code linux-aarch_64}), then on macOS {@code osx-universal}.
+   */
   static List<String> candidates(String platform) {
-    return platform.startsWith("osx-") ? List.of(platform, "osx-universal") : List.of(platform);
+    List<String> dirs = new ArrayList<>();
+    dirs.add(platform);
+    if (!classifier(platform).equals(platform)) {
+      dirs.add(classifier(platform));
+    }
+    if (platform.startsWith("osx-")) {
+      dirs.add("osx-universal");
+    }
+    return List.copyOf(dirs);
   }
 
   /** The JNI library's file name on a platform (the C library's comes from m2mauth-native.properties). */
@@ -160,10 +182,13 @@ public final class NativeLoader {
     return "m2mauth: no native library for platform " + platform + " (os.name \"" + osName + "\", os.arch \""
         + osArch + "\"): looked for " + String.join(" and ", candidates(platform).stream()
             .map(d -> NATIVE_ROOT.substring(1) + d + "/" + jniLibrary(d)).toArray(String[]::new))
-        + " in the jar, which has " + (packed.isEmpty() ? "no native library" : "only " + String.join(", ", packed))
+        + " in the jars on the class path, which have " + (packed.isEmpty() ? "no native library"
+            : "only " + String.join(", ", packed))
         + ", then " + System.mapLibraryName("m2mauth_jni") + " on java.library.path ("
-        + (libraryPath.isEmpty() ? "empty" : libraryPath) + "); build the jar on this platform"
-        + " (bindings/README.md, Java) or point -D" + LIB_DIR_PROPERTY + " at a directory holding the libraries";
+        + (libraryPath.isEmpty() ? "empty" : libraryPath) + "); this platform needs the jar with classifier "
+        + classifier(platform) + " (Maven: io.m2mauth:m2mauth with <classifier>" + classifier(platform)
+        + "</classifier>, built on that platform: bindings/README.md, Java) or -D" + LIB_DIR_PROPERTY
+        + " pointing at a directory holding the libraries";
   }
 
   /** The C library's SONAME from m2mauth-native.properties, or null without the file. */

@@ -54,7 +54,15 @@ class NativeLoaderTest {
     assertEquals("osx-x86_64", NativeLoader.platform("Mac OS X", "x86_64"));
     assertEquals("osx-aarch64", NativeLoader.platform("Darwin", "arm64"));
     assertEquals("freebsd-riscv64", NativeLoader.platform("FreeBSD", "riscv64"));
-    assertEquals(java.util.List.of("osx-aarch64", "osx-universal"), NativeLoader.candidates("osx-aarch64"));
+    assertEquals(java.util.List.of("osx-aarch64", "osx-aarch_64", "osx-universal"), NativeLoader.candidates("osx-aarch64"));
+    assertEquals(java.util.List.of("osx-x86_64", "osx-universal"), NativeLoader.candidates("osx-x86_64"));
+    assertEquals(java.util.List.of("linux-x86_64"), NativeLoader.candidates("linux-x86_64"));
+    assertEquals(java.util.List.of("linux-aarch64", "linux-aarch_64"), NativeLoader.candidates("linux-aarch64"));
+    // Maven classifiers as os-maven-plugin's os.detected.classifier spells them
+    assertEquals("linux-x86_64", NativeLoader.classifier("linux-x86_64"));
+    assertEquals("linux-aarch_64", NativeLoader.classifier("linux-aarch64"));
+    assertEquals("osx-x86_64", NativeLoader.classifier("osx-x86_64"));
+    assertEquals("osx-aarch_64", NativeLoader.classifier("osx-aarch64"));
     assertEquals("libm2mauth_jni.dylib", NativeLoader.jniLibrary("osx-x86_64"));
     assertEquals("libm2mauth_jni.so", NativeLoader.jniLibrary("linux-aarch64"));
     // This build's own directory is in the jar (or on the class path), named as the loader looks for it.
@@ -72,6 +80,12 @@ class NativeLoaderTest {
     assertEquals("osx-x86_64", NativeLoader.packedPlatform("Mac OS X", "x86_64", jar::contains));
     assertEquals("osx-universal", NativeLoader.packedPlatform("Mac OS X", "aarch64", jar::contains));
     assertNull(NativeLoader.packedPlatform("Linux", "amd64", jar::contains));
+    // a classifier jar's directory spelled as the classifier (os-maven-plugin's aarch_64)
+    java.util.Set<String> classified = java.util.Set.of("/io/m2mauth/native/linux-aarch_64/libm2mauth_jni.so",
+        "/io/m2mauth/native/osx-aarch_64/libm2mauth_jni.dylib");
+    assertEquals("linux-aarch_64", NativeLoader.packedPlatform("Linux", "aarch64", classified::contains));
+    assertEquals("osx-aarch_64", NativeLoader.packedPlatform("Mac OS X", "arm64", classified::contains));
+    assertEquals(java.util.List.of("linux-aarch_64", "osx-aarch_64"), NativeLoader.packedPlatforms(classified::contains));
   }
 
   @Test
@@ -79,15 +93,24 @@ class NativeLoaderTest {
     java.util.Set<String> jar = java.util.Set.of("/io/m2mauth/native/linux-x86_64/libm2mauth_jni.so");
     String m = NativeLoader.notFound("Linux", "aarch64", jar::contains, "/usr/java/packages/lib:/usr/lib");
     assertTrue(m.startsWith("m2mauth: no native library for platform linux-aarch64 (os.name \"Linux\", "
-        + "os.arch \"aarch64\"): looked for io/m2mauth/native/linux-aarch64/libm2mauth_jni.so in the jar, "
-        + "which has only linux-x86_64, then libm2mauth_jni"), m);
+        + "os.arch \"aarch64\"): looked for io/m2mauth/native/linux-aarch64/libm2mauth_jni.so and "
+        + "io/m2mauth/native/linux-aarch_64/libm2mauth_jni.so in the jars on the class path, "
+        + "which have only linux-x86_64, then libm2mauth_jni"), m);
+    assertTrue(m.contains("this platform needs the jar with classifier linux-aarch_64 (Maven: io.m2mauth:m2mauth "
+        + "with <classifier>linux-aarch_64</classifier>"), m);
     assertTrue(m.contains("java.library.path (/usr/java/packages/lib:/usr/lib)"), m);
     assertTrue(m.contains("-Dm2mauth.lib.dir"), m);
     String mac = NativeLoader.notFound("Mac OS X", "aarch64", r -> false, "");
     assertTrue(mac.contains("platform osx-aarch64"), mac);
     assertTrue(mac.contains("io/m2mauth/native/osx-aarch64/libm2mauth_jni.dylib and "
+        + "io/m2mauth/native/osx-aarch_64/libm2mauth_jni.dylib and "
         + "io/m2mauth/native/osx-universal/libm2mauth_jni.dylib"), mac);
-    assertTrue(mac.contains("which has no native library"), mac);
+    assertTrue(mac.contains("which have no native library"), mac);
+    assertTrue(mac.contains("classifier osx-aarch_64"), mac);
+    String intel = NativeLoader.notFound("Mac OS X", "x86_64", r -> false, "");
+    assertTrue(intel.contains("platform osx-x86_64") && intel.contains("classifier osx-x86_64 "), intel);
+    String other = NativeLoader.notFound("FreeBSD", "amd64", r -> false, "");
+    assertTrue(other.contains("platform freebsd-x86_64") && other.contains("classifier freebsd-x86_64 "), other);
   }
 
   @Test
