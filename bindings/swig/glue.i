@@ -234,6 +234,20 @@ m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload)
 }
 %}
 
+/*
+ * A signer key (m2mauth_key_from_signer): the language's signer behind payload (a runtime/cgo.Handle, a
+ * JNI global reference; owned by the library from here on) signs through m2mauth_glue_sign_trampoline
+ * (go.i, java.i).
+ */
+M2MAUTH_NEW(m2mauth_glue_key_from_signer, m2mauth_key)
+%inline %{
+m2mauth_status m2mauth_glue_key_from_signer(m2mauth_key **out, int alg, const m2mauth_key *public_key,
+                                            int64_t payload) {
+  return m2mauth_key_from_signer(out, alg, public_key, m2mauth_glue_sign_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
+}
+%}
+
 /* The client-key passphrase of HttpOptionsStruct, as bytes the caller wipes (NULL removes it). */
 M2MAUTH_STATUS(m2mauth_glue_http_options_set_passphrase)
 %inline %{

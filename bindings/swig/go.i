@@ -198,6 +198,13 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
   return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
 }
 
+extern int m2mauthGoSign(m2mauth_signature *out, char *alg, uint8_t *input, size_t len, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const char *alg, const uint8_t *input,
+                                                   size_t len, void *payload) {
+  return m2mauthGoSign(out, (char *)alg, (uint8_t *)input, len, (uintptr_t)payload);
+}
+
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
 }

@@ -45,6 +45,7 @@ static jmethodID m2mauth_jni_event_method;
 static jmethodID m2mauth_jni_clock_method;
 static jmethodID m2mauth_jni_transport_method;
 static jmethodID m2mauth_jni_token_done_method;
+static jmethodID m2mauth_jni_sign_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
@@ -65,8 +66,10 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
       "(Ljava/lang/Object;J)J");
   m2mauth_jni_token_done_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "tokenDone",
       "(Ljava/lang/Object;I[B[JLjava/lang/Throwable;)V");
+  m2mauth_jni_sign_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "sign",
+      "(Ljava/lang/Object;[B[B)[B");
   if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method ||
-      !m2mauth_jni_token_done_method)
+      !m2mauth_jni_token_done_method || !m2mauth_jni_sign_method)
     return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
@@ -376,6 +379,44 @@ static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2ma
 }
 
 /* free_payload of the callbacks glue.i installs: the library owns the global reference once handed over. */
+/*
+ * A signer key's Java half: NativeCallbacks.sign gets the algorithm name and the bytes to sign and
+ * answers one array: 0 then the signature, or 1 then the UTF-8 text of what the signer threw.
+ */
+static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const char *alg, const uint8_t *input,
+                                                   size_t len, void *payload) {
+  jbyteArray in, res = NULL;
+  jbyte *b;
+  jsize n;
+  char *msg;
+  m2mauth_status st = M2MAUTH_ERROR;
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) {
+    m2mauth_signature_fail(out, "the JVM cannot be called on this thread");
+    return M2MAUTH_ERROR;
+  }
+  in = (*env)->NewByteArray(env, (jsize)len);
+  if (in) {
+    (*env)->SetByteArrayRegion(env, in, 0, (jsize)len, (const jbyte *)input);
+    res = (jbyteArray)(*env)->CallStaticObjectMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_sign_method,
+        (jobject)payload, m2mauth_jni_text(env, alg), in);
+  }
+  if (!(*env)->ExceptionCheck(env) && res && (n = (*env)->GetArrayLength(env, res)) > 0 &&
+      (b = (*env)->GetByteArrayElements(env, res, NULL)) != NULL) {
+    if (b[0] == 0) {
+      st = m2mauth_signature_set(out, (const uint8_t *)b + 1, (size_t)(n - 1));
+    } else if ((msg = (char *)malloc((size_t)n)) != NULL) {
+      memcpy(msg, b + 1, (size_t)(n - 1));
+      msg[n - 1] = 0;
+      m2mauth_signature_fail(out, msg);
+      free(msg);
+    }
+    (*env)->ReleaseByteArrayElements(env, res, b, JNI_ABORT);
+  }
+  m2mauth_jni_callback_end(env);
+  return st;
+}
+
 static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_delete_impl((int64_t)(intptr_t)payload); }
 %}
 

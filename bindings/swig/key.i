@@ -11,11 +11,13 @@ M2MAUTH_NEW(m2mauth_key_from_jwk, m2mauth_key)
 M2MAUTH_NEW(m2mauth_key_from_jwks, m2mauth_key)
 M2MAUTH_NEW(m2mauth_key_public, m2mauth_key)
 M2MAUTH_NEW(m2mauth_key_with_kid, m2mauth_key)
+M2MAUTH_NEW(m2mauth_key_from_pkcs11, m2mauth_key)
 
 M2MAUTH_VALUE(m2mauth_key_type_of)
 M2MAUTH_VALUE(m2mauth_key_bits)
 M2MAUTH_VALUE(m2mauth_key_curve)
 M2MAUTH_VALUE(m2mauth_key_has_private)
+M2MAUTH_VALUE(m2mauth_key_is_signer)
 M2MAUTH_VALUE(m2mauth_key_kid)
 
 M2MAUTH_TEXT(m2mauth_key_private_pem)
@@ -31,6 +33,9 @@ M2MAUTH_BYTES_IN(pem, len)
 M2MAUTH_BYTES_IN(der, len)
 /* m2mauth_key_jwks: an array of key handles. */
 %apply (const m2mauth_key *const *KEYS, size_t KEYS_LEN) { (const m2mauth_key *const *keys, size_t n) };
+
+/* The PIN of m2mauth_key_from_pkcs11 is a secret like a passphrase (may be NULL). */
+%apply const char *passphrase { const char *pin };
 
 /* May be NULL: kid in m2mauth_key_from_jwks, alg and use in m2mauth_key_public_jwk. */
 M2MAUTH_OPTIONAL_TEXT(kid)

@@ -22,6 +22,7 @@ M2MAUTH_SAME(M2MAUTH_EKEY, key);
 M2MAUTH_SAME(M2MAUTH_EKEYTYPE, key_type);
 M2MAUTH_SAME(M2MAUTH_EPASSPHRASE, passphrase);
 M2MAUTH_SAME(M2MAUTH_ENOPRIVATE, no_private);
+M2MAUTH_SAME(M2MAUTH_ESIGNER, signer);
 M2MAUTH_SAME(M2MAUTH_EMALFORMED, malformed);
 M2MAUTH_SAME(M2MAUTH_ESIGNATURE, signature);
 M2MAUTH_SAME(M2MAUTH_EALGORITHM, algorithm);
@@ -151,6 +152,7 @@ const char *m2mauth_error_name(int code) {
     case M2MAUTH_EKEYTYPE: return "key_type";
     case M2MAUTH_EPASSPHRASE: return "passphrase";
     case M2MAUTH_ENOPRIVATE: return "no_private_key";
+    case M2MAUTH_ESIGNER: return "signer";
     case M2MAUTH_EMALFORMED: return "malformed";
     case M2MAUTH_ESIGNATURE: return "signature";
     case M2MAUTH_EALGORITHM: return "algorithm";

@@ -9,6 +9,7 @@
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/key.hpp"
+#include "m2mauth/core/key_source.hpp"
 #include "m2mauth/core/oauth1.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/request.hpp"
@@ -18,6 +19,10 @@
 
 struct m2mauth_key {
   m2mauth::core::Key key;
+};
+
+struct m2mauth_key_source {
+  std::shared_ptr<m2mauth::core::KeySource> source;
 };
 
 struct m2mauth_cert {

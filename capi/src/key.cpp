@@ -4,6 +4,8 @@
 #include "guard.hpp"
 #include "handles.hpp"
 #include "m2mauth/core/jwk.hpp"
+#include "m2mauth/core/payload.hpp"
+#include "m2mauth/core/pkcs11.hpp"
 
 using namespace m2mauth;
 using core::Key;
@@ -25,7 +27,86 @@ m2mauth_status make_key(m2mauth_key **out, F &&make) {
 
 }  // namespace
 
+struct m2mauth_signature {
+  core::SignerAnswer answer;
+};
+
+namespace {
+
+// The C callback behind a core sign function: converts values only (the core checks the answer).
+core::SignFunction c_sign_function(m2mauth_sign_cb sign, core::Payload payload) {
+  return [sign, payload = std::move(payload)](std::string_view alg, std::string_view input) {
+    m2mauth_signature out;
+    std::string alg_text(alg);
+    m2mauth_status status = sign(&out, alg_text.c_str(), reinterpret_cast<const uint8_t *>(input.data()),
+                                 input.size(), payload.get());
+    if (status != M2MAUTH_OK) {
+      out.answer.failed = true;
+      if (out.answer.message.empty()) out.answer.message = std::string("status ") + m2mauth_error_name(status);
+    }
+    return std::move(out.answer);
+  };
+}
+
+}  // namespace
+
 extern "C" {
+
+m2mauth_status m2mauth_signature_set(m2mauth_signature *out, const uint8_t *signature, size_t len) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    capi::need_bytes(signature, len, "signature");
+    if (len > 16384) core::fail(core::Errc::invalid_argument, "a signature over 16 KiB");
+    out->answer.signature.assign(reinterpret_cast<const char *>(signature), len);
+  });
+}
+
+m2mauth_status m2mauth_signature_fail(m2mauth_signature *out, const char *message) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    out->answer.failed = true;
+    out->answer.message = message == nullptr ? "" : std::string(message).substr(0, 65536);
+  });
+}
+
+m2mauth_status m2mauth_key_from_signer(m2mauth_key **out, int alg, const m2mauth_key *public_key, m2mauth_sign_cb sign,
+                                       void *payload, m2mauth_free_cb free_payload) {
+  return capi::guard([&] {
+    core::Payload held = core::hold_payload(payload, free_payload);  // released here if this call fails
+    capi::need(out, "out");
+    *out = nullptr;
+    capi::need(sign, "sign");
+    *out = wrap(Key::from_signer(key_of(public_key), alg, c_sign_function(sign, std::move(held))));
+  });
+}
+
+m2mauth_status m2mauth_key_from_pkcs11(m2mauth_key **out, const char *uri, const char *pin) {
+  return make_key(out, [&] { return core::key_from_pkcs11(capi::need_text(uri, "uri"), pin); });
+}
+
+m2mauth_status m2mauth_key_source_new(m2mauth_key_source **out, const char *location, const char *secret,
+                                      int64_t reload_interval_ms) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    auto source = std::make_shared<core::KeySource>(std::string(capi::need_text(location, "location")),
+                                                    core::SecretString(secret == nullptr ? "" : secret),
+                                                    reload_interval_ms);
+    *out = new m2mauth_key_source{std::move(source)};
+  });
+}
+
+m2mauth_status m2mauth_key_source_reload(m2mauth_key_source *source) {
+  return capi::guard([&] { capi::need(source, "source")->source->reload(); });
+}
+
+m2mauth_status m2mauth_key_source_current(m2mauth_key **out, m2mauth_key_source *source) {
+  return make_key(out, [&] { return capi::need(source, "source")->source->current(); });
+}
+
+void m2mauth_key_source_free(m2mauth_key_source *source) { delete source; }
+
+int m2mauth_key_is_signer(const m2mauth_key *key) { return key != nullptr && key->key.is_signer() ? 1 : 0; }
 
 m2mauth_status m2mauth_key_generate_rsa(m2mauth_key **out, unsigned int bits) {
   return make_key(out, [&] { return Key::generate_rsa(bits); });

@@ -120,6 +120,10 @@ m2mauth_status m2mauth_token_client_set_private_key(m2mauth_token_client *client
   return capi::guard([&] { client_of(client).set_private_key(capi::need(key, "key")->key); });
 }
 
+m2mauth_status m2mauth_token_client_set_key_source(m2mauth_token_client *client, m2mauth_key_source *source) {
+  return capi::guard([&] { client_of(client).set_key_source(capi::need(source, "source")->source); });
+}
+
 m2mauth_status m2mauth_token_client_set_grant(m2mauth_token_client *client, int grant) {
   return capi::guard([&] { client_of(client).set_grant(core::grant_from_int(grant)); });
 }

@@ -56,7 +56,10 @@ def _oauth2_client(args: argparse.Namespace):
     key = None
     if args.private_key is not None:
         passphrase = read_secret(args.passphrase_file, args.passphrase_env, "passphrase", strip_newline=True)
-        key = Key.from_pem(read_input(args.private_key, "private key"), passphrase)
+        if args.private_key.lower().startswith("pkcs11:"):  # a key in a PKCS#11 token; the passphrase is its PIN
+            key = Key.from_pkcs11(args.private_key, passphrase)
+        else:
+            key = Key.from_pem(read_input(args.private_key, "private key"), passphrase)
     return OAuth2Client(args.token_url, args.client_id, issuer=args.issuer, client_secret=secret, private_key=key,
                         auth_method=args.auth_method, scope=args.scope, audience=args.audience,
                         assertion_audience=args.assertion_audience, http=_http_from_flags(args),
@@ -245,7 +248,8 @@ def _client_options(p: argparse.ArgumentParser) -> None:
     s = g.add_mutually_exclusive_group()
     s.add_argument("--client-secret-file", metavar="FILE", help="client secret from FILE (one trailing newline dropped)")
     s.add_argument("--client-secret-env", metavar="VAR", help="client secret from environment variable VAR")
-    g.add_argument("--private-key", metavar="FILE", help="private key (PEM) for private_key_jwt")
+    g.add_argument("--private-key", metavar="FILE",
+                   help="private key (PEM, or a PKCS#11 URI pkcs11:...) for private_key_jwt")
     k = g.add_mutually_exclusive_group()
     k.add_argument("--passphrase-file", metavar="FILE", help="passphrase of an encrypted --private-key")
     k.add_argument("--passphrase-env", metavar="VAR", help="passphrase of an encrypted --private-key")

@@ -107,6 +107,8 @@ def _key_from_args(args: argparse.Namespace, *, allow_set: bool = False) -> Any:
         return Key.hmac(secret)
     if args.key is None:
         raise CliUsageError("give a key: --key FILE, --secret-file FILE or --secret-env VAR")
+    if args.key.lower().startswith("pkcs11:"):  # a key in a PKCS#11 token; the passphrase options give the PIN
+        return Key.from_pkcs11(args.key, _passphrase(args))
     return _load_key_data(read_input(args.key, "key"), _passphrase(args), getattr(args, "kid", None),
                           allow_set=allow_set)
 
@@ -414,7 +416,9 @@ def _passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
 
 def _key_options(p: argparse.ArgumentParser, *, jwks: bool) -> None:
     p.add_argument("--key", metavar="FILE",
-                   help="key file: PEM, DER, JWK" + (" or JWK set (chosen by the token's kid)" if jwks else ""))
+                   help="key file: PEM, DER, JWK" + (" or JWK set (chosen by the token's kid)" if jwks else "") +
+                        ", or a PKCS#11 URI pkcs11:token=...;object=... (the PIN from --passphrase-file/-env "
+                        "or M2MAUTH_PKCS11_PIN)")
     _passphrase_options(p, "of an encrypted --key")
     p.add_argument("--secret-file", metavar="FILE", help="HMAC secret: the exact bytes of FILE")
     p.add_argument("--secret-env", metavar="VAR", help="HMAC secret: the value of environment variable VAR")

@@ -12,7 +12,8 @@ usually want to catch them::
     │   ├── InvalidSignatureError, AlgorithmError
     │   ├── ExpiredTokenError, ImmatureTokenError > IssuedInFutureError
     │   └── InvalidClaimError, MissingClaimError
-    ├── InvalidKeyError (also ValueError)      KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError
+    ├── InvalidKeyError (also ValueError)      KeyFormatError, KeyTypeError, PassphraseError, NoPrivateKeyError,
+    │                                          SignerError
     ├── UnsupportedError (also ValueError), NotFoundError (also LookupError), StateError, ConfigError,
     │   OutOfMemoryError (also MemoryError)
     ├── FileError (also OSError)               a file named by the caller that cannot be read
@@ -65,6 +66,7 @@ __all__ = [
     "KeyTypeError",
     "PassphraseError",
     "NoPrivateKeyError",
+    "SignerError",
     "UnsupportedError",
     "NotFoundError",
     "StateError",
@@ -272,6 +274,13 @@ class NoPrivateKeyError(InvalidKeyError):
     """The operation needs a private key; the key is public."""
 
     default_code, default_name = -13, "no_private_key"
+
+
+class SignerError(InvalidKeyError):
+    """A signer key's sign function (a KMS, an HSM) failed or answered no valid signature; the message
+    carries its text."""
+
+    default_code, default_name = -14, "signer"
 
 
 # ---- general ------------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ releases the handle early, and with it the key material, which the library wipes
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import errors
 from ._convert import BytesLike, Password, PathLike, json_object_text, optional_text, password_arg, path_arg, \
     to_bytes, to_text
 from ._native import native
+from .algorithms import algorithm_id
 
 __all__ = ["Key", "KeySet"]
 
@@ -118,6 +119,36 @@ class Key:
         private keys (a signing key stored as a set); a :class:`KeySet` for verification may not."""
         return cls._wrap(native.Key.from_jwks(json_object_text(jwks, "jwks"), optional_text(kid, "kid")))
 
+    @classmethod
+    def from_signer(cls, public_key: "Key", sign: Callable[[str, bytes], bytes], *,
+                    algorithm: Optional[str] = None) -> "Key":
+        """A key whose private part stays elsewhere (a cloud KMS, a Vault transit key, an HSM): it signs
+        everywhere a private key does (JWTs, private_key_jwt assertions, OAuth 1.0 RSA) by calling
+        ``sign(alg, data)``.
+
+        ``sign`` gets the algorithm name (``"RS256"``, ``"PS256"``, ``"ES256"``, ``"EdDSA"``, ...; OAuth 1.0
+        RSA-SHA1 asks for ``"RSA-SHA1"``) and the exact bytes to sign, and returns the signature bytes:
+        RSA as usual, ECDSA as raw R||S or DER (what KMS APIs return), Ed25519 64 bytes. An exception it
+        raises fails the signing call with :class:`m2mauth.errors.SignerError` and the exception's text.
+        Every signature is checked with the public key first. The library calls ``sign`` from the
+        signing thread, one call at a time per key, never from inside another call of the same key.
+
+        ``public_key`` says what the key is (its public part is used; its kid is kept). ``algorithm``
+        binds the key to one algorithm, as a JWK ``"alg"`` does. The private key cannot be exported."""
+        if not callable(sign):
+            raise TypeError("sign must be callable: sign(alg: str, data: bytes) -> bytes")
+        alg = 0 if algorithm is None else algorithm_id(algorithm)
+        return cls._wrap(native.Key.from_signer(_native_of(public_key), sign, alg))
+
+    @classmethod
+    def from_pkcs11(cls, uri: str, pin: Password = None) -> "Key":
+        """A private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), by RFC 7512 URI, e.g.
+        ``"pkcs11:token=prod;object=signing-key;type=private"``. It signs everywhere a private key does and
+        never leaves the token. The PIN: ``pin``, else the URI's ``pin-value``, else the environment
+        variable ``M2MAUTH_PKCS11_PIN``; the module: the URI's ``module-path`` query attribute, else
+        ``M2MAUTH_PKCS11_MODULE``. Needs OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl)."""
+        return cls._wrap(native.Key.from_pkcs11(to_text(uri, "uri"), password_arg(pin)))
+
     # ---- properties -----------------------------------------------------------------------------
 
     @property
@@ -144,6 +175,11 @@ class Key:
     def has_private(self) -> bool:
         """True if the key holds private (or secret) material."""
         return self._native.has_private
+
+    @property
+    def is_signer(self) -> bool:
+        """True for a key made by :meth:`from_signer`."""
+        return self._native.is_signer
 
     @property
     def default_algorithm(self) -> str:

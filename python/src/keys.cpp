@@ -40,6 +40,80 @@ PyCert cert_without_gil(F &&make) {
 
 py::bytes to_bytes(const std::string &s) { return py::bytes(s.data(), s.size()); }
 
+// A Python callable sign(alg: str, data: bytes) -> bytes behind a signer key. The library calls it on
+// whatever thread signs (the GIL released there), one call at a time; the reference is dropped with
+// the GIL held, whichever thread frees the last key using it.
+class PySignFunction {
+ public:
+  explicit PySignFunction(py::function fn) : fn_(fn.release().ptr()) {}
+  PySignFunction(const PySignFunction &) = delete;
+  PySignFunction &operator=(const PySignFunction &) = delete;
+  ~PySignFunction() {
+    PythonCallGuard guard;
+    if (!guard.ok) return;  // the interpreter is gone: nothing left to release
+    PyGILState_STATE st = PyGILState_Ensure();
+    Py_DECREF(fn_);
+    PyGILState_Release(st);
+  }
+
+  // The signature, or throws std::runtime_error with the exception's type and text.
+  std::string operator()(const std::string &alg, std::string_view input) const {
+    PythonCallGuard guard;
+    if (!guard.ok) throw std::runtime_error("the Python interpreter is shutting down");
+    PyGILState_STATE st = PyGILState_Ensure();
+    std::string sig, error;
+    PyObject *alg_arg = PyUnicode_FromStringAndSize(alg.data(), static_cast<Py_ssize_t>(alg.size()));
+    PyObject *data_arg = PyBytes_FromStringAndSize(input.data(), static_cast<Py_ssize_t>(input.size()));
+    PyObject *res = alg_arg != nullptr && data_arg != nullptr
+                        ? PyObject_CallFunctionObjArgs(fn_, alg_arg, data_arg, nullptr)
+                        : nullptr;
+    Py_XDECREF(alg_arg);
+    Py_XDECREF(data_arg);
+    if (res == nullptr) {
+      error = current_exception_text();
+    } else if (PyBytes_Check(res) || PyByteArray_Check(res) || PyMemoryView_Check(res)) {
+      Py_buffer view;
+      if (PyObject_GetBuffer(res, &view, PyBUF_CONTIG_RO) == 0) {
+        sig.assign(static_cast<const char *>(view.buf), static_cast<std::size_t>(view.len));
+        PyBuffer_Release(&view);
+      } else {
+        error = current_exception_text();
+      }
+    } else {
+      error = std::string("the sign function returned ") + Py_TYPE(res)->tp_name + ", not bytes";
+    }
+    Py_XDECREF(res);
+    PyGILState_Release(st);
+    if (!error.empty()) throw std::runtime_error(error);
+    return sig;
+  }
+
+ private:
+  // "Type: text" of the pending exception, which it clears (the GIL held).
+  static std::string current_exception_text() {
+    PyObject *type = nullptr, *value = nullptr, *tb = nullptr;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    std::string text = type != nullptr ? reinterpret_cast<PyTypeObject *>(type)->tp_name : "exception";
+    if (value != nullptr) {
+      PyObject *str = PyObject_Str(value);
+      if (str != nullptr) {
+        Py_ssize_t n = 0;
+        const char *u = PyUnicode_AsUTF8AndSize(str, &n);
+        if (u != nullptr && n > 0) text += ": " + std::string(u, static_cast<std::size_t>(n));
+        Py_DECREF(str);
+      }
+      PyErr_Clear();
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return text;
+  }
+
+  PyObject *fn_;
+};
+
 void register_key(py::module_ &m) {
   py::class_<PyKey>(m, "Key", "A native key handle (see m2mauth.Key).")
       .def_static("generate_rsa", [](unsigned int bits) {
@@ -70,6 +144,16 @@ void register_key(py::module_ &m) {
       .def_static("from_jwks", [](const std::string &jwks, const std::optional<std::string> &kid) {
         return key_without_gil([&] { return Key::from_jwks(jwks, kid); });
       })
+      .def_static("from_signer", [](const PyKey &public_key, py::function sign, int alg) {
+        auto pub = public_key.need("key");
+        auto fn = std::make_shared<PySignFunction>(std::move(sign));
+        return PyKey(Key::from_signer(*pub, [fn](const std::string &a, std::string_view in) { return (*fn)(a, in); },
+                                      static_cast<m2mauth::Alg>(alg)));
+      })
+      .def_static("from_pkcs11", [](const std::string &uri, const Passphrase &pin) {
+        return key_without_gil([&] { return Key::from_pkcs11(uri, pin); });
+      })
+      .def_property_readonly("is_signer", [](const PyKey &self) { return self.need("key")->is_signer(); })
       .def("public_key", [](const PyKey &self) { return PyKey(self.need("key")->public_key()); })
       .def("with_kid", [](const PyKey &self, const std::string &kid) {
         return PyKey(self.need("key")->with_kid(kid));

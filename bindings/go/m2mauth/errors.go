@@ -111,6 +111,7 @@ var (
 	ErrKeyType         = sentinel(raw.M2MAUTH_EKEYTYPE)
 	ErrPassphrase      = sentinel(raw.M2MAUTH_EPASSPHRASE)
 	ErrNoPrivateKey    = sentinel(raw.M2MAUTH_ENOPRIVATE)
+	ErrSigner          = sentinel(raw.M2MAUTH_ESIGNER)
 	ErrMalformed       = sentinel(raw.M2MAUTH_EMALFORMED)
 	ErrSignature       = sentinel(raw.M2MAUTH_ESIGNATURE)
 	ErrAlgorithm       = sentinel(raw.M2MAUTH_EALGORITHM)
@@ -138,7 +139,7 @@ var (
 	// claims and claim checks (category verification).
 	ErrInvalidToken = &Error{Name: "invalid_token"}
 	// ErrInvalidKey matches every reason a key cannot be used (category key): ErrKey, ErrKeyType,
-	// ErrPassphrase, ErrNoPrivateKey.
+	// ErrPassphrase, ErrNoPrivateKey, ErrSigner.
 	ErrInvalidKey = &Error{Name: "invalid_key"}
 	// ErrInvalidInput matches invalid arguments and inputs over a size limit (category input).
 	ErrInvalidInput = &Error{Name: "invalid_input"}

@@ -35,6 +35,7 @@ typedef enum m2mauth_error_code {
   M2MAUTH_EKEYTYPE = -11,        /* key type does not fit the algorithm or the operation */
   M2MAUTH_EPASSPHRASE = -12,     /* encrypted key: passphrase missing or wrong */
   M2MAUTH_ENOPRIVATE = -13,      /* operation needs a private key, the handle holds a public one */
+  M2MAUTH_ESIGNER = -14,         /* a signer key's callback (KMS, HSM) failed or answered no valid signature */
 
   /* JOSE */
   M2MAUTH_EMALFORMED = -20,      /* token, base64url or JSON malformed */
@@ -74,7 +75,7 @@ typedef enum m2mauth_category {
   M2MAUTH_CATEGORY_STATE = 5,               /* ESTATE: the object does not allow the call now */
   M2MAUTH_CATEGORY_IO = 6,                  /* EIO: files */
   M2MAUTH_CATEGORY_CONFIG = 7,              /* ECONFIG */
-  M2MAUTH_CATEGORY_KEY = 8,                 /* EKEY, EKEYTYPE, EPASSPHRASE, ENOPRIVATE */
+  M2MAUTH_CATEGORY_KEY = 8,                 /* EKEY, EKEYTYPE, EPASSPHRASE, ENOPRIVATE, ESIGNER */
   M2MAUTH_CATEGORY_VERIFICATION = 9,        /* EMALFORMED ... EMISSINGCLAIM: a token was refused */
   M2MAUTH_CATEGORY_NETWORK = 10,            /* ENETWORK */
   M2MAUTH_CATEGORY_TIMEOUT = 11,            /* ETIMEOUT */

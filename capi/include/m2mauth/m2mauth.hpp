@@ -73,6 +73,7 @@ enum class Errc : int {
   key_type = M2MAUTH_EKEYTYPE,
   passphrase = M2MAUTH_EPASSPHRASE,
   no_private_key = M2MAUTH_ENOPRIVATE,
+  signer = M2MAUTH_ESIGNER,
   malformed = M2MAUTH_EMALFORMED,
   signature = M2MAUTH_ESIGNATURE,
   algorithm = M2MAUTH_EALGORITHM,
@@ -466,6 +467,30 @@ class Key {
     });
   }
 
+  /**
+   * What a signer key calls (m2mauth_sign_cb): the signature of input with alg ("RS256", "ES256",
+   * "EdDSA", "RSA-SHA1", ...) as bytes (ECDSA raw R || S or DER). An exception it throws fails the
+   * signing call with Errc::signer and the exception's what() (m2mauth caps and escapes it).
+   */
+  using SignFunction = std::function<std::string(const std::string &alg, std::string_view input)>;
+  /**
+   * A key whose private part stays with sign (a KMS, an HSM): m2mauth_key_from_signer. alg 0 leaves it
+   * unbound. sign is called by one thread at a time, never inside another call of the same key.
+   */
+  static Key from_signer(const Key &public_key, SignFunction sign, Alg alg = static_cast<Alg>(0)) {
+    auto *held = new SignFunction(std::move(sign));
+    return make([&](m2mauth_key **out) {
+      return m2mauth_key_from_signer(out, static_cast<int>(alg), public_key.get(), &call_signer, held,
+                                     [](void *p) { delete static_cast<SignFunction *>(p); });
+    });
+  }
+  /** A private key in a PKCS#11 token, by RFC 7512 URI (m2mauth_key_from_pkcs11); pin may be empty. */
+  static Key from_pkcs11(const std::string &uri, const std::optional<std::string> &pin = std::nullopt) {
+    return make([&](m2mauth_key **out) { return m2mauth_key_from_pkcs11(out, detail::c_str(uri), detail::c_str(pin)); });
+  }
+  /** True for a signer key (from_signer). */
+  bool is_signer() const noexcept { return m2mauth_key_is_signer(get()) != 0; }
+
   /** A new key holding only the public part. */
   Key public_key() const {
     return make([&](m2mauth_key **out) { return m2mauth_key_public(out, get()); });
@@ -522,6 +547,20 @@ class Key {
   explicit operator bool() const noexcept { return h_ != nullptr; }
 
  private:
+  static m2mauth_status call_signer(m2mauth_signature *out, const char *alg, const uint8_t *input, size_t len,
+                                    void *payload) noexcept {
+    try {
+      std::string sig = (*static_cast<SignFunction *>(payload))(
+          alg, std::string_view(reinterpret_cast<const char *>(input), len));
+      return m2mauth_signature_set(out, reinterpret_cast<const uint8_t *>(sig.data()), sig.size());
+    } catch (const std::exception &e) {
+      m2mauth_signature_fail(out, e.what());
+    } catch (...) {
+      m2mauth_signature_fail(out, "unknown exception");
+    }
+    return M2MAUTH_ERROR;
+  }
+
   template <typename F>
   static Key make(F &&call) {
     m2mauth_key *k = nullptr;

@@ -72,6 +72,14 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_auth_method(m2mauth_token
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_secret(m2mauth_token_client *client, const char *secret);
 /** The private key for private_key_jwt and the jwt-bearer grant (shared, not copied). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_private_key(m2mauth_token_client *client, const m2mauth_key *key);
+/**
+ * A rotating private key (shared, not copied): each new client assertion (and jwt-bearer grant) is
+ * signed by the source's current key, so a token manager picks up a rotated key at its next fetch
+ * without a restart. Replaces a private key set before (and m2mauth_token_client_set_private_key
+ * replaces the source).
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_key_source(m2mauth_token_client *client,
+                                                                  m2mauth_key_source *source);
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_grant(m2mauth_token_client *client, int grant);
 /** jwt-bearer grant: the assertion's "sub" (default: client_id). */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_subject(m2mauth_token_client *client, const char *subject);

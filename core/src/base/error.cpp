@@ -18,7 +18,8 @@ ErrorCategory error_category(Errc code) noexcept {
     case Errc::key:
     case Errc::key_type:
     case Errc::passphrase:
-    case Errc::no_private: return ErrorCategory::key;
+    case Errc::no_private:
+    case Errc::signer: return ErrorCategory::key;
     case Errc::malformed:
     case Errc::signature:
     case Errc::algorithm:

@@ -187,6 +187,12 @@ void configure_client_cert(CURL *e, const http::Profile &p) {
     M2MAUTH_SET(e, CURLOPT_SSLCERT, c.client_cert.c_str());
   }
   if (c.client_cert_type == "PEM") {
+    if (p.key_is_pkcs11) {
+      M2MAUTH_SET(e, CURLOPT_SSLENGINE, "pkcs11");
+      M2MAUTH_SET(e, CURLOPT_SSLKEYTYPE, "ENG");
+      M2MAUTH_SET(e, CURLOPT_SSLKEY, p.pkcs11_key_uri.c_str());
+      return;  // the engine holds the PIN (pkcs11_prepare_engine)
+    }
     M2MAUTH_SET(e, CURLOPT_SSLKEYTYPE, "PEM");
     if (p.key_is_pem || (c.client_key.empty() && p.cert_is_pem)) {
       curl_blob key = blob_of(c.client_key.empty() ? c.client_cert : c.client_key);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/pkcs11.hpp"
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/json.hpp"
 
@@ -66,7 +67,7 @@ std::string HttpConfig::describe() const {
   add_text(o.get(), "ca_file", ca_file);
   add_text(o.get(), "ca_dir", ca_dir);
   add_text(o.get(), "client_cert", shown_file_or_pem(client_cert));
-  add_text(o.get(), "client_key", shown_file_or_pem(client_key));
+  add_text(o.get(), "client_key", pkcs11_uri_redacted(shown_file_or_pem(client_key)));
   add_text(o.get(), "client_key_passphrase", client_key_passphrase.empty() ? std::string() : std::string(kRedacted));
   json_set_string(o.get(), "client_cert_type", shown_cert_type(client_cert_type));
   add_text(o.get(), "proxy", shown_proxy(proxy));

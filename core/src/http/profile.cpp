@@ -5,6 +5,7 @@
 
 #include "base/os.hpp"
 #include "m2mauth/core/error.hpp"
+#include "m2mauth/core/pkcs11.hpp"
 
 #ifndef M2MAUTH_CORE_VERSION  // set from the project version by core/CMakeLists.txt
 #error "M2MAUTH_CORE_VERSION is not defined"
@@ -55,14 +56,21 @@ std::shared_ptr<const Profile> make_profile(HttpConfig config) {
     fail(Errc::config, "HTTP configuration: client_key given without client_cert");
   p->cert_is_pem = is_pem_text(c.client_cert);
   p->key_is_pem = is_pem_text(c.client_key);
+  p->key_is_pkcs11 = !p->key_is_pem && is_pkcs11_uri(c.client_key);
+  if (p->key_is_pkcs11) {
+    if (c.client_cert_type != "PEM") fail(Errc::config, "HTTP configuration: a PKCS#11 client_key needs a PEM client_cert");
+    Pkcs11Uri uri = parse_pkcs11_uri(c.client_key, c.client_key_passphrase.empty() ? nullptr : c.client_key_passphrase.c_str());
+    pkcs11_prepare_engine(uri);  // libcurl loads the key through this engine, with this PIN
+    p->pkcs11_key_uri = uri.engine_uri;
+  }
   if (c.client_cert_type == "P12") {
     if (p->cert_is_pem) fail(Errc::config, "HTTP configuration: a PKCS#12 client_cert must be a file path");
     if (!c.client_key.empty()) fail(Errc::config, "HTTP configuration: a PKCS#12 file holds the key; leave client_key empty");
   }
   if (!p->cert_is_pem) check_no_controls(c.client_cert, "client_cert");
-  if (!p->key_is_pem) check_no_controls(c.client_key, "client_key");
+  if (!p->key_is_pem && !p->key_is_pkcs11) check_no_controls(c.client_key, "client_key");
   if (!p->cert_is_pem) check_readable(c.client_cert, "client_cert");
-  if (!p->key_is_pem) check_readable(c.client_key, "client_key");
+  if (!p->key_is_pem && !p->key_is_pkcs11) check_readable(c.client_key, "client_key");
   check_readable(c.ca_file, "ca_file", kMaxCaFile);
   check_no_controls(c.ca_file, "ca_file");
   check_no_controls(c.ca_dir, "ca_dir");

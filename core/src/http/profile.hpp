@@ -17,6 +17,8 @@ struct Profile {
   std::string user_agent_line;  // "User-Agent: " + the configured one or "m2mauth/<version>"
   bool cert_is_pem = false;  // client_cert holds PEM text, not a path
   bool key_is_pem = false;   // client_key holds PEM text, not a path
+  bool key_is_pkcs11 = false;  // client_key is a pkcs11: URI: the TLS key stays in the token
+  std::string pkcs11_key_uri;  // that URI as the engine reads it (no PIN, no module path)
 };
 
 // Validates config (Error(config) naming the field; never quoting PEM text or passphrases).

@@ -69,6 +69,7 @@ Certificate Certificate::from_file(const std::string &path) {
 Certificate Certificate::self_signed(const Key &key, const std::string &common_name, unsigned int days) {
   if (key.type() == KeyType::oct) fail(Errc::key_type, "a certificate needs an asymmetric key");
   if (!key.has_private()) fail(Errc::no_private, "a self-signed certificate needs the private key");
+  if (key.is_signer()) fail(Errc::unsupported, "a signer key cannot sign certificates");
   if (common_name.empty() || common_name.size() > 64) fail(Errc::invalid_argument, "common name must have 1 to 64 characters");
   if (days == 0 || days > 3650) fail(Errc::invalid_argument, "validity must be 1 to 3650 days");
   ossl::X509Ptr x509(X509_new());

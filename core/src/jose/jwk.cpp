@@ -251,6 +251,8 @@ std::string render(const std::vector<std::pair<const char *, std::string>> &memb
 std::string jwk_text(const Key &key, bool with_private, std::string_view alg, std::string_view use) {
   if (key.type() == KeyType::oct && !with_private) fail(Errc::key_type, "an HMAC key has no public JWK");
   if (with_private && !key.has_private()) fail(Errc::no_private, "the key handle holds only a public key");
+  if (with_private && key.private_is_external())
+    fail(Errc::no_private, "the private key is held by a signer or a token and cannot be exported");
   Members m = members_of(key, with_private);
   std::vector<std::pair<const char *, std::string>> all;
   // kty first, as people expect to read it.

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "jose/key_impl.hpp"
+#include "jose/signer.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/random.hpp"
@@ -128,6 +129,28 @@ Key Key::adopt(EVP_PKEY *pkey, bool has_private, std::string kid) {
   ossl::PKey owned(pkey);
   if (!owned) fail(Errc::invalid_argument, "no key");
   return Key(make_impl(std::move(owned), has_private, std::move(kid)));
+}
+
+Key Key::adopt_token_key(EVP_PKEY *pkey) {
+  ossl::PKey owned(pkey);
+  if (!owned) fail(Errc::invalid_argument, "no key");
+  auto impl = make_impl(std::move(owned), true, {});
+  impl->in_token = true;
+  return Key(std::move(impl));
+}
+
+Key Key::from_signer(const Key &public_key, int alg, SignFunction sign) {
+  if (!sign) fail(Errc::invalid_argument, "no sign function");
+  if (public_key.type() == KeyType::oct) fail(Errc::key_type, "a signer key needs an RSA, EC or Ed25519 public key");
+  if (alg < 0 || alg > alg_count) fail(Errc::algorithm, "unknown algorithm");
+  Key pub = public_key.public_only();
+  if (alg != 0 && !alg_fits_key_type(pub, static_cast<Alg>(alg)))
+    fail(Errc::key_type, std::string(alg_name(static_cast<Alg>(alg))) + " does not fit the signer's public key");
+  EVP_PKEY_up_ref(pub.evp());
+  auto impl = make_impl(ossl::PKey(pub.evp()), true, public_key.kid());
+  impl->alg = static_cast<std::uint8_t>(alg);
+  impl->signer = std::make_shared<SignerState>(std::move(sign));
+  return Key(std::move(impl));
 }
 
 Key Key::generate_rsa(unsigned int bits) {
@@ -276,6 +299,8 @@ KeyType Key::type() const noexcept { return impl_->type; }
 Curve Key::curve() const noexcept { return impl_->curve; }
 unsigned int Key::bits() const noexcept { return impl_->bits; }
 bool Key::has_private() const noexcept { return impl_->has_private; }
+bool Key::is_signer() const noexcept { return impl_->signer != nullptr; }
+bool Key::private_is_external() const noexcept { return impl_->signer != nullptr || impl_->in_token; }
 const std::string &Key::kid() const noexcept {
   static const std::string none;
   return impl_->kid ? *impl_->kid : none;
@@ -307,6 +332,8 @@ Key Key::copy_with(std::string kid, int alg) const {
   impl->alg = static_cast<std::uint8_t>(alg);
   impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
   if (impl_->secret) impl->secret = std::make_unique<SecretBytes>(*impl_->secret);
+  impl->signer = impl_->signer;
+  impl->in_token = impl_->in_token;
   if (impl_->pkey) {
     EVP_PKEY_up_ref(impl_->pkey.get());
     impl->pkey.reset(impl_->pkey.get());
@@ -332,6 +359,7 @@ Key Key::public_only() const {
 std::string Key::private_pem(const char *passphrase) const {
   if (impl_->type == KeyType::oct) fail(Errc::key_type, "an HMAC key has no PEM form");
   if (!impl_->has_private) fail(Errc::no_private, "the key handle holds only a public key");
+  if (private_is_external()) fail(Errc::no_private, "the private key is held by a signer or a token and cannot be exported");
   ossl::Bio bio(BIO_new(BIO_s_mem()));
   if (!bio) throw std::bad_alloc();
   int ok;

@@ -74,6 +74,8 @@ class KeyOps {
   mutable std::atomic<Table *> table_{nullptr};
 };
 
+struct SignerState;  // signer.cpp: the application's sign function and the lock that serialises it
+
 // Laid out small: a key that is only held (a JWKS, a cache of keys) costs little more than its EVP_PKEY.
 struct Key::Impl {
   std::uint64_t id = 0;
@@ -81,11 +83,13 @@ struct Key::Impl {
   KeyOps ops;                            // initialised operation contexts, reused across calls and threads
   std::unique_ptr<const std::string> kid;  // null when the key has none (most keys): 8 bytes, not a string's 32
   std::unique_ptr<SecretBytes> secret;  // HMAC
+  std::shared_ptr<SignerState> signer;  // a signer key (pkey then holds the public key only)
   unsigned int bits = 0;
   KeyType type = KeyType::rsa;
   Curve curve = Curve::none;
   std::uint8_t alg = 0;  // the JWK's "alg" as an Alg value; 0 when none
   bool has_private = false;
+  bool in_token = false;  // the private key is held by a PKCS#11 token: it signs, but cannot be exported
 };
 
 }  // namespace m2mauth::core

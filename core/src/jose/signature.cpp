@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "jose/key_impl.hpp"
+#include "jose/signer.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jws.hpp"
@@ -282,6 +283,7 @@ void check_key_for_alg(const Key &key, Alg alg, bool signing) {
 
 std::string sign_bytes(const Key &key, Alg alg, std::string_view data) {
   check_key_for_alg(key, alg, true);
+  if (key.is_signer()) return signer_sign(key, alg, data);
   switch (family_of(alg)) {
     case Family::hmac: {
       unsigned char mac[EVP_MAX_MD_SIZE];

@@ -4,6 +4,7 @@
 #include <openssl/rsa.h>
 
 #include "m2mauth/core/error.hpp"
+#include "jose/signer.hpp"
 #include "oauth1/oauth1_impl.hpp"
 #include "base/ossl.hpp"
 
@@ -67,6 +68,11 @@ EVP_PKEY_CTX *new_rsa_ctx(const Oauth1Signer::Impl &k, const EVP_MD *md) {
 
 // RSASSA-PKCS1-v1_5 (RFC 3447 section 8.2.1) over the digest of the base string.
 void append_rsa(const Oauth1Signer::Impl &k, std::string &out, std::string_view base) {
+  if (k.config.rsa_key->is_signer()) {
+    std::string sig = signer_sign_rsa_pkcs1(*k.config.rsa_key, uses_sha1(k.config.method), base);
+    append_base64(out, reinterpret_cast<const unsigned char *>(sig.data()), sig.size());
+    return;
+  }
   const EVP_MD *md = uses_sha1(k.config.method) ? ossl::sha1() : ossl::sha256();
   unsigned char dgst[EVP_MAX_MD_SIZE];
   unsigned int dlen = 0;

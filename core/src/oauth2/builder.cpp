@@ -56,7 +56,19 @@ void TokenClientBuilder::set_secret(SecretString secret) {
 }
 
 void TokenClientBuilder::set_private_key(Key key) {
-  configure("set_private_key", [&](ClientConfig &c) { c.private_key = std::move(key); });
+  configure("set_private_key", [&](ClientConfig &c) {
+    c.private_key = std::move(key);
+    c.key_source.reset();
+  });
+}
+
+void TokenClientBuilder::set_key_source(std::shared_ptr<KeySource> source) {
+  if (!source) fail(Errc::invalid_argument, "no key source");
+  Key first = source->current();
+  configure("set_key_source", [&](ClientConfig &c) {
+    c.private_key = std::move(first);
+    c.key_source = std::move(source);
+  });
 }
 
 void TokenClientBuilder::set_grant(Grant grant) {

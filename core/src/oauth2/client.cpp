@@ -152,6 +152,15 @@ std::string TokenClient::client_assertion(const std::string &audience, bool gran
     if (header.alg == 0) header.alg = static_cast<int>(Alg::hs256);
     return jwt_sign(hmac, claims, header);
   }
+  if (config_.key_source) {  // a rotating key: this assertion's key, and its thumbprint when that is the kid
+    Key key = config_.key_source->current();
+    std::string thumbprint;
+    if (config_.assertion_kid.empty() && config_.assertion_kid_thumbprint) {
+      thumbprint = jwk_thumbprint(key);
+      header.kid = thumbprint.c_str();
+    }
+    return jwt_sign(key, claims, header);
+  }
   return jwt_sign(*config_.private_key, claims, header);
 }
 

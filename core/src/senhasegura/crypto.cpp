@@ -17,6 +17,7 @@ namespace {
 void check_decryption_key(const Key &key) {
   if (key.type() != KeyType::rsa) fail(Errc::key_type, "A2A decryption needs an RSA key");
   if (!key.has_private()) fail(Errc::no_private, "A2A decryption needs the RSA private key, not only the public one");
+  if (key.is_signer()) fail(Errc::no_private, "A2A decryption needs the RSA private key; a signer key only signs");
 }
 
 ossl::PKeyCtx oaep_context(const Key &key) {

@@ -8,6 +8,7 @@ package raw
 import "C"
 
 import (
+	"fmt"
 	"runtime/cgo"
 	"time"
 	"unsafe"
@@ -162,4 +163,43 @@ func goText(p *C.char) string {
 		return ""
 	}
 	return C.GoString(p)
+}
+
+// SignFunc is a signer key's Go half (m2mauth_key_from_signer): the signature of data with alg, or a
+// non-empty message saying why it cannot sign. The library calls it one call at a time per key.
+type SignFunc func(alg string, data []byte) (signature []byte, failure string)
+
+//export m2mauthGoSign
+func m2mauthGoSign(out *C.m2mauth_signature, alg *C.char, input *C.uint8_t, n C.size_t, payload C.uintptr_t) (status C.int) {
+	fail := func(msg string) C.int {
+		text := C.CString(msg)
+		C.m2mauth_signature_fail(out, text)
+		C.free(unsafe.Pointer(text))
+		return C.M2MAUTH_ERROR
+	}
+	// A panic must not unwind into C: the signature fails with the panic's value instead.
+	defer func() {
+		if r := recover(); r != nil {
+			status = fail(fmt.Sprint("panic: ", r))
+		}
+	}()
+	f, ok := cgo.Handle(uintptr(payload)).Value().(SignFunc)
+	if !ok || out == nil {
+		return C.M2MAUTH_ERROR
+	}
+	var data []byte
+	if n > 0 {
+		data = C.GoBytes(unsafe.Pointer(input), C.int(n))
+	}
+	sig, failure := f(goText(alg), data)
+	if failure != "" {
+		return fail(failure)
+	}
+	if len(sig) == 0 {
+		return fail("the signer returned no signature")
+	}
+	p := C.CBytes(sig)
+	st := C.m2mauth_signature_set(out, (*C.uint8_t)(p), C.size_t(len(sig)))
+	C.free(p)
+	return st
 }

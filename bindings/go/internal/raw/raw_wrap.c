@@ -214,6 +214,13 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
   return m2mauthGoTransport(out, (m2mauth_request *)req, (uintptr_t)payload);
 }
 
+extern int m2mauthGoSign(m2mauth_signature *out, char *alg, uint8_t *input, size_t len, uintptr_t payload);
+
+static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const char *alg, const uint8_t *input,
+                                                   size_t len, void *payload) {
+  return m2mauthGoSign(out, (char *)alg, (uint8_t *)input, len, (uintptr_t)payload);
+}
+
 static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *payload) {
   m2mauthGoTokenEvent((m2mauth_token_event *)ev, (uintptr_t)payload);
 }
@@ -484,6 +491,13 @@ m2mauth_status m2mauth_glue_token_manager_read(m2mauth_token_manager *manager, i
 
 m2mauth_status m2mauth_glue_http_new_custom(m2mauth_http **out, int64_t payload) {
   return m2mauth_http_new_custom(out, m2mauth_glue_transport_trampoline, (void *)(intptr_t)payload,
+                                 m2mauth_glue_payload_release);
+}
+
+
+m2mauth_status m2mauth_glue_key_from_signer(m2mauth_key **out, int alg, const m2mauth_key *public_key,
+                                            int64_t payload) {
+  return m2mauth_key_from_signer(out, alg, public_key, m2mauth_glue_sign_trampoline, (void *)(intptr_t)payload,
                                  m2mauth_glue_payload_release);
 }
 
@@ -939,6 +953,18 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
   
   
   result = M2MAUTH_ENOPRIVATE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28() {
+  enum m2mauth_error_code result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_ESIGNER;
   
   _swig_go_result = (intgo)result; 
   return _swig_go_result;
@@ -2190,6 +2216,58 @@ intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
   _swig_go_result = result; 
   
   m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+  m2mauth_key *arg1 = (m2mauth_key *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_key **)&_swig_go_0; 
+  
+  result = (int)m2mauth_key_is_signer((struct m2mauth_key const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_key_from_pkcs11(arg1,(char const *)arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
   
   return _swig_go_result;
 }
@@ -8471,6 +8549,27 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_sw
   arg2 = (int64_t)_swig_go_1; 
   
   result = (m2mauth_status)m2mauth_glue_http_new_custom(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  int arg2 ;
+  m2mauth_key *arg3 = (m2mauth_key *) 0 ;
+  int64_t arg4 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  arg2 = (int)_swig_go_1; 
+  arg3 = *(m2mauth_key **)&_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_glue_key_from_signer(arg1,arg2,(struct m2mauth_key const *)arg3,arg4);
   _swig_go_result = result; 
   return _swig_go_result;
 }

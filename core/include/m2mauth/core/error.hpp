@@ -23,6 +23,7 @@ enum class Errc : int {
   key_type = -11,
   passphrase = -12,
   no_private = -13,
+  signer = -14,
   malformed = -20,
   signature = -21,
   algorithm = -22,
@@ -56,7 +57,7 @@ enum class ErrorCategory : int {
   state = 5,                // state
   io = 6,                   // io
   config = 7,               // config
-  key = 8,                  // key, key_type, passphrase, no_private
+  key = 8,                  // key, key_type, passphrase, no_private, signer
   verification = 9,         // malformed, signature, algorithm, expired, not_yet_valid, iat, claim, missing_claim
   network = 10,             // network
   timeout = 11,             // timeout

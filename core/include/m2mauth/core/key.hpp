@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,16 @@ const char *curve_name(Curve curve) noexcept;
 // Throws Errc::unsupported for an unknown name.
 Curve curve_from_name(std::string_view name);
 
+// What a signer (a KMS, an HSM, a remote signing service) answers for one signature.
+struct SignerAnswer {
+  std::string signature;  // the signature bytes; ECDSA as raw R||S or as a DER ECDSA-Sig-Value
+  bool failed = false;    // the signer could not sign: message says why
+  std::string message;    // the application's text; sanitised before it enters an Error
+};
+// Signs exactly the bytes of input with the named algorithm: a JWS name ("RS256", "ES256", "EdDSA", ...)
+// or "RSA-SHA1" (OAuth 1.0 RSA-SHA1: RSASSA-PKCS1-v1_5 over SHA-1).
+using SignFunction = std::function<SignerAnswer(std::string_view alg, std::string_view input)>;
+
 class Key {
  public:
   struct Impl;
@@ -35,13 +46,24 @@ class Key {
   static Key from_pem(std::string_view pem, const char *passphrase);
   static Key from_der(const std::uint8_t *der, std::size_t len, const char *passphrase);
   static Key from_file(const std::string &path, const char *passphrase);
+  // A private key held elsewhere: signatures come from sign, the public key (any RSA, EC or Ed25519
+  // key: its public part is used) says what the key is. alg (an Alg value) binds the key to one
+  // algorithm; 0 leaves it unbound. See signer.cpp for the checks on every answer and the serialisation.
+  static Key from_signer(const Key &public_key, int alg, SignFunction sign);
   // Takes ownership of one reference to pkey.
   static Key adopt(evp_pkey_st *pkey, bool has_private, std::string kid = {});
+  // The same for a private key a PKCS#11 token holds (pkcs11.cpp): it cannot be exported.
+  static Key adopt_token_key(evp_pkey_st *pkey);
 
   KeyType type() const noexcept;
   Curve curve() const noexcept;
   unsigned int bits() const noexcept;
   bool has_private() const noexcept;
+  // True when the private key is outside the process (a signer key): it signs, but cannot be exported
+  // and cannot decrypt.
+  bool is_signer() const noexcept;
+  // True when the private key cannot be exported: a signer key, or a key held by a PKCS#11 token.
+  bool private_is_external() const noexcept;
   const std::string &kid() const noexcept;
   // A process-unique id of the key material (used by per-thread operation caches).
   std::uint64_t id() const noexcept;

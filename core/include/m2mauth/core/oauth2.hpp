@@ -19,6 +19,7 @@
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/jws.hpp"
 #include "m2mauth/core/key.hpp"
+#include "m2mauth/core/key_source.hpp"
 #include "m2mauth/core/secret.hpp"
 
 namespace m2mauth::core {
@@ -141,6 +142,7 @@ struct ClientConfig {
   ClientAuth auth = ClientAuth::client_secret_basic;
   SecretString client_secret;          // client_secret_basic / _post / _jwt
   std::optional<Key> private_key;      // private_key_jwt (and jwt_bearer grant)
+  std::shared_ptr<KeySource> key_source;  // when set, its current key signs each assertion (private_key: the first)
   Grant grant = Grant::client_credentials;
   TokenScope scope;
   std::vector<Header> extra_params;    // sent on every request, refetches included
@@ -234,6 +236,7 @@ class TokenClientBuilder {
   void set_auth_method(ClientAuth auth);
   void set_secret(SecretString secret);
   void set_private_key(Key key);
+  void set_key_source(std::shared_ptr<KeySource> source);  // replaces a private key, and the reverse
   void set_grant(Grant grant);
   void set_subject(std::string subject);
   void set_scope(std::string scope);

@@ -61,6 +61,7 @@ final class ErrorCodes {
     WITHIN.put("passphrase", PassphraseException::new);
     WITHIN.put("key_type", KeyTypeException::new);
     WITHIN.put("no_private_key", KeyTypeException::new);
+    WITHIN.put("signer", SignerException::new);
     WITHIN.put("malformed", MalformedTokenException::new);
     WITHIN.put("signature", InvalidSignatureException::new);
     WITHIN.put("algorithm", AlgorithmException::new);

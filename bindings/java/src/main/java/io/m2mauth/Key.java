@@ -2,6 +2,8 @@ package io.m2mauth;
 
 import io.m2mauth.internal.KeyHandle;
 import io.m2mauth.internal.M2mauthNative;
+import io.m2mauth.internal.NativeCallbacks;
+import io.m2mauth.internal.NativeRef;
 import io.m2mauth.internal.NativeResource;
 import io.m2mauth.internal.Secrets;
 import java.lang.ref.Reference;
@@ -105,6 +107,48 @@ public final class Key implements AutoCloseable {
   /** "P-256", "P-384", "P-521", "Ed25519", or "" for RSA and HMAC keys. */
   public String curve() {
     return use(M2mauthNative::m2mauth_key_curve);
+  }
+
+  /**
+   * A key whose private part stays with signer (a KMS, an HSM): see {@link Signer}. publicKey says what
+   * the key is (its public part is used, its kid kept); algorithm (null: none) binds the key to one
+   * algorithm. The private key cannot be exported. The library keeps signer for as long as this key or
+   * any key derived from it lives.
+   */
+  public static Key fromSigner(Key publicKey, Algorithm algorithm, Signer signer) {
+    java.util.Objects.requireNonNull(publicKey, "publicKey");
+    java.util.Objects.requireNonNull(signer, "signer");
+    NativeCallbacks.SignSink sink = signer::sign;
+    int alg = algorithm == null ? 0 : algorithm.id();
+    // The native key owns the reference from here on (released with it, or at once on failure).
+    return publicKey.use(h -> new Key(M2mauthNative.m2mauth_glue_key_from_signer(alg, h, NativeRef.handOver(sink))));
+  }
+
+  /** The same without an algorithm binding. */
+  public static Key fromSigner(Key publicKey, Signer signer) {
+    return fromSigner(publicKey, null, signer);
+  }
+
+  /**
+   * A private key held by a PKCS#11 token (an HSM, a smart card, SoftHSM), by RFC 7512 URI such as
+   * "pkcs11:token=prod;object=signing-key;type=private". It signs everywhere a private key does and never
+   * leaves the token. pin may be null: then the URI's pin-value, else the environment's M2MAUTH_PKCS11_PIN;
+   * the module is the URI's module-path query attribute, else M2MAUTH_PKCS11_MODULE. The caller keeps (and
+   * may wipe) the array. Needs OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl).
+   */
+  public static Key fromPkcs11(String uri, char[] pin) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    byte[] p = Secrets.utf8(pin);
+    try {
+      return new Key(M2mauthNative.m2mauth_key_from_pkcs11(uri, p));
+    } finally {
+      Secrets.wipe(p);
+    }
+  }
+
+  /** True for a key made by {@link #fromSigner}. */
+  public boolean isSigner() {
+    return use(h -> M2mauthNative.m2mauth_key_is_signer(h) != 0);
   }
 
   public boolean hasPrivate() {

@@ -95,6 +95,36 @@ public final class NativeCallbacks {
     }
   }
 
+  /** A signer key's Java half (io.m2mauth.Signer behind it). */
+  public interface SignSink {
+    byte[] sign(String algorithm, byte[] data) throws Exception;
+  }
+
+  /**
+   * Called by m2mauth_glue_sign_trampoline: 0 then the signature, or 1 then the UTF-8 text of what the
+   * signer threw (its class name and message).
+   */
+  static byte[] sign(Object sink, byte[] algorithm, byte[] data) {
+    String error;
+    try {
+      byte[] sig = ((SignSink) sink).sign(Utf8.decode(algorithm), data);
+      if (sig != null) {
+        byte[] out = new byte[sig.length + 1];
+        System.arraycopy(sig, 0, out, 1, sig.length);
+        return out;
+      }
+      error = "the signer returned null";
+    } catch (Throwable t) {
+      String m = t.getMessage();
+      error = t.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+    }
+    byte[] text = error.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[text.length + 1];
+    out[0] = 1;
+    System.arraycopy(text, 0, out, 1, text.length);
+    return out;
+  }
+
   /** Called by m2mauth_glue_clock_trampoline: Unix milliseconds from a java.time.Clock. */
   static long clockMillis(Object clock) {
     try {
