@@ -733,7 +733,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+4*100+0));
+  result = (int)((0*10000+5*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }
