@@ -386,7 +386,11 @@ def check_go(bs: list[Block], args, work: Path, info: dict | None) -> None:
             continue
         if b.run:
             exe = work / f"snippet{n}"
-            if attempt(b, "built", [args.go, "build", "-o", str(exe), f"./snippet{n}"], env=env, cwd=mod):
+            # The run-time path to this build's library, as the README tells Go users (`-ldflags "-r ..."`):
+            # cgo does not pass pkg-config's -rpath on, and nothing else may be found (or an older install).
+            libdir = str(Path(args.build) / "capi")
+            if attempt(b, "built", [args.go, "build", "-ldflags", f"-r {libdir}", "-o", str(exe), f"./snippet{n}"],
+                       env=env, cwd=mod):
                 attempt(b, "ran", [str(exe)], env=run_env(info), cwd=run_dir(work))
 
 

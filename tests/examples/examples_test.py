@@ -214,8 +214,12 @@ def go_setup(args, work: Path) -> callable:
                 "GOFLAGS": "-buildvcs=false"})
     bin_dir = work / "bin"
     bin_dir.mkdir(exist_ok=True)
+    # The run-time path to this build's library, as examples/go/README.md says (`-ldflags "-r <libdir>"`):
+    # without it the loader finds only an installed copy, maybe of another version.
+    libdir = str(Path(args.build) / "capi")
     for program in ("oauth2_request", "senhasegura_credential"):
-        run([args.go, "build", "-o", bin_dir / program, "./" + program], env=env, cwd=ROOT / "examples/go")
+        run([args.go, "build", "-ldflags", f"-r {libdir}", "-o", bin_dir / program, "./" + program], env=env,
+            cwd=ROOT / "examples/go")
     return lambda program: [bin_dir / program]
 
 
