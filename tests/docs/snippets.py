@@ -376,7 +376,10 @@ def check_go(bs: list[Block], args, work: Path, info: dict | None) -> None:
         f"replace github.com/m2mauth/m2mauth/bindings/go => {gobind}\n\n"
         f"replace github.com/m2mauth/m2mauth/bindings/go/oauth2adapter => {gobind / 'oauth2adapter'}\n")
     (mod / "go.sum").write_text((gobind / "go.sum").read_text() + (gobind / "oauth2adapter/go.sum").read_text())
+    # CGO_LDFLAGS is part of Go's build cache key (pkg-config's output is not): a package compiled against
+    # another prefix is not reused.
     env = dict(os.environ, PKG_CONFIG_PATH=str(Path(args.build) / "pkgconfig"), GOFLAGS="-mod=mod",
+               CGO_LDFLAGS=f"-Wl,-rpath,{Path(args.build) / 'capi'}",
                GOPROXY="off", GOWORK="off", CGO_ENABLED="1")
     for n, b in enumerate(bs):
         d = mod / f"snippet{n}"

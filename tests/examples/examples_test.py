@@ -210,8 +210,10 @@ def java_setup(args, work: Path) -> callable:
 
 def go_setup(args, work: Path) -> callable:
     env = base_env()
+    # CGO_LDFLAGS is part of Go's build cache key (pkg-config's output is not): a package compiled against
+    # another prefix is not reused.
     env.update({"PKG_CONFIG_PATH": str(Path(args.build) / "pkgconfig"), "CGO_ENABLED": "1",
-                "GOFLAGS": "-buildvcs=false"})
+                "CGO_LDFLAGS": f"-Wl,-rpath,{Path(args.build) / 'capi'}", "GOFLAGS": "-buildvcs=false"})
     bin_dir = work / "bin"
     bin_dir.mkdir(exist_ok=True)
     # The run-time path to this build's library, as examples/go/README.md says (`-ldflags "-r <libdir>"`):
