@@ -13,13 +13,6 @@ namespace m2mauth::core {
 
 namespace {
 
-void append_origin(std::string &out, const Url &u) {
-  out.append(u.scheme).append("://");
-  if (u.host.find(':') != std::string::npos) out.append("[").append(u.host).append("]");  // IPv6
-  else out.append(u.host);
-  if (u.port != 0) out.push_back(':'), out.append(std::to_string(u.port));  // 0: the scheme's default
-}
-
 // HTTP methods are RFC 9110 tokens; a proof's htm is the method as sent.
 void check_method(std::string_view method) {
   if (method.empty()) fail(Errc::invalid_argument, "DPoP proof: the HTTP method is empty");
@@ -36,16 +29,12 @@ std::string dpop_htu(std::string_view url) {
   const Url u = Url::parse(url);
   std::string out;
   out.reserve(url.size());
-  append_origin(out, u);
+  u.append_origin(out);
   out.append(u.path);
   return out;
 }
 
-std::string dpop_origin(std::string_view url) {
-  std::string out;
-  append_origin(out, Url::parse(url));
-  return out;
-}
+std::string dpop_origin(std::string_view url) { return Url::parse(url).origin(); }
 
 std::string dpop_ath(std::string_view access_token) {
   const std::string md = digest(HashAlg::sha256, access_token);
@@ -85,7 +74,7 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
   claims.append("\",\"htm\":");
   json_quote_append(claims, method);
   std::string htu;
-  append_origin(htu, u);
+  u.append_origin(htu);
   htu.append(u.path);
   claims.append(",\"htu\":");
   json_quote_append(claims, htu);
@@ -94,7 +83,7 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
   std::string remembered;
   if (nonce == nullptr) {
     std::string origin;
-    append_origin(origin, u);
+    u.append_origin(origin);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = nonces_.find(origin);
     if (it != nonces_.end()) remembered = it->second;

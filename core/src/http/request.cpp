@@ -113,6 +113,19 @@ Url Url::parse(std::string_view url) {
   return u;
 }
 
+void Url::append_origin(std::string &out) const {
+  out.append(scheme).append("://");
+  if (host.find(':') != std::string::npos) out.append("[").append(host).append("]");  // IPv6
+  else out.append(host);
+  if (port != 0) out.push_back(':'), out.append(std::to_string(port));  // 0: the scheme's default
+}
+
+std::string Url::origin() const {
+  std::string out;
+  append_origin(out);
+  return out;
+}
+
 bool Url::is_loopback() const noexcept {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   // 127.0.0.0/8 in dotted-quad form.

@@ -5,15 +5,6 @@
 
 namespace m2mauth::core {
 
-namespace {
-
-std::string origin(const Url &u) {
-  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  return u.scheme + "://" + host + (u.port != 0 ? ":" + std::to_string(u.port) : "");
-}
-
-}  // namespace
-
 std::string discover_token_endpoint(Transport &transport, const std::string &issuer) {
   Url u = Url::parse(issuer);
   if (u.has_query) fail(Errc::invalid_argument, "an issuer has no query");
@@ -31,8 +22,8 @@ std::string discover_token_endpoint(Transport &transport, const std::string &iss
   // RFC 8414 3: the well-known segment goes between the host and the issuer's path;
   // OpenID Connect Discovery 4: it is appended to the issuer.
   const std::vector<std::string> candidates = {
-      origin(u) + "/.well-known/oauth-authorization-server" + path,
-      origin(u) + path + "/.well-known/openid-configuration",
+      u.origin() + "/.well-known/oauth-authorization-server" + path,
+      u.origin() + path + "/.well-known/openid-configuration",
   };
   std::string last_problem = "no metadata found";
   for (const auto &url : candidates) {

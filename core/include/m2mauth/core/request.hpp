@@ -51,6 +51,9 @@ struct Url {
 
   static Url parse(std::string_view url);
   int effective_port() const noexcept { return port != 0 ? port : (scheme == "https" ? 443 : 80); }
+  // The origin "scheme://host[:port]": an IPv6 host in brackets, no port when it is the default.
+  void append_origin(std::string &out) const;
+  std::string origin() const;
   bool is_loopback() const noexcept;
 };
 
