@@ -73,8 +73,8 @@ m2mauth_status m2mauth_dpop_observe(int *out, m2mauth_dpop *dpop, const char *ur
     core::Dpop &d = *capi::need(dpop, "dpop")->dpop;
     const core::Response &resp = capi::need(response, "response")->resp;
     std::string_view u = capi::need_text(url, "url");
-    d.observe(u, resp);
-    if (out != nullptr) *out = core::dpop_nonce_challenge(resp) && !d.nonce_for(u).empty() ? 1 : 0;
+    const bool retry = d.nonce_retry(u, resp);
+    if (out != nullptr) *out = retry ? 1 : 0;
   });
 }
 

@@ -22,8 +22,7 @@ void authorize_with(Request &req, const TokenView &v, const TokenClient &client)
 bool dpop_nonce_retry(const Request &req, const Response &resp, const TokenClient &client) {
   const std::shared_ptr<Dpop> &dpop = client.config().dpop;
   if (!dpop || req.header("DPoP") == nullptr) return false;
-  dpop->observe(req.url, resp);
-  return dpop_nonce_challenge(resp) && !dpop->nonce_for(req.url).empty();
+  return dpop->nonce_retry(req.url, resp);
 }
 
 }  // namespace m2mauth::core

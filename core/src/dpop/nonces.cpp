@@ -90,6 +90,11 @@ bool Dpop::observe(std::string_view url, const Response &resp) {
   return nonce != nullptr && remember_nonce(url, *nonce);
 }
 
+bool Dpop::nonce_retry(std::string_view url, const Response &resp) {
+  observe(url, resp);
+  return dpop_nonce_challenge(resp) && !nonce_for(url).empty();
+}
+
 std::string Dpop::nonce_for(std::string_view url) const {
   const std::string origin = dpop_origin(url);
   std::lock_guard<std::mutex> lock(mu_);

@@ -257,15 +257,13 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     const std::int64_t start = clock_();
     // The deadline is on this client's clock: the transport sees the time left as a timeout.
     Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
-    if (config_.dpop) {
-      const bool fresh_nonce = config_.dpop->observe(req.url, resp);
-      if (!nonce_retried && dpop_nonce_challenge(resp) && (fresh_nonce || !config_.dpop->nonce_for(req.url).empty())) {
-        nonce_retried = true;
-        secure_wipe(req.body);
-        if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
-        --attempt;
-        continue;
-      }
+    // The nonce is observed on every answer; one retry with the nonce the server asked for.
+    if (config_.dpop && config_.dpop->nonce_retry(req.url, resp) && !nonce_retried) {
+      nonce_retried = true;
+      secure_wipe(req.body);
+      if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
+      --attempt;
+      continue;
     }
     const std::vector<SecretString> sent = request_secrets(req);
     secure_wipe(req.body);

@@ -73,6 +73,11 @@ class Dpop {
   bool observe(std::string_view url, const Response &resp);
   // The newest nonce of url's origin, or "".
   std::string nonce_for(std::string_view url) const;
+  // After a response to a request for url that carried a proof: observes resp's DPoP-Nonce and
+  // returns true when resp is a nonce challenge (dpop_nonce_challenge) that a new proof can answer,
+  // i.e. a nonce is remembered for url's origin. The one rule the token client, the token manager and
+  // the C API's m2mauth_dpop_observe follow (callers bound the retries).
+  bool nonce_retry(std::string_view url, const Response &resp);
 
  private:
   Key key_;
