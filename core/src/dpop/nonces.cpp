@@ -67,21 +67,21 @@ bool Dpop::remember_nonce(std::string_view url, std::string_view nonce) {
   if (!nonce_syntax_ok(nonce)) return false;
   std::string origin = dpop_origin(url);
   std::lock_guard<std::mutex> lock(mu_);
-  used_[origin] = ++tick_;
+  const std::uint64_t now = ++tick_;
   auto it = nonces_.find(origin);
   if (it != nonces_.end()) {
-    if (it->second == nonce) return false;
-    it->second.assign(nonce);
+    it->second.set_at = now;
+    if (it->second.nonce == nonce) return false;
+    it->second.nonce.assign(nonce);
     return true;
   }
   if (nonces_.size() >= kMaxOrigins) {  // forget the origin set longest ago
-    auto oldest = used_.begin();
-    for (auto u = used_.begin(); u != used_.end(); ++u)
-      if (u->first != origin && (oldest->first == origin || u->second < oldest->second)) oldest = u;
-    nonces_.erase(oldest->first);
-    used_.erase(oldest);
+    auto oldest = nonces_.begin();
+    for (auto n = nonces_.begin(); n != nonces_.end(); ++n)
+      if (n->second.set_at < oldest->second.set_at) oldest = n;
+    nonces_.erase(oldest);
   }
-  nonces_.emplace(std::move(origin), std::string(nonce));
+  nonces_.emplace(std::move(origin), Remembered{std::string(nonce), now});
   return true;
 }
 
@@ -99,7 +99,7 @@ std::string Dpop::nonce_for(std::string_view url) const {
   const std::string origin = dpop_origin(url);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = nonces_.find(origin);
-  return it == nonces_.end() ? std::string() : it->second;
+  return it == nonces_.end() ? std::string() : it->second.nonce;
 }
 
 }  // namespace m2mauth::core

@@ -86,7 +86,7 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
     u.append_origin(origin);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = nonces_.find(origin);
-    if (it != nonces_.end()) remembered = it->second;
+    if (it != nonces_.end()) remembered = it->second.nonce;
     nonce = &remembered;
   }
   if (!nonce->empty()) {

@@ -86,8 +86,11 @@ class Dpop {
   std::string thumbprint_;
   std::string header_b64_;  // the protected header, the same for every proof
   mutable std::mutex mu_;
-  std::map<std::string, std::string, std::less<>> nonces_;  // origin -> newest nonce
-  std::map<std::string, std::uint64_t, std::less<>> used_;   // origin -> when last set (eviction order)
+  struct Remembered {
+    std::string nonce;       // the origin's newest nonce
+    std::uint64_t set_at;    // tick_ when last set (eviction order)
+  };
+  std::map<std::string, Remembered, std::less<>> nonces_;  // by origin
   std::uint64_t tick_ = 0;
 };
 
