@@ -65,6 +65,11 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
                         const std::string *nonce, std::int64_t iat_s) const {
   check_method(method);
   const Url u = Url::parse(url);
+  std::string htu;  // the origin (the remembered nonce's key), then the path
+  htu.reserve(url.size());
+  u.append_origin(htu);
+  const std::size_t origin_size = htu.size();
+  htu.append(u.path);
   std::string claims;
   claims.reserve(160 + url.size() + (nonce != nullptr ? nonce->size() : 64));
   std::uint8_t jti[16];
@@ -73,26 +78,21 @@ std::string Dpop::proof(std::string_view method, std::string_view url, std::stri
   base64url_append(claims, jti, sizeof jti);
   claims.append("\",\"htm\":");
   json_quote_append(claims, method);
-  std::string htu;
-  u.append_origin(htu);
-  htu.append(u.path);
   claims.append(",\"htu\":");
   json_quote_append(claims, htu);
   claims.append(",\"iat\":").append(std::to_string(iat_s));
   if (!access_token.empty()) claims.append(",\"ath\":\"").append(dpop_ath(access_token)).push_back('"');
-  std::string remembered;
-  if (nonce == nullptr) {
-    std::string origin;
-    u.append_origin(origin);
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = nonces_.find(origin);
-    if (it != nonces_.end()) remembered = it->second.nonce;
-    nonce = &remembered;
+  std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+  if (nonce == nullptr) {  // the origin's remembered nonce, quoted straight from the store (no copy)
+    lock.lock();
+    auto it = nonces_.find(std::string_view(htu).substr(0, origin_size));
+    if (it != nonces_.end()) nonce = &it->second.nonce;
   }
-  if (!nonce->empty()) {
+  if (nonce != nullptr && !nonce->empty()) {
     claims.append(",\"nonce\":");
     json_quote_append(claims, *nonce);
   }
+  if (lock.owns_lock()) lock.unlock();
   claims.push_back('}');
 
   std::string out;
