@@ -14,11 +14,7 @@ required header's value. Test-only.
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
-import urllib.parse
-import urllib.request
 
 import srvlib
 
@@ -28,35 +24,13 @@ def main() -> None:
     p.add_argument("--introspect", required=True, help="RFC 7662 introspection endpoint")
     p.add_argument("--require-header", help="a header every API call must carry, unique per call")
     args = p.parse_args()
-    clients = srvlib.load_clients(srvlib.Path(args.clients))
-    secret = clients["oauth2"]["clients"]["introspector"]["client_secret"]
-    basic = base64.b64encode(
-        f"{urllib.parse.quote_plus('introspector')}:{urllib.parse.quote_plus(secret)}".encode()).decode()
+    introspect = srvlib.introspector(args.clients, args.introspect)
     seen: set[str] = set()
     stats = {"requests": 0, "rejected": 0}
     lock = threading.Lock()
 
-    def introspect(token: str) -> dict:
-        req = urllib.request.Request(args.introspect, data=urllib.parse.urlencode({"token": token}).encode(),
-                                     headers={"Authorization": "Basic " + basic,
-                                              "Content-Type": "application/x-www-form-urlencoded"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.load(resp)
-
-    class Handler(srvlib.Handler):
-        def do_GET(self):
-            self.handle_api()
-
-        def do_POST(self):
-            self.handle_api()
-
-        def do_PUT(self):
-            self.handle_api()
-
-        def do_DELETE(self):
-            self.handle_api()
-
-        def handle_api(self):
+    class Handler(srvlib.RoutedHandler):
+        def route(self):
             body = self.read_body()
             if self.path == "/_control/stats":
                 with lock:

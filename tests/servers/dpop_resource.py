@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 import threading
 import time
 import urllib.parse
-import urllib.request
 
 import jwt
 from jwcrypto import jwk as jwcrypto_jwk
@@ -53,10 +51,7 @@ def main() -> None:
     p.add_argument("--nonce", action="store_true", help="require the server's DPoP nonce in every proof")
     p.add_argument("--iat-window", type=int, default=60, help="accepted |now - iat| in seconds")
     args = p.parse_args()
-    clients = srvlib.load_clients(srvlib.Path(args.clients))
-    secret = clients["oauth2"]["clients"]["introspector"]["client_secret"]
-    basic = base64.b64encode(
-        f"{urllib.parse.quote_plus('introspector')}:{urllib.parse.quote_plus(secret)}".encode()).decode()
+    introspect = srvlib.introspector(args.clients, args.introspect)
     lock = threading.Lock()
     state: dict = {}
 
@@ -66,13 +61,6 @@ def main() -> None:
                             "last": None, "errors": []})
 
     reset()
-
-    def introspect(token: str) -> dict:
-        req = urllib.request.Request(args.introspect, data=urllib.parse.urlencode({"token": token}).encode(),
-                                     headers={"Authorization": "Basic " + basic,
-                                              "Content-Type": "application/x-www-form-urlencoded"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.load(resp)
 
     def check_proof(proof: str, method: str, htu: str, token: str) -> dict:
         try:
@@ -125,19 +113,7 @@ def main() -> None:
                 raise ProofError("invalid_token", "token not bound to the proof key")
         return {"header": header, "claims": claims, "jkt": jkt}
 
-    class Handler(srvlib.Handler):
-        def do_GET(self):
-            self.handle_api()
-
-        def do_POST(self):
-            self.handle_api()
-
-        def do_PUT(self):
-            self.handle_api()
-
-        def do_DELETE(self):
-            self.handle_api()
-
+    class Handler(srvlib.RoutedHandler):
         def answer(self, status: int, obj, headers: dict | None = None):
             h = dict(headers or {})
             if args.nonce or state["nonce_loop"] or state["hostile"]:
@@ -145,7 +121,7 @@ def main() -> None:
                     h["DPoP-Nonce"] = state["nonce"]
             self.send_json(status, obj, h)
 
-        def handle_api(self):
+        def route(self):
             self.read_body()
             if self.path.startswith("/_control/"):
                 with lock:

@@ -21,7 +21,8 @@ import sys
 import tempfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus, urlencode
+from urllib.request import Request, urlopen
 
 HERE = Path(__file__).resolve().parent
 CLIENTS_FILE = HERE / "clients.json"
@@ -43,6 +44,21 @@ def load_clients(path: Path = CLIENTS_FILE) -> dict:
     for field in ("encryption_private_key", "encryption_public_key"):
         doc["a2a"][field] = str(path.parent / doc["a2a"][field])
     return doc
+
+
+def introspector(clients_file: str | Path, url: str | None):
+    """An RFC 7662 client of url with clients.json's `introspector` credentials (HTTP Basic): token -> the
+    endpoint's JSON answer. For the resource servers that check tokens (api_server.py, dpop_resource.py)."""
+    secret = load_clients(Path(clients_file))["oauth2"]["clients"]["introspector"]["client_secret"]
+    basic = base64.b64encode(f"{quote_plus('introspector')}:{quote_plus(secret)}".encode()).decode()
+
+    def introspect(token: str) -> dict:
+        req = Request(url, data=urlencode({"token": token}).encode(),
+                      headers={"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})
+        with urlopen(req, timeout=10) as resp:
+            return json.load(resp)
+
+    return introspect
 
 
 def base_arg_parser(description: str) -> argparse.ArgumentParser:
