@@ -30,6 +30,22 @@ std::string field(const std::string &json, const char *name) {
   return out;
 }
 
+// A libcurl transport and a fresh DPoP key (EC P-256), released at the end of the test.
+struct HttpAndDpop {
+  m2mauth_http *http = nullptr;
+  m2mauth_dpop *dpop = nullptr;
+  HttpAndDpop() {
+    REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+    REQUIRE(m2mauth_dpop_new(&dpop, nullptr, nullptr) == M2MAUTH_OK);
+  }
+  ~HttpAndDpop() {
+    m2mauth_dpop_free(dpop);
+    m2mauth_http_free(http);
+  }
+  HttpAndDpop(const HttpAndDpop &) = delete;
+  HttpAndDpop &operator=(const HttpAndDpop &) = delete;
+};
+
 std::string body_of(const m2mauth_response *r) {
   size_t len = 0;
   const uint8_t *p = m2mauth_response_body(r, &len);
@@ -89,16 +105,14 @@ TEST_CASE("C API: m2mauth_dpop_new with a generated key or a given one; typed er
 }
 
 TEST_CASE("C API: a DPoP token client and manager against oidc-provider (nonce mode) and a nonce resource server") {
-  m2mauth_http *http = nullptr;
-  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
-  m2mauth_dpop *d = nullptr;
-  REQUIRE(m2mauth_dpop_new(&d, nullptr, nullptr) == M2MAUTH_OK);
+  HttpAndDpop f;
   m2mauth_token_client *c = nullptr;
-  REQUIRE(m2mauth_token_client_new(&c, dpop_servers()["oidcn"].str("token_endpoint").c_str(), "svc-basic", http) ==
+  REQUIRE(m2mauth_token_client_new(&c, dpop_servers()["oidcn"].str("token_endpoint").c_str(), "svc-basic", f.http) ==
           M2MAUTH_OK);
   REQUIRE(m2mauth_token_client_set_secret(c, client_field("svc-basic", "client_secret").c_str()) == M2MAUTH_OK);
-  REQUIRE(m2mauth_token_client_set_dpop(c, d) == M2MAUTH_OK);
-  m2mauth_dpop_free(d);  // the client keeps it alive
+  REQUIRE(m2mauth_token_client_set_dpop(c, f.dpop) == M2MAUTH_OK);
+  m2mauth_dpop_free(f.dpop);  // the client keeps it alive
+  f.dpop = nullptr;
   m2mauth_token_manager *m = nullptr;
   REQUIRE(m2mauth_token_manager_new(&m, c, nullptr) == M2MAUTH_OK);
   CHECK(m2mauth_token_client_set_dpop(c, nullptr) == M2MAUTH_ESTATE);
@@ -116,42 +130,36 @@ TEST_CASE("C API: a DPoP token client and manager against oidc-provider (nonce m
   m2mauth_request_free(req);
   m2mauth_token_manager_free(m);
   m2mauth_token_client_free(c);
-  m2mauth_http_free(http);
 }
 
 TEST_CASE("C API: m2mauth_dpop_observe learns a nonce from a response and reports the challenge") {
-  m2mauth_http *http = nullptr;
-  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
-  m2mauth_dpop *d = nullptr;
-  REQUIRE(m2mauth_dpop_new(&d, nullptr, nullptr) == M2MAUTH_OK);
+  HttpAndDpop f;
   const std::string url = dpop_servers()["rsn"].str("api_url") + "/own";
   Buf proof;
-  REQUIRE(m2mauth_dpop_proof(&proof.b, d, "GET", url.c_str(), "tok", nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_dpop_proof(&proof.b, f.dpop, "GET", url.c_str(), "tok", nullptr) == M2MAUTH_OK);
   m2mauth_request *req = nullptr;
   REQUIRE(m2mauth_request_new(&req, "GET", url.c_str()) == M2MAUTH_OK);
   REQUIRE(m2mauth_request_set_header(req, "Authorization", "DPoP tok") == M2MAUTH_OK);
   REQUIRE(m2mauth_request_set_header(req, "DPoP", proof.str().c_str()) == M2MAUTH_OK);
   m2mauth_response *resp = nullptr;
-  REQUIRE(m2mauth_http_send(&resp, http, req) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_send(&resp, f.http, req) == M2MAUTH_OK);
   CHECK(m2mauth_response_status(resp) == 401);
   int challenge = 0;
-  REQUIRE(m2mauth_dpop_observe(&challenge, d, url.c_str(), resp) == M2MAUTH_OK);
+  REQUIRE(m2mauth_dpop_observe(&challenge, f.dpop, url.c_str(), resp) == M2MAUTH_OK);
   CHECK(challenge == 1);
   m2mauth_response_free(resp);
-  REQUIRE(m2mauth_dpop_proof(&proof.b, d, "GET", url.c_str(), "tok", nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_dpop_proof(&proof.b, f.dpop, "GET", url.c_str(), "tok", nullptr) == M2MAUTH_OK);
   REQUIRE(m2mauth_request_set_header(req, "DPoP", proof.str().c_str()) == M2MAUTH_OK);
-  REQUIRE(m2mauth_http_send(&resp, http, req) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_send(&resp, f.http, req) == M2MAUTH_OK);
   CHECK(m2mauth_response_status(resp) == 200);
-  REQUIRE(m2mauth_dpop_observe(&challenge, d, url.c_str(), resp) == M2MAUTH_OK);
+  REQUIRE(m2mauth_dpop_observe(&challenge, f.dpop, url.c_str(), resp) == M2MAUTH_OK);
   CHECK(challenge == 0);
   // The same proof again: the server refuses the replayed jti.
   m2mauth_response_free(resp);
-  REQUIRE(m2mauth_http_send(&resp, http, req) == M2MAUTH_OK);
+  REQUIRE(m2mauth_http_send(&resp, f.http, req) == M2MAUTH_OK);
   CHECK(m2mauth_response_status(resp) == 401);
   CHECK(field(body_of(resp), "error_description") == "jti replayed");
-  CHECK(m2mauth_dpop_observe(nullptr, d, url.c_str(), nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_dpop_observe(nullptr, f.dpop, url.c_str(), nullptr) == M2MAUTH_EINVAL);
   m2mauth_response_free(resp);
   m2mauth_request_free(req);
-  m2mauth_dpop_free(d);
-  m2mauth_http_free(http);
 }
