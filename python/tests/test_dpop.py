@@ -4,6 +4,7 @@ with and without nonces) and tests/servers/dpop_resource.py, which checks every 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import time
@@ -106,11 +107,27 @@ def reset(server) -> None:
     requests.post(server.url + "/_control/reset", timeout=10).raise_for_status()
 
 
+@contextlib.contextmanager
+def server_mode(server, mode: str):
+    """server in its /_control/<mode> (nonce_loop, hostile_nonce) for the with block; reset before and after."""
+    reset(server)
+    requests.post(server.url + "/_control/" + mode, timeout=10).raise_for_status()
+    try:
+        yield
+    finally:
+        reset(server)
+
+
+def svc_basic_client(authorization_server, clients, dpop=True) -> m2mauth.OAuth2Client:
+    """An OAuth2Client of the svc-basic client (client_secret_basic) at authorization_server, with DPoP."""
+    return m2mauth.OAuth2Client(authorization_server.info["token_endpoint"], "svc-basic",
+                                client_secret=clients["svc-basic"]["client_secret"], dpop=dpop)
+
+
 @network
 def test_oidc_provider_binds_the_token_to_our_key(oidc_server, clients, resource):
     reset(resource)
-    with m2mauth.OAuth2Client(oidc_server.info["token_endpoint"], "svc-basic",
-                              client_secret=clients["svc-basic"]["client_secret"], dpop=True) as client:
+    with svc_basic_client(oidc_server, clients) as client:
         jkt = client.dpop_thumbprint
         assert jkt == client.dpop.thumbprint
         token = client.token()
@@ -131,8 +148,7 @@ def test_oidc_provider_binds_the_token_to_our_key(oidc_server, clients, resource
 def test_oidc_provider_nonce_mode_and_resource_nonces(oidc_nonce, clients, resource_nonce, keys):
     reset(resource_nonce)
     for key in (True, keys["Ed25519"], keys["RSA"]):
-        with m2mauth.OAuth2Client(oidc_nonce.info["token_endpoint"], "svc-basic",
-                                  client_secret=clients["svc-basic"]["client_secret"], dpop=key) as client:
+        with svc_basic_client(oidc_nonce, clients, dpop=key) as client:
             assert client.token().token_type == "DPoP"
             assert client.request("GET", resource_nonce.info["api_url"] + "/n").status == 200
             assert client.request("GET", resource_nonce.info["api_url"] + "/n").status == 200
@@ -143,27 +159,19 @@ def test_oidc_provider_nonce_mode_and_resource_nonces(oidc_nonce, clients, resou
 
 @network
 def test_a_server_that_always_wants_a_new_nonce_gets_no_loop(oidc_server, clients, resource_nonce):
-    reset(resource_nonce)
-    requests.post(resource_nonce.url + "/_control/nonce_loop", timeout=10).raise_for_status()
-    try:
-        with m2mauth.OAuth2Client(oidc_server.info["token_endpoint"], "svc-basic",
-                                  client_secret=clients["svc-basic"]["client_secret"], dpop=True) as client:
+    with server_mode(resource_nonce, "nonce_loop"):
+        with svc_basic_client(oidc_server, clients) as client:
             resp = client.request("GET", resource_nonce.info["api_url"] + "/loop")
             assert resp.status == 401
             assert 'error="use_dpop_nonce"' in resp.headers["WWW-Authenticate"]
         assert stats(resource_nonce)["requests"] <= 3
-    finally:
-        reset(resource_nonce)
 
 
 @network
 def test_hostile_nonce_is_not_kept(oidc_server, clients, resource_nonce):
     """### Hostile input: a DPoP-Nonce over 1024 bytes is ignored (no retry with it, no proof carries it)."""
-    reset(resource_nonce)
-    requests.post(resource_nonce.url + "/_control/hostile_nonce", timeout=10).raise_for_status()
-    try:
-        with m2mauth.OAuth2Client(oidc_server.info["token_endpoint"], "svc-basic",
-                                  client_secret=clients["svc-basic"]["client_secret"], dpop=True) as client:
+    with server_mode(resource_nonce, "hostile_nonce"):
+        with svc_basic_client(oidc_server, clients) as client:
             resp = client.request("GET", resource_nonce.info["api_url"] + "/hostile")
             assert resp.status == 401
             s = stats(resource_nonce)
@@ -171,8 +179,6 @@ def test_hostile_nonce_is_not_kept(oidc_server, clients, resource_nonce):
             assert all(e == "nonce missing or stale" for e in s["errors"])
             proof = client.dpop.proof("GET", resource_nonce.info["api_url"] + "/hostile")
             assert "nonce" not in pyjwt.decode(proof, options={"verify_signature": False})
-    finally:
-        reset(resource_nonce)
 
 
 @network
@@ -197,8 +203,7 @@ def test_replayed_proof_and_iat_window_are_refused_by_the_server(resource_nonce)
 def test_bearer_answer_to_a_dpop_request_is_used_as_bearer(fault_server, clients):
     requests.post(fault_server.url + "/_control/reset", json={}, timeout=10)
     requests.post(fault_server.url + "/_control/script", json=[{"token_type": "Bearer"}], timeout=10)
-    with m2mauth.OAuth2Client(fault_server.info["token_endpoint"], "svc-basic",
-                              client_secret=clients["svc-basic"]["client_secret"], dpop=True) as client:
+    with svc_basic_client(fault_server, clients) as client:
         assert client.token().token_type == "Bearer"
         headers = client.authorize({})
         assert headers["Authorization"].startswith("Bearer ") and "DPoP" not in headers
