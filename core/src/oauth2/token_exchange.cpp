@@ -2,12 +2,10 @@
 // answer's issued_token_type. Errors of the token endpoint are classified by parse_token_response.
 #include "m2mauth/core/token_exchange.hpp"
 
-#include <openssl/evp.h>
-
 #include <cctype>
 #include <cstring>
 
-#include "base/ossl.hpp"
+#include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
@@ -36,11 +34,8 @@ void append_field(std::string &out, std::string_view v) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, ossl::sha256(), nullptr) != 1)
-    ossl::throw_error(Errc::generic, "digest failed");
-  return hex_encode(md, len);
+  const std::string md = digest(HashAlg::sha256, data);
+  return hex_encode(reinterpret_cast<const std::uint8_t *>(md.data()), md.size());
 }
 
 // Wipes every string value of a parsed answer (the tokens among them) before it is freed.
