@@ -201,12 +201,12 @@ Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientC
   const cJSON *tt = json_get(body.get(), "token_type");
   if (tt != nullptr && !cJSON_IsString(tt)) fail(Errc::protocol, "token response \"token_type\" is not a string");
   token.token_type = tt != nullptr ? std::string(tt->valuestring) : std::string("Bearer");
-  if (options.token_type_na && lower(token.token_type) == "n_a") {
+  const std::string scheme = lower(token.token_type);
+  if (options.token_type_na && scheme == "n_a") {
     token.token_type = "N_A";
   } else {
     if (!http_token(token.token_type))
       fail(Errc::protocol, "token response \"token_type\" is not an authentication scheme name (RFC 9110 token)");
-    std::string scheme = lower(token.token_type);
     if (scheme != "bearer" && scheme != "dpop")
       fail(Errc::unsupported, "token type \"" + sanitize_peer_text(token.token_type, known, 32) +
                                   "\" is not supported (Bearer, DPoP)");
