@@ -69,15 +69,13 @@ def _oauth2_client(args: argparse.Namespace):
 
 # ---- commands -----------------------------------------------------------------------------------
 
-def _one_token(data: Optional[bytes], what: str) -> str:
-    """A token read from a file or stdin: ASCII, one trailing newline dropped, not empty."""
-    if data is None:
-        raise CliUsageError(f"{what} missing")
+def _one_token(path: str, what: str) -> str:
+    """A token read from a file or stdin ('-'): ASCII, one trailing newline dropped, not empty."""
+    data = read_secret(path, None, what, strip_newline=True) or b""
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError:
         raise CliUsageError(f"{what} is not ASCII") from None
-    text = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
     if not text:
         raise CliUsageError(f"{what} is empty")
     return text
@@ -91,10 +89,10 @@ def _exchange(args: argparse.Namespace, client: Any) -> Any:
         raise CliUsageError("--actor-token-file and --actor-token-type go together")
     if args.subject_token_file == "-" and args.actor_token_file == "-":
         raise CliUsageError("only one of the tokens can come from stdin")
-    subject = _one_token(read_input(args.subject_token_file, "subject token"), "subject token")
+    subject = _one_token(args.subject_token_file, "subject token")
     actor = None
     if args.actor_token_file is not None:
-        actor = _one_token(read_input(args.actor_token_file, "actor token"), "actor token")
+        actor = _one_token(args.actor_token_file, "actor token")
     return client.exchange(subject_token=subject, subject_token_type=args.subject_token_type, actor_token=actor,
                            actor_token_type=args.actor_token_type, requested_token_type=args.requested_token_type,
                            audience=args.exchange_audience, resource=args.resource,

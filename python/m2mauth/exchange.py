@@ -21,7 +21,7 @@ from typing import Any, Iterable, Optional, Union
 
 from ._convert import optional_text, secret_text, to_text
 from ._native import native
-from .oauth2 import Cancel, Token, _timeout_ms, _words
+from .oauth2 import Cancel, Token, _texts, _timeout_ms, _words
 
 __all__ = ["ExchangedToken", "TOKEN_TYPE_ACCESS_TOKEN", "TOKEN_TYPE_REFRESH_TOKEN", "TOKEN_TYPE_ID_TOKEN",
            "TOKEN_TYPE_SAML1", "TOKEN_TYPE_SAML2", "TOKEN_TYPE_JWT"]
@@ -57,14 +57,6 @@ class ExchangedToken(Token):
     __str__ = __repr__
 
 
-def _list(value: Union[None, str, Iterable[str]], name: str) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [to_text(value, name)]
-    return [to_text(v, name) for v in value]
-
-
 def exchange(client: Any, *, subject_token: Union[str, bytes], subject_token_type: str,
              actor_token: Union[str, bytes, None] = None, actor_token_type: Optional[str] = None,
              requested_token_type: Optional[str] = None, audience: Union[None, str, Iterable[str]] = None,
@@ -78,7 +70,7 @@ def exchange(client: Any, *, subject_token: Union[str, bytes], subject_token_typ
         to_text(subject_token_type, "subject_token_type"),
         None if actor_token is None else secret_text(actor_token, "actor_token"),
         optional_text(actor_token_type, "actor_token_type"), optional_text(requested_token_type, "requested_token_type"),
-        _list(audience, "audience"), _list(resource, "resource"), _words(scope, "scope"), _timeout_ms(timeout), cancel)
+        _texts(audience, "audience"), _texts(resource, "resource"), _words(scope, "scope"), _timeout_ms(timeout), cancel)
     return ExchangedToken(*t)
 
 

@@ -122,6 +122,15 @@ def _request_args(method: str, url: str, headers: HeadersArg, body: BodyArg, jso
     return to_text(method, "method"), to_text(url, "url"), pairs, body_bytes(body), timeout_ms
 
 
+def _texts(value: Union[None, str, Iterable[str]], name: str) -> list[str]:
+    """One text or several as a list (None: empty)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [to_text(value, name)]
+    return [to_text(v, name) for v in value]
+
+
 def _words(value: Union[None, str, Iterable[str]], name: str) -> Optional[str]:
     if value is None:
         return None
@@ -274,8 +283,7 @@ class OAuth2Client(native.TokenManagerBase):
         a.scope = _words(scope, "scope")
         a.audience = optional_text(audience, "audience")
         if resource is not None:
-            a.resources = [to_text(resource, "resource")] if isinstance(resource, str) else \
-                [to_text(r, "resource") for r in resource]
+            a.resources = _texts(resource, "resource")
         if params:
             a.params = [(to_text(k, "params"), to_text(v, f"params[{k!r}]")) for k, v in params.items()]
         a.assertion_audience = optional_text(assertion_audience, "assertion_audience")

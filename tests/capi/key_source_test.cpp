@@ -72,15 +72,21 @@ std::string thumbprint(const m2mauth_key *key) {
   return t.str();
 }
 
-// The assertion's kid, after checking that it verifies with key (and only then).
-std::string verified_kid(const std::string &assertion, const m2mauth_key *key) {
+// A verifier of client assertions for the token endpoint, signed with key.
+capi::VerifierPtr assertion_verifier(const m2mauth_key *key) {
   m2mauth_verifier *v = nullptr;
   REQUIRE_OK(m2mauth_verifier_new(&v, key, M2MAUTH_ALG_BIT(M2MAUTH_ALG_ES256)));
   capi::VerifierPtr vp(v);
   REQUIRE_OK(m2mauth_verifier_add_audience(v, "https://as.example/token"));
+  return vp;
+}
+
+// The assertion's kid, after checking that it verifies with key (and only then).
+std::string verified_kid(const std::string &assertion, const m2mauth_key *key) {
+  capi::VerifierPtr v = assertion_verifier(key);
   m2mauth_claims *c = nullptr;
   INFO(assertion);
-  REQUIRE_OK(m2mauth_verifier_verify(&c, v, assertion.c_str()));
+  REQUIRE_OK(m2mauth_verifier_verify(&c, v.get(), assertion.c_str()));
   capi::ClaimsPtr cp(c);
   Buf header;
   REQUIRE_OK(m2mauth_claims_header_json(header.out(), c));
@@ -92,12 +98,9 @@ std::string verified_kid(const std::string &assertion, const m2mauth_key *key) {
 }
 
 bool verifies(const std::string &assertion, const m2mauth_key *key) {
-  m2mauth_verifier *v = nullptr;
-  REQUIRE_OK(m2mauth_verifier_new(&v, key, M2MAUTH_ALG_BIT(M2MAUTH_ALG_ES256)));
-  capi::VerifierPtr vp(v);
-  REQUIRE_OK(m2mauth_verifier_add_audience(v, "https://as.example/token"));
+  capi::VerifierPtr v = assertion_verifier(key);
   m2mauth_claims *c = nullptr;
-  bool ok = m2mauth_verifier_verify(&c, v, assertion.c_str()) == M2MAUTH_OK;
+  bool ok = m2mauth_verifier_verify(&c, v.get(), assertion.c_str()) == M2MAUTH_OK;
   m2mauth_claims_free(c);
   return ok;
 }
@@ -112,6 +115,19 @@ struct TempDir {
   ~TempDir() {
     std::remove((path + "/key.pem").c_str());
     rmdir(path.c_str());
+  }
+};
+
+// A key file holding key a (b is the key a rotation installs) and a source reading it; the test frees
+// the source (a client made from it keeps its own reference).
+struct Rotation {
+  TempDir dir;
+  const std::string path = dir.path + "/key.pem";
+  KeyPtr a = new_ec_key(), b = new_ec_key();
+  m2mauth_key_source *source = nullptr;
+  explicit Rotation(int64_t reload_interval_ms) {
+    install_key(path, a.get());
+    REQUIRE_OK(m2mauth_key_source_new(&source, path.c_str(), nullptr, reload_interval_ms));
   }
 };
 
@@ -139,12 +155,8 @@ struct Client {
 }  // namespace
 
 TEST_CASE("key source: until a reload (or an interval) the client keeps signing with the key it loaded") {
-  TempDir dir;
-  const std::string path = dir.path + "/key.pem";
-  KeyPtr a = new_ec_key(), b = new_ec_key();
-  install_key(path, a.get());
-  m2mauth_key_source *source = nullptr;
-  REQUIRE_OK(m2mauth_key_source_new(&source, path.c_str(), nullptr, 0));
+  Rotation r(0);
+  auto &[dir, path, a, b, source] = r;
   Client c(source);
   m2mauth_key_source_free(source);  // the client keeps it
   source = nullptr;
@@ -158,12 +170,8 @@ TEST_CASE("key source: until a reload (or an interval) the client keeps signing 
 }
 
 TEST_CASE("key source: reload on demand, a failed reload keeps the key, a token manager follows the rotation") {
-  TempDir dir;
-  const std::string path = dir.path + "/key.pem";
-  KeyPtr a = new_ec_key(), b = new_ec_key();
-  install_key(path, a.get());
-  m2mauth_key_source *source = nullptr;
-  REQUIRE_OK(m2mauth_key_source_new(&source, path.c_str(), nullptr, 0));
+  Rotation r(0);
+  auto &[dir, path, a, b, source] = r;
   Client c(source);
   m2mauth_token_manager *manager = nullptr;
   REQUIRE_OK(m2mauth_token_manager_new(&manager, c.client, nullptr));
@@ -196,12 +204,8 @@ TEST_CASE("key source: reload on demand, a failed reload keeps the key, a token 
 }
 
 TEST_CASE("key source: with an interval, the first use after it loads the rotated key") {
-  TempDir dir;
-  const std::string path = dir.path + "/key.pem";
-  KeyPtr a = new_ec_key(), b = new_ec_key();
-  install_key(path, a.get());
-  m2mauth_key_source *source = nullptr;
-  REQUIRE_OK(m2mauth_key_source_new(&source, path.c_str(), nullptr, 50));
+  Rotation r(50);
+  auto &[dir, path, a, b, source] = r;
   Client c(source);
   c.fetch();
   CHECK(verified_kid(c.endpoint.last(), a.get()) == thumbprint(a.get()));

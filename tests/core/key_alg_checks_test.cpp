@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
+#include "code_of.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -15,18 +16,10 @@
 #include "test_json.hpp"
 
 using namespace m2mauth::core;
+using m2mtest::code_of;
 using m2mtest::str;
 
 namespace {
-
-Errc code_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
-}
 
 Key test_key(const cJSON *doc, const char *name, const char *form = "private_jwk") {
   const cJSON *k = m2mtest::member(m2mtest::member(doc, "keys"), name);

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "code_of.hpp"
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jwk.hpp"
@@ -11,21 +12,13 @@
 #include "test_json.hpp"
 
 using namespace m2mauth::core;
+using m2mtest::code_of;
 using m2mtest::str;
 
 namespace {
 
 Key from_der_text(const std::string &der, const char *pass) {
   return Key::from_der(reinterpret_cast<const std::uint8_t *>(der.data()), der.size(), pass);
-}
-
-Errc code_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 #include <functional>
 #include <string>
 
+#include "code_of.hpp"
 #include "exchange_support.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/token_exchange.hpp"
 
 using namespace m2mauth::core;
+using m2mtest::code_of;
 using exchange_test::b64url;
 
 namespace {
@@ -26,15 +28,6 @@ Response json_response(int status, const std::string &body) {
   r.headers.emplace_back("Content-Type", "application/json");
   r.body = body;
   return r;
-}
-
-Errc code_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
 }
 
 }  // namespace

@@ -112,11 +112,10 @@ func takeExchanged(p uintptr) *ExchangedToken {
 	return &ExchangedToken{OAuthToken: *takeToken(p), IssuedTokenType: strings.Clone(issued)}
 }
 
-// Exchange makes one RFC 8693 token exchange with the client's authentication (no cache). Refusals are
-// *Error: OAuthError ("invalid_request", "invalid_target" ...) for the server's, "protocol" for an answer
-// without a valid issued_token_type or with another than RequestedTokenType, "expired" (no request made)
-// for a JWT subject token past its exp. ctx bounds the request and its end stops the transfer.
-func (c *TokenClient) Exchange(ctx context.Context, x TokenExchange) (*ExchangedToken, error) {
+// exchangeWith builds x's native request and makes one exchange with it through send (the client's or
+// the manager's call), bounded by ctx.
+func exchangeWith(ctx context.Context, x TokenExchange,
+	send func(p *uintptr, h raw.TokenExchangeHandle, timeoutMs int64, cancel raw.CancelHandle) error) (*ExchangedToken, error) {
 	h, err := x.native()
 	if err != nil {
 		return nil, err
@@ -124,12 +123,22 @@ func (c *TokenClient) Exchange(ctx context.Context, x TokenExchange) (*Exchanged
 	defer raw.DeleteTokenExchangeHandle(h)
 	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*ExchangedToken, error) {
 		var p uintptr
-		if err := c.use(func(ch raw.TokenClientHandle) int {
-			return raw.M2mauth_glue_token_client_exchange_with(&p, ch, h, timeoutMs, 0, cancel)
-		}); err != nil {
+		if err := send(&p, h, timeoutMs, cancel); err != nil {
 			return nil, err
 		}
 		return takeExchanged(p), nil
+	})
+}
+
+// Exchange makes one RFC 8693 token exchange with the client's authentication (no cache). Refusals are
+// *Error: OAuthError ("invalid_request", "invalid_target" ...) for the server's, "protocol" for an answer
+// without a valid issued_token_type or with another than RequestedTokenType, "expired" (no request made)
+// for a JWT subject token past its exp. ctx bounds the request and its end stops the transfer.
+func (c *TokenClient) Exchange(ctx context.Context, x TokenExchange) (*ExchangedToken, error) {
+	return exchangeWith(ctx, x, func(p *uintptr, h raw.TokenExchangeHandle, timeoutMs int64, cancel raw.CancelHandle) error {
+		return c.use(func(ch raw.TokenClientHandle) int {
+			return raw.M2mauth_glue_token_client_exchange_with(p, ch, h, timeoutMs, 0, cancel)
+		})
 	})
 }
 
@@ -137,18 +146,9 @@ func (c *TokenClient) Exchange(ctx context.Context, x TokenExchange) (*Exchanged
 // SHA-256 of the subject and actor tokens and every parameter; counted in MaxKeys), refreshed and backed
 // off like any key, served no longer than the subject token's exp when it is a JWT.
 func (m *TokenManager) Exchange(ctx context.Context, x TokenExchange) (*ExchangedToken, error) {
-	h, err := x.native()
-	if err != nil {
-		return nil, err
-	}
-	defer raw.DeleteTokenExchangeHandle(h)
-	return nativeCall(ctx, func(timeoutMs int64, cancel raw.CancelHandle) (*ExchangedToken, error) {
-		var p uintptr
-		if err := m.use(func(mh raw.TokenManagerHandle) int {
-			return raw.M2mauth_glue_token_manager_exchange_with(&p, mh, h, timeoutMs, 0, cancel)
-		}); err != nil {
-			return nil, err
-		}
-		return takeExchanged(p), nil
+	return exchangeWith(ctx, x, func(p *uintptr, h raw.TokenExchangeHandle, timeoutMs int64, cancel raw.CancelHandle) error {
+		return m.use(func(mh raw.TokenManagerHandle) int {
+			return raw.M2mauth_glue_token_manager_exchange_with(p, mh, h, timeoutMs, 0, cancel)
+		})
 	})
 }

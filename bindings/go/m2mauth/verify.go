@@ -172,7 +172,7 @@ func configure(p uintptr, c *verifyConfig) (*Verifier, error) {
 // Verify checks token (signature, algorithm, exp/nbf/iat and the configured claims) and returns it
 // decoded. Refusals match ErrInvalidToken and the specific sentinel (ErrExpired, ErrSignature, ...).
 func (v *Verifier) Verify(token string) (*Token, error) {
-	claimsJSON, headerJSON, err := v.verified(token, true)
+	claimsJSON, headerJSON, err := v.verified(token)
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +246,9 @@ func (v *Verifier) verifiedJSON(token string, s *verifyScratch) ([]byte, error) 
 	}
 }
 
-// verified runs the native verification and returns the claims as JSON text (and the protected
-// header's, when withHeader).
-func (v *Verifier) verified(token string, withHeader bool) (claimsJSON, headerJSON []byte, err error) {
+// verified runs the native verification and returns the claims and the protected header as JSON text
+// (Verify's path; VerifyInto has verifiedJSON).
+func (v *Verifier) verified(token string) (claimsJSON, headerJSON []byte, err error) {
 	if v == nil {
 		return nil, nil, ErrClosed
 	}
@@ -263,7 +263,7 @@ func (v *Verifier) verified(token string, withHeader bool) (claimsJSON, headerJS
 		ch := raw.SwigcptrClaimsHandle(c)
 		defer raw.DeleteClaimsHandle(ch)
 		return call(func() int {
-			if st := raw.M2mauth_claims_to_json(&claimsJSON, ch); st < 0 || !withHeader {
+			if st := raw.M2mauth_claims_to_json(&claimsJSON, ch); st < 0 {
 				return st
 			}
 			return raw.M2mauth_claims_header_json(&headerJSON, ch)

@@ -7,14 +7,24 @@
 
 namespace m2mauth::core {
 
-KeySource::KeySource(std::string location, SecretString secret, std::int64_t reload_interval_ms)
-    : location_(std::move(location)), secret_(std::move(secret)), interval_(reload_interval_ms) {
-  if (location_.empty()) fail(Errc::invalid_argument, "key source: the location is empty");
+namespace {
+
+// The arguments checked before the first load.
+std::string checked(std::string location, std::int64_t reload_interval_ms) {
+  if (location.empty()) fail(Errc::invalid_argument, "key source: the location is empty");
   if (reload_interval_ms < 0 || reload_interval_ms > 86400000LL * 366)
     fail(Errc::invalid_argument, "key source: reload_interval_ms must be 0 to one year");
-  key_ = std::make_shared<const Key>(load());
-  loaded_at_ = std::chrono::steady_clock::now();
+  return location;
 }
+
+}  // namespace
+
+KeySource::KeySource(std::string location, SecretString secret, std::int64_t reload_interval_ms)
+    : location_(checked(std::move(location), reload_interval_ms)),
+      secret_(std::move(secret)),
+      interval_(reload_interval_ms),
+      key_(load()),
+      loaded_at_(std::chrono::steady_clock::now()) {}
 
 Key KeySource::load() const {
   const char *secret = secret_.empty() ? nullptr : secret_.c_str();
@@ -29,18 +39,18 @@ Key KeySource::current() {
   if (interval_.count() > 0 && std::chrono::steady_clock::now() - loaded_at_ >= interval_) {
     loaded_at_ = std::chrono::steady_clock::now();  // a failure waits a whole interval before trying again
     try {
-      key_ = std::make_shared<const Key>(load());
+      key_ = load();
     } catch (const Error &) {
       // keep the current key
     }
   }
-  return *key_;
+  return key_;
 }
 
 void KeySource::reload() {
   Key fresh = load();
   std::lock_guard<std::mutex> hold(lock_);
-  key_ = std::make_shared<const Key>(std::move(fresh));
+  key_ = std::move(fresh);
   loaded_at_ = std::chrono::steady_clock::now();
 }
 

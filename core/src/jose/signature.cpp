@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "jose/ecdsa_raw.hpp"
 #include "jose/key_impl.hpp"
 #include "jose/signer.hpp"
 #include "m2mauth/core/encoding.hpp"
@@ -47,15 +48,6 @@ const EVP_MD *md_of(Alg alg) {
 }
 
 const char *md_name(int index) { return index == 0 ? "SHA256" : index == 1 ? "SHA384" : "SHA512"; }
-
-std::size_t ec_field_bytes(Curve curve) {
-  switch (curve) {
-    case Curve::p256: return 32;
-    case Curve::p384: return 48;
-    case Curve::p521: return 66;
-    default: return 0;
-  }
-}
 
 EVP_MAC *hmac_method() {
   static EVP_MAC *mac = [] {
@@ -141,16 +133,8 @@ std::string pkey_sign(const Key &key, Alg alg, std::string_view data) {
   sig.resize(siglen);
   if (family_of(alg) != Family::ecdsa) return sig;
 
-  // DER ECDSA-Sig-Value -> fixed-size big-endian R || S (RFC 7518 section 3.4).
-  const auto *p = reinterpret_cast<const unsigned char *>(sig.data());
-  std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> es(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size())));
-  if (!es) ossl::throw_error(Errc::generic, "signing failed");
-  std::size_t n = ec_field_bytes(key.curve());
-  std::string raw(2 * n, '\0');
-  auto *r = reinterpret_cast<unsigned char *>(raw.data());
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(es.get()), r, static_cast<int>(n)) < 0 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(es.get()), r + n, static_cast<int>(n)) < 0)
-    ossl::throw_error(Errc::generic, "signing failed");
+  std::string raw = ecdsa_der_to_raw(sig, key.curve());
+  if (raw.empty()) ossl::throw_error(Errc::generic, "signing failed");
   return raw;
 }
 
@@ -159,7 +143,7 @@ bool pkey_verify(const Key &key, Alg alg, std::string_view data, std::string_vie
   std::string_view sig = signature;
   if (family_of(alg) == Family::ecdsa) {
     // R || S must be exactly twice the field size; then re-encode as DER for OpenSSL.
-    std::size_t n = ec_field_bytes(key.curve());
+    std::size_t n = ecdsa_field_bytes(key.curve());
     if (signature.size() != 2 * n) return false;
     const auto *raw = reinterpret_cast<const unsigned char *>(signature.data());
     std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> es(ECDSA_SIG_new());
@@ -236,6 +220,29 @@ bool eddsa_verify(const Key &key, std::string_view data, std::string_view signat
 }
 
 }  // namespace
+
+std::size_t ecdsa_field_bytes(Curve curve) noexcept {
+  switch (curve) {
+    case Curve::p256: return 32;
+    case Curve::p384: return 48;
+    case Curve::p521: return 66;
+    default: return 0;
+  }
+}
+
+std::string ecdsa_der_to_raw(std::string_view der, Curve curve) {
+  const auto *p = reinterpret_cast<const unsigned char *>(der.data());
+  std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> es(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  ossl::clear_errors();
+  std::size_t n = ecdsa_field_bytes(curve);
+  if (!es || n == 0 || p != reinterpret_cast<const unsigned char *>(der.data()) + der.size()) return {};
+  std::string raw(2 * n, '\0');
+  auto *r = reinterpret_cast<unsigned char *>(raw.data());
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(es.get()), r, static_cast<int>(n)) < 0 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(es.get()), r + n, static_cast<int>(n)) < 0)
+    return {};
+  return raw;
+}
 
 bool alg_fits_key_type(const Key &key, Alg alg) noexcept {
   switch (family_of(alg)) {

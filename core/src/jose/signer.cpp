@@ -4,13 +4,12 @@
 // the server.
 #include "jose/signer.hpp"
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
 #include <new>
 
+#include "jose/ecdsa_raw.hpp"
 #include "jose/key_impl.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/peer_text.hpp"
@@ -60,25 +59,6 @@ std::string call_signer(const Key &key, std::string_view alg, std::string_view i
   fail(Errc::signer, "the signer's answer is not a valid " + std::string(alg) + " signature by the key's public key");
 }
 
-std::size_t field_bytes(Curve curve) {
-  return curve == Curve::p256 ? 32 : curve == Curve::p384 ? 48 : 66;
-}
-
-// A DER ECDSA-Sig-Value as raw R || S of the curve's size; empty when sig is not one.
-std::string der_to_raw(std::string_view sig, Curve curve) {
-  const auto *p = reinterpret_cast<const unsigned char *>(sig.data());
-  std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> es(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size())));
-  ossl::clear_errors();
-  if (!es || p != reinterpret_cast<const unsigned char *>(sig.data()) + sig.size()) return {};
-  std::size_t n = field_bytes(curve);
-  std::string raw(2 * n, '\0');
-  auto *r = reinterpret_cast<unsigned char *>(raw.data());
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(es.get()), r, static_cast<int>(n)) < 0 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(es.get()), r + n, static_cast<int>(n)) < 0)
-    return {};
-  return raw;
-}
-
 bool is_ecdsa(Alg alg) { return alg == Alg::es256 || alg == Alg::es384 || alg == Alg::es512; }
 
 }  // namespace
@@ -91,9 +71,9 @@ std::string signer_sign(const Key &key, Alg alg, std::string_view input) {
   }
   // ECDSA: raw R || S (what PKCS#11 and JOSE use) or DER (what most KMS APIs return). A DER value
   // that happens to be exactly 2n bytes long is tried as raw first, then as DER.
-  std::size_t n = field_bytes(key.curve());
+  std::size_t n = ecdsa_field_bytes(key.curve());
   if (sig.size() == 2 * n && verify_bytes(key, alg, input, sig)) return sig;
-  std::string raw = der_to_raw(sig, key.curve());
+  std::string raw = ecdsa_der_to_raw(sig, key.curve());
   if (raw.empty() || !verify_bytes(key, alg, input, raw)) not_valid(alg_name(alg));
   return raw;
 }

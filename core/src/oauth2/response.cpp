@@ -10,6 +10,7 @@
 #include "m2mauth/core/peer_numbers.hpp"
 #include "m2mauth/core/peer_text.hpp"
 #include "base/json_scan.hpp"
+#include "oauth2/token_response.hpp"
 
 namespace m2mauth::core {
 
@@ -119,6 +120,12 @@ std::int64_t retry_after_ms(const Response &response, std::int64_t now_ms) {
 
 Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientConfig &config,
                            const TokenScope &requested, const std::vector<std::string_view> &secrets) {
+  return parse_token_response(r, now_ms, config, requested, secrets, TokenResponseOptions{});
+}
+
+Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientConfig &config,
+                           const TokenScope &requested, const std::vector<std::string_view> &secrets,
+                           const TokenResponseOptions &options) {
   // Every text of the peer that enters an Error goes through sanitize_peer_text once, with the
   // secrets of this call: the caller's, the configured client secret, and the tokens of this body.
   std::vector<std::string_view> known = secrets;
@@ -194,17 +201,22 @@ Token parse_token_response(const Response &r, std::int64_t now_ms, const ClientC
   const cJSON *tt = json_get(body.get(), "token_type");
   if (tt != nullptr && !cJSON_IsString(tt)) fail(Errc::protocol, "token response \"token_type\" is not a string");
   token.token_type = tt != nullptr ? std::string(tt->valuestring) : std::string("Bearer");
-  if (!http_token(token.token_type))
-    fail(Errc::protocol, "token response \"token_type\" is not an authentication scheme name (RFC 9110 token)");
-  std::string scheme = lower(token.token_type);
-  if (scheme != "bearer" && scheme != "dpop")
-    fail(Errc::unsupported, "token type \"" + sanitize_peer_text(token.token_type, known, 32) +
-                                "\" is not supported (Bearer, DPoP)");
+  const std::string scheme = lower(token.token_type);
+  if (options.token_type_na && scheme == "n_a") {
+    token.token_type = "N_A";
+  } else {
+    if (!http_token(token.token_type))
+      fail(Errc::protocol, "token response \"token_type\" is not an authentication scheme name (RFC 9110 token)");
+    if (scheme != "bearer" && scheme != "dpop")
+      fail(Errc::unsupported, "token type \"" + sanitize_peer_text(token.token_type, known, 32) +
+                                  "\" is not supported (Bearer, DPoP)");
+  }
   std::int64_t lifetime = expires_in_seconds(body.get(), config.default_expires_in_s);
   token.issued_at_ms = now_ms;
   token.expires_at_ms = now_ms + lifetime * 1000;
   const cJSON *scope = json_get(body.get(), "scope");
   token.scope = cJSON_IsString(scope) ? std::string(scope->valuestring) : requested.scope;
+  if (options.body != nullptr) *options.body = std::move(body);
   return token;
 }
 

@@ -2,15 +2,14 @@
 // answer's issued_token_type. Errors of the token endpoint are classified by parse_token_response.
 #include "m2mauth/core/token_exchange.hpp"
 
-#include <openssl/evp.h>
-
 #include <cctype>
 #include <cstring>
 
-#include "base/ossl.hpp"
+#include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
+#include "oauth2/token_response.hpp"
 
 namespace m2mauth::core {
 
@@ -35,17 +34,8 @@ void append_field(std::string &out, std::string_view v) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, ossl::sha256(), nullptr) != 1)
-    ossl::throw_error(Errc::generic, "digest failed");
-  return hex_encode(md, len);
-}
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
+  const std::string md = digest(HashAlg::sha256, data);
+  return hex_encode(reinterpret_cast<const std::uint8_t *>(md.data()), md.size());
 }
 
 // Wipes every string value of a parsed answer (the tokens among them) before it is freed.
@@ -138,42 +128,13 @@ std::optional<std::int64_t> jwt_exp_unverified(std::string_view token) noexcept 
 Token parse_token_exchange_response(const Response &r, std::int64_t now_ms, const ClientConfig &config,
                                     const TokenScope &requested, const TokenExchange &exchange,
                                     const std::vector<std::string_view> &secrets) {
+  // One parse: the token response rules with "N_A" allowed (RFC 8693 2.2.1), then the members of its own.
   Json body;
-  if (r.status == 200) {
-    try {
-      body = json_parse_object(r.body, "token response");
-    } catch (const Error &) {
-      // parse_token_response below classifies it
-    }
-  }
+  TokenResponseOptions options;
+  options.token_type_na = true;
+  options.body = &body;
+  Token token = parse_token_response(r, now_ms, config, requested, secrets, options);
   WipeStrings wipe{body.get()};
-  if (!body) {
-    parse_token_response(r, now_ms, config, requested, secrets);  // an error answer: throws
-    fail(Errc::protocol, "token exchange response has no \"issued_token_type\"");
-  }
-  Token token;
-  const cJSON *tt = json_get(body.get(), "token_type");
-  if (cJSON_IsString(tt) && lower(tt->valuestring) == "n_a") {
-    // RFC 8693 2.2.1: "N_A" for a token that is not an access token. Everything else of the answer is
-    // checked as any token response is, with the token type put aside.
-    Json copy = json_clone(body.get());
-    WipeStrings wipe_copy{copy.get()};
-    json_set_string(copy.get(), "token_type", "Bearer");
-    Response r2;
-    r2.status = r.status;
-    r2.headers = r.headers;
-    r2.body = json_print(copy.get());
-    try {
-      token = parse_token_response(r2, now_ms, config, requested, secrets);
-    } catch (...) {
-      secure_wipe(r2.body);
-      throw;
-    }
-    secure_wipe(r2.body);
-    token.token_type = "N_A";
-  } else {
-    token = parse_token_response(r, now_ms, config, requested, secrets);
-  }
   const cJSON *it = json_get(body.get(), "issued_token_type");
   if (it == nullptr || cJSON_IsNull(it))
     fail(Errc::protocol, "token exchange response has no \"issued_token_type\" (RFC 8693 2.2.1)");

@@ -177,19 +177,20 @@ TokenView TokenManager::exchange(const TokenExchange &exchange, const CallOption
   if (options != nullptr && options->cancel != nullptr && options->cancel->requested())
     fail(Errc::cancelled, "the token read was cancelled");
   check_token_exchange(exchange);
-  TokenScope scope;
-  scope.scope = exchange.scope;
-  scope.exchange_key = token_exchange_key(exchange);
-  Entry *entry = with_key_ref(scope, [this](const TokenKeyRef &k) {
-    const std::uint64_t hash = k.hash();
-    return keys_->table.find(hash, k);
-  });
+  // The key borrows the exchange's scope and is hashed once; a TokenScope is made only for a new key.
+  const std::string exchange_key = token_exchange_key(exchange);
+  TokenKeyRef key;
+  key.scope = exchange.scope;
+  key.exchange_key = exchange_key;
+  const std::uint64_t hash = key.hash();
+  Entry *entry = keys_->table.find(hash, key);
   if (entry == nullptr) {
     std::lock_guard<std::mutex> lock(keys_->mu);
-    entry = with_key_ref(scope, [this](const TokenKeyRef &k) { return keys_->table.find(k.hash(), k); });
+    entry = keys_->table.find(hash, key);  // added meanwhile?
     if (entry == nullptr) {
       if (keys_->entries.size() >= options_.max_keys)
         fail(Errc::too_large, "too many distinct token keys (scope, audience, resource, exchange) for one manager");
+      TokenScope scope = key.owned();
       scope.exchange = std::make_shared<const TokenExchange>(exchange);
       entry = add_key_locked(*keys_, std::move(scope));
     }

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string>
 
@@ -35,7 +34,7 @@ class KeySource {
   const SecretString secret_;
   const std::chrono::milliseconds interval_;
   std::mutex lock_;
-  std::shared_ptr<const Key> key_;
+  Key key_;  // a Key is a shared handle: copying it out under lock_ is one reference count
   std::chrono::steady_clock::time_point loaded_at_;
 };
 
