@@ -24,5 +24,6 @@
 #include "token_exchange.h"
 #include "senhasegura.h"
 #include "config.h"
+#include "testing.h"
 
 #endif /* M2MAUTH_H */

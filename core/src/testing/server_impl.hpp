@@ -1,0 +1,76 @@
+// Internal: the test server's state, shared by its lifecycle (server.cpp) and its endpoints
+// (endpoints.cpp).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "m2mauth/core/key.hpp"
+#include "m2mauth/core/test_server.hpp"
+#include "testing/tls.hpp"
+#include "testing/wire.hpp"
+
+namespace m2mauth::core::testing {
+
+struct Client {
+  ClientRegistration reg;
+  std::shared_ptr<Key> key;  // the assertion key (client_secret_jwt, private_key_jwt)
+};
+
+struct Issued {
+  std::string client_id, subject, scope;
+  std::int64_t iat = 0, exp = 0;
+};
+
+struct TokenServer::Impl {
+  explicit Impl(ServerOptions o) : options(std::move(o)), signing_key(Key::generate_ec(Curve::p256)) {}
+
+  ServerOptions options;
+  Key signing_key;  // ES256: JWT access tokens and the TLS certificate
+  std::string kid;
+  TlsContext tls;
+  WireLimits limits;
+  int listen_fd = -1;
+  int wake[2] = {-1, -1};
+  std::string base_url;
+  std::thread acceptor;
+  std::atomic<bool> stopping{false};
+  bool started = false;
+
+  mutable std::mutex mu;  // everything below
+  std::condition_variable stop_cv;
+  std::map<std::string, Client> clients;
+  std::unordered_map<std::string, Issued> tokens;
+  std::unordered_map<std::string, std::int64_t> seen_jti;  // client id "\n" jti -> exp (s)
+  unsigned int fail_count = 0;
+  Failure failure;
+  unsigned int stall_count = 0;
+  std::int64_t stall_ms = 0;
+  std::map<std::string, std::uint64_t> counters;
+  std::set<int> open_fds;
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> workers;
+
+  void accept_loop();
+  void serve(int fd);
+  void count(const std::string &name);
+  // Unix seconds of the server's clock (the system's plus clock_offset_s).
+  std::int64_t now_s() const;
+  // The response to one request (endpoints.cpp).
+  std::string handle(const WireRequest &req, SSL *ssl);
+};
+
+
+}  // namespace m2mauth::core::testing

@@ -1,0 +1,171 @@
+// m2mauth-testserver: the token-endpoint test double (testing.h) as a program, for tests in any
+// language. Prints "url=<issuer URL>" (and "ca_file=<path>" with --tls) on stdout, serves until SIGTERM
+// or SIGINT, then prints the request counters as one JSON line.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "m2mauth/testing.hpp"
+
+namespace {
+
+const char *kUsage =
+    "usage: m2mauth-testserver [options]\n"
+    "  --client ID,METHOD,VALUE[,SCOPES]  register a client (repeatable). METHOD and VALUE:\n"
+    "      client_secret_basic|client_secret_post|client_secret_jwt  VALUE = the secret, or @FILE\n"
+    "      private_key_jwt                  VALUE = a file holding the public key (PEM or JWK)\n"
+    "      tls_client_auth                  VALUE = the certificate's SHA-256 thumbprint (base64url),\n"
+    "                                       or subject=<RFC 2253 subject>\n"
+    "      SCOPES: space-separated scopes the client may ask for\n"
+    "  --tls                 HTTPS with a generated certificate (its PEM written to --ca-file)\n"
+    "  --mtls                HTTPS asking for client certificates (implies --tls)\n"
+    "  --ca-file PATH        where the certificate's PEM goes (default ./m2mauth-testserver-ca.pem)\n"
+    "  --lifetime SECONDS    token lifetime (default 3600)\n"
+    "  --jwt                 JWT access tokens (default: opaque)\n"
+    "  --claims JSON         extra claims of JWT access tokens\n"
+    "  --audience AUD        \"aud\" of JWT access tokens (default: the issuer URL)\n"
+    "  --clock-offset SECONDS  the server's clock runs this far ahead (negative: behind)\n"
+    "  --fail N,STATUS[,ERROR[,RETRY_AFTER]]  the first N token requests fail\n"
+    "  --stall N,MS          the first N token requests wait MS milliseconds\n";
+
+volatile sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+std::vector<std::string> split(const std::string &s, char sep, std::size_t max_parts) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (out.size() + 1 < max_parts) {
+    std::size_t p = s.find(sep, i);
+    if (p == std::string::npos) break;
+    out.push_back(s.substr(i, p - i));
+    i = p + 1;
+  }
+  out.push_back(s.substr(i));
+  return out;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+m2mauth::testing::Client parse_client(const std::string &spec) {
+  using m2mauth::testing::ClientAuth;
+  std::vector<std::string> f = split(spec, ',', 4);
+  if (f.size() < 3) throw std::runtime_error("--client needs ID,METHOD,VALUE");
+  m2mauth::testing::Client c;
+  c.client_id = f[0];
+  if (f.size() == 4) c.scopes = f[3];
+  const std::string &m = f[1];
+  std::string value = f[2];
+  if (m == "client_secret_basic" || m == "client_secret_post" || m == "client_secret_jwt") {
+    c.auth_method = m == "client_secret_basic"  ? ClientAuth::client_secret_basic
+                    : m == "client_secret_post" ? ClientAuth::client_secret_post
+                                                : ClientAuth::client_secret_jwt;
+    if (!value.empty() && value[0] == '@') {
+      value = read_file(value.substr(1));
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    }
+    c.secret = value;
+  } else if (m == "private_key_jwt") {
+    c.auth_method = ClientAuth::private_key_jwt;
+    c.public_key = read_file(value);
+  } else if (m == "tls_client_auth") {
+    c.auth_method = ClientAuth::tls_client_auth;
+    if (value.rfind("subject=", 0) == 0) {
+      c.tls_subject = value.substr(8);
+    } else {
+      c.tls_thumbprint = value;
+    }
+  } else {
+    throw std::runtime_error("unknown client authentication method (see --help)");
+  }
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  try {
+    m2mauth::testing::ServerOptions opts;
+    std::vector<m2mauth::testing::Client> clients;
+    std::string ca_file = "m2mauth-testserver-ca.pem";
+    std::vector<std::string> fail, stall;
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      auto value = [&]() -> std::string {
+        if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+        return argv[++i];
+      };
+      if (a == "--help" || a == "-h") {
+        std::cout << kUsage;
+        return 0;
+      } else if (a == "--client") {
+        clients.push_back(parse_client(value()));
+      } else if (a == "--tls") {
+        opts.tls = true;
+      } else if (a == "--mtls") {
+        opts.tls = opts.request_client_cert = true;
+      } else if (a == "--ca-file") {
+        ca_file = value();
+      } else if (a == "--lifetime") {
+        opts.token_lifetime_s = std::stoll(value());
+      } else if (a == "--jwt") {
+        opts.token_format = m2mauth::testing::TokenFormat::jwt;
+      } else if (a == "--claims") {
+        opts.extra_claims_json = value();
+      } else if (a == "--audience") {
+        opts.audience = value();
+      } else if (a == "--clock-offset") {
+        opts.clock_offset_s = std::stoll(value());
+      } else if (a == "--fail") {
+        fail = split(value(), ',', 4);
+      } else if (a == "--stall") {
+        stall = split(value(), ',', 2);
+      } else {
+        std::cerr << "m2mauth-testserver: unknown argument " << a << "\n" << kUsage;
+        return 2;
+      }
+    }
+    m2mauth::testing::TokenServer server(opts);
+    for (const auto &c : clients) server.add_client(c);
+    if (!fail.empty()) {
+      if (fail.size() < 2) throw std::runtime_error("--fail needs N,STATUS");
+      server.fail_next(static_cast<unsigned int>(std::stoul(fail[0])), std::stoi(fail[1]),
+                       fail.size() > 2 ? fail[2] : std::string(), fail.size() > 3 ? std::stoll(fail[3]) : -1);
+    }
+    if (!stall.empty()) {
+      if (stall.size() < 2) throw std::runtime_error("--stall needs N,MS");
+      server.stall(static_cast<unsigned int>(std::stoul(stall[0])), std::stoll(stall[1]));
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    server.start();
+    std::cout << "url=" << server.url() << "\n";
+    if (opts.tls) {
+      std::ofstream(ca_file) << server.ca_pem();
+      std::cout << "ca_file=" << ca_file << "\n";
+    }
+    std::cout.flush();
+    while (!g_stop) pause();
+    server.stop();
+    std::cout << "{\"requests\":" << server.requests() << ",\"token\":" << server.requests("token")
+              << ",\"failed\":" << server.requests("failed") << ",\"introspection\":" << server.requests("introspection")
+              << "}\n";
+    return 0;
+  } catch (const std::exception &e) {
+    std::cerr << "m2mauth-testserver: " << e.what() << "\n";
+    return 1;
+  }
+}
