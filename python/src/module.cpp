@@ -56,4 +56,5 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_a2a(m);
   register_config(m);
   register_exchange(m);
+  register_testing(m);
 }
