@@ -561,11 +561,47 @@ m2mauth_status m2mauth_glue_token_manager_exchange_with(m2mauth_token **out, m2m
   return m2mauth_token_manager_exchange(out, manager, exchange, &o);
 }
 
+SWIGINTERN void delete_m2mauth_test_server(struct m2mauth_test_server *self){ m2mauth_test_server_free(self); }
+
+static const char *m2mauth_glue_text_or_null(const char *s) { return (s != NULL && *s != '\0') ? s : NULL; }
+
+/* m2mauth_test_server_new with the options as values; "" texts are NULL. */
+m2mauth_status m2mauth_glue_test_server_new(m2mauth_test_server **out, int tls, int request_client_cert,
+                                            int64_t token_lifetime_s, int token_format,
+                                            const char *extra_claims_json, const char *audience,
+                                            int64_t clock_offset_s) {
+  m2mauth_test_server_options o = M2MAUTH_TEST_SERVER_OPTIONS_INIT;
+  o.tls = tls;
+  o.request_client_cert = request_client_cert;
+  o.token_lifetime_s = token_lifetime_s;
+  o.token_format = token_format;
+  o.extra_claims_json = m2mauth_glue_text_or_null(extra_claims_json);
+  o.audience = m2mauth_glue_text_or_null(audience);
+  o.clock_offset_s = clock_offset_s;
+  return m2mauth_test_server_new(out, &o);
+}
+
+/* m2mauth_test_server_add_client with the client as values; "" texts are NULL. */
+m2mauth_status m2mauth_glue_test_server_add_client(m2mauth_test_server *server, const char *client_id,
+                                                   int auth_method, const char *client_secret,
+                                                   const char *public_key, const char *tls_subject,
+                                                   const char *tls_thumbprint, const char *scopes) {
+  m2mauth_test_client c = M2MAUTH_TEST_CLIENT_INIT;
+  c.client_id = client_id;
+  c.auth_method = auth_method;
+  c.secret = m2mauth_glue_text_or_null(client_secret);
+  c.public_key = m2mauth_glue_text_or_null(public_key);
+  c.tls_subject = m2mauth_glue_text_or_null(tls_subject);
+  c.tls_thumbprint = m2mauth_glue_text_or_null(tls_thumbprint);
+  c.scopes = m2mauth_glue_text_or_null(scopes);
+  return m2mauth_test_server_add_client(server, &c);
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_40d7f6179d744a28(void *_swig_go_0) {
+void _wrap_Swig_free_raw_bebc6234622106af(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -575,7 +611,7 @@ void _wrap_Swig_free_raw_40d7f6179d744a28(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_40d7f6179d744a28(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -588,7 +624,7 @@ void *_wrap_Swig_malloc_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -598,7 +634,7 @@ void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_bebc6234622106af(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -608,7 +644,7 @@ void _wrap_delete_CertHandle_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -618,7 +654,7 @@ void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -628,7 +664,7 @@ void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -638,7 +674,7 @@ void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -648,7 +684,7 @@ void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_bebc6234622106af(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -658,7 +694,7 @@ void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -668,7 +704,7 @@ void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -678,7 +714,7 @@ void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -688,7 +724,7 @@ void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -698,7 +734,7 @@ void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -708,7 +744,7 @@ void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_bebc6234622106af(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -718,7 +754,7 @@ void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -728,7 +764,7 @@ void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_bebc6234622106af() {
   int result;
   intgo _swig_go_result;
   
@@ -739,7 +775,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28() {
+intgo _wrap_m2mauth_version_number_raw_bebc6234622106af() {
   int result;
   intgo _swig_go_result;
   
@@ -750,7 +786,7 @@ intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -763,7 +799,7 @@ intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_40d7f6179d744a28() {
+_gostring_ _wrap_m2mauth_version_string_raw_bebc6234622106af() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -777,7 +813,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_40d7f6179d744a28() {
+_gostring_ _wrap_m2mauth_version_details_raw_bebc6234622106af() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -791,7 +827,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OK_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -803,7 +839,7 @@ intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ERROR_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -815,7 +851,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EINVAL_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -827,7 +863,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -839,7 +875,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -851,7 +887,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -863,7 +899,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -875,7 +911,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESTATE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -887,7 +923,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EIO_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -899,7 +935,7 @@ intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -911,7 +947,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EKEY_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -923,7 +959,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -935,7 +971,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -947,7 +983,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -959,7 +995,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESIGNER_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -971,7 +1007,7 @@ intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -983,7 +1019,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -995,7 +1031,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1007,7 +1043,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1019,7 +1055,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1031,7 +1067,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EIAT_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1043,7 +1079,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1055,7 +1091,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1067,7 +1103,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1079,7 +1115,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1091,7 +1127,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETLS_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1103,7 +1139,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1115,7 +1151,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EHTTP_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1127,7 +1163,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1139,7 +1175,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1151,7 +1187,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1163,7 +1199,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1175,7 +1211,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1187,7 +1223,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_bebc6234622106af() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1199,7 +1235,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1211,7 +1247,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1223,7 +1259,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1235,7 +1271,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1247,7 +1283,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1259,7 +1295,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1271,7 +1307,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1283,7 +1319,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1295,7 +1331,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1307,7 +1343,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1319,7 +1355,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1331,7 +1367,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1343,7 +1379,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1355,7 +1391,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1367,7 +1403,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1379,7 +1415,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1391,7 +1427,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1403,7 +1439,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1415,7 +1451,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1427,7 +1463,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1439,7 +1475,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_bebc6234622106af() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1451,7 +1487,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1464,7 +1500,7 @@ intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1480,7 +1516,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1493,7 +1529,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1506,7 +1542,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1522,7 +1558,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1538,7 +1574,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1554,7 +1590,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1567,7 +1603,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1580,7 +1616,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_40d7f6179d744a28() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_bebc6234622106af() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1591,13 +1627,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_40d7f6179d744a28() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_40d7f6179d744a28() {
+void _wrap_m2mauth_error_clear_raw_bebc6234622106af() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1613,7 +1649,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1626,7 +1662,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1639,7 +1675,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1652,7 +1688,7 @@ intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1668,7 +1704,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_bebc6234622106af(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1683,7 +1719,7 @@ intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1693,7 +1729,7 @@ void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1706,7 +1742,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_bebc6234622106af(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1737,7 +1773,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1766,7 +1802,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1801,7 +1837,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1837,7 +1873,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1860,7 +1896,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1872,7 +1908,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1884,7 +1920,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1896,7 +1932,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_bebc6234622106af() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1908,7 +1944,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_bebc6234622106af(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1925,7 +1961,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1947,7 +1983,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_bebc6234622106af(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1962,7 +1998,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_bebc6234622106af(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1979,7 +2015,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2000,7 +2036,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2038,7 +2074,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2076,7 +2112,7 @@ intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2115,7 +2151,7 @@ intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2137,7 +2173,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2173,7 +2209,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2190,7 +2226,7 @@ intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2221,7 +2257,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_is_signer_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2234,7 +2270,7 @@ intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(struct m2mauth_key *_swig
 }
 
 
-intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2273,7 +2309,7 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2286,7 +2322,7 @@ intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2299,7 +2335,7 @@ intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2315,7 +2351,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2328,7 +2364,7 @@ intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2344,7 +2380,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2392,7 +2428,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2423,7 +2459,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2454,7 +2490,7 @@ intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2513,7 +2549,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2544,7 +2580,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2579,7 +2615,7 @@ intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2610,7 +2646,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2622,7 +2658,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2634,7 +2670,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2646,7 +2682,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2658,7 +2694,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2670,7 +2706,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2691,7 +2727,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2712,7 +2748,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2734,7 +2770,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2769,7 +2805,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2786,7 +2822,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2817,7 +2853,7 @@ intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2848,7 +2884,7 @@ intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2879,7 +2915,7 @@ intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2892,7 +2928,7 @@ long long _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2918,7 +2954,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2930,7 +2966,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2942,7 +2978,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2954,7 +2990,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2966,7 +3002,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2978,7 +3014,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2990,7 +3026,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3002,7 +3038,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3014,7 +3050,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3026,7 +3062,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3038,7 +3074,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3050,7 +3086,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3062,7 +3098,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3074,7 +3110,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3096,7 +3132,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3112,7 +3148,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3125,7 +3161,7 @@ intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3147,7 +3183,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3160,7 +3196,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3172,7 +3208,7 @@ void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3185,7 +3221,7 @@ intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3205,7 +3241,7 @@ void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3221,7 +3257,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3245,7 +3281,7 @@ void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3261,7 +3297,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3281,7 +3317,7 @@ void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3297,7 +3333,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3309,7 +3345,7 @@ void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3322,7 +3358,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3334,7 +3370,7 @@ void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3347,7 +3383,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3367,7 +3403,7 @@ void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3383,7 +3419,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_40d7f6179d744a28() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_bebc6234622106af() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3394,7 +3430,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_40d7f6179d744a28() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3404,7 +3440,7 @@ void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3443,7 +3479,7 @@ intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3486,7 +3522,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3526,7 +3562,7 @@ intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_bebc6234622106af(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3541,7 +3577,7 @@ intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3563,7 +3599,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3580,7 +3616,7 @@ intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3607,7 +3643,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3629,7 +3665,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3651,7 +3687,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3678,7 +3714,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3698,7 +3734,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3711,7 +3747,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3731,7 +3767,7 @@ intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3751,7 +3787,7 @@ intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3789,7 +3825,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3813,7 +3849,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3851,7 +3887,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3882,7 +3918,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3913,7 +3949,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3948,7 +3984,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3988,7 +4024,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_bebc6234622106af(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -4007,7 +4043,7 @@ intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -4031,7 +4067,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4051,7 +4087,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4071,7 +4107,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4091,7 +4127,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4111,7 +4147,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4131,7 +4167,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4146,7 +4182,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4161,7 +4197,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4185,7 +4221,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4207,7 +4243,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4236,7 +4272,7 @@ intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4256,7 +4292,7 @@ intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4285,7 +4321,7 @@ intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4314,7 +4350,7 @@ intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4334,7 +4370,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4353,7 +4389,7 @@ intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4369,7 +4405,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_40d7f6179d744a28(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4385,7 +4421,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_40d7f6179d744a28(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4408,7 +4444,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_40d7f6179d744a28(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4421,7 +4457,7 @@ long long _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4439,7 +4475,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4457,7 +4493,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_bebc6234622106af(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4474,7 +4510,7 @@ intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4503,7 +4539,7 @@ intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4522,7 +4558,7 @@ intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4535,7 +4571,7 @@ intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4558,7 +4594,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_40d7f6179d744a28(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4571,7 +4607,7 @@ long long _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4589,7 +4625,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4607,7 +4643,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4619,7 +4655,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4632,7 +4668,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4652,7 +4688,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4668,7 +4704,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4688,7 +4724,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4704,7 +4740,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4726,7 +4762,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4742,7 +4778,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4764,7 +4800,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4780,7 +4816,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4800,7 +4836,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4816,7 +4852,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4836,7 +4872,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4852,7 +4888,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4864,7 +4900,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4877,7 +4913,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4889,7 +4925,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4902,7 +4938,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4914,7 +4950,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4927,7 +4963,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4939,7 +4975,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4952,7 +4988,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4972,7 +5008,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4988,7 +5024,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_bebc6234622106af() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4999,7 +5035,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -5009,7 +5045,7 @@ void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -5040,7 +5076,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_bebc6234622106af(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -5057,7 +5093,7 @@ intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -5079,7 +5115,7 @@ intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5098,7 +5134,7 @@ intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5110,7 +5146,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5122,7 +5158,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_bebc6234622106af() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5134,7 +5170,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_bebc6234622106af() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5146,7 +5182,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5158,7 +5194,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5170,7 +5206,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5182,7 +5218,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5194,7 +5230,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5210,7 +5246,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5232,7 +5268,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5248,7 +5284,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5270,7 +5306,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5300,7 +5336,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5344,7 +5380,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5359,7 +5395,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5374,7 +5410,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5389,7 +5425,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5416,7 +5452,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5431,7 +5467,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5458,7 +5494,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5485,7 +5521,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5512,7 +5548,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5525,7 +5561,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5552,7 +5588,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5567,7 +5603,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5582,7 +5618,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5597,7 +5633,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5646,7 +5682,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5695,7 +5731,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5707,7 +5743,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5719,7 +5755,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5731,7 +5767,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5743,7 +5779,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5755,7 +5791,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5767,7 +5803,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5779,7 +5815,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5795,7 +5831,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5824,7 +5860,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5836,7 +5872,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5848,7 +5884,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5879,7 +5915,7 @@ intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5910,7 +5946,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5925,7 +5961,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5955,7 +5991,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5970,7 +6006,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5985,7 +6021,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6005,7 +6041,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6025,7 +6061,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6052,7 +6088,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6072,7 +6108,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6106,7 +6142,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6118,7 +6154,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6131,7 +6167,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6143,7 +6179,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6156,7 +6192,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6168,7 +6204,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6181,7 +6217,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6193,7 +6229,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6206,7 +6242,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6218,7 +6254,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6231,7 +6267,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_bebc6234622106af() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6242,7 +6278,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_40d7f6179
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6252,7 +6288,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6279,7 +6315,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6306,7 +6342,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6321,7 +6357,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6336,7 +6372,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6353,7 +6389,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6369,7 +6405,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6385,7 +6421,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6401,7 +6437,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6414,7 +6450,7 @@ long long _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6427,7 +6463,7 @@ long long _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6439,7 +6475,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6452,7 +6488,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6464,7 +6500,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6477,7 +6513,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d74
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6489,7 +6525,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6502,7 +6538,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6514,7 +6550,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6527,7 +6563,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6539,7 +6575,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6552,7 +6588,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6564,7 +6600,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6577,7 +6613,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6589,7 +6625,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6602,7 +6638,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6614,7 +6650,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6627,7 +6663,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6639,7 +6675,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6652,7 +6688,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6664,7 +6700,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6677,7 +6713,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6689,7 +6725,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6702,7 +6738,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f617
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6714,7 +6750,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6727,7 +6763,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_bebc6234622106af() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6738,7 +6774,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_40
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6748,7 +6784,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6779,7 +6815,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_bebc6234622106af(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6798,7 +6834,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6825,7 +6861,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6842,7 +6878,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6869,7 +6905,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6884,7 +6920,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6903,7 +6939,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6915,7 +6951,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6927,7 +6963,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6939,7 +6975,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6951,7 +6987,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6963,7 +6999,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6979,7 +7015,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0)
 }
 
 
-void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(struct m2mauth_dpop *_swig_go_0) {
+void _wrap_delete_DpopHandle_raw_bebc6234622106af(struct m2mauth_dpop *_swig_go_0) {
   struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
   
   arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
@@ -6989,7 +7025,7 @@ void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(struct m2mauth_dpop *_swig_go_
 }
 
 
-void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int arg2 ;
   
@@ -7001,7 +7037,7 @@ void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_dpop_op
 }
 
 
-intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
+intgo _wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7014,7 +7050,7 @@ intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_dpop_o
 }
 
 
-struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_bebc6234622106af() {
   struct m2mauth_dpop_options *result = 0 ;
   struct m2mauth_dpop_options *_swig_go_result;
   
@@ -7025,7 +7061,7 @@ struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28() 
 }
 
 
-void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
+void _wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   
   arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
@@ -7035,7 +7071,7 @@ void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_dpop_opt
 }
 
 
-intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+intgo _wrap_m2mauth_dpop_new_raw_bebc6234622106af(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
@@ -7054,7 +7090,7 @@ intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7085,7 +7121,7 @@ intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7116,7 +7152,7 @@ intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7189,7 +7225,7 @@ intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
   int *arg1 = (int *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7215,7 +7251,7 @@ intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(int *_swig_go_0, struct m2
 }
 
 
-intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_status result;
@@ -7230,7 +7266,7 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_to
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7242,7 +7278,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7254,7 +7290,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7266,7 +7302,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7282,7 +7318,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7304,7 +7340,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7328,7 +7364,7 @@ intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7343,7 +7379,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7380,7 +7416,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7395,7 +7431,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7422,7 +7458,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7442,7 +7478,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7457,7 +7493,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7472,7 +7508,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7510,7 +7546,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7548,7 +7584,7 @@ intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7586,7 +7622,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7617,7 +7653,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7629,7 +7665,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7690,7 +7726,7 @@ intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7728,7 +7764,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7759,7 +7795,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7830,7 +7866,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(struct 
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7874,7 +7910,7 @@ intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7918,7 +7954,7 @@ intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7962,7 +7998,7 @@ intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   int64_t arg3 ;
@@ -7999,7 +8035,7 @@ intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(_goslice_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8066,7 +8102,7 @@ intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8097,7 +8133,7 @@ intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8131,7 +8167,7 @@ intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -8162,7 +8198,7 @@ intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8200,7 +8236,7 @@ intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -8220,7 +8256,7 @@ intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -8237,7 +8273,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8256,7 +8292,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8275,7 +8311,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8294,7 +8330,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8309,7 +8345,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -8323,7 +8359,7 @@ void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8338,7 +8374,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8353,7 +8389,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8368,7 +8404,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8393,7 +8429,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -8416,7 +8452,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8441,7 +8477,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -8464,7 +8500,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -8537,7 +8573,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8554,7 +8590,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   int arg2 ;
   m2mauth_key *arg3 = (m2mauth_key *) 0 ;
@@ -8575,7 +8611,7 @@ intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8605,7 +8641,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8624,7 +8660,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8643,7 +8679,7 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8672,7 +8708,7 @@ intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0) {
+void _wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0) {
   struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
   
   arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
@@ -8682,7 +8718,7 @@ void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(struct m2mauth_token_
 }
 
 
-intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8713,7 +8749,7 @@ intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(m2mauth_token_exchan
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8742,7 +8778,7 @@ intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8769,7 +8805,7 @@ intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(struc
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8789,7 +8825,7 @@ intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8809,7 +8845,7 @@ intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8836,7 +8872,7 @@ intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -8852,7 +8888,7 @@ _gostring_ _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -8877,7 +8913,7 @@ intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -8898,6 +8934,354 @@ intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(m2maut
   
   result = (m2mauth_status)m2mauth_glue_token_manager_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_TestServerHandle_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+  struct m2mauth_test_server *arg1 = (struct m2mauth_test_server *) 0 ;
+  
+  arg1 = *(struct m2mauth_test_server **)&_swig_go_0; 
+  
+  delete_m2mauth_test_server(arg1);
+  
+}
+
+
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
+  enum m2mauth_test_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
+  enum m2mauth_test_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
+  enum m2mauth_test_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
+  enum m2mauth_test_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
+  enum m2mauth_test_client_auth result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_bebc6234622106af() {
+  enum m2mauth_test_token_format result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_TOKEN_OPAQUE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_bebc6234622106af() {
+  enum m2mauth_test_token_format result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TEST_TOKEN_JWT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_test_server_start_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  
+  result = (m2mauth_status)m2mauth_test_server_start(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_m2mauth_test_server_stop_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  
+  m2mauth_test_server_stop(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_test_server_url_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_test_server **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_test_server_url(arg1,(struct m2mauth_test_server const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_test_server **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_test_server_ca_pem(arg1,(struct m2mauth_test_server const *)arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, long long _swig_go_4) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  unsigned int arg2 ;
+  int arg3 ;
+  char *arg4 = (char *) 0 ;
+  int64_t arg5 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  arg3 = (int)_swig_go_2; 
+  
+  arg4 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg4, _swig_go_3.p, _swig_go_3.n);
+  arg4[_swig_go_3.n] = '\0';
+  
+  arg5 = (int64_t)_swig_go_4; 
+  
+  result = (m2mauth_status)m2mauth_test_server_fail_next(arg1,arg2,arg3,(char const *)arg4,arg5);
+  _swig_go_result = result; 
+  free(arg4); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  unsigned int arg2 ;
+  int64_t arg3 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  
+  result = (m2mauth_status)m2mauth_test_server_stall(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  char *arg2 = (char *) 0 ;
+  uint64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (uint64_t)m2mauth_test_server_requests((struct m2mauth_test_server const *)arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+void _wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  
+  m2mauth_test_server_revoke_all(arg1);
+  
+}
+
+
+intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
+  m2mauth_test_server **arg1 = (m2mauth_test_server **) 0 ;
+  int arg2 ;
+  int arg3 ;
+  int64_t arg4 ;
+  int arg5 ;
+  char *arg6 = (char *) 0 ;
+  char *arg7 = (char *) 0 ;
+  int64_t arg8 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_test_server **)_swig_go_0;
+  
+  arg2 = (int)_swig_go_1; 
+  arg3 = (int)_swig_go_2; 
+  arg4 = (int64_t)_swig_go_3; 
+  arg5 = (int)_swig_go_4; 
+  
+  arg6 = (char *)malloc(_swig_go_5.n + 1);
+  memcpy(arg6, _swig_go_5.p, _swig_go_5.n);
+  arg6[_swig_go_5.n] = '\0';
+  
+  
+  arg7 = (char *)malloc(_swig_go_6.n + 1);
+  memcpy(arg7, _swig_go_6.p, _swig_go_6.n);
+  arg7[_swig_go_6.n] = '\0';
+  
+  arg8 = (int64_t)_swig_go_7; 
+  
+  result = (m2mauth_status)m2mauth_glue_test_server_new(arg1,arg2,arg3,arg4,arg5,(char const *)arg6,(char const *)arg7,arg8);
+  _swig_go_result = result; 
+  free(arg6); 
+  free(arg7); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7) {
+  m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int arg3 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  char *arg6 = (char *) 0 ;
+  char *arg7 = (char *) 0 ;
+  char *arg8 = (char *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_test_server **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = (int)_swig_go_2; 
+  
+  arg4 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg4, _swig_go_3.p, _swig_go_3.n);
+  arg4[_swig_go_3.n] = '\0';
+  
+  
+  arg5 = (char *)malloc(_swig_go_4.n + 1);
+  memcpy(arg5, _swig_go_4.p, _swig_go_4.n);
+  arg5[_swig_go_4.n] = '\0';
+  
+  
+  arg6 = (char *)malloc(_swig_go_5.n + 1);
+  memcpy(arg6, _swig_go_5.p, _swig_go_5.n);
+  arg6[_swig_go_5.n] = '\0';
+  
+  
+  arg7 = (char *)malloc(_swig_go_6.n + 1);
+  memcpy(arg7, _swig_go_6.p, _swig_go_6.n);
+  arg7[_swig_go_6.n] = '\0';
+  
+  
+  arg8 = (char *)malloc(_swig_go_7.n + 1);
+  memcpy(arg8, _swig_go_7.p, _swig_go_7.n);
+  arg8[_swig_go_7.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_glue_test_server_add_client(arg1,(char const *)arg2,arg3,(char const *)arg4,(char const *)arg5,(char const *)arg6,(char const *)arg7,(char const *)arg8);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg4); 
+  free(arg5); 
+  free(arg6); 
+  free(arg7); 
+  free(arg8); 
   return _swig_go_result;
 }
 
