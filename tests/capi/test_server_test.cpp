@@ -157,7 +157,7 @@ TEST_CASE("test server: client_secret_basic and _post, counters, wrong secret is
   CHECK(m2mauth_test_server_requests(nullptr, "token") == 0);
 }
 
-TEST_CASE("test server: client_secret_jwt and private_key_jwt assertions are verified; a replayed jti is refused") {
+TEST_CASE("test server: client_secret_jwt and private_key_jwt assertions are verified, a replayed jti is refused") {
   m2mauth_key *k = nullptr;
   REQUIRE_OK(m2mauth_key_generate_ec(&k, "P-256"));
   capi::KeyPtr key(k);
@@ -208,7 +208,7 @@ TEST_CASE("test server: client_secret_jwt and private_key_jwt assertions are ver
   CHECK(body_of(replay).find("invalid_client") != std::string::npos);
 }
 
-TEST_CASE("test server: fail_next with status, OAuth error and Retry-After, then recovery; stall") {
+TEST_CASE("test server: fail_next with status, OAuth error and Retry-After, then recovery, stall") {
   Server server;
   server.add("svc", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
   server.start();
@@ -257,7 +257,7 @@ TEST_CASE("test server: stop ends a stalled request at once") {
   m2mauth_test_server_stop(server.s);  // idempotent
 }
 
-TEST_CASE("test server: JWT access tokens with chosen claims verify with its JWKS; introspection and revoke_all") {
+TEST_CASE("test server: JWT access tokens with chosen claims verify with its JWKS, introspection and revoke_all") {
   m2mauth_test_server_options o = M2MAUTH_TEST_SERVER_OPTIONS_INIT;
   o.token_format = M2MAUTH_TEST_TOKEN_JWT;
   o.token_lifetime_s = 120;

@@ -28,6 +28,10 @@ echo "== client_assertion (both builds)"
 "$work/cmake/client_assertion" svc.example https://as.example.com/token | grep -q '^4. verified'
 "$work/make/client_assertion" | grep -q '^4. verified'
 
+echo "== token_server_retry (both builds: the test double in an installed library)"
+"$work/cmake/token_server_retry" | grep -q '^ok: '
+"$work/make/token_server_retry" | grep -q '^ok: '
+
 python3 "$src/tests/servers/harness.py" up --state "$state" fault a2a >"$work/harness.log" 2>&1 || { cat "$work/harness.log"; exit 1; }
 python3 - "$state" "$src/tests/servers/clients.json" "$work" <<'PY'
 import json, sys
