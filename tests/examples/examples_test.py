@@ -99,6 +99,8 @@ def scenarios(work: Path, srv: Servers) -> list[dict]:
     secrets = [basic_secret, a2a_client["client_secret"], oauth1["consumer_secret"], oauth1["token"],
                oauth1["token_secret"], "secret@2504"]
     return [
+        {"name": "token_server_retry (the test double)", "program": "token_server_retry", "args": [], "env": {},
+         "only": ["java"], "expect": [r"ok: one transient failure, one retry, 2 token requests"], "secrets": secrets},
         {"name": "oauth2_request", "program": "oauth2_request", "args": [api, "2"],
          "env": {"M2MAUTH_CONFIG": str(work / "service.json")},
          "expect": [r"\[event\] fetched client=svc-basic scope=\"api.read\"",
@@ -202,7 +204,8 @@ def java_setup(args, work: Path) -> callable:
                  "package"])
     java = shutil.which("java") or "java"
     classpath = f"{out / 'classes'}{os.pathsep}{out / 'lib'}/*"
-    mains = {"oauth2_request": "example.OAuth2Request", "senhasegura_credential": "example.SenhaseguraCredential"}
+    mains = {"oauth2_request": "example.OAuth2Request", "senhasegura_credential": "example.SenhaseguraCredential",
+             "token_server_retry": "example.TokenServerRetry"}
     return lambda program: [java, "-cp", classpath, mains[program]]
 
 
