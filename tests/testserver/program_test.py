@@ -1,0 +1,53 @@
+"""m2mauth-testserver, the program: started with a client, a JWT token format and an injected failure, it
+prints its URL, answers 503 then 200 on /token, and prints its counters as JSON on SIGTERM.
+Usage: program_test.py PATH_TO_m2mauth-testserver"""
+
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+
+def token(url: str) -> tuple[int, dict]:
+    req = urllib.request.Request(url + "/token", data=b"grant_type=client_credentials&scope=read",
+                                 headers={"Authorization": "Basic " + base64.b64encode(b"svc:pw").decode(),
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def main() -> int:
+    p = subprocess.Popen([sys.argv[1], "--client", "svc,client_secret_basic,pw,read write", "--jwt", "--lifetime", "60",
+                          "--fail", "1,503,temporarily_unavailable,2"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline().strip()
+        assert line.startswith("url=http://127.0.0.1:"), line
+        url = line[4:]
+        status, body = token(url)
+        assert status == 503 and body["error"] == "temporarily_unavailable", (status, body)
+        status, body = token(url)
+        assert status == 200 and body["expires_in"] == 60 and body["scope"] == "read", (status, body)
+        assert body["access_token"].count(".") == 2
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=10)
+        counters = json.loads(out.strip().splitlines()[-1])
+        assert counters["token"] == 2 and counters["failed"] == 1, counters
+        assert p.returncode == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    print("m2mauth-testserver: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
