@@ -150,7 +150,7 @@ TEST_CASE("test server: client_secret_basic and _post, counters, wrong secret is
   CHECK(std::string(m2mauth_error_last()->oauth_error) == "invalid_scope");
 
   CHECK(server.count("token") == 5);
-  CHECK(server.count("grant:client_credentials") == 5);
+  CHECK(server.count("grant:client_credentials") == 3);  // authenticated requests only
   CHECK(server.count("") == 5);
   CHECK(server.count(nullptr) == 5);
   CHECK(server.count("failed") == 0);
@@ -273,7 +273,7 @@ TEST_CASE("test server: JWT access tokens with chosen claims verify with its JWK
   REQUIRE_OK(m2mauth_token_client_fetch(&t, client.c));
   const std::string token = m2mauth_token_access_token(t);
   CHECK(std::string(m2mauth_token_scope(t)) == "read");
-  CHECK(m2mauth_token_expires_at(t) - m2mauth_token_issued_at(t) == 120);
+  CHECK(m2mauth_token_expires_at(t) - m2mauth_token_issued_at(t) == 120000);
   m2mauth_token_free(t);
 
   std::string jwks = body_of(raw_exchange(server.port(), "GET /jwks HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -395,6 +395,7 @@ TEST_CASE("test server: HTTPS with its certificate, and mTLS tls_client_auth by 
   TokenClient no_cert(server.url() + "/token", "mtls", trusting);
   REQUIRE_OK(m2mauth_token_client_set_auth_method(no_cert.c, M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH));
   CHECK(no_cert.fetch() != M2MAUTH_OK);
+  INFO(std::string(m2mauth_error_last()->message));
   CHECK(std::string(m2mauth_error_last()->oauth_error) == "invalid_client");
   std::remove(ca_path.c_str());
 }
@@ -425,7 +426,7 @@ TEST_CASE("test server: hostile requests are refused with a status, bounded in s
   std::string dup = post(port, "/token", "grant_type=client_credentials&grant_type=client_credentials");
   CHECK(status_of(dup) == 400);
   CHECK(body_of(dup).find("invalid_request") != std::string::npos);
-  CHECK(server.count("rejected") == 7);
+  CHECK(server.count("rejected") == 8);
   CHECK(status_of(raw_exchange(port, "GET /nowhere HTTP/1.1\r\n\r\n")) == 404);
   // Still serving.
   CHECK(status_of(raw_exchange(port, "GET /jwks HTTP/1.1\r\n\r\n")) == 200);

@@ -51,6 +51,9 @@ TlsContext make_tls_context(const Key &key, bool request_client_cert) {
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   if (SSL_CTX_use_certificate(ctx.get(), x509.get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key.evp()) != 1)
     ossl::throw_error(Errc::tls, "cannot load the test certificate");
+  // Resumed sessions (clients keep them) need a session id context once peers are verified.
+  static const unsigned char kSessionContext[] = "m2mauth-testserver";
+  SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof kSessionContext - 1);
   if (request_client_cert) SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, accept_any);
   ossl::Bio bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_X509(bio.get(), x509.get()) != 1) throw std::bad_alloc();
