@@ -36,7 +36,6 @@ void register_oauth1(py::module_ &m);
 void register_a2a(py::module_ &m);
 void register_config(py::module_ &m);
 void register_exchange(py::module_ &m);  // RFC 8693 token exchange (exchange.cpp)
-void register_testing(py::module_ &m);   // the token-endpoint test double (testing.cpp)
 
 // Live native handles owned by the module, per kind: the leak tests read them through live_handles().
 enum class Kind { key, certificate, verifier, http, token_manager, oauth1, a2a, config, count_ };

@@ -5,6 +5,8 @@
 
 namespace m2mauth_py {
 
+void register_testing(py::module_ &m);  // the token-endpoint test double (testing.cpp)
+
 std::atomic<long> &live(Kind kind) noexcept {
   static std::atomic<long> counts[static_cast<int>(Kind::count_)];
   return counts[static_cast<int>(kind)];

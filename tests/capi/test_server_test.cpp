@@ -422,6 +422,28 @@ TEST_CASE("test server: hostile requests are refused with a status, bounded in s
   auto t0 = std::chrono::steady_clock::now();
   CHECK(status_of(raw_exchange(port, "POST /token HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")) == 408);
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  // "Expect: 100-continue" (libcurl's, for large bodies) gets its interim answer, then the real one.
+  {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+    timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const std::string head = "POST /token HTTP/1.1\r\nExpect: 100-continue\r\nContent-Type: "
+                             "application/x-www-form-urlencoded\r\nContent-Length: 29\r\n\r\n";
+    REQUIRE(send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+    char buf[512];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0) == "HTTP/1.1 100 Continue\r\n\r\n");
+    const std::string body = "grant_type=client_credentials";
+    REQUIRE(send(fd, body.data(), body.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(body.size()));
+    n = recv(fd, buf, sizeof buf, 0);
+    CHECK(status_of(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0)) == 401);  // no client authentication
+    close(fd);
+  }
   // A repeated form parameter and a wrong content type are invalid_request.
   std::string dup = post(port, "/token", "grant_type=client_credentials&grant_type=client_credentials");
   CHECK(status_of(dup) == 400);

@@ -39,6 +39,7 @@ const char *reason(int status) {
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
+    case 417: return "Expectation Failed";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
@@ -187,6 +188,17 @@ int Connection::read_request(const WireLimits &limits, WireRequest &req) {
   }
   req.body = data.substr(head_end + 4);
   if (req.body.size() > length) return 400;  // one request per connection: nothing may follow it
+  // A client that asks before sending its body (libcurl does for large bodies) is told to go on.
+  const std::string *expect = nullptr;
+  try {
+    expect = req.header("expect");
+  } catch (const Error &) {
+    return 400;
+  }
+  if (expect != nullptr && req.body.size() < length) {
+    if (lower(*expect) != "100-continue") return 417;
+    if (!write_all("HTTP/1.1 100 Continue\r\n\r\n")) return -1;
+  }
   while (req.body.size() < length) {
     long n = read_some(buf, std::min(sizeof buf, length - req.body.size()), deadline);
     if (n < 0) return 408;

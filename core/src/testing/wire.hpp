@@ -44,7 +44,7 @@ class Connection {
   SSL *ssl() const noexcept { return ssl_; }
 
   // Reads one request. Returns 0 and fills req, or the HTTP status to answer with (400, 408, 413, 431,
-  // 501) when the request is malformed, too large or too slow; -1 when the peer closed before a request.
+  // 417, 501) when the request is malformed, too large or too slow; -1 when the peer closed before a request.
   int read_request(const WireLimits &limits, WireRequest &req);
   // Writes every byte (bounded by the write timeout); false when the peer is gone.
   bool write_all(std::string_view data);
