@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.m2mauth.senhasegura.A2AClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,6 +148,31 @@ class CallOptionsTest {
           () -> http.send(stalled, CallOptions.builder().deadline(Instant.EPOCH).build()));
       assertEquals(200, http.send(Request.post(server.url("/token"), "application/x-www-form-urlencoded",
           new byte[0]), CallOptions.none()).status());
+    }
+  }
+
+  @Test
+  void a2aCallsAreBoundedAndCancellable() throws Exception {
+    // Every A2A call has a CallOptions overload (m2mauth_a2a_*_with), as in C, C++, Python and Go.
+    try (A2AClient a2a = A2AClient.builder(server.url("")).http(http)
+        .queryToken("ck", "tk".toCharArray()).build()) {
+      int closedBefore = server.closedByClient.get();
+      List<Long> cancels = new ArrayList<>();
+      cancels.add(medianCancelMillis("A2AClient.credential", o -> a2a.credential("5", o)));
+      cancels.add(medianCancelMillis("A2AClient.info", o -> a2a.info("10", o)));
+      cancels.add(medianCancelMillis("A2AClient.sshKey", o -> a2a.sshKey("7", o)));
+      cancels.add(medianCancelMillis("A2AClient.dsmApplications", o -> a2a.dsmApplications(o)));
+      cancels.add(medianCancelMillis("A2AClient.call", o -> a2a.call("GET", "pam/device/1", null, true, o)));
+      for (long ms : cancels) {
+        assertTrue(ms < BUDGET_MS, "cancel took " + ms + " ms");
+      }
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (server.closedByClient.get() - closedBefore < 25 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+      assertEquals(25, server.closedByClient.get() - closedBefore, "stalled A2A connections closed by the client");
+      assertTimesOut("A2AClient.credential", o -> a2a.credential("5", o));
+      assertTimesOut("A2AClient.call", o -> a2a.call("GET", "pam/device/1", null, true, o));
     }
   }
 
