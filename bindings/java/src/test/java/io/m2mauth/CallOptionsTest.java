@@ -251,6 +251,9 @@ class CallOptionsTest {
       assertEquals(TokenScope.of("api.write", "https://api", null), TokenScope.of("api.write").withAudience("https://api"));
       assertSame(first, tokens.token());
       assertEquals(3, server.tokens.get() - before, "one token request per key");
+      // Another key's Token carries the scope the server granted, not the one asked for.
+      assertEquals("api.narrow", tokens.token(TokenScope.of("api.wide")).scope());
+      assertEquals("api.narrow", tokens.token(TokenScope.of("api.wide")).scope()); // and so does its cached copy
 
       // A new token for the configured key is seen at once.
       tokens.invalidate(first);
