@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._convert import optional_text, secret_text, to_text
 from ._native import native
@@ -50,7 +50,7 @@ _TOKEN_FORMATS = {"opaque": 1, "jwt": 2}
 
 def _public_key_text(key: Any) -> str:
     if hasattr(key, "public_pem"):
-        return key.public_pem()
+        return str(key.public_pem())
     if isinstance(key, Mapping):
         return json.dumps(dict(key))
     return to_text(key, "public_key")
@@ -125,26 +125,26 @@ class TokenServer:
     @property
     def url(self) -> str:
         """The issuer URL, ``http://127.0.0.1:<port>`` (or https)."""
-        return self._native.url()
+        return str(self._native.url())
 
     issuer = url
 
     @property
     def token_url(self) -> str:
-        return self._native.url() + "/token"
+        return str(self._native.url()) + "/token"
 
     @property
     def introspection_url(self) -> str:
-        return self._native.url() + "/introspect"
+        return str(self._native.url()) + "/introspect"
 
     @property
     def jwks_url(self) -> str:
-        return self._native.url() + "/jwks"
+        return str(self._native.url()) + "/jwks"
 
     @property
     def ca_pem(self) -> str:
         """The server certificate's PEM ("" for plain HTTP)."""
-        return self._native.ca_pem()
+        return str(self._native.ca_pem())
 
     @property
     def ca_file(self) -> Optional[str]:
@@ -164,7 +164,7 @@ class TokenServer:
     def add_client(self, client_id: str, secret: Union[str, bytes, None] = None, *,
                    method: str = "client_secret_basic", public_key: Any = None,
                    tls_subject: Optional[str] = None, tls_thumbprint: Optional[str] = None,
-                   scopes: Union[str, list, tuple, None] = None) -> None:
+                   scopes: Union[str, Sequence[str], None] = None) -> None:
         """Registers a client (the same id again replaces it).
 
         ``secret`` for the ``client_secret_*`` methods (``client_secret_jwt``: at least 32 bytes);
@@ -174,7 +174,7 @@ class TokenServer:
         """
         if method not in CLIENT_AUTH_METHODS:
             raise ValueError("method must be one of " + ", ".join(CLIENT_AUTH_METHODS))
-        if isinstance(scopes, (list, tuple)):
+        if scopes is not None and not isinstance(scopes, (str, bytes)):
             scopes = " ".join(to_text(s, "scopes") for s in scopes)
         self._native.add_client(
             to_text(client_id, "client_id"), CLIENT_AUTH_METHODS[method],
@@ -199,7 +199,7 @@ class TokenServer:
     def requests(self, counter: str = "") -> int:
         """Requests received: ``""`` all; ``"token"``, ``"introspection"``, ``"jwks"``, ``"discovery"``;
         ``"grant:client_credentials"``; ``"failed"`` injected failures; ``"rejected"`` refused unread."""
-        return self._native.requests(to_text(counter, "counter"))
+        return int(self._native.requests(to_text(counter, "counter")))
 
     def revoke_all(self) -> None:
         """Every token issued so far becomes inactive (introspection says so)."""
