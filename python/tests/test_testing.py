@@ -157,7 +157,7 @@ def test_https_and_mtls_tls_client_auth() -> None:
         assert m2mauth.OAuth2Client(server.token_url, "svc", client_secret=SECRET, http=http).fetch()
         with pytest.raises(m2mauth.TLSError):
             m2mauth.OAuth2Client(server.token_url, "svc", client_secret=SECRET).fetch()
-        with_cert = m2mauth.Http(ca_file=server.ca_file, client_cert=cert.pem(), client_key=key.private_pem())
+        with_cert = m2mauth.Http(ca_file=server.ca_file, client_cert=cert.pem, client_key=key.private_pem())
         client = m2mauth.OAuth2Client(server.token_url, "mtls", auth_method="self_signed_tls_client_auth",
                                       http=with_cert)
         assert client.fetch().access_token
