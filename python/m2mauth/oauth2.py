@@ -25,7 +25,8 @@ import logging
 import math
 import operator
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Tuple,
+                    Union)
 
 from . import errors
 from ._events import LOGGER, TokenEvent, dispatcher as _dispatcher
@@ -319,6 +320,8 @@ class OAuth2Client(native.TokenManagerBase):
         native.TokenManagerBase.__init__(self)
         self._dpop = None
         self._init_from_config(config_native, http._native_http() if http is not None else None, Token)
+        native_dpop = self._dpop_of_manager()  # the configuration's oauth2.dpop_key, if any
+        self._dpop = DPoP._wrap(native_dpop) if native_dpop is not None else None
         self._client_id = client_id
         self._where = where
         self._logger = logger
@@ -418,6 +421,15 @@ class OAuth2Client(native.TokenManagerBase):
         if method is None or url is None:
             raise TypeError("a DPoP-bound token needs the request's method and url for its proof")
         headers["DPoP"] = self._dpop.proof(method, url, token[0])
+
+    def _dpop_nonce_retry(self, token: "Token", url: str, status: int, headers: Iterable[Tuple[str, str]],
+                          body: Callable[[], bytes]) -> bool:
+        """For the adapters, after a response to a request that carried ``token``: learns the server's DPoP
+        nonce and says whether the response asks for one (``DPoP.observe``; then one retry with a new proof).
+        False for a Bearer token. ``body`` is read for a 400 only."""
+        if self._dpop is None or token[1] != "DPoP":
+            return False
+        return self._dpop.observe(url, status, headers, body() if status == 400 else None)
 
     def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
                   resource: Optional[str] = None, timeout: Optional[float] = None,

@@ -398,6 +398,7 @@ void register_oauth2(py::module_ &m) {
         }
         return build_token(*c, *t);
       })
+      .def("_dpop_of_manager", [](ManagerHandle &self) { return self.need()->manager->dpop(); })
       .def("_invalidate", [](ManagerHandle &self, const std::optional<std::string> &token) {
         auto c = self.need();
         ReleaseGil nogil;

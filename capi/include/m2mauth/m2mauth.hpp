@@ -1295,6 +1295,8 @@ class Dpop {
   Dpop() : h_(make(nullptr, std::nullopt), Free{}) {}
   /** key: a private key; alg: std::nullopt for the key's default (ES256, EdDSA, RS256). */
   explicit Dpop(const Key &key, std::optional<Alg> alg = std::nullopt) : h_(make(key.get(), alg), Free{}) {}
+  /** Takes ownership of a handle (e.g. from m2mauth_token_manager_dpop); must not be NULL. */
+  explicit Dpop(m2mauth_dpop *adopted) : h_(adopted, Free{}) {}
   /** RFC 7638 thumbprint of the public key, base64url (the "jkt" of bound tokens). */
   std::string thumbprint() const {
     return detail::text([&](m2mauth_buf *out) { return m2mauth_dpop_thumbprint(out, get()); });
@@ -1311,6 +1313,16 @@ class Dpop {
       return m2mauth_dpop_proof(out, h_.get(), detail::c_str(method), detail::c_str(url), detail::c_str(access_token),
                                 detail::c_str(nonce));
     });
+  }
+  /**
+   * After a response to a request for url that carried a proof (m2mauth_dpop_observe): remembers its
+   * DPoP-Nonce for url's origin and returns true when it asks for a nonce, i.e. one new proof (nonce
+   * std::nullopt) answers it. Retry at most once.
+   */
+  bool observe(const std::string &url, const Response &response) const {
+    int retry = 0;
+    detail::check(m2mauth_dpop_observe(&retry, h_.get(), detail::c_str(url), response.get()));
+    return retry != 0;
   }
   const m2mauth_dpop *get() const noexcept { return h_.get(); }
 
@@ -1593,6 +1605,14 @@ class TokenManager {
   TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload, m2mauth_free_cb free_payload = nullptr) {
     detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload, free_payload));
     return *this;
+  }
+
+  /** The DPoP key of the manager's client (shared, with its nonces), or std::nullopt without DPoP. */
+  std::optional<Dpop> dpop() const {
+    m2mauth_dpop *d = nullptr;
+    detail::check(m2mauth_token_manager_dpop(&d, get()));
+    if (d == nullptr) return std::nullopt;
+    return Dpop(d);
   }
 
   /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
