@@ -688,6 +688,7 @@ extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(swig_voidp 
 extern swig_intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5, swig_type_194 arg6);
 extern swig_intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28(void);
@@ -4716,6 +4717,14 @@ func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_token_manager_dpop(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 

@@ -7230,6 +7230,23 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_to
 }
 
 
+intgo _wrap_m2mauth_token_manager_dpop_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+  m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_dpop **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_dpop(arg1,(struct m2mauth_token_manager const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
