@@ -129,7 +129,8 @@ class DPoPTest {
       assertFalse(d.observe("https://rs.example/a", Response.of(200, List.of(), null)));
     }
     try (Http http = OAuth2Test.loopbackHttp();
-        TokenClient client = TokenClient.builder("http://127.0.0.1:9/token", "c").http(http).clientSecret("s").build();
+        TokenClient client = TokenClient.builder("http://127.0.0.1:9/token", "c").http(http)
+            .clientSecret("s".toCharArray()).build();
         TokenManager m = TokenManager.create(client)) {
       assertEquals(null, m.dpop());
     }
