@@ -46,7 +46,7 @@ def test_token_with_a_dpop_key_file_pem_jwk_and_encrypted(oidc_server, clients, 
     assert doc["token_type"] == "DPoP"
     assert jkt_of_token(oidc_server, clients, doc["access_token"]) == m2mauth.Key.from_file(pem).thumbprint()
 
-    ed = m2mauth.Key.generate_ed25519()
+    ed = m2mauth.Key.generate("OKP")
     jwk_file = tmp_path / "dpop.jwk"
     jwk_file.write_text(json.dumps(ed.private_jwk()))
     os.chmod(jwk_file, 0o600)
