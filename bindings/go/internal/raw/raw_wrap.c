@@ -243,6 +243,7 @@ SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self)
 SWIGINTERN void delete_m2mauth_a2a(struct m2mauth_a2a *self){ m2mauth_a2a_free(self); }
 SWIGINTERN void delete_m2mauth_config(struct m2mauth_config *self){ m2mauth_config_free(self); }
 SWIGINTERN void delete_m2mauth_cancel(struct m2mauth_cancel *self){ m2mauth_cancel_free(self); }
+SWIGINTERN void delete_m2mauth_key_source(struct m2mauth_key_source *self){ m2mauth_key_source_free(self); }
 
 #include <string.h>
 
@@ -1860,6 +1861,16 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swi
 }
 
 
+void _wrap_delete_KeySourceHandle_raw_40d7f6179d744a28(struct m2mauth_key_source *_swig_go_0) {
+  struct m2mauth_key_source *arg1 = (struct m2mauth_key_source *) 0 ;
+  
+  arg1 = *(struct m2mauth_key_source **)&_swig_go_0; 
+  
+  delete_m2mauth_key_source(arg1);
+  
+}
+
+
 intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
@@ -2269,6 +2280,77 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
     free((char *)arg3);
   }
   
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_new_raw_40d7f6179d744a28(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
+  m2mauth_key_source **arg1 = (m2mauth_key_source **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int64_t arg4 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key_source **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  arg4 = (int64_t)_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_key_source_new(arg1,(char const *)arg2,(char const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_reload_raw_40d7f6179d744a28(struct m2mauth_key_source *_swig_go_0) {
+  m2mauth_key_source *arg1 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_key_source **)&_swig_go_0; 
+  
+  result = (m2mauth_status)m2mauth_key_source_reload(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_current_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  arg2 = *(m2mauth_key_source **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_key_source_current(arg1,arg2);
+  _swig_go_result = result; 
   return _swig_go_result;
 }
 
@@ -5965,6 +6047,21 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2m
   arg2 = *(m2mauth_key **)&_swig_go_1; 
   
   result = (m2mauth_status)m2mauth_token_client_set_private_key(arg1,(struct m2mauth_key const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_client_set_key_source_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = *(m2mauth_key_source **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_key_source(arg1,arg2);
   _swig_go_result = result; 
   return _swig_go_result;
 }
