@@ -37,6 +37,9 @@ from .dpop import DPoP, dpop_of
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .keys import Key
 
+if TYPE_CHECKING:
+    from .key_source import KeySource
+
 __all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
 
@@ -197,7 +200,8 @@ class OAuth2Client(native.TokenManagerBase):
         client_id: the client identifier.
         client_secret: for ``client_secret_basic``, ``client_secret_post`` and ``client_secret_jwt``.
         private_key: a :class:`~m2mauth.Key` or PEM text/bytes (``private_key_password`` if encrypted),
-            for ``private_key_jwt`` and the JWT-bearer grant.
+            for ``private_key_jwt`` and the JWT-bearer grant; or a :class:`~m2mauth.KeySource`, whose current
+            key signs each new assertion (rotation without a restart).
         auth_method: one of :data:`CLIENT_AUTH_METHODS`; default ``client_secret_basic``, or
             ``private_key_jwt`` when a private key is given.
         scope: space-separated text or a list. audience, resource (text or list), params (more form
@@ -238,7 +242,8 @@ class OAuth2Client(native.TokenManagerBase):
     """
 
     def __init__(self, token_url: Optional[str] = None, client_id: Optional[str] = None, *,
-                 client_secret: Union[str, bytes, None] = None, private_key: Union[Key, str, bytes, None] = None,
+                 client_secret: Union[str, bytes, None] = None,
+                 private_key: Union[Key, "KeySource", str, bytes, None] = None,
                  private_key_password: Union[str, bytes, None] = None, auth_method: Optional[str] = None,
                  scope: Union[str, Sequence[str], None] = None, audience: Optional[str] = None,
                  resource: Union[str, Sequence[str], None] = None, params: Optional[Mapping[str, str]] = None,
@@ -266,10 +271,14 @@ class OAuth2Client(native.TokenManagerBase):
         if issuer is not None:
             a.issuer = to_text(issuer, "issuer")
         key: Optional[Key] = None
-        if private_key is not None:
+        from .key_source import KeySource
+        source = private_key if isinstance(private_key, KeySource) else None
+        if private_key is not None and source is None:
             key = private_key if isinstance(private_key, Key) else Key.from_pem(private_key, private_key_password)
+        if source is not None:
+            a.key_source = source._native
         if auth_method is None:
-            auth_method = "private_key_jwt" if key is not None else "client_secret_basic"
+            auth_method = "private_key_jwt" if private_key is not None else "client_secret_basic"
         try:
             a.auth_method = native.CLIENT_AUTH_METHODS[auth_method]
         except KeyError:
