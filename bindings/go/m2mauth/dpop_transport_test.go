@@ -10,23 +10,15 @@ import (
 	"testing"
 )
 
-// rsnControl posts to (or, for stats, gets) the DPoP resource server's /_control/<what>.
+// rsnControl calls the DPoP resource server's /_control/<what> (GET for stats, POST otherwise).
 func rsnControl(t *testing.T, what string) map[string]any {
 	t.Helper()
-	url := servers(t).field(t, "rsn", "control_url") + "/" + what
-	var r *http.Response
-	var err error
+	method := "POST"
 	if what == "stats" {
-		r, err = http.Get(url)
-	} else {
-		r, err = http.Post(url, "application/json", strings.NewReader("{}"))
+		method = "GET"
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
 	out := map[string]any{}
-	if err := json.NewDecoder(r.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(control(t, servers(t).field(t, "rsn", "control_url")+"/"+what, method, "{}"), &out); err != nil {
 		t.Fatal(err)
 	}
 	return out
