@@ -84,7 +84,7 @@ func TestTransportLearnsTheDPoPNonceAndRetriesOnce(t *testing.T) {
 
 func TestTokenManagerDPoPIsNilWithoutDPoP(t *testing.T) {
 	client, err := NewTokenClient(TokenClientConfig{TokenURL: "http://127.0.0.1:9/token", ClientID: "c",
-		ClientSecret: "s"})
+		ClientSecret: []byte("s")})
 	if err != nil {
 		t.Fatal(err)
 	}
