@@ -83,8 +83,7 @@ def test_dpop_key_refusals(oidc_server, basic, tmp_path):
     proc = run(["token", "--config", str(cfg), "--dpop-key", str(KEYS / "ec-p256.pem")], env=env)
     assert proc.returncode == 2 and "oauth2.dpop_key" in proc.stderr
     cfg.write_text(json.dumps({"oauth2": {"token_url": oidc_server.info["token_endpoint"], "client_id": "svc-basic",
-                                          "client_secret_env": "BASIC_SECRET",
-                                          "dpop_key_file": str(KEYS / "ec-p256.pub.pem")}}))
+                                          "client_secret": "not-used", "dpop_key_file": str(KEYS / "ec-p256.pub.pem")}}))
     with pytest.raises(m2mauth.errors.NoPrivateKeyError, match="oauth2.dpop_key"):
         m2mauth.config.load(cfg, use_env=False).oauth2_client()
 
