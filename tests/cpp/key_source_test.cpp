@@ -86,6 +86,6 @@ TEST_CASE("KeySource: a rotated key file signs the next assertion, named by its 
   CHECK_THROWS_AS(source.reload(), Error);
   CHECK(source.current().kid() == b.thumbprint());
   std::remove(path.c_str());
-  CHECK_THROWS_AS(KeySource(path), Error);
+  CHECK_THROWS_AS(KeySource{path}, Error);
   rmdir(dir.c_str());
 }
