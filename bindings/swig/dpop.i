@@ -26,6 +26,8 @@ M2MAUTH_TEXT(m2mauth_dpop_public_jwk)
 M2MAUTH_TEXT(m2mauth_dpop_proof)
 M2MAUTH_NUMBER(m2mauth_dpop_observe)
 M2MAUTH_STATUS(m2mauth_token_client_set_dpop)
+/* The manager's key, or a NULL handle (null in Java, 0 in Go) without DPoP. */
+M2MAUTH_NEW(m2mauth_token_manager_dpop, m2mauth_dpop)
 
 /* NULL allowed: the access token (a token request's proof has no ath) and the nonce (the remembered one). */
 M2MAUTH_OPTIONAL_TEXT(access_token)

@@ -37,6 +37,14 @@ M2MAUTH_BYTES_IN(der, len)
 /* The PIN of m2mauth_key_from_pkcs11 is a secret like a passphrase (may be NULL). */
 %apply const char *passphrase { const char *pin };
 
+/* Key sources (rotation): the source handle; its secret (a passphrase or PIN, may be NULL) crosses as
+   bytes the caller wipes, like a passphrase. */
+M2MAUTH_HANDLE(m2mauth_key_source, KeySourceHandle, m2mauth_key_source_free)
+M2MAUTH_NEW(m2mauth_key_source_new, m2mauth_key_source)
+M2MAUTH_STATUS(m2mauth_key_source_reload)
+M2MAUTH_NEW(m2mauth_key_source_current, m2mauth_key)
+M2MAUTH_SECRET_BYTES(secret)
+
 /* May be NULL: kid in m2mauth_key_from_jwks, alg and use in m2mauth_key_public_jwk. */
 M2MAUTH_OPTIONAL_TEXT(kid)
 M2MAUTH_OPTIONAL_TEXT(alg)
@@ -45,3 +53,4 @@ M2MAUTH_OPTIONAL_TEXT(use)
 M2MAUTH_OPTIONAL_TEXT_END(kid)
 M2MAUTH_OPTIONAL_TEXT_END(alg)
 M2MAUTH_OPTIONAL_TEXT_END(use)
+M2MAUTH_SECRET_BYTES_END(secret)

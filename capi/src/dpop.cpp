@@ -84,4 +84,16 @@ m2mauth_status m2mauth_token_client_set_dpop(m2mauth_token_client *client, const
   });
 }
 
+m2mauth_status m2mauth_token_manager_dpop(m2mauth_dpop **out, const m2mauth_token_manager *manager) {
+  return capi::guard([&] {
+    capi::need(out, "out");
+    *out = nullptr;
+    const std::shared_ptr<core::Dpop> &dpop = capi::need(manager, "manager")->manager->client()->config().dpop;
+    if (!dpop) return;
+    auto d = std::make_unique<m2mauth_dpop>();
+    d->dpop = dpop;
+    *out = d.release();
+  });
+}
+
 }  // extern "C"

@@ -48,5 +48,7 @@ __all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "He
            "TokenEvent", "Cancel", "describe_http_options", "describe_manager_options", "OAuth1", "errors", "jws", "jwt", "http", "oauth1", "oauth2", "senhasegura", "config",
            "library_version", "__version__"]
 __all__ += ["DPoP"]
+from .key_source import KeySource  # noqa: E402
+__all__ += ["KeySource"]
 __all__ += ["exchange"] + exchange.__all__  # RFC 8693
 __all__ += errors.__all__  # in this form type checkers see the exception classes as exported too

@@ -46,8 +46,9 @@ def _oauth2_client(args: argparse.Namespace):
         if not cfg.has("oauth2"):
             raise CliUsageError("no OAuth 2.0 client: give --token-url/--issuer and --client-id, or a configuration "
                                 "with an \"oauth2\" section (--config FILE or M2MAUTH_CONFIG)")
-        if getattr(args, "dpop", False):
-            raise CliUsageError("--dpop needs --token-url or --issuer (the configuration has no DPoP setting)")
+        if getattr(args, "dpop", False) or getattr(args, "dpop_key", None) is not None:
+            raise CliUsageError("--dpop and --dpop-key need --token-url or --issuer (a configuration names its DPoP "
+                                "key in oauth2.dpop_key)")
         http = _http_from_flags(args) if (args.ca_file or args.client_cert) else None
         return cfg.oauth2_client(http)
     if args.client_id is None:
@@ -63,8 +64,19 @@ def _oauth2_client(args: argparse.Namespace):
     return OAuth2Client(args.token_url, args.client_id, issuer=args.issuer, client_secret=secret, private_key=key,
                         auth_method=args.auth_method, scope=args.scope, audience=args.audience,
                         assertion_audience=args.assertion_audience, http=_http_from_flags(args),
-                        idempotency_header=getattr(args, "idempotency_header", None),
-                        dpop=bool(getattr(args, "dpop", False)))
+                        idempotency_header=getattr(args, "idempotency_header", None), dpop=_dpop_from_args(args))
+
+
+def _dpop_from_args(args: argparse.Namespace) -> Any:
+    """OAuth2Client's dpop: the --dpop-key key (PEM, DER or JWK; its passphrase from --dpop-key-passphrase-file
+    or -env), True for --dpop alone (a fresh EC P-256 key), else None."""
+    path = getattr(args, "dpop_key", None)
+    if path is None:
+        return True if getattr(args, "dpop", False) else None
+    from .cli import _load_key_data
+    passphrase = read_secret(args.dpop_key_passphrase_file, args.dpop_key_passphrase_env, "DPoP key passphrase",
+                             strip_newline=True)
+    return _load_key_data(read_input(path, "DPoP key"), passphrase)
 
 
 # ---- commands -----------------------------------------------------------------------------------
@@ -256,6 +268,11 @@ def _client_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--assertion-audience", metavar="AUD", help="client assertion aud (default: the token endpoint)")
     g.add_argument("--dpop", action="store_true",
                    help="DPoP-bound token (RFC 9449): proofs of a fresh EC P-256 key on every request")
+    g.add_argument("--dpop-key", metavar="FILE",
+                   help="DPoP-bound token with proofs of this private key (PEM, DER or JWK; '-' = stdin); implies --dpop")
+    dk = g.add_mutually_exclusive_group()
+    dk.add_argument("--dpop-key-passphrase-file", metavar="FILE", help="passphrase of an encrypted --dpop-key")
+    dk.add_argument("--dpop-key-passphrase-env", metavar="VAR", help="passphrase of an encrypted --dpop-key")
     h = p.add_argument_group("transport")
     h.add_argument("--ca-file", metavar="FILE", help="CA bundle (PEM) instead of the system store")
     h.add_argument("--client-cert", metavar="FILE", help="mTLS client certificate (PEM)")

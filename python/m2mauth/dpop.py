@@ -10,7 +10,7 @@ proof for any other request.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from ._convert import optional_text, to_text
 from ._native import native
@@ -53,6 +53,26 @@ class DPoP:
         the url's origin)."""
         return self._native.proof(to_text(method, "method"), to_text(url, "url"),
                                   optional_text(access_token, "access_token"), optional_text(nonce, "nonce"))
+
+    def observe(self, url: str, status: int, headers: Iterable[Tuple[str, str]],
+                body: Optional[bytes] = None) -> bool:
+        """After a response to a request for ``url`` that carried a proof of this key: remembers its
+        ``DPoP-Nonce`` header as the newest nonce of the url's origin, and returns True when the response
+        asks for a nonce (a 401 with ``WWW-Authenticate: DPoP error="use_dpop_nonce"``, or a 400 whose JSON
+        ``error`` is ``use_dpop_nonce``): then one new :meth:`proof` (it carries the new nonce) answers it.
+        Retry once at most. ``headers``: (name, value) pairs; ``body``: needed for the 400 form only. The
+        rule is the library's (``m2mauth_dpop_observe``): the adapters of :mod:`m2mauth.requests` and
+        :mod:`m2mauth.httpx` follow it."""
+        pairs = [(to_text(k, "header name"), to_text(v, "header value")) for k, v in headers]
+        return self._native.observe(to_text(url, "url"), int(status), pairs,
+                                    bytes(body) if body is not None else None)
+
+    @classmethod
+    def _wrap(cls, native_dpop: Any) -> "DPoP":
+        """A DPoP over a native key the library already holds (an OAuth2Client's, read from its manager)."""
+        self = cls.__new__(cls)
+        self._native = native_dpop
+        return self
 
     def __repr__(self) -> str:
         return f"<m2mauth.DPoP jkt={self.thumbprint}>"

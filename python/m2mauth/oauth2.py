@@ -24,7 +24,8 @@ import json
 import logging
 import operator
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Tuple,
+                    Union)
 
 from . import errors
 from ._events import LOGGER, TokenEvent, dispatcher as _dispatcher
@@ -35,6 +36,9 @@ from .dpop import DPoP, dpop_of
 from .http import BodyArg, Cancel, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .http import call_timeout_ms as _timeout_ms
 from .keys import Key
+
+if TYPE_CHECKING:
+    from .key_source import KeySource
 
 __all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
@@ -183,7 +187,8 @@ class OAuth2Client(native.TokenManagerBase):
         client_id: the client identifier.
         client_secret: for ``client_secret_basic``, ``client_secret_post`` and ``client_secret_jwt``.
         private_key: a :class:`~m2mauth.Key` or PEM text/bytes (``private_key_password`` if encrypted),
-            for ``private_key_jwt`` and the JWT-bearer grant.
+            for ``private_key_jwt`` and the JWT-bearer grant; or a :class:`~m2mauth.KeySource`, whose current
+            key signs each new assertion (rotation without a restart).
         auth_method: one of :data:`CLIENT_AUTH_METHODS`; default ``client_secret_basic``, or
             ``private_key_jwt`` when a private key is given.
         scope: space-separated text or a list. audience, resource (text or list), params (more form
@@ -224,7 +229,8 @@ class OAuth2Client(native.TokenManagerBase):
     """
 
     def __init__(self, token_url: Optional[str] = None, client_id: Optional[str] = None, *,
-                 client_secret: Union[str, bytes, None] = None, private_key: Union[Key, str, bytes, None] = None,
+                 client_secret: Union[str, bytes, None] = None,
+                 private_key: Union[Key, "KeySource", str, bytes, None] = None,
                  private_key_password: Union[str, bytes, None] = None, auth_method: Optional[str] = None,
                  scope: Union[str, Sequence[str], None] = None, audience: Optional[str] = None,
                  resource: Union[str, Sequence[str], None] = None, params: Optional[Mapping[str, str]] = None,
@@ -252,10 +258,14 @@ class OAuth2Client(native.TokenManagerBase):
         if issuer is not None:
             a.issuer = to_text(issuer, "issuer")
         key: Optional[Key] = None
-        if private_key is not None:
+        from .key_source import KeySource
+        source = private_key if isinstance(private_key, KeySource) else None
+        if private_key is not None and source is None:
             key = private_key if isinstance(private_key, Key) else Key.from_pem(private_key, private_key_password)
+        if source is not None:
+            a.key_source = source._native
         if auth_method is None:
-            auth_method = "private_key_jwt" if key is not None else "client_secret_basic"
+            auth_method = "private_key_jwt" if private_key is not None else "client_secret_basic"
         try:
             a.auth_method = native.CLIENT_AUTH_METHODS[auth_method]
         except KeyError:
@@ -306,6 +316,8 @@ class OAuth2Client(native.TokenManagerBase):
         native.TokenManagerBase.__init__(self)
         self._dpop = None
         self._init_from_config(config_native, http._native_http() if http is not None else None, Token)
+        native_dpop = self._dpop_of_manager()  # the configuration's oauth2.dpop_key, if any
+        self._dpop = DPoP._wrap(native_dpop) if native_dpop is not None else None
         self._client_id = client_id
         self._where = where
         self._logger = logger
@@ -405,6 +417,15 @@ class OAuth2Client(native.TokenManagerBase):
         if method is None or url is None:
             raise TypeError("a DPoP-bound token needs the request's method and url for its proof")
         headers["DPoP"] = self._dpop.proof(method, url, token[0])
+
+    def _dpop_nonce_retry(self, token: "Token", url: str, status: int, headers: Iterable[Tuple[str, str]],
+                          body: Callable[[], bytes]) -> bool:
+        """For the adapters, after a response to a request that carried ``token``: learns the server's DPoP
+        nonce and says whether the response asks for one (``DPoP.observe``; then one retry with a new proof).
+        False for a Bearer token. ``body`` is read for a 400 only."""
+        if self._dpop is None or token[1] != "DPoP":
+            return False
+        return self._dpop.observe(url, status, headers, body() if status == 400 else None)
 
     def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
                   resource: Optional[str] = None, timeout: Optional[float] = None,

@@ -13,9 +13,13 @@
 On a 401 the token that was sent is invalidated (``OAuth2Client.invalidate``), a new one is read and the
 request is sent once more with the same body (bytes and text as they are; a file is rewound to where it
 started; a body that cannot be replayed, such as a generator, is not retried and the 401 is returned).
-The retried request carries no hook of this adapter, so a second 401 is returned as it is: never a
-loop. The 401 response is in ``response.history``. The adapter holds no token of its own: the client's
-cache (shared with every thread and other adapters) decides when to fetch.
+With a DPoP-bound token (``OAuth2Client(dpop=...)``) every response's ``DPoP-Nonce`` is remembered for its
+origin, and a ``use_dpop_nonce`` challenge (RFC 9449 section 9) is answered by one more send with the same
+token and a proof carrying the new nonce, not by a new token (``DPoP.observe``). At most one send of each
+kind, so at most three in all: a server that asks for a new nonce every time gets two. The retried request
+carries no hook of this adapter: never a loop. Earlier responses are in ``response.history``. The adapter
+holds no token of its own: the client's cache (shared with every thread and other adapters) decides when to
+fetch.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ class OAuth2Auth(AuthBase):
                     request._body_position = tell()  # where the replay starts
                 except OSError:
                     pass
-        request.register_hook("response", _RetryOn401(self.client, token.access_token))
+        request.register_hook("response", _RetryOn401(self.client, token))
         return request
 
     def __eq__(self, other: object) -> bool:
@@ -80,29 +84,41 @@ def _replay_ready(request: requests.PreparedRequest) -> bool:
 
 
 class _RetryOn401:
-    """The response hook of one request: on 401, invalidate the token sent and send the request once
-    more with a new token."""
+    """The response hook of one request: one more send with a new DPoP proof when the server asks for a
+    nonce, one more with a new token on any other 401 (the token sent is invalidated first)."""
 
-    __slots__ = ("client", "sent")
+    __slots__ = ("client", "token")
 
-    def __init__(self, client: OAuth2Client, sent: str) -> None:
+    def __init__(self, client: OAuth2Client, token: Any) -> None:
         self.client = client
-        self.sent = sent
+        self.token = token
 
     def __call__(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        if response.status_code != 401 or response.connection is None:
-            return response
-        retry = response.request.copy()
-        if not _replay_ready(retry):
-            return response
-        self.client.invalidate(self.sent)
-        token = self.client.token()
-        _ = response.content  # drain the 401 so its connection goes back to the pool
-        response.close()
-        retry.headers["Authorization"] = token.authorization
-        self.client._dpop_header(retry.headers, token, retry.method, retry.url)
-        retry.hooks = requests.hooks.default_hooks()  # no retry of the retry
-        again: requests.Response = response.connection.send(retry, **kwargs)
-        again.history = list(response.history) + [response]
-        again.request = retry
-        return again
+        token = self.token
+        nonce_retried = token_retried = False
+        while True:
+            nonce = self.client._dpop_nonce_retry(token, response.request.url, response.status_code,
+                                                  response.headers.items(), lambda: response.content)
+            if nonce and not nonce_retried:
+                nonce_retried = True  # the same token, a proof with the nonce just learnt
+            elif response.status_code == 401 and not nonce and not token_retried:
+                token_retried = True
+            else:
+                return response
+            if response.connection is None:
+                return response
+            retry = response.request.copy()
+            if not _replay_ready(retry):
+                return response
+            if not nonce:
+                self.client.invalidate(token.access_token)
+                token = self.client.token()
+            _ = response.content  # drain the answer so its connection goes back to the pool
+            response.close()
+            retry.headers["Authorization"] = token.authorization
+            self.client._dpop_header(retry.headers, token, retry.method, retry.url)
+            retry.hooks = requests.hooks.default_hooks()  # no hook on the retry: this loop bounds the sends
+            again: requests.Response = response.connection.send(retry, **kwargs)
+            again.history = list(response.history) + [response]
+            again.request = retry
+            response = again

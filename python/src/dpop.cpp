@@ -28,7 +28,17 @@ void register_dpop(py::module_ &m) {
              ReleaseGil nogil;
              return d.proof(method, url, access_token, nonce);
            },
-           py::arg("method"), py::arg("url"), py::arg("access_token") = std::nullopt, py::arg("nonce") = std::nullopt);
+           py::arg("method"), py::arg("url"), py::arg("access_token") = std::nullopt, py::arg("nonce") = std::nullopt)
+      .def("observe",
+           [](const m2mauth::Dpop &d, const std::string &url, int status, const HeaderList &headers,
+              const std::optional<py::bytes> &body) {
+             m2mauth::Response resp(status);
+             for (const auto &h : headers) resp.add_header(h.first, h.second);
+             if (body) resp.set_body(std::string(*body));
+             ReleaseGil nogil;
+             return d.observe(url, resp);
+           },
+           py::arg("url"), py::arg("status"), py::arg("headers"), py::arg("body").none(true) = std::nullopt);
 }
 
 }  // namespace m2mauth_py

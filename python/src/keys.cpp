@@ -242,9 +242,25 @@ void register_certificate(py::module_ &m) {
 
 }  // namespace
 
+// Key sources (rotation without a restart): m2mauth::KeySource as _m2mauth.KeySource. Loads run without the GIL.
+void register_key_source(py::module_ &m) {
+  py::class_<m2mauth::KeySource>(m, "KeySource", "A rotating private key (see m2mauth.KeySource).")
+      .def(py::init([](const std::string &location, const Passphrase &secret, std::int64_t reload_interval_ms) {
+             ReleaseGil nogil;
+             return m2mauth::KeySource(location, secret, reload_interval_ms);
+           }),
+           py::arg("location"), py::arg("secret").none(true), py::arg("reload_interval_ms"))
+      .def("reload", [](m2mauth::KeySource &s) {
+        ReleaseGil nogil;
+        s.reload();
+      })
+      .def("current", [](const m2mauth::KeySource &s) { return key_without_gil([&] { return s.current(); }); });
+}
+
 void register_keys(py::module_ &m) {
   register_key(m);
   register_certificate(m);
+  register_key_source(m);
 }
 
 }  // namespace m2mauth_py

@@ -123,6 +123,7 @@ struct ClientArgs {
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
   std::optional<m2mauth::Dpop> dpop;  // DPoP-bound tokens (RFC 9449)
+  std::optional<m2mauth::KeySource> key_source;  // a rotating private key (instead of key)
 };
 
 m2mauth::TokenManagerOptions manager_options(const py::dict &d) {
@@ -311,7 +312,8 @@ void register_oauth2(py::module_ &m) {
       .def_readwrite("assertion_kid_thumbprint", &ClientArgs::assertion_kid_thumbprint)
       .def_readwrite("default_expires_in", &ClientArgs::default_expires_in)
       .def_readwrite("idempotency_header", &ClientArgs::idempotency_header)
-      .def_readwrite("dpop", &ClientArgs::dpop);
+      .def_readwrite("dpop", &ClientArgs::dpop)
+      .def_readwrite("key_source", &ClientArgs::key_source);
 
   py::dict auths;
   for (int a = M2MAUTH_AUTH_CLIENT_SECRET_BASIC; a <= M2MAUTH_AUTH_NONE; ++a) auths[py::str(m2mauth_client_auth_name(a))] = a;
@@ -338,6 +340,7 @@ void register_oauth2(py::module_ &m) {
           c.set_auth_method(static_cast<m2mauth::ClientAuth>(a.auth_method));
           if (a.client_secret) c.set_secret(*a.client_secret);
           if (k) c.set_private_key(**k);
+          if (a.key_source) c.set_key_source(*a.key_source);
           if (a.dpop) c.set_dpop(*a.dpop);
           if (a.grant != M2MAUTH_GRANT_CLIENT_CREDENTIALS) c.set_grant(static_cast<m2mauth::Grant>(a.grant));
           if (a.scope) c.set_scope(*a.scope);
@@ -398,6 +401,7 @@ void register_oauth2(py::module_ &m) {
         }
         return build_token(*c, *t);
       })
+      .def("_dpop_of_manager", [](ManagerHandle &self) { return self.need()->manager->dpop(); })
       .def("_invalidate", [](ManagerHandle &self, const std::optional<std::string> &token) {
         auto c = self.need();
         ReleaseGil nogil;

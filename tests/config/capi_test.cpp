@@ -227,3 +227,38 @@ TEST_CASE("C API, hostile input: files that are not regular, strict types and nu
   CHECK(get(c, "oauth2.refresh_fraction") == "0.01");
   m2mauth_config_free(c);
 }
+
+TEST_CASE("C API: oauth2.dpop_key makes the configured manager DPoP-bound; describe shows no key; public key refused") {
+  const std::string keys = servers_dir() + "/keys/";
+  const std::string base =
+      R"({"oauth2": {"token_url": "http://127.0.0.1:9/token", "client_id": "c", "client_secret": "s", )";
+  m2mauth_config *c = from_json(base + R"("dpop_key_file": )" + quoted(keys + "ec-p256.pem") + "}}");
+  Buf described;
+  REQUIRE(m2mauth_config_describe(&described.b, c) == M2MAUTH_OK);
+  CHECK(described.str().find("\"dpop_key_file\":") != std::string::npos);
+  CHECK(described.str().find("PRIVATE KEY") == std::string::npos);
+  CHECK(m2mauth_config_get(&described.b, c, "oauth2.dpop_key") == M2MAUTH_EINVAL);  // a secret: not read back
+  m2mauth_token_manager *m = nullptr;
+  REQUIRE(m2mauth_token_manager_new_from_config(&m, c, nullptr) == M2MAUTH_OK);
+  m2mauth_dpop *d = nullptr;
+  REQUIRE(m2mauth_token_manager_dpop(&d, m) == M2MAUTH_OK);
+  REQUIRE(d != nullptr);
+  m2mauth_key *k = nullptr;
+  REQUIRE(m2mauth_key_from_file(&k, (keys + "ec-p256.pem").c_str(), nullptr) == M2MAUTH_OK);
+  Buf a, b;
+  REQUIRE(m2mauth_dpop_thumbprint(&a.b, d) == M2MAUTH_OK);
+  REQUIRE(m2mauth_key_thumbprint(&b.b, k) == M2MAUTH_OK);
+  CHECK(a.str() == b.str());
+  m2mauth_key_free(k);
+  m2mauth_dpop_free(d);
+  m2mauth_token_manager_free(m);
+  m2mauth_config_free(c);
+
+  // ### Hostile input: a public key (or a certificate) as oauth2.dpop_key is M2MAUTH_ENOPRIVATE, naming the key.
+  c = from_json(base + R"("dpop_key_file": )" + quoted(keys + "ec-p256.pub.pem") + "}}");
+  m = reinterpret_cast<m2mauth_token_manager *>(1);
+  CHECK(m2mauth_token_manager_new_from_config(&m, c, nullptr) == M2MAUTH_ENOPRIVATE);
+  CHECK(m == nullptr);
+  CHECK(std::string(m2mauth_error_last()->message).find("oauth2.dpop_key") != std::string::npos);
+  m2mauth_config_free(c);
+}

@@ -43,3 +43,35 @@ TEST_CASE("TokenClient::set_dpop: a DPoP-bound token and a managed request the r
   CHECK(resp.status() == 200);
   CHECK(std::string(resp.body()).find("\"scheme\": \"DPoP\"") != std::string::npos);
 }
+
+TEST_CASE("TokenManager::dpop and Dpop::observe: an application's own request learns the nonce, one retry") {
+  Http http = cpptest::loopback_http();
+  TokenClient plain(dpop_servers()["oidc"].str("token_endpoint"), "svc-basic", http);
+  plain.set_secret(client_field("svc-basic", "client_secret"));
+  CHECK_FALSE(TokenManager(plain).dpop().has_value());
+
+  TokenClient client(dpop_servers()["oidc"].str("token_endpoint"), "svc-basic", http);
+  Dpop given;
+  client.set_secret(client_field("svc-basic", "client_secret")).set_dpop(given);
+  TokenManager manager(client);
+  std::optional<Dpop> d = manager.dpop();
+  REQUIRE(d.has_value());
+  CHECK(d->thumbprint() == given.thumbprint());
+
+  const std::string url = dpop_servers()["rs"].str("api_url") + "/own-cpp";
+  const std::string token(manager.get_token().access_token);
+  auto send = [&] {
+    Request req("GET", url);
+    req.set_header("Authorization", "DPoP " + token);
+    req.set_header("DPoP", d->proof("GET", url, token));
+    return http.send(req);
+  };
+  Response first = send();
+  CHECK(first.status() == 401);
+  REQUIRE(d->observe(url, first));  // use_dpop_nonce: the nonce is now remembered
+  Response second = send();
+  CHECK(second.status() == 200);
+  CHECK_FALSE(d->observe(url, second));
+  // The manager's own requests use the nonce learnt here: no challenge.
+  CHECK(manager.request(Request("GET", url)).status() == 200);
+}

@@ -163,3 +163,50 @@ TEST_CASE("C API: m2mauth_dpop_observe learns a nonce from a response and report
   m2mauth_response_free(resp);
   m2mauth_request_free(req);
 }
+
+TEST_CASE("C API: m2mauth_token_manager_dpop shares the client's key and its nonces; NULL without DPoP") {
+  HttpAndDpop f;
+  m2mauth_token_client *c = nullptr, *plain = nullptr;
+  REQUIRE(m2mauth_token_client_new(&c, "http://127.0.0.1:9/token", "svc", f.http) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_client_set_secret(c, "s") == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_client_set_dpop(c, f.dpop) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_client_new(&plain, "http://127.0.0.1:9/token", "svc", f.http) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_client_set_secret(plain, "s") == M2MAUTH_OK);
+  m2mauth_token_manager *m = nullptr, *pm = nullptr;
+  REQUIRE(m2mauth_token_manager_new(&m, c, nullptr) == M2MAUTH_OK);  // no token request until the first read
+  REQUIRE(m2mauth_token_manager_new(&pm, plain, nullptr) == M2MAUTH_OK);
+
+  m2mauth_dpop *got = reinterpret_cast<m2mauth_dpop *>(1);
+  REQUIRE(m2mauth_token_manager_dpop(&got, pm) == M2MAUTH_OK);
+  CHECK(got == nullptr);
+  REQUIRE(m2mauth_token_manager_dpop(&got, m) == M2MAUTH_OK);
+  REQUIRE(got != nullptr);
+  Buf a, b;
+  REQUIRE(m2mauth_dpop_thumbprint(&a.b, got) == M2MAUTH_OK);
+  REQUIRE(m2mauth_dpop_thumbprint(&b.b, f.dpop) == M2MAUTH_OK);
+  CHECK(a.str() == b.str());
+  // A nonce learnt through the manager's handle is the one the caller's handle sends: the same key object.
+  m2mauth_response *r = nullptr;
+  REQUIRE(m2mauth_response_new(&r, 200) == M2MAUTH_OK);
+  REQUIRE(m2mauth_response_add_header(r, "DPoP-Nonce", "shared-n") == M2MAUTH_OK);
+  int challenge = 1;
+  REQUIRE(m2mauth_dpop_observe(&challenge, got, "https://rs.example/a", r) == M2MAUTH_OK);
+  CHECK(challenge == 0);
+  Buf proof, payload;
+  REQUIRE(m2mauth_dpop_proof(&proof.b, f.dpop, "GET", "https://rs.example/b", nullptr, nullptr) == M2MAUTH_OK);
+  const std::string p = proof.str();
+  const std::string body64 = p.substr(p.find('.') + 1, p.rfind('.') - p.find('.') - 1);
+  REQUIRE(m2mauth_util_base64url_decode(&payload.b, body64.c_str()) == M2MAUTH_OK);
+  CHECK(field(payload.str(), "nonce") == "shared-n");
+  m2mauth_response_free(r);
+  m2mauth_dpop_free(got);  // the manager keeps its key
+
+  CHECK(m2mauth_token_manager_dpop(nullptr, m) == M2MAUTH_EINVAL);
+  got = reinterpret_cast<m2mauth_dpop *>(1);
+  CHECK(m2mauth_token_manager_dpop(&got, nullptr) == M2MAUTH_EINVAL);
+  CHECK(got == nullptr);
+  m2mauth_token_manager_free(pm);
+  m2mauth_token_manager_free(m);
+  m2mauth_token_client_free(plain);
+  m2mauth_token_client_free(c);
+}

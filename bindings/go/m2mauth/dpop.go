@@ -1,6 +1,7 @@
 package m2mauth
 
 import (
+	"net/http"
 	"runtime"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
@@ -97,3 +98,90 @@ func (d *DPoP) Close() error {
 	}
 	return nil
 }
+
+// Observe is for requests the application sends itself, after a response to a request for url that
+// carried a proof of this key: it remembers the response's DPoP-Nonce as the newest nonce of url's
+// origin and reports whether the response asks for a nonce (a 401 with WWW-Authenticate: DPoP
+// error="use_dpop_nonce", or a 400 whose JSON error is use_dpop_nonce): then one new Proof (nonce "")
+// answers it. Retry once at most. The rule is the library's (m2mauth_dpop_observe); Transport follows it.
+func (d *DPoP) Observe(url string, resp *Response) (bool, error) {
+	if resp == nil {
+		return false, argError("no response")
+	}
+	return d.observe(url, resp.StatusCode, resp.Header, resp.Body)
+}
+
+func (d *DPoP) observe(url string, status int, header http.Header, body []byte) (bool, error) {
+	if err := text("url", url); err != nil {
+		return false, err
+	}
+	for k, vs := range header {
+		if err := text("header name", k); err != nil {
+			return false, err
+		}
+		if err := texts("header value", vs); err != nil {
+			return false, err
+		}
+	}
+	var p uintptr
+	if err := call(func() int { return raw.M2mauth_response_new(&p, status) }); err != nil {
+		return false, err
+	}
+	r := raw.SwigcptrResponseHandle(p)
+	defer raw.DeleteResponseHandle(r)
+	err := call(func() int {
+		for k, vs := range header {
+			for _, v := range vs {
+				if st := raw.M2mauth_response_add_header(r, k, v); st < 0 {
+					return st
+				}
+			}
+		}
+		if len(body) > 0 {
+			return raw.M2mauth_response_set_body(r, body)
+		}
+		return 0
+	})
+	if err != nil {
+		return false, err
+	}
+	var retry int32
+	err = d.use(func(h raw.DpopHandle) int { return raw.M2mauth_dpop_observe(&retry, h, url, r) })
+	return retry != 0, err
+}
+
+// DPoP is the proof key of the manager's client (TokenClientConfig.DPoP, or a configuration's
+// oauth2.dpop_key): a new handle (the caller closes it) sharing the key and the nonces it remembers;
+// nil (and no error) without DPoP. Transport uses the same key.
+func (m *TokenManager) DPoP() (*DPoP, error) {
+	var ptr uintptr
+	if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_dpop(&ptr, h) }); err != nil {
+		return nil, err
+	}
+	if ptr == 0 {
+		return nil, nil
+	}
+	d := &DPoP{}
+	d.h.set(ptr, func(p uintptr) { raw.DeleteDpopHandle(dpopHandle(p)) })
+	runtime.SetFinalizer(d, (*DPoP).Close)
+	return d, nil
+}
+
+// dpopKey is the manager's DPoP key for Transport, read once and kept (closed with the manager).
+func (m *TokenManager) dpopKey() (*DPoP, error) {
+	if p := m.dpop.Load(); p != nil {
+		return p.key, nil
+	}
+	key, err := m.DPoP()
+	if err != nil {
+		return nil, err
+	}
+	if !m.dpop.CompareAndSwap(nil, &managerDPoP{key: key}) {
+		key.Close()
+		return m.dpop.Load().key, nil
+	}
+	return key, nil
+}
+
+// managerDPoP is what dpopKey found (key nil: the manager has no DPoP key).
+type managerDPoP struct{ key *DPoP }

@@ -90,7 +90,30 @@ func TestDPoPManagerAgainstOIDCProviderAndResourceServer(t *testing.T) {
 	if r.StatusCode != 200 || !strings.Contains(string(body), `"scheme": "DPoP"`) {
 		t.Fatalf("net/http: %d %s", r.StatusCode, body)
 	}
-	if _, err := (&http.Client{Transport: &Transport{Tokens: m}}).Get(s.field(t, "rsn", "api_url") + "/x"); !errors.Is(err, ErrInvalidArgument) {
-		t.Fatalf("no DPoP on the Transport: %v", err)
+	// The Transport takes the key from the manager: none needs to be given.
+	r, err = (&http.Client{Transport: &Transport{Tokens: m}}).Get(s.field(t, "rsn", "api_url") + "/x")
+	if err != nil {
+		t.Fatal(err)
 	}
+	r.Body.Close()
+	if r.StatusCode != 200 {
+		t.Fatalf("Transport without DPoP field: %d", r.StatusCode)
+	}
+	got, err := m.DPoP()
+	if err != nil || got == nil {
+		t.Fatalf("TokenManager.DPoP: %v %v", got, err)
+	}
+	defer got.Close()
+	if a, _ := got.Thumbprint(); a != mustThumbprint(t, d) {
+		t.Fatalf("the manager's key is not the client's: %s", a)
+	}
+}
+
+func mustThumbprint(t *testing.T, d *DPoP) string {
+	t.Helper()
+	jkt, err := d.Thumbprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jkt
 }

@@ -113,6 +113,7 @@ type TokenManager struct {
 	idempotency atomic.Pointer[string]
 	last        atomic.Pointer[tokenSnapshot] // the configured key's token Token returned last
 	keys        keySnapshots                  // the other keys' tokens TokenFor returned last
+	dpop        atomic.Pointer[managerDPoP]   // the client's DPoP key, read once (dpopKey)
 }
 
 // eventPump carries events from the library's threads to the OnEvent goroutine.
@@ -477,6 +478,9 @@ func (m *TokenManager) DroppedEvents() uint64 {
 func (m *TokenManager) Close() error {
 	if m != nil {
 		m.h.close()
+		if p := m.dpop.Load(); p != nil {
+			p.key.Close()
+		}
 	}
 	return nil
 }

@@ -78,6 +78,7 @@ type TokenClientConfig struct {
 	AuthMethod   ClientAuth // 0 = ClientSecretBasic
 	ClientSecret []byte     // copied; the caller may wipe it once NewTokenClient returns
 	PrivateKey   *Key       // private_key_jwt and the jwt-bearer grant (shared, the caller may Close it)
+	KeySource    *KeySource // instead of PrivateKey: a rotating key (shared, the caller may Close it)
 	Grant        Grant      // 0 = GrantClientCredentials
 	Subject      string     // jwt-bearer grant: the assertion's "sub" ("" = ClientID)
 
@@ -166,6 +167,13 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 	if cfg.PrivateKey != nil {
 		steps = append(steps, func() error {
 			return cfg.PrivateKey.use(func(k raw.KeyHandle) int { return raw.M2mauth_token_client_set_private_key(h, k) })
+		})
+	}
+	if cfg.KeySource != nil {
+		steps = append(steps, func() error {
+			return cfg.KeySource.use(func(k raw.KeySourceHandle) int {
+				return raw.M2mauth_token_client_set_key_source(h, k)
+			})
 		})
 	}
 	if cfg.DPoP != nil {

@@ -83,6 +83,15 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_dpop_observe(int *out, m2mauth_dpop *dpop,
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_dpop(m2mauth_token_client *client, const m2mauth_dpop *dpop);
 
+/**
+ * The DPoP key of manager's token client (m2mauth_token_client_set_dpop, or a configuration's
+ * oauth2.dpop_key): a new handle sharing the key and the nonces it remembers, so that a transport
+ * of the application (Go's Transport, the Python adapters, Java's send) proves with the manager's key
+ * (m2mauth_dpop_proof) and teaches it the server's nonces (m2mauth_dpop_observe). *out is NULL, with
+ * M2MAUTH_OK, when the manager has no DPoP key.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_dpop(m2mauth_dpop **out, const m2mauth_token_manager *manager);
+
 #ifdef __cplusplus
 }
 #endif

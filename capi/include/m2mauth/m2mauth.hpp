@@ -579,6 +579,42 @@ inline std::string jwks(const std::vector<const Key *> &keys) {
   return detail::text([&](m2mauth_buf *out) { return m2mauth_key_jwks(out, handles.data(), handles.size()); });
 }
 
+/**
+ * A rotating private key (m2mauth_key_source_*): loaded from a file (PEM or DER) or a pkcs11: URI, and
+ * loaded again by reload() (e.g. from the thread that handles SIGHUP) or, with a reload interval, on the
+ * first use after it. Give it to TokenClient::set_key_source: each new client assertion is signed by the
+ * current key, whose kid (its RFC 7638 thumbprint when the key has none) names it. Thread-safe; copies
+ * share the source.
+ */
+class KeySource {
+ public:
+  /** secret: the file's passphrase or the token's PIN; reload_interval_ms 0: reload() only. */
+  explicit KeySource(const std::string &location, const std::optional<std::string> &secret = std::nullopt,
+                     std::int64_t reload_interval_ms = 0)
+      : h_(make(location, secret, reload_interval_ms), Free{}) {}
+  /** Loads the key again now; on failure (thrown) the source keeps its current key. */
+  void reload() { detail::check(m2mauth_key_source_reload(h_.get())); }
+  /** The current key (reloaded first when the interval has passed). */
+  Key current() const {
+    m2mauth_key *k = nullptr;
+    detail::check(m2mauth_key_source_current(&k, h_.get()));
+    return Key(k);
+  }
+  m2mauth_key_source *get() const noexcept { return h_.get(); }
+
+ private:
+  struct Free {
+    void operator()(m2mauth_key_source *s) const noexcept { m2mauth_key_source_free(s); }
+  };
+  static m2mauth_key_source *make(const std::string &location, const std::optional<std::string> &secret,
+                                  std::int64_t reload_interval_ms) {
+    m2mauth_key_source *s = nullptr;
+    detail::check(m2mauth_key_source_new(&s, detail::c_str(location), detail::c_str(secret), reload_interval_ms));
+    return s;
+  }
+  std::shared_ptr<m2mauth_key_source> h_;
+};
+
 /** An X.509 certificate. Immutable; safe to share between threads. */
 class Certificate {
  public:
@@ -1295,6 +1331,8 @@ class Dpop {
   Dpop() : h_(make(nullptr, std::nullopt), Free{}) {}
   /** key: a private key; alg: std::nullopt for the key's default (ES256, EdDSA, RS256). */
   explicit Dpop(const Key &key, std::optional<Alg> alg = std::nullopt) : h_(make(key.get(), alg), Free{}) {}
+  /** Takes ownership of a handle (e.g. from m2mauth_token_manager_dpop); must not be NULL. */
+  explicit Dpop(m2mauth_dpop *adopted) : h_(adopted, Free{}) {}
   /** RFC 7638 thumbprint of the public key, base64url (the "jkt" of bound tokens). */
   std::string thumbprint() const {
     return detail::text([&](m2mauth_buf *out) { return m2mauth_dpop_thumbprint(out, get()); });
@@ -1311,6 +1349,16 @@ class Dpop {
       return m2mauth_dpop_proof(out, h_.get(), detail::c_str(method), detail::c_str(url), detail::c_str(access_token),
                                 detail::c_str(nonce));
     });
+  }
+  /**
+   * After a response to a request for url that carried a proof (m2mauth_dpop_observe): remembers its
+   * DPoP-Nonce for url's origin and returns true when it asks for a nonce, i.e. one new proof (nonce
+   * std::nullopt) answers it. Retry at most once.
+   */
+  bool observe(const std::string &url, const Response &response) const {
+    int retry = 0;
+    detail::check(m2mauth_dpop_observe(&retry, h_.get(), detail::c_str(url), response.get()));
+    return retry != 0;
   }
   const m2mauth_dpop *get() const noexcept { return h_.get(); }
 
@@ -1362,6 +1410,11 @@ class TokenClient {
   /** The private key for private_key_jwt and the jwt-bearer grant (the client keeps a reference). */
   TokenClient &set_private_key(const Key &key) {
     detail::check(m2mauth_token_client_set_private_key(get(), key.get()));
+    return *this;
+  }
+  /** A rotating private key (see KeySource): each new assertion is signed by its current key. */
+  TokenClient &set_key_source(const KeySource &source) {
+    detail::check(m2mauth_token_client_set_key_source(get(), source.get()));
     return *this;
   }
   /** DPoP-bound tokens (RFC 9449): every token request carries a proof of dpop's key (see Dpop). */
@@ -1595,6 +1648,14 @@ class TokenManager {
   TokenManager &set_event_callback(m2mauth_token_event_cb cb, void *payload, m2mauth_free_cb free_payload = nullptr) {
     detail::check(m2mauth_token_manager_set_event_cb(get(), cb, payload, free_payload));
     return *this;
+  }
+
+  /** The DPoP key of the manager's client (shared, with its nonces), or std::nullopt without DPoP. */
+  std::optional<Dpop> dpop() const {
+    m2mauth_dpop *d = nullptr;
+    detail::check(m2mauth_token_manager_dpop(&d, get()));
+    if (d == nullptr) return std::nullopt;
+    return Dpop(d);
   }
 
   /** The current token, fetching or waiting for the one refresh in flight if none is valid. */

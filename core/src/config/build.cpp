@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config/config_impl.hpp"
+#include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/jws.hpp"
 
@@ -187,6 +188,14 @@ ClientConfig client_config_from(const Config &config, Transport *discovery) {
   s.integer("assertion_lifetime_s", c.assertion_lifetime_s);
   s.text("assertion_kid", c.assertion_kid);
   s.integer("default_expires_in_s", c.default_expires_in_s);
+  if (std::optional<Key> k = s.key("dpop_key")) {
+    // DPoP (RFC 9449): a private EC, Ed25519 or RSA key; HMAC and public keys keep their codes.
+    try {
+      c.dpop = std::make_shared<Dpop>(*k);
+    } catch (const Error &e) {
+      throw Error(e.code(), std::string("oauth2.dpop_key: ") + e.what());
+    }
+  }
   if (bmp) check_bmp(c);
   return c;
 }

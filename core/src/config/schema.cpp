@@ -37,6 +37,8 @@ std::vector<KeySpec> make_schema() {
       {"oauth2", "client_secret", Type::secret},
       {"oauth2", "private_key", Type::key},
       {"oauth2", "private_key_passphrase", Type::secret},
+      {"oauth2", "dpop_key", Type::key},
+      {"oauth2", "dpop_key_passphrase", Type::secret},
       {"oauth2", "scope", Type::string},
       {"oauth2", "audience", Type::string},
       {"oauth2", "resource", Type::list},

@@ -58,18 +58,18 @@ typedef _goslice_ swig_type_28;
 typedef _gostring_ swig_type_29;
 typedef _goslice_ swig_type_30;
 typedef _gostring_ swig_type_31;
-typedef _gostring_ swig_type_32;
-typedef _goslice_ swig_type_33;
-typedef _goslice_ swig_type_34;
-typedef _goslice_ swig_type_35;
+typedef _goslice_ swig_type_32;
+typedef long long swig_type_33;
+typedef _gostring_ swig_type_34;
+typedef _gostring_ swig_type_35;
 typedef _goslice_ swig_type_36;
 typedef _goslice_ swig_type_37;
 typedef _goslice_ swig_type_38;
-typedef _gostring_ swig_type_39;
-typedef long long swig_type_40;
-typedef _gostring_ swig_type_41;
+typedef _goslice_ swig_type_39;
+typedef _goslice_ swig_type_40;
+typedef _goslice_ swig_type_41;
 typedef _gostring_ swig_type_42;
-typedef _gostring_ swig_type_43;
+typedef long long swig_type_43;
 typedef _gostring_ swig_type_44;
 typedef _gostring_ swig_type_45;
 typedef _gostring_ swig_type_46;
@@ -79,18 +79,18 @@ typedef _gostring_ swig_type_49;
 typedef _gostring_ swig_type_50;
 typedef _gostring_ swig_type_51;
 typedef _gostring_ swig_type_52;
-typedef _goslice_ swig_type_53;
-typedef _goslice_ swig_type_54;
-typedef _goslice_ swig_type_55;
-typedef _gostring_ swig_type_56;
-typedef _gostring_ swig_type_57;
-typedef _gostring_ swig_type_58;
+typedef _gostring_ swig_type_53;
+typedef _gostring_ swig_type_54;
+typedef _gostring_ swig_type_55;
+typedef _goslice_ swig_type_56;
+typedef _goslice_ swig_type_57;
+typedef _goslice_ swig_type_58;
 typedef _gostring_ swig_type_59;
 typedef _gostring_ swig_type_60;
-typedef long long swig_type_61;
+typedef _gostring_ swig_type_61;
 typedef _gostring_ swig_type_62;
 typedef _gostring_ swig_type_63;
-typedef _gostring_ swig_type_64;
+typedef long long swig_type_64;
 typedef _gostring_ swig_type_65;
 typedef _gostring_ swig_type_66;
 typedef _gostring_ swig_type_67;
@@ -104,11 +104,11 @@ typedef _gostring_ swig_type_74;
 typedef _gostring_ swig_type_75;
 typedef _gostring_ swig_type_76;
 typedef _gostring_ swig_type_77;
-typedef long long swig_type_78;
-typedef long long swig_type_79;
+typedef _gostring_ swig_type_78;
+typedef _gostring_ swig_type_79;
 typedef _gostring_ swig_type_80;
-typedef _gostring_ swig_type_81;
-typedef _gostring_ swig_type_82;
+typedef long long swig_type_81;
+typedef long long swig_type_82;
 typedef _gostring_ swig_type_83;
 typedef _gostring_ swig_type_84;
 typedef _gostring_ swig_type_85;
@@ -116,29 +116,29 @@ typedef _gostring_ swig_type_86;
 typedef _gostring_ swig_type_87;
 typedef _gostring_ swig_type_88;
 typedef _gostring_ swig_type_89;
-typedef _goslice_ swig_type_90;
+typedef _gostring_ swig_type_90;
 typedef _gostring_ swig_type_91;
 typedef _gostring_ swig_type_92;
-typedef _gostring_ swig_type_93;
+typedef _goslice_ swig_type_93;
 typedef _gostring_ swig_type_94;
-typedef long long swig_type_95;
+typedef _gostring_ swig_type_95;
 typedef _gostring_ swig_type_96;
-typedef long long swig_type_97;
-typedef _gostring_ swig_type_98;
-typedef long long swig_type_99;
-typedef _gostring_ swig_type_100;
+typedef _gostring_ swig_type_97;
+typedef long long swig_type_98;
+typedef _gostring_ swig_type_99;
+typedef long long swig_type_100;
 typedef _gostring_ swig_type_101;
-typedef _goslice_ swig_type_102;
+typedef long long swig_type_102;
 typedef _gostring_ swig_type_103;
 typedef _gostring_ swig_type_104;
-typedef long long swig_type_105;
+typedef _goslice_ swig_type_105;
 typedef _gostring_ swig_type_106;
-typedef long long swig_type_107;
-typedef _gostring_ swig_type_108;
-typedef long long swig_type_109;
-typedef _gostring_ swig_type_110;
+typedef _gostring_ swig_type_107;
+typedef long long swig_type_108;
+typedef _gostring_ swig_type_109;
+typedef long long swig_type_110;
 typedef _gostring_ swig_type_111;
-typedef _gostring_ swig_type_112;
+typedef long long swig_type_112;
 typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
 typedef _gostring_ swig_type_115;
@@ -148,57 +148,57 @@ typedef _gostring_ swig_type_118;
 typedef _gostring_ swig_type_119;
 typedef _gostring_ swig_type_120;
 typedef _gostring_ swig_type_121;
-typedef long long swig_type_122;
-typedef long long swig_type_123;
-typedef long long swig_type_124;
+typedef _gostring_ swig_type_122;
+typedef _gostring_ swig_type_123;
+typedef _gostring_ swig_type_124;
 typedef long long swig_type_125;
 typedef long long swig_type_126;
 typedef long long swig_type_127;
-typedef _gostring_ swig_type_128;
-typedef _gostring_ swig_type_129;
-typedef _gostring_ swig_type_130;
+typedef long long swig_type_128;
+typedef long long swig_type_129;
+typedef long long swig_type_130;
 typedef _gostring_ swig_type_131;
 typedef _gostring_ swig_type_132;
 typedef _gostring_ swig_type_133;
 typedef _gostring_ swig_type_134;
-typedef _goslice_ swig_type_135;
-typedef _goslice_ swig_type_136;
-typedef _goslice_ swig_type_137;
+typedef _gostring_ swig_type_135;
+typedef _gostring_ swig_type_136;
+typedef _gostring_ swig_type_137;
 typedef _goslice_ swig_type_138;
 typedef _goslice_ swig_type_139;
 typedef _goslice_ swig_type_140;
-typedef _gostring_ swig_type_141;
-typedef _gostring_ swig_type_142;
+typedef _goslice_ swig_type_141;
+typedef _goslice_ swig_type_142;
 typedef _goslice_ swig_type_143;
-typedef long long swig_type_144;
-typedef _goslice_ swig_type_145;
-typedef long long swig_type_146;
-typedef _goslice_ swig_type_147;
-typedef long long swig_type_148;
-typedef _gostring_ swig_type_149;
+typedef _gostring_ swig_type_144;
+typedef _gostring_ swig_type_145;
+typedef _goslice_ swig_type_146;
+typedef long long swig_type_147;
+typedef _goslice_ swig_type_148;
+typedef long long swig_type_149;
 typedef _goslice_ swig_type_150;
-typedef _gostring_ swig_type_151;
+typedef long long swig_type_151;
 typedef _gostring_ swig_type_152;
-typedef _gostring_ swig_type_153;
+typedef _goslice_ swig_type_153;
 typedef _gostring_ swig_type_154;
-typedef _goslice_ swig_type_155;
+typedef _gostring_ swig_type_155;
 typedef _gostring_ swig_type_156;
 typedef _gostring_ swig_type_157;
 typedef _goslice_ swig_type_158;
 typedef _gostring_ swig_type_159;
-typedef _goslice_ swig_type_160;
-typedef _gostring_ swig_type_161;
-typedef long long swig_type_162;
-typedef long long swig_type_163;
-typedef _goslice_ swig_type_164;
-typedef _goslice_ swig_type_165;
+typedef _gostring_ swig_type_160;
+typedef _goslice_ swig_type_161;
+typedef _gostring_ swig_type_162;
+typedef _goslice_ swig_type_163;
+typedef _gostring_ swig_type_164;
+typedef long long swig_type_165;
 typedef long long swig_type_166;
-typedef _gostring_ swig_type_167;
-typedef _gostring_ swig_type_168;
-typedef _gostring_ swig_type_169;
-typedef long long swig_type_170;
-typedef long long swig_type_171;
-typedef long long swig_type_172;
+typedef _goslice_ swig_type_167;
+typedef _goslice_ swig_type_168;
+typedef long long swig_type_169;
+typedef _gostring_ swig_type_170;
+typedef _gostring_ swig_type_171;
+typedef _gostring_ swig_type_172;
 typedef long long swig_type_173;
 typedef long long swig_type_174;
 typedef long long swig_type_175;
@@ -214,55 +214,55 @@ typedef long long swig_type_184;
 typedef long long swig_type_185;
 typedef long long swig_type_186;
 typedef long long swig_type_187;
-typedef _goslice_ swig_type_188;
-typedef _goslice_ swig_type_189;
-typedef _gostring_ swig_type_190;
-typedef _gostring_ swig_type_191;
-typedef _gostring_ swig_type_192;
-typedef _goslice_ swig_type_193;
-typedef _goslice_ swig_type_194;
+typedef long long swig_type_188;
+typedef long long swig_type_189;
+typedef long long swig_type_190;
+typedef _goslice_ swig_type_191;
+typedef _goslice_ swig_type_192;
+typedef _gostring_ swig_type_193;
+typedef _gostring_ swig_type_194;
 typedef _gostring_ swig_type_195;
-typedef _gostring_ swig_type_196;
-typedef _gostring_ swig_type_197;
+typedef _goslice_ swig_type_196;
+typedef _goslice_ swig_type_197;
 typedef _gostring_ swig_type_198;
 typedef _gostring_ swig_type_199;
-typedef _goslice_ swig_type_200;
-typedef _goslice_ swig_type_201;
+typedef _gostring_ swig_type_200;
+typedef _gostring_ swig_type_201;
 typedef _gostring_ swig_type_202;
-typedef _gostring_ swig_type_203;
-typedef _gostring_ swig_type_204;
+typedef _goslice_ swig_type_203;
+typedef _goslice_ swig_type_204;
 typedef _gostring_ swig_type_205;
 typedef _gostring_ swig_type_206;
 typedef _gostring_ swig_type_207;
-typedef _goslice_ swig_type_208;
+typedef _gostring_ swig_type_208;
 typedef _gostring_ swig_type_209;
 typedef _gostring_ swig_type_210;
 typedef _goslice_ swig_type_211;
-typedef _goslice_ swig_type_212;
-typedef _goslice_ swig_type_213;
-typedef _gostring_ swig_type_214;
-typedef long long swig_type_215;
-typedef long long swig_type_216;
+typedef _gostring_ swig_type_212;
+typedef _gostring_ swig_type_213;
+typedef _goslice_ swig_type_214;
+typedef _goslice_ swig_type_215;
+typedef _goslice_ swig_type_216;
 typedef _gostring_ swig_type_217;
 typedef long long swig_type_218;
 typedef long long swig_type_219;
 typedef _gostring_ swig_type_220;
 typedef long long swig_type_221;
 typedef long long swig_type_222;
-typedef long long swig_type_223;
+typedef _gostring_ swig_type_223;
 typedef long long swig_type_224;
-typedef _gostring_ swig_type_225;
-typedef _gostring_ swig_type_226;
-typedef _goslice_ swig_type_227;
-typedef long long swig_type_228;
-typedef long long swig_type_229;
+typedef long long swig_type_225;
+typedef long long swig_type_226;
+typedef long long swig_type_227;
+typedef _gostring_ swig_type_228;
+typedef _gostring_ swig_type_229;
 typedef _goslice_ swig_type_230;
-typedef _goslice_ swig_type_231;
-typedef _gostring_ swig_type_232;
-typedef _gostring_ swig_type_233;
-typedef long long swig_type_234;
-typedef long long swig_type_235;
-typedef long long swig_type_236;
+typedef long long swig_type_231;
+typedef long long swig_type_232;
+typedef _goslice_ swig_type_233;
+typedef _goslice_ swig_type_234;
+typedef _gostring_ swig_type_235;
+typedef _gostring_ swig_type_236;
 typedef long long swig_type_237;
 typedef long long swig_type_238;
 typedef long long swig_type_239;
@@ -274,51 +274,54 @@ typedef long long swig_type_244;
 typedef long long swig_type_245;
 typedef long long swig_type_246;
 typedef long long swig_type_247;
-typedef _goslice_ swig_type_248;
-typedef _goslice_ swig_type_249;
-typedef _goslice_ swig_type_250;
-typedef long long swig_type_251;
-typedef long long swig_type_252;
+typedef long long swig_type_248;
+typedef long long swig_type_249;
+typedef long long swig_type_250;
+typedef _goslice_ swig_type_251;
+typedef _goslice_ swig_type_252;
 typedef _goslice_ swig_type_253;
-typedef _goslice_ swig_type_254;
+typedef long long swig_type_254;
 typedef long long swig_type_255;
-typedef long long swig_type_256;
+typedef _goslice_ swig_type_256;
 typedef _goslice_ swig_type_257;
 typedef long long swig_type_258;
-typedef _goslice_ swig_type_259;
-typedef long long swig_type_260;
-typedef _goslice_ swig_type_261;
+typedef long long swig_type_259;
+typedef _goslice_ swig_type_260;
+typedef long long swig_type_261;
 typedef _goslice_ swig_type_262;
-typedef _goslice_ swig_type_263;
+typedef long long swig_type_263;
 typedef _goslice_ swig_type_264;
-typedef _gostring_ swig_type_265;
-typedef _gostring_ swig_type_266;
-typedef _gostring_ swig_type_267;
+typedef _goslice_ swig_type_265;
+typedef _goslice_ swig_type_266;
+typedef _goslice_ swig_type_267;
 typedef _gostring_ swig_type_268;
-typedef _goslice_ swig_type_269;
+typedef _gostring_ swig_type_269;
 typedef _gostring_ swig_type_270;
 typedef _gostring_ swig_type_271;
 typedef _goslice_ swig_type_272;
 typedef _gostring_ swig_type_273;
-typedef long long swig_type_274;
-typedef long long swig_type_275;
-typedef long long swig_type_276;
+typedef _gostring_ swig_type_274;
+typedef _goslice_ swig_type_275;
+typedef _gostring_ swig_type_276;
 typedef long long swig_type_277;
-typedef _gostring_ swig_type_278;
+typedef long long swig_type_278;
 typedef long long swig_type_279;
 typedef long long swig_type_280;
-typedef long long swig_type_281;
-typedef _gostring_ swig_type_282;
+typedef _gostring_ swig_type_281;
+typedef long long swig_type_282;
 typedef long long swig_type_283;
-typedef _gostring_ swig_type_284;
+typedef long long swig_type_284;
 typedef _gostring_ swig_type_285;
 typedef long long swig_type_286;
 typedef _gostring_ swig_type_287;
 typedef _gostring_ swig_type_288;
-typedef _gostring_ swig_type_289;
+typedef long long swig_type_289;
 typedef _gostring_ swig_type_290;
 typedef _gostring_ swig_type_291;
 typedef _gostring_ swig_type_292;
+typedef _gostring_ swig_type_293;
+typedef _gostring_ swig_type_294;
+typedef _gostring_ swig_type_295;
 extern void _wrap_Swig_free_raw_bebc6234622106af(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_bebc6234622106af(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_bebc6234622106af(uintptr_t arg1);
@@ -419,6 +422,7 @@ extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(swig_voidp arg
 extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(swig_voidp arg1, swig_type_12 arg2);
 extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(swig_voidp arg1, swig_type_13 arg2);
 extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(swig_type_14 arg1, swig_type_15 arg2);
+extern void _wrap_delete_KeySourceHandle_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af(void);
@@ -437,33 +441,36 @@ extern swig_intgo _wrap_m2mauth_key_public_raw_bebc6234622106af(swig_voidp arg1,
 extern swig_intgo _wrap_m2mauth_key_with_kid_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
 extern swig_intgo _wrap_m2mauth_key_is_signer_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_source_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_31 arg2, swig_type_32 arg3, swig_type_33 arg4);
+extern swig_intgo _wrap_m2mauth_key_source_reload_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_source_current_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_key_type_of_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_bits_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_31 _wrap_m2mauth_key_curve_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_34 _wrap_m2mauth_key_curve_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_key_has_private_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_32 _wrap_m2mauth_key_kid_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_33 arg3);
+extern swig_type_35 _wrap_m2mauth_key_kid_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3);
 extern swig_intgo _wrap_m2mauth_key_public_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_key_public_der_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_34 arg3, swig_type_35 arg4);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_type_38 arg4);
 extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_39 arg2);
 extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(swig_voidp arg1, swig_type_37 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(swig_voidp arg1, swig_type_38 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(swig_voidp arg1, swig_type_39 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(swig_voidp arg1, swig_type_40 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(swig_voidp arg1, swig_type_42 arg2);
 extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_cert_public_key_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_der_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_cert_subject_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_40 _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_41 arg3, swig_intgo arg4);
+extern swig_type_43 _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_44 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af(void);
@@ -477,108 +484,108 @@ extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_m2mauth_alg_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_m2mauth_alg_name_raw_bebc6234622106af(swig_intgo arg1);
 extern swig_intgo _wrap_m2mauth_alg_bit_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(swig_voidp arg1, swig_type_44 arg2);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(swig_voidp arg1, swig_type_47 arg2);
 extern swig_intgo _wrap_m2mauth_alg_default_for_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_JwsHeader_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_alg_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_typ_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_kid_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_49 arg2);
-extern swig_type_50 _wrap_JwsHeader_cty_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_JwsHeader_typ_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_50 arg2);
+extern swig_type_51 _wrap_JwsHeader_kid_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_JwsHeader_cty_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_set_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
 extern uintptr_t _wrap_JwsHeader_cert_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_51 arg2);
-extern swig_type_52 _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(uintptr_t arg1);
 extern uintptr_t _wrap_new_JwsHeader_raw_bebc6234622106af(void);
 extern void _wrap_delete_JwsHeader_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_type_55 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_57 arg3, swig_type_58 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_59 arg3, swig_intgo arg4);
 extern swig_intgo _wrap_m2mauth_claims_new_raw_bebc6234622106af(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_57 arg2);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_60 arg2);
 extern swig_intgo _wrap_m2mauth_claims_clone_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(uintptr_t arg1, swig_type_62 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_65 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(uintptr_t arg1, swig_type_65 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_66 arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_68 arg2);
 extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(uintptr_t arg1, swig_type_66 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_67 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_70 arg3);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(uintptr_t arg1, swig_type_69 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_72 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_73 arg3);
 extern swig_intgo _wrap_m2mauth_claims_to_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_claims_header_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_jwt_sign_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_74 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_verifier_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_72 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(uintptr_t arg1, swig_type_78 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(uintptr_t arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_80 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(swig_voidp arg1, swig_type_81 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_82 arg2, swig_type_83 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_84 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_89 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_m2mauth_request_method_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_92 _wrap_m2mauth_request_url_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_93 _wrap_m2mauth_request_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_m2mauth_request_header_count_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_request_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_request_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_99 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_75 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(uintptr_t arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(uintptr_t arg1, swig_type_80 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(uintptr_t arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(swig_voidp arg1, swig_type_84 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_92 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_93 arg2);
+extern swig_type_94 _wrap_m2mauth_request_method_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_95 _wrap_m2mauth_request_url_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_96 _wrap_m2mauth_request_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_97 arg2);
+extern swig_type_98 _wrap_m2mauth_request_header_count_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_99 _wrap_m2mauth_request_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_m2mauth_request_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_102 arg2);
 extern swig_intgo _wrap_m2mauth_response_new_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_100 arg2, swig_type_101 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_103 arg2, swig_type_104 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_105 arg2);
 extern swig_intgo _wrap_m2mauth_response_status_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_103 _wrap_m2mauth_response_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_104 arg2);
-extern swig_type_105 _wrap_m2mauth_response_header_count_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_106 _wrap_m2mauth_response_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_m2mauth_response_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_109 arg2);
+extern swig_type_106 _wrap_m2mauth_response_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_m2mauth_response_header_count_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_109 _wrap_m2mauth_response_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_m2mauth_response_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_112 arg2);
 extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_114 arg2);
-extern swig_type_115 _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_116 arg2);
-extern swig_type_117 _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_118 arg2);
-extern swig_type_119 _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_120 arg2);
-extern swig_type_121 _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_122 arg2);
-extern swig_type_123 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_124 arg2);
-extern swig_type_125 _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_126 arg2);
-extern swig_type_127 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_113 arg2);
+extern swig_type_114 _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_115 arg2);
+extern swig_type_116 _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_119 arg2);
+extern swig_type_120 _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_121 arg2);
+extern swig_type_122 _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_123 arg2);
+extern swig_type_124 _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_125 arg2);
+extern swig_type_126 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_127 arg2);
+extern swig_type_128 _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_129 arg2);
+extern swig_type_130 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_128 arg2);
-extern swig_type_129 _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_131 arg2);
+extern swig_type_132 _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(uintptr_t arg1);
 extern uintptr_t _wrap_new_HttpOptionsStruct_raw_bebc6234622106af(void);
 extern void _wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_http_options_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_http_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(uintptr_t arg1, swig_type_130 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(uintptr_t arg1, swig_type_133 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_http_send_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af(void);
@@ -588,27 +595,27 @@ extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af(void);
-extern swig_type_131 _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_132 arg2);
-extern swig_type_133 _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_134 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_135 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(uintptr_t arg1, swig_type_136 arg2, swig_type_137 arg3);
+extern swig_type_134 _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_135 arg2);
+extern swig_type_136 _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(uintptr_t arg1, swig_type_141 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(uintptr_t arg1, swig_type_139 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(uintptr_t arg1, swig_type_140 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_141 arg2, swig_type_142 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(uintptr_t arg1, swig_type_143 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_144 arg2, swig_type_145 arg3);
 extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(uintptr_t arg1, swig_type_143 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(uintptr_t arg1, swig_type_144 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(uintptr_t arg1, swig_type_146 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(uintptr_t arg1, swig_type_147 arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_147 arg4, swig_type_148 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_148 arg4, swig_type_149 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_150 arg4, swig_type_151 arg5);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af(void);
@@ -616,25 +623,26 @@ extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af(void);
-extern swig_type_149 _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_150 arg2);
+extern swig_type_152 _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_153 arg2);
 extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(swig_voidp arg1, swig_type_153 arg2, swig_type_154 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_154 arg2, swig_type_155 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(swig_voidp arg1, swig_type_156 arg2, swig_type_157 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_158 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_156 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_157 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_159 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_160 arg2, swig_type_161 arg3);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_160 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_161 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_163 arg2, swig_type_164 arg3);
 extern void _wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_162 arg2);
-extern swig_type_163 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_165 arg2);
+extern swig_type_166 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
@@ -643,47 +651,47 @@ extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(u
 extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(uintptr_t arg1);
 extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_bebc6234622106af(void);
 extern void _wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(uintptr_t arg1, swig_type_164 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(uintptr_t arg1, swig_type_165 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(uintptr_t arg1, swig_type_167 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(uintptr_t arg1, swig_type_168 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(uintptr_t arg1, swig_type_166 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(uintptr_t arg1, swig_type_169 arg2);
 extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_167 _wrap_m2mauth_token_access_token_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_168 _wrap_m2mauth_token_type_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_169 _wrap_m2mauth_token_scope_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_170 _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_171 _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_170 _wrap_m2mauth_token_access_token_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_171 _wrap_m2mauth_token_type_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_172 _wrap_m2mauth_token_scope_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_173 _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_type_174 _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_175 arg2);
+extern swig_type_176 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_177 arg2);
+extern swig_type_178 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(uintptr_t arg1, double arg2);
 extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_176 arg2);
-extern swig_type_177 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_178 arg2);
-extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_180 arg2);
-extern swig_type_181 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_182 arg2);
-extern swig_type_183 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_179 arg2);
+extern swig_type_180 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_181 arg2);
+extern swig_type_182 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_183 arg2);
+extern swig_type_184 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_185 arg2);
+extern swig_type_186 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_184 arg2);
-extern swig_type_185 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_186 arg2);
-extern swig_type_187 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_187 arg2);
+extern swig_type_188 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_189 arg2);
+extern swig_type_190 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(uintptr_t arg1);
 extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_bebc6234622106af(void);
 extern void _wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_188 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_191 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_token_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(uintptr_t arg1, swig_type_189 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(uintptr_t arg1, swig_type_192 arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_manager_request_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af(void);
@@ -691,7 +699,7 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af(void);
-extern swig_type_190 _wrap_m2mauth_token_event_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_type_193 _wrap_m2mauth_token_event_name_raw_bebc6234622106af(swig_intgo arg1);
 extern void _wrap_delete_DpopHandle_raw_bebc6234622106af(uintptr_t arg1);
 extern void _wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(uintptr_t arg1);
@@ -700,71 +708,72 @@ extern void _wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_dpop_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5, swig_type_194 arg6);
-extern swig_intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3, swig_type_195 arg4, swig_type_196 arg5, swig_type_197 arg6);
+extern swig_intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3, uintptr_t arg4);
 extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af(void);
-extern swig_type_196 _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_197 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_198 arg2, uintptr_t arg3);
+extern swig_type_199 _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_200 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_201 arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_199 arg2, swig_type_200 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_202 arg2, swig_type_203 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(uintptr_t arg1, swig_type_201 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_202 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(uintptr_t arg1, swig_type_204 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_205 arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_203 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_204 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_206 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_207 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_206 arg3, swig_type_207 arg4, swig_type_208 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3, swig_type_210 arg4, swig_type_211 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_212 arg3);
 extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3, swig_type_215 arg4, swig_type_216 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_217 arg3, swig_type_218 arg4, swig_type_219 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_220 arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, swig_intgo arg6, swig_type_228 arg7, swig_type_229 arg8, uintptr_t arg9);
-extern swig_intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(swig_voidp arg1, swig_type_230 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_231 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(uintptr_t arg1, swig_type_213 arg2, swig_type_214 arg3, swig_type_215 arg4, swig_type_216 arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_217 arg3, swig_type_218 arg4, swig_type_219 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_220 arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, swig_type_225 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_226 arg3, swig_type_227 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, swig_type_230 arg5, swig_intgo arg6, swig_type_231 arg7, swig_type_232 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(swig_voidp arg1, swig_type_233 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_234 arg2, swig_intgo arg3);
 extern swig_intgo _wrap_m2mauth_config_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_232 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_233 arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_235 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_236 arg2);
 extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
 extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(uintptr_t arg1, swig_type_234 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(uintptr_t arg1, swig_type_235 arg2, swig_type_236 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(uintptr_t arg1, swig_type_237 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_238 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_239 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_240 arg4, swig_type_241 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_242 arg3, swig_type_243 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_244 arg4, swig_type_245 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_246 arg3, swig_type_247 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_248 arg3, swig_type_249 arg4, swig_type_250 arg5, swig_type_251 arg6, swig_type_252 arg7, uintptr_t arg8, swig_type_253 arg9, swig_type_254 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(swig_voidp arg1, swig_type_255 arg2);
-extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_256 arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(uintptr_t arg1, swig_type_257 arg2);
-extern swig_type_258 _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_259 arg2);
-extern swig_type_260 _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_261 arg2);
-extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_262 arg2, swig_type_263 arg3, swig_type_264 arg4);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(uintptr_t arg1, swig_type_237 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(uintptr_t arg1, swig_type_238 arg2, swig_type_239 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(uintptr_t arg1, swig_type_240 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_241 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_242 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_243 arg4, swig_type_244 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_245 arg3, swig_type_246 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_247 arg4, swig_type_248 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_249 arg3, swig_type_250 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_251 arg3, swig_type_252 arg4, swig_type_253 arg5, swig_type_254 arg6, swig_type_255 arg7, uintptr_t arg8, swig_type_256 arg9, swig_type_257 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(swig_voidp arg1, swig_type_258 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_259 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(uintptr_t arg1, swig_type_260 arg2);
+extern swig_type_261 _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_262 arg2);
+extern swig_type_263 _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_264 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_265 arg2, swig_type_266 arg3, swig_type_267 arg4);
 extern void _wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_265 arg2, swig_type_266 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(uintptr_t arg1, swig_type_267 arg2, swig_type_268 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(uintptr_t arg1, swig_type_269 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_270 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_271 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_272 arg2);
-extern swig_type_273 _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_274 arg4, swig_type_275 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_276 arg4, swig_type_277 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_268 arg2, swig_type_269 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(uintptr_t arg1, swig_type_270 arg2, swig_type_271 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(uintptr_t arg1, swig_type_272 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_273 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_274 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_275 arg2);
+extern swig_type_276 _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_277 arg4, swig_type_278 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_279 arg4, swig_type_280 arg5, uintptr_t arg6);
 extern void _wrap_delete_TestServerHandle_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af(void);
 extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af(void);
@@ -777,12 +786,12 @@ extern swig_intgo _wrap_m2mauth_test_server_start_raw_bebc6234622106af(uintptr_t
 extern void _wrap_m2mauth_test_server_stop_raw_bebc6234622106af(uintptr_t arg1);
 extern swig_intgo _wrap_m2mauth_test_server_url_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
 extern swig_intgo _wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_278 arg4, swig_type_279 arg5);
-extern swig_intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_280 arg3);
-extern swig_type_281 _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(uintptr_t arg1, swig_type_282 arg2);
+extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_281 arg4, swig_type_282 arg5);
+extern swig_intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_283 arg3);
+extern swig_type_284 _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(uintptr_t arg1, swig_type_285 arg2);
 extern void _wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_283 arg4, swig_intgo arg5, swig_type_284 arg6, swig_type_285 arg7, swig_type_286 arg8);
-extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_287 arg2, swig_intgo arg3, swig_type_288 arg4, swig_type_289 arg5, swig_type_290 arg6, swig_type_291 arg7, swig_type_292 arg8);
+extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_286 arg4, swig_intgo arg5, swig_type_287 arg6, swig_type_288 arg7, swig_type_289 arg8);
+extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_290 arg2, swig_intgo arg3, swig_type_291 arg4, swig_type_292 arg5, swig_type_293 arg6, swig_type_294 arg7, swig_type_295 arg8);
 #undef intgo
 */
 import "C"
@@ -1837,6 +1846,25 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	return swig_r
 }
 
+type SwigcptrKeySourceHandle uintptr
+
+func (p SwigcptrKeySourceHandle) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrKeySourceHandle) SwigIsKeySourceHandle() {
+}
+
+func DeleteKeySourceHandle(arg1 KeySourceHandle) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_KeySourceHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+}
+
+type KeySourceHandle interface {
+	Swigcptr() uintptr
+	SwigIsKeySourceHandle()
+}
+
 type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
@@ -2029,6 +2057,37 @@ func M2mauth_key_from_pkcs11(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret
 	return swig_r
 }
 
+func M2mauth_key_source_new(arg1 *uintptr, arg2 string, arg3 []byte, arg4 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_m2mauth_key_source_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), C.swig_type_33(_swig_i_3)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func M2mauth_key_source_reload(arg1 KeySourceHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_m2mauth_key_source_reload_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func M2mauth_key_source_current(arg1 *uintptr, arg2 KeySourceHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_key_source_current_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
@@ -2079,7 +2138,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2117,7 +2176,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2145,7 +2204,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -2214,7 +2273,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2225,7 +2284,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2236,7 +2295,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2310,7 +2369,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2427,7 +2486,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2457,7 +2516,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2501,7 +2560,7 @@ func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2522,7 +2581,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2543,7 +2602,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2590,7 +2649,7 @@ func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2644,7 +2703,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2660,7 +2719,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2679,7 +2738,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2700,7 +2759,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2720,7 +2779,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2735,7 +2794,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_type_61(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), C.swig_type_64(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2747,7 +2806,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2759,7 +2818,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2773,7 +2832,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2791,7 +2850,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2802,7 +2861,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2814,7 +2873,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2829,7 +2888,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2841,7 +2900,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2892,7 +2951,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2916,7 +2975,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2927,7 +2986,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2938,7 +2997,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2949,7 +3008,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2960,7 +3019,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2971,7 +3030,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2982,7 +3041,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_81(_swig_i_1)))
 	return swig_r
 }
 
@@ -2990,7 +3049,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_82(_swig_i_1)))
 	return swig_r
 }
 
@@ -2999,7 +3058,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3010,7 +3069,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3022,7 +3081,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3036,7 +3095,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3048,7 +3107,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3063,7 +3122,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3077,7 +3136,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3088,7 +3147,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3123,7 +3182,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3146,7 +3205,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3159,7 +3218,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_99(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3181,7 +3240,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3195,7 +3254,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3213,7 +3272,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3236,7 +3295,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3249,7 +3308,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_109(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3285,7 +3344,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3306,7 +3365,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3327,7 +3386,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3348,7 +3407,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3369,7 +3428,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3390,7 +3449,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_120)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3411,7 +3470,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
@@ -3424,7 +3483,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_127(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
@@ -3437,7 +3496,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_126(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
@@ -3463,7 +3522,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3545,7 +3604,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3645,7 +3704,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3668,7 +3727,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3679,7 +3738,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3691,7 +3750,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3729,7 +3788,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3748,7 +3807,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3759,7 +3818,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3771,7 +3830,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3792,7 +3851,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3803,7 +3862,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_144(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1)))
 	return swig_r
 }
 
@@ -3830,7 +3889,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_3)), C.swig_type_149(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3847,7 +3906,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_3)), C.swig_type_148(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_3)), C.swig_type_151(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3931,7 +3990,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3962,7 +4021,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3978,7 +4037,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4000,7 +4059,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4012,6 +4071,14 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_token_client_set_key_source(arg1 TokenClientHandle, arg2 KeySourceHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4027,7 +4094,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4038,7 +4105,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4049,7 +4116,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4060,7 +4127,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4072,7 +4139,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4109,7 +4176,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
@@ -4173,7 +4240,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_167)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4184,7 +4251,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_165)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_168)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4220,7 +4287,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1)))
 	return swig_r
 }
 
@@ -4309,7 +4376,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret f
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
@@ -4322,7 +4389,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
@@ -4348,7 +4415,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret fl
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
@@ -4361,7 +4428,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_181(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
@@ -4374,7 +4441,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret in
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_183(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
@@ -4387,7 +4454,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_185(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
@@ -4426,7 +4493,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMin_fetch_interval_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_187(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_ret int64) {
@@ -4439,7 +4506,7 @@ func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_186(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
@@ -4513,7 +4580,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4534,7 +4601,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4712,7 +4779,7 @@ func M2mauth_dpop_proof(arg1 *[]byte, arg2 DpopHandle, arg3 string, arg4 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_5))))
 
 	swigTakeBuffer(arg1)
 
@@ -4737,7 +4804,7 @@ func M2mauth_dpop_observe(arg1 *int32, arg2 DpopHandle, arg3 string, arg4 Respon
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4749,6 +4816,14 @@ func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_token_manager_dpop(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4794,7 +4869,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4806,7 +4881,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4826,7 +4901,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4848,7 +4923,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4859,7 +4934,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4889,7 +4964,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4904,7 +4979,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4919,7 +4994,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4958,7 +5033,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4979,7 +5054,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5007,7 +5082,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5031,7 +5106,7 @@ func M2mauth_glue_a2a_credential_with(arg1 *[]byte, arg2 A2AHandle, arg3 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2)), C.swig_type_215(_swig_i_3), C.swig_type_216(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_2)), C.swig_type_218(_swig_i_3), C.swig_type_219(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5049,7 +5124,7 @@ func M2mauth_glue_a2a_info_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_2)), C.swig_type_218(_swig_i_3), C.swig_type_219(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_2)), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5067,7 +5142,7 @@ func M2mauth_glue_a2a_ssh_key_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_2)), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_223)(unsafe.Pointer(&_swig_i_2)), C.swig_type_224(_swig_i_3), C.swig_type_225(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5084,7 +5159,7 @@ func M2mauth_glue_a2a_dsm_application_with(arg1 *[]byte, arg2 A2AHandle, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_223(_swig_i_2), C.swig_type_224(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_226(_swig_i_2), C.swig_type_227(_swig_i_3), C.uintptr_t(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -5102,7 +5177,7 @@ func M2mauth_glue_a2a_call_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := getSwigcptr(arg9)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_226)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_228(_swig_i_6), C.swig_type_229(_swig_i_7), C.uintptr_t(_swig_i_8)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_231(_swig_i_6), C.swig_type_232(_swig_i_7), C.uintptr_t(_swig_i_8)))
 
 	swigTakeBuffer(arg1)
 
@@ -5123,7 +5198,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5135,7 +5210,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5158,7 +5233,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5172,7 +5247,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5218,7 +5293,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_234(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_237(_swig_i_1)))
 	return swig_r
 }
 
@@ -5226,14 +5301,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_235(_swig_i_1), C.swig_type_236(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_238(_swig_i_1), C.swig_type_239(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_237(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1)))
 	return swig_r
 }
 
@@ -5241,7 +5316,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_238(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_241(_swig_i_1)))
 	return swig_r
 }
 
@@ -5249,7 +5324,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1)))
 	return swig_r
 }
 
@@ -5261,7 +5336,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_240(_swig_i_3), C.swig_type_241(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_243(_swig_i_3), C.swig_type_244(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5272,7 +5347,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_242(_swig_i_2), C.swig_type_243(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_245(_swig_i_2), C.swig_type_246(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5284,7 +5359,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_244(_swig_i_3), C.swig_type_245(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_247(_swig_i_3), C.swig_type_248(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5295,7 +5370,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_246(_swig_i_2), C.swig_type_247(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_249(_swig_i_2), C.swig_type_250(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5311,7 +5386,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_248)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_249)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_250)(unsafe.Pointer(&_swig_i_4)), C.swig_type_251(_swig_i_5), C.swig_type_252(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_251)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_252)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_4)), C.swig_type_254(_swig_i_5), C.swig_type_255(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5334,7 +5409,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_type_255(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_type_258(_swig_i_1)))
 	return swig_r
 }
 
@@ -5344,7 +5419,7 @@ func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_256(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_259(_swig_i_3)))
 	return swig_r
 }
 
@@ -5352,7 +5427,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_260)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5363,7 +5438,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5374,7 +5449,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_261)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5387,7 +5462,7 @@ func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5431,7 +5506,7 @@ func M2mauth_token_exchange_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5446,7 +5521,7 @@ func M2mauth_token_exchange_set_actor(arg1 TokenExchangeHandle, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5460,7 +5535,7 @@ func M2mauth_token_exchange_set_requested_type(arg1 TokenExchangeHandle, arg2 []
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5471,7 +5546,7 @@ func M2mauth_token_exchange_add_audience(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5482,7 +5557,7 @@ func M2mauth_token_exchange_add_resource(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5493,7 +5568,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_275)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5520,7 +5595,7 @@ func M2mauth_glue_token_client_exchange_with(arg1 *uintptr, arg2 TokenClientHand
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_274(_swig_i_3), C.swig_type_275(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_277(_swig_i_3), C.swig_type_278(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5532,7 +5607,7 @@ func M2mauth_glue_token_manager_exchange_with(arg1 *uintptr, arg2 TokenManagerHa
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_276(_swig_i_3), C.swig_type_277(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_279(_swig_i_3), C.swig_type_280(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5659,7 +5734,7 @@ func M2mauth_test_server_fail_next(arg1 TestServerHandle, arg2 uint, arg3 int, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_278)(unsafe.Pointer(&_swig_i_3)), C.swig_type_279(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_281)(unsafe.Pointer(&_swig_i_3)), C.swig_type_282(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -5671,7 +5746,7 @@ func M2mauth_test_server_stall(arg1 TestServerHandle, arg2 uint, arg3 int64) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_280(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_283(_swig_i_2)))
 	return swig_r
 }
 
@@ -5679,7 +5754,7 @@ func M2mauth_test_server_requests(arg1 TestServerHandle, arg2 string) (_swig_ret
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_282)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_285)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5701,7 +5776,7 @@ func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64,
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_283(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_284)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_285)(unsafe.Pointer(&_swig_i_6)), C.swig_type_286(_swig_i_7)))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_286(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_287)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_288)(unsafe.Pointer(&_swig_i_6)), C.swig_type_289(_swig_i_7)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
@@ -5721,7 +5796,7 @@ func M2mauth_glue_test_server_add_client(arg1 TestServerHandle, arg2 string, arg
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_287)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_288)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_289)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_292)(unsafe.Pointer(&_swig_i_7))))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_292)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_7))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}

@@ -243,6 +243,7 @@ SWIGINTERN void delete_m2mauth_token_manager(struct m2mauth_token_manager *self)
 SWIGINTERN void delete_m2mauth_a2a(struct m2mauth_a2a *self){ m2mauth_a2a_free(self); }
 SWIGINTERN void delete_m2mauth_config(struct m2mauth_config *self){ m2mauth_config_free(self); }
 SWIGINTERN void delete_m2mauth_cancel(struct m2mauth_cancel *self){ m2mauth_cancel_free(self); }
+SWIGINTERN void delete_m2mauth_key_source(struct m2mauth_key_source *self){ m2mauth_key_source_free(self); }
 
 #include <string.h>
 
@@ -1896,6 +1897,16 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(_goslice_ _swi
 }
 
 
+void _wrap_delete_KeySourceHandle_raw_bebc6234622106af(struct m2mauth_key_source *_swig_go_0) {
+  struct m2mauth_key_source *arg1 = (struct m2mauth_key_source *) 0 ;
+  
+  arg1 = *(struct m2mauth_key_source **)&_swig_go_0; 
+  
+  delete_m2mauth_key_source(arg1);
+  
+}
+
+
 intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
@@ -2305,6 +2316,77 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(m2mauth_key **_swig_go_
     free((char *)arg3);
   }
   
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_new_raw_bebc6234622106af(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
+  m2mauth_key_source **arg1 = (m2mauth_key_source **) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int64_t arg4 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key_source **)_swig_go_0;
+  
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  arg4 = (int64_t)_swig_go_3; 
+  
+  result = (m2mauth_status)m2mauth_key_source_new(arg1,(char const *)arg2,(char const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg2); 
+  
+  if (arg3) {
+    m2mauth_glue_wipe((char *)arg3, strlen(arg3));
+    free((char *)arg3);
+  }
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_reload_raw_bebc6234622106af(struct m2mauth_key_source *_swig_go_0) {
+  m2mauth_key_source *arg1 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_key_source **)&_swig_go_0; 
+  
+  result = (m2mauth_status)m2mauth_key_source_reload(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_key_source_current_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+  m2mauth_key **arg1 = (m2mauth_key **) 0 ;
+  m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_key **)_swig_go_0;
+  
+  arg2 = *(m2mauth_key_source **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_key_source_current(arg1,arg2);
+  _swig_go_result = result; 
   return _swig_go_result;
 }
 
@@ -6006,6 +6088,21 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(struct m2m
 }
 
 
+intgo _wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+  m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
+  m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = *(m2mauth_token_client **)&_swig_go_0; 
+  arg2 = *(m2mauth_key_source **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_client_set_key_source(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
@@ -7261,6 +7358,23 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(struct m2mauth_to
   arg2 = *(m2mauth_dpop **)&_swig_go_1; 
   
   result = (m2mauth_status)m2mauth_token_client_set_dpop(arg1,(struct m2mauth_dpop const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+  m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (m2mauth_dpop **)_swig_go_0;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_dpop(arg1,(struct m2mauth_token_manager const *)arg2);
   _swig_go_result = result; 
   return _swig_go_result;
 }

@@ -4,7 +4,9 @@ import io.m2mauth.internal.DpopHandle;
 import io.m2mauth.internal.DpopOptionsStruct;
 import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.NativeResource;
+import io.m2mauth.internal.ResponseHandle;
 import java.lang.ref.Reference;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -58,6 +60,28 @@ public final class DPoP implements AutoCloseable {
    */
   public String proof(String method, String url, String accessToken, String nonce) {
     return use(h -> M2mauthNative.m2mauth_dpop_proof(h, method, url, accessToken, nonce));
+  }
+
+  /**
+   * For requests the application sends itself, after a response to a request for url that carried a proof of this
+   * key: remembers the response's {@code DPoP-Nonce} as the newest nonce of url's origin and returns true when the
+   * response asks for a nonce (a 401 with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"}, or a 400 whose JSON
+   * error is {@code use_dpop_nonce}): then one new {@link #proof} (nonce null) answers it. Retry once at most. The
+   * rule is the library's (m2mauth_dpop_observe); {@link TokenManager#send} follows it.
+   */
+  public boolean observe(String url, Response response) {
+    Objects.requireNonNull(response, "response");
+    ResponseHandle r = NativeRequests.toNative(response);
+    try {
+      return use(h -> M2mauthNative.m2mauth_dpop_observe(h, url, r) != 0);
+    } finally {
+      r.delete();
+    }
+  }
+
+  /** Wraps a handle the library made (a manager's key); null for none. */
+  static DPoP adopt(DpopHandle handle) {
+    return handle == null ? null : new DPoP(handle);
   }
 
   @Override

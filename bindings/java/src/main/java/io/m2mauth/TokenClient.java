@@ -146,6 +146,7 @@ public final class TokenClient implements AutoCloseable {
     private ClientAuth authMethod;
     private byte[] secret;
     private Key privateKey;
+    private KeySource keySource;
     private DPoP dpop;
     private Grant grant;
     private String subject;
@@ -186,6 +187,15 @@ public final class TokenClient implements AutoCloseable {
     /** The private key for private_key_jwt and the jwt-bearer grant (shared; the caller may close it after build()). */
     public Builder privateKey(Key key) {
       this.privateKey = key;
+      return this;
+    }
+
+    /**
+     * Instead of {@link #privateKey}: a rotating key whose current key signs each new assertion (shared; the caller
+     * may close it after build()).
+     */
+    public Builder keySource(KeySource source) {
+      this.keySource = source;
       return this;
     }
 
@@ -296,6 +306,12 @@ public final class TokenClient implements AutoCloseable {
       if (privateKey != null) {
         privateKey.use(k -> {
           M2mauthNative.m2mauth_token_client_set_private_key(h, k);
+          return null;
+        });
+      }
+      if (keySource != null) {
+        keySource.use(k -> {
+          M2mauthNative.m2mauth_token_client_set_key_source(h, k);
           return null;
         });
       }

@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -84,6 +86,8 @@ public final class TokenManager implements AutoCloseable {
   private volatile Snapshot last;
   /** The other keys' (at most the manager's maxKeys: only keys read successfully are added). */
   private final ConcurrentHashMap<TokenScope, Snapshot> keys = new ConcurrentHashMap<>();
+  /** The DPoP key send and sendAsync prove with (sendKey): null until read, empty without DPoP. */
+  private final AtomicReference<Optional<DPoP>> sendKey = new AtomicReference<>();
 
   private TokenManager(TokenManagerHandle h, Events events, String clientId) {
     this.events = events;
@@ -430,6 +434,28 @@ public final class TokenManager implements AutoCloseable {
   }
 
   /**
+   * The DPoP proof key of this manager's client ({@link TokenClient.Builder#dpop(DPoP)}, or a configuration's
+   * {@code oauth2.dpop_key}), sharing the key and the nonces it remembers; null without DPoP. A new object each
+   * call: close it when done. {@link #send} and {@link #sendAsync} prove with the same key.
+   */
+  public DPoP dpop() {
+    return use(h -> DPoP.adopt(M2mauthNative.m2mauth_token_manager_dpop(h)));
+  }
+
+  /** The key send and sendAsync prove with: read once (empty: no DPoP), released with the manager. */
+  Optional<DPoP> sendKey() {
+    Optional<DPoP> k = sendKey.get();
+    if (k == null) {
+      k = Optional.ofNullable(dpop());
+      if (!sendKey.compareAndSet(null, k)) {
+        k.ifPresent(DPoP::close);
+        k = sendKey.get();
+      }
+    }
+    return k;
+  }
+
+  /**
    * Sends request with the JDK's {@link HttpClient} and this manager's token: sets
    * {@code Authorization: <scheme> <token>} (replacing any value the builder has), and when the API
    * answers 401, drops that token ({@link #invalidate(Token)}: the next read fetches a new one unless
@@ -448,6 +474,12 @@ public final class TokenManager implements AutoCloseable {
    * {@code ofInputStream} over a supplier that returns the same stream. Headers such as an idempotency
    * key are the caller's to set on the builder (both tries carry them); {@link #setIdempotencyHeader}
    * applies to {@link #request} only.
+   *
+   * <p>DPoP (RFC 9449): a DPoP-bound token goes out as {@code Authorization: DPoP <token>} with a
+   * {@code DPoP} header, a fresh proof of the manager's key ({@link #dpop()}) for the request's method and
+   * URI, with {@code ath} and the origin's newest nonce. Every answer's {@code DPoP-Nonce} is remembered, and
+   * a {@code use_dpop_nonce} challenge is answered by one more send with the same token and a new proof (not
+   * a new token). At most one send of each kind: a server that asks for a new nonce every time gets two.
    *
    * @throws OAuth2Exception when the token server refuses (as {@link #token()}; a {@link NetworkException}
    *     when it cannot be reached)
@@ -517,6 +549,10 @@ public final class TokenManager implements AutoCloseable {
   @Override
   public void close() {
     res.close();
+    Optional<DPoP> k = sendKey.getAndSet(Optional.empty());
+    if (k != null) {
+      k.ifPresent(DPoP::close);
+    }
   }
 
   @Override
