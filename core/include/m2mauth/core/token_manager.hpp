@@ -29,6 +29,7 @@
 #include "m2mauth/core/cancel.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/oauth2.hpp"
+#include "m2mauth/core/token_stats.hpp"
 
 namespace m2mauth::core {
 
@@ -148,6 +149,12 @@ class TokenManager {
   // options bound the whole call (the wait for a token, both sends) and can cancel it.
   Response request(Request req, const CallOptions &options = {});
 
+  // What this manager observed for the configured key (nullptr) or another one (as get() would look
+  // it up), never a secret; std::nullopt for a key it never read. Takes locks: not for the hot path.
+  std::optional<TokenStats> stats(const TokenScope *scope = nullptr);
+  // Every key's, the configured key first, then in the order they were first read.
+  std::vector<TokenStats> stats_all();
+
   const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
   const ManagerOptions &options() const noexcept { return options_; }
   // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
@@ -190,6 +197,10 @@ class TokenManager {
   void post_send(std::function<void(bool stopping)> job);
   void deliver(Ready &ready, bool stopping);
   void emit(const TokenEvent &event);
+  // stats (token_stats.cpp)
+  TokenStats stats_of(Entry &entry);
+  void count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error);
+  static void retire_hits(const Reader &reader);
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 

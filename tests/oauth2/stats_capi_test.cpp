@@ -1,0 +1,184 @@
+// m2mauth_token_manager_stats* (issue 15) through the shipped library, against the fault server: real
+// token requests that succeed, fail transiently and fail for good, and cached reads counted per thread.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loopback.hpp"
+#include "m2mauth/m2mauth.h"
+
+using namespace m2mauth_test;
+
+namespace {
+
+Servers &stats_servers() {
+  static Servers instance({"fault"});
+  return instance;
+}
+
+struct Fixture {
+  m2mauth_http *http = nullptr;
+  m2mauth_token_client *client = nullptr;
+  m2mauth_token_manager *manager = nullptr;
+  std::string secret;
+  Fixture() {
+    const auto fault = stats_servers()["fault"];
+    control(fault.str("control_url") + "/reset", "POST", "{}");
+    REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_new(&client, fault.str("token_endpoint").c_str(), "svc-post", http) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_auth_method(client, M2MAUTH_AUTH_CLIENT_SECRET_POST) == M2MAUTH_OK);
+    secret = client_field("svc-post", "client_secret");
+    REQUIRE(m2mauth_token_client_set_secret(client, secret.c_str()) == M2MAUTH_OK);
+    m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+    o.min_fetch_interval_ms = 0;
+    o.backoff_base_ms = 1;
+    o.backoff_max_ms = 50;
+    o.permanent_backoff_ms = 0;
+    REQUIRE(m2mauth_token_manager_new(&manager, client, &o) == M2MAUTH_OK);
+  }
+  ~Fixture() {
+    m2mauth_token_manager_free(manager);
+    m2mauth_token_client_free(client);
+    m2mauth_http_free(http);
+  }
+  void script(const std::string &steps) {
+    control(stats_servers()["fault"].str("control_url") + "/script", "POST", steps);
+  }
+};
+
+uint64_t latency_total(const m2mauth_token_stats &s) {
+  uint64_t n = 0;
+  for (uint64_t b : s.refresh_latency) n += b;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("C API stats: a transient failure, a fetch, cache hits on several threads") {
+  Fixture f;
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_token == 0);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_NONE);
+  CHECK(s.requests_ok == 0);
+  CHECK(latency_total(s) == 0);
+
+  f.script(R"([{"status":503}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);  // waits through the retry
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.requests_transient == 1);
+  CHECK(s.requests_ok == 1);
+  CHECK(s.requests_permanent == 0);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total >= 0);
+  CHECK(latency_total(s) == 2);
+  CHECK(s.has_token == 1);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_FETCHED);
+  CHECK(s.expires_at_ms == v.expires_at_ms);
+  CHECK(s.expires_in_ms > 0);
+  CHECK(s.expires_in_ms <= 3600 * 1000);
+  CHECK(s.refresh_at_ms > 0);
+  CHECK(s.refresh_at_ms < s.expires_at_ms);
+  CHECK(s.last_error_code == M2MAUTH_EHTTP);
+  CHECK(s.last_http_status == 503);
+  CHECK(s.last_error_category == m2mauth_error_category(M2MAUTH_EHTTP));
+  const uint64_t hits_before = s.cache_hits;
+
+  // 100 reads here and 100 on each of 3 threads (one of which has ended when stats are read).
+  for (int i = 0; i < 100; ++i) REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&f] {
+      m2mauth_token_view tv = M2MAUTH_TOKEN_VIEW_INIT;
+      for (int i = 0; i < 100; ++i) REQUIRE(m2mauth_token_manager_get(&tv, f.manager) == M2MAUTH_OK);
+    });
+  for (auto &t : threads) t.join();
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == hits_before + 400);
+  CHECK(s.requests_ok == 1);
+
+  // A thread that reads after the others have gone retires their readers: their hits are kept.
+  std::thread([&f] {
+    m2mauth_token_view tv = M2MAUTH_TOKEN_VIEW_INIT;
+    REQUIRE(m2mauth_token_manager_get(&tv, f.manager) == M2MAUTH_OK);
+  }).join();
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == hits_before + 401);
+
+  // Invalidated: no token, the next read fetches again ("refreshed").
+  REQUIRE(m2mauth_token_manager_invalidate(f.manager, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_token == 0);
+  CHECK(s.expires_at_ms == 0);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_REFRESHED);
+  CHECK(s.requests_ok == 2);
+}
+
+TEST_CASE("C API stats: another key, a permanent failure, the JSON of every key, no secret") {
+  Fixture f;
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  CHECK(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, nullptr) == M2MAUTH_ENOTFOUND);
+
+  f.script(R"([{"status":400,"error":"invalid_scope"}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  CHECK(m2mauth_token_manager_get_for(&v, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_EOAUTH);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  CHECK(s.requests_permanent == 1);
+  CHECK(s.requests_ok == 0);
+  CHECK(s.has_token == 0);
+  CHECK(s.last_error_code == M2MAUTH_EOAUTH);
+  CHECK(s.last_http_status == 400);
+  CHECK(std::string(s.last_oauth_error) == "invalid_scope");
+  CHECK(s.last_error_category == M2MAUTH_CATEGORY_OAUTH_REFUSAL);
+
+  REQUIRE(m2mauth_token_manager_get_for(&v, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  CHECK(s.requests_ok == 1);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_FETCHED);
+  CHECK(std::string(s.last_oauth_error) == "invalid_scope");  // kept after the success
+  // The configured key saw none of it.
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.requests_ok + s.requests_permanent + s.requests_transient == 0);
+
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  REQUIRE(m2mauth_token_manager_stats_json(&json, f.manager) == M2MAUTH_OK);
+  const std::string text(reinterpret_cast<const char *>(json.ptr), json.size);
+  m2mauth_buf_dispose(&json);
+  CHECK(text.rfind(R"({"client_id":"svc-post","keys":[{"scope":"")", 0) == 0);
+  CHECK(text.find(R"("configured":true)") != std::string::npos);
+  CHECK(text.find(R"("scope":"read","audience":"","resources":["https://api.example/"])") != std::string::npos);
+  CHECK(text.find(R"("last_oauth_error":"invalid_scope")") != std::string::npos);
+  CHECK(text.find(R"("refresh_latency_bounds_ms":[5,10,25,50,100,250,500,1000,2500,5000,10000])") != std::string::npos);
+  CHECK(text.find(R"("source":"fetched")") != std::string::npos);
+  CHECK(text.find(f.secret) == std::string::npos);
+  CHECK(text.find(std::string(v.access_token, v.access_token_len)) == std::string::npos);
+}
+
+TEST_CASE("C API stats: versions, constants, NULL arguments") {
+  m2mauth_token_stats s;
+  CHECK(m2mauth_token_stats_init(&s, M2MAUTH_TOKEN_STATS_VERSION) == M2MAUTH_OK);
+  CHECK(s.version == M2MAUTH_TOKEN_STATS_VERSION);
+  CHECK(s.cache_hits == 0);
+  CHECK(m2mauth_token_stats_init(&s, 99) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_stats_init(nullptr, 1) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_stats_latency_bound_ms(0) == 5);
+  CHECK(m2mauth_token_stats_latency_bound_ms(10) == 10000);
+  CHECK(m2mauth_token_stats_latency_bound_ms(11) == -1);
+  CHECK(m2mauth_token_stats_latency_bound_ms(1000) == -1);
+  CHECK(std::string(m2mauth_token_source_name(M2MAUTH_TOKEN_SOURCE_REFRESHED)) == "refreshed");
+  CHECK(std::string(m2mauth_token_source_name(M2MAUTH_TOKEN_SOURCE_SHARED)) == "shared");
+  CHECK(std::string(m2mauth_token_source_name(7)) == "");
+  CHECK(m2mauth_token_manager_stats(&s, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_stats(nullptr, nullptr) == M2MAUTH_EINVAL);
+  m2mauth_buf b = M2MAUTH_BUF_INIT;
+  CHECK(m2mauth_token_manager_stats_json(&b, nullptr) == M2MAUTH_EINVAL);
+  Fixture f;
+  s.version = 2;
+  CHECK(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_EINVAL);
+}
