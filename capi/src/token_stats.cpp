@@ -49,6 +49,8 @@ void copy_stats(m2mauth_token_stats *out, const core::TokenStats &s) {
   const std::size_t n = std::min(s.last_oauth_error.size(), sizeof out->last_oauth_error - 1);
   std::memcpy(out->last_oauth_error, s.last_oauth_error.data(), n);
   out->last_oauth_error[n] = '\0';
+  out->has_clock_offset = s.has_clock_offset ? 1 : 0;
+  out->clock_offset_ms = s.clock_offset_ms;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // token requests that succeed, fail transiently and fail for good, and cached reads counted per thread.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -181,4 +183,110 @@ TEST_CASE("C API stats: versions, constants, NULL arguments") {
   Fixture f;
   s.version = 2;
   CHECK(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_EINVAL);
+}
+
+// ---- clocks that disagree ------------------------------------------------------------------------
+
+namespace {
+
+int64_t real_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The client's clock: the real one shifted by *payload ms.
+int64_t shifted_clock(void *payload) { return real_now_ms() + *static_cast<int64_t *>(payload); }
+
+struct OffsetEvents {
+  std::atomic<int> count{0};
+  std::atomic<int64_t> offset{0};
+  static void cb(const m2mauth_token_event *e, void *payload) {
+    auto *self = static_cast<OffsetEvents *>(payload);
+    if (e->kind != M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET) return;
+    self->offset = e->clock_offset_ms;
+    ++self->count;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("C API clocks: the server's Date behind by 5 minutes is measured, reported, and moves no expiry") {
+  Fixture f;
+  OffsetEvents events;
+  REQUIRE(m2mauth_token_manager_set_event_cb(f.manager, &OffsetEvents::cb, &events, nullptr) == M2MAUTH_OK);
+  f.script(R"([{"clock_offset_s":-300}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  const int64_t before = real_now_ms();
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  const int64_t ttl_ms = std::stoll(stats_servers()["fault"].str("token_ttl")) * 1000;
+  CHECK(v.expires_at_ms >= before + ttl_ms);  // expires_in is a duration: no clock in it
+  CHECK(v.expires_at_ms <= real_now_ms() + ttl_ms);
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_clock_offset == 1);
+  CHECK(s.clock_offset_ms <= -298000);
+  CHECK(s.clock_offset_ms >= -302000);
+  for (int i = 0; i < 100 && events.count == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(events.count == 1);
+  CHECK(events.offset == s.clock_offset_ms);
+  CHECK(std::string(m2mauth_token_event_name(M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET)) == "clock_offset");
+
+  // In step again: an offset within the noise is 0, and no event.
+  REQUIRE(m2mauth_token_manager_invalidate(f.manager, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.clock_offset_ms == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(events.count == 1);
+}
+
+TEST_CASE("C API clocks: a JWT access token's exp, translated by the offset, caps the expiry") {
+  // The server 10 minutes ahead; its JWT lives 5 minutes by exp although expires_in says the ttl.
+  Fixture f;
+  f.script(R"([{"jwt":true,"clock_offset_s":600,"jwt_lifetime_s":300}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  const int64_t before = real_now_ms();
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  // exp - offset = now + 300 s on this client's clock (not now + 900 s, exp read as if it were ours).
+  CHECK(v.expires_at_ms >= before + 300000 - 2000);
+  CHECK(v.expires_at_ms <= real_now_ms() + 300000 + 2000);
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.clock_offset_ms >= 598000);
+  CHECK(s.clock_offset_ms <= 602000);
+}
+
+TEST_CASE("C API clocks: a client clock 10 minutes off either way serves the JWT for its life, no refresh loop") {
+  for (int64_t shift : {int64_t{-600000}, int64_t{600000}}) {
+    CAPTURE(shift);
+    Fixture f;
+    // The fixture's manager was made before the clock could be set: a new client and manager here.
+    m2mauth_token_manager_free(f.manager);
+    f.manager = nullptr;
+    m2mauth_token_client_free(f.client);
+    f.client = nullptr;
+    const auto fault = stats_servers()["fault"];
+    REQUIRE(m2mauth_token_client_new(&f.client, fault.str("token_endpoint").c_str(), "svc-post", f.http) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_auth_method(f.client, M2MAUTH_AUTH_CLIENT_SECRET_POST) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_secret(f.client, f.secret.c_str()) == M2MAUTH_OK);
+    int64_t *payload = new int64_t(shift);
+    REQUIRE(m2mauth_token_client_set_clock(f.client, &shifted_clock, payload,
+                                           [](void *p) { delete static_cast<int64_t *>(p); }) == M2MAUTH_OK);
+    m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+    o.min_fetch_interval_ms = 0;
+    REQUIRE(m2mauth_token_manager_new(&f.manager, f.client, &o) == M2MAUTH_OK);
+    f.script(R"([{"jwt":true,"jwt_lifetime_s":300}])");  // the server's clock is the real one
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    for (int i = 0; i < 20; ++i) REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+    const int64_t client_now = real_now_ms() + shift;
+    CHECK(v.expires_at_ms > client_now + 290000);  // on the client's clock: 5 minutes from its now
+    CHECK(v.expires_at_ms <= client_now + 300000 + 2000);
+    m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+    REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+    CHECK(s.requests_ok == 1);  // served, not refetched
+    CHECK(s.cache_hits >= 19);
+    CHECK(s.clock_offset_ms <= -shift + 2000);
+    CHECK(s.clock_offset_ms >= -shift - 2000);
+    CHECK(s.expires_in_ms > 290000);
+  }
 }

@@ -65,10 +65,18 @@ typedef struct m2mauth_token_stats {
   int last_http_status;
   int64_t last_vendor_code;
   char last_oauth_error[65];       /* RFC 6749 "error" (printable ASCII, at most 64 bytes), NUL-terminated */
+  /*
+   * The token server's clock minus this client's, in ms, as the last token response showed it (its JWT
+   * access token's "iat", else its Date header; 0 within the noise of a 1 s stamp and the round trip;
+   * never trusted beyond +-1 hour: clamped). The same for every key of a manager. has_clock_offset 0:
+   * no answer showed it yet. See m2mauth_token_manager_stats_json's "clock_offset_ms".
+   */
+  int has_clock_offset;
+  int64_t clock_offset_ms;
 } m2mauth_token_stats;
 
 #define M2MAUTH_TOKEN_STATS_INIT \
-  {M2MAUTH_TOKEN_STATS_VERSION, 0, 0, 0, 0, 0, 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}}
+  {M2MAUTH_TOKEN_STATS_VERSION, 0, 0, 0, 0, 0, 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, 0, 0}
 
 /** Zeroes *stats and sets its version (1); M2MAUTH_EINVAL for another version. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_stats_init(m2mauth_token_stats *stats, unsigned int version);

@@ -588,6 +588,7 @@ void TokenManager::refresh(Entry &entry) {
   entry.cv.notify_all();
   if (!oauth_error.empty()) ev.oauth_error = &oauth_error;
   emit(ev);
+  if (token) emit_clock_offset(entry);
 }
 
 void TokenManager::invalidate(std::string_view token) { invalidate(default_entry_->scope, token); }

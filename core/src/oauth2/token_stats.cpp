@@ -74,6 +74,8 @@ Json stats_object(const TokenStats &s) {
   json_set_int(p, "last_http_status", s.last_http_status);
   json_set_string(p, "last_oauth_error", s.last_oauth_error);
   json_set_int(p, "last_vendor_code", s.last_vendor_code);
+  json_set(p, "has_clock_offset", Json(cJSON_CreateBool(s.has_clock_offset ? 1 : 0)));
+  json_set_int(p, "clock_offset_ms", s.clock_offset_ms);
   return o;
 }
 
@@ -153,7 +155,19 @@ TokenStats TokenManager::stats_of(Entry &entry) {
   s.last_http_status = c.last_http_status;
   s.last_oauth_error = c.last_oauth_error;
   s.last_vendor_code = c.last_vendor_code;
+  if (auto offset = client_->server_clock_offset_ms()) {
+    s.has_clock_offset = true;
+    s.clock_offset_ms = *offset;
+  }
   return s;
+}
+
+void TokenManager::emit_clock_offset(const Entry &entry) {
+  const std::optional<std::int64_t> offset = client_->server_clock_offset_ms();
+  if (!offset || (*offset <= kClockOffsetEventMs && *offset >= -kClockOffsetEventMs)) return;
+  TokenEvent ev{TokenEventKind::clock_offset, &client_->config().client_id, &entry.scope.scope};
+  ev.clock_offset_ms = *offset;
+  emit(ev);
 }
 
 std::optional<TokenStats> TokenManager::stats(const TokenScope *scope) {

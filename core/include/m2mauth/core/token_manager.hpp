@@ -59,7 +59,11 @@ struct ManagerOptions {
   std::string describe() const;
 };
 
-enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };
+enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5, clock_offset = 6 };
+// A clock_offset event follows a fetch whose answer shows the token server's clock more than this far
+// from the client's (TokenClient::server_clock_offset_ms): client assertions (backdated a few seconds)
+// and absolute times are then at risk.
+inline constexpr std::int64_t kClockOffsetEventMs = 5000;
 
 // Never carries a secret.
 struct TokenEvent {
@@ -72,6 +76,7 @@ struct TokenEvent {
   bool transient = false;
   std::int64_t retry_after_ms = 0;
   const std::string *oauth_error = nullptr;
+  std::int64_t clock_offset_ms = 0;  // clock_offset: the server's clock minus the client's
 };
 using TokenEventCallback = std::function<void(const TokenEvent &)>;
 
@@ -201,6 +206,7 @@ class TokenManager {
   TokenStats stats_of(Entry &entry);
   void count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error);
   static void retire_hits(const Reader &reader);
+  void emit_clock_offset(const Entry &entry);
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 

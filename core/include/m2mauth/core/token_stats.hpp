@@ -60,6 +60,11 @@ struct TokenStats {
   std::string last_oauth_error;  // RFC 6749 "error" code (at most 64 bytes of printable ASCII), or ""
   std::int64_t last_vendor_code = 0;
 
+  // The token server's clock minus this client's (TokenClient::server_clock_offset_ms), for the
+  // manager's client as a whole; has_clock_offset false before an answer showed it.
+  bool has_clock_offset = false;
+  std::int64_t clock_offset_ms = 0;
+
   // Compact JSON with these names ("refresh_latency" an array, "source" and "last_error_category"
   // their names; "refresh_latency_bounds_ms" the bucket bounds).
   std::string to_json() const;
