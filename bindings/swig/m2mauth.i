@@ -75,3 +75,4 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "config.i"
 %include "glue.i"
 %include "token_exchange.i"
+%include "token_stats.i"

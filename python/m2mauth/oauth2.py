@@ -35,6 +35,7 @@ from .algorithms import algorithm_id
 from .dpop import DPoP, dpop_of
 from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .keys import Key
+from .stats import TokenStats, all_stats, stats_of
 
 __all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
@@ -418,6 +419,20 @@ class OAuth2Client(native.TokenManagerBase):
         if method is None or url is None:
             raise TypeError("a DPoP-bound token needs the request's method and url for its proof")
         headers["DPoP"] = self._dpop.proof(method, url, token[0])
+
+    def stats(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+              resource: Optional[str] = None) -> TokenStats:
+        """What this client observed for its configured token key (no arguments) or for the key of
+        :meth:`token_for` with the same arguments: cache hits, token requests by outcome, waits, request
+        latency, the current token's expiry and source, the last failure (see :class:`m2mauth.TokenStats`).
+        Raises :class:`m2mauth.NotFoundError` for a key this client never read. Never a secret."""
+        configured = scope is None and audience is None and resource is None
+        return stats_of(self, configured, _words(scope, "scope"), optional_text(audience, "audience"),
+                        optional_text(resource, "resource"))
+
+    def stats_all(self) -> list[TokenStats]:
+        """:meth:`stats` of every key this client read, the configured one first."""
+        return all_stats(self)
 
     def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
                   resource: Optional[str] = None, timeout: Optional[float] = None,

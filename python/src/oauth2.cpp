@@ -449,6 +449,43 @@ void register_oauth2(py::module_ &m) {
         return obj;
       }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true),
          py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
+      .def("_stats", [](ManagerHandle &self, bool configured, const std::optional<std::string> &scope,
+                        const std::optional<std::string> &audience, const std::optional<std::string> &resource) {
+        // One key's m2mauth_token_stats as a dict with the C member names (m2mauth.TokenStats builds on it).
+        auto c = self.need();
+        m2mauth_token_stats s;
+        {
+          ReleaseGil nogil;
+          s = configured ? c->manager->stats() : c->manager->stats_for(scope, audience, resource);
+        }
+        py::list latency;
+        for (std::uint64_t n : s.refresh_latency) latency.append(n);
+        py::dict d;
+        d["cache_hits"] = s.cache_hits;
+        d["requests_ok"] = s.requests_ok;
+        d["requests_transient"] = s.requests_transient;
+        d["requests_permanent"] = s.requests_permanent;
+        d["waits"] = s.waits;
+        d["wait_ms_total"] = s.wait_ms_total;
+        d["refresh_latency"] = latency;
+        d["has_token"] = s.has_token != 0;
+        d["source"] = m2mauth_token_source_name(s.source);
+        d["expires_at_ms"] = s.expires_at_ms;
+        d["expires_in_ms"] = s.expires_in_ms;
+        d["refresh_at_ms"] = s.refresh_at_ms;
+        d["last_error_code"] = s.last_error_code;
+        d["last_error_category"] = s.last_error_category;
+        d["last_http_status"] = s.last_http_status;
+        d["last_vendor_code"] = s.last_vendor_code;
+        d["last_oauth_error"] = std::string(s.last_oauth_error);
+        return d;
+      }, py::arg("configured"), py::arg("scope").none(true), py::arg("audience").none(true),
+         py::arg("resource").none(true))
+      .def("_stats_json", [](ManagerHandle &self) {
+        auto c = self.need();
+        ReleaseGil nogil;
+        return c->manager->stats_json();
+      })
       .def("_token_nogil", [](ManagerHandle &self) {
         // The slow path on purpose (benchmarks and tests compare it with token()).
         auto c = self.need();
