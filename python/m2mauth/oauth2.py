@@ -206,7 +206,8 @@ class OAuth2Client(native.TokenManagerBase):
         assertion_audience: the client assertion's single ``aud`` (default: the token endpoint URL;
             some servers want the issuer). assertion_alg (default: the key's usual algorithm, or HS256),
             assertion_lifetime (10 to 3600 s), assertion_kid (default: the key's kid; ``"thumbprint"``
-            for its RFC 7638 thumbprint).
+            for its RFC 7638 thumbprint), assertion_clock_skew (``iat`` and ``nbf`` this many seconds in
+            the past so a server whose clock is behind accepts the assertion; 0 to 300, default 5).
         default_expires_in: lifetime assumed when the server omits ``expires_in``.
         http: the :class:`~m2mauth.Http` transport (default: a shared one with default settings).
         issuer: find the token endpoint by discovery (RFC 8414 / OpenID Connect) instead of token_url.
@@ -244,6 +245,7 @@ class OAuth2Client(native.TokenManagerBase):
                  resource: Union[str, Sequence[str], None] = None, params: Optional[Mapping[str, str]] = None,
                  grant: str = "client_credentials", assertion_audience: Optional[str] = None,
                  assertion_alg: Optional[str] = None, assertion_lifetime: int = 120,
+                 assertion_clock_skew: int = 5,
                  assertion_kid: Optional[str] = None, default_expires_in: int = 3600, http: Optional[Http] = None,
                  issuer: Optional[str] = None, idempotency_header: Optional[str] = None,
                  refresh_fraction: Optional[float] = None, refresh_margin: Optional[float] = None,
@@ -291,6 +293,7 @@ class OAuth2Client(native.TokenManagerBase):
         if assertion_alg is not None:
             a.assertion_alg = algorithm_id(assertion_alg)
         a.assertion_lifetime = int(assertion_lifetime)
+        a.assertion_clock_skew = int(assertion_clock_skew)
         if assertion_kid == "thumbprint":
             a.assertion_kid_thumbprint = True
         else:

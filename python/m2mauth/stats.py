@@ -30,6 +30,9 @@ class TokenStats:
     the bound before); the last item counts slower ones. ``source`` is ``"fetched"`` (the key's first
     token request), ``"refreshed"`` (a later one) or ``"none"`` (no token cached). ``last_error_*``
     describe the last failed token request, kept after later successes (``last_error_code`` 0: none).
+    ``clock_offset``: the token server's clock minus this client's in seconds, as the last token
+    response showed it (its JWT's ``iat``, else its ``Date``; 0 within the noise; clamped to +-1 hour),
+    or None before one did.
     """
 
     cache_hits: int
@@ -49,6 +52,7 @@ class TokenStats:
     last_http_status: int
     last_oauth_error: str
     last_vendor_code: int
+    clock_offset: Optional[float] = None
     scope: Optional[str] = None
     audience: Optional[str] = None
     resources: Tuple[str, ...] = ()
@@ -72,7 +76,9 @@ class TokenStats:
             expires_in=_seconds(d["expires_in_ms"]), refresh_at=_seconds(d["refresh_at_ms"]),
             last_error_code=d["last_error_code"], last_error_category=category,
             last_http_status=d["last_http_status"], last_oauth_error=d["last_oauth_error"],
-            last_vendor_code=d["last_vendor_code"], scope=scope, audience=audience, resources=tuple(resources))
+            last_vendor_code=d["last_vendor_code"],
+            clock_offset=d["clock_offset_ms"] / 1000.0 if d["has_clock_offset"] else None, scope=scope,
+            audience=audience, resources=tuple(resources))
 
 
 def stats_of(handle: Any, configured: bool, scope: Optional[str], audience: Optional[str],

@@ -120,6 +120,7 @@ struct ClientArgs {
   int grant = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
   int assertion_alg = 0;
   std::int64_t assertion_lifetime = m2mauth::AssertionOptions().lifetime_s;
+  std::int64_t assertion_clock_skew = m2mauth::AssertionOptions().clock_skew_s;
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
   std::optional<m2mauth::Dpop> dpop;  // DPoP-bound tokens (RFC 9449)
@@ -307,6 +308,7 @@ void register_oauth2(py::module_ &m) {
       .def_readwrite("assertion_audience", &ClientArgs::assertion_audience)
       .def_readwrite("assertion_alg", &ClientArgs::assertion_alg)
       .def_readwrite("assertion_lifetime", &ClientArgs::assertion_lifetime)
+      .def_readwrite("assertion_clock_skew", &ClientArgs::assertion_clock_skew)
       .def_readwrite("assertion_kid", &ClientArgs::assertion_kid)
       .def_readwrite("assertion_kid_thumbprint", &ClientArgs::assertion_kid_thumbprint)
       .def_readwrite("default_expires_in", &ClientArgs::default_expires_in)
@@ -348,6 +350,7 @@ void register_oauth2(py::module_ &m) {
           assertion.audience = a.assertion_audience;
           if (a.assertion_alg != 0) assertion.alg = static_cast<m2mauth::Alg>(a.assertion_alg);
           assertion.lifetime_s = a.assertion_lifetime;
+          assertion.clock_skew_s = a.assertion_clock_skew;
           assertion.kid = a.assertion_kid;
           assertion.kid_thumbprint = a.assertion_kid_thumbprint;
           c.set_assertion(assertion);
@@ -478,6 +481,8 @@ void register_oauth2(py::module_ &m) {
         d["last_http_status"] = s.last_http_status;
         d["last_vendor_code"] = s.last_vendor_code;
         d["last_oauth_error"] = std::string(s.last_oauth_error);
+        d["has_clock_offset"] = s.has_clock_offset != 0;
+        d["clock_offset_ms"] = s.clock_offset_ms;
         return d;
       }, py::arg("configured"), py::arg("scope").none(true), py::arg("audience").none(true),
          py::arg("resource").none(true))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -66,3 +67,54 @@ def test_stats_of_another_key_and_a_permanent_failure(fault, clients):
         assert every[1].resources == ("https://api.example/",) and every[1].last_oauth_error == "invalid_scope"
         text = repr(every) + repr(s)
         assert_no_secret(text, clients["svc-basic"]["client_secret"], token.access_token)
+
+
+# ---- clocks that disagree ------------------------------------------------------------------------
+
+def _assertion_claims(fault) -> dict:
+    import base64
+    import json
+    form = control(fault, "stats")["last_token_request"]["form"]
+    payload = form["client_assertion"].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.mark.parametrize("skew", [None, 0, 30])
+def test_client_assertions_are_backdated_by_the_clock_skew(fault, clients, skew):
+    control(fault, "reset")
+    kw = {} if skew is None else {"assertion_clock_skew": skew}
+    with m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-jwt", client_secret=clients["svc-jwt"]["client_secret"],
+                              auth_method="client_secret_jwt", assertion_lifetime=60,
+                              http=m2mauth.Http(timeout=10), **kw) as client:
+        before = int(time.time())
+        client.fetch()
+        after = int(time.time())
+    claims = _assertion_claims(fault)
+    back = 5 if skew is None else skew  # the default: 5 s
+    assert before - back <= claims["iat"] <= after - back
+    assert claims["nbf"] == claims["iat"]
+    assert before + 60 <= claims["exp"] <= after + 60  # exp counts from the real time
+
+
+def test_an_assertion_clock_skew_out_of_range_is_refused(fault, clients):
+    with pytest.raises(m2mauth.InvalidArgumentError):
+        m2mauth.OAuth2Client(fault.info["token_endpoint"], "svc-jwt", client_secret=clients["svc-jwt"]["client_secret"],
+                             auth_method="client_secret_jwt", assertion_clock_skew=301)
+
+
+@pytest.mark.parametrize("offset", [-300, 600])
+def test_the_server_clock_offset_is_in_the_stats_and_an_event(fault, clients, offset):
+    control(fault, "reset")
+    events = []
+    with fault_client(fault, clients, min_fetch_interval=0, on_event=events.append) as client:
+        assert client.stats().clock_offset is None
+        script(fault, [{"jwt": True, "clock_offset_s": offset, "jwt_lifetime_s": 300}])
+        token = client.token()
+        s = client.stats()
+        assert s.clock_offset == pytest.approx(offset, abs=2)
+        # the JWT's exp, on this client's clock: 300 s from now whichever way the server's clock is off
+        assert token.expires_at == pytest.approx(time.time() + 300, abs=3)
+        deadline = time.monotonic() + 2
+        while not any(e.kind == "clock_offset" for e in events) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert any(e.kind == "clock_offset" for e in events)
