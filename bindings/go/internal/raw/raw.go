@@ -190,14 +190,14 @@ typedef _goslice_ swig_type_160;
 typedef _gostring_ swig_type_161;
 typedef long long swig_type_162;
 typedef long long swig_type_163;
-typedef _goslice_ swig_type_164;
-typedef _goslice_ swig_type_165;
-typedef long long swig_type_166;
-typedef _gostring_ swig_type_167;
-typedef _gostring_ swig_type_168;
+typedef long long swig_type_164;
+typedef long long swig_type_165;
+typedef _goslice_ swig_type_166;
+typedef _goslice_ swig_type_167;
+typedef long long swig_type_168;
 typedef _gostring_ swig_type_169;
-typedef long long swig_type_170;
-typedef long long swig_type_171;
+typedef _gostring_ swig_type_170;
+typedef _gostring_ swig_type_171;
 typedef long long swig_type_172;
 typedef long long swig_type_173;
 typedef long long swig_type_174;
@@ -214,54 +214,54 @@ typedef long long swig_type_184;
 typedef long long swig_type_185;
 typedef long long swig_type_186;
 typedef long long swig_type_187;
-typedef _goslice_ swig_type_188;
-typedef _goslice_ swig_type_189;
-typedef _gostring_ swig_type_190;
-typedef _gostring_ swig_type_191;
+typedef long long swig_type_188;
+typedef long long swig_type_189;
+typedef _goslice_ swig_type_190;
+typedef _goslice_ swig_type_191;
 typedef _gostring_ swig_type_192;
-typedef _goslice_ swig_type_193;
-typedef _goslice_ swig_type_194;
-typedef _gostring_ swig_type_195;
-typedef _gostring_ swig_type_196;
+typedef _gostring_ swig_type_193;
+typedef _gostring_ swig_type_194;
+typedef _goslice_ swig_type_195;
+typedef _goslice_ swig_type_196;
 typedef _gostring_ swig_type_197;
 typedef _gostring_ swig_type_198;
 typedef _gostring_ swig_type_199;
-typedef _goslice_ swig_type_200;
-typedef _goslice_ swig_type_201;
-typedef _gostring_ swig_type_202;
-typedef _gostring_ swig_type_203;
+typedef _gostring_ swig_type_200;
+typedef _gostring_ swig_type_201;
+typedef _goslice_ swig_type_202;
+typedef _goslice_ swig_type_203;
 typedef _gostring_ swig_type_204;
 typedef _gostring_ swig_type_205;
 typedef _gostring_ swig_type_206;
 typedef _gostring_ swig_type_207;
-typedef _goslice_ swig_type_208;
+typedef _gostring_ swig_type_208;
 typedef _gostring_ swig_type_209;
-typedef _gostring_ swig_type_210;
-typedef _goslice_ swig_type_211;
-typedef _goslice_ swig_type_212;
+typedef _goslice_ swig_type_210;
+typedef _gostring_ swig_type_211;
+typedef _gostring_ swig_type_212;
 typedef _goslice_ swig_type_213;
-typedef _gostring_ swig_type_214;
-typedef long long swig_type_215;
-typedef long long swig_type_216;
-typedef _gostring_ swig_type_217;
+typedef _goslice_ swig_type_214;
+typedef _goslice_ swig_type_215;
+typedef _gostring_ swig_type_216;
+typedef long long swig_type_217;
 typedef long long swig_type_218;
-typedef long long swig_type_219;
-typedef _gostring_ swig_type_220;
+typedef _gostring_ swig_type_219;
+typedef long long swig_type_220;
 typedef long long swig_type_221;
-typedef long long swig_type_222;
+typedef _gostring_ swig_type_222;
 typedef long long swig_type_223;
 typedef long long swig_type_224;
-typedef _gostring_ swig_type_225;
-typedef _gostring_ swig_type_226;
-typedef _goslice_ swig_type_227;
-typedef long long swig_type_228;
-typedef long long swig_type_229;
-typedef _goslice_ swig_type_230;
-typedef _goslice_ swig_type_231;
-typedef _gostring_ swig_type_232;
-typedef _gostring_ swig_type_233;
-typedef long long swig_type_234;
-typedef long long swig_type_235;
+typedef long long swig_type_225;
+typedef long long swig_type_226;
+typedef _gostring_ swig_type_227;
+typedef _gostring_ swig_type_228;
+typedef _goslice_ swig_type_229;
+typedef long long swig_type_230;
+typedef long long swig_type_231;
+typedef _goslice_ swig_type_232;
+typedef _goslice_ swig_type_233;
+typedef _gostring_ swig_type_234;
+typedef _gostring_ swig_type_235;
 typedef long long swig_type_236;
 typedef long long swig_type_237;
 typedef long long swig_type_238;
@@ -274,482 +274,492 @@ typedef long long swig_type_244;
 typedef long long swig_type_245;
 typedef long long swig_type_246;
 typedef long long swig_type_247;
-typedef _goslice_ swig_type_248;
-typedef _goslice_ swig_type_249;
+typedef long long swig_type_248;
+typedef long long swig_type_249;
 typedef _goslice_ swig_type_250;
-typedef long long swig_type_251;
-typedef long long swig_type_252;
-typedef _goslice_ swig_type_253;
-typedef _goslice_ swig_type_254;
-typedef long long swig_type_255;
-typedef long long swig_type_256;
-typedef _goslice_ swig_type_257;
+typedef _goslice_ swig_type_251;
+typedef _goslice_ swig_type_252;
+typedef long long swig_type_253;
+typedef long long swig_type_254;
+typedef _goslice_ swig_type_255;
+typedef _goslice_ swig_type_256;
+typedef long long swig_type_257;
 typedef long long swig_type_258;
 typedef _goslice_ swig_type_259;
 typedef long long swig_type_260;
 typedef _goslice_ swig_type_261;
-typedef _goslice_ swig_type_262;
+typedef long long swig_type_262;
 typedef _goslice_ swig_type_263;
 typedef _goslice_ swig_type_264;
-typedef _gostring_ swig_type_265;
-typedef _gostring_ swig_type_266;
+typedef _goslice_ swig_type_265;
+typedef _goslice_ swig_type_266;
 typedef _gostring_ swig_type_267;
 typedef _gostring_ swig_type_268;
-typedef _goslice_ swig_type_269;
+typedef _gostring_ swig_type_269;
 typedef _gostring_ swig_type_270;
-typedef _gostring_ swig_type_271;
-typedef _goslice_ swig_type_272;
+typedef _goslice_ swig_type_271;
+typedef _gostring_ swig_type_272;
 typedef _gostring_ swig_type_273;
-typedef long long swig_type_274;
-typedef long long swig_type_275;
+typedef _goslice_ swig_type_274;
+typedef _gostring_ swig_type_275;
 typedef long long swig_type_276;
 typedef long long swig_type_277;
-extern void _wrap_Swig_free_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_40d7f6179d744a28(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_40d7f6179d744a28(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_40d7f6179d744a28(void);
-extern void _wrap_m2mauth_error_clear_raw_40d7f6179d744a28(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_type_10 _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(swig_voidp arg1);
-extern void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_13 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(swig_type_14 arg1, swig_type_15 arg2);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_18 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_25 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
-extern swig_intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_31 _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_32 _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_33 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_34 arg3, swig_type_35 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_36 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_37 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_38 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_39 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_40 _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_41 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_44 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_47 arg2);
-extern swig_type_48 _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_49 arg2);
-extern swig_type_50 _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_51 arg2);
-extern swig_type_52 _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_40d7f6179d744a28(void);
-extern void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_type_55 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_57 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_62 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_65 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_66 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_67 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_70 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_72 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_73 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_74 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_75 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_78 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_80 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_81 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_82 arg2, swig_type_83 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_84 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_89 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_m2mauth_request_method_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_92 _wrap_m2mauth_request_url_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_93 _wrap_m2mauth_request_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_99 arg2);
-extern swig_intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_100 arg2, swig_type_101 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_102 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_103 _wrap_m2mauth_response_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_104 arg2);
-extern swig_type_105 _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_106 _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_109 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_114 arg2);
-extern swig_type_115 _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_116 arg2);
-extern swig_type_117 _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_118 arg2);
-extern swig_type_119 _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_120 arg2);
-extern swig_type_121 _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_122 arg2);
-extern swig_type_123 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_124 arg2);
-extern swig_type_125 _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_126 arg2);
-extern swig_type_127 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_128 arg2);
-extern swig_type_129 _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_130 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28(void);
-extern swig_type_131 _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_132 arg2);
-extern swig_type_133 _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_134 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_135 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_136 arg2, swig_type_137 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_138 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_139 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_140 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_141 arg2, swig_type_142 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_143 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_144 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_147 arg4, swig_type_148 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28(void);
-extern swig_type_149 _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_150 arg2);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_153 arg2, swig_type_154 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_155 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_156 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_157 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_159 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_160 arg2, swig_type_161 arg3);
-extern void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_162 arg2);
-extern swig_type_163 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_40d7f6179d744a28(void);
-extern void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_164 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_165 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_166 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_167 _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_168 _wrap_m2mauth_token_type_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_169 _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_170 _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_type_171 _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_172 arg2);
-extern swig_type_173 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_174 arg2);
-extern swig_type_175 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_176 arg2);
-extern swig_type_177 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_178 arg2);
-extern swig_type_179 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_180 arg2);
-extern swig_type_181 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_182 arg2);
-extern swig_type_183 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_184 arg2);
-extern swig_type_185 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_186 arg2);
-extern swig_type_187 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_40d7f6179d744a28(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_188 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_189 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28(void);
-extern swig_type_190 _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(uintptr_t arg1);
-extern uintptr_t _wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28(void);
-extern void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_191 arg3, swig_type_192 arg4, swig_type_193 arg5, swig_type_194 arg6);
-extern swig_intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_195 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28(void);
-extern swig_type_196 _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_197 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_198 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_199 arg2, swig_type_200 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_201 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_202 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_203 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_204 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_205 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_206 arg3, swig_type_207 arg4, swig_type_208 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3, swig_type_215 arg4, swig_type_216 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_217 arg3, swig_type_218 arg4, swig_type_219 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_220 arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, swig_intgo arg6, swig_type_228 arg7, swig_type_229 arg8, uintptr_t arg9);
-extern swig_intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_230 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_231 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_232 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_233 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_234 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_235 arg2, swig_type_236 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_237 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_238 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_239 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_240 arg4, swig_type_241 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_242 arg3, swig_type_243 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_244 arg4, swig_type_245 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, swig_type_246 arg3, swig_type_247 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2, swig_type_248 arg3, swig_type_249 arg4, swig_type_250 arg5, swig_type_251 arg6, swig_type_252 arg7, uintptr_t arg8, swig_type_253 arg9, swig_type_254 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_255 arg2);
-extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_256 arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_257 arg2);
-extern swig_type_258 _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_259 arg2);
-extern swig_type_260 _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_261 arg2);
-extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_262 arg2, swig_type_263 arg3, swig_type_264 arg4);
-extern void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(swig_voidp arg1, swig_type_265 arg2, swig_type_266 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_267 arg2, swig_type_268 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_269 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_270 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_271 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(uintptr_t arg1, swig_type_272 arg2);
-extern swig_type_273 _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_274 arg4, swig_type_275 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_276 arg4, swig_type_277 arg5, uintptr_t arg6);
+typedef long long swig_type_278;
+typedef long long swig_type_279;
+extern void _wrap_Swig_free_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_d95c1865833367b5(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_d95c1865833367b5(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_d95c1865833367b5(void);
+extern void _wrap_m2mauth_error_clear_raw_d95c1865833367b5(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_d95c1865833367b5(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_d95c1865833367b5(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_d95c1865833367b5(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_d95c1865833367b5(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_d95c1865833367b5(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_d95c1865833367b5(swig_type_14 arg1, swig_type_15 arg2);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_d95c1865833367b5(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_d95c1865833367b5(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_d95c1865833367b5(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_d95c1865833367b5(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_d95c1865833367b5(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_d95c1865833367b5(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_d95c1865833367b5(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_d95c1865833367b5(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_d95c1865833367b5(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_d95c1865833367b5(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_is_signer_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_d95c1865833367b5(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_31 _wrap_m2mauth_key_curve_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_32 _wrap_m2mauth_key_kid_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_33 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_34 arg3, swig_type_35 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_d95c1865833367b5(swig_voidp arg1, swig_type_36 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_d95c1865833367b5(swig_voidp arg1, swig_type_37 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_d95c1865833367b5(swig_voidp arg1, swig_type_38 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_d95c1865833367b5(swig_voidp arg1, swig_type_39 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_40 _wrap_m2mauth_cert_not_after_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_41 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_d95c1865833367b5(swig_voidp arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_m2mauth_alg_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_d95c1865833367b5(swig_voidp arg1, swig_type_44 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_JwsHeader_typ_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_47 arg2);
+extern swig_type_48 _wrap_JwsHeader_kid_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_49 arg2);
+extern swig_type_50 _wrap_JwsHeader_cty_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_51 arg2);
+extern swig_type_52 _wrap_JwsHeader_extra_json_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_d95c1865833367b5(void);
+extern void _wrap_delete_JwsHeader_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_53 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_54 arg3, swig_type_55 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_d95c1865833367b5(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_d95c1865833367b5(swig_voidp arg1, swig_type_57 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_d95c1865833367b5(uintptr_t arg1, swig_type_58 arg2, swig_type_59 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_d95c1865833367b5(uintptr_t arg1, swig_type_60 arg2, swig_type_61 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_d95c1865833367b5(uintptr_t arg1, swig_type_62 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_d95c1865833367b5(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_d95c1865833367b5(uintptr_t arg1, swig_type_65 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_d95c1865833367b5(uintptr_t arg1, swig_type_66 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_d95c1865833367b5(uintptr_t arg1, swig_type_67 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_68 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_69 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_70 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_d95c1865833367b5(swig_voidp arg1, swig_type_72 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_d95c1865833367b5(uintptr_t arg1, swig_type_73 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_d95c1865833367b5(uintptr_t arg1, swig_type_74 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_d95c1865833367b5(uintptr_t arg1, swig_type_75 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_d95c1865833367b5(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_d95c1865833367b5(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_d95c1865833367b5(uintptr_t arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_d95c1865833367b5(uintptr_t arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_80 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_d95c1865833367b5(swig_voidp arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_d95c1865833367b5(swig_voidp arg1, swig_type_82 arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_d95c1865833367b5(uintptr_t arg1, swig_type_84 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_89 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_d95c1865833367b5(uintptr_t arg1, swig_type_90 arg2);
+extern swig_type_91 _wrap_m2mauth_request_method_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_92 _wrap_m2mauth_request_url_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_93 _wrap_m2mauth_request_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_m2mauth_request_header_count_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_96 _wrap_m2mauth_request_header_name_raw_d95c1865833367b5(uintptr_t arg1, swig_type_97 arg2);
+extern swig_type_98 _wrap_m2mauth_request_header_value_raw_d95c1865833367b5(uintptr_t arg1, swig_type_99 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_d95c1865833367b5(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_100 arg2, swig_type_101 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_d95c1865833367b5(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_103 _wrap_m2mauth_response_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_104 arg2);
+extern swig_type_105 _wrap_m2mauth_response_header_count_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_106 _wrap_m2mauth_response_header_name_raw_d95c1865833367b5(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_m2mauth_response_header_value_raw_d95c1865833367b5(uintptr_t arg1, swig_type_109 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_HttpOptionsStruct_ca_file_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_HttpOptionsStruct_ca_dir_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_HttpOptionsStruct_client_cert_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_116 arg2);
+extern swig_type_117 _wrap_HttpOptionsStruct_client_key_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_118 arg2);
+extern swig_type_119 _wrap_HttpOptionsStruct_client_cert_type_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_120 arg2);
+extern swig_type_121 _wrap_HttpOptionsStruct_proxy_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_122 arg2);
+extern swig_type_123 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_124 arg2);
+extern swig_type_125 _wrap_HttpOptionsStruct_timeout_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_126 arg2);
+extern swig_type_127 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_128 arg2);
+extern swig_type_129 _wrap_HttpOptionsStruct_user_agent_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_d95c1865833367b5(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_new_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_d95c1865833367b5(uintptr_t arg1, swig_type_130 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d95c1865833367b5(void);
+extern swig_type_131 _wrap_m2mauth_oauth1_method_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_d95c1865833367b5(swig_voidp arg1, swig_type_132 arg2);
+extern swig_type_133 _wrap_m2mauth_oauth1_placement_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_d95c1865833367b5(swig_voidp arg1, swig_type_134 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d95c1865833367b5(uintptr_t arg1, swig_type_135 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_d95c1865833367b5(uintptr_t arg1, swig_type_136 arg2, swig_type_137 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_d95c1865833367b5(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_d95c1865833367b5(uintptr_t arg1, swig_type_139 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_d95c1865833367b5(uintptr_t arg1, swig_type_140 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_d95c1865833367b5(uintptr_t arg1, swig_type_141 arg2, swig_type_142 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d95c1865833367b5(uintptr_t arg1, swig_type_143 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d95c1865833367b5(uintptr_t arg1, swig_type_144 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_145 arg4, swig_type_146 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_147 arg4, swig_type_148 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_d95c1865833367b5(void);
+extern swig_type_149 _wrap_m2mauth_client_auth_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_d95c1865833367b5(swig_voidp arg1, swig_type_150 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_d95c1865833367b5(swig_voidp arg1, swig_type_151 arg2, swig_type_152 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_d95c1865833367b5(swig_voidp arg1, swig_type_153 arg2, swig_type_154 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_d95c1865833367b5(uintptr_t arg1, swig_type_155 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_d95c1865833367b5(uintptr_t arg1, swig_type_156 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_d95c1865833367b5(uintptr_t arg1, swig_type_157 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_d95c1865833367b5(uintptr_t arg1, swig_type_158 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_d95c1865833367b5(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_d95c1865833367b5(uintptr_t arg1, swig_type_160 arg2, swig_type_161 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_162 arg2);
+extern swig_type_163 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_164 arg2);
+extern swig_type_165 _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_d95c1865833367b5(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_d95c1865833367b5(uintptr_t arg1, swig_type_166 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_d95c1865833367b5(uintptr_t arg1, swig_type_167 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d95c1865833367b5(uintptr_t arg1, swig_type_168 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_169 _wrap_m2mauth_token_access_token_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_170 _wrap_m2mauth_token_type_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_171 _wrap_m2mauth_token_scope_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_172 _wrap_m2mauth_token_expires_at_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_type_173 _wrap_m2mauth_token_issued_at_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d95c1865833367b5(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_174 arg2);
+extern swig_type_175 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_176 arg2);
+extern swig_type_177 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d95c1865833367b5(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_178 arg2);
+extern swig_type_179 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_180 arg2);
+extern swig_type_181 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_182 arg2);
+extern swig_type_183 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_184 arg2);
+extern swig_type_185 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_186 arg2);
+extern swig_type_187 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d95c1865833367b5(uintptr_t arg1, swig_type_188 arg2);
+extern swig_type_189 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_d95c1865833367b5(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d95c1865833367b5(uintptr_t arg1, swig_type_190 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_d95c1865833367b5(uintptr_t arg1, swig_type_191 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_d95c1865833367b5(void);
+extern swig_type_192 _wrap_m2mauth_token_event_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern void _wrap_delete_DpopHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern void _wrap_DpopOptionsStruct_alg_set_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_d95c1865833367b5(uintptr_t arg1);
+extern uintptr_t _wrap_new_DpopOptionsStruct_raw_d95c1865833367b5(void);
+extern void _wrap_delete_DpopOptionsStruct_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_dpop_new_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_proof_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_193 arg3, swig_type_194 arg4, swig_type_195 arg5, swig_type_196 arg6);
+extern swig_intgo _wrap_m2mauth_dpop_observe_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_197 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_d95c1865833367b5(void);
+extern swig_type_198 _wrap_m2mauth_a2a_auth_name_raw_d95c1865833367b5(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_d95c1865833367b5(swig_voidp arg1, swig_type_199 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_d95c1865833367b5(swig_voidp arg1, swig_type_200 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d95c1865833367b5(uintptr_t arg1, swig_type_201 arg2, swig_type_202 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_d95c1865833367b5(uintptr_t arg1, swig_type_203 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_d95c1865833367b5(uintptr_t arg1, swig_type_204 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d95c1865833367b5(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_206 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_207 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3, swig_type_209 arg4, swig_type_210 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d95c1865833367b5(uintptr_t arg1, swig_type_212 arg2, swig_type_213 arg3, swig_type_214 arg4, swig_type_215 arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_216 arg3, swig_type_217 arg4, swig_type_218 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, swig_type_221 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_222 arg3, swig_type_223 arg4, swig_type_224 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_227 arg3, swig_type_228 arg4, swig_type_229 arg5, swig_intgo arg6, swig_type_230 arg7, swig_type_231 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_m2mauth_config_load_raw_d95c1865833367b5(swig_voidp arg1, swig_type_232 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_d95c1865833367b5(swig_voidp arg1, swig_type_233 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_234 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_d95c1865833367b5(uintptr_t arg1, swig_type_235 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d95c1865833367b5(uintptr_t arg1, swig_type_236 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_d95c1865833367b5(uintptr_t arg1, swig_type_237 arg2, swig_type_238 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d95c1865833367b5(uintptr_t arg1, swig_type_239 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d95c1865833367b5(uintptr_t arg1, swig_type_240 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d95c1865833367b5(uintptr_t arg1, swig_type_241 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_242 arg4, swig_type_243 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_244 arg3, swig_type_245 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_246 arg4, swig_type_247 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, swig_type_248 arg3, swig_type_249 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_d95c1865833367b5(uintptr_t arg1, swig_intgo arg2, swig_type_250 arg3, swig_type_251 arg4, swig_type_252 arg5, swig_type_253 arg6, swig_type_254 arg7, uintptr_t arg8, swig_type_255 arg9, swig_type_256 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_d95c1865833367b5(swig_voidp arg1, swig_type_257 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_d95c1865833367b5(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_258 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d95c1865833367b5(uintptr_t arg1, swig_type_259 arg2);
+extern swig_type_260 _wrap_m2mauth_glue_request_body_copy_raw_d95c1865833367b5(uintptr_t arg1, swig_type_261 arg2);
+extern swig_type_262 _wrap_m2mauth_glue_response_body_copy_raw_d95c1865833367b5(uintptr_t arg1, swig_type_263 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d95c1865833367b5(uintptr_t arg1, swig_type_264 arg2, swig_type_265 arg3, swig_type_266 arg4);
+extern void _wrap_delete_TokenExchangeHandle_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_d95c1865833367b5(swig_voidp arg1, swig_type_267 arg2, swig_type_268 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_d95c1865833367b5(uintptr_t arg1, swig_type_269 arg2, swig_type_270 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_d95c1865833367b5(uintptr_t arg1, swig_type_271 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_d95c1865833367b5(uintptr_t arg1, swig_type_272 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_d95c1865833367b5(uintptr_t arg1, swig_type_273 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_d95c1865833367b5(uintptr_t arg1, swig_type_274 arg2);
+extern swig_type_275 _wrap_m2mauth_token_issued_token_type_raw_d95c1865833367b5(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_276 arg4, swig_type_277 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_278 arg4, swig_type_279 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_d95c1865833367b5(void);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_d95c1865833367b5(swig_voidp arg1, uintptr_t arg2);
 #undef intgo
 */
 import "C"
@@ -791,13 +801,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -812,7 +822,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -831,7 +841,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -850,7 +860,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -869,7 +879,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -888,7 +898,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -907,7 +917,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -926,7 +936,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -945,7 +955,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -964,7 +974,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -983,7 +993,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -1002,7 +1012,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -1021,7 +1031,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -1040,7 +1050,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -1059,7 +1069,7 @@ func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
 
 func DeleteCancelHandle(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CancelHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CancelHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type CancelHandle interface {
@@ -1074,7 +1084,7 @@ const M2MAUTH_VERSION_STRING string = "0.5.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1082,20 +1092,20 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_40d7f6179d744a28())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_d95c1865833367b5())
 	return swig_r
 }
 
 func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_40d7f6179d744a28()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_d95c1865833367b5()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1106,7 +1116,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_40d7f6179d744a28()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_d95c1865833367b5()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1119,7 +1129,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1127,7 +1137,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1135,7 +1145,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1143,7 +1153,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1151,7 +1161,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1159,7 +1169,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1167,7 +1177,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1175,7 +1185,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1183,7 +1193,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1191,7 +1201,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1199,7 +1209,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1207,7 +1217,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1215,7 +1225,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1223,7 +1233,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1231,7 +1241,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_ESIGNER() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1239,7 +1249,7 @@ var M2MAUTH_ESIGNER Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNER()
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1247,7 +1257,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1255,7 +1265,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1263,7 +1273,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1271,7 +1281,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1279,7 +1289,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1287,7 +1297,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1295,7 +1305,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1303,7 +1313,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1311,7 +1321,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1319,7 +1329,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1327,7 +1337,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1335,7 +1345,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1343,7 +1353,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1351,7 +1361,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1359,7 +1369,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1367,7 +1377,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1375,7 +1385,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1383,7 +1393,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1393,7 +1403,7 @@ type Enum_SS_m2mauth_category int
 
 func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1401,7 +1411,7 @@ var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_N
 
 func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1409,7 +1419,7 @@ var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1417,7 +1427,7 @@ var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1425,7 +1435,7 @@ var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CAT
 
 func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1433,7 +1443,7 @@ var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1441,7 +1451,7 @@ var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1449,7 +1459,7 @@ var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO(
 
 func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1457,7 +1467,7 @@ var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1465,7 +1475,7 @@ var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KE
 
 func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1473,7 +1483,7 @@ var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1481,7 +1491,7 @@ var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1489,7 +1499,7 @@ var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1497,7 +1507,7 @@ var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TL
 
 func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1505,7 +1515,7 @@ var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MA
 
 func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1513,7 +1523,7 @@ var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_H
 
 func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1521,7 +1531,7 @@ var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1529,7 +1539,7 @@ var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_C
 
 func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1537,7 +1547,7 @@ var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1545,7 +1555,7 @@ var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1553,7 +1563,7 @@ var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1571,14 +1581,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1590,21 +1600,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1616,7 +1626,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1628,7 +1638,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1640,14 +1650,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1667,18 +1677,18 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_40d7f6179d744a28()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func M2mauth_error_clear() {
-	C._wrap_m2mauth_error_clear_raw_40d7f6179d744a28()
+	C._wrap_m2mauth_error_clear_raw_d95c1865833367b5()
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1690,28 +1700,28 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_category_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1723,19 +1733,19 @@ func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_request(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_cancel_request_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1745,7 +1755,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1755,7 +1765,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
@@ -1766,7 +1776,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1780,7 +1790,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1794,7 +1804,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_d95c1865833367b5(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1808,7 +1818,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1816,7 +1826,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1824,7 +1834,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1832,7 +1842,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -1842,7 +1852,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1850,7 +1860,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1860,7 +1870,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1868,7 +1878,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1876,7 +1886,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1888,7 +1898,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1903,7 +1913,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1918,7 +1928,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1932,7 +1942,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1944,7 +1954,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1958,7 +1968,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1967,7 +1977,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -1977,7 +1987,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_is_signer(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1986,7 +1996,7 @@ func M2mauth_key_from_pkcs11(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1999,21 +2009,21 @@ func M2mauth_key_from_pkcs11(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2025,14 +2035,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2046,7 +2056,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2060,7 +2070,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2071,7 +2081,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2084,7 +2094,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2101,7 +2111,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2112,7 +2122,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -2126,7 +2136,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2137,7 +2147,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2145,7 +2155,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2155,7 +2165,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2163,7 +2173,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2171,7 +2181,7 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2181,7 +2191,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2192,7 +2202,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2203,7 +2213,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2216,7 +2226,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2227,7 +2237,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2235,7 +2245,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2246,7 +2256,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2257,7 +2267,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2267,7 +2277,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2277,7 +2287,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2288,7 +2298,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2296,7 +2306,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2304,7 +2314,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2312,7 +2322,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2320,7 +2330,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2328,7 +2338,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2336,7 +2346,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2344,7 +2354,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2352,7 +2362,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2360,7 +2370,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2368,7 +2378,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2376,7 +2386,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2384,7 +2394,7 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -2394,7 +2404,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2404,7 +2414,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2416,7 +2426,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2424,7 +2434,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2434,7 +2444,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2455,20 +2465,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2477,7 +2487,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2489,7 +2499,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2498,7 +2508,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2510,7 +2520,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2519,7 +2529,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2531,33 +2541,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2566,7 +2576,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2577,13 +2587,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_40d7f6179d744a28()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2611,7 +2621,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2627,7 +2637,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2646,7 +2656,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2659,7 +2669,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2667,7 +2677,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2678,7 +2688,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2687,7 +2697,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2702,7 +2712,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_type_61(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), C.swig_type_61(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2714,7 +2724,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2726,7 +2736,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2740,7 +2750,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2750,7 +2760,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2758,7 +2768,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2769,7 +2779,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2781,7 +2791,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2796,7 +2806,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2808,7 +2818,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2822,7 +2832,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2833,7 +2843,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2846,7 +2856,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2859,7 +2869,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2874,7 +2884,7 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2883,7 +2893,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2894,7 +2904,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2905,7 +2915,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2916,7 +2926,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2927,7 +2937,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2938,7 +2948,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2949,7 +2959,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1)))
 	return swig_r
 }
 
@@ -2957,7 +2967,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1)))
 	return swig_r
 }
 
@@ -2966,7 +2976,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2977,7 +2987,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2989,7 +2999,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3003,7 +3013,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3015,7 +3025,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3030,7 +3040,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3044,7 +3054,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3055,7 +3065,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3065,7 +3075,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3077,7 +3087,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3090,7 +3100,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3105,7 +3115,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3113,7 +3123,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_97(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3126,7 +3136,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_99(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_99(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3139,7 +3149,7 @@ func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3148,7 +3158,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3162,7 +3172,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3172,7 +3182,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3180,7 +3190,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3195,7 +3205,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3203,7 +3213,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3216,7 +3226,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_109(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_109(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3239,20 +3249,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3261,7 +3271,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3273,7 +3283,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_112)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3282,7 +3292,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3294,7 +3304,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3303,7 +3313,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3315,7 +3325,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3324,7 +3334,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3336,7 +3346,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3345,7 +3355,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3357,7 +3367,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_120)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_120)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3366,7 +3376,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3378,59 +3388,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_124(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_126(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_126(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3439,7 +3449,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3450,13 +3460,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3492,7 +3502,7 @@ func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -3503,7 +3513,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3512,7 +3522,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_130)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3524,7 +3534,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3532,7 +3542,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3540,7 +3550,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3548,7 +3558,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3556,7 +3566,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3564,7 +3574,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3574,7 +3584,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3582,7 +3592,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3590,7 +3600,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3599,7 +3609,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3612,7 +3622,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3622,7 +3632,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3635,7 +3645,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3646,7 +3656,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3658,7 +3668,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_136)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3672,7 +3682,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3680,7 +3690,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3688,7 +3698,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3696,7 +3706,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3707,7 +3717,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3715,7 +3725,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3726,7 +3736,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3738,7 +3748,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3751,7 +3761,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3759,7 +3769,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3770,7 +3780,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_144(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_144(_swig_i_1)))
 	return swig_r
 }
 
@@ -3778,7 +3788,7 @@ func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3786,7 +3796,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3797,7 +3807,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3)), C.swig_type_146(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3814,7 +3824,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_3)), C.swig_type_148(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_3)), C.swig_type_148(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3828,7 +3838,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3836,7 +3846,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3844,7 +3854,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3852,7 +3862,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3860,7 +3870,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3868,7 +3878,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3876,7 +3886,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3885,7 +3895,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3898,7 +3908,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3909,7 +3919,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3917,7 +3927,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -3929,7 +3939,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_152)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3945,7 +3955,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3959,7 +3969,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3967,7 +3977,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3978,7 +3988,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3986,7 +3996,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3994,7 +4004,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4005,7 +4015,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4016,7 +4026,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4027,7 +4037,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4039,7 +4049,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4049,7 +4059,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	return swig_r
 }
 
-const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 1
+const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 2
 
 type SwigcptrAssertionOptionsStruct uintptr
 
@@ -4063,84 +4073,97 @@ func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetClock_skew_s(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_clock_skew_s_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetClock_skew_s() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_clock_skew_s_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
 	var swig_r AssertionOptionsStruct
-	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_40d7f6179d744a28()))
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_AssertionOptionsStruct_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_166)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4151,7 +4174,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_165)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_167)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4171,6 +4194,8 @@ type AssertionOptionsStruct interface {
 	GetCert() (_swig_ret CertHandle)
 	SetCert_members(arg2 uint)
 	GetCert_members() (_swig_ret uint)
+	SetClock_skew_s(arg2 int64)
+	GetClock_skew_s() (_swig_ret int64)
 	SetAudience(arg2 []byte) (_swig_ret int)
 	SetKid(arg2 []byte) (_swig_ret int)
 }
@@ -4179,7 +4204,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOp
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4187,7 +4212,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_166(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_168(_swig_i_1)))
 	return swig_r
 }
 
@@ -4195,14 +4220,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4214,7 +4239,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4226,7 +4251,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4238,14 +4263,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -4263,168 +4288,168 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_174(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_176(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_180(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMin_fetch_interval_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_184(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_186(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_186(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_188(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_40d7f6179d744a28()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -4460,7 +4485,7 @@ func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptio
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4472,7 +4497,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4480,7 +4505,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_188)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_190)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4493,7 +4518,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4501,7 +4526,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_189)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4512,7 +4537,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4521,7 +4546,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4529,7 +4554,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4537,7 +4562,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4545,7 +4570,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4553,7 +4578,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4561,16 +4586,24 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d95c1865833367b5())
 	return swig_r
 }
 
 var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED()
 
+func _swig_getM2MAUTH_TOKEN_EVENT_CLOCK_OFFSET() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
+	var swig_r Enum_SS_m2mauth_token_event_kind
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_d95c1865833367b5())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_CLOCK_OFFSET()
+
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4590,7 +4623,7 @@ func (p SwigcptrDpopHandle) SwigIsDpopHandle() {
 
 func DeleteDpopHandle(arg1 DpopHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type DpopHandle interface {
@@ -4612,25 +4645,25 @@ func (p SwigcptrDpopOptionsStruct) SwigIsDpopOptionsStruct() {
 func (arg1 SwigcptrDpopOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_DpopOptionsStruct_alg_set_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrDpopOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewDpopOptionsStruct() (_swig_ret DpopOptionsStruct) {
 	var swig_r DpopOptionsStruct
-	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28()))
+	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_d95c1865833367b5()))
 	return swig_r
 }
 
 func DeleteDpopOptionsStruct(arg1 DpopOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopOptionsStruct_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type DpopOptionsStruct interface {
@@ -4645,7 +4678,7 @@ func M2mauth_dpop_new(arg1 *uintptr, arg2 KeyHandle, arg3 DpopOptionsStruct) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4653,7 +4686,7 @@ func M2mauth_dpop_thumbprint(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4664,7 +4697,7 @@ func M2mauth_dpop_public_jwk(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4679,7 +4712,7 @@ func M2mauth_dpop_proof(arg1 *[]byte, arg2 DpopHandle, arg3 string, arg4 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_5))))
 
 	swigTakeBuffer(arg1)
 
@@ -4704,7 +4737,7 @@ func M2mauth_dpop_observe(arg1 *int32, arg2 DpopHandle, arg3 string, arg4 Respon
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4715,7 +4748,7 @@ func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4723,7 +4756,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4731,7 +4764,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4739,7 +4772,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4748,7 +4781,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_d95c1865833367b5(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4761,7 +4794,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4773,7 +4806,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4784,7 +4817,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4793,7 +4826,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4807,7 +4840,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4815,7 +4848,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4826,7 +4859,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4837,7 +4870,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4847,7 +4880,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4856,7 +4889,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4871,7 +4904,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4886,7 +4919,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4900,7 +4933,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4911,7 +4944,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d95c1865833367b5())
 	return swig_r
 }
 
@@ -4925,7 +4958,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -4946,7 +4979,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4960,7 +4993,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4974,7 +5007,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4998,7 +5031,7 @@ func M2mauth_glue_a2a_credential_with(arg1 *[]byte, arg2 A2AHandle, arg3 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2)), C.swig_type_215(_swig_i_3), C.swig_type_216(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2)), C.swig_type_217(_swig_i_3), C.swig_type_218(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5016,7 +5049,7 @@ func M2mauth_glue_a2a_info_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_2)), C.swig_type_218(_swig_i_3), C.swig_type_219(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_2)), C.swig_type_220(_swig_i_3), C.swig_type_221(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5034,7 +5067,7 @@ func M2mauth_glue_a2a_ssh_key_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_2)), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_2)), C.swig_type_223(_swig_i_3), C.swig_type_224(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5051,7 +5084,7 @@ func M2mauth_glue_a2a_dsm_application_with(arg1 *[]byte, arg2 A2AHandle, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_223(_swig_i_2), C.swig_type_224(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_225(_swig_i_2), C.swig_type_226(_swig_i_3), C.uintptr_t(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -5069,7 +5102,7 @@ func M2mauth_glue_a2a_call_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := getSwigcptr(arg9)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_226)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_228(_swig_i_6), C.swig_type_229(_swig_i_7), C.uintptr_t(_swig_i_8)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_230(_swig_i_6), C.swig_type_231(_swig_i_7), C.uintptr_t(_swig_i_8)))
 
 	swigTakeBuffer(arg1)
 
@@ -5090,7 +5123,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5102,7 +5135,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5113,7 +5146,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5125,7 +5158,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5139,7 +5172,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5150,7 +5183,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -5159,7 +5192,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5168,7 +5201,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5177,7 +5210,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5185,7 +5218,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_234(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_236(_swig_i_1)))
 	return swig_r
 }
 
@@ -5193,14 +5226,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_235(_swig_i_1), C.swig_type_236(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_237(_swig_i_1), C.swig_type_238(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_237(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
 	return swig_r
 }
 
@@ -5208,7 +5241,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_238(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1)))
 	return swig_r
 }
 
@@ -5216,7 +5249,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_type_241(_swig_i_1)))
 	return swig_r
 }
 
@@ -5228,7 +5261,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_240(_swig_i_3), C.swig_type_241(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_242(_swig_i_3), C.swig_type_243(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5239,7 +5272,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_242(_swig_i_2), C.swig_type_243(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_244(_swig_i_2), C.swig_type_245(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5251,7 +5284,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_244(_swig_i_3), C.swig_type_245(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_246(_swig_i_3), C.swig_type_247(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5262,7 +5295,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_246(_swig_i_2), C.swig_type_247(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_248(_swig_i_2), C.swig_type_249(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5278,7 +5311,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_248)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_249)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_250)(unsafe.Pointer(&_swig_i_4)), C.swig_type_251(_swig_i_5), C.swig_type_252(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_250)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_251)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_252)(unsafe.Pointer(&_swig_i_4)), C.swig_type_253(_swig_i_5), C.swig_type_254(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_255)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5301,7 +5334,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_type_255(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_type_257(_swig_i_1)))
 	return swig_r
 }
 
@@ -5311,7 +5344,7 @@ func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_256(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_258(_swig_i_3)))
 	return swig_r
 }
 
@@ -5319,7 +5352,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5330,7 +5363,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_261)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5341,7 +5374,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_261)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5354,7 +5387,7 @@ func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5378,7 +5411,7 @@ func (p SwigcptrTokenExchangeHandle) SwigIsTokenExchangeHandle() {
 
 func DeleteTokenExchangeHandle(arg1 TokenExchangeHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenExchangeHandle_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 }
 
 type TokenExchangeHandle interface {
@@ -5398,7 +5431,7 @@ func M2mauth_token_exchange_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5413,7 +5446,7 @@ func M2mauth_token_exchange_set_actor(arg1 TokenExchangeHandle, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5427,7 +5460,7 @@ func M2mauth_token_exchange_set_requested_type(arg1 TokenExchangeHandle, arg2 []
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5438,7 +5471,7 @@ func M2mauth_token_exchange_add_audience(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5449,7 +5482,7 @@ func M2mauth_token_exchange_add_resource(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5460,7 +5493,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5470,7 +5503,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 func M2mauth_token_issued_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_d95c1865833367b5(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -5487,7 +5520,7 @@ func M2mauth_glue_token_client_exchange_with(arg1 *uintptr, arg2 TokenClientHand
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_274(_swig_i_3), C.swig_type_275(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_276(_swig_i_3), C.swig_type_277(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5499,6 +5532,54 @@ func M2mauth_glue_token_manager_exchange_with(arg1 *uintptr, arg2 TokenManagerHa
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_276(_swig_i_3), C.swig_type_277(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_278(_swig_i_3), C.swig_type_279(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	return swig_r
+}
+
+type Enum_SS_m2mauth_token_source int
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_NONE() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_d95c1865833367b5())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_NONE Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_NONE()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_FETCHED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_d95c1865833367b5())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_FETCHED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_FETCHED()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_d95c1865833367b5())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_REFRESHED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_REFRESHED()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_SHARED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_d95c1865833367b5())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_SHARED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_SHARED()
+
+const M2MAUTH_TOKEN_STATS_LATENCY_BUCKETS int = 12
+const M2MAUTH_TOKEN_STATS_VERSION int = 1
+
+func M2mauth_token_manager_stats_json(arg1 *[]byte, arg2 TokenManagerHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_json_raw_d95c1865833367b5(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
 	return swig_r
 }

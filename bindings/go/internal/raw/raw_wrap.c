@@ -565,7 +565,7 @@ m2mauth_status m2mauth_glue_token_manager_exchange_with(m2mauth_token **out, m2m
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_40d7f6179d744a28(void *_swig_go_0) {
+void _wrap_Swig_free_raw_d95c1865833367b5(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -575,7 +575,7 @@ void _wrap_Swig_free_raw_40d7f6179d744a28(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_40d7f6179d744a28(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -588,7 +588,7 @@ void *_wrap_Swig_malloc_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -598,7 +598,7 @@ void _wrap_delete_KeyHandle_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_d95c1865833367b5(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -608,7 +608,7 @@ void _wrap_delete_CertHandle_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -618,7 +618,7 @@ void _wrap_delete_ClaimsHandle_raw_40d7f6179d744a28(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -628,7 +628,7 @@ void _wrap_delete_VerifierHandle_raw_40d7f6179d744a28(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -638,7 +638,7 @@ void _wrap_delete_RequestHandle_raw_40d7f6179d744a28(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -648,7 +648,7 @@ void _wrap_delete_ResponseHandle_raw_40d7f6179d744a28(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_d95c1865833367b5(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -658,7 +658,7 @@ void _wrap_delete_HttpHandle_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -668,7 +668,7 @@ void _wrap_delete_OAuth1Handle_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -678,7 +678,7 @@ void _wrap_delete_TokenClientHandle_raw_40d7f6179d744a28(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -688,7 +688,7 @@ void _wrap_delete_TokenHandle_raw_40d7f6179d744a28(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -698,7 +698,7 @@ void _wrap_delete_TokenManagerHandle_raw_40d7f6179d744a28(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -708,7 +708,7 @@ void _wrap_delete_A2AHandle_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_d95c1865833367b5(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -718,7 +718,7 @@ void _wrap_delete_ConfigHandle_raw_40d7f6179d744a28(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_d95c1865833367b5(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -728,7 +728,7 @@ void _wrap_delete_CancelHandle_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_d95c1865833367b5() {
   int result;
   intgo _swig_go_result;
   
@@ -739,7 +739,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28() {
+intgo _wrap_m2mauth_version_number_raw_d95c1865833367b5() {
   int result;
   intgo _swig_go_result;
   
@@ -750,7 +750,7 @@ intgo _wrap_m2mauth_version_number_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -763,7 +763,7 @@ intgo _wrap_m2mauth_version_compatible_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_40d7f6179d744a28() {
+_gostring_ _wrap_m2mauth_version_string_raw_d95c1865833367b5() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -777,7 +777,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_40d7f6179d744a28() {
+_gostring_ _wrap_m2mauth_version_details_raw_d95c1865833367b5() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -791,7 +791,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OK_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -803,7 +803,7 @@ intgo _wrap_M2MAUTH_OK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ERROR_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -815,7 +815,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EINVAL_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -827,7 +827,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -839,7 +839,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -851,7 +851,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -863,7 +863,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -875,7 +875,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESTATE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -887,7 +887,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EIO_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -899,7 +899,7 @@ intgo _wrap_M2MAUTH_EIO_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -911,7 +911,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EKEY_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -923,7 +923,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -935,7 +935,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -947,7 +947,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -959,7 +959,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESIGNER_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -971,7 +971,7 @@ intgo _wrap_M2MAUTH_ESIGNER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -983,7 +983,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -995,7 +995,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1007,7 +1007,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1019,7 +1019,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1031,7 +1031,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EIAT_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1043,7 +1043,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1055,7 +1055,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1067,7 +1067,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1079,7 +1079,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1091,7 +1091,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ETLS_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1103,7 +1103,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1115,7 +1115,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EHTTP_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1127,7 +1127,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1139,7 +1139,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1151,7 +1151,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1163,7 +1163,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1175,7 +1175,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1187,7 +1187,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_d95c1865833367b5() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1199,7 +1199,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1211,7 +1211,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1223,7 +1223,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1235,7 +1235,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1247,7 +1247,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1259,7 +1259,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1271,7 +1271,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1283,7 +1283,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1295,7 +1295,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1307,7 +1307,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1319,7 +1319,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1331,7 +1331,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1343,7 +1343,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1355,7 +1355,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1367,7 +1367,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1379,7 +1379,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1391,7 +1391,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1403,7 +1403,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1415,7 +1415,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1427,7 +1427,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1439,7 +1439,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_d95c1865833367b5() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1451,7 +1451,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1464,7 +1464,7 @@ intgo _wrap_ErrorRecord_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1480,7 +1480,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_40d7f6179d744a28(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1493,7 +1493,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_40d7f6179d744a28(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1506,7 +1506,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_40d7f6179d744a28(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1522,7 +1522,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1538,7 +1538,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_40d7f6179d744a28(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1554,7 +1554,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_40d7f6179d744a28(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1567,7 +1567,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1580,7 +1580,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_40d7f6179d744a28() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_d95c1865833367b5() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1591,13 +1591,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_40d7f6179d744a28() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_40d7f6179d744a28() {
+void _wrap_m2mauth_error_clear_raw_d95c1865833367b5() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1613,7 +1613,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1626,7 +1626,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_40d7f6179d744a28(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_d95c1865833367b5(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1639,7 +1639,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_40d7f6179d744a28(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1652,7 +1652,7 @@ intgo _wrap_m2mauth_error_category_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1668,7 +1668,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_40d7f6179d744a28(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_d95c1865833367b5(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1683,7 +1683,7 @@ intgo _wrap_m2mauth_cancel_new_raw_40d7f6179d744a28(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_d95c1865833367b5(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1693,7 +1693,7 @@ void _wrap_m2mauth_cancel_request_raw_40d7f6179d744a28(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_d95c1865833367b5(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1706,7 +1706,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_40d7f6179d744a28(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_d95c1865833367b5(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1737,7 +1737,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_40d7f6179d744a28(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_d95c1865833367b5(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1766,7 +1766,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_40d7f6179d744a28(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_d95c1865833367b5(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1801,7 +1801,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_d95c1865833367b5(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1837,7 +1837,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_d95c1865833367b5(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1860,7 +1860,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_40d7f6179d744a28(_goslice_ _swi
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_d95c1865833367b5() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1872,7 +1872,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_d95c1865833367b5() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1884,7 +1884,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_d95c1865833367b5() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1896,7 +1896,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_d95c1865833367b5() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1908,7 +1908,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1925,7 +1925,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_40d7f6179d744a28(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1947,7 +1947,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_d95c1865833367b5(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1962,7 +1962,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_40d7f6179d744a28(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -1979,7 +1979,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_40d7f6179d744a28(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2000,7 +2000,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2038,7 +2038,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2076,7 +2076,7 @@ intgo _wrap_m2mauth_key_from_der_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2115,7 +2115,7 @@ intgo _wrap_m2mauth_key_from_file_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2137,7 +2137,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2173,7 +2173,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2190,7 +2190,7 @@ intgo _wrap_m2mauth_key_public_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2221,7 +2221,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_is_signer_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2234,7 +2234,7 @@ intgo _wrap_m2mauth_key_is_signer_raw_40d7f6179d744a28(struct m2mauth_key *_swig
 }
 
 
-intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pkcs11_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2273,7 +2273,7 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2286,7 +2286,7 @@ intgo _wrap_m2mauth_key_type_of_raw_40d7f6179d744a28(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2299,7 +2299,7 @@ intgo _wrap_m2mauth_key_bits_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2315,7 +2315,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_40d7f6179d744a28(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2328,7 +2328,7 @@ intgo _wrap_m2mauth_key_has_private_raw_40d7f6179d744a28(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2344,7 +2344,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_40d7f6179d744a28(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2392,7 +2392,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2423,7 +2423,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2454,7 +2454,7 @@ intgo _wrap_m2mauth_key_public_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2513,7 +2513,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2544,7 +2544,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_d95c1865833367b5(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2579,7 +2579,7 @@ intgo _wrap_m2mauth_key_jwks_raw_40d7f6179d744a28(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2610,7 +2610,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_d95c1865833367b5() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2622,7 +2622,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_d95c1865833367b5() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2634,7 +2634,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_d95c1865833367b5() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2646,7 +2646,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_d95c1865833367b5() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2658,7 +2658,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_d95c1865833367b5() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2670,7 +2670,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_d95c1865833367b5(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2691,7 +2691,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_d95c1865833367b5(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2712,7 +2712,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_d95c1865833367b5(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2734,7 +2734,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2769,7 +2769,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2786,7 +2786,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_40d7f6179d744a28(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2817,7 +2817,7 @@ intgo _wrap_m2mauth_cert_der_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2848,7 +2848,7 @@ intgo _wrap_m2mauth_cert_pem_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2879,7 +2879,7 @@ intgo _wrap_m2mauth_cert_subject_raw_40d7f6179d744a28(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_d95c1865833367b5(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -2892,7 +2892,7 @@ long long _wrap_m2mauth_cert_not_after_raw_40d7f6179d744a28(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_d95c1865833367b5(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2918,7 +2918,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_40d7f6179d744a28(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2930,7 +2930,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2942,7 +2942,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2954,7 +2954,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2966,7 +2966,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2978,7 +2978,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -2990,7 +2990,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3002,7 +3002,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3014,7 +3014,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3026,7 +3026,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3038,7 +3038,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3050,7 +3050,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3062,7 +3062,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_d95c1865833367b5() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3074,7 +3074,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_d95c1865833367b5(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3096,7 +3096,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3112,7 +3112,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3125,7 +3125,7 @@ intgo _wrap_m2mauth_alg_bit_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_d95c1865833367b5(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3147,7 +3147,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_40d7f6179d744a28(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_d95c1865833367b5(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3160,7 +3160,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_40d7f6179d744a28(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3172,7 +3172,7 @@ void _wrap_JwsHeader_alg_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3185,7 +3185,7 @@ intgo _wrap_JwsHeader_alg_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3205,7 +3205,7 @@ void _wrap_JwsHeader_typ_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3221,7 +3221,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3245,7 +3245,7 @@ void _wrap_JwsHeader_kid_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3261,7 +3261,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3281,7 +3281,7 @@ void _wrap_JwsHeader_cty_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3297,7 +3297,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_40d7f6179d744a28(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3309,7 +3309,7 @@ void _wrap_JwsHeader_cert_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3322,7 +3322,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3334,7 +3334,7 @@ void _wrap_JwsHeader_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3347,7 +3347,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3367,7 +3367,7 @@ void _wrap_JwsHeader_extra_json_set_raw_40d7f6179d744a28(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3383,7 +3383,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_40d7f6179d744a28(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_40d7f6179d744a28() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_d95c1865833367b5() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3394,7 +3394,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_40d7f6179d744a28() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_d95c1865833367b5(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3404,7 +3404,7 @@ void _wrap_delete_JwsHeader_raw_40d7f6179d744a28(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3443,7 +3443,7 @@ intgo _wrap_m2mauth_jws_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3486,7 +3486,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3526,7 +3526,7 @@ intgo _wrap_m2mauth_jws_verify_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_d95c1865833367b5(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3541,7 +3541,7 @@ intgo _wrap_m2mauth_claims_new_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_d95c1865833367b5(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3563,7 +3563,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_40d7f6179d744a28(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_d95c1865833367b5(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3580,7 +3580,7 @@ intgo _wrap_m2mauth_claims_clone_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3607,7 +3607,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_40d7f6179d744a28(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3629,7 +3629,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_40d7f6179d744a28(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3651,7 +3651,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_40d7f6179d744a28(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3678,7 +3678,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_40d7f6179d744a28(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3698,7 +3698,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_40d7f6179d744a28(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3711,7 +3711,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_40d7f6179d744a28(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3731,7 +3731,7 @@ intgo _wrap_m2mauth_claims_remove_raw_40d7f6179d744a28(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_d95c1865833367b5(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3751,7 +3751,7 @@ intgo _wrap_m2mauth_claims_has_raw_40d7f6179d744a28(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3789,7 +3789,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_d95c1865833367b5(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3813,7 +3813,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_40d7f6179d744a28(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3851,7 +3851,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3882,7 +3882,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -3913,7 +3913,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -3948,7 +3948,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3988,7 +3988,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_40d7f6179d744a28(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_d95c1865833367b5(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -4007,7 +4007,7 @@ intgo _wrap_m2mauth_verifier_new_raw_40d7f6179d744a28(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_d95c1865833367b5(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -4031,7 +4031,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_40d7f6179d744a28(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4051,7 +4051,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_40d7f6179d744a28(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4071,7 +4071,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_40d7f6179d744a28(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4091,7 +4091,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_40d7f6179d744a28(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4111,7 +4111,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_40d7f6179d744a28(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4131,7 +4131,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_40d7f6179d744a28(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4146,7 +4146,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_40d7f6179d744a28(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4161,7 +4161,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_40d7f6179d744a28(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_d95c1865833367b5(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4185,7 +4185,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_40d7f6179d744a28(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_d95c1865833367b5(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4207,7 +4207,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_40d7f6179d744a28(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_d95c1865833367b5(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4236,7 +4236,7 @@ intgo _wrap_m2mauth_request_new_raw_40d7f6179d744a28(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4256,7 +4256,7 @@ intgo _wrap_m2mauth_request_set_url_raw_40d7f6179d744a28(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4285,7 +4285,7 @@ intgo _wrap_m2mauth_request_set_header_raw_40d7f6179d744a28(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4314,7 +4314,7 @@ intgo _wrap_m2mauth_request_add_header_raw_40d7f6179d744a28(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4334,7 +4334,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_40d7f6179d744a28(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4353,7 +4353,7 @@ intgo _wrap_m2mauth_request_set_body_raw_40d7f6179d744a28(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4369,7 +4369,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_40d7f6179d744a28(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4385,7 +4385,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_40d7f6179d744a28(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4408,7 +4408,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_40d7f6179d744a28(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4421,7 +4421,7 @@ long long _wrap_m2mauth_request_header_count_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4439,7 +4439,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4457,7 +4457,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_d95c1865833367b5(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4474,7 +4474,7 @@ intgo _wrap_m2mauth_response_new_raw_40d7f6179d744a28(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4503,7 +4503,7 @@ intgo _wrap_m2mauth_response_add_header_raw_40d7f6179d744a28(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4522,7 +4522,7 @@ intgo _wrap_m2mauth_response_set_body_raw_40d7f6179d744a28(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4535,7 +4535,7 @@ intgo _wrap_m2mauth_response_status_raw_40d7f6179d744a28(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4558,7 +4558,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_40d7f6179d744a28(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4571,7 +4571,7 @@ long long _wrap_m2mauth_response_header_count_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4589,7 +4589,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4607,7 +4607,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4619,7 +4619,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_40d7f6179d744a28(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4632,7 +4632,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_40d7f6179d744a28(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4652,7 +4652,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_40d7f6179d744a28(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4668,7 +4668,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4688,7 +4688,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_40d7f6179d744a28(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4704,7 +4704,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4726,7 +4726,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4742,7 +4742,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_40d7f6179d744a28(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4764,7 +4764,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4780,7 +4780,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_40d7f6179d744a28(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4800,7 +4800,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4816,7 +4816,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_40d7f6179d744a28(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4836,7 +4836,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_40d7f6179d744a28(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4852,7 +4852,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4864,7 +4864,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_40d7f6179d744a28(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4877,7 +4877,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4889,7 +4889,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4902,7 +4902,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_40d7f6179d744a28(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -4914,7 +4914,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_40d7f6179d744a28(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4927,7 +4927,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4939,7 +4939,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4952,7 +4952,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_40d7f6179d744a28(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4972,7 +4972,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4988,7 +4988,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_40d7f6179d744a28(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_d95c1865833367b5() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -4999,7 +4999,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_40d7f6179d744a28() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -5009,7 +5009,7 @@ void _wrap_delete_HttpOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -5040,7 +5040,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_d95c1865833367b5(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -5057,7 +5057,7 @@ intgo _wrap_m2mauth_http_new_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_d95c1865833367b5(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -5079,7 +5079,7 @@ intgo _wrap_m2mauth_http_add_override_raw_40d7f6179d744a28(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_d95c1865833367b5(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5098,7 +5098,7 @@ intgo _wrap_m2mauth_http_send_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5110,7 +5110,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5122,7 +5122,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5134,7 +5134,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5146,7 +5146,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5158,7 +5158,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5170,7 +5170,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5182,7 +5182,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_d95c1865833367b5() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5194,7 +5194,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5210,7 +5210,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_40d7f6179d744a28(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_d95c1865833367b5(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5232,7 +5232,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_40d7f6179d744a28(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5248,7 +5248,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_40d7f6179d744a28(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_d95c1865833367b5(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5270,7 +5270,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_40d7f6179d744a28(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5300,7 +5300,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5344,7 +5344,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5359,7 +5359,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_40d7f6179d744a28(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5374,7 +5374,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_40d7f6179d744a28(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5389,7 +5389,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_40d7f6179d744a28(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5416,7 +5416,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5431,7 +5431,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5458,7 +5458,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5485,7 +5485,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5512,7 +5512,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_40d7f6179d744a28(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5525,7 +5525,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_40d7f6179d744a28(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5552,7 +5552,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_40d7f6179d744a28(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5567,7 +5567,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5582,7 +5582,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_40d7f6179d744a28(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5597,7 +5597,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5646,7 +5646,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5695,7 +5695,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_40d7f6179d744a28(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5707,7 +5707,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5719,7 +5719,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5731,7 +5731,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5743,7 +5743,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5755,7 +5755,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5767,7 +5767,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_d95c1865833367b5() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5779,7 +5779,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5795,7 +5795,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_d95c1865833367b5(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5824,7 +5824,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_d95c1865833367b5() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5836,7 +5836,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_d95c1865833367b5() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5848,7 +5848,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_d95c1865833367b5(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5879,7 +5879,7 @@ intgo _wrap_m2mauth_token_client_new_raw_40d7f6179d744a28(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_d95c1865833367b5(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5910,7 +5910,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_40d7f6179d744a28(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5925,7 +5925,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5955,7 +5955,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5970,7 +5970,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5985,7 +5985,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6005,7 +6005,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6025,7 +6025,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6052,7 +6052,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6072,7 +6072,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6106,7 +6106,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_40d7f6179d744a28(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6118,7 +6118,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6131,7 +6131,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6143,7 +6143,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_40d7f6179d744a28(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6156,7 +6156,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_40d7f6179d744a28(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6168,7 +6168,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_40d7f6179d744a28(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6181,7 +6181,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_40d7f6179d744a28(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6193,7 +6193,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6206,7 +6206,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_40d7f6179d744a28(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6218,7 +6218,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_40d7f6179d744a28(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6231,7 +6231,32 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_40d7f6179d744a28(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_40d7f6179d744a28() {
+void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->clock_skew_s = arg2;
+  
+}
+
+
+long long _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->clock_skew_s);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_d95c1865833367b5() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6242,7 +6267,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_40d7f6179
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6252,7 +6277,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6279,7 +6304,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_d95c1865833367b5(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6306,7 +6331,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_40d7f6179d744a28(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6321,7 +6346,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6336,7 +6361,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_40d7f6179d744a28(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6353,7 +6378,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_40d7f6179d744a28(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6369,7 +6394,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6385,7 +6410,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6401,7 +6426,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_40d7f6179d744a28(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6414,7 +6439,7 @@ long long _wrap_m2mauth_token_expires_at_raw_40d7f6179d744a28(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6427,7 +6452,7 @@ long long _wrap_m2mauth_token_issued_at_raw_40d7f6179d744a28(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6439,7 +6464,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_40d7f6179d744a28(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6452,7 +6477,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_40d7f6179d744a28
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6464,7 +6489,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_40d7f6179d744a28(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6477,7 +6502,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_40d7f6179d74
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6489,7 +6514,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_40d7f6179d744a28(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6502,7 +6527,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_40d7f6179d744a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6514,7 +6539,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_40d7f6179d744a28(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6527,7 +6552,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_40d7f6179d744a28(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6539,7 +6564,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_40d7f6179d744a28(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6552,7 +6577,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_40d7f6179d744a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6564,7 +6589,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_40d7f6179d744a28(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6577,7 +6602,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_40d7f6179d744a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6589,7 +6614,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_40d7f6179d744a28(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6602,7 +6627,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_40d7f6179d744a2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6614,7 +6639,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_40d7f6179d744a
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6627,7 +6652,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_40d7f6179
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6639,7 +6664,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_40d7f6179d744a28(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6652,7 +6677,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_40d7f6179d744a28(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6664,7 +6689,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_40d7f6179d744a28(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6677,7 +6702,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_40d7f6179d744a28
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6689,7 +6714,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_40d7f6179d744
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6702,7 +6727,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_40d7f617
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6714,7 +6739,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_40d7f6179d744a28(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6727,7 +6752,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_40d7f6179d744a28(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_d95c1865833367b5() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6738,7 +6763,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_40
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_d95c1865833367b5(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6748,7 +6773,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6779,7 +6804,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_40d7f6179d744a28(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_d95c1865833367b5(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6798,7 +6823,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_40d7f6179d744a28(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6825,7 +6850,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_40d7f6179d744a28(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6842,7 +6867,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_40d7f6179d744a28(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6869,7 +6894,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -6884,7 +6909,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_d95c1865833367b5(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -6903,7 +6928,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_40d7f6179d744a28(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_d95c1865833367b5() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6915,7 +6940,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_d95c1865833367b5() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6927,7 +6952,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_d95c1865833367b5() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6939,7 +6964,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_d95c1865833367b5() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6951,7 +6976,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_d95c1865833367b5() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -6963,7 +6988,19 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_d95c1865833367b5() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_event_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6979,7 +7016,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0)
 }
 
 
-void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(struct m2mauth_dpop *_swig_go_0) {
+void _wrap_delete_DpopHandle_raw_d95c1865833367b5(struct m2mauth_dpop *_swig_go_0) {
   struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
   
   arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
@@ -6989,7 +7026,7 @@ void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(struct m2mauth_dpop *_swig_go_
 }
 
 
-void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_DpopOptionsStruct_alg_set_raw_d95c1865833367b5(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int arg2 ;
   
@@ -7001,7 +7038,7 @@ void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(struct m2mauth_dpop_op
 }
 
 
-intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
+intgo _wrap_DpopOptionsStruct_alg_get_raw_d95c1865833367b5(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7014,7 +7051,7 @@ intgo _wrap_DpopOptionsStruct_alg_get_raw_40d7f6179d744a28(struct m2mauth_dpop_o
 }
 
 
-struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28() {
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_d95c1865833367b5() {
   struct m2mauth_dpop_options *result = 0 ;
   struct m2mauth_dpop_options *_swig_go_result;
   
@@ -7025,7 +7062,7 @@ struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_40d7f6179d744a28() 
 }
 
 
-void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_dpop_options *_swig_go_0) {
+void _wrap_delete_DpopOptionsStruct_raw_d95c1865833367b5(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   
   arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
@@ -7035,7 +7072,7 @@ void _wrap_delete_DpopOptionsStruct_raw_40d7f6179d744a28(struct m2mauth_dpop_opt
 }
 
 
-intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+intgo _wrap_m2mauth_dpop_new_raw_d95c1865833367b5(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
@@ -7054,7 +7091,7 @@ intgo _wrap_m2mauth_dpop_new_raw_40d7f6179d744a28(m2mauth_dpop **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_thumbprint_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7085,7 +7122,7 @@ intgo _wrap_m2mauth_dpop_thumbprint_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_public_jwk_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7116,7 +7153,7 @@ intgo _wrap_m2mauth_dpop_public_jwk_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+intgo _wrap_m2mauth_dpop_proof_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7189,7 +7226,7 @@ intgo _wrap_m2mauth_dpop_proof_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+intgo _wrap_m2mauth_dpop_observe_raw_d95c1865833367b5(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
   int *arg1 = (int *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7215,7 +7252,7 @@ intgo _wrap_m2mauth_dpop_observe_raw_40d7f6179d744a28(int *_swig_go_0, struct m2
 }
 
 
-intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_dpop_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_status result;
@@ -7230,7 +7267,7 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_40d7f6179d744a28(struct m2mauth_to
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_d95c1865833367b5() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7242,7 +7279,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_d95c1865833367b5() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7254,7 +7291,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_d95c1865833367b5() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7266,7 +7303,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_40d7f6179d744a28() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_d95c1865833367b5(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7282,7 +7319,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_d95c1865833367b5(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7304,7 +7341,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_40d7f6179d744a28(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_d95c1865833367b5(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7328,7 +7365,7 @@ intgo _wrap_m2mauth_a2a_new_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7343,7 +7380,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_40d7f6179d744a28(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7380,7 +7417,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_40d7f6179d744a28(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7395,7 +7432,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_40d7f6179d744a28(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7422,7 +7459,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_40d7f6179d744a28(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7442,7 +7479,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_40d7f6179d744a28(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7457,7 +7494,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7472,7 +7509,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_40d7f6179d744a28(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7510,7 +7547,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_40d7f6179d744a28(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7548,7 +7585,7 @@ intgo _wrap_m2mauth_a2a_info_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7586,7 +7623,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_40d7f6179d744a28(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7617,7 +7654,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_40d7f6179d744a28(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_d95c1865833367b5() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7629,7 +7666,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_40d7f6179d744a28() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7690,7 +7727,7 @@ intgo _wrap_m2mauth_a2a_call_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7728,7 +7765,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_40d7f6179d744a28(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7759,7 +7796,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_d95c1865833367b5(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7830,7 +7867,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_40d7f6179d744a28(struct 
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7874,7 +7911,7 @@ intgo _wrap_m2mauth_glue_a2a_credential_with_raw_40d7f6179d744a28(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7918,7 +7955,7 @@ intgo _wrap_m2mauth_glue_a2a_info_with_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7962,7 +7999,7 @@ intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_40d7f6179d744a28(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   int64_t arg3 ;
@@ -7999,7 +8036,7 @@ intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_40d7f6179d744a28(_goslice_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8066,7 +8103,7 @@ intgo _wrap_m2mauth_glue_a2a_call_with_raw_40d7f6179d744a28(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_d95c1865833367b5(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8097,7 +8134,7 @@ intgo _wrap_m2mauth_config_load_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_d95c1865833367b5(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8131,7 +8168,7 @@ intgo _wrap_m2mauth_config_from_json_raw_40d7f6179d744a28(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -8162,7 +8199,7 @@ intgo _wrap_m2mauth_config_describe_raw_40d7f6179d744a28(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8200,7 +8237,7 @@ intgo _wrap_m2mauth_config_get_raw_40d7f6179d744a28(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_d95c1865833367b5(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -8220,7 +8257,7 @@ intgo _wrap_m2mauth_config_has_raw_40d7f6179d744a28(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_d95c1865833367b5(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -8237,7 +8274,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_40d7f6179d744a28(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_d95c1865833367b5(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8256,7 +8293,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_40d7f6179d744a28(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_d95c1865833367b5(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8275,7 +8312,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_40d7f6179d744a28(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_d95c1865833367b5(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8294,7 +8331,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_40d7f6179d744a28(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8309,7 +8346,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_40d7f6179d744a28(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_d95c1865833367b5(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -8323,7 +8360,7 @@ void _wrap_m2mauth_glue_buf_release_raw_40d7f6179d744a28(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8338,7 +8375,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_40d7f6179d744a28(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_d95c1865833367b5(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8353,7 +8390,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_d95c1865833367b5(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8368,7 +8405,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_40d7f6179d744a28(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_d95c1865833367b5(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8393,7 +8430,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_40d7f6179d744a28(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -8416,7 +8453,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_40d7f6179d744a28(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_d95c1865833367b5(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8441,7 +8478,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_40d7f6179d744a28(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -8464,7 +8501,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_40d7f6179d744a28(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_d95c1865833367b5(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -8537,7 +8574,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_40d7f6179d744a28(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_d95c1865833367b5(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8554,7 +8591,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_40d7f6179d744a28(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_glue_key_from_signer_raw_d95c1865833367b5(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   int arg2 ;
   m2mauth_key *arg3 = (m2mauth_key *) 0 ;
@@ -8575,7 +8612,7 @@ intgo _wrap_m2mauth_glue_key_from_signer_raw_40d7f6179d744a28(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_d95c1865833367b5(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8605,7 +8642,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_40d7f6179d744a28(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_d95c1865833367b5(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8624,7 +8661,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_40d7f6179d744a28(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_d95c1865833367b5(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8643,7 +8680,7 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_d95c1865833367b5(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8672,7 +8709,7 @@ intgo _wrap_m2mauth_glue_verifier_verify_json_raw_40d7f6179d744a28(struct m2maut
 }
 
 
-void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0) {
+void _wrap_delete_TokenExchangeHandle_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0) {
   struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
   
   arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
@@ -8682,7 +8719,7 @@ void _wrap_delete_TokenExchangeHandle_raw_40d7f6179d744a28(struct m2mauth_token_
 }
 
 
-intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_new_raw_d95c1865833367b5(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8713,7 +8750,7 @@ intgo _wrap_m2mauth_token_exchange_new_raw_40d7f6179d744a28(m2mauth_token_exchan
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8742,7 +8779,7 @@ intgo _wrap_m2mauth_token_exchange_set_actor_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8769,7 +8806,7 @@ intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_40d7f6179d744a28(struc
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8789,7 +8826,7 @@ intgo _wrap_m2mauth_token_exchange_add_audience_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8809,7 +8846,7 @@ intgo _wrap_m2mauth_token_exchange_add_resource_raw_40d7f6179d744a28(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_d95c1865833367b5(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8836,7 +8873,7 @@ intgo _wrap_m2mauth_token_exchange_set_scope_raw_40d7f6179d744a28(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_d95c1865833367b5(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -8852,7 +8889,7 @@ _gostring_ _wrap_m2mauth_token_issued_token_type_raw_40d7f6179d744a28(struct m2m
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -8877,7 +8914,7 @@ intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_40d7f6179d744a28(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_d95c1865833367b5(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -8898,6 +8935,85 @@ intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_40d7f6179d744a28(m2maut
   
   result = (m2mauth_status)m2mauth_glue_token_manager_exchange_with(arg1,arg2,(struct m2mauth_token_exchange const *)arg3,arg4,arg5,arg6);
   _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_d95c1865833367b5() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_NONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_d95c1865833367b5() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_FETCHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_d95c1865833367b5() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_REFRESHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_d95c1865833367b5() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_SHARED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_stats_json_raw_d95c1865833367b5(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_stats_json(arg1,arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
   return _swig_go_result;
 }
 
