@@ -40,6 +40,11 @@ type TokenStats struct {
 	LastHTTPStatus    int
 	LastOAuthError    string
 	LastVendorCode    int64
+	// ClockOffset is the token server's clock minus this client's, as the last token response showed it
+	// (its JWT access token's iat, else its Date header; 0 within the noise; clamped to +-1 h), when
+	// HasClockOffset.
+	HasClockOffset bool
+	ClockOffset    time.Duration
 }
 
 type statsJSON struct {
@@ -67,6 +72,8 @@ type statsJSON struct {
 		LastHTTPStatus    int      `json:"last_http_status"`
 		LastOAuthError    string   `json:"last_oauth_error"`
 		LastVendorCode    int64    `json:"last_vendor_code"`
+		HasClockOffset    bool     `json:"has_clock_offset"`
+		ClockOffsetMs     int64    `json:"clock_offset_ms"`
 	} `json:"keys"`
 }
 
@@ -96,7 +103,8 @@ func (m *TokenManager) StatsAll() ([]TokenStats, error) {
 			HasToken: k.HasToken, Source: k.Source, ExpiresAt: unixMs(k.ExpiresAtMs),
 			ExpiresIn: time.Duration(k.ExpiresInMs) * time.Millisecond, RefreshAt: unixMs(k.RefreshAtMs),
 			LastErrorCode: k.LastErrorCode, LastErrorCategory: k.LastErrorCategory, LastHTTPStatus: k.LastHTTPStatus,
-			LastOAuthError: k.LastOAuthError, LastVendorCode: k.LastVendorCode})
+			LastOAuthError: k.LastOAuthError, LastVendorCode: k.LastVendorCode, HasClockOffset: k.HasClockOffset,
+			ClockOffset: time.Duration(k.ClockOffsetMs) * time.Millisecond})
 	}
 	return stats, nil
 }

@@ -73,3 +73,20 @@ func TestTokenManagerStats(t *testing.T) {
 		t.Fatal("a secret in the stats")
 	}
 }
+
+// TestTokenManagerClockOffset: a server 5 minutes behind (Date) is measured and reported.
+func TestTokenManagerClockOffset(t *testing.T) {
+	_, ctl := faultServer(t)
+	m := newManager(t, faultClient(t, nil), ManagerOptions{MinFetchInterval: Ptr(time.Duration(0))})
+	control(t, ctl+"/script", "POST", `[{"clock_offset_s":-300}]`)
+	if _, err := m.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasClockOffset || s.ClockOffset > -298*time.Second || s.ClockOffset < -302*time.Second {
+		t.Fatalf("clock offset: %v (known %v)", s.ClockOffset, s.HasClockOffset)
+	}
+}

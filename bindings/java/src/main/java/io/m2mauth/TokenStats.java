@@ -169,6 +169,15 @@ public final class TokenStats {
     return num("last_vendor_code");
   }
 
+  /**
+   * The token server's clock minus this client's, as the last token response showed it (its JWT access
+   * token's iat, else its Date header; zero within the noise; clamped to 1 hour either way), or null
+   * before one did.
+   */
+  public Duration clockOffset() {
+    return Boolean.TRUE.equals(m.get("has_clock_offset")) ? Duration.ofMillis(num("clock_offset_ms")) : null;
+  }
+
   @Override
   public String toString() {
     return "TokenStats" + Json.write(m);
