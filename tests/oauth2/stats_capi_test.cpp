@@ -290,3 +290,33 @@ TEST_CASE("C API clocks: a client clock 10 minutes off either way serves the JWT
     CHECK(s.expires_in_ms > 290000);
   }
 }
+
+TEST_CASE("C API clocks: m2mauth_assertion_options version 2 has clock_skew_s; version 1 keeps working") {
+  m2mauth_assertion_options o;
+  REQUIRE(m2mauth_assertion_options_init(&o, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(o.version == 2);
+  CHECK(o.clock_skew_s == 5);
+  m2mauth_assertion_options v1;
+  v1.clock_skew_s = 77;  // a version 1 caller's struct ends before it: init must not write it
+  REQUIRE(m2mauth_assertion_options_init(&v1, 1) == M2MAUTH_OK);
+  CHECK(v1.version == 1);
+  CHECK(v1.lifetime_s == 120);
+  CHECK(v1.clock_skew_s == 77);
+  CHECK(m2mauth_assertion_options_init(&o, 3) == M2MAUTH_EINVAL);
+
+  m2mauth_http *http = nullptr;
+  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+  m2mauth_token_client *client = nullptr;
+  REQUIRE(m2mauth_token_client_new(&client, stats_servers()["fault"].str("token_endpoint").c_str(), "svc-jwt", http) ==
+          M2MAUTH_OK);
+  CHECK(m2mauth_token_client_set_assertion(client, &v1) == M2MAUTH_OK);
+  o.clock_skew_s = 301;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_EINVAL);
+  CHECK(std::string(m2mauth_error_last()->message).find("clock skew") != std::string::npos);
+  o.clock_skew_s = -1;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_EINVAL);
+  o.clock_skew_s = 0;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_OK);
+  m2mauth_token_client_free(client);
+  m2mauth_http_free(http);
+}
