@@ -144,6 +144,7 @@ M2MAUTH_HANDLE(m2mauth_cancel, CancelHandle, m2mauth_cancel_free)
 %rename("%s") m2mauth_assertion_options::kid_thumbprint;
 %rename("%s") m2mauth_assertion_options::cert;
 %rename("%s") m2mauth_assertion_options::cert_members;
+%rename("%s") m2mauth_assertion_options::clock_skew_s;
 /* audience and kid are set through methods taking optional text (oauth2.i), never read back. */
 %rename("%s") m2mauth_assertion_options::setAudience;
 %rename("%s") m2mauth_assertion_options::setKid;

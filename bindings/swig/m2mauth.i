@@ -76,3 +76,4 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "glue.i"
 %include "token_exchange.i"
 %include "testing.i"
+%include "token_stats.i"

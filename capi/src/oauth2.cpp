@@ -1,6 +1,8 @@
 // C API: token clients, tokens and token managers.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -153,9 +155,15 @@ m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, cons
 m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, unsigned int version) {
   return capi::guard([&] {
     capi::need(opts, "opts");
-    if (version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
+    if (version != 1 && version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
       throw core::Error(core::Errc::invalid_argument, "unsupported m2mauth_assertion_options version");
-    *opts = m2mauth_assertion_options M2MAUTH_ASSERTION_OPTIONS_INIT;
+    const m2mauth_assertion_options defaults = M2MAUTH_ASSERTION_OPTIONS_INIT;
+    if (version == 1) {
+      std::memcpy(opts, &defaults, offsetof(m2mauth_assertion_options, clock_skew_s));  // the version 1 layout
+      opts->version = 1;
+    } else {
+      *opts = defaults;
+    }
   });
 }
 
@@ -163,7 +171,7 @@ m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, 
   return capi::guard([&] {
     core::TokenClientBuilder &c = client_of(client);
     capi::need(opts, "opts");
-    if (opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
+    if (opts->version != 1 && opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
       throw core::Error(core::Errc::invalid_argument, "m2mauth_assertion_options: unknown version");
     core::AssertionOptions o;
     if (opts->audience != nullptr) o.audience = opts->audience;
@@ -173,6 +181,7 @@ m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, 
     o.kid_thumbprint = opts->kid_thumbprint != 0;
     if (opts->cert != nullptr) o.cert = opts->cert->cert;
     o.cert_members = opts->cert_members;
+    if (opts->version >= 2) o.clock_skew_s = opts->clock_skew_s;
     c.set_assertion(std::move(o));
   });
 }
@@ -293,6 +302,7 @@ m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager
       ev.transient = e.transient ? 1 : 0;
       ev.retry_after_ms = e.retry_after_ms;
       ev.oauth_error = e.oauth_error != nullptr ? e.oauth_error->c_str() : "";
+      ev.clock_offset_ms = e.clock_offset_ms;
       cb(&ev, held.get());
     });
   });
@@ -305,6 +315,7 @@ const char *m2mauth_token_event_name(int kind) {
     case M2MAUTH_TOKEN_EVENT_FAILED: return "failed";
     case M2MAUTH_TOKEN_EVENT_CACHE_HIT: return "cache_hit";
     case M2MAUTH_TOKEN_EVENT_INVALIDATED: return "invalidated";
+    case M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET: return "clock_offset";
     default: return "";
   }
 }

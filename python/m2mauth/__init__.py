@@ -28,6 +28,7 @@ from .certificates import Certificate
 from .http import Http, Response, Headers, describe_http_options
 from .oauth2 import Cancel, OAuth2Client, Token, TokenEvent, describe_manager_options
 from .dpop import DPoP
+from .stats import TokenStats
 from .aio import AsyncOAuth2Client
 from .oauth1 import OAuth1
 from . import errors, jws, jwt, http, oauth1, oauth2, senhasegura, config
@@ -50,5 +51,6 @@ __all__ = ["ALGORITHMS", "Key", "KeySet", "Certificate", "Http", "Response", "He
 __all__ += ["DPoP"]
 from .key_source import KeySource  # noqa: E402
 __all__ += ["KeySource"]
+__all__ += ["TokenStats"]
 __all__ += ["exchange"] + exchange.__all__  # RFC 8693
 __all__ += errors.__all__  # in this form type checkers see the exception classes as exported too

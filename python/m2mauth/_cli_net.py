@@ -93,7 +93,7 @@ def _one_token(path: str, what: str) -> str:
     return text
 
 
-def _exchange(args: argparse.Namespace, client: Any) -> Any:
+def _exchange(args: argparse.Namespace, client: Any, cached: bool = False) -> Any:
     """RFC 8693: the subject (and actor) token from a file or stdin, never from an argument value."""
     if args.subject_token_file is None:
         raise CliUsageError("--exchange needs --subject-token-file FILE ('-' = stdin)")
@@ -108,7 +108,7 @@ def _exchange(args: argparse.Namespace, client: Any) -> Any:
     return client.exchange(subject_token=subject, subject_token_type=args.subject_token_type, actor_token=actor,
                            actor_token_type=args.actor_token_type, requested_token_type=args.requested_token_type,
                            audience=args.exchange_audience, resource=args.resource,
-                           scope=args.scope if _uses_flags(args) else None, cached=False)
+                           scope=args.scope if _uses_flags(args) else None, cached=cached)
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
@@ -118,6 +118,14 @@ def _cmd_token(args: argparse.Namespace) -> int:
         if given:
             raise CliUsageError(f"--{given[0].replace('_', '-')} needs --exchange")
     with _oauth2_client(args) as client:
+        if args.stats:
+            # The token through the client's cache, then what the library counted (never the token).
+            if args.exchange:
+                _exchange(args, client, cached=True)
+            else:
+                client.token()
+            sys.stdout.write(json.dumps(json.loads(client._stats_json()), indent=2) + "\n")
+            return 0
         token = _exchange(args, client) if args.exchange else client.fetch()
     if args.json:
         doc = {"access_token": token.access_token, "token_type": token.token_type,
@@ -306,6 +314,9 @@ def add_parsers(sub: Any, epilog: str, fmt: Any) -> None:
     _client_options(p)
     p.add_argument("--json", action="store_true",
                    help="print {access_token, token_type, expires_at, expires_in, scope} as JSON")
+    p.add_argument("--stats", action="store_true",
+                   help="get the token through the client's cache and print the cache's stats as JSON instead "
+                   "(m2mauth_token_manager_stats_json: requests by outcome, latency, expiry; never the token)")
     _exchange_options(p)
     p.set_defaults(func=_cmd_token)
 

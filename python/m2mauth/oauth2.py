@@ -36,6 +36,7 @@ from .dpop import DPoP, dpop_of
 from .http import BodyArg, Cancel, HeadersArg, Http, Response, body_bytes, default_http, header_list
 from .http import call_timeout_ms as _timeout_ms
 from .keys import Key
+from .stats import TokenStats, all_stats, stats_of
 
 if TYPE_CHECKING:
     from .key_source import KeySource
@@ -197,7 +198,8 @@ class OAuth2Client(native.TokenManagerBase):
         assertion_audience: the client assertion's single ``aud`` (default: the token endpoint URL;
             some servers want the issuer). assertion_alg (default: the key's usual algorithm, or HS256),
             assertion_lifetime (10 to 3600 s), assertion_kid (default: the key's kid; ``"thumbprint"``
-            for its RFC 7638 thumbprint).
+            for its RFC 7638 thumbprint), assertion_clock_skew (``iat`` and ``nbf`` this many seconds in
+            the past so a server whose clock is behind accepts the assertion; 0 to 300, default 5).
         default_expires_in: lifetime assumed when the server omits ``expires_in``.
         http: the :class:`~m2mauth.Http` transport (default: a shared one with default settings).
         issuer: find the token endpoint by discovery (RFC 8414 / OpenID Connect) instead of token_url.
@@ -236,6 +238,7 @@ class OAuth2Client(native.TokenManagerBase):
                  resource: Union[str, Sequence[str], None] = None, params: Optional[Mapping[str, str]] = None,
                  grant: str = "client_credentials", assertion_audience: Optional[str] = None,
                  assertion_alg: Optional[str] = None, assertion_lifetime: int = 120,
+                 assertion_clock_skew: int = 5,
                  assertion_kid: Optional[str] = None, default_expires_in: int = 3600, http: Optional[Http] = None,
                  issuer: Optional[str] = None, idempotency_header: Optional[str] = None,
                  refresh_fraction: Optional[float] = None, refresh_margin: Optional[float] = None,
@@ -287,6 +290,7 @@ class OAuth2Client(native.TokenManagerBase):
         if assertion_alg is not None:
             a.assertion_alg = algorithm_id(assertion_alg)
         a.assertion_lifetime = int(assertion_lifetime)
+        a.assertion_clock_skew = int(assertion_clock_skew)
         if assertion_kid == "thumbprint":
             a.assertion_kid_thumbprint = True
         else:
@@ -426,6 +430,20 @@ class OAuth2Client(native.TokenManagerBase):
         if self._dpop is None or token[1] != "DPoP":
             return False
         return self._dpop.observe(url, status, headers, body() if status == 400 else None)
+
+    def stats(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+              resource: Optional[str] = None) -> TokenStats:
+        """What this client observed for its configured token key (no arguments) or for the key of
+        :meth:`token_for` with the same arguments: cache hits, token requests by outcome, waits, request
+        latency, the current token's expiry and source, the last failure (see :class:`m2mauth.TokenStats`).
+        Raises :class:`m2mauth.NotFoundError` for a key this client never read. Never a secret."""
+        configured = scope is None and audience is None and resource is None
+        return stats_of(self, configured, _words(scope, "scope"), optional_text(audience, "audience"),
+                        optional_text(resource, "resource"))
+
+    def stats_all(self) -> list[TokenStats]:
+        """:meth:`stats` of every key this client read, the configured one first."""
+        return all_stats(self)
 
     def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
                   resource: Optional[str] = None, timeout: Optional[float] = None,

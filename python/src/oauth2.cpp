@@ -120,6 +120,7 @@ struct ClientArgs {
   int grant = M2MAUTH_GRANT_CLIENT_CREDENTIALS;
   int assertion_alg = 0;
   std::int64_t assertion_lifetime = m2mauth::AssertionOptions().lifetime_s;
+  std::int64_t assertion_clock_skew = m2mauth::AssertionOptions().clock_skew_s;
   std::int64_t default_expires_in = 0;
   bool assertion_kid_thumbprint = false;
   std::optional<m2mauth::Dpop> dpop;  // DPoP-bound tokens (RFC 9449)
@@ -308,6 +309,7 @@ void register_oauth2(py::module_ &m) {
       .def_readwrite("assertion_audience", &ClientArgs::assertion_audience)
       .def_readwrite("assertion_alg", &ClientArgs::assertion_alg)
       .def_readwrite("assertion_lifetime", &ClientArgs::assertion_lifetime)
+      .def_readwrite("assertion_clock_skew", &ClientArgs::assertion_clock_skew)
       .def_readwrite("assertion_kid", &ClientArgs::assertion_kid)
       .def_readwrite("assertion_kid_thumbprint", &ClientArgs::assertion_kid_thumbprint)
       .def_readwrite("default_expires_in", &ClientArgs::default_expires_in)
@@ -351,6 +353,7 @@ void register_oauth2(py::module_ &m) {
           assertion.audience = a.assertion_audience;
           if (a.assertion_alg != 0) assertion.alg = static_cast<m2mauth::Alg>(a.assertion_alg);
           assertion.lifetime_s = a.assertion_lifetime;
+          assertion.clock_skew_s = a.assertion_clock_skew;
           assertion.kid = a.assertion_kid;
           assertion.kid_thumbprint = a.assertion_kid_thumbprint;
           c.set_assertion(assertion);
@@ -450,6 +453,45 @@ void register_oauth2(py::module_ &m) {
         return obj;
       }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true),
          py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
+      .def("_stats", [](ManagerHandle &self, bool configured, const std::optional<std::string> &scope,
+                        const std::optional<std::string> &audience, const std::optional<std::string> &resource) {
+        // One key's m2mauth_token_stats as a dict with the C member names (m2mauth.TokenStats builds on it).
+        auto c = self.need();
+        m2mauth_token_stats s;
+        {
+          ReleaseGil nogil;
+          s = configured ? c->manager->stats() : c->manager->stats_for(scope, audience, resource);
+        }
+        py::list latency;
+        for (std::uint64_t n : s.refresh_latency) latency.append(n);
+        py::dict d;
+        d["cache_hits"] = s.cache_hits;
+        d["requests_ok"] = s.requests_ok;
+        d["requests_transient"] = s.requests_transient;
+        d["requests_permanent"] = s.requests_permanent;
+        d["waits"] = s.waits;
+        d["wait_ms_total"] = s.wait_ms_total;
+        d["refresh_latency"] = latency;
+        d["has_token"] = s.has_token != 0;
+        d["source"] = m2mauth_token_source_name(s.source);
+        d["expires_at_ms"] = s.expires_at_ms;
+        d["expires_in_ms"] = s.expires_in_ms;
+        d["refresh_at_ms"] = s.refresh_at_ms;
+        d["last_error_code"] = s.last_error_code;
+        d["last_error_category"] = s.last_error_category;
+        d["last_http_status"] = s.last_http_status;
+        d["last_vendor_code"] = s.last_vendor_code;
+        d["last_oauth_error"] = std::string(s.last_oauth_error);
+        d["has_clock_offset"] = s.has_clock_offset != 0;
+        d["clock_offset_ms"] = s.clock_offset_ms;
+        return d;
+      }, py::arg("configured"), py::arg("scope").none(true), py::arg("audience").none(true),
+         py::arg("resource").none(true))
+      .def("_stats_json", [](ManagerHandle &self) {
+        auto c = self.need();
+        ReleaseGil nogil;
+        return c->manager->stats_json();
+      })
       .def("_token_nogil", [](ManagerHandle &self) {
         // The slow path on purpose (benchmarks and tests compare it with token()).
         auto c = self.need();

@@ -61,6 +61,21 @@ def test_token_from_flags(fault, basic):
     assert doc["token_type"] == "Bearer" and 3500 < doc["expires_in"] <= 3600 and doc["access_token"] != token
 
 
+def test_token_stats_prints_the_cache_stats_as_json(fault, basic):
+    script(fault, [{"status": 503}])  # one transient failure the cache retries through
+    proc = run(["token", *flags(fault), "--scope", "api.read", "--stats"], env={"BASIC_SECRET": basic},
+               secrets=[basic])
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["client_id"] == "svc-basic"
+    key = doc["keys"][0]
+    assert key["configured"] and key["scope"] == "api.read" and key["has_token"] and key["source"] == "fetched"
+    assert (key["requests_ok"], key["requests_transient"], key["requests_permanent"]) == (1, 1, 0)
+    assert key["last_http_status"] == 503 and key["last_error_category"] == "http"
+    assert sum(key["refresh_latency"]) == 2 and 3500_000 < key["expires_in_ms"] <= 3600_000
+    assert "access_token" not in proc.stdout
+
+
 def test_token_secret_from_file_and_config(fault, basic, tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text(basic + "\n")

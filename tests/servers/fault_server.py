@@ -172,6 +172,7 @@ class FaultHandler(srvlib.RoutedHandler):
 
     # ---- routing -------------------------------------------------------------------------------------------
     def route(self):
+        self.clock_offset_s = 0.0  # a step's clock_offset_s applies to its own answer only
         path = urlsplit(self.path).path
         if path == "/token" and self.command == "POST":
             return self.token()
@@ -214,6 +215,7 @@ class FaultHandler(srvlib.RoutedHandler):
         self.state.record_token_request(client_id, method, {
             "method": self.command, "path": self.path, "headers": dict(self.headers.items()), "form": form})
         step = echo_credentials(self.state.next_step(), self.headers, form, body.decode("utf-8", "replace"))
+        self.clock_offset_s = float(step.get("clock_offset_s", 0))
 
         if step.get("delay_ms"):
             time.sleep(min(float(step["delay_ms"]) / 1000.0, MAX_WAIT_S))
@@ -252,9 +254,24 @@ class FaultHandler(srvlib.RoutedHandler):
             return self.send_json(401, {"error": "invalid_client"}, {"WWW-Authenticate": 'Basic realm="fault"'})
         self.send_token(authed, form, step, headers)
 
+    def date_time_string(self, timestamp=None):
+        """The Date header, on this server's clock shifted by the step's clock_offset_s."""
+        return super().date_time_string((time.time() if timestamp is None else timestamp) + self.clock_offset_s)
+
     def send_token(self, client_id: str, form: dict, step: dict, headers: dict):
         doc = {"access_token": self.state.issue(client_id), "token_type": step.get("token_type", "Bearer"),
                "expires_in": self.state.ttl}
+        if step.get("jwt"):
+            # A JWT access token stamped on the shifted clock: iat = now + clock_offset_s, exp = iat + its
+            # lifetime (jwt_lifetime_s, default the server's ttl). Registered like the opaque ones.
+            iat = int(time.time() + self.clock_offset_s)
+            claims = {"iss": "fault", "sub": client_id, "iat": iat,
+                      "exp": iat + int(step.get("jwt_lifetime_s", self.state.ttl)), "jti": secrets.token_hex(8)}
+            token = jwt.encode(claims, secrets.token_bytes(32), algorithm="HS256")
+            with self.state.lock:
+                self.state.tokens[token] = {"client_id": client_id, "exp": time.time() + self.state.ttl,
+                                            "revoked": False}
+            doc["access_token"] = token
         if "access_token" in step:
             doc["access_token"] = step["access_token"]
         if "refresh_token" in step:

@@ -59,6 +59,7 @@ const (
 	EventFailed      TokenEventKind = 3 // a token request failed
 	EventCacheHit    TokenEventKind = 4 // a cached token was served (ReportCacheHits)
 	EventInvalidated TokenEventKind = 5 // a cached token was dropped (Invalidate, or a 401 in Do)
+	EventClockOffset TokenEventKind = 6 // after a fetch: the server's clock is more than 5 s from the client's
 )
 
 // String is "fetched", "refreshed", "failed", "cache_hit" or "invalidated".

@@ -65,6 +65,9 @@ type AssertionOptions struct {
 	KeyIDThumbprint bool          // the key's RFC 7638 thumbprint as "kid"
 	Certificate     *Certificate  // x5t / x5t#S256 / x5c of this certificate (CertMembers) in the header
 	CertMembers     []CertMember
+	// ClockSkew: "iat" and "nbf" this far in the past so a server whose clock is behind accepts the
+	// assertion ("exp" counts from now); 0 to 300 s in whole seconds; nil = 5 s, Ptr(0) = none.
+	ClockSkew *time.Duration
 }
 
 // TokenClientConfig configures a token client. TokenURL or Issuer (RFC 8414 / OpenID Connect
@@ -224,6 +227,9 @@ func (c *TokenClient) configure(h raw.TokenClientHandle, cfg *TokenClientConfig)
 			o.SetAlg(int(a.Algorithm))
 			if a.Lifetime != 0 {
 				o.SetLifetime_s(lifetime)
+			}
+			if a.ClockSkew != nil {
+				o.SetClock_skew_s(int64(*a.ClockSkew / time.Second))
 			}
 			if a.KeyIDThumbprint {
 				o.SetKid_thumbprint(1)

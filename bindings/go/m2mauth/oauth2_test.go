@@ -166,7 +166,8 @@ func TestAssertionOptionsOnTheWire(t *testing.T) {
 	if h["kid"] != thumb || h["alg"] != "ES256" || c["aud"] != "https://aud.example" || c["iss"] != "svc-es256" {
 		t.Fatalf("header %v claims %v", h, c)
 	}
-	if exp, iat := c["exp"].(float64), c["iat"].(float64); exp-iat != 30 {
+	// iat is backdated by the default clock skew (5 s); exp counts from now.
+	if exp, iat := c["exp"].(float64), c["iat"].(float64); exp-iat != 35 {
 		t.Fatalf("lifetime %v", exp-iat)
 	}
 }

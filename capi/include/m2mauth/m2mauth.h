@@ -22,6 +22,7 @@
 #include "oauth2.h"
 #include "dpop.h"
 #include "token_exchange.h"
+#include "token_stats.h"
 #include "senhasegura.h"
 #include "config.h"
 #include "testing.h"

@@ -1318,6 +1318,7 @@ struct AssertionOptions {
   bool kid_thumbprint = false;          // the key's RFC 7638 thumbprint as kid
   const Certificate *cert = nullptr;    // x5t / x5t#S256 / x5c source (copied by set_assertion)
   unsigned int cert_members = 0;        // M2MAUTH_HEADER_* bits
+  std::int64_t clock_skew_s = c_defaults().clock_skew_s;  // iat and nbf backdated, 0 to 300 (0: none)
 };
 
 /**
@@ -1460,6 +1461,7 @@ class TokenClient {
     o.kid_thumbprint = options.kid_thumbprint ? 1 : 0;
     o.cert = options.cert != nullptr ? options.cert->get() : nullptr;
     o.cert_members = options.cert_members;
+    o.clock_skew_s = options.clock_skew_s;
     detail::check(m2mauth_token_client_set_assertion(get(), &o));
     return *this;
   }
@@ -1704,6 +1706,25 @@ class TokenManager {
   /** Drops the cached token if it still equals token (nullopt: whatever is cached). */
   void invalidate(const std::optional<std::string> &token = std::nullopt) {
     detail::check(m2mauth_token_manager_invalidate(get(), detail::c_str(token)));
+  }
+  /** The configured key's stats (m2mauth_token_manager_stats). */
+  m2mauth_token_stats stats() {
+    m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+    detail::check(m2mauth_token_manager_stats(&s, get()));
+    return s;
+  }
+  /** Another key's (m2mauth_token_manager_stats_for): Error M2MAUTH_ENOTFOUND for a key never read. */
+  m2mauth_token_stats stats_for(const std::optional<std::string> &scope,
+                                const std::optional<std::string> &audience = std::nullopt,
+                                const std::optional<std::string> &resource = std::nullopt) {
+    m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+    detail::check(m2mauth_token_manager_stats_for(&s, get(), detail::c_str(scope), detail::c_str(audience),
+                                                  detail::c_str(resource)));
+    return s;
+  }
+  /** Every key's stats as JSON (m2mauth_token_manager_stats_json). */
+  std::string stats_json() {
+    return detail::text([&](m2mauth_buf *out) { return m2mauth_token_manager_stats_json(out, get()); });
   }
   /** Sets "Authorization: <scheme> <token>" on req. */
   void authorize(Request &req) { detail::check(m2mauth_token_manager_authorize(get(), req.get_mut())); }

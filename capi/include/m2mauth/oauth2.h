@@ -93,7 +93,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_resource(m2mauth_token_cl
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_add_param(m2mauth_token_client *client, const char *name,
                                                              const char *value);
 
-#define M2MAUTH_ASSERTION_OPTIONS_VERSION 1
+#define M2MAUTH_ASSERTION_OPTIONS_VERSION 2
 
 /**
  * How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed.
@@ -110,16 +110,20 @@ typedef struct m2mauth_assertion_options {
   int kid_thumbprint;          /* 1: the key's RFC 7638 thumbprint as kid (default 0) */
   const m2mauth_cert *cert;    /* x5t / x5t#S256 / x5c source (copied); NULL (default): none */
   unsigned int cert_members;   /* M2MAUTH_HEADER_* bits of cert to add (default 0) */
+  /* Version 2 (version 1 callers get the default): */
+  int64_t clock_skew_s;        /* "iat" and "nbf" this many seconds before now, so a server whose clock is
+                                  a little behind accepts the assertion; "exp" is now + lifetime_s.
+                                  0 to 300 (default 5; 0: none) */
 } m2mauth_assertion_options;
 
-#define M2MAUTH_ASSERTION_OPTIONS_INIT {M2MAUTH_ASSERTION_OPTIONS_VERSION, NULL, 0, 120, NULL, 0, NULL, 0u}
+#define M2MAUTH_ASSERTION_OPTIONS_INIT {M2MAUTH_ASSERTION_OPTIONS_VERSION, NULL, 0, 120, NULL, 0, NULL, 0u, 5}
 
-/** Writes the defaults of version (M2MAUTH_ASSERTION_OPTIONS_VERSION) into opts. */
+/** Writes the defaults of version (2; 1 writes the members version 1 has) into opts. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, unsigned int version);
 
 /**
  * Client assertion settings (copied): replaces all of them. M2MAUTH_EINVAL for an unknown version, a
- * lifetime outside 10 to 3600 s or unknown cert_members bits; M2MAUTH_EALGORITHM for an unknown alg.
+ * lifetime outside 10 to 3600 s, a clock skew outside 0 to 300 s or unknown cert_members bits; M2MAUTH_EALGORITHM for an unknown alg.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client,
                                                                  const m2mauth_assertion_options *opts);
@@ -340,7 +344,8 @@ typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_REFRESHED = 2,
   M2MAUTH_TOKEN_EVENT_FAILED = 3,
   M2MAUTH_TOKEN_EVENT_CACHE_HIT = 4,
-  M2MAUTH_TOKEN_EVENT_INVALIDATED = 5
+  M2MAUTH_TOKEN_EVENT_INVALIDATED = 5,
+  M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET = 6 /* after a fetch: the server's clock is more than 5 s from the client's */
 } m2mauth_token_event_kind;
 
 /**
@@ -357,6 +362,7 @@ typedef struct m2mauth_token_event {
   int transient;
   int64_t retry_after_ms;   /* for FAILED: when the next attempt may happen */
   const char *oauth_error;  /* for FAILED: RFC 6749 "error", or "" */
+  int64_t clock_offset_ms;  /* for CLOCK_OFFSET: the token server's clock minus this client's */
 } m2mauth_token_event;
 
 /** Called from the thread that read, fetched or refreshed (possibly the manager's own thread). */
@@ -370,7 +376,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_m
                                                                  m2mauth_token_event_cb cb, void *payload,
                                                                  m2mauth_free_cb free_payload);
 
-/** "fetched", "refreshed", "failed", "cache_hit", "invalidated"; "" otherwise. */
+/** "fetched", "refreshed", "failed", "cache_hit", "invalidated", "clock_offset"; "" otherwise. */
 M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);
 
 #ifdef __cplusplus

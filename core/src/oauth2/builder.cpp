@@ -22,6 +22,8 @@ void check_assertion_options(const AssertionOptions &o) {
   alg_or_default_from_int(o.alg);
   if (o.lifetime_s < 10 || o.lifetime_s > 3600)
     fail(Errc::invalid_argument, "assertion lifetime must be 10 to 3600 seconds");
+  if (o.clock_skew_s < 0 || o.clock_skew_s > 300)
+    fail(Errc::invalid_argument, "assertion clock skew must be 0 to 300 seconds");
   if (o.cert) cert_members_from_bits(o.cert_members);
 }
 
@@ -40,6 +42,7 @@ TokenClientBuilder::TokenClientBuilder(ClientConfig config, std::shared_ptr<Tran
   AssertionOptions a;
   a.alg = config_.assertion_alg;
   a.lifetime_s = config_.assertion_lifetime_s;
+  a.clock_skew_s = config_.assertion_clock_skew_s;
   a.cert = config_.assertion_cert;
   a.cert_members = config_.assertion_cert_members;
   check_assertion_options(a);
@@ -103,6 +106,7 @@ void TokenClientBuilder::set_assertion(AssertionOptions o) {
     c.assertion_audience = std::move(o.audience);
     c.assertion_alg = o.alg;
     c.assertion_lifetime_s = o.lifetime_s;
+    c.assertion_clock_skew_s = o.clock_skew_s;
     c.assertion_kid = std::move(o.kid);
     c.assertion_kid_thumbprint = o.kid_thumbprint;
     c.assertion_cert_members = o.cert ? o.cert_members : 0;

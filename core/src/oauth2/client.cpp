@@ -1,4 +1,5 @@
 // OAuth 2.0 token requests: building the request (grant, client authentication, assertions).
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/random.hpp"
 #include "m2mauth/core/token_exchange.hpp"
+#include "oauth2/server_clock.hpp"
 
 namespace m2mauth::core {
 
@@ -52,6 +54,8 @@ void validate(const ClientConfig &c) {
   if (c.grant == Grant::jwt_bearer && !c.private_key) fail(Errc::config, "the jwt-bearer grant needs a private key");
   if (c.assertion_lifetime_s < 10 || c.assertion_lifetime_s > 3600)
     fail(Errc::config, "assertion lifetime must be 10 to 3600 seconds");
+  if (c.assertion_clock_skew_s < 0 || c.assertion_clock_skew_s > 300)
+    fail(Errc::config, "assertion clock skew must be 0 to 300 seconds");
   if (c.default_expires_in_s <= 0) fail(Errc::config, "default expires_in must be positive");
   for (const auto &[name, value] : c.extra_params) {
     static const char *reserved[] = {"grant_type", "client_id", "client_secret", "client_assertion",
@@ -126,6 +130,22 @@ TokenClient::TokenClient(ClientConfig config, std::shared_ptr<Transport> transpo
   if (config_.assertion_kid_thumbprint && config_.private_key) thumbprint_kid_ = jwk_thumbprint(*config_.private_key);
 }
 
+void TokenClient::observe_server_clock(Token &token, const Response &resp, std::int64_t sent_ms) {
+  const std::int64_t received = clock_();
+  const std::optional<std::int64_t> offset = estimate_server_offset(resp, token.access_token.reveal(), sent_ms, received);
+  if (offset) {
+    server_offset_ms_.store(*offset, std::memory_order_relaxed);
+    has_server_offset_.store(true, std::memory_order_release);
+  }
+  // A JWT access token's exp, on this client's clock, caps the expiry (and gives it when expires_in
+  // was absent): a client whose clock is off neither serves it past its exp nor thinks it expired.
+  const JwtTimes times = jwt_times_unverified(token.access_token.reveal());
+  if (!times.exp || *times.exp > 253402300799 || *times.exp < 0) return;
+  const std::int64_t exp_local = *times.exp * 1000 - offset.value_or(0);
+  // A second's difference is the exp's resolution, not a disagreement.
+  if (exp_local < token.expires_at_ms - 1000) token.expires_at_ms = std::max(exp_local, token.issued_at_ms + 1);
+}
+
 std::string TokenClient::client_assertion(const std::string &audience, bool grant) {
   const std::int64_t now = clock_() / 1000;
   Claims claims;
@@ -133,8 +153,9 @@ std::string TokenClient::client_assertion(const std::string &audience, bool gran
   claims.set_string("sub", grant && !config_.jwt_bearer_subject.empty() ? config_.jwt_bearer_subject : config_.client_id);
   claims.set_string("aud", audience);
   claims.set_string("jti", uuid_v4());
-  claims.set_int("iat", now);
-  claims.set_int("nbf", now);
+  // Backdated: a server whose clock is a little behind accepts it; exp counts from the real time.
+  claims.set_int("iat", now - config_.assertion_clock_skew_s);
+  claims.set_int("nbf", now - config_.assertion_clock_skew_s);
   claims.set_int("exp", now + config_.assertion_lifetime_s);
 
   JwsHeader header;
@@ -240,6 +261,8 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     if (auto exp = jwt_exp_unverified(s.exchange->subject_token.reveal())) {
       constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
       subject_exp_ms = *exp > kMax / 1000 ? kMax : *exp < 0 ? 0 : *exp * 1000;
+      // Its exp is on the server's clock: on this client's, as far as the last answer showed.
+      *subject_exp_ms -= std::clamp<std::int64_t>(server_clock_offset_ms().value_or(0), -*subject_exp_ms, *subject_exp_ms);
       if (*subject_exp_ms <= clock_()) fail(Errc::expired, "token exchange: the subject token has expired (its exp)");
     }
   }
@@ -273,6 +296,7 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     try {
       Token token = s.exchange ? parse_token_exchange_response(resp, start, config_, s, *s.exchange, secrets)
                                : parse_token_response(resp, start, config_, s, secrets);
+      observe_server_clock(token, resp, start);
       if (subject_exp_ms && token.expires_at_ms > *subject_exp_ms) token.expires_at_ms = *subject_exp_ms;
       if (config_.use_refresh_token && s == config_.scope) {
         std::lock_guard<std::mutex> lock(refresh_mutex_);

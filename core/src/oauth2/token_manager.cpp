@@ -220,9 +220,10 @@ TokenView TokenManager::get(const TokenKeyRef &key, const CallOptions *options) 
 TokenView TokenManager::read(Entry &entry, const CallOptions *options) {
   const TlFast &fast = tl_fast;
   if (fast.manager_id == id_ && entry.index < fast.reader->slots.size()) {
-    const Reader::Slot &slot = fast.reader->slots[entry.index];
+    Reader::Slot &slot = fast.reader->slots[entry.index];
     if (slot.entry == &entry && slot.generation == entry.generation.load(std::memory_order_acquire) &&
         fast_now() < slot.snap->refresh_at_ms) {
+      slot.hits.bump();  // this thread's own slot: no shared write
       if (options_.report_cache_hits) {
         TokenEvent ev{TokenEventKind::cache_hit, &client_->config().client_id, &entry.scope.scope};
         ev.expires_at_ms = slot.snap->expires_at_ms;
@@ -276,6 +277,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
   auto cancelled = [cancel] { return cancel != nullptr && cancel->requested(); };
   std::shared_ptr<const Snapshot> snap;
   std::uint64_t generation = 0;
+  WaitTimer waited(entry.counters);  // stats(): a read that waits for a token request
   {
     std::unique_lock<std::mutex> lock(entry.mu);
     const auto deadline = wait_deadline(options);
@@ -293,9 +295,11 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
         if (!awaited && t < cur->stale_at_ms && t >= cur->refresh_at_ms && !entry.in_flight && t >= next_start_ms(entry)) {
           awaited = entry.rounds;
           if (!first) first = entry.rounds;
+          if (!options_.background_refresh) waited.start();  // this caller makes the request
           start_refresh_locked(entry, lock, false);
           continue;
         }
+        if (!waited.started()) KeyCounters::add(entry.counters.locked_hits);
         snap = entry.current;
         generation = entry.generation.load(std::memory_order_relaxed);
         break;
@@ -305,6 +309,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
         if (!awaited) awaited = entry.rounds;
         if (!first) first = entry.rounds;
         const std::uint64_t round = entry.rounds;
+        waited.start();
         if (!wait_until(entry.cv, lock, deadline, [&] { return entry.rounds != round || cancelled(); })) {
           // A retry still running when the deadline passes: the caller learns why the attempts it
           // saw failed (unreachable, 503 ...), not only that time ran out.
@@ -320,6 +325,7 @@ TokenView TokenManager::slow_read(Entry &entry, const CallOptions *options) {
         throw backoff_error(entry, t);
       // ...else start one, as soon as the floor and the backoff allow, within this caller's deadline.
       const std::int64_t next = next_start_ms(entry);
+      waited.start();
       if (t >= next) {
         awaited = entry.rounds;
         if (!first) first = entry.rounds;
@@ -380,7 +386,12 @@ TokenManager::Reader &TokenManager::reader() {
     found = std::make_shared<Reader>(id_);
     std::lock_guard<std::mutex> lock(readers_mutex_);
     // Readers only the manager still holds belong to threads that have exited.
-    readers_.erase(std::remove_if(readers_.begin(), readers_.end(), [](const auto &r) { return r.use_count() == 1; }),
+    readers_.erase(std::remove_if(readers_.begin(), readers_.end(),
+                                  [](const auto &r) {
+                                    if (r.use_count() != 1) return false;
+                                    retire_hits(*r);
+                                    return true;
+                                  }),
                    readers_.end());
     readers_.push_back(found);
     list.push_back(found);
@@ -392,7 +403,10 @@ TokenManager::Reader &TokenManager::reader() {
 
 TokenView TokenManager::keep(Entry &entry, std::shared_ptr<const Snapshot> snap, std::uint64_t generation) {
   Reader &r = reader();
-  if (r.slots.size() <= entry.index) r.slots.resize(entry.index + 1);
+  if (r.slots.size() <= entry.index) {
+    std::lock_guard<std::mutex> lock(readers_mutex_);  // stats() sums the slots' hits
+    r.slots.resize(entry.index + 1);
+  }
   Reader::Slot &slot = r.slots[entry.index];
   slot.entry = &entry;
   slot.generation = generation;
@@ -498,6 +512,7 @@ void TokenManager::refresh(Entry &entry) {
   std::optional<Error> error;
   CallOptions call;
   call.cancel = &stop_;
+  const auto started = std::chrono::steady_clock::now();
   try {
     token = client_->fetch(&entry == default_entry_ ? nullptr : &entry.scope, call);
   } catch (const Error &e) {
@@ -507,6 +522,7 @@ void TokenManager::refresh(Entry &entry) {
   } catch (const std::exception &) {
     error = Error(Errc::generic, "token request failed");
   }
+  count_request(entry, started, token ? nullptr : &*error);
   const std::int64_t t = now();
   TokenEvent ev{TokenEventKind::fetched, &client_->config().client_id, &entry.scope.scope};
   std::string oauth_error;
@@ -572,6 +588,7 @@ void TokenManager::refresh(Entry &entry) {
   entry.cv.notify_all();
   if (!oauth_error.empty()) ev.oauth_error = &oauth_error;
   emit(ev);
+  if (token) emit_clock_offset(entry);
 }
 
 void TokenManager::invalidate(std::string_view token) { invalidate(default_entry_->scope, token); }

@@ -72,6 +72,7 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
       now_ready.error = cancelled_error("the token read was cancelled");
     } else if (entry.current && t < entry.current->stale_at_ms) {
       if (t >= entry.current->refresh_at_ms && !entry.in_flight && t >= next) start_refresh_locked(entry, lock, true);
+      KeyCounters::add(entry.counters.locked_hits);
       now_ready.snap = entry.current;
       generation = entry.generation.load(std::memory_order_relaxed);
     } else if (!entry.in_flight && entry.last_error && t < entry.error_until_ms &&
@@ -84,6 +85,7 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
       else now_ready.error = floor_error(next - t);
     } else {
       at_once = false;
+      KeyCounters::add(entry.counters.waits);
       {
         std::lock_guard<std::mutex> dl(dispatch_mutex_);
         ensure_dispatcher_locked();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "m2mauth/core/token_manager.hpp"
+#include "oauth2/token_counters.hpp"
 #include "oauth2/token_keys.hpp"
 
 namespace m2mauth::core {
@@ -73,6 +74,7 @@ struct TokenManager::Reader {
     const Entry *entry = nullptr;
     std::uint64_t generation = 0;
     std::shared_ptr<const Snapshot> snap;
+    OwnCount hits;  // lock-free reads of this key served by this slot (stats())
   };
   explicit Reader(std::uint64_t id) : manager_id(id) {}
   std::atomic<std::uint64_t> manager_id;  // 0 once the manager is gone
@@ -98,6 +100,7 @@ struct TokenManager::Entry {
   std::int64_t error_until_ms = 0;
   int failures = 0;
   bool ever_fetched = false;
+  KeyCounters counters;  // stats()
 };
 
 struct TokenManager::Keys {

@@ -193,14 +193,14 @@ typedef _goslice_ swig_type_163;
 typedef _gostring_ swig_type_164;
 typedef long long swig_type_165;
 typedef long long swig_type_166;
-typedef _goslice_ swig_type_167;
-typedef _goslice_ swig_type_168;
-typedef long long swig_type_169;
-typedef _gostring_ swig_type_170;
-typedef _gostring_ swig_type_171;
+typedef long long swig_type_167;
+typedef long long swig_type_168;
+typedef _goslice_ swig_type_169;
+typedef _goslice_ swig_type_170;
+typedef long long swig_type_171;
 typedef _gostring_ swig_type_172;
-typedef long long swig_type_173;
-typedef long long swig_type_174;
+typedef _gostring_ swig_type_173;
+typedef _gostring_ swig_type_174;
 typedef long long swig_type_175;
 typedef long long swig_type_176;
 typedef long long swig_type_177;
@@ -217,54 +217,54 @@ typedef long long swig_type_187;
 typedef long long swig_type_188;
 typedef long long swig_type_189;
 typedef long long swig_type_190;
-typedef _goslice_ swig_type_191;
-typedef _goslice_ swig_type_192;
-typedef _gostring_ swig_type_193;
-typedef _gostring_ swig_type_194;
+typedef long long swig_type_191;
+typedef long long swig_type_192;
+typedef _goslice_ swig_type_193;
+typedef _goslice_ swig_type_194;
 typedef _gostring_ swig_type_195;
-typedef _goslice_ swig_type_196;
-typedef _goslice_ swig_type_197;
-typedef _gostring_ swig_type_198;
-typedef _gostring_ swig_type_199;
+typedef _gostring_ swig_type_196;
+typedef _gostring_ swig_type_197;
+typedef _goslice_ swig_type_198;
+typedef _goslice_ swig_type_199;
 typedef _gostring_ swig_type_200;
 typedef _gostring_ swig_type_201;
 typedef _gostring_ swig_type_202;
-typedef _goslice_ swig_type_203;
-typedef _goslice_ swig_type_204;
-typedef _gostring_ swig_type_205;
-typedef _gostring_ swig_type_206;
+typedef _gostring_ swig_type_203;
+typedef _gostring_ swig_type_204;
+typedef _goslice_ swig_type_205;
+typedef _goslice_ swig_type_206;
 typedef _gostring_ swig_type_207;
 typedef _gostring_ swig_type_208;
 typedef _gostring_ swig_type_209;
 typedef _gostring_ swig_type_210;
-typedef _goslice_ swig_type_211;
+typedef _gostring_ swig_type_211;
 typedef _gostring_ swig_type_212;
-typedef _gostring_ swig_type_213;
-typedef _goslice_ swig_type_214;
-typedef _goslice_ swig_type_215;
+typedef _goslice_ swig_type_213;
+typedef _gostring_ swig_type_214;
+typedef _gostring_ swig_type_215;
 typedef _goslice_ swig_type_216;
-typedef _gostring_ swig_type_217;
-typedef long long swig_type_218;
-typedef long long swig_type_219;
-typedef _gostring_ swig_type_220;
+typedef _goslice_ swig_type_217;
+typedef _goslice_ swig_type_218;
+typedef _gostring_ swig_type_219;
+typedef long long swig_type_220;
 typedef long long swig_type_221;
-typedef long long swig_type_222;
-typedef _gostring_ swig_type_223;
+typedef _gostring_ swig_type_222;
+typedef long long swig_type_223;
 typedef long long swig_type_224;
-typedef long long swig_type_225;
+typedef _gostring_ swig_type_225;
 typedef long long swig_type_226;
 typedef long long swig_type_227;
-typedef _gostring_ swig_type_228;
-typedef _gostring_ swig_type_229;
-typedef _goslice_ swig_type_230;
-typedef long long swig_type_231;
-typedef long long swig_type_232;
-typedef _goslice_ swig_type_233;
-typedef _goslice_ swig_type_234;
-typedef _gostring_ swig_type_235;
-typedef _gostring_ swig_type_236;
-typedef long long swig_type_237;
-typedef long long swig_type_238;
+typedef long long swig_type_228;
+typedef long long swig_type_229;
+typedef _gostring_ swig_type_230;
+typedef _gostring_ swig_type_231;
+typedef _goslice_ swig_type_232;
+typedef long long swig_type_233;
+typedef long long swig_type_234;
+typedef _goslice_ swig_type_235;
+typedef _goslice_ swig_type_236;
+typedef _gostring_ swig_type_237;
+typedef _gostring_ swig_type_238;
 typedef long long swig_type_239;
 typedef long long swig_type_240;
 typedef long long swig_type_241;
@@ -277,521 +277,531 @@ typedef long long swig_type_247;
 typedef long long swig_type_248;
 typedef long long swig_type_249;
 typedef long long swig_type_250;
-typedef _goslice_ swig_type_251;
-typedef _goslice_ swig_type_252;
+typedef long long swig_type_251;
+typedef long long swig_type_252;
 typedef _goslice_ swig_type_253;
-typedef long long swig_type_254;
-typedef long long swig_type_255;
-typedef _goslice_ swig_type_256;
-typedef _goslice_ swig_type_257;
-typedef long long swig_type_258;
-typedef long long swig_type_259;
-typedef _goslice_ swig_type_260;
+typedef _goslice_ swig_type_254;
+typedef _goslice_ swig_type_255;
+typedef long long swig_type_256;
+typedef long long swig_type_257;
+typedef _goslice_ swig_type_258;
+typedef _goslice_ swig_type_259;
+typedef long long swig_type_260;
 typedef long long swig_type_261;
 typedef _goslice_ swig_type_262;
 typedef long long swig_type_263;
 typedef _goslice_ swig_type_264;
-typedef _goslice_ swig_type_265;
+typedef long long swig_type_265;
 typedef _goslice_ swig_type_266;
 typedef _goslice_ swig_type_267;
-typedef _gostring_ swig_type_268;
-typedef _gostring_ swig_type_269;
+typedef _goslice_ swig_type_268;
+typedef _goslice_ swig_type_269;
 typedef _gostring_ swig_type_270;
 typedef _gostring_ swig_type_271;
-typedef _goslice_ swig_type_272;
+typedef _gostring_ swig_type_272;
 typedef _gostring_ swig_type_273;
-typedef _gostring_ swig_type_274;
-typedef _goslice_ swig_type_275;
+typedef _goslice_ swig_type_274;
+typedef _gostring_ swig_type_275;
 typedef _gostring_ swig_type_276;
-typedef long long swig_type_277;
-typedef long long swig_type_278;
+typedef _goslice_ swig_type_277;
+typedef _gostring_ swig_type_278;
 typedef long long swig_type_279;
 typedef long long swig_type_280;
-typedef _gostring_ swig_type_281;
+typedef long long swig_type_281;
 typedef long long swig_type_282;
-typedef long long swig_type_283;
+typedef _gostring_ swig_type_283;
 typedef long long swig_type_284;
-typedef _gostring_ swig_type_285;
+typedef long long swig_type_285;
 typedef long long swig_type_286;
 typedef _gostring_ swig_type_287;
-typedef _gostring_ swig_type_288;
-typedef long long swig_type_289;
+typedef long long swig_type_288;
+typedef _gostring_ swig_type_289;
 typedef _gostring_ swig_type_290;
-typedef _gostring_ swig_type_291;
+typedef long long swig_type_291;
 typedef _gostring_ swig_type_292;
 typedef _gostring_ swig_type_293;
 typedef _gostring_ swig_type_294;
 typedef _gostring_ swig_type_295;
-extern void _wrap_Swig_free_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_bebc6234622106af(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_delete_CancelHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_version_compatible_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_bebc6234622106af(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_bebc6234622106af(void);
-extern void _wrap_m2mauth_error_clear_raw_bebc6234622106af(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_is_transient_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_error_category_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_type_10 _wrap_m2mauth_error_category_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_cancel_new_raw_bebc6234622106af(swig_voidp arg1);
-extern void _wrap_m2mauth_cancel_request_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_bebc6234622106af(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(swig_voidp arg1, swig_type_13 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(swig_type_14 arg1, swig_type_15 arg2);
-extern void _wrap_delete_KeySourceHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_bebc6234622106af(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_bebc6234622106af(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_bebc6234622106af(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_bebc6234622106af(swig_voidp arg1, swig_type_18 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_bebc6234622106af(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_bebc6234622106af(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_bebc6234622106af(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_bebc6234622106af(swig_voidp arg1, swig_type_25 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
-extern swig_intgo _wrap_m2mauth_key_is_signer_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
-extern swig_intgo _wrap_m2mauth_key_source_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_31 arg2, swig_type_32 arg3, swig_type_33 arg4);
-extern swig_intgo _wrap_m2mauth_key_source_reload_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_source_current_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_34 _wrap_m2mauth_key_curve_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_35 _wrap_m2mauth_key_kid_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_type_38 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_39 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(swig_voidp arg1, swig_type_40 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(swig_voidp arg1, swig_type_41 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(swig_voidp arg1, swig_type_42 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_43 _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_44 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_m2mauth_alg_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(swig_voidp arg1, swig_type_47 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_JwsHeader_typ_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_50 arg2);
-extern swig_type_51 _wrap_JwsHeader_kid_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_52 arg2);
-extern swig_type_53 _wrap_JwsHeader_cty_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_54 arg2);
-extern swig_type_55 _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_bebc6234622106af(void);
-extern void _wrap_delete_JwsHeader_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_57 arg3, swig_type_58 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_59 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_bebc6234622106af(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_60 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(uintptr_t arg1, swig_type_65 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_66 arg2, swig_type_67 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_68 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(uintptr_t arg1, swig_type_69 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_72 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_73 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_74 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(swig_voidp arg1, swig_type_75 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_78 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(uintptr_t arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(uintptr_t arg1, swig_type_80 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(uintptr_t arg1, swig_type_81 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(uintptr_t arg1, swig_type_82 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_83 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(swig_voidp arg1, swig_type_84 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_87 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_92 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_93 arg2);
-extern swig_type_94 _wrap_m2mauth_request_method_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_95 _wrap_m2mauth_request_url_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_request_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_request_header_count_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_99 _wrap_m2mauth_request_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_m2mauth_request_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_102 arg2);
-extern swig_intgo _wrap_m2mauth_response_new_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_103 arg2, swig_type_104 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(uintptr_t arg1, swig_type_105 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_106 _wrap_m2mauth_response_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_m2mauth_response_header_count_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_109 _wrap_m2mauth_response_header_name_raw_bebc6234622106af(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_m2mauth_response_header_value_raw_bebc6234622106af(uintptr_t arg1, swig_type_112 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_113 arg2);
-extern swig_type_114 _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_115 arg2);
-extern swig_type_116 _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_119 arg2);
-extern swig_type_120 _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_121 arg2);
-extern swig_type_122 _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_123 arg2);
-extern swig_type_124 _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_125 arg2);
-extern swig_type_126 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_127 arg2);
-extern swig_type_128 _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_129 arg2);
-extern swig_type_130 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_131 arg2);
-extern swig_type_132 _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_bebc6234622106af(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_options_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(uintptr_t arg1, swig_type_133 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af(void);
-extern swig_type_134 _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_135 arg2);
-extern swig_type_136 _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_137 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_138 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(uintptr_t arg1, swig_type_141 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(uintptr_t arg1, swig_type_142 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(uintptr_t arg1, swig_type_143 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_144 arg2, swig_type_145 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(uintptr_t arg1, swig_type_146 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(uintptr_t arg1, swig_type_147 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_148 arg4, swig_type_149 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_150 arg4, swig_type_151 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af(void);
-extern swig_type_152 _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_154 arg2, swig_type_155 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(swig_voidp arg1, swig_type_156 arg2, swig_type_157 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(uintptr_t arg1, swig_type_159 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_160 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_161 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_162 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(uintptr_t arg1, swig_type_163 arg2, swig_type_164 arg3);
-extern void _wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_165 arg2);
-extern swig_type_166 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_bebc6234622106af(void);
-extern void _wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(uintptr_t arg1, swig_type_167 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(uintptr_t arg1, swig_type_168 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(uintptr_t arg1, swig_type_169 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_170 _wrap_m2mauth_token_access_token_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_171 _wrap_m2mauth_token_type_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_172 _wrap_m2mauth_token_scope_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_173 _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_type_174 _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_175 arg2);
-extern swig_type_176 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_177 arg2);
-extern swig_type_178 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_179 arg2);
-extern swig_type_180 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_181 arg2);
-extern swig_type_182 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_183 arg2);
-extern swig_type_184 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_185 arg2);
-extern swig_type_186 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_187 arg2);
-extern swig_type_188 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(uintptr_t arg1, swig_type_189 arg2);
-extern swig_type_190 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_bebc6234622106af(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(uintptr_t arg1, swig_type_191 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(uintptr_t arg1, swig_type_192 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af(void);
-extern swig_type_193 _wrap_m2mauth_token_event_name_raw_bebc6234622106af(swig_intgo arg1);
-extern void _wrap_delete_DpopHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(uintptr_t arg1);
-extern uintptr_t _wrap_new_DpopOptionsStruct_raw_bebc6234622106af(void);
-extern void _wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_dpop_new_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_194 arg3, swig_type_195 arg4, swig_type_196 arg5, swig_type_197 arg6);
-extern swig_intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_198 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af(void);
-extern swig_type_199 _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(swig_voidp arg1, swig_type_200 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_201 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_202 arg2, swig_type_203 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(uintptr_t arg1, swig_type_204 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(uintptr_t arg1, swig_type_205 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_206 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_207 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3, swig_type_210 arg4, swig_type_211 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_212 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(uintptr_t arg1, swig_type_213 arg2, swig_type_214 arg3, swig_type_215 arg4, swig_type_216 arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_217 arg3, swig_type_218 arg4, swig_type_219 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_220 arg3, swig_type_221 arg4, swig_type_222 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_223 arg3, swig_type_224 arg4, swig_type_225 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_226 arg3, swig_type_227 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, swig_type_230 arg5, swig_intgo arg6, swig_type_231 arg7, swig_type_232 arg8, uintptr_t arg9);
-extern swig_intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(swig_voidp arg1, swig_type_233 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(swig_voidp arg1, swig_type_234 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_235 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(uintptr_t arg1, swig_type_236 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(uintptr_t arg1, swig_type_237 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(uintptr_t arg1, swig_type_238 arg2, swig_type_239 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(uintptr_t arg1, swig_type_240 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_241 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(uintptr_t arg1, swig_type_242 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_243 arg4, swig_type_244 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_245 arg3, swig_type_246 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_247 arg4, swig_type_248 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, swig_type_249 arg3, swig_type_250 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_251 arg3, swig_type_252 arg4, swig_type_253 arg5, swig_type_254 arg6, swig_type_255 arg7, uintptr_t arg8, swig_type_256 arg9, swig_type_257 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(swig_voidp arg1, swig_type_258 arg2);
-extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_259 arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(uintptr_t arg1, swig_type_260 arg2);
-extern swig_type_261 _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_262 arg2);
-extern swig_type_263 _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(uintptr_t arg1, swig_type_264 arg2);
-extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(uintptr_t arg1, swig_type_265 arg2, swig_type_266 arg3, swig_type_267 arg4);
-extern void _wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(swig_voidp arg1, swig_type_268 arg2, swig_type_269 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(uintptr_t arg1, swig_type_270 arg2, swig_type_271 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(uintptr_t arg1, swig_type_272 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(uintptr_t arg1, swig_type_273 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(uintptr_t arg1, swig_type_274 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(uintptr_t arg1, swig_type_275 arg2);
-extern swig_type_276 _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_277 arg4, swig_type_278 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_279 arg4, swig_type_280 arg5, uintptr_t arg6);
-extern void _wrap_delete_TestServerHandle_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_bebc6234622106af(void);
-extern swig_intgo _wrap_m2mauth_test_server_start_raw_bebc6234622106af(uintptr_t arg1);
-extern void _wrap_m2mauth_test_server_stop_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_test_server_url_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_281 arg4, swig_type_282 arg5);
-extern swig_intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(uintptr_t arg1, swig_intgo arg2, swig_type_283 arg3);
-extern swig_type_284 _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(uintptr_t arg1, swig_type_285 arg2);
-extern void _wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_286 arg4, swig_intgo arg5, swig_type_287 arg6, swig_type_288 arg7, swig_type_289 arg8);
-extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(uintptr_t arg1, swig_type_290 arg2, swig_intgo arg3, swig_type_291 arg4, swig_type_292 arg5, swig_type_293 arg6, swig_type_294 arg7, swig_type_295 arg8);
+typedef _gostring_ swig_type_296;
+typedef _gostring_ swig_type_297;
+extern void _wrap_Swig_free_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_efae9e4abbd097c2(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_efae9e4abbd097c2(void);
+extern void _wrap_m2mauth_error_clear_raw_efae9e4abbd097c2(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(swig_type_14 arg1, swig_type_15 arg2);
+extern void _wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_31 arg2, swig_type_32 arg3, swig_type_33 arg4);
+extern swig_intgo _wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_34 _wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_35 _wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_type_38 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_39 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_40 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_42 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_43 _wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_44 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_47 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_50 arg2);
+extern swig_type_51 _wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_efae9e4abbd097c2(void);
+extern void _wrap_delete_JwsHeader_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_57 arg3, swig_type_58 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_59 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_60 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_65 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_66 arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_68 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_69 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_72 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_73 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_74 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_75 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_80 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_84 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_92 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_93 arg2);
+extern swig_type_94 _wrap_m2mauth_request_method_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_95 _wrap_m2mauth_request_url_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_96 _wrap_m2mauth_request_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_97 arg2);
+extern swig_type_98 _wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_99 _wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_103 arg2, swig_type_104 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_105 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_106 _wrap_m2mauth_response_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_109 _wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_112 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_113 arg2);
+extern swig_type_114 _wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_115 arg2);
+extern swig_type_116 _wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_119 arg2);
+extern swig_type_120 _wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_121 arg2);
+extern swig_type_122 _wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_123 arg2);
+extern swig_type_124 _wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_125 arg2);
+extern swig_type_126 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_127 arg2);
+extern swig_type_128 _wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_129 arg2);
+extern swig_type_130 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_131 arg2);
+extern swig_type_132 _wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_133 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2(void);
+extern swig_type_134 _wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_135 arg2);
+extern swig_type_136 _wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_141 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_143 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_144 arg2, swig_type_145 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_146 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_147 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_148 arg4, swig_type_149 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_150 arg4, swig_type_151 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2(void);
+extern swig_type_152 _wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_154 arg2, swig_type_155 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_156 arg2, swig_type_157 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_158 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_160 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_161 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_163 arg2, swig_type_164 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_165 arg2);
+extern swig_type_166 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_167 arg2);
+extern swig_type_168 _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_169 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_170 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_171 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_172 _wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_173 _wrap_m2mauth_token_type_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_174 _wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_175 _wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_type_176 _wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_177 arg2);
+extern swig_type_178 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_179 arg2);
+extern swig_type_180 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_181 arg2);
+extern swig_type_182 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_183 arg2);
+extern swig_type_184 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_185 arg2);
+extern swig_type_186 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_187 arg2);
+extern swig_type_188 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_189 arg2);
+extern swig_type_190 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_191 arg2);
+extern swig_type_192 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_193 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_194 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2(void);
+extern swig_type_195 _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern void _wrap_delete_DpopHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern uintptr_t _wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2(void);
+extern void _wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5, swig_type_199 arg6);
+extern swig_intgo _wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2(void);
+extern swig_type_201 _wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_202 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_203 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_206 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_210 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_215 arg2, swig_type_216 arg3, swig_type_217 arg4, swig_type_218 arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, swig_type_221 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_222 arg3, swig_type_223 arg4, swig_type_224 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_230 arg3, swig_type_231 arg4, swig_type_232 arg5, swig_intgo arg6, swig_type_233 arg7, swig_type_234 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_m2mauth_config_load_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_235 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_236 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_237 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_238 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_239 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_240 arg2, swig_type_241 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_242 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_243 arg2);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_244 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_245 arg4, swig_type_246 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_247 arg3, swig_type_248 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_249 arg4, swig_type_250 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_251 arg3, swig_type_252 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_type_253 arg3, swig_type_254 arg4, swig_type_255 arg5, swig_type_256 arg6, swig_type_257 arg7, uintptr_t arg8, swig_type_258 arg9, swig_type_259 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_260 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_261 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_262 arg2);
+extern swig_type_263 _wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_264 arg2);
+extern swig_type_265 _wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_266 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_267 arg2, swig_type_268 arg3, swig_type_269 arg4);
+extern void _wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_270 arg2, swig_type_271 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_272 arg2, swig_type_273 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_274 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_275 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_276 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_277 arg2);
+extern swig_type_278 _wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_279 arg4, swig_type_280 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_281 arg4, swig_type_282 arg5, uintptr_t arg6);
+extern void _wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern void _wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_283 arg4, swig_type_284 arg5);
+extern swig_intgo _wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_type_285 arg3);
+extern swig_type_286 _wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_287 arg2);
+extern void _wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_288 arg4, swig_intgo arg5, swig_type_289 arg6, swig_type_290 arg7, swig_type_291 arg8);
+extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_292 arg2, swig_intgo arg3, swig_type_293 arg4, swig_type_294 arg5, swig_type_295 arg6, swig_type_296 arg7, swig_type_297 arg8);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2(void);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
 #undef intgo
 */
 import "C"
@@ -833,13 +843,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_bebc6234622106af(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -854,7 +864,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -873,7 +883,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -892,7 +902,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -911,7 +921,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -930,7 +940,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -949,7 +959,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -968,7 +978,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -987,7 +997,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -1006,7 +1016,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -1025,7 +1035,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -1044,7 +1054,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -1063,7 +1073,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -1082,7 +1092,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -1101,7 +1111,7 @@ func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
 
 func DeleteCancelHandle(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CancelHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CancelHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type CancelHandle interface {
@@ -1116,7 +1126,7 @@ const M2MAUTH_VERSION_STRING string = "0.5.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_bebc6234622106af())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1124,20 +1134,20 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_bebc6234622106af())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
 func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_bebc6234622106af(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_bebc6234622106af()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_efae9e4abbd097c2()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1148,7 +1158,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_bebc6234622106af()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_efae9e4abbd097c2()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1161,7 +1171,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1169,7 +1179,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1177,7 +1187,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1185,7 +1195,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1193,7 +1203,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1201,7 +1211,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1209,7 +1219,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1217,7 +1227,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1225,7 +1235,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1233,7 +1243,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1241,7 +1251,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1249,7 +1259,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1257,7 +1267,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1265,7 +1275,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1273,7 +1283,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_ESIGNER() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1281,7 +1291,7 @@ var M2MAUTH_ESIGNER Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNER()
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1289,7 +1299,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1297,7 +1307,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1305,7 +1315,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1313,7 +1323,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1321,7 +1331,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1329,7 +1339,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1337,7 +1347,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1345,7 +1355,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1353,7 +1363,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1361,7 +1371,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1369,7 +1379,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1377,7 +1387,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1385,7 +1395,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1393,7 +1403,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1401,7 +1411,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1409,7 +1419,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1417,7 +1427,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1425,7 +1435,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1435,7 +1445,7 @@ type Enum_SS_m2mauth_category int
 
 func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1443,7 +1453,7 @@ var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_N
 
 func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1451,7 +1461,7 @@ var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1459,7 +1469,7 @@ var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1467,7 +1477,7 @@ var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CAT
 
 func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1475,7 +1485,7 @@ var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1483,7 +1493,7 @@ var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1491,7 +1501,7 @@ var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO(
 
 func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1499,7 +1509,7 @@ var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1507,7 +1517,7 @@ var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KE
 
 func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1515,7 +1525,7 @@ var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1523,7 +1533,7 @@ var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1531,7 +1541,7 @@ var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1539,7 +1549,7 @@ var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TL
 
 func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1547,7 +1557,7 @@ var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MA
 
 func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1555,7 +1565,7 @@ var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_H
 
 func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1563,7 +1573,7 @@ var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1571,7 +1581,7 @@ var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_C
 
 func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1579,7 +1589,7 @@ var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1587,7 +1597,7 @@ var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1595,7 +1605,7 @@ var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1613,14 +1623,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1632,21 +1642,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1658,7 +1668,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1670,7 +1680,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1682,14 +1692,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1709,18 +1719,18 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_bebc6234622106af()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func M2mauth_error_clear() {
-	C._wrap_m2mauth_error_clear_raw_bebc6234622106af()
+	C._wrap_m2mauth_error_clear_raw_efae9e4abbd097c2()
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1732,28 +1742,28 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_bebc6234622106af(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_category_raw_bebc6234622106af(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_category_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1765,19 +1775,19 @@ func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_request(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_cancel_request_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1787,7 +1797,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1797,7 +1807,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
@@ -1808,7 +1818,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1822,7 +1832,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1836,7 +1846,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1857,7 +1867,7 @@ func (p SwigcptrKeySourceHandle) SwigIsKeySourceHandle() {
 
 func DeleteKeySourceHandle(arg1 KeySourceHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeySourceHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type KeySourceHandle interface {
@@ -1869,7 +1879,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1877,7 +1887,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1885,7 +1895,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1893,7 +1903,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -1903,7 +1913,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1911,7 +1921,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1921,7 +1931,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_bebc6234622106af(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1929,7 +1939,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1937,7 +1947,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1949,7 +1959,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1964,7 +1974,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1979,7 +1989,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1993,7 +2003,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2005,7 +2015,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2019,7 +2029,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2028,7 +2038,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2038,7 +2048,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_is_signer(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2047,7 +2057,7 @@ func M2mauth_key_from_pkcs11(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2063,7 +2073,7 @@ func M2mauth_key_source_new(arg1 *uintptr, arg2 string, arg3 []byte, arg4 int64)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_source_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), C.swig_type_33(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), C.swig_type_33(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2076,7 +2086,7 @@ func M2mauth_key_source_new(arg1 *uintptr, arg2 string, arg3 []byte, arg4 int64)
 func M2mauth_key_source_reload(arg1 KeySourceHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_source_reload_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2084,28 +2094,28 @@ func M2mauth_key_source_current(arg1 *uintptr, arg2 KeySourceHandle) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_source_current_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2117,14 +2127,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2138,7 +2148,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2152,7 +2162,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2163,7 +2173,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2176,7 +2186,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2193,7 +2203,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2204,7 +2214,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -2218,7 +2228,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2229,7 +2239,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2237,7 +2247,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2247,7 +2257,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2255,7 +2265,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2263,7 +2273,7 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2273,7 +2283,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2284,7 +2294,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2295,7 +2305,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2308,7 +2318,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2319,7 +2329,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2327,7 +2337,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2338,7 +2348,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2349,7 +2359,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2359,7 +2369,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2369,7 +2379,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2380,7 +2390,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2388,7 +2398,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2396,7 +2406,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2404,7 +2414,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2412,7 +2422,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2420,7 +2430,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2428,7 +2438,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2436,7 +2446,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2444,7 +2454,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2452,7 +2462,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2460,7 +2470,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2468,7 +2478,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2476,7 +2486,7 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -2486,7 +2496,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2496,7 +2506,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2508,7 +2518,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_bebc6234622106af(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2516,7 +2526,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2526,7 +2536,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2547,20 +2557,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2569,7 +2579,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2581,7 +2591,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2590,7 +2600,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2602,7 +2612,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2611,7 +2621,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2623,33 +2633,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2658,7 +2668,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2669,13 +2679,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_bebc6234622106af()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2703,7 +2713,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2719,7 +2729,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2738,7 +2748,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2751,7 +2761,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2759,7 +2769,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2770,7 +2780,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2779,7 +2789,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2794,7 +2804,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), C.swig_type_64(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), C.swig_type_64(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2806,7 +2816,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2818,7 +2828,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2832,7 +2842,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2842,7 +2852,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2850,7 +2860,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2861,7 +2871,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2873,7 +2883,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2888,7 +2898,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2900,7 +2910,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2914,7 +2924,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2925,7 +2935,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2938,7 +2948,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2951,7 +2961,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2966,7 +2976,7 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2975,7 +2985,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2986,7 +2996,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2997,7 +3007,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3008,7 +3018,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3019,7 +3029,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3030,7 +3040,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3041,7 +3051,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_81(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_81(_swig_i_1)))
 	return swig_r
 }
 
@@ -3049,7 +3059,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_82(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_82(_swig_i_1)))
 	return swig_r
 }
 
@@ -3058,7 +3068,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3069,7 +3079,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3081,7 +3091,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3095,7 +3105,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3107,7 +3117,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3122,7 +3132,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3136,7 +3146,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3147,7 +3157,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3157,7 +3167,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3169,7 +3179,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3182,7 +3192,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3197,7 +3207,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3205,7 +3215,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3218,7 +3228,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3231,7 +3241,7 @@ func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3240,7 +3250,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3254,7 +3264,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3264,7 +3274,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3272,7 +3282,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3287,7 +3297,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3295,7 +3305,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3308,7 +3318,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3331,20 +3341,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3353,7 +3363,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3365,7 +3375,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3374,7 +3384,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3386,7 +3396,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3395,7 +3405,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3407,7 +3417,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3416,7 +3426,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3428,7 +3438,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3437,7 +3447,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3449,7 +3459,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3458,7 +3468,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3470,59 +3480,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_127(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_127(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3531,7 +3541,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3542,13 +3552,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_bebc6234622106af()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3584,7 +3594,7 @@ func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -3595,7 +3605,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3604,7 +3614,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3616,7 +3626,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3624,7 +3634,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3632,7 +3642,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3640,7 +3650,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3648,7 +3658,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3656,7 +3666,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3666,7 +3676,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3674,7 +3684,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3682,7 +3692,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3691,7 +3701,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3704,7 +3714,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3714,7 +3724,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3727,7 +3737,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3738,7 +3748,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3750,7 +3760,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3764,7 +3774,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3772,7 +3782,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3780,7 +3790,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3788,7 +3798,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3799,7 +3809,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3807,7 +3817,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3818,7 +3828,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3830,7 +3840,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3843,7 +3853,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3851,7 +3861,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3862,7 +3872,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1)))
 	return swig_r
 }
 
@@ -3870,7 +3880,7 @@ func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3878,7 +3888,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3889,7 +3899,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_3)), C.swig_type_149(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_3)), C.swig_type_149(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3906,7 +3916,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_3)), C.swig_type_151(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_3)), C.swig_type_151(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3920,7 +3930,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3928,7 +3938,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3936,7 +3946,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3944,7 +3954,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3952,7 +3962,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3960,7 +3970,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3968,7 +3978,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -3977,7 +3987,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3990,7 +4000,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4001,7 +4011,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4009,7 +4019,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4021,7 +4031,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4037,7 +4047,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4051,7 +4061,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4059,7 +4069,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4070,7 +4080,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4078,7 +4088,7 @@ func M2mauth_token_client_set_key_source(arg1 TokenClientHandle, arg2 KeySourceH
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4086,7 +4096,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4094,7 +4104,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4105,7 +4115,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4116,7 +4126,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4127,7 +4137,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4139,7 +4149,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4149,7 +4159,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	return swig_r
 }
 
-const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 1
+const M2MAUTH_ASSERTION_OPTIONS_VERSION int = 2
 
 type SwigcptrAssertionOptionsStruct uintptr
 
@@ -4163,84 +4173,97 @@ func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) SetClock_skew_s(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
+}
+
+func (arg1 SwigcptrAssertionOptionsStruct) GetClock_skew_s() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
 	var swig_r AssertionOptionsStruct
-	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_bebc6234622106af()))
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_167)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_169)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4251,7 +4274,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_168)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_170)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4271,6 +4294,8 @@ type AssertionOptionsStruct interface {
 	GetCert() (_swig_ret CertHandle)
 	SetCert_members(arg2 uint)
 	GetCert_members() (_swig_ret uint)
+	SetClock_skew_s(arg2 int64)
+	GetClock_skew_s() (_swig_ret int64)
 	SetAudience(arg2 []byte) (_swig_ret int)
 	SetKid(arg2 []byte) (_swig_ret int)
 }
@@ -4279,7 +4304,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOp
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4287,7 +4312,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_169(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1)))
 	return swig_r
 }
 
@@ -4295,14 +4320,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4314,7 +4339,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4326,7 +4351,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4338,14 +4363,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -4363,168 +4388,168 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_181(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_181(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_183(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_183(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_185(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_185(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_187(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMin_fetch_interval_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_187(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_191(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_bebc6234622106af()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -4560,7 +4585,7 @@ func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptio
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4572,7 +4597,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4580,7 +4605,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_191)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4593,7 +4618,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4601,7 +4626,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_192)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4612,7 +4637,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4621,7 +4646,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4629,7 +4654,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4637,7 +4662,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4645,7 +4670,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4653,7 +4678,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4661,16 +4686,24 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
 var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED()
 
+func _swig_getM2MAUTH_TOKEN_EVENT_CLOCK_OFFSET() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
+	var swig_r Enum_SS_m2mauth_token_event_kind
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_CLOCK_OFFSET()
+
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4690,7 +4723,7 @@ func (p SwigcptrDpopHandle) SwigIsDpopHandle() {
 
 func DeleteDpopHandle(arg1 DpopHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type DpopHandle interface {
@@ -4712,25 +4745,25 @@ func (p SwigcptrDpopOptionsStruct) SwigIsDpopOptionsStruct() {
 func (arg1 SwigcptrDpopOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrDpopOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewDpopOptionsStruct() (_swig_ret DpopOptionsStruct) {
 	var swig_r DpopOptionsStruct
-	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_bebc6234622106af()))
+	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2()))
 	return swig_r
 }
 
 func DeleteDpopOptionsStruct(arg1 DpopOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type DpopOptionsStruct interface {
@@ -4745,7 +4778,7 @@ func M2mauth_dpop_new(arg1 *uintptr, arg2 KeyHandle, arg3 DpopOptionsStruct) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4753,7 +4786,7 @@ func M2mauth_dpop_thumbprint(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4764,7 +4797,7 @@ func M2mauth_dpop_public_jwk(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4779,7 +4812,7 @@ func M2mauth_dpop_proof(arg1 *[]byte, arg2 DpopHandle, arg3 string, arg4 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_195)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_5))))
 
 	swigTakeBuffer(arg1)
 
@@ -4804,7 +4837,7 @@ func M2mauth_dpop_observe(arg1 *int32, arg2 DpopHandle, arg3 string, arg4 Respon
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4815,7 +4848,7 @@ func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4823,7 +4856,7 @@ func M2mauth_token_manager_dpop(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_r
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4831,7 +4864,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4839,7 +4872,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4847,7 +4880,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -4856,7 +4889,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4869,7 +4902,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4881,7 +4914,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_201)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4892,7 +4925,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4901,7 +4934,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4915,7 +4948,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4923,7 +4956,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4934,7 +4967,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4945,7 +4978,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4955,7 +4988,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4964,7 +4997,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4979,7 +5012,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -4994,7 +5027,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5008,7 +5041,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5019,7 +5052,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5033,7 +5066,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5054,7 +5087,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5068,7 +5101,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5082,7 +5115,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5106,7 +5139,7 @@ func M2mauth_glue_a2a_credential_with(arg1 *[]byte, arg2 A2AHandle, arg3 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_2)), C.swig_type_218(_swig_i_3), C.swig_type_219(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_2)), C.swig_type_220(_swig_i_3), C.swig_type_221(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5124,7 +5157,7 @@ func M2mauth_glue_a2a_info_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_220)(unsafe.Pointer(&_swig_i_2)), C.swig_type_221(_swig_i_3), C.swig_type_222(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_2)), C.swig_type_223(_swig_i_3), C.swig_type_224(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5142,7 +5175,7 @@ func M2mauth_glue_a2a_ssh_key_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_223)(unsafe.Pointer(&_swig_i_2)), C.swig_type_224(_swig_i_3), C.swig_type_225(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), C.swig_type_226(_swig_i_3), C.swig_type_227(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5159,7 +5192,7 @@ func M2mauth_glue_a2a_dsm_application_with(arg1 *[]byte, arg2 A2AHandle, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_226(_swig_i_2), C.swig_type_227(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_228(_swig_i_2), C.swig_type_229(_swig_i_3), C.uintptr_t(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -5177,7 +5210,7 @@ func M2mauth_glue_a2a_call_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := getSwigcptr(arg9)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_228)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_231(_swig_i_6), C.swig_type_232(_swig_i_7), C.uintptr_t(_swig_i_8)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_233(_swig_i_6), C.swig_type_234(_swig_i_7), C.uintptr_t(_swig_i_8)))
 
 	swigTakeBuffer(arg1)
 
@@ -5198,7 +5231,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_233)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5210,7 +5243,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5221,7 +5254,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5233,7 +5266,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5247,7 +5280,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5258,7 +5291,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -5267,7 +5300,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5276,7 +5309,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5285,7 +5318,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5293,7 +5326,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_237(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
 	return swig_r
 }
 
@@ -5301,14 +5334,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_238(_swig_i_1), C.swig_type_239(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1), C.swig_type_241(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1)))
 	return swig_r
 }
 
@@ -5316,7 +5349,7 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_241(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_243(_swig_i_1)))
 	return swig_r
 }
 
@@ -5324,7 +5357,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_244(_swig_i_1)))
 	return swig_r
 }
 
@@ -5336,7 +5369,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_243(_swig_i_3), C.swig_type_244(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_245(_swig_i_3), C.swig_type_246(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5347,7 +5380,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_245(_swig_i_2), C.swig_type_246(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_247(_swig_i_2), C.swig_type_248(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5359,7 +5392,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_247(_swig_i_3), C.swig_type_248(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_249(_swig_i_3), C.swig_type_250(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5370,7 +5403,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_249(_swig_i_2), C.swig_type_250(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_251(_swig_i_2), C.swig_type_252(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5386,7 +5419,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_251)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_252)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_4)), C.swig_type_254(_swig_i_5), C.swig_type_255(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_255)(unsafe.Pointer(&_swig_i_4)), C.swig_type_256(_swig_i_5), C.swig_type_257(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_258)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5409,7 +5442,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_type_258(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_260(_swig_i_1)))
 	return swig_r
 }
 
@@ -5419,7 +5452,7 @@ func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_259(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_261(_swig_i_3)))
 	return swig_r
 }
 
@@ -5427,7 +5460,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_260)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5438,7 +5471,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5449,7 +5482,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5462,7 +5495,7 @@ func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5486,7 +5519,7 @@ func (p SwigcptrTokenExchangeHandle) SwigIsTokenExchangeHandle() {
 
 func DeleteTokenExchangeHandle(arg1 TokenExchangeHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TokenExchangeHandle interface {
@@ -5506,7 +5539,7 @@ func M2mauth_token_exchange_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5521,7 +5554,7 @@ func M2mauth_token_exchange_set_actor(arg1 TokenExchangeHandle, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5535,7 +5568,7 @@ func M2mauth_token_exchange_set_requested_type(arg1 TokenExchangeHandle, arg2 []
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5546,7 +5579,7 @@ func M2mauth_token_exchange_add_audience(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_275)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5557,7 +5590,7 @@ func M2mauth_token_exchange_add_resource(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_276)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5568,7 +5601,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_275)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_277)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5578,7 +5611,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 func M2mauth_token_issued_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -5595,7 +5628,7 @@ func M2mauth_glue_token_client_exchange_with(arg1 *uintptr, arg2 TokenClientHand
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_277(_swig_i_3), C.swig_type_278(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_279(_swig_i_3), C.swig_type_280(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5607,7 +5640,7 @@ func M2mauth_glue_token_manager_exchange_with(arg1 *uintptr, arg2 TokenManagerHa
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_279(_swig_i_3), C.swig_type_280(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_281(_swig_i_3), C.swig_type_282(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5622,7 +5655,7 @@ func (p SwigcptrTestServerHandle) SwigIsTestServerHandle() {
 
 func DeleteTestServerHandle(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TestServerHandle_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 type TestServerHandle interface {
@@ -5634,7 +5667,7 @@ type Enum_SS_m2mauth_test_client_auth int
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5642,7 +5675,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_test_client_auth = _sw
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5650,7 +5683,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_test_client_auth = _swi
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5658,7 +5691,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_test_client_auth = _swig
 
 func _swig_getM2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5666,7 +5699,7 @@ var M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_test_client_auth = _swig_g
 
 func _swig_getM2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5676,7 +5709,7 @@ type Enum_SS_m2mauth_test_token_format int
 
 func _swig_getM2MAUTH_TEST_TOKEN_OPAQUE() (_swig_ret Enum_SS_m2mauth_test_token_format) {
 	var swig_r Enum_SS_m2mauth_test_token_format
-	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5684,7 +5717,7 @@ var M2MAUTH_TEST_TOKEN_OPAQUE Enum_SS_m2mauth_test_token_format = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TEST_TOKEN_JWT() (_swig_ret Enum_SS_m2mauth_test_token_format) {
 	var swig_r Enum_SS_m2mauth_test_token_format
-	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_JWT_raw_bebc6234622106af())
+	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2())
 	return swig_r
 }
 
@@ -5696,20 +5729,20 @@ const M2MAUTH_TEST_CLIENT_VERSION int = 1
 func M2mauth_test_server_start(arg1 TestServerHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_test_server_start_raw_bebc6234622106af(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_test_server_stop(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_test_server_stop_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_test_server_url(arg1 *[]byte, arg2 TestServerHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_test_server_url_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5720,7 +5753,7 @@ func M2mauth_test_server_ca_pem(arg1 *[]byte, arg2 TestServerHandle) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5734,7 +5767,7 @@ func M2mauth_test_server_fail_next(arg1 TestServerHandle, arg2 uint, arg3 int, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_281)(unsafe.Pointer(&_swig_i_3)), C.swig_type_282(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_283)(unsafe.Pointer(&_swig_i_3)), C.swig_type_284(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -5746,7 +5779,7 @@ func M2mauth_test_server_stall(arg1 TestServerHandle, arg2 uint, arg3 int64) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_283(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_285(_swig_i_2)))
 	return swig_r
 }
 
@@ -5754,7 +5787,7 @@ func M2mauth_test_server_requests(arg1 TestServerHandle, arg2 string) (_swig_ret
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_285)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_287)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5763,7 +5796,7 @@ func M2mauth_test_server_requests(arg1 TestServerHandle, arg2 string) (_swig_ret
 
 func M2mauth_test_server_revoke_all(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64, arg5 int, arg6 string, arg7 string, arg8 int64) (_swig_ret int) {
@@ -5776,7 +5809,7 @@ func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64,
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_286(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_287)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_288)(unsafe.Pointer(&_swig_i_6)), C.swig_type_289(_swig_i_7)))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_288(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_289)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_6)), C.swig_type_291(_swig_i_7)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
@@ -5796,7 +5829,7 @@ func M2mauth_glue_test_server_add_client(arg1 TestServerHandle, arg2 string, arg
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(C.uintptr_t(_swig_i_0), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_292)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_7))))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_292)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_296)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_297)(unsafe.Pointer(&_swig_i_7))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5815,5 +5848,53 @@ func M2mauth_glue_test_server_add_client(arg1 TestServerHandle, arg2 string, arg
 	if Swig_escape_always_false {
 		Swig_escape_val = arg8
 	}
+	return swig_r
+}
+
+type Enum_SS_m2mauth_token_source int
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_NONE() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_NONE Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_NONE()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_FETCHED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_FETCHED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_FETCHED()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_REFRESHED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_REFRESHED()
+
+func _swig_getM2MAUTH_TOKEN_SOURCE_SHARED() (_swig_ret Enum_SS_m2mauth_token_source) {
+	var swig_r Enum_SS_m2mauth_token_source
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_SOURCE_SHARED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TOKEN_SOURCE_SHARED()
+
+const M2MAUTH_TOKEN_STATS_LATENCY_BUCKETS int = 12
+const M2MAUTH_TOKEN_STATS_VERSION int = 1
+
+func M2mauth_token_manager_stats_json(arg1 *[]byte, arg2 TokenManagerHandle) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+
+	swigTakeBuffer(arg1)
+
 	return swig_r
 }

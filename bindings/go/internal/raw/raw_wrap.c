@@ -602,7 +602,7 @@ m2mauth_status m2mauth_glue_test_server_add_client(m2mauth_test_server *server, 
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_bebc6234622106af(void *_swig_go_0) {
+void _wrap_Swig_free_raw_efae9e4abbd097c2(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -612,7 +612,7 @@ void _wrap_Swig_free_raw_bebc6234622106af(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_bebc6234622106af(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -625,7 +625,7 @@ void *_wrap_Swig_malloc_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -635,7 +635,7 @@ void _wrap_delete_KeyHandle_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_bebc6234622106af(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_efae9e4abbd097c2(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -645,7 +645,7 @@ void _wrap_delete_CertHandle_raw_bebc6234622106af(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -655,7 +655,7 @@ void _wrap_delete_ClaimsHandle_raw_bebc6234622106af(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -665,7 +665,7 @@ void _wrap_delete_VerifierHandle_raw_bebc6234622106af(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -675,7 +675,7 @@ void _wrap_delete_RequestHandle_raw_bebc6234622106af(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -685,7 +685,7 @@ void _wrap_delete_ResponseHandle_raw_bebc6234622106af(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_bebc6234622106af(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_efae9e4abbd097c2(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -695,7 +695,7 @@ void _wrap_delete_HttpHandle_raw_bebc6234622106af(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -705,7 +705,7 @@ void _wrap_delete_OAuth1Handle_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -715,7 +715,7 @@ void _wrap_delete_TokenClientHandle_raw_bebc6234622106af(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -725,7 +725,7 @@ void _wrap_delete_TokenHandle_raw_bebc6234622106af(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -735,7 +735,7 @@ void _wrap_delete_TokenManagerHandle_raw_bebc6234622106af(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -745,7 +745,7 @@ void _wrap_delete_A2AHandle_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_bebc6234622106af(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -755,7 +755,7 @@ void _wrap_delete_ConfigHandle_raw_bebc6234622106af(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -765,7 +765,7 @@ void _wrap_delete_CancelHandle_raw_bebc6234622106af(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2() {
   int result;
   intgo _swig_go_result;
   
@@ -776,7 +776,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_bebc6234622106af() {
+intgo _wrap_m2mauth_version_number_raw_efae9e4abbd097c2() {
   int result;
   intgo _swig_go_result;
   
@@ -787,7 +787,7 @@ intgo _wrap_m2mauth_version_number_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_bebc6234622106af(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -800,7 +800,7 @@ intgo _wrap_m2mauth_version_compatible_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_bebc6234622106af() {
+_gostring_ _wrap_m2mauth_version_string_raw_efae9e4abbd097c2() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -814,7 +814,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_bebc6234622106af() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_bebc6234622106af() {
+_gostring_ _wrap_m2mauth_version_details_raw_efae9e4abbd097c2() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -828,7 +828,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OK_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -840,7 +840,7 @@ intgo _wrap_M2MAUTH_OK_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -852,7 +852,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -864,7 +864,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -876,7 +876,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -888,7 +888,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -900,7 +900,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -912,7 +912,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -924,7 +924,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -936,7 +936,7 @@ intgo _wrap_M2MAUTH_EIO_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -948,7 +948,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -960,7 +960,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -972,7 +972,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -984,7 +984,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -996,7 +996,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNER_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1008,7 +1008,7 @@ intgo _wrap_M2MAUTH_ESIGNER_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1020,7 +1020,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1032,7 +1032,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1044,7 +1044,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1056,7 +1056,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1068,7 +1068,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1080,7 +1080,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1092,7 +1092,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1104,7 +1104,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1116,7 +1116,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1128,7 +1128,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1140,7 +1140,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1152,7 +1152,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1164,7 +1164,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1176,7 +1176,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1188,7 +1188,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1200,7 +1200,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1212,7 +1212,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1224,7 +1224,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1236,7 +1236,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1248,7 +1248,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1260,7 +1260,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1272,7 +1272,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1284,7 +1284,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1296,7 +1296,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1308,7 +1308,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1320,7 +1320,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1332,7 +1332,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1344,7 +1344,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1356,7 +1356,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1368,7 +1368,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1380,7 +1380,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1392,7 +1392,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1404,7 +1404,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1416,7 +1416,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1428,7 +1428,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1440,7 +1440,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1452,7 +1452,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1464,7 +1464,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1476,7 +1476,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1488,7 +1488,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1501,7 +1501,7 @@ intgo _wrap_ErrorRecord_code_get_raw_bebc6234622106af(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1517,7 +1517,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_bebc6234622106af(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1530,7 +1530,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_bebc6234622106af(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1543,7 +1543,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_bebc6234622106af(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1559,7 +1559,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_bebc6234622106af(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1575,7 +1575,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_bebc6234622106af(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1591,7 +1591,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_bebc6234622106af(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1604,7 +1604,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1617,7 +1617,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_bebc6234622106af(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_bebc6234622106af() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_efae9e4abbd097c2() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1628,13 +1628,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_bebc6234622106af() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_bebc6234622106af() {
+void _wrap_m2mauth_error_clear_raw_efae9e4abbd097c2() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1650,7 +1650,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_bebc6234622106af(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1663,7 +1663,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_bebc6234622106af(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_bebc6234622106af(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1676,7 +1676,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_bebc6234622106af(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_bebc6234622106af(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1689,7 +1689,7 @@ intgo _wrap_m2mauth_error_category_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1705,7 +1705,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_bebc6234622106af(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_bebc6234622106af(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1720,7 +1720,7 @@ intgo _wrap_m2mauth_cancel_new_raw_bebc6234622106af(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1730,7 +1730,7 @@ void _wrap_m2mauth_cancel_request_raw_bebc6234622106af(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_bebc6234622106af(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1743,7 +1743,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_bebc6234622106af(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_bebc6234622106af(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1774,7 +1774,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_bebc6234622106af(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1803,7 +1803,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_bebc6234622106af(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1838,7 +1838,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_bebc6234622106af(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1874,7 +1874,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_bebc6234622106af(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1897,7 +1897,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_bebc6234622106af(_goslice_ _swi
 }
 
 
-void _wrap_delete_KeySourceHandle_raw_bebc6234622106af(struct m2mauth_key_source *_swig_go_0) {
+void _wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(struct m2mauth_key_source *_swig_go_0) {
   struct m2mauth_key_source *arg1 = (struct m2mauth_key_source *) 0 ;
   
   arg1 = *(struct m2mauth_key_source **)&_swig_go_0; 
@@ -1907,7 +1907,7 @@ void _wrap_delete_KeySourceHandle_raw_bebc6234622106af(struct m2mauth_key_source
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1919,7 +1919,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1931,7 +1931,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1943,7 +1943,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1955,7 +1955,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_bebc6234622106af(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1972,7 +1972,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_bebc6234622106af(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1994,7 +1994,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_bebc6234622106af(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_bebc6234622106af(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2009,7 +2009,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_bebc6234622106af(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_bebc6234622106af(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -2026,7 +2026,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_bebc6234622106af(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2047,7 +2047,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_bebc6234622106af(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2085,7 +2085,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_bebc6234622106af(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2123,7 +2123,7 @@ intgo _wrap_m2mauth_key_from_der_raw_bebc6234622106af(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2162,7 +2162,7 @@ intgo _wrap_m2mauth_key_from_file_raw_bebc6234622106af(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2184,7 +2184,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_bebc6234622106af(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2220,7 +2220,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_bebc6234622106af(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2237,7 +2237,7 @@ intgo _wrap_m2mauth_key_public_raw_bebc6234622106af(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2268,7 +2268,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_bebc6234622106af(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_is_signer_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2281,7 +2281,7 @@ intgo _wrap_m2mauth_key_is_signer_raw_bebc6234622106af(struct m2mauth_key *_swig
 }
 
 
-intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2320,7 +2320,7 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_bebc6234622106af(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_source_new_raw_bebc6234622106af(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
   m2mauth_key_source **arg1 = (m2mauth_key_source **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2361,7 +2361,7 @@ intgo _wrap_m2mauth_key_source_new_raw_bebc6234622106af(m2mauth_key_source **_sw
 }
 
 
-intgo _wrap_m2mauth_key_source_reload_raw_bebc6234622106af(struct m2mauth_key_source *_swig_go_0) {
+intgo _wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(struct m2mauth_key_source *_swig_go_0) {
   m2mauth_key_source *arg1 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2374,7 +2374,7 @@ intgo _wrap_m2mauth_key_source_reload_raw_bebc6234622106af(struct m2mauth_key_so
 }
 
 
-intgo _wrap_m2mauth_key_source_current_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+intgo _wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
@@ -2391,7 +2391,7 @@ intgo _wrap_m2mauth_key_source_current_raw_bebc6234622106af(m2mauth_key **_swig_
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2404,7 +2404,7 @@ intgo _wrap_m2mauth_key_type_of_raw_bebc6234622106af(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2417,7 +2417,7 @@ intgo _wrap_m2mauth_key_bits_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2433,7 +2433,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_bebc6234622106af(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2446,7 +2446,7 @@ intgo _wrap_m2mauth_key_has_private_raw_bebc6234622106af(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2462,7 +2462,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_bebc6234622106af(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2510,7 +2510,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2541,7 +2541,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2572,7 +2572,7 @@ intgo _wrap_m2mauth_key_public_der_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2631,7 +2631,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2662,7 +2662,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2697,7 +2697,7 @@ intgo _wrap_m2mauth_key_jwks_raw_bebc6234622106af(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2728,7 +2728,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2740,7 +2740,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2752,7 +2752,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2764,7 +2764,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2776,7 +2776,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2788,7 +2788,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2809,7 +2809,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_bebc6234622106af(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2830,7 +2830,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_bebc6234622106af(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2852,7 +2852,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_bebc6234622106af(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2887,7 +2887,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_bebc6234622106af(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_bebc6234622106af(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2904,7 +2904,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_bebc6234622106af(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2935,7 +2935,7 @@ intgo _wrap_m2mauth_cert_der_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2966,7 +2966,7 @@ intgo _wrap_m2mauth_cert_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2997,7 +2997,7 @@ intgo _wrap_m2mauth_cert_subject_raw_bebc6234622106af(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -3010,7 +3010,7 @@ long long _wrap_m2mauth_cert_not_after_raw_bebc6234622106af(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3036,7 +3036,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_bebc6234622106af(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3048,7 +3048,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3060,7 +3060,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3072,7 +3072,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3084,7 +3084,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3096,7 +3096,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3108,7 +3108,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3120,7 +3120,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3132,7 +3132,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3144,7 +3144,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3156,7 +3156,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3168,7 +3168,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3180,7 +3180,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3192,7 +3192,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3214,7 +3214,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3230,7 +3230,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_bebc6234622106af(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3243,7 +3243,7 @@ intgo _wrap_m2mauth_alg_bit_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3265,7 +3265,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_bebc6234622106af(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_bebc6234622106af(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3278,7 +3278,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_bebc6234622106af(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3290,7 +3290,7 @@ void _wrap_JwsHeader_alg_set_raw_bebc6234622106af(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3303,7 +3303,7 @@ intgo _wrap_JwsHeader_alg_get_raw_bebc6234622106af(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3323,7 +3323,7 @@ void _wrap_JwsHeader_typ_set_raw_bebc6234622106af(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3339,7 +3339,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_bebc6234622106af(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3363,7 +3363,7 @@ void _wrap_JwsHeader_kid_set_raw_bebc6234622106af(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3379,7 +3379,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_bebc6234622106af(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3399,7 +3399,7 @@ void _wrap_JwsHeader_cty_set_raw_bebc6234622106af(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3415,7 +3415,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_bebc6234622106af(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3427,7 +3427,7 @@ void _wrap_JwsHeader_cert_set_raw_bebc6234622106af(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3440,7 +3440,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_bebc6234622106af(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3452,7 +3452,7 @@ void _wrap_JwsHeader_cert_members_set_raw_bebc6234622106af(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3465,7 +3465,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_bebc6234622106af(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3485,7 +3485,7 @@ void _wrap_JwsHeader_extra_json_set_raw_bebc6234622106af(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3501,7 +3501,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_bebc6234622106af(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_bebc6234622106af() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_efae9e4abbd097c2() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3512,7 +3512,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_bebc6234622106af() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_bebc6234622106af(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3522,7 +3522,7 @@ void _wrap_delete_JwsHeader_raw_bebc6234622106af(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3561,7 +3561,7 @@ intgo _wrap_m2mauth_jws_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3604,7 +3604,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3644,7 +3644,7 @@ intgo _wrap_m2mauth_jws_verify_raw_bebc6234622106af(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_bebc6234622106af(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3659,7 +3659,7 @@ intgo _wrap_m2mauth_claims_new_raw_bebc6234622106af(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3681,7 +3681,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_bebc6234622106af(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3698,7 +3698,7 @@ intgo _wrap_m2mauth_claims_clone_raw_bebc6234622106af(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3725,7 +3725,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_bebc6234622106af(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3747,7 +3747,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_bebc6234622106af(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3769,7 +3769,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_bebc6234622106af(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3796,7 +3796,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_bebc6234622106af(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3816,7 +3816,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_bebc6234622106af(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3829,7 +3829,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_bebc6234622106af(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3849,7 +3849,7 @@ intgo _wrap_m2mauth_claims_remove_raw_bebc6234622106af(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3869,7 +3869,7 @@ intgo _wrap_m2mauth_claims_has_raw_bebc6234622106af(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3907,7 +3907,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_bebc6234622106af(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3931,7 +3931,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_bebc6234622106af(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3969,7 +3969,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -4000,7 +4000,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -4031,7 +4031,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -4066,7 +4066,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4106,7 +4106,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_bebc6234622106af(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_bebc6234622106af(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -4125,7 +4125,7 @@ intgo _wrap_m2mauth_verifier_new_raw_bebc6234622106af(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -4149,7 +4149,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_bebc6234622106af(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4169,7 +4169,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_bebc6234622106af(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4189,7 +4189,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_bebc6234622106af(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4209,7 +4209,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_bebc6234622106af(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4229,7 +4229,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_bebc6234622106af(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4249,7 +4249,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_bebc6234622106af(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4264,7 +4264,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_bebc6234622106af(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4279,7 +4279,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_bebc6234622106af(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4303,7 +4303,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_bebc6234622106af(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4325,7 +4325,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_bebc6234622106af(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_efae9e4abbd097c2(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4354,7 +4354,7 @@ intgo _wrap_m2mauth_request_new_raw_bebc6234622106af(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4374,7 +4374,7 @@ intgo _wrap_m2mauth_request_set_url_raw_bebc6234622106af(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4403,7 +4403,7 @@ intgo _wrap_m2mauth_request_set_header_raw_bebc6234622106af(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4432,7 +4432,7 @@ intgo _wrap_m2mauth_request_add_header_raw_bebc6234622106af(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4452,7 +4452,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_bebc6234622106af(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4471,7 +4471,7 @@ intgo _wrap_m2mauth_request_set_body_raw_bebc6234622106af(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4487,7 +4487,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_bebc6234622106af(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4503,7 +4503,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_bebc6234622106af(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4526,7 +4526,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_bebc6234622106af(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4539,7 +4539,7 @@ long long _wrap_m2mauth_request_header_count_raw_bebc6234622106af(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4557,7 +4557,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_bebc6234622106af(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4575,7 +4575,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_bebc6234622106af(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_bebc6234622106af(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4592,7 +4592,7 @@ intgo _wrap_m2mauth_response_new_raw_bebc6234622106af(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4621,7 +4621,7 @@ intgo _wrap_m2mauth_response_add_header_raw_bebc6234622106af(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4640,7 +4640,7 @@ intgo _wrap_m2mauth_response_set_body_raw_bebc6234622106af(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4653,7 +4653,7 @@ intgo _wrap_m2mauth_response_status_raw_bebc6234622106af(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4676,7 +4676,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_bebc6234622106af(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4689,7 +4689,7 @@ long long _wrap_m2mauth_response_header_count_raw_bebc6234622106af(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4707,7 +4707,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_bebc6234622106af(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4725,7 +4725,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_bebc6234622106af(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4737,7 +4737,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_bebc6234622106af(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4750,7 +4750,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_bebc6234622106af(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4770,7 +4770,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_bebc6234622106af(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4786,7 +4786,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_bebc6234622106af(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4806,7 +4806,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_bebc6234622106af(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4822,7 +4822,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_bebc6234622106af(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4844,7 +4844,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_bebc6234622106af(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4860,7 +4860,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_bebc6234622106af(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4882,7 +4882,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4898,7 +4898,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_bebc6234622106af(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4918,7 +4918,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_bebc6234622106af(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4934,7 +4934,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_bebc6234622106af(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4954,7 +4954,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_bebc6234622106af(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4970,7 +4970,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_bebc6234622106af(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4982,7 +4982,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_bebc6234622106af(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4995,7 +4995,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_bebc6234622106af(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -5007,7 +5007,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5020,7 +5020,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_bebc6234622106af(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -5032,7 +5032,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_bebc6234622106af(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5045,7 +5045,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_bebc6234622106af(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -5057,7 +5057,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_bebc6234622106af(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5070,7 +5070,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_bebc6234622106af(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -5090,7 +5090,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5106,7 +5106,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_bebc6234622106af(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_bebc6234622106af() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -5117,7 +5117,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_bebc6234622106af() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -5127,7 +5127,7 @@ void _wrap_delete_HttpOptionsStruct_raw_bebc6234622106af(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -5158,7 +5158,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_bebc6234622106af(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_bebc6234622106af(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -5175,7 +5175,7 @@ intgo _wrap_m2mauth_http_new_raw_bebc6234622106af(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -5197,7 +5197,7 @@ intgo _wrap_m2mauth_http_add_override_raw_bebc6234622106af(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5216,7 +5216,7 @@ intgo _wrap_m2mauth_http_send_raw_bebc6234622106af(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5228,7 +5228,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5240,7 +5240,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5252,7 +5252,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5264,7 +5264,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5276,7 +5276,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5288,7 +5288,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5300,7 +5300,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5312,7 +5312,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_bebc6234622106af() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5328,7 +5328,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_bebc6234622106af(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5350,7 +5350,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_bebc6234622106af(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5366,7 +5366,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_bebc6234622106af(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5388,7 +5388,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_bebc6234622106af(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5418,7 +5418,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_bebc6234622106af(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5462,7 +5462,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_bebc6234622106af(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5477,7 +5477,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_bebc6234622106af(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5492,7 +5492,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_bebc6234622106af(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5507,7 +5507,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_bebc6234622106af(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5534,7 +5534,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_bebc6234622106af(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5549,7 +5549,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_bebc6234622106af(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5576,7 +5576,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_bebc6234622106af(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5603,7 +5603,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_bebc6234622106af(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5630,7 +5630,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_bebc6234622106af(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5643,7 +5643,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_bebc6234622106af(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5670,7 +5670,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_bebc6234622106af(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5685,7 +5685,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_bebc6234622106af(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5700,7 +5700,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_bebc6234622106af(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5715,7 +5715,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_bebc6234622106af(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5764,7 +5764,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5813,7 +5813,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_bebc6234622106af(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5825,7 +5825,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5837,7 +5837,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5849,7 +5849,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5861,7 +5861,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5873,7 +5873,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5885,7 +5885,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5897,7 +5897,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_bebc6234622106af() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5913,7 +5913,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_bebc6234622106af(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5942,7 +5942,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5954,7 +5954,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5966,7 +5966,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5997,7 +5997,7 @@ intgo _wrap_m2mauth_token_client_new_raw_bebc6234622106af(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6028,7 +6028,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_bebc6234622106af(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6043,7 +6043,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_bebc6234622106af(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6073,7 +6073,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6088,7 +6088,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_bebc6234622106af(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
@@ -6103,7 +6103,7 @@ intgo _wrap_m2mauth_token_client_set_key_source_raw_bebc6234622106af(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6118,7 +6118,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_bebc6234622106af(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6138,7 +6138,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_bebc6234622106af(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6158,7 +6158,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_bebc6234622106af(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6185,7 +6185,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_bebc6234622106af(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6205,7 +6205,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_bebc6234622106af(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6239,7 +6239,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_bebc6234622106af(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6251,7 +6251,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6264,7 +6264,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6276,7 +6276,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_bebc6234622106af(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6289,7 +6289,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_bebc6234622106af(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6301,7 +6301,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_bebc6234622106af(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6314,7 +6314,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_bebc6234622106af(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6326,7 +6326,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_bebc6234622106af(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6339,7 +6339,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_bebc6234622106af(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6351,7 +6351,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_bebc6234622106af(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6364,7 +6364,32 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_bebc6234622106af(struct 
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_bebc6234622106af() {
+void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->clock_skew_s = arg2;
+  
+}
+
+
+long long _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+  struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->clock_skew_s);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6375,7 +6400,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_bebc62346
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6385,7 +6410,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_bebc6234622106af(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6412,7 +6437,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_bebc6234622106af(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6439,7 +6464,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_bebc6234622106af(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6454,7 +6479,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_bebc6234622106af(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6469,7 +6494,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_bebc6234622106af(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6486,7 +6511,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_bebc6234622106af(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6502,7 +6527,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6518,7 +6543,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_bebc6234622106af(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6534,7 +6559,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_bebc6234622106af(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6547,7 +6572,7 @@ long long _wrap_m2mauth_token_expires_at_raw_bebc6234622106af(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6560,7 +6585,7 @@ long long _wrap_m2mauth_token_issued_at_raw_bebc6234622106af(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6572,7 +6597,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_bebc6234622106af(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6585,7 +6610,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_bebc6234622106af
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6597,7 +6622,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_bebc6234622106af(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6610,7 +6635,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_bebc62346221
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6622,7 +6647,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_bebc6234622106af(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6635,7 +6660,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_bebc6234622106a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6647,7 +6672,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_bebc6234622106af(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6660,7 +6685,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_bebc6234622106af(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6672,7 +6697,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_bebc6234622106af(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6685,7 +6710,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_bebc6234622106
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6697,7 +6722,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_bebc6234622106af(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6710,7 +6735,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_bebc6234622106
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6722,7 +6747,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_bebc6234622106af(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6735,7 +6760,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_bebc6234622106a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6747,7 +6772,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_bebc6234622106
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6760,7 +6785,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_bebc62346
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6772,7 +6797,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_bebc6234622106af(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6785,7 +6810,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_bebc6234622106af(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6797,7 +6822,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_bebc6234622106af(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6810,7 +6835,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_bebc6234622106af
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6822,7 +6847,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_bebc623462210
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6835,7 +6860,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_bebc6234
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6847,7 +6872,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_bebc6234622106af(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6860,7 +6885,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_bebc6234622106af(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_bebc6234622106af() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6871,7 +6896,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_be
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6881,7 +6906,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6912,7 +6937,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_bebc6234622106af(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_bebc6234622106af(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6931,7 +6956,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_bebc6234622106af(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6958,7 +6983,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_bebc6234622106af(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -6975,7 +7000,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_bebc6234622106af(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7002,7 +7027,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_bebc6234622106af(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -7017,7 +7042,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7036,7 +7061,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_bebc6234622106af(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7048,7 +7073,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7060,7 +7085,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7072,7 +7097,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7084,7 +7109,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7096,7 +7121,19 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_bebc6234622106af() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_bebc6234622106af(intgo _swig_go_0) {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7112,7 +7149,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_bebc6234622106af(intgo _swig_go_0)
 }
 
 
-void _wrap_delete_DpopHandle_raw_bebc6234622106af(struct m2mauth_dpop *_swig_go_0) {
+void _wrap_delete_DpopHandle_raw_efae9e4abbd097c2(struct m2mauth_dpop *_swig_go_0) {
   struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
   
   arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
@@ -7122,7 +7159,7 @@ void _wrap_delete_DpopHandle_raw_bebc6234622106af(struct m2mauth_dpop *_swig_go_
 }
 
 
-void _wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int arg2 ;
   
@@ -7134,7 +7171,7 @@ void _wrap_DpopOptionsStruct_alg_set_raw_bebc6234622106af(struct m2mauth_dpop_op
 }
 
 
-intgo _wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0) {
+intgo _wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7147,7 +7184,7 @@ intgo _wrap_DpopOptionsStruct_alg_get_raw_bebc6234622106af(struct m2mauth_dpop_o
 }
 
 
-struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_bebc6234622106af() {
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2() {
   struct m2mauth_dpop_options *result = 0 ;
   struct m2mauth_dpop_options *_swig_go_result;
   
@@ -7158,7 +7195,7 @@ struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_bebc6234622106af() 
 }
 
 
-void _wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(struct m2mauth_dpop_options *_swig_go_0) {
+void _wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   
   arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
@@ -7168,7 +7205,7 @@ void _wrap_delete_DpopOptionsStruct_raw_bebc6234622106af(struct m2mauth_dpop_opt
 }
 
 
-intgo _wrap_m2mauth_dpop_new_raw_bebc6234622106af(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+intgo _wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
@@ -7187,7 +7224,7 @@ intgo _wrap_m2mauth_dpop_new_raw_bebc6234622106af(m2mauth_dpop **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7218,7 +7255,7 @@ intgo _wrap_m2mauth_dpop_thumbprint_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7249,7 +7286,7 @@ intgo _wrap_m2mauth_dpop_public_jwk_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+intgo _wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7322,7 +7359,7 @@ intgo _wrap_m2mauth_dpop_proof_raw_bebc6234622106af(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+intgo _wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
   int *arg1 = (int *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7348,7 +7385,7 @@ intgo _wrap_m2mauth_dpop_observe_raw_bebc6234622106af(int *_swig_go_0, struct m2
 }
 
 
-intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_status result;
@@ -7363,7 +7400,7 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_bebc6234622106af(struct m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -7380,7 +7417,7 @@ intgo _wrap_m2mauth_token_manager_dpop_raw_bebc6234622106af(m2mauth_dpop **_swig
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7392,7 +7429,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7404,7 +7441,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7416,7 +7453,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_bebc6234622106af() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7432,7 +7469,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_bebc6234622106af(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7454,7 +7491,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_bebc6234622106af(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7478,7 +7515,7 @@ intgo _wrap_m2mauth_a2a_new_raw_bebc6234622106af(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7493,7 +7530,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_bebc6234622106af(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7530,7 +7567,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_bebc6234622106af(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7545,7 +7582,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_bebc6234622106af(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7572,7 +7609,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_bebc6234622106af(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7592,7 +7629,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_bebc6234622106af(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7607,7 +7644,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7622,7 +7659,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_bebc6234622106af(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7660,7 +7697,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_bebc6234622106af(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7698,7 +7735,7 @@ intgo _wrap_m2mauth_a2a_info_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7736,7 +7773,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_bebc6234622106af(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7767,7 +7804,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_bebc6234622106af(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7779,7 +7816,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7840,7 +7877,7 @@ intgo _wrap_m2mauth_a2a_call_raw_bebc6234622106af(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7878,7 +7915,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_bebc6234622106af(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7909,7 +7946,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_bebc6234622106af(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7980,7 +8017,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_bebc6234622106af(struct 
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8024,7 +8061,7 @@ intgo _wrap_m2mauth_glue_a2a_credential_with_raw_bebc6234622106af(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8068,7 +8105,7 @@ intgo _wrap_m2mauth_glue_a2a_info_with_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8112,7 +8149,7 @@ intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_bebc6234622106af(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   int64_t arg3 ;
@@ -8149,7 +8186,7 @@ intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_bebc6234622106af(_goslice_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8216,7 +8253,7 @@ intgo _wrap_m2mauth_glue_a2a_call_with_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_efae9e4abbd097c2(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8247,7 +8284,7 @@ intgo _wrap_m2mauth_config_load_raw_bebc6234622106af(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8281,7 +8318,7 @@ intgo _wrap_m2mauth_config_from_json_raw_bebc6234622106af(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -8312,7 +8349,7 @@ intgo _wrap_m2mauth_config_describe_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8350,7 +8387,7 @@ intgo _wrap_m2mauth_config_get_raw_bebc6234622106af(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_efae9e4abbd097c2(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -8370,7 +8407,7 @@ intgo _wrap_m2mauth_config_has_raw_bebc6234622106af(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -8387,7 +8424,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_bebc6234622106af(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8406,7 +8443,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_bebc6234622106af(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8425,7 +8462,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_bebc6234622106af(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8444,7 +8481,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_bebc6234622106af(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8459,7 +8496,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_bebc6234622106af(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -8473,7 +8510,7 @@ void _wrap_m2mauth_glue_buf_release_raw_bebc6234622106af(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8488,7 +8525,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_bebc6234622106af(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8503,7 +8540,7 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_bebc6234622106af(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8518,7 +8555,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_bebc6234622106af(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8543,7 +8580,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_bebc6234622106af(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -8566,7 +8603,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_bebc6234622106af(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8591,7 +8628,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_bebc6234622106af(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -8614,7 +8651,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_bebc6234622106af(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -8687,7 +8724,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_bebc6234622106af(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8704,7 +8741,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_bebc6234622106af(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   int arg2 ;
   m2mauth_key *arg3 = (m2mauth_key *) 0 ;
@@ -8725,7 +8762,7 @@ intgo _wrap_m2mauth_glue_key_from_signer_raw_bebc6234622106af(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8755,7 +8792,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_bebc6234622106af(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8774,7 +8811,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_bebc6234622106af(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8793,7 +8830,7 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_bebc6234622106af(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8822,7 +8859,7 @@ intgo _wrap_m2mauth_glue_verifier_verify_json_raw_bebc6234622106af(struct m2maut
 }
 
 
-void _wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0) {
+void _wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0) {
   struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
   
   arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
@@ -8832,7 +8869,7 @@ void _wrap_delete_TokenExchangeHandle_raw_bebc6234622106af(struct m2mauth_token_
 }
 
 
-intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8863,7 +8900,7 @@ intgo _wrap_m2mauth_token_exchange_new_raw_bebc6234622106af(m2mauth_token_exchan
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8892,7 +8929,7 @@ intgo _wrap_m2mauth_token_exchange_set_actor_raw_bebc6234622106af(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8919,7 +8956,7 @@ intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_bebc6234622106af(struc
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8939,7 +8976,7 @@ intgo _wrap_m2mauth_token_exchange_add_audience_raw_bebc6234622106af(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8959,7 +8996,7 @@ intgo _wrap_m2mauth_token_exchange_add_resource_raw_bebc6234622106af(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8986,7 +9023,7 @@ intgo _wrap_m2mauth_token_exchange_set_scope_raw_bebc6234622106af(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -9002,7 +9039,7 @@ _gostring_ _wrap_m2mauth_token_issued_token_type_raw_bebc6234622106af(struct m2m
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -9027,7 +9064,7 @@ intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_bebc6234622106af(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -9052,7 +9089,7 @@ intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_bebc6234622106af(m2maut
 }
 
 
-void _wrap_delete_TestServerHandle_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
   struct m2mauth_test_server *arg1 = (struct m2mauth_test_server *) 0 ;
   
   arg1 = *(struct m2mauth_test_server **)&_swig_go_0; 
@@ -9062,7 +9099,7 @@ void _wrap_delete_TestServerHandle_raw_bebc6234622106af(struct m2mauth_test_serv
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9074,7 +9111,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9086,7 +9123,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9098,7 +9135,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9110,7 +9147,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9122,7 +9159,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2() {
   enum m2mauth_test_token_format result;
   intgo _swig_go_result;
   
@@ -9134,7 +9171,7 @@ intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_bebc6234622106af() {
+intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2() {
   enum m2mauth_test_token_format result;
   intgo _swig_go_result;
   
@@ -9146,7 +9183,7 @@ intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_bebc6234622106af() {
 }
 
 
-intgo _wrap_m2mauth_test_server_start_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+intgo _wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -9159,7 +9196,7 @@ intgo _wrap_m2mauth_test_server_start_raw_bebc6234622106af(struct m2mauth_test_s
 }
 
 
-void _wrap_m2mauth_test_server_stop_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   
   arg1 = *(m2mauth_test_server **)&_swig_go_0; 
@@ -9169,7 +9206,7 @@ void _wrap_m2mauth_test_server_stop_raw_bebc6234622106af(struct m2mauth_test_ser
 }
 
 
-intgo _wrap_m2mauth_test_server_url_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+intgo _wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
   m2mauth_buf temp1 ;
@@ -9200,7 +9237,7 @@ intgo _wrap_m2mauth_test_server_url_raw_bebc6234622106af(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+intgo _wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
   m2mauth_buf temp1 ;
@@ -9231,7 +9268,7 @@ intgo _wrap_m2mauth_test_server_ca_pem_raw_bebc6234622106af(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, long long _swig_go_4) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   unsigned int arg2 ;
   int arg3 ;
@@ -9257,7 +9294,7 @@ intgo _wrap_m2mauth_test_server_fail_next_raw_bebc6234622106af(struct m2mauth_te
 }
 
 
-intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   unsigned int arg2 ;
   int64_t arg3 ;
@@ -9274,7 +9311,7 @@ intgo _wrap_m2mauth_test_server_stall_raw_bebc6234622106af(struct m2mauth_test_s
 }
 
 
-long long _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   char *arg2 = (char *) 0 ;
   uint64_t result;
@@ -9294,7 +9331,7 @@ long long _wrap_m2mauth_test_server_requests_raw_bebc6234622106af(struct m2mauth
 }
 
 
-void _wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   
   arg1 = *(m2mauth_test_server **)&_swig_go_0; 
@@ -9304,7 +9341,7 @@ void _wrap_m2mauth_test_server_revoke_all_raw_bebc6234622106af(struct m2mauth_te
 }
 
 
-intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
+intgo _wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
   m2mauth_test_server **arg1 = (m2mauth_test_server **) 0 ;
   int arg2 ;
   int arg3 ;
@@ -9343,7 +9380,7 @@ intgo _wrap_m2mauth_glue_test_server_new_raw_bebc6234622106af(m2mauth_test_serve
 }
 
 
-intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7) {
+intgo _wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -9396,6 +9433,85 @@ intgo _wrap_m2mauth_glue_test_server_add_client_raw_bebc6234622106af(struct m2ma
   free(arg6); 
   free(arg7); 
   free(arg8); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_NONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_FETCHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_REFRESHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_source result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_SOURCE_SHARED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  result = (m2mauth_status)m2mauth_token_manager_stats_json(arg1,arg2);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
   return _swig_go_result;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -151,6 +152,9 @@ struct ClientConfig {
   int assertion_alg = 0;               // 0: the key's default (RS256 for RSA; HS256 for client_secret_jwt)
   std::string assertion_audience;      // empty: the token endpoint URL (see README)
   std::int64_t assertion_lifetime_s = 120;
+  // iat and nbf are this many seconds before now (exp is now + lifetime), so a server whose clock is
+  // a little behind still accepts the assertion; 0 to 300, 0 = none.
+  std::int64_t assertion_clock_skew_s = 5;
   std::string assertion_kid;           // empty: the key's kid if it has one
   bool assertion_kid_thumbprint = false;  // use the RFC 7638 thumbprint as kid
   std::optional<Certificate> assertion_cert;
@@ -196,9 +200,17 @@ class TokenClient {
   const ClientConfig &config() const noexcept { return config_; }
   const std::shared_ptr<Transport> &transport() const noexcept { return transport_; }
   const Clock &clock() const noexcept { return clock_; }
+  // The token server's clock minus this client's, in ms, as the last token response showed it (its
+  // JWT access token's iat, else its Date header; 0 within the noise; clamped to +-1 hour); nullopt
+  // before any response that carried either.
+  std::optional<std::int64_t> server_clock_offset_ms() const noexcept {
+    if (!has_server_offset_.load(std::memory_order_acquire)) return std::nullopt;
+    return server_offset_ms_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::string client_assertion(const std::string &audience, bool grant);
+  void observe_server_clock(Token &token, const Response &resp, std::int64_t sent_ms);
 
   ClientConfig config_;
   std::shared_ptr<Transport> transport_;
@@ -206,6 +218,8 @@ class TokenClient {
   std::string thumbprint_kid_;
   std::mutex refresh_mutex_;
   SecretString refresh_token_;  // the latest one the server returned, if any
+  std::atomic<std::int64_t> server_offset_ms_{0};
+  std::atomic<bool> has_server_offset_{false};
 };
 
 // How client assertions (private_key_jwt, client_secret_jwt) and jwt-bearer grants are signed.
@@ -213,13 +227,14 @@ struct AssertionOptions {
   std::string audience;                // empty: the token endpoint URL
   int alg = 0;                         // 0: the key's default; else an Alg value
   std::int64_t lifetime_s = 120;       // 10 to 3600
+  std::int64_t clock_skew_s = 5;       // iat and nbf backdated by this much, 0 to 300 (0: none)
   std::string kid;                     // empty: the key's kid if it has one
   bool kid_thumbprint = false;         // use the RFC 7638 thumbprint as kid
   std::optional<Certificate> cert;     // for x5t, x5t#S256, x5c
   unsigned int cert_members = 0;       // JwsHeader::cert_members bits; ignored without cert
 };
 // Throws Error(algorithm) for an unknown alg, Error(invalid_argument) for a lifetime outside 10 to
-// 3600 seconds or unknown cert member bits.
+// 3600 seconds, a clock skew outside 0 to 300 seconds or unknown cert member bits.
 void check_assertion_options(const AssertionOptions &options);
 
 // Configures a TokenClient, then builds it once: the first fetch or token manager made from it

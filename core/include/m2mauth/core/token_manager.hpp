@@ -29,6 +29,7 @@
 #include "m2mauth/core/cancel.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/oauth2.hpp"
+#include "m2mauth/core/token_stats.hpp"
 
 namespace m2mauth::core {
 
@@ -58,7 +59,11 @@ struct ManagerOptions {
   std::string describe() const;
 };
 
-enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };
+enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5, clock_offset = 6 };
+// A clock_offset event follows a fetch whose answer shows the token server's clock more than this far
+// from the client's (TokenClient::server_clock_offset_ms): client assertions (backdated a few seconds)
+// and absolute times are then at risk.
+inline constexpr std::int64_t kClockOffsetEventMs = 5000;
 
 // Never carries a secret.
 struct TokenEvent {
@@ -71,6 +76,7 @@ struct TokenEvent {
   bool transient = false;
   std::int64_t retry_after_ms = 0;
   const std::string *oauth_error = nullptr;
+  std::int64_t clock_offset_ms = 0;  // clock_offset: the server's clock minus the client's
 };
 using TokenEventCallback = std::function<void(const TokenEvent &)>;
 
@@ -148,6 +154,12 @@ class TokenManager {
   // options bound the whole call (the wait for a token, both sends) and can cancel it.
   Response request(Request req, const CallOptions &options = {});
 
+  // What this manager observed for the configured key (nullptr) or another one (as get() would look
+  // it up), never a secret; std::nullopt for a key it never read. Takes locks: not for the hot path.
+  std::optional<TokenStats> stats(const TokenScope *scope = nullptr);
+  // Every key's, the configured key first, then in the order they were first read.
+  std::vector<TokenStats> stats_all();
+
   const std::shared_ptr<TokenClient> &client() const noexcept { return client_; }
   const ManagerOptions &options() const noexcept { return options_; }
   // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
@@ -190,6 +202,11 @@ class TokenManager {
   void post_send(std::function<void(bool stopping)> job);
   void deliver(Ready &ready, bool stopping);
   void emit(const TokenEvent &event);
+  // stats (token_stats.cpp)
+  TokenStats stats_of(Entry &entry);
+  void count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error);
+  static void retire_hits(const Reader &reader);
+  void emit_clock_offset(const Entry &entry);
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 

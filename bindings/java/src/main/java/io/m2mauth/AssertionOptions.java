@@ -11,6 +11,7 @@ public final class AssertionOptions {
   final String audience;
   final Algorithm algorithm;
   final Duration lifetime;
+  final Duration clockSkew;
   final String keyId;
   final boolean keyIdThumbprint;
   final Certificate certificate;
@@ -20,6 +21,7 @@ public final class AssertionOptions {
     audience = b.audience;
     algorithm = b.algorithm;
     lifetime = b.lifetime;
+    clockSkew = b.clockSkew;
     keyId = b.keyId;
     keyIdThumbprint = b.keyIdThumbprint;
     certificate = b.certificate;
@@ -41,6 +43,7 @@ public final class AssertionOptions {
     private String audience;
     private Algorithm algorithm;
     private Duration lifetime;
+    private Duration clockSkew;
     private String keyId;
     private boolean keyIdThumbprint;
     private Certificate certificate;
@@ -62,6 +65,15 @@ public final class AssertionOptions {
     /** 10 s to 1 h (default 2 min). */
     public Builder lifetime(Duration lifetime) {
       this.lifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * "iat" and "nbf" this far in the past, so a server whose clock is behind accepts the assertion
+     * ("exp" counts from now); 0 to 300 s, whole seconds (default 5 s; zero: none).
+     */
+    public Builder clockSkew(Duration skew) {
+      this.clockSkew = skew;
       return this;
     }
 

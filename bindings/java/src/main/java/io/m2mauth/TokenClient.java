@@ -370,6 +370,9 @@ public final class TokenClient implements AutoCloseable {
       if (a.lifetime != null) {
         o.setLifetime_s(a.lifetime.getSeconds());
       }
+      if (a.clockSkew != null) {
+        o.setClock_skew_s(a.clockSkew.getSeconds());
+      }
       o.setKid_thumbprint(a.keyIdThumbprint ? 1 : 0);
       if (cert != null) {
         o.setCert(cert);

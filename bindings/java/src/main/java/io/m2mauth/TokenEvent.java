@@ -18,7 +18,9 @@ public final class TokenEvent {
     /** A cached token was served (only with {@link ManagerOptions.Builder#reportCacheHits}). */
     CACHE_HIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_CACHE_HIT),
     /** A cached token was dropped ({@link TokenManager#invalidate}, or a 401 in {@link TokenManager#request}). */
-    INVALIDATED(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_INVALIDATED);
+    INVALIDATED(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_INVALIDATED),
+    /** After a fetch: the token server's clock is more than 5 s from this client's (see TokenStats). */
+    CLOCK_OFFSET(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET);
 
     final int id;
 

@@ -391,6 +391,21 @@ public final class TokenManager implements AutoCloseable {
     }
   }
 
+  /** What this manager observed for its configured key (see {@link TokenStats}). */
+  public TokenStats stats() {
+    for (TokenStats s : statsAll()) {
+      if (s.configured()) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("no configured key in the stats");
+  }
+
+  /** The stats of every key this manager read, the configured key first. */
+  public java.util.List<TokenStats> statsAll() {
+    return TokenStats.allOf(use(M2mauthNative::m2mauth_token_manager_stats_json));
+  }
+
   /** Drops the cached token if it is still token (e.g. after an API answered 401 to it). */
   public void invalidate(Token token) {
     invalidate(Objects.requireNonNull(token, "token").accessToken());

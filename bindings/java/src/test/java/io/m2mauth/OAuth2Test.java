@@ -146,7 +146,9 @@ class OAuth2Test {
       assertEquals("ES256", header.get("alg"));
       assertEquals("https://aud.example", claims.get("aud"));
       assertEquals("svc-es256", claims.get("iss"));
-      assertEquals(30L, ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue());
+      // iat is backdated by the default clock skew (5 s); exp counts from now.
+      assertEquals(35L, ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue());
+      assertEquals(claims.get("iat"), claims.get("nbf"));
     }
   }
 

@@ -1,0 +1,77 @@
+// Internal: the counters a token manager keeps per key for TokenManager::stats() (issue 15).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "m2mauth/core/token_stats.hpp"
+
+namespace m2mauth::core {
+
+// A count with one writer (the thread that owns it) and any number of readers: the writer's bump is a
+// plain load, add and store (no locked instruction), the readers' load sees a whole value.
+class OwnCount {
+ public:
+  OwnCount() = default;
+  OwnCount(const OwnCount &o) noexcept : n_(o.get()) {}
+  OwnCount &operator=(const OwnCount &o) noexcept {
+    n_.store(o.get(), std::memory_order_relaxed);
+    return *this;
+  }
+  void bump() noexcept { n_.store(n_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  std::uint64_t get() const noexcept { return n_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> n_{0};
+};
+
+// One key's counters. The atomics are bumped off the lock-free read path (under Entry::mu or after a
+// wait); the rest is written and read under Entry::mu.
+struct KeyCounters {
+  mutable std::atomic<std::uint64_t> retired_hits{0};  // lock-free hits of readers whose thread has gone
+  std::atomic<std::uint64_t> locked_hits{0};           // hits of the locked read (and at-once get_async)
+  std::atomic<std::uint64_t> requests_ok{0};
+  std::atomic<std::uint64_t> requests_transient{0};
+  std::atomic<std::uint64_t> requests_permanent{0};
+  std::atomic<std::uint64_t> waits{0};
+  std::atomic<std::int64_t> wait_ms_total{0};
+  std::atomic<std::uint64_t> latency[kLatencyBuckets] = {};
+
+  // Under Entry::mu.
+  TokenSource source = TokenSource::none;
+  int last_error_code = 0;  // kept after later successes
+  int last_http_status = 0;
+  std::string last_oauth_error;
+  std::int64_t last_vendor_code = 0;
+
+  static void add(std::atomic<std::uint64_t> &c) noexcept { c.fetch_add(1, std::memory_order_relaxed); }
+};
+
+// Counts one read's wait (if it waited) when the read ends, however it ends.
+class WaitTimer {
+ public:
+  explicit WaitTimer(KeyCounters &c) noexcept : c_(c) {}
+  WaitTimer(const WaitTimer &) = delete;
+  WaitTimer &operator=(const WaitTimer &) = delete;
+  ~WaitTimer() {
+    if (!started_) return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_);
+    KeyCounters::add(c_.waits);
+    c_.wait_ms_total.fetch_add(static_cast<std::int64_t>(ms.count()), std::memory_order_relaxed);
+  }
+  void start() noexcept {
+    if (started_) return;
+    started_ = true;
+    t0_ = std::chrono::steady_clock::now();
+  }
+  bool started() const noexcept { return started_; }
+
+ private:
+  KeyCounters &c_;
+  bool started_ = false;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace m2mauth::core

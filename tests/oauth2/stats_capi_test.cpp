@@ -1,0 +1,322 @@
+// m2mauth_token_manager_stats* (issue 15) through the shipped library, against the fault server: real
+// token requests that succeed, fail transiently and fail for good, and cached reads counted per thread.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loopback.hpp"
+#include "m2mauth/m2mauth.h"
+
+using namespace m2mauth_test;
+
+namespace {
+
+Servers &stats_servers() {
+  static Servers instance({"fault"});
+  return instance;
+}
+
+struct Fixture {
+  m2mauth_http *http = nullptr;
+  m2mauth_token_client *client = nullptr;
+  m2mauth_token_manager *manager = nullptr;
+  std::string secret;
+  Fixture() {
+    const auto fault = stats_servers()["fault"];
+    control(fault.str("control_url") + "/reset", "POST", "{}");
+    REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_new(&client, fault.str("token_endpoint").c_str(), "svc-post", http) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_auth_method(client, M2MAUTH_AUTH_CLIENT_SECRET_POST) == M2MAUTH_OK);
+    secret = client_field("svc-post", "client_secret");
+    REQUIRE(m2mauth_token_client_set_secret(client, secret.c_str()) == M2MAUTH_OK);
+    m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+    o.min_fetch_interval_ms = 0;
+    o.backoff_base_ms = 1;
+    o.backoff_max_ms = 50;
+    o.permanent_backoff_ms = 0;
+    REQUIRE(m2mauth_token_manager_new(&manager, client, &o) == M2MAUTH_OK);
+  }
+  ~Fixture() {
+    m2mauth_token_manager_free(manager);
+    m2mauth_token_client_free(client);
+    m2mauth_http_free(http);
+  }
+  void script(const std::string &steps) {
+    control(stats_servers()["fault"].str("control_url") + "/script", "POST", steps);
+  }
+};
+
+uint64_t latency_total(const m2mauth_token_stats &s) {
+  uint64_t n = 0;
+  for (uint64_t b : s.refresh_latency) n += b;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("C API stats: a transient failure, a fetch, cache hits on several threads") {
+  Fixture f;
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_token == 0);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_NONE);
+  CHECK(s.requests_ok == 0);
+  CHECK(latency_total(s) == 0);
+
+  f.script(R"([{"status":503}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);  // waits through the retry
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.requests_transient == 1);
+  CHECK(s.requests_ok == 1);
+  CHECK(s.requests_permanent == 0);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total >= 0);
+  CHECK(latency_total(s) == 2);
+  CHECK(s.has_token == 1);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_FETCHED);
+  CHECK(s.expires_at_ms == v.expires_at_ms);
+  CHECK(s.expires_in_ms > 0);
+  CHECK(s.expires_in_ms <= 3600 * 1000);
+  CHECK(s.refresh_at_ms > 0);
+  CHECK(s.refresh_at_ms < s.expires_at_ms);
+  CHECK(s.last_error_code == M2MAUTH_EHTTP);
+  CHECK(s.last_http_status == 503);
+  CHECK(s.last_error_category == m2mauth_error_category(M2MAUTH_EHTTP));
+  const uint64_t hits_before = s.cache_hits;
+
+  // 100 reads here and 100 on each of 3 threads (one of which has ended when stats are read).
+  for (int i = 0; i < 100; ++i) REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&f] {
+      m2mauth_token_view tv = M2MAUTH_TOKEN_VIEW_INIT;
+      for (int i = 0; i < 100; ++i) REQUIRE(m2mauth_token_manager_get(&tv, f.manager) == M2MAUTH_OK);
+    });
+  for (auto &t : threads) t.join();
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == hits_before + 400);
+  CHECK(s.requests_ok == 1);
+
+  // A thread that reads after the others have gone retires their readers: their hits are kept.
+  std::thread([&f] {
+    m2mauth_token_view tv = M2MAUTH_TOKEN_VIEW_INIT;
+    REQUIRE(m2mauth_token_manager_get(&tv, f.manager) == M2MAUTH_OK);
+  }).join();
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == hits_before + 401);
+
+  // Invalidated: no token, the next read fetches again ("refreshed").
+  REQUIRE(m2mauth_token_manager_invalidate(f.manager, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_token == 0);
+  CHECK(s.expires_at_ms == 0);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_REFRESHED);
+  CHECK(s.requests_ok == 2);
+}
+
+TEST_CASE("C API stats: another key, a permanent failure, the JSON of every key, no secret") {
+  Fixture f;
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  CHECK(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, nullptr) == M2MAUTH_ENOTFOUND);
+
+  f.script(R"([{"status":400,"error":"invalid_scope"}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  CHECK(m2mauth_token_manager_get_for(&v, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_EOAUTH);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  CHECK(s.requests_permanent == 1);
+  CHECK(s.requests_ok == 0);
+  CHECK(s.has_token == 0);
+  CHECK(s.last_error_code == M2MAUTH_EOAUTH);
+  CHECK(s.last_http_status == 400);
+  CHECK(std::string(s.last_oauth_error) == "invalid_scope");
+  CHECK(s.last_error_category == M2MAUTH_CATEGORY_OAUTH_REFUSAL);
+
+  REQUIRE(m2mauth_token_manager_get_for(&v, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, "https://api.example/") == M2MAUTH_OK);
+  CHECK(s.requests_ok == 1);
+  CHECK(s.source == M2MAUTH_TOKEN_SOURCE_FETCHED);
+  CHECK(std::string(s.last_oauth_error) == "invalid_scope");  // kept after the success
+  // The configured key saw none of it.
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.requests_ok + s.requests_permanent + s.requests_transient == 0);
+
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  REQUIRE(m2mauth_token_manager_stats_json(&json, f.manager) == M2MAUTH_OK);
+  const std::string text(reinterpret_cast<const char *>(json.ptr), json.size);
+  m2mauth_buf_dispose(&json);
+  CHECK(text.rfind(R"({"client_id":"svc-post","keys":[{"scope":"")", 0) == 0);
+  CHECK(text.find(R"("configured":true)") != std::string::npos);
+  CHECK(text.find(R"("scope":"read","audience":"","resources":["https://api.example/"])") != std::string::npos);
+  CHECK(text.find(R"("last_oauth_error":"invalid_scope")") != std::string::npos);
+  CHECK(text.find(R"("refresh_latency_bounds_ms":[5,10,25,50,100,250,500,1000,2500,5000,10000])") != std::string::npos);
+  CHECK(text.find(R"("source":"fetched")") != std::string::npos);
+  CHECK(text.find(f.secret) == std::string::npos);
+  CHECK(text.find(std::string(v.access_token, v.access_token_len)) == std::string::npos);
+}
+
+TEST_CASE("C API stats: versions, constants, NULL arguments") {
+  m2mauth_token_stats s;
+  CHECK(m2mauth_token_stats_init(&s, M2MAUTH_TOKEN_STATS_VERSION) == M2MAUTH_OK);
+  CHECK(s.version == M2MAUTH_TOKEN_STATS_VERSION);
+  CHECK(s.cache_hits == 0);
+  CHECK(m2mauth_token_stats_init(&s, 99) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_stats_init(nullptr, 1) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_stats_latency_bound_ms(0) == 5);
+  CHECK(m2mauth_token_stats_latency_bound_ms(10) == 10000);
+  CHECK(m2mauth_token_stats_latency_bound_ms(11) == -1);
+  CHECK(m2mauth_token_stats_latency_bound_ms(1000) == -1);
+  CHECK(std::string(m2mauth_token_source_name(M2MAUTH_TOKEN_SOURCE_REFRESHED)) == "refreshed");
+  CHECK(std::string(m2mauth_token_source_name(M2MAUTH_TOKEN_SOURCE_SHARED)) == "shared");
+  CHECK(std::string(m2mauth_token_source_name(7)) == "");
+  CHECK(m2mauth_token_manager_stats(&s, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_stats(nullptr, nullptr) == M2MAUTH_EINVAL);
+  m2mauth_buf b = M2MAUTH_BUF_INIT;
+  CHECK(m2mauth_token_manager_stats_json(&b, nullptr) == M2MAUTH_EINVAL);
+  Fixture f;
+  s.version = 2;
+  CHECK(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_EINVAL);
+}
+
+// ---- clocks that disagree ------------------------------------------------------------------------
+
+namespace {
+
+int64_t real_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The client's clock: the real one shifted by *payload ms.
+int64_t shifted_clock(void *payload) { return real_now_ms() + *static_cast<int64_t *>(payload); }
+
+struct OffsetEvents {
+  std::atomic<int> count{0};
+  std::atomic<int64_t> offset{0};
+  static void cb(const m2mauth_token_event *e, void *payload) {
+    auto *self = static_cast<OffsetEvents *>(payload);
+    if (e->kind != M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET) return;
+    self->offset = e->clock_offset_ms;
+    ++self->count;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("C API clocks: the server's Date behind by 5 minutes is measured, reported, and moves no expiry") {
+  Fixture f;
+  OffsetEvents events;
+  REQUIRE(m2mauth_token_manager_set_event_cb(f.manager, &OffsetEvents::cb, &events, nullptr) == M2MAUTH_OK);
+  f.script(R"([{"clock_offset_s":-300}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  const int64_t before = real_now_ms();
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  const int64_t ttl_ms = std::stoll(stats_servers()["fault"].str("token_ttl")) * 1000;
+  CHECK(v.expires_at_ms >= before + ttl_ms);  // expires_in is a duration: no clock in it
+  CHECK(v.expires_at_ms <= real_now_ms() + ttl_ms);
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.has_clock_offset == 1);
+  CHECK(s.clock_offset_ms <= -298000);
+  CHECK(s.clock_offset_ms >= -302000);
+  for (int i = 0; i < 100 && events.count == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(events.count == 1);
+  CHECK(events.offset == s.clock_offset_ms);
+  CHECK(std::string(m2mauth_token_event_name(M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET)) == "clock_offset");
+
+  // In step again: an offset within the noise is 0, and no event.
+  REQUIRE(m2mauth_token_manager_invalidate(f.manager, nullptr) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.clock_offset_ms == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(events.count == 1);
+}
+
+TEST_CASE("C API clocks: a JWT access token's exp, translated by the offset, caps the expiry") {
+  // The server 10 minutes ahead; its JWT lives 5 minutes by exp although expires_in says the ttl.
+  Fixture f;
+  f.script(R"([{"jwt":true,"clock_offset_s":600,"jwt_lifetime_s":300}])");
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  const int64_t before = real_now_ms();
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  // exp - offset = now + 300 s on this client's clock (not now + 900 s, exp read as if it were ours).
+  CHECK(v.expires_at_ms >= before + 300000 - 2000);
+  CHECK(v.expires_at_ms <= real_now_ms() + 300000 + 2000);
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.clock_offset_ms >= 598000);
+  CHECK(s.clock_offset_ms <= 602000);
+}
+
+TEST_CASE("C API clocks: a client clock 10 minutes off either way serves the JWT for its life, no refresh loop") {
+  for (int64_t shift : {int64_t{-600000}, int64_t{600000}}) {
+    CAPTURE(shift);
+    Fixture f;
+    // The fixture's manager was made before the clock could be set: a new client and manager here.
+    m2mauth_token_manager_free(f.manager);
+    f.manager = nullptr;
+    m2mauth_token_client_free(f.client);
+    f.client = nullptr;
+    const auto fault = stats_servers()["fault"];
+    REQUIRE(m2mauth_token_client_new(&f.client, fault.str("token_endpoint").c_str(), "svc-post", f.http) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_auth_method(f.client, M2MAUTH_AUTH_CLIENT_SECRET_POST) == M2MAUTH_OK);
+    REQUIRE(m2mauth_token_client_set_secret(f.client, f.secret.c_str()) == M2MAUTH_OK);
+    int64_t *payload = new int64_t(shift);
+    REQUIRE(m2mauth_token_client_set_clock(f.client, &shifted_clock, payload,
+                                           [](void *p) { delete static_cast<int64_t *>(p); }) == M2MAUTH_OK);
+    m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+    o.min_fetch_interval_ms = 0;
+    REQUIRE(m2mauth_token_manager_new(&f.manager, f.client, &o) == M2MAUTH_OK);
+    f.script(R"([{"jwt":true,"jwt_lifetime_s":300}])");  // the server's clock is the real one
+    m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+    for (int i = 0; i < 20; ++i) REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+    const int64_t client_now = real_now_ms() + shift;
+    CHECK(v.expires_at_ms > client_now + 290000);  // on the client's clock: 5 minutes from its now
+    CHECK(v.expires_at_ms <= client_now + 300000 + 2000);
+    m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+    REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+    CHECK(s.requests_ok == 1);  // served, not refetched
+    CHECK(s.cache_hits >= 19);
+    CHECK(s.clock_offset_ms <= -shift + 2000);
+    CHECK(s.clock_offset_ms >= -shift - 2000);
+    CHECK(s.expires_in_ms > 290000);
+  }
+}
+
+TEST_CASE("C API clocks: m2mauth_assertion_options version 2 has clock_skew_s; version 1 keeps working") {
+  m2mauth_assertion_options o;
+  REQUIRE(m2mauth_assertion_options_init(&o, M2MAUTH_ASSERTION_OPTIONS_VERSION) == M2MAUTH_OK);
+  CHECK(o.version == 2);
+  CHECK(o.clock_skew_s == 5);
+  m2mauth_assertion_options v1;
+  v1.clock_skew_s = 77;  // a version 1 caller's struct ends before it: init must not write it
+  REQUIRE(m2mauth_assertion_options_init(&v1, 1) == M2MAUTH_OK);
+  CHECK(v1.version == 1);
+  CHECK(v1.lifetime_s == 120);
+  CHECK(v1.clock_skew_s == 77);
+  CHECK(m2mauth_assertion_options_init(&o, 3) == M2MAUTH_EINVAL);
+
+  m2mauth_http *http = nullptr;
+  REQUIRE(m2mauth_http_new(&http, nullptr) == M2MAUTH_OK);
+  m2mauth_token_client *client = nullptr;
+  REQUIRE(m2mauth_token_client_new(&client, stats_servers()["fault"].str("token_endpoint").c_str(), "svc-jwt", http) ==
+          M2MAUTH_OK);
+  CHECK(m2mauth_token_client_set_assertion(client, &v1) == M2MAUTH_OK);
+  o.clock_skew_s = 301;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_EINVAL);
+  CHECK(std::string(m2mauth_error_last()->message).find("clock skew") != std::string::npos);
+  o.clock_skew_s = -1;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_EINVAL);
+  o.clock_skew_s = 0;
+  CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_OK);
+  m2mauth_token_client_free(client);
+  m2mauth_http_free(http);
+}
