@@ -18,6 +18,7 @@
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/random.hpp"
 #include "m2mauth/core/secret.hpp"
+#include "m2mauth/core/shared_cache.hpp"
 
 namespace m2mauth::core::cache {
 
@@ -206,15 +207,7 @@ void FileStore::remove_if(const std::string &key, std::string_view value, StoreD
 }
 
 std::optional<std::string> FileStore::wait(const std::string &key, StoreDeadline deadline) {
-  std::optional<std::string> first = read_entry(key);
-  for (;;) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return std::nullopt;
-    auto pause = std::chrono::milliseconds(5 + static_cast<int>(random_unit() * 15));
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
-    std::optional<std::string> cur = read_entry(key);
-    if (cur && (!first || *cur != *first)) return cur;
-  }
+  return poll_wait(*this, key, deadline);
 }
 
 std::string FileStore::describe() const {

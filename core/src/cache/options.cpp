@@ -1,10 +1,14 @@
 // The shared cache's options and the factory of the built-in stores.
+#include <algorithm>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "cache/file_store.hpp"
 #include "cache/seal.hpp"
 #include "cache/shared_cache.hpp"
 #include "m2mauth/core/json.hpp"
+#include "m2mauth/core/random.hpp"
 #include "m2mauth/core/shared_cache.hpp"
 
 namespace m2mauth::core {
@@ -58,6 +62,18 @@ std::string SharedCacheOptions::describe() const {
 
 SecretString parse_shared_cache_key(std::string_view text, std::string_view field) {
   return cache::parse_cache_key(text, field);
+}
+
+std::optional<std::string> poll_wait(SharedStore &store, const std::string &key, StoreDeadline deadline) {
+  std::optional<std::string> first = store.get(key, deadline);
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return std::nullopt;
+    const auto pause = std::chrono::milliseconds(5 + static_cast<int>(random_unit() * 15));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    std::optional<std::string> cur = store.get(key, std::max(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+    if (cur && (!first || *cur != *first)) return cur;
+  }
 }
 
 std::unique_ptr<SharedStore> make_file_store(const std::string &directory) {

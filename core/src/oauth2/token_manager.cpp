@@ -495,7 +495,7 @@ void TokenManager::refresh(Entry &entry) {
     // The floor counts from when the request really starts (a queued refresh may wait for the worker).
     std::lock_guard<std::mutex> lock(entry.mu);
     entry.last_start_ms = now();
-    if (shared_ && entry.current) held = std::string(entry.current->access_token());
+    if (std::atomic_load(&shared_) && entry.current) held = std::string(entry.current->access_token());
   }
   std::optional<Token> token;
   std::optional<Error> error;
@@ -589,12 +589,12 @@ void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
     if (!entry.current) return;
     if (!token.empty() && entry.current->access_token() != token) return;  // already replaced
     expires = entry.current->expires_at_ms;
-    if (shared_) dropped = std::string(entry.current->access_token());
+    if (std::atomic_load(&shared_)) dropped = std::string(entry.current->access_token());
     entry.current.reset();
     entry.generation.fetch_add(1, std::memory_order_release);
   }
-  if (!dropped.empty()) {
-    shared_invalidated(*shared_, *client_, entry.scope, dropped);
+  if (auto shared = std::atomic_load(&shared_); shared && !dropped.empty()) {
+    shared_invalidated(*shared, *client_, entry.scope, dropped);
     secure_wipe(dropped);
   }
   TokenEvent ev{TokenEventKind::invalidated, &client_->config().client_id, &entry.scope.scope};
@@ -641,12 +641,13 @@ Response TokenManager::request(Request req, const CallOptions &options) {
   return resp;
 }
 
-void TokenManager::set_shared_cache(std::shared_ptr<SharedTokenCache> cache) { shared_ = std::move(cache); }
+void TokenManager::set_shared_cache(std::shared_ptr<SharedTokenCache> cache) { std::atomic_store(&shared_, std::move(cache)); }
 
 Token TokenManager::fetch_token(Entry &entry, const std::string &held, const CallOptions &call) {
   const TokenScope *scope = &entry == default_entry_ ? nullptr : &entry.scope;
-  if (!shared_) return client_->fetch(scope, call);
-  return shared_fetch(*shared_, *client_, entry.scope, held, options_.expiry_skew_ms,
+  const std::shared_ptr<SharedTokenCache> shared = std::atomic_load(&shared_);
+  if (!shared) return client_->fetch(scope, call);
+  return shared_fetch(*shared, *client_, entry.scope, held, options_.expiry_skew_ms,
                       [&] { return client_->fetch(scope, call); },
                       [&](TokenEventKind kind) {
                         TokenEvent ev{kind, &client_->config().client_id, &entry.scope.scope};

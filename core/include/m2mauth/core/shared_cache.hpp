@@ -50,6 +50,10 @@ class SharedTokenCache;  // internal (core/src/cache/shared_cache.hpp)
 std::shared_ptr<SharedTokenCache> make_shared_token_cache(const SharedCacheOptions &options,
                                                           std::unique_ptr<SharedStore> store = nullptr);
 
+// A wait() for stores that cannot publish: polls store.get every 5 to 20 ms (at random) until the
+// entry under key differs from the one there at the start, or the deadline passes (nullopt then).
+std::optional<std::string> poll_wait(SharedStore &store, const std::string &key, StoreDeadline deadline);
+
 // The built-in stores.
 std::unique_ptr<SharedStore> make_file_store(const std::string &directory);
 std::unique_ptr<SharedStore> make_redis_store(const SharedCacheOptions &options);
