@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import operator
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
@@ -33,16 +32,13 @@ from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
 from .dpop import DPoP, dpop_of
-from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
+from .http import BodyArg, Cancel, HeadersArg, Http, Response, body_bytes, default_http, header_list
+from .http import call_timeout_ms as _timeout_ms
 from .keys import Key
 
 __all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
 
-#: A cancel signal for a call in progress (``OAuth2Client.request(..., cancel=c)``): ``c.cancel()`` from any
-#: thread stops the native transfer or the wait for a token at once; the call raises
-#: :class:`m2mauth.errors.CancelledError`. Once cancelled it stays so (``c.cancelled``).
-Cancel = native.Cancel
 
 #: The client authentication methods at the token endpoint.
 CLIENT_AUTH_METHODS = tuple(native.CLIENT_AUTH_METHODS)
@@ -96,15 +92,6 @@ class Token(tuple):
 
     def __reduce__(self) -> Any:
         raise TypeError("Token objects cannot be pickled (that would copy the access token)")
-
-
-def _timeout_ms(timeout: Optional[float]) -> int:
-    """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
-    if timeout is None:
-        return 0
-    if not (timeout > 0) or math.isinf(timeout):
-        raise ValueError("timeout must be a positive number of seconds")
-    return max(1, int(math.ceil(timeout * 1000)))
 
 
 def _request_args(method: str, url: str, headers: HeadersArg, body: BodyArg, json: Any,
@@ -424,9 +411,9 @@ class OAuth2Client(native.TokenManagerBase):
                   cancel: Optional[Cancel] = None) -> Token:
         """The token for another key: ``scope`` (text or a list), ``audience`` and ``resource`` sent with its
         token request instead of the configured ones (None: none). Each key has its own cached token and
-        refresh (at most 64 per client). Read through the library's cached view, which carries no granted
-        scope: the token's ``scope`` is the one asked for, its ``token_type`` the scheme sent ("Bearer" or
-        "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
+        refresh (at most 64 per client). Read through the library's cached view: the token's ``scope`` is
+        the one the server granted (the one asked for when it said none), its ``token_type`` the scheme sent
+        ("Bearer" or "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
         return self._token_for(_words(scope, "scope"), optional_text(audience, "audience"),
                                optional_text(resource, "resource"), _timeout_ms(timeout), cancel)
 
@@ -447,6 +434,13 @@ class OAuth2Client(native.TokenManagerBase):
         wait at once; the shared token request goes on for the other callers. Raises the same
         exceptions as :meth:`token`; ``timeout`` (seconds) bounds the wait."""
         return await _token_async(self, timeout)
+
+    async def token_for_async(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+                              resource: Optional[str] = None, timeout: Optional[float] = None) -> Token:
+        """:meth:`token_for` for asyncio (``m2mauth_token_manager_get_for_async``): never blocks the event
+        loop; cancelling the task ends the native wait."""
+        return await _token_for_async(self, _words(scope, "scope"), optional_text(audience, "audience"),
+                                      optional_text(resource, "resource"), timeout)
 
     def close(self) -> None:
         """Stops the background refresh and releases the client (its secrets are wiped). Idempotent."""
@@ -478,4 +472,4 @@ def _client_of(client: Any) -> OAuth2Client:
 
 
 # Last: m2mauth.aio uses the names above (a relative import inside token_async() would cost ~8 us a call).
-from .aio import token_async as _token_async  # noqa: E402
+from .aio import token_async as _token_async, token_for_async as _token_for_async  # noqa: E402

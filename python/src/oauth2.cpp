@@ -408,9 +408,7 @@ void register_oauth2(py::module_ &m) {
                           const m2mauth::Cancel *cancel) {
         auto c = self.need();
         m2mauth::Request req = make_request(method, url, headers, body);
-        m2mauth::CallOptions options;
-        options.timeout_ms = timeout_ms;
-        if (cancel != nullptr) options.cancel = *cancel;
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
         std::optional<m2mauth::Response> resp;
         {
           ReleaseGil nogil;
@@ -425,16 +423,15 @@ void register_oauth2(py::module_ &m) {
         // Another key's token through the cached view (m2mauth_token_manager_get_for_with), copied out
         // before the GIL is taken back: the view is only valid until this thread's next call.
         auto c = self.need();
-        m2mauth::CallOptions options;
-        options.timeout_ms = timeout_ms;
-        if (cancel != nullptr) options.cancel = *cancel;
-        std::string access, scheme;
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
+        std::string access, scheme, granted;
         std::int64_t expires_ms = 0;
         {
           ReleaseGil nogil;
           m2mauth::TokenView v = c->manager->get_token_for(scope, audience, resource, options);
           access.assign(v.access_token);
           scheme.assign(v.scheme);
+          granted.assign(v.scope);
           expires_ms = v.expires_at_ms;
         }
         struct Wipe {
@@ -445,7 +442,7 @@ void register_oauth2(py::module_ &m) {
           }
         } wipe{access};
         py::object obj = py::reinterpret_borrow<py::object>(c->token_factory)(
-            py::str(access), py::str(scheme), static_cast<double>(expires_ms) / 1000.0, py::str(scope.value_or("")));
+            py::str(access), py::str(scheme), static_cast<double>(expires_ms) / 1000.0, py::str(granted));
         return obj;
       }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true),
          py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
