@@ -60,9 +60,14 @@ const (
 	EventCacheHit    TokenEventKind = 4 // a cached token was served (ReportCacheHits)
 	EventInvalidated TokenEventKind = 5 // a cached token was dropped (Invalidate, or a 401 in Do)
 	EventClockOffset TokenEventKind = 6 // after a fetch: the server's clock is more than 5 s from the client's
+	// The cache shared by processes (the configuration's cache section):
+	EventSharedHit      TokenEventKind = 7 // a refresh served from the shared cache
+	EventLeaseWait      TokenEventKind = 8 // a refresh waited for another process's
+	EventSharedFallback TokenEventKind = 9 // the shared cache failed or was slow: fetched locally
 )
 
-// String is "fetched", "refreshed", "failed", "cache_hit" or "invalidated".
+// String is "fetched", "refreshed", "failed", "cache_hit", "invalidated", "shared_hit", "lease_wait"
+// or "shared_fallback".
 func (k TokenEventKind) String() string { return raw.M2mauth_token_event_name(int(k)) }
 
 // TokenEvent is one thing a TokenManager did. It never carries a token or a secret.

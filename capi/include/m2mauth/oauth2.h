@@ -345,7 +345,10 @@ typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_FAILED = 3,
   M2MAUTH_TOKEN_EVENT_CACHE_HIT = 4,
   M2MAUTH_TOKEN_EVENT_INVALIDATED = 5,
-  M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET = 6 /* after a fetch: the server's clock is more than 5 s from the client's */
+  M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET = 6, /* after a fetch: the server's clock is more than 5 s from the client's */
+  M2MAUTH_TOKEN_EVENT_SHARED_HIT = 7,   /* a refresh served from the shared cache (cache.h) */
+  M2MAUTH_TOKEN_EVENT_LEASE_WAIT = 8,   /* a refresh waited for another process's */
+  M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK = 9 /* the shared cache failed or was slow: fetched locally */
 } m2mauth_token_event_kind;
 
 /**
@@ -376,7 +379,8 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_m
                                                                  m2mauth_token_event_cb cb, void *payload,
                                                                  m2mauth_free_cb free_payload);
 
-/** "fetched", "refreshed", "failed", "cache_hit", "invalidated", "clock_offset"; "" otherwise. */
+/** "fetched", "refreshed", "failed", "cache_hit", "invalidated", "clock_offset", "shared_hit",
+ * "lease_wait", "shared_fallback"; "" otherwise. */
 M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);
 
 #ifdef __cplusplus

@@ -97,8 +97,14 @@ std::string token_stats_json(const std::string &client_id, const std::vector<Tok
   return json_print(o.get());
 }
 
-void TokenManager::count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error) {
+void TokenManager::count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error,
+                                 bool shared) {
   KeyCounters &c = entry.counters;
+  if (shared) {  // served by another process's fetch: not a request of this one
+    std::lock_guard<std::mutex> lock(entry.mu);
+    c.source = TokenSource::shared;
+    return;
+  }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   KeyCounters::add(c.latency[latency_bucket(static_cast<std::int64_t>(ms.count()))]);
   std::lock_guard<std::mutex> lock(entry.mu);

@@ -7133,6 +7133,42 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2() {
 }
 
 
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_SHARED_HIT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_LEASE_WAIT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_efae9e4abbd097c2() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;

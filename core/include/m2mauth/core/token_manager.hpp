@@ -59,11 +59,26 @@ struct ManagerOptions {
   std::string describe() const;
 };
 
-enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5, clock_offset = 6 };
+// clock_offset: see kClockOffsetEventMs; shared_hit: a refresh served from the shared cache; lease_wait: a
+// refresh waited for another process's; shared_fallback: the shared cache failed or was too slow, the token
+// was fetched locally.
+enum class TokenEventKind {
+  fetched = 1,
+  refreshed = 2,
+  failed = 3,
+  cache_hit = 4,
+  invalidated = 5,
+  clock_offset = 6,
+  shared_hit = 7,
+  lease_wait = 8,
+  shared_fallback = 9
+};
 // A clock_offset event follows a fetch whose answer shows the token server's clock more than this far
 // from the client's (TokenClient::server_clock_offset_ms): client assertions (backdated a few seconds)
 // and absolute times are then at risk.
 inline constexpr std::int64_t kClockOffsetEventMs = 5000;
+
+class SharedTokenCache;  // m2mauth/core/shared_cache.hpp
 
 // Never carries a secret.
 struct TokenEvent {
@@ -165,6 +180,9 @@ class TokenManager {
   // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
   // threads. Throws Error(invalid_argument) for an invalid header name.
   void set_idempotency_header(std::string name);
+  // The second-level cache shared by processes (m2mauth/core/shared_cache.hpp; null: none), consulted
+  // when this manager's token is missing or due. Set before the manager is shared between threads.
+  void set_shared_cache(std::shared_ptr<SharedTokenCache> cache);
 
   struct Snapshot;  // internal: one token as served
   struct Entry;     // internal
@@ -204,14 +222,19 @@ class TokenManager {
   void emit(const TokenEvent &event);
   // stats (token_stats.cpp)
   TokenStats stats_of(Entry &entry);
-  void count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error);
+  // shared: the token came from the shared cache (no request to the token endpoint was made by this process).
+  void count_request(Entry &entry, std::chrono::steady_clock::time_point started, const Error *error, bool shared);
   static void retire_hits(const Reader &reader);
   void emit_clock_offset(const Entry &entry);
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 
+  // *shared is set when the shared cache served the token.
+  Token fetch_token(Entry &entry, const std::string &held, const CallOptions &call, bool *shared);
+
   std::shared_ptr<TokenClient> client_;
   ManagerOptions options_;
+  std::shared_ptr<SharedTokenCache> shared_;  // the second level, or null
   std::uint64_t id_;
   bool system_clock_;
   std::int64_t clock_lag_ms_ = 0;  // how far fast_now() may lag now() (the coarse clock's resolution)

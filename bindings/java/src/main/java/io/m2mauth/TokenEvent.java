@@ -20,7 +20,13 @@ public final class TokenEvent {
     /** A cached token was dropped ({@link TokenManager#invalidate}, or a 401 in {@link TokenManager#request}). */
     INVALIDATED(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_INVALIDATED),
     /** After a fetch: the token server's clock is more than 5 s from this client's (see TokenStats). */
-    CLOCK_OFFSET(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET);
+    CLOCK_OFFSET(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET),
+    /** A refresh was served from the cache shared by processes (the configuration's cache section). */
+    SHARED_HIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_SHARED_HIT),
+    /** A refresh waited for another process's under the shared cache's lease. */
+    LEASE_WAIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_LEASE_WAIT),
+    /** The shared cache failed or was too slow: the token was fetched locally. */
+    SHARED_FALLBACK(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK);
 
     final int id;
 
