@@ -305,6 +305,9 @@ const char *m2mauth_token_event_name(int kind) {
     case M2MAUTH_TOKEN_EVENT_FAILED: return "failed";
     case M2MAUTH_TOKEN_EVENT_CACHE_HIT: return "cache_hit";
     case M2MAUTH_TOKEN_EVENT_INVALIDATED: return "invalidated";
+    case M2MAUTH_TOKEN_EVENT_SHARED_HIT: return "shared_hit";
+    case M2MAUTH_TOKEN_EVENT_LEASE_WAIT: return "lease_wait";
+    case M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK: return "shared_fallback";
     default: return "";
   }
 }

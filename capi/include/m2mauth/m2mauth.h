@@ -20,6 +20,7 @@
 #include "oauth1.h"
 #include "http.h"
 #include "oauth2.h"
+#include "cache.h"
 #include "dpop.h"
 #include "token_exchange.h"
 #include "senhasegura.h"

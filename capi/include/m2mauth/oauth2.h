@@ -340,7 +340,10 @@ typedef enum m2mauth_token_event_kind {
   M2MAUTH_TOKEN_EVENT_REFRESHED = 2,
   M2MAUTH_TOKEN_EVENT_FAILED = 3,
   M2MAUTH_TOKEN_EVENT_CACHE_HIT = 4,
-  M2MAUTH_TOKEN_EVENT_INVALIDATED = 5
+  M2MAUTH_TOKEN_EVENT_INVALIDATED = 5,
+  M2MAUTH_TOKEN_EVENT_SHARED_HIT = 6,      /* a refresh served from the shared cache (cache.h) */
+  M2MAUTH_TOKEN_EVENT_LEASE_WAIT = 7,      /* a refresh waited for another process's */
+  M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK = 8  /* the shared cache failed or was slow: fetched locally */
 } m2mauth_token_event_kind;
 
 /**
@@ -370,7 +373,8 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_m
                                                                  m2mauth_token_event_cb cb, void *payload,
                                                                  m2mauth_free_cb free_payload);
 
-/** "fetched", "refreshed", "failed", "cache_hit", "invalidated"; "" otherwise. */
+/** "fetched", "refreshed", "failed", "cache_hit", "invalidated", "shared_hit", "lease_wait",
+ * "shared_fallback"; "" otherwise. */
 M2MAUTH_EXTERN const char *m2mauth_token_event_name(int kind);
 
 #ifdef __cplusplus

@@ -129,6 +129,7 @@ void config::check_core_ranges(const Config &config) {
   http_limits(Section(config, "http"), h);
   assertion_limits(Section(config, "oauth2"));
   manager_options_from(config);
+  shared_cache_options_from(config).validate();
 }
 
 HttpConfig http_config_from(const Config &config) {
@@ -259,7 +260,23 @@ std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shar
   if (!transport) transport = make_transport(config);
   ClientConfig client = client_config_from(config, transport.get());
   auto tc = std::make_shared<TokenClient>(std::move(client), std::move(transport));
-  return std::make_unique<TokenManager>(std::move(tc), std::move(options));
+  auto shared = make_shared_token_cache(shared_cache_options_from(config));
+  auto tm = std::make_unique<TokenManager>(std::move(tc), std::move(options));
+  tm->set_shared_cache(std::move(shared));
+  return tm;
+}
+
+SharedCacheOptions shared_cache_options_from(const Config &config) {
+  Section s(config, "cache");
+  SharedCacheOptions o;
+  s.text("kind", o.kind);
+  s.text("url", o.url);
+  s.text("path", o.path);
+  s.text("prefix", o.prefix);
+  if (const Value *v = s.value("key")) o.key = parse_shared_cache_key(v->secret.reveal(), "cache.key");
+  s.integer("lease_ms", o.lease_ms);
+  s.integer("fallback_ms", o.fallback_ms);
+  return o;
 }
 
 std::unique_ptr<A2AClient> make_a2a_client(const Config &config, std::shared_ptr<Transport> transport) {

@@ -25,6 +25,7 @@ struct KeySpec {
   Type type;
   double min = 0, max = 0;        // integer and number: allowed range
   const char *choices = nullptr;  // string: "a|b|c"
+  bool raw_bytes = false;         // secret: a file's or variable's bytes as they are (no newline stripped, NUL allowed)
 };
 
 // Every key of every section.

@@ -11,7 +11,7 @@ namespace {
 // check_core_ranges() runs the core's rules at load time. A range here is the configuration's own.
 constexpr double kMaxSeconds = 10.0 * 365 * 24 * 3600;   // ten years
 
-const char *const kSections[] = {"http", "oauth2", "senhasegura", nullptr};
+const char *const kSections[] = {"http", "oauth2", "senhasegura", "cache", nullptr};
 
 std::vector<KeySpec> make_schema() {
   return {
@@ -72,6 +72,14 @@ std::vector<KeySpec> make_schema() {
       {"senhasegura", "token_secret", Type::secret},
       {"senhasegura", "decryption_key", Type::key},
       {"senhasegura", "decryption_key_passphrase", Type::secret},
+
+      {"cache", "kind", Type::string, 0, 0, "memory|file|redis"},
+      {"cache", "url", Type::string},
+      {"cache", "path", Type::string},
+      {"cache", "prefix", Type::string},
+      {"cache", "key", Type::secret, 0, 0, nullptr, true},
+      {"cache", "lease_ms", Type::integer},
+      {"cache", "fallback_ms", Type::integer},
   };
 }
 

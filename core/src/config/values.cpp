@@ -46,6 +46,10 @@ void resolve_indirect(Value &v, const std::string &ref, const Environment &env, 
     } catch (const Error &e) {
       fail(Errc::config, e.what());  // a file the configuration names: a configuration error
     }
+    if (v.spec->raw_bytes && !data.empty()) {
+      v.secret = SecretString(std::move(data));
+      return;
+    }
     std::size_t end = data.size();
     while (end > 0 && (data[end - 1] == '\n' || data[end - 1] == '\r')) --end;
     if (end == 0) {

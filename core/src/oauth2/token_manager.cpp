@@ -11,6 +11,7 @@
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/random.hpp"
 #include "m2mauth/core/token_exchange.hpp"
+#include "cache/manager_hook.hpp"
 #include "oauth2/token_manager_impl.hpp"
 
 namespace m2mauth::core {
@@ -489,17 +490,19 @@ void TokenManager::worker_loop() {
 }
 
 void TokenManager::refresh(Entry &entry) {
+  std::string held;  // the token being refreshed (the shared cache serves another one)
   {
     // The floor counts from when the request really starts (a queued refresh may wait for the worker).
     std::lock_guard<std::mutex> lock(entry.mu);
     entry.last_start_ms = now();
+    if (std::atomic_load(&shared_) && entry.current) held = std::string(entry.current->access_token());
   }
   std::optional<Token> token;
   std::optional<Error> error;
   CallOptions call;
   call.cancel = &stop_;
   try {
-    token = client_->fetch(&entry == default_entry_ ? nullptr : &entry.scope, call);
+    token = fetch_token(entry, held, call);
   } catch (const Error &e) {
     error = e;
   } catch (const std::bad_alloc &) {
@@ -507,6 +510,7 @@ void TokenManager::refresh(Entry &entry) {
   } catch (const std::exception &) {
     error = Error(Errc::generic, "token request failed");
   }
+  secure_wipe(held);
   const std::int64_t t = now();
   TokenEvent ev{TokenEventKind::fetched, &client_->config().client_id, &entry.scope.scope};
   std::string oauth_error;
@@ -579,13 +583,19 @@ void TokenManager::invalidate(std::string_view token) { invalidate(default_entry
 void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   Entry &entry = scope == default_entry_->scope ? *default_entry_ : *entry_for(scope);
   std::int64_t expires = 0;
+  std::string dropped;  // the token dropped, for the shared cache
   {
     std::lock_guard<std::mutex> lock(entry.mu);
     if (!entry.current) return;
     if (!token.empty() && entry.current->access_token() != token) return;  // already replaced
     expires = entry.current->expires_at_ms;
+    if (std::atomic_load(&shared_)) dropped = std::string(entry.current->access_token());
     entry.current.reset();
     entry.generation.fetch_add(1, std::memory_order_release);
+  }
+  if (auto shared = std::atomic_load(&shared_); shared && !dropped.empty()) {
+    shared_invalidated(*shared, *client_, entry.scope, dropped);
+    secure_wipe(dropped);
   }
   TokenEvent ev{TokenEventKind::invalidated, &client_->config().client_id, &entry.scope.scope};
   ev.expires_at_ms = expires;
@@ -629,6 +639,20 @@ Response TokenManager::request(Request req, const CallOptions &options) {
   }
   if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
   return resp;
+}
+
+void TokenManager::set_shared_cache(std::shared_ptr<SharedTokenCache> cache) { std::atomic_store(&shared_, std::move(cache)); }
+
+Token TokenManager::fetch_token(Entry &entry, const std::string &held, const CallOptions &call) {
+  const TokenScope *scope = &entry == default_entry_ ? nullptr : &entry.scope;
+  const std::shared_ptr<SharedTokenCache> shared = std::atomic_load(&shared_);
+  if (!shared) return client_->fetch(scope, call);
+  return shared_fetch(*shared, *client_, entry.scope, held, options_.expiry_skew_ms,
+                      [&] { return client_->fetch(scope, call); },
+                      [&](TokenEventKind kind) {
+                        TokenEvent ev{kind, &client_->config().client_id, &entry.scope.scope};
+                        emit(ev);
+                      });
 }
 
 void TokenManager::set_idempotency_header(std::string name) {

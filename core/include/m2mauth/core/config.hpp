@@ -13,6 +13,9 @@
 //   senhasegura  base_url, auth_method (oauth2 | oauth1 | query), client_id, client_secret*,
 //                client_auth (basic | body), tenant, consumer_key, consumer_secret*, token*,
 //                token_secret*, decryption_key*, decryption_key_passphrase*
+//   cache        kind (memory | file | redis), url (redis), path (file), prefix, key* (32 raw bytes,
+//                64 hex digits or 43 base64url characters; a key_file is read as it is), lease_ms,
+//                fallback_ms: the token cache shared by processes (m2mauth/core/shared_cache.hpp)
 // A secret X* is given as X (the value), X_file (a file holding it; trailing newlines stripped; for
 // keys, a PEM or DER key file) or X_env (the name of an environment variable holding it), once per
 // source. Unknown sections and keys, wrong types and out-of-range values are errors naming the key:
@@ -33,6 +36,7 @@
 #include "m2mauth/core/http.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/senhasegura.hpp"
+#include "m2mauth/core/shared_cache.hpp"
 #include "m2mauth/core/token_manager.hpp"
 
 namespace m2mauth::core {
@@ -85,6 +89,8 @@ HttpConfig http_config_from(const Config &config);
 // "IdempotencyKey" header, and refuses a scope over 300 characters.
 ClientConfig client_config_from(const Config &config, Transport *discovery = nullptr);
 ManagerOptions manager_options_from(const Config &config);
+// The cache section (kind "memory" when absent); the key parsed (Error(config) naming cache.key).
+SharedCacheOptions shared_cache_options_from(const Config &config);
 A2AConfig a2a_config_from(const Config &config);
 
 // A libcurl transport from the http section (defaults when absent).
@@ -95,7 +101,8 @@ TokenClientBuilder make_token_client_builder(const Config &config, std::shared_p
 // An A2A client builder from the senhasegura section (checked now), still open to its setters;
 // transport null: make_transport(config).
 A2AClientBuilder make_a2a_client_builder(const Config &config, std::shared_ptr<Transport> transport = nullptr);
-// A token manager (client included) from the oauth2 section; transport null: make_transport(config).
+// A token manager (client included) from the oauth2 section, with the shared cache of the cache
+// section (Error(unsupported) for kind redis in a build without it); transport null: make_transport(config).
 std::unique_ptr<TokenManager> make_token_manager(const Config &config, std::shared_ptr<Transport> transport = nullptr);
 // An A2A client from the senhasegura section; transport null: make_transport(config).
 std::unique_ptr<A2AClient> make_a2a_client(const Config &config, std::shared_ptr<Transport> transport = nullptr);

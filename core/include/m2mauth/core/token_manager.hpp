@@ -58,7 +58,20 @@ struct ManagerOptions {
   std::string describe() const;
 };
 
-enum class TokenEventKind { fetched = 1, refreshed = 2, failed = 3, cache_hit = 4, invalidated = 5 };
+// shared_hit: a refresh served from the shared cache; lease_wait: a refresh waited for another
+// process's; shared_fallback: the shared cache failed or was too slow, the token was fetched locally.
+enum class TokenEventKind {
+  fetched = 1,
+  refreshed = 2,
+  failed = 3,
+  cache_hit = 4,
+  invalidated = 5,
+  shared_hit = 6,
+  lease_wait = 7,
+  shared_fallback = 8
+};
+
+class SharedTokenCache;  // m2mauth/core/shared_cache.hpp
 
 // Never carries a secret.
 struct TokenEvent {
@@ -153,6 +166,9 @@ class TokenManager {
   // See ManagerOptions::idempotency_header (empty: none); set before the manager is shared between
   // threads. Throws Error(invalid_argument) for an invalid header name.
   void set_idempotency_header(std::string name);
+  // The second-level cache shared by processes (m2mauth/core/shared_cache.hpp; null: none), consulted
+  // when this manager's token is missing or due. Set before the manager is shared between threads.
+  void set_shared_cache(std::shared_ptr<SharedTokenCache> cache);
 
   struct Snapshot;  // internal: one token as served
   struct Entry;     // internal
@@ -193,8 +209,11 @@ class TokenManager {
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 
+  Token fetch_token(Entry &entry, const std::string &held, const CallOptions &call);
+
   std::shared_ptr<TokenClient> client_;
   ManagerOptions options_;
+  std::shared_ptr<SharedTokenCache> shared_;  // the second level, or null
   std::uint64_t id_;
   bool system_clock_;
   std::int64_t clock_lag_ms_ = 0;  // how far fast_now() may lag now() (the coarse clock's resolution)

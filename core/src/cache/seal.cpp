@@ -1,0 +1,151 @@
+// Sealing shared cache entries: AES-256-GCM through OpenSSL EVP.
+#include "cache/seal.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <memory>
+
+#include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/encoding.hpp"
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/random.hpp"
+
+namespace m2mauth::core::cache {
+
+namespace {
+
+constexpr char kMagic[4] = {'M', '2', 'C', 1};
+
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX *c) const noexcept { EVP_CIPHER_CTX_free(c); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_b64url(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+}  // namespace
+
+SecretString parse_cache_key(std::string_view text, std::string_view field) {
+  if (text.size() == kKeyBytes) return SecretString(std::string(text));
+  std::string_view t = text;
+  while (!t.empty() && is_space(t.front())) t.remove_prefix(1);
+  while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
+  std::string raw;
+  if (t.size() == 2 * kKeyBytes) {
+    raw.resize(kKeyBytes);
+    for (std::size_t i = 0; i < kKeyBytes; ++i) {
+      int hi = hex_value(t[2 * i]), lo = hex_value(t[2 * i + 1]);
+      if (hi < 0 || lo < 0) {
+        secure_wipe(raw);
+        raw.clear();
+        break;
+      }
+      raw[i] = static_cast<char>(hi * 16 + lo);
+    }
+  } else if (t.size() == 43 || (t.size() == 44 && t.back() == '=')) {
+    std::string_view b = t.substr(0, 43);
+    bool ok = true;
+    for (char c : b) ok = ok && is_b64url(c);
+    if (ok) {
+      raw.resize(kKeyBytes + 3);
+      std::size_t n = 0;
+      try {
+        n = base64url_decode_to(reinterpret_cast<std::uint8_t *>(&raw[0]), raw.size(), b);
+      } catch (const Error &) {
+        n = 0;
+      }
+      if (n != kKeyBytes) {
+        secure_wipe(raw);
+        raw.clear();
+      } else {
+        raw.resize(kKeyBytes);
+      }
+    }
+  }
+  if (raw.size() != kKeyBytes)
+    fail(Errc::config, std::string(field) +
+                           ": not a 256-bit key (32 raw bytes, 64 hex digits or 43 base64url characters)");
+  return SecretString(std::move(raw));
+}
+
+Sealer::Sealer(SecretString key) : key_(std::move(key)) {
+  if (key_.reveal().size() != kKeyBytes) fail(Errc::config, "cache key: not 32 bytes");
+  key_id_ = digest(HashAlg::sha256, "m2mauth cache key id\n" + key_.reveal()).substr(0, kKeyIdBytes);
+}
+
+std::string Sealer::seal(std::string_view plaintext, std::string_view aad) const {
+  return seal_with_nonce(plaintext, aad, random_bytes(kNonceBytes));
+}
+
+std::string Sealer::seal_with_nonce(std::string_view plaintext, std::string_view aad, std::string_view nonce) const {
+  if (nonce.size() != kNonceBytes) fail(Errc::invalid_argument, "cache seal: nonce must be 12 bytes");
+  if (plaintext.size() > kMaxSealedBytes) fail(Errc::too_large, "cache entry too large");
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) fail(Errc::out_of_memory, "out of memory");
+  std::string out(kMagic, 4);
+  out += key_id_;
+  out += nonce;
+  const std::size_t head = out.size();
+  out.resize(head + plaintext.size() + kTagBytes);
+  auto *o = reinterpret_cast<unsigned char *>(&out[0]);
+  int len = 0;
+  bool ok = EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) == 1 &&
+            EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, reinterpret_cast<const unsigned char *>(key_.reveal().data()),
+                               reinterpret_cast<const unsigned char *>(nonce.data())) == 1 &&
+            EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(aad.data()),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_EncryptUpdate(ctx.get(), o + head, &len, reinterpret_cast<const unsigned char *>(plaintext.data()),
+                              static_cast<int>(plaintext.size())) == 1 &&
+            EVP_EncryptFinal_ex(ctx.get(), o + head + len, &len) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes),
+                                o + head + plaintext.size()) == 1;
+  if (!ok) {
+    secure_wipe(out);
+    fail(Errc::generic, "cache seal failed");
+  }
+  return out;
+}
+
+std::optional<SecretString> Sealer::open(std::string_view sealed, std::string_view aad) const {
+  if (sealed.size() < kHeaderBytes + kTagBytes || sealed.size() > kMaxSealedBytes + kHeaderBytes + kTagBytes)
+    return std::nullopt;
+  if (std::memcmp(sealed.data(), kMagic, 4) != 0 || sealed.substr(4, kKeyIdBytes) != key_id_) return std::nullopt;
+  const auto *in = reinterpret_cast<const unsigned char *>(sealed.data());
+  const std::size_t ct_len = sealed.size() - kHeaderBytes - kTagBytes;
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return std::nullopt;
+  std::string plain(ct_len, '\0');
+  unsigned char tag[kTagBytes];
+  std::memcpy(tag, in + kHeaderBytes + ct_len, kTagBytes);
+  int len = 0;
+  auto *p = reinterpret_cast<unsigned char *>(&plain[0]);
+  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) == 1 &&
+            EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, reinterpret_cast<const unsigned char *>(key_.reveal().data()),
+                               in + 4 + kKeyIdBytes) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(aad.data()),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), p, &len, in + kHeaderBytes, static_cast<int>(ct_len)) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag) == 1 &&
+            EVP_DecryptFinal_ex(ctx.get(), p + len, &len) == 1;
+  if (!ok) {
+    secure_wipe(plain);
+    return std::nullopt;
+  }
+  return SecretString(std::move(plain));
+}
+
+}  // namespace m2mauth::core::cache

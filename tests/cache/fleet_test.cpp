@@ -1,0 +1,236 @@
+// Fleets of real processes sharing one token through the file cache, against the loopback token
+// server (tests/servers/fault_server.py) with 2-second tokens over several rotations: the token
+// endpoint's request count with the cache is that of one process, without it N times that. Also: the
+// lease holder killed mid-refresh, a wrong key and a corrupted entry, a refused directory. Every
+// manager is built from the one configuration format (the cache section), as every language does.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loopback.hpp"
+#include "m2mauth/core/cert.hpp"
+#include "m2mauth/core/clock.hpp"
+#include "m2mauth/core/config.hpp"
+#include "m2mauth/core/error.hpp"
+#include "m2mauth/core/token_manager.hpp"
+
+using namespace m2mauth::core;
+using namespace m2mauth_test;
+
+namespace {
+
+constexpr int kTokenTtlS = 2;
+
+Servers &servers() {
+  static Servers instance({"fault"}, {"fault.token_ttl=" + std::to_string(kTokenTtlS)});
+  return instance;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/m2mauth-fleet-XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+const std::string kKeyA = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const std::string kKeyB = "f00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+std::string config_json(const std::string &cache_dir, const std::string &key, std::int64_t lease_ms = 1000) {
+  ServerInfo fault = servers()["fault"];
+  std::string j = R"({"oauth2":{"token_url":")" + fault.str("token_endpoint") +
+                  R"(","client_id":"svc-basic","auth_method":"client_secret_basic","client_secret":")" +
+                  client_field("svc-basic", "client_secret") +
+                  R"(","scope":"api.read","refresh_fraction":0.75,"refresh_margin_ms":0,"expiry_skew_ms":200,)"
+                  R"("min_fetch_interval_ms":100,"wait_timeout_ms":10000})";
+  if (!cache_dir.empty())
+    j += R"(,"cache":{"kind":"file","path":")" + cache_dir + R"(","key":")" + key +
+         R"(","lease_ms":)" + std::to_string(lease_ms) + R"(,"fallback_ms":100})";
+  return j + "}";
+}
+
+int stat_of(const char *name) {
+  std::string s = control(servers()["fault"].str("control_url") + "/stats");
+  auto p = s.find(std::string("\"") + name + "\":");
+  REQUIRE(p != std::string::npos);
+  return std::stoi(s.substr(p + std::strlen(name) + 3));
+}
+
+void reset_server(const std::string &script = "[]") {
+  const std::string url = servers()["fault"].str("control_url");
+  control(url + "/reset", "POST", "{}");
+  control(url + "/script", "POST", script);
+}
+
+// The child: `threads` threads read the token for run_ms; every token read must be unexpired.
+// Writes the SHA-256 of the last token to out_file (if given). Exit status 0 when all went well.
+[[noreturn]] void child(const std::string &config, int threads, int run_ms, const std::string &out_file) {
+  int rc = 0;
+  try {
+    auto manager = make_token_manager(Config::from_json(config, false));
+    std::atomic<int> bad{0};
+    std::vector<std::thread> ts;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(run_ms);
+    for (int i = 0; i < threads; ++i)
+      ts.emplace_back([&] {
+        do {
+          try {
+            TokenView v = manager->get();
+            if (v.access_token.empty() || system_now_ms() >= v.expires_at_ms) ++bad;
+          } catch (...) {
+            ++bad;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        } while (std::chrono::steady_clock::now() < end);
+      });
+    for (auto &t : ts) t.join();
+    if (!out_file.empty()) {
+      std::string tok(manager->get().access_token);
+      FILE *f = std::fopen(out_file.c_str(), "w");
+      const std::string d = digest(HashAlg::sha256, tok);
+      for (unsigned char c : d) std::fprintf(f, "%02x", c);
+      std::fclose(f);
+    }
+    rc = bad.load() == 0 ? 0 : 2;
+  } catch (...) {
+    rc = 3;
+  }
+  std::fflush(nullptr);
+  _exit(rc);
+}
+
+pid_t spawn(const std::string &config, int threads, int run_ms, const std::string &out_file = "") {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) child(config, threads, run_ms, out_file);
+  return pid;
+}
+
+int reap(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Runs n processes (4 threads each) for run_ms; returns the token requests the server saw.
+int fleet(int n, const std::string &config, int run_ms) {
+  reset_server();
+  std::vector<pid_t> pids;
+  for (int i = 0; i < n; ++i) pids.push_back(spawn(config, 4, run_ms));
+  int failed = 0;
+  for (pid_t p : pids) failed += reap(p) != 0 ? 1 : 0;
+  CHECK(failed == 0);
+  return stat_of("token_requests");
+}
+
+}  // namespace
+
+TEST_CASE("fleet: N processes cost one process's token requests with the file cache, N times that without") {
+  TempDir tmp;
+  const int run_ms = 4 * kTokenTtlS * 1000 + 500;  // about five refreshes of 2-second tokens
+  const int one = fleet(1, config_json("", ""), run_ms);
+  CHECK(one >= 4);
+  std::printf("\nfleet: 2 s tokens, %d ms, 4 threads per process\n", run_ms);
+  std::printf("| processes | token requests without cache | with the file cache | without / one process | with / one process |\n");
+  std::printf("|---|---|---|---|---|\n");
+  for (int n : {1, 2, 8, 32}) {
+    const std::string dir = tmp.path + "/c" + std::to_string(n);
+    const int without = fleet(n, config_json("", ""), run_ms);
+    const int with = fleet(n, config_json(dir, kKeyA), run_ms);
+    std::printf("| %d | %d | %d | %.2f | %.2f |\n", n, without, with, static_cast<double>(without) / one,
+                static_cast<double>(with) / one);
+    std::fflush(stdout);
+    CHECK(with <= one + 1);                  // the fleet costs what one process costs
+    if (n >= 2) CHECK(without >= n * (one - 1));  // without the cache, each process fetches its own
+  }
+}
+
+TEST_CASE("fleet: the lease holder killed mid-refresh: another takes over after the lease, one token for all") {
+  TempDir tmp;
+  const std::string dir = tmp.path + "/c";
+  reset_server(R"([{"delay_ms":8000}])");  // the first token request hangs
+  const std::string cfg = config_json(dir, kKeyA, 1000);
+  pid_t holder = spawn(cfg, 1, 9000);
+  for (int i = 0; i < 200 && stat_of("token_requests") < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(stat_of("token_requests") == 1);  // the holder's request is in flight, under the lease
+  const auto start = std::chrono::steady_clock::now();
+  pid_t waiter = spawn(cfg, 2, 300, tmp.path + "/waiter");
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  kill(holder, SIGKILL);
+  CHECK(reap(holder) == 128 + SIGKILL);
+  CHECK(reap(waiter) == 0);
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < std::chrono::seconds(5));
+  CHECK(stat_of("token_requests") == 2);  // the killed one and the takeover
+  // Later processes take that token: no more requests.
+  pid_t late = spawn(cfg, 2, 100, tmp.path + "/late");
+  CHECK(reap(late) == 0);
+  CHECK(stat_of("token_requests") == 2);
+  CHECK(read_file(tmp.path + "/late") == read_file(tmp.path + "/waiter"));
+}
+
+TEST_CASE("fleet: a wrong key or a corrupted entry is ignored and replaced, no crash") {
+  TempDir tmp;
+  const std::string dir = tmp.path + "/c";
+  reset_server();
+  CHECK(reap(spawn(config_json(dir, kKeyA), 1, 50, tmp.path + "/a1")) == 0);
+  CHECK(reap(spawn(config_json(dir, kKeyA), 1, 50, tmp.path + "/a2")) == 0);
+  CHECK(stat_of("token_requests") == 1);
+  CHECK(read_file(tmp.path + "/a1") == read_file(tmp.path + "/a2"));
+  // Another key: the entry does not open; the process fetches and replaces it.
+  CHECK(reap(spawn(config_json(dir, kKeyB), 1, 50, tmp.path + "/b1")) == 0);
+  CHECK(stat_of("token_requests") == 2);
+  CHECK(read_file(tmp.path + "/b1") != read_file(tmp.path + "/a1"));
+  CHECK(reap(spawn(config_json(dir, kKeyB), 1, 50, tmp.path + "/b2")) == 0);
+  CHECK(stat_of("token_requests") == 2);
+  // Corrupted: flipped bytes and a truncated file.
+  std::system(("for f in '" + dir + "'/*.tok; do printf '\\377\\377\\377\\377\\377\\377\\377\\377garbage' > \"$f\"; done").c_str());
+  CHECK(reap(spawn(config_json(dir, kKeyB), 1, 50)) == 0);
+  CHECK(stat_of("token_requests") == 3);
+  std::system(("for f in '" + dir + "'/*.tok; do head -c 30 \"$f\" > \"$f.x\"; mv \"$f.x\" \"$f\"; done").c_str());
+  CHECK(reap(spawn(config_json(dir, kKeyB), 1, 50)) == 0);
+  CHECK(stat_of("token_requests") == 4);
+}
+
+TEST_CASE("fleet: a cache directory writable by others is refused at start with a config error") {
+  TempDir tmp;
+  const std::string dir = tmp.path + "/open";
+  REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+  REQUIRE(::chmod(dir.c_str(), 0777) == 0);
+  Errc code = Errc::ok;
+  std::string msg;
+  try {
+    make_token_manager(Config::from_json(config_json(dir, kKeyA), false));
+  } catch (const Error &e) {
+    code = e.code();
+    msg = e.what();
+  }
+  CHECK(code == Errc::config);
+  CHECK(msg.find("cache.path") != std::string::npos);
+  // A key that is not 256 bits: a config error naming cache.key, at load time.
+  code = Errc::ok;
+  try {
+    Config::from_json(config_json(tmp.path + "/ok", "abcd"), false);
+  } catch (const Error &e) {
+    code = e.code();
+    msg = e.what();
+  }
+  CHECK(code == Errc::config);
+  CHECK(msg.find("cache.key") != std::string::npos);
+  CHECK(msg.find("abcd") == std::string::npos);
+}
