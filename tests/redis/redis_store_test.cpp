@@ -315,3 +315,22 @@ TEST_CASE("redis: describe() redacts the password") {
   auto store = make_redis_store(s);
   CHECK(store->describe() == "{\"kind\":\"redis\",\"url\":\"redis://alice:***@cache.internal:6380/3\"}");
 }
+
+TEST_CASE("redis: probe_ms makes a wrong password a configuration error when the store is made") {
+  REDIS_OR_SKIP();
+  RedisServer server;
+  RedisStoreOptions o;
+  o.url = server.url("m2m:wrong-password-123");
+  o.probe_ms = 500;
+  CHECK(code_of_call([&] { make_redis_store(o); }) == Errc::config);
+  o.url = server.url();
+  CHECK(make_redis_store(o) != nullptr);
+  // A server that is down is not an error then: the cache falls back until it returns.
+  server.kill_now();
+  auto start = Clock::now();
+  auto s = make_redis_store(o);
+  CHECK(ms_since(start) < 1000);
+  CHECK(code_of_call([&] { s->get("t:k", in(100)); }) != Errc::ok);
+  server.start();
+  CHECK_FALSE(s->get("t:k", in(1000)).has_value());
+}

@@ -123,6 +123,16 @@ class RedisStore final : public SharedStore {
     return wait_polling(key, deadline);
   }
 
+  // Connects and authenticates now (RedisStoreOptions::probe_ms): a refused AUTH throws Error(config);
+  // any other failure waits for the first call.
+  void probe(StoreDeadline deadline) {
+    try {
+      with_conn(deadline, [](RedisConn &) { return 0; });
+    } catch (const Error &e) {
+      if (e.code() == Errc::config) throw;
+    }
+  }
+
   std::string describe() const override {
     std::string out = "{\"kind\":\"redis\",\"url\":";
     json_quote_append(out, url_.redacted);
@@ -290,7 +300,9 @@ std::unique_ptr<SharedStore> make_redis_store(const RedisStoreOptions &options) 
       else url.redacted.insert(8, ":***@");
     }
   }
-  return std::make_unique<RedisStore>(std::move(url), options.max_reply_bytes);
+  auto store = std::make_unique<RedisStore>(std::move(url), options.max_reply_bytes);
+  if (options.probe_ms > 0) store->probe(std::chrono::steady_clock::now() + std::chrono::milliseconds(options.probe_ms));
+  return store;
 }
 
 #else
@@ -299,7 +311,7 @@ bool redis_store_available() noexcept { return false; }
 
 std::unique_ptr<SharedStore> make_redis_store(const RedisStoreOptions &options) {
   (void)parse_redis_url(options.url);
-  fail(Errc::unsupported, "redis support not built (configure with hiredis and -DM2MAUTH_WITH_REDIS=ON)");
+  fail(Errc::unsupported, "cache.kind: redis support not built (configure with hiredis and -DM2MAUTH_WITH_REDIS=ON)");
 }
 
 #endif

@@ -50,6 +50,10 @@ struct RedisStoreOptions {
   std::optional<SecretString> password;
   // Bounds on what the server may send (a reply larger than this is refused with Errc::too_large).
   std::size_t max_reply_bytes = 1024 * 1024;
+  // > 0: connect and authenticate at once, within this many milliseconds, so that a refused AUTH
+  // (a wrong password or user) is an Error(config) when the store is made; an unreachable or slow
+  // server is not an error then (the first call tries again, and the cache falls back meanwhile).
+  std::int64_t probe_ms = 0;
 };
 
 // True when this build has the Redis store (M2MAUTH_WITH_REDIS, hiredis found).
