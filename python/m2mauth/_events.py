@@ -36,7 +36,8 @@ class TokenEvent:
     """What the token manager did, for logs and metrics; never carries a secret.
 
     Attributes:
-        kind: ``"fetched"``, ``"refreshed"``, ``"failed"``, ``"cache_hit"`` or ``"invalidated"``.
+        kind: ``"fetched"``, ``"refreshed"``, ``"failed"``, ``"cache_hit"``, ``"invalidated"``, or from the cache
+            shared by processes ``"shared_hit"``, ``"lease_wait"``, ``"shared_fallback"``.
         client_id, scope: whose token.
         expires_at: expiry (Unix seconds) of the token fetched, refreshed, served or invalidated; None if none.
         error: for ``failed``, the error name (e.g. ``"oauth"``, ``"network"``); else None.

@@ -186,41 +186,41 @@ TEST_CASE("shared cache: one fetch then hits, wrong key and corrupted entries ig
   std::vector<TokenEventKind> notes;
   auto note = [&](TokenEventKind k) { notes.push_back(k); };
   const Clock clock = system_clock();
-  Token t1 = a->fetch("k1", "", 30000, clock, local, note);
+  Token t1 = a->fetch("k1", "", 30000, clock, nullptr, local, note);
   CHECK(t1.access_token.reveal() == "tok-1");
-  Token t2 = b->fetch("k1", "", 30000, clock, local, note);
+  Token t2 = b->fetch("k1", "", 30000, clock, nullptr, local, note);
   CHECK(t2.access_token.reveal() == "tok-1");
   CHECK(fetches == 1);
   CHECK(notes.back() == TokenEventKind::shared_hit);
   // The holder of tok-1 refreshing gets a new token; the other then takes it.
-  Token t3 = a->fetch("k1", "tok-1", 30000, clock, local, note);
+  Token t3 = a->fetch("k1", "tok-1", 30000, clock, nullptr, local, note);
   CHECK(t3.access_token.reveal() == "tok-2");
-  CHECK(b->fetch("k1", "tok-1", 30000, clock, local, note).access_token.reveal() == "tok-2");
+  CHECK(b->fetch("k1", "tok-1", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-2");
   CHECK(fetches == 2);
   // Another key's cache: the entry does not open, is ignored and replaced.
   o.key = key32('x');
   auto other = make_shared_token_cache(o);
-  CHECK(other->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-3");
+  CHECK(other->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-3");
   CHECK(fetches == 3);
-  CHECK(a->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-4");  // replaced again
+  CHECK(a->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-4");  // replaced again
   CHECK(fetches == 4);
   // A corrupted entry: every file of the directory overwritten with junk.
   std::system(("for f in '" + o.path + "'/*.tok; do printf 'junkjunkjunkjunk' > \"$f\"; done").c_str());
-  CHECK(b->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-5");
-  CHECK(a->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-5");
+  CHECK(b->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-5");
+  CHECK(a->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-5");
   CHECK(fetches == 5);
   // A 401 of tok-5: the entry goes (only while it still holds tok-5).
   a->invalidated("k1", "tok-4");  // not what is stored: nothing happens
-  CHECK(b->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-5");
+  CHECK(b->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-5");
   a->invalidated("k1", "tok-5");
-  CHECK(b->fetch("k1", "", 30000, clock, local, note).access_token.reveal() == "tok-6");
+  CHECK(b->fetch("k1", "", 30000, clock, nullptr, local, note).access_token.reveal() == "tok-6");
   // An entry about to expire (inside this reader's skew) is not served.
-  Token near = a->fetch("k2", "", 30000, clock, [&] { ++fetches; return token_of("near", 1000); }, note);
+  Token near = a->fetch("k2", "", 30000, clock, nullptr, [&] { ++fetches; return token_of("near", 1000); }, note);
   CHECK(near.access_token.reveal() == "near");
-  CHECK(b->fetch("k2", "", 30000, clock, [&] { ++fetches; return token_of("later"); }, note).access_token.reveal() ==
+  CHECK(b->fetch("k2", "", 30000, clock, nullptr, [&] { ++fetches; return token_of("later"); }, note).access_token.reveal() ==
         "near");  // skew capped at lifetime/10: still valid
   auto later_clock = [] { return system_now_ms() + 950; };
-  CHECK(b->fetch("k2", "", 30000, later_clock, [&] { ++fetches; return token_of("later"); }, note)
+  CHECK(b->fetch("k2", "", 30000, later_clock, nullptr, [&] { ++fetches; return token_of("later"); }, note)
             .access_token.reveal() == "later");
 }
 
@@ -242,7 +242,7 @@ TEST_CASE("shared cache: a store that fails falls back to the local fetch within
   auto c = make_shared_token_cache(o, std::make_unique<Broken>());
   std::vector<TokenEventKind> notes;
   int fetches = 0;
-  Token t = c->fetch("k", "", 30000, system_clock(), [&] { ++fetches; return token_of("local"); },
+  Token t = c->fetch("k", "", 30000, system_clock(), nullptr, [&] { ++fetches; return token_of("local"); },
                      [&](TokenEventKind k) { notes.push_back(k); });
   CHECK(t.access_token.reveal() == "local");
   CHECK(fetches == 1);
@@ -252,7 +252,7 @@ TEST_CASE("shared cache: a store that fails falls back to the local fetch within
   // Errors of the local fetch itself propagate (and are not fetched twice).
   fetches = 0;
   CHECK(code_of([&] {
-          c->fetch("k", "", 30000, system_clock(), [&]() -> Token { ++fetches; fail(Errc::oauth, "invalid_client"); },
+          c->fetch("k", "", 30000, system_clock(), nullptr, [&]() -> Token { ++fetches; fail(Errc::oauth, "invalid_client"); },
                    [](TokenEventKind) {});
         }) == Errc::oauth);
   CHECK(fetches == 1);

@@ -35,7 +35,7 @@ func (l *managerLogger) get() *slog.Logger {
 // doing): Debug, like the other events, as in Python and Java.
 func eventLevel(k TokenEventKind, errorCode int) (slog.Level, bool) {
 	switch k {
-	case EventFetched, EventRefreshed, EventInvalidated:
+	case EventFetched, EventRefreshed, EventInvalidated, EventSharedHit, EventLeaseWait, EventSharedFallback:
 		return slog.LevelDebug, true
 	case EventFailed:
 		if errorCode == int(raw.M2MAUTH_ECANCELLED) {

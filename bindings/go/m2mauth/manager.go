@@ -59,9 +59,14 @@ const (
 	EventFailed      TokenEventKind = 3 // a token request failed
 	EventCacheHit    TokenEventKind = 4 // a cached token was served (ReportCacheHits)
 	EventInvalidated TokenEventKind = 5 // a cached token was dropped (Invalidate, or a 401 in Do)
+	// The cache shared by processes (the configuration's cache section):
+	EventSharedHit      TokenEventKind = 6 // a refresh served from the shared cache
+	EventLeaseWait      TokenEventKind = 7 // a refresh waited for another process's
+	EventSharedFallback TokenEventKind = 8 // the shared cache failed or was slow: fetched locally
 )
 
-// String is "fetched", "refreshed", "failed", "cache_hit" or "invalidated".
+// String is "fetched", "refreshed", "failed", "cache_hit", "invalidated", "shared_hit", "lease_wait"
+// or "shared_fallback".
 func (k TokenEventKind) String() string { return raw.M2mauth_token_event_name(int(k)) }
 
 // TokenEvent is one thing a TokenManager did. It never carries a token or a secret.

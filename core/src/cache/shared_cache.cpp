@@ -80,7 +80,7 @@ void SharedTokenCache::remember(const std::string &key, std::string_view token, 
 }
 
 Token SharedTokenCache::fetch(const std::string &key, std::string_view held, std::int64_t skew_ms, const Clock &clock,
-                              const std::function<Token()> &local, const Note &note) {
+                              const Cancel *cancel, const std::function<Token()> &local, const Note &note) {
   bool failed = false;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(2 * lease_ms_ + fallback_ms_);
   bool waited = false;
@@ -140,7 +140,9 @@ Token SharedTokenCache::fetch(const std::string &key, std::string_view held, std
     if (now >= give_up) break;
     if (!waited) note(TokenEventKind::lease_wait);
     waited = true;
-    const auto until = std::min(give_up, now + std::chrono::milliseconds(lease_ms_));
+    // In slices, so that a manager being destroyed (cancel) is not kept waiting.
+    const auto until = std::min(give_up, now + std::chrono::milliseconds(std::min<std::int64_t>(lease_ms_, 100)));
+    if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "cancelled");
     std::optional<std::string> got;
     if (!store_call(failed, [&] { got = store_->wait(key, until); })) break;
     if (got) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "cache/seal.hpp"
+#include "m2mauth/core/cancel.hpp"
 #include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/shared_store.hpp"
@@ -28,8 +29,9 @@ class SharedTokenCache {
   // empty), else the one fetch of the fleet (under the lease: `local` runs here and its token is
   // published), else (store failure, or no entry within the lease) `local` run here. Errors of local
   // propagate. note reports shared_hit, lease_wait and shared_fallback.
+  // cancel (may be null) ends a wait for another process with Error(cancelled).
   Token fetch(const std::string &key, std::string_view held, std::int64_t skew_ms, const Clock &clock,
-              const std::function<Token()> &local, const Note &note);
+              const Cancel *cancel, const std::function<Token()> &local, const Note &note);
   // After a 401: removes the shared entry only while it still holds token.
   void invalidated(const std::string &key, std::string_view token);
 

@@ -647,7 +647,7 @@ Token TokenManager::fetch_token(Entry &entry, const std::string &held, const Cal
   const TokenScope *scope = &entry == default_entry_ ? nullptr : &entry.scope;
   const std::shared_ptr<SharedTokenCache> shared = std::atomic_load(&shared_);
   if (!shared) return client_->fetch(scope, call);
-  return shared_fetch(*shared, *client_, entry.scope, held, options_.expiry_skew_ms,
+  return shared_fetch(*shared, *client_, entry.scope, held, options_.expiry_skew_ms, call.cancel,
                       [&] { return client_->fetch(scope, call); },
                       [&](TokenEventKind kind) {
                         TokenEvent ev{kind, &client_->config().client_id, &entry.scope.scope};

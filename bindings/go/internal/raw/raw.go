@@ -676,6 +676,9 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_40d7f6179d744a28(void)
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_40d7f6179d744a28(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_40d7f6179d744a28(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_40d7f6179d744a28(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_40d7f6179d744a28(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_40d7f6179d744a28(void);
 extern swig_type_190 _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(swig_intgo arg1);
 extern void _wrap_delete_DpopHandle_raw_40d7f6179d744a28(uintptr_t arg1);
 extern void _wrap_DpopOptionsStruct_alg_set_raw_40d7f6179d744a28(uintptr_t arg1, swig_intgo arg2);
@@ -4566,6 +4569,30 @@ func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token
 }
 
 var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED()
+
+func _swig_getM2MAUTH_TOKEN_EVENT_SHARED_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
+	var swig_r Enum_SS_m2mauth_token_event_kind
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_40d7f6179d744a28())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_EVENT_SHARED_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_SHARED_HIT()
+
+func _swig_getM2MAUTH_TOKEN_EVENT_LEASE_WAIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
+	var swig_r Enum_SS_m2mauth_token_event_kind
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_40d7f6179d744a28())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_EVENT_LEASE_WAIT Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_LEASE_WAIT()
+
+func _swig_getM2MAUTH_TOKEN_EVENT_SHARED_FALLBACK() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
+	var swig_r Enum_SS_m2mauth_token_event_kind
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_40d7f6179d744a28())
+	return swig_r
+}
+
+var M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK Enum_SS_m2mauth_token_event_kind = _swig_getM2MAUTH_TOKEN_EVENT_SHARED_FALLBACK()
 
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string

@@ -6963,6 +6963,42 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_40d7f6179d744a28() {
 }
 
 
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_40d7f6179d744a28() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_SHARED_HIT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_40d7f6179d744a28() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_LEASE_WAIT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_40d7f6179d744a28() {
+  enum m2mauth_token_event_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_m2mauth_token_event_name_raw_40d7f6179d744a28(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;

@@ -76,6 +76,15 @@ final class EventLog {
       case CACHE_HIT:
         sb.append("cached token served");
         break;
+      case SHARED_HIT:
+        sb.append("token taken from the shared cache");
+        break;
+      case LEASE_WAIT:
+        sb.append("token refresh waiting for another process");
+        break;
+      case SHARED_FALLBACK:
+        sb.append("shared cache unavailable, token fetched locally");
+        break;
       default:
         sb.append("token invalidated");
         break;

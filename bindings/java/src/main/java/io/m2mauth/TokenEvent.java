@@ -18,7 +18,13 @@ public final class TokenEvent {
     /** A cached token was served (only with {@link ManagerOptions.Builder#reportCacheHits}). */
     CACHE_HIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_CACHE_HIT),
     /** A cached token was dropped ({@link TokenManager#invalidate}, or a 401 in {@link TokenManager#request}). */
-    INVALIDATED(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_INVALIDATED);
+    INVALIDATED(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_INVALIDATED),
+    /** A refresh was served from the cache shared by processes (the configuration's cache section). */
+    SHARED_HIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_SHARED_HIT),
+    /** A refresh waited for another process's under the shared cache's lease. */
+    LEASE_WAIT(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_LEASE_WAIT),
+    /** The shared cache failed or was too slow: the token was fetched locally. */
+    SHARED_FALLBACK(m2mauth_token_event_kind.M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK);
 
     final int id;
 

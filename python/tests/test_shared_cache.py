@@ -1,0 +1,125 @@
+"""The token cache shared by processes (issue 14) through the configuration's cache section, as every
+language uses it: Python processes sharing one token through the file cache, the shared_hit event, and
+the hostile-input rules (a key that is not 256 bits, a directory others can write, corrupted entries)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import m2mauth
+from m2mauth import config
+from conftest import HAVE_SERVERS, control
+
+pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="loopback servers not available")
+
+KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+CHILD = """
+import hashlib, sys
+from m2mauth import config
+with config.load(sys.argv[1]).oauth2_client() as c:
+    print(hashlib.sha256(c.token().access_token.encode()).hexdigest())
+"""
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("M2MAUTH_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def write_config(tmp_path, fault, server_clients, cache, name="m2mauth.json"):
+    secret = server_clients["oauth2"]["clients"]["svc-basic"]["client_secret"]
+    doc = {"oauth2": {"token_url": fault.info["token_endpoint"], "client_id": "svc-basic", "client_secret": secret,
+                      "scope": "api.read"}}
+    if cache is not None:
+        doc["cache"] = cache
+    p = tmp_path / name
+    p.write_text(json.dumps(doc))
+    return p
+
+
+def run_children(path, n):
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ)) for _ in range(n)]
+    out = []
+    for p in procs:
+        stdout, _ = p.communicate(timeout=60)
+        assert p.returncode == 0
+        out.append(stdout.strip())
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 8])
+def test_processes_share_one_token(tmp_path, clean_env, fault, server_clients, n):
+    path = write_config(tmp_path, fault, server_clients,
+                        {"kind": "file", "path": str(tmp_path / "c"), "key": KEY, "lease_ms": 3000})
+    hashes = run_children(path, n)
+    assert len(set(hashes)) == 1
+    assert control(fault, "stats")["token_requests"] == 1
+    assert (os.stat(tmp_path / "c").st_mode & 0o777) == 0o700
+    # Without the cache, each process asks for its own.
+    control(fault, "reset", {})
+    plain = write_config(tmp_path, fault, server_clients, None, "plain.json")
+    assert len(set(run_children(plain, n))) == n
+    assert control(fault, "stats")["token_requests"] == n
+
+
+def test_shared_hit_event_and_key_file(tmp_path, clean_env, fault, server_clients):
+    (tmp_path / "cache.key").write_bytes(bytes(range(10, 42)))  # 32 raw bytes (one of them a newline)
+    path = write_config(tmp_path, fault, server_clients,
+                        {"kind": "file", "path": str(tmp_path / "c"), "key_file": str(tmp_path / "cache.key")})
+    cfg = config.load(path)
+    assert "cache" in json.dumps(cfg.describe())
+    events = []
+    with cfg.oauth2_client() as a, cfg.oauth2_client(on_event=events.append) as b:
+        assert a.token().access_token == b.token().access_token
+    assert [e.kind for e in events] == ["shared_hit", "fetched"]
+    assert control(fault, "stats")["token_requests"] == 1
+
+
+# ---- hostile input ----
+
+@pytest.mark.parametrize("key", ["abcd", KEY[:-2], KEY + "00", "zz" + KEY[2:], "A" * 42 + "+"])
+def test_key_not_256_bits_refused(tmp_path, clean_env, key):
+    doc = {"oauth2": {"token_url": "https://as.example/t", "client_id": "i"},
+           "cache": {"kind": "file", "path": str(tmp_path / "c"), "key": key}}
+    with pytest.raises(m2mauth.ConfigError) as exc:
+        config.from_json(json.dumps(doc))
+    assert "cache.key" in str(exc.value) and key not in str(exc.value)
+
+
+def test_directory_writable_by_others_refused(tmp_path, clean_env, fault, server_clients):
+    d = tmp_path / "open"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    path = write_config(tmp_path, fault, server_clients, {"kind": "file", "path": str(d), "key": KEY})
+    with pytest.raises(m2mauth.ConfigError) as exc:
+        config.load(path).oauth2_client()
+    assert "cache.path" in str(exc.value)
+
+
+def test_corrupted_or_foreign_entries_ignored_and_replaced(tmp_path, clean_env, fault, server_clients):
+    cache = {"kind": "file", "path": str(tmp_path / "c"), "key": KEY}
+    path = write_config(tmp_path, fault, server_clients, cache)
+    first = run_children(path, 1)[0]
+    for f in (tmp_path / "c").glob("*.tok"):
+        data = bytearray(f.read_bytes())
+        data[-1] ^= 1
+        f.write_bytes(bytes(data))
+    second = run_children(path, 1)[0]
+    assert second != first
+    assert control(fault, "stats")["token_requests"] == 2
+    other = write_config(tmp_path, fault, server_clients, dict(cache, key="f" + KEY[1:]), "other.json")
+    assert run_children(other, 1)[0] not in (first, second)
+    assert run_children(path, 1)[0] not in (first, second)  # replaced under the other key: fetched again
+    assert control(fault, "stats")["token_requests"] == 4
+    assert hashlib.sha256(b"").hexdigest() not in (first, second)
