@@ -8,7 +8,7 @@
 namespace m2mauth::core::cache {
 namespace {
 
-[[noreturn]] void bad(const std::string &what) { fail(Errc::config, "cache url: " + what); }
+[[noreturn]] void bad(const std::string &what) { fail(Errc::config, "cache.url: " + what); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -78,7 +78,7 @@ RedisUrl parse_redis_url(std::string_view url) {
     if (u <= 0x20 || u >= 0x7f) bad("holds a control character, a space or a non-ASCII byte");
   }
   if (starts_with_nocase(url, "rediss://"))
-    fail(Errc::unsupported, "cache url: rediss:// (TLS) is not supported by this build's hiredis; see the README "
+    fail(Errc::unsupported, "cache.url: rediss:// (TLS) is not supported by this build's hiredis; see the README "
                             "on reaching a TLS Redis through a local TLS proxy");
   if (!starts_with_nocase(url, "redis://")) bad("the scheme must be redis://");
   std::string_view rest = url.substr(8);
