@@ -15,13 +15,29 @@ Network calls release the GIL.
 from __future__ import annotations
 
 import json as _json
+import math
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 from . import errors
 from ._convert import PathLike, duration_ms, secret_text, to_text
 from ._native import native
 
-__all__ = ["Http", "Response", "Headers", "DEFAULT_MAX_RESPONSE_BYTES", "describe_http_options"]
+__all__ = ["Http", "Response", "Headers", "Cancel", "DEFAULT_MAX_RESPONSE_BYTES", "describe_http_options"]
+
+#: A cancel signal for a call in progress (``Http.send(..., cancel=c)``, ``OAuth2Client.request(..., cancel=c)``,
+#: ``A2AClient.credential(..., cancel=c)``): ``c.cancel()`` from any thread stops the native transfer or the wait
+#: for a token at once; the call raises :class:`m2mauth.errors.CancelledError`. Once cancelled it stays so
+#: (``c.cancelled``).
+Cancel = native.Cancel
+
+
+def call_timeout_ms(timeout: Optional[float]) -> int:
+    """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
+    if timeout is None:
+        return 0
+    if not (timeout > 0) or math.isinf(timeout):
+        raise ValueError("timeout must be a positive number of seconds")
+    return max(1, int(math.ceil(timeout * 1000)))
 
 #: The library's default bound on a response body (4 MiB).
 # The C default (m2mauth_http_options_init), not a copy of it.
@@ -261,12 +277,15 @@ class Http:
             raise errors._with_os_error(exc, _option_paths(options)) from None
         return self
 
-    def send(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None) -> Response:
+    def send(self, method: str, url: str, headers: HeadersArg = None, body: BodyArg = None, *,
+             timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Response:
         """Sends one request and returns the response, whatever its status. Raises NetworkError,
         NetworkTimeoutError, TLSError, InsecureTransportError or TooLargeError when no response
-        arrives."""
+        arrives. ``timeout`` (seconds) bounds this call within the transport's own timeout; ``cancel``
+        (a :data:`Cancel`) stops the transfer from another thread (CancelledError)."""
         return Response._from_native(self._native.send(to_text(method, "method"), to_text(url, "url"),
-                                                       header_list(headers), body_bytes(body)))
+                                                       header_list(headers), body_bytes(body),
+                                                       call_timeout_ms(timeout), cancel))
 
     def close(self) -> None:
         """Releases the transport (clients using it keep it alive). Idempotent."""

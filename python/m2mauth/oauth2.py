@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import operator
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Mapping, MutableMapping, Optional, Sequence, Union
@@ -33,16 +32,13 @@ from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .algorithms import algorithm_id
 from .dpop import DPoP, dpop_of
-from .http import BodyArg, HeadersArg, Http, Response, body_bytes, default_http, header_list
+from .http import BodyArg, Cancel, HeadersArg, Http, Response, body_bytes, default_http, header_list
+from .http import call_timeout_ms as _timeout_ms
 from .keys import Key
 
 __all__ = ["OAuth2Client", "Token", "TokenEvent", "Cancel", "CLIENT_AUTH_METHODS", "describe_manager_options"]
 
 
-#: A cancel signal for a call in progress (``OAuth2Client.request(..., cancel=c)``): ``c.cancel()`` from any
-#: thread stops the native transfer or the wait for a token at once; the call raises
-#: :class:`m2mauth.errors.CancelledError`. Once cancelled it stays so (``c.cancelled``).
-Cancel = native.Cancel
 
 #: The client authentication methods at the token endpoint.
 CLIENT_AUTH_METHODS = tuple(native.CLIENT_AUTH_METHODS)
@@ -96,15 +92,6 @@ class Token(tuple):
 
     def __reduce__(self) -> Any:
         raise TypeError("Token objects cannot be pickled (that would copy the access token)")
-
-
-def _timeout_ms(timeout: Optional[float]) -> int:
-    """A call's timeout in seconds as whole milliseconds for the call options (None: 0, none)."""
-    if timeout is None:
-        return 0
-    if not (timeout > 0) or math.isinf(timeout):
-        raise ValueError("timeout must be a positive number of seconds")
-    return max(1, int(math.ceil(timeout * 1000)))
 
 
 def _request_args(method: str, url: str, headers: HeadersArg, body: BodyArg, json: Any,

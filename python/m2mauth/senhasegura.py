@@ -29,7 +29,7 @@ from typing import Any, Dict, Mapping, Optional, Union
 from ._convert import PathLike, duration_ms, optional_text, secret_text, to_text
 from ._native import native
 from .certificates import Certificate
-from .http import Http, default_http
+from .http import Cancel, Http, call_timeout_ms, default_http
 from .keys import Key
 
 __all__ = ["A2AClient", "cert_fingerprints", "decrypt"]
@@ -108,30 +108,39 @@ class A2AClient:
         self._auth = auth
         return self
 
-    def credential(self, id_or_user_at_host: Union[str, int]) -> Dict[str, Any]:
+    # Every call takes ``timeout`` (seconds: bounds the whole call, the OAuth 2.0 token wait included,
+    # within the transport's own timeout) and ``cancel`` (a Cancel: stops the transfer from another
+    # thread, CancelledError).
+
+    def credential(self, id_or_user_at_host: Union[str, int], *, timeout: Optional[float] = None,
+                   cancel: Optional[Cancel] = None) -> Dict[str, Any]:
         """``GET /iso/pam/credential/{id or username@hostname}``: the credential (password decrypted)."""
-        return json.loads(self._native.credential(to_text(str(id_or_user_at_host), "id")))
+        return json.loads(self._native.credential(to_text(str(id_or_user_at_host), "id"), call_timeout_ms(timeout),
+                                                  cancel))
 
-    def info(self, id: Union[str, int]) -> Dict[str, Any]:
+    def info(self, id: Union[str, int], *, timeout: Optional[float] = None,
+             cancel: Optional[Cancel] = None) -> Dict[str, Any]:
         """``GET /iso/pam/info/{id}``: protected information (``content``)."""
-        return json.loads(self._native.info(to_text(str(id), "id")))
+        return json.loads(self._native.info(to_text(str(id), "id"), call_timeout_ms(timeout), cancel))
 
-    def ssh_key(self, id: Union[str, int]) -> Dict[str, Any]:
+    def ssh_key(self, id: Union[str, int], *, timeout: Optional[float] = None,
+                cancel: Optional[Cancel] = None) -> Dict[str, Any]:
         """``GET /iso/pam/key/{id}``: an SSH key (``private_key``, ``public_key``, ``passphrase``)."""
-        return json.loads(self._native.ssh_key(to_text(str(id), "id")))
+        return json.loads(self._native.ssh_key(to_text(str(id), "id"), call_timeout_ms(timeout), cancel))
 
-    def applications(self) -> Dict[str, Any]:
+    def applications(self, *, timeout: Optional[float] = None, cancel: Optional[Cancel] = None) -> Dict[str, Any]:
         """``GET /iso/dapp/application``: the DevOps Secret Manager application and its secrets."""
-        return json.loads(self._native.dsm_application())
+        return json.loads(self._native.dsm_application(call_timeout_ms(timeout), cancel))
 
     def call(self, method: str, path: str, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None,
-             decrypt: bool = True) -> Dict[str, Any]:
+             decrypt: bool = True, *, timeout: Optional[float] = None,
+             cancel: Optional[Cancel] = None) -> Dict[str, Any]:
         """Any function: ``path`` is ``"module/function[/argument]"`` (not percent-encoded), e.g.
         ``"pam/device/1"``; ``params`` the query string (GET, DELETE) or form body (POST, PUT).
         Returns the whole response document (protected fields decrypted unless ``decrypt=False``)."""
         params_json = None if params is None else json.dumps(dict(params))
         return json.loads(self._native.call(to_text(method, "method").upper(), to_text(path, "path"), params_json,
-                                            bool(decrypt)))
+                                            bool(decrypt), call_timeout_ms(timeout), cancel))
 
     def close(self) -> None:
         """Releases the client and wipes its secrets. Idempotent."""

@@ -97,22 +97,31 @@ void register_a2a(py::module_ &m) {
         }
         return PyA2A(std::move(core));
       }, py::arg("config"), py::arg("http").none(true))
-      .def("credential", [](const PyA2A &self, const std::string &id) {
-        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.credential(id); });
-      })
-      .def("info", [](const PyA2A &self, const std::string &id) {
-        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.info(id); });
-      })
-      .def("ssh_key", [](const PyA2A &self, const std::string &id) {
-        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.ssh_key(id); });
-      })
-      .def("dsm_application", [](const PyA2A &self) {
-        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.dsm_application(); });
-      })
+      // Every call is bounded by timeout_ms (0: none) and cancel (None: none), m2mauth_a2a_*_with.
+      .def("credential", [](const PyA2A &self, const std::string &id, std::int64_t timeout_ms,
+                            const m2mauth::Cancel *cancel) {
+        const m2mauth::CallOptions o = call_options(timeout_ms, cancel);
+        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.credential(id, o); });
+      }, py::arg("id"), py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
+      .def("info", [](const PyA2A &self, const std::string &id, std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+        const m2mauth::CallOptions o = call_options(timeout_ms, cancel);
+        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.info(id, o); });
+      }, py::arg("id"), py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
+      .def("ssh_key", [](const PyA2A &self, const std::string &id, std::int64_t timeout_ms,
+                         const m2mauth::Cancel *cancel) {
+        const m2mauth::CallOptions o = call_options(timeout_ms, cancel);
+        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.ssh_key(id, o); });
+      }, py::arg("id"), py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
+      .def("dsm_application", [](const PyA2A &self, std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+        const m2mauth::CallOptions o = call_options(timeout_ms, cancel);
+        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.dsm_application(o); });
+      }, py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
       .def("call", [](const PyA2A &self, const std::string &method, const std::string &path, const Opt &params_json,
-                      bool decrypt) {
-        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.call(method, path, params_json, decrypt); });
-      }, py::arg("method"), py::arg("path"), py::arg("params_json").none(true), py::arg("decrypt"))
+                      bool decrypt, std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+        const m2mauth::CallOptions o = call_options(timeout_ms, cancel);
+        return secret_call(self, [&](m2mauth::A2AClient &c) { return c.call(method, path, params_json, decrypt, o); });
+      }, py::arg("method"), py::arg("path"), py::arg("params_json").none(true), py::arg("decrypt"),
+         py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())
       .def("close", &PyA2A::close)
       .def_property_readonly("closed", &PyA2A::closed);
 

@@ -105,6 +105,14 @@ m2mauth::Request make_request(const std::string &method, const std::string &url,
 py::tuple response_tuple(const m2mauth::Response &resp);
 py::tuple response_tuple_nogil(m2mauth::Response &&resp);
 
+// A call's bounds from Python (m2mauth.http.call_timeout_ms, 0 = none) and its optional Cancel.
+inline m2mauth::CallOptions call_options(std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+  m2mauth::CallOptions options;
+  options.timeout_ms = timeout_ms;
+  if (cancel != nullptr) options.cancel = *cancel;
+  return options;
+}
+
 // Transport options as a dict of the keyword arguments of m2mauth.Http (already validated there).
 m2mauth::HttpOptions http_options(const py::dict &options);
 

@@ -26,9 +26,7 @@ void register_exchange(py::module_ &m) {
     for (const auto &a : audiences) x.add_audience(a);
     for (const auto &r : resources) x.add_resource(r);
     if (scope) x.set_scope(*scope);
-    m2mauth::CallOptions options;
-    options.timeout_ms = timeout_ms;
-    if (cancel != nullptr) options.cancel = *cancel;
+    const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
     std::optional<m2mauth::Token> t;
     {
       ReleaseGil nogil;

@@ -104,16 +104,18 @@ void register_http(py::module_ &m) {
         const_cast<m2mauth::Http &>(*h).add_override(prefix, o);
       })
       .def("send", [](const PyHttp &self, const std::string &method, const std::string &url, const HeaderList &headers,
-                      const std::optional<py::bytes> &body) {
+                      const std::optional<py::bytes> &body, std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
         auto h = self.need("transport");
         m2mauth::Request req = make_request(method, url, headers, body);
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
         std::optional<m2mauth::Response> resp;
         {
           ReleaseGil nogil;
-          resp.emplace(h->send(req));
+          resp.emplace(h->send(req, options));
         }
         return response_tuple(*resp);
-      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true))
+      }, py::arg("method"), py::arg("url"), py::arg("headers"), py::arg("body").none(true), py::arg("timeout_ms") = 0,
+         py::arg("cancel").none(true) = py::none())
       .def("close", &PyHttp::close)
       .def_property_readonly("closed", &PyHttp::closed);
 

@@ -408,9 +408,7 @@ void register_oauth2(py::module_ &m) {
                           const m2mauth::Cancel *cancel) {
         auto c = self.need();
         m2mauth::Request req = make_request(method, url, headers, body);
-        m2mauth::CallOptions options;
-        options.timeout_ms = timeout_ms;
-        if (cancel != nullptr) options.cancel = *cancel;
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
         std::optional<m2mauth::Response> resp;
         {
           ReleaseGil nogil;
@@ -425,9 +423,7 @@ void register_oauth2(py::module_ &m) {
         // Another key's token through the cached view (m2mauth_token_manager_get_for_with), copied out
         // before the GIL is taken back: the view is only valid until this thread's next call.
         auto c = self.need();
-        m2mauth::CallOptions options;
-        options.timeout_ms = timeout_ms;
-        if (cancel != nullptr) options.cancel = *cancel;
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
         std::string access, scheme;
         std::int64_t expires_ms = 0;
         {

@@ -120,13 +120,6 @@ void free_call(void *payload) noexcept {
   delete call;
 }
 
-m2mauth::CallOptions call_options(std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
-  m2mauth::CallOptions options;
-  options.timeout_ms = timeout_ms;
-  if (cancel != nullptr) options.cancel = *cancel;
-  return options;
-}
-
 AsyncCall *new_call(const CorePtr &c, const py::object &done, bool token) {
   auto *call = new AsyncCall();
   call->core = c;

@@ -78,3 +78,52 @@ def test_token_for_another_key(server):
         assert 0.1 < time.monotonic() - start < 2.0
     with pytest.raises(ValueError):
         client.token_for("api.write")
+
+
+def _cancel_after(seconds):
+    """A Cancel requested from a timer thread after seconds; returns (cancel, timer, times requested)."""
+    cancel = m2mauth.Cancel()
+    at = []
+    timer = threading.Timer(seconds, lambda: (at.append(time.monotonic()), cancel.cancel()))
+    timer.start()
+    return cancel, timer, at
+
+
+def test_http_send_is_bounded_and_cancellable(server):
+    http = m2mauth.Http(allow_plain_http=True)
+    start = time.monotonic()
+    with pytest.raises(m2mauth.NetworkTimeoutError):
+        http.send("GET", server.url("/api/stall"), timeout=0.15)
+    assert 0.1 < time.monotonic() - start < 2.0
+    cancel, timer, at = _cancel_after(0.05)
+    with pytest.raises(m2mauth.CancelledError):
+        http.send("GET", server.url("/api/stall"), cancel=cancel)
+    assert time.monotonic() - at[0] < 0.5
+    timer.join()
+    assert server.hung_up.wait(2)  # the transfer itself was stopped, not only the wait
+    with pytest.raises(ValueError):
+        http.send("GET", server.url("/api/stall"), timeout=-1)
+
+
+@pytest.mark.parametrize("call", ["credential", "info", "ssh_key", "applications", "call"])
+def test_a2a_calls_are_bounded_and_cancellable(server, call):
+    """Every A2A call takes timeout= and cancel= (m2mauth_a2a_*_with), like the C, C++, Java and Go APIs."""
+    client = m2mauth.senhasegura.A2AClient(server.url(""), auth="query", consumer_key="ck", token="tk",
+                               http=m2mauth.Http(allow_plain_http=True))
+    run = {
+        "credential": lambda **kw: client.credential("5", **kw),
+        "info": lambda **kw: client.info("10", **kw),
+        "ssh_key": lambda **kw: client.ssh_key("7", **kw),
+        "applications": lambda **kw: client.applications(**kw),
+        "call": lambda **kw: client.call("GET", "pam/device/1", **kw),
+    }[call]
+    start = time.monotonic()
+    with pytest.raises(m2mauth.NetworkTimeoutError):
+        run(timeout=0.15)
+    assert 0.1 < time.monotonic() - start < 2.0
+    cancel, timer, at = _cancel_after(0.05)
+    with pytest.raises(m2mauth.CancelledError):
+        run(cancel=cancel)
+    assert time.monotonic() - at[0] < 0.5
+    timer.join()
+    client.close()

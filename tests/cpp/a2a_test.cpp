@@ -1,9 +1,15 @@
 // The senhasegura A2A client through m2mauth.hpp against the emulator (tests/servers/a2a_emulator.py).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <functional>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "a2a_servers.hpp"
+#include "stall_server.hpp"
 #include "wrapper_support.hpp"
 
 using namespace m2mauth;
@@ -65,4 +71,46 @@ TEST_CASE("A2AClient: encrypted values are decrypted with the configured key") {
   std::string encrypted = json_at(raw.credential("credential_5@destktop-91.com").view(), "password");
   CHECK(encrypted != "secret@2504");
   CHECK(a2a::decrypt(key, encrypted).view() == "secret@2504");
+}
+
+TEST_CASE("A2AClient: CallOptions bound each call, and a Cancel stops the transfer itself") {
+  StallServer server;  // accepts every A2A request and never answers
+  Http http = cpptest::loopback_http();
+  A2ACredentials cred = a2a_credentials();
+  A2AClient a(server.url(""), http);
+  a.set_auth_method(A2AAuth::query);
+  a.set_oauth1_credentials(cred.consumer_key, cred.consumer_secret, cred.token, cred.token_secret);
+  using Call = std::function<void(const CallOptions &)>;
+  const std::vector<std::pair<const char *, Call>> calls = {
+      {"credential", [&](const CallOptions &o) { a.credential("5", o); }},
+      {"info", [&](const CallOptions &o) { a.info("10", o); }},
+      {"ssh_key", [&](const CallOptions &o) { a.ssh_key("7", o); }},
+      {"dsm_application", [&](const CallOptions &o) { a.dsm_application(o); }},
+      {"call", [&](const CallOptions &o) { a.call("GET", "pam/device/1", std::nullopt, true, o); }},
+  };
+  using Clock = std::chrono::steady_clock;
+  for (const auto &[name, call] : calls) {
+    CAPTURE(name);
+    CallOptions bounded;
+    bounded.timeout_ms = 200;
+    auto start = Clock::now();
+    CHECK(error_of([&] { call(bounded); }).errc() == Errc::timeout);
+    CHECK(Clock::now() - start < std::chrono::seconds(2));
+
+    CallOptions cancellable;
+    cancellable.cancel = Cancel();
+    std::thread canceller([c = *cancellable.cancel] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      c.cancel();
+    });
+    start = Clock::now();
+    Error e = error_of([&] { call(cancellable); });
+    auto took = Clock::now() - start;
+    canceller.join();
+    CHECK(e.errc() == Errc::cancelled);
+    CHECK(took < std::chrono::seconds(1));
+    // The stalled connection was closed by the client when the cancel came, not left to run.
+    for (int i = 0; i < 100 && server.last_close() < start; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(server.last_close() >= start);
+  }
 }

@@ -1946,6 +1946,26 @@ class A2AClient {
     return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_dsm_application(out, get()); });
   }
   /**
+   * The same calls bounded and cancellable by options (m2mauth_a2a_*_with): timeout and deadline bound
+   * the whole call, the OAuth 2.0 token wait included; a Cancel stops the transfer (Errc::cancelled).
+   */
+  Secret credential(const std::string &id, const CallOptions &options) {
+    const m2mauth_call_options o = options.to_c();
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_credential_with(out, get(), detail::c_str(id), &o); });
+  }
+  Secret info(const std::string &id, const CallOptions &options) {
+    const m2mauth_call_options o = options.to_c();
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_info_with(out, get(), detail::c_str(id), &o); });
+  }
+  Secret ssh_key(const std::string &id, const CallOptions &options) {
+    const m2mauth_call_options o = options.to_c();
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_ssh_key_with(out, get(), detail::c_str(id), &o); });
+  }
+  Secret dsm_application(const CallOptions &options) {
+    const m2mauth_call_options o = options.to_c();
+    return secret_call([&](m2mauth_buf *out) { return m2mauth_a2a_dsm_application_with(out, get(), &o); });
+  }
+  /**
    * Any function: method, path "module/function[/argument]" (not percent-encoded), params as a JSON
    * object text (or nullopt). Returns the whole response document.
    */
@@ -1954,6 +1974,15 @@ class A2AClient {
     return secret_call([&](m2mauth_buf *out) {
       return m2mauth_a2a_call(out, get(), detail::c_str(method), detail::c_str(path), detail::c_str(params_json),
                               decrypt ? 0u : static_cast<unsigned int>(M2MAUTH_A2A_NO_DECRYPT));
+    });
+  }
+  /** The same bounded and cancellable by options (m2mauth_a2a_call_with). */
+  Secret call(const std::string &method, const std::string &path, const std::optional<std::string> &params_json,
+              bool decrypt, const CallOptions &options) {
+    const m2mauth_call_options o = options.to_c();
+    return secret_call([&](m2mauth_buf *out) {
+      return m2mauth_a2a_call_with(out, get(), detail::c_str(method), detail::c_str(path), detail::c_str(params_json),
+                                   decrypt ? 0u : static_cast<unsigned int>(M2MAUTH_A2A_NO_DECRYPT), &o);
     });
   }
 

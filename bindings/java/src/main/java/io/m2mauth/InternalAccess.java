@@ -41,4 +41,9 @@ final class InternalAccess implements Bridge.Access {
   public TokenManagerOptionsStruct managerOptions(ManagerOptions options) {
     return (options == null ? ManagerOptions.defaults() : options).toNative();
   }
+
+  @Override
+  public <T> T withCallOptions(CallOptions options, Bridge.CallBounds<T> f) {
+    return CallOptions.orNone(options).run(f::call);
+  }
 }

@@ -254,14 +254,15 @@ public final class TokenManager implements AutoCloseable {
   }
 
   /**
-   * Another key's token from one read of its view (the layout of {@link #configured}); its scope is the
-   * one key asks for (the view of another key carries no granted scope). Records the key's snapshot.
+   * Another key's token from one read of its view (the layout of {@link #configured}), with the scope the
+   * server granted. Records the key's snapshot.
    */
   private Token another(TokenScope key, byte[] view, long[] sizes) {
     int schemeLen = (int) sizes[0];
     int tokenLen = (int) sizes[1];
     Token t = Token.fromView(new String(view, schemeLen, tokenLen, StandardCharsets.UTF_8),
-        new String(view, 0, schemeLen, StandardCharsets.UTF_8), key.scope(), sizes[2]);
+        new String(view, 0, schemeLen, StandardCharsets.UTF_8),
+        new String(view, schemeLen + tokenLen, (int) sizes[6], StandardCharsets.UTF_8), sizes[2]);
     keys.put(key, snapshot(t, sizes, keys.get(key)));
     return t;
   }

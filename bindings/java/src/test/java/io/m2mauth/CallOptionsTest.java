@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.m2mauth.senhasegura.A2AClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,31 @@ class CallOptionsTest {
   }
 
   @Test
+  void a2aCallsAreBoundedAndCancellable() throws Exception {
+    // Every A2A call has a CallOptions overload (m2mauth_a2a_*_with), as in C, C++, Python and Go.
+    try (A2AClient a2a = A2AClient.builder(server.url("")).http(http)
+        .queryToken("ck", "tk".toCharArray()).build()) {
+      int closedBefore = server.closedByClient.get();
+      List<Long> cancels = new ArrayList<>();
+      cancels.add(medianCancelMillis("A2AClient.credential", o -> a2a.credential("5", o)));
+      cancels.add(medianCancelMillis("A2AClient.info", o -> a2a.info("10", o)));
+      cancels.add(medianCancelMillis("A2AClient.sshKey", o -> a2a.sshKey("7", o)));
+      cancels.add(medianCancelMillis("A2AClient.dsmApplications", o -> a2a.dsmApplications(o)));
+      cancels.add(medianCancelMillis("A2AClient.call", o -> a2a.call("GET", "pam/device/1", null, true, o)));
+      for (long ms : cancels) {
+        assertTrue(ms < BUDGET_MS, "cancel took " + ms + " ms");
+      }
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (server.closedByClient.get() - closedBefore < 25 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+      assertEquals(25, server.closedByClient.get() - closedBefore, "stalled A2A connections closed by the client");
+      assertTimesOut("A2AClient.credential", o -> a2a.credential("5", o));
+      assertTimesOut("A2AClient.call", o -> a2a.call("GET", "pam/device/1", null, true, o));
+    }
+  }
+
+  @Test
   void cancelledBeforeTheCallAndClosedSignals() throws Exception {
     Cancel cancel = new Cancel();
     cancel.cancel();
@@ -225,6 +251,9 @@ class CallOptionsTest {
       assertEquals(TokenScope.of("api.write", "https://api", null), TokenScope.of("api.write").withAudience("https://api"));
       assertSame(first, tokens.token());
       assertEquals(3, server.tokens.get() - before, "one token request per key");
+      // Another key's Token carries the scope the server granted, not the one asked for.
+      assertEquals("api.narrow", tokens.token(TokenScope.of("api.wide")).scope());
+      assertEquals("api.narrow", tokens.token(TokenScope.of("api.wide")).scope()); // and so does its cached copy
 
       // A new token for the configured key is seen at once.
       tokens.invalidate(first);

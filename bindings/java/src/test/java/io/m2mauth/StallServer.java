@@ -61,12 +61,14 @@ final class StallServer implements AutoCloseable {
         return;
       }
       int length = contentLength(head);
-      in.readNBytes(length);
+      String form = new String(in.readNBytes(length), StandardCharsets.UTF_8);
       boolean token = head.startsWith("POST ") && head.split(" ", 3)[1].endsWith("/token");
       if (token && !stallTokens.get()) {
         int n = tokens.incrementAndGet();
-        byte[] body = ("{\"access_token\":\"tok-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
-            .getBytes(StandardCharsets.UTF_8);
+        // scope=api.wide is granted narrower (api.narrow); other scopes are not echoed (granted as asked).
+        String granted = form.contains("scope=api.wide") ? ",\"scope\":\"api.narrow\"" : "";
+        byte[] body = ("{\"access_token\":\"tok-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":3600" + granted
+            + "}").getBytes(StandardCharsets.UTF_8);
         OutputStream out = s.getOutputStream();
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
             + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

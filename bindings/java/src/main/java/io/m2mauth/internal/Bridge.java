@@ -1,5 +1,6 @@
 package io.m2mauth.internal;
 
+import io.m2mauth.CallOptions;
 import io.m2mauth.Certificate;
 import io.m2mauth.Config;
 import io.m2mauth.Http;
@@ -30,6 +31,14 @@ public final class Bridge {
 
     /** A new native options struct (the caller deletes it). */
     TokenManagerOptionsStruct managerOptions(ManagerOptions options);
+
+    /** f with options' timeout, deadline (Unix ms, 0 = none) and cancel handle held for the call (null: none). */
+    <T> T withCallOptions(CallOptions options, CallBounds<T> f);
+  }
+
+  /** A native call given the scalar call options of the glue's _with functions. */
+  public interface CallBounds<T> {
+    T call(long timeoutMs, long deadlineMs, CancelHandle cancel);
   }
 
   /** Called once, by io.m2mauth.InternalAccess. */

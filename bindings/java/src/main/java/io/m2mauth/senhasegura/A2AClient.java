@@ -1,5 +1,6 @@
 package io.m2mauth.senhasegura;
 
+import io.m2mauth.CallOptions;
 import io.m2mauth.Config;
 import io.m2mauth.Http;
 import io.m2mauth.Key;
@@ -99,6 +100,39 @@ public final class A2AClient implements AutoCloseable {
     return typed(M2mauthNative::m2mauth_a2a_dsm_application, DsmApplication::new);
   }
 
+  /*
+   * The same calls bounded and cancellable by options (null: none): a timeout or deadline bounds the whole
+   * call, the OAuth 2.0 token wait included (NetworkTimeoutException); a Cancel stops the transfer in
+   * progress (CancelledException).
+   */
+
+  /** {@link #credential(String)} bounded and cancellable by options. */
+  public Credential credential(String idOrUserAtHost, CallOptions options) {
+    Objects.requireNonNull(idOrUserAtHost, "idOrUserAtHost");
+    return typed(h -> bounded(options, (t, d, c) -> M2mauthNative.m2mauth_glue_a2a_credential_with(h, idOrUserAtHost,
+        t, d, c)), Credential::new);
+  }
+
+  /** {@link #info(String)} bounded and cancellable by options. */
+  public ProtectedInfo info(String id, CallOptions options) {
+    Objects.requireNonNull(id, "id");
+    return typed(h -> bounded(options, (t, d, c) -> M2mauthNative.m2mauth_glue_a2a_info_with(h, id, t, d, c)),
+        ProtectedInfo::new);
+  }
+
+  /** {@link #sshKey(String)} bounded and cancellable by options. */
+  public SshKey sshKey(String id, CallOptions options) {
+    Objects.requireNonNull(id, "id");
+    return typed(h -> bounded(options, (t, d, c) -> M2mauthNative.m2mauth_glue_a2a_ssh_key_with(h, id, t, d, c)),
+        SshKey::new);
+  }
+
+  /** {@link #dsmApplications()} bounded and cancellable by options. */
+  public DsmApplication dsmApplications(CallOptions options) {
+    return typed(h -> bounded(options, (t, d, c) -> M2mauthNative.m2mauth_glue_a2a_dsm_application_with(h, t, d, c)),
+        DsmApplication::new);
+  }
+
   /** {@link #call(String, String, Map, boolean)} with decryption. */
   public Map<String, Object> call(String method, String path, Map<String, ?> params) {
     return call(method, path, params, true);
@@ -113,13 +147,20 @@ public final class A2AClient implements AutoCloseable {
    * "application" members are decrypted. Values here are Strings, which cannot be wiped: read secrets
    * with the typed methods.
    */
-  @SuppressWarnings("unchecked")
   public Map<String, Object> call(String method, String path, Map<String, ?> params, boolean decrypt) {
+    return call(method, path, params, decrypt, null);
+  }
+
+  /** {@link #call(String, String, Map, boolean)} bounded and cancellable by options (null: none). */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> call(String method, String path, Map<String, ?> params, boolean decrypt,
+      CallOptions options) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     String json = params == null ? null : Json.write(params);
     long flags = decrypt ? 0 : m2mauth_a2a_call_flag.M2MAUTH_A2A_NO_DECRYPT;
-    byte[] out = use(h -> M2mauthNative.m2mauth_a2a_call(h, method, path, json, flags));
+    byte[] out = use(h -> bounded(options, (t, d, c) -> M2mauthNative.m2mauth_glue_a2a_call_with(h, method, path, json,
+        flags, t, d, c)));
     Object tree = parse(out);
     try {
       return (Map<String, Object>) SecretJson.plain(tree);
@@ -173,6 +214,10 @@ public final class A2AClient implements AutoCloseable {
     } finally {
       SecretJson.wipe(tree);
     }
+  }
+
+  private static <T> T bounded(CallOptions options, Bridge.CallBounds<T> f) {
+    return Bridge.access().withCallOptions(options, f);
   }
 
   private <T> T use(Function<A2AHandle, T> f) {
