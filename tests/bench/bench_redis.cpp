@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
     return t;
   };
   auto note = [](TokenEventKind) {};
-  (void)cache.fetch("bench:key", "", 0, clock, local, note);  // fetched here and published
+  (void)cache.fetch("bench:key", "", 0, clock, nullptr, local, note);  // fetched here and published
 
   redisContext *raw = redisConnect("127.0.0.1", server.port());
   if (raw == nullptr || raw->err != 0) return 1;
@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
   auto rates = bench::compare_median(
       {[&] { freeReplyObject(redisCommand(raw, "GET bench:entry")); },
        [&] { (void)store->get("bench:entry", deadline()); },
-       [&] { (void)cache.fetch("bench:key", "", 0, clock, local, note); },
+       [&] { (void)cache.fetch("bench:key", "", 0, clock, nullptr, local, note); },
        [&] {
          (void)store->acquire("bench:lease", "me", 5000, deadline());
          store->release("bench:lease", "me", deadline());

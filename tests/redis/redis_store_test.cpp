@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cache/redis_store.hpp"
 #include "m2mauth/core/error.hpp"
@@ -333,4 +335,81 @@ TEST_CASE("redis: probe_ms makes a wrong password a configuration error when the
   CHECK(code_of_call([&] { s->get("t:k", in(100)); }) != Errc::ok);
   server.start();
   CHECK_FALSE(s->get("t:k", in(1000)).has_value());
+}
+
+TEST_CASE("redis: one store shared by many threads: every call answered, leases exclusive, waits woken") {
+  REDIS_OR_SKIP();
+  RedisServer server;
+  auto s = store_at(server.url());
+  std::atomic<int> errors{0}, holders{0}, max_holders{0}, woken{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 8; ++t)
+    ts.emplace_back([&, t] {
+      const std::string me = "owner-" + std::to_string(t);
+      for (int i = 0; i < 200; ++i) {
+        try {
+          s->put("t:mt" + std::to_string(i % 5), me, 60000, in(2000));
+          auto v = s->get("t:mt" + std::to_string(i % 5), in(2000));
+          if (!v || v->rfind("owner-", 0) != 0) ++errors;
+          if (s->acquire("t:mtlease", me, 10000, in(2000))) {
+            int h = ++holders;
+            int m = max_holders.load();
+            while (h > m && !max_holders.compare_exchange_weak(m, h)) {
+            }
+            --holders;
+            s->release("t:mtlease", me, in(2000));
+          }
+        } catch (...) {
+          ++errors;
+        }
+      }
+    });
+  // Waiters on one key (one subscribes, the others poll) all see the put.
+  auto holder = store_at(server.url());
+  REQUIRE(holder->acquire("t:mtw", "h", 10000, in(1000)));
+  std::vector<std::thread> ws;
+  for (int w = 0; w < 4; ++w)
+    ws.emplace_back([&] {
+      try {
+        if (s->wait("t:mtw", in(5000)) == std::string("done")) ++woken;
+      } catch (...) {
+        ++errors;
+      }
+    });
+  std::this_thread::sleep_for(milliseconds(200));
+  holder->put("t:mtw", "done", 60000, in(1000));
+  holder->release("t:mtw", "h", in(1000));
+  for (auto &t : ts) t.join();
+  for (auto &w : ws) w.join();
+  CHECK(errors.load() == 0);
+  CHECK(max_holders.load() == 1);
+  CHECK(woken.load() == 4);
+}
+
+TEST_CASE("redis: a store made before fork() works in the child and still in the parent") {
+  REDIS_OR_SKIP();
+  RedisServer server;
+  auto s = store_at(server.url());
+  s->put("t:fork", "parent", 60000, in(1000));  // the connection exists before the fork
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int rc = 1;
+    try {
+      for (int i = 0; i < 50; ++i) {
+        auto v = s->get("t:fork", in(1000));
+        if (!v || *v != "parent") ::_exit(2);
+      }
+      s->put("t:fork-child", "child", 60000, in(1000));
+      rc = 0;
+    } catch (...) {
+    }
+    ::_exit(rc);
+  }
+  for (int i = 0; i < 50; ++i) CHECK(s->get("t:fork", in(1000)) == std::string("parent"));
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(s->get("t:fork-child", in(1000)) == std::string("child"));
 }

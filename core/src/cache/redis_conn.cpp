@@ -4,6 +4,7 @@
 #include <hiredis/hiredis.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -158,9 +159,11 @@ void RedisConn::connect(const RedisUrl &url, StoreDeadline deadline) {
   }
   c->reader->fn = &g_functions;
   ctx_ = c;
+  pid_ = static_cast<int>(::getpid());
 }
 
 void RedisConn::ensure(const RedisUrl &url, StoreDeadline deadline) {
+  if (ctx_ != nullptr && pid_ != static_cast<int>(::getpid())) drop();  // closes only this process's copy
   if (ctx_ != nullptr) return;
   connect(url, deadline);
   if (!url.password.empty()) {

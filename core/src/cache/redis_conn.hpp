@@ -44,7 +44,8 @@ class RedisConn {
   RedisConn &operator=(const RedisConn &) = delete;
 
   bool connected() const noexcept { return ctx_ != nullptr; }
-  // Connects, authenticates and selects the database unless connected.
+  // Connects, authenticates and selects the database unless connected (in this process: after fork()
+  // the child closes its copy of the parent's socket and makes its own).
   void ensure(const RedisUrl &url, StoreDeadline deadline);
   // Queues one command (sent by flush()); `secret` wipes its formatted bytes after sending.
   void append(const std::vector<std::string_view> &args, bool secret = false);
@@ -61,6 +62,7 @@ class RedisConn {
 
   std::size_t max_reply_bytes_;
   redisContext *ctx_ = nullptr;
+  int pid_ = 0;  // the process that connected: a child of fork() (a preforking server) connects anew
   std::string out_;
   bool out_secret_ = false;
 };
