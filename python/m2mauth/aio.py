@@ -21,12 +21,12 @@ client completes its pending calls with :class:`m2mauth.CancelledError`.
 
 from __future__ import annotations
 
-from typing import Any, MutableMapping, Optional, Union
+from typing import Any, MutableMapping, Optional, Sequence, Union
 
 from .http import BodyArg, HeadersArg, Response
 from .oauth2 import Cancel, OAuth2Client, Token, _request_args, _timeout_ms
 
-__all__ = ["AsyncOAuth2Client", "token_async"]
+__all__ = ["AsyncOAuth2Client", "token_async", "token_for_async"]
 
 
 class _Settle:
@@ -84,6 +84,19 @@ async def token_async(client: OAuth2Client, timeout: Optional[float] = None) -> 
     return result
 
 
+async def token_for_async(client: OAuth2Client, scope: Optional[str], audience: Optional[str],
+                          resource: Optional[str], timeout: Optional[float] = None) -> Token:
+    """``client.token_for(...)`` without blocking the event loop (arguments already checked)."""
+    timeout_ms = _timeout_ms(timeout)
+    import asyncio
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    cancel = Cancel()
+    client._token_for_async(scope, audience, resource, _Settle(loop, future), timeout_ms, cancel)
+    result: Token = await _wait(future, cancel)
+    return result
+
+
 class AsyncOAuth2Client:
     """An :class:`~m2mauth.OAuth2Client` for asyncio: the same arguments (or ``client=`` an existing
     one, shared with threads and not closed by this object), the same token cache and refresh, and
@@ -121,6 +134,11 @@ class AsyncOAuth2Client:
     async def token(self, *, timeout: Optional[float] = None) -> Token:
         """The current token (see :meth:`~m2mauth.OAuth2Client.token`); ``timeout`` bounds the wait."""
         return await token_async(self._client, timeout)
+
+    async def token_for(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+                        resource: Optional[str] = None, timeout: Optional[float] = None) -> Token:
+        """Another key's token (see :meth:`~m2mauth.OAuth2Client.token_for`); ``timeout`` bounds the wait."""
+        return await self._client.token_for_async(scope, audience=audience, resource=resource, timeout=timeout)
 
     async def authorize(self, headers: MutableMapping[str, str], method: Optional[str] = None,
                         url: Optional[str] = None) -> MutableMapping[str, str]:

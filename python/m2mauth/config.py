@@ -94,7 +94,7 @@ class Config:
 
     def __repr__(self) -> str:
         return "<m2mauth.config.Config closed>" if self._native.closed else \
-            f"<m2mauth.config.Config sections={[s for s in ('http', 'oauth2', 'senhasegura') if self.has(s)]}>"
+            f"<m2mauth.config.Config sections={[s for s in ('http', 'oauth2', 'senhasegura', 'cache') if self.has(s)]}>"
 
     def __reduce__(self) -> Any:
         raise TypeError("Config objects cannot be pickled (they hold secrets)")

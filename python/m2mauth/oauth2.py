@@ -411,9 +411,9 @@ class OAuth2Client(native.TokenManagerBase):
                   cancel: Optional[Cancel] = None) -> Token:
         """The token for another key: ``scope`` (text or a list), ``audience`` and ``resource`` sent with its
         token request instead of the configured ones (None: none). Each key has its own cached token and
-        refresh (at most 64 per client). Read through the library's cached view, which carries no granted
-        scope: the token's ``scope`` is the one asked for, its ``token_type`` the scheme sent ("Bearer" or
-        "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
+        refresh (at most 64 per client). Read through the library's cached view: the token's ``scope`` is
+        the one the server granted (the one asked for when it said none), its ``token_type`` the scheme sent
+        ("Bearer" or "DPoP"). ``timeout`` (seconds) and ``cancel`` bound the wait as for :meth:`request`."""
         return self._token_for(_words(scope, "scope"), optional_text(audience, "audience"),
                                optional_text(resource, "resource"), _timeout_ms(timeout), cancel)
 
@@ -434,6 +434,13 @@ class OAuth2Client(native.TokenManagerBase):
         wait at once; the shared token request goes on for the other callers. Raises the same
         exceptions as :meth:`token`; ``timeout`` (seconds) bounds the wait."""
         return await _token_async(self, timeout)
+
+    async def token_for_async(self, scope: Union[str, Sequence[str], None] = None, *, audience: Optional[str] = None,
+                              resource: Optional[str] = None, timeout: Optional[float] = None) -> Token:
+        """:meth:`token_for` for asyncio (``m2mauth_token_manager_get_for_async``): never blocks the event
+        loop; cancelling the task ends the native wait."""
+        return await _token_for_async(self, _words(scope, "scope"), optional_text(audience, "audience"),
+                                      optional_text(resource, "resource"), timeout)
 
     def close(self) -> None:
         """Stops the background refresh and releases the client (its secrets are wiped). Idempotent."""
@@ -465,4 +472,4 @@ def _client_of(client: Any) -> OAuth2Client:
 
 
 # Last: m2mauth.aio uses the names above (a relative import inside token_async() would cost ~8 us a call).
-from .aio import token_async as _token_async  # noqa: E402
+from .aio import token_async as _token_async, token_for_async as _token_for_async  # noqa: E402

@@ -424,13 +424,14 @@ void register_oauth2(py::module_ &m) {
         // before the GIL is taken back: the view is only valid until this thread's next call.
         auto c = self.need();
         const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
-        std::string access, scheme;
+        std::string access, scheme, granted;
         std::int64_t expires_ms = 0;
         {
           ReleaseGil nogil;
           m2mauth::TokenView v = c->manager->get_token_for(scope, audience, resource, options);
           access.assign(v.access_token);
           scheme.assign(v.scheme);
+          granted.assign(v.scope);
           expires_ms = v.expires_at_ms;
         }
         struct Wipe {
@@ -441,7 +442,7 @@ void register_oauth2(py::module_ &m) {
           }
         } wipe{access};
         py::object obj = py::reinterpret_borrow<py::object>(c->token_factory)(
-            py::str(access), py::str(scheme), static_cast<double>(expires_ms) / 1000.0, py::str(scope.value_or("")));
+            py::str(access), py::str(scheme), static_cast<double>(expires_ms) / 1000.0, py::str(granted));
         return obj;
       }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true),
          py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none())

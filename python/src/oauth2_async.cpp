@@ -25,6 +25,7 @@ struct AsyncCall {
   PyObject *done = nullptr;     // owned
   PyObject *factory = nullptr;  // owned: the Token class (token calls)
   std::uint64_t generation = 0;
+  bool another_key = false;  // a _token_for_async call: its token is not the configured key's
 };
 
 // The Python exception being raised on this thread, as an object (the error indicator cleared).
@@ -90,8 +91,8 @@ void on_token(m2mauth_status status, const m2mauth_token_view *v, const m2mauth_
     if (status != M2MAUTH_OK || v == nullptr) return settle(call, py::none(), exception_of(status, e));
     CorePtr core = call.core.lock();
     settle(call,
-           core ? token_from_view(*core, *v, call.generation)  // also the cached one for token()
-                : token_of_view(call.factory, *v),
+           core && !call.another_key ? token_from_view(*core, *v, call.generation)  // also the cached one for token()
+                                     : token_of_view(call.factory, *v),
            py::none());
   });
 }
@@ -148,6 +149,19 @@ void add_async_methods(py::class_<ManagerHandle> &cls) {
         c->manager->get_token_async(&on_token, call, &free_call, &o);  // on failure free_call has run
       }, py::arg("done"), py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none(),
          "m2mauth_token_manager_get_async: done(token, None) or done(None, exception), exactly once.")
+      .def("_token_for_async", [](const ManagerHandle &self, const std::optional<std::string> &scope,
+                                  const std::optional<std::string> &audience, const std::optional<std::string> &resource,
+                                  const py::object &done, std::int64_t timeout_ms, const m2mauth::Cancel *cancel) {
+        auto c = self.need();
+        const m2mauth::CallOptions options = call_options(timeout_ms, cancel);
+        const m2mauth_call_options o = options.to_c();
+        AsyncCall *call = new_call(c, done, true);
+        call->another_key = true;  // not the configured key's token: never the cached one of token()
+        ReleaseGil nogil;
+        c->manager->get_token_for_async(scope, audience, resource, &on_token, call, &free_call, &o);  // on failure free_call has run
+      }, py::arg("scope").none(true), py::arg("audience").none(true), py::arg("resource").none(true), py::arg("done"),
+         py::arg("timeout_ms") = 0, py::arg("cancel").none(true) = py::none(),
+         "m2mauth_token_manager_get_for_async: done(token, None) or done(None, exception), exactly once.")
       .def("_request_async", [](const ManagerHandle &self, const std::string &method, const std::string &url,
                                 const HeaderList &headers, const std::optional<py::bytes> &body,
                                 std::int64_t timeout_ms, const m2mauth::Cancel *cancel, const py::object &done) {

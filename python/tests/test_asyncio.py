@@ -247,3 +247,39 @@ def test_every_completion_releases_its_payload(fault, clients):
                 break
             time.sleep(0.05)
         assert (settles, references) == (0, base)
+
+
+def test_token_for_async_another_key_with_its_granted_scope(fault, clients):
+    """token_for_async (m2mauth_token_manager_get_for_async): many awaits of one key share one token request,
+    the key's token is not the configured one's, and a cancelled task ends its native wait."""
+    script(fault, [{"delay_ms": 500}])
+    with fault_client(fault, clients) as client:
+        configured = client.token()
+
+        async def main():
+            return await ticking(asyncio.gather(*(client.token_for_async("api.other") for _ in range(16))))
+        tokens, ticks, elapsed = asyncio.run(main())
+        assert ticks >= 0.5 * elapsed / 0.01, f"the loop stalled: {ticks} ticks in {elapsed:.2f} s"
+        assert len({t.access_token for t in tokens}) == 1
+        other = tokens[0]
+        assert other.access_token != configured.access_token and other.scope == "api.other"
+        assert client.token() is configured  # the configured key's cached token is untouched
+        assert client.token_for("api.other").access_token == other.access_token  # one cache, both forms
+        assert asyncio.run(m2mauth.AsyncOAuth2Client(client=client).token_for("api.other")).access_token \
+            == other.access_token
+        with pytest.raises(ValueError):
+            asyncio.run(client.token_for_async("a\0b"))
+
+        script(fault, [{"hang": True, "max_s": 5}])
+
+        async def cancelled():
+            task = asyncio.ensure_future(client.token_for_async("api.hanging"))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            start = time.monotonic()
+            with pytest.raises(m2mauth.NetworkTimeoutError):
+                await client.token_for_async("api.late", timeout=0.3)
+            return time.monotonic() - start
+        assert asyncio.run(cancelled()) < 3

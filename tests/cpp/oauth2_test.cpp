@@ -174,6 +174,27 @@ TEST_CASE("TokenManager::get_token_async, request_async: completion callbacks, o
   }
   CHECK(json_at(control(fault.str("control_url") + "/stats"), "by_client.svc-basic") == "2");  // one each
 
+  // Another key's token through a completion callback (m2mauth_token_manager_get_for_async), with its scope.
+  {
+    std::string other_token, other_scope;
+    bool got = false;
+    manager.get_token_for_async(std::string("api.other"), std::nullopt, std::nullopt,
+                                [&](const TokenView *t, const Error *e) {
+                                  std::lock_guard<std::mutex> lock(mu);
+                                  if (t != nullptr && e == nullptr) {
+                                    other_token = std::string(t->access_token);
+                                    other_scope = std::string(t->scope);
+                                  }
+                                  got = true;
+                                  cv.notify_all();
+                                });
+    std::unique_lock<std::mutex> lock(mu);
+    CHECK(cv.wait_for(lock, std::chrono::seconds(20), [&] { return got; }));
+    CHECK(other_scope == "api.other");
+    CHECK(!other_token.empty());
+    CHECK(other_token != tokens[0]);  // a key of its own
+  }
+
   // A cancel requested before the call: the callback runs on this thread before the call returns.
   CallOptions cancelled;
   cancelled.cancel = Cancel();

@@ -205,7 +205,7 @@ func (c *Config) String() string {
 	}
 	s := "Config("
 	sep := ""
-	for _, section := range []string{"http", "oauth2", "senhasegura"} {
+	for _, section := range []string{"http", "oauth2", "senhasegura", "cache"} {
 		if c.Has(section) {
 			s += sep + section
 			sep = ", "

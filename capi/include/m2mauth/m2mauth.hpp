@@ -1549,10 +1549,12 @@ struct TokenView {
   std::string_view access_token; /* a secret */
   std::string_view scheme;       /* "Bearer" or "DPoP" */
   std::int64_t expires_at_ms = 0;
+  std::string_view scope; /* the granted scope (or the one asked for when the server said none) */
 
   /** The view of a C m2mauth_token_view (no copy: valid as long as v's pointers are). */
   static TokenView from_c(const m2mauth_token_view &v) noexcept {
-    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms};
+    const char *scope = v.version >= 2 && v.scope != nullptr ? v.scope : "";
+    return TokenView{std::string_view(v.access_token, v.access_token_len), v.scheme, v.expires_at_ms, scope};
   }
 };
 
@@ -1680,6 +1682,21 @@ class TokenManager {
   void get_token_async(m2mauth_token_cb cb, void *payload, m2mauth_free_cb free_payload,
                        const m2mauth_call_options *options = nullptr) {
     detail::check(m2mauth_token_manager_get_async(get(), options, cb, payload, free_payload));
+  }
+  /** get_token_for(scope, audience, resource, options) with a completion callback (m2mauth_token_manager_get_for_async). */
+  void get_token_for_async(const std::optional<std::string> &scope, const std::optional<std::string> &audience,
+                           const std::optional<std::string> &resource, TokenCallback cb,
+                           const CallOptions &options = {}) {
+    using C = detail::Callback<TokenCallback>;
+    m2mauth_call_options o = options.to_c();
+    get_token_for_async(scope, audience, resource, &call_token, C::make(std::move(cb)), &C::release, &o);
+  }
+  /** The C callback form for another key; free_payload runs once after the callback (or if the call fails). */
+  void get_token_for_async(const std::optional<std::string> &scope, const std::optional<std::string> &audience,
+                           const std::optional<std::string> &resource, m2mauth_token_cb cb, void *payload,
+                           m2mauth_free_cb free_payload, const m2mauth_call_options *options = nullptr) {
+    detail::check(m2mauth_token_manager_get_for_async(get(), detail::c_str(scope), detail::c_str(audience),
+                                                      detail::c_str(resource), options, cb, payload, free_payload));
   }
   /** request(req, options) with a completion callback (req is copied). */
   void request_async(const Request &req, ResponseCallback cb, const CallOptions &options = {}) {

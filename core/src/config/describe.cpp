@@ -19,7 +19,7 @@ std::pair<std::string, std::string> split_name(std::string_view name) {
   std::size_t dot = name.find('.');
   std::string section(name.substr(0, dot));
   if (!known_section(section))
-    fail(Errc::invalid_argument, "unknown configuration section \"" + section + "\" (known: http, oauth2, senhasegura)");
+    fail(Errc::invalid_argument, "unknown configuration section \"" + section + "\" (known: http, oauth2, senhasegura, cache)");
   if (dot == std::string_view::npos) return {section, ""};
   std::string key(name.substr(dot + 1));
   if (resolve_name(section, key).first == nullptr) {

@@ -90,7 +90,7 @@ Layer layer_from_json(std::string_view text, const std::string &what, const Envi
     std::string section = s->string;
     if (!section.empty() && section[0] == '_') continue;  // a comment
     if (!known_section(section))
-      fail(Errc::config, "unknown configuration section \"" + section + "\" (known: http, oauth2, senhasegura)");
+      fail(Errc::config, "unknown configuration section \"" + section + "\" (known: http, oauth2, senhasegura, cache)");
     if (!cJSON_IsObject(s)) fail(Errc::config, "configuration section \"" + section + "\" must be a JSON object");
     const std::vector<JsonMember> &members = raw[section];
     for (const cJSON *m = s->child; m != nullptr; m = m->next) {

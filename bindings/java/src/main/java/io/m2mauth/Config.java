@@ -32,7 +32,7 @@ import java.util.function.Function;
  * {@link #close()}, which wipes its secrets.
  */
 public final class Config implements AutoCloseable {
-  private static final String[] SECTIONS = {"http", "oauth2", "senhasegura"};
+  private static final String[] SECTIONS = {"http", "oauth2", "senhasegura", "cache"};
   private final NativeResource<ConfigHandle> res;
 
   private Config(ConfigHandle h) {
