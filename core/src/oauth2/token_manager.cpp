@@ -661,14 +661,14 @@ Response TokenManager::request(Request req, const CallOptions &options) {
 
 void TokenManager::set_shared_cache(std::shared_ptr<SharedTokenCache> cache) { std::atomic_store(&shared_, std::move(cache)); }
 
-Token TokenManager::fetch_token(Entry &entry, const std::string &held, const CallOptions &call, bool *shared) {
+Token TokenManager::fetch_token(Entry &entry, const std::string &held, const CallOptions &call, bool *from_shared) {
   const TokenScope *scope = &entry == default_entry_ ? nullptr : &entry.scope;
   const std::shared_ptr<SharedTokenCache> shared = std::atomic_load(&shared_);
   if (!shared) return client_->fetch(scope, call);
   return shared_fetch(*shared, *client_, entry.scope, held, options_.expiry_skew_ms, call.cancel,
                       [&] { return client_->fetch(scope, call); },
                       [&](TokenEventKind kind) {
-                        if (kind == TokenEventKind::shared_hit) *shared = true;
+                        if (kind == TokenEventKind::shared_hit) *from_shared = true;
                         TokenEvent ev{kind, &client_->config().client_id, &entry.scope.scope};
                         emit(ev);
                       });

@@ -1123,9 +1123,9 @@ type CancelHandle interface {
 }
 
 const M2MAUTH_VERSION_MAJOR int = 0
-const M2MAUTH_VERSION_MINOR int = 5
+const M2MAUTH_VERSION_MINOR int = 6
 const M2MAUTH_VERSION_PATCH int = 0
-const M2MAUTH_VERSION_STRING string = "0.5.0"
+const M2MAUTH_VERSION_STRING string = "0.6.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int

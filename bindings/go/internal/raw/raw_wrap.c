@@ -770,7 +770,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2() {
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+5*100+0));
+  result = (int)((0*10000+6*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }

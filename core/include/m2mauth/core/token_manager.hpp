@@ -229,8 +229,8 @@ class TokenManager {
   std::int64_t now() const;       // the client's clock (precise)
   std::int64_t fast_now() const;  // the same, read coarsely when it is the system clock (the lock-free read)
 
-  // *shared is set when the shared cache served the token.
-  Token fetch_token(Entry &entry, const std::string &held, const CallOptions &call, bool *shared);
+  // *from_shared is set when the shared cache served the token.
+  Token fetch_token(Entry &entry, const std::string &held, const CallOptions &call, bool *from_shared);
 
   std::shared_ptr<TokenClient> client_;
   ManagerOptions options_;
