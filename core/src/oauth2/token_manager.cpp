@@ -49,7 +49,15 @@ struct TlFast {
   TokenManager::Reader *reader = nullptr;
 };
 thread_local TlFast tl_fast;
-thread_local std::vector<std::shared_ptr<TokenManager::Reader>> tl_readers;
+// At thread exit the readers are marked done (a release store) before they are dropped, so that the
+// manager retiring them (retire_hits, under readers_mutex_) sees every slot this thread wrote.
+struct TlReaders {
+  std::vector<std::shared_ptr<TokenManager::Reader>> list;
+  ~TlReaders() {
+    for (auto &r : list) r->thread_done.store(true, std::memory_order_release);
+  }
+};
+thread_local TlReaders tl_readers;
 
 TokenView view_of(const TokenManager::Snapshot &s) { return view_of_snapshot(s); }
 
@@ -372,7 +380,7 @@ TokenManager::Reader &TokenManager::reader() {
   TlFast &fast = tl_fast;
   if (fast.manager_id == id_) return *fast.reader;
   std::shared_ptr<Reader> found;
-  auto &list = tl_readers;
+  auto &list = tl_readers.list;
   for (auto it = list.begin(); it != list.end();) {
     std::uint64_t id = (*it)->manager_id.load(std::memory_order_acquire);
     if (id == 0) {  // its manager is gone: nothing left in it
@@ -389,7 +397,7 @@ TokenManager::Reader &TokenManager::reader() {
     // Readers only the manager still holds belong to threads that have exited.
     readers_.erase(std::remove_if(readers_.begin(), readers_.end(),
                                   [](const auto &r) {
-                                    if (r.use_count() != 1) return false;
+                                    if (!r->thread_done.load(std::memory_order_acquire)) return false;
                                     retire_hits(*r);
                                     return true;
                                   }),

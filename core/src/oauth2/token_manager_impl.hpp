@@ -78,6 +78,7 @@ struct TokenManager::Reader {
   };
   explicit Reader(std::uint64_t id) : manager_id(id) {}
   std::atomic<std::uint64_t> manager_id;  // 0 once the manager is gone
+  std::atomic<bool> thread_done{false};   // its thread has exited (set by the thread, release)
   std::vector<Slot> slots;                // by Entry::index: a slot per key up to the highest this thread read
 };
 
