@@ -111,7 +111,7 @@ TEST_CASE("cache key text: raw, hex, base64url accepted, anything else a config 
 }
 
 TEST_CASE("cache entry: round trip, malformed, truncated or padded entries refused") {
-  CachedToken t;
+  Token t;
   t.access_token = SecretString("tok-123");
   t.token_type = "Bearer";
   t.scope = "api.read";
@@ -132,7 +132,7 @@ TEST_CASE("cache entry: round trip, malformed, truncated or padded entries refus
   std::string v2 = bytes;
   v2[0] = 2;
   CHECK_FALSE(decode_entry(v2));
-  CachedToken bad = t;
+  Token bad = t;
   bad.expires_at_ms = bad.issued_at_ms;  // expiry not after issue
   CHECK_FALSE(decode_entry(encode_entry(bad)));
   bad = t;

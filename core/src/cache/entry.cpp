@@ -44,7 +44,7 @@ struct Reader {
 
 }  // namespace
 
-std::string encode_entry(const CachedToken &t) {
+std::string encode_entry(const Token &t) {
   std::string out;
   out.reserve(32 + t.access_token.reveal().size() + t.token_type.size() + t.scope.size() + t.issued_token_type.size());
   out.push_back(static_cast<char>(kVersion));
@@ -57,10 +57,10 @@ std::string encode_entry(const CachedToken &t) {
   return out;
 }
 
-std::optional<CachedToken> decode_entry(std::string_view bytes) {
+std::optional<Token> decode_entry(std::string_view bytes) {
   Reader r{bytes};
   if (r.u(1) != kVersion) return std::nullopt;
-  CachedToken t;
+  Token t;
   t.issued_at_ms = static_cast<std::int64_t>(r.u(8));
   t.expires_at_ms = static_cast<std::int64_t>(r.u(8));
   std::string token = r.str();

@@ -63,14 +63,7 @@ std::optional<Token> SharedTokenCache::usable(const std::string &key, const std:
   if (now_ms >= entry->expires_at_ms - skew) return std::nullopt;  // this reader's own margin
   if (!held.empty() && entry->access_token.reveal() == held) return std::nullopt;  // the token being refreshed
   remember(key, entry->access_token.reveal(), sealed);
-  Token t;
-  t.access_token = std::move(entry->access_token);
-  t.token_type = std::move(entry->token_type);
-  t.issued_at_ms = entry->issued_at_ms;
-  t.expires_at_ms = entry->expires_at_ms;
-  t.scope = std::move(entry->scope);
-  t.issued_token_type = std::move(entry->issued_token_type);
-  return t;
+  return entry;
 }
 
 void SharedTokenCache::remember(const std::string &key, std::string_view token, const std::string &sealed) {
@@ -118,14 +111,7 @@ Token SharedTokenCache::fetch(const std::string &key, std::string_view held, std
       Token token = local();
       const std::int64_t ttl = token.expires_at_ms - clock();
       if (ttl > 0) {
-        cache::CachedToken c;
-        c.access_token = token.access_token;
-        c.token_type = token.token_type;
-        c.scope = token.scope;
-        c.issued_token_type = token.issued_token_type;
-        c.issued_at_ms = token.issued_at_ms;
-        c.expires_at_ms = token.expires_at_ms;
-        std::string plain = cache::encode_entry(c);
+        std::string plain = cache::encode_entry(token);
         std::string out = sealer_.seal(plain, key);
         secure_wipe(plain);
         if (store_call(failed, [&] { store_->put(key, out, ttl, store_deadline()); }))
