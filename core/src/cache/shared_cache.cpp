@@ -27,8 +27,7 @@ bool store_call(bool &failed, F &&f) {
   try {
     f();
     return true;
-  } catch (const Error &) {
-  } catch (const std::exception &) {
+  } catch (const std::exception &) {  // Error included
   }
   failed = true;
   return false;
