@@ -2,6 +2,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/rfc3986.hpp"
 #include "cache/redis_store.hpp"
 #include "m2mauth/core/error.hpp"
 
@@ -12,12 +13,7 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+int hex_value(char c) { return rfc3986::kHexValue[static_cast<unsigned char>(c)]; }
 
 // Characters RFC 3986 allows in a userinfo (unreserved, sub-delims, ':' handled by the caller, '%').
 bool userinfo_char(char c) {

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "base/ossl.hpp"
+#include "base/rfc3986.hpp"
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/encoding.hpp"
 #include "m2mauth/core/error.hpp"
@@ -17,23 +19,11 @@ namespace {
 
 constexpr char kMagic[4] = {'M', '2', 'C', 1};
 
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX *c) const noexcept { EVP_CIPHER_CTX_free(c); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, ossl::Deleter<EVP_CIPHER_CTX_free>>;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_b64url(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+int hex_value(char c) { return rfc3986::kHexValue[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -55,23 +45,19 @@ SecretString parse_cache_key(std::string_view text, std::string_view field) {
       raw[i] = static_cast<char>(hi * 16 + lo);
     }
   } else if (t.size() == 43 || (t.size() == 44 && t.back() == '=')) {
-    std::string_view b = t.substr(0, 43);
-    bool ok = true;
-    for (char c : b) ok = ok && is_b64url(c);
-    if (ok) {
-      raw.resize(kKeyBytes + 3);
-      std::size_t n = 0;
-      try {
-        n = base64url_decode_to(reinterpret_cast<std::uint8_t *>(&raw[0]), raw.size(), b);
-      } catch (const Error &) {
-        n = 0;
-      }
-      if (n != kKeyBytes) {
-        secure_wipe(raw);
-        raw.clear();
-      } else {
-        raw.resize(kKeyBytes);
-      }
+    // The decoder is strict (alphabet, canonical trailing bits): anything else throws.
+    raw.resize(kKeyBytes + 3);
+    std::size_t n = 0;
+    try {
+      n = base64url_decode_to(reinterpret_cast<std::uint8_t *>(&raw[0]), raw.size(), t.substr(0, 43));
+    } catch (const Error &) {
+      n = 0;
+    }
+    if (n != kKeyBytes) {
+      secure_wipe(raw);
+      raw.clear();
+    } else {
+      raw.resize(kKeyBytes);
     }
   }
   if (raw.size() != kKeyBytes)
