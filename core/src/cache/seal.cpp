@@ -25,6 +25,17 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 
 int hex_value(char c) { return rfc3986::kHexValue[static_cast<unsigned char>(c)]; }
 
+// Fetched once per process, as ossl's digests are: the legacy EVP_aes_256_gcm() would make OpenSSL 3
+// fetch the implementation again on every seal and open.
+const EVP_CIPHER *aes_256_gcm() {
+  static const EVP_CIPHER *cipher = [] {
+    EVP_CIPHER *c = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    if (c == nullptr) fail(Errc::unsupported, "cipher unavailable: AES-256-GCM");
+    return c;  // kept for the life of the process
+  }();
+  return cipher;
+}
+
 }  // namespace
 
 SecretString parse_cache_key(std::string_view text, std::string_view field) {
@@ -68,6 +79,7 @@ SecretString parse_cache_key(std::string_view text, std::string_view field) {
 
 Sealer::Sealer(SecretString key) : key_(std::move(key)) {
   if (key_.reveal().size() != kKeyBytes) fail(Errc::config, "cache key: not 32 bytes");
+  (void)aes_256_gcm();  // fetched here, so that seal() and open() never fail for want of the cipher
   key_id_ = digest(HashAlg::sha256, "m2mauth cache key id\n" + key_.reveal()).substr(0, kKeyIdBytes);
 }
 
@@ -87,7 +99,7 @@ std::string Sealer::seal_with_nonce(std::string_view plaintext, std::string_view
   out.resize(head + plaintext.size() + kTagBytes);
   auto *o = reinterpret_cast<unsigned char *>(&out[0]);
   int len = 0;
-  bool ok = EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+  bool ok = EVP_EncryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) == 1 &&
             EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, reinterpret_cast<const unsigned char *>(key_.reveal().data()),
                                reinterpret_cast<const unsigned char *>(nonce.data())) == 1 &&
@@ -118,7 +130,7 @@ std::optional<SecretString> Sealer::open(std::string_view sealed, std::string_vi
   std::memcpy(tag, in + kHeaderBytes + ct_len, kTagBytes);
   int len = 0;
   auto *p = reinterpret_cast<unsigned char *>(&plain[0]);
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+  bool ok = EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceBytes), nullptr) == 1 &&
             EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, reinterpret_cast<const unsigned char *>(key_.reveal().data()),
                                in + 4 + kKeyIdBytes) == 1 &&
