@@ -13,11 +13,13 @@
 
 #include "cache/file_store.hpp"
 #include "cache/shared_cache.hpp"
+#include "code_of.hpp"
 #include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/shared_cache.hpp"
 
 using namespace m2mauth::core;
+using m2mtest::code_of;
 
 namespace {
 
@@ -32,16 +34,6 @@ struct TempDir {
   }
   ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
 };
-
-Errc code_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message) *message = e.what();
-    return e.code();
-  }
-  return Errc::ok;
-}
 
 SecretString key32(char c = 'k') { return SecretString(std::string(32, c)); }
 

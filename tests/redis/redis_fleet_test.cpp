@@ -17,35 +17,24 @@
 #include <vector>
 
 #include "cache/redis_store.hpp"
+#include "code_of.hpp"
 #include "fleet.hpp"
 #include "loopback.hpp"
 #include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/config.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/token_manager.hpp"
+#include "redis_or_skip.hpp"
 #include "redis_server.hpp"
 
 using namespace m2mauth::core;
 using namespace m2mauth_test;
+using m2mtest::code_of;
 
 namespace {
 
 constexpr int kTokenTtlS = 2;
 const std::string kKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-
-bool redis_or_skip() {
-  if (!cache::redis_store_available()) {
-    MESSAGE("skipped: built without the Redis store (M2MAUTH_WITH_REDIS)");
-    REQUIRE_FALSE(RedisServer::required());
-    return false;
-  }
-  if (!RedisServer::available()) {
-    MESSAGE("skipped: redis-server is not on PATH");
-    REQUIRE_FALSE(RedisServer::required());
-    return false;
-  }
-  return true;
-}
 
 Servers &servers() {
   static Servers instance({"fault"}, {"fault.token_ttl=" + std::to_string(kTokenTtlS)});
@@ -114,23 +103,13 @@ TEST_CASE("redis fleet: Redis killed mid-run, no call fails, each process falls 
 TEST_CASE("redis fleet: a wrong ACL password is a configuration error when the manager is made") {
   if (!redis_or_skip()) return;
   RedisServer redis;
-  Errc code = Errc::ok;
   std::string msg;
-  try {
-    make_token_manager(Config::from_json(config_json(redis.url("m2m:wrong-pw-4711")), false));
-  } catch (const Error &e) {
-    code = e.code();
-    msg = e.what();
-  }
-  CHECK(code == Errc::config);
+  CHECK(code_of([&] { make_token_manager(Config::from_json(config_json(redis.url("m2m:wrong-pw-4711")), false)); },
+                &msg) == Errc::config);
   CHECK(msg.find("wrong-pw-4711") == std::string::npos);
   // A strictly refused URL too (port out of range), and the right password works.
-  code = Errc::ok;
-  try {
-    make_token_manager(Config::from_json(config_json("redis://m2m:m2m-pw@127.0.0.1:99999"), false));
-  } catch (const Error &e) {
-    code = e.code();
-  }
-  CHECK(code == Errc::config);
+  CHECK(code_of([&] {
+          make_token_manager(Config::from_json(config_json("redis://m2m:m2m-pw@127.0.0.1:99999"), false));
+        }) == Errc::config);
   CHECK(make_token_manager(Config::from_json(config_json(redis.url()), false)) != nullptr);
 }

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "cache/redis_store.hpp"
+#include "code_of.hpp"
 #include "m2mauth/core/error.hpp"
+#include "redis_or_skip.hpp"
 #include "redis_server.hpp"
 
 using m2mauth::core::Errc;
@@ -23,30 +25,17 @@ using m2mauth::core::SharedStore;
 using m2mauth::core::cache::make_redis_store;
 using m2mauth::core::cache::RedisStoreOptions;
 using m2mauth_test::RedisServer;
+using m2mtest::code_of;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
 
 // Skips (returns) without redis-server unless CI is set, where it fails instead.
-#define REDIS_OR_SKIP()                                                     \
-  do {                                                                      \
-    if (!m2mauth_core_redis_available()) return;                            \
+#define REDIS_OR_SKIP()                     \
+  do {                                      \
+    if (!m2mauth_test::redis_or_skip()) return; \
   } while (0)
-
-bool m2mauth_core_redis_available() {
-  if (!m2mauth::core::cache::redis_store_available()) {
-    MESSAGE("skipped: built without the Redis store (M2MAUTH_WITH_REDIS)");
-    REQUIRE_FALSE(RedisServer::required());
-    return false;
-  }
-  if (!RedisServer::available()) {
-    MESSAGE("skipped: redis-server is not on PATH");
-    REQUIRE_FALSE(RedisServer::required());
-    return false;
-  }
-  return true;
-}
 
 std::unique_ptr<SharedStore> store_at(const std::string &url) {
   RedisStoreOptions o;
@@ -58,15 +47,6 @@ Clock::time_point in(int ms) { return Clock::now() + milliseconds(ms); }
 
 long ms_since(Clock::time_point t) {
   return static_cast<long>(std::chrono::duration_cast<milliseconds>(Clock::now() - t).count());
-}
-
-Errc code_of_call(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
 }
 
 }  // namespace
@@ -91,9 +71,9 @@ TEST_CASE("redis: get, put with a time to live, binary entries") {
   std::this_thread::sleep_for(milliseconds(150));
   CHECK_FALSE(s->get("t:short", in(1000)).has_value());
 
-  CHECK(code_of_call([&] { s->put("t:k", "v", 0, in(1000)); }) == Errc::invalid_argument);
-  CHECK(code_of_call([&] { s->get("", in(1000)); }) == Errc::invalid_argument);
-  CHECK(code_of_call([&] { s->put("t:big", std::string(2 * 1024 * 1024, 'a'), 1000, in(1000)); }) == Errc::too_large);
+  CHECK(code_of([&] { s->put("t:k", "v", 0, in(1000)); }) == Errc::invalid_argument);
+  CHECK(code_of([&] { s->get("", in(1000)); }) == Errc::invalid_argument);
+  CHECK(code_of([&] { s->put("t:big", std::string(2 * 1024 * 1024, 'a'), 1000, in(1000)); }) == Errc::too_large);
 }
 
 TEST_CASE("redis: the lease is exclusive, released only by its owner, and expires") {
@@ -248,8 +228,8 @@ TEST_CASE("redis: a wrong password or none is a configuration error at first use
     }
   }
   auto none = store_at(server.url(""));
-  CHECK(code_of_call([&] { none->get("t:k", in(1000)); }) == Errc::config);
-  CHECK(code_of_call([&] { none->put("t:k", "v", 1000, in(1000)); }) == Errc::config);
+  CHECK(code_of([&] { none->get("t:k", in(1000)); }) == Errc::config);
+  CHECK(code_of([&] { none->put("t:k", "v", 1000, in(1000)); }) == Errc::config);
 }
 
 TEST_CASE("redis: server killed, calls fail typed within the deadline, restarted, calls succeed again") {
@@ -260,15 +240,15 @@ TEST_CASE("redis: server killed, calls fail typed within the deadline, restarted
   server.kill_now();
   for (int i = 0; i < 3; ++i) {
     auto start = Clock::now();
-    Errc c = code_of_call([&] { s->get("t:k", in(200)); });
+    Errc c = code_of([&] { s->get("t:k", in(200)); });
     CHECK((c == Errc::network || c == Errc::timeout));
     CHECK(ms_since(start) < 400);
   }
   auto start = Clock::now();
-  Errc c = code_of_call([&] { s->wait("t:k", in(200)); });
+  Errc c = code_of([&] { s->wait("t:k", in(200)); });
   CHECK((c == Errc::network || c == Errc::timeout));
   CHECK(ms_since(start) < 400);
-  CHECK(code_of_call([&] { s->acquire("t:k", "o", 1000, in(200)); }) != Errc::ok);
+  CHECK(code_of([&] { s->acquire("t:k", "o", 1000, in(200)); }) != Errc::ok);
   server.start();  // same port, empty (no persistence)
   CHECK_FALSE(s->get("t:k", in(1000)).has_value());
   s->put("t:k", "v2", 60000, in(1000));
@@ -283,7 +263,7 @@ TEST_CASE("redis: a stopped (SIGSTOP) server costs each call at most its deadlin
   server.pause();
   for (auto op : {0, 1, 2, 3}) {
     auto start = Clock::now();
-    Errc c = code_of_call([&] {
+    Errc c = code_of([&] {
       if (op == 0) s->get("t:k", in(150));
       if (op == 1) s->put("t:k", "v", 1000, in(150));
       if (op == 2) s->acquire("t:k", "o", 1000, in(150));
@@ -297,7 +277,7 @@ TEST_CASE("redis: a stopped (SIGSTOP) server costs each call at most its deadlin
   // server; AUTH gets no answer).
   auto fresh = store_at(server.url());
   auto start = Clock::now();
-  CHECK(code_of_call([&] { fresh->get("t:k", in(150)); }) == Errc::timeout);
+  CHECK(code_of([&] { fresh->get("t:k", in(150)); }) == Errc::timeout);
   CHECK(ms_since(start) < 400);
   server.resume();
   CHECK(s->get("t:k", in(1000)) == std::string("v"));
@@ -311,7 +291,7 @@ TEST_CASE("redis: describe() redacts the password") {
     return o;
   }();
   if (!m2mauth::core::cache::redis_store_available()) {
-    CHECK(code_of_call([&] { make_redis_store(s); }) == Errc::unsupported);
+    CHECK(code_of([&] { make_redis_store(s); }) == Errc::unsupported);
     return;
   }
   auto store = make_redis_store(s);
@@ -324,7 +304,7 @@ TEST_CASE("redis: probe_ms makes a wrong password a configuration error when the
   RedisStoreOptions o;
   o.url = server.url("m2m:wrong-password-123");
   o.probe_ms = 500;
-  CHECK(code_of_call([&] { make_redis_store(o); }) == Errc::config);
+  CHECK(code_of([&] { make_redis_store(o); }) == Errc::config);
   o.url = server.url();
   CHECK(make_redis_store(o) != nullptr);
   // A server that is down is not an error then: the cache falls back until it returns.
@@ -332,7 +312,7 @@ TEST_CASE("redis: probe_ms makes a wrong password a configuration error when the
   auto start = Clock::now();
   auto s = make_redis_store(o);
   CHECK(ms_since(start) < 1000);
-  CHECK(code_of_call([&] { s->get("t:k", in(100)); }) != Errc::ok);
+  CHECK(code_of([&] { s->get("t:k", in(100)); }) != Errc::ok);
   server.start();
   CHECK_FALSE(s->get("t:k", in(1000)).has_value());
 }
