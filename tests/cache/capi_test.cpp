@@ -11,6 +11,7 @@
 
 #include "loopback.hpp"
 #include "m2mauth/m2mauth.h"
+#include "temp_dir.hpp"
 
 using namespace m2mauth_test;
 
@@ -137,9 +138,8 @@ m2mauth_shared_cache_options custom_options(const m2mauth_shared_store *store) {
 
 TEST_CASE("C API shared cache: the file kind shares one token between two managers") {
   control(capi_servers()["fault"].str("control_url") + "/reset", "POST", "{}");
-  char tmpl[] = "/tmp/m2mauth-capi-cache-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  const std::string dir = std::string(tmpl) + "/c";
+  TempDir tmp("m2mauth-capi-cache");
+  const std::string dir = tmp.path + "/c";
   m2mauth_shared_cache_options o = M2MAUTH_SHARED_CACHE_OPTIONS_INIT;
   o.kind = "file";
   o.path = dir.c_str();
@@ -154,7 +154,6 @@ TEST_CASE("C API shared cache: the file kind shares one token between two manage
   const std::string t = a.token();
   CHECK(b.token() == t);
   CHECK(token_requests() == 1);
-  std::system(("rm -rf '" + std::string(tmpl) + "'").c_str());
 }
 
 TEST_CASE("C API shared cache: an application's store, free_payload exactly once, fallback when it fails") {

@@ -17,23 +17,15 @@
 #include "m2mauth/core/clock.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/shared_cache.hpp"
+#include "temp_dir.hpp"
 
 using namespace m2mauth::core;
+using m2mauth_test::TempDir;
 using m2mtest::code_of;
 
 namespace {
 
 StoreDeadline soon() { return std::chrono::steady_clock::now() + std::chrono::milliseconds(500); }
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/m2mauth-cache-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 SecretString key32(char c = 'k') { return SecretString(std::string(32, c)); }
 
@@ -50,7 +42,7 @@ Token token_of(const std::string &value, std::int64_t lifetime_ms = 60000) {
 }  // namespace
 
 TEST_CASE("file store: a new directory is made 0700, a shared or foreign one is refused with a config error") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-cache");
   const std::string dir = tmp.path + "/cache";
   make_file_store(dir);
   struct stat st;
@@ -83,7 +75,7 @@ TEST_CASE("file store: a new directory is made 0700, a shared or foreign one is 
 }
 
 TEST_CASE("file store: entries, ttl, compare-and-delete, leases, file names from hashes only") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-cache");
   auto store = make_file_store(tmp.path + "/c");
   const std::string key = "../../etc/passwd:key";  // a hostile prefix never reaches a path
   CHECK_FALSE(store->get(key, soon()));
@@ -164,7 +156,7 @@ TEST_CASE("cache key: every field changes it, hex under the prefix, no client id
 }
 
 TEST_CASE("shared cache: one fetch then hits, wrong key and corrupted entries ignored and replaced, 401 removes") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-cache");
   SharedCacheOptions o;
   o.kind = "file";
   o.path = tmp.path + "/c";

@@ -24,6 +24,7 @@
 #include "m2mauth/core/config.hpp"
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/token_manager.hpp"
+#include "temp_dir.hpp"
 
 using namespace m2mauth::core;
 using namespace m2mauth_test;
@@ -36,16 +37,6 @@ Servers &servers() {
   static Servers instance({"fault"}, {"fault.token_ttl=" + std::to_string(kTokenTtlS)});
   return instance;
 }
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/m2mauth-fleet-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 const std::string kKeyA = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 const std::string kKeyB = "f00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -75,7 +66,7 @@ int fleet(int n, const std::string &config, int run_ms) {
 }  // namespace
 
 TEST_CASE("fleet: N processes cost one process's token requests with the file cache, N times that without") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-fleet");
   const int run_ms = 4 * kTokenTtlS * 1000 + 500;  // about five refreshes of 2-second tokens
   const int one = fleet(1, config_json("", ""), run_ms);
   CHECK(one >= 4);
@@ -97,7 +88,7 @@ TEST_CASE("fleet: N processes cost one process's token requests with the file ca
 }
 
 TEST_CASE("fleet: the lease holder killed mid-refresh: another takes over after the lease, one token for all") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-fleet");
   const std::string dir = tmp.path + "/c";
   reset_server(R"([{"delay_ms":8000}])");  // the first token request hangs
   const std::string cfg = config_json(dir, kKeyA, 1000);
@@ -122,7 +113,7 @@ TEST_CASE("fleet: the lease holder killed mid-refresh: another takes over after 
 }
 
 TEST_CASE("fleet: a wrong key or a corrupted entry is ignored and replaced, no crash") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-fleet");
   const std::string dir = tmp.path + "/c";
   reset_server();
   CHECK(reap(spawn(config_json(dir, kKeyA), 1, 50, tmp.path + "/a1")) == 0);
@@ -145,7 +136,7 @@ TEST_CASE("fleet: a wrong key or a corrupted entry is ignored and replaced, no c
 }
 
 TEST_CASE("fleet: a cache directory writable by others is refused at start with a config error") {
-  TempDir tmp;
+  TempDir tmp("m2mauth-fleet");
   const std::string dir = tmp.path + "/open";
   REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
   REQUIRE(::chmod(dir.c_str(), 0777) == 0);
