@@ -609,17 +609,18 @@ void TokenManager::invalidate(std::string_view token) { invalidate(default_entry
 void TokenManager::invalidate(const TokenScope &scope, std::string_view token) {
   Entry &entry = scope == default_entry_->scope ? *default_entry_ : *entry_for(scope);
   std::int64_t expires = 0;
+  const std::shared_ptr<SharedTokenCache> shared = std::atomic_load(&shared_);
   std::string dropped;  // the token dropped, for the shared cache
   {
     std::lock_guard<std::mutex> lock(entry.mu);
     if (!entry.current) return;
     if (!token.empty() && entry.current->access_token() != token) return;  // already replaced
     expires = entry.current->expires_at_ms;
-    if (std::atomic_load(&shared_)) dropped = std::string(entry.current->access_token());
+    if (shared) dropped = std::string(entry.current->access_token());
     entry.current.reset();
     entry.generation.fetch_add(1, std::memory_order_release);
   }
-  if (auto shared = std::atomic_load(&shared_); shared && !dropped.empty()) {
+  if (shared && !dropped.empty()) {
     shared_invalidated(*shared, *client_, entry.scope, dropped);
     secure_wipe(dropped);
   }
