@@ -174,6 +174,15 @@ def fault_client(fault, clients, **kw) -> m2mauth.OAuth2Client:
                                 http=m2mauth.Http(timeout=10), **kw)
 
 
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No M2MAUTH_* variable of the caller's environment reaches a configuration loaded by the test."""
+    for name in list(os.environ):
+        if name.startswith("M2MAUTH_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
 def token_requests(fault) -> int:
     """Token requests the fault server has answered so far."""
     return control(fault, "stats")["token_requests"]

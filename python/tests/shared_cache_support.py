@@ -9,8 +9,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 CHILD = """
@@ -19,14 +17,6 @@ from m2mauth import config
 with config.load(sys.argv[1]).oauth2_client() as c:
     print(hashlib.sha256(c.token().access_token.encode()).hexdigest())
 """
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("M2MAUTH_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
 
 
 def write_config(tmp_path, fault, server_clients, cache, name="m2mauth.json"):

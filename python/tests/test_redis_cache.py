@@ -22,7 +22,7 @@ import pytest
 import m2mauth
 from m2mauth import config
 from conftest import HAVE_SERVERS, control
-from shared_cache_support import KEY, clean_env, run_children  # noqa: F401 (clean_env: a fixture)
+from shared_cache_support import KEY, run_children
 from shared_cache_support import write_config as _write_config
 
 pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="loopback servers not available")

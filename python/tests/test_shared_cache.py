@@ -13,7 +13,7 @@ import pytest
 import m2mauth
 from m2mauth import config
 from conftest import HAVE_SERVERS, control
-from shared_cache_support import KEY, clean_env, run_children, write_config  # noqa: F401 (clean_env: a fixture)
+from shared_cache_support import KEY, run_children, write_config
 
 pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="loopback servers not available")
 
