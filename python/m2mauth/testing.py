@@ -32,7 +32,7 @@ import os
 import tempfile
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from ._convert import optional_text, secret_text, to_text
+from ._convert import duration_ms, optional_text, secret_text, to_text
 from ._native import native
 
 __all__ = ["TokenServer", "CLIENT_AUTH_METHODS"]
@@ -46,6 +46,8 @@ CLIENT_AUTH_METHODS = {
     "tls_client_auth": 5,
 }
 _TOKEN_FORMATS = {"opaque": 1, "jwt": 2}
+_I64 = 2**63
+_U32 = 2**32 - 1
 
 
 def _public_key_text(key: Any) -> str:
@@ -71,6 +73,15 @@ class TokenServer:
         max_body_bytes, max_headers, read_timeout: bounds of one request (413, 431, 408 beyond them).
     """
 
+    @staticmethod
+    def _int(value: Any, what: str, lo: int, hi: int) -> int:
+        """An integer argument within the native type's range (the library checks its own range after)."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{what} must be {lo} to {hi}")
+        return value
+
     def __init__(self, *, tls: bool = False, mtls: bool = False, token_lifetime: int = 3600,
                  token_format: str = "opaque", claims: Optional[Mapping[str, Any]] = None,
                  audience: Optional[str] = None, clock_offset: int = 0, max_body_bytes: int = 65536,
@@ -82,11 +93,14 @@ class TokenServer:
         self._ca_file: Optional[str] = None
         self._started = False
         self._native = native._TestServer(
-            tls=self._tls, request_client_cert=bool(mtls), token_lifetime_s=int(token_lifetime),
+            tls=self._tls, request_client_cert=bool(mtls),
+            token_lifetime_s=self._int(token_lifetime, "token_lifetime", -_I64, _I64 - 1),
             token_format=_TOKEN_FORMATS[token_format], extra_claims_json=claims_json,
-            audience=optional_text(audience, "audience"), max_body_bytes=int(max_body_bytes),
-            max_headers=int(max_headers), read_timeout_ms=int(read_timeout * 1000),
-            clock_offset_s=int(clock_offset))
+            audience=optional_text(audience, "audience"),
+            max_body_bytes=self._int(max_body_bytes, "max_body_bytes", 0, _I64 - 1),
+            max_headers=self._int(max_headers, "max_headers", 0, _U32),
+            read_timeout_ms=duration_ms(read_timeout, "read_timeout"),
+            clock_offset_s=self._int(clock_offset, "clock_offset", -_I64, _I64 - 1))
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -189,12 +203,13 @@ class TokenServer:
                   retry_after: Optional[int] = None) -> None:
         """The next ``count`` token requests fail with HTTP ``status``; with ``error`` an OAuth error
         body (``{"error": error}``), with ``retry_after`` (seconds) a Retry-After header."""
-        self._native.fail_next(int(count), int(status), optional_text(error, "error") or "",
-                               -1 if retry_after is None else int(retry_after))
+        self._native.fail_next(self._int(count, "count", 0, _U32), self._int(status, "status", 0, 999),
+                               optional_text(error, "error") or "",
+                               -1 if retry_after is None else self._int(retry_after, "retry_after", 0, _I64 - 1))
 
     def stall(self, seconds: float, count: int = 1) -> None:
         """The next ``count`` token requests wait ``seconds`` before they are answered."""
-        self._native.stall(int(count), int(seconds * 1000))
+        self._native.stall(self._int(count, "count", 0, _U32), duration_ms(seconds, "seconds"))
 
     def requests(self, counter: str = "") -> int:
         """Requests received: ``""`` all; ``"token"``, ``"introspection"``, ``"jwks"``, ``"discovery"``;

@@ -193,3 +193,22 @@ def test_arguments_are_checked() -> None:
     with pytest.raises(m2mauth.Error):
         server.url  # not started
     server.stop()
+
+
+def test_knob_numbers_are_checked_before_the_native_call() -> None:
+    """Negative, huge, non-finite or non-integer knob values are a ValueError / TypeError naming the argument,
+    never pybind's untyped "incompatible function arguments" nor a number taken as another."""
+    with TokenServer() as server:
+        for call, what in ((lambda: server.fail_next(-1), "count"), (lambda: server.fail_next(2**40), "count"),
+                           (lambda: server.fail_next(1, status=99999), "status"),
+                           (lambda: server.fail_next(1, retry_after=-5), "retry_after"),
+                           (lambda: server.stall(float("nan")), "seconds"), (lambda: server.stall(1e400), "seconds"),
+                           (lambda: server.stall(1, count=-1), "count")):
+            with pytest.raises(ValueError, match=what):
+                call()
+        with pytest.raises(TypeError, match="count"):
+            server.fail_next(1.5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="clock_offset"):
+            TokenServer(clock_offset=2**70)
+        server.fail_next(0)  # in range: accepted
+        server.stall(0.001)

@@ -70,6 +70,14 @@ grep -q '^4. verified' "$work/c.out" || { cat "$work/c.out"; fail "client_assert
 check_loaded "$work/c/client_assertion" "C"
 step "C program (make -C examples/c)"
 
+# The installed m2mauth-testserver runs from the prefix as it is (its run path is relative to bin/).
+if [ -x "$prefix/bin/m2mauth-testserver" ]; then
+  env -i "$prefix/bin/m2mauth-testserver" --help >"$work/testserver.out" 2>&1 ||
+    { cat "$work/testserver.out"; fail "env -i m2mauth-testserver --help"; }
+  check_loaded "$prefix/bin/m2mauth-testserver" "m2mauth-testserver"
+  step "installed m2mauth-testserver"
+fi
+
 if [ -n "$go" ]; then
   (cd "$src/tests/install/go" &&
     CGO_ENABLED=1 "$go" build -ldflags "-r $(pkg-config --variable=libdir m2mauth)" -o "$work/installcheck" .) ||

@@ -45,6 +45,16 @@ def main() -> int:
         if p.poll() is None:
             p.kill()
             p.wait()
+    # Hostile or loose command-line values: refused with a message naming the flag, never read as another number.
+    for args, said in ((["--lifetime", "1e400"], "--lifetime must be a decimal integer"),
+                       (["--lifetime", "0x10"], "--lifetime must be a decimal integer"),
+                       (["--lifetime", "99999999999999999999"], "--lifetime must be a decimal integer"),
+                       (["--clock-offset", "1e9"], "--clock-offset must be a decimal integer"),
+                       (["--fail", "1,5o3"], "--fail STATUS must be a decimal integer"),
+                       (["--stall", "-1,100"], "--stall N out of range"),
+                       (["--client", ",client_secret_basic,pw"], "the client id is empty")):
+        r = subprocess.run([sys.argv[1], *args], capture_output=True, text=True, timeout=10)
+        assert r.returncode == 1 and said in r.stderr and not r.stdout, (args, r.returncode, r.stderr, r.stdout)
     print("m2mauth-testserver: OK")
     return 0
 

@@ -50,6 +50,17 @@ std::vector<std::string> split(const std::string &s, char sep, std::size_t max_p
   return out;
 }
 
+// A command-line number: an optional '-' and 1 to 18 ASCII decimal digits, nothing else (no "0x10", "1e400",
+// spaces or a value beyond 64 bits taken as something else); the range is checked by the library.
+long long integer(const std::string &text, const std::string &what) {
+  std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (text.size() == i || text.size() - i > 18)
+    throw std::runtime_error(what + " must be a decimal integer (at most 18 digits)");
+  for (std::size_t k = i; k < text.size(); ++k)
+    if (text[k] < '0' || text[k] > '9') throw std::runtime_error(what + " must be a decimal integer (at most 18 digits)");
+  return std::stoll(text);
+}
+
 std::string read_file(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
@@ -62,6 +73,7 @@ m2mauth::testing::Client parse_client(const std::string &spec) {
   using m2mauth::testing::ClientAuth;
   std::vector<std::string> f = split(spec, ',', 4);
   if (f.size() < 3) throw std::runtime_error("--client needs ID,METHOD,VALUE");
+  if (f[0].empty()) throw std::runtime_error("--client: the client id is empty");
   m2mauth::testing::Client c;
   c.client_id = f[0];
   if (f.size() == 4) c.scopes = f[3];
@@ -118,7 +130,7 @@ int main(int argc, char **argv) {
       } else if (a == "--ca-file") {
         ca_file = value();
       } else if (a == "--lifetime") {
-        opts.token_lifetime_s = std::stoll(value());
+        opts.token_lifetime_s = integer(value(), "--lifetime");
       } else if (a == "--jwt") {
         opts.token_format = m2mauth::testing::TokenFormat::jwt;
       } else if (a == "--claims") {
@@ -126,7 +138,7 @@ int main(int argc, char **argv) {
       } else if (a == "--audience") {
         opts.audience = value();
       } else if (a == "--clock-offset") {
-        opts.clock_offset_s = std::stoll(value());
+        opts.clock_offset_s = integer(value(), "--clock-offset");
       } else if (a == "--fail") {
         fail = split(value(), ',', 4);
       } else if (a == "--stall") {
@@ -140,12 +152,16 @@ int main(int argc, char **argv) {
     for (const auto &c : clients) server.add_client(c);
     if (!fail.empty()) {
       if (fail.size() < 2) throw std::runtime_error("--fail needs N,STATUS");
-      server.fail_next(static_cast<unsigned int>(std::stoul(fail[0])), std::stoi(fail[1]),
-                       fail.size() > 2 ? fail[2] : std::string(), fail.size() > 3 ? std::stoll(fail[3]) : -1);
+      const long long n = integer(fail[0], "--fail N"), status = integer(fail[1], "--fail STATUS");
+      if (n < 0 || n > 1000000 || status < 0 || status > 999) throw std::runtime_error("--fail N,STATUS out of range");
+      server.fail_next(static_cast<unsigned int>(n), static_cast<int>(status), fail.size() > 2 ? fail[2] : std::string(),
+                       fail.size() > 3 ? integer(fail[3], "--fail RETRY_AFTER") : -1);
     }
     if (!stall.empty()) {
       if (stall.size() < 2) throw std::runtime_error("--stall needs N,MS");
-      server.stall(static_cast<unsigned int>(std::stoul(stall[0])), std::stoll(stall[1]));
+      const long long n = integer(stall[0], "--stall N");
+      if (n < 0 || n > 1000000) throw std::runtime_error("--stall N out of range");
+      server.stall(static_cast<unsigned int>(n), integer(stall[1], "--stall MS"));
     }
     struct sigaction sa {};
     sa.sa_handler = on_signal;
