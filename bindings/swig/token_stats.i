@@ -4,4 +4,11 @@
  * fixed arrays) never crosses SWIG.
  */
 M2MAUTH_TEXT(m2mauth_token_manager_stats_json)
+M2MAUTH_TEXT(m2mauth_token_manager_stats_for_json)
+M2MAUTH_OPTIONAL_TEXT(scope)
+M2MAUTH_OPTIONAL_TEXT(audience)
+M2MAUTH_OPTIONAL_TEXT(resource)
 %include "m2mauth/token_stats.h"
+M2MAUTH_OPTIONAL_TEXT_END(scope)
+M2MAUTH_OPTIONAL_TEXT_END(audience)
+M2MAUTH_OPTIONAL_TEXT_END(resource)

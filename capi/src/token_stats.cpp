@@ -53,6 +53,19 @@ void copy_stats(m2mauth_token_stats *out, const core::TokenStats &s) {
   out->clock_offset_ms = s.clock_offset_ms;
 }
 
+// The key m2mauth_token_manager_get_for reads (each argument NULL = none), without adding it.
+core::TokenStats key_stats(m2mauth_token_manager *manager, const char *scope, const char *audience,
+                           const char *resource) {
+  core::TokenManager &m = manager_of(manager);
+  core::TokenScope key;
+  if (scope != nullptr) key.scope = scope;
+  if (audience != nullptr) key.audience = audience;
+  if (resource != nullptr) key.resources.emplace_back(resource);
+  auto s = m.stats(&key);
+  if (!s) throw core::Error(core::Errc::not_found, "the token manager never read this key");
+  return *s;
+}
+
 }  // namespace
 
 extern "C" {
@@ -87,13 +100,7 @@ m2mauth_status m2mauth_token_manager_stats_for(m2mauth_token_stats *out, m2mauth
                                                const char *scope, const char *audience, const char *resource) {
   return capi::guard([&] {
     stats_out(out);
-    core::TokenScope key;
-    if (scope != nullptr) key.scope = scope;
-    if (audience != nullptr) key.audience = audience;
-    if (resource != nullptr) key.resources.emplace_back(resource);
-    auto s = manager_of(manager).stats(&key);
-    if (!s) throw core::Error(core::Errc::not_found, "the token manager never read this key");
-    copy_stats(out, *s);
+    copy_stats(out, key_stats(manager, scope, audience, resource));
   });
 }
 
@@ -103,6 +110,16 @@ m2mauth_status m2mauth_token_manager_stats_json(m2mauth_buf *out, m2mauth_token_
     capi::need(out, "out");
     core::TokenManager &m = manager_of(manager);
     capi::fill(out, core::token_stats_json(m.client()->config().client_id, m.stats_all()));
+  });
+}
+
+m2mauth_status m2mauth_token_manager_stats_for_json(m2mauth_buf *out, m2mauth_token_manager *manager,
+                                                    const char *scope, const char *audience, const char *resource) {
+  capi::reset(out);
+  return capi::guard([&] {
+    capi::need(out, "out");
+    core::TokenStats s = key_stats(manager, scope, audience, resource);
+    capi::fill(out, core::token_stats_json(manager_of(manager).client()->config().client_id, {s}));
   });
 }
 

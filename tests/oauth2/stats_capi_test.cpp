@@ -160,6 +160,22 @@ TEST_CASE("C API stats: another key, a permanent failure, the JSON of every key,
   CHECK(text.find(R"("source":"fetched")") != std::string::npos);
   CHECK(text.find(f.secret) == std::string::npos);
   CHECK(text.find(std::string(v.access_token, v.access_token_len)) == std::string::npos);
+
+  // The one key's JSON, looked up as m2mauth_token_manager_stats_for looks it up.
+  REQUIRE(m2mauth_token_manager_stats_for_json(&json, f.manager, "read", nullptr, "https://api.example/") ==
+          M2MAUTH_OK);
+  const std::string one(reinterpret_cast<const char *>(json.ptr), json.size);
+  m2mauth_buf_dispose(&json);
+  CHECK(one.rfind(R"({"client_id":"svc-post","keys":[{"scope":"read","audience":"","resources":["https://api.example/"])",
+                  0) == 0);
+  CHECK(one.find(R"("configured":false)") != std::string::npos);
+  CHECK(one.find(R"("requests_ok":1)") != std::string::npos);
+  CHECK(one.find(R"("configured":true)") == std::string::npos);  // that key only
+  CHECK(one.find(std::string(v.access_token, v.access_token_len)) == std::string::npos);
+  // The same key without its resource is another key, never read: not found, and nothing in the buffer.
+  CHECK(m2mauth_token_manager_stats_for_json(&json, f.manager, "read", nullptr, nullptr) == M2MAUTH_ENOTFOUND);
+  CHECK(json.ptr == nullptr);
+  CHECK(json.size == 0);
 }
 
 TEST_CASE("C API stats: versions, constants, NULL arguments") {
@@ -180,6 +196,8 @@ TEST_CASE("C API stats: versions, constants, NULL arguments") {
   CHECK(m2mauth_token_manager_stats(nullptr, nullptr) == M2MAUTH_EINVAL);
   m2mauth_buf b = M2MAUTH_BUF_INIT;
   CHECK(m2mauth_token_manager_stats_json(&b, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_stats_for_json(&b, nullptr, "read", nullptr, nullptr) == M2MAUTH_EINVAL);
+  CHECK(m2mauth_token_manager_stats_for_json(nullptr, nullptr, nullptr, nullptr, nullptr) == M2MAUTH_EINVAL);
   Fixture f;
   s.version = 2;
   CHECK(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_EINVAL);

@@ -3,6 +3,7 @@ package m2mauth
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
@@ -90,6 +91,34 @@ func (m *TokenManager) StatsAll() ([]TokenStats, error) {
 	if err := m.use(func(h raw.TokenManagerHandle) int { return raw.M2mauth_token_manager_stats_json(&out, h) }); err != nil {
 		return nil, err
 	}
+	return statsOf(out)
+}
+
+// StatsFor returns the stats of key, looked up by the library as TokenFor reads it (without adding
+// it); an error with ErrNotFound for a key this manager never read.
+func (m *TokenManager) StatsFor(key TokenScope) (TokenStats, error) {
+	if err := texts("token key", []string{key.Scope, key.Audience, key.Resource}); err != nil {
+		return TokenStats{}, err
+	}
+	var out []byte
+	if err := m.use(func(h raw.TokenManagerHandle) int {
+		return raw.M2mauth_token_manager_stats_for_json(&out, h, optional(key.Scope), optional(key.Audience),
+			optional(key.Resource))
+	}); err != nil {
+		return TokenStats{}, err
+	}
+	stats, err := statsOf(out)
+	if err != nil {
+		return TokenStats{}, err
+	}
+	if len(stats) != 1 {
+		return TokenStats{}, errors.New("m2mauth: the library's stats of one key hold " + strconv.Itoa(len(stats)))
+	}
+	return stats[0], nil
+}
+
+// statsOf reads the library's stats JSON (m2mauth_token_manager_stats_json's form).
+func statsOf(out []byte) ([]TokenStats, error) {
 	var doc statsJSON
 	if err := json.Unmarshal(out, &doc); err != nil {
 		return nil, err

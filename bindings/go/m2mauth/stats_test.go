@@ -2,6 +2,7 @@ package m2mauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -67,6 +68,17 @@ func TestTokenManagerStats(t *testing.T) {
 	}
 	if all[0].RequestsOK != 1 {
 		t.Fatalf("the configured key counted the other's requests: %+v", all[0])
+	}
+	// One key, looked up by the library as TokenFor reads it; a key never read is ErrNotFound.
+	byKey, err := m.StatsFor(other)
+	if err != nil || byKey.Configured || byKey.Scope != "read" || byKey.RequestsPermanent != 1 || byKey.RequestsOK != 1 {
+		t.Fatalf("StatsFor: %+v %v", byKey, err)
+	}
+	if _, err := m.StatsFor(TokenScope{Scope: "read"}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a key never read: %v", err)
+	}
+	if _, err := m.StatsFor(TokenScope{Scope: "read\x00x"}); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("a NUL in the key: %v", err)
 	}
 	if text := fmt.Sprintf("%+v", all); strings.Contains(text, tok.AccessToken) ||
 		strings.Contains(text, string(clients(t).secret(t, "svc-basic"))) {

@@ -97,6 +97,14 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_stats_for(m2mauth_token_stat
  * RFC 8693 exchange's key shows its scope and "exchange":true, nothing of its tokens.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_stats_json(m2mauth_buf *out, m2mauth_token_manager *manager);
+/**
+ * The key m2mauth_token_manager_stats_for looks up (the same arguments, the same M2MAUTH_ENOTFOUND), in
+ * the form of m2mauth_token_manager_stats_json with that one key in "keys": for languages that read the
+ * JSON form (Java, Go), so that the key lookup stays the library's.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_stats_for_json(m2mauth_buf *out, m2mauth_token_manager *manager,
+                                                                   const char *scope, const char *audience,
+                                                                   const char *resource);
 
 #ifdef __cplusplus
 }

@@ -324,6 +324,9 @@ typedef _gostring_ swig_type_294;
 typedef _gostring_ swig_type_295;
 typedef _gostring_ swig_type_296;
 typedef _gostring_ swig_type_297;
+typedef _goslice_ swig_type_298;
+typedef _goslice_ swig_type_299;
+typedef _goslice_ swig_type_300;
 extern void _wrap_Swig_free_raw_efae9e4abbd097c2(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_efae9e4abbd097c2(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
@@ -805,6 +808,7 @@ extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2(void);
 extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_298 arg3, swig_type_299 arg4, swig_type_300 arg5);
 #undef intgo
 */
 import "C"
@@ -5923,5 +5927,28 @@ func M2mauth_token_manager_stats_json(arg1 *[]byte, arg2 TokenManagerHandle) (_s
 
 	swigTakeBuffer(arg1)
 
+	return swig_r
+}
+
+func M2mauth_token_manager_stats_for_json(arg1 *[]byte, arg2 TokenManagerHandle, arg3 []byte, arg4 []byte, arg5 []byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_298)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_299)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_300)(unsafe.Pointer(&_swig_i_4))))
+
+	swigTakeBuffer(arg1)
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg5
+	}
 	return swig_r
 }

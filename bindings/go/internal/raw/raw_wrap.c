@@ -9552,6 +9552,79 @@ intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(_goslice_* _sw
 }
 
 
+intgo _wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
+  char *arg3 = (char *) 0 ;
+  char *arg4 = (char *) 0 ;
+  char *arg5 = (char *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  arg2 = *(m2mauth_token_manager **)&_swig_go_1; 
+  
+  arg3 = NULL;
+  if (_swig_go_2.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_2.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_2.array, (size_t)_swig_go_2.len);
+    copy[_swig_go_2.len] = 0;
+    arg3 = copy;
+  }
+  
+  
+  arg4 = NULL;
+  if (_swig_go_3.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_3.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_3.array, (size_t)_swig_go_3.len);
+    copy[_swig_go_3.len] = 0;
+    arg4 = copy;
+  }
+  
+  
+  arg5 = NULL;
+  if (_swig_go_4.array) {
+    char *copy = (char *)malloc((size_t)_swig_go_4.len + 1);
+    if (!copy) return M2MAUTH_ENOMEM;
+    memcpy(copy, _swig_go_4.array, (size_t)_swig_go_4.len);
+    copy[_swig_go_4.len] = 0;
+    arg5 = copy;
+  }
+  
+  
+  result = (m2mauth_status)m2mauth_token_manager_stats_for_json(arg1,arg2,(char const *)arg3,(char const *)arg4,(char const *)arg5);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
+  
+  
+  m2mauth_glue_free_secret((char *)arg3); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg4); /* optional texts include tokens to invalidate */
+  
+  
+  m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
 #ifdef __cplusplus
 }
 #endif

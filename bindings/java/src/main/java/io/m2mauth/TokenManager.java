@@ -401,6 +401,17 @@ public final class TokenManager implements AutoCloseable {
     throw new IllegalStateException("no configured key in the stats");
   }
 
+  /**
+   * The stats of key, looked up as {@link #token(TokenScope)} reads it, without adding it.
+   *
+   * @throws NotFoundException for a key this manager never read
+   */
+  public TokenStats stats(TokenScope key) {
+    Objects.requireNonNull(key, "key");
+    return TokenStats.allOf(use(h -> M2mauthNative.m2mauth_token_manager_stats_for_json(h, key.scope(),
+        key.audience(), key.resource()))).get(0);
+  }
+
   /** The stats of every key this manager read, the configured key first. */
   public java.util.List<TokenStats> statsAll() {
     return TokenStats.allOf(use(M2mauthNative::m2mauth_token_manager_stats_json));

@@ -3,6 +3,7 @@ package io.m2mauth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -60,6 +61,13 @@ class TokenStatsTest {
       assertEquals("oauth_refusal", o.lastErrorCategory());
       assertEquals(400, o.lastHttpStatus());
       assertEquals(1, m.stats().requestsOk()); // the configured key saw none of it
+      // One key, looked up by the library as token(key) reads it; another key is not found.
+      TokenStats byKey = m.stats(other);
+      assertEquals("read", byKey.scope());
+      assertFalse(byKey.configured());
+      assertEquals(1, byKey.requestsPermanent());
+      assertEquals(1, byKey.requestsOk());
+      assertThrows(NotFoundException.class, () -> m.stats(TokenScope.of("read")));
       String text = all.toString();
       assertFalse(text.contains(t.accessToken()));
       assertFalse(text.contains(new String(LoopbackServers.secret("svc-basic"))));
