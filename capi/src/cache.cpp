@@ -62,7 +62,9 @@ class CallbackStore : public core::SharedStore {
   std::optional<std::string> wait(const std::string &key, core::StoreDeadline deadline) override {
     if (s_.wait == nullptr) return core::poll_wait(*this, key, deadline);
     m2mauth_store_value out;
-    check(s_.wait(&out, key.c_str(), timeout_of(deadline), payload_.get()), "wait");
+    const m2mauth_status status = s_.wait(&out, key.c_str(), timeout_of(deadline), payload_.get());
+    if (status == M2MAUTH_ETIMEOUT) return std::nullopt;  // nothing put within the slice
+    check(status, "wait");
     return std::move(out.value);
   }
   std::string describe() const override { return "{\"kind\":\"custom\"}"; }

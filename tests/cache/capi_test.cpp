@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "loopback.hpp"
 #include "m2mauth/m2mauth.h"
@@ -107,6 +108,13 @@ struct MapStore {
     if (it != s.values.end() && it->second == std::string(reinterpret_cast<const char *>(value), len))
       s.values.erase(it);
     return M2MAUTH_OK;
+  }
+  // A wait that always gives up at once with M2MAUTH_ETIMEOUT (as a store may when its slice ends).
+  std::atomic<int> waits{0};
+  static m2mauth_status wait_times_out(m2mauth_store_value *, const char *, int64_t timeout_ms, void *p) {
+    ++of(p).waits;
+    CHECK(timeout_ms >= 1);
+    return M2MAUTH_ETIMEOUT;
   }
   static void free_payload(void *) { ++freed; }
 
@@ -242,4 +250,41 @@ TEST_CASE("C API shared cache: bad options fail with typed errors, and the paylo
   CHECK(std::string(m2mauth_token_event_name(M2MAUTH_TOKEN_EVENT_SHARED_HIT)) == "shared_hit");
   CHECK(std::string(m2mauth_token_event_name(M2MAUTH_TOKEN_EVENT_LEASE_WAIT)) == "lease_wait");
   CHECK(std::string(m2mauth_token_event_name(M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK)) == "shared_fallback");
+}
+
+TEST_CASE("C API shared cache: a wait that times out is not a failing store: the waiter takes the holder's token") {
+  control(capi_servers()["fault"].str("control_url") + "/reset", "POST", "{}");
+  MapStore store;
+  m2mauth_shared_store st = store.callbacks();
+  st.wait = MapStore::wait_times_out;
+  Manager a, b;
+  m2mauth_shared_cache_options o = custom_options(&st);
+  REQUIRE(m2mauth_token_manager_set_shared_cache(a.m, &o) == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_set_shared_cache(b.m, &o) == M2MAUTH_OK);
+  const std::string t = a.token();
+  REQUIRE(token_requests() == 1);
+  // Another process holds the lease and publishes 400 ms later: b waits through slices that time out,
+  // looks again after each, and takes that entry; it neither fetches nor asks the store in a hot loop.
+  std::string key, sealed;
+  {
+    std::lock_guard<std::mutex> lock(store.mu);
+    REQUIRE(store.values.size() == 1);
+    key = store.values.begin()->first;
+    sealed = store.values.begin()->second;
+    store.values.clear();
+    store.leases[key] = "another-process";
+  }
+  std::thread holder([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    std::lock_guard<std::mutex> lock(store.mu);
+    store.values[key] = sealed;
+    store.leases.erase(key);
+  });
+  const int gets_before = store.gets;
+  const std::string got = b.token();
+  holder.join();
+  CHECK(got == t);
+  CHECK(token_requests() == 1);
+  CHECK(store.waits >= 1);
+  CHECK(store.gets - gets_before <= 12);  // about one look per 100 ms slice, not a spin
 }

@@ -45,7 +45,11 @@ typedef m2mauth_status (*m2mauth_store_release_cb)(const char *key, const char *
 /** Deletes the entry only while it still is value. */
 typedef m2mauth_status (*m2mauth_store_remove_if_cb)(const char *key, const uint8_t *value, size_t len,
                                                      int64_t timeout_ms, void *payload);
-/** Waits up to timeout_ms for key's entry to be put again; sets out then. */
+/**
+ * Waits up to timeout_ms for key's entry to be put again; sets out then. Nothing put within timeout_ms:
+ * M2MAUTH_OK with out unset, or M2MAUTH_ETIMEOUT (the library looks again; another status makes it
+ * fetch its own token).
+ */
 typedef m2mauth_status (*m2mauth_store_wait_cb)(m2mauth_store_value *out, const char *key, int64_t timeout_ms,
                                                 void *payload);
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "cache/entry.hpp"
 #include "m2mauth/core/cert.hpp"
@@ -128,14 +129,26 @@ Token SharedTokenCache::fetch(const std::string &key, std::string_view held, std
     // In slices, so that a manager being destroyed (cancel) is not kept waiting.
     const auto until = std::min(give_up, now + std::chrono::milliseconds(std::min<std::int64_t>(lease_ms_, 100)));
     if (cancel != nullptr && cancel->requested()) fail(Errc::cancelled, "cancelled");
+    // A wait that times out is a slice that ended without a put (a loaded machine may not even connect
+    // within it), not a failing store: the get above, bounded by fallback_ms, decides that.
     std::optional<std::string> got;
-    if (!store_call(failed, [&] { got = store_->wait(key, until); })) break;
+    if (!store_call(failed, [&] {
+          try {
+            got = store_->wait(key, until);
+          } catch (const Error &e) {
+            if (e.code() != Errc::timeout) throw;
+          }
+        }))
+      break;
     if (got) {
       if (auto t = usable(key, *got, held, skew_ms, clock())) {
         note(TokenEventKind::shared_hit);
         return std::move(*t);
       }
     }
+    // A store that gives up before the slice ends (at once, or the lease gone without an entry) is not
+    // asked again at once: at most one look per slice, never a loop against the store.
+    std::this_thread::sleep_until(until);
   }
   note(TokenEventKind::shared_fallback);
   return local();
