@@ -3,9 +3,11 @@
 // exceeds max_reply_bytes, so the server cannot push more than that plus its socket buffers).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -139,4 +141,43 @@ TEST_CASE("redis hostile: slow bytes cannot stretch a call beyond its deadline")
   });
   CHECK(silent.code == Errc::timeout);
   CHECK(silent.ms < 600);
+}
+
+TEST_CASE("redis hostile: a wait whose look fails while subscribed leaves no subscription for the next wait") {
+  if (skip_without_redis_support()) return;
+  // Connections in the order the store makes them. 1: the first wait's subscription, confirmed, then at
+  // once a message on it (as a put would send). 2: the command connection of that wait's look, which
+  // never answers, so the look fails while subscribed. 3 and 4: the next wait's new subscription and
+  // look ("no entry, lease held"). Had the store kept connection 1, the next wait would read the stale
+  // message as the answer to its SUBSCRIBE: a protocol error, and a token fetched by every waiter.
+  const std::string ch = "t:k:put";
+  const std::string confirm = "*3\r\n$9\r\nsubscribe\r\n$7\r\n" + ch + "\r\n:1\r\n";
+  std::atomic<int> connections{0};
+  HostileRedis fake([&](HostileRedis::Peer &p) {
+    const int n = ++connections;
+    if (n == 1) p.send(confirm + "*3\r\n$7\r\nmessage\r\n$7\r\n" + ch + "\r\n$1\r\nx\r\n");
+    if (n == 3) p.send(confirm);
+    if (n == 4) p.send("$-1\r\n:1\r\n");
+    while (!p.stopping() && p.send("")) std::this_thread::sleep_for(milliseconds(10));
+  });
+  RedisStoreOptions o;
+  o.url = fake.url();
+  auto s = make_redis_store(o);
+  Errc first = Errc::ok;
+  try {
+    s->wait("t:k", Clock::now() + milliseconds(200));
+  } catch (const Error &e) {
+    first = e.code();
+  }
+  CHECK(first == Errc::timeout);
+  Errc second = Errc::ok;
+  std::optional<std::string> got;
+  try {
+    got = s->wait("t:k", Clock::now() + milliseconds(200));
+  } catch (const Error &e) {
+    second = e.code();
+  }
+  CHECK(second == Errc::ok);  // the slice ended: no message, nothing wrong
+  CHECK(!got);
+  CHECK(connections.load() == 4);
 }

@@ -222,7 +222,15 @@ class RedisStore final : public SharedStore {
       sub_.drop();
       throw;
     }
-    Peek first = peek(key, deadline);
+    // From here on the connection is subscribed: any way out but unsubscribe() drops it, or the next
+    // wait would read this subscription's messages as the answer to its SUBSCRIBE.
+    Peek first;
+    try {
+      first = peek(key, deadline);
+    } catch (...) {
+      sub_.drop();
+      throw;
+    }
     if (!first.leased) {
       unsubscribe(channel, deadline);
       return first.value;
