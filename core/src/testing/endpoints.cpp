@@ -417,9 +417,11 @@ static std::string introspection(TokenServer::Impl &s, const WireRequest &req, S
     }
   }
   if (!active) return json_response(200, "{\"active\":false}");
-  std::string b = issued.jkt.empty() ? "{\"active\":true,\"token_type\":\"Bearer\"" : "{\"active\":true,\"token_type\":\"DPoP\"";
-  if (!issued.jkt.empty()) {
-    b += ",\"cnf\":{\"jkt\":";
+  std::string b = "{\"active\":true,\"token_type\":";
+  if (issued.jkt.empty()) {
+    b += "\"Bearer\"";
+  } else {
+    b += "\"DPoP\",\"cnf\":{\"jkt\":";
     json_quote_append(b, issued.jkt);
     b += "}";
   }
