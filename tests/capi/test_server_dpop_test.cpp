@@ -3,6 +3,8 @@
 // (m2mauth_jws_sign_protected) that an RFC 9449 section 4.3 server refuses get 400 invalid_dpop_proof.
 #include <ctime>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "test_server_support.hpp"
 
@@ -363,4 +365,23 @@ TEST_CASE("test server DPoP: a client refused by authentication does not use up 
   CHECK(status_of(ok) == 200);
   CHECK(body_of(ok).find("\"token_type\":\"DPoP\"") != std::string::npos);
   CHECK(json_member_of_body(body_of(ok), "access_token").size() > 20);
+}
+
+TEST_CASE("test server DPoP: one proof sent on 8 connections at once is accepted exactly once") {
+  DpopFixture f;
+  const std::string proof = f.good();
+  std::vector<int> statuses(8, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    threads.emplace_back([&f, &proof, &statuses, i] { statuses[i] = status_of(f.send_proof(proof)); });
+  for (auto &t : threads) t.join();
+  int ok = 0, refused = 0;
+  for (int s : statuses) {
+    if (s == 200) ++ok;
+    if (s == 400) ++refused;
+  }
+  CHECK(ok == 1);
+  CHECK(refused == 7);
+  CHECK(f.server.count("dpop") == 1);
+  CHECK(f.server.count("dpop_refused") == 7);
 }
