@@ -212,3 +212,37 @@ def test_knob_numbers_are_checked_before_the_native_call() -> None:
             TokenServer(clock_offset=2**70)
         server.fail_next(0)  # in range: accepted
         server.stall(0.001)
+
+
+def test_dpop_client_gets_a_bound_token_and_hostile_proofs_are_refused() -> None:
+    with TokenServer(token_format="jwt") as server:
+        server.add_client("svc", SECRET)
+        client = m2mauth.OAuth2Client(server.token_url, "svc", client_secret=SECRET, dpop=True)
+        token = client.fetch()
+        assert token.token_type == "DPoP"
+        with urllib.request.urlopen(server.jwks_url, timeout=10) as r:
+            jwks = json.load(r)
+        claims = m2mauth.jwt.decode(token.access_token, m2mauth.KeySet(jwks), ["ES256"],
+                                    audience=server.issuer, issuer=server.issuer)
+        assert claims["cnf"] == {"jkt": client.dpop_thumbprint}
+        introspected = post(server, "/introspect", "token=" + token.access_token, basic("svc", SECRET))
+        body = json.loads(introspected.split(b"\r\n\r\n", 1)[1])
+        assert body["token_type"] == "DPoP"
+        assert body["cnf"] == {"jkt": client.dpop_thumbprint}
+        assert server.requests("dpop") == 1
+
+        # Proofs an RFC 9449 server refuses: another URL, another method, a replayed proof, two headers.
+        key = m2mauth.DPoP()
+        good = key.proof("POST", server.token_url)
+        assert status(post(server, "/token", "grant_type=client_credentials",
+                           basic("svc", SECRET) + f"DPoP: {good}\r\n")) == 200
+        for headers in (f"DPoP: {good}\r\n",
+                        f"DPoP: {key.proof('POST', server.introspection_url)}\r\n",
+                        f"DPoP: {key.proof('GET', server.token_url)}\r\n",
+                        f"DPoP: {key.proof('POST', server.token_url)}\r\nDPoP: {key.proof('POST', server.token_url)}\r\n",
+                        "DPoP: not-a-jws\r\n"):
+            answer = post(server, "/token", "grant_type=client_credentials", basic("svc", SECRET) + headers)
+            assert status(answer) == 400
+            assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "invalid_dpop_proof"
+        assert server.requests("dpop_refused") == 5
+        assert server.requests("dpop") == 2

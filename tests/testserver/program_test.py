@@ -1,5 +1,6 @@
 """m2mauth-testserver, the program: started with a client, a JWT token format and an injected failure, it
-prints its URL, answers 503 then 200 on /token, and prints its counters as JSON on SIGTERM.
+prints its URL, answers 503 then 200 on /token, refuses a DPoP header that is no proof, and prints its counters
+as JSON on SIGTERM.
 Usage: program_test.py PATH_TO_m2mauth-testserver"""
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import urllib.error
 import urllib.request
 
 
-def token(url: str) -> tuple[int, dict]:
-    req = urllib.request.Request(url + "/token", data=b"grant_type=client_credentials&scope=read",
-                                 headers={"Authorization": "Basic " + base64.b64encode(b"svc:pw").decode(),
-                                          "Content-Type": "application/x-www-form-urlencoded"})
+def token(url: str, dpop: str | None = None) -> tuple[int, dict]:
+    headers = {"Authorization": "Basic " + base64.b64encode(b"svc:pw").decode(),
+               "Content-Type": "application/x-www-form-urlencoded"}
+    if dpop is not None:
+        headers["DPoP"] = dpop
+    req = urllib.request.Request(url + "/token", data=b"grant_type=client_credentials&scope=read", headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, json.load(r)
@@ -35,11 +38,17 @@ def main() -> int:
         assert status == 503 and body["error"] == "temporarily_unavailable", (status, body)
         status, body = token(url)
         assert status == 200 and body["expires_in"] == 60 and body["scope"] == "read", (status, body)
-        assert body["access_token"].count(".") == 2
+        assert body["access_token"].count(".") == 2 and body["token_type"] == "Bearer"
+        # A DPoP header that is no proof (alg none, no signature) is refused, not ignored.
+        none = (base64.urlsafe_b64encode(b'{"typ":"dpop+jwt","alg":"none"}').rstrip(b"=").decode() + "." +
+                base64.urlsafe_b64encode(b'{"htm":"POST"}').rstrip(b"=").decode() + ".")
+        status, body = token(url, none)
+        assert status == 400 and body["error"] == "invalid_dpop_proof", (status, body)
         p.send_signal(signal.SIGTERM)
         out, _ = p.communicate(timeout=10)
         counters = json.loads(out.strip().splitlines()[-1])
-        assert counters["token"] == 2 and counters["failed"] == 1, counters
+        assert counters["token"] == 3 and counters["failed"] == 1, counters
+        assert counters["dpop"] == 0 and counters["dpop_refused"] == 1, counters
         assert p.returncode == 0
     finally:
         if p.poll() is None:

@@ -178,6 +178,7 @@ int main(int argc, char **argv) {
     server.stop();
     std::cout << "{\"requests\":" << server.requests() << ",\"token\":" << server.requests("token")
               << ",\"failed\":" << server.requests("failed") << ",\"introspection\":" << server.requests("introspection")
+              << ",\"dpop\":" << server.requests("dpop") << ",\"dpop_refused\":" << server.requests("dpop_refused")
               << "}\n";
     return 0;
   } catch (const std::exception &e) {

@@ -31,6 +31,7 @@ struct OAuthFailure {
   const char *error;
   const char *description;
   bool basic = false;  // 401 to a client that used Basic: WWW-Authenticate
+  const std::string *dpop_nonce = nullptr;  // use_dpop_nonce: the DPoP-Nonce header to send
 };
 
 std::string json_response(int status, const std::string &body,
@@ -46,6 +47,7 @@ std::string oauth_error(const OAuthFailure &f) {
   body += "}";
   std::vector<std::pair<std::string, std::string>> headers;
   if (f.status == 401) headers.emplace_back("WWW-Authenticate", f.basic ? "Basic realm=\"m2mauth-test\"" : "Bearer");
+  if (f.dpop_nonce != nullptr) headers.emplace_back("DPoP-Nonce", *f.dpop_nonce);
   return json_response(f.status, body, headers);
 }
 
@@ -263,15 +265,19 @@ std::string discovery(const std::string &base) {
        "\"token_endpoint_auth_signing_alg_values_supported\":[\"HS256\",\"HS384\",\"HS512\",\"RS256\","
        "\"RS384\",\"RS512\",\"PS256\",\"PS384\",\"PS512\",\"ES256\",\"ES384\",\"ES512\",\"EdDSA\"],"
        "\"introspection_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\","
-       "\"client_secret_jwt\",\"private_key_jwt\",\"tls_client_auth\"]}";
+       "\"client_secret_jwt\",\"private_key_jwt\",\"tls_client_auth\"],"
+       "\"dpop_signing_alg_values_supported\":[\"RS256\",\"RS384\",\"RS512\",\"PS256\",\"PS384\",\"PS512\","
+       "\"ES256\",\"ES384\",\"ES512\",\"EdDSA\"]}";
   return b;
 }
 
 }  // namespace
 
-// Issues a token to client for scope (subject: the token's "sub"; actor: RFC 8693 "act" subject).
+// Issues a token to client for scope (subject: the token's "sub"; actor: RFC 8693 "act" subject; jkt:
+// the DPoP key thumbprint it is bound to, "" for a Bearer token).
 static std::string issue(TokenServer::Impl &s, const std::string &client_id, const std::string &subject,
-                         const std::string &scope, const std::string &actor, bool exchange) {
+                         const std::string &scope, const std::string &actor, bool exchange,
+                         const std::string &jkt) {
   const std::int64_t now = s.now_s();
   const std::int64_t exp = now + s.options.token_lifetime_s;
   std::string token;
@@ -287,6 +293,11 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
       json_quote_append(act, actor);
       claims.set_json("act", act + "}");
     }
+    if (!jkt.empty()) {
+      std::string cnf = "{\"jkt\":";
+      json_quote_append(cnf, jkt);
+      claims.set_json("cnf", cnf + "}");
+    }
     claims.set_int("iat", now);
     claims.set_int("exp", exp);
     claims.set_random_jti();
@@ -298,7 +309,8 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
   }
   std::string body = "{\"access_token\":";
   json_quote_append(body, token);
-  body += ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(s.options.token_lifetime_s);
+  body += jkt.empty() ? ",\"token_type\":\"Bearer\"" : ",\"token_type\":\"DPoP\"";
+  body += ",\"expires_in\":" + std::to_string(s.options.token_lifetime_s);
   if (!scope.empty()) {
     body += ",\"scope\":";
     json_quote_append(body, scope);
@@ -309,7 +321,7 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
   if (s.tokens.size() >= kMaxRemembered) {
     for (auto it = s.tokens.begin(); it != s.tokens.end();) it = it->second.exp < now ? s.tokens.erase(it) : std::next(it);
   }
-  s.tokens[token] = Issued{client_id, subject, scope, now, exp};
+  s.tokens[token] = Issued{client_id, subject, scope, jkt, now, exp};
   return body;
 }
 
@@ -346,10 +358,24 @@ static std::string token_endpoint(TokenServer::Impl &s, const WireRequest &req, 
   Authenticated client = authenticate(s, req, form, ssl);
   const std::string *grant = form.get("grant_type");
   if (grant == nullptr) throw OAuthFailure{400, "invalid_request", "grant_type is missing"};
+  // After authentication, so a refused client does not use up a proof's jti.
+  std::string jkt;
+  try {
+    DpopPolicy policy;
+    policy.token_url = s.base_url + "/token";
+    policy.now_s = s.now_s();
+    policy.nonce = s.options.dpop_nonce;
+    jkt = check_dpop_proof(req, policy, s.dpop_jtis);
+  } catch (const DpopRefusal &r) {
+    s.count("dpop_refused");
+    const bool nonce = std::string_view(r.error) == "use_dpop_nonce";
+    throw OAuthFailure{r.status, r.error, r.description, false, nonce ? &s.options.dpop_nonce : nullptr};
+  }
+  if (!jkt.empty()) s.count("dpop");
   if (*grant == "client_credentials") {
     s.count("grant:client_credentials");
     std::string scope = grant_scope(client.reg, form.get("scope"));
-    return json_response(200, issue(s, client.reg.id, client.reg.id, scope, {}, false));
+    return json_response(200, issue(s, client.reg.id, client.reg.id, scope, {}, false, jkt));
   }
   if (*grant == kTokenExchange) {
     s.count(std::string("grant:") + kTokenExchange);
@@ -368,7 +394,7 @@ static std::string token_endpoint(TokenServer::Impl &s, const WireRequest &req, 
       subject = it->second;
     }
     std::string scope = grant_scope(client.reg, form.get("scope"));
-    return json_response(200, issue(s, client.reg.id, subject.subject, scope, client.reg.id, true));
+    return json_response(200, issue(s, client.reg.id, subject.subject, scope, client.reg.id, true, jkt));
   }
   s.count("grant:other");
   throw OAuthFailure{400, "unsupported_grant_type", "the grant type is not supported"};
@@ -391,7 +417,15 @@ static std::string introspection(TokenServer::Impl &s, const WireRequest &req, S
     }
   }
   if (!active) return json_response(200, "{\"active\":false}");
-  std::string b = "{\"active\":true,\"token_type\":\"Bearer\",\"client_id\":";
+  std::string b = "{\"active\":true,\"token_type\":";
+  if (issued.jkt.empty()) {
+    b += "\"Bearer\"";
+  } else {
+    b += "\"DPoP\",\"cnf\":{\"jkt\":";
+    json_quote_append(b, issued.jkt);
+    b += "}";
+  }
+  b += ",\"client_id\":";
   json_quote_append(b, issued.client_id);
   b += ",\"sub\":";
   json_quote_append(b, issued.subject);

@@ -49,6 +49,10 @@ TokenServer::TokenServer(ServerOptions options) : impl_(std::make_unique<Impl>(s
     fail(Errc::invalid_argument, "read_timeout_ms must be 1 to 600000");
   if (o.clock_offset_s < -10LL * 365 * 86400 || o.clock_offset_s > 10LL * 365 * 86400)
     fail(Errc::invalid_argument, "clock_offset_s must be within 10 years");
+  if (o.dpop_nonce.size() > 1024) fail(Errc::invalid_argument, "dpop_nonce must have at most 1024 bytes");
+  for (char c : o.dpop_nonce)  // RFC 9449 section 8.1: NQCHAR, visible ASCII but '"' and '\'
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
+      fail(Errc::invalid_argument, "dpop_nonce must be visible ASCII without '\"' or '\\'");
   impl_->limits.max_body_bytes = o.max_body_bytes;
   impl_->limits.max_headers = o.max_headers;
   impl_->limits.read_timeout_ms = o.read_timeout_ms;

@@ -16,6 +16,7 @@
 
 #include "m2mauth/core/key.hpp"
 #include "m2mauth/core/test_server.hpp"
+#include "testing/dpop_check.hpp"
 #include "testing/tls.hpp"
 #include "testing/wire.hpp"
 
@@ -28,6 +29,7 @@ struct Client {
 
 struct Issued {
   std::string client_id, subject, scope;
+  std::string jkt;  // DPoP-bound: the RFC 7638 thumbprint of the proof key ("" = Bearer)
   std::int64_t iat = 0, exp = 0;
 };
 
@@ -51,6 +53,7 @@ struct TokenServer::Impl {
   std::map<std::string, Client> clients;
   std::unordered_map<std::string, Issued> tokens;
   std::unordered_map<std::string, std::int64_t> seen_jti;  // client id "\n" jti -> exp (s)
+  ProofJtis dpop_jtis;  // thumbprint "\n" jti of accepted DPoP proofs (its own lock)
   unsigned int fail_count = 0;
   Failure failure;
   unsigned int stall_count = 0;

@@ -6,6 +6,10 @@
 // /introspect (RFC 7662) and /jwks. Client authentication is real: client_secret_basic,
 // client_secret_post, client_secret_jwt and private_key_jwt assertions verified with the registered key
 // (the core's Verifier: iss = sub = client_id, aud, exp, jti replay refused), tls_client_auth.
+// DPoP (RFC 9449): a token request with a DPoP header gets its proof checked (one header, typ dpop+jwt,
+// an asymmetric alg, a public jwk, the signature, htm POST, htu the token endpoint, iat within 60 s of
+// the server's clock, a jti never seen before; else 400 invalid_dpop_proof) and a DPoP token bound to
+// the proof key (cnf.jkt in JWT access tokens and in introspection).
 // Knobs: fail the next N token requests, stall the next N, count requests, revoke every token.
 // Test code, yet bounded: body, header count and header size caps, a read deadline per connection.
 #pragma once
@@ -40,6 +44,10 @@ struct ServerOptions {
   // The server's clock runs this many seconds ahead of the system clock (negative: behind): "iat" and
   // "exp" of its tokens, expires_in checks and the assertion checks use it (clock skew tests).
   std::int64_t clock_offset_s = 0;
+  // DPoP (RFC 9449 section 8): when not empty, every token request's proof must carry this nonce; one
+  // without it is answered 400 use_dpop_nonce with a DPoP-Nonce header. C++ only: the C API's options
+  // (version 1) have no field for it.
+  std::string dpop_nonce;
 };
 
 struct ClientRegistration {
@@ -81,7 +89,8 @@ class TokenServer {
   // The next `count` token requests wait `ms` milliseconds before they are answered.
   void stall(unsigned int count, std::int64_t ms);
   // Requests received: "" every request; "token", "introspection", "jwks", "discovery", "other";
-  // "grant:<grant_type>" token requests by grant type; "failed" injected failures.
+  // "grant:<grant_type>" token requests by grant type; "failed" injected failures; "dpop" token requests
+  // with an accepted DPoP proof, "dpop_refused" those whose proof was refused.
   std::uint64_t requests(const std::string &counter) const;
   // Every token issued so far becomes inactive (introspection answers {"active": false}).
   void revoke_all();
