@@ -17,10 +17,9 @@ TEST_CASE("C API fleet: N processes cost one process's token requests with the f
   CHECK(one >= 4);
   print_c_fleet_header("file");
   for (int n : c_fleet_sizes()) {
+    const std::string cache = c_fleet_cache_json("file", "path", tmp.path + "/c" + std::to_string(n));
     const std::string cfg =
-        write_c_fleet_config(tmp.path, "file" + std::to_string(n) + ".json",
-                             fleet_config_json(c_fleet_fault(), c_fleet_cache_json("file", "path",
-                                                                                   tmp.path + "/c" + std::to_string(n))));
+        write_c_fleet_config(tmp.path, "file" + std::to_string(n) + ".json", fleet_config_json(c_fleet_fault(), cache));
     const CFleetRun with = run_c_fleet(n, cfg, tmp.path);
     int without = -1;
     if (n == 1)
