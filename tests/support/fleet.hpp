@@ -1,21 +1,21 @@
-// Test support: fleets of real processes reading one token through the token manager, against the
-// loopback fault server (tests/servers/fault_server.py), as the shared-cache tests (tests/cache,
-// tests/redis) run them. Each child reads the token from `threads` threads for run_ms; every read must
-// give an unexpired token (exit status 0). Header-only; needs doctest and loopback.hpp's Servers.
+// Test support: fleets of real processes reading one token through the C++ core's token manager,
+// against the loopback fault server (tests/servers/fault_server.py), as the shared-cache tests
+// (tests/cache, tests/redis) run them. Each child reads the token from `threads` threads for run_ms;
+// every read must give an unexpired token (exit status 0). The configuration, the server's counters and
+// reaping are fleet_server.hpp's (shared with the C API fleet of tests/capi). Header-only.
 #pragma once
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "fleet_server.hpp"
 #include "loopback.hpp"
 #include "m2mauth/core/cert.hpp"
 #include "m2mauth/core/clock.hpp"
@@ -23,32 +23,6 @@
 #include "m2mauth/core/token_manager.hpp"
 
 namespace m2mauth_test {
-
-// The configuration of every fleet process: client svc-basic of the fault server, refreshed at 3/4 of
-// the lifetime, plus `cache` (a JSON object, "" for none).
-inline std::string fleet_config_json(ServerInfo fault, const std::string &cache) {
-  std::string j = R"({"oauth2":{"token_url":")" + fault.str("token_endpoint") +
-                  R"(","client_id":"svc-basic","auth_method":"client_secret_basic","client_secret":")" +
-                  client_field("svc-basic", "client_secret") +
-                  R"(","scope":"api.read","refresh_fraction":0.75,"refresh_margin_ms":0,"expiry_skew_ms":200,)"
-                  R"("min_fetch_interval_ms":100,"wait_timeout_ms":10000})";
-  if (!cache.empty()) j += R"(,"cache":)" + cache;
-  return j + "}";
-}
-
-// A counter of the fault server's /stats ("token_requests", ...).
-inline int fault_stat(ServerInfo fault, const char *name) {
-  std::string s = control(fault.str("control_url") + "/stats");
-  auto p = s.find(std::string("\"") + name + "\":");
-  REQUIRE(p != std::string::npos);
-  return std::stoi(s.substr(p + std::strlen(name) + 3));
-}
-
-inline void reset_fault(ServerInfo fault, const std::string &script = "[]") {
-  const std::string url = fault.str("control_url");
-  control(url + "/reset", "POST", "{}");
-  control(url + "/script", "POST", script);
-}
 
 // The child process: never returns. Writes the SHA-256 (hex) of its last token to out_file if given.
 [[noreturn]] inline void fleet_child(const std::string &config, int threads, int run_ms, const std::string &out_file) {
@@ -95,25 +69,11 @@ inline pid_t spawn_reader(const std::string &config, int threads, int run_ms, co
   return pid;
 }
 
-// The child's exit status (128 + signal when killed), -1 if it cannot be reaped.
-inline int reap(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 // n processes of 4 threads each, started at once.
 inline std::vector<pid_t> spawn_fleet(int n, const std::string &config, int run_ms) {
   std::vector<pid_t> pids;
   for (int i = 0; i < n; ++i) pids.push_back(spawn_reader(config, 4, run_ms));
   return pids;
-}
-
-// How many of pids did not exit with 0.
-inline int reap_fleet(const std::vector<pid_t> &pids) {
-  int failed = 0;
-  for (pid_t p : pids) failed += reap(p) != 0 ? 1 : 0;
-  return failed;
 }
 
 }  // namespace m2mauth_test
