@@ -1,8 +1,8 @@
 // Fleets of real processes sharing one token through the file cache, against the loopback token
-// server (tests/servers/fault_server.py) with 2-second tokens over several rotations: the token
-// endpoint's request count with the cache is that of one process, without it N times that. Also: the
-// lease holder killed mid-refresh, a wrong key and a corrupted entry, a refused directory. Every
-// manager is built from the one configuration format (the cache section), as every language does.
+// server (tests/servers/fault_server.py) with 2-second tokens: the lease holder killed mid-refresh, a
+// wrong key and a corrupted entry, a refused directory. Every manager is built from the one
+// configuration format (the cache section), as every language does. How the token requests scale
+// with 1 to 64 processes is measured through the C API (tests/capi/fleet_file_test.cpp).
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -56,36 +56,7 @@ pid_t spawn(const std::string &config, int threads, int run_ms, const std::strin
   return spawn_reader(config, threads, run_ms, out_file);
 }
 
-// Runs n processes (4 threads each) for run_ms; returns the token requests the server saw.
-int fleet(int n, const std::string &config, int run_ms) {
-  reset_server();
-  CHECK(reap_fleet(spawn_fleet(n, config, run_ms)) == 0);
-  return stat_of("token_requests");
-}
-
 }  // namespace
-
-TEST_CASE("fleet: N processes cost one process's token requests with the file cache, N times that without") {
-  TempDir tmp("m2mauth-fleet");
-  const int run_ms = 4 * kTokenTtlS * 1000 + 500;  // about five refreshes of 2-second tokens
-  const int one = fleet(1, config_json("", ""), run_ms);
-  CHECK(one >= 4);
-  std::printf("\nfleet: 2 s tokens, %d ms, 4 threads per process\n", run_ms);
-  std::printf("| processes | token requests without cache | with the file cache | without / one process | with / one process |\n");
-  std::printf("|---|---|---|---|---|\n");
-  for (int n : {1, 2, 8, 32}) {
-    const std::string dir = tmp.path + "/c" + std::to_string(n);
-    const int without = fleet(n, config_json("", ""), run_ms);
-    // A 3 s lease: on a loaded 2-core machine a holder's fetch can take over 1 s, and a lease taken
-    // over from a slow (not dead) holder costs one more request (README, the shared cache's limits).
-    const int with = fleet(n, config_json(dir, kKeyA, 3000), run_ms);
-    std::printf("| %d | %d | %d | %.2f | %.2f |\n", n, without, with, static_cast<double>(without) / one,
-                static_cast<double>(with) / one);
-    std::fflush(stdout);
-    CHECK(with <= one + 2);                  // the fleet costs what one process costs (± the run's edges)
-    if (n >= 2) CHECK(without >= n * (one - 1));  // without the cache, each process fetches its own
-  }
-}
 
 TEST_CASE("fleet: the lease holder killed mid-refresh: another takes over after the lease, one token for all") {
   TempDir tmp("m2mauth-fleet");

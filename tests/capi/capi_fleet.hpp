@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <stdexcept>
@@ -103,13 +104,24 @@ struct CFleetRun {
   long shared_hit = 0;      // refreshes served from the shared cache
   long lease_wait = 0;      // refreshes that waited for another process's
   long shared_fallback = 0; // refreshes fetched locally: the store failed or was slow, or a lease ran out
+  long long span_ms = 0;    // from the first process's first read to the last one's last
 };
 
+// The bound of a fleet's token requests: one process's (one, over base_span_ms), 2 for the run's edges,
+// and one per refresh period (3/4 of the 2 s lifetime) the fleet's reads spanned beyond one process's: 64
+// processes forked one after the other on a loaded machine start up to seconds apart, and the fleet
+// keeps refreshing until the last of them ends.
+inline int c_fleet_bound(int one, long long base_span_ms, const CFleetRun &run) {
+  constexpr long long kRefreshPeriodMs = 1500;
+  const long long longer = std::max(0LL, run.span_ms - base_span_ms);
+  return one + 2 + static_cast<int>((longer + kRefreshPeriodMs - 1) / kRefreshPeriodMs);
+}
+
 // A field "name=<n>" of a child's line.
-inline long c_fleet_field(const std::string &line, const std::string &name) {
+inline long long c_fleet_field(const std::string &line, const std::string &name) {
   const auto p = line.find(name + "=");
   REQUIRE_MESSAGE(p != std::string::npos, "no ", name, " in a fleet child's output: ", line);
-  return std::stol(line.substr(p + name.size() + 1));
+  return std::stoll(line.substr(p + name.size() + 1));
 }
 
 // One run: resets the server's counters, runs n processes for kCFleetRunMs, checks every process exited
@@ -119,26 +131,31 @@ inline CFleetRun run_c_fleet(int n, const std::string &config_path, const std::s
   CHECK_MESSAGE(reap_fleet(spawn_c_fleet(n, config_path, kCFleetRunMs, out_dir)) == 0, n, " processes: some failed");
   CFleetRun r;
   r.requests = fault_stat(c_fleet_fault(), "token_requests");
+  long long first = 0, last = 0;
   for (int i = 0; i < n; ++i) {
     const std::string line = read_file(out_dir + "/child-" + std::to_string(i) + ".out");
     r.shared_hit += c_fleet_field(line, "shared_hit");
     r.lease_wait += c_fleet_field(line, "lease_wait");
     r.shared_fallback += c_fleet_field(line, "shared_fallback");
+    const long long start = c_fleet_field(line, "start_ms"), end = c_fleet_field(line, "end_ms");
+    first = i == 0 ? start : std::min(first, start);
+    last = std::max(last, end);
   }
+  r.span_ms = last - first;
   return r;
 }
 
 inline void print_c_fleet_header(const char *kind) {
   std::printf("\nC API fleet (%s cache): 2 s tokens, %d ms, 4 threads per process\n", kind, kCFleetRunMs);
   std::printf("| processes | token requests without cache | with the %s cache | refreshes from the cache | "
-              "lease waits | local fallbacks |\n|---|---|---|---|---|---|\n", kind);
+              "lease waits | local fallbacks | span of the reads (ms) |\n|---|---|---|---|---|---|---|\n", kind);
 }
 
 // without < 0: not run.
 inline void print_c_fleet_row(int n, int without, const CFleetRun &with) {
   const std::string w = without >= 0 ? std::to_string(without) : "-";
-  std::printf("| %d | %s | %d | %ld | %ld | %ld |\n", n, w.c_str(), with.requests, with.shared_hit, with.lease_wait,
-              with.shared_fallback);
+  std::printf("| %d | %s | %d | %ld | %ld | %ld | %lld |\n", n, w.c_str(), with.requests, with.shared_hit,
+              with.lease_wait, with.shared_fallback, with.span_ms);
   std::fflush(stdout);
 }
 

@@ -98,6 +98,7 @@ int main(int argc, char **argv) {
   reader readers[64];
   event_counts events;
   long threads = 0, run_ms = 0, bad = 0;
+  int64_t start_ms = 0, end_ms = 0; /* when the reads began and ended (Unix ms): the fleet's span */
   int i, started = 0;
   m2mauth_status st;
 
@@ -117,6 +118,7 @@ int main(int argc, char **argv) {
     return 3;
   }
   memset(readers, 0, sizeof readers);
+  start_ms = clock_ms(CLOCK_REALTIME);
   for (i = 0; i < threads; ++i) {
     readers[i].manager = manager;
     readers[i].end_ms = clock_ms(CLOCK_MONOTONIC) + run_ms;
@@ -129,11 +131,12 @@ int main(int argc, char **argv) {
     if (readers[i].first_error != M2MAUTH_OK)
       fprintf(stderr, "fleet_child: a read failed: %s\n", m2mauth_error_name(readers[i].first_error));
   }
+  end_ms = clock_ms(CLOCK_REALTIME);
   if (bad > 0) fprintf(stderr, "fleet_child: %ld bad reads\n", bad);
   m2mauth_token_manager_free(manager);
   m2mauth_config_free(config);
-  printf("tokens=%ld shared_hit=%ld lease_wait=%ld shared_fallback=%ld\n", events.tokens, events.shared_hit,
-         events.lease_wait, events.shared_fallback);
+  printf("tokens=%ld shared_hit=%ld lease_wait=%ld shared_fallback=%ld start_ms=%lld end_ms=%lld\n", events.tokens,
+         events.shared_hit, events.lease_wait, events.shared_fallback, (long long)start_ms, (long long)end_ms);
   pthread_mutex_destroy(&events.mu);
   return started == threads && bad == 0 ? 0 : 2;
 }
