@@ -63,8 +63,8 @@ struct TokenClient {
   }
 };
 
-// One raw HTTP exchange on 127.0.0.1:port: sends data, returns everything the server answers.
-inline std::string raw_exchange(int port, const std::string &data, int linger_ms = 0) {
+// A socket connected to 127.0.0.1:port whose reads give up after 10 s.
+inline int connect_loopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
   sockaddr_in addr{};
@@ -74,6 +74,12 @@ inline std::string raw_exchange(int port, const std::string &data, int linger_ms
   REQUIRE(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// One raw HTTP exchange on 127.0.0.1:port: sends data, returns everything the server answers.
+inline std::string raw_exchange(int port, const std::string &data, int linger_ms = 0) {
+  int fd = connect_loopback(port);
   std::size_t sent = 0;
   while (sent < data.size()) {
     ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);

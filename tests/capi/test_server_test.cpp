@@ -329,14 +329,7 @@ TEST_CASE("test server: hostile requests are refused with a status, bounded in s
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
   // "Expect: 100-continue" (libcurl's, for large bodies) gets its interim answer, then the real one.
   {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
-    timeval tv{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int fd = connect_loopback(port);
     const std::string head = "POST /token HTTP/1.1\r\nExpect: 100-continue\r\nContent-Type: "
                              "application/x-www-form-urlencoded\r\nContent-Length: 29\r\n\r\n";
     REQUIRE(send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
