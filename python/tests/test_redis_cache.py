@@ -113,7 +113,7 @@ def write_config(tmp_path, fault, server_clients, url, name="m2mauth.json"):
                          {"kind": "redis", "url": url, "key": KEY, "lease_ms": 3000, "fallback_ms": 200}, name)
 
 
-@pytest.mark.parametrize("n", [1, 2, 8, 32])
+@pytest.mark.parametrize("n", [1, 2, 8, 32, 64])
 def test_processes_share_one_token_through_redis(tmp_path, clean_env, fault, server_clients, redis, n):
     path = write_config(tmp_path, fault, server_clients, redis.url())
     hashes = run_children(path, n)

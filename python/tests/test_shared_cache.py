@@ -18,7 +18,7 @@ from shared_cache_support import KEY, run_children, write_config
 pytestmark = pytest.mark.skipif(not HAVE_SERVERS, reason="loopback servers not available")
 
 
-@pytest.mark.parametrize("n", [1, 2, 8, 32])
+@pytest.mark.parametrize("n", [1, 2, 8, 32, 64])
 def test_processes_share_one_token(tmp_path, clean_env, fault, server_clients, n):
     path = write_config(tmp_path, fault, server_clients,
                         {"kind": "file", "path": str(tmp_path / "c"), "key": KEY, "lease_ms": 3000})
