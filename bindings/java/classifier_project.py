@@ -5,11 +5,12 @@ repository that depends on io.m2mauth:m2mauth with this platform's classifier on
     python3 bindings/java/classifier_project.py --build BUILD_DIR --work WORK_DIR [--mvn mvn] [--java java]
 
 1. `mvn install` of bindings/java reusing BUILD_DIR's native build (tests skipped: java_binding runs them) into a
-   private local repository WORK_DIR/m2; every remote repository is mirrored to the user's ~/.m2 read as a file
-   repository (plugins come from there; nothing is written to it, nothing is downloaded).
+   private local repository WORK_DIR/m2, with settings of its own (the user's ~/.m2 and settings are neither read
+   nor written). Maven's plugins come from Maven Central into that repository, which is kept between runs as a
+   cache; m2mauth's own artifacts in it are removed first.
 2. WORK_DIR/app: a pom with the dependency `<classifier>${m2mauth.classifier}</classifier>`, the property set by
    os-activated profiles as bindings/README.md shows; `mvn dependency:build-classpath`, then again with `-o`
-   (offline). The class path must be the platform jar alone.
+   (offline: the platform jar resolves without network). The class path must be the platform jar alone.
 3. App.java compiled against it and run in a new JVM with an empty environment: it signs and verifies a JWT
    and prints where the native library came from, which must be the platform jar's directory.
 """
@@ -25,6 +26,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+DEPENDENCY_PLUGIN = "3.8.1"  # the version the example POMs pin
 
 APP_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -87,12 +89,6 @@ def library_version() -> str:
     return ".".join(re.search(rf"#define M2MAUTH_VERSION_{p} (\d+)", text).group(1) for p in parts)
 
 
-def newest(path: Path) -> str:
-    versions = sorted((d.name for d in path.iterdir() if d.is_dir()),
-                      key=lambda v: [int(x) if x.isdigit() else 0 for x in re.split(r"[.-]", v)])
-    return versions[-1]
-
-
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--build", required=True)
@@ -102,16 +98,14 @@ def main() -> int:
     p.add_argument("--javac", default="javac")
     args = p.parse_args()
     work = Path(args.work).resolve()
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
+    for old in [work / "binding", work / "app", work / "m2/io/m2mauth"]:
+        shutil.rmtree(old, ignore_errors=True)
     version = library_version()
-    user_repo = Path.home() / ".m2" / "repository"
     settings = work / "settings.xml"
-    settings.write_text(f"""<settings>
-  <mirrors><mirror><id>user-repository</id><mirrorOf>*</mirrorOf><url>{user_repo.as_uri()}</url></mirror></mirrors>
-</settings>
-""")
-    maven = [args.mvn, "-B", "-ntp", "-gs", settings, "-s", settings, f"-Dmaven.repo.local={work / 'm2'}"]
+    settings.write_text("<settings/>\n")
+    maven = [args.mvn, "-B", "-ntp", "-Dstyle.color=never", "-gs", settings, "-s", settings,
+             f"-Dmaven.repo.local={work / 'm2'}"]
 
     # 1. mvn install of the binding, into the private repository
     run(maven + ["-q", "-f", ROOT / "bindings/java/pom.xml", "-Dm2mauth.skipNativeBuild=true", f"-Drevision={version}",
@@ -125,8 +119,7 @@ def main() -> int:
     # 2. a new project outside the repository, depending on the platform jar only
     app = work / "app"
     (app / "src").mkdir(parents=True)
-    dep_plugin = newest(user_repo / "org/apache/maven/plugins/maven-dependency-plugin")
-    (app / "pom.xml").write_text(APP_POM.format(version=version, dependency_plugin=dep_plugin))
+    (app / "pom.xml").write_text(APP_POM.format(version=version, dependency_plugin=DEPENDENCY_PLUGIN))
     (app / "src/App.java").write_text(APP)
     for offline in ([], ["-o"]):
         cp_file = app / "cp.txt"
