@@ -14,14 +14,6 @@ from m2mauth import config
 from conftest import HAVE_SERVERS, SERVERS_DIR, assert_no_secret, control
 
 
-@pytest.fixture
-def clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("M2MAUTH_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 def write(tmp_path, doc, name="m2mauth.json"):
     p = tmp_path / name
     p.write_text(json.dumps(doc))
