@@ -43,6 +43,7 @@ void m2mauth_glue_buf_release(void *ptr, size_t size, size_t reserved) {
 M2MAUTH_STATUS(m2mauth_glue_token_manager_set_events)
 M2MAUTH_STATUS(m2mauth_glue_token_client_set_clock)
 M2MAUTH_STATUS(m2mauth_glue_oauth1_set_clock)
+M2MAUTH_STATUS(m2mauth_glue_set_tracer)
 %inline %{
 m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
   return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
@@ -51,6 +52,12 @@ m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *mana
 m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
   return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
                                         (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
+}
+/* The process's tracer (telemetry.h): the span records cross as their JSON; 0 removes it. */
+m2mauth_status m2mauth_glue_set_tracer(int64_t payload) {
+  return m2mauth_set_tracer(payload ? m2mauth_glue_span_start_trampoline : NULL,
+                            payload ? m2mauth_glue_span_end_trampoline : NULL, (void *)(intptr_t)payload,
+                            payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
   return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,

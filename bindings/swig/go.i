@@ -212,4 +212,18 @@ static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *p
 static int64_t m2mauth_glue_clock_trampoline(void *payload) {
   return m2mauthGoClock((uintptr_t)payload);
 }
+
+/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): placeholders until the
+ * language's OpenTelemetry adapter crosses them; a start gives no span and no traceparent. */
+static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
+  (void)span;
+  (void)traceparent;
+  (void)payload;
+  return NULL;
+}
+static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
+  (void)span;
+  (void)end;
+  (void)payload;
+}
 %}

@@ -418,6 +418,20 @@ static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const
 }
 
 static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_delete_impl((int64_t)(intptr_t)payload); }
+
+/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): placeholders until the
+ * language's OpenTelemetry adapter crosses them; a start gives no span and no traceparent. */
+static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
+  (void)span;
+  (void)traceparent;
+  (void)payload;
+  return NULL;
+}
+static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
+  (void)span;
+  (void)end;
+  (void)payload;
+}
 %}
 
 /* ---- request and response bodies ---------------------------------------------------------------------- */

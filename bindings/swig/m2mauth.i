@@ -77,3 +77,4 @@ static void m2mauth_glue_free_secret(char *s) {
 %include "token_exchange.i"
 %include "testing.i"
 %include "token_stats.i"
+%include "telemetry.i"

@@ -303,6 +303,7 @@ m2mauth_status m2mauth_token_manager_set_event_cb(m2mauth_token_manager *manager
       ev.retry_after_ms = e.retry_after_ms;
       ev.oauth_error = e.oauth_error != nullptr ? e.oauth_error->c_str() : "";
       ev.clock_offset_ms = e.clock_offset_ms;
+      ev.duration_ms = e.duration_ms;
       cb(&ev, held.get());
     });
   });

@@ -23,6 +23,7 @@
 #include "cache.h"
 #include "dpop.h"
 #include "token_exchange.h"
+#include "telemetry.h"
 #include "token_stats.h"
 #include "senhasegura.h"
 #include "config.h"

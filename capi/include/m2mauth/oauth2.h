@@ -366,6 +366,9 @@ typedef struct m2mauth_token_event {
   int64_t retry_after_ms;   /* for FAILED: when the next attempt may happen */
   const char *oauth_error;  /* for FAILED: RFC 6749 "error", or "" */
   int64_t clock_offset_ms;  /* for CLOCK_OFFSET: the token server's clock minus this client's */
+  /* Since 0.7: for FETCHED, REFRESHED and FAILED, how long getting the token took in ms (monotonic
+   * clock: the token request with its DPoP nonce retry, or the shared cache's answer). */
+  int64_t duration_ms;
 } m2mauth_token_event;
 
 /** Called from the thread that read, fetched or refreshed (possibly the manager's own thread). */

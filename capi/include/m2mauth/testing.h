@@ -124,7 +124,7 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_test_server_stall(m2mauth_test_server *ser
  * Requests received so far, by counter: NULL or "" every request; "token", "introspection", "jwks",
  * "discovery", "other" by endpoint; "grant:client_credentials",
  * "grant:urn:ietf:params:oauth:grant-type:token-exchange", "grant:other" authenticated token requests by
- * grant type;
+ * grant type; "traced" token requests carrying a valid W3C traceparent (telemetry.h);
  * "failed" injected failures; "rejected" requests refused unread (malformed, too large, too slow).
  * 0 for a counter never incremented or a NULL server.
  */

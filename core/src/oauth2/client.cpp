@@ -11,6 +11,7 @@
 #include "m2mauth/core/jwt.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/random.hpp"
+#include "m2mauth/core/telemetry.hpp"
 #include "m2mauth/core/token_exchange.hpp"
 #include "oauth2/server_clock.hpp"
 
@@ -270,6 +271,7 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
   if (opts.max_response_bytes == 0 || opts.max_response_bytes > config_.max_response_bytes)
     opts.max_response_bytes = config_.max_response_bytes;
   bool nonce_retried = false;  // RFC 9449 section 8: one retry with the nonce the server asked for
+  int sends = 0;
   for (int attempt = 0;; ++attempt) {
     bool used_refresh;
     {
@@ -279,7 +281,10 @@ Token TokenClient::fetch(const TokenScope *scope, const CallOptions &options) {
     Request req = build_request(s);
     const std::int64_t start = clock_();
     // The deadline is on this client's clock: the transport sees the time left as a timeout.
-    Response resp = transport_->send(req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts);
+    telemetry::SendInfo info{telemetry::SpanKind::token_request, config_.client_id, s.scope, {}, sends++};
+    info.token_source = telemetry::SourceScope::current();
+    if (info.token_source.empty() && used_refresh) info.token_source = "refreshed";
+    Response resp = telemetry::send(*transport_, req, opts.deadline_ms != 0 ? with_deadline(opts, start) : opts, info);
     // The nonce is observed on every answer; one retry with the nonce the server asked for.
     if (config_.dpop && config_.dpop->nonce_retry(req.url, resp) && !nonce_retried) {
       nonce_retried = true;

@@ -10,6 +10,7 @@
 #include "dpop/attach.hpp"
 #include "m2mauth/core/dpop.hpp"
 #include "m2mauth/core/random.hpp"
+#include "m2mauth/core/telemetry.hpp"
 #include "m2mauth/core/token_exchange.hpp"
 #include "cache/manager_hook.hpp"
 #include "oauth2/token_manager_impl.hpp"
@@ -79,9 +80,11 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
   TokenScope configured = client_->config().scope;
   if (client_->config().dpop) configured.dpop_jkt = client_->config().dpop->thumbprint();
   default_entry_ = add_key_locked(*keys_, std::move(configured));
+  telemetry::register_manager(this);  // last: a constructor that throws leaves nothing registered
 }
 
 TokenManager::~TokenManager() {
+  telemetry::unregister_manager(this);  // first: metrics_json reads no manager being torn down
   {
     std::lock_guard<std::mutex> lock(worker_mutex_);
     stopping_ = true;
@@ -513,10 +516,12 @@ void TokenManager::worker_loop() {
 
 void TokenManager::refresh(Entry &entry) {
   std::string held;  // the token being refreshed (the shared cache serves another one)
+  bool again = false;  // the key had a token before: this is a refresh
   {
     // The floor counts from when the request really starts (a queued refresh may wait for the worker).
     std::lock_guard<std::mutex> lock(entry.mu);
     entry.last_start_ms = now();
+    again = entry.ever_fetched;
     if (std::atomic_load(&shared_) && entry.current) held = std::string(entry.current->access_token());
   }
   std::optional<Token> token;
@@ -526,6 +531,7 @@ void TokenManager::refresh(Entry &entry) {
   const auto started = std::chrono::steady_clock::now();
   bool from_shared = false;
   try {
+    const telemetry::SourceScope source(again ? "refreshed" : "fetched");
     token = fetch_token(entry, held, call, &from_shared);
   } catch (const Error &e) {
     error = e;
@@ -538,6 +544,7 @@ void TokenManager::refresh(Entry &entry) {
   secure_wipe(held);
   const std::int64_t t = now();
   TokenEvent ev{TokenEventKind::fetched, &client_->config().client_id, &entry.scope.scope};
+  ev.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   std::string oauth_error;
   {
     std::lock_guard<std::mutex> lock(entry.mu);
@@ -647,7 +654,13 @@ Response TokenManager::request(Request req, const CallOptions &options) {
   // The view stays valid until this thread's next read of the manager: no copy of the token needed.
   TokenView used = get(nullptr, o);
   authorize_with(req, used, *client_);
-  Response resp = client_->transport()->send(req, with_deadline(o, now()));
+  int sends = 0;
+  auto send = [&] {
+    const telemetry::SendInfo info{telemetry::SpanKind::request, client_->config().client_id,
+                                   client_->config().scope.scope, {}, sends++};
+    return telemetry::send(*client_->transport(), req, with_deadline(o, now()), info);
+  };
+  Response resp = send();
   // At most three sends: one more with a DPoP nonce the server asked for, one more with a new token.
   bool nonce_retried = false, token_retried = false;
   while (resp.status == 401 || req.header("DPoP") != nullptr) {
@@ -662,7 +675,7 @@ Response TokenManager::request(Request req, const CallOptions &options) {
     } else {
       break;
     }
-    resp = client_->transport()->send(req, with_deadline(o, now()));
+    resp = send();
   }
   if (const std::string *auth = req.header("Authorization")) secure_wipe(const_cast<std::string &>(*auth));
   return resp;

@@ -6,6 +6,7 @@
 
 #include "dpop/attach.hpp"
 #include "m2mauth/core/random.hpp"
+#include "m2mauth/core/telemetry.hpp"
 #include "m2mauth/core/token_manager.hpp"
 #include "oauth2/token_manager_impl.hpp"
 
@@ -258,7 +259,15 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
         CallOptions call = o;
         call.cancel = &either;
         try {
-          resp = client_->transport()->send(*shared_req, with_deadline(call, now()));
+          int sends = 0;
+          const telemetry::SendInfo info{telemetry::SpanKind::request, client_->config().client_id,
+                                         client_->config().scope.scope, {}, 0};
+          auto send = [&] {
+            telemetry::SendInfo i = info;
+            i.resend_count = sends++;
+            return telemetry::send(*client_->transport(), *shared_req, with_deadline(call, now()), i);
+          };
+          resp = send();
           // As request(): one more send with a DPoP nonce the server asked for, one more with a new token.
           bool nonce_retried = false, token_retried = false;
           while (resp->status == 401 || shared_req->header("DPoP") != nullptr) {
@@ -278,7 +287,7 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
             } else {
               break;
             }
-            resp = client_->transport()->send(*shared_req, with_deadline(call, now()));
+            resp = send();
           }
         } catch (const Error &e) {
           err = e;

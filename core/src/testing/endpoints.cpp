@@ -14,6 +14,7 @@
 #include "m2mauth/core/random.hpp"
 #include "m2mauth/core/request.hpp"
 #include "m2mauth/core/secret.hpp"
+#include "m2mauth/core/telemetry.hpp"
 #include "testing/server_impl.hpp"
 
 namespace m2mauth::core::testing {
@@ -455,6 +456,12 @@ std::string TokenServer::Impl::handle(const WireRequest &req, SSL *ssl) {
     }
     if (p == "/token") {
       count("token");
+      try {
+        const std::string *trace = req.header("traceparent");
+        if (trace != nullptr && telemetry::valid_traceparent(*trace)) count("traced");
+      } catch (const Error &) {
+        // Sent twice: not counted, and not the token endpoint's business.
+      }
       return token_endpoint(*this, req, ssl);
     }
     if (p == "/introspect") {

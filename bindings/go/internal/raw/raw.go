@@ -279,536 +279,541 @@ typedef long long swig_type_249;
 typedef long long swig_type_250;
 typedef long long swig_type_251;
 typedef long long swig_type_252;
-typedef _goslice_ swig_type_253;
+typedef long long swig_type_253;
 typedef _goslice_ swig_type_254;
 typedef _goslice_ swig_type_255;
-typedef long long swig_type_256;
+typedef _goslice_ swig_type_256;
 typedef long long swig_type_257;
-typedef _goslice_ swig_type_258;
+typedef long long swig_type_258;
 typedef _goslice_ swig_type_259;
-typedef long long swig_type_260;
+typedef _goslice_ swig_type_260;
 typedef long long swig_type_261;
-typedef _goslice_ swig_type_262;
-typedef long long swig_type_263;
-typedef _goslice_ swig_type_264;
-typedef long long swig_type_265;
-typedef _goslice_ swig_type_266;
+typedef long long swig_type_262;
+typedef _goslice_ swig_type_263;
+typedef long long swig_type_264;
+typedef _goslice_ swig_type_265;
+typedef long long swig_type_266;
 typedef _goslice_ swig_type_267;
 typedef _goslice_ swig_type_268;
 typedef _goslice_ swig_type_269;
-typedef _gostring_ swig_type_270;
+typedef _goslice_ swig_type_270;
 typedef _gostring_ swig_type_271;
 typedef _gostring_ swig_type_272;
 typedef _gostring_ swig_type_273;
-typedef _goslice_ swig_type_274;
-typedef _gostring_ swig_type_275;
+typedef _gostring_ swig_type_274;
+typedef _goslice_ swig_type_275;
 typedef _gostring_ swig_type_276;
-typedef _goslice_ swig_type_277;
-typedef _gostring_ swig_type_278;
-typedef long long swig_type_279;
+typedef _gostring_ swig_type_277;
+typedef _goslice_ swig_type_278;
+typedef _gostring_ swig_type_279;
 typedef long long swig_type_280;
 typedef long long swig_type_281;
 typedef long long swig_type_282;
-typedef _gostring_ swig_type_283;
-typedef long long swig_type_284;
+typedef long long swig_type_283;
+typedef _gostring_ swig_type_284;
 typedef long long swig_type_285;
 typedef long long swig_type_286;
-typedef _gostring_ swig_type_287;
-typedef long long swig_type_288;
-typedef _gostring_ swig_type_289;
+typedef long long swig_type_287;
+typedef _gostring_ swig_type_288;
+typedef long long swig_type_289;
 typedef _gostring_ swig_type_290;
-typedef long long swig_type_291;
-typedef _gostring_ swig_type_292;
+typedef _gostring_ swig_type_291;
+typedef long long swig_type_292;
 typedef _gostring_ swig_type_293;
 typedef _gostring_ swig_type_294;
 typedef _gostring_ swig_type_295;
 typedef _gostring_ swig_type_296;
 typedef _gostring_ swig_type_297;
-typedef _goslice_ swig_type_298;
+typedef _gostring_ swig_type_298;
 typedef _goslice_ swig_type_299;
 typedef _goslice_ swig_type_300;
-extern void _wrap_Swig_free_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_CertHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_RequestHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_HttpHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_TokenHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_A2AHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_delete_CancelHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_version_number_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_type_1 _wrap_m2mauth_version_string_raw_efae9e4abbd097c2(void);
-extern swig_type_2 _wrap_m2mauth_version_details_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OK_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_3 _wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_m2mauth_error_last_raw_efae9e4abbd097c2(void);
-extern void _wrap_m2mauth_error_clear_raw_efae9e4abbd097c2(void);
-extern swig_type_9 _wrap_m2mauth_error_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_error_category_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_type_10 _wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(swig_voidp arg1);
-extern void _wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_11 arg2);
-extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_13 arg2);
-extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(swig_type_14 arg1, swig_type_15 arg2);
-extern void _wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_16 arg2);
-extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_17 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_18 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
-extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_25 arg2);
-extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
-extern swig_intgo _wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
-extern swig_intgo _wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_31 arg2, swig_type_32 arg3, swig_type_33 arg4);
-extern swig_intgo _wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_34 _wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_35 _wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3);
-extern swig_intgo _wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_type_38 arg4);
-extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_39 arg2);
-extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_40 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_41 arg2);
-extern swig_intgo _wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_42 arg2);
-extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_43 _wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_44 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_45 arg2);
-extern swig_type_46 _wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_47 arg2);
-extern swig_intgo _wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_50 arg2);
-extern swig_type_51 _wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_52 arg2);
-extern swig_type_53 _wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_54 arg2);
-extern swig_type_55 _wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_new_JwsHeader_raw_efae9e4abbd097c2(void);
-extern void _wrap_delete_JwsHeader_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_57 arg3, swig_type_58 arg4);
-extern swig_intgo _wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_59 arg3, swig_intgo arg4);
-extern swig_intgo _wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(swig_voidp arg1);
-extern swig_intgo _wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_60 arg2);
-extern swig_intgo _wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_65 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_66 arg2, swig_type_67 arg3);
-extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_68 arg2);
-extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_69 arg2);
-extern swig_intgo _wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_70 arg2);
-extern swig_intgo _wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_72 arg3);
-extern swig_intgo _wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_73 arg3);
-extern swig_intgo _wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_74 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_75 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_76 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_78 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_79 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_80 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_81 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_82 arg2);
-extern swig_intgo _wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_83 arg3);
-extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_84 arg2);
-extern swig_intgo _wrap_m2mauth_request_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_85 arg2, swig_type_86 arg3);
-extern swig_intgo _wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_87 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
-extern swig_intgo _wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
-extern swig_intgo _wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_92 arg2);
-extern swig_intgo _wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_93 arg2);
-extern swig_type_94 _wrap_m2mauth_request_method_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_95 _wrap_m2mauth_request_url_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_96 _wrap_m2mauth_request_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_97 arg2);
-extern swig_type_98 _wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_99 _wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_102 arg2);
-extern swig_intgo _wrap_m2mauth_response_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_103 arg2, swig_type_104 arg3);
-extern swig_intgo _wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_105 arg2);
-extern swig_intgo _wrap_m2mauth_response_status_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_106 _wrap_m2mauth_response_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_109 _wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_112 arg2);
-extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_113 arg2);
-extern swig_type_114 _wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_115 arg2);
-extern swig_type_116 _wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_119 arg2);
-extern swig_type_120 _wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_121 arg2);
-extern swig_type_122 _wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_123 arg2);
-extern swig_type_124 _wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_125 arg2);
-extern swig_type_126 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_127 arg2);
-extern swig_type_128 _wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_129 arg2);
-extern swig_type_130 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_131 arg2);
-extern swig_type_132 _wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2(void);
-extern void _wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_133 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_http_send_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2(void);
-extern swig_type_134 _wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_135 arg2);
-extern swig_type_136 _wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_137 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_138 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_141 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_142 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_143 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_144 arg2, swig_type_145 arg3);
-extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_146 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_147 arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_148 arg4, swig_type_149 arg5);
-extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_150 arg4, swig_type_151 arg5);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2(void);
-extern swig_type_152 _wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_153 arg2);
-extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_154 arg2, swig_type_155 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_156 arg2, swig_type_157 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_158 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_159 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_160 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_161 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_162 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_163 arg2, swig_type_164 arg3);
-extern void _wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_165 arg2);
-extern swig_type_166 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_167 arg2);
-extern swig_type_168 _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2(void);
-extern void _wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_169 arg2);
-extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_170 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_171 arg2);
-extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_type_172 _wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_173 _wrap_m2mauth_token_type_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_174 _wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_175 _wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_type_176 _wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_177 arg2);
-extern swig_type_178 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_179 arg2);
-extern swig_type_180 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(uintptr_t arg1, double arg2);
-extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_181 arg2);
-extern swig_type_182 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_183 arg2);
-extern swig_type_184 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_185 arg2);
-extern swig_type_186 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_187 arg2);
-extern swig_type_188 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_189 arg2);
-extern swig_type_190 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_191 arg2);
-extern swig_type_192 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(void);
-extern void _wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_193 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_194 arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_efae9e4abbd097c2(void);
-extern swig_type_195 _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern void _wrap_delete_DpopHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern uintptr_t _wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2(void);
-extern void _wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5, swig_type_199 arg6);
-extern swig_intgo _wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2(void);
-extern swig_type_201 _wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(swig_intgo arg1);
-extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_202 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_203 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_206 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_207 arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_210 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_intgo arg6);
-extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3);
-extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_215 arg2, swig_type_216 arg3, swig_type_217 arg4, swig_type_218 arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, swig_type_221 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_222 arg3, swig_type_223 arg4, swig_type_224 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_230 arg3, swig_type_231 arg4, swig_type_232 arg5, swig_intgo arg6, swig_type_233 arg7, swig_type_234 arg8, uintptr_t arg9);
-extern swig_intgo _wrap_m2mauth_config_load_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_235 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_236 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_config_get_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_237 arg3);
-extern swig_intgo _wrap_m2mauth_config_has_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_238 arg2);
-extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_239 arg2);
-extern void _wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_240 arg2, swig_type_241 arg3);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_242 arg2);
-extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_243 arg2);
-extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_244 arg2);
-extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_245 arg4, swig_type_246 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_247 arg3, swig_type_248 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_249 arg4, swig_type_250 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_251 arg3, swig_type_252 arg4, uintptr_t arg5);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_type_253 arg3, swig_type_254 arg4, swig_type_255 arg5, swig_type_256 arg6, swig_type_257 arg7, uintptr_t arg8, swig_type_258 arg9, swig_type_259 arg10);
-extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_260 arg2);
-extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_261 arg4);
-extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_262 arg2);
-extern swig_type_263 _wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_264 arg2);
-extern swig_type_265 _wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_266 arg2);
-extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_267 arg2, swig_type_268 arg3, swig_type_269 arg4);
-extern void _wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_type_270 arg2, swig_type_271 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_272 arg2, swig_type_273 arg3);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_274 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_275 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_276 arg2);
-extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_277 arg2);
-extern swig_type_278 _wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_279 arg4, swig_type_280 arg5, uintptr_t arg6);
-extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_281 arg4, swig_type_282 arg5, uintptr_t arg6);
-extern void _wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern void _wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_283 arg4, swig_type_284 arg5);
-extern swig_intgo _wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(uintptr_t arg1, swig_intgo arg2, swig_type_285 arg3);
-extern swig_type_286 _wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_287 arg2);
-extern void _wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_288 arg4, swig_intgo arg5, swig_type_289 arg6, swig_type_290 arg7, swig_type_291 arg8);
-extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(uintptr_t arg1, swig_type_292 arg2, swig_intgo arg3, swig_type_293 arg4, swig_type_294 arg5, swig_type_295 arg6, swig_type_296 arg7, swig_type_297 arg8);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2(void);
-extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(swig_voidp arg1, uintptr_t arg2, swig_type_298 arg3, swig_type_299 arg4, swig_type_300 arg5);
+typedef _goslice_ swig_type_301;
+extern void _wrap_Swig_free_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_raw_0d2b11a691d83630(swig_intgo arg1);
+extern void _wrap_delete_KeyHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_CertHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_ClaimsHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_VerifierHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_RequestHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_ResponseHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_HttpHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_OAuth1Handle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_TokenClientHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_TokenHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_TokenManagerHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_A2AHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_ConfigHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_delete_CancelHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_version_number_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_version_compatible_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_type_1 _wrap_m2mauth_version_string_raw_0d2b11a691d83630(void);
+extern swig_type_2 _wrap_m2mauth_version_details_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OK_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ERROR_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EINVAL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ENOMEM_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ETOOLARGE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTFOUND_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ESTATE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EIO_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ECONFIG_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EKEY_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EKEYTYPE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EPASSPHRASE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ENOPRIVATE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNER_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EMALFORMED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ESIGNATURE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EALGORITHM_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EEXPIRED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ENOTYETVALID_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EIAT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ECLAIM_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ENETWORK_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ETIMEOUT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ETLS_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EINSECURE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EHTTP_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EOAUTH_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EPROTOCOL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EVENDOR_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ECANCELLED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_EBACKOFF_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_IO_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_ErrorRecord_code_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_3 _wrap_ErrorRecord_message_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_transient_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_ErrorRecord_http_status_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_4 _wrap_ErrorRecord_oauth_error_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_5 _wrap_ErrorRecord_oauth_error_description_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_6 _wrap_ErrorRecord_oauth_error_uri_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_7 _wrap_ErrorRecord_vendor_code_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_8 _wrap_ErrorRecord_retry_after_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_m2mauth_error_last_raw_0d2b11a691d83630(void);
+extern void _wrap_m2mauth_error_clear_raw_0d2b11a691d83630(void);
+extern swig_type_9 _wrap_m2mauth_error_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_code_is_transient_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_error_is_transient_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_error_category_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_type_10 _wrap_m2mauth_error_category_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_cancel_new_raw_0d2b11a691d83630(swig_voidp arg1);
+extern void _wrap_m2mauth_cancel_request_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cancel_is_requested_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_util_random_bytes_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_11 arg2);
+extern swig_intgo _wrap_m2mauth_util_uuid_v4_raw_0d2b11a691d83630(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_util_base64url_encode_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_m2mauth_util_base64url_decode_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_13 arg2);
+extern swig_intgo _wrap_m2mauth_util_constant_time_equal_raw_0d2b11a691d83630(swig_type_14 arg1, swig_type_15 arg2);
+extern void _wrap_delete_KeySourceHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_KEY_RSA_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_EC_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OKP_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_KEY_OCT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_key_generate_rsa_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ec_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_16 arg2);
+extern swig_intgo _wrap_m2mauth_key_generate_ed25519_raw_0d2b11a691d83630(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_key_generate_hmac_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_17 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_secret_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_18 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_pem_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_19 arg2, swig_type_20 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_der_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_21 arg2, swig_type_22 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_file_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_23 arg2, swig_type_24 arg3);
+extern swig_intgo _wrap_m2mauth_key_from_jwk_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_25 arg2);
+extern swig_intgo _wrap_m2mauth_key_from_jwks_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_with_kid_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_28 arg3);
+extern swig_intgo _wrap_m2mauth_key_is_signer_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_from_pkcs11_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_29 arg2, swig_type_30 arg3);
+extern swig_intgo _wrap_m2mauth_key_source_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_31 arg2, swig_type_32 arg3, swig_type_33 arg4);
+extern swig_intgo _wrap_m2mauth_key_source_reload_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_source_current_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_type_of_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_bits_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_34 _wrap_m2mauth_key_curve_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_has_private_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_35 _wrap_m2mauth_key_kid_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_key_private_pem_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_36 arg3);
+extern swig_intgo _wrap_m2mauth_key_public_pem_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_der_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_public_jwk_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_37 arg3, swig_type_38 arg4);
+extern swig_intgo _wrap_m2mauth_key_private_jwk_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_key_jwks_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_39 arg2);
+extern swig_intgo _wrap_m2mauth_key_thumbprint_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA1_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_HASH_SHA256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_FP_HEX_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_FP_BASE64URL_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_cert_from_pem_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_40 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_der_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_41 arg2);
+extern swig_intgo _wrap_m2mauth_cert_from_file_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_42 arg2);
+extern swig_intgo _wrap_m2mauth_cert_fingerprint_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_cert_public_key_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_der_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_pem_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_cert_subject_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_43 _wrap_m2mauth_cert_not_after_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_cert_self_signed_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_44 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS384_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_HS512_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS384_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_RS512_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS384_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_PS512_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES384_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_ES512_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_ALG_EDDSA_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_alg_from_name_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_45 arg2);
+extern swig_type_46 _wrap_m2mauth_alg_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_bit_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_alg_set_parse_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_47 arg2);
+extern swig_intgo _wrap_m2mauth_alg_default_for_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_alg_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_alg_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_typ_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_JwsHeader_typ_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_kid_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_50 arg2);
+extern swig_type_51 _wrap_JwsHeader_kid_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_cty_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_JwsHeader_cty_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_set_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_JwsHeader_cert_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_cert_members_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_JwsHeader_cert_members_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_JwsHeader_extra_json_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_JwsHeader_extra_json_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_new_JwsHeader_raw_0d2b11a691d83630(void);
+extern void _wrap_delete_JwsHeader_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_jws_sign_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_56 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jws_sign_protected_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_57 arg3, swig_type_58 arg4);
+extern swig_intgo _wrap_m2mauth_jws_verify_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_59 arg3, swig_intgo arg4);
+extern swig_intgo _wrap_m2mauth_claims_new_raw_0d2b11a691d83630(swig_voidp arg1);
+extern swig_intgo _wrap_m2mauth_claims_from_json_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_60 arg2);
+extern swig_intgo _wrap_m2mauth_claims_clone_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_string_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_61 arg2, swig_type_62 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_int_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_63 arg2, swig_type_64 arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_bool_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_65 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_claims_set_json_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_66 arg2, swig_type_67 arg3);
+extern swig_intgo _wrap_m2mauth_claims_add_audience_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_68 arg2);
+extern swig_intgo _wrap_m2mauth_claims_set_random_jti_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_claims_remove_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_69 arg2);
+extern swig_intgo _wrap_m2mauth_claims_has_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_70 arg2);
+extern swig_intgo _wrap_m2mauth_claims_get_string_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_71 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_int_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_72 arg3);
+extern swig_intgo _wrap_m2mauth_claims_get_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_73 arg3);
+extern swig_intgo _wrap_m2mauth_claims_to_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_claims_header_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_jwt_sign_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_jwt_sign_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_74 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_verifier_new_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_from_jwks_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_75 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_verifier_set_issuer_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_76 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_subject_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_add_audience_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_78 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_require_claim_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_79 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_typ_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_80 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_leeway_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_81 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_set_max_size_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_82 arg2);
+extern swig_intgo _wrap_m2mauth_verifier_verify_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_83 arg3);
+extern swig_intgo _wrap_m2mauth_jwt_decode_unverified_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_84 arg2);
+extern swig_intgo _wrap_m2mauth_request_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_85 arg2, swig_type_86 arg3);
+extern swig_intgo _wrap_m2mauth_request_set_url_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_87 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
+extern swig_intgo _wrap_m2mauth_request_add_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
+extern swig_intgo _wrap_m2mauth_request_remove_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_92 arg2);
+extern swig_intgo _wrap_m2mauth_request_set_body_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_93 arg2);
+extern swig_type_94 _wrap_m2mauth_request_method_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_95 _wrap_m2mauth_request_url_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_96 _wrap_m2mauth_request_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_97 arg2);
+extern swig_type_98 _wrap_m2mauth_request_header_count_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_99 _wrap_m2mauth_request_header_name_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_m2mauth_request_header_value_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_m2mauth_response_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_response_add_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_103 arg2, swig_type_104 arg3);
+extern swig_intgo _wrap_m2mauth_response_set_body_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_105 arg2);
+extern swig_intgo _wrap_m2mauth_response_status_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_106 _wrap_m2mauth_response_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_m2mauth_response_header_count_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_109 _wrap_m2mauth_response_header_name_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_m2mauth_response_header_value_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_112 arg2);
+extern void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_file_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_113 arg2);
+extern swig_type_114 _wrap_HttpOptionsStruct_ca_file_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_ca_dir_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_115 arg2);
+extern swig_type_116 _wrap_HttpOptionsStruct_ca_dir_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_HttpOptionsStruct_client_cert_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_key_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_119 arg2);
+extern swig_type_120 _wrap_HttpOptionsStruct_client_key_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_client_cert_type_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_121 arg2);
+extern swig_type_122 _wrap_HttpOptionsStruct_client_cert_type_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_proxy_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_123 arg2);
+extern swig_type_124 _wrap_HttpOptionsStruct_proxy_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_125 arg2);
+extern swig_type_126 _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_timeout_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_127 arg2);
+extern swig_type_128 _wrap_HttpOptionsStruct_timeout_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_129 arg2);
+extern swig_type_130 _wrap_HttpOptionsStruct_max_response_bytes_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_HttpOptionsStruct_user_agent_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_131 arg2);
+extern swig_type_132 _wrap_HttpOptionsStruct_user_agent_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_new_HttpOptionsStruct_raw_0d2b11a691d83630(void);
+extern void _wrap_delete_HttpOptionsStruct_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_http_options_describe_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_new_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_http_add_override_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_133 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_http_send_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_0d2b11a691d83630(void);
+extern swig_type_134 _wrap_m2mauth_oauth1_method_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_method_from_name_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_135 arg2);
+extern swig_type_136 _wrap_m2mauth_oauth1_placement_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_137 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_138 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_token_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_method_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_placement_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_realm_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_141 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_include_version_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_callback_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_142 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_verifier_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_143 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_add_param_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_144 arg2, swig_type_145 arg3);
+extern swig_intgo _wrap_m2mauth_oauth1_clear_params_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_146 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_147 arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_set_body_hash_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_sign_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_oauth1_base_string_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_148 arg4, swig_type_149 arg5);
+extern swig_intgo _wrap_m2mauth_oauth1_signature_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_150 arg4, swig_type_151 arg5);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_AUTH_NONE_raw_0d2b11a691d83630(void);
+extern swig_type_152 _wrap_m2mauth_client_auth_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_client_auth_from_name_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_153 arg2);
+extern swig_intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_token_client_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_154 arg2, swig_type_155 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_discover_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_156 arg2, swig_type_157 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_auth_method_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_secret_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_158 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_private_key_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_key_source_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_grant_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_subject_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_159 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_scope_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_160 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_audience_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_161 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_resource_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_162 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_add_param_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_163 arg2, swig_type_164 arg3);
+extern void _wrap_AssertionOptionsStruct_alg_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_alg_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_165 arg2);
+extern swig_type_166 _wrap_AssertionOptionsStruct_lifetime_s_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_set_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_AssertionOptionsStruct_cert_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_cert_members_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_167 arg2);
+extern swig_type_168 _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_new_AssertionOptionsStruct_raw_0d2b11a691d83630(void);
+extern void _wrap_delete_AssertionOptionsStruct_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_AssertionOptionsStruct_setAudience_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_169 arg2);
+extern swig_intgo _wrap_AssertionOptionsStruct_setKid_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_170 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_assertion_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_171 arg2);
+extern swig_intgo _wrap_m2mauth_token_client_fetch_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_type_172 _wrap_m2mauth_token_access_token_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_173 _wrap_m2mauth_token_type_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_174 _wrap_m2mauth_token_scope_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_175 _wrap_m2mauth_token_expires_at_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_type_176 _wrap_m2mauth_token_issued_at_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_0d2b11a691d83630(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_177 arg2);
+extern swig_type_178 _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_179 arg2);
+extern swig_type_180 _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_0d2b11a691d83630(uintptr_t arg1, double arg2);
+extern double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_181 arg2);
+extern swig_type_182 _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_183 arg2);
+extern swig_type_184 _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_185 arg2);
+extern swig_type_186 _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_187 arg2);
+extern swig_type_188 _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_189 arg2);
+extern swig_type_190 _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_191 arg2);
+extern swig_type_192 _wrap_TokenManagerOptionsStruct_max_keys_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_new_TokenManagerOptionsStruct_raw_0d2b11a691d83630(void);
+extern void _wrap_delete_TokenManagerOptionsStruct_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_manager_options_describe_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_new_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_193 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_token_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_invalidate_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_194 arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_authorize_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_request_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_0d2b11a691d83630(void);
+extern swig_type_195 _wrap_m2mauth_token_event_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern void _wrap_delete_DpopHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_DpopOptionsStruct_alg_set_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_DpopOptionsStruct_alg_get_raw_0d2b11a691d83630(uintptr_t arg1);
+extern uintptr_t _wrap_new_DpopOptionsStruct_raw_0d2b11a691d83630(void);
+extern void _wrap_delete_DpopOptionsStruct_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_dpop_new_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_dpop_thumbprint_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_public_jwk_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_dpop_proof_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_196 arg3, swig_type_197 arg4, swig_type_198 arg5, swig_type_199 arg6);
+extern swig_intgo _wrap_m2mauth_dpop_observe_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_200 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_m2mauth_token_client_set_dpop_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_dpop_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_A2A_QUERY_raw_0d2b11a691d83630(void);
+extern swig_type_201 _wrap_m2mauth_a2a_auth_name_raw_0d2b11a691d83630(swig_intgo arg1);
+extern swig_intgo _wrap_m2mauth_a2a_auth_from_name_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_202 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_203 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_auth_method_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_204 arg2, swig_type_205 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_set_client_auth_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_tenant_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_206 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_token_url_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_207 arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_manager_options_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_set_decryption_key_raw_0d2b11a691d83630(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_a2a_credential_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_208 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_info_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_209 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_ssh_key_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_210 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_dsm_application_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_a2a_call_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_intgo arg6);
+extern swig_intgo _wrap_m2mauth_a2a_decrypt_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_214 arg3);
+extern swig_intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_215 arg2, swig_type_216 arg3, swig_type_217 arg4, swig_type_218 arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_credential_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_219 arg3, swig_type_220 arg4, swig_type_221 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_info_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_222 arg3, swig_type_223 arg4, swig_type_224 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_225 arg3, swig_type_226 arg4, swig_type_227 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_228 arg3, swig_type_229 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_a2a_call_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_230 arg3, swig_type_231 arg4, swig_type_232 arg5, swig_intgo arg6, swig_type_233 arg7, swig_type_234 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_m2mauth_config_load_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_235 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_from_json_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_236 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_m2mauth_config_describe_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_config_get_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_237 arg3);
+extern swig_intgo _wrap_m2mauth_config_has_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_238 arg2);
+extern swig_intgo _wrap_m2mauth_http_new_from_config_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_client_new_from_config_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_token_manager_new_from_config_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_a2a_new_from_config_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_239 arg2);
+extern void _wrap_m2mauth_glue_buf_release_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_240 arg2, swig_type_241 arg3);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_set_events_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_242 arg2);
+extern swig_intgo _wrap_m2mauth_glue_token_client_set_clock_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_243 arg2);
+extern swig_intgo _wrap_m2mauth_glue_set_tracer_raw_0d2b11a691d83630(swig_type_244 arg1);
+extern swig_intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_245 arg2);
+extern swig_intgo _wrap_m2mauth_glue_http_send_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_246 arg4, swig_type_247 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_248 arg3, swig_type_249 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_request_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_250 arg4, swig_type_251 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_token_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_252 arg3, swig_type_253 arg4, uintptr_t arg5);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_read_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2, swig_type_254 arg3, swig_type_255 arg4, swig_type_256 arg5, swig_type_257 arg6, swig_type_258 arg7, uintptr_t arg8, swig_type_259 arg9, swig_type_260 arg10);
+extern swig_intgo _wrap_m2mauth_glue_http_new_custom_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_261 arg2);
+extern swig_intgo _wrap_m2mauth_glue_key_from_signer_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2, uintptr_t arg3, swig_type_262 arg4);
+extern swig_intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_263 arg2);
+extern swig_type_264 _wrap_m2mauth_glue_request_body_copy_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_265 arg2);
+extern swig_type_266 _wrap_m2mauth_glue_response_body_copy_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_267 arg2);
+extern swig_intgo _wrap_m2mauth_glue_verifier_verify_json_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_268 arg2, swig_type_269 arg3, swig_type_270 arg4);
+extern void _wrap_delete_TokenExchangeHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_token_exchange_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_type_271 arg2, swig_type_272 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_actor_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_273 arg2, swig_type_274 arg3);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_275 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_audience_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_276 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_add_resource_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_277 arg2);
+extern swig_intgo _wrap_m2mauth_token_exchange_set_scope_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_278 arg2);
+extern swig_type_279 _wrap_m2mauth_token_issued_token_type_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_280 arg4, swig_type_281 arg5, uintptr_t arg6);
+extern swig_intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3, swig_type_282 arg4, swig_type_283 arg5, uintptr_t arg6);
+extern void _wrap_delete_TestServerHandle_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_test_server_start_raw_0d2b11a691d83630(uintptr_t arg1);
+extern void _wrap_m2mauth_test_server_stop_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_test_server_url_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_test_server_ca_pem_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_284 arg4, swig_type_285 arg5);
+extern swig_intgo _wrap_m2mauth_test_server_stall_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2, swig_type_286 arg3);
+extern swig_type_287 _wrap_m2mauth_test_server_requests_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_288 arg2);
+extern void _wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(uintptr_t arg1);
+extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_289 arg4, swig_intgo arg5, swig_type_290 arg6, swig_type_291 arg7, swig_type_292 arg8);
+extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_293 arg2, swig_intgo arg3, swig_type_294 arg4, swig_type_295 arg5, swig_type_296 arg6, swig_type_297 arg7, swig_type_298 arg8);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_299 arg3, swig_type_300 arg4, swig_type_301 arg5);
+extern swig_intgo _wrap_M2MAUTH_SPAN_TOKEN_REQUEST_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_M2MAUTH_SPAN_REQUEST_raw_0d2b11a691d83630(void);
+extern swig_intgo _wrap_m2mauth_telemetry_metrics_json_raw_0d2b11a691d83630(swig_voidp arg1);
 #undef intgo
 */
 import "C"
@@ -850,13 +855,13 @@ func swigTakeBuffer(b *[]byte) {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -871,7 +876,7 @@ func (p SwigcptrKeyHandle) SwigIsKeyHandle() {
 
 func DeleteKeyHandle(arg1 KeyHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeyHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeyHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type KeyHandle interface {
@@ -890,7 +895,7 @@ func (p SwigcptrCertHandle) SwigIsCertHandle() {
 
 func DeleteCertHandle(arg1 CertHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CertHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CertHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type CertHandle interface {
@@ -909,7 +914,7 @@ func (p SwigcptrClaimsHandle) SwigIsClaimsHandle() {
 
 func DeleteClaimsHandle(arg1 ClaimsHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ClaimsHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type ClaimsHandle interface {
@@ -928,7 +933,7 @@ func (p SwigcptrVerifierHandle) SwigIsVerifierHandle() {
 
 func DeleteVerifierHandle(arg1 VerifierHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_VerifierHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type VerifierHandle interface {
@@ -947,7 +952,7 @@ func (p SwigcptrRequestHandle) SwigIsRequestHandle() {
 
 func DeleteRequestHandle(arg1 RequestHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_RequestHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_RequestHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type RequestHandle interface {
@@ -966,7 +971,7 @@ func (p SwigcptrResponseHandle) SwigIsResponseHandle() {
 
 func DeleteResponseHandle(arg1 ResponseHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ResponseHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type ResponseHandle interface {
@@ -985,7 +990,7 @@ func (p SwigcptrHttpHandle) SwigIsHttpHandle() {
 
 func DeleteHttpHandle(arg1 HttpHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type HttpHandle interface {
@@ -1004,7 +1009,7 @@ func (p SwigcptrOAuth1Handle) SwigIsOAuth1Handle() {
 
 func DeleteOAuth1Handle(arg1 OAuth1Handle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_OAuth1Handle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type OAuth1Handle interface {
@@ -1023,7 +1028,7 @@ func (p SwigcptrTokenClientHandle) SwigIsTokenClientHandle() {
 
 func DeleteTokenClientHandle(arg1 TokenClientHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenClientHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TokenClientHandle interface {
@@ -1042,7 +1047,7 @@ func (p SwigcptrTokenHandle) SwigIsTokenHandle() {
 
 func DeleteTokenHandle(arg1 TokenHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TokenHandle interface {
@@ -1061,7 +1066,7 @@ func (p SwigcptrTokenManagerHandle) SwigIsTokenManagerHandle() {
 
 func DeleteTokenManagerHandle(arg1 TokenManagerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerHandle interface {
@@ -1080,7 +1085,7 @@ func (p SwigcptrA2AHandle) SwigIsA2AHandle() {
 
 func DeleteA2AHandle(arg1 A2AHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_A2AHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_A2AHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type A2AHandle interface {
@@ -1099,7 +1104,7 @@ func (p SwigcptrConfigHandle) SwigIsConfigHandle() {
 
 func DeleteConfigHandle(arg1 ConfigHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_ConfigHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type ConfigHandle interface {
@@ -1118,7 +1123,7 @@ func (p SwigcptrCancelHandle) SwigIsCancelHandle() {
 
 func DeleteCancelHandle(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_CancelHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_CancelHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type CancelHandle interface {
@@ -1127,13 +1132,13 @@ type CancelHandle interface {
 }
 
 const M2MAUTH_VERSION_MAJOR int = 0
-const M2MAUTH_VERSION_MINOR int = 6
+const M2MAUTH_VERSION_MINOR int = 7
 const M2MAUTH_VERSION_PATCH int = 0
-const M2MAUTH_VERSION_STRING string = "0.6.0"
+const M2MAUTH_VERSION_STRING string = "0.7.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2())
+	swig_r = (int)(C._wrap_M2MAUTH_VERSION_NUMBER_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1141,20 +1146,20 @@ var M2MAUTH_VERSION_NUMBER int = _swig_getM2MAUTH_VERSION_NUMBER()
 
 func M2mauth_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_m2mauth_version_number_raw_efae9e4abbd097c2())
+	swig_r = (int)(C._wrap_m2mauth_version_number_raw_0d2b11a691d83630())
 	return swig_r
 }
 
 func M2mauth_version_compatible(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_version_compatible_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_string_raw_efae9e4abbd097c2()
+	swig_r_p := C._wrap_m2mauth_version_string_raw_0d2b11a691d83630()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1165,7 +1170,7 @@ func M2mauth_version_string() (_swig_ret string) {
 
 func M2mauth_version_details() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_m2mauth_version_details_raw_efae9e4abbd097c2()
+	swig_r_p := C._wrap_m2mauth_version_details_raw_0d2b11a691d83630()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1178,7 +1183,7 @@ type Enum_SS_m2mauth_error_code int
 
 func _swig_getM2MAUTH_OK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_OK_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1186,7 +1191,7 @@ var M2MAUTH_OK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_OK()
 
 func _swig_getM2MAUTH_ERROR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ERROR_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1194,7 +1199,7 @@ var M2MAUTH_ERROR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ERROR()
 
 func _swig_getM2MAUTH_EINVAL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINVAL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1202,7 +1207,7 @@ var M2MAUTH_EINVAL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINVAL()
 
 func _swig_getM2MAUTH_ENOMEM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOMEM_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1210,7 +1215,7 @@ var M2MAUTH_ENOMEM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOMEM()
 
 func _swig_getM2MAUTH_EUNSUPPORTED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNSUPPORTED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1218,7 +1223,7 @@ var M2MAUTH_EUNSUPPORTED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNSUPPOR
 
 func _swig_getM2MAUTH_ETOOLARGE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETOOLARGE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1226,7 +1231,7 @@ var M2MAUTH_ETOOLARGE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETOOLARGE()
 
 func _swig_getM2MAUTH_ENOTFOUND() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTFOUND_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1234,7 +1239,7 @@ var M2MAUTH_ENOTFOUND Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTFOUND()
 
 func _swig_getM2MAUTH_ESTATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESTATE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1242,7 +1247,7 @@ var M2MAUTH_ESTATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESTATE()
 
 func _swig_getM2MAUTH_EIO() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIO_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1250,7 +1255,7 @@ var M2MAUTH_EIO Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIO()
 
 func _swig_getM2MAUTH_ECONFIG() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECONFIG_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1258,7 +1263,7 @@ var M2MAUTH_ECONFIG Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECONFIG()
 
 func _swig_getM2MAUTH_EKEY() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEY_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1266,7 +1271,7 @@ var M2MAUTH_EKEY Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEY()
 
 func _swig_getM2MAUTH_EKEYTYPE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EKEYTYPE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1274,7 +1279,7 @@ var M2MAUTH_EKEYTYPE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EKEYTYPE()
 
 func _swig_getM2MAUTH_EPASSPHRASE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPASSPHRASE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1282,7 +1287,7 @@ var M2MAUTH_EPASSPHRASE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPASSPHRAS
 
 func _swig_getM2MAUTH_ENOPRIVATE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOPRIVATE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1290,7 +1295,7 @@ var M2MAUTH_ENOPRIVATE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOPRIVATE(
 
 func _swig_getM2MAUTH_ESIGNER() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNER_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1298,7 +1303,7 @@ var M2MAUTH_ESIGNER Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNER()
 
 func _swig_getM2MAUTH_EMALFORMED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMALFORMED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1306,7 +1311,7 @@ var M2MAUTH_EMALFORMED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMALFORMED(
 
 func _swig_getM2MAUTH_ESIGNATURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ESIGNATURE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1314,7 +1319,7 @@ var M2MAUTH_ESIGNATURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ESIGNATURE(
 
 func _swig_getM2MAUTH_EALGORITHM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EALGORITHM_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1322,7 +1327,7 @@ var M2MAUTH_EALGORITHM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EALGORITHM(
 
 func _swig_getM2MAUTH_EEXPIRED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EEXPIRED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1330,7 +1335,7 @@ var M2MAUTH_EEXPIRED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EEXPIRED()
 
 func _swig_getM2MAUTH_ENOTYETVALID() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENOTYETVALID_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1338,7 +1343,7 @@ var M2MAUTH_ENOTYETVALID Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENOTYETVA
 
 func _swig_getM2MAUTH_EIAT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EIAT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1346,7 +1351,7 @@ var M2MAUTH_EIAT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EIAT()
 
 func _swig_getM2MAUTH_ECLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECLAIM_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1354,7 +1359,7 @@ var M2MAUTH_ECLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECLAIM()
 
 func _swig_getM2MAUTH_EMISSINGCLAIM() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EMISSINGCLAIM_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1362,7 +1367,7 @@ var M2MAUTH_EMISSINGCLAIM Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EMISSING
 
 func _swig_getM2MAUTH_ENETWORK() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ENETWORK_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1370,7 +1375,7 @@ var M2MAUTH_ENETWORK Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ENETWORK()
 
 func _swig_getM2MAUTH_ETIMEOUT() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETIMEOUT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1378,7 +1383,7 @@ var M2MAUTH_ETIMEOUT Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETIMEOUT()
 
 func _swig_getM2MAUTH_ETLS() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ETLS_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1386,7 +1391,7 @@ var M2MAUTH_ETLS Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ETLS()
 
 func _swig_getM2MAUTH_EINSECURE() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EINSECURE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1394,7 +1399,7 @@ var M2MAUTH_EINSECURE Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EINSECURE()
 
 func _swig_getM2MAUTH_EHTTP() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EHTTP_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1402,7 +1407,7 @@ var M2MAUTH_EHTTP Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EHTTP()
 
 func _swig_getM2MAUTH_EOAUTH() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EOAUTH_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1410,7 +1415,7 @@ var M2MAUTH_EOAUTH Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EOAUTH()
 
 func _swig_getM2MAUTH_EPROTOCOL() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EPROTOCOL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1418,7 +1423,7 @@ var M2MAUTH_EPROTOCOL Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EPROTOCOL()
 
 func _swig_getM2MAUTH_EVENDOR() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EVENDOR_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1426,7 +1431,7 @@ var M2MAUTH_EVENDOR Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EVENDOR()
 
 func _swig_getM2MAUTH_EUNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EUNAUTHORIZED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1434,7 +1439,7 @@ var M2MAUTH_EUNAUTHORIZED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_EUNAUTHO
 
 func _swig_getM2MAUTH_ECANCELLED() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_ECANCELLED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1442,7 +1447,7 @@ var M2MAUTH_ECANCELLED Enum_SS_m2mauth_error_code = _swig_getM2MAUTH_ECANCELLED(
 
 func _swig_getM2MAUTH_EBACKOFF() (_swig_ret Enum_SS_m2mauth_error_code) {
 	var swig_r Enum_SS_m2mauth_error_code
-	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_error_code)(C._wrap_M2MAUTH_EBACKOFF_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1452,7 +1457,7 @@ type Enum_SS_m2mauth_category int
 
 func _swig_getM2MAUTH_CATEGORY_NONE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NONE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1460,7 +1465,7 @@ var M2MAUTH_CATEGORY_NONE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_N
 
 func _swig_getM2MAUTH_CATEGORY_INTERNAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INTERNAL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1468,7 +1473,7 @@ var M2MAUTH_CATEGORY_INTERNAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_INPUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INPUT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1476,7 +1481,7 @@ var M2MAUTH_CATEGORY_INPUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_UNSUPPORTED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1484,7 +1489,7 @@ var M2MAUTH_CATEGORY_UNSUPPORTED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CAT
 
 func _swig_getM2MAUTH_CATEGORY_NOT_FOUND() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1492,7 +1497,7 @@ var M2MAUTH_CATEGORY_NOT_FOUND Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_STATE() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_STATE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1500,7 +1505,7 @@ var M2MAUTH_CATEGORY_STATE Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_
 
 func _swig_getM2MAUTH_CATEGORY_IO() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_IO_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1508,7 +1513,7 @@ var M2MAUTH_CATEGORY_IO Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_IO(
 
 func _swig_getM2MAUTH_CATEGORY_CONFIG() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CONFIG_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1516,7 +1521,7 @@ var M2MAUTH_CATEGORY_CONFIG Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_KEY() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_KEY_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1524,7 +1529,7 @@ var M2MAUTH_CATEGORY_KEY Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_KE
 
 func _swig_getM2MAUTH_CATEGORY_VERIFICATION() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1532,7 +1537,7 @@ var M2MAUTH_CATEGORY_VERIFICATION Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_NETWORK() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_NETWORK_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1540,7 +1545,7 @@ var M2MAUTH_CATEGORY_NETWORK Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TIMEOUT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1548,7 +1553,7 @@ var M2MAUTH_CATEGORY_TIMEOUT Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGOR
 
 func _swig_getM2MAUTH_CATEGORY_TLS() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_TLS_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1556,7 +1561,7 @@ var M2MAUTH_CATEGORY_TLS Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_TL
 
 func _swig_getM2MAUTH_CATEGORY_INSECURE_TRANSPORT() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1564,7 +1569,7 @@ var M2MAUTH_CATEGORY_INSECURE_TRANSPORT Enum_SS_m2mauth_category = _swig_getM2MA
 
 func _swig_getM2MAUTH_CATEGORY_HTTP() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_HTTP_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1572,7 +1577,7 @@ var M2MAUTH_CATEGORY_HTTP Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY_H
 
 func _swig_getM2MAUTH_CATEGORY_PROTOCOL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1580,7 +1585,7 @@ var M2MAUTH_CATEGORY_PROTOCOL Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGO
 
 func _swig_getM2MAUTH_CATEGORY_OAUTH_REFUSAL() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1588,7 +1593,7 @@ var M2MAUTH_CATEGORY_OAUTH_REFUSAL Enum_SS_m2mauth_category = _swig_getM2MAUTH_C
 
 func _swig_getM2MAUTH_CATEGORY_VENDOR() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_VENDOR_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1596,7 +1601,7 @@ var M2MAUTH_CATEGORY_VENDOR Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEGORY
 
 func _swig_getM2MAUTH_CATEGORY_UNAUTHORIZED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1604,7 +1609,7 @@ var M2MAUTH_CATEGORY_UNAUTHORIZED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CA
 
 func _swig_getM2MAUTH_CATEGORY_CANCELLED() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_CANCELLED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1612,7 +1617,7 @@ var M2MAUTH_CATEGORY_CANCELLED Enum_SS_m2mauth_category = _swig_getM2MAUTH_CATEG
 
 func _swig_getM2MAUTH_CATEGORY_BACKOFF() (_swig_ret Enum_SS_m2mauth_category) {
 	var swig_r Enum_SS_m2mauth_category
-	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_category)(C._wrap_M2MAUTH_CATEGORY_BACKOFF_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1630,14 +1635,14 @@ func (p SwigcptrErrorRecord) SwigIsErrorRecord() {
 func (arg1 SwigcptrErrorRecord) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_code_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_message_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1649,21 +1654,21 @@ func (arg1 SwigcptrErrorRecord) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetTransient() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_transient_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetHttp_status() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_ErrorRecord_http_status_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1675,7 +1680,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_description_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1687,7 +1692,7 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_description() (_swig_ret string) 
 func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_ErrorRecord_oauth_error_uri_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1699,14 +1704,14 @@ func (arg1 SwigcptrErrorRecord) GetOauth_error_uri() (_swig_ret string) {
 func (arg1 SwigcptrErrorRecord) GetVendor_code() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_vendor_code_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrErrorRecord) GetRetry_after_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_ErrorRecord_retry_after_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1726,18 +1731,18 @@ type ErrorRecord interface {
 
 func M2mauth_error_last() (_swig_ret ErrorRecord) {
 	var swig_r ErrorRecord
-	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_efae9e4abbd097c2()))
+	swig_r = (ErrorRecord)(SwigcptrErrorRecord(C._wrap_m2mauth_error_last_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func M2mauth_error_clear() {
-	C._wrap_m2mauth_error_clear_raw_efae9e4abbd097c2()
+	C._wrap_m2mauth_error_clear_raw_0d2b11a691d83630()
 }
 
 func M2mauth_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1749,28 +1754,28 @@ func M2mauth_error_name(arg1 int) (_swig_ret string) {
 func M2mauth_error_code_is_transient(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_code_is_transient_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_is_transient(arg1 ErrorRecord) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_is_transient_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_error_category_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_error_category_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_error_category_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -1782,19 +1787,19 @@ func M2mauth_error_category_name(arg1 int) (_swig_ret string) {
 func M2mauth_cancel_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_cancel_request(arg1 CancelHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_cancel_request_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_cancel_is_requested(arg1 CancelHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_cancel_is_requested_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1804,7 +1809,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_util_random_bytes_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_type_11(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -1814,7 +1819,7 @@ func M2mauth_util_random_bytes(arg1 *[]byte, arg2 int64) (_swig_ret int) {
 func M2mauth_util_uuid_v4(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_util_uuid_v4_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0)))
 
 	swigTakeBuffer(arg1)
 
@@ -1825,7 +1830,7 @@ func M2mauth_util_base64url_encode(arg1 *[]byte, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_encode_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1839,7 +1844,7 @@ func M2mauth_util_base64url_decode(arg1 *[]byte, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_base64url_decode_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -1853,7 +1858,7 @@ func M2mauth_util_constant_time_equal(arg1 []byte, arg2 []byte) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_util_constant_time_equal_raw_0d2b11a691d83630(*(*C.swig_type_14)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1874,7 +1879,7 @@ func (p SwigcptrKeySourceHandle) SwigIsKeySourceHandle() {
 
 func DeleteKeySourceHandle(arg1 KeySourceHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_KeySourceHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type KeySourceHandle interface {
@@ -1886,7 +1891,7 @@ type Enum_SS_m2mauth_key_type int
 
 func _swig_getM2MAUTH_KEY_RSA() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_RSA_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1894,7 +1899,7 @@ var M2MAUTH_KEY_RSA Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_RSA()
 
 func _swig_getM2MAUTH_KEY_EC() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_EC_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1902,7 +1907,7 @@ var M2MAUTH_KEY_EC Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_EC()
 
 func _swig_getM2MAUTH_KEY_OKP() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OKP_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1910,7 +1915,7 @@ var M2MAUTH_KEY_OKP Enum_SS_m2mauth_key_type = _swig_getM2MAUTH_KEY_OKP()
 
 func _swig_getM2MAUTH_KEY_OCT() (_swig_ret Enum_SS_m2mauth_key_type) {
 	var swig_r Enum_SS_m2mauth_key_type
-	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_key_type)(C._wrap_M2MAUTH_KEY_OCT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -1920,7 +1925,7 @@ func M2mauth_key_generate_rsa(arg1 *uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_rsa_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1928,7 +1933,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ec_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1938,7 +1943,7 @@ func M2mauth_key_generate_ec(arg1 *uintptr, arg2 string) (_swig_ret int) {
 func M2mauth_key_generate_ed25519(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_ed25519_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -1946,7 +1951,7 @@ func M2mauth_key_generate_hmac(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_generate_hmac_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_type_17(_swig_i_1)))
 	return swig_r
 }
 
@@ -1954,7 +1959,7 @@ func M2mauth_key_from_secret(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_secret_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_18)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1966,7 +1971,7 @@ func M2mauth_key_from_pem(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1981,7 +1986,7 @@ func M2mauth_key_from_der(arg1 *uintptr, arg2 []byte, arg3 []byte) (_swig_ret in
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_der_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1996,7 +2001,7 @@ func M2mauth_key_from_file(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_file_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2010,7 +2015,7 @@ func M2mauth_key_from_jwk(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwk_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_25)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2022,7 +2027,7 @@ func M2mauth_key_from_jwks(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_jwks_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_26)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2036,7 +2041,7 @@ func M2mauth_key_public(arg1 *uintptr, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2045,7 +2050,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_with_kid_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_28)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2055,7 +2060,7 @@ func M2mauth_key_with_kid(arg1 *uintptr, arg2 KeyHandle, arg3 []byte) (_swig_ret
 func M2mauth_key_is_signer(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_is_signer_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2064,7 +2069,7 @@ func M2mauth_key_from_pkcs11(arg1 *uintptr, arg2 string, arg3 []byte) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_from_pkcs11_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2080,7 +2085,7 @@ func M2mauth_key_source_new(arg1 *uintptr, arg2 string, arg3 []byte, arg4 int64)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), C.swig_type_33(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_2)), C.swig_type_33(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2093,7 +2098,7 @@ func M2mauth_key_source_new(arg1 *uintptr, arg2 string, arg3 []byte, arg4 int64)
 func M2mauth_key_source_reload(arg1 KeySourceHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_reload_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2101,28 +2106,28 @@ func M2mauth_key_source_current(arg1 *uintptr, arg2 KeySourceHandle) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_source_current_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_key_type_of(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_type_of_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_bits(arg1 KeyHandle) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_key_bits_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_curve_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2134,14 +2139,14 @@ func M2mauth_key_curve(arg1 KeyHandle) (_swig_ret string) {
 func M2mauth_key_has_private(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_key_has_private_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_key_kid(arg1 KeyHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_key_kid_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2155,7 +2160,7 @@ func M2mauth_key_private_pem(arg1 *[]byte, arg2 KeyHandle, arg3 []byte) (_swig_r
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_key_private_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2169,7 +2174,7 @@ func M2mauth_key_public_pem(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2180,7 +2185,7 @@ func M2mauth_key_public_der(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_public_der_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2193,7 +2198,7 @@ func M2mauth_key_public_jwk(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 []by
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_key_public_jwk_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2210,7 +2215,7 @@ func M2mauth_key_private_jwk(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_private_jwk_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2221,7 +2226,7 @@ func M2mauth_key_jwks(arg1 *[]byte, arg2 []uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_key_jwks_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_1))))
 
 	swigTakeBuffer(arg1)
 
@@ -2235,7 +2240,7 @@ func M2mauth_key_thumbprint(arg1 *[]byte, arg2 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_key_thumbprint_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2246,7 +2251,7 @@ type Enum_SS_m2mauth_hash int
 
 func _swig_getM2MAUTH_HASH_SHA1() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA1_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2254,7 +2259,7 @@ var M2MAUTH_HASH_SHA1 Enum_SS_m2mauth_hash = _swig_getM2MAUTH_HASH_SHA1()
 
 func _swig_getM2MAUTH_HASH_SHA256() (_swig_ret Enum_SS_m2mauth_hash) {
 	var swig_r Enum_SS_m2mauth_hash
-	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_hash)(C._wrap_M2MAUTH_HASH_SHA256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2264,7 +2269,7 @@ type Enum_SS_m2mauth_fingerprint_format int
 
 func _swig_getM2MAUTH_FP_HEX_COLONS() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_COLONS_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2272,7 +2277,7 @@ var M2MAUTH_FP_HEX_COLONS Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_FP_HEX() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_HEX_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2280,7 +2285,7 @@ var M2MAUTH_FP_HEX Enum_SS_m2mauth_fingerprint_format = _swig_getM2MAUTH_FP_HEX(
 
 func _swig_getM2MAUTH_FP_BASE64URL() (_swig_ret Enum_SS_m2mauth_fingerprint_format) {
 	var swig_r Enum_SS_m2mauth_fingerprint_format
-	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_fingerprint_format)(C._wrap_M2MAUTH_FP_BASE64URL_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2290,7 +2295,7 @@ func M2mauth_cert_from_pem(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_40)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2301,7 +2306,7 @@ func M2mauth_cert_from_der(arg1 *uintptr, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_der_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_41)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2312,7 +2317,7 @@ func M2mauth_cert_from_file(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_cert_from_file_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2325,7 +2330,7 @@ func M2mauth_cert_fingerprint(arg1 *[]byte, arg2 CertHandle, arg3 int, arg4 int)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_fingerprint_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2336,7 +2341,7 @@ func M2mauth_cert_public_key(arg1 *uintptr, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_public_key_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2344,7 +2349,7 @@ func M2mauth_cert_der(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_der_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2355,7 +2360,7 @@ func M2mauth_cert_pem(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2366,7 +2371,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_cert_subject_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2376,7 +2381,7 @@ func M2mauth_cert_subject(arg1 *[]byte, arg2 CertHandle) (_swig_ret int) {
 func M2mauth_cert_not_after(arg1 CertHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_cert_not_after_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2386,7 +2391,7 @@ func M2mauth_cert_self_signed(arg1 *uintptr, arg2 KeyHandle, arg3 string, arg4 u
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_cert_self_signed_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2397,7 +2402,7 @@ type Enum_SS_m2mauth_alg int
 
 func _swig_getM2MAUTH_ALG_HS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2405,7 +2410,7 @@ var M2MAUTH_ALG_HS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS256()
 
 func _swig_getM2MAUTH_ALG_HS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS384_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2413,7 +2418,7 @@ var M2MAUTH_ALG_HS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS384()
 
 func _swig_getM2MAUTH_ALG_HS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_HS512_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2421,7 +2426,7 @@ var M2MAUTH_ALG_HS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_HS512()
 
 func _swig_getM2MAUTH_ALG_RS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2429,7 +2434,7 @@ var M2MAUTH_ALG_RS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS256()
 
 func _swig_getM2MAUTH_ALG_RS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS384_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2437,7 +2442,7 @@ var M2MAUTH_ALG_RS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS384()
 
 func _swig_getM2MAUTH_ALG_RS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_RS512_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2445,7 +2450,7 @@ var M2MAUTH_ALG_RS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_RS512()
 
 func _swig_getM2MAUTH_ALG_PS256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2453,7 +2458,7 @@ var M2MAUTH_ALG_PS256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS256()
 
 func _swig_getM2MAUTH_ALG_PS384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS384_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2461,7 +2466,7 @@ var M2MAUTH_ALG_PS384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS384()
 
 func _swig_getM2MAUTH_ALG_PS512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_PS512_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2469,7 +2474,7 @@ var M2MAUTH_ALG_PS512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_PS512()
 
 func _swig_getM2MAUTH_ALG_ES256() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2477,7 +2482,7 @@ var M2MAUTH_ALG_ES256 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES256()
 
 func _swig_getM2MAUTH_ALG_ES384() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES384_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2485,7 +2490,7 @@ var M2MAUTH_ALG_ES384 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES384()
 
 func _swig_getM2MAUTH_ALG_ES512() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_ES512_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2493,7 +2498,7 @@ var M2MAUTH_ALG_ES512 Enum_SS_m2mauth_alg = _swig_getM2MAUTH_ALG_ES512()
 
 func _swig_getM2MAUTH_ALG_EDDSA() (_swig_ret Enum_SS_m2mauth_alg) {
 	var swig_r Enum_SS_m2mauth_alg
-	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_alg)(C._wrap_M2MAUTH_ALG_EDDSA_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -2503,7 +2508,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_from_name_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_45)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2513,7 +2518,7 @@ func M2mauth_alg_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_alg_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2525,7 +2530,7 @@ func M2mauth_alg_name(arg1 int) (_swig_ret string) {
 func M2mauth_alg_bit(arg1 int) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0)))
+	swig_r = (uint)(C._wrap_m2mauth_alg_bit_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -2533,7 +2538,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_alg_set_parse_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2543,7 +2548,7 @@ func M2mauth_alg_set_parse(arg1 *uint32, arg2 string) (_swig_ret int) {
 func M2mauth_alg_default_for(arg1 KeyHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_alg_default_for_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2564,20 +2569,20 @@ func (p SwigcptrJwsHeader) SwigIsJwsHeader() {
 func (arg1 SwigcptrJwsHeader) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_alg_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_JwsHeader_alg_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_typ_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2586,7 +2591,7 @@ func (arg1 SwigcptrJwsHeader) SetTyp(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_typ_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2598,7 +2603,7 @@ func (arg1 SwigcptrJwsHeader) GetTyp() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_kid_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2607,7 +2612,7 @@ func (arg1 SwigcptrJwsHeader) SetKid(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_kid_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2619,7 +2624,7 @@ func (arg1 SwigcptrJwsHeader) GetKid() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_cty_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2628,7 +2633,7 @@ func (arg1 SwigcptrJwsHeader) SetCty(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_cty_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2640,33 +2645,33 @@ func (arg1 SwigcptrJwsHeader) GetCty() (_swig_ret string) {
 func (arg1 SwigcptrJwsHeader) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_JwsHeader_cert_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_JwsHeader_cert_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_JwsHeader_cert_members_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrJwsHeader) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_JwsHeader_cert_members_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_JwsHeader_extra_json_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2675,7 +2680,7 @@ func (arg1 SwigcptrJwsHeader) SetExtra_json(arg2 string) {
 func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_JwsHeader_extra_json_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -2686,13 +2691,13 @@ func (arg1 SwigcptrJwsHeader) GetExtra_json() (_swig_ret string) {
 
 func NewJwsHeader() (_swig_ret JwsHeader) {
 	var swig_r JwsHeader
-	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_efae9e4abbd097c2()))
+	swig_r = (JwsHeader)(SwigcptrJwsHeader(C._wrap_new_JwsHeader_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func DeleteJwsHeader(arg1 JwsHeader) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_JwsHeader_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_JwsHeader_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type JwsHeader interface {
@@ -2720,7 +2725,7 @@ func M2mauth_jws_sign(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 JwsHeader)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2736,7 +2741,7 @@ func M2mauth_jws_sign_protected(arg1 *[]byte, arg2 KeyHandle, arg3 []byte, arg4 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_jws_sign_protected_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3))))
 
 	swigTakeBuffer(arg1)
 
@@ -2755,7 +2760,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jws_verify_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_59)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2768,7 +2773,7 @@ func M2mauth_jws_verify(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 uint) (_
 func M2mauth_claims_new(arg1 *uintptr) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0)))
 	return swig_r
 }
 
@@ -2776,7 +2781,7 @@ func M2mauth_claims_from_json(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_from_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2787,7 +2792,7 @@ func M2mauth_claims_clone(arg1 *uintptr, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_clone_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2796,7 +2801,7 @@ func M2mauth_claims_set_string(arg1 ClaimsHandle, arg2 string, arg3 string) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_string_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2811,7 +2816,7 @@ func M2mauth_claims_set_int(arg1 ClaimsHandle, arg2 string, arg3 int64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), C.swig_type_64(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_int_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)), C.swig_type_64(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2823,7 +2828,7 @@ func M2mauth_claims_set_bool(arg1 ClaimsHandle, arg2 string, arg3 int) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_bool_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2835,7 +2840,7 @@ func M2mauth_claims_set_json(arg1 ClaimsHandle, arg2 string, arg3 string) (_swig
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_json_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2849,7 +2854,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_add_audience_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2859,7 +2864,7 @@ func M2mauth_claims_add_audience(arg1 ClaimsHandle, arg2 string) (_swig_ret int)
 func M2mauth_claims_set_random_jti(arg1 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_claims_set_random_jti_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2867,7 +2872,7 @@ func M2mauth_claims_remove(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_remove_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2878,7 +2883,7 @@ func M2mauth_claims_has(arg1 ClaimsHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_claims_has_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2890,7 +2895,7 @@ func M2mauth_claims_get_string(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_string_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2905,7 +2910,7 @@ func M2mauth_claims_get_int(arg1 *int64, arg2 ClaimsHandle, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_int_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_72)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2917,7 +2922,7 @@ func M2mauth_claims_get_json(arg1 *[]byte, arg2 ClaimsHandle, arg3 string) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_claims_get_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -2931,7 +2936,7 @@ func M2mauth_claims_to_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_to_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2942,7 +2947,7 @@ func M2mauth_claims_header_json(arg1 *[]byte, arg2 ClaimsHandle) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_claims_header_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -2955,7 +2960,7 @@ func M2mauth_jwt_sign(arg1 *[]byte, arg2 KeyHandle, arg3 ClaimsHandle, arg4 JwsH
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2968,7 +2973,7 @@ func M2mauth_jwt_sign_json(arg1 *[]byte, arg2 KeyHandle, arg3 string, arg4 JwsHe
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_jwt_sign_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_74)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 
 	swigTakeBuffer(arg1)
 
@@ -2983,7 +2988,7 @@ func M2mauth_verifier_new(arg1 *uintptr, arg2 KeyHandle, arg3 uint) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2992,7 +2997,7 @@ func M2mauth_verifier_from_jwks(arg1 *uintptr, arg2 string, arg3 uint) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_from_jwks_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3003,7 +3008,7 @@ func M2mauth_verifier_set_issuer(arg1 VerifierHandle, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_issuer_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3014,7 +3019,7 @@ func M2mauth_verifier_set_subject(arg1 VerifierHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_subject_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3025,7 +3030,7 @@ func M2mauth_verifier_add_audience(arg1 VerifierHandle, arg2 string) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_add_audience_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3036,7 +3041,7 @@ func M2mauth_verifier_require_claim(arg1 VerifierHandle, arg2 string) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_require_claim_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3047,7 +3052,7 @@ func M2mauth_verifier_set_typ(arg1 VerifierHandle, arg2 string) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_typ_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3058,7 +3063,7 @@ func M2mauth_verifier_set_leeway(arg1 VerifierHandle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_81(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_leeway_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_81(_swig_i_1)))
 	return swig_r
 }
 
@@ -3066,7 +3071,7 @@ func M2mauth_verifier_set_max_size(arg1 VerifierHandle, arg2 int64) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_82(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_verifier_set_max_size_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_82(_swig_i_1)))
 	return swig_r
 }
 
@@ -3075,7 +3080,7 @@ func M2mauth_verifier_verify(arg1 *uintptr, arg2 VerifierHandle, arg3 string) (_
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_verifier_verify_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3086,7 +3091,7 @@ func M2mauth_jwt_decode_unverified(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_jwt_decode_unverified_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3098,7 +3103,7 @@ func M2mauth_request_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3112,7 +3117,7 @@ func M2mauth_request_set_url(arg1 RequestHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_url_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3124,7 +3129,7 @@ func M2mauth_request_set_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3139,7 +3144,7 @@ func M2mauth_request_add_header(arg1 RequestHandle, arg2 string, arg3 string) (_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_request_add_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3153,7 +3158,7 @@ func M2mauth_request_remove_header(arg1 RequestHandle, arg2 string) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_remove_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3164,7 +3169,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_request_set_body_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3174,7 +3179,7 @@ func M2mauth_request_set_body(arg1 RequestHandle, arg2 []byte) (_swig_ret int) {
 func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_method_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3186,7 +3191,7 @@ func M2mauth_request_method(arg1 RequestHandle) (_swig_ret string) {
 func M2mauth_request_url(arg1 RequestHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_request_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_request_url_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3199,7 +3204,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_request_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3214,7 +3219,7 @@ func M2mauth_request_header(arg1 RequestHandle, arg2 string) (_swig_ret string) 
 func M2mauth_request_header_count(arg1 RequestHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_request_header_count_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3222,7 +3227,7 @@ func M2mauth_request_header_name(arg1 RequestHandle, arg2 int64) (_swig_ret stri
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_name_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3235,7 +3240,7 @@ func M2mauth_request_header_value(arg1 RequestHandle, arg2 int64) (_swig_ret str
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_request_header_value_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3248,7 +3253,7 @@ func M2mauth_response_new(arg1 *uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_response_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3257,7 +3262,7 @@ func M2mauth_response_add_header(arg1 ResponseHandle, arg2 string, arg3 string) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_response_add_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_104)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3271,7 +3276,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_response_set_body_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_105)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3281,7 +3286,7 @@ func M2mauth_response_set_body(arg1 ResponseHandle, arg2 []byte) (_swig_ret int)
 func M2mauth_response_status(arg1 ResponseHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_response_status_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_response_status_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3289,7 +3294,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_m2mauth_response_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3304,7 +3309,7 @@ func M2mauth_response_header(arg1 ResponseHandle, arg2 string) (_swig_ret string
 func M2mauth_response_header_count(arg1 ResponseHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_response_header_count_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3312,7 +3317,7 @@ func M2mauth_response_header_name(arg1 ResponseHandle, arg2 int64) (_swig_ret st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_name_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3325,7 +3330,7 @@ func M2mauth_response_header_value(arg1 ResponseHandle, arg2 int64) (_swig_ret s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
+	swig_r_p := C._wrap_m2mauth_response_header_value_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3348,20 +3353,20 @@ func (p SwigcptrHttpOptionsStruct) SwigIsHttpOptionsStruct() {
 func (arg1 SwigcptrHttpOptionsStruct) SetInsecure_skip_verify(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetInsecure_skip_verify() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_file_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_113)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3370,7 +3375,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_file(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_file_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3382,7 +3387,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_file() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_ca_dir_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_115)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3391,7 +3396,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetCa_dir(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_ca_dir_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3403,7 +3408,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetCa_dir() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3412,7 +3417,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3424,7 +3429,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_key_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3433,7 +3438,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_key(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_key_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3445,7 +3450,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_key() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_client_cert_type_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_121)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3454,7 +3459,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetClient_cert_type(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_client_cert_type_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3466,7 +3471,7 @@ func (arg1 SwigcptrHttpOptionsStruct) GetClient_cert_type() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_proxy_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3475,7 +3480,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetProxy(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_proxy_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3487,59 +3492,59 @@ func (arg1 SwigcptrHttpOptionsStruct) GetProxy() (_swig_ret string) {
 func (arg1 SwigcptrHttpOptionsStruct) SetConnect_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1))
+	C._wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetConnect_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetTimeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_127(_swig_i_1))
+	C._wrap_HttpOptionsStruct_timeout_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_127(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetTimeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_timeout_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetMax_response_bytes(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1))
+	C._wrap_HttpOptionsStruct_max_response_bytes_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetMax_response_bytes() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_HttpOptionsStruct_max_response_bytes_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetAllow_plain_http(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_HttpOptionsStruct_allow_plain_http_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) GetAllow_plain_http() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_HttpOptionsStruct_allow_plain_http_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_HttpOptionsStruct_user_agent_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3548,7 +3553,7 @@ func (arg1 SwigcptrHttpOptionsStruct) SetUser_agent(arg2 string) {
 func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_HttpOptionsStruct_user_agent_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3559,13 +3564,13 @@ func (arg1 SwigcptrHttpOptionsStruct) GetUser_agent() (_swig_ret string) {
 
 func NewHttpOptionsStruct() (_swig_ret HttpOptionsStruct) {
 	var swig_r HttpOptionsStruct
-	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2()))
+	swig_r = (HttpOptionsStruct)(SwigcptrHttpOptionsStruct(C._wrap_new_HttpOptionsStruct_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func DeleteHttpOptionsStruct(arg1 HttpOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_HttpOptionsStruct_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type HttpOptionsStruct interface {
@@ -3601,7 +3606,7 @@ func M2mauth_http_options_describe(arg1 *[]byte, arg2 HttpOptionsStruct) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_options_describe_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -3612,7 +3617,7 @@ func M2mauth_http_new(arg1 *uintptr, arg2 HttpOptionsStruct) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3621,7 +3626,7 @@ func M2mauth_http_add_override(arg1 HttpHandle, arg2 string, arg3 HttpOptionsStr
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_add_override_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_133)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3633,7 +3638,7 @@ func M2mauth_http_send(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHandle) (_swi
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_http_send_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_http_send_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -3641,7 +3646,7 @@ type Enum_SS_m2mauth_oauth1_method int
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3649,7 +3654,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OA
 
 func _swig_getM2MAUTH_OAUTH1_HMAC_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3657,7 +3662,7 @@ var M2MAUTH_OAUTH1_HMAC_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA1() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3665,7 +3670,7 @@ var M2MAUTH_OAUTH1_RSA_SHA1 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_OAU
 
 func _swig_getM2MAUTH_OAUTH1_RSA_SHA256() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3673,7 +3678,7 @@ var M2MAUTH_OAUTH1_RSA_SHA256 Enum_SS_m2mauth_oauth1_method = _swig_getM2MAUTH_O
 
 func _swig_getM2MAUTH_OAUTH1_PLAINTEXT() (_swig_ret Enum_SS_m2mauth_oauth1_method) {
 	var swig_r Enum_SS_m2mauth_oauth1_method
-	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_method)(C._wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3683,7 +3688,7 @@ type Enum_SS_m2mauth_oauth1_placement int
 
 func _swig_getM2MAUTH_OAUTH1_IN_HEADER() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3691,7 +3696,7 @@ var M2MAUTH_OAUTH1_IN_HEADER Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_OAUTH1_IN_QUERY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3699,7 +3704,7 @@ var M2MAUTH_OAUTH1_IN_QUERY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_OAUTH1_IN_BODY() (_swig_ret Enum_SS_m2mauth_oauth1_placement) {
 	var swig_r Enum_SS_m2mauth_oauth1_placement
-	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_oauth1_placement)(C._wrap_M2MAUTH_OAUTH1_IN_BODY_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3708,7 +3713,7 @@ var M2MAUTH_OAUTH1_IN_BODY Enum_SS_m2mauth_oauth1_placement = _swig_getM2MAUTH_O
 func M2mauth_oauth1_method_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_method_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3721,7 +3726,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_method_from_name_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_135)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3731,7 +3736,7 @@ func M2mauth_oauth1_method_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 func M2mauth_oauth1_placement_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_oauth1_placement_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -3744,7 +3749,7 @@ func M2mauth_oauth1_new(arg1 *uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3755,7 +3760,7 @@ func M2mauth_oauth1_set_consumer_secret(arg1 OAuth1Handle, arg2 []byte) (_swig_r
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_consumer_secret_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_138)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3767,7 +3772,7 @@ func M2mauth_oauth1_set_token(arg1 OAuth1Handle, arg2 []byte, arg3 []byte) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_token_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_139)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3781,7 +3786,7 @@ func M2mauth_oauth1_set_rsa_key(arg1 OAuth1Handle, arg2 KeyHandle) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_rsa_key_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3789,7 +3794,7 @@ func M2mauth_oauth1_set_method(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_method_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3797,7 +3802,7 @@ func M2mauth_oauth1_set_placement(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_placement_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3805,7 +3810,7 @@ func M2mauth_oauth1_set_realm(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_realm_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3816,7 +3821,7 @@ func M2mauth_oauth1_set_include_version(arg1 OAuth1Handle, arg2 int) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_include_version_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3824,7 +3829,7 @@ func M2mauth_oauth1_set_callback(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_callback_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_142)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3835,7 +3840,7 @@ func M2mauth_oauth1_set_verifier(arg1 OAuth1Handle, arg2 []byte) (_swig_ret int)
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_verifier_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_143)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3847,7 +3852,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_add_param_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_144)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3860,7 +3865,7 @@ func M2mauth_oauth1_add_param(arg1 OAuth1Handle, arg2 string, arg3 string) (_swi
 func M2mauth_oauth1_clear_params(arg1 OAuth1Handle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_clear_params_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3868,7 +3873,7 @@ func M2mauth_oauth1_set_fixed_nonce(arg1 OAuth1Handle, arg2 []byte) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_nonce_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3879,7 +3884,7 @@ func M2mauth_oauth1_set_fixed_timestamp(arg1 OAuth1Handle, arg2 int64) (_swig_re
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_fixed_timestamp_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1)))
 	return swig_r
 }
 
@@ -3887,7 +3892,7 @@ func M2mauth_oauth1_set_body_hash(arg1 OAuth1Handle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_set_body_hash_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -3895,7 +3900,7 @@ func M2mauth_oauth1_sign(arg1 OAuth1Handle, arg2 RequestHandle) (_swig_ret int) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_sign_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3906,7 +3911,7 @@ func M2mauth_oauth1_base_string(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHan
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_3)), C.swig_type_149(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_base_string_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_3)), C.swig_type_149(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3923,7 +3928,7 @@ func M2mauth_oauth1_signature(arg1 *[]byte, arg2 OAuth1Handle, arg3 RequestHandl
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_3)), C.swig_type_151(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_oauth1_signature_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_3)), C.swig_type_151(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -3937,7 +3942,7 @@ type Enum_SS_m2mauth_client_auth int
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3945,7 +3950,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_client_auth = _swig_getM2MA
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3953,7 +3958,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_client_auth = _swig_getM2MAU
 
 func _swig_getM2MAUTH_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3961,7 +3966,7 @@ var M2MAUTH_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUT
 
 func _swig_getM2MAUTH_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3969,7 +3974,7 @@ var M2MAUTH_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3977,7 +3982,7 @@ var M2MAUTH_AUTH_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_
 
 func _swig_getM2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3985,7 +3990,7 @@ var M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH Enum_SS_m2mauth_client_auth = _swig
 
 func _swig_getM2MAUTH_AUTH_NONE() (_swig_ret Enum_SS_m2mauth_client_auth) {
 	var swig_r Enum_SS_m2mauth_client_auth
-	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_client_auth)(C._wrap_M2MAUTH_AUTH_NONE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -3994,7 +3999,7 @@ var M2MAUTH_AUTH_NONE Enum_SS_m2mauth_client_auth = _swig_getM2MAUTH_AUTH_NONE()
 func M2mauth_client_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_client_auth_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4007,7 +4012,7 @@ func M2mauth_client_auth_from_name(arg1 *int32, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_client_auth_from_name_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_153)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4018,7 +4023,7 @@ type Enum_SS_m2mauth_grant int
 
 func _swig_getM2MAUTH_GRANT_CLIENT_CREDENTIALS() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4026,7 +4031,7 @@ var M2MAUTH_GRANT_CLIENT_CREDENTIALS Enum_SS_m2mauth_grant = _swig_getM2MAUTH_GR
 
 func _swig_getM2MAUTH_GRANT_JWT_BEARER() (_swig_ret Enum_SS_m2mauth_grant) {
 	var swig_r Enum_SS_m2mauth_grant
-	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_grant)(C._wrap_M2MAUTH_GRANT_JWT_BEARER_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4038,7 +4043,7 @@ func M2mauth_token_client_new(arg1 *uintptr, arg2 string, arg3 string, arg4 Http
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_154)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4054,7 +4059,7 @@ func M2mauth_token_client_discover(arg1 *uintptr, arg2 string, arg3 string, arg4
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_discover_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_156)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_157)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4068,7 +4073,7 @@ func M2mauth_token_client_set_auth_method(arg1 TokenClientHandle, arg2 int) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_auth_method_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4076,7 +4081,7 @@ func M2mauth_token_client_set_secret(arg1 TokenClientHandle, arg2 []byte) (_swig
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_secret_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4087,7 +4092,7 @@ func M2mauth_token_client_set_private_key(arg1 TokenClientHandle, arg2 KeyHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_private_key_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4095,7 +4100,7 @@ func M2mauth_token_client_set_key_source(arg1 TokenClientHandle, arg2 KeySourceH
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_key_source_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4103,7 +4108,7 @@ func M2mauth_token_client_set_grant(arg1 TokenClientHandle, arg2 int) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_grant_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4111,7 +4116,7 @@ func M2mauth_token_client_set_subject(arg1 TokenClientHandle, arg2 string) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_subject_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_159)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4122,7 +4127,7 @@ func M2mauth_token_client_set_scope(arg1 TokenClientHandle, arg2 string) (_swig_
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_scope_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_160)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4133,7 +4138,7 @@ func M2mauth_token_client_set_audience(arg1 TokenClientHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_audience_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_161)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4144,7 +4149,7 @@ func M2mauth_token_client_add_resource(arg1 TokenClientHandle, arg2 string) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_resource_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_162)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4156,7 +4161,7 @@ func M2mauth_token_client_add_param(arg1 TokenClientHandle, arg2 []byte, arg3 st
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_client_add_param_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_164)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4180,97 +4185,97 @@ func (p SwigcptrAssertionOptionsStruct) SwigIsAssertionOptionsStruct() {
 func (arg1 SwigcptrAssertionOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_alg_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_alg_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetLifetime_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_lifetime_s_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_165(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetLifetime_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_lifetime_s_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetKid_thumbprint(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetKid_thumbprint() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert(arg2 CertHandle) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert() (_swig_ret CertHandle) {
 	var swig_r CertHandle
 	_swig_i_0 := arg1
-	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))))
+	swig_r = (CertHandle)(SwigcptrCertHandle(C._wrap_AssertionOptionsStruct_cert_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetCert_members(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_cert_members_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetCert_members() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_AssertionOptionsStruct_cert_members_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetClock_skew_s(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
+	C._wrap_AssertionOptionsStruct_clock_skew_s_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_167(_swig_i_1))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) GetClock_skew_s() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_AssertionOptionsStruct_clock_skew_s_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewAssertionOptionsStruct() (_swig_ret AssertionOptionsStruct) {
 	var swig_r AssertionOptionsStruct
-	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2()))
+	swig_r = (AssertionOptionsStruct)(SwigcptrAssertionOptionsStruct(C._wrap_new_AssertionOptionsStruct_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func DeleteAssertionOptionsStruct(arg1 AssertionOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_AssertionOptionsStruct_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 func (arg1 SwigcptrAssertionOptionsStruct) SetAudience(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_169)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setAudience_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_169)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4281,7 +4286,7 @@ func (arg1 SwigcptrAssertionOptionsStruct) SetKid(arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_170)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_AssertionOptionsStruct_setKid_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_170)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4311,7 +4316,7 @@ func M2mauth_token_client_set_assertion(arg1 TokenClientHandle, arg2 AssertionOp
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_assertion_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4319,7 +4324,7 @@ func M2mauth_token_client_set_default_expires_in(arg1 TokenClientHandle, arg2 in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_default_expires_in_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_171(_swig_i_1)))
 	return swig_r
 }
 
@@ -4327,14 +4332,14 @@ func M2mauth_token_client_fetch(arg1 *uintptr, arg2 TokenClientHandle) (_swig_re
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_fetch_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_access_token_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4346,7 +4351,7 @@ func M2mauth_token_access_token(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_type_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4358,7 +4363,7 @@ func M2mauth_token_type(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_scope_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4370,14 +4375,14 @@ func M2mauth_token_scope(arg1 TokenHandle) (_swig_ret string) {
 func M2mauth_token_expires_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_expires_at_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_token_issued_at(arg1 TokenHandle) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_m2mauth_token_issued_at_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -4395,168 +4400,168 @@ func (p SwigcptrTokenManagerOptionsStruct) SwigIsTokenManagerOptionsStruct() {
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetRefresh_margin_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_177(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetRefresh_margin_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetExpiry_skew_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_179(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetExpiry_skew_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetJitter_fraction(arg2 float64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.double(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetJitter_fraction() (_swig_ret float64) {
 	var swig_r float64
 	_swig_i_0 := arg1
-	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (float64)(C._wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetWait_timeout_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_181(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_181(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetWait_timeout_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_base_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_183(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_183(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_base_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetBackoff_max_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_185(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_185(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetBackoff_max_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetPermanent_backoff_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_187(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_187(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetPermanent_backoff_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetCaller_refresh(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetCaller_refresh() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetReport_cache_hits(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetReport_cache_hits() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMin_fetch_interval_ms(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMin_fetch_interval_ms() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) SetMax_keys(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_191(_swig_i_1))
+	C._wrap_TokenManagerOptionsStruct_max_keys_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_191(_swig_i_1))
 }
 
 func (arg1 SwigcptrTokenManagerOptionsStruct) GetMax_keys() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_TokenManagerOptionsStruct_max_keys_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTokenManagerOptionsStruct() (_swig_ret TokenManagerOptionsStruct) {
 	var swig_r TokenManagerOptionsStruct
-	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2()))
+	swig_r = (TokenManagerOptionsStruct)(SwigcptrTokenManagerOptionsStruct(C._wrap_new_TokenManagerOptionsStruct_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func DeleteTokenManagerOptionsStruct(arg1 TokenManagerOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenManagerOptionsStruct_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TokenManagerOptionsStruct interface {
@@ -4592,7 +4597,7 @@ func M2mauth_token_manager_options_describe(arg1 *[]byte, arg2 TokenManagerOptio
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_options_describe_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4604,7 +4609,7 @@ func M2mauth_token_manager_new(arg1 *uintptr, arg2 TokenClientHandle, arg3 Token
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4612,7 +4617,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_set_idempotency_header_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4625,7 +4630,7 @@ func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_token_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4633,7 +4638,7 @@ func M2mauth_token_manager_invalidate(arg1 TokenManagerHandle, arg2 []byte) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_invalidate_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_194)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4644,7 +4649,7 @@ func M2mauth_token_manager_authorize(arg1 TokenManagerHandle, arg2 RequestHandle
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_authorize_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4653,7 +4658,7 @@ func M2mauth_token_manager_request(arg1 *uintptr, arg2 TokenManagerHandle, arg3 
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_request_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4661,7 +4666,7 @@ type Enum_SS_m2mauth_token_event_kind int
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FETCHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4669,7 +4674,7 @@ var M2MAUTH_TOKEN_EVENT_FETCHED Enum_SS_m2mauth_token_event_kind = _swig_getM2MA
 
 func _swig_getM2MAUTH_TOKEN_EVENT_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4677,7 +4682,7 @@ var M2MAUTH_TOKEN_EVENT_REFRESHED Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_FAILED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4685,7 +4690,7 @@ var M2MAUTH_TOKEN_EVENT_FAILED Enum_SS_m2mauth_token_event_kind = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CACHE_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4693,7 +4698,7 @@ var M2MAUTH_TOKEN_EVENT_CACHE_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM2
 
 func _swig_getM2MAUTH_TOKEN_EVENT_INVALIDATED() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4701,7 +4706,7 @@ var M2MAUTH_TOKEN_EVENT_INVALIDATED Enum_SS_m2mauth_token_event_kind = _swig_get
 
 func _swig_getM2MAUTH_TOKEN_EVENT_CLOCK_OFFSET() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4709,7 +4714,7 @@ var M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET Enum_SS_m2mauth_token_event_kind = _swig_ge
 
 func _swig_getM2MAUTH_TOKEN_EVENT_SHARED_HIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4717,7 +4722,7 @@ var M2MAUTH_TOKEN_EVENT_SHARED_HIT Enum_SS_m2mauth_token_event_kind = _swig_getM
 
 func _swig_getM2MAUTH_TOKEN_EVENT_LEASE_WAIT() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4725,7 +4730,7 @@ var M2MAUTH_TOKEN_EVENT_LEASE_WAIT Enum_SS_m2mauth_token_event_kind = _swig_getM
 
 func _swig_getM2MAUTH_TOKEN_EVENT_SHARED_FALLBACK() (_swig_ret Enum_SS_m2mauth_token_event_kind) {
 	var swig_r Enum_SS_m2mauth_token_event_kind
-	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_event_kind)(C._wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4734,7 +4739,7 @@ var M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK Enum_SS_m2mauth_token_event_kind = _swig
 func M2mauth_token_event_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_event_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4754,7 +4759,7 @@ func (p SwigcptrDpopHandle) SwigIsDpopHandle() {
 
 func DeleteDpopHandle(arg1 DpopHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type DpopHandle interface {
@@ -4776,25 +4781,25 @@ func (p SwigcptrDpopOptionsStruct) SwigIsDpopOptionsStruct() {
 func (arg1 SwigcptrDpopOptionsStruct) SetAlg(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_DpopOptionsStruct_alg_set_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrDpopOptionsStruct) GetAlg() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_DpopOptionsStruct_alg_get_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewDpopOptionsStruct() (_swig_ret DpopOptionsStruct) {
 	var swig_r DpopOptionsStruct
-	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2()))
+	swig_r = (DpopOptionsStruct)(SwigcptrDpopOptionsStruct(C._wrap_new_DpopOptionsStruct_raw_0d2b11a691d83630()))
 	return swig_r
 }
 
 func DeleteDpopOptionsStruct(arg1 DpopOptionsStruct) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_DpopOptionsStruct_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type DpopOptionsStruct interface {
@@ -4809,7 +4814,7 @@ func M2mauth_dpop_new(arg1 *uintptr, arg2 KeyHandle, arg3 DpopOptionsStruct) (_s
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -4817,7 +4822,7 @@ func M2mauth_dpop_thumbprint(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_thumbprint_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4828,7 +4833,7 @@ func M2mauth_dpop_public_jwk(arg1 *[]byte, arg2 DpopHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_public_jwk_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -4843,7 +4848,7 @@ func M2mauth_dpop_proof(arg1 *[]byte, arg2 DpopHandle, arg3 string, arg4 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (int)(C._wrap_m2mauth_dpop_proof_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_197)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_198)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_5))))
 
 	swigTakeBuffer(arg1)
 
@@ -4868,7 +4873,7 @@ func M2mauth_dpop_observe(arg1 *int32, arg2 DpopHandle, arg3 string, arg4 Respon
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_dpop_observe_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_200)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4879,7 +4884,7 @@ func M2mauth_token_client_set_dpop(arg1 TokenClientHandle, arg2 DpopHandle) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_set_dpop_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4887,7 +4892,7 @@ func M2mauth_token_manager_dpop(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_r
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_dpop_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -4895,7 +4900,7 @@ type Enum_SS_m2mauth_a2a_auth int
 
 func _swig_getM2MAUTH_A2A_OAUTH2() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH2_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4903,7 +4908,7 @@ var M2MAUTH_A2A_OAUTH2 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH2()
 
 func _swig_getM2MAUTH_A2A_OAUTH1() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_OAUTH1_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4911,7 +4916,7 @@ var M2MAUTH_A2A_OAUTH1 Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_OAUTH1()
 
 func _swig_getM2MAUTH_A2A_QUERY() (_swig_ret Enum_SS_m2mauth_a2a_auth) {
 	var swig_r Enum_SS_m2mauth_a2a_auth
-	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_a2a_auth)(C._wrap_M2MAUTH_A2A_QUERY_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -4920,7 +4925,7 @@ var M2MAUTH_A2A_QUERY Enum_SS_m2mauth_a2a_auth = _swig_getM2MAUTH_A2A_QUERY()
 func M2mauth_a2a_auth_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_a2a_auth_name_raw_0d2b11a691d83630(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -4933,7 +4938,7 @@ func M2mauth_a2a_auth_from_name(arg1 *int32, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_auth_from_name_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_202)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4945,7 +4950,7 @@ func M2mauth_a2a_new(arg1 *uintptr, arg2 string, arg3 HttpHandle) (_swig_ret int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_203)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4956,7 +4961,7 @@ func M2mauth_a2a_set_auth_method(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_auth_method_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4965,7 +4970,7 @@ func M2mauth_a2a_set_oauth2_client(arg1 A2AHandle, arg2 string, arg3 []byte) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_oauth2_client_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_205)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4979,7 +4984,7 @@ func M2mauth_a2a_set_client_auth(arg1 A2AHandle, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_client_auth_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -4987,7 +4992,7 @@ func M2mauth_a2a_set_tenant(arg1 A2AHandle, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_tenant_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_206)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4998,7 +5003,7 @@ func M2mauth_a2a_set_token_url(arg1 A2AHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_token_url_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_207)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5009,7 +5014,7 @@ func M2mauth_a2a_set_manager_options(arg1 A2AHandle, arg2 TokenManagerOptionsStr
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_manager_options_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -5019,7 +5024,7 @@ func M2mauth_a2a_set_decryption_key(arg1 A2AHandle, arg2 KeyHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_set_decryption_key_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -5028,7 +5033,7 @@ func M2mauth_a2a_credential(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_re
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_credential_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_208)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5043,7 +5048,7 @@ func M2mauth_a2a_info(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret int)
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_info_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_209)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5058,7 +5063,7 @@ func M2mauth_a2a_ssh_key(arg1 *[]byte, arg2 A2AHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_ssh_key_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_210)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5072,7 +5077,7 @@ func M2mauth_a2a_dsm_application(arg1 *[]byte, arg2 A2AHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_dsm_application_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5083,7 +5088,7 @@ type Enum_SS_m2mauth_a2a_call_flag int
 
 func _swig_getM2MAUTH_A2A_NO_DECRYPT() (_swig_ret Enum_SS_m2mauth_a2a_call_flag) {
 	var swig_r Enum_SS_m2mauth_a2a_call_flag
-	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_a2a_call_flag)(C._wrap_M2MAUTH_A2A_NO_DECRYPT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5097,7 +5102,7 @@ func M2mauth_a2a_call(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_call_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_211)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_212)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_213)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5118,7 +5123,7 @@ func M2mauth_a2a_decrypt(arg1 *[]byte, arg2 KeyHandle, arg3 string) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_a2a_decrypt_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5132,7 +5137,7 @@ func M2mauth_a2a_cert_fingerprints(arg1 *[]byte, arg2 CertHandle) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_cert_fingerprints_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5146,7 +5151,7 @@ func M2mauth_glue_a2a_set_oauth1_credentials(arg1 A2AHandle, arg2 string, arg3 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_215)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_217)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5170,7 +5175,7 @@ func M2mauth_glue_a2a_credential_with(arg1 *[]byte, arg2 A2AHandle, arg3 string,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_2)), C.swig_type_220(_swig_i_3), C.swig_type_221(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_credential_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_219)(unsafe.Pointer(&_swig_i_2)), C.swig_type_220(_swig_i_3), C.swig_type_221(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5188,7 +5193,7 @@ func M2mauth_glue_a2a_info_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_2)), C.swig_type_223(_swig_i_3), C.swig_type_224(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_info_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_222)(unsafe.Pointer(&_swig_i_2)), C.swig_type_223(_swig_i_3), C.swig_type_224(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5206,7 +5211,7 @@ func M2mauth_glue_a2a_ssh_key_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, ar
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), C.swig_type_226(_swig_i_3), C.swig_type_227(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_ssh_key_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_2)), C.swig_type_226(_swig_i_3), C.swig_type_227(_swig_i_4), C.uintptr_t(_swig_i_5)))
 
 	swigTakeBuffer(arg1)
 
@@ -5223,7 +5228,7 @@ func M2mauth_glue_a2a_dsm_application_with(arg1 *[]byte, arg2 A2AHandle, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_228(_swig_i_2), C.swig_type_229(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_dsm_application_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_228(_swig_i_2), C.swig_type_229(_swig_i_3), C.uintptr_t(_swig_i_4)))
 
 	swigTakeBuffer(arg1)
 
@@ -5241,7 +5246,7 @@ func M2mauth_glue_a2a_call_with(arg1 *[]byte, arg2 A2AHandle, arg3 string, arg4 
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := getSwigcptr(arg9)
-	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_233(_swig_i_6), C.swig_type_234(_swig_i_7), C.uintptr_t(_swig_i_8)))
+	swig_r = (int)(C._wrap_m2mauth_glue_a2a_call_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_230)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_232)(unsafe.Pointer(&_swig_i_4)), C.swig_intgo(_swig_i_5), C.swig_type_233(_swig_i_6), C.swig_type_234(_swig_i_7), C.uintptr_t(_swig_i_8)))
 
 	swigTakeBuffer(arg1)
 
@@ -5262,7 +5267,7 @@ func M2mauth_config_load(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_load_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_load_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_235)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5274,7 +5279,7 @@ func M2mauth_config_from_json(arg1 *uintptr, arg2 []byte, arg3 int) (_swig_ret i
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_config_from_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5285,7 +5290,7 @@ func M2mauth_config_describe(arg1 *[]byte, arg2 ConfigHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_config_describe_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5297,7 +5302,7 @@ func M2mauth_config_get(arg1 *[]byte, arg2 ConfigHandle, arg3 string) (_swig_ret
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_config_get_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_config_get_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_2))))
 
 	swigTakeBuffer(arg1)
 
@@ -5311,7 +5316,7 @@ func M2mauth_config_has(arg1 ConfigHandle, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_config_has_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_config_has_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5322,7 +5327,7 @@ func M2mauth_http_new_from_config(arg1 *uintptr, arg2 ConfigHandle) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_http_new_from_config_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -5331,7 +5336,7 @@ func M2mauth_token_client_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_client_new_from_config_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5340,7 +5345,7 @@ func M2mauth_token_manager_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_new_from_config_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5349,7 +5354,7 @@ func M2mauth_a2a_new_from_config(arg1 *uintptr, arg2 ConfigHandle, arg3 HttpHand
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_a2a_new_from_config_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -5357,7 +5362,7 @@ func M2mauth_glue_verifier_set_fixed_time(arg1 VerifierHandle, arg2 int64) (_swi
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_set_fixed_time_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_239(_swig_i_1)))
 	return swig_r
 }
 
@@ -5365,14 +5370,14 @@ func M2mauth_glue_buf_release(arg1 uintptr, arg2 int64, arg3 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1), C.swig_type_241(_swig_i_2))
+	C._wrap_m2mauth_glue_buf_release_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1), C.swig_type_241(_swig_i_2))
 }
 
 func M2mauth_glue_token_manager_set_events(arg1 TokenManagerHandle, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_set_events_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1)))
 	return swig_r
 }
 
@@ -5380,7 +5385,14 @@ func M2mauth_glue_token_client_set_clock(arg1 TokenClientHandle, arg2 int64) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_243(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_set_clock_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_243(_swig_i_1)))
+	return swig_r
+}
+
+func M2mauth_glue_set_tracer(arg1 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_m2mauth_glue_set_tracer_raw_0d2b11a691d83630(C.swig_type_244(_swig_i_0)))
 	return swig_r
 }
 
@@ -5388,7 +5400,7 @@ func M2mauth_glue_oauth1_set_clock(arg1 OAuth1Handle, arg2 int64) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_type_244(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_oauth1_set_clock_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_type_245(_swig_i_1)))
 	return swig_r
 }
 
@@ -5400,7 +5412,7 @@ func M2mauth_glue_http_send_with(arg1 *uintptr, arg2 HttpHandle, arg3 RequestHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_245(_swig_i_3), C.swig_type_246(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_send_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_246(_swig_i_3), C.swig_type_247(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5411,7 +5423,7 @@ func M2mauth_glue_token_client_fetch_with(arg1 *uintptr, arg2 TokenClientHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_247(_swig_i_2), C.swig_type_248(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_fetch_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_248(_swig_i_2), C.swig_type_249(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5423,7 +5435,7 @@ func M2mauth_glue_token_manager_request_with(arg1 *uintptr, arg2 TokenManagerHan
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_249(_swig_i_3), C.swig_type_250(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_request_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_250(_swig_i_3), C.swig_type_251(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5434,7 +5446,7 @@ func M2mauth_glue_token_manager_token_with(arg1 *uintptr, arg2 TokenManagerHandl
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_251(_swig_i_2), C.swig_type_252(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_token_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_252(_swig_i_2), C.swig_type_253(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	return swig_r
 }
 
@@ -5450,7 +5462,7 @@ func M2mauth_glue_token_manager_read(arg1 TokenManagerHandle, arg2 int, arg3 []b
 	_swig_i_7 := getSwigcptr(arg8)
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_255)(unsafe.Pointer(&_swig_i_4)), C.swig_type_256(_swig_i_5), C.swig_type_257(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_258)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_9))))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_read_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_255)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_4)), C.swig_type_257(_swig_i_5), C.swig_type_258(_swig_i_6), C.uintptr_t(_swig_i_7), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_8)), *(*C.swig_type_260)(unsafe.Pointer(&_swig_i_9))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5473,7 +5485,7 @@ func M2mauth_glue_http_new_custom(arg1 *uintptr, arg2 int64) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_type_260(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_new_custom_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_type_261(_swig_i_1)))
 	return swig_r
 }
 
@@ -5483,7 +5495,7 @@ func M2mauth_glue_key_from_signer(arg1 *uintptr, arg2 int, arg3 KeyHandle, arg4 
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_261(_swig_i_3)))
+	swig_r = (int)(C._wrap_m2mauth_glue_key_from_signer_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_262(_swig_i_3)))
 	return swig_r
 }
 
@@ -5491,7 +5503,7 @@ func M2mauth_glue_http_options_set_passphrase(arg1 HttpOptionsStruct, arg2 []byt
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_glue_http_options_set_passphrase_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5502,7 +5514,7 @@ func M2mauth_glue_request_body_copy(arg1 RequestHandle, arg2 []byte) (_swig_ret 
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_264)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_request_body_copy_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_265)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5513,7 +5525,7 @@ func M2mauth_glue_response_body_copy(arg1 ResponseHandle, arg2 []byte) (_swig_re
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int64)(C._wrap_m2mauth_glue_response_body_copy_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5526,7 +5538,7 @@ func M2mauth_glue_verifier_verify_json(arg1 VerifierHandle, arg2 []byte, arg3 []
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (int)(C._wrap_m2mauth_glue_verifier_verify_json_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_268)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_269)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5550,7 +5562,7 @@ func (p SwigcptrTokenExchangeHandle) SwigIsTokenExchangeHandle() {
 
 func DeleteTokenExchangeHandle(arg1 TokenExchangeHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TokenExchangeHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TokenExchangeHandle interface {
@@ -5570,7 +5582,7 @@ func M2mauth_token_exchange_new(arg1 *uintptr, arg2 string, arg3 string) (_swig_
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), *(*C.swig_type_270)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), *(*C.swig_type_271)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5585,7 +5597,7 @@ func M2mauth_token_exchange_set_actor(arg1 TokenExchangeHandle, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_272)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_actor_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_273)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5599,7 +5611,7 @@ func M2mauth_token_exchange_set_requested_type(arg1 TokenExchangeHandle, arg2 []
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_274)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_requested_type_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_275)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5610,7 +5622,7 @@ func M2mauth_token_exchange_add_audience(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_275)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_audience_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_276)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5621,7 +5633,7 @@ func M2mauth_token_exchange_add_resource(arg1 TokenExchangeHandle, arg2 string) 
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_276)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_add_resource_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_277)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5632,7 +5644,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_277)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_m2mauth_token_exchange_set_scope_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_278)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5642,7 +5654,7 @@ func M2mauth_token_exchange_set_scope(arg1 TokenExchangeHandle, arg2 []byte) (_s
 func M2mauth_token_issued_token_type(arg1 TokenHandle) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_m2mauth_token_issued_token_type_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 
@@ -5659,7 +5671,7 @@ func M2mauth_glue_token_client_exchange_with(arg1 *uintptr, arg2 TokenClientHand
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_279(_swig_i_3), C.swig_type_280(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_client_exchange_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_280(_swig_i_3), C.swig_type_281(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5671,7 +5683,7 @@ func M2mauth_glue_token_manager_exchange_with(arg1 *uintptr, arg2 TokenManagerHa
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_281(_swig_i_3), C.swig_type_282(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (int)(C._wrap_m2mauth_glue_token_manager_exchange_with_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_type_282(_swig_i_3), C.swig_type_283(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	return swig_r
 }
 
@@ -5686,7 +5698,7 @@ func (p SwigcptrTestServerHandle) SwigIsTestServerHandle() {
 
 func DeleteTestServerHandle(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_TestServerHandle_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 type TestServerHandle interface {
@@ -5698,7 +5710,7 @@ type Enum_SS_m2mauth_test_client_auth int
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5706,7 +5718,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC Enum_SS_m2mauth_test_client_auth = _sw
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_POST() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5714,7 +5726,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST Enum_SS_m2mauth_test_client_auth = _swi
 
 func _swig_getM2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5722,7 +5734,7 @@ var M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT Enum_SS_m2mauth_test_client_auth = _swig
 
 func _swig_getM2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5730,7 +5742,7 @@ var M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT Enum_SS_m2mauth_test_client_auth = _swig_g
 
 func _swig_getM2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH() (_swig_ret Enum_SS_m2mauth_test_client_auth) {
 	var swig_r Enum_SS_m2mauth_test_client_auth
-	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_client_auth)(C._wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5740,7 +5752,7 @@ type Enum_SS_m2mauth_test_token_format int
 
 func _swig_getM2MAUTH_TEST_TOKEN_OPAQUE() (_swig_ret Enum_SS_m2mauth_test_token_format) {
 	var swig_r Enum_SS_m2mauth_test_token_format
-	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5748,7 +5760,7 @@ var M2MAUTH_TEST_TOKEN_OPAQUE Enum_SS_m2mauth_test_token_format = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TEST_TOKEN_JWT() (_swig_ret Enum_SS_m2mauth_test_token_format) {
 	var swig_r Enum_SS_m2mauth_test_token_format
-	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_test_token_format)(C._wrap_M2MAUTH_TEST_TOKEN_JWT_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5760,20 +5772,20 @@ const M2MAUTH_TEST_CLIENT_VERSION int = 1
 func M2mauth_test_server_start(arg1 TestServerHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_start_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func M2mauth_test_server_stop(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_test_server_stop_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_test_server_url(arg1 *[]byte, arg2 TestServerHandle) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_url_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5784,7 +5796,7 @@ func M2mauth_test_server_ca_pem(arg1 *[]byte, arg2 TestServerHandle) (_swig_ret 
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_ca_pem_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5798,7 +5810,7 @@ func M2mauth_test_server_fail_next(arg1 TestServerHandle, arg2 uint, arg3 int, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_283)(unsafe.Pointer(&_swig_i_3)), C.swig_type_284(_swig_i_4)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_fail_next_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_284)(unsafe.Pointer(&_swig_i_3)), C.swig_type_285(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -5810,7 +5822,7 @@ func M2mauth_test_server_stall(arg1 TestServerHandle, arg2 uint, arg3 int64) (_s
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_285(_swig_i_2)))
+	swig_r = (int)(C._wrap_m2mauth_test_server_stall_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_286(_swig_i_2)))
 	return swig_r
 }
 
@@ -5818,7 +5830,7 @@ func M2mauth_test_server_requests(arg1 TestServerHandle, arg2 string) (_swig_ret
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_287)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_m2mauth_test_server_requests_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_288)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5827,7 +5839,7 @@ func M2mauth_test_server_requests(arg1 TestServerHandle, arg2 string) (_swig_ret
 
 func M2mauth_test_server_revoke_all(arg1 TestServerHandle) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0))
+	C._wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
 func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64, arg5 int, arg6 string, arg7 string, arg8 int64) (_swig_ret int) {
@@ -5840,7 +5852,7 @@ func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64,
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_288(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_289)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_6)), C.swig_type_291(_swig_i_7)))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_289(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_6)), C.swig_type_292(_swig_i_7)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
@@ -5860,7 +5872,7 @@ func M2mauth_glue_test_server_add_client(arg1 TestServerHandle, arg2 string, arg
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(C.uintptr_t(_swig_i_0), *(*C.swig_type_292)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_296)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_297)(unsafe.Pointer(&_swig_i_7))))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_296)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_297)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_298)(unsafe.Pointer(&_swig_i_7))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5886,7 +5898,7 @@ type Enum_SS_m2mauth_token_source int
 
 func _swig_getM2MAUTH_TOKEN_SOURCE_NONE() (_swig_ret Enum_SS_m2mauth_token_source) {
 	var swig_r Enum_SS_m2mauth_token_source
-	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5894,7 +5906,7 @@ var M2MAUTH_TOKEN_SOURCE_NONE Enum_SS_m2mauth_token_source = _swig_getM2MAUTH_TO
 
 func _swig_getM2MAUTH_TOKEN_SOURCE_FETCHED() (_swig_ret Enum_SS_m2mauth_token_source) {
 	var swig_r Enum_SS_m2mauth_token_source
-	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5902,7 +5914,7 @@ var M2MAUTH_TOKEN_SOURCE_FETCHED Enum_SS_m2mauth_token_source = _swig_getM2MAUTH
 
 func _swig_getM2MAUTH_TOKEN_SOURCE_REFRESHED() (_swig_ret Enum_SS_m2mauth_token_source) {
 	var swig_r Enum_SS_m2mauth_token_source
-	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5910,7 +5922,7 @@ var M2MAUTH_TOKEN_SOURCE_REFRESHED Enum_SS_m2mauth_token_source = _swig_getM2MAU
 
 func _swig_getM2MAUTH_TOKEN_SOURCE_SHARED() (_swig_ret Enum_SS_m2mauth_token_source) {
 	var swig_r Enum_SS_m2mauth_token_source
-	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2())
+	swig_r = (Enum_SS_m2mauth_token_source)(C._wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_0d2b11a691d83630())
 	return swig_r
 }
 
@@ -5923,7 +5935,7 @@ func M2mauth_token_manager_stats_json(arg1 *[]byte, arg2 TokenManagerHandle) (_s
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	swigTakeBuffer(arg1)
 
@@ -5937,7 +5949,7 @@ func M2mauth_token_manager_stats_for_json(arg1 *[]byte, arg2 TokenManagerHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_298)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_299)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_300)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_299)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_300)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_301)(unsafe.Pointer(&_swig_i_4))))
 
 	swigTakeBuffer(arg1)
 
@@ -5950,5 +5962,35 @@ func M2mauth_token_manager_stats_for_json(arg1 *[]byte, arg2 TokenManagerHandle,
 	if Swig_escape_always_false {
 		Swig_escape_val = arg5
 	}
+	return swig_r
+}
+
+type Enum_SS_m2mauth_span_kind int
+
+func _swig_getM2MAUTH_SPAN_TOKEN_REQUEST() (_swig_ret Enum_SS_m2mauth_span_kind) {
+	var swig_r Enum_SS_m2mauth_span_kind
+	swig_r = (Enum_SS_m2mauth_span_kind)(C._wrap_M2MAUTH_SPAN_TOKEN_REQUEST_raw_0d2b11a691d83630())
+	return swig_r
+}
+
+var M2MAUTH_SPAN_TOKEN_REQUEST Enum_SS_m2mauth_span_kind = _swig_getM2MAUTH_SPAN_TOKEN_REQUEST()
+
+func _swig_getM2MAUTH_SPAN_REQUEST() (_swig_ret Enum_SS_m2mauth_span_kind) {
+	var swig_r Enum_SS_m2mauth_span_kind
+	swig_r = (Enum_SS_m2mauth_span_kind)(C._wrap_M2MAUTH_SPAN_REQUEST_raw_0d2b11a691d83630())
+	return swig_r
+}
+
+var M2MAUTH_SPAN_REQUEST Enum_SS_m2mauth_span_kind = _swig_getM2MAUTH_SPAN_REQUEST()
+
+const M2MAUTH_TRACEPARENT_SIZE int = 56
+
+func M2mauth_telemetry_metrics_json(arg1 *[]byte) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_m2mauth_telemetry_metrics_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0)))
+
+	swigTakeBuffer(arg1)
+
 	return swig_r
 }

@@ -229,6 +229,20 @@ static int64_t m2mauth_glue_clock_trampoline(void *payload) {
   return m2mauthGoClock((uintptr_t)payload);
 }
 
+/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): placeholders until the
+ * language's OpenTelemetry adapter crosses them; a start gives no span and no traceparent. */
+static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
+  (void)span;
+  (void)traceparent;
+  (void)payload;
+  return NULL;
+}
+static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
+  (void)span;
+  (void)end;
+  (void)payload;
+}
+
 SWIGINTERN void delete_m2mauth_key(struct m2mauth_key *self){ m2mauth_key_free(self); }
 SWIGINTERN void delete_m2mauth_cert(struct m2mauth_cert *self){ m2mauth_cert_free(self); }
 SWIGINTERN void delete_m2mauth_claims(struct m2mauth_claims *self){ m2mauth_claims_free(self); }
@@ -401,6 +415,12 @@ m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *mana
 m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client, int64_t payload) {
   return m2mauth_token_client_set_clock(client, payload ? m2mauth_glue_clock_trampoline : NULL,
                                         (void *)(intptr_t)payload, payload ? m2mauth_glue_payload_release : NULL);
+}
+/* The process's tracer (telemetry.h): the span records cross as their JSON; 0 removes it. */
+m2mauth_status m2mauth_glue_set_tracer(int64_t payload) {
+  return m2mauth_set_tracer(payload ? m2mauth_glue_span_start_trampoline : NULL,
+                            payload ? m2mauth_glue_span_end_trampoline : NULL, (void *)(intptr_t)payload,
+                            payload ? m2mauth_glue_payload_release : NULL);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
   return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,
@@ -602,7 +622,7 @@ m2mauth_status m2mauth_glue_test_server_add_client(m2mauth_test_server *server, 
 extern "C" {
 #endif
 
-void _wrap_Swig_free_raw_efae9e4abbd097c2(void *_swig_go_0) {
+void _wrap_Swig_free_raw_0d2b11a691d83630(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -612,7 +632,7 @@ void _wrap_Swig_free_raw_efae9e4abbd097c2(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -625,7 +645,7 @@ void *_wrap_Swig_malloc_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+void _wrap_delete_KeyHandle_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   struct m2mauth_key *arg1 = (struct m2mauth_key *) 0 ;
   
   arg1 = *(struct m2mauth_key **)&_swig_go_0; 
@@ -635,7 +655,7 @@ void _wrap_delete_KeyHandle_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0)
 }
 
 
-void _wrap_delete_CertHandle_raw_efae9e4abbd097c2(struct m2mauth_cert *_swig_go_0) {
+void _wrap_delete_CertHandle_raw_0d2b11a691d83630(struct m2mauth_cert *_swig_go_0) {
   struct m2mauth_cert *arg1 = (struct m2mauth_cert *) 0 ;
   
   arg1 = *(struct m2mauth_cert **)&_swig_go_0; 
@@ -645,7 +665,7 @@ void _wrap_delete_CertHandle_raw_efae9e4abbd097c2(struct m2mauth_cert *_swig_go_
 }
 
 
-void _wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0) {
+void _wrap_delete_ClaimsHandle_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0) {
   struct m2mauth_claims *arg1 = (struct m2mauth_claims *) 0 ;
   
   arg1 = *(struct m2mauth_claims **)&_swig_go_0; 
@@ -655,7 +675,7 @@ void _wrap_delete_ClaimsHandle_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig
 }
 
 
-void _wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0) {
+void _wrap_delete_VerifierHandle_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0) {
   struct m2mauth_verifier *arg1 = (struct m2mauth_verifier *) 0 ;
   
   arg1 = *(struct m2mauth_verifier **)&_swig_go_0; 
@@ -665,7 +685,7 @@ void _wrap_delete_VerifierHandle_raw_efae9e4abbd097c2(struct m2mauth_verifier *_
 }
 
 
-void _wrap_delete_RequestHandle_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
+void _wrap_delete_RequestHandle_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0) {
   struct m2mauth_request *arg1 = (struct m2mauth_request *) 0 ;
   
   arg1 = *(struct m2mauth_request **)&_swig_go_0; 
@@ -675,7 +695,7 @@ void _wrap_delete_RequestHandle_raw_efae9e4abbd097c2(struct m2mauth_request *_sw
 }
 
 
-void _wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
+void _wrap_delete_ResponseHandle_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0) {
   struct m2mauth_response *arg1 = (struct m2mauth_response *) 0 ;
   
   arg1 = *(struct m2mauth_response **)&_swig_go_0; 
@@ -685,7 +705,7 @@ void _wrap_delete_ResponseHandle_raw_efae9e4abbd097c2(struct m2mauth_response *_
 }
 
 
-void _wrap_delete_HttpHandle_raw_efae9e4abbd097c2(struct m2mauth_http *_swig_go_0) {
+void _wrap_delete_HttpHandle_raw_0d2b11a691d83630(struct m2mauth_http *_swig_go_0) {
   struct m2mauth_http *arg1 = (struct m2mauth_http *) 0 ;
   
   arg1 = *(struct m2mauth_http **)&_swig_go_0; 
@@ -695,7 +715,7 @@ void _wrap_delete_HttpHandle_raw_efae9e4abbd097c2(struct m2mauth_http *_swig_go_
 }
 
 
-void _wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0) {
+void _wrap_delete_OAuth1Handle_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0) {
   struct m2mauth_oauth1 *arg1 = (struct m2mauth_oauth1 *) 0 ;
   
   arg1 = *(struct m2mauth_oauth1 **)&_swig_go_0; 
@@ -705,7 +725,7 @@ void _wrap_delete_OAuth1Handle_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig
 }
 
 
-void _wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0) {
+void _wrap_delete_TokenClientHandle_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0) {
   struct m2mauth_token_client *arg1 = (struct m2mauth_token_client *) 0 ;
   
   arg1 = *(struct m2mauth_token_client **)&_swig_go_0; 
@@ -715,7 +735,7 @@ void _wrap_delete_TokenClientHandle_raw_efae9e4abbd097c2(struct m2mauth_token_cl
 }
 
 
-void _wrap_delete_TokenHandle_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+void _wrap_delete_TokenHandle_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   struct m2mauth_token *arg1 = (struct m2mauth_token *) 0 ;
   
   arg1 = *(struct m2mauth_token **)&_swig_go_0; 
@@ -725,7 +745,7 @@ void _wrap_delete_TokenHandle_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_g
 }
 
 
-void _wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0) {
+void _wrap_delete_TokenManagerHandle_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0) {
   struct m2mauth_token_manager *arg1 = (struct m2mauth_token_manager *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager **)&_swig_go_0; 
@@ -735,7 +755,7 @@ void _wrap_delete_TokenManagerHandle_raw_efae9e4abbd097c2(struct m2mauth_token_m
 }
 
 
-void _wrap_delete_A2AHandle_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0) {
+void _wrap_delete_A2AHandle_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0) {
   struct m2mauth_a2a *arg1 = (struct m2mauth_a2a *) 0 ;
   
   arg1 = *(struct m2mauth_a2a **)&_swig_go_0; 
@@ -745,7 +765,7 @@ void _wrap_delete_A2AHandle_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0)
 }
 
 
-void _wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(struct m2mauth_config *_swig_go_0) {
+void _wrap_delete_ConfigHandle_raw_0d2b11a691d83630(struct m2mauth_config *_swig_go_0) {
   struct m2mauth_config *arg1 = (struct m2mauth_config *) 0 ;
   
   arg1 = *(struct m2mauth_config **)&_swig_go_0; 
@@ -755,7 +775,7 @@ void _wrap_delete_ConfigHandle_raw_efae9e4abbd097c2(struct m2mauth_config *_swig
 }
 
 
-void _wrap_delete_CancelHandle_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_delete_CancelHandle_raw_0d2b11a691d83630(struct m2mauth_cancel *_swig_go_0) {
   struct m2mauth_cancel *arg1 = (struct m2mauth_cancel *) 0 ;
   
   arg1 = *(struct m2mauth_cancel **)&_swig_go_0; 
@@ -765,18 +785,18 @@ void _wrap_delete_CancelHandle_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig
 }
 
 
-intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_0d2b11a691d83630() {
   int result;
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+6*100+0));
+  result = (int)((0*10000+7*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }
 
 
-intgo _wrap_m2mauth_version_number_raw_efae9e4abbd097c2() {
+intgo _wrap_m2mauth_version_number_raw_0d2b11a691d83630() {
   int result;
   intgo _swig_go_result;
   
@@ -787,7 +807,7 @@ intgo _wrap_m2mauth_version_number_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+intgo _wrap_m2mauth_version_compatible_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -800,7 +820,7 @@ intgo _wrap_m2mauth_version_compatible_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_version_string_raw_efae9e4abbd097c2() {
+_gostring_ _wrap_m2mauth_version_string_raw_0d2b11a691d83630() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -814,7 +834,7 @@ _gostring_ _wrap_m2mauth_version_string_raw_efae9e4abbd097c2() {
 }
 
 
-_gostring_ _wrap_m2mauth_version_details_raw_efae9e4abbd097c2() {
+_gostring_ _wrap_m2mauth_version_details_raw_0d2b11a691d83630() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -828,7 +848,7 @@ _gostring_ _wrap_m2mauth_version_details_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OK_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OK_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -840,7 +860,7 @@ intgo _wrap_M2MAUTH_OK_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ERROR_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -852,7 +872,7 @@ intgo _wrap_M2MAUTH_ERROR_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EINVAL_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -864,7 +884,7 @@ intgo _wrap_M2MAUTH_EINVAL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ENOMEM_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -876,7 +896,7 @@ intgo _wrap_M2MAUTH_ENOMEM_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -888,7 +908,7 @@ intgo _wrap_M2MAUTH_EUNSUPPORTED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ETOOLARGE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -900,7 +920,7 @@ intgo _wrap_M2MAUTH_ETOOLARGE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ENOTFOUND_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -912,7 +932,7 @@ intgo _wrap_M2MAUTH_ENOTFOUND_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ESTATE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -924,7 +944,7 @@ intgo _wrap_M2MAUTH_ESTATE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EIO_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -936,7 +956,7 @@ intgo _wrap_M2MAUTH_EIO_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ECONFIG_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -948,7 +968,7 @@ intgo _wrap_M2MAUTH_ECONFIG_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EKEY_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -960,7 +980,7 @@ intgo _wrap_M2MAUTH_EKEY_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EKEYTYPE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -972,7 +992,7 @@ intgo _wrap_M2MAUTH_EKEYTYPE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EPASSPHRASE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -984,7 +1004,7 @@ intgo _wrap_M2MAUTH_EPASSPHRASE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ENOPRIVATE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -996,7 +1016,7 @@ intgo _wrap_M2MAUTH_ENOPRIVATE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ESIGNER_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1008,7 +1028,7 @@ intgo _wrap_M2MAUTH_ESIGNER_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EMALFORMED_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1020,7 +1040,7 @@ intgo _wrap_M2MAUTH_EMALFORMED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ESIGNATURE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1032,7 +1052,7 @@ intgo _wrap_M2MAUTH_ESIGNATURE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EALGORITHM_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1044,7 +1064,7 @@ intgo _wrap_M2MAUTH_EALGORITHM_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EEXPIRED_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1056,7 +1076,7 @@ intgo _wrap_M2MAUTH_EEXPIRED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ENOTYETVALID_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1068,7 +1088,7 @@ intgo _wrap_M2MAUTH_ENOTYETVALID_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EIAT_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1080,7 +1100,7 @@ intgo _wrap_M2MAUTH_EIAT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ECLAIM_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1092,7 +1112,7 @@ intgo _wrap_M2MAUTH_ECLAIM_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1104,7 +1124,7 @@ intgo _wrap_M2MAUTH_EMISSINGCLAIM_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ENETWORK_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1116,7 +1136,7 @@ intgo _wrap_M2MAUTH_ENETWORK_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ETIMEOUT_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1128,7 +1148,7 @@ intgo _wrap_M2MAUTH_ETIMEOUT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ETLS_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1140,7 +1160,7 @@ intgo _wrap_M2MAUTH_ETLS_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EINSECURE_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1152,7 +1172,7 @@ intgo _wrap_M2MAUTH_EINSECURE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EHTTP_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1164,7 +1184,7 @@ intgo _wrap_M2MAUTH_EHTTP_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EOAUTH_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1176,7 +1196,7 @@ intgo _wrap_M2MAUTH_EOAUTH_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EPROTOCOL_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1188,7 +1208,7 @@ intgo _wrap_M2MAUTH_EPROTOCOL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EVENDOR_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1200,7 +1220,7 @@ intgo _wrap_M2MAUTH_EVENDOR_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1212,7 +1232,7 @@ intgo _wrap_M2MAUTH_EUNAUTHORIZED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ECANCELLED_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1224,7 +1244,7 @@ intgo _wrap_M2MAUTH_ECANCELLED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_EBACKOFF_raw_0d2b11a691d83630() {
   enum m2mauth_error_code result;
   intgo _swig_go_result;
   
@@ -1236,7 +1256,7 @@ intgo _wrap_M2MAUTH_EBACKOFF_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1248,7 +1268,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NONE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1260,7 +1280,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INTERNAL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1272,7 +1292,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INPUT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1284,7 +1304,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNSUPPORTED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1296,7 +1316,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NOT_FOUND_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1308,7 +1328,7 @@ intgo _wrap_M2MAUTH_CATEGORY_STATE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_IO_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1320,7 +1340,7 @@ intgo _wrap_M2MAUTH_CATEGORY_IO_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1332,7 +1352,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CONFIG_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1344,7 +1364,7 @@ intgo _wrap_M2MAUTH_CATEGORY_KEY_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1356,7 +1376,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VERIFICATION_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1368,7 +1388,7 @@ intgo _wrap_M2MAUTH_CATEGORY_NETWORK_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1380,7 +1400,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TIMEOUT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1392,7 +1412,7 @@ intgo _wrap_M2MAUTH_CATEGORY_TLS_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1404,7 +1424,7 @@ intgo _wrap_M2MAUTH_CATEGORY_INSECURE_TRANSPORT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1416,7 +1436,7 @@ intgo _wrap_M2MAUTH_CATEGORY_HTTP_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1428,7 +1448,7 @@ intgo _wrap_M2MAUTH_CATEGORY_PROTOCOL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1440,7 +1460,7 @@ intgo _wrap_M2MAUTH_CATEGORY_OAUTH_REFUSAL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1452,7 +1472,7 @@ intgo _wrap_M2MAUTH_CATEGORY_VENDOR_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1464,7 +1484,7 @@ intgo _wrap_M2MAUTH_CATEGORY_UNAUTHORIZED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1476,7 +1496,7 @@ intgo _wrap_M2MAUTH_CATEGORY_CANCELLED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_0d2b11a691d83630() {
   enum m2mauth_category result;
   intgo _swig_go_result;
   
@@ -1488,7 +1508,7 @@ intgo _wrap_M2MAUTH_CATEGORY_BACKOFF_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_code_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1501,7 +1521,7 @@ intgo _wrap_ErrorRecord_code_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swi
 }
 
 
-_gostring_ _wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_message_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1517,7 +1537,7 @@ _gostring_ _wrap_ErrorRecord_message_get_raw_efae9e4abbd097c2(struct m2mauth_err
 }
 
 
-intgo _wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_transient_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1530,7 +1550,7 @@ intgo _wrap_ErrorRecord_transient_get_raw_efae9e4abbd097c2(struct m2mauth_error 
 }
 
 
-intgo _wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_ErrorRecord_http_status_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1543,7 +1563,7 @@ intgo _wrap_ErrorRecord_http_status_get_raw_efae9e4abbd097c2(struct m2mauth_erro
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1559,7 +1579,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_get_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1575,7 +1595,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_description_get_raw_efae9e4abbd097c2(st
 }
 
 
-_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+_gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1591,7 +1611,7 @@ _gostring_ _wrap_ErrorRecord_oauth_error_uri_get_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-long long _wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_vendor_code_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1604,7 +1624,7 @@ long long _wrap_ErrorRecord_vendor_code_get_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-long long _wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+long long _wrap_ErrorRecord_retry_after_ms_get_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   struct m2mauth_error *arg1 = (struct m2mauth_error *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -1617,7 +1637,7 @@ long long _wrap_ErrorRecord_retry_after_ms_get_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-struct m2mauth_error *_wrap_m2mauth_error_last_raw_efae9e4abbd097c2() {
+struct m2mauth_error *_wrap_m2mauth_error_last_raw_0d2b11a691d83630() {
   m2mauth_error *result = 0 ;
   struct m2mauth_error *_swig_go_result;
   
@@ -1628,13 +1648,13 @@ struct m2mauth_error *_wrap_m2mauth_error_last_raw_efae9e4abbd097c2() {
 }
 
 
-void _wrap_m2mauth_error_clear_raw_efae9e4abbd097c2() {
+void _wrap_m2mauth_error_clear_raw_0d2b11a691d83630() {
   m2mauth_error_clear();
   
 }
 
 
-_gostring_ _wrap_m2mauth_error_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1650,7 +1670,7 @@ _gostring_ _wrap_m2mauth_error_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_code_is_transient_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1663,7 +1683,7 @@ intgo _wrap_m2mauth_error_code_is_transient_raw_efae9e4abbd097c2(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(struct m2mauth_error *_swig_go_0) {
+intgo _wrap_m2mauth_error_is_transient_raw_0d2b11a691d83630(struct m2mauth_error *_swig_go_0) {
   m2mauth_error *arg1 = (m2mauth_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1676,7 +1696,7 @@ intgo _wrap_m2mauth_error_is_transient_raw_efae9e4abbd097c2(struct m2mauth_error
 }
 
 
-intgo _wrap_m2mauth_error_category_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+intgo _wrap_m2mauth_error_category_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -1689,7 +1709,7 @@ intgo _wrap_m2mauth_error_category_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_error_category_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1705,7 +1725,7 @@ _gostring_ _wrap_m2mauth_error_category_name_raw_efae9e4abbd097c2(intgo _swig_go
 }
 
 
-intgo _wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(m2mauth_cancel **_swig_go_0) {
+intgo _wrap_m2mauth_cancel_new_raw_0d2b11a691d83630(m2mauth_cancel **_swig_go_0) {
   m2mauth_cancel **arg1 = (m2mauth_cancel **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -1720,7 +1740,7 @@ intgo _wrap_m2mauth_cancel_new_raw_efae9e4abbd097c2(m2mauth_cancel **_swig_go_0)
 }
 
 
-void _wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
+void _wrap_m2mauth_cancel_request_raw_0d2b11a691d83630(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   
   arg1 = *(m2mauth_cancel **)&_swig_go_0; 
@@ -1730,7 +1750,7 @@ void _wrap_m2mauth_cancel_request_raw_efae9e4abbd097c2(struct m2mauth_cancel *_s
 }
 
 
-intgo _wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(struct m2mauth_cancel *_swig_go_0) {
+intgo _wrap_m2mauth_cancel_is_requested_raw_0d2b11a691d83630(struct m2mauth_cancel *_swig_go_0) {
   m2mauth_cancel *arg1 = (m2mauth_cancel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1743,7 +1763,7 @@ intgo _wrap_m2mauth_cancel_is_requested_raw_efae9e4abbd097c2(struct m2mauth_canc
 }
 
 
-intgo _wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_util_random_bytes_raw_0d2b11a691d83630(_goslice_* _swig_go_0, long long _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   size_t arg2 ;
   m2mauth_buf temp1 ;
@@ -1774,7 +1794,7 @@ intgo _wrap_m2mauth_util_random_bytes_raw_efae9e4abbd097c2(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(_goslice_* _swig_go_0) {
+intgo _wrap_m2mauth_util_uuid_v4_raw_0d2b11a691d83630(_goslice_* _swig_go_0) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_buf temp1 ;
   m2mauth_status result;
@@ -1803,7 +1823,7 @@ intgo _wrap_m2mauth_util_uuid_v4_raw_efae9e4abbd097c2(_goslice_* _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_encode_raw_0d2b11a691d83630(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -1838,7 +1858,7 @@ intgo _wrap_m2mauth_util_base64url_encode_raw_efae9e4abbd097c2(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_util_base64url_decode_raw_0d2b11a691d83630(_goslice_* _swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_buf temp1 ;
@@ -1874,7 +1894,7 @@ intgo _wrap_m2mauth_util_base64url_decode_raw_efae9e4abbd097c2(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_util_constant_time_equal_raw_0d2b11a691d83630(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 = (uint8_t *) 0 ;
   size_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -1897,7 +1917,7 @@ intgo _wrap_m2mauth_util_constant_time_equal_raw_efae9e4abbd097c2(_goslice_ _swi
 }
 
 
-void _wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(struct m2mauth_key_source *_swig_go_0) {
+void _wrap_delete_KeySourceHandle_raw_0d2b11a691d83630(struct m2mauth_key_source *_swig_go_0) {
   struct m2mauth_key_source *arg1 = (struct m2mauth_key_source *) 0 ;
   
   arg1 = *(struct m2mauth_key_source **)&_swig_go_0; 
@@ -1907,7 +1927,7 @@ void _wrap_delete_KeySourceHandle_raw_efae9e4abbd097c2(struct m2mauth_key_source
 }
 
 
-intgo _wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_KEY_RSA_raw_0d2b11a691d83630() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1919,7 +1939,7 @@ intgo _wrap_M2MAUTH_KEY_RSA_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_KEY_EC_raw_0d2b11a691d83630() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1931,7 +1951,7 @@ intgo _wrap_M2MAUTH_KEY_EC_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_KEY_OKP_raw_0d2b11a691d83630() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1943,7 +1963,7 @@ intgo _wrap_M2MAUTH_KEY_OKP_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_KEY_OCT_raw_0d2b11a691d83630() {
   enum m2mauth_key_type result;
   intgo _swig_go_result;
   
@@ -1955,7 +1975,7 @@ intgo _wrap_M2MAUTH_KEY_OCT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_rsa_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, intgo _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   unsigned int arg2 ;
   m2mauth_status result;
@@ -1972,7 +1992,7 @@ intgo _wrap_m2mauth_key_generate_rsa_raw_efae9e4abbd097c2(m2mauth_key **_swig_go
 }
 
 
-intgo _wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_ec_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -1994,7 +2014,7 @@ intgo _wrap_m2mauth_key_generate_ec_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0) {
+intgo _wrap_m2mauth_key_generate_ed25519_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2009,7 +2029,7 @@ intgo _wrap_m2mauth_key_generate_ed25519_raw_efae9e4abbd097c2(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_key_generate_hmac_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, long long _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -2026,7 +2046,7 @@ intgo _wrap_m2mauth_key_generate_hmac_raw_efae9e4abbd097c2(m2mauth_key **_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_secret_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2047,7 +2067,7 @@ intgo _wrap_m2mauth_key_from_secret_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pem_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2085,7 +2105,7 @@ intgo _wrap_m2mauth_key_from_pem_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_der_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2123,7 +2143,7 @@ intgo _wrap_m2mauth_key_from_der_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_file_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2162,7 +2182,7 @@ intgo _wrap_m2mauth_key_from_file_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_key_from_jwk_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2184,7 +2204,7 @@ intgo _wrap_m2mauth_key_from_jwk_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_jwks_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2220,7 +2240,7 @@ intgo _wrap_m2mauth_key_from_jwks_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_key_public_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -2237,7 +2257,7 @@ intgo _wrap_m2mauth_key_public_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_with_kid_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2268,7 +2288,7 @@ intgo _wrap_m2mauth_key_with_kid_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_is_signer_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2281,7 +2301,7 @@ intgo _wrap_m2mauth_key_is_signer_raw_efae9e4abbd097c2(struct m2mauth_key *_swig
 }
 
 
-intgo _wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_from_pkcs11_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2320,7 +2340,7 @@ intgo _wrap_m2mauth_key_from_pkcs11_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_key_source_new_raw_0d2b11a691d83630(m2mauth_key_source **_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, long long _swig_go_3) {
   m2mauth_key_source **arg1 = (m2mauth_key_source **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2361,7 +2381,7 @@ intgo _wrap_m2mauth_key_source_new_raw_efae9e4abbd097c2(m2mauth_key_source **_sw
 }
 
 
-intgo _wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(struct m2mauth_key_source *_swig_go_0) {
+intgo _wrap_m2mauth_key_source_reload_raw_0d2b11a691d83630(struct m2mauth_key_source *_swig_go_0) {
   m2mauth_key_source *arg1 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -2374,7 +2394,7 @@ intgo _wrap_m2mauth_key_source_reload_raw_efae9e4abbd097c2(struct m2mauth_key_so
 }
 
 
-intgo _wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+intgo _wrap_m2mauth_key_source_current_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
@@ -2391,7 +2411,7 @@ intgo _wrap_m2mauth_key_source_current_raw_efae9e4abbd097c2(m2mauth_key **_swig_
 }
 
 
-intgo _wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_type_of_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2404,7 +2424,7 @@ intgo _wrap_m2mauth_key_type_of_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_g
 }
 
 
-intgo _wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_bits_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2417,7 +2437,7 @@ intgo _wrap_m2mauth_key_bits_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_curve_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2433,7 +2453,7 @@ _gostring_ _wrap_m2mauth_key_curve_raw_efae9e4abbd097c2(struct m2mauth_key *_swi
 }
 
 
-intgo _wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_key_has_private_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2446,7 +2466,7 @@ intgo _wrap_m2mauth_key_has_private_raw_efae9e4abbd097c2(struct m2mauth_key *_sw
 }
 
 
-_gostring_ _wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+_gostring_ _wrap_m2mauth_key_kid_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -2462,7 +2482,7 @@ _gostring_ _wrap_m2mauth_key_kid_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_
 }
 
 
-intgo _wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_key_private_pem_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2510,7 +2530,7 @@ intgo _wrap_m2mauth_key_private_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_pem_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2541,7 +2561,7 @@ intgo _wrap_m2mauth_key_public_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_public_der_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2572,7 +2592,7 @@ intgo _wrap_m2mauth_key_public_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_key_public_jwk_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2631,7 +2651,7 @@ intgo _wrap_m2mauth_key_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_private_jwk_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2662,7 +2682,7 @@ intgo _wrap_m2mauth_key_private_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_key_jwks_raw_0d2b11a691d83630(_goslice_* _swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key **arg2 = (m2mauth_key **) 0 ;
   size_t arg3 ;
@@ -2697,7 +2717,7 @@ intgo _wrap_m2mauth_key_jwks_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, _goslic
 }
 
 
-intgo _wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_key_thumbprint_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_buf temp1 ;
@@ -2728,7 +2748,7 @@ intgo _wrap_m2mauth_key_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_HASH_SHA1_raw_0d2b11a691d83630() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2740,7 +2760,7 @@ intgo _wrap_M2MAUTH_HASH_SHA1_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_HASH_SHA256_raw_0d2b11a691d83630() {
   enum m2mauth_hash result;
   intgo _swig_go_result;
   
@@ -2752,7 +2772,7 @@ intgo _wrap_M2MAUTH_HASH_SHA256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_0d2b11a691d83630() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2764,7 +2784,7 @@ intgo _wrap_M2MAUTH_FP_HEX_COLONS_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_FP_HEX_raw_0d2b11a691d83630() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2776,7 +2796,7 @@ intgo _wrap_M2MAUTH_FP_HEX_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_FP_BASE64URL_raw_0d2b11a691d83630() {
   enum m2mauth_fingerprint_format result;
   intgo _swig_go_result;
   
@@ -2788,7 +2808,7 @@ intgo _wrap_M2MAUTH_FP_BASE64URL_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_pem_raw_0d2b11a691d83630(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2809,7 +2829,7 @@ intgo _wrap_m2mauth_cert_from_pem_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_der_raw_0d2b11a691d83630(m2mauth_cert **_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -2830,7 +2850,7 @@ intgo _wrap_m2mauth_cert_from_der_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_cert_from_file_raw_0d2b11a691d83630(m2mauth_cert **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -2852,7 +2872,7 @@ intgo _wrap_m2mauth_cert_from_file_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_fingerprint_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   int arg3 ;
@@ -2887,7 +2907,7 @@ intgo _wrap_m2mauth_cert_fingerprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_public_key_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_status result;
@@ -2904,7 +2924,7 @@ intgo _wrap_m2mauth_cert_public_key_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_der_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2935,7 +2955,7 @@ intgo _wrap_m2mauth_cert_der_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_pem_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2966,7 +2986,7 @@ intgo _wrap_m2mauth_cert_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_cert_subject_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -2997,7 +3017,7 @@ intgo _wrap_m2mauth_cert_subject_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, str
 }
 
 
-long long _wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(struct m2mauth_cert *_swig_go_0) {
+long long _wrap_m2mauth_cert_not_after_raw_0d2b11a691d83630(struct m2mauth_cert *_swig_go_0) {
   m2mauth_cert *arg1 = (m2mauth_cert *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -3010,7 +3030,7 @@ long long _wrap_m2mauth_cert_not_after_raw_efae9e4abbd097c2(struct m2mauth_cert 
 }
 
 
-intgo _wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_cert_self_signed_raw_0d2b11a691d83630(m2mauth_cert **_swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_cert **arg1 = (m2mauth_cert **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3036,7 +3056,7 @@ intgo _wrap_m2mauth_cert_self_signed_raw_efae9e4abbd097c2(m2mauth_cert **_swig_g
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_HS256_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3048,7 +3068,7 @@ intgo _wrap_M2MAUTH_ALG_HS256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_HS384_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3060,7 +3080,7 @@ intgo _wrap_M2MAUTH_ALG_HS384_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_HS512_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3072,7 +3092,7 @@ intgo _wrap_M2MAUTH_ALG_HS512_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_RS256_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3084,7 +3104,7 @@ intgo _wrap_M2MAUTH_ALG_RS256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_RS384_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3096,7 +3116,7 @@ intgo _wrap_M2MAUTH_ALG_RS384_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_RS512_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3108,7 +3128,7 @@ intgo _wrap_M2MAUTH_ALG_RS512_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_PS256_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3120,7 +3140,7 @@ intgo _wrap_M2MAUTH_ALG_PS256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_PS384_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3132,7 +3152,7 @@ intgo _wrap_M2MAUTH_ALG_PS384_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_PS512_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3144,7 +3164,7 @@ intgo _wrap_M2MAUTH_ALG_PS512_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_ES256_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3156,7 +3176,7 @@ intgo _wrap_M2MAUTH_ALG_ES256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_ES384_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3168,7 +3188,7 @@ intgo _wrap_M2MAUTH_ALG_ES384_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_ES512_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3180,7 +3200,7 @@ intgo _wrap_M2MAUTH_ALG_ES512_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_ALG_EDDSA_raw_0d2b11a691d83630() {
   enum m2mauth_alg result;
   intgo _swig_go_result;
   
@@ -3192,7 +3212,7 @@ intgo _wrap_M2MAUTH_ALG_EDDSA_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_from_name_raw_0d2b11a691d83630(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3214,7 +3234,7 @@ intgo _wrap_m2mauth_alg_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostrin
 }
 
 
-_gostring_ _wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_alg_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3230,7 +3250,7 @@ _gostring_ _wrap_m2mauth_alg_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+intgo _wrap_m2mauth_alg_bit_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3243,7 +3263,7 @@ intgo _wrap_m2mauth_alg_bit_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_alg_set_parse_raw_0d2b11a691d83630(int *_swig_go_0, _gostring_ _swig_go_1) {
   uint32_t *arg1 = (uint32_t *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3265,7 +3285,7 @@ intgo _wrap_m2mauth_alg_set_parse_raw_efae9e4abbd097c2(int *_swig_go_0, _gostrin
 }
 
 
-intgo _wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(struct m2mauth_key *_swig_go_0) {
+intgo _wrap_m2mauth_alg_default_for_raw_0d2b11a691d83630(struct m2mauth_key *_swig_go_0) {
   m2mauth_key *arg1 = (m2mauth_key *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3278,7 +3298,7 @@ intgo _wrap_m2mauth_alg_default_for_raw_efae9e4abbd097c2(struct m2mauth_key *_sw
 }
 
 
-void _wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_alg_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int arg2 ;
   
@@ -3290,7 +3310,7 @@ void _wrap_JwsHeader_alg_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_sw
 }
 
 
-intgo _wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_alg_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3303,7 +3323,7 @@ intgo _wrap_JwsHeader_alg_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_s
 }
 
 
-void _wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_typ_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3323,7 +3343,7 @@ void _wrap_JwsHeader_typ_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_typ_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3339,7 +3359,7 @@ _gostring_ _wrap_JwsHeader_typ_get_raw_efae9e4abbd097c2(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_kid_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3363,7 +3383,7 @@ void _wrap_JwsHeader_kid_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_kid_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3379,7 +3399,7 @@ _gostring_ _wrap_JwsHeader_kid_get_raw_efae9e4abbd097c2(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_cty_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3399,7 +3419,7 @@ void _wrap_JwsHeader_cty_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_sw
 }
 
 
-_gostring_ _wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_cty_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3415,7 +3435,7 @@ _gostring_ _wrap_JwsHeader_cty_get_raw_efae9e4abbd097c2(struct m2mauth_jws_heade
 }
 
 
-void _wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_JwsHeader_cert_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -3427,7 +3447,7 @@ void _wrap_JwsHeader_cert_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_s
 }
 
 
-struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -3440,7 +3460,7 @@ struct m2mauth_cert *_wrap_JwsHeader_cert_get_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-void _wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
+void _wrap_JwsHeader_cert_members_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int arg2 ;
   
@@ -3452,7 +3472,7 @@ void _wrap_JwsHeader_cert_members_set_raw_efae9e4abbd097c2(struct m2mauth_jws_he
 }
 
 
-intgo _wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+intgo _wrap_JwsHeader_cert_members_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3465,7 +3485,7 @@ intgo _wrap_JwsHeader_cert_members_get_raw_efae9e4abbd097c2(struct m2mauth_jws_h
 }
 
 
-void _wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_JwsHeader_extra_json_set_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -3485,7 +3505,7 @@ void _wrap_JwsHeader_extra_json_set_raw_efae9e4abbd097c2(struct m2mauth_jws_head
 }
 
 
-_gostring_ _wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+_gostring_ _wrap_JwsHeader_extra_json_get_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3501,7 +3521,7 @@ _gostring_ _wrap_JwsHeader_extra_json_get_raw_efae9e4abbd097c2(struct m2mauth_jw
 }
 
 
-struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_efae9e4abbd097c2() {
+struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_0d2b11a691d83630() {
   struct m2mauth_jws_header *result = 0 ;
   struct m2mauth_jws_header *_swig_go_result;
   
@@ -3512,7 +3532,7 @@ struct m2mauth_jws_header *_wrap_new_JwsHeader_raw_efae9e4abbd097c2() {
 }
 
 
-void _wrap_delete_JwsHeader_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swig_go_0) {
+void _wrap_delete_JwsHeader_raw_0d2b11a691d83630(struct m2mauth_jws_header *_swig_go_0) {
   struct m2mauth_jws_header *arg1 = (struct m2mauth_jws_header *) 0 ;
   
   arg1 = *(struct m2mauth_jws_header **)&_swig_go_0; 
@@ -3522,7 +3542,7 @@ void _wrap_delete_JwsHeader_raw_efae9e4abbd097c2(struct m2mauth_jws_header *_swi
 }
 
 
-intgo _wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3561,7 +3581,7 @@ intgo _wrap_m2mauth_jws_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_jws_sign_protected_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3604,7 +3624,7 @@ intgo _wrap_m2mauth_jws_sign_protected_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_m2mauth_jws_verify_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3644,7 +3664,7 @@ intgo _wrap_m2mauth_jws_verify_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0) {
+intgo _wrap_m2mauth_claims_new_raw_0d2b11a691d83630(m2mauth_claims **_swig_go_0) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3659,7 +3679,7 @@ intgo _wrap_m2mauth_claims_new_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_from_json_raw_0d2b11a691d83630(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3681,7 +3701,7 @@ intgo _wrap_m2mauth_claims_from_json_raw_efae9e4abbd097c2(m2mauth_claims **_swig
 }
 
 
-intgo _wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_clone_raw_0d2b11a691d83630(m2mauth_claims **_swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
@@ -3698,7 +3718,7 @@ intgo _wrap_m2mauth_claims_clone_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_string_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3725,7 +3745,7 @@ intgo _wrap_m2mauth_claims_set_string_raw_efae9e4abbd097c2(struct m2mauth_claims
 }
 
 
-intgo _wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_int_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -3747,7 +3767,7 @@ intgo _wrap_m2mauth_claims_set_int_raw_efae9e4abbd097c2(struct m2mauth_claims *_
 }
 
 
-intgo _wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_bool_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -3769,7 +3789,7 @@ intgo _wrap_m2mauth_claims_set_bool_raw_efae9e4abbd097c2(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_set_json_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3796,7 +3816,7 @@ intgo _wrap_m2mauth_claims_set_json_raw_efae9e4abbd097c2(struct m2mauth_claims *
 }
 
 
-intgo _wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_add_audience_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3816,7 +3836,7 @@ intgo _wrap_m2mauth_claims_add_audience_raw_efae9e4abbd097c2(struct m2mauth_clai
 }
 
 
-intgo _wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0) {
+intgo _wrap_m2mauth_claims_set_random_jti_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -3829,7 +3849,7 @@ intgo _wrap_m2mauth_claims_set_random_jti_raw_efae9e4abbd097c2(struct m2mauth_cl
 }
 
 
-intgo _wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_remove_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -3849,7 +3869,7 @@ intgo _wrap_m2mauth_claims_remove_raw_efae9e4abbd097c2(struct m2mauth_claims *_s
 }
 
 
-intgo _wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_claims_has_raw_0d2b11a691d83630(struct m2mauth_claims *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims *arg1 = (m2mauth_claims *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -3869,7 +3889,7 @@ intgo _wrap_m2mauth_claims_has_raw_efae9e4abbd097c2(struct m2mauth_claims *_swig
 }
 
 
-intgo _wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_string_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3907,7 +3927,7 @@ intgo _wrap_m2mauth_claims_get_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_0
 }
 
 
-intgo _wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_int_raw_0d2b11a691d83630(long long *_swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   int64_t *arg1 = (int64_t *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3931,7 +3951,7 @@ intgo _wrap_m2mauth_claims_get_int_raw_efae9e4abbd097c2(long long *_swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_claims_get_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -3969,7 +3989,7 @@ intgo _wrap_m2mauth_claims_get_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_to_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -4000,7 +4020,7 @@ intgo _wrap_m2mauth_claims_to_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
+intgo _wrap_m2mauth_claims_header_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_claims *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_claims *arg2 = (m2mauth_claims *) 0 ;
   m2mauth_buf temp1 ;
@@ -4031,7 +4051,7 @@ intgo _wrap_m2mauth_claims_header_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_claims *_swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_claims *arg3 = (m2mauth_claims *) 0 ;
@@ -4066,7 +4086,7 @@ intgo _wrap_m2mauth_jwt_sign_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
+intgo _wrap_m2mauth_jwt_sign_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_jws_header *_swig_go_3) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4106,7 +4126,7 @@ intgo _wrap_m2mauth_jwt_sign_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, st
 }
 
 
-intgo _wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_new_raw_0d2b11a691d83630(m2mauth_verifier **_swig_go_0, struct m2mauth_key *_swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   uint32_t arg3 ;
@@ -4125,7 +4145,7 @@ intgo _wrap_m2mauth_verifier_new_raw_efae9e4abbd097c2(m2mauth_verifier **_swig_g
 }
 
 
-intgo _wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_verifier_from_jwks_raw_0d2b11a691d83630(m2mauth_verifier **_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_verifier **arg1 = (m2mauth_verifier **) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -4149,7 +4169,7 @@ intgo _wrap_m2mauth_verifier_from_jwks_raw_efae9e4abbd097c2(m2mauth_verifier **_
 }
 
 
-intgo _wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_issuer_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4169,7 +4189,7 @@ intgo _wrap_m2mauth_verifier_set_issuer_raw_efae9e4abbd097c2(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_subject_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4189,7 +4209,7 @@ intgo _wrap_m2mauth_verifier_set_subject_raw_efae9e4abbd097c2(struct m2mauth_ver
 }
 
 
-intgo _wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_add_audience_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4209,7 +4229,7 @@ intgo _wrap_m2mauth_verifier_add_audience_raw_efae9e4abbd097c2(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_require_claim_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4229,7 +4249,7 @@ intgo _wrap_m2mauth_verifier_require_claim_raw_efae9e4abbd097c2(struct m2mauth_v
 }
 
 
-intgo _wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_typ_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4249,7 +4269,7 @@ intgo _wrap_m2mauth_verifier_set_typ_raw_efae9e4abbd097c2(struct m2mauth_verifie
 }
 
 
-intgo _wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_leeway_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -4264,7 +4284,7 @@ intgo _wrap_m2mauth_verifier_set_leeway_raw_efae9e4abbd097c2(struct m2mauth_veri
 }
 
 
-intgo _wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_verifier_set_max_size_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   size_t arg2 ;
   m2mauth_status result;
@@ -4279,7 +4299,7 @@ intgo _wrap_m2mauth_verifier_set_max_size_raw_efae9e4abbd097c2(struct m2mauth_ve
 }
 
 
-intgo _wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_verifier_verify_raw_0d2b11a691d83630(m2mauth_claims **_swig_go_0, struct m2mauth_verifier *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   m2mauth_verifier *arg2 = (m2mauth_verifier *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4303,7 +4323,7 @@ intgo _wrap_m2mauth_verifier_verify_raw_efae9e4abbd097c2(m2mauth_claims **_swig_
 }
 
 
-intgo _wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_jwt_decode_unverified_raw_0d2b11a691d83630(m2mauth_claims **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_claims **arg1 = (m2mauth_claims **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4325,7 +4345,7 @@ intgo _wrap_m2mauth_jwt_decode_unverified_raw_efae9e4abbd097c2(m2mauth_claims **
 }
 
 
-intgo _wrap_m2mauth_request_new_raw_efae9e4abbd097c2(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_new_raw_0d2b11a691d83630(m2mauth_request **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request **arg1 = (m2mauth_request **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4354,7 +4374,7 @@ intgo _wrap_m2mauth_request_new_raw_efae9e4abbd097c2(m2mauth_request **_swig_go_
 }
 
 
-intgo _wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_url_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4374,7 +4394,7 @@ intgo _wrap_m2mauth_request_set_url_raw_efae9e4abbd097c2(struct m2mauth_request 
 }
 
 
-intgo _wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_set_header_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4403,7 +4423,7 @@ intgo _wrap_m2mauth_request_set_header_raw_efae9e4abbd097c2(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_request_add_header_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4432,7 +4452,7 @@ intgo _wrap_m2mauth_request_add_header_raw_efae9e4abbd097c2(struct m2mauth_reque
 }
 
 
-intgo _wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_request_remove_header_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -4452,7 +4472,7 @@ intgo _wrap_m2mauth_request_remove_header_raw_efae9e4abbd097c2(struct m2mauth_re
 }
 
 
-intgo _wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_request_set_body_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4471,7 +4491,7 @@ intgo _wrap_m2mauth_request_set_body_raw_efae9e4abbd097c2(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_method_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_method_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4487,7 +4507,7 @@ _gostring_ _wrap_m2mauth_request_method_raw_efae9e4abbd097c2(struct m2mauth_requ
 }
 
 
-_gostring_ _wrap_m2mauth_request_url_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
+_gostring_ _wrap_m2mauth_request_url_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4503,7 +4523,7 @@ _gostring_ _wrap_m2mauth_request_url_raw_efae9e4abbd097c2(struct m2mauth_request
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4526,7 +4546,7 @@ _gostring_ _wrap_m2mauth_request_header_raw_efae9e4abbd097c2(struct m2mauth_requ
 }
 
 
-long long _wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0) {
+long long _wrap_m2mauth_request_header_count_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4539,7 +4559,7 @@ long long _wrap_m2mauth_request_header_count_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_name_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4557,7 +4577,7 @@ _gostring_ _wrap_m2mauth_request_header_name_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_request_header_value_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, long long _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4575,7 +4595,7 @@ _gostring_ _wrap_m2mauth_request_header_value_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_response_new_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_response_new_raw_0d2b11a691d83630(m2mauth_response **_swig_go_0, intgo _swig_go_1) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -4592,7 +4612,7 @@ intgo _wrap_m2mauth_response_new_raw_efae9e4abbd097c2(m2mauth_response **_swig_g
 }
 
 
-intgo _wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_response_add_header_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -4621,7 +4641,7 @@ intgo _wrap_m2mauth_response_add_header_raw_efae9e4abbd097c2(struct m2mauth_resp
 }
 
 
-intgo _wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_response_set_body_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4640,7 +4660,7 @@ intgo _wrap_m2mauth_response_set_body_raw_efae9e4abbd097c2(struct m2mauth_respon
 }
 
 
-intgo _wrap_m2mauth_response_status_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
+intgo _wrap_m2mauth_response_status_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4653,7 +4673,7 @@ intgo _wrap_m2mauth_response_status_raw_efae9e4abbd097c2(struct m2mauth_response
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char *result = 0 ;
@@ -4676,7 +4696,7 @@ _gostring_ _wrap_m2mauth_response_header_raw_efae9e4abbd097c2(struct m2mauth_res
 }
 
 
-long long _wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0) {
+long long _wrap_m2mauth_response_header_count_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4689,7 +4709,7 @@ long long _wrap_m2mauth_response_header_count_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_name_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4707,7 +4727,7 @@ _gostring_ _wrap_m2mauth_response_header_name_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-_gostring_ _wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_m2mauth_response_header_value_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, long long _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   size_t arg2 ;
   char *result = 0 ;
@@ -4725,7 +4745,7 @@ _gostring_ _wrap_m2mauth_response_header_value_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -4737,7 +4757,7 @@ void _wrap_HttpOptionsStruct_insecure_skip_verify_set_raw_efae9e4abbd097c2(struc
 }
 
 
-intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4750,7 +4770,7 @@ intgo _wrap_HttpOptionsStruct_insecure_skip_verify_get_raw_efae9e4abbd097c2(stru
 }
 
 
-void _wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_file_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4770,7 +4790,7 @@ void _wrap_HttpOptionsStruct_ca_file_set_raw_efae9e4abbd097c2(struct m2mauth_htt
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4786,7 +4806,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_file_get_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-void _wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_ca_dir_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4806,7 +4826,7 @@ void _wrap_HttpOptionsStruct_ca_dir_set_raw_efae9e4abbd097c2(struct m2mauth_http
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4822,7 +4842,7 @@ _gostring_ _wrap_HttpOptionsStruct_ca_dir_get_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4844,7 +4864,7 @@ void _wrap_HttpOptionsStruct_client_cert_set_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4860,7 +4880,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_get_raw_efae9e4abbd097c2(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_key_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4882,7 +4902,7 @@ void _wrap_HttpOptionsStruct_client_key_set_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4898,7 +4918,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_key_get_raw_efae9e4abbd097c2(struct m2
 }
 
 
-void _wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_client_cert_type_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4918,7 +4938,7 @@ void _wrap_HttpOptionsStruct_client_cert_type_set_raw_efae9e4abbd097c2(struct m2
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4934,7 +4954,7 @@ _gostring_ _wrap_HttpOptionsStruct_client_cert_type_get_raw_efae9e4abbd097c2(str
 }
 
 
-void _wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_proxy_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -4954,7 +4974,7 @@ void _wrap_HttpOptionsStruct_proxy_set_raw_efae9e4abbd097c2(struct m2mauth_http_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4970,7 +4990,7 @@ _gostring_ _wrap_HttpOptionsStruct_proxy_get_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -4982,7 +5002,7 @@ void _wrap_HttpOptionsStruct_connect_timeout_ms_set_raw_efae9e4abbd097c2(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -4995,7 +5015,7 @@ long long _wrap_HttpOptionsStruct_connect_timeout_ms_get_raw_efae9e4abbd097c2(st
 }
 
 
-void _wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_timeout_ms_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t arg2 ;
   
@@ -5007,7 +5027,7 @@ void _wrap_HttpOptionsStruct_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5020,7 +5040,7 @@ long long _wrap_HttpOptionsStruct_timeout_ms_get_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t arg2 ;
   
@@ -5032,7 +5052,7 @@ void _wrap_HttpOptionsStruct_max_response_bytes_set_raw_efae9e4abbd097c2(struct 
 }
 
 
-long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5045,7 +5065,7 @@ long long _wrap_HttpOptionsStruct_max_response_bytes_get_raw_efae9e4abbd097c2(st
 }
 
 
-void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int arg2 ;
   
@@ -5057,7 +5077,7 @@ void _wrap_HttpOptionsStruct_allow_plain_http_set_raw_efae9e4abbd097c2(struct m2
 }
 
 
-intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5070,7 +5090,7 @@ intgo _wrap_HttpOptionsStruct_allow_plain_http_get_raw_efae9e4abbd097c2(struct m
 }
 
 
-void _wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_HttpOptionsStruct_user_agent_set_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _gostring_ _swig_go_1) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   
@@ -5090,7 +5110,7 @@ void _wrap_HttpOptionsStruct_user_agent_set_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+_gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5106,7 +5126,7 @@ _gostring_ _wrap_HttpOptionsStruct_user_agent_get_raw_efae9e4abbd097c2(struct m2
 }
 
 
-struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2() {
+struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_0d2b11a691d83630() {
   struct m2mauth_http_options *result = 0 ;
   struct m2mauth_http_options *_swig_go_result;
   
@@ -5117,7 +5137,7 @@ struct m2mauth_http_options *_wrap_new_HttpOptionsStruct_raw_efae9e4abbd097c2() 
 }
 
 
-void _wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0) {
+void _wrap_delete_HttpOptionsStruct_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0) {
   struct m2mauth_http_options *arg1 = (struct m2mauth_http_options *) 0 ;
   
   arg1 = *(struct m2mauth_http_options **)&_swig_go_0; 
@@ -5127,7 +5147,7 @@ void _wrap_delete_HttpOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_http_opt
 }
 
 
-intgo _wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_options_describe_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -5158,7 +5178,7 @@ intgo _wrap_m2mauth_http_options_describe_raw_efae9e4abbd097c2(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_http_new_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_raw_0d2b11a691d83630(m2mauth_http **_swig_go_0, struct m2mauth_http_options *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_http_options *arg2 = (m2mauth_http_options *) 0 ;
   m2mauth_status result;
@@ -5175,7 +5195,7 @@ intgo _wrap_m2mauth_http_new_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
+intgo _wrap_m2mauth_http_add_override_raw_0d2b11a691d83630(struct m2mauth_http *_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http_options *_swig_go_2) {
   m2mauth_http *arg1 = (m2mauth_http *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http_options *arg3 = (m2mauth_http_options *) 0 ;
@@ -5197,7 +5217,7 @@ intgo _wrap_m2mauth_http_add_override_raw_efae9e4abbd097c2(struct m2mauth_http *
 }
 
 
-intgo _wrap_m2mauth_http_send_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_http_send_raw_0d2b11a691d83630(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5216,7 +5236,7 @@ intgo _wrap_m2mauth_http_send_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5228,7 +5248,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA1_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5240,7 +5260,7 @@ intgo _wrap_M2MAUTH_OAUTH1_HMAC_SHA256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5252,7 +5272,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA1_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5264,7 +5284,7 @@ intgo _wrap_M2MAUTH_OAUTH1_RSA_SHA256_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_method result;
   intgo _swig_go_result;
   
@@ -5276,7 +5296,7 @@ intgo _wrap_M2MAUTH_OAUTH1_PLAINTEXT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5288,7 +5308,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_HEADER_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5300,7 +5320,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_QUERY_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_0d2b11a691d83630() {
   enum m2mauth_oauth1_placement result;
   intgo _swig_go_result;
   
@@ -5312,7 +5332,7 @@ intgo _wrap_M2MAUTH_OAUTH1_IN_BODY_raw_efae9e4abbd097c2() {
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_method_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5328,7 +5348,7 @@ _gostring_ _wrap_m2mauth_oauth1_method_name_raw_efae9e4abbd097c2(intgo _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_method_from_name_raw_0d2b11a691d83630(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5350,7 +5370,7 @@ intgo _wrap_m2mauth_oauth1_method_from_name_raw_efae9e4abbd097c2(int *_swig_go_0
 }
 
 
-_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_oauth1_placement_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5366,7 +5386,7 @@ _gostring_ _wrap_m2mauth_oauth1_placement_name_raw_efae9e4abbd097c2(intgo _swig_
 }
 
 
-intgo _wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_new_raw_0d2b11a691d83630(m2mauth_oauth1 **_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_oauth1 **arg1 = (m2mauth_oauth1 **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5388,7 +5408,7 @@ intgo _wrap_m2mauth_oauth1_new_raw_efae9e4abbd097c2(m2mauth_oauth1 **_swig_go_0,
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5418,7 +5438,7 @@ intgo _wrap_m2mauth_oauth1_set_consumer_secret_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_set_token_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5462,7 +5482,7 @@ intgo _wrap_m2mauth_oauth1_set_token_raw_efae9e4abbd097c2(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -5477,7 +5497,7 @@ intgo _wrap_m2mauth_oauth1_set_rsa_key_raw_efae9e4abbd097c2(struct m2mauth_oauth
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_method_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5492,7 +5512,7 @@ intgo _wrap_m2mauth_oauth1_set_method_raw_efae9e4abbd097c2(struct m2mauth_oauth1
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_placement_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5507,7 +5527,7 @@ intgo _wrap_m2mauth_oauth1_set_placement_raw_efae9e4abbd097c2(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_realm_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5534,7 +5554,7 @@ intgo _wrap_m2mauth_oauth1_set_realm_raw_efae9e4abbd097c2(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_include_version_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5549,7 +5569,7 @@ intgo _wrap_m2mauth_oauth1_set_include_version_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_callback_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5576,7 +5596,7 @@ intgo _wrap_m2mauth_oauth1_set_callback_raw_efae9e4abbd097c2(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_verifier_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5603,7 +5623,7 @@ intgo _wrap_m2mauth_oauth1_set_verifier_raw_efae9e4abbd097c2(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_oauth1_add_param_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5630,7 +5650,7 @@ intgo _wrap_m2mauth_oauth1_add_param_raw_efae9e4abbd097c2(struct m2mauth_oauth1 
 }
 
 
-intgo _wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0) {
+intgo _wrap_m2mauth_oauth1_clear_params_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -5643,7 +5663,7 @@ intgo _wrap_m2mauth_oauth1_clear_params_raw_efae9e4abbd097c2(struct m2mauth_oaut
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5670,7 +5690,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_nonce_raw_efae9e4abbd097c2(struct m2mauth_o
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -5685,7 +5705,7 @@ intgo _wrap_m2mauth_oauth1_set_fixed_timestamp_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_oauth1_set_body_hash_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, intgo _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -5700,7 +5720,7 @@ intgo _wrap_m2mauth_oauth1_set_body_hash_raw_efae9e4abbd097c2(struct m2mauth_oau
 }
 
 
-intgo _wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_oauth1_sign_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -5715,7 +5735,7 @@ intgo _wrap_m2mauth_oauth1_sign_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swi
 }
 
 
-intgo _wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_base_string_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5764,7 +5784,7 @@ intgo _wrap_m2mauth_oauth1_base_string_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_oauth1_signature_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_oauth1 *_swig_go_1, struct m2mauth_request *_swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_oauth1 *arg2 = (m2mauth_oauth1 *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -5813,7 +5833,7 @@ intgo _wrap_m2mauth_oauth1_signature_raw_efae9e4abbd097c2(_goslice_* _swig_go_0,
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5825,7 +5845,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5837,7 +5857,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5849,7 +5869,7 @@ intgo _wrap_M2MAUTH_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5861,7 +5881,7 @@ intgo _wrap_M2MAUTH_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5873,7 +5893,7 @@ intgo _wrap_M2MAUTH_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5885,7 +5905,7 @@ intgo _wrap_M2MAUTH_AUTH_SELF_SIGNED_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_AUTH_NONE_raw_0d2b11a691d83630() {
   enum m2mauth_client_auth result;
   intgo _swig_go_result;
   
@@ -5897,7 +5917,7 @@ intgo _wrap_M2MAUTH_AUTH_NONE_raw_efae9e4abbd097c2() {
 }
 
 
-_gostring_ _wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_client_auth_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -5913,7 +5933,7 @@ _gostring_ _wrap_m2mauth_client_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0)
 }
 
 
-intgo _wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_client_auth_from_name_raw_0d2b11a691d83630(int *_swig_go_0, _goslice_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -5942,7 +5962,7 @@ intgo _wrap_m2mauth_client_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, 
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_0d2b11a691d83630() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5954,7 +5974,7 @@ intgo _wrap_M2MAUTH_GRANT_CLIENT_CREDENTIALS_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_0d2b11a691d83630() {
   enum m2mauth_grant result;
   intgo _swig_go_result;
   
@@ -5966,7 +5986,7 @@ intgo _wrap_M2MAUTH_GRANT_JWT_BEARER_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_new_raw_0d2b11a691d83630(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -5997,7 +6017,7 @@ intgo _wrap_m2mauth_token_client_new_raw_efae9e4abbd097c2(m2mauth_token_client *
 }
 
 
-intgo _wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
+intgo _wrap_m2mauth_token_client_discover_raw_0d2b11a691d83630(m2mauth_token_client **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct m2mauth_http *_swig_go_3) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6028,7 +6048,7 @@ intgo _wrap_m2mauth_token_client_discover_raw_efae9e4abbd097c2(m2mauth_token_cli
 }
 
 
-intgo _wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_auth_method_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6043,7 +6063,7 @@ intgo _wrap_m2mauth_token_client_set_auth_method_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_secret_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6073,7 +6093,7 @@ intgo _wrap_m2mauth_token_client_set_secret_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_private_key_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -6088,7 +6108,7 @@ intgo _wrap_m2mauth_token_client_set_private_key_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-intgo _wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_key_source_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, struct m2mauth_key_source *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_key_source *arg2 = (m2mauth_key_source *) 0 ;
   m2mauth_status result;
@@ -6103,7 +6123,7 @@ intgo _wrap_m2mauth_token_client_set_key_source_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_grant_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, intgo _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -6118,7 +6138,7 @@ intgo _wrap_m2mauth_token_client_set_grant_raw_efae9e4abbd097c2(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_subject_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6138,7 +6158,7 @@ intgo _wrap_m2mauth_token_client_set_subject_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_scope_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6158,7 +6178,7 @@ intgo _wrap_m2mauth_token_client_set_scope_raw_efae9e4abbd097c2(struct m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_audience_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6185,7 +6205,7 @@ intgo _wrap_m2mauth_token_client_set_audience_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_client_add_resource_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6205,7 +6225,7 @@ intgo _wrap_m2mauth_token_client_add_resource_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-intgo _wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_client_add_param_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -6239,7 +6259,7 @@ intgo _wrap_m2mauth_token_client_add_param_raw_efae9e4abbd097c2(struct m2mauth_t
 }
 
 
-void _wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_alg_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6251,7 +6271,7 @@ void _wrap_AssertionOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_as
 }
 
 
-intgo _wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_alg_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6264,7 +6284,7 @@ intgo _wrap_AssertionOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_a
 }
 
 
-void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6276,7 +6296,7 @@ void _wrap_AssertionOptionsStruct_lifetime_s_set_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6289,7 +6309,7 @@ long long _wrap_AssertionOptionsStruct_lifetime_s_get_raw_efae9e4abbd097c2(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int arg2 ;
   
@@ -6301,7 +6321,7 @@ void _wrap_AssertionOptionsStruct_kid_thumbprint_set_raw_efae9e4abbd097c2(struct
 }
 
 
-intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6314,7 +6334,7 @@ intgo _wrap_AssertionOptionsStruct_kid_thumbprint_get_raw_efae9e4abbd097c2(struc
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, struct m2mauth_cert *_swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   
@@ -6326,7 +6346,7 @@ void _wrap_AssertionOptionsStruct_cert_set_raw_efae9e4abbd097c2(struct m2mauth_a
 }
 
 
-struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   m2mauth_cert *result = 0 ;
   struct m2mauth_cert *_swig_go_result;
@@ -6339,7 +6359,7 @@ struct m2mauth_cert *_wrap_AssertionOptionsStruct_cert_get_raw_efae9e4abbd097c2(
 }
 
 
-void _wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_AssertionOptionsStruct_cert_members_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int arg2 ;
   
@@ -6351,7 +6371,7 @@ void _wrap_AssertionOptionsStruct_cert_members_set_raw_efae9e4abbd097c2(struct m
 }
 
 
-intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -6364,7 +6384,7 @@ intgo _wrap_AssertionOptionsStruct_cert_members_get_raw_efae9e4abbd097c2(struct 
 }
 
 
-void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t arg2 ;
   
@@ -6376,7 +6396,7 @@ void _wrap_AssertionOptionsStruct_clock_skew_s_set_raw_efae9e4abbd097c2(struct m
 }
 
 
-long long _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+long long _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6389,7 +6409,7 @@ long long _wrap_AssertionOptionsStruct_clock_skew_s_get_raw_efae9e4abbd097c2(str
 }
 
 
-struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_efae9e4abbd097c2() {
+struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_0d2b11a691d83630() {
   struct m2mauth_assertion_options *result = 0 ;
   struct m2mauth_assertion_options *_swig_go_result;
   
@@ -6400,7 +6420,7 @@ struct m2mauth_assertion_options *_wrap_new_AssertionOptionsStruct_raw_efae9e4ab
 }
 
 
-void _wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0) {
+void _wrap_delete_AssertionOptionsStruct_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   
   arg1 = *(struct m2mauth_assertion_options **)&_swig_go_0; 
@@ -6410,7 +6430,7 @@ void _wrap_delete_AssertionOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_ass
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setAudience_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6437,7 +6457,7 @@ intgo _wrap_AssertionOptionsStruct_setAudience_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-intgo _wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_AssertionOptionsStruct_setKid_raw_0d2b11a691d83630(struct m2mauth_assertion_options *_swig_go_0, _goslice_ _swig_go_1) {
   struct m2mauth_assertion_options *arg1 = (struct m2mauth_assertion_options *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -6464,7 +6484,7 @@ intgo _wrap_AssertionOptionsStruct_setKid_raw_efae9e4abbd097c2(struct m2mauth_as
 }
 
 
-intgo _wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_assertion_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, struct m2mauth_assertion_options *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_assertion_options *arg2 = (m2mauth_assertion_options *) 0 ;
   m2mauth_status result;
@@ -6479,7 +6499,7 @@ intgo _wrap_m2mauth_token_client_set_assertion_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -6494,7 +6514,7 @@ intgo _wrap_m2mauth_token_client_set_default_expires_in_raw_efae9e4abbd097c2(str
 }
 
 
-intgo _wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_fetch_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_status result;
@@ -6511,7 +6531,7 @@ intgo _wrap_m2mauth_token_client_fetch_raw_efae9e4abbd097c2(m2mauth_token **_swi
 }
 
 
-_gostring_ _wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_access_token_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6527,7 +6547,7 @@ _gostring_ _wrap_m2mauth_token_access_token_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-_gostring_ _wrap_m2mauth_token_type_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_type_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6543,7 +6563,7 @@ _gostring_ _wrap_m2mauth_token_type_raw_efae9e4abbd097c2(struct m2mauth_token *_
 }
 
 
-_gostring_ _wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_scope_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6559,7 +6579,7 @@ _gostring_ _wrap_m2mauth_token_scope_raw_efae9e4abbd097c2(struct m2mauth_token *
 }
 
 
-long long _wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_expires_at_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6572,7 +6592,7 @@ long long _wrap_m2mauth_token_expires_at_raw_efae9e4abbd097c2(struct m2mauth_tok
 }
 
 
-long long _wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+long long _wrap_m2mauth_token_issued_at_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6585,7 +6605,7 @@ long long _wrap_m2mauth_token_issued_at_raw_efae9e4abbd097c2(struct m2mauth_toke
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6597,7 +6617,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_fraction_set_raw_efae9e4abbd097c2(s
 }
 
 
-double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6610,7 +6630,7 @@ double _wrap_TokenManagerOptionsStruct_refresh_fraction_get_raw_efae9e4abbd097c2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6622,7 +6642,7 @@ void _wrap_TokenManagerOptionsStruct_refresh_margin_ms_set_raw_efae9e4abbd097c2(
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6635,7 +6655,7 @@ long long _wrap_TokenManagerOptionsStruct_refresh_margin_ms_get_raw_efae9e4abbd0
 }
 
 
-void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6647,7 +6667,7 @@ void _wrap_TokenManagerOptionsStruct_expiry_skew_ms_set_raw_efae9e4abbd097c2(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6660,7 +6680,7 @@ long long _wrap_TokenManagerOptionsStruct_expiry_skew_ms_get_raw_efae9e4abbd097c
 }
 
 
-void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, double _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double arg2 ;
   
@@ -6672,7 +6692,7 @@ void _wrap_TokenManagerOptionsStruct_jitter_fraction_set_raw_efae9e4abbd097c2(st
 }
 
 
-double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   double result;
   double _swig_go_result;
@@ -6685,7 +6705,7 @@ double _wrap_TokenManagerOptionsStruct_jitter_fraction_get_raw_efae9e4abbd097c2(
 }
 
 
-void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6697,7 +6717,7 @@ void _wrap_TokenManagerOptionsStruct_wait_timeout_ms_set_raw_efae9e4abbd097c2(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6710,7 +6730,7 @@ long long _wrap_TokenManagerOptionsStruct_wait_timeout_ms_get_raw_efae9e4abbd097
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6722,7 +6742,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_base_ms_set_raw_efae9e4abbd097c2(st
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6735,7 +6755,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_base_ms_get_raw_efae9e4abbd097
 }
 
 
-void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6747,7 +6767,7 @@ void _wrap_TokenManagerOptionsStruct_backoff_max_ms_set_raw_efae9e4abbd097c2(str
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6760,7 +6780,7 @@ long long _wrap_TokenManagerOptionsStruct_backoff_max_ms_get_raw_efae9e4abbd097c
 }
 
 
-void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6772,7 +6792,7 @@ void _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_set_raw_efae9e4abbd097
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6785,7 +6805,7 @@ long long _wrap_TokenManagerOptionsStruct_permanent_backoff_ms_get_raw_efae9e4ab
 }
 
 
-void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6797,7 +6817,7 @@ void _wrap_TokenManagerOptionsStruct_caller_refresh_set_raw_efae9e4abbd097c2(str
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6810,7 +6830,7 @@ intgo _wrap_TokenManagerOptionsStruct_caller_refresh_get_raw_efae9e4abbd097c2(st
 }
 
 
-void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int arg2 ;
   
@@ -6822,7 +6842,7 @@ void _wrap_TokenManagerOptionsStruct_report_cache_hits_set_raw_efae9e4abbd097c2(
 }
 
 
-intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6835,7 +6855,7 @@ intgo _wrap_TokenManagerOptionsStruct_report_cache_hits_get_raw_efae9e4abbd097c2
 }
 
 
-void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6847,7 +6867,7 @@ void _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_set_raw_efae9e4abbd09
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6860,7 +6880,7 @@ long long _wrap_TokenManagerOptionsStruct_min_fetch_interval_ms_get_raw_efae9e4a
 }
 
 
-void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0, long long _swig_go_1) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t arg2 ;
   
@@ -6872,7 +6892,7 @@ void _wrap_TokenManagerOptionsStruct_max_keys_set_raw_efae9e4abbd097c2(struct m2
 }
 
 
-long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -6885,7 +6905,7 @@ long long _wrap_TokenManagerOptionsStruct_max_keys_get_raw_efae9e4abbd097c2(stru
 }
 
 
-struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_efae9e4abbd097c2() {
+struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_0d2b11a691d83630() {
   struct m2mauth_token_manager_options *result = 0 ;
   struct m2mauth_token_manager_options *_swig_go_result;
   
@@ -6896,7 +6916,7 @@ struct m2mauth_token_manager_options *_wrap_new_TokenManagerOptionsStruct_raw_ef
 }
 
 
-void _wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_token_manager_options *_swig_go_0) {
+void _wrap_delete_TokenManagerOptionsStruct_raw_0d2b11a691d83630(struct m2mauth_token_manager_options *_swig_go_0) {
   struct m2mauth_token_manager_options *arg1 = (struct m2mauth_token_manager_options *) 0 ;
   
   arg1 = *(struct m2mauth_token_manager_options **)&_swig_go_0; 
@@ -6906,7 +6926,7 @@ void _wrap_delete_TokenManagerOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_options_describe_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_buf temp1 ;
@@ -6937,7 +6957,7 @@ intgo _wrap_m2mauth_token_manager_options_describe_raw_efae9e4abbd097c2(_goslice
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_raw_0d2b11a691d83630(m2mauth_token_manager **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_manager_options *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_manager_options *arg3 = (m2mauth_token_manager_options *) 0 ;
@@ -6956,7 +6976,7 @@ intgo _wrap_m2mauth_token_manager_new_raw_efae9e4abbd097c2(m2mauth_token_manager
 }
 
 
-intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -6983,7 +7003,7 @@ intgo _wrap_m2mauth_token_manager_set_idempotency_header_raw_efae9e4abbd097c2(st
 }
 
 
-intgo _wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_token_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -7000,7 +7020,7 @@ intgo _wrap_m2mauth_token_manager_token_raw_efae9e4abbd097c2(m2mauth_token **_sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_manager_invalidate_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7027,7 +7047,7 @@ intgo _wrap_m2mauth_token_manager_invalidate_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_authorize_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0, struct m2mauth_request *_swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg2 = (m2mauth_request *) 0 ;
   m2mauth_status result;
@@ -7042,7 +7062,7 @@ intgo _wrap_m2mauth_token_manager_authorize_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_request_raw_0d2b11a691d83630(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -7061,7 +7081,7 @@ intgo _wrap_m2mauth_token_manager_request_raw_efae9e4abbd097c2(m2mauth_response 
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7073,7 +7093,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FETCHED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7085,7 +7105,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_REFRESHED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7097,7 +7117,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_FAILED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7109,7 +7129,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CACHE_HIT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7121,7 +7141,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_INVALIDATED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7133,7 +7153,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_CLOCK_OFFSET_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7145,7 +7165,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_HIT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7157,7 +7177,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_LEASE_WAIT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_0d2b11a691d83630() {
   enum m2mauth_token_event_kind result;
   intgo _swig_go_result;
   
@@ -7169,7 +7189,7 @@ intgo _wrap_M2MAUTH_TOKEN_EVENT_SHARED_FALLBACK_raw_efae9e4abbd097c2() {
 }
 
 
-_gostring_ _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_token_event_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7185,7 +7205,7 @@ _gostring_ _wrap_m2mauth_token_event_name_raw_efae9e4abbd097c2(intgo _swig_go_0)
 }
 
 
-void _wrap_delete_DpopHandle_raw_efae9e4abbd097c2(struct m2mauth_dpop *_swig_go_0) {
+void _wrap_delete_DpopHandle_raw_0d2b11a691d83630(struct m2mauth_dpop *_swig_go_0) {
   struct m2mauth_dpop *arg1 = (struct m2mauth_dpop *) 0 ;
   
   arg1 = *(struct m2mauth_dpop **)&_swig_go_0; 
@@ -7195,7 +7215,7 @@ void _wrap_delete_DpopHandle_raw_efae9e4abbd097c2(struct m2mauth_dpop *_swig_go_
 }
 
 
-void _wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_DpopOptionsStruct_alg_set_raw_0d2b11a691d83630(struct m2mauth_dpop_options *_swig_go_0, intgo _swig_go_1) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int arg2 ;
   
@@ -7207,7 +7227,7 @@ void _wrap_DpopOptionsStruct_alg_set_raw_efae9e4abbd097c2(struct m2mauth_dpop_op
 }
 
 
-intgo _wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0) {
+intgo _wrap_DpopOptionsStruct_alg_get_raw_0d2b11a691d83630(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7220,7 +7240,7 @@ intgo _wrap_DpopOptionsStruct_alg_get_raw_efae9e4abbd097c2(struct m2mauth_dpop_o
 }
 
 
-struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2() {
+struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_0d2b11a691d83630() {
   struct m2mauth_dpop_options *result = 0 ;
   struct m2mauth_dpop_options *_swig_go_result;
   
@@ -7231,7 +7251,7 @@ struct m2mauth_dpop_options *_wrap_new_DpopOptionsStruct_raw_efae9e4abbd097c2() 
 }
 
 
-void _wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_dpop_options *_swig_go_0) {
+void _wrap_delete_DpopOptionsStruct_raw_0d2b11a691d83630(struct m2mauth_dpop_options *_swig_go_0) {
   struct m2mauth_dpop_options *arg1 = (struct m2mauth_dpop_options *) 0 ;
   
   arg1 = *(struct m2mauth_dpop_options **)&_swig_go_0; 
@@ -7241,7 +7261,7 @@ void _wrap_delete_DpopOptionsStruct_raw_efae9e4abbd097c2(struct m2mauth_dpop_opt
 }
 
 
-intgo _wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
+intgo _wrap_m2mauth_dpop_new_raw_0d2b11a691d83630(m2mauth_dpop **_swig_go_0, struct m2mauth_key *_swig_go_1, struct m2mauth_dpop_options *_swig_go_2) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_dpop_options *arg3 = (m2mauth_dpop_options *) 0 ;
@@ -7260,7 +7280,7 @@ intgo _wrap_m2mauth_dpop_new_raw_efae9e4abbd097c2(m2mauth_dpop **_swig_go_0, str
 }
 
 
-intgo _wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_thumbprint_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7291,7 +7311,7 @@ intgo _wrap_m2mauth_dpop_thumbprint_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_dpop_public_jwk_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_buf temp1 ;
@@ -7322,7 +7342,7 @@ intgo _wrap_m2mauth_dpop_public_jwk_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+intgo _wrap_m2mauth_dpop_proof_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7395,7 +7415,7 @@ intgo _wrap_m2mauth_dpop_proof_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
+intgo _wrap_m2mauth_dpop_observe_raw_0d2b11a691d83630(int *_swig_go_0, struct m2mauth_dpop *_swig_go_1, _gostring_ _swig_go_2, struct m2mauth_response *_swig_go_3) {
   int *arg1 = (int *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7421,7 +7441,7 @@ intgo _wrap_m2mauth_dpop_observe_raw_efae9e4abbd097c2(int *_swig_go_0, struct m2
 }
 
 
-intgo _wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
+intgo _wrap_m2mauth_token_client_set_dpop_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, struct m2mauth_dpop *_swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   m2mauth_dpop *arg2 = (m2mauth_dpop *) 0 ;
   m2mauth_status result;
@@ -7436,7 +7456,7 @@ intgo _wrap_m2mauth_token_client_set_dpop_raw_efae9e4abbd097c2(struct m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_dpop_raw_0d2b11a691d83630(m2mauth_dpop **_swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_dpop **arg1 = (m2mauth_dpop **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_status result;
@@ -7453,7 +7473,7 @@ intgo _wrap_m2mauth_token_manager_dpop_raw_efae9e4abbd097c2(m2mauth_dpop **_swig
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_0d2b11a691d83630() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7465,7 +7485,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH2_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_0d2b11a691d83630() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7477,7 +7497,7 @@ intgo _wrap_M2MAUTH_A2A_OAUTH1_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_A2A_QUERY_raw_0d2b11a691d83630() {
   enum m2mauth_a2a_auth result;
   intgo _swig_go_result;
   
@@ -7489,7 +7509,7 @@ intgo _wrap_M2MAUTH_A2A_QUERY_raw_efae9e4abbd097c2() {
 }
 
 
-_gostring_ _wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
+_gostring_ _wrap_m2mauth_a2a_auth_name_raw_0d2b11a691d83630(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7505,7 +7525,7 @@ _gostring_ _wrap_m2mauth_a2a_auth_name_raw_efae9e4abbd097c2(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_auth_from_name_raw_0d2b11a691d83630(int *_swig_go_0, _gostring_ _swig_go_1) {
   int *arg1 = (int *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7527,7 +7547,7 @@ intgo _wrap_m2mauth_a2a_auth_from_name_raw_efae9e4abbd097c2(int *_swig_go_0, _go
 }
 
 
-intgo _wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_raw_0d2b11a691d83630(m2mauth_a2a **_swig_go_0, _gostring_ _swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -7551,7 +7571,7 @@ intgo _wrap_m2mauth_a2a_new_raw_efae9e4abbd097c2(m2mauth_a2a **_swig_go_0, _gost
 }
 
 
-intgo _wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_auth_method_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7566,7 +7586,7 @@ intgo _wrap_m2mauth_a2a_set_auth_method_raw_efae9e4abbd097c2(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7603,7 +7623,7 @@ intgo _wrap_m2mauth_a2a_set_oauth2_client_raw_efae9e4abbd097c2(struct m2mauth_a2
 }
 
 
-intgo _wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_client_auth_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, intgo _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   int arg2 ;
   m2mauth_status result;
@@ -7618,7 +7638,7 @@ intgo _wrap_m2mauth_a2a_set_client_auth_raw_efae9e4abbd097c2(struct m2mauth_a2a 
 }
 
 
-intgo _wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_tenant_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7645,7 +7665,7 @@ intgo _wrap_m2mauth_a2a_set_tenant_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swi
 }
 
 
-intgo _wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_token_url_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -7665,7 +7685,7 @@ intgo _wrap_m2mauth_a2a_set_token_url_raw_efae9e4abbd097c2(struct m2mauth_a2a *_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_manager_options_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, struct m2mauth_token_manager_options *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_token_manager_options *arg2 = (m2mauth_token_manager_options *) 0 ;
   m2mauth_status result;
@@ -7680,7 +7700,7 @@ intgo _wrap_m2mauth_a2a_set_manager_options_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_set_decryption_key_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, struct m2mauth_key *_swig_go_1) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   m2mauth_status result;
@@ -7695,7 +7715,7 @@ intgo _wrap_m2mauth_a2a_set_decryption_key_raw_efae9e4abbd097c2(struct m2mauth_a
 }
 
 
-intgo _wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_credential_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7733,7 +7753,7 @@ intgo _wrap_m2mauth_a2a_credential_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, s
 }
 
 
-intgo _wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_info_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7771,7 +7791,7 @@ intgo _wrap_m2mauth_a2a_info_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_ssh_key_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7809,7 +7829,7 @@ intgo _wrap_m2mauth_a2a_ssh_key_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_dsm_application_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   m2mauth_buf temp1 ;
@@ -7840,7 +7860,7 @@ intgo _wrap_m2mauth_a2a_dsm_application_raw_efae9e4abbd097c2(_goslice_* _swig_go
 }
 
 
-intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_0d2b11a691d83630() {
   enum m2mauth_a2a_call_flag result;
   intgo _swig_go_result;
   
@@ -7852,7 +7872,7 @@ intgo _wrap_M2MAUTH_A2A_NO_DECRYPT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_m2mauth_a2a_call_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7913,7 +7933,7 @@ intgo _wrap_m2mauth_a2a_call_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct 
 }
 
 
-intgo _wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_a2a_decrypt_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_key *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_key *arg2 = (m2mauth_key *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -7951,7 +7971,7 @@ intgo _wrap_m2mauth_a2a_decrypt_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, stru
 }
 
 
-intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
+intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_cert *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_cert *arg2 = (m2mauth_cert *) 0 ;
   m2mauth_buf temp1 ;
@@ -7982,7 +8002,7 @@ intgo _wrap_m2mauth_a2a_cert_fingerprints_raw_efae9e4abbd097c2(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_0d2b11a691d83630(struct m2mauth_a2a *_swig_go_0, _gostring_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_a2a *arg1 = (m2mauth_a2a *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8053,7 +8073,7 @@ intgo _wrap_m2mauth_glue_a2a_set_oauth1_credentials_raw_efae9e4abbd097c2(struct 
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_credential_with_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8097,7 +8117,7 @@ intgo _wrap_m2mauth_glue_a2a_credential_with_raw_efae9e4abbd097c2(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_info_with_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8141,7 +8161,7 @@ intgo _wrap_m2mauth_glue_a2a_info_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8185,7 +8205,7 @@ intgo _wrap_m2mauth_glue_a2a_ssh_key_with_raw_efae9e4abbd097c2(_goslice_* _swig_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   int64_t arg3 ;
@@ -8222,7 +8242,7 @@ intgo _wrap_m2mauth_glue_a2a_dsm_application_with_raw_efae9e4abbd097c2(_goslice_
 }
 
 
-intgo _wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
+intgo _wrap_m2mauth_glue_a2a_call_with_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_a2a *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _goslice_ _swig_go_4, intgo _swig_go_5, long long _swig_go_6, long long _swig_go_7, struct m2mauth_cancel *_swig_go_8) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_a2a *arg2 = (m2mauth_a2a *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8289,7 +8309,7 @@ intgo _wrap_m2mauth_glue_a2a_call_with_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_config_load_raw_efae9e4abbd097c2(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_load_raw_0d2b11a691d83630(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8320,7 +8340,7 @@ intgo _wrap_m2mauth_config_load_raw_efae9e4abbd097c2(m2mauth_config **_swig_go_0
 }
 
 
-intgo _wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_m2mauth_config_from_json_raw_0d2b11a691d83630(m2mauth_config **_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   m2mauth_config **arg1 = (m2mauth_config **) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -8354,7 +8374,7 @@ intgo _wrap_m2mauth_config_from_json_raw_efae9e4abbd097c2(m2mauth_config **_swig
 }
 
 
-intgo _wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_config_describe_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_buf temp1 ;
@@ -8385,7 +8405,7 @@ intgo _wrap_m2mauth_config_describe_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_config_get_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_config_get_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_config *_swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8423,7 +8443,7 @@ intgo _wrap_m2mauth_config_get_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struc
 }
 
 
-intgo _wrap_m2mauth_config_has_raw_efae9e4abbd097c2(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_config_has_raw_0d2b11a691d83630(struct m2mauth_config *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_config *arg1 = (m2mauth_config *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -8443,7 +8463,7 @@ intgo _wrap_m2mauth_config_has_raw_efae9e4abbd097c2(struct m2mauth_config *_swig
 }
 
 
-intgo _wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
+intgo _wrap_m2mauth_http_new_from_config_raw_0d2b11a691d83630(m2mauth_http **_swig_go_0, struct m2mauth_config *_swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_status result;
@@ -8460,7 +8480,7 @@ intgo _wrap_m2mauth_http_new_from_config_raw_efae9e4abbd097c2(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_client_new_from_config_raw_0d2b11a691d83630(m2mauth_token_client **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_client **arg1 = (m2mauth_token_client **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8479,7 +8499,7 @@ intgo _wrap_m2mauth_token_client_new_from_config_raw_efae9e4abbd097c2(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_token_manager_new_from_config_raw_0d2b11a691d83630(m2mauth_token_manager **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_token_manager **arg1 = (m2mauth_token_manager **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8498,7 +8518,7 @@ intgo _wrap_m2mauth_token_manager_new_from_config_raw_efae9e4abbd097c2(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
+intgo _wrap_m2mauth_a2a_new_from_config_raw_0d2b11a691d83630(m2mauth_a2a **_swig_go_0, struct m2mauth_config *_swig_go_1, struct m2mauth_http *_swig_go_2) {
   m2mauth_a2a **arg1 = (m2mauth_a2a **) 0 ;
   m2mauth_config *arg2 = (m2mauth_config *) 0 ;
   m2mauth_http *arg3 = (m2mauth_http *) 0 ;
@@ -8517,7 +8537,7 @@ intgo _wrap_m2mauth_a2a_new_from_config_raw_efae9e4abbd097c2(m2mauth_a2a **_swig
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, long long _swig_go_1) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8532,7 +8552,7 @@ intgo _wrap_m2mauth_glue_verifier_set_fixed_time_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-void _wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_m2mauth_glue_buf_release_raw_0d2b11a691d83630(void *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   void *arg1 = (void *) 0 ;
   size_t arg2 ;
   size_t arg3 ;
@@ -8546,7 +8566,7 @@ void _wrap_m2mauth_glue_buf_release_raw_efae9e4abbd097c2(void *_swig_go_0, long 
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_manager_set_events_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8561,7 +8581,7 @@ intgo _wrap_m2mauth_glue_token_manager_set_events_raw_efae9e4abbd097c2(struct m2
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_token_client_set_clock_raw_0d2b11a691d83630(struct m2mauth_token_client *_swig_go_0, long long _swig_go_1) {
   m2mauth_token_client *arg1 = (m2mauth_token_client *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8576,7 +8596,20 @@ intgo _wrap_m2mauth_glue_token_client_set_clock_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_set_tracer_raw_0d2b11a691d83630(long long _swig_go_0) {
+  int64_t arg1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  arg1 = (int64_t)_swig_go_0; 
+  
+  result = (m2mauth_status)m2mauth_glue_set_tracer(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_0d2b11a691d83630(struct m2mauth_oauth1 *_swig_go_0, long long _swig_go_1) {
   m2mauth_oauth1 *arg1 = (m2mauth_oauth1 *) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8591,7 +8624,7 @@ intgo _wrap_m2mauth_glue_oauth1_set_clock_raw_efae9e4abbd097c2(struct m2mauth_oa
 }
 
 
-intgo _wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_http_send_with_raw_0d2b11a691d83630(m2mauth_response **_swig_go_0, struct m2mauth_http *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_http *arg2 = (m2mauth_http *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8616,7 +8649,7 @@ intgo _wrap_m2mauth_glue_http_send_with_raw_efae9e4abbd097c2(m2mauth_response **
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   int64_t arg3 ;
@@ -8639,7 +8672,7 @@ intgo _wrap_m2mauth_glue_token_client_fetch_with_raw_efae9e4abbd097c2(m2mauth_to
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_request_with_raw_0d2b11a691d83630(m2mauth_response **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_request *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_response **arg1 = (m2mauth_response **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_request *arg3 = (m2mauth_request *) 0 ;
@@ -8664,7 +8697,7 @@ intgo _wrap_m2mauth_glue_token_manager_request_with_raw_efae9e4abbd097c2(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
+intgo _wrap_m2mauth_glue_token_manager_token_with_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, long long _swig_go_2, long long _swig_go_3, struct m2mauth_cancel *_swig_go_4) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   int64_t arg3 ;
@@ -8687,7 +8720,7 @@ intgo _wrap_m2mauth_glue_token_manager_token_with_raw_efae9e4abbd097c2(m2mauth_t
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
+intgo _wrap_m2mauth_glue_token_manager_read_raw_0d2b11a691d83630(struct m2mauth_token_manager *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, long long _swig_go_5, long long _swig_go_6, struct m2mauth_cancel *_swig_go_7, _goslice_ _swig_go_8, _goslice_ _swig_go_9) {
   m2mauth_token_manager *arg1 = (m2mauth_token_manager *) 0 ;
   int arg2 ;
   char *arg3 = (char *) 0 ;
@@ -8760,7 +8793,7 @@ intgo _wrap_m2mauth_glue_token_manager_read_raw_efae9e4abbd097c2(struct m2mauth_
 }
 
 
-intgo _wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(m2mauth_http **_swig_go_0, long long _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_new_custom_raw_0d2b11a691d83630(m2mauth_http **_swig_go_0, long long _swig_go_1) {
   m2mauth_http **arg1 = (m2mauth_http **) 0 ;
   int64_t arg2 ;
   m2mauth_status result;
@@ -8777,7 +8810,7 @@ intgo _wrap_m2mauth_glue_http_new_custom_raw_efae9e4abbd097c2(m2mauth_http **_sw
 }
 
 
-intgo _wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
+intgo _wrap_m2mauth_glue_key_from_signer_raw_0d2b11a691d83630(m2mauth_key **_swig_go_0, intgo _swig_go_1, struct m2mauth_key *_swig_go_2, long long _swig_go_3) {
   m2mauth_key **arg1 = (m2mauth_key **) 0 ;
   int arg2 ;
   m2mauth_key *arg3 = (m2mauth_key *) 0 ;
@@ -8798,7 +8831,7 @@ intgo _wrap_m2mauth_glue_key_from_signer_raw_efae9e4abbd097c2(m2mauth_key **_swi
 }
 
 
-intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_0d2b11a691d83630(struct m2mauth_http_options *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_http_options *arg1 = (m2mauth_http_options *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8828,7 +8861,7 @@ intgo _wrap_m2mauth_glue_http_options_set_passphrase_raw_efae9e4abbd097c2(struct
 }
 
 
-long long _wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_request_body_copy_raw_0d2b11a691d83630(struct m2mauth_request *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_request *arg1 = (m2mauth_request *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8847,7 +8880,7 @@ long long _wrap_m2mauth_glue_request_body_copy_raw_efae9e4abbd097c2(struct m2mau
 }
 
 
-long long _wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_m2mauth_glue_response_body_copy_raw_0d2b11a691d83630(struct m2mauth_response *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_response *arg1 = (m2mauth_response *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8866,7 +8899,7 @@ long long _wrap_m2mauth_glue_response_body_copy_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+intgo _wrap_m2mauth_glue_verifier_verify_json_raw_0d2b11a691d83630(struct m2mauth_verifier *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   m2mauth_verifier *arg1 = (m2mauth_verifier *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8895,7 +8928,7 @@ intgo _wrap_m2mauth_glue_verifier_verify_json_raw_efae9e4abbd097c2(struct m2maut
 }
 
 
-void _wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0) {
+void _wrap_delete_TokenExchangeHandle_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0) {
   struct m2mauth_token_exchange *arg1 = (struct m2mauth_token_exchange *) 0 ;
   
   arg1 = *(struct m2mauth_token_exchange **)&_swig_go_0; 
@@ -8905,7 +8938,7 @@ void _wrap_delete_TokenExchangeHandle_raw_efae9e4abbd097c2(struct m2mauth_token_
 }
 
 
-intgo _wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_new_raw_0d2b11a691d83630(m2mauth_token_exchange **_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange **arg1 = (m2mauth_token_exchange **) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8936,7 +8969,7 @@ intgo _wrap_m2mauth_token_exchange_new_raw_efae9e4abbd097c2(m2mauth_token_exchan
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_m2mauth_token_exchange_set_actor_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -8965,7 +8998,7 @@ intgo _wrap_m2mauth_token_exchange_set_actor_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -8992,7 +9025,7 @@ intgo _wrap_m2mauth_token_exchange_set_requested_type_raw_efae9e4abbd097c2(struc
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_audience_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -9012,7 +9045,7 @@ intgo _wrap_m2mauth_token_exchange_add_audience_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_add_resource_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -9032,7 +9065,7 @@ intgo _wrap_m2mauth_token_exchange_add_resource_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_m2mauth_token_exchange_set_scope_raw_0d2b11a691d83630(struct m2mauth_token_exchange *_swig_go_0, _goslice_ _swig_go_1) {
   m2mauth_token_exchange *arg1 = (m2mauth_token_exchange *) 0 ;
   char *arg2 = (char *) 0 ;
   m2mauth_status result;
@@ -9059,7 +9092,7 @@ intgo _wrap_m2mauth_token_exchange_set_scope_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-_gostring_ _wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(struct m2mauth_token *_swig_go_0) {
+_gostring_ _wrap_m2mauth_token_issued_token_type_raw_0d2b11a691d83630(struct m2mauth_token *_swig_go_0) {
   m2mauth_token *arg1 = (m2mauth_token *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -9075,7 +9108,7 @@ _gostring_ _wrap_m2mauth_token_issued_token_type_raw_efae9e4abbd097c2(struct m2m
 }
 
 
-intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_client *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_client *arg2 = (m2mauth_token_client *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -9100,7 +9133,7 @@ intgo _wrap_m2mauth_glue_token_client_exchange_with_raw_efae9e4abbd097c2(m2mauth
 }
 
 
-intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
+intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_0d2b11a691d83630(m2mauth_token **_swig_go_0, struct m2mauth_token_manager *_swig_go_1, struct m2mauth_token_exchange *_swig_go_2, long long _swig_go_3, long long _swig_go_4, struct m2mauth_cancel *_swig_go_5) {
   m2mauth_token **arg1 = (m2mauth_token **) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_token_exchange *arg3 = (m2mauth_token_exchange *) 0 ;
@@ -9125,7 +9158,7 @@ intgo _wrap_m2mauth_glue_token_manager_exchange_with_raw_efae9e4abbd097c2(m2maut
 }
 
 
-void _wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_delete_TestServerHandle_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0) {
   struct m2mauth_test_server *arg1 = (struct m2mauth_test_server *) 0 ;
   
   arg1 = *(struct m2mauth_test_server **)&_swig_go_0; 
@@ -9135,7 +9168,7 @@ void _wrap_delete_TestServerHandle_raw_efae9e4abbd097c2(struct m2mauth_test_serv
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_0d2b11a691d83630() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9147,7 +9180,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_0d2b11a691d83630() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9159,7 +9192,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_POST_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_0d2b11a691d83630() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9171,7 +9204,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_CLIENT_SECRET_JWT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_0d2b11a691d83630() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9183,7 +9216,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_PRIVATE_KEY_JWT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_0d2b11a691d83630() {
   enum m2mauth_test_client_auth result;
   intgo _swig_go_result;
   
@@ -9195,7 +9228,7 @@ intgo _wrap_M2MAUTH_TEST_AUTH_TLS_CLIENT_AUTH_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_0d2b11a691d83630() {
   enum m2mauth_test_token_format result;
   intgo _swig_go_result;
   
@@ -9207,7 +9240,7 @@ intgo _wrap_M2MAUTH_TEST_TOKEN_OPAQUE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_0d2b11a691d83630() {
   enum m2mauth_test_token_format result;
   intgo _swig_go_result;
   
@@ -9219,7 +9252,7 @@ intgo _wrap_M2MAUTH_TEST_TOKEN_JWT_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
+intgo _wrap_m2mauth_test_server_start_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
@@ -9232,7 +9265,7 @@ intgo _wrap_m2mauth_test_server_start_raw_efae9e4abbd097c2(struct m2mauth_test_s
 }
 
 
-void _wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_m2mauth_test_server_stop_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   
   arg1 = *(m2mauth_test_server **)&_swig_go_0; 
@@ -9242,7 +9275,7 @@ void _wrap_m2mauth_test_server_stop_raw_efae9e4abbd097c2(struct m2mauth_test_ser
 }
 
 
-intgo _wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+intgo _wrap_m2mauth_test_server_url_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
   m2mauth_buf temp1 ;
@@ -9273,7 +9306,7 @@ intgo _wrap_m2mauth_test_server_url_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, 
 }
 
 
-intgo _wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
+intgo _wrap_m2mauth_test_server_ca_pem_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_test_server *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_test_server *arg2 = (m2mauth_test_server *) 0 ;
   m2mauth_buf temp1 ;
@@ -9304,7 +9337,7 @@ intgo _wrap_m2mauth_test_server_ca_pem_raw_efae9e4abbd097c2(_goslice_* _swig_go_
 }
 
 
-intgo _wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, long long _swig_go_4) {
+intgo _wrap_m2mauth_test_server_fail_next_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, long long _swig_go_4) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   unsigned int arg2 ;
   int arg3 ;
@@ -9330,7 +9363,7 @@ intgo _wrap_m2mauth_test_server_fail_next_raw_efae9e4abbd097c2(struct m2mauth_te
 }
 
 
-intgo _wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+intgo _wrap_m2mauth_test_server_stall_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   unsigned int arg2 ;
   int64_t arg3 ;
@@ -9347,7 +9380,7 @@ intgo _wrap_m2mauth_test_server_stall_raw_efae9e4abbd097c2(struct m2mauth_test_s
 }
 
 
-long long _wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_m2mauth_test_server_requests_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   char *arg2 = (char *) 0 ;
   uint64_t result;
@@ -9367,7 +9400,7 @@ long long _wrap_m2mauth_test_server_requests_raw_efae9e4abbd097c2(struct m2mauth
 }
 
 
-void _wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0) {
+void _wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   
   arg1 = *(m2mauth_test_server **)&_swig_go_0; 
@@ -9377,7 +9410,7 @@ void _wrap_m2mauth_test_server_revoke_all_raw_efae9e4abbd097c2(struct m2mauth_te
 }
 
 
-intgo _wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
+intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
   m2mauth_test_server **arg1 = (m2mauth_test_server **) 0 ;
   int arg2 ;
   int arg3 ;
@@ -9416,7 +9449,7 @@ intgo _wrap_m2mauth_glue_test_server_new_raw_efae9e4abbd097c2(m2mauth_test_serve
 }
 
 
-intgo _wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7) {
+intgo _wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(struct m2mauth_test_server *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7) {
   m2mauth_test_server *arg1 = (m2mauth_test_server *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -9473,7 +9506,7 @@ intgo _wrap_m2mauth_glue_test_server_add_client_raw_efae9e4abbd097c2(struct m2ma
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_0d2b11a691d83630() {
   enum m2mauth_token_source result;
   intgo _swig_go_result;
   
@@ -9485,7 +9518,7 @@ intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_0d2b11a691d83630() {
   enum m2mauth_token_source result;
   intgo _swig_go_result;
   
@@ -9497,7 +9530,7 @@ intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_0d2b11a691d83630() {
   enum m2mauth_token_source result;
   intgo _swig_go_result;
   
@@ -9509,7 +9542,7 @@ intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2() {
+intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_0d2b11a691d83630() {
   enum m2mauth_token_source result;
   intgo _swig_go_result;
   
@@ -9521,7 +9554,7 @@ intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_efae9e4abbd097c2() {
 }
 
 
-intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
+intgo _wrap_m2mauth_token_manager_stats_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   m2mauth_buf temp1 ;
@@ -9552,7 +9585,7 @@ intgo _wrap_m2mauth_token_manager_stats_json_raw_efae9e4abbd097c2(_goslice_* _sw
 }
 
 
-intgo _wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+intgo _wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0, struct m2mauth_token_manager *_swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
   m2mauth_token_manager *arg2 = (m2mauth_token_manager *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -9620,6 +9653,59 @@ intgo _wrap_m2mauth_token_manager_stats_for_json_raw_efae9e4abbd097c2(_goslice_*
   
   
   m2mauth_glue_free_secret((char *)arg5); /* optional texts include tokens to invalidate */
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_SPAN_TOKEN_REQUEST_raw_0d2b11a691d83630() {
+  enum m2mauth_span_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_SPAN_TOKEN_REQUEST;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_M2MAUTH_SPAN_REQUEST_raw_0d2b11a691d83630() {
+  enum m2mauth_span_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = M2MAUTH_SPAN_REQUEST;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_m2mauth_telemetry_metrics_json_raw_0d2b11a691d83630(_goslice_* _swig_go_0) {
+  m2mauth_buf *arg1 = (m2mauth_buf *) 0 ;
+  m2mauth_buf temp1 ;
+  m2mauth_status result;
+  intgo _swig_go_result;
+  
+  
+  memset(&temp1, 0, sizeof temp1);
+  arg1 = &temp1;
+  
+  
+  result = (m2mauth_status)m2mauth_telemetry_metrics_json(arg1);
+  _swig_go_result = result; 
+  
+  /* The buffer itself is handed over (no copy here); Go copies it and releases it (swigTakeBuffer). */
+  if (result == M2MAUTH_OK && _swig_go_0 && arg1->ptr) {
+    _swig_go_0->array = arg1->ptr;
+    _swig_go_0->len = (intgo)arg1->size;
+    _swig_go_0->cap = (intgo)arg1->reserved;
+    memset(arg1, 0, sizeof *arg1);
+  }
+  
+  
+  m2mauth_buf_dispose(arg1);
   
   return _swig_go_result;
 }

@@ -92,6 +92,9 @@ struct TokenEvent {
   std::int64_t retry_after_ms = 0;
   const std::string *oauth_error = nullptr;
   std::int64_t clock_offset_ms = 0;  // clock_offset: the server's clock minus the client's
+  // fetched, refreshed, failed: how long getting the token took (steady clock; the token request,
+  // its retries, or the shared cache's answer).
+  std::int64_t duration_ms = 0;
 };
 using TokenEventCallback = std::function<void(const TokenEvent &)>;
 

@@ -1,0 +1,108 @@
+/*
+ * telemetry.h: OpenTelemetry's data without OpenTelemetry (issue 15; since 0.7).
+ *
+ * The library decides every span name, attribute, metric name and unit once (docs/observability.md
+ * lists them); a language's adapter only hands them to its OpenTelemetry SDK: Python m2mauth.otel,
+ * Java io.m2mauth.otel, Go m2mauthotel. A C or C++ program may install its own.
+ *
+ * - Spans: m2mauth_set_tracer installs, for the whole process, two callbacks the library calls around
+ *   every token request and every managed request (m2mauth_token_manager_request and its async form):
+ *   start just before the request is sent, on the sending thread, which may answer with a W3C
+ *   traceparent the request then carries; end once for every start, on the same thread, when the send
+ *   returned or failed. Resends (a DPoP nonce, a new token after a 401) are spans of their own.
+ * - Metrics: m2mauth_telemetry_metrics_json reads every live token manager's stats as instruments and
+ *   points, for an adapter's observable instruments; the duration histograms are recorded at each end.
+ *
+ * With no tracer installed a send costs one atomic load, and nothing runs on the token read path.
+ * Never a secret: no token, no client secret, no query string, no request or response body.
+ */
+#ifndef M2MAUTH_TELEMETRY_H
+#define M2MAUTH_TELEMETRY_H
+
+#include "common.h"
+#include "errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum m2mauth_span_kind {
+  M2MAUTH_SPAN_TOKEN_REQUEST = 1, /* a request to the token endpoint (grant, refresh, exchange) */
+  M2MAUTH_SPAN_REQUEST = 2        /* a managed request to an API */
+} m2mauth_span_kind;
+
+/** One attribute: text, or a number when is_number is 1. Keys are OpenTelemetry attribute names. */
+typedef struct m2mauth_attribute {
+  const char *key;
+  const char *text;    /* "" when is_number */
+  int64_t number;      /* 0 unless is_number */
+  int is_number;
+} m2mauth_attribute;
+
+/**
+ * A span that starts. Made by the library (pointers valid during the callback only); the caller never
+ * allocates one, so later versions only append fields.
+ */
+typedef struct m2mauth_span_start {
+  int kind;                             /* m2mauth_span_kind */
+  const char *name;                     /* the span name: the HTTP method, as the HTTP semantic conventions say */
+  const m2mauth_attribute *attributes;  /* http.request.method, url.full (no query), server.address, server.port,
+                                           m2mauth.operation, m2mauth.client_id, m2mauth.scope,
+                                           m2mauth.token.source, http.request.resend_count (each when known) */
+  size_t attribute_count;
+  const char *json;                     /* the same as JSON: {"kind":"token_request","name":"POST","attributes":{...}} */
+} m2mauth_span_start;
+
+/** A span that ends (made by the library, as m2mauth_span_start). */
+typedef struct m2mauth_span_end {
+  int error;                            /* 1: set the span's status to Error */
+  const char *error_type;               /* error.type: "503" for an HTTP status >= 400, else the error
+                                           category ("timeout", "network", "tls", ...); "" on success */
+  double duration_s;                    /* monotonic clock */
+  const m2mauth_attribute *attributes;  /* to add to the span: http.response.status_code, error.type */
+  size_t attribute_count;
+  const char *histogram;                /* the histogram to record duration_s into: "m2mauth.token.request.duration"
+                                           or "m2mauth.request.duration" */
+  const m2mauth_attribute *metric_attributes; /* its attributes (low cardinality: no URL path) */
+  size_t metric_attribute_count;
+  const char *json;                     /* the same as JSON: {"error":false,"error_type":"","duration_s":0.012,
+                                           "attributes":{...},"histogram":"...","metric_attributes":{...}} */
+} m2mauth_span_end;
+
+/** Room for a traceparent and its NUL: "00-" 32 hex "-" 16 hex "-" 2 hex. */
+#define M2MAUTH_TRACEPARENT_SIZE 56
+
+/**
+ * Called just before a send. May write a W3C traceparent (NUL-terminated, at most
+ * M2MAUTH_TRACEPARENT_SIZE bytes with the NUL) into traceparent, which the request then carries as its
+ * "traceparent" header; it is sent only when it is a valid version-00 value (lower-case hex, trace and
+ * parent id not all zeros), so a tracer can never inject a header. Returns the span (any pointer, NULL
+ * allowed), handed back to end.
+ */
+typedef void *(*m2mauth_span_start_cb)(const m2mauth_span_start *span, char *traceparent, void *payload);
+/** Called exactly once for every start, on the same thread. */
+typedef void (*m2mauth_span_end_cb)(void *span, const m2mauth_span_end *end, void *payload);
+
+/**
+ * Installs the process's tracer, replacing any other (start and end both NULL: none). free_payload
+ * (may be NULL) releases payload exactly once: when the tracer is replaced and no send that started
+ * with it is still running, or at once if this call fails. M2MAUTH_EINVAL when exactly one of start
+ * and end is NULL.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_set_tracer(m2mauth_span_start_cb start, m2mauth_span_end_cb end, void *payload,
+                                                 m2mauth_free_cb free_payload);
+
+/**
+ * Every instrument, with the points of every live token manager's keys, as compact JSON:
+ * {"scope":"io.m2mauth","instruments":[{"name":"m2mauth.token.requests","kind":"counter",
+ * "value_type":"int","unit":"{request}","description":"...","points":[{"attributes":{...},"value":3}]}]}.
+ * "kind" is "counter" (monotonic), "gauge" or "histogram" (no points: recorded at each span's end);
+ * the list of instruments is the same in every call, so an adapter may create them from the first.
+ */
+M2MAUTH_EXTERN m2mauth_status m2mauth_telemetry_metrics_json(m2mauth_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* M2MAUTH_TELEMETRY_H */

@@ -1,0 +1,167 @@
+// Metrics (core/include/m2mauth/core/telemetry.hpp): every live token manager's stats, read as
+// OpenTelemetry instruments. The names, units and attributes are decided here, once for every language.
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+
+#include "m2mauth/core/json.hpp"
+#include "m2mauth/core/oauth2.hpp"
+#include "m2mauth/core/telemetry.hpp"
+#include "m2mauth/core/token_manager.hpp"
+
+namespace m2mauth::core::telemetry {
+
+namespace {
+
+std::mutex g_managers_mu;
+std::vector<TokenManager *> &managers() {
+  static auto *list = new std::vector<TokenManager *>();  // never destroyed: managers may outlive statics
+  return *list;
+}
+
+enum class Kind { counter, gauge, histogram };
+
+struct Instrument {
+  const char *name;
+  Kind kind;
+  bool is_double;
+  const char *unit;
+  const char *description;
+};
+
+// The order of this table is the order of metrics_json's "instruments".
+constexpr Instrument kInstruments[] = {
+    {"m2mauth.token.cache.hits", Kind::counter, false, "{read}", "Token reads served from the cache without waiting"},
+    {"m2mauth.token.requests", Kind::counter, false, "{request}",
+     "Token requests, by m2mauth.outcome (ok, transient, permanent)"},
+    {"m2mauth.token.waits", Kind::counter, false, "{read}", "Token reads that waited for a token request"},
+    {"m2mauth.token.wait.time", Kind::counter, true, "s", "Time synchronous token reads spent waiting, in total"},
+    {"m2mauth.token.time_to_expiry", Kind::gauge, true, "s",
+     "Seconds until the cached token expires (negative once expired), by m2mauth.token.source"},
+    {"m2mauth.token.clock_offset", Kind::gauge, true, "s", "The token server's clock minus this client's"},
+    {"m2mauth.token.request.duration", Kind::histogram, true, "s", "Duration of token requests"},
+    {"m2mauth.request.duration", Kind::histogram, true, "s", "Duration of managed requests to APIs"},
+};
+
+// One instrument's points, by attribute set: two managers of one client id and scope are one series
+// (a counter sums them, a gauge keeps the first).
+struct Points {
+  std::vector<std::pair<std::string, double>> list;  // attributes (JSON object), value
+  void add(std::string attributes, double value, Kind kind) {
+    for (auto &p : list)
+      if (p.first == attributes) {
+        if (kind == Kind::counter) p.second += value;
+        return;
+      }
+    list.emplace_back(std::move(attributes), value);
+  }
+};
+
+double seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+std::string number_text(double v, bool is_double) {
+  char b[48];
+  if (is_double)
+    std::snprintf(b, sizeof b, "%.3f", v);
+  else
+    std::snprintf(b, sizeof b, "%.0f", v);
+  return b;
+}
+
+void member(std::string &out, const char *key, std::string_view value) {
+  if (value.empty() || !utf8_valid(value)) return;
+  if (out.size() > 1) out += ',';
+  json_quote_append(out, key);
+  out += ':';
+  json_quote_append(out, value);
+}
+
+// The attributes of one manager (client id, token endpoint host) and, unless key is null, one key.
+std::string key_attributes(const ClientConfig &config, const TokenStats *key, const char *extra_key = nullptr,
+                           std::string_view extra = {}) {
+  std::string out = "{";
+  member(out, "m2mauth.client_id", config.client_id);
+  try {
+    member(out, "server.address", Url::parse(config.token_url).host);
+  } catch (const Error &) {
+  }
+  if (key != nullptr) {
+    member(out, "m2mauth.scope", key->scope);
+    member(out, "m2mauth.audience", key->audience);
+    std::string resources;
+    for (const std::string &r : key->resources) resources += (resources.empty() ? "" : " ") + r;
+    member(out, "m2mauth.resource", resources);
+    if (key->exchange) member(out, "m2mauth.token_exchange", "true");
+  }
+  if (extra_key != nullptr) member(out, extra_key, extra);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+void register_manager(TokenManager *manager) {
+  std::lock_guard<std::mutex> lock(g_managers_mu);
+  managers().push_back(manager);
+}
+
+void unregister_manager(TokenManager *manager) {
+  std::lock_guard<std::mutex> lock(g_managers_mu);
+  auto &list = managers();
+  list.erase(std::remove(list.begin(), list.end(), manager), list.end());
+}
+
+std::string metrics_json() {
+  constexpr std::size_t n = sizeof kInstruments / sizeof kInstruments[0];
+  Points points[n];
+  auto add = [&](std::size_t i, std::string attributes, double value) {
+    points[i].add(std::move(attributes), value, kInstruments[i].kind);
+  };
+  {
+    // A manager unregisters at the start of its destructor, under this lock: none is freed while read.
+    std::lock_guard<std::mutex> lock(g_managers_mu);
+    for (TokenManager *m : managers()) {
+      const ClientConfig &config = m->client()->config();
+      bool offset_seen = false;
+      for (const TokenStats &k : m->stats_all()) {
+        const std::string attrs = key_attributes(config, &k);
+        add(0, attrs, static_cast<double>(k.cache_hits));
+        add(1, key_attributes(config, &k, "m2mauth.outcome", "ok"), static_cast<double>(k.requests_ok));
+        add(1, key_attributes(config, &k, "m2mauth.outcome", "transient"), static_cast<double>(k.requests_transient));
+        add(1, key_attributes(config, &k, "m2mauth.outcome", "permanent"), static_cast<double>(k.requests_permanent));
+        add(2, attrs, static_cast<double>(k.waits));
+        add(3, attrs, seconds(k.wait_ms_total));
+        if (k.has_token)
+          add(4, key_attributes(config, &k, "m2mauth.token.source", token_source_name(k.source)), seconds(k.expires_in_ms));
+        if (k.has_clock_offset && !offset_seen) {
+          offset_seen = true;  // one value per manager
+          add(5, key_attributes(config, nullptr), seconds(k.clock_offset_ms));
+        }
+      }
+    }
+  }
+  std::string out = "{\"scope\":\"io.m2mauth\",\"instruments\":[";
+  for (std::size_t i = 0; i < n; ++i) {
+    const Instrument &in = kInstruments[i];
+    if (i > 0) out += ',';
+    out += "{\"name\":";
+    json_quote_append(out, in.name);
+    out += ",\"kind\":";
+    json_quote_append(out, in.kind == Kind::counter ? "counter" : in.kind == Kind::gauge ? "gauge" : "histogram");
+    out += in.is_double ? ",\"value_type\":\"double\",\"unit\":" : ",\"value_type\":\"int\",\"unit\":";
+    json_quote_append(out, in.unit);
+    out += ",\"description\":";
+    json_quote_append(out, in.description);
+    out += ",\"points\":[";
+    for (std::size_t j = 0; j < points[i].list.size(); ++j) {
+      if (j > 0) out += ',';
+      out += "{\"attributes\":" + points[i].list[j].first +
+             ",\"value\":" + number_text(points[i].list[j].second, in.is_double) + '}';
+    }
+    out += "]}";
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace m2mauth::core::telemetry
