@@ -44,6 +44,14 @@ M2MAUTH_STATUS(m2mauth_glue_token_manager_set_events)
 M2MAUTH_STATUS(m2mauth_glue_token_client_set_clock)
 M2MAUTH_STATUS(m2mauth_glue_oauth1_set_clock)
 M2MAUTH_STATUS(m2mauth_glue_set_tracer)
+%{
+#ifndef M2MAUTH_GLUE_SPAN_CAPTURE
+/* A language that crosses the caller's trace context defines M2MAUTH_GLUE_SPAN_CAPTURE and the two
+ * trampolines (java.i, go.i); without them a token request a manager's thread makes has no parent. */
+#define m2mauth_glue_span_capture_trampoline NULL
+#define m2mauth_glue_span_release_trampoline NULL
+#endif
+%}
 %inline %{
 m2mauth_status m2mauth_glue_token_manager_set_events(m2mauth_token_manager *manager, int64_t payload) {
   return m2mauth_token_manager_set_event_cb(manager, payload ? m2mauth_glue_event_trampoline : NULL,
@@ -55,9 +63,15 @@ m2mauth_status m2mauth_glue_token_client_set_clock(m2mauth_token_client *client,
 }
 /* The process's tracer (telemetry.h): the span records cross as their JSON; 0 removes it. */
 m2mauth_status m2mauth_glue_set_tracer(int64_t payload) {
-  return m2mauth_set_tracer(payload ? m2mauth_glue_span_start_trampoline : NULL,
-                            payload ? m2mauth_glue_span_end_trampoline : NULL, (void *)(intptr_t)payload,
-                            payload ? m2mauth_glue_payload_release : NULL);
+  m2mauth_tracer t = M2MAUTH_TRACER_INIT;
+  if (!payload) return m2mauth_set_tracer(NULL);
+  t.start = m2mauth_glue_span_start_trampoline;
+  t.end = m2mauth_glue_span_end_trampoline;
+  t.capture = m2mauth_glue_span_capture_trampoline; /* NULL until the language crosses it */
+  t.release = m2mauth_glue_span_release_trampoline;
+  t.payload = (void *)(intptr_t)payload;
+  t.free_payload = m2mauth_glue_payload_release;
+  return m2mauth_set_tracer(&t);
 }
 m2mauth_status m2mauth_glue_oauth1_set_clock(m2mauth_oauth1 *signer, int64_t payload) {
   return m2mauth_oauth1_set_clock(signer, payload ? m2mauth_glue_clock_trampoline : NULL, (void *)(intptr_t)payload,

@@ -2,6 +2,7 @@
 #include "m2mauth/telemetry.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "guard.hpp"
@@ -19,15 +20,25 @@ std::vector<m2mauth_attribute> c_attributes(const std::vector<core::telemetry::A
   return out;
 }
 
-class CTracer final : public core::telemetry::Tracer {
+class CTracer final : public core::telemetry::Tracer, public std::enable_shared_from_this<CTracer> {
  public:
-  CTracer(m2mauth_span_start_cb on_start, m2mauth_span_end_cb on_end, core::Payload payload)
-      : start_(on_start), end_(on_end), payload_(std::move(payload)) {}
+  CTracer(const m2mauth_tracer &t, core::Payload payload)
+      : start_(t.start), end_(t.end), capture_(t.capture), release_(t.release), payload_(std::move(payload)) {}
+
+  std::shared_ptr<void> capture() override {
+    if (capture_ == nullptr) return nullptr;
+    void *context = capture_(payload_.get());
+    if (context == nullptr) return nullptr;
+    // The context keeps the tracer (its payload and release) alive until it is released.
+    std::shared_ptr<CTracer> self = shared_from_this();
+    return std::shared_ptr<void>(context, [self](void *c) { self->release_(c, self->payload_.get()); });
+  }
 
   void *start(const core::telemetry::SpanStart &span, std::string &traceparent) override {
     const std::vector<m2mauth_attribute> attrs = c_attributes(span.attributes);
     m2mauth_span_start s{};
     s.kind = static_cast<int>(span.kind);
+    s.parent = span.parent;
     s.name = span.name.c_str();
     s.attributes = attrs.data();
     s.attribute_count = attrs.size();
@@ -58,6 +69,8 @@ class CTracer final : public core::telemetry::Tracer {
  private:
   m2mauth_span_start_cb start_;
   m2mauth_span_end_cb end_;
+  m2mauth_span_capture_cb capture_;
+  m2mauth_span_release_cb release_;
   core::Payload payload_;
 };
 
@@ -65,17 +78,30 @@ class CTracer final : public core::telemetry::Tracer {
 
 extern "C" {
 
-m2mauth_status m2mauth_set_tracer(m2mauth_span_start_cb start, m2mauth_span_end_cb end, void *payload,
-                                  m2mauth_free_cb free_payload) {
+m2mauth_status m2mauth_tracer_init(m2mauth_tracer *tracer, unsigned int version) {
   return capi::guard([&] {
-    core::Payload held = core::hold_payload(payload, free_payload);  // released here unless the tracer keeps it
-    if ((start == nullptr) != (end == nullptr))
-      core::fail(core::Errc::invalid_argument, "m2mauth_set_tracer: start and end must both be set, or both NULL");
-    if (start == nullptr) {
+    capi::need(tracer, "tracer");
+    if (version != M2MAUTH_TRACER_VERSION)
+      core::fail(core::Errc::invalid_argument, "m2mauth_tracer version " + std::to_string(version) + " is not known");
+    *tracer = m2mauth_tracer M2MAUTH_TRACER_INIT;
+  });
+}
+
+m2mauth_status m2mauth_set_tracer(const m2mauth_tracer *tracer) {
+  return capi::guard([&] {
+    if (tracer == nullptr) {
       core::telemetry::set_tracer(nullptr);
       return;
     }
-    core::telemetry::set_tracer(std::make_shared<CTracer>(start, end, std::move(held)));
+    core::Payload held = core::hold_payload(tracer->payload, tracer->free_payload);  // released here unless kept
+    if (tracer->version != M2MAUTH_TRACER_VERSION)
+      core::fail(core::Errc::invalid_argument,
+                 "m2mauth_tracer.version " + std::to_string(tracer->version) + " is not known");
+    if (tracer->start == nullptr || tracer->end == nullptr)
+      core::fail(core::Errc::invalid_argument, "m2mauth_tracer: start and end are required");
+    if (tracer->capture != nullptr && tracer->release == nullptr)
+      core::fail(core::Errc::invalid_argument, "m2mauth_tracer: capture needs release");
+    core::telemetry::set_tracer(std::make_shared<CTracer>(*tracer, std::move(held)));
   });
 }
 

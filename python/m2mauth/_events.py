@@ -46,14 +46,16 @@ class TokenEvent:
         oauth_error: the RFC 6749 ``error`` of a failed request, "" if none.
         transient: whether a failure may go away by itself.
         retry_after: seconds until the next attempt after a failure.
+        duration: for ``fetched``, ``refreshed`` and ``failed``, the seconds getting the token took (the token
+            request, or the shared cache's answer); else None.
     """
 
     __slots__ = ("kind", "client_id", "scope", "expires_at", "error", "error_code", "http_status", "oauth_error",
-                 "transient", "retry_after")
+                 "transient", "retry_after", "duration")
 
     def __init__(self, kind: str, client_id: str, scope: str, expires_at: Optional[float], error_code: int = 0,
                  http_status: int = 0, transient: bool = False, retry_after: float = 0.0,
-                 oauth_error: str = "") -> None:
+                 oauth_error: str = "", duration: Optional[float] = None) -> None:
         self.kind = kind
         self.client_id = client_id
         self.scope = scope
@@ -64,6 +66,7 @@ class TokenEvent:
         self.transient = transient
         self.retry_after = retry_after
         self.oauth_error = oauth_error
+        self.duration = duration
 
     def __repr__(self) -> str:
         parts = [f"kind={self.kind!r}", f"client_id={self.client_id!r}"]
@@ -71,6 +74,8 @@ class TokenEvent:
             parts.append(f"scope={self.scope!r}")
         if self.expires_at is not None:
             parts.append(f"expires_at={self.expires_at:.3f}")
+        if self.duration is not None:
+            parts.append(f"duration={self.duration:.3f}")
         if self.error:
             parts += [f"error={self.error!r}", f"http_status={self.http_status}", f"transient={self.transient}",
                       f"retry_after={self.retry_after:.3f}"]
@@ -102,10 +107,12 @@ def _log(logger: Any, level: int, event: TokenEvent) -> None:
 
 
 def _event_of(kind: str, client_id: str, scope: str, expires_at_ms: int, error_code: int, http_status: int,
-              transient: int, retry_after_ms: int, oauth_error: str) -> TokenEvent:
+              transient: int, retry_after_ms: int, oauth_error: str, duration_ms: int = 0) -> TokenEvent:
     """The TokenEvent for the fields the native layer passes (milliseconds, 0 for none)."""
+    timed = kind in ("fetched", "refreshed", "failed")
     return TokenEvent(kind, client_id, scope, expires_at_ms / 1000.0 if expires_at_ms else None, error_code,
-                      http_status, bool(transient), retry_after_ms / 1000.0, oauth_error)
+                      http_status, bool(transient), retry_after_ms / 1000.0, oauth_error,
+                      duration_ms / 1000.0 if timed else None)
 
 
 def dispatcher(logger: Any, on_event: Optional[Callable[[TokenEvent], Any]]) -> Callable[..., None]:
@@ -114,9 +121,9 @@ def dispatcher(logger: Any, on_event: Optional[Callable[[TokenEvent], Any]]) -> 
     ``on_event``."""
 
     def dispatch(kind: str, client_id: str, scope: str, expires_at_ms: int, error_code: int, http_status: int,
-                 transient: int, retry_after_ms: int, oauth_error: str) -> None:
+                 transient: int, retry_after_ms: int, oauth_error: str, duration_ms: int = 0) -> None:
         fields = (kind, client_id, scope, expires_at_ms, error_code, http_status, transient, retry_after_ms,
-                  oauth_error)
+                  oauth_error, duration_ms)
         event: Optional[TokenEvent] = None
         try:
             if logger is not None and kind != "cache_hit":

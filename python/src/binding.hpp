@@ -35,7 +35,8 @@ void register_dpop(py::module_ &m);
 void register_oauth1(py::module_ &m);
 void register_a2a(py::module_ &m);
 void register_config(py::module_ &m);
-void register_exchange(py::module_ &m);  // RFC 8693 token exchange (exchange.cpp)
+void register_exchange(py::module_ &m);
+void register_telemetry(py::module_ &m);  // the process's tracer and the metrics JSON (telemetry.cpp)  // RFC 8693 token exchange (exchange.cpp)
 
 // Live native handles owned by the module, per kind: the leak tests read them through live_handles().
 enum class Kind { key, certificate, verifier, http, token_manager, oauth1, a2a, config, count_ };

@@ -59,4 +59,5 @@ PYBIND11_MODULE(_m2mauth, m) {
   register_config(m);
   register_exchange(m);
   register_testing(m);
+  register_telemetry(m);
 }

@@ -83,10 +83,11 @@ void on_event(const m2mauth_token_event *e, void *payload) noexcept {
   PyObject *dispatcher = core->dispatcher;
   if (dispatcher != nullptr) {
     Py_INCREF(dispatcher);  // _set_event_callback may replace it while it runs
-    PyObject *res = PyObject_CallFunction(dispatcher, "sssLiiiLs", m2mauth_token_event_name(e->kind),
+    PyObject *res = PyObject_CallFunction(dispatcher, "sssLiiiLsL", m2mauth_token_event_name(e->kind),
                                           e->client_id, e->scope, static_cast<long long>(e->expires_at_ms),
                                           e->error_code, e->http_status, e->transient,
-                                          static_cast<long long>(e->retry_after_ms), e->oauth_error);
+                                          static_cast<long long>(e->retry_after_ms), e->oauth_error,
+                                          static_cast<long long>(e->duration_ms));
     if (res == nullptr) PyErr_WriteUnraisable(core->user_callback != nullptr ? core->user_callback : dispatcher);
     Py_XDECREF(res);
     Py_DECREF(dispatcher);

@@ -17,6 +17,7 @@ namespace {
 
 struct Span {
   int kind = 0;
+  void *parent = nullptr;
   std::string name, json;
   std::map<std::string, std::string> attrs;  // numbers as decimal text
   bool ended = false;
@@ -38,6 +39,9 @@ struct Recorder {
   std::string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   bool unterminated = false;  // write M2MAUTH_TRACEPARENT_SIZE bytes and no NUL
   std::atomic<int> freed{0};
+  std::atomic<int> captured{0}, released{0};
+  std::mutex contexts_mu;
+  std::vector<int *> contexts;  // what capture returned (a marker per call), in order
   ~Recorder() {
     for (Span *s : spans) delete s;
   }
@@ -45,6 +49,7 @@ struct Recorder {
     auto *r = static_cast<Recorder *>(payload);
     auto *span = new Span;
     span->kind = s->kind;
+    span->parent = s->parent;
     span->name = s->name;
     span->json = s->json;
     span->attrs = attr_map(s->attributes, s->attribute_count);
@@ -67,8 +72,34 @@ struct Recorder {
     span->end_attrs = attr_map(e->attributes, e->attribute_count);
     span->metric_attrs = attr_map(e->metric_attributes, e->metric_attribute_count);
   }
+  static void *capture(void *payload) {
+    auto *r = static_cast<Recorder *>(payload);
+    auto *marker = new int(++r->captured);
+    std::lock_guard<std::mutex> lock(r->contexts_mu);
+    r->contexts.push_back(marker);
+    return marker;
+  }
+  static void release_context(void *context, void *payload) {
+    static_cast<Recorder *>(payload)->released++;
+    delete static_cast<int *>(context);
+  }
   static void release(void *payload) { static_cast<Recorder *>(payload)->freed++; }
-  void install() { REQUIRE_OK(m2mauth_set_tracer(start, end, this, release)); }
+  m2mauth_tracer tracer(bool with_capture = false) {
+    m2mauth_tracer t = M2MAUTH_TRACER_INIT;
+    t.start = start;
+    t.end = end;
+    if (with_capture) {
+      t.capture = capture;
+      t.release = release_context;
+    }
+    t.payload = this;
+    t.free_payload = release;
+    return t;
+  }
+  void install(bool with_capture = false) {
+    const m2mauth_tracer t = tracer(with_capture);
+    REQUIRE_OK(m2mauth_set_tracer(&t));
+  }
   size_t count() {
     std::lock_guard<std::mutex> lock(mu);
     return spans.size();
@@ -81,7 +112,7 @@ struct Recorder {
 
 // Removes the tracer when a test ends, whatever happened.
 struct TracerGuard {
-  ~TracerGuard() { m2mauth_set_tracer(nullptr, nullptr, nullptr, nullptr); }
+  ~TracerGuard() { m2mauth_set_tracer(nullptr); }
 };
 
 struct Manager {
@@ -147,6 +178,32 @@ TEST_CASE("telemetry: a token request's span, its attributes, and the traceparen
   CHECK(s.end_json.find(kSecret) == std::string::npos);
   CHECK(server.count("traced") == 1);
   CHECK(server.count("token") == 1);
+}
+
+TEST_CASE("telemetry: a token request the manager's thread makes for a waiting caller gets that caller's context") {
+  TracerGuard guard;
+  Server server;
+  server.add("svc-p", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
+  server.start();
+  Http http;
+  TokenClient client(server.url() + "/token", "svc-p", http);
+  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Recorder rec;
+  rec.install(true);
+  {
+    Manager manager(client);  // default options: refreshes run on the manager's thread
+    REQUIRE_OK(manager.get());
+    REQUIRE(rec.count() == 1);
+    CHECK(rec.captured == 1);
+    std::lock_guard<std::mutex> lock(rec.contexts_mu);
+    CHECK(rec.at(0).parent == rec.contexts.at(0));
+    CHECK(rec.at(0).attrs["m2mauth.token.source"] == "fetched");
+  }
+  CHECK(rec.released == rec.captured);  // each context released exactly once
+  // A plain fetch on the caller's thread captures nothing: its own context is the current one.
+  CHECK(client.fetch() == M2MAUTH_OK);
+  CHECK(rec.captured == 1);
+  CHECK(rec.at(1).parent == nullptr);
 }
 
 TEST_CASE("telemetry: failures end their span with error.type, HTTP status or error category") {
@@ -258,10 +315,24 @@ TEST_CASE("telemetry: set_tracer releases each payload exactly once and refuses 
   CHECK(a.freed == 1);
   CHECK(b.freed == 0);
   Recorder c;
-  CHECK(m2mauth_set_tracer(Recorder::start, nullptr, &c, Recorder::release) == M2MAUTH_EINVAL);
+  m2mauth_tracer half = c.tracer();
+  half.end = nullptr;
+  CHECK(m2mauth_set_tracer(&half) == M2MAUTH_EINVAL);
   CHECK(c.freed == 1);  // released at once when the call fails
+  m2mauth_tracer no_release = c.tracer(true);
+  no_release.release = nullptr;
+  CHECK(m2mauth_set_tracer(&no_release) == M2MAUTH_EINVAL);
+  CHECK(c.freed == 2);
+  m2mauth_tracer future = c.tracer();
+  future.version = 2;
+  CHECK(m2mauth_set_tracer(&future) == M2MAUTH_EINVAL);
+  CHECK(c.freed == 3);
   CHECK(b.freed == 0);  // and b is still installed
-  REQUIRE_OK(m2mauth_set_tracer(nullptr, nullptr, nullptr, nullptr));
+  m2mauth_tracer init;
+  CHECK(m2mauth_tracer_init(&init, 2) == M2MAUTH_EINVAL);
+  REQUIRE_OK(m2mauth_tracer_init(&init, M2MAUTH_TRACER_VERSION));
+  CHECK(init.payload == nullptr);
+  REQUIRE_OK(m2mauth_set_tracer(nullptr));
   CHECK(b.freed == 1);
   CHECK(a.freed == 1);
 }

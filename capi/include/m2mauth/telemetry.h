@@ -5,11 +5,14 @@
  * lists them); a language's adapter only hands them to its OpenTelemetry SDK: Python m2mauth.otel,
  * Java io.m2mauth.otel, Go m2mauthotel. A C or C++ program may install its own.
  *
- * - Spans: m2mauth_set_tracer installs, for the whole process, two callbacks the library calls around
+ * - Spans: m2mauth_set_tracer installs, for the whole process, callbacks the library calls around
  *   every token request and every managed request (m2mauth_token_manager_request and its async form):
  *   start just before the request is sent, on the sending thread, which may answer with a W3C
  *   traceparent the request then carries; end once for every start, on the same thread, when the send
  *   returned or failed. Resends (a DPoP nonce, a new token after a 401) are spans of their own.
+ *   A token manager may make a caller's token request on its own thread (background refresh on); the
+ *   optional capture callback then takes the caller's context on the caller's thread, and start gets it
+ *   as m2mauth_span_start.parent, so the span still belongs to the caller's trace.
  * - Metrics: m2mauth_telemetry_metrics_json reads every live token manager's stats as instruments and
  *   points, for an adapter's observable instruments; the duration histograms are recorded at each end.
  *
@@ -45,6 +48,8 @@ typedef struct m2mauth_attribute {
  */
 typedef struct m2mauth_span_start {
   int kind;                             /* m2mauth_span_kind */
+  void *parent;                         /* what capture returned on the caller's thread when another thread
+                                           sends on that caller's behalf; NULL: use the sending thread's context */
   const char *name;                     /* the span name: the HTTP method, as the HTTP semantic conventions say */
   const m2mauth_attribute *attributes;  /* http.request.method, url.full (no query), server.address, server.port,
                                            m2mauth.operation, m2mauth.client_id, m2mauth.scope,
@@ -82,15 +87,39 @@ typedef struct m2mauth_span_end {
 typedef void *(*m2mauth_span_start_cb)(const m2mauth_span_start *span, char *traceparent, void *payload);
 /** Called exactly once for every start, on the same thread. */
 typedef void (*m2mauth_span_end_cb)(void *span, const m2mauth_span_end *end, void *payload);
+/**
+ * Called on a caller's thread when a token request for that caller may be made by another thread: the
+ * caller's current trace context (NULL: none). Never called with a lock of the library held.
+ */
+typedef void *(*m2mauth_span_capture_cb)(void *payload);
+/** Releases what capture returned, exactly once, on any thread, after the start that used it (if any). */
+typedef void (*m2mauth_span_release_cb)(void *context, void *payload);
+
+#define M2MAUTH_TRACER_VERSION 1
+
+/** A tracer. The caller allocates it and sets version (M2MAUTH_TRACER_INIT or m2mauth_tracer_init()). */
+typedef struct m2mauth_tracer {
+  unsigned int version;              /* M2MAUTH_TRACER_VERSION */
+  m2mauth_span_start_cb start;       /* required */
+  m2mauth_span_end_cb end;           /* required */
+  m2mauth_span_capture_cb capture;   /* NULL: a token request made by a manager's thread has no parent */
+  m2mauth_span_release_cb release;   /* required with capture, else ignored */
+  void *payload;
+  m2mauth_free_cb free_payload;      /* may be NULL */
+} m2mauth_tracer;
+
+#define M2MAUTH_TRACER_INIT {M2MAUTH_TRACER_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
+
+/** Zeroes *tracer and sets its version (1); M2MAUTH_EINVAL for another version. */
+M2MAUTH_EXTERN m2mauth_status m2mauth_tracer_init(m2mauth_tracer *tracer, unsigned int version);
 
 /**
- * Installs the process's tracer, replacing any other (start and end both NULL: none). free_payload
- * (may be NULL) releases payload exactly once: when the tracer is replaced and no send that started
- * with it is still running, or at once if this call fails. M2MAUTH_EINVAL when exactly one of start
- * and end is NULL.
+ * Installs the process's tracer (copied), replacing any other; NULL removes it. free_payload releases
+ * payload exactly once: when the tracer is replaced and no send that started with it (and no captured
+ * context) remains, or at once if this call fails. M2MAUTH_EINVAL for an unknown version, a missing
+ * start or end, or capture without release.
  */
-M2MAUTH_EXTERN m2mauth_status m2mauth_set_tracer(m2mauth_span_start_cb start, m2mauth_span_end_cb end, void *payload,
-                                                 m2mauth_free_cb free_payload);
+M2MAUTH_EXTERN m2mauth_status m2mauth_set_tracer(const m2mauth_tracer *tracer);
 
 /**
  * Every instrument, with the points of every live token manager's keys, as compact JSON:

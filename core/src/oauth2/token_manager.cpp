@@ -439,6 +439,14 @@ TokenView TokenManager::reusable_view(const Entry &entry, const Snapshot &snap, 
 
 void TokenManager::start_refresh_locked(Entry &entry, std::unique_lock<std::mutex> &lock, bool background) {
   entry.in_flight = true;
+  if (!background && telemetry::current_tracer()) {
+    // A caller's read: its trace context goes with the request, whichever thread makes it. Captured
+    // without the lock (a language may take its own lock, Python's GIL); in_flight keeps others out.
+    lock.unlock();
+    std::shared_ptr<void> parent = telemetry::capture_context();
+    lock.lock();
+    entry.trace_parent = std::move(parent);
+  }
   if (options_.background_refresh || background) {
     bool queued = false;
     {
@@ -517,11 +525,13 @@ void TokenManager::worker_loop() {
 void TokenManager::refresh(Entry &entry) {
   std::string held;  // the token being refreshed (the shared cache serves another one)
   bool again = false;  // the key had a token before: this is a refresh
+  std::shared_ptr<void> parent;  // released when this function returns, no lock held
   {
     // The floor counts from when the request really starts (a queued refresh may wait for the worker).
     std::lock_guard<std::mutex> lock(entry.mu);
     entry.last_start_ms = now();
     again = entry.ever_fetched;
+    parent = std::move(entry.trace_parent);
     if (std::atomic_load(&shared_) && entry.current) held = std::string(entry.current->access_token());
   }
   std::optional<Token> token;
@@ -532,6 +542,7 @@ void TokenManager::refresh(Entry &entry) {
   bool from_shared = false;
   try {
     const telemetry::SourceScope source(again ? "refreshed" : "fetched");
+    const telemetry::ParentScope trace_parent(parent.get());
     token = fetch_token(entry, held, call, &from_shared);
   } catch (const Error &e) {
     error = e;

@@ -221,6 +221,7 @@ void TokenManager::send_loop() {
     sends_.erase(sends_.begin());
     lock.unlock();
     job(false);
+    job = nullptr;  // what it holds (a caller's trace context) is released without the lock
     lock.lock();
   }
 }
@@ -238,7 +239,9 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
   }
   auto shared_req = std::make_shared<Request>(std::move(req));
   auto shared_cb = std::make_shared<ResponseCallback>(std::move(cb));
-  get_async(nullptr, o, cancel, [this, o, cancel, shared_req, shared_cb](const TokenView *view, const Error *error) {
+  // The caller's trace context, for the spans of the sends a pool thread makes (null: no tracer).
+  std::shared_ptr<void> parent = telemetry::capture_context();
+  get_async(nullptr, o, cancel, [this, o, cancel, shared_req, shared_cb, parent](const TokenView *view, const Error *error) {
     if (error != nullptr) {
       (*shared_cb)(nullptr, error);
       return;
@@ -246,7 +249,7 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
     auto token = std::make_shared<SecretString>(std::string(view->access_token));
     auto scheme = std::make_shared<std::string>(view->scheme);
     authorize_with(*shared_req, *view, *client_);
-    post_send([this, o, cancel, shared_req, shared_cb, token, scheme](bool stopping) {
+    post_send([this, o, cancel, shared_req, shared_cb, token, scheme, parent](bool stopping) {
       std::optional<Response> resp;
       std::optional<Error> err;
       if (stopping) {
@@ -258,6 +261,7 @@ void TokenManager::request_async(Request req, const CallOptions &options, std::s
         CancelSubscription by_manager(&stop_, [&either] { either.request(); });
         CallOptions call = o;
         call.cancel = &either;
+        const telemetry::ParentScope trace_parent(parent.get());
         try {
           int sends = 0;
           const telemetry::SendInfo info{telemetry::SpanKind::request, client_->config().client_id,

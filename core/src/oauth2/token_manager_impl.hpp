@@ -93,6 +93,9 @@ struct TokenManager::Entry {
   std::condition_variable cv;
   std::shared_ptr<const TokenManager::Snapshot> current;  // guarded by mu
   bool in_flight = false;
+  // The context of the caller whose read started the refresh in flight (telemetry::capture_context), for
+  // the span of the token request the worker makes; null: none.
+  std::shared_ptr<void> trace_parent;
   std::uint64_t rounds = 0;           // refresh rounds completed
   // When the last fetch started (set by refresh()): the next starts no sooner than + min_fetch_interval_ms.
   // Far in the past before the first, without overflowing when the interval is added.

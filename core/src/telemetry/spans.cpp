@@ -18,6 +18,7 @@ namespace {
 std::shared_ptr<Tracer> g_tracer;  // std::atomic_load / atomic_store only
 std::atomic<bool> g_has_tracer{false};
 thread_local std::string_view t_source;
+thread_local void *t_parent = nullptr;
 
 const char *kind_name(SpanKind kind) noexcept { return kind == SpanKind::token_request ? "token_request" : "request"; }
 
@@ -62,7 +63,7 @@ void url_attributes(std::vector<Attribute> &out, const std::string &url) {
 }
 
 SpanStart make_start(const Request &req, const SendInfo &info) {
-  SpanStart s{info.kind, req.method, {}, {}};
+  SpanStart s{info.kind, ParentScope::current(), req.method, {}, {}};
   text(s.attributes, "http.request.method", req.method);
   url_attributes(s.attributes, req.url);
   text(s.attributes, "m2mauth.operation", kind_name(info.kind));
@@ -180,6 +181,20 @@ Response send(Transport &transport, Request &req, const CallOptions &options, co
     throw;
   }
 }
+
+std::shared_ptr<void> capture_context() noexcept {
+  const std::shared_ptr<Tracer> tracer = current_tracer();
+  if (!tracer) return nullptr;
+  try {
+    return tracer->capture();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+ParentScope::ParentScope(void *parent) noexcept : saved_(t_parent) { t_parent = parent; }
+ParentScope::~ParentScope() { t_parent = saved_; }
+void *ParentScope::current() noexcept { return t_parent; }
 
 SourceScope::SourceScope(std::string_view source) noexcept : saved_(t_source) { t_source = source; }
 SourceScope::~SourceScope() { t_source = saved_; }

@@ -5984,6 +5984,7 @@ func _swig_getM2MAUTH_SPAN_REQUEST() (_swig_ret Enum_SS_m2mauth_span_kind) {
 var M2MAUTH_SPAN_REQUEST Enum_SS_m2mauth_span_kind = _swig_getM2MAUTH_SPAN_REQUEST()
 
 const M2MAUTH_TRACEPARENT_SIZE int = 56
+const M2MAUTH_TRACER_VERSION int = 1
 
 func M2mauth_telemetry_metrics_json(arg1 *[]byte) (_swig_ret int) {
 	var swig_r int

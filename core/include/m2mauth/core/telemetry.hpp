@@ -36,6 +36,9 @@ struct Attribute {
 
 struct SpanStart {
   SpanKind kind;
+  // What Tracer::capture returned on the caller's thread when this send is made by another thread on a
+  // waiting caller's behalf (a token manager's worker); null: the sending thread's own context.
+  void *parent = nullptr;
   std::string name;                    // the OTel span name (the HTTP method, as the HTTP semantic conventions say)
   std::vector<Attribute> attributes;   // OTel attribute names; never a secret, never a query string
   std::string json;                    // {"kind":"token_request","name":"POST","attributes":{...}}
@@ -60,6 +63,9 @@ class Tracer {
   virtual ~Tracer() = default;
   virtual void *start(const SpanStart &span, std::string &traceparent) = 0;
   virtual void end(void *span, const SpanEnd &end) = 0;
+  // The calling thread's current context, kept while a token request made for this caller by another
+  // thread is pending, then released (the deleter); null: none. Never called with a manager's lock held.
+  virtual std::shared_ptr<void> capture() { return nullptr; }
 };
 
 // Installs the tracer (null: none). Sends already started finish with the tracer they started with.
@@ -80,6 +86,22 @@ struct SendInfo {
 
 // transport.send(req, options), inside a span when a tracer is installed (traceparent set on req).
 Response send(Transport &transport, Request &req, const CallOptions &options, const SendInfo &info);
+
+// The installed tracer's capture() (null without a tracer, or when it throws).
+std::shared_ptr<void> capture_context() noexcept;
+
+// The parent context (see SpanStart::parent) of the sends this thread makes, for the scope.
+class ParentScope {
+ public:
+  explicit ParentScope(void *parent) noexcept;
+  ~ParentScope();
+  ParentScope(const ParentScope &) = delete;
+  ParentScope &operator=(const ParentScope &) = delete;
+  static void *current() noexcept;
+
+ private:
+  void *saved_;
+};
 
 // The token source a token manager is fetching for on this thread ("fetched", "refreshed"), read by
 // TokenClient::fetch for its span. Set for the scope of one fetch.
