@@ -326,3 +326,44 @@ func waitEvent(t *testing.T, events <-chan m2mauth.TokenEvent, kind m2mauth.Toke
 		}
 	}
 }
+
+// Goroutines sending at once each give Start their own ctx (the record is per OS thread, held while
+// the goroutine is locked to it), under -race in CTest go_binding_race.
+func TestTracerConcurrentCallsKeepTheirContexts(t *testing.T) {
+	const id, secret = "traced-concurrently", "tracer-test-secret-4"
+	srv := tokenServer(t, id, secret)
+	c := tokenClient(t, srv, id, secret)
+	r := &recorder{clientID: id}
+	install(t, r)
+	const goroutines, each = 8, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*each)
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				ctx := context.WithValue(context.Background(), ctxKey{}, g*100+i)
+				if _, err := c.Fetch(ctx); err != nil {
+					errs <- err
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	starts, ends := r.snapshot()
+	if len(starts) != goroutines*each || len(ends) != goroutines*each {
+		t.Fatalf("spans: %d starts, %d ends", len(starts), len(ends))
+	}
+	seen := map[any]bool{}
+	for _, s := range starts {
+		if _, ok := s.label.(int); !ok || seen[s.label] {
+			t.Fatalf("a span with the context %v (missing or another call's)", s.label)
+		}
+		seen[s.label] = true
+	}
+}
