@@ -213,17 +213,16 @@ static int64_t m2mauth_glue_clock_trampoline(void *payload) {
   return m2mauthGoClock((uintptr_t)payload);
 }
 
-/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): placeholders until the
- * language's OpenTelemetry adapter crosses them; a start gives no span and no traceparent. */
+/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): the Go half reads the span
+ * records' fields and answers with a span handle (a runtime/cgo.Handle value, 0 for none) that end
+ * takes back and deletes. A start may write a traceparent into the library's buffer. */
+extern uintptr_t m2mauthGoSpanStart(m2mauth_span_start *span, char *traceparent, uintptr_t payload);
+extern void m2mauthGoSpanEnd(uintptr_t span, m2mauth_span_end *end, uintptr_t payload);
+
 static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
-  (void)span;
-  (void)traceparent;
-  (void)payload;
-  return NULL;
+  return (void *)m2mauthGoSpanStart((m2mauth_span_start *)span, traceparent, (uintptr_t)payload);
 }
 static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
-  (void)span;
-  (void)end;
-  (void)payload;
+  m2mauthGoSpanEnd((uintptr_t)span, (m2mauth_span_end *)end, (uintptr_t)payload);
 }
 %}

@@ -35,8 +35,9 @@ io.m2mauth.*, io.m2mauth.senhasegura.*, java.io.*, java.net.*, java.net.http.*, 
 java.util.*, java.util.concurrent.* and compiles with javac against the binding's classes (the sources of
 bindings/java and the SWIG classes of the build, compiled here) with the build's native library
 (-Dm2mauth.lib.dir); Go puts each snippet in a package main of a temporary module that requires
-bindings/go and bindings/go/oauth2adapter through `replace` (imports: context, errors, fmt, log, net/http,
-time, m2mauth, m2mauth/senhasegura, oauth2adapter, golang.org/x/oauth2; the unused ones are marked used) and
+bindings/go, bindings/go/oauth2adapter and bindings/go/otel through `replace` (imports: context, errors, fmt,
+log, net/http, time, m2mauth, m2mauth/senhasegura, oauth2adapter, m2mauthotel, golang.org/x/oauth2; the unused
+ones are marked used) and
 runs `go vet` on it, then `go build` for the runs. Python: a fragment is the body of
 `def snippet(GIVEN) -> None` (given as Python parameters, annotated: `given(secret: str)`) in a module that
 imports m2mauth, and every block is checked by mypy (check_untyped_defs) against the package's own annotations
@@ -333,6 +334,7 @@ GO_IMPORTS = {"context": "context.Background", "errors": "errors.New", "fmt": "f
               "github.com/m2mauth/m2mauth/bindings/go/m2mauth": "m2mauth.NewRequest",
               "github.com/m2mauth/m2mauth/bindings/go/m2mauth/senhasegura": "senhasegura.NewClient",
               "github.com/m2mauth/m2mauth/bindings/go/oauth2adapter": "oauth2adapter.TokenSource",
+              "github.com/m2mauth/m2mauth/bindings/go/otel": "m2mauthotel.Instrument",
               "golang.org/x/oauth2": "oauth2.NewClient"}
 
 
@@ -375,10 +377,12 @@ def check_go(bs: list[Block], args, work: Path, info: dict | None) -> None:
         "module m2mauth.test/snippets\n\ngo 1.26.0\n\nrequire (\n"
         "\tgithub.com/m2mauth/m2mauth/bindings/go v0.0.0\n"
         "\tgithub.com/m2mauth/m2mauth/bindings/go/oauth2adapter v0.0.0\n"
+        "\tgithub.com/m2mauth/m2mauth/bindings/go/otel v0.0.0\n"
         f"\tgolang.org/x/oauth2 {go_oauth2_version()}\n)\n\n"
         f"replace github.com/m2mauth/m2mauth/bindings/go => {gobind}\n\n"
-        f"replace github.com/m2mauth/m2mauth/bindings/go/oauth2adapter => {gobind / 'oauth2adapter'}\n")
-    (mod / "go.sum").write_text((gobind / "go.sum").read_text() + (gobind / "oauth2adapter/go.sum").read_text())
+        f"replace github.com/m2mauth/m2mauth/bindings/go/oauth2adapter => {gobind / 'oauth2adapter'}\n\n"
+        f"replace github.com/m2mauth/m2mauth/bindings/go/otel => {gobind / 'otel'}\n")
+    (mod / "go.sum").write_text("".join((gobind / f).read_text() for f in ("go.sum", "oauth2adapter/go.sum", "otel/go.sum")))
     # CGO_LDFLAGS is part of Go's build cache key (pkg-config's output is not): a package compiled against
     # another prefix is not reused.
     env = dict(os.environ, PKG_CONFIG_PATH=str(Path(args.build) / "pkgconfig"), GOFLAGS="-mod=mod",

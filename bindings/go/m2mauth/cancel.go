@@ -12,12 +12,20 @@ import (
 // becomes the call's timeout and ctx's end requests a native m2mauth_cancel, which stops the transfer
 // in progress (libcurl aborts it and closes its connection) or the wait for a token, not only this
 // goroutine's wait. When ctx ended the call's error is ctx.Err(). A nil or never-ending ctx passes no
-// cancel and no timeout.
+// cancel and no timeout. While a Tracer is installed, ctx is also the one its Start gets for the sends
+// f makes on this goroutine's thread.
 func nativeCall[T any](ctx context.Context, f func(timeoutMs int64, cancel raw.CancelHandle) (T, error)) (T, error) {
-	var zero T
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if tracing.Load() {
+		return withCallContext(ctx, func() (T, error) { return boundedCall(ctx, f) })
+	}
+	return boundedCall(ctx, f)
+}
+
+func boundedCall[T any](ctx context.Context, f func(timeoutMs int64, cancel raw.CancelHandle) (T, error)) (T, error) {
+	var zero T
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}

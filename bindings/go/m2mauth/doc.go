@@ -13,6 +13,9 @@
 //
 // TokenManager.Client is a net/http client (Transport, a RoundTripper) that attaches the managed token
 // and retries once on 401; TokenManager.TokenSource has x/oauth2's TokenSource shape (the oauth2adapter
-// module makes it one). Token events are logged through log/slog (ManagerOptions.Logger). The package
-// needs cgo and the C library: without cgo its build stops with a message saying so.
+// module makes it one). Token events are logged through log/slog (ManagerOptions.Logger). SetTracer
+// observes every token request and managed request (spans with the caller's ctx, a traceparent on the
+// wire) and TelemetryMetrics reads the managers' stats as instruments: the otel module (package
+// m2mauthotel) hands both to OpenTelemetry. The package needs cgo and the C library: without cgo its
+// build stops with a message saying so.
 package m2mauth

@@ -84,6 +84,10 @@ type TokenEvent struct {
 	Transient  bool
 	RetryAfter time.Duration // when the next attempt may happen
 	OAuthError string        // RFC 6749 "error", or ""
+
+	// For EventFetched, EventRefreshed and EventFailed: how long getting the token took (monotonic
+	// clock: the token request with its DPoP nonce retry, or the shared cache's answer).
+	Duration time.Duration
 }
 
 // String summarises the event.
@@ -272,6 +276,7 @@ func (p *eventPump) deliver(ev raw.TokenEvent) {
 		Transient:  ev.Transient,
 		RetryAfter: time.Duration(ev.RetryAfterMs) * time.Millisecond,
 		OAuthError: ev.OAuthError,
+		Duration:   time.Duration(ev.DurationMs) * time.Millisecond,
 	}
 	if ev.ErrorCode != 0 {
 		e.ErrorName = raw.M2mauth_error_name(ev.ErrorCode)

@@ -32,10 +32,12 @@ type TokenEvent struct {
 	Transient    bool
 	RetryAfterMs int64
 	OAuthError   string
+	DurationMs   int64 // since 0.7: FETCHED, REFRESHED, FAILED
 }
 
-// NewCallback returns a payload for m2mauth_glue_token_manager_set_events (f: func(TokenEvent)) or
-// the clock setters (f: func() int64, Unix milliseconds). Pass it to exactly one setter, which takes it.
+// NewCallback returns a payload for m2mauth_glue_token_manager_set_events (f: func(TokenEvent)),
+// m2mauth_glue_set_tracer (f: *Tracer) or the clock setters (f: func() int64, Unix milliseconds). Pass
+// it to exactly one setter, which takes it.
 func NewCallback(f any) int64 { return int64(cgo.NewHandle(f)) }
 
 //export m2mauthGoRelease
@@ -63,6 +65,7 @@ func m2mauthGoTokenEvent(ev *C.m2mauth_token_event, payload C.uintptr_t) {
 		Transient:    ev.transient != 0,
 		RetryAfterMs: int64(ev.retry_after_ms),
 		OAuthError:   goText(ev.oauth_error),
+		DurationMs:   int64(ev.duration_ms),
 	})
 }
 
@@ -202,4 +205,102 @@ func m2mauthGoSign(out *C.m2mauth_signature, alg *C.char, input *C.uint8_t, n C.
 	st := C.m2mauth_signature_set(out, (*C.uint8_t)(p), C.size_t(len(sig)))
 	C.free(p)
 	return st
+}
+
+// SpanAttribute is one m2mauth_attribute copied into Go memory: Text, or Number when IsNumber.
+type SpanAttribute struct {
+	Key      string
+	Text     string
+	Number   int64
+	IsNumber bool
+}
+
+// SpanStartRecord and SpanEndRecord are telemetry.h's m2mauth_span_start and m2mauth_span_end copied
+// into Go memory (the library decides every name and attribute in them).
+type SpanStartRecord struct {
+	Kind       int
+	Name       string
+	Attributes []SpanAttribute
+}
+
+type SpanEndRecord struct {
+	Error            bool
+	ErrorType        string
+	DurationS        float64
+	Attributes       []SpanAttribute
+	Histogram        string
+	MetricAttributes []SpanAttribute
+}
+
+// Tracer is the Go half of the process's tracer (m2mauth_glue_set_tracer's payload, made with
+// NewCallback(*Tracer)). Start runs on the sending thread just before a send and answers with a span
+// (any value, nil allowed) and a traceparent ("" for none); End gets that span back once, on the same
+// thread, when the send is over.
+type Tracer struct {
+	Start func(s *SpanStartRecord) (span any, traceparent string)
+	End   func(span any, e *SpanEndRecord)
+}
+
+//export m2mauthGoSpanStart
+func m2mauthGoSpanStart(s *C.m2mauth_span_start, traceparent *C.char, payload C.uintptr_t) (span C.uintptr_t) {
+	// A panic must not unwind into C: the send goes on without a span and without a traceparent.
+	defer func() {
+		if recover() != nil {
+			span = 0
+		}
+	}()
+	t, ok := cgo.Handle(uintptr(payload)).Value().(*Tracer)
+	if !ok || s == nil || t.Start == nil {
+		return 0
+	}
+	rec := SpanStartRecord{Kind: int(s.kind), Name: goText(s.name), Attributes: goAttributes(s.attributes, s.attribute_count)}
+	v, tp := t.Start(&rec)
+	// The library sends only a valid version-00 value; one that does not fit is not written at all.
+	if traceparent != nil && tp != "" && len(tp) < C.M2MAUTH_TRACEPARENT_SIZE {
+		buf := unsafe.Slice((*byte)(unsafe.Pointer(traceparent)), C.M2MAUTH_TRACEPARENT_SIZE)
+		buf[copy(buf, tp)] = 0
+	}
+	if v == nil {
+		return 0
+	}
+	return C.uintptr_t(cgo.NewHandle(v))
+}
+
+//export m2mauthGoSpanEnd
+func m2mauthGoSpanEnd(span C.uintptr_t, e *C.m2mauth_span_end, payload C.uintptr_t) {
+	// A panic must not unwind into C: the end is dropped instead.
+	defer func() { _ = recover() }()
+	var v any
+	if span != 0 {
+		h := cgo.Handle(uintptr(span))
+		defer h.Delete() // end comes exactly once for every start: the span's handle is released here
+		v = h.Value()
+	}
+	t, ok := cgo.Handle(uintptr(payload)).Value().(*Tracer)
+	if !ok || e == nil || t.End == nil {
+		return
+	}
+	t.End(v, &SpanEndRecord{
+		Error:            e.error != 0,
+		ErrorType:        goText(e.error_type),
+		DurationS:        float64(e.duration_s),
+		Attributes:       goAttributes(e.attributes, e.attribute_count),
+		Histogram:        goText(e.histogram),
+		MetricAttributes: goAttributes(e.metric_attributes, e.metric_attribute_count),
+	})
+}
+
+func goAttributes(p *C.m2mauth_attribute, n C.size_t) []SpanAttribute {
+	if p == nil || n == 0 {
+		return nil
+	}
+	out := make([]SpanAttribute, 0, int(n))
+	for _, a := range unsafe.Slice(p, int(n)) {
+		if a.is_number != 0 {
+			out = append(out, SpanAttribute{Key: goText(a.key), Number: int64(a.number), IsNumber: true})
+		} else {
+			out = append(out, SpanAttribute{Key: goText(a.key), Text: goText(a.text)})
+		}
+	}
+	return out
 }
