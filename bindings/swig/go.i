@@ -225,4 +225,17 @@ static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, 
 static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
   m2mauthGoSpanEnd((uintptr_t)span, (m2mauth_span_end *)end, (uintptr_t)payload);
 }
+
+/* The caller's ctx for a token request a manager's thread makes on its behalf: a cgo.Handle (0: none)
+ * that the library hands to start as the record's parent and then releases. */
+extern uintptr_t m2mauthGoSpanCapture(uintptr_t payload);
+extern void m2mauthGoSpanRelease(uintptr_t context);
+#define M2MAUTH_GLUE_SPAN_CAPTURE 1
+static void *m2mauth_glue_span_capture_trampoline(void *payload) {
+  return (void *)m2mauthGoSpanCapture((uintptr_t)payload);
+}
+static void m2mauth_glue_span_release_trampoline(void *context, void *payload) {
+  (void)payload;
+  m2mauthGoSpanRelease((uintptr_t)context);
+}
 %}

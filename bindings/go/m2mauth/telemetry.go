@@ -86,7 +86,20 @@ func SetTracer(t Tracer) error {
 	was := tracing.Swap(true) // before the first Start can run: every call from now on records its ctx
 	rt := &raw.Tracer{
 		Start: func(s *raw.SpanStartRecord) (any, string) {
-			return t.Start(callContext(), SpanStart{Kind: SpanKind(s.Kind), Name: s.Name, Attributes: attributeMap(s.Attributes)})
+			ctx := callContext()
+			if parent, ok := s.Parent.(context.Context); ok && parent != nil {
+				ctx = parent // the caller a token manager's thread sends for
+			}
+			return t.Start(ctx, SpanStart{Kind: SpanKind(s.Kind), Name: s.Name, Attributes: attributeMap(s.Attributes)})
+		},
+		Capture: func() any {
+			// The caller's ctx, kept while a manager's thread makes the token request it waits for.
+			if v, ok := callContexts.Load(raw.ThreadID()); ok {
+				if ctx, ok := v.(context.Context); ok && ctx != nil {
+					return ctx
+				}
+			}
+			return nil
 		},
 		End: func(span any, e *raw.SpanEndRecord) {
 			t.End(span, SpanEnd{

@@ -216,9 +216,9 @@ func TestTracerInvalidTraceparentAndPanics(t *testing.T) {
 	}
 }
 
-// With the default background refresh the manager's own thread sends every token request: its spans
-// get context.Background(), whoever waits. With CallerRefresh the reader sends it, with its ctx. The
-// events carry the duration and the metrics read the managers' counters.
+// With the default background refresh the manager's own thread sends every token request, and its spans
+// get the ctx of the read that started it (captured on the reader's thread). With CallerRefresh the
+// reader sends it, with its ctx. The events carry the duration and the metrics read the managers' counters.
 func TestTracerManagerThreadsMetricsAndEventDuration(t *testing.T) {
 	const id, secret = "traced-manager", "tracer-test-secret-3"
 	srv, err := m2mauthtest.NewTokenServer(&m2mauthtest.Options{TokenLifetime: 2 * time.Second})
@@ -264,8 +264,8 @@ func TestTracerManagerThreadsMetricsAndEventDuration(t *testing.T) {
 	if len(starts) != 2 || len(ends) != 2 {
 		t.Fatalf("spans: %d starts, %d ends", len(starts), len(ends))
 	}
-	if starts[0].label != nil || starts[0].s.Attributes["m2mauth.token.source"] != "fetched" ||
-		starts[1].label != nil || starts[1].s.Attributes["m2mauth.token.source"] != "refreshed" {
+	if starts[0].label != "reader" || starts[0].s.Attributes["m2mauth.token.source"] != "fetched" ||
+		starts[1].label != "reader" || starts[1].s.Attributes["m2mauth.token.source"] != "refreshed" {
 		t.Fatalf("the manager thread's spans: %+v", starts)
 	}
 

@@ -8,8 +8,8 @@
 //
 // The library decides every span name, attribute, metric name, unit and description (the C library's
 // telemetry.h); this package only copies them. A span's parent is the span in the context of the call
-// that sent it (TokenManager.Token, Do, a Transport's request, TokenClient.Fetch, ...); a refresh on
-// the library's own thread is a root span. Without this package (a module of its own) nothing of
+// that sent it (TokenManager.Token, Do, a Transport's request, TokenClient.Fetch, ...), also when the
+// manager's own thread makes the token request a read started. Without this package (a module of its own) nothing of
 // OpenTelemetry is loaded and a send costs one atomic load.
 package m2mauthotel
 

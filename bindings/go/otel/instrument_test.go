@@ -115,7 +115,7 @@ func TestTokenRequestSpanMetricsAndShutdown(t *testing.T) {
 	const id, secret = "otel-client", "otel-test-secret-value"
 	s := newSetup(t, id, secret, time.Hour)
 	// CallerRefresh: the reader sends the token request itself, on its goroutine's thread (by default
-	// the manager's own thread does, with no caller's context: a root span).
+	// the manager's own thread does, with the reader's captured ctx: see the refresh test).
 	m := s.manager(t, m2mauth.ManagerOptions{CallerRefresh: true})
 
 	userCtx, user := s.tp.Tracer("app").Start(context.Background(), "checkout")
@@ -227,8 +227,8 @@ func TestTokenRequestSpanMetricsAndShutdown(t *testing.T) {
 }
 
 // With the default background refresh the manager's own thread sends the token requests, the first
-// one and the refreshes: root spans, in traces of their own, whoever waits.
-func TestTokenRequestsOnTheLibrarysThreadAreRootSpans(t *testing.T) {
+// one and the refreshes; each is a child of the span of the read that started it.
+func TestTokenRequestsOnTheLibrarysThreadJoinTheReadersTrace(t *testing.T) {
 	const id, secret = "otel-refresh", "otel-test-secret-refresh"
 	s := newSetup(t, id, secret, 2*time.Second)
 	zero := time.Duration(0)
@@ -254,8 +254,8 @@ func TestTokenRequestsOnTheLibrarysThreadAreRootSpans(t *testing.T) {
 		sp := spans[i]
 		src, _ := attr(sp, "m2mauth.token.source")
 		st, _ := attr(sp, "http.response.status_code")
-		if src.AsString() != source || sp.Parent().IsValid() || sp.SpanContext().TraceID() == user.SpanContext().TraceID() ||
-			st.AsInt64() != 200 {
+		if src.AsString() != source || sp.Parent().SpanID() != user.SpanContext().SpanID() ||
+			sp.SpanContext().TraceID() != user.SpanContext().TraceID() || st.AsInt64() != 200 {
 			t.Fatalf("span %d: source %q parent %v status %v", i, src.AsString(), sp.Parent(), st.Emit())
 		}
 	}

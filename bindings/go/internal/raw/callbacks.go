@@ -221,6 +221,9 @@ type SpanStartRecord struct {
 	Kind       int
 	Name       string
 	Attributes []SpanAttribute
+	// Parent is what Capture returned on a caller's thread when a thread of the library sends on that
+	// caller's behalf (a token manager's worker); nil: the sending thread's own.
+	Parent any
 }
 
 type SpanEndRecord struct {
@@ -239,6 +242,35 @@ type SpanEndRecord struct {
 type Tracer struct {
 	Start func(s *SpanStartRecord) (span any, traceparent string)
 	End   func(span any, e *SpanEndRecord)
+	// Capture (may be nil) answers the calling thread's context (nil: none), kept by the library for a
+	// token request another thread makes for this caller.
+	Capture func() any
+}
+
+//export m2mauthGoSpanCapture
+func m2mauthGoSpanCapture(payload C.uintptr_t) (context C.uintptr_t) {
+	defer func() {
+		if recover() != nil {
+			context = 0
+		}
+	}()
+	t, ok := cgo.Handle(uintptr(payload)).Value().(*Tracer)
+	if !ok || t.Capture == nil {
+		return 0
+	}
+	v := t.Capture()
+	if v == nil {
+		return 0
+	}
+	return C.uintptr_t(cgo.NewHandle(v))
+}
+
+//export m2mauthGoSpanRelease
+func m2mauthGoSpanRelease(context C.uintptr_t) {
+	defer func() { _ = recover() }()
+	if context != 0 {
+		cgo.Handle(uintptr(context)).Delete()
+	}
 }
 
 //export m2mauthGoSpanStart
@@ -254,6 +286,9 @@ func m2mauthGoSpanStart(s *C.m2mauth_span_start, traceparent *C.char, payload C.
 		return 0
 	}
 	rec := SpanStartRecord{Kind: int(s.kind), Name: goText(s.name), Attributes: goAttributes(s.attributes, s.attribute_count)}
+	if s.parent != nil {
+		rec.Parent = cgo.Handle(uintptr(s.parent)).Value()
+	}
 	v, tp := t.Start(&rec)
 	// The library sends only a valid version-00 value; one that does not fit is not written at all.
 	if traceparent != nil && tp != "" && len(tp) < C.M2MAUTH_TRACEPARENT_SIZE {
