@@ -433,8 +433,8 @@ static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_
  * M2MAUTH_TRACEPARENT_SIZE - 1 zero bytes it may fill with a traceparent (copied here, NUL-terminated;
  * the library sends it only when valid), and answers the span as an object, kept as a new global
  * reference until its end. End (exactly once per start, same thread) passes that object back with the
- * end's JSON and deletes the reference. A start that cannot call Java gives no span and no traceparent;
- * its end is then skipped by the Java half (null span).
+ * end's JSON and deletes the reference. A start that cannot call Java, or whose Java half failed, gives
+ * no span (NULL) and no traceparent, and its end calls nothing.
  */
 static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
   jbyteArray tp;
@@ -461,15 +461,18 @@ static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, 
 }
 
 static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
-  JNIEnv *env = m2mauth_jni_callback_begin();
-  if (!env) return; /* the JVM is going away: the span's reference goes with it */
-  if (span) {
+  JNIEnv *env;
+  if (!span) return; /* the Java half gave no span: nothing to end */
+  env = m2mauth_jni_callback_begin();
+  if (env) {
     (*env)->CallStaticVoidMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_span_end_method, (jobject)payload,
         (jobject)span, m2mauth_jni_text(env, end->json));
-    if ((*env)->ExceptionCheck(env)) (*env)->ExceptionClear(env);
-    (*env)->DeleteGlobalRef(env, (jobject)span);
+    m2mauth_jni_callback_end(env);
+  } else {
+    env = m2mauth_jni_env(); /* Java cannot be called now (an exception of someone else's is pending) */
   }
-  m2mauth_jni_callback_end(env);
+  /* DeleteGlobalRef is allowed with an exception pending; without an env the JVM is going away. */
+  if (env) (*env)->DeleteGlobalRef(env, (jobject)span);
 }
 %}
 
