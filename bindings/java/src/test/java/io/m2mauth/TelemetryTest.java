@@ -29,10 +29,11 @@ class TelemetryTest {
   private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
   /** Records what the library reports, answering each start with a fixed traceparent. */
-  static final class Recorder implements SpanTracer {
+  static class Recorder implements SpanTracer {
     final List<SpanStart> starts = Collections.synchronizedList(new ArrayList<>());
     final List<Object[]> ends = Collections.synchronizedList(new ArrayList<>());
     final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
     volatile String traceparent = TRACEPARENT;
     volatile boolean startThrows;
     volatile boolean nullSpan;
@@ -44,7 +45,7 @@ class TelemetryTest {
       }
       starts.add(start);
       threads.add(Thread.currentThread().getName());
-      return nullSpan ? null : "span-" + starts.size();
+      return nullSpan ? null : "span-" + count.incrementAndGet() + "@" + Thread.currentThread().getName();
     }
 
     @Override
@@ -88,7 +89,7 @@ class TelemetryTest {
       assertEquals("svc-t1", a.get("m2mauth.client_id"));
       assertEquals("read", a.get("m2mauth.scope"));
       assertEquals(1, rec.ends.size());
-      assertEquals("span-1", rec.ends.get(0)[0]);
+      assertEquals("span-1@" + Thread.currentThread().getName(), rec.ends.get(0)[0]);
       assertEquals(Thread.currentThread().getName(), rec.ends.get(0)[2]);  // start and end on the caller's thread
       SpanEnd e = (SpanEnd) rec.ends.get(0)[1];
       assertFalse(e.error());
@@ -149,6 +150,48 @@ class TelemetryTest {
       assertEquals(1, rec.starts.size());
       assertEquals(1, server.requests("traced"));
       assertEquals(3, server.requests("token"));
+    }
+  }
+
+  @Test
+  void sixteenThreadsEachGetTheirOwnSpansAndATracerThatThrowsAtEndChangesNothing() throws Exception {
+    Recorder rec = new Recorder() {
+      @Override
+      public void end(Object span, SpanEnd end) {
+        super.end(span, end);
+        throw new IllegalStateException("exporter down");
+      }
+    };
+    Telemetry.setTracer(rec);
+    try (TokenServer server = TokenServer.start(); TokenClient c = client(server, "svc-t5")) {
+      server.addClient("svc-t5", AuthMethod.CLIENT_SECRET_BASIC, SECRET, "read");
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          done.add(pool.submit(() -> {
+            for (int j = 0; j < 5; j++) {
+              assertNotNull(c.fetch());
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(80, rec.starts.size());
+      assertEquals(80, rec.ends.size());
+      // Each end ran on the thread of its start, with its own span.
+      List<Object> spans = new ArrayList<>();
+      for (Object[] e : rec.ends) {
+        spans.add(e[0]);
+        assertTrue(((String) e[0]).endsWith("@" + e[2]), e[0] + " ended on " + e[2]);
+      }
+      assertEquals(80, spans.stream().distinct().count());
+      assertEquals(80, server.requests("traced"));
     }
   }
 
