@@ -234,6 +234,31 @@ class OpenTelemetryAdapterTest {
     }
   }
 
+  /** The application's propagator decides: one without W3C trace context sends no traceparent. */
+  @Test
+  void aPropagatorWithoutTraceContextSendsNoTraceparent() {
+    OpenTelemetrySdk noPropagation = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setPropagators(ContextPropagators.noop())
+        .build();
+    try (TokenServer server = TokenServer.start(); TokenClient c = client(server, "svc-o6")) {
+      server.addClient("svc-o6", AuthMethod.CLIENT_SECRET_BASIC, SECRET, "read");
+      try (M2mauthOpenTelemetry otel = M2mauthOpenTelemetry.install(noPropagation)) {
+        assertNotNull(c.fetch());
+      }
+      assertEquals(1, clientSpans().size());  // traced, not propagated
+      assertEquals(0, server.requests("traced"));
+      try (M2mauthOpenTelemetry otel = M2mauthOpenTelemetry.install(io.opentelemetry.api.OpenTelemetry.noop())) {
+        assertNotNull(c.fetch());  // the no-op API: nothing recorded, nothing sent, the request unchanged
+      }
+      assertEquals(1, clientSpans().size());
+      assertEquals(0, server.requests("traced"));
+      assertEquals(2, server.requests("token"));
+    } finally {
+      noPropagation.close();
+    }
+  }
+
   private static MetricData metric(Collection<MetricData> data, String name) {
     return data.stream().filter(d -> d.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no metric " + name + " in " + data));
