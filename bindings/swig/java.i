@@ -46,6 +46,8 @@ static jmethodID m2mauth_jni_clock_method;
 static jmethodID m2mauth_jni_transport_method;
 static jmethodID m2mauth_jni_token_done_method;
 static jmethodID m2mauth_jni_sign_method;
+static jmethodID m2mauth_jni_span_start_method;
+static jmethodID m2mauth_jni_span_end_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
@@ -59,7 +61,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   (*env)->DeleteLocalRef(env, local);
   if (!m2mauth_jni_callbacks_class) return JNI_ERR;
   m2mauth_jni_event_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "tokenEvent",
-      "(Ljava/lang/Object;I[B[BJIIZJ[B)V");
+      "(Ljava/lang/Object;I[B[BJIIZJ[BJ)V");
   m2mauth_jni_clock_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "clockMillis",
       "(Ljava/lang/Object;)J");
   m2mauth_jni_transport_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "transport",
@@ -68,8 +70,13 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
       "(Ljava/lang/Object;I[B[JLjava/lang/Throwable;)V");
   m2mauth_jni_sign_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "sign",
       "(Ljava/lang/Object;[B[B)[B");
+  m2mauth_jni_span_start_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "spanStart",
+      "(Ljava/lang/Object;[B[B)Ljava/lang/Object;");
+  m2mauth_jni_span_end_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "spanEnd",
+      "(Ljava/lang/Object;Ljava/lang/Object;[B)V");
   if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method ||
-      !m2mauth_jni_token_done_method || !m2mauth_jni_sign_method)
+      !m2mauth_jni_token_done_method || !m2mauth_jni_sign_method || !m2mauth_jni_span_start_method ||
+      !m2mauth_jni_span_end_method)
     return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
@@ -262,7 +269,7 @@ static void m2mauth_glue_event_trampoline(const m2mauth_token_event *ev, void *p
       (jint)ev->kind, m2mauth_jni_text(env, ev->client_id ? ev->client_id : ""),
       m2mauth_jni_text(env, ev->scope ? ev->scope : ""), (jlong)ev->expires_at_ms, (jint)ev->error_code,
       (jint)ev->http_status, (jboolean)(ev->transient != 0), (jlong)ev->retry_after_ms,
-      m2mauth_jni_text(env, ev->oauth_error ? ev->oauth_error : ""));
+      m2mauth_jni_text(env, ev->oauth_error ? ev->oauth_error : ""), (jlong)ev->duration_ms);
   m2mauth_jni_callback_end(env);
 }
 
@@ -419,18 +426,53 @@ static m2mauth_status m2mauth_glue_sign_trampoline(m2mauth_signature *out, const
 
 static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_delete_impl((int64_t)(intptr_t)payload); }
 
-/* The tracer's callbacks (telemetry.h, glue.i's m2mauth_glue_set_tracer): placeholders until the
- * language's OpenTelemetry adapter crosses them; a start gives no span and no traceparent. */
+/*
+ * The process's tracer (telemetry.h, glue.i's m2mauth_glue_set_tracer): the payload is a global reference
+ * to a NativeCallbacks.SpanSink. Start runs on the sending thread (a caller's, or the manager's own
+ * refresh thread, attached as above): NativeCallbacks.spanStart gets the span's JSON and an array of
+ * M2MAUTH_TRACEPARENT_SIZE - 1 zero bytes it may fill with a traceparent (copied here, NUL-terminated;
+ * the library sends it only when valid), and answers the span as an object, kept as a new global
+ * reference until its end. End (exactly once per start, same thread) passes that object back with the
+ * end's JSON and deletes the reference. A start that cannot call Java, or whose Java half failed, gives
+ * no span (NULL) and no traceparent, and its end calls nothing.
+ */
 static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
-  (void)span;
-  (void)traceparent;
-  (void)payload;
-  return NULL;
+  jbyteArray tp;
+  jobject handle;
+  void *global = NULL;
+  jbyte text[M2MAUTH_TRACEPARENT_SIZE - 1];
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return NULL;
+  tp = (*env)->NewByteArray(env, M2MAUTH_TRACEPARENT_SIZE - 1);
+  if (tp) {
+    handle = (*env)->CallStaticObjectMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_span_start_method,
+        (jobject)payload, m2mauth_jni_text(env, span->json), tp);
+    if (!(*env)->ExceptionCheck(env)) {
+      (*env)->GetByteArrayRegion(env, tp, 0, M2MAUTH_TRACEPARENT_SIZE - 1, text);
+      if (text[0] != 0) {
+        memcpy(traceparent, text, sizeof text);
+        traceparent[M2MAUTH_TRACEPARENT_SIZE - 1] = 0;
+      }
+      if (handle) global = (void *)(*env)->NewGlobalRef(env, handle);
+    }
+  }
+  m2mauth_jni_callback_end(env);
+  return global;
 }
+
 static void m2mauth_glue_span_end_trampoline(void *span, const m2mauth_span_end *end, void *payload) {
-  (void)span;
-  (void)end;
-  (void)payload;
+  JNIEnv *env;
+  if (!span) return; /* the Java half gave no span: nothing to end */
+  env = m2mauth_jni_callback_begin();
+  if (env) {
+    (*env)->CallStaticVoidMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_span_end_method, (jobject)payload,
+        (jobject)span, m2mauth_jni_text(env, end->json));
+    m2mauth_jni_callback_end(env);
+  } else {
+    env = m2mauth_jni_env(); /* Java cannot be called now (an exception of someone else's is pending) */
+  }
+  /* DeleteGlobalRef is allowed with an exception pending; without an env the JVM is going away. */
+  if (env) (*env)->DeleteGlobalRef(env, (jobject)span);
 }
 %}
 

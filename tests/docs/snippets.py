@@ -296,10 +296,12 @@ def java_binding_classes(args, work: Path) -> Path:
     out = work / "binding-classes"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    # Classes over an optional dependency (the JUnit 5 extension of io.m2mauth.testing, "provided" in the pom)
-    # are left out: no snippet can use them without that dependency on the class path.
+    # Classes over an optional dependency (the JUnit 5 extension of io.m2mauth.testing, "provided" in the pom;
+    # the OpenTelemetry adapter io.m2mauth.otel, optional) are left out: no snippet can use them without that
+    # dependency on the class path.
+    optional = ("import org.junit.", "import io.opentelemetry.")
     sources = sorted(str(p) for p in (ROOT / "bindings/java/src/main/java").rglob("*.java")
-                     if "import org.junit." not in p.read_text(encoding="utf-8"))
+                     if not any(o in p.read_text(encoding="utf-8") for o in optional))
     sources += sorted(str(p) for p in (Path(args.build) / "bindings/java/java").rglob("*.java"))
     listing = work / "binding-sources.txt"
     listing.write_text("\n".join(sources) + "\n")

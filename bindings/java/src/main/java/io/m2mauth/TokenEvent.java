@@ -53,9 +53,10 @@ public final class TokenEvent {
   private final boolean transientError;
   private final long retryAfterMillis;
   private final String oauthError;
+  private final long durationMillis;
 
   TokenEvent(Kind kind, String clientId, String scope, long expiresAtMillis, int errorCode, int httpStatus,
-      boolean transientError, long retryAfterMillis, String oauthError) {
+      boolean transientError, long retryAfterMillis, String oauthError, long durationMillis) {
     this.kind = kind;
     this.clientId = clientId == null ? "" : clientId;
     this.scope = scope == null ? "" : scope;
@@ -65,6 +66,7 @@ public final class TokenEvent {
     this.transientError = transientError;
     this.retryAfterMillis = retryAfterMillis;
     this.oauthError = oauthError == null ? "" : oauthError;
+    this.durationMillis = durationMillis;
   }
 
   public Kind kind() {
@@ -121,6 +123,14 @@ public final class TokenEvent {
     return oauthError;
   }
 
+  /**
+   * FETCHED, REFRESHED and FAILED: how long getting the token took (monotonic clock: the token request
+   * with its DPoP nonce retry, or the shared cache's answer), in milliseconds; zero for the other kinds.
+   */
+  public Duration duration() {
+    return Duration.ofMillis(durationMillis);
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("TokenEvent[").append(kind).append(" client=").append(clientId);
@@ -138,6 +148,9 @@ public final class TokenEvent {
       sb.append(" transient=").append(transientError).append(" retryAfter=").append(retryAfter());
     } else if (expiresAtMillis != 0) {
       sb.append(" expiresAt=").append(expiresAt());
+    }
+    if (kind == Kind.FETCHED || kind == Kind.REFRESHED || kind == Kind.FAILED) {
+      sb.append(" duration=").append(durationMillis).append("ms");
     }
     return sb.append(']').toString();
   }

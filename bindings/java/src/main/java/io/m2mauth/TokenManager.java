@@ -647,7 +647,7 @@ public final class TokenManager implements AutoCloseable {
 
     @Override
     public void tokenEvent(int kind, String clientId, String scope, long expiresAtMillis, int errorCode,
-        int httpStatus, boolean transientError, long retryAfterMillis, String oauthError) {
+        int httpStatus, boolean transientError, long retryAfterMillis, String oauthError, long durationMillis) {
       TokenEvent.Kind k = TokenEvent.Kind.fromId(kind);
       if (k == null) {
         return;
@@ -664,7 +664,7 @@ public final class TokenManager implements AutoCloseable {
         return;
       }
       TokenEvent ev = new TokenEvent(k, clientId, scope, expiresAtMillis, errorCode, httpStatus, transientError,
-          retryAfterMillis, oauthError);
+          retryAfterMillis, oauthError, durationMillis);
       queued.incrementAndGet();
       ex.execute(() -> {
         if (level != null) {

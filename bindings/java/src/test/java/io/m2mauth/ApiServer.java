@@ -46,6 +46,8 @@ final class ApiServer implements AutoCloseable {
   final AtomicBoolean alwaysUnauthorized = new AtomicBoolean();
   final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** The traceparent header of every API request ("" when absent). */
+  final List<String> traceparents = new CopyOnWriteArrayList<>();
   /** The form of every token request, in order. */
   final List<String> tokenForms = new CopyOnWriteArrayList<>();
   private final Set<String> issued = ConcurrentHashMap.newKeySet();
@@ -116,6 +118,8 @@ final class ApiServer implements AutoCloseable {
       apiRequests.incrementAndGet();
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       authorizations.add(auth == null ? "" : auth);
+      String tp = ex.getRequestHeaders().getFirst("traceparent");
+      traceparents.add(tp == null ? "" : tp);
       String t = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
       if (alwaysUnauthorized.get() || !issued.contains(t) || revoked.contains(t)) {
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");

@@ -64,6 +64,7 @@ class PackagedJarIT {
       assertEquals(3, natives.size(), natives.toString());
       assertNotNull(j.getEntry("io/m2mauth/TokenManager.class"));
       assertNotNull(j.getEntry("io/m2mauth/internal/M2mauthNative.class"));
+      assertNotNull(j.getEntry("io/m2mauth/otel/M2mauthOpenTelemetry.class"));
     }
   }
 
@@ -109,6 +110,9 @@ class PackagedJarIT {
       String platform = System.getProperty("m2mauth.platform");
       assertTrue(text.contains("origin=jar:/io/m2mauth/native/" + platform + "/"), text);
       assertTrue(text.contains("verified=child"), text);
+      // Telemetry without OpenTelemetry on the class path (it is an optional dependency).
+      assertTrue(text.contains("opentelemetry=absent"), text);
+      assertTrue(text.contains("spans=1 traced=1"), text);
     } finally {
       p.destroyForcibly();
       Files.deleteIfExists(out);
@@ -125,6 +129,36 @@ class PackagedJarIT {
         System.out.println("origin=" + M2mauth.nativeOrigin());
         System.out.println("version=" + M2mauth.version());
         System.out.println("verified=" + c.subject());
+      }
+      try {
+        Class.forName("io.opentelemetry.api.OpenTelemetry");
+        System.out.println("opentelemetry=present");
+      } catch (ClassNotFoundException e) {
+        System.out.println("opentelemetry=absent");
+      }
+      java.util.concurrent.atomic.AtomicInteger spans = new java.util.concurrent.atomic.AtomicInteger();
+      Telemetry.setTracer(new SpanTracer() {
+        @Override
+        public Object start(SpanStart start) {
+          return spans.incrementAndGet();
+        }
+
+        @Override
+        public String traceparent(Object span) {
+          return "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        }
+
+        @Override
+        public void end(Object span, SpanEnd end) {}
+      });
+      try (io.m2mauth.testing.TokenServer server = io.m2mauth.testing.TokenServer.start();
+          TokenClient client = TokenClient.builder(server.tokenUrl(), "child").clientSecret("child-secret".toCharArray())
+              .build()) {
+        server.addClient("child", "child-secret");
+        client.fetch();
+        System.out.println("spans=" + spans.get() + " traced=" + server.requests("traced"));
+      } finally {
+        Telemetry.setTracer(null);
       }
     }
   }

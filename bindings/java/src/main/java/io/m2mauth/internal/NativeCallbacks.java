@@ -16,15 +16,15 @@ public final class NativeCallbacks {
   /** Receives m2mauth_token_event values (never a secret). Must not block: it runs on the library's thread. */
   public interface TokenEventSink {
     void tokenEvent(int kind, String clientId, String scope, long expiresAtMillis, int errorCode, int httpStatus,
-        boolean transientError, long retryAfterMillis, String oauthError);
+        boolean transientError, long retryAfterMillis, String oauthError, long durationMillis);
   }
 
   /** Called by m2mauth_glue_event_trampoline. */
   static void tokenEvent(Object sink, int kind, byte[] clientId, byte[] scope, long expiresAtMillis, int errorCode,
-      int httpStatus, boolean transientError, long retryAfterMillis, byte[] oauthError) {
+      int httpStatus, boolean transientError, long retryAfterMillis, byte[] oauthError, long durationMillis) {
     try {
       ((TokenEventSink) sink).tokenEvent(kind, Utf8.decode(clientId), Utf8.decode(scope), expiresAtMillis, errorCode,
-          httpStatus, transientError, retryAfterMillis, Utf8.decode(oauthError));
+          httpStatus, transientError, retryAfterMillis, Utf8.decode(oauthError), durationMillis);
     } catch (Throwable t) {
       // an observer's failure never reaches the library
     }
@@ -123,6 +123,40 @@ public final class NativeCallbacks {
     out[0] = 1;
     System.arraycopy(text, 0, out, 1, text.length);
     return out;
+  }
+
+  /**
+   * The process's tracer (telemetry.h): told of every token request and managed request, on the sending
+   * thread (a caller's, or the token manager's own refresh thread). Records cross as the library's JSON.
+   */
+  public interface SpanSink {
+    /**
+     * Just before a send: the span (never null: null means "no span", whose end is skipped), and
+     * optionally a W3C traceparent written as ASCII into the first bytes of traceparent (left zero: none).
+     */
+    Object start(String json, byte[] traceparent);
+
+    /** Exactly once for every span start returned, on the same thread, when the send returned or failed. */
+    void end(Object span, String json);
+  }
+
+  /** Called by m2mauth_glue_span_start_trampoline: the span, or null when the sink failed (no end then). */
+  static Object spanStart(Object sink, byte[] json, byte[] traceparent) {
+    try {
+      return ((SpanSink) sink).start(Utf8.decode(json), traceparent);
+    } catch (Throwable t) {
+      java.util.Arrays.fill(traceparent, (byte) 0);
+      return null;
+    }
+  }
+
+  /** Called by m2mauth_glue_span_end_trampoline with what spanStart returned (never null). */
+  static void spanEnd(Object sink, Object span, byte[] json) {
+    try {
+      ((SpanSink) sink).end(span, Utf8.decode(json));
+    } catch (Throwable t) {
+      // a tracer's failure never reaches the library
+    }
   }
 
   /** Called by m2mauth_glue_clock_trampoline: Unix milliseconds from a java.time.Clock. */
