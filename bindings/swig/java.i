@@ -48,6 +48,7 @@ static jmethodID m2mauth_jni_token_done_method;
 static jmethodID m2mauth_jni_sign_method;
 static jmethodID m2mauth_jni_span_start_method;
 static jmethodID m2mauth_jni_span_end_method;
+static jmethodID m2mauth_jni_span_capture_method;
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   JNIEnv *env;
@@ -71,12 +72,14 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
   m2mauth_jni_sign_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "sign",
       "(Ljava/lang/Object;[B[B)[B");
   m2mauth_jni_span_start_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "spanStart",
-      "(Ljava/lang/Object;[B[B)Ljava/lang/Object;");
+      "(Ljava/lang/Object;[BLjava/lang/Object;[B)Ljava/lang/Object;");
+  m2mauth_jni_span_capture_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "spanCapture",
+      "(Ljava/lang/Object;)Ljava/lang/Object;");
   m2mauth_jni_span_end_method = (*env)->GetStaticMethodID(env, m2mauth_jni_callbacks_class, "spanEnd",
       "(Ljava/lang/Object;Ljava/lang/Object;[B)V");
   if (!m2mauth_jni_event_method || !m2mauth_jni_clock_method || !m2mauth_jni_transport_method ||
       !m2mauth_jni_token_done_method || !m2mauth_jni_sign_method || !m2mauth_jni_span_start_method ||
-      !m2mauth_jni_span_end_method)
+      !m2mauth_jni_span_end_method || !m2mauth_jni_span_capture_method)
     return JNI_ERR;
   local = (*env)->FindClass(env, "io/m2mauth/M2mauthException");
   if (!local) return JNI_ERR;
@@ -434,8 +437,29 @@ static void m2mauth_glue_payload_release(void *payload) { m2mauth_glue_java_ref_
  * the library sends it only when valid), and answers the span as an object, kept as a new global
  * reference until its end. End (exactly once per start, same thread) passes that object back with the
  * end's JSON and deletes the reference. A start that cannot call Java, or whose Java half failed, gives
- * no span (NULL) and no traceparent, and its end calls nothing.
+ * no span (NULL) and no traceparent, and its end calls nothing. Capture (on a caller's thread whose token
+ * request the manager's thread will make) answers NativeCallbacks.spanCapture's object (the caller's
+ * context) as a global reference, passed to that start as its parent and deleted by release.
  */
+#define M2MAUTH_GLUE_SPAN_CAPTURE 1
+static void *m2mauth_glue_span_capture_trampoline(void *payload) {
+  jobject context;
+  void *global = NULL;
+  JNIEnv *env = m2mauth_jni_callback_begin();
+  if (!env) return NULL;
+  context = (*env)->CallStaticObjectMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_span_capture_method,
+      (jobject)payload);
+  if (!(*env)->ExceptionCheck(env) && context) global = (void *)(*env)->NewGlobalRef(env, context);
+  m2mauth_jni_callback_end(env);
+  return global;
+}
+
+static void m2mauth_glue_span_release_trampoline(void *context, void *payload) {
+  JNIEnv *env = m2mauth_jni_env(); /* DeleteGlobalRef is allowed with an exception pending */
+  (void)payload;
+  if (env && context) (*env)->DeleteGlobalRef(env, (jobject)context);
+}
+
 static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, char *traceparent, void *payload) {
   jbyteArray tp;
   jobject handle;
@@ -446,7 +470,7 @@ static void *m2mauth_glue_span_start_trampoline(const m2mauth_span_start *span, 
   tp = (*env)->NewByteArray(env, M2MAUTH_TRACEPARENT_SIZE - 1);
   if (tp) {
     handle = (*env)->CallStaticObjectMethod(env, m2mauth_jni_callbacks_class, m2mauth_jni_span_start_method,
-        (jobject)payload, m2mauth_jni_text(env, span->json), tp);
+        (jobject)payload, m2mauth_jni_text(env, span->json), (jobject)span->parent, tp);
     if (!(*env)->ExceptionCheck(env)) {
       (*env)->GetByteArrayRegion(env, tp, 0, M2MAUTH_TRACEPARENT_SIZE - 1, text);
       if (text[0] != 0) {

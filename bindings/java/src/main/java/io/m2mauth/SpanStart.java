@@ -22,22 +22,38 @@ public final class SpanStart {
   private final String name;
   private final Map<String, Object> attributes;
   private final String json;
+  private final Object parent;
 
-  SpanStart(Kind kind, String name, Map<String, Object> attributes, String json) {
+  SpanStart(Kind kind, String name, Map<String, Object> attributes, String json, Object parent) {
     this.kind = kind;
     this.name = name;
     this.attributes = attributes;
     this.json = json;
+    this.parent = parent;
   }
 
   /** Parses the library's record: {"kind":"token_request","name":"POST","attributes":{...}}. */
   static SpanStart parse(String json) {
+    return parse(json, null);
+  }
+
+  /** The same, with the parent {@link SpanTracer#capture()} gave for the caller (null: none). */
+  static SpanStart parse(String json, Object parent) {
     Map<String, Object> doc = io.m2mauth.internal.Json.parseObject(json);
     Object k = doc.get("kind");
     Kind kind = "token_request".equals(k) ? Kind.TOKEN_REQUEST : Kind.REQUEST;
     Object name = doc.get("name");
     return new SpanStart(kind, name instanceof String ? (String) name : "", Telemetry.attributes(doc.get("attributes")),
-        json);
+        json, parent);
+  }
+
+  /**
+   * What {@link SpanTracer#capture()} returned on the caller's thread when the token manager's own thread
+   * sends this token request for that caller (the read that started it); null: the sending thread's own
+   * context is the caller's (or there is none).
+   */
+  public Object parent() {
+    return parent;
   }
 
   public Kind kind() {

@@ -8,12 +8,21 @@ package io.m2mauth;
  *
  * <p>{@link #start} runs on the sending thread just before the send: the caller's thread for a first
  * fetch, a caller refresh or a managed request (so a context held in a ThreadLocal, OpenTelemetry's
- * {@code Context.current()} among them, is the caller's), or the token manager's own refresh thread
- * (no caller context there). {@link #end} runs exactly once for every start, on the same thread, when the
+ * {@code Context.current()} among them, is the caller's), or the token manager's own refresh thread,
+ * which then passes the context {@link #capture()} took from the reader that started the request. {@link #end} runs exactly once for every start, on the same thread, when the
  * send returned or failed. Both must be quick and thread-safe; whatever they throw is dropped and never
  * changes the request's outcome.
  */
 public interface SpanTracer {
+  /**
+   * Called on a caller's thread whose token request the token manager's own thread will make (background
+   * refresh, the default): the caller's context (e.g. OpenTelemetry's {@code Context.current()}), given
+   * to that request's {@link #start} as {@link SpanStart#parent()}. Null (the default): none.
+   */
+  default Object capture() {
+    return null;
+  }
+
   /** A send starts: returns the span (any object, null allowed), handed back to {@link #end}. */
   Object start(SpanStart start);
 

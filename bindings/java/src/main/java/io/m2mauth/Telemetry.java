@@ -135,8 +135,13 @@ public final class Telemetry {
     }
 
     @Override
-    public Object start(String json, byte[] traceparent) {
-      Object span = tracer.start(SpanStart.parse(json));
+    public Object capture() {
+      return tracer.capture();
+    }
+
+    @Override
+    public Object start(String json, Object parent, byte[] traceparent) {
+      Object span = tracer.start(SpanStart.parse(json, parent));
       try {
         String tp = tracer.traceparent(span);
         if (tp != null && tp.length() == traceparent.length) {

@@ -134,18 +134,35 @@ public final class NativeCallbacks {
      * Just before a send: the span (never null: null means "no span", whose end is skipped), and
      * optionally a W3C traceparent written as ASCII into the first bytes of traceparent (left zero: none).
      */
-    Object start(String json, byte[] traceparent);
+    Object start(String json, Object parent, byte[] traceparent);
+
+    /**
+     * On a caller's thread whose token request the token manager's own thread will make: the caller's
+     * context (null: none), handed to that request's start as its parent.
+     */
+    default Object capture() {
+      return null;
+    }
 
     /** Exactly once for every span start returned, on the same thread, when the send returned or failed. */
     void end(Object span, String json);
   }
 
   /** Called by m2mauth_glue_span_start_trampoline: the span, or null when the sink failed (no end then). */
-  static Object spanStart(Object sink, byte[] json, byte[] traceparent) {
+  static Object spanStart(Object sink, byte[] json, Object parent, byte[] traceparent) {
     try {
-      return ((SpanSink) sink).start(Utf8.decode(json), traceparent);
+      return ((SpanSink) sink).start(Utf8.decode(json), parent, traceparent);
     } catch (Throwable t) {
       java.util.Arrays.fill(traceparent, (byte) 0);
+      return null;
+    }
+  }
+
+  /** Called by m2mauth_glue_span_capture_trampoline: the caller's context, or null. */
+  static Object spanCapture(Object sink) {
+    try {
+      return ((SpanSink) sink).capture();
+    } catch (Throwable t) {
       return null;
     }
   }

@@ -38,9 +38,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li><b>Spans</b>: every token request and every managed request is a {@link SpanKind#CLIENT} span of
- *       the tracer "io.m2mauth" (version: the library's), child of {@link Context#current()} on the sending
- *       thread (the caller's for a first fetch or a managed request; a root span on the token manager's own
- *       refresh thread), with the library's attributes. The request carries the span's {@code traceparent},
+ *       the tracer "io.m2mauth" (version: the library's), child of the caller's {@link Context#current()}
+ *       (taken on the caller's thread also when the token manager's own thread makes the token request the
+ *       caller's read started), with the library's attributes. The request carries the span's {@code traceparent},
  *       made by the application's propagator ({@code getPropagators().getTextMapPropagator()}), so its
  *       configuration is respected (a propagator without W3C trace context sends none). At the end: the
  *       end attributes ({@code http.response.status_code}, {@code error.type}), status ERROR with the
@@ -204,8 +204,13 @@ public final class M2mauthOpenTelemetry implements AutoCloseable {
     }
 
     @Override
+    public Object capture() {
+      return Context.current();
+    }
+
+    @Override
     public Object start(SpanStart start) {
-      Context parent = Context.current();
+      Context parent = start.parent() instanceof Context ? (Context) start.parent() : Context.current();
       Span span = tracer.spanBuilder(start.name()).setSpanKind(SpanKind.CLIENT).setParent(parent)
           .setAllAttributes(attributes(start.attributes())).startSpan();
       Context context = parent.with(span);
