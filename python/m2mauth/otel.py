@@ -59,6 +59,17 @@ class _Snapshot:
             return self._points.get(name, [])
 
 
+def _histogram(meter: Any, name: str, unit: str, description: str, buckets: Optional[List[float]]) -> Any:
+    """A histogram with the library's bucket advice; an OpenTelemetry API older than 1.23 takes none."""
+    if buckets:
+        try:
+            return meter.create_histogram(name, unit=unit, description=description,
+                                          explicit_bucket_boundaries_advisory=buckets)
+        except TypeError:
+            pass
+    return meter.create_histogram(name, unit=unit, description=description)
+
+
 class Instrumentation:
     """What :func:`instrument` installed; :meth:`uninstrument` (or leaving a ``with`` block) removes it."""
 
@@ -76,7 +87,7 @@ class Instrumentation:
         for ins in doc["instruments"]:
             name, unit, description = ins["name"], ins["unit"], ins["description"]
             if ins["kind"] == "histogram":
-                self._histograms[name] = meter.create_histogram(name, unit=unit, description=description)
+                self._histograms[name] = _histogram(meter, name, unit, description, ins.get("bucket_boundaries"))
             elif ins["kind"] == "counter":
                 meter.create_observable_counter(name, callbacks=[self._observer(name, ins["value_type"])], unit=unit,
                                                 description=description)

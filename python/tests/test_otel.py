@@ -123,6 +123,8 @@ def test_managed_request_span_and_histograms(otel: Otel, server: TokenServer) ->
     assert attrs(api)["error.type"] == "404"
     token_points = otel.points("m2mauth.token.request.duration")
     assert len(token_points) == 1 and token_points[0].count == 1
+    # The library's bucket advice, not the SDK's default (0, 5, 10 ... seconds).
+    assert list(token_points[0].explicit_bounds)[:3] == [0.005, 0.01, 0.025]
     assert dict(token_points[0].attributes)["m2mauth.client_id"] == "svc-otel"
     assert "url.full" not in dict(token_points[0].attributes)
     request_points = otel.points("m2mauth.request.duration")

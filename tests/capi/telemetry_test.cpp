@@ -344,6 +344,10 @@ TEST_CASE("telemetry: the metrics JSON lists every instrument and each live mana
                            "m2mauth.token.request.duration", "m2mauth.request.duration"})
     CHECK(empty.find(std::string("\"name\":\"") + name + "\"") != std::string::npos);
   CHECK(empty.find("\"scope\":\"io.m2mauth\"") == 1);
+  CHECK(empty.find("\"name\":\"m2mauth.token.request.duration\",\"kind\":\"histogram\",\"value_type\":\"double\","
+                   "\"unit\":\"s\"") != std::string::npos);
+  CHECK(empty.find("\"bucket_boundaries\":[0.005,0.01,0.025,0.05,0.075,0.1,0.25,0.5,0.75,1,2.5,5,7.5,10]") !=
+        std::string::npos);
   Server server;
   server.add("svc-metrics", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret, nullptr, "read");
   server.start();

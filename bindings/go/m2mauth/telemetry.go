@@ -174,12 +174,14 @@ type Metrics struct {
 // Instrument is one metric: Kind "counter" (monotonic), "gauge" or "histogram" (no points: recorded
 // at each span's end, SpanEnd.Histogram); ValueType "int" or "double".
 type Instrument struct {
-	Name        string        `json:"name"`
-	Kind        string        `json:"kind"`
-	ValueType   string        `json:"value_type"`
-	Unit        string        `json:"unit"`
-	Description string        `json:"description"`
-	Points      []MetricPoint `json:"points"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+	ValueType   string `json:"value_type"`
+	Unit        string `json:"unit"`
+	Description string `json:"description"`
+	// BucketBoundaries (histograms): the explicit buckets, in the unit, to advise the SDK.
+	BucketBoundaries []float64     `json:"bucket_boundaries"`
+	Points           []MetricPoint `json:"points"`
 }
 
 // MetricPoint is one series' value; Attributes hold strings.

@@ -161,6 +161,9 @@ func TestTokenRequestSpanMetricsAndShutdown(t *testing.T) {
 	if !ok || len(h.DataPoints) != 1 || h.DataPoints[0].Count != 1 || metrics["m2mauth.token.request.duration"].Unit != "s" {
 		t.Fatalf("the duration histogram: %+v", metrics["m2mauth.token.request.duration"])
 	}
+	if b := h.DataPoints[0].Bounds; len(b) < 3 || b[0] != 0.005 || b[1] != 0.01 || b[2] != 0.025 {
+		t.Fatalf("the duration histogram's buckets are not the library's advice: %v", b)
+	}
 	if v, _ := h.DataPoints[0].Attributes.Value("m2mauth.client_id"); v.AsString() != id {
 		t.Fatalf("the histogram point's attributes: %v", h.DataPoints[0].Attributes.ToSlice())
 	}

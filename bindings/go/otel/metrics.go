@@ -20,15 +20,25 @@ func histograms(meter metric.Meter, instruments []m2mauth.Instrument) (map[strin
 		if in.Kind != "histogram" {
 			continue
 		}
+		// The library's bucket advice (none: the SDK's default buckets).
+		advice := len(in.BucketBoundaries) > 0
 		if in.ValueType == "int" {
-			h, err := meter.Int64Histogram(in.Name, metric.WithUnit(in.Unit), metric.WithDescription(in.Description))
+			opts := []metric.Int64HistogramOption{metric.WithUnit(in.Unit), metric.WithDescription(in.Description)}
+			if advice {
+				opts = append(opts, metric.WithExplicitBucketBoundaries(in.BucketBoundaries...))
+			}
+			h, err := meter.Int64Histogram(in.Name, opts...)
 			if err != nil {
 				return nil, err
 			}
 			out[in.Name] = func(ctx context.Context, v float64, opts ...metric.RecordOption) { h.Record(ctx, int64(v), opts...) }
 			continue
 		}
-		h, err := meter.Float64Histogram(in.Name, metric.WithUnit(in.Unit), metric.WithDescription(in.Description))
+		opts := []metric.Float64HistogramOption{metric.WithUnit(in.Unit), metric.WithDescription(in.Description)}
+		if advice {
+			opts = append(opts, metric.WithExplicitBucketBoundaries(in.BucketBoundaries...))
+		}
+		h, err := meter.Float64Histogram(in.Name, opts...)
 		if err != nil {
 			return nil, err
 		}

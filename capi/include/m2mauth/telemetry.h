@@ -125,8 +125,10 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_set_tracer(const m2mauth_tracer *tracer);
  * Every instrument, with the points of every live token manager's keys, as compact JSON:
  * {"scope":"io.m2mauth","instruments":[{"name":"m2mauth.token.requests","kind":"counter",
  * "value_type":"int","unit":"{request}","description":"...","points":[{"attributes":{...},"value":3}]}]}.
- * "kind" is "counter" (monotonic), "gauge" or "histogram" (no points: recorded at each span's end);
- * the list of instruments is the same in every call, so an adapter may create them from the first.
+ * "kind" is "counter" (monotonic), "gauge" or "histogram" (no points: recorded at each span's end; with
+ * "bucket_boundaries", in seconds, the explicit buckets to advise: those the OpenTelemetry HTTP semantic
+ * conventions advise for request durations); the list of instruments is the same in every call, so an
+ * adapter may create them from the first.
  */
 M2MAUTH_EXTERN m2mauth_status m2mauth_telemetry_metrics_json(m2mauth_buf *out);
 

@@ -29,6 +29,11 @@ struct Instrument {
   const char *description;
 };
 
+// The histograms' bucket boundaries in seconds: the OpenTelemetry semantic conventions' advice for
+// http.client.request.duration (HTTP metrics, "Metric: http.client.request.duration"), so that token
+// requests (tens of milliseconds) do not all fall into the SDK's default first bucket (0 to 5 units).
+constexpr double kDurationBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10};
+
 // The order of this table is the order of metrics_json's "instruments".
 constexpr Instrument kInstruments[] = {
     {"m2mauth.token.cache.hits", Kind::counter, false, "{read}", "Token reads served from the cache without waiting"},
@@ -152,6 +157,16 @@ std::string metrics_json() {
     json_quote_append(out, in.unit);
     out += ",\"description\":";
     json_quote_append(out, in.description);
+    if (in.kind == Kind::histogram) {
+      out += ",\"bucket_boundaries\":[";
+      for (std::size_t b = 0; b < sizeof kDurationBuckets / sizeof kDurationBuckets[0]; ++b) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", kDurationBuckets[b]);
+        out += (b > 0 ? "," : "");
+        out += text;
+      }
+      out += ']';
+    }
     out += ",\"points\":[";
     for (std::size_t j = 0; j < points[i].list.size(); ++j) {
       if (j > 0) out += ',';

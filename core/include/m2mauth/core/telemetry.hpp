@@ -122,9 +122,10 @@ void register_manager(TokenManager *manager);
 void unregister_manager(TokenManager *manager);
 
 // Every instrument (always all of them, with the points of every live manager's keys):
-// {"scope":"io.m2mauth","version":"x.y.z","instruments":[{"name":"m2mauth.token.requests",
+// {"scope":"io.m2mauth","instruments":[{"name":"m2mauth.token.requests",
 // "kind":"counter"|"gauge"|"histogram","value_type":"int"|"double","unit":"{request}","description":"...",
-// "points":[{"attributes":{...},"value":3}]}]}. Histograms have no points: spans' ends record them.
+// "points":[{"attributes":{...},"value":3}]}]}. Histograms have no points (spans' ends record them) and
+// carry "bucket_boundaries" (seconds), the explicit buckets an adapter advises its SDK to use.
 std::string metrics_json();
 
 }  // namespace telemetry

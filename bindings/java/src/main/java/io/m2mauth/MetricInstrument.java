@@ -52,14 +52,25 @@ public final class MetricInstrument {
   private final String unit;
   private final String description;
   private final List<Point> points;
+  private final List<Double> bucketBoundaries;
 
-  MetricInstrument(String name, Kind kind, boolean isDouble, String unit, String description, List<Point> points) {
+  MetricInstrument(String name, Kind kind, boolean isDouble, String unit, String description, List<Point> points,
+      List<Double> bucketBoundaries) {
     this.name = name;
     this.kind = kind;
     this.isDouble = isDouble;
     this.unit = unit;
     this.description = description;
     this.points = points;
+    this.bucketBoundaries = bucketBoundaries;
+  }
+
+  /**
+   * For a histogram, the explicit bucket boundaries (in {@link #unit()}) the library advises the SDK to
+   * use; empty otherwise (unmodifiable).
+   */
+  public List<Double> bucketBoundaries() {
+    return bucketBoundaries;
   }
 
   public String name() {

@@ -98,8 +98,18 @@ public final class Telemetry {
           }
         }
       }
+      List<Double> buckets = new ArrayList<>();
+      Object bs = in.get("bucket_boundaries");
+      if (bs instanceof List) {
+        for (Object b : (List<?>) bs) {
+          if (b instanceof Number) {
+            buckets.add(((Number) b).doubleValue());
+          }
+        }
+      }
       out.add(new MetricInstrument(text(in.get("name")), k, "double".equals(in.get("value_type")),
-          text(in.get("unit")), text(in.get("description")), Collections.unmodifiableList(points)));
+          text(in.get("unit")), text(in.get("description")), Collections.unmodifiableList(points),
+          Collections.unmodifiableList(buckets)));
     }
     return Collections.unmodifiableList(out);
   }

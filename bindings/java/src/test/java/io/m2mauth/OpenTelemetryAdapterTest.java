@@ -120,6 +120,8 @@ class OpenTelemetryAdapterTest {
       assertEquals(1, duration.getCount());
       assertTrue(duration.getSum() > 0 && duration.getSum() < 30);
       assertEquals("s", metric(data, "m2mauth.token.request.duration").getUnit());
+      // The library's bucket advice, not the SDK's default (0, 5, 10 ... seconds).
+      assertEquals(java.util.List.of(0.005, 0.01, 0.025), duration.getBoundaries().subList(0, 3));
       assertEquals(200L, duration.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
       assertEquals(1, longPoint(data, "m2mauth.token.requests", "svc-o1", "ok").getValue());
       assertEquals(0, longPoint(data, "m2mauth.token.requests", "svc-o1", "permanent").getValue());

@@ -12,7 +12,9 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongHistogramBuilder;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
@@ -157,12 +159,23 @@ public final class M2mauthOpenTelemetry implements AutoCloseable {
   }
 
   private static Recorder histogram(Meter meter, MetricInstrument in) {
+    DoubleHistogramBuilder b = meter.histogramBuilder(in.name()).setUnit(in.unit()).setDescription(in.description());
     if (in.isDouble()) {
-      DoubleHistogram h = meter.histogramBuilder(in.name()).setUnit(in.unit()).setDescription(in.description()).build();
+      if (!in.bucketBoundaries().isEmpty()) {
+        b.setExplicitBucketBoundariesAdvice(in.bucketBoundaries());  // the library's advice
+      }
+      DoubleHistogram h = b.build();
       return h::record;
     }
-    LongHistogram h = meter.histogramBuilder(in.name()).ofLongs().setUnit(in.unit())
-        .setDescription(in.description()).build();
+    LongHistogramBuilder lb = b.ofLongs();
+    if (!in.bucketBoundaries().isEmpty()) {
+      List<Long> bounds = new ArrayList<>();
+      for (double d : in.bucketBoundaries()) {
+        bounds.add(Math.round(d));
+      }
+      lb.setExplicitBucketBoundariesAdvice(bounds);
+    }
+    LongHistogram h = lb.build();
     return (v, a, c) -> h.record(Math.round(v), a, c);
   }
 
