@@ -8,11 +8,15 @@
 //   POST /_admin/revoke_all  {} or no body
 //   GET  /_admin/counters    {"requests": n, "token": n, ...}          every counter
 //
-// Every request carries "Authorization: Bearer <admin token>", compared in constant time; else 401. A POST
+// Every request carries "Authorization: Bearer <admin token>", compared in constant time (its SHA-256 digest
+// against the admin token's); else 401. A POST
 // answers 200 {"ok":true}. Bodies are JSON objects of at most 4096 bytes, parsed strictly: 400 with
 // "error" invalid_json (not one JSON object, duplicate members, NUL), unknown_member, invalid_type or
 // out_of_range, 413 too_large, 415 unsupported_media_type. Descriptions are fixed text: the peer's bytes
 // and the admin token never appear in a response.
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -71,10 +75,17 @@ bool authorized(const TokenServer::Impl &s, const WireRequest &req) {
   }
   if (authz == nullptr || authz->size() < 7 || !lower_equal(std::string_view(*authz).substr(0, 7), "bearer "))
     return false;
-  std::string_view given = std::string_view(*authz).substr(7);
+  // SHA-256 digests compared in constant time: neither the token's bytes nor its length show in the timing.
+  const std::string_view given = std::string_view(*authz).substr(7);
   const std::string &want = s.options.admin_token;
-  return constant_time_equal(reinterpret_cast<const std::uint8_t *>(given.data()), given.size(),
-                             reinterpret_cast<const std::uint8_t *>(want.data()), want.size());
+  unsigned char a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+  unsigned int a_len = 0, b_len = 0;
+  if (EVP_Digest(given.data(), given.size(), a, &a_len, EVP_sha256(), nullptr) != 1 ||
+      EVP_Digest(want.data(), want.size(), b, &b_len, EVP_sha256(), nullptr) != 1) {
+    ERR_clear_error();
+    return false;
+  }
+  return constant_time_equal(a, a_len, b, b_len);
 }
 
 // The request's body as a JSON object whose members are all in `allowed`; no body reads as {}.
