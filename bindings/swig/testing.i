@@ -24,7 +24,7 @@ static const char *m2mauth_glue_text_or_null(const char *s) { return (s != NULL 
 m2mauth_status m2mauth_glue_test_server_new(m2mauth_test_server **out, int tls, int request_client_cert,
                                             int64_t token_lifetime_s, int token_format,
                                             const char *extra_claims_json, const char *audience,
-                                            int64_t clock_offset_s) {
+                                            int64_t clock_offset_s, const char *dpop_nonce) {
   m2mauth_test_server_options o = M2MAUTH_TEST_SERVER_OPTIONS_INIT;
   o.tls = tls;
   o.request_client_cert = request_client_cert;
@@ -33,6 +33,7 @@ m2mauth_status m2mauth_glue_test_server_new(m2mauth_test_server **out, int tls, 
   o.extra_claims_json = m2mauth_glue_text_or_null(extra_claims_json);
   o.audience = m2mauth_glue_text_or_null(audience);
   o.clock_offset_s = clock_offset_s;
+  o.dpop_nonce = m2mauth_glue_text_or_null(dpop_nonce);
   return m2mauth_test_server_new(out, &o);
 }
 

@@ -1,4 +1,5 @@
 // C API: the token-endpoint test double (core::testing::TokenServer).
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -15,6 +16,9 @@ struct m2mauth_test_server {
 };
 
 namespace {
+
+// Version 1 of m2mauth_test_server_options ends before dpop_nonce.
+constexpr std::size_t kServerOptionsV1Size = offsetof(m2mauth_test_server_options, dpop_nonce);
 
 void check_version(unsigned int version, unsigned int current, const char *type) {
   if (version < 1 || version > current)
@@ -38,6 +42,10 @@ ct::ServerOptions options_from(const m2mauth_test_server_options *o) {
   out.max_headers = o->max_headers;
   out.read_timeout_ms = o->read_timeout_ms;
   out.clock_offset_s = o->clock_offset_s;
+  if (o->version >= 2) {  // read only where the caller has them
+    out.dpop_nonce = text(o->dpop_nonce);
+    out.admin_token = text(o->admin_token);
+  }
   return out;
 }
 
@@ -49,8 +57,10 @@ m2mauth_status m2mauth_test_server_options_init(m2mauth_test_server_options *opt
   return capi::guard([&] {
     capi::need(opts, "opts");
     check_version(version, M2MAUTH_TEST_SERVER_OPTIONS_VERSION, "m2mauth_test_server_options");
-    static const m2mauth_test_server_options defaults = M2MAUTH_TEST_SERVER_OPTIONS_INIT;
-    std::memcpy(opts, &defaults, sizeof *opts);
+    static const m2mauth_test_server_options defaults = M2MAUTH_TEST_SERVER_OPTIONS_INIT;  // padding zeroed
+    // An older caller's struct ends before dpop_nonce: write only what it has.
+    std::memcpy(opts, &defaults, version == 1 ? kServerOptionsV1Size : sizeof *opts);
+    opts->version = version;
   });
 }
 

@@ -70,6 +70,8 @@ class TokenServer:
         claims: extra claims of JWT access tokens (a dict).
         audience: ``aud`` of JWT access tokens (default: the server's URL).
         clock_offset: seconds the server's clock runs ahead of this machine's (negative: behind).
+        dpop_nonce: a DPoP server nonce (RFC 9449 section 8): every DPoP proof must carry it; one without it is
+            answered 400 ``use_dpop_nonce`` with a ``DPoP-Nonce`` header (m2mauth's clients retry once with it).
         max_body_bytes, max_headers, read_timeout: bounds of one request (413, 431, 408 beyond them).
     """
 
@@ -85,7 +87,7 @@ class TokenServer:
     def __init__(self, *, tls: bool = False, mtls: bool = False, token_lifetime: int = 3600,
                  token_format: str = "opaque", claims: Optional[Mapping[str, Any]] = None,
                  audience: Optional[str] = None, clock_offset: int = 0, max_body_bytes: int = 65536,
-                 max_headers: int = 64, read_timeout: float = 5.0) -> None:
+                 max_headers: int = 64, read_timeout: float = 5.0, dpop_nonce: Optional[str] = None) -> None:
         if token_format not in _TOKEN_FORMATS:
             raise ValueError("token_format must be 'opaque' or 'jwt'")
         claims_json = None if claims is None else json.dumps(dict(claims))
@@ -100,7 +102,8 @@ class TokenServer:
             max_body_bytes=self._int(max_body_bytes, "max_body_bytes", 0, _I64 - 1),
             max_headers=self._int(max_headers, "max_headers", 0, _U32),
             read_timeout_ms=duration_ms(read_timeout, "read_timeout"),
-            clock_offset_s=self._int(clock_offset, "clock_offset", -_I64, _I64 - 1))
+            clock_offset_s=self._int(clock_offset, "clock_offset", -_I64, _I64 - 1),
+            dpop_nonce=optional_text(dpop_nonce, "dpop_nonce"))
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -213,7 +216,8 @@ class TokenServer:
 
     def requests(self, counter: str = "") -> int:
         """Requests received: ``""`` all; ``"token"``, ``"introspection"``, ``"jwks"``, ``"discovery"``;
-        ``"grant:client_credentials"``; ``"failed"`` injected failures; ``"rejected"`` refused unread."""
+        ``"grant:client_credentials"``; ``"failed"`` injected failures; ``"rejected"`` refused unread;
+        ``"dpop"`` token requests with an accepted DPoP proof, ``"dpop_refused"`` those refused."""
         return int(self._native.requests(to_text(counter, "counter")))
 
     def revoke_all(self) -> None:

@@ -16,7 +16,7 @@ std::unique_ptr<TokenServer> make_server(bool tls, bool request_client_cert, std
                                          int token_format, const std::optional<std::string> &extra_claims_json,
                                          const std::optional<std::string> &audience, std::size_t max_body_bytes,
                                          std::size_t max_headers, std::int64_t read_timeout_ms,
-                                         std::int64_t clock_offset_s) {
+                                         std::int64_t clock_offset_s, const std::optional<std::string> &dpop_nonce) {
   m2mauth::testing::ServerOptions o;
   o.tls = tls;
   o.request_client_cert = request_client_cert;
@@ -28,6 +28,7 @@ std::unique_ptr<TokenServer> make_server(bool tls, bool request_client_cert, std
   o.max_headers = max_headers;
   o.read_timeout_ms = read_timeout_ms;
   o.clock_offset_s = clock_offset_s;
+  o.dpop_nonce = dpop_nonce;
   ReleaseGil nogil;  // key generation
   return std::make_unique<TokenServer>(o);
 }
@@ -39,7 +40,7 @@ void register_testing(py::module_ &m) {
       .def(py::init(&make_server), py::arg("tls"), py::arg("request_client_cert"), py::arg("token_lifetime_s"),
            py::arg("token_format"), py::arg("extra_claims_json").none(true), py::arg("audience").none(true),
            py::arg("max_body_bytes"), py::arg("max_headers"), py::arg("read_timeout_ms"),
-           py::arg("clock_offset_s"))
+           py::arg("clock_offset_s"), py::arg("dpop_nonce").none(true))
       .def("start", [](TokenServer &s) {
         ReleaseGil nogil;
         s.start();

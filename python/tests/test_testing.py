@@ -246,3 +246,34 @@ def test_dpop_client_gets_a_bound_token_and_hostile_proofs_are_refused() -> None
             assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "invalid_dpop_proof"
         assert server.requests("dpop_refused") == 5
         assert server.requests("dpop") == 2
+
+
+def test_dpop_nonce_is_asked_for_and_the_client_retries_once_with_it() -> None:
+    with TokenServer(dpop_nonce="py-nonce-0123") as server:
+        server.add_client("svc", SECRET)
+        client = m2mauth.OAuth2Client(server.token_url, "svc", client_secret=SECRET, dpop=True)
+        assert client.fetch().token_type == "DPoP"
+        assert server.requests("dpop_refused") == 1  # the first proof, without the nonce
+        assert server.requests("dpop") == 1  # its retry, with it
+        assert server.requests("token") == 2
+        # What the first proof got: 400 use_dpop_nonce with the nonce in a DPoP-Nonce header.
+        answer = post(server, "/token", "grant_type=client_credentials",
+                      basic("svc", SECRET) + f"DPoP: {m2mauth.DPoP().proof('POST', server.token_url)}\r\n")
+        assert status(answer) == 400 and b"\r\nDPoP-Nonce: py-nonce-0123\r\n" in answer
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "use_dpop_nonce"
+        # The nonce is remembered: the next fetch needs no retry.
+        assert client.fetch().token_type == "DPoP"
+        assert server.requests("dpop_refused") == 2 and server.requests("dpop") == 2
+    # Without a nonce the same client needs no retry; hostile values are refused before the server exists.
+    with TokenServer() as server:
+        server.add_client("svc", SECRET)
+        m2mauth.OAuth2Client(server.token_url, "svc", client_secret=SECRET, dpop=True).fetch()
+        assert server.requests("dpop_refused") == 0 and server.requests("dpop") == 1
+    for bad in ("has space", "quote\"", "x" * 1025):
+        with pytest.raises(ValueError, match="dpop_nonce") as info:
+            TokenServer(dpop_nonce=bad)
+        assert bad not in str(info.value)
+    with pytest.raises(ValueError):
+        TokenServer(dpop_nonce="nul\0")
+    with pytest.raises(TypeError):
+        TokenServer(dpop_nonce=5)  # type: ignore[arg-type]

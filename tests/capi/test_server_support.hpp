@@ -113,6 +113,17 @@ inline std::string body_of(const std::string &response) {
   return p == std::string::npos ? std::string() : response.substr(p + 4);
 }
 
+// "Authorization: Basic ..." for id:secret, with its line end.
+inline std::string basic_auth_header(const std::string &id, const std::string &secret) {
+  Buf b;
+  const std::string creds = id + ":" + secret;
+  REQUIRE_OK(m2mauth_util_base64url_encode(b.out(), capi::bytes(creds), creds.size()));
+  std::string b64 = b.str();  // to the standard alphabet, padded
+  for (char &ch : b64) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+  while (b64.size() % 4 != 0) b64 += '=';
+  return "Authorization: Basic " + b64 + "\r\n";
+}
+
 inline const char *kSecret = "s3cret-s3cret-s3cret-s3cret-s3cret!";  // >= 32 bytes: also a client_secret_jwt key
 
 }  // namespace test_server_support

@@ -355,7 +355,8 @@ TEST_CASE("test server: hostile requests are refused with a status, bounded in s
 TEST_CASE("test server: arguments and options are checked") {
   CHECK_STATUS(m2mauth_test_server_new(nullptr, nullptr), M2MAUTH_EINVAL);
   m2mauth_test_server_options o;
-  CHECK_STATUS(m2mauth_test_server_options_init(&o, 2), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_test_server_options_init(&o, 3), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_test_server_options_init(&o, 0), M2MAUTH_EINVAL);
   REQUIRE_OK(m2mauth_test_server_options_init(&o, 1));
   CHECK(o.token_lifetime_s == 3600);
   CHECK(o.read_timeout_ms == 5000);

@@ -1,6 +1,6 @@
-// The test double's DPoP nonce knob (ServerOptions::dpop_nonce, C++ only: the C API's options have no
-// field for it) against the core's token client and token manager: the first proof without the nonce is
-// answered 400 use_dpop_nonce with a DPoP-Nonce header, the client retries once with it, and remembers it.
+// The test double's DPoP nonce knob (ServerOptions::dpop_nonce; the C API's is in test_server_options_test.cpp)
+// against the core's token client and token manager: the first proof without the nonce is answered 400
+// use_dpop_nonce with a DPoP-Nonce header, the client retries once with it, and remembers it.
 #include <doctest/doctest.h>
 
 #include <memory>

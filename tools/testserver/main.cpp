@@ -1,6 +1,7 @@
 // m2mauth-testserver: the token-endpoint test double (testing.h) as a program, for tests in any
-// language. Prints "url=<issuer URL>" (and "ca_file=<path>" with --tls) on stdout, serves until SIGTERM
-// or SIGINT, then prints the request counters as one JSON line.
+// language. Prints "url=<issuer URL>", then "ca_file=<path>" with --tls, then "admin_token=<token>" when it
+// made the admin token itself, one key=value line each on stdout; serves (the admin interface under
+// <url>/_admin/ unless --no-admin) until SIGTERM or SIGINT, then prints the request counters as one JSON line.
 #include <signal.h>
 
 #include <cstdio>
@@ -32,7 +33,26 @@ const char *kUsage =
     "  --audience AUD        \"aud\" of JWT access tokens (default: the issuer URL)\n"
     "  --clock-offset SECONDS  the server's clock runs this far ahead (negative: behind)\n"
     "  --fail N,STATUS[,ERROR[,RETRY_AFTER]]  the first N token requests fail\n"
-    "  --stall N,MS          the first N token requests wait MS milliseconds\n";
+    "  --stall N,MS          the first N token requests wait MS milliseconds\n"
+    "  --dpop-nonce NONCE    DPoP proofs must carry this server nonce (400 use_dpop_nonce otherwise)\n"
+    "  --admin-token TOKEN   the admin interface's token, or @FILE holding it (16 to 256 of A-Z a-z 0-9 -._~+/=);\n"
+    "                        default: a random one, printed as admin_token=<token>\n"
+    "  --no-admin            no admin interface (<url>/_admin/ answers 404)\n"
+    "\n"
+    "Output on stdout, one key=value line each, in this order: url=<issuer URL>; ca_file=<path> (with --tls);\n"
+    "admin_token=<token> (unless --admin-token or --no-admin). At exit the counters as one JSON line.\n"
+    "\n"
+    "Admin interface (every request with \"Authorization: Bearer <admin token>\"; 401 otherwise; JSON bodies\n"
+    "of at most 4096 bytes, unknown members refused; a POST answers {\"ok\":true}; not counted, never failed or\n"
+    "stalled):\n"
+    "  POST <url>/_admin/fail_next   {\"count\":1,\"status\":503,\"error\":\"temporarily_unavailable\",\"retry_after\":2}\n"
+    "                                count 0..1000000 (default 1), status 400..599 (default 503), error and\n"
+    "                                retry_after (0..86400 s) optional\n"
+    "  POST <url>/_admin/stall       {\"count\":1,\"ms\":2000}   ms 0..600000 required, count default 1\n"
+    "  POST <url>/_admin/lifetime    {\"seconds\":60}           expires_in of tokens issued from now on\n"
+    "  POST <url>/_admin/revoke_all  (no body)                 every token issued so far becomes inactive\n"
+    "  GET  <url>/_admin/counters    {\"requests\":N,\"token\":N,\"failed\":N,...} every counter\n"
+    "  Errors: {\"error\":\"invalid_json|unknown_member|invalid_type|out_of_range|...\",\"error_description\":...}\n";
 
 volatile sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
@@ -112,6 +132,8 @@ int main(int argc, char **argv) {
     std::vector<m2mauth::testing::Client> clients;
     std::string ca_file = "m2mauth-testserver-ca.pem";
     std::vector<std::string> fail, stall;
+    std::string admin_token;
+    bool admin = true;
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
       auto value = [&]() -> std::string {
@@ -143,11 +165,27 @@ int main(int argc, char **argv) {
         fail = split(value(), ',', 4);
       } else if (a == "--stall") {
         stall = split(value(), ',', 2);
+      } else if (a == "--dpop-nonce") {
+        opts.dpop_nonce = value();
+        if (opts.dpop_nonce->empty()) throw std::runtime_error("--dpop-nonce is empty");
+      } else if (a == "--admin-token") {
+        admin_token = value();
+        if (!admin_token.empty() && admin_token[0] == '@') {
+          admin_token = read_file(admin_token.substr(1));
+          while (!admin_token.empty() && (admin_token.back() == '\n' || admin_token.back() == '\r')) admin_token.pop_back();
+        }
+        if (admin_token.empty()) throw std::runtime_error("--admin-token is empty");
+      } else if (a == "--no-admin") {
+        admin = false;
       } else {
         std::cerr << "m2mauth-testserver: unknown argument " << a << "\n" << kUsage;
         return 2;
       }
     }
+    if (!admin && !admin_token.empty()) throw std::runtime_error("--admin-token and --no-admin exclude each other");
+    const bool print_admin_token = admin && admin_token.empty();
+    if (print_admin_token) admin_token = m2mauth::util::base64url_encode(m2mauth::util::random_bytes(32));
+    if (admin) opts.admin_token = admin_token;
     m2mauth::testing::TokenServer server(opts);
     for (const auto &c : clients) server.add_client(c);
     if (!fail.empty()) {
@@ -173,6 +211,7 @@ int main(int argc, char **argv) {
       std::ofstream(ca_file) << server.ca_pem();
       std::cout << "ca_file=" << ca_file << "\n";
     }
+    if (print_admin_token) std::cout << "admin_token=" << admin_token << "\n";
     std::cout.flush();
     while (!g_stop) pause();
     server.stop();

@@ -8,6 +8,8 @@
  *   POST /token        client_credentials and token exchange (RFC 8693, of a token it issued)
  *   POST /introspect   RFC 7662, for any registered client
  *   GET  /jwks         the key of its JWT access tokens
+ *   /_admin/...        with an admin_token (version 2): fail_next, stall, lifetime, revoke_all, counters
+ *                      over HTTP, for tests that cannot call this API
  * Client authentication is real: client_secret_basic, client_secret_post, client_secret_jwt and
  * private_key_jwt (the assertion verified with the registered key: iss = sub = client id, aud = the
  * token endpoint or the issuer, exp, a jti never seen before), tls_client_auth (subject or SHA-256
@@ -43,10 +45,12 @@ typedef enum m2mauth_test_token_format {
   M2MAUTH_TEST_TOKEN_JWT = 2     /* ES256 JWTs (typ at+jwt), verifiable with the /jwks key */
 } m2mauth_test_token_format;
 
-#define M2MAUTH_TEST_SERVER_OPTIONS_VERSION 1
+#define M2MAUTH_TEST_SERVER_OPTIONS_VERSION 2
 
 /** How the server is made. Initialise with M2MAUTH_TEST_SERVER_OPTIONS_INIT or
- *  m2mauth_test_server_options_init(); values out of range fail with M2MAUTH_EINVAL naming the field. */
+ *  m2mauth_test_server_options_init(); values out of range fail with M2MAUTH_EINVAL naming the field.
+ *  Older callers keep working: version 1 (the layout ending at clock_offset_s) has no DPoP nonce and no
+ *  admin interface. */
 typedef struct m2mauth_test_server_options {
   unsigned int version;         /* M2MAUTH_TEST_SERVER_OPTIONS_VERSION */
   int tls;                      /* 1: HTTPS with a generated self-signed certificate for 127.0.0.1 */
@@ -59,12 +63,20 @@ typedef struct m2mauth_test_server_options {
   size_t max_headers;           /* default 64 */
   int64_t read_timeout_ms;      /* a request must arrive complete within it; default 5000 */
   int64_t clock_offset_s;       /* the server's clock runs this far ahead (negative: behind); default 0 */
+  /* Version 2: */
+  const char *dpop_nonce;       /* DPoP (RFC 9449 section 8): every proof must carry this nonce (at most 1024
+                                   visible ASCII bytes but '"' and '\\'); one without it is answered 400
+                                   use_dpop_nonce with a DPoP-Nonce header. NULL or "" = no nonce */
+  const char *admin_token;      /* the admin interface under <url>/_admin/ (README: "The test double's admin
+                                   interface"), for requests with "Authorization: Bearer <admin_token>":
+                                   16 to 256 characters of A-Z a-z 0-9 - . _ ~ + / =. NULL or "" = none, and
+                                   /_admin/ answers 404 like any unknown path */
 } m2mauth_test_server_options;
 
 #define M2MAUTH_TEST_SERVER_OPTIONS_INIT \
-  {M2MAUTH_TEST_SERVER_OPTIONS_VERSION, 0, 0, 3600, M2MAUTH_TEST_TOKEN_OPAQUE, NULL, NULL, 65536, 64, 5000, 0}
+  {M2MAUTH_TEST_SERVER_OPTIONS_VERSION, 0, 0, 3600, M2MAUTH_TEST_TOKEN_OPAQUE, NULL, NULL, 65536, 64, 5000, 0, NULL, NULL}
 
-/** Writes the defaults of `version` (1); M2MAUTH_EINVAL otherwise. */
+/** Writes the defaults of `version` (2; 1 writes only the members version 1 has); M2MAUTH_EINVAL otherwise. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_test_server_options_init(m2mauth_test_server_options *opts,
                                                                unsigned int version);
 

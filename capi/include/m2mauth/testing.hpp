@@ -39,6 +39,8 @@ struct ServerOptions {
   std::size_t max_headers = 64;
   std::int64_t read_timeout_ms = 5000;
   std::int64_t clock_offset_s = 0;
+  std::optional<std::string> dpop_nonce;   // every DPoP proof must carry it (400 use_dpop_nonce otherwise)
+  std::optional<std::string> admin_token;  // the admin interface under url() + "/_admin/" (testing.h)
 };
 
 struct Client {
@@ -65,6 +67,8 @@ class TokenServer {
     c.max_headers = o.max_headers;
     c.read_timeout_ms = o.read_timeout_ms;
     c.clock_offset_s = o.clock_offset_s;
+    c.dpop_nonce = detail::c_str(o.dpop_nonce);
+    c.admin_token = detail::c_str(o.admin_token);
     m2mauth_test_server *s = nullptr;
     detail::check(m2mauth_test_server_new(&s, &c));
     h_.reset(s);

@@ -280,7 +280,8 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
                          const std::string &scope, const std::string &actor, bool exchange,
                          const std::string &jkt) {
   const std::int64_t now = s.now_s();
-  const std::int64_t exp = now + s.options.token_lifetime_s;
+  const std::int64_t lifetime = s.lifetime_s.load();
+  const std::int64_t exp = now + lifetime;
   std::string token;
   if (s.options.token_format == TokenFormat::jwt) {
     Claims claims = s.options.extra_claims_json.empty() ? Claims() : Claims::from_json(s.options.extra_claims_json);
@@ -311,7 +312,7 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
   std::string body = "{\"access_token\":";
   json_quote_append(body, token);
   body += jkt.empty() ? ",\"token_type\":\"Bearer\"" : ",\"token_type\":\"DPoP\"";
-  body += ",\"expires_in\":" + std::to_string(s.options.token_lifetime_s);
+  body += ",\"expires_in\":" + std::to_string(lifetime);
   if (!scope.empty()) {
     body += ",\"scope\":";
     json_quote_append(body, scope);
@@ -441,8 +442,10 @@ static std::string introspection(TokenServer::Impl &s, const WireRequest &req, S
 }
 
 std::string TokenServer::Impl::handle(const WireRequest &req, SSL *ssl) {
-  count("");
   const std::string &p = req.path;
+  // Not counted, never failed or stalled; without an admin token an unknown path like any other.
+  if (!options.admin_token.empty() && is_admin_path(p)) return admin_endpoint(*this, req);
+  count("");
   try {
     if (p == "/.well-known/openid-configuration" || p == "/.well-known/oauth-authorization-server") {
       count("discovery");

@@ -53,6 +53,14 @@ TokenServer::TokenServer(ServerOptions options) : impl_(std::make_unique<Impl>(s
   for (char c : o.dpop_nonce)  // RFC 9449 section 8.1: NQCHAR, visible ASCII but '"' and '\'
     if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
       fail(Errc::invalid_argument, "dpop_nonce must be visible ASCII without '\"' or '\\'");
+  if (!o.admin_token.empty()) {
+    if (o.admin_token.size() < 16 || o.admin_token.size() > 256)
+      fail(Errc::invalid_argument, "admin_token must have 16 to 256 characters");
+    for (char c : o.admin_token)  // a Bearer token (RFC 6750 section 2.1, b64token)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~' || c == '+' || c == '/' || c == '='))
+        fail(Errc::invalid_argument, "admin_token must hold only A-Z a-z 0-9 - . _ ~ + / =");
+  }
   impl_->limits.max_body_bytes = o.max_body_bytes;
   impl_->limits.max_headers = o.max_headers;
   impl_->limits.read_timeout_ms = o.read_timeout_ms;
@@ -234,23 +242,55 @@ void TokenServer::add_client(ClientRegistration reg) {
   impl_->clients[id] = std::move(client);
 }
 
-void TokenServer::fail_next(unsigned int count, Failure failure) {
-  if (failure.http_status < 400 || failure.http_status > 599)
-    fail(Errc::invalid_argument, "http_status must be 400 to 599");
-  for (char c : failure.oauth_error)
+void TokenServer::Impl::fail_next(unsigned int count, Failure f) {
+  if (f.http_status < 400 || f.http_status > 599) fail(Errc::invalid_argument, "http_status must be 400 to 599");
+  for (char c : f.oauth_error)
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') fail(Errc::invalid_argument, "oauth_error must be printable ASCII");
-  if (failure.retry_after_s > 86400) fail(Errc::invalid_argument, "retry_after_s must be at most 86400");
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->fail_count = count;
-  impl_->failure = std::move(failure);
+  if (f.retry_after_s > 86400) fail(Errc::invalid_argument, "retry_after_s must be at most 86400");
+  std::lock_guard<std::mutex> lock(mu);
+  fail_count = count;
+  failure = std::move(f);
 }
 
-void TokenServer::stall(unsigned int count, std::int64_t ms) {
+void TokenServer::Impl::stall(unsigned int count, std::int64_t ms) {
   if (ms < 0 || ms > 600000) fail(Errc::invalid_argument, "stall must be 0 to 600000 ms");
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->stall_count = count;
-  impl_->stall_ms = ms;
+  std::lock_guard<std::mutex> lock(mu);
+  stall_count = count;
+  stall_ms = ms;
 }
+
+void TokenServer::Impl::set_lifetime(std::int64_t seconds) {
+  if (seconds < 1 || seconds > 10LL * 365 * 86400) fail(Errc::invalid_argument, "token_lifetime_s must be 1 s to 10 years");
+  lifetime_s.store(seconds);
+}
+
+void TokenServer::Impl::revoke_all() {
+  std::lock_guard<std::mutex> lock(mu);
+  tokens.clear();
+}
+
+std::string TokenServer::Impl::counters_json() const {
+  std::map<std::string, std::uint64_t> all;
+  for (const char *name : {"token", "introspection", "jwks", "discovery", "other", "failed", "rejected", "traced",
+                           "dpop", "dpop_refused", "grant:client_credentials"})
+    all[name] = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto &c : counters) all[c.first] = c.second;
+  }
+  std::string out = "{\"requests\":" + std::to_string(all[""]);
+  for (const auto &c : all) {
+    if (c.first.empty()) continue;
+    out += ",";
+    json_quote_append(out, c.first);
+    out += ":" + std::to_string(c.second);
+  }
+  return out + "}";
+}
+
+void TokenServer::fail_next(unsigned int count, Failure failure) { impl_->fail_next(count, std::move(failure)); }
+
+void TokenServer::stall(unsigned int count, std::int64_t ms) { impl_->stall(count, ms); }
 
 std::uint64_t TokenServer::requests(const std::string &counter) const {
   std::lock_guard<std::mutex> lock(impl_->mu);
@@ -258,9 +298,6 @@ std::uint64_t TokenServer::requests(const std::string &counter) const {
   return it == impl_->counters.end() ? 0 : it->second;
 }
 
-void TokenServer::revoke_all() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->tokens.clear();
-}
+void TokenServer::revoke_all() { impl_->revoke_all(); }
 
 }  // namespace m2mauth::core::testing

@@ -34,7 +34,8 @@ struct Issued {
 };
 
 struct TokenServer::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), signing_key(Key::generate_ec(Curve::p256)) {}
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)), signing_key(Key::generate_ec(Curve::p256)), lifetime_s(options.token_lifetime_s) {}
 
   ServerOptions options;
   Key signing_key;  // ES256: JWT access tokens and the TLS certificate
@@ -47,6 +48,7 @@ struct TokenServer::Impl {
   std::thread acceptor;
   std::atomic<bool> stopping{false};
   bool started = false;
+  std::atomic<std::int64_t> lifetime_s;  // expires_in of tokens issued from now on (the admin interface sets it)
 
   mutable std::mutex mu;  // everything below
   std::condition_variable stop_cv;
@@ -73,7 +75,20 @@ struct TokenServer::Impl {
   std::int64_t now_s() const;
   // The response to one request (endpoints.cpp).
   std::string handle(const WireRequest &req, SSL *ssl);
+
+  // The knobs, shared by TokenServer's methods and the admin interface; Errc::invalid_argument when out of range.
+  void fail_next(unsigned int count, Failure failure);
+  void stall(unsigned int count, std::int64_t ms);
+  void set_lifetime(std::int64_t seconds);
+  void revoke_all();
+  // Every counter, as a JSON object ("requests": every request; the named counters, 0 when never counted).
+  std::string counters_json() const;
 };
+
+// True for a path under the admin interface's prefix ("/_admin" and "/_admin/...").
+bool is_admin_path(const std::string &path);
+// The response to a request under /_admin/ on a server with an admin token (admin.cpp).
+std::string admin_endpoint(TokenServer::Impl &s, const WireRequest &req);
 
 
 }  // namespace m2mauth::core::testing

@@ -325,9 +325,10 @@ typedef _gostring_ swig_type_295;
 typedef _gostring_ swig_type_296;
 typedef _gostring_ swig_type_297;
 typedef _gostring_ swig_type_298;
-typedef _goslice_ swig_type_299;
+typedef _gostring_ swig_type_299;
 typedef _goslice_ swig_type_300;
 typedef _goslice_ swig_type_301;
+typedef _goslice_ swig_type_302;
 extern void _wrap_Swig_free_raw_0d2b11a691d83630(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_raw_0d2b11a691d83630(swig_intgo arg1);
 extern void _wrap_delete_KeyHandle_raw_0d2b11a691d83630(uintptr_t arg1);
@@ -803,14 +804,14 @@ extern swig_intgo _wrap_m2mauth_test_server_fail_next_raw_0d2b11a691d83630(uintp
 extern swig_intgo _wrap_m2mauth_test_server_stall_raw_0d2b11a691d83630(uintptr_t arg1, swig_intgo arg2, swig_type_286 arg3);
 extern swig_type_287 _wrap_m2mauth_test_server_requests_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_288 arg2);
 extern void _wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(uintptr_t arg1);
-extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_289 arg4, swig_intgo arg5, swig_type_290 arg6, swig_type_291 arg7, swig_type_292 arg8);
-extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_293 arg2, swig_intgo arg3, swig_type_294 arg4, swig_type_295 arg5, swig_type_296 arg6, swig_type_297 arg7, swig_type_298 arg8);
+extern swig_intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(swig_voidp arg1, swig_intgo arg2, swig_intgo arg3, swig_type_289 arg4, swig_intgo arg5, swig_type_290 arg6, swig_type_291 arg7, swig_type_292 arg8, swig_type_293 arg9);
+extern swig_intgo _wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(uintptr_t arg1, swig_type_294 arg2, swig_intgo arg3, swig_type_295 arg4, swig_type_296 arg5, swig_type_297 arg6, swig_type_298 arg7, swig_type_299 arg8);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_NONE_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_FETCHED_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_REFRESHED_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_M2MAUTH_TOKEN_SOURCE_SHARED_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_m2mauth_token_manager_stats_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2);
-extern swig_intgo _wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_299 arg3, swig_type_300 arg4, swig_type_301 arg5);
+extern swig_intgo _wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(swig_voidp arg1, uintptr_t arg2, swig_type_300 arg3, swig_type_301 arg4, swig_type_302 arg5);
 extern swig_intgo _wrap_M2MAUTH_SPAN_TOKEN_REQUEST_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_M2MAUTH_SPAN_REQUEST_raw_0d2b11a691d83630(void);
 extern swig_intgo _wrap_m2mauth_telemetry_metrics_json_raw_0d2b11a691d83630(swig_voidp arg1);
@@ -5766,7 +5767,7 @@ func _swig_getM2MAUTH_TEST_TOKEN_JWT() (_swig_ret Enum_SS_m2mauth_test_token_for
 
 var M2MAUTH_TEST_TOKEN_JWT Enum_SS_m2mauth_test_token_format = _swig_getM2MAUTH_TEST_TOKEN_JWT()
 
-const M2MAUTH_TEST_SERVER_OPTIONS_VERSION int = 1
+const M2MAUTH_TEST_SERVER_OPTIONS_VERSION int = 2
 const M2MAUTH_TEST_CLIENT_VERSION int = 1
 
 func M2mauth_test_server_start(arg1 TestServerHandle) (_swig_ret int) {
@@ -5842,7 +5843,7 @@ func M2mauth_test_server_revoke_all(arg1 TestServerHandle) {
 	C._wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0))
 }
 
-func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64, arg5 int, arg6 string, arg7 string, arg8 int64) (_swig_ret int) {
+func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64, arg5 int, arg6 string, arg7 string, arg8 int64, arg9 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
@@ -5852,12 +5853,16 @@ func M2mauth_glue_test_server_new(arg1 *uintptr, arg2 int, arg3 int, arg4 int64,
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_289(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_6)), C.swig_type_292(_swig_i_7)))
+	_swig_i_8 := arg9
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_289(_swig_i_3), C.swig_intgo(_swig_i_4), *(*C.swig_type_290)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_291)(unsafe.Pointer(&_swig_i_6)), C.swig_type_292(_swig_i_7), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_8))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
 	if Swig_escape_always_false {
 		Swig_escape_val = arg7
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg9
 	}
 	return swig_r
 }
@@ -5872,7 +5877,7 @@ func M2mauth_glue_test_server_add_client(arg1 TestServerHandle, arg2 string, arg
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
-	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_293)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_296)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_297)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_298)(unsafe.Pointer(&_swig_i_7))))
+	swig_r = (int)(C._wrap_m2mauth_glue_test_server_add_client_raw_0d2b11a691d83630(C.uintptr_t(_swig_i_0), *(*C.swig_type_294)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_295)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_296)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_297)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_298)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_299)(unsafe.Pointer(&_swig_i_7))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5949,7 +5954,7 @@ func M2mauth_token_manager_stats_for_json(arg1 *[]byte, arg2 TokenManagerHandle,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_299)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_300)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_301)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (int)(C._wrap_m2mauth_token_manager_stats_for_json_raw_0d2b11a691d83630(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_300)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_301)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_302)(unsafe.Pointer(&_swig_i_4))))
 
 	swigTakeBuffer(arg1)
 

@@ -616,7 +616,7 @@ static const char *m2mauth_glue_text_or_null(const char *s) { return (s != NULL 
 m2mauth_status m2mauth_glue_test_server_new(m2mauth_test_server **out, int tls, int request_client_cert,
                                             int64_t token_lifetime_s, int token_format,
                                             const char *extra_claims_json, const char *audience,
-                                            int64_t clock_offset_s) {
+                                            int64_t clock_offset_s, const char *dpop_nonce) {
   m2mauth_test_server_options o = M2MAUTH_TEST_SERVER_OPTIONS_INIT;
   o.tls = tls;
   o.request_client_cert = request_client_cert;
@@ -625,6 +625,7 @@ m2mauth_status m2mauth_glue_test_server_new(m2mauth_test_server **out, int tls, 
   o.extra_claims_json = m2mauth_glue_text_or_null(extra_claims_json);
   o.audience = m2mauth_glue_text_or_null(audience);
   o.clock_offset_s = clock_offset_s;
+  o.dpop_nonce = m2mauth_glue_text_or_null(dpop_nonce);
   return m2mauth_test_server_new(out, &o);
 }
 
@@ -9436,7 +9437,7 @@ void _wrap_m2mauth_test_server_revoke_all_raw_0d2b11a691d83630(struct m2mauth_te
 }
 
 
-intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7) {
+intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(m2mauth_test_server **_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, long long _swig_go_7, _gostring_ _swig_go_8) {
   m2mauth_test_server **arg1 = (m2mauth_test_server **) 0 ;
   int arg2 ;
   int arg3 ;
@@ -9445,6 +9446,7 @@ intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(m2mauth_test_serve
   char *arg6 = (char *) 0 ;
   char *arg7 = (char *) 0 ;
   int64_t arg8 ;
+  char *arg9 = (char *) 0 ;
   m2mauth_status result;
   intgo _swig_go_result;
   
@@ -9467,10 +9469,16 @@ intgo _wrap_m2mauth_glue_test_server_new_raw_0d2b11a691d83630(m2mauth_test_serve
   
   arg8 = (int64_t)_swig_go_7; 
   
-  result = (m2mauth_status)m2mauth_glue_test_server_new(arg1,arg2,arg3,arg4,arg5,(char const *)arg6,(char const *)arg7,arg8);
+  arg9 = (char *)malloc(_swig_go_8.n + 1);
+  memcpy(arg9, _swig_go_8.p, _swig_go_8.n);
+  arg9[_swig_go_8.n] = '\0';
+  
+  
+  result = (m2mauth_status)m2mauth_glue_test_server_new(arg1,arg2,arg3,arg4,arg5,(char const *)arg6,(char const *)arg7,arg8,(char const *)arg9);
   _swig_go_result = result; 
   free(arg6); 
   free(arg7); 
+  free(arg9); 
   return _swig_go_result;
 }
 

@@ -50,6 +50,10 @@ type Options struct {
 	Claims        map[string]any // extra claims of JWT access tokens
 	Audience      string         // "aud" of JWT access tokens ("" = the server's URL)
 	ClockOffset   time.Duration  // the server's clock runs this far ahead (negative: behind)
+	// DPoPNonce is a DPoP server nonce (RFC 9449 section 8): every DPoP proof must carry it; one without it
+	// is answered 400 use_dpop_nonce with a DPoP-Nonce header, which this library's clients retry once with.
+	// "" = none.
+	DPoPNonce string
 }
 
 // Client is a client the server knows.
@@ -109,7 +113,7 @@ func NewTokenServer(opts *Options) (*Server, error) {
 		}
 		claims = string(b)
 	}
-	if err := noNUL(claims, o.Audience); err != nil {
+	if err := noNUL(claims, o.Audience, o.DPoPNonce); err != nil {
 		return nil, err
 	}
 	tls := 0
@@ -123,7 +127,7 @@ func NewTokenServer(opts *Options) (*Server, error) {
 	var p uintptr
 	if err := bridge.Call(func() int {
 		return raw.M2mauth_glue_test_server_new(&p, tls, mtls, lifetime, format, claims, o.Audience,
-			int64(o.ClockOffset/time.Second))
+			int64(o.ClockOffset/time.Second), o.DPoPNonce)
 	}); err != nil {
 		return nil, err
 	}

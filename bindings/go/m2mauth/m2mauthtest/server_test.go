@@ -160,3 +160,40 @@ func TestArgumentsAreChecked(t *testing.T) {
 		t.Fatal("a negative lifetime was accepted")
 	}
 }
+
+func TestDPoPNonceIsAskedForAndTheClientRetriesOnce(t *testing.T) {
+	srv := newServer(t, &m2mauthtest.Options{DPoPNonce: "go-nonce-0123"})
+	if err := srv.AddClient(m2mauthtest.Client{ID: "svc", Secret: secret}); err != nil {
+		t.Fatal(err)
+	}
+	dpop, err := m2mauth.NewDPoP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dpop.Close()
+	c := client(t, m2mauth.TokenClientConfig{TokenURL: srv.TokenURL, ClientID: "svc", ClientSecret: []byte(secret), DPoP: dpop})
+	tok, err := c.Fetch(context.Background())
+	if err != nil || tok.TokenType != "DPoP" {
+		t.Fatalf("fetch with a nonce server: %v", err)
+	}
+	// The first proof (no nonce) was answered use_dpop_nonce; the client's one retry carried the nonce.
+	if srv.Requests("dpop_refused") != 1 || srv.Requests("dpop") != 1 || srv.Requests("token") != 2 {
+		t.Fatalf("counters: dpop_refused %d dpop %d token %d", srv.Requests("dpop_refused"), srv.Requests("dpop"),
+			srv.Requests("token"))
+	}
+	// The nonce is remembered: no second challenge.
+	if _, err := c.Fetch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Requests("dpop_refused") != 1 || srv.Requests("dpop") != 2 {
+		t.Fatalf("second fetch: dpop_refused %d dpop %d", srv.Requests("dpop_refused"), srv.Requests("dpop"))
+	}
+	// Values outside RFC 9449's nonce syntax are refused, without repeating them.
+	for _, bad := range []string{"has space", "quote\"", strings.Repeat("n", 1025), "nul\x00"} {
+		_, err := m2mauthtest.NewTokenServer(&m2mauthtest.Options{DPoPNonce: bad})
+		var e *m2mauth.Error
+		if !errors.As(err, &e) || e.Code != int(raw.M2MAUTH_EINVAL) || strings.Contains(err.Error(), bad) {
+			t.Fatalf("nonce %q: %v", bad, err)
+		}
+	}
+}

@@ -10,7 +10,8 @@
 // an asymmetric alg, a public jwk, the signature, htm POST, htu the token endpoint, iat within 60 s of
 // the server's clock, a jti never seen before; else 400 invalid_dpop_proof) and a DPoP token bound to
 // the proof key (cnf.jkt in JWT access tokens and in introspection).
-// Knobs: fail the next N token requests, stall the next N, count requests, revoke every token.
+// Knobs: fail the next N token requests, stall the next N, count requests, revoke every token; the same
+// knobs over HTTP under /_admin/ when an admin token is set (ServerOptions::admin_token).
 // Test code, yet bounded: body, header count and header size caps, a read deadline per connection.
 #pragma once
 
@@ -45,9 +46,15 @@ struct ServerOptions {
   // "exp" of its tokens, expires_in checks and the assertion checks use it (clock skew tests).
   std::int64_t clock_offset_s = 0;
   // DPoP (RFC 9449 section 8): when not empty, every token request's proof must carry this nonce; one
-  // without it is answered 400 use_dpop_nonce with a DPoP-Nonce header. C++ only: the C API's options
-  // (version 1) have no field for it.
+  // without it is answered 400 use_dpop_nonce with a DPoP-Nonce header.
   std::string dpop_nonce;
+  // The admin interface: when not empty (16 to 256 characters of A-Z a-z 0-9 - . _ ~ + / =), requests
+  // under /_admin/ that carry "Authorization: Bearer <admin_token>" (compared in constant time) control the
+  // server at run time (fail_next, stall, revoke_all, lifetime, counters: README.md, "The test double's
+  // admin interface"); a wrong or absent
+  // token is answered 401. When empty, /_admin/ is an unknown path like any other (404). Admin requests
+  // are neither counted nor failed or stalled.
+  std::string admin_token;
 };
 
 struct ClientRegistration {

@@ -152,7 +152,7 @@ public final class TokenServer implements AutoCloseable {
 
   /**
    * Requests received: "" all; "token", "introspection", "jwks", "discovery"; "grant:client_credentials";
-   * "failed" (injected failures); "rejected" (refused unread).
+   * "failed" (injected failures); "rejected" (refused unread); "dpop" (accepted DPoP proofs), "dpop_refused".
    */
   public long requests(String counter) {
     return use(h -> M2mauthNative.m2mauth_test_server_requests(h, counter == null ? "" : counter)).longValue();
@@ -204,6 +204,7 @@ public final class TokenServer implements AutoCloseable {
     private String claimsJson = "";
     private String audience = "";
     private long clockOffsetSeconds;
+    private String dpopNonce = "";
 
     private Builder() {}
 
@@ -243,9 +244,18 @@ public final class TokenServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A DPoP server nonce (RFC 9449 section 8): every DPoP proof must carry it; one without it is answered 400
+     * use_dpop_nonce with a DPoP-Nonce header, which this library's clients retry once with (null: none).
+     */
+    public Builder dpopNonce(String nonce) {
+      dpopNonce = nonce == null ? "" : nonce;
+      return this;
+    }
+
     public TokenServer start() {
       TestServerHandle h = M2mauthNative.m2mauth_glue_test_server_new(tls ? 1 : 0, mtls ? 1 : 0, lifetimeSeconds,
-          jwt ? 2 : 1, claimsJson, audience, clockOffsetSeconds);
+          jwt ? 2 : 1, claimsJson, audience, clockOffsetSeconds, dpopNonce);
       try {
         return new TokenServer(h, tls);
       } catch (RuntimeException e) {

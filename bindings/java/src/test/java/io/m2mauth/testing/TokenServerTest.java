@@ -1,11 +1,13 @@
 package io.m2mauth.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.m2mauth.ClientAuth;
+import io.m2mauth.DPoP;
 import io.m2mauth.Http;
 import io.m2mauth.HttpOptions;
 import io.m2mauth.Key;
@@ -77,6 +79,34 @@ class TokenServerTest {
       }
     }
     assertTrue(!Files.exists(ca));
+  }
+
+  @Test
+  void dpopNonceIsAskedForAndTheClientRetriesOnce() {
+    try (TokenServer server = TokenServer.builder().dpopNonce("java-nonce-0123").start();
+        DPoP dpop = DPoP.generate()) {
+      server.addClient("svc", SECRET);
+      try (TokenClient c = TokenClient.builder(server.tokenUrl(), "svc").clientSecret(SECRET.toCharArray())
+          .dpop(dpop).build()) {
+        assertEquals("DPoP", c.fetch().tokenType());
+        // The first proof (no nonce) was answered use_dpop_nonce; the client's one retry carried the nonce.
+        assertEquals(1, server.requests("dpop_refused"));
+        assertEquals(1, server.requests("dpop"));
+        assertEquals(2, server.requests("token"));
+        // The nonce is remembered: no second challenge.
+        assertEquals("DPoP", c.fetch().tokenType());
+        assertEquals(1, server.requests("dpop_refused"));
+        assertEquals(2, server.requests("dpop"));
+      }
+    }
+    for (String bad : new String[] {"has space", "quote\"", "n".repeat(1025)}) {
+      M2mauthException e = assertThrows(M2mauthException.class, () -> TokenServer.builder().dpopNonce(bad).start());
+      assertTrue(e.getMessage().contains("dpop_nonce"), e.getMessage());
+      assertFalse(e.getMessage().contains(bad), e.getMessage());
+    }
+    IllegalArgumentException nul =
+        assertThrows(IllegalArgumentException.class, () -> TokenServer.builder().dpopNonce("nul\0nonce").start());
+    assertFalse(nul.getMessage().contains("nonce"), nul.getMessage());
   }
 
   @Test
