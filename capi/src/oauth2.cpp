@@ -12,11 +12,13 @@
 #include "guard.hpp"
 #include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
+#include "key_args.hpp"
 #include "options.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/token_manager.hpp"
 
 using namespace m2mauth;
+using m2mauth::capi::KeyArgs;
 
 namespace {
 
@@ -50,23 +52,6 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
     out->scope = v.scope.data();  // NUL-terminated: the last part of the snapshot's one buffer
   }
 }
-
-// The key of get_for, borrowed from the caller's strings.
-struct KeyArgs {
-  std::string_view resource;
-  core::TokenKeyRef ref;
-  KeyArgs(const char *scope, const char *audience, const char *resource_or_null) {
-    if (scope != nullptr) ref.scope = scope;
-    if (audience != nullptr) ref.audience = audience;
-    if (resource_or_null != nullptr) {
-      resource = resource_or_null;
-      ref.resources = &resource;
-      ref.resource_count = 1;
-    }
-  }
-  KeyArgs(const KeyArgs &) = delete;
-  KeyArgs &operator=(const KeyArgs &) = delete;
-};
 
 }  // namespace
 
