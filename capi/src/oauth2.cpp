@@ -155,18 +155,7 @@ m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, u
 m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const m2mauth_assertion_options *opts) {
   return capi::guard([&] {
     core::TokenClientBuilder &c = client_of(client);
-    capi::need(opts, "opts");
-    if (opts->version != 1 && opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
-      throw core::Error(core::Errc::invalid_argument, "m2mauth_assertion_options: unknown version");
-    core::AssertionOptions o;
-    if (opts->audience != nullptr) o.audience = opts->audience;
-    o.alg = opts->alg;
-    o.lifetime_s = opts->lifetime_s;
-    if (opts->kid != nullptr) o.kid = opts->kid;
-    o.kid_thumbprint = opts->kid_thumbprint != 0;
-    if (opts->cert != nullptr) o.cert = opts->cert->cert;
-    o.cert_members = opts->cert_members;
-    if (opts->version >= 2) o.clock_skew_s = opts->clock_skew_s;
+    core::AssertionOptions o = capi::assertion_options_from(opts);
     c.set_assertion(std::move(o));
   });
 }
