@@ -12,11 +12,13 @@
 #include "guard.hpp"
 #include "m2mauth/core/payload.hpp"
 #include "handles.hpp"
+#include "key_args.hpp"
 #include "options.hpp"
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/token_manager.hpp"
 
 using namespace m2mauth;
+using m2mauth::capi::KeyArgs;
 
 namespace {
 
@@ -50,23 +52,6 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
     out->scope = v.scope.data();  // NUL-terminated: the last part of the snapshot's one buffer
   }
 }
-
-// The key of get_for, borrowed from the caller's strings.
-struct KeyArgs {
-  std::string_view resource;
-  core::TokenKeyRef ref;
-  KeyArgs(const char *scope, const char *audience, const char *resource_or_null) {
-    if (scope != nullptr) ref.scope = scope;
-    if (audience != nullptr) ref.audience = audience;
-    if (resource_or_null != nullptr) {
-      resource = resource_or_null;
-      ref.resources = &resource;
-      ref.resource_count = 1;
-    }
-  }
-  KeyArgs(const KeyArgs &) = delete;
-  KeyArgs &operator=(const KeyArgs &) = delete;
-};
 
 }  // namespace
 
@@ -170,18 +155,7 @@ m2mauth_status m2mauth_assertion_options_init(m2mauth_assertion_options *opts, u
 m2mauth_status m2mauth_token_client_set_assertion(m2mauth_token_client *client, const m2mauth_assertion_options *opts) {
   return capi::guard([&] {
     core::TokenClientBuilder &c = client_of(client);
-    capi::need(opts, "opts");
-    if (opts->version != 1 && opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
-      throw core::Error(core::Errc::invalid_argument, "m2mauth_assertion_options: unknown version");
-    core::AssertionOptions o;
-    if (opts->audience != nullptr) o.audience = opts->audience;
-    o.alg = opts->alg;
-    o.lifetime_s = opts->lifetime_s;
-    if (opts->kid != nullptr) o.kid = opts->kid;
-    o.kid_thumbprint = opts->kid_thumbprint != 0;
-    if (opts->cert != nullptr) o.cert = opts->cert->cert;
-    o.cert_members = opts->cert_members;
-    if (opts->version >= 2) o.clock_skew_s = opts->clock_skew_s;
+    core::AssertionOptions o = capi::assertion_options_from(opts);
     c.set_assertion(std::move(o));
   });
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "guard.hpp"
+#include "handles.hpp"
 
 using namespace m2mauth;
 
@@ -33,6 +34,17 @@ std::string text_or_empty(const char *s) { return s == nullptr ? std::string() :
 template <typename T>
 void legacy(T &field, T value) {
   if (value != T{}) field = value;
+}
+
+// The core's check of one member (the others at their defaults), its refusal naming that member.
+template <typename Check>
+void member_rule(const char *type, const char *member, Check check) {
+  try {
+    check();
+  } catch (const core::Error &e) {
+    if (e.code() != core::Errc::invalid_argument) throw;
+    throw core::Error(core::Errc::invalid_argument, std::string(type) + "." + member + ": " + e.what());
+  }
 }
 
 }  // namespace
@@ -94,6 +106,34 @@ core::HttpConfig http_config_from(const m2mauth_http_options *o) {
   c.allow_plain_http = o->allow_plain_http != 0;
   c.user_agent = text_or_empty(o->user_agent);
   return c;
+}
+
+core::AssertionOptions assertion_options_from(const m2mauth_assertion_options *opts) {
+  constexpr const char *kType = "m2mauth_assertion_options";
+  capi::need(opts, "opts");
+  if (opts->version != 1 && opts->version != M2MAUTH_ASSERTION_OPTIONS_VERSION)
+    throw core::Error(core::Errc::invalid_argument, "m2mauth_assertion_options: unknown version");
+  core::AssertionOptions o;
+  if (opts->audience != nullptr) o.audience = opts->audience;
+  o.alg = opts->alg;
+  o.lifetime_s = opts->lifetime_s;
+  if (opts->kid != nullptr) o.kid = opts->kid;
+  o.kid_thumbprint = opts->kid_thumbprint != 0;
+  if (opts->cert != nullptr) o.cert = opts->cert->cert;
+  o.cert_members = opts->cert_members;
+  if (opts->version >= 2) o.clock_skew_s = opts->clock_skew_s;  // a version 1 struct ends before it
+  // In the core's order: alg (Error(algorithm), as is), lifetime_s, clock_skew_s, then the rest.
+  core::AssertionOptions one;
+  one.alg = o.alg;
+  core::check_assertion_options(one);
+  one = core::AssertionOptions();
+  one.lifetime_s = o.lifetime_s;
+  member_rule(kType, "lifetime_s", [&] { core::check_assertion_options(one); });
+  one = core::AssertionOptions();
+  one.clock_skew_s = o.clock_skew_s;
+  member_rule(kType, "clock_skew_s", [&] { core::check_assertion_options(one); });
+  core::check_assertion_options(o);  // cert_members
+  return o;
 }
 
 }  // namespace m2mauth::capi

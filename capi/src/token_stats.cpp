@@ -7,6 +7,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
+#include "key_args.hpp"
 #include "m2mauth/core/token_manager.hpp"
 
 using namespace m2mauth;
@@ -57,10 +58,7 @@ void copy_stats(m2mauth_token_stats *out, const core::TokenStats &s) {
 core::TokenStats key_stats(m2mauth_token_manager *manager, const char *scope, const char *audience,
                            const char *resource) {
   core::TokenManager &m = manager_of(manager);
-  core::TokenScope key;
-  if (scope != nullptr) key.scope = scope;
-  if (audience != nullptr) key.audience = audience;
-  if (resource != nullptr) key.resources.emplace_back(resource);
+  const core::TokenScope key = capi::KeyArgs(scope, audience, resource).ref.owned();
   auto s = m.stats(&key);
   if (!s) throw core::Error(core::Errc::not_found, "the token manager never read this key");
   return *s;

@@ -30,6 +30,9 @@ class TokenStats:
     the bound before); the last item counts slower ones. ``source`` is ``"fetched"`` (the key's first
     token request), ``"refreshed"`` (a later one) or ``"none"`` (no token cached). ``last_error_*``
     describe the last failed token request, kept after later successes (``last_error_code`` 0: none).
+    ``waits`` counts the reads that waited for a token request, synchronous and ``await``-ed alike, and
+    ``wait_time_total`` the seconds they spent waiting: each from the call until its token or error
+    (timeout and cancel included).
     ``clock_offset``: the token server's clock minus this client's in seconds, as the last token
     response showed it (its JWT's ``iat``, else its ``Date``; 0 within the noise; clamped to +-1 hour),
     or None before one did.

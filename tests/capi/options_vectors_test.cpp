@@ -1,5 +1,7 @@
 // tests/vectors/m2mauth/options.json through the C API: the option structs as given, read back by
-// m2mauth_*_options_describe(), and the constructors refusing exactly what describe refuses.
+// m2mauth_*_options_describe(), and the constructors refusing exactly what describe refuses. The client
+// assertion options have no describe(): what they give is read from the assertion the client signs.
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -91,6 +93,50 @@ void check_result(const cJSON *c, m2mauth_status status, const Buf &described) {
   CHECK(cJSON_Compare(got.get(), m2mtest::member(c, "effective"), 1));
 }
 
+void set_assertion_field(m2mauth_assertion_options &o, const cJSON *v) {
+  const std::string name = v->string;
+  const double d = v->valuedouble;
+  if (name == "version") o.version = static_cast<unsigned int>(d);
+  else if (name == "lifetime_s") o.lifetime_s = static_cast<int64_t>(d);
+  else if (name == "clock_skew_s") o.clock_skew_s = static_cast<int64_t>(d);
+  else FAIL("unknown assertion field " << name);
+}
+
+constexpr int64_t kFixedNowS = 1700000000;
+int64_t fixed_clock(void *) { return kFixedNowS * 1000; }
+
+// An application transport that keeps the client_assertion of the token request and answers a token.
+m2mauth_status keep_assertion(m2mauth_response **out, const m2mauth_request *req, void *payload) {
+  size_t len = 0;
+  const uint8_t *body = m2mauth_request_body(req, &len);
+  const std::string form(reinterpret_cast<const char *>(body), len);
+  const std::string field = "client_assertion=";
+  const std::size_t at = form.find(field);
+  if (at != std::string::npos) {
+    const std::size_t end = form.find('&', at);
+    *static_cast<std::string *>(payload) =
+        form.substr(at + field.size(), end == std::string::npos ? std::string::npos : end - at - field.size());
+  }
+  const std::string answer = R"({"access_token":"options-token","token_type":"Bearer","expires_in":3600})";
+  m2mauth_response *r = nullptr;
+  const m2mauth_status rc = m2mauth_response_new(&r, 200);
+  if (rc != M2MAUTH_OK) return rc;
+  m2mauth_response_add_header(r, "Content-Type", "application/json");
+  m2mauth_response_set_body(r, capi::bytes(answer), answer.size());
+  *out = r;
+  return M2MAUTH_OK;
+}
+
+// The claims of a compact JWS (not verified: the suite only reads the times the client wrote).
+m2mtest::JsonPtr jws_claims(const std::string &jws) {
+  const std::size_t first = jws.find('.');
+  const std::size_t second = jws.find('.', first + 1);
+  REQUIRE(second != std::string::npos);
+  Buf payload;
+  REQUIRE_OK(m2mauth_util_base64url_decode(payload.out(), jws.substr(first + 1, second - first - 1).c_str()));
+  return m2mtest::parse_json(payload.str());
+}
+
 }  // namespace
 
 TEST_CASE("options.json: token manager options given -> describe, and the manager refuses the same values") {
@@ -147,6 +193,54 @@ TEST_CASE("options.json: HTTP options given -> describe, and the transport refus
   std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json http", n);
 }
 
+TEST_CASE("options.json: assertion options given -> the signed assertion's times, refusals naming the member") {
+  auto doc = options_doc();
+  int n = 0;
+  M2MTEST_FOR_EACH(c, m2mtest::member(doc.get(), "cases")) {
+    if (str(c, "struct") != "assertion") continue;
+    INFO(str(c, "name"));
+    const cJSON *given = m2mtest::member(c, "given");
+    REQUIRE(m2mtest::has(given, "version"));  // C only: the bindings skip these cases
+    auto o = initialised<m2mauth_assertion_options>(given, M2MAUTH_ASSERTION_OPTIONS_VERSION,
+                                                    m2mauth_assertion_options_init);
+    M2MTEST_FOR_EACH(v, given) set_assertion_field(o, v);
+    std::string assertion;
+    m2mauth_http *http = nullptr;
+    REQUIRE_OK(m2mauth_http_new_custom(&http, keep_assertion, &assertion, nullptr));
+    m2mauth_token_client *client = nullptr;
+    REQUIRE_OK(m2mauth_token_client_new(&client, "https://as.example.test/token", "options-client", http));
+    m2mauth_http_free(http);  // the client keeps the transport
+    REQUIRE_OK(m2mauth_token_client_set_auth_method(client, M2MAUTH_AUTH_CLIENT_SECRET_JWT));
+    REQUIRE_OK(m2mauth_token_client_set_secret(client, "an-hmac-secret-of-more-than-32-bytes-for-hs256"));
+    REQUIRE_OK(m2mauth_token_client_set_clock(client, fixed_clock, nullptr, nullptr));
+    const m2mauth_status set = m2mauth_token_client_set_assertion(client, &o);
+    if (m2mtest::has(c, "error")) {
+      CHECK_STATUS_NAMED(set, str(c, "error").c_str());
+      const std::string message = m2mauth_error_last()->message;
+      if (m2mtest::has(c, "names")) {
+        INFO(message);
+        CHECK(message.find("m2mauth_assertion_options." + str(c, "names") + ":") != std::string::npos);
+      }
+    } else {
+      INFO(m2mauth_error_last()->message);
+      REQUIRE(set == M2MAUTH_OK);
+      m2mauth_token *token = nullptr;
+      REQUIRE_OK(m2mauth_token_client_fetch(&token, client));
+      m2mauth_token_free(token);
+      REQUIRE_FALSE(assertion.empty());
+      auto claims = jws_claims(assertion);
+      const cJSON *effective = m2mtest::member(c, "effective");
+      CHECK(m2mtest::integer(claims.get(), "exp") - kFixedNowS == m2mtest::integer(effective, "lifetime_s"));
+      CHECK(kFixedNowS - m2mtest::integer(claims.get(), "iat") == m2mtest::integer(effective, "clock_skew_s"));
+      CHECK(kFixedNowS - m2mtest::integer(claims.get(), "nbf") == m2mtest::integer(effective, "clock_skew_s"));
+    }
+    m2mauth_token_client_free(client);
+    ++n;
+  }
+  CHECK(n >= 15);
+  std::printf("[vectors] %-44s %4d cases\n", "m2mauth/options.json assertion", n);
+}
+
 TEST_CASE("options: _INIT and _init() write the same defaults, version 1 and unknown versions") {
   static const m2mauth_token_manager_options a = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;  // static: padding zeroed
   m2mauth_token_manager_options b;
@@ -182,6 +276,35 @@ TEST_CASE("options: _INIT and _init() write the same defaults, version 1 and unk
   CHECK(g.version == 1);
   CHECK(g.timeout_ms == 0);
   CHECK_STATUS(m2mauth_http_options_init(&g, 3), M2MAUTH_EINVAL);
+
+  // m2mauth_assertion_options: version 2 adds clock_skew_s; a version 1 struct ends before it.
+  static const m2mauth_assertion_options ai = M2MAUTH_ASSERTION_OPTIONS_INIT;
+  m2mauth_assertion_options ao;
+  std::memset(&ao, 0xab, sizeof ao);
+  REQUIRE_OK(m2mauth_assertion_options_init(&ao, M2MAUTH_ASSERTION_OPTIONS_VERSION));
+  CHECK(ao.version == 2);
+  const m2mauth_assertion_options *const written[] = {&ai, &ao};
+  for (const m2mauth_assertion_options *x : written) {
+    CHECK(x->audience == nullptr);
+    CHECK(x->alg == 0);
+    CHECK(x->lifetime_s == 120);
+    CHECK(x->kid == nullptr);
+    CHECK(x->kid_thumbprint == 0);
+    CHECK(x->cert == nullptr);
+    CHECK(x->cert_members == 0u);
+    CHECK(x->clock_skew_s == 5);
+  }
+  std::memset(&ao, 0xab, sizeof ao);
+  REQUIRE_OK(m2mauth_assertion_options_init(&ao, 1));
+  CHECK(ao.version == 1);
+  CHECK(ao.lifetime_s == 120);
+  CHECK(ao.cert_members == 0u);
+  unsigned char skew[sizeof ao.clock_skew_s];
+  std::memcpy(skew, &ao.clock_skew_s, sizeof skew);
+  for (unsigned char c : skew) CHECK(c == 0xab);
+  CHECK_STATUS(m2mauth_assertion_options_init(&ao, M2MAUTH_ASSERTION_OPTIONS_VERSION + 1), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_assertion_options_init(&ao, 0), M2MAUTH_EINVAL);
+  CHECK_STATUS(m2mauth_assertion_options_init(nullptr, 2), M2MAUTH_EINVAL);
 
   // NULL options: the defaults; NULL out: refused.
   Buf d1, d2;

@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -201,6 +204,113 @@ TEST_CASE("C API stats: versions, constants, NULL arguments") {
   Fixture f;
   s.version = 2;
   CHECK(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_EINVAL);
+}
+
+// ---- get_async waits ------------------------------------------------------------------------------
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+// One get_async's outcome and when its callback ran (steady clock).
+struct AsyncOutcome {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  m2mauth_status status = 1;
+  Steady::time_point at;
+  static void cb(m2mauth_status st, const m2mauth_token_view *, const m2mauth_error *, void *payload) {
+    auto *self = static_cast<AsyncOutcome *>(payload);
+    std::lock_guard<std::mutex> lock(self->mu);
+    self->status = st;
+    self->at = Steady::now();
+    self->done = true;
+    self->cv.notify_all();
+  }
+  bool wait(int ms = 10000) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return done; });
+  }
+};
+
+int64_t ms_since(Steady::time_point from, Steady::time_point to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count() + 1;  // rounded up
+}
+
+}  // namespace
+
+TEST_CASE("C API stats: a get_async that waits adds its wait to waits and wait_ms_total, however it ends") {
+  Fixture f;
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+
+  // Delivered: the token endpoint stalls 200 ms before answering.
+  f.script(R"([{"delay_ms":200}])");
+  AsyncOutcome got;
+  const Steady::time_point called = Steady::now();
+  REQUIRE(m2mauth_token_manager_get_async(f.manager, nullptr, &AsyncOutcome::cb, &got, nullptr) == M2MAUTH_OK);
+  REQUIRE(got.wait());
+  CHECK(got.status == M2MAUTH_OK);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total >= 200);
+  CHECK(s.wait_ms_total <= ms_since(called, got.at));  // counted by the time the callback runs
+  CHECK(s.requests_ok == 1);
+  const int64_t delivered_ms = s.wait_ms_total;
+
+  // Served from the cache at once: a hit, not a wait.
+  const uint64_t hits = s.cache_hits;
+  AsyncOutcome cached;
+  REQUIRE(m2mauth_token_manager_get_async(f.manager, nullptr, &AsyncOutcome::cb, &cached, nullptr) == M2MAUTH_OK);
+  REQUIRE(cached.wait(0));
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == hits + 1);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total == delivered_ms);
+
+  // Cancelled after 200 ms while another key's token request hangs: the waited time counts too.
+  f.script(R"([{"hang":true},{"hang":true}])");
+  m2mauth_cancel *cancel = nullptr;
+  REQUIRE(m2mauth_cancel_new(&cancel) == M2MAUTH_OK);
+  m2mauth_call_options o = M2MAUTH_CALL_OPTIONS_INIT;
+  o.cancel = cancel;
+  AsyncOutcome cancelled;
+  const Steady::time_point cancel_called = Steady::now();
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, "read", nullptr, nullptr, &o, &AsyncOutcome::cb, &cancelled,
+                                              nullptr) == M2MAUTH_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(cancelled.wait(0));
+  m2mauth_cancel_request(cancel);
+  REQUIRE(cancelled.wait());
+  CHECK(cancelled.status == M2MAUTH_ECANCELLED);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "read", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total >= 200);
+  CHECK(s.wait_ms_total <= ms_since(cancel_called, cancelled.at));
+  CHECK(s.requests_ok + s.requests_transient + s.requests_permanent == 0);  // its request still hangs
+  m2mauth_cancel_free(cancel);
+  const int64_t cancelled_ms = s.wait_ms_total;
+
+  // Timed out (150 ms) on a third key: counted as well.
+  m2mauth_call_options t = M2MAUTH_CALL_OPTIONS_INIT;
+  t.timeout_ms = 150;
+  AsyncOutcome timed;
+  const Steady::time_point timed_called = Steady::now();
+  REQUIRE(m2mauth_token_manager_get_for_async(f.manager, "write", nullptr, nullptr, &t, &AsyncOutcome::cb, &timed,
+                                              nullptr) == M2MAUTH_OK);
+  REQUIRE(timed.wait());
+  CHECK(timed.status == M2MAUTH_ETIMEOUT);
+  REQUIRE(m2mauth_token_manager_stats_for(&s, f.manager, "write", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total >= 140);  // the deadline is set just before the wait starts: within a ms
+  CHECK(s.wait_ms_total <= ms_since(timed_called, timed.at));
+  std::printf("get_async wait_ms_total: delivered (200 ms stall) %lld, cancelled after 200 ms %lld, timed out at 150 ms %lld\n",
+              static_cast<long long>(delivered_ms), static_cast<long long>(cancelled_ms),
+              static_cast<long long>(s.wait_ms_total));
+
+  // The configured key's figures did not move; the manager's free cancels the two hanging requests.
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.waits == 1);
+  CHECK(s.wait_ms_total == delivered_ms);
 }
 
 // ---- clocks that disagree ------------------------------------------------------------------------

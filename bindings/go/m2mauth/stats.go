@@ -28,7 +28,9 @@ type TokenStats struct {
 	RequestsOK        uint64
 	RequestsTransient uint64
 	RequestsPermanent uint64
-	Waits             uint64
+	Waits             uint64 // reads that waited for a token request
+	// The time those reads spent waiting, in total, each from the call until its token or error
+	// (timeout and cancel included); the C library's wait_ms_total, which counts asynchronous reads too.
 	WaitTimeTotal     time.Duration
 	RefreshLatency    []uint64 // see LatencyBounds
 	HasToken          bool

@@ -52,7 +52,9 @@ typedef struct m2mauth_token_stats {
   uint64_t requests_transient;     /* ... that failed and may succeed if retried (network, 5xx, 429) */
   uint64_t requests_permanent;     /* ... that failed for good (invalid_client & co.) */
   uint64_t waits;                  /* reads that waited for a token request (get and get_async) */
-  int64_t wait_ms_total;           /* the time synchronous reads spent waiting, in total */
+  int64_t wait_ms_total;           /* the time those reads spent waiting, in total: a get's wait, and a
+                                      get_async's from the call to its callback (token, error, timeout,
+                                      cancel); counted when the wait ends */
   uint64_t refresh_latency[M2MAUTH_TOKEN_STATS_LATENCY_BUCKETS]; /* see m2mauth_token_stats_latency_bound_ms */
   int has_token;                   /* 1: a token is cached */
   int source;                      /* m2mauth_token_source of the cached token */

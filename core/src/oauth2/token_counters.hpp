@@ -47,19 +47,24 @@ struct KeyCounters {
   std::int64_t last_vendor_code = 0;
 
   static void add(std::atomic<std::uint64_t> &c) noexcept { c.fetch_add(1, std::memory_order_relaxed); }
+  // One read's wait, which began at `since` and ends now (a get that waited, or a get_async that
+  // queued a waiter and was completed: token, error, timeout, cancel or the manager freed).
+  void count_wait(std::chrono::steady_clock::time_point since) noexcept {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since);
+    add(waits);
+    wait_ms_total.fetch_add(static_cast<std::int64_t>(ms.count()), std::memory_order_relaxed);
+  }
 };
 
-// Counts one read's wait (if it waited) when the read ends, however it ends.
+// Counts one synchronous read's wait (if it waited) when the read ends, however it ends. A get_async
+// wait is counted when its waiter is completed (TokenManager::deliver).
 class WaitTimer {
  public:
   explicit WaitTimer(KeyCounters &c) noexcept : c_(c) {}
   WaitTimer(const WaitTimer &) = delete;
   WaitTimer &operator=(const WaitTimer &) = delete;
   ~WaitTimer() {
-    if (!started_) return;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_);
-    KeyCounters::add(c_.waits);
-    c_.wait_ms_total.fetch_add(static_cast<std::int64_t>(ms.count()), std::memory_order_relaxed);
+    if (started_) c_.count_wait(t0_);
   }
   void start() noexcept {
     if (started_) return;

@@ -25,6 +25,8 @@ void TokenManager::deliver(Ready &ready, bool stopping) {
   if (w.cancel) w.cancel->unsubscribe(w.cancel_id);  // from here on the cancel cannot reach this waiter
   std::optional<Error> error = std::move(ready.error);
   if (stopping) error = cancelled_error("the token manager was freed before a token was available");
+  // Counted before the callback runs, so stats read from it (or after it) include this wait.
+  if (w.waiting_since) w.entry->counters.count_wait(*w.waiting_since);
   try {
     if (error) {
       w.cb(nullptr, &*error);
@@ -86,7 +88,7 @@ void TokenManager::get_async(const TokenScope *scope, const CallOptions &options
       else now_ready.error = floor_error(next - t);
     } else {
       at_once = false;
-      KeyCounters::add(entry.counters.waits);
+      w->waiting_since = std::chrono::steady_clock::now();  // stats(): counted in deliver()
       {
         std::lock_guard<std::mutex> dl(dispatch_mutex_);
         ensure_dispatcher_locked();

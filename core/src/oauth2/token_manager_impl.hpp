@@ -120,6 +120,9 @@ struct TokenManager::Waiter {
   std::shared_ptr<Cancel> cancel;
   std::uint64_t cancel_id = 0;
   std::chrono::steady_clock::time_point deadline;
+  // stats(): when it was queued to wait for a token request; the wait is counted when it is completed.
+  // Unset for a read completed at once (cached token, refused at once), which never waited.
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;
 };
 
 struct TokenManager::Ready {

@@ -40,7 +40,7 @@ constexpr Instrument kInstruments[] = {
     {"m2mauth.token.requests", Kind::counter, false, "{request}",
      "Token requests, by m2mauth.outcome (ok, transient, permanent)"},
     {"m2mauth.token.waits", Kind::counter, false, "{read}", "Token reads that waited for a token request"},
-    {"m2mauth.token.wait.time", Kind::counter, true, "s", "Time synchronous token reads spent waiting, in total"},
+    {"m2mauth.token.wait.time", Kind::counter, true, "s", "Time token reads spent waiting for a token request, in total"},
     {"m2mauth.token.time_to_expiry", Kind::gauge, true, "s",
      "Seconds until the cached token expires (negative once expired), by m2mauth.token.source"},
     {"m2mauth.token.clock_offset", Kind::gauge, true, "s", "The token server's clock minus this client's"},

@@ -109,11 +109,50 @@ ok(H, "v1: values given are kept", {"version": 1, "timeout_ms": 1234}, timeout_m
 bad(H, "v1: negative timeouts are still refused", {"version": 1, "connect_timeout_ms": -1})
 bad(H, "unknown version", {"version": 3})
 
+# Client assertion options (C only: every case names its version). There is no describe(): "effective" is
+# what the signed assertion shows under a fixed clock, lifetime_s = exp - now, clock_skew_s = now - iat
+# (= now - nbf). "names" is the member an error message must name.
+A = "assertion"
+AS = dict(lifetime_s=120, clock_skew_s=5)
+def aok(name, given, **eff):
+    base = dict(AS)
+    base.update(eff)
+    cases.append({"name": name, "struct": A, "given": given, "effective": base})
+def abad(name, given, names=None):
+    case = {"name": name, "struct": A, "given": given, "error": "invalid_argument"}
+    if names:
+        case["names"] = names
+    cases.append(case)
+aok("v2: defaults", {"version": 2})
+aok("v2: clock_skew_s 0 is none", {"version": 2, "clock_skew_s": 0}, clock_skew_s=0)
+aok("v2: clock_skew_s at its maximum", {"version": 2, "clock_skew_s": 300}, clock_skew_s=300)
+aok("v2: clock_skew_s and lifetime_s given", {"version": 2, "clock_skew_s": 30, "lifetime_s": 600},
+    clock_skew_s=30, lifetime_s=600)
+abad("v2: clock_skew_s negative", {"version": 2, "clock_skew_s": -1}, "clock_skew_s")
+abad("v2: clock_skew_s above 300", {"version": 2, "clock_skew_s": 301}, "clock_skew_s")
+abad("v2: clock_skew_s huge", {"version": 2, "clock_skew_s": 10**18}, "clock_skew_s")
+abad("v2: clock_skew_s most negative", {"version": 2, "clock_skew_s": -2**63}, "clock_skew_s")
+aok("v2: lifetime_s at its minimum", {"version": 2, "lifetime_s": 10}, lifetime_s=10)
+aok("v2: lifetime_s at its maximum", {"version": 2, "lifetime_s": 3600}, lifetime_s=3600)
+abad("v2: lifetime_s below 10", {"version": 2, "lifetime_s": 9}, "lifetime_s")
+abad("v2: lifetime_s above 3600", {"version": 2, "lifetime_s": 3601}, "lifetime_s")
+# Version 1 has no clock_skew_s: whatever lies where version 2 has it is not read, the default applies.
+aok("v1: defaults, clock_skew_s is the default", {"version": 1})
+aok("v1: clock_skew_s is not read", {"version": 1, "clock_skew_s": 77})
+aok("v1: an out-of-range clock_skew_s is not read either", {"version": 1, "clock_skew_s": -1})
+aok("v1: lifetime_s is read", {"version": 1, "lifetime_s": 600}, lifetime_s=600)
+abad("v1: lifetime_s out of range is refused", {"version": 1, "lifetime_s": 3601}, "lifetime_s")
+abad("unknown version", {"version": 3})
+abad("version 0", {"version": 0})
+
 doc = {
   "description": "Options given -> the effective configuration m2mauth_*_options_describe() renders. 'given' names "
                  "members of the C structs (absent: left at the default of m2mauth_*_options_init); durations in "
                  "milliseconds; cases whose 'given' has 'version' are read by the C suite only (the bindings always "
-                 "use the current version). 'error' is the m2mauth_error_name of the expected failure.",
+                 "use the current version). 'error' is the m2mauth_error_name of the expected failure. Struct "
+                 "'assertion' (m2mauth_assertion_options, C only) has no describe(): its 'effective' lifetime_s and "
+                 "clock_skew_s (seconds) are read from the assertion signed under a fixed clock, and 'names' is "
+                 "the member the error message names.",
   "cases": cases,
 }
 print(json.dumps(doc, indent=1))

@@ -44,7 +44,10 @@ struct TokenStats {
   std::uint64_t requests_transient = 0;  // ... that failed and may succeed if retried
   std::uint64_t requests_permanent = 0;  // ... that failed for good (invalid_client & co.)
   std::uint64_t waits = 0;               // reads that waited for a token request (get and get_async)
-  std::int64_t wait_ms_total = 0;        // the time synchronous reads (get) spent waiting, in total
+  // The time those reads spent waiting, in total: a get's wait, and a get_async's from the call that
+  // queued it to its completion (token, error, timeout, cancel or the manager freed). Both are
+  // counted when the wait ends.
+  std::int64_t wait_ms_total = 0;
   std::array<std::uint64_t, kLatencyBuckets> refresh_latency{};  // see kLatencyBoundsMs
 
   bool has_token = false;

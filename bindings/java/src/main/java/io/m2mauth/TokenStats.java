@@ -105,7 +105,10 @@ public final class TokenStats {
     return num("waits");
   }
 
-  /** The time synchronous reads spent waiting, in total. */
+  /**
+   * The time the reads of {@link #waits()} spent waiting, in total: a synchronous read's wait, and an
+   * asynchronous one's ({@code tokenAsync}) from the call to its completion (token, error, timeout, cancel).
+   */
   public Duration waitTimeTotal() {
     return Duration.ofMillis(num("wait_ms_total"));
   }
