@@ -26,11 +26,14 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
-from opentelemetry import context as otel_context
-from opentelemetry import metrics, trace
-from opentelemetry.metrics import CallbackOptions, Observation
-from opentelemetry.propagate import get_global_textmap
-from opentelemetry.trace import SpanKind, Status, StatusCode
+try:
+    from opentelemetry import context as otel_context
+    from opentelemetry import metrics, trace
+    from opentelemetry.metrics import CallbackOptions, Observation
+    from opentelemetry.propagate import get_global_textmap
+    from opentelemetry.trace import SpanKind, Status, StatusCode
+except ImportError as e:  # pragma: no cover - checked by test_otel's subprocess test
+    raise ImportError("m2mauth.otel needs the OpenTelemetry API: pip install 'm2mauth[otel]'") from e
 
 from ._native import native
 

@@ -191,3 +191,21 @@ def test_import_m2mauth_does_not_import_opentelemetry() -> None:
     code = "import sys, m2mauth; c = m2mauth.OAuth2Client; print(any(m.startswith('opentelemetry') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_without_opentelemetry_the_import_says_what_to_install() -> None:
+    # A blocker on sys.meta_path plays an environment without the opentelemetry packages.
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'opentelemetry' or name.startswith('opentelemetry.'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "try:\n"
+        "    import m2mauth.otel\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'm2mauth[otel]'" in out.stdout
