@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -125,6 +126,19 @@ struct Manager {
   }
 };
 
+// A test double with one client_secret_basic client (scopes: NULL = any), and a token client of it.
+struct Fixture {
+  Server server;
+  Http http;
+  std::unique_ptr<TokenClient> client;
+  explicit Fixture(const char *id, const char *scopes = nullptr) {
+    server.add(id, M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret, nullptr, scopes);
+    server.start();
+    client = std::make_unique<TokenClient>(server.url() + "/token", id, http);
+    REQUIRE_OK(m2mauth_token_client_set_secret(client->c, kSecret));
+  }
+};
+
 std::string metrics() {
   Buf b;
   REQUIRE_OK(m2mauth_telemetry_metrics_json(b.out()));
@@ -135,12 +149,9 @@ std::string metrics() {
 
 TEST_CASE("telemetry: a token request's span, its attributes, and the traceparent it carries") {
   TracerGuard guard;
-  Server server;
-  server.add("svc-a", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret, nullptr, "read");
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-a", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-a", "read");
+  Server &server = f.server;
+  TokenClient &client = *f.client;
   REQUIRE_OK(m2mauth_token_client_set_scope(client.c, "read"));
   Recorder rec;
   rec.install();
@@ -182,12 +193,8 @@ TEST_CASE("telemetry: a token request's span, its attributes, and the traceparen
 
 TEST_CASE("telemetry: a token request the manager's thread makes for a waiting caller gets that caller's context") {
   TracerGuard guard;
-  Server server;
-  server.add("svc-p", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-p", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-p");
+  TokenClient &client = *f.client;
   Recorder rec;
   rec.install(true);
   {
@@ -243,12 +250,9 @@ TEST_CASE("telemetry: failures end their span with error.type, HTTP status or er
 
 TEST_CASE("telemetry: a tracer's invalid traceparent is never sent, and the request still succeeds") {
   TracerGuard guard;
-  Server server;
-  server.add("svc-c", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-c", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-c");
+  Server &server = f.server;
+  TokenClient &client = *f.client;
   Recorder rec;
   rec.install();
   const char *hostile[] = {
@@ -277,12 +281,9 @@ TEST_CASE("telemetry: a tracer's invalid traceparent is never sent, and the requ
 
 TEST_CASE("telemetry: a managed request's span: no query string, the HTTP status as error.type, the histogram it names") {
   TracerGuard guard;
-  Server server;
-  server.add("svc-d", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-d", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-d");
+  Server &server = f.server;
+  TokenClient &client = *f.client;
   Manager manager(client);
   Recorder rec;
   rec.install();
@@ -348,12 +349,8 @@ TEST_CASE("telemetry: the metrics JSON lists every instrument and each live mana
                    "\"unit\":\"s\"") != std::string::npos);
   CHECK(empty.find("\"bucket_boundaries\":[0.005,0.01,0.025,0.05,0.075,0.1,0.25,0.5,0.75,1,2.5,5,7.5,10]") !=
         std::string::npos);
-  Server server;
-  server.add("svc-metrics", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret, nullptr, "read");
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-metrics", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-metrics", "read");
+  TokenClient &client = *f.client;
   REQUIRE_OK(m2mauth_token_client_set_scope(client.c, "read"));
   {
     Manager manager(client);
@@ -375,12 +372,9 @@ TEST_CASE("telemetry: the metrics JSON lists every instrument and each live mana
 }
 
 TEST_CASE("telemetry: the token event says how long the token request took") {
-  Server server;
-  server.add("svc-e", M2MAUTH_TEST_AUTH_CLIENT_SECRET_BASIC, kSecret);
-  server.start();
-  Http http;
-  TokenClient client(server.url() + "/token", "svc-e", http);
-  REQUIRE_OK(m2mauth_token_client_set_secret(client.c, kSecret));
+  Fixture f("svc-e");
+  Server &server = f.server;
+  TokenClient &client = *f.client;
   Manager manager(client);
   static std::atomic<int64_t> duration{-1};
   REQUIRE_OK(m2mauth_token_manager_set_event_cb(
