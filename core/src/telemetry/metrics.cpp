@@ -8,6 +8,7 @@
 #include "m2mauth/core/oauth2.hpp"
 #include "m2mauth/core/telemetry.hpp"
 #include "m2mauth/core/token_manager.hpp"
+#include "telemetry/attributes.hpp"
 
 namespace m2mauth::core::telemetry {
 
@@ -73,33 +74,36 @@ std::string number_text(double v, bool is_double) {
   return b;
 }
 
-void member(std::string &out, const char *key, std::string_view value) {
-  if (value.empty() || !utf8_valid(value)) return;
-  if (out.size() > 1) out += ',';
-  json_quote_append(out, key);
-  out += ':';
-  json_quote_append(out, value);
-}
-
 // The attributes of one manager (client id, token endpoint host) and, unless key is null, one key.
-std::string key_attributes(const ClientConfig &config, const TokenStats *key, const char *extra_key = nullptr,
-                           std::string_view extra = {}) {
-  std::string out = "{";
-  member(out, "m2mauth.client_id", config.client_id);
+std::vector<Attribute> key_attributes(const ClientConfig &config, const TokenStats *key) {
+  std::vector<Attribute> out;
+  add_text(out, "m2mauth.client_id", config.client_id);
   try {
-    member(out, "server.address", Url::parse(config.token_url).host);
+    add_text(out, "server.address", Url::parse(config.token_url).host);
   } catch (const Error &) {
   }
   if (key != nullptr) {
-    member(out, "m2mauth.scope", key->scope);
-    member(out, "m2mauth.audience", key->audience);
+    add_text(out, "m2mauth.scope", key->scope);
+    add_text(out, "m2mauth.audience", key->audience);
     std::string resources;
     for (const std::string &r : key->resources) resources += (resources.empty() ? "" : " ") + r;
-    member(out, "m2mauth.resource", resources);
-    if (key->exchange) member(out, "m2mauth.token_exchange", "true");
+    add_text(out, "m2mauth.resource", resources);
+    if (key->exchange) add_text(out, "m2mauth.token_exchange", "true");
   }
-  if (extra_key != nullptr) member(out, extra_key, extra);
-  out += '}';
+  return out;
+}
+
+// base's attributes as a JSON object, with one more when extra_key is set.
+std::string attributes_text(const std::vector<Attribute> &base, const char *extra_key = nullptr,
+                            std::string_view extra = {}) {
+  std::string out;
+  if (extra_key == nullptr) {
+    attributes_json(out, base);
+  } else {
+    std::vector<Attribute> with = base;
+    add_text(with, extra_key, extra);
+    attributes_json(out, with);
+  }
   return out;
 }
 
@@ -129,18 +133,19 @@ std::string metrics_json() {
       const ClientConfig &config = m->client()->config();
       bool offset_seen = false;
       for (const TokenStats &k : m->stats_all()) {
-        const std::string attrs = key_attributes(config, &k);
+        const std::vector<Attribute> key = key_attributes(config, &k);
+        const std::string attrs = attributes_text(key);
         add(0, attrs, static_cast<double>(k.cache_hits));
-        add(1, key_attributes(config, &k, "m2mauth.outcome", "ok"), static_cast<double>(k.requests_ok));
-        add(1, key_attributes(config, &k, "m2mauth.outcome", "transient"), static_cast<double>(k.requests_transient));
-        add(1, key_attributes(config, &k, "m2mauth.outcome", "permanent"), static_cast<double>(k.requests_permanent));
+        add(1, attributes_text(key, "m2mauth.outcome", "ok"), static_cast<double>(k.requests_ok));
+        add(1, attributes_text(key, "m2mauth.outcome", "transient"), static_cast<double>(k.requests_transient));
+        add(1, attributes_text(key, "m2mauth.outcome", "permanent"), static_cast<double>(k.requests_permanent));
         add(2, attrs, static_cast<double>(k.waits));
         add(3, attrs, seconds(k.wait_ms_total));
         if (k.has_token)
-          add(4, key_attributes(config, &k, "m2mauth.token.source", token_source_name(k.source)), seconds(k.expires_in_ms));
+          add(4, attributes_text(key, "m2mauth.token.source", token_source_name(k.source)), seconds(k.expires_in_ms));
         if (k.has_clock_offset && !offset_seen) {
           offset_seen = true;  // one value per manager
-          add(5, key_attributes(config, nullptr), seconds(k.clock_offset_ms));
+          add(5, attributes_text(key_attributes(config, nullptr)), seconds(k.clock_offset_ms));
         }
       }
     }

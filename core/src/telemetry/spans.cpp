@@ -10,6 +10,7 @@
 #include "m2mauth/core/error.hpp"
 #include "m2mauth/core/json.hpp"
 #include "m2mauth/core/telemetry.hpp"
+#include "telemetry/attributes.hpp"
 
 namespace m2mauth::core::telemetry {
 
@@ -22,41 +23,15 @@ thread_local void *t_parent = nullptr;
 
 const char *kind_name(SpanKind kind) noexcept { return kind == SpanKind::token_request ? "token_request" : "request"; }
 
-void text(std::vector<Attribute> &out, const char *key, std::string_view value) {
-  // Values come from the configuration and the request: one that is not UTF-8 is left out, not mangled.
-  if (value.empty() || !utf8_valid(value)) return;
-  out.push_back(Attribute{key, std::string(value), 0, false});
-}
-
-void number(std::vector<Attribute> &out, const char *key, std::int64_t value) {
-  out.push_back(Attribute{key, {}, value, true});
-}
-
-void attributes_json(std::string &out, const std::vector<Attribute> &attributes) {
-  out += '{';
-  bool first = true;
-  for (const Attribute &a : attributes) {
-    if (!first) out += ',';
-    first = false;
-    json_quote_append(out, a.key);
-    out += ':';
-    if (a.is_number)
-      out += std::to_string(a.number);
-    else
-      json_quote_append(out, a.text);
-  }
-  out += '}';
-}
-
 // The request's URL without query, fragment or user info (the query may hold a secret).
 void url_attributes(std::vector<Attribute> &out, const std::string &url) {
   try {
     const Url u = Url::parse(url);
     std::string full = u.origin();
     full += u.path;
-    text(out, "url.full", full);
-    text(out, "server.address", u.host);
-    number(out, "server.port", u.effective_port());
+    add_text(out, "url.full", full);
+    add_text(out, "server.address", u.host);
+    add_number(out, "server.port", u.effective_port());
   } catch (const Error &) {
     // Not an absolute http(s) URL: the send refuses it; the span says nothing of it.
   }
@@ -64,13 +39,13 @@ void url_attributes(std::vector<Attribute> &out, const std::string &url) {
 
 SpanStart make_start(const Request &req, const SendInfo &info) {
   SpanStart s{info.kind, ParentScope::current(), req.method, {}, {}};
-  text(s.attributes, "http.request.method", req.method);
+  add_text(s.attributes, "http.request.method", req.method);
   url_attributes(s.attributes, req.url);
-  text(s.attributes, "m2mauth.operation", kind_name(info.kind));
-  text(s.attributes, "m2mauth.client_id", info.client_id);
-  text(s.attributes, "m2mauth.scope", info.scope);
-  text(s.attributes, "m2mauth.token.source", info.token_source);
-  if (info.resend_count > 0) number(s.attributes, "http.request.resend_count", info.resend_count);
+  add_text(s.attributes, "m2mauth.operation", kind_name(info.kind));
+  add_text(s.attributes, "m2mauth.client_id", info.client_id);
+  add_text(s.attributes, "m2mauth.scope", info.scope);
+  add_text(s.attributes, "m2mauth.token.source", info.token_source);
+  if (info.resend_count > 0) add_number(s.attributes, "http.request.resend_count", info.resend_count);
   s.json = "{\"kind\":";
   json_quote_append(s.json, kind_name(info.kind));
   s.json += ",\"name\":";
@@ -85,7 +60,7 @@ SpanEnd make_end(const SpanStart &start, const Response *resp, const Error *erro
   SpanEnd e;
   e.duration_s = duration_s;
   if (resp != nullptr) {
-    number(e.attributes, "http.response.status_code", resp->status);
+    add_number(e.attributes, "http.response.status_code", resp->status);
     if (resp->status >= 400) e.error_type = std::to_string(resp->status);
   } else if (error != nullptr) {
     e.error_type = error_category_name(error_category(error->code()));
@@ -93,7 +68,7 @@ SpanEnd make_end(const SpanStart &start, const Response *resp, const Error *erro
     e.error_type = "_OTHER";  // the semantic conventions' word for a failure of no known kind
   }
   e.error = !e.error_type.empty();
-  if (e.error) text(e.attributes, "error.type", e.error_type);
+  if (e.error) add_text(e.attributes, "error.type", e.error_type);
   e.histogram = start.kind == SpanKind::token_request ? "m2mauth.token.request.duration" : "m2mauth.request.duration";
   // The histogram's attributes: low cardinality only (no URL path, no resend count).
   for (const Attribute &a : start.attributes)
@@ -127,6 +102,32 @@ bool lower_hex(std::string_view s) noexcept {
 bool all_zero(std::string_view s) noexcept { return s.find_first_not_of('0') == std::string_view::npos; }
 
 }  // namespace
+
+void add_text(std::vector<Attribute> &out, const char *key, std::string_view value) {
+  // Values come from the configuration and the request: one that is not UTF-8 is left out, not mangled.
+  if (value.empty() || !utf8_valid(value)) return;
+  out.push_back(Attribute{key, std::string(value), 0, false});
+}
+
+void add_number(std::vector<Attribute> &out, const char *key, std::int64_t value) {
+  out.push_back(Attribute{key, {}, value, true});
+}
+
+void attributes_json(std::string &out, const std::vector<Attribute> &attributes) {
+  out += '{';
+  bool first = true;
+  for (const Attribute &a : attributes) {
+    if (!first) out += ',';
+    first = false;
+    json_quote_append(out, a.key);
+    out += ':';
+    if (a.is_number)
+      out += std::to_string(a.number);
+    else
+      json_quote_append(out, a.text);
+  }
+  out += '}';
+}
 
 void set_tracer(std::shared_ptr<Tracer> tracer) {
   const bool has = tracer != nullptr;
