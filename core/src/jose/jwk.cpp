@@ -171,7 +171,7 @@ Key oct_from_jwk(const cJSON *jwk, std::string kid) {
 
 std::string bn_b64(EVP_PKEY *pkey, const char *param, std::size_t pad) {
   BIGNUM *raw = nullptr;
-  if (EVP_PKEY_get_bn_param(pkey, param, &raw) != 1) ossl::throw_error(Errc::key, "cannot read the key parameters");
+  if (EVP_PKEY_get_bn_param(pkey, param, &raw) != 1) ossl::throw_error(Errc::key, std::string("cannot read the key parameter \"") + param + "\"");
   ossl::BigNum bn(raw);
   std::size_t len = pad != 0 ? pad : static_cast<std::size_t>(BN_num_bytes(bn.get()));
   if (len == 0) len = 1;

@@ -151,16 +151,28 @@ class EventLogTest {
       });
       tokens.invalidate((String) null);
       tokens.token();
+      // The library emits a fetch's event after it hands the token over, so the REFRESHED of the fetch
+      // above may still arrive after the listener is set: it may come first, nothing else may.
       synchronized (seen) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seen.size() < 2 && System.nanoTime() < deadline) {
+        while (!endsWithInvalidatedThenRefreshed(seen) && System.nanoTime() < deadline) {
           seen.wait(100);
         }
-        assertEquals(List.of(TokenEvent.Kind.INVALIDATED, TokenEvent.Kind.REFRESHED),
-            List.of(seen.get(0).kind(), seen.get(1).kind()));
+        List<TokenEvent.Kind> kinds = new ArrayList<>();
+        seen.forEach(ev -> kinds.add(ev.kind()));
+        List<TokenEvent.Kind> expected = List.of(TokenEvent.Kind.INVALIDATED, TokenEvent.Kind.REFRESHED);
+        assertTrue(kinds.equals(expected)
+            || kinds.equals(List.of(TokenEvent.Kind.REFRESHED, TokenEvent.Kind.INVALIDATED, TokenEvent.Kind.REFRESHED)),
+            kinds.toString());
       }
     }
     assertTrue(messages().isEmpty(), messages().toString());
+  }
+
+  private static boolean endsWithInvalidatedThenRefreshed(List<TokenEvent> seen) {
+    int n = seen.size();
+    return n >= 2 && seen.get(n - 2).kind() == TokenEvent.Kind.INVALIDATED
+        && seen.get(n - 1).kind() == TokenEvent.Kind.REFRESHED;
   }
 
   @Test
