@@ -131,9 +131,11 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
 /*
  * The cached token view (m2mauth_token_manager_get_with, or _get_for_with when for_key): read and copied
  * into the language's memory within one call of the glue, so a view never outlives the call that made
- * it. sizes receives {strlen(scheme), access_token_len, expires_at_ms, fresh_until_ms, the address of the
- * key's generation counter, generation_seen, strlen(scope)} (fresh_until_ms, address and generation_seen:
- * the view's version 2 members, for a copy the language keeps and serves without a call while fresh; 0
+ * it. sizes (M2MAUTH_GLUE_VIEW_SIZES longs) receives {strlen(scheme), access_token_len, expires_at_ms,
+ * fresh_until_ms, the address of the key's generation counter, generation_seen, strlen(scope), the address
+ * of the key's reuse-hit counters, their count, their stride} (fresh_until_ms, the addresses,
+ * generation_seen, count and stride: the view's version 2 and 3 members, for a copy the language keeps
+ * and serves without a call while fresh, counting each such read in one of the reuse-hit counters; 0
  * when it must not be reused); dst receives the scheme, the access token and the granted scope, one after
  * the other, when it has room for all three (else nothing: the caller asks again with more room). One
  * read gives the whole token, so a token stale on arrival (a lifetime under the fetch floor) is fetched
@@ -141,6 +143,7 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
  */
 %{
 /* The numbers of a view as sizes lists them (above); the Java completion callback (java.i) uses it too. */
+#define M2MAUTH_GLUE_VIEW_SIZES 10
 static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes) {
   sizes[0] = (int64_t)strlen(v->scheme);
   sizes[1] = (int64_t)v->access_token_len;
@@ -149,6 +152,9 @@ static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes)
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
   sizes[6] = v->scope ? (int64_t)strlen(v->scope) : 0;
+  sizes[7] = v->fresh_until_ms && v->generation ? (int64_t)(intptr_t)v->reuse_hits : 0;
+  sizes[8] = sizes[7] ? (int64_t)v->reuse_hits_count : 0;
+  sizes[9] = sizes[7] ? (int64_t)v->reuse_hits_stride : 0;
 }
 
 static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
@@ -174,9 +180,9 @@ m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manage
                                                int64_t timeout_ms, int64_t deadline_ms, m2mauth_cancel *cancel,
                                                jbyteArray dst, jlongArray sizes) {
   m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
-  int64_t n[7] = {0, 0, 0, 0, 0, 0, 0};
+  int64_t n[M2MAUTH_GLUE_VIEW_SIZES] = {0};
   m2mauth_status rc;
-  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < 7) return M2MAUTH_EINVAL;
+  if (!dst || !sizes || (*env)->GetArrayLength(env, sizes) < M2MAUTH_GLUE_VIEW_SIZES) return M2MAUTH_EINVAL;
   rc = m2mauth_glue_view_read(&v, manager, for_key, scope, audience, resource, timeout_ms, deadline_ms, cancel, n);
   if (rc != M2MAUTH_OK) return rc;
   if (n[0] + n[1] + n[6] <= (int64_t)(*env)->GetArrayLength(env, dst)) {
@@ -184,7 +190,7 @@ m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manage
     (*env)->SetByteArrayRegion(env, dst, (jsize)n[0], (jsize)n[1], (const jbyte *)v.access_token);
     (*env)->SetByteArrayRegion(env, dst, (jsize)(n[0] + n[1]), (jsize)n[6], (const jbyte *)v.scope);
   }
-  (*env)->SetLongArrayRegion(env, sizes, 0, 7, (const jlong *)n);
+  (*env)->SetLongArrayRegion(env, sizes, 0, M2MAUTH_GLUE_VIEW_SIZES, (const jlong *)n);
   return M2MAUTH_OK;
 }
 %}
@@ -213,6 +219,20 @@ M2MAUTH_VALUE(m2mauth_glue_counter_buffer)
 m2mauth_glue_direct_buffer m2mauth_glue_counter_buffer(JNIEnv *env, int64_t address) {
   if (address == 0) return NULL;
   return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)sizeof(uint64_t));
+}
+%}
+
+/*
+ * A key's reuse-hit counters (sizes[7..9] of m2mauth_glue_token_manager_read: address, count, stride) as
+ * one direct ByteBuffer over the library's memory, which Java bumps with an atomic add (a VarHandle)
+ * when it serves that key's token from its own copy; NULL for address 0 or numbers the view never gives.
+ * The memory lives as long as the manager: Java bumps it only while it holds the manager's handle.
+ */
+M2MAUTH_VALUE(m2mauth_glue_hit_buffer)
+%inline %{
+m2mauth_glue_direct_buffer m2mauth_glue_hit_buffer(JNIEnv *env, int64_t address, int64_t count, int64_t stride) {
+  if (address == 0 || count < 1 || count > 1024 || stride < 8 || stride > 4096 || stride % 8 != 0) return NULL;
+  return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)(count * stride));
 }
 %}
 #elif defined(SWIGGO)

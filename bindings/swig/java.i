@@ -331,11 +331,12 @@ static m2mauth_status m2mauth_glue_transport_trampoline(m2mauth_response **out, 
  * The completion callback of m2mauth_token_manager_get_async (java_async.i): NativeCallbacks.tokenDone
  * gets the status and the view as m2mauth_glue_token_manager_read (glue.i) gives it: one byte array
  * holding the scheme, the access token and the granted scope, one after the other, and its numbers as
- * that read's long[7] sizes; or, on failure, the exception built from the error record passed in (the
+ * that read's long[10] sizes; or, on failure, the exception built from the error record passed in (the
  * same factory as the status gate). The view and the record are valid during this call only: everything
  * is copied before returning (tokenDone wipes the array once it has made its Strings). If Java cannot be
  * called on this thread at all (the JVM is shutting down), the completion is lost.
  */
+#define M2MAUTH_GLUE_VIEW_SIZES 10 /* glue.i */
 static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes); /* glue.i */
 
 static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2mauth_token_view *v,
@@ -346,10 +347,10 @@ static void m2mauth_glue_token_done_trampoline(m2mauth_status status, const m2ma
   JNIEnv *env = m2mauth_jni_callback_begin();
   if (!env) return;
   if (status == M2MAUTH_OK && v) {
-    int64_t n[7];
+    int64_t n[M2MAUTH_GLUE_VIEW_SIZES];
     m2mauth_glue_view_sizes(v, n);
-    sizes = (*env)->NewLongArray(env, 7);
-    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, 7, (const jlong *)n);
+    sizes = (*env)->NewLongArray(env, M2MAUTH_GLUE_VIEW_SIZES);
+    if (sizes) (*env)->SetLongArrayRegion(env, sizes, 0, M2MAUTH_GLUE_VIEW_SIZES, (const jlong *)n);
     view = (*env)->NewByteArray(env, (jsize)(n[0] + n[1] + n[6]));
     if (view) {
       (*env)->SetByteArrayRegion(env, view, 0, (jsize)n[0], (const jbyte *)v->scheme);

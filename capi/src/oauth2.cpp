@@ -51,6 +51,11 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
     out->generation_seen = v.generation_seen;
     out->scope = v.scope.data();  // NUL-terminated: the last part of the snapshot's one buffer
   }
+  if (out->version >= 3) {
+    out->reuse_hits = reinterpret_cast<std::uint64_t *>(v.reuse_hits);
+    out->reuse_hits_count = v.reuse_hits_count;
+    out->reuse_hits_stride = v.reuse_hits_stride;
+  }
 }
 
 }  // namespace

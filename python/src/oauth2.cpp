@@ -3,10 +3,11 @@
 // which holds it (releasing it would cost more than the read) when nothing can make it wait.
 //
 // token() fast path: the Python token object built for the manager's current token is kept, with what
-// the library's view (m2mauth_token_view version 2) said about reusing it: while the system clock is
+// the library's view (m2mauth_token_view versions 2 and 3) said about reusing it: while the system clock is
 // before fresh_until_ms and the key's generation counter (an acquire load of the library's memory,
 // alive as long as the manager, which outlives any call holding the GIL on a live core) still reads
-// generation_seen, the same Python object is returned with no call into the library. Otherwise (no
+// generation_seen, the same Python object is returned with no call into the library (the read is counted
+// in the view's reuse-hit counter, so the library's stats see it). Otherwise (no
 // reuse allowed, e.g. cache-hit events on) a call checks, holding the GIL, that no invalidation was seen since that object was built and that the token is still valid by our own conservative reckoning (expires_at
 // minus the expiry skew); then m2mauth_token_manager_get() (a thread-local read, no lock, no
 // allocation) confirms it is the same token, and the same Python object is returned. Anything else
@@ -272,14 +273,18 @@ py::object token_from_view(ManagerCore &c, const m2mauth_token_view &v, std::uin
   c.reuse_generation = v.fresh_until_ms != 0 ? v.generation : nullptr;
   c.reuse_until_ms = v.fresh_until_ms - coarse_tick_ms();
   c.reuse_seen = v.generation_seen;
+  c.reuse_hits = v.fresh_until_ms != 0 && v.reuse_hits_count > 0 ? v.reuse_hits : nullptr;
   return obj;
 }
 
 PyObject *cached_if_fresh(const ManagerCore &c) noexcept {
   if (c.cached != nullptr && c.reuse_generation != nullptr &&
       c.generation.load(std::memory_order_acquire) == c.cached_generation && now_ms() < c.reuse_until_ms &&
-      __atomic_load_n(c.reuse_generation, __ATOMIC_ACQUIRE) == c.reuse_seen)
+      __atomic_load_n(c.reuse_generation, __ATOMIC_ACQUIRE) == c.reuse_seen) {
+    // A cache hit the library did not serve: counted where its stats read it (the view asks for this).
+    if (c.reuse_hits != nullptr) __atomic_fetch_add(c.reuse_hits, 1, __ATOMIC_RELAXED);
     return c.cached;
+  }
   return nullptr;
 }
 

@@ -35,6 +35,8 @@ struct ManagerCore {
   std::int64_t reuse_until_ms = 0;
   const std::uint64_t *reuse_generation = nullptr;
   std::uint64_t reuse_seen = 0;
+  // The view's reuse-hit counters (version 3): each reuse adds 1 to the first (the GIL serialises them).
+  std::uint64_t *reuse_hits = nullptr;
   PyObject *token_factory = nullptr;  // m2mauth.oauth2.Token
   PyObject *dispatcher = nullptr;     // logs the event and calls the user's callback (m2mauth._events)
   PyObject *user_callback = nullptr;  // for sys.unraisablehook reports

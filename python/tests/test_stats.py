@@ -43,6 +43,34 @@ def test_stats_count_a_transient_failure_a_fetch_and_hits_on_threads(fault, clie
         assert after.cache_hits == before + 150  # the first read on each thread takes the locked path, a hit too
 
 
+def test_stats_count_the_reads_token_serves_without_the_library(fault, clients):
+    # token() returns its own Token object again while it is fresh, without calling the library; it
+    # counts those reads in a slot the library sums into cache_hits (and the cache-hits metric).
+    control(fault, "reset")
+    with fault_client(fault, clients, min_fetch_interval=0) as client:
+        client.token()  # the fetch: a wait, not a hit
+        before = client.stats()
+        assert before.requests_ok == 1
+        for _ in range(1000):
+            client.token()
+        s = client.stats()
+        assert s.cache_hits == before.cache_hits + 1000
+        assert s.requests_ok == 1
+
+        def reads() -> None:
+            for _ in range(500):
+                client.token()
+
+        threads = [threading.Thread(target=reads) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        after = client.stats()
+        assert after.cache_hits == s.cache_hits + 2000
+        assert client.stats_all()[0].cache_hits == after.cache_hits
+
+
 def test_stats_of_another_key_and_a_permanent_failure(fault, clients):
     control(fault, "reset")
     with fault_client(fault, clients, min_fetch_interval=0, permanent_backoff=0) as client:

@@ -2,7 +2,7 @@
 #   cmake -DNM=<nm> -DLIBRARY=<libm2mauth.so> -DSYMBOLS=<symbols.txt> -DHEADERS=<capi/include/m2mauth>
 #         [-DUPDATE=ON] -P check_symbols.cmake
 # Passes when the library exports exactly the listed m2mauth_* functions, each bound to the version
-# node (m2mauth_x@@M2MAUTH_<SOVERSION>, e.g. M2MAUTH_0.7), nothing else but the version node itself, and exactly the functions the
+# node (m2mauth_x@@M2MAUTH_<SOVERSION>, e.g. M2MAUTH_0.8), nothing else but the version node itself, and exactly the functions the
 # public headers declare with M2MAUTH_EXTERN ("if it is not in the public headers, it is not API").
 # UPDATE=ON rewrites the list from the library instead (see README.md in this directory).
 execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}"

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -447,4 +448,101 @@ TEST_CASE("C API clocks: m2mauth_assertion_options version 2 has clock_skew_s; v
   CHECK(m2mauth_token_client_set_assertion(client, &o) == M2MAUTH_OK);
   m2mauth_token_client_free(client);
   m2mauth_http_free(http);
+}
+
+// m2mauth_token_view version 3: where a caller that serves a token from its own copy counts that read.
+// Each key has its own counters, one cache line each, summed into that key's cache_hits (the struct,
+// the JSON and the m2mauth.token.cache.hits metric); the library never writes them.
+TEST_CASE("C API stats: the view's reuse-hit counters are this key's cache hits") {
+  Fixture f;
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(v.version == 3);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);  // the fetch: a wait, not a hit
+  REQUIRE(v.fresh_until_ms > 0);
+  REQUIRE(v.reuse_hits != nullptr);
+  CHECK(v.reuse_hits_count == 16);
+  CHECK(v.reuse_hits_stride == 64);
+  CHECK(reinterpret_cast<std::uintptr_t>(v.reuse_hits) % 64 == 0);
+  uint64_t *mine = v.reuse_hits;
+  const size_t count = v.reuse_hits_count, stride = v.reuse_hits_stride;
+  m2mauth_token_view w = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get_for(&w, f.manager, "read", nullptr, nullptr) == M2MAUTH_OK);
+  REQUIRE(w.reuse_hits != nullptr);
+  CHECK(w.reuse_hits != mine);  // another key, other counters
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);
+  CHECK(v.reuse_hits == mine);  // the same key, the same counters, for the manager's life
+
+  m2mauth_token_stats s = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  const uint64_t before = s.cache_hits;
+  // Four threads serve the token from their own copies, as a binding's fast path does.
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 4; ++t)
+    threads.emplace_back([mine, stride, t] {
+      auto *p = reinterpret_cast<uint64_t *>(reinterpret_cast<unsigned char *>(mine) + t * stride);
+      for (int i = 0; i < 1000; ++i) __atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
+    });
+  for (auto &t : threads) t.join();
+  __atomic_fetch_add(reinterpret_cast<uint64_t *>(reinterpret_cast<unsigned char *>(mine) + (count - 1) * stride), 5,
+                     __ATOMIC_RELAXED);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == before + 4005);
+  REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);  // the library's own hit still counts
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == before + 4006);
+
+  m2mauth_token_stats other = M2MAUTH_TOKEN_STATS_INIT;
+  REQUIRE(m2mauth_token_manager_stats_for(&other, f.manager, "read", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(other.cache_hits == 0);
+  __atomic_fetch_add(w.reuse_hits, 7, __ATOMIC_RELAXED);
+  REQUIRE(m2mauth_token_manager_stats_for(&other, f.manager, "read", nullptr, nullptr) == M2MAUTH_OK);
+  CHECK(other.cache_hits == 7);
+  REQUIRE(m2mauth_token_manager_stats(&s, f.manager) == M2MAUTH_OK);
+  CHECK(s.cache_hits == before + 4006);
+
+  m2mauth_buf json = M2MAUTH_BUF_INIT;
+  REQUIRE(m2mauth_token_manager_stats_json(&json, f.manager) == M2MAUTH_OK);
+  const std::string text(reinterpret_cast<const char *>(json.ptr), json.size);
+  m2mauth_buf_dispose(&json);
+  CHECK(text.find("\"cache_hits\":" + std::to_string(before + 4006) + ",") != std::string::npos);
+  CHECK(text.find("\"cache_hits\":7,") != std::string::npos);  // the "read" key
+
+  // The metric the OpenTelemetry adapters export reads the same stats (this manager is the only one alive).
+  REQUIRE(m2mauth_telemetry_metrics_json(&json) == M2MAUTH_OK);
+  const std::string metrics(reinterpret_cast<const char *>(json.ptr), json.size);
+  m2mauth_buf_dispose(&json);
+  const std::size_t at = metrics.find("\"name\":\"m2mauth.token.cache.hits\"");
+  REQUIRE(at != std::string::npos);
+  const std::string instrument = metrics.substr(at, metrics.find("\"name\":\"", at + 1) - at);
+  CHECK(instrument.find("\"value\":" + std::to_string(before + 4006)) != std::string::npos);
+  CHECK(instrument.find("\"value\":7") != std::string::npos);
+
+  // A version 2 caller's struct ends before these members: the library leaves that memory alone.
+  m2mauth_token_view v2 = M2MAUTH_TOKEN_VIEW_INIT;
+  v2.version = 2;
+  v2.reuse_hits = reinterpret_cast<uint64_t *>(std::uintptr_t{0x5a5a});
+  v2.reuse_hits_count = 77;
+  v2.reuse_hits_stride = 99;
+  REQUIRE(m2mauth_token_manager_get(&v2, f.manager) == M2MAUTH_OK);
+  CHECK(v2.fresh_until_ms > 0);
+  CHECK(reinterpret_cast<std::uintptr_t>(v2.reuse_hits) == 0x5a5a);
+  CHECK(v2.reuse_hits_count == 77);
+  CHECK(v2.reuse_hits_stride == 99);
+}
+
+// No reuse allowed (cache-hit events on: every read must reach the library) means no counters either.
+TEST_CASE("C API stats: a view that must not be reused has no reuse-hit counters") {
+  Fixture f;
+  m2mauth_token_manager *events = nullptr;
+  m2mauth_token_manager_options o = M2MAUTH_TOKEN_MANAGER_OPTIONS_INIT;
+  o.report_cache_hits = 1;
+  REQUIRE(m2mauth_token_manager_new(&events, f.client, &o) == M2MAUTH_OK);
+  m2mauth_token_view v = M2MAUTH_TOKEN_VIEW_INIT;
+  REQUIRE(m2mauth_token_manager_get(&v, events) == M2MAUTH_OK);
+  CHECK(v.fresh_until_ms == 0);
+  CHECK(v.generation == nullptr);
+  CHECK(v.reuse_hits == nullptr);
+  CHECK(v.reuse_hits_count == 0);
+  CHECK(v.reuse_hits_stride == 0);
+  m2mauth_token_manager_free(events);
 }

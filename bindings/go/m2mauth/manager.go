@@ -374,8 +374,8 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		viewBuffers.Put(buf)
 	}()
 	// scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter,
-	// granted scope length
-	sizes := make([]int64, 7)
+	// granted scope length, reuse-hit counters' address, count, stride
+	sizes := make([]int64, 10)
 	forKey := 0
 	var scope, audience, resource []byte
 	if key != nil {
@@ -399,7 +399,7 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 	if key != nil {
 		tok := OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: key.Scope,
 			ExpiresAt: unixMillis(sizes[2])}
-		s := newSnapshot(tok, sizes[3], sizes[4], sizes[5])
+		s := newSnapshot(tok, sizes)
 		m.keys.store(*key, s)
 		return &s.token, nil
 	}
@@ -413,7 +413,7 @@ func (m *TokenManager) read(key *TokenScope, timeoutMs int64, cancel raw.CancelH
 		tok = OAuthToken{AccessToken: string(access), TokenType: string(scheme), Scope: string(granted),
 			ExpiresAt: unixMillis(sizes[2])}
 	}
-	s := newSnapshot(tok, sizes[3], sizes[4], sizes[5])
+	s := newSnapshot(tok, sizes)
 	m.last.Store(s)
 	return &s.token, nil
 }

@@ -24,6 +24,12 @@ type tokenSnapshot struct {
 	freshUntil time.Duration
 	generation *uint64 // in the native manager's memory, valid while the manager is open
 	seen       uint64
+	// hits are the key's reuse-hit counters (m2mauth_token_view version 3): hitCount of them, hitStride
+	// bytes apart, in the native manager's memory; each read served without a native call adds 1 to one
+	// (countHit), which the library's stats add to the key's cache hits. nil: none.
+	hits      unsafe.Pointer
+	hitCount  uint64
+	hitStride uint64
 }
 
 // monoBase anchors monoNow: time.Since of a time.Time with a monotonic reading reads only that clock.
@@ -31,9 +37,11 @@ var monoBase = time.Now()
 
 func monoNow() time.Duration { return time.Since(monoBase) }
 
-// newSnapshot keeps tok with the reuse fields of its view (glue sizes[3:6]; 0 address: no reuse).
-func newSnapshot(tok OAuthToken, freshUntilMs, counterAddress, seen int64) *tokenSnapshot {
-	s := &tokenSnapshot{token: tok, seen: uint64(seen)}
+// newSnapshot keeps tok with the reuse fields of its view (glue sizes[3:6] and [7:10]; 0 address: no
+// reuse).
+func newSnapshot(tok OAuthToken, sizes []int64) *tokenSnapshot {
+	freshUntilMs, counterAddress := sizes[3], sizes[4]
+	s := &tokenSnapshot{token: tok, seen: uint64(sizes[5])}
 	if freshUntilMs != 0 && counterAddress != 0 {
 		left := time.Duration(freshUntilMs-time.Now().UnixMilli()) * time.Millisecond
 		if left <= 0 {
@@ -41,6 +49,10 @@ func newSnapshot(tok OAuthToken, freshUntilMs, counterAddress, seen int64) *toke
 		}
 		s.freshUntil = monoNow() + left
 		s.generation = counterAt(uintptr(counterAddress))
+		if sizes[7] != 0 && sizes[8] > 0 && sizes[9] >= 8 && sizes[9]%8 == 0 {
+			s.hits = unsafe.Pointer(counterAt(uintptr(sizes[7])))
+			s.hitCount, s.hitStride = uint64(sizes[8]), uint64(sizes[9])
+		}
 	}
 	return s
 }
@@ -50,13 +62,30 @@ func newSnapshot(tok OAuthToken, freshUntilMs, counterAddress, seen int64) *toke
 func counterAt(p uintptr) *uint64 { return (*uint64)(unsafe.Add(nil, p)) }
 
 // fresh tells whether s may be served without a native call: before its freshUntil and its counter
-// unchanged (an acquire load, as m2mauth_token_view asks). The counter is read under
-// the handle's read lock, so Close cannot free it meanwhile; a closed manager is never fresh.
+// unchanged (an acquire load, as m2mauth_token_view asks); if so, the read is counted as a cache hit of
+// its key (countHit), as the view asks too. The counters are touched under the handle's read lock, so
+// Close cannot free them meanwhile; a closed manager is never fresh.
 func (m *TokenManager) fresh(s *tokenSnapshot) bool {
 	if s == nil || s.freshUntil == 0 || monoNow() >= s.freshUntil {
 		return false
 	}
-	return m.h.peek(func() bool { return atomic.LoadUint64(s.generation) == s.seen })
+	return m.h.peek(func() bool {
+		if atomic.LoadUint64(s.generation) != s.seen {
+			return false
+		}
+		if s.hits != nil {
+			s.countHit()
+		}
+		return true
+	})
+}
+
+// countHit adds 1 to the reuse-hit counter a hash of the calling goroutine's stack address picks, so
+// goroutines (each on a stack of its own) mostly bump different cache lines.
+func (s *tokenSnapshot) countHit() {
+	var probe byte
+	h := uint64(uintptr(unsafe.Pointer(&probe))>>10) * 0x9e3779b97f4a7c15
+	atomic.AddUint64((*uint64)(unsafe.Add(s.hits, (h>>32)%s.hitCount*s.hitStride)), 1)
 }
 
 // keySnapshots holds the last snapshot of each TokenScope read with TokenFor. Keys are only added

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -83,6 +84,73 @@ func TestTokenManagerStats(t *testing.T) {
 	if text := fmt.Sprintf("%+v", all); strings.Contains(text, tok.AccessToken) ||
 		strings.Contains(text, string(clients(t).secret(t, "svc-basic"))) {
 		t.Fatal("a secret in the stats")
+	}
+}
+
+// TestTokenManagerStatsCountTokensServedWithoutTheLibrary: Token returns the token it returned before
+// without a native call while it is fresh; it counts those reads in counters the library adds to
+// cache_hits, so every Token after the fetch is one hit, on one goroutine or many.
+func TestTokenManagerStatsCountTokensServedWithoutTheLibrary(t *testing.T) {
+	faultServer(t)
+	m := newManager(t, faultClient(t, nil), ManagerOptions{MinFetchInterval: Ptr(time.Duration(0))})
+	ctx := context.Background()
+	if _, err := m.Token(ctx); err != nil { // the fetch: a wait, not a hit
+		t.Fatal(err)
+	}
+	before, err := m.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ {
+		if _, err := m.Token(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := m.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CacheHits != before.CacheHits+1000 || s.RequestsOK != 1 {
+		t.Fatalf("1000 Token calls: cache hits %d -> %d, requests %d", before.CacheHits, s.CacheHits, s.RequestsOK)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				if _, err := m.Token(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	all, err := m.StatsAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all[0].CacheHits != s.CacheHits+4000 {
+		t.Fatalf("8 goroutines x 500 Token calls: cache hits %d -> %d", s.CacheHits, all[0].CacheHits)
+	}
+	// Another key's reuse is counted for that key, and not for the configured one.
+	other := TokenScope{Scope: "read", Resource: "https://api.example/"}
+	if _, err := m.TokenFor(ctx, other); err != nil { // its fetch
+		t.Fatal(err)
+	}
+	configured := must(m.Stats())(t).CacheHits
+	otherBefore := must(m.StatsFor(other))(t).CacheHits
+	for i := 0; i < 300; i++ {
+		if _, err := m.TokenFor(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := must(m.StatsFor(other))(t).CacheHits; got != otherBefore+300 {
+		t.Fatalf("300 TokenFor calls: cache hits %d -> %d", otherBefore, got)
+	}
+	if got := must(m.Stats())(t).CacheHits; got != configured {
+		t.Fatalf("TokenFor counted for the configured key: %d -> %d", configured, got)
 	}
 }
 

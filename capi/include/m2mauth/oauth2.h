@@ -225,13 +225,13 @@ M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_set_idempotency_header(m2mau
 /** Stops the background refresh (cancelling a request in flight) and releases. NULL-safe. */
 M2MAUTH_EXTERN void m2mauth_token_manager_free(m2mauth_token_manager *manager);
 
-#define M2MAUTH_TOKEN_VIEW_VERSION 2
+#define M2MAUTH_TOKEN_VIEW_VERSION 3
 
 /**
  * A cached token, valid until the same thread's next call on this manager or the manager's free
  * (whichever comes first), however many other managers the thread reads meanwhile. No copy, no lock.
  * The caller allocates it: initialise with M2MAUTH_TOKEN_VIEW_INIT (version first) before passing it
- * as out; the library fills the fields that version has (1: up to expires_at_ms).
+ * as out; the library fills the fields that version has (1: up to expires_at_ms; 2: up to scope).
  */
 typedef struct m2mauth_token_view {
   unsigned int version;     /* M2MAUTH_TOKEN_VIEW_VERSION, set by the caller */
@@ -252,9 +252,22 @@ typedef struct m2mauth_token_view {
   const uint64_t *generation;
   uint64_t generation_seen;
   const char *scope;        /* version 2: the granted scope (or the requested one when the server omits it) */
+  /*
+   * Version 3: count what you reuse. Each time a caller serves this token from its own copy (as
+   * version 2 allows) instead of calling the library, it adds 1 to one of reuse_hits_count 64-bit
+   * counters, reuse_hits_stride bytes apart from reuse_hits, with a relaxed atomic add
+   * (__atomic_fetch_add(p, 1, __ATOMIC_RELAXED), Go's atomic.AddUint64, Java's VarHandle getAndAdd).
+   * Pick one per thread (e.g. a hash of its id): each is a cache line of its own, so threads bumping
+   * different ones share nothing. The manager adds their sum to this key's cache hits
+   * (m2mauth_token_manager_stats, m2mauth.token.cache.hits) and never writes them. They live as long
+   * as the manager, like *generation; NULL (count 0) whenever generation is.
+   */
+  uint64_t *reuse_hits;
+  size_t reuse_hits_count;
+  size_t reuse_hits_stride;
 } m2mauth_token_view;
 
-#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0, 0, NULL, 0, NULL}
+#define M2MAUTH_TOKEN_VIEW_INIT {M2MAUTH_TOKEN_VIEW_VERSION, NULL, 0, NULL, 0, 0, NULL, 0, NULL, NULL, 0, 0}
 
 /** The current token, fetching or waiting for the one refresh in flight if none is valid. */
 M2MAUTH_EXTERN m2mauth_status m2mauth_token_manager_get(m2mauth_token_view *out, m2mauth_token_manager *manager);

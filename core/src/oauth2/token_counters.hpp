@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -27,6 +28,26 @@ class OwnCount {
   std::atomic<std::uint64_t> n_{0};
 };
 
+// Cache hits served outside the library: a binding or an application that keeps its own copy of a
+// token (TokenView::fresh_until_ms) adds 1 to one of these lines per read it serves, with a relaxed
+// atomic add, picking a line per thread so that threads mostly bump different cache lines. stats()
+// adds their sum to cache_hits. They live as long as the manager (in its Entry).
+struct ReuseHits {
+  static constexpr std::size_t kLines = 16;
+  static constexpr std::size_t kStride = 64;
+  struct alignas(kStride) Line {
+    std::atomic<std::uint64_t> n{0};
+  };
+  Line lines[kLines];
+
+  std::uint64_t sum() const noexcept {
+    std::uint64_t total = 0;
+    for (const Line &l : lines) total += l.n.load(std::memory_order_relaxed);
+    return total;
+  }
+};
+static_assert(sizeof(ReuseHits::Line) == ReuseHits::kStride, "one counter per cache line");
+
 // One key's counters. The atomics are bumped off the lock-free read path (under Entry::mu or after a
 // wait); the rest is written and read under Entry::mu.
 struct KeyCounters {
@@ -38,6 +59,7 @@ struct KeyCounters {
   std::atomic<std::uint64_t> waits{0};
   std::atomic<std::int64_t> wait_ms_total{0};
   std::atomic<std::uint64_t> latency[kLatencyBuckets] = {};
+  mutable ReuseHits reuse_hits;  // bumped outside the library (through TokenView), never written by it
 
   // Under Entry::mu.
   TokenSource source = TokenSource::none;

@@ -134,7 +134,9 @@ TokenStats TokenManager::stats_of(Entry &entry) {
   s.exchange = !entry.scope.exchange_key.empty();
   s.configured = &entry == default_entry_;
   const KeyCounters &c = entry.counters;
-  std::uint64_t hits = c.retired_hits.load(std::memory_order_relaxed) + c.locked_hits.load(std::memory_order_relaxed);
+  // The lock-free reads, the locked ones, and those served from a caller's own copy (TokenView::reuse_hits).
+  std::uint64_t hits = c.retired_hits.load(std::memory_order_relaxed) + c.locked_hits.load(std::memory_order_relaxed) +
+                       c.reuse_hits.sum();
   {
     std::lock_guard<std::mutex> lock(readers_mutex_);  // the slots do not move meanwhile (keep())
     for (const auto &r : readers_)

@@ -1133,9 +1133,9 @@ type CancelHandle interface {
 }
 
 const M2MAUTH_VERSION_MAJOR int = 0
-const M2MAUTH_VERSION_MINOR int = 7
+const M2MAUTH_VERSION_MINOR int = 8
 const M2MAUTH_VERSION_PATCH int = 0
-const M2MAUTH_VERSION_STRING string = "0.7.0"
+const M2MAUTH_VERSION_STRING string = "0.8.0"
 
 func _swig_getM2MAUTH_VERSION_NUMBER() (_swig_ret int) {
 	var swig_r int
@@ -4625,7 +4625,7 @@ func M2mauth_token_manager_set_idempotency_header(arg1 TokenManagerHandle, arg2 
 	return swig_r
 }
 
-const M2MAUTH_TOKEN_VIEW_VERSION int = 2
+const M2MAUTH_TOKEN_VIEW_VERSION int = 3
 
 func M2mauth_token_manager_token(arg1 *uintptr, arg2 TokenManagerHandle) (_swig_ret int) {
 	var swig_r int

@@ -495,6 +495,7 @@ m2mauth_status m2mauth_glue_token_manager_token_with(m2mauth_token **out, m2maut
 
 
 /* The numbers of a view as sizes lists them (above); the Java completion callback (java.i) uses it too. */
+#define M2MAUTH_GLUE_VIEW_SIZES 10
 static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes) {
   sizes[0] = (int64_t)strlen(v->scheme);
   sizes[1] = (int64_t)v->access_token_len;
@@ -503,6 +504,9 @@ static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes)
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
   sizes[6] = v->scope ? (int64_t)strlen(v->scope) : 0;
+  sizes[7] = v->fresh_until_ms && v->generation ? (int64_t)(intptr_t)v->reuse_hits : 0;
+  sizes[8] = sizes[7] ? (int64_t)v->reuse_hits_count : 0;
+  sizes[9] = sizes[7] ? (int64_t)v->reuse_hits_stride : 0;
 }
 
 static m2mauth_status m2mauth_glue_view_read(m2mauth_token_view *v, m2mauth_token_manager *manager, int for_key,
@@ -817,7 +821,7 @@ intgo _wrap_M2MAUTH_VERSION_NUMBER_raw_0d2b11a691d83630() {
   intgo _swig_go_result;
   
   
-  result = (int)((0*10000+7*100+0));
+  result = (int)((0*10000+8*100+0));
   _swig_go_result = result; 
   return _swig_go_result;
 }

@@ -113,6 +113,13 @@ struct TokenView {
   std::int64_t fresh_until_ms = 0;
   const std::atomic<std::uint64_t> *generation = nullptr;
   std::uint64_t generation_seen = 0;
+  // Where such a caller counts the reads it serves from its copy, so that stats() and the cache-hits
+  // metric see them: reuse_hits_count counters, reuse_hits_stride bytes (a cache line) apart; add 1
+  // to one of them (a thread's pick) with a relaxed atomic add. They live as long as the manager;
+  // null whenever generation is.
+  std::atomic<std::uint64_t> *reuse_hits = nullptr;
+  std::size_t reuse_hits_count = 0;
+  std::size_t reuse_hits_stride = 0;
   std::string_view issued_token_type = {};  // RFC 8693 exchanges only (TokenManager::exchange); else empty
 };
 

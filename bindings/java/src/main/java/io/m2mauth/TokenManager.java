@@ -56,7 +56,10 @@ public final class TokenManager implements AutoCloseable {
   private final NativeResource<TokenManagerHandle> res;
   private final Events events;
   private final String clientId;
-  /** An acquire load of a key's generation counter, 8 bytes of the library's memory in a direct buffer. */
+  /**
+   * An acquire load of a key's generation counter, 8 bytes of the library's memory in a direct buffer;
+   * also the atomic add of a reuse-hit counter (countHit).
+   */
   private static final VarHandle COUNTER =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -72,13 +75,21 @@ public final class TokenManager implements AutoCloseable {
     final long counterAddress;
     final ByteBuffer counter; // over the counter at counterAddress; null: no reuse
     final long seen;
+    /** The key's reuse-hit counters (m2mauth_token_view version 3); null: none. */
+    final ByteBuffer hits;
+    final int hitCount;
+    final int hitStride;
 
-    Snapshot(Token token, long freshUntil, long counterAddress, ByteBuffer counter, long seen) {
+    Snapshot(Token token, long freshUntil, long counterAddress, ByteBuffer counter, long seen, ByteBuffer hits,
+        int hitCount, int hitStride) {
       this.token = token;
       this.freshUntil = freshUntil;
       this.counterAddress = counterAddress;
       this.counter = counter;
       this.seen = seen;
+      this.hits = hits;
+      this.hitCount = hitCount;
+      this.hitStride = hitStride;
     }
   }
 
@@ -214,8 +225,8 @@ public final class TokenManager implements AutoCloseable {
   private Token read(TokenManagerHandle h, TokenScope key, long timeoutMs, long deadlineMs, CancelHandle cancel) {
     byte[] buf = new byte[1024];
     // scheme length, access token length, expiry (Unix ms), fresh until (Unix ms), counter address, counter,
-    // granted scope length
-    long[] sizes = new long[7];
+    // granted scope length, reuse-hit counters' address, count, stride
+    long[] sizes = new long[10];
     try {
       for (;;) {
         M2mauthNative.m2mauth_glue_token_manager_read(h, key == null ? 0 : 1, key == null ? null : key.scope(),
@@ -353,16 +364,21 @@ public final class TokenManager implements AutoCloseable {
     return pending;
   }
 
-  /** t with the reuse fields of its view (sizes[3..5]); the counter's buffer taken from before if the same. */
+  /**
+   * t with the reuse fields of its view (sizes[3..5], [7..9]); the buffers taken from before if the same
+   * key's (the counters of a key never move).
+   */
   private static Snapshot snapshot(Token t, long[] sizes, Snapshot before) {
     long freshUntil = sizes[3];
     long address = sizes[4];
     if (freshUntil == 0 || address == 0) {
-      return new Snapshot(t, 0, 0, null, 0);
+      return new Snapshot(t, 0, 0, null, 0, null, 0, 0);
     }
-    ByteBuffer counter = before != null && before.counterAddress == address ? before.counter
-        : M2mauthNative.m2mauth_glue_counter_buffer(address);
-    return new Snapshot(t, freshUntil, address, counter, sizes[5]);
+    boolean same = before != null && before.counterAddress == address;
+    ByteBuffer counter = same ? before.counter : M2mauthNative.m2mauth_glue_counter_buffer(address);
+    ByteBuffer hits = same ? before.hits : M2mauthNative.m2mauth_glue_hit_buffer(sizes[7], sizes[8], sizes[9]);
+    return new Snapshot(t, freshUntil, address, counter, sizes[5], hits, hits == null ? 0 : (int) sizes[8],
+        hits == null ? 0 : (int) sizes[9]);
   }
 
   /** s's token if it may be returned without a native call (and options' cancel is not requested), else null. */
@@ -373,8 +389,9 @@ public final class TokenManager implements AutoCloseable {
 
   /**
    * Whether s may be returned without a native call: before its freshUntil by the system clock and its
-   * counter unchanged. The counter is read while holding the handle, so close cannot free it meanwhile;
-   * a closed manager is never fresh (the native path then throws).
+   * counter unchanged; if so, counted as a cache hit of its key (countHit), as the library asks
+   * (m2mauth_token_view version 3). The counters are touched while holding the handle, so close cannot
+   * free them meanwhile; a closed manager is never fresh (the native path then throws).
    */
   private boolean fresh(Snapshot s) {
     if (s.counter == null || System.currentTimeMillis() >= s.freshUntil) {
@@ -384,11 +401,27 @@ public final class TokenManager implements AutoCloseable {
       return false;
     }
     try {
-      return (long) COUNTER.getAcquire(s.counter, 0) == s.seen;
+      if ((long) COUNTER.getAcquire(s.counter, 0) != s.seen) {
+        return false;
+      }
+      if (s.hits != null) {
+        countHit(s);
+      }
+      return true;
     } finally {
       res.release();
       Reference.reachabilityFence(this);
     }
+  }
+
+  /**
+   * One hit of s's key, in the counter a hash of the calling thread picks (threads mostly bump different
+   * cache lines): a relaxed atomic add, which stats() sums.
+   */
+  private static void countHit(Snapshot s) {
+    int h = System.identityHashCode(Thread.currentThread());
+    long unused = (long) COUNTER.getAndAdd(s.hits, (int) (((h ^ (h >>> 16)) & 0x7fffffff) % s.hitCount) * s.hitStride,
+        1L);
   }
 
   /** What this manager observed for its configured key (see {@link TokenStats}). */

@@ -80,7 +80,7 @@ public final class TokenStats {
     return Boolean.TRUE.equals(m.get("exchange"));
   }
 
-  /** Reads served from the cache without waiting (those that reached the library). */
+  /** Reads served from the cache without waiting, {@code token()}'s without a native call included. */
   public long cacheHits() {
     return num("cache_hits");
   }

@@ -73,4 +73,53 @@ class TokenStatsTest {
       assertFalse(text.contains(new String(LoopbackServers.secret("svc-basic"))));
     }
   }
+
+  /**
+   * token() returns the token it returned before without a native call while it is fresh; it counts those
+   * reads in counters the library adds to cache_hits, so every token() after the fetch is one hit, on one
+   * thread or many.
+   */
+  @Test
+  void statsCountTheTokensServedWithoutTheLibrary() throws InterruptedException {
+    LoopbackServers.get().resetFault();
+    ManagerOptions options = OAuth2Test.testOptions().minFetchInterval(Duration.ZERO).build();
+    try (TokenClient client = OAuth2Test.faultClient(null); TokenManager m = TokenManager.create(client, options)) {
+      m.token(); // the fetch: a wait, not a hit
+      TokenStats before = m.stats();
+      assertEquals(1, before.requestsOk());
+      for (int i = 0; i < 1000; i++) {
+        m.token();
+      }
+      TokenStats st = m.stats();
+      assertEquals(before.cacheHits() + 1000, st.cacheHits());
+      assertEquals(1, st.requestsOk());
+      Thread[] threads = new Thread[8];
+      for (int t = 0; t < threads.length; t++) {
+        threads[t] = new Thread(() -> {
+          for (int i = 0; i < 500; i++) {
+            m.token();
+          }
+        });
+        threads[t].start();
+      }
+      for (Thread t : threads) {
+        t.join(30_000);
+      }
+      assertEquals(st.cacheHits() + 4000, m.statsAll().get(0).cacheHits());
+      m.tokenAsync().join(); // a completed future from the same reuse: one hit more
+      assertEquals(st.cacheHits() + 4001, m.stats().cacheHits());
+      // Another key's reuse is counted for that key, and not for the configured one.
+      TokenScope other = TokenScope.of("read", null, "https://api.example/");
+      m.token(other); // its fetch
+      long configured = m.stats().cacheHits();
+      long otherBefore = m.stats(other).cacheHits();
+      for (int i = 0; i < 300; i++) {
+        m.token(other);
+      }
+      m.tokenAsync(other).join();
+      assertEquals(otherBefore + 301, m.stats(other).cacheHits());
+      assertEquals(configured, m.stats().cacheHits());
+      assertEquals(2, m.statsAll().size());
+    }
+  }
 }
