@@ -45,7 +45,8 @@ def test_stats_count_a_transient_failure_a_fetch_and_hits_on_threads(fault, clie
 
 def test_stats_count_the_reads_token_serves_without_the_library(fault, clients):
     # token() returns its own Token object again while it is fresh, without calling the library; it
-    # counts those reads in a slot the library sums into cache_hits (and the cache-hits metric).
+    # counts those reads in the reuse-hit counter the view gives, which the library sums into cache_hits (and
+    # the cache-hits metric).
     control(fault, "reset")
     with fault_client(fault, clients, min_fetch_interval=0) as client:
         client.token()  # the fetch: a wait, not a hit
