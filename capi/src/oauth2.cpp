@@ -52,9 +52,10 @@ void fill_view(m2mauth_token_view *out, const core::TokenView &v) {
     out->scope = v.scope.data();  // NUL-terminated: the last part of the snapshot's one buffer
   }
   if (out->version >= 3) {
-    out->reuse_hits = reinterpret_cast<std::uint64_t *>(v.reuse_hits);
-    out->reuse_hits_count = v.reuse_hits_count;
-    out->reuse_hits_stride = v.reuse_hits_stride;
+    const core::ReuseHitCounters *r = v.reuse_hits;
+    out->reuse_hits = r != nullptr ? reinterpret_cast<std::uint64_t *>(r->first) : nullptr;
+    out->reuse_hits_count = r != nullptr ? r->count : 0;
+    out->reuse_hits_stride = r != nullptr ? r->stride : 0;
   }
 }
 

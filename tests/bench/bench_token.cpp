@@ -51,6 +51,16 @@ __attribute__((noinline)) void operator delete(void *p) noexcept {
   std::free(p);
 }
 void operator delete(void *p, std::size_t) noexcept { operator delete(p); }
+// Over-aligned types (a key's reuse-hit counters, a cache line each) come through these.
+__attribute__((noinline)) void *operator new(std::size_t n, std::align_val_t al) {
+  const std::size_t a = static_cast<std::size_t>(al);
+  void *p = std::aligned_alloc(a, (n + a - 1) / a * a);
+  if (p == nullptr) throw std::bad_alloc();
+  heap_bytes.fetch_add(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+  return p;
+}
+__attribute__((noinline)) void operator delete(void *p, std::align_val_t) noexcept { operator delete(p); }
+void operator delete(void *p, std::size_t, std::align_val_t al) noexcept { operator delete(p, al); }
 
 namespace {
 

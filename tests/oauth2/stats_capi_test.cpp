@@ -460,7 +460,9 @@ TEST_CASE("C API stats: the view's reuse-hit counters are this key's cache hits"
   REQUIRE(m2mauth_token_manager_get(&v, f.manager) == M2MAUTH_OK);  // the fetch: a wait, not a hit
   REQUIRE(v.fresh_until_ms > 0);
   REQUIRE(v.reuse_hits != nullptr);
-  CHECK(v.reuse_hits_count == 16);
+  CHECK(v.reuse_hits_count >= 4);  // twice the hardware threads, 4 to 32
+  CHECK(v.reuse_hits_count <= 32);
+  CHECK((v.reuse_hits_count & (v.reuse_hits_count - 1)) == 0);
   CHECK(v.reuse_hits_stride == 64);
   CHECK(reinterpret_cast<std::uintptr_t>(v.reuse_hits) % 64 == 0);
   uint64_t *mine = v.reuse_hits;

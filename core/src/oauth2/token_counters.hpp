@@ -5,8 +5,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <thread>
 
+#include "m2mauth/core/token_manager.hpp"
 #include "m2mauth/core/token_stats.hpp"
 
 namespace m2mauth::core {
@@ -29,24 +32,47 @@ class OwnCount {
 };
 
 // Cache hits served outside the library: a binding or an application that keeps its own copy of a
-// token (TokenView::fresh_until_ms) adds 1 to one of these lines per read it serves, with a relaxed
-// atomic add, picking a line per thread so that threads mostly bump different cache lines. stats()
-// adds their sum to cache_hits. They live as long as the manager (in its Entry).
-struct ReuseHits {
-  static constexpr std::size_t kLines = 16;
+// token (TokenView::fresh_until_ms) adds 1 to one of these counters per read it serves, with a relaxed
+// atomic add, picking one per thread so that threads mostly bump different cache lines. stats() adds
+// their sum to cache_hits. Allocated with the key (never on the read path) and freed with the manager.
+// How many: twice the hardware threads, a power of two from 4 to 32 (256 B to 2 KiB per key), so that
+// two threads' picks rarely share a line without every key costing a kilobyte on a small machine.
+class ReuseHits {
+ public:
   static constexpr std::size_t kStride = 64;
+  ReuseHits() : count_(lines_for_this_machine()), lines_(new Line[count_]) {
+    where_.first = &lines_[0].n;
+    where_.count = count_;
+    where_.stride = kStride;
+  }
+  ReuseHits(const ReuseHits &) = delete;
+  ReuseHits &operator=(const ReuseHits &) = delete;
+  // What TokenView::reuse_hits points to.
+  const ReuseHitCounters *where() const noexcept { return &where_; }
+  std::uint64_t sum() const noexcept {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < count_; ++i) total += lines_[i].n.load(std::memory_order_relaxed);
+    return total;
+  }
+
+ private:
   struct alignas(kStride) Line {
     std::atomic<std::uint64_t> n{0};
   };
-  Line lines[kLines];
-
-  std::uint64_t sum() const noexcept {
-    std::uint64_t total = 0;
-    for (const Line &l : lines) total += l.n.load(std::memory_order_relaxed);
-    return total;
+  static_assert(sizeof(Line) == kStride, "one counter per cache line");
+  static std::size_t lines_for_this_machine() noexcept {
+    static const std::size_t n = [] {
+      const std::size_t want = 2 * static_cast<std::size_t>(std::thread::hardware_concurrency());
+      std::size_t lines = 4;
+      while (lines < want && lines < 32) lines *= 2;
+      return lines;
+    }();
+    return n;
   }
+  std::size_t count_;
+  std::unique_ptr<Line[]> lines_;
+  ReuseHitCounters where_;
 };
-static_assert(sizeof(ReuseHits::Line) == ReuseHits::kStride, "one counter per cache line");
 
 // One key's counters. The atomics are bumped off the lock-free read path (under Entry::mu or after a
 // wait); the rest is written and read under Entry::mu.
@@ -59,7 +85,7 @@ struct KeyCounters {
   std::atomic<std::uint64_t> waits{0};
   std::atomic<std::int64_t> wait_ms_total{0};
   std::atomic<std::uint64_t> latency[kLatencyBuckets] = {};
-  mutable ReuseHits reuse_hits;  // bumped outside the library (through TokenView), never written by it
+  ReuseHits reuse_hits;  // bumped outside the library (through TokenView), never written by it
 
   // Under Entry::mu.
   TokenSource source = TokenSource::none;

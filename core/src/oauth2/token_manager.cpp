@@ -433,9 +433,7 @@ TokenView TokenManager::reusable_view(const Entry &entry, const Snapshot &snap, 
     v.fresh_until_ms = std::max<std::int64_t>(0, snap.refresh_at_ms);
     v.generation = &entry.generation;
     v.generation_seen = generation_seen;
-    v.reuse_hits = &entry.counters.reuse_hits.lines[0].n;
-    v.reuse_hits_count = ReuseHits::kLines;
-    v.reuse_hits_stride = ReuseHits::kStride;
+    v.reuse_hits = entry.counters.reuse_hits.where();
   }
   return v;
 }

@@ -98,6 +98,15 @@ struct TokenEvent {
 };
 using TokenEventCallback = std::function<void(const TokenEvent &)>;
 
+// A key's reuse-hit counters: count counters, stride bytes (a cache line) apart from first. A caller
+// that serves a token from its own copy adds 1 to one of them (a thread's pick) with a relaxed atomic
+// add; stats() adds their sum to the key's cache_hits.
+struct ReuseHitCounters {
+  std::atomic<std::uint64_t> *first = nullptr;
+  std::size_t count = 0;
+  std::size_t stride = 0;
+};
+
 // What a caller reads: views valid until this thread's next call to the same manager (or its
 // destruction). The manager owns what they point into, so freeing it leaves no token bytes behind.
 struct TokenView {
@@ -114,12 +123,8 @@ struct TokenView {
   const std::atomic<std::uint64_t> *generation = nullptr;
   std::uint64_t generation_seen = 0;
   // Where such a caller counts the reads it serves from its copy, so that stats() and the cache-hits
-  // metric see them: reuse_hits_count counters, reuse_hits_stride bytes (a cache line) apart; add 1
-  // to one of them (a thread's pick) with a relaxed atomic add. They live as long as the manager;
-  // null whenever generation is.
-  std::atomic<std::uint64_t> *reuse_hits = nullptr;
-  std::size_t reuse_hits_count = 0;
-  std::size_t reuse_hits_stride = 0;
+  // metric see them (ReuseHitCounters); lives as long as the manager; null whenever generation is.
+  const ReuseHitCounters *reuse_hits = nullptr;
   std::string_view issued_token_type = {};  // RFC 8693 exchanges only (TokenManager::exchange); else empty
 };
 
