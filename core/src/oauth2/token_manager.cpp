@@ -76,11 +76,16 @@ TokenManager::TokenManager(std::shared_ptr<TokenClient> client, ManagerOptions o
   system_clock_ = is_system_clock(client_->clock());
   clock_lag_ms_ = system_clock_ ? coarse_lag_ms() : 0;
   keys_ = std::make_unique<Keys>();
-  std::lock_guard<std::mutex> lock(keys_->mu);
-  TokenScope configured = client_->config().scope;
-  if (client_->config().dpop) configured.dpop_jkt = client_->config().dpop->thumbprint();
-  default_entry_ = add_key_locked(*keys_, std::move(configured));
-  telemetry::register_manager(this);  // last: a constructor that throws leaves nothing registered
+  {
+    std::lock_guard<std::mutex> lock(keys_->mu);
+    TokenScope configured = client_->config().scope;
+    if (client_->config().dpop) configured.dpop_jkt = client_->config().dpop->thumbprint();
+    default_entry_ = add_key_locked(*keys_, std::move(configured));
+  }
+  // Last, and without the keys' lock: metrics_json takes the registry's lock, then each manager's keys'
+  // lock (stats_all), so taking them here in the other order would invert that order. A constructor
+  // that throws leaves nothing registered.
+  telemetry::register_manager(this);
 }
 
 TokenManager::~TokenManager() {
