@@ -151,28 +151,38 @@ class EventLogTest {
       });
       tokens.invalidate((String) null);
       tokens.token();
-      // The library emits a fetch's event after it hands the token over, so the REFRESHED of the fetch
-      // above may still arrive after the listener is set: it may come first, nothing else may.
+      // The library emits a fetch's event on the fetching thread after it hands the token over, so the
+      // REFRESHED of the fetch above may still arrive after the listener is set, at any point of what follows
+      // (CI saw INVALIDATED, REFRESHED, REFRESHED). That one late REFRESHED may be there; nothing else may.
       synchronized (seen) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!endsWithInvalidatedThenRefreshed(seen) && System.nanoTime() < deadline) {
+        while (!refreshedAfterInvalidated(seen) && System.nanoTime() < deadline) {
           seen.wait(100);
         }
         List<TokenEvent.Kind> kinds = new ArrayList<>();
         seen.forEach(ev -> kinds.add(ev.kind()));
         List<TokenEvent.Kind> expected = List.of(TokenEvent.Kind.INVALIDATED, TokenEvent.Kind.REFRESHED);
-        assertTrue(kinds.equals(expected)
-            || kinds.equals(List.of(TokenEvent.Kind.REFRESHED, TokenEvent.Kind.INVALIDATED, TokenEvent.Kind.REFRESHED)),
-            kinds.toString());
+        List<TokenEvent.Kind> withoutOneLate = new ArrayList<>(kinds);
+        if (withoutOneLate.size() == 3) {
+          withoutOneLate.remove(TokenEvent.Kind.REFRESHED); // the first: the late one, or its twin
+        }
+        assertEquals(expected, withoutOneLate, kinds.toString());
       }
     }
     assertTrue(messages().isEmpty(), messages().toString());
   }
 
-  private static boolean endsWithInvalidatedThenRefreshed(List<TokenEvent> seen) {
-    int n = seen.size();
-    return n >= 2 && seen.get(n - 2).kind() == TokenEvent.Kind.INVALIDATED
-        && seen.get(n - 1).kind() == TokenEvent.Kind.REFRESHED;
+  /** True once an INVALIDATED has been seen and a REFRESHED after it. */
+  private static boolean refreshedAfterInvalidated(List<TokenEvent> seen) {
+    int invalidated = -1;
+    for (int i = 0; i < seen.size(); i++) {
+      if (seen.get(i).kind() == TokenEvent.Kind.INVALIDATED) {
+        invalidated = i;
+      } else if (invalidated >= 0 && seen.get(i).kind() == TokenEvent.Kind.REFRESHED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
