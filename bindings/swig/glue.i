@@ -152,7 +152,13 @@ static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes)
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
   sizes[6] = v->scope ? (int64_t)strlen(v->scope) : 0;
-  sizes[7] = v->fresh_until_ms && v->generation ? (int64_t)(intptr_t)v->reuse_hits : 0;
+  /* The reuse-hit counters only with a reusable view and numbers a binding may index with (the library
+   * gives 4..32 counters 64 bytes apart): the bindings check nothing more. */
+  sizes[7] = v->fresh_until_ms && v->generation && v->reuse_hits && v->reuse_hits_count >= 1 &&
+                     v->reuse_hits_count <= 1024 && v->reuse_hits_stride >= 8 && v->reuse_hits_stride <= 4096 &&
+                     v->reuse_hits_stride % 8 == 0
+                 ? (int64_t)(intptr_t)v->reuse_hits
+                 : 0;
   sizes[8] = sizes[7] ? (int64_t)v->reuse_hits_count : 0;
   sizes[9] = sizes[7] ? (int64_t)v->reuse_hits_stride : 0;
 }
@@ -196,10 +202,11 @@ m2mauth_status m2mauth_glue_token_manager_read(JNIEnv *env, m2mauth_token_manage
 %}
 
 /*
- * The 8 bytes of a key's generation counter (sizes[4] of m2mauth_glue_token_manager_read) as a direct
- * ByteBuffer over the library's memory, which Java reads with an acquire load (a VarHandle) without a
- * native call; NULL for address 0. The memory lives as long as the manager: Java reads it only while it
- * holds the manager's handle.
+ * length bytes of the library's memory at address as a direct ByteBuffer, which Java reads and bumps with
+ * atomic VarHandle accesses without a native call; NULL for address 0 or a length below 1. Used for a
+ * key's generation counter (sizes[4] of m2mauth_glue_token_manager_read, 8 bytes) and its reuse-hit
+ * counters (sizes[7], sizes[8] * sizes[9] bytes). That memory lives as long as the manager: Java touches
+ * it only while it holds the manager's handle.
  */
 %{
 typedef jobject m2mauth_glue_direct_buffer;
@@ -214,25 +221,11 @@ typedef jobject m2mauth_glue_direct_buffer;
 %typemap(out) m2mauth_glue_direct_buffer %{
   $result = $1;
 %}
-M2MAUTH_VALUE(m2mauth_glue_counter_buffer)
+M2MAUTH_VALUE(m2mauth_glue_memory_buffer)
 %inline %{
-m2mauth_glue_direct_buffer m2mauth_glue_counter_buffer(JNIEnv *env, int64_t address) {
-  if (address == 0) return NULL;
-  return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)sizeof(uint64_t));
-}
-%}
-
-/*
- * A key's reuse-hit counters (sizes[7..9] of m2mauth_glue_token_manager_read: address, count, stride) as
- * one direct ByteBuffer over the library's memory, which Java bumps with an atomic add (a VarHandle)
- * when it serves that key's token from its own copy; NULL for address 0 or numbers the view never gives.
- * The memory lives as long as the manager: Java bumps it only while it holds the manager's handle.
- */
-M2MAUTH_VALUE(m2mauth_glue_hit_buffer)
-%inline %{
-m2mauth_glue_direct_buffer m2mauth_glue_hit_buffer(JNIEnv *env, int64_t address, int64_t count, int64_t stride) {
-  if (address == 0 || count < 1 || count > 1024 || stride < 8 || stride > 4096 || stride % 8 != 0) return NULL;
-  return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)(count * stride));
+m2mauth_glue_direct_buffer m2mauth_glue_memory_buffer(JNIEnv *env, int64_t address, int64_t length) {
+  if (address == 0 || length < 1) return NULL;
+  return (*env)->NewDirectByteBuffer(env, (void *)(intptr_t)address, (jlong)length);
 }
 %}
 #elif defined(SWIGGO)

@@ -40,9 +40,9 @@ class OwnCount {
 class ReuseHits {
  public:
   static constexpr std::size_t kStride = 64;
-  ReuseHits() : count_(lines_for_this_machine()), lines_(new Line[count_]) {
+  ReuseHits() : lines_(new Line[lines_for_this_machine()]) {
     where_.first = &lines_[0].n;
-    where_.count = count_;
+    where_.count = lines_for_this_machine();
     where_.stride = kStride;
   }
   ReuseHits(const ReuseHits &) = delete;
@@ -51,7 +51,7 @@ class ReuseHits {
   const ReuseHitCounters *where() const noexcept { return &where_; }
   std::uint64_t sum() const noexcept {
     std::uint64_t total = 0;
-    for (std::size_t i = 0; i < count_; ++i) total += lines_[i].n.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < where_.count; ++i) total += lines_[i].n.load(std::memory_order_relaxed);
     return total;
   }
 
@@ -69,7 +69,6 @@ class ReuseHits {
     }();
     return n;
   }
-  std::size_t count_;
   std::unique_ptr<Line[]> lines_;
   ReuseHitCounters where_;
 };

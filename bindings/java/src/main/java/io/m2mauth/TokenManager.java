@@ -375,10 +375,10 @@ public final class TokenManager implements AutoCloseable {
       return new Snapshot(t, 0, 0, null, 0, null, 0, 0);
     }
     boolean same = before != null && before.counterAddress == address;
-    ByteBuffer counter = same ? before.counter : M2mauthNative.m2mauth_glue_counter_buffer(address);
-    ByteBuffer hits = same ? before.hits : M2mauthNative.m2mauth_glue_hit_buffer(sizes[7], sizes[8], sizes[9]);
-    return new Snapshot(t, freshUntil, address, counter, sizes[5], hits, hits == null ? 0 : (int) sizes[8],
-        hits == null ? 0 : (int) sizes[9]);
+    ByteBuffer counter = same ? before.counter : M2mauthNative.m2mauth_glue_memory_buffer(address, Long.BYTES);
+    // The glue gives sizes[7..9] only when they are sane, else 0: a null buffer then.
+    ByteBuffer hits = same ? before.hits : M2mauthNative.m2mauth_glue_memory_buffer(sizes[7], sizes[8] * sizes[9]);
+    return new Snapshot(t, freshUntil, address, counter, sizes[5], hits, (int) sizes[8], (int) sizes[9]);
   }
 
   /** s's token if it may be returned without a native call (and options' cancel is not requested), else null. */
