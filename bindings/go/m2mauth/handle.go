@@ -11,9 +11,6 @@ func (h *handle) set(p uintptr, free func(uintptr)) { h.p.Set(p, free) }
 // use runs f with the live pointer, or returns ErrClosed.
 func (h *handle) use(f func(p uintptr) error) error { return h.p.Use(ErrClosed, f) }
 
-// peek reports f's answer while the pointer is live (memory the native object owns stays valid for f).
-func (h *handle) peek(f func() bool) bool { return h.p.Peek(f) }
-
 func (h *handle) close() { h.p.Close() }
 
 func (h *handle) closed() bool { return h.p.Closed() }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/m2mauth/m2mauth/bindings/go/internal/nativeptr"
 	"github.com/m2mauth/m2mauth/bindings/go/internal/raw"
 )
 
@@ -116,6 +117,7 @@ func (e TokenEvent) String() string {
 // failures. Safe for concurrent use; Close stops the refresh.
 type TokenManager struct {
 	h        handle
+	gate     nativeptr.ReadGate // Token's and TokenFor's reads of the library's counters (fresh)
 	pump     *eventPump
 	logger   *managerLogger
 	clientID string
@@ -488,6 +490,7 @@ func (m *TokenManager) DroppedEvents() uint64 {
 // waits for calls in flight; later calls return ErrClosed. Events already queued are still delivered.
 func (m *TokenManager) Close() error {
 	if m != nil {
+		m.gate.Close() // no reader touches the library's counters past this
 		m.h.close()
 		if p := m.dpop.Load(); p != nil {
 			p.key.Close()

@@ -63,29 +63,38 @@ func counterAt(p uintptr) *uint64 { return (*uint64)(unsafe.Add(nil, p)) }
 
 // fresh tells whether s may be served without a native call: before its freshUntil and its counter
 // unchanged (an acquire load, as m2mauth_token_view asks); if so, the read is counted as a cache hit of
-// its key (countHit), as the view asks too. The counters are touched under the handle's read lock, so
-// Close cannot free them meanwhile; a closed manager is never fresh.
+// its key (countHit), as the view asks too. The counters are touched inside the manager's read gate, so
+// Close cannot free them meanwhile, and goroutines on different cores write no word in common; a closed
+// manager is never fresh.
 func (m *TokenManager) fresh(s *tokenSnapshot) bool {
 	if s == nil || s.freshUntil == 0 || monoNow() >= s.freshUntil {
 		return false
 	}
-	return m.h.peek(func() bool {
-		if atomic.LoadUint64(s.generation) != s.seen {
-			return false
-		}
-		if s.hits != nil {
-			s.countHit()
-		}
-		return true
-	})
+	h := goroutineHash()
+	in := m.gate.Enter(h)
+	if in == nil {
+		return false
+	}
+	ok := atomic.LoadUint64(s.generation) == s.seen
+	if ok && s.hits != nil {
+		s.countHit(h)
+	}
+	m.gate.Exit(in)
+	return ok
 }
 
-// countHit adds 1 to the reuse-hit counter a hash of the calling goroutine's stack address picks, so
-// goroutines (each on a stack of its own) mostly bump different cache lines.
-func (s *tokenSnapshot) countHit() {
+// goroutineHash is a hash of the calling goroutine's stack address: goroutines, each on a stack of its
+// own, mostly get different ones, so they mostly pick different reader slots and hit counters.
+//
+//go:noinline
+func goroutineHash() uint64 {
 	var probe byte
-	h := uint64(uintptr(unsafe.Pointer(&probe))>>10) * 0x9e3779b97f4a7c15
-	atomic.AddUint64((*uint64)(unsafe.Add(s.hits, (h>>32)%s.hitCount*s.hitStride)), 1)
+	return uint64(uintptr(unsafe.Pointer(&probe))>>10) * 0x9e3779b97f4a7c15 >> 32
+}
+
+// countHit adds 1 to the reuse-hit counter that h (goroutineHash) picks.
+func (s *tokenSnapshot) countHit(h uint64) {
+	atomic.AddUint64((*uint64)(unsafe.Add(s.hits, h%s.hitCount*s.hitStride)), 1)
 }
 
 // keySnapshots holds the last snapshot of each TokenScope read with TokenFor. Keys are only added

@@ -40,15 +40,6 @@ func (h *Ptr) Close() {
 	}
 }
 
-// Peek reports f's answer, run under the read lock while the pointer is live (Close waits for it);
-// false once released. For reads of memory the native object owns, without a native call.
-func (h *Ptr) Peek(f func() bool) bool {
-	h.mu.RLock()
-	ok := h.ptr != 0 && f()
-	h.mu.RUnlock()
-	return ok
-}
-
 // Closed tells whether the pointer is released (or was never set).
 func (h *Ptr) Closed() bool {
 	h.mu.RLock()

@@ -5,6 +5,7 @@ import io.m2mauth.internal.M2mauthNative;
 import io.m2mauth.internal.NativeCallbacks;
 import io.m2mauth.internal.NativeRef;
 import io.m2mauth.internal.NativeResource;
+import io.m2mauth.internal.ReadGate;
 import io.m2mauth.internal.TokenManagerHandle;
 import io.m2mauth.internal.TokenManagerOptionsStruct;
 import java.io.IOException;
@@ -54,6 +55,8 @@ import java.util.function.Function;
  */
 public final class TokenManager implements AutoCloseable {
   private final NativeResource<TokenManagerHandle> res;
+  /** The reads of the library's counters that token() makes without a native call (fresh). */
+  private final ReadGate gate = new ReadGate();
   private final Events events;
   private final String clientId;
   /**
@@ -390,14 +393,18 @@ public final class TokenManager implements AutoCloseable {
   /**
    * Whether s may be returned without a native call: before its freshUntil by the system clock and its
    * counter unchanged; if so, counted as a cache hit of its key (countHit), as the library asks
-   * (m2mauth_token_view version 3). The counters are touched while holding the handle, so close cannot
-   * free them meanwhile; a closed manager is never fresh (the native path then throws).
+   * (m2mauth_token_view version 3). The counters are touched inside the read gate, so close cannot free
+   * them meanwhile, and threads on different cores write no word in common; a closed manager is never
+   * fresh (the native path then throws).
    */
   private boolean fresh(Snapshot s) {
     if (s.counter == null || System.currentTimeMillis() >= s.freshUntil) {
       return false;
     }
-    if (res.tryAcquire() == null) {
+    int h = System.identityHashCode(Thread.currentThread());
+    h = (h ^ (h >>> 16)) & 0x7fffffff;
+    int in = gate.enter(h);
+    if (in < 0) {
       return false;
     }
     try {
@@ -405,23 +412,21 @@ public final class TokenManager implements AutoCloseable {
         return false;
       }
       if (s.hits != null) {
-        countHit(s);
+        countHit(s, h);
       }
       return true;
     } finally {
-      res.release();
+      gate.exit(in);
       Reference.reachabilityFence(this);
     }
   }
 
   /**
-   * One hit of s's key, in the counter a hash of the calling thread picks (threads mostly bump different
-   * cache lines): a relaxed atomic add, which stats() sums.
+   * One hit of s's key, in the counter the calling thread's hash h picks (threads mostly bump different
+   * cache lines): an atomic add, which stats() sums.
    */
-  private static void countHit(Snapshot s) {
-    int h = System.identityHashCode(Thread.currentThread());
-    long unused = (long) COUNTER.getAndAdd(s.hits, (int) (((h ^ (h >>> 16)) & 0x7fffffff) % s.hitCount) * s.hitStride,
-        1L);
+  private static void countHit(Snapshot s, int h) {
+    long unused = (long) COUNTER.getAndAdd(s.hits, (h % s.hitCount) * s.hitStride, 1L);
   }
 
   /** What this manager observed for its configured key (see {@link TokenStats}). */
@@ -607,6 +612,7 @@ public final class TokenManager implements AutoCloseable {
   /** Stops the background refresh (cancelling a request in flight) and releases the manager. */
   @Override
   public void close() {
+    gate.close(); // no token() read touches the library's counters past this
     res.close();
     Optional<DPoP> k = sendKey.getAndSet(Optional.empty());
     if (k != null) {

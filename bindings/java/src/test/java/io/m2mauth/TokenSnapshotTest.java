@@ -148,4 +148,45 @@ class TokenSnapshotTest {
       }
     }
   }
+
+  @Test
+  void closeWhileThreadsReadTheCachedTokenNeverCrashes() throws Exception {
+    // token()'s reads of the library's counters run inside the manager's read gate: close waits for those in
+    // flight and turns the rest away, so every reader ends with IllegalStateException, never a crash.
+    for (int round = 0; round < 20; round++) {
+      try (TokenClient client = client()) {
+        TokenManager m = TokenManager.create(client);
+        Token first = m.token();
+        int threads = 4;
+        CountDownLatch reading = new CountDownLatch(threads);
+        AtomicLong served = new AtomicLong();
+        AtomicInteger refused = new AtomicInteger();
+        Thread[] readers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+          readers[t] = new Thread(() -> {
+            reading.countDown();
+            try {
+              for (;;) {
+                assertSame(first, m.token());
+                served.incrementAndGet();
+              }
+            } catch (IllegalStateException closed) {
+              refused.incrementAndGet();
+            }
+          });
+          readers[t].start();
+        }
+        assertTrue(reading.await(10, TimeUnit.SECONDS));
+        Thread.sleep(2);
+        m.close();
+        for (Thread r : readers) {
+          r.join(10_000);
+          assertTrue(!r.isAlive(), "a reader still runs after close");
+        }
+        assertEquals(threads, refused.get());
+        assertTrue(served.get() > 0);
+        assertEquals(1, tokens.get() - round);
+      }
+    }
+  }
 }

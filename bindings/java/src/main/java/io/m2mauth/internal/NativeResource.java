@@ -73,19 +73,6 @@ public final class NativeResource<H> {
     }
   }
 
-  /** The handle for one use, or null when closed (no exception: for a read that has another way). */
-  public H tryAcquire() {
-    for (;;) {
-      int s = state.get();
-      if ((s & 1) != 0) {
-        return null;
-      }
-      if (state.compareAndSet(s, s + 2)) {
-        return handle;
-      }
-    }
-  }
-
   public void release() {
     if (state.addAndGet(-2) == 1) {
       cleanable.clean();
