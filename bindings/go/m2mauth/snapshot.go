@@ -24,11 +24,11 @@ type tokenSnapshot struct {
 	freshUntil time.Duration
 	generation *uint64 // in the native manager's memory, valid while the manager is open
 	seen       uint64
-	// hits are the key's reuse-hit counters (m2mauth_token_view version 3): hitCount of them, hitStride
-	// bytes apart, in the native manager's memory; each read served without a native call adds 1 to one
-	// (countHit), which the library's stats add to the key's cache hits. nil: none.
+	// hits are the key's reuse-hit counters (m2mauth_token_view version 3): hitMask + 1 of them (a power
+	// of two), hitStride bytes apart, in the native manager's memory; each read served without a native
+	// call adds 1 to one (countHit), which the library's stats add to the key's cache hits. nil: none.
 	hits      unsafe.Pointer
-	hitCount  uint64
+	hitMask   uint64
 	hitStride uint64
 }
 
@@ -51,7 +51,7 @@ func newSnapshot(tok OAuthToken, sizes []int64) *tokenSnapshot {
 		s.generation = counterAt(uintptr(counterAddress))
 		if sizes[7] != 0 { // the glue gives the counters only with numbers one may index with
 			s.hits = unsafe.Pointer(counterAt(uintptr(sizes[7])))
-			s.hitCount, s.hitStride = uint64(sizes[8]), uint64(sizes[9])
+			s.hitMask, s.hitStride = uint64(sizes[8]-1), uint64(sizes[9])
 		}
 	}
 	return s
@@ -85,8 +85,6 @@ func (m *TokenManager) fresh(s *tokenSnapshot) bool {
 
 // goroutineHash is a hash of the calling goroutine's stack address: goroutines, each on a stack of its
 // own, mostly get different ones, so they mostly pick different reader slots and hit counters.
-//
-//go:noinline
 func goroutineHash() uint64 {
 	var probe byte
 	return uint64(uintptr(unsafe.Pointer(&probe))>>10) * 0x9e3779b97f4a7c15 >> 32
@@ -94,7 +92,7 @@ func goroutineHash() uint64 {
 
 // countHit adds 1 to the reuse-hit counter that h (goroutineHash) picks.
 func (s *tokenSnapshot) countHit(h uint64) {
-	atomic.AddUint64((*uint64)(unsafe.Add(s.hits, h%s.hitCount*s.hitStride)), 1)
+	atomic.AddUint64((*uint64)(unsafe.Add(s.hits, (h&s.hitMask)*s.hitStride)), 1)
 }
 
 // keySnapshots holds the last snapshot of each TokenScope read with TokenFor. Keys are only added

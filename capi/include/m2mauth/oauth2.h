@@ -255,7 +255,8 @@ typedef struct m2mauth_token_view {
   /*
    * Version 3: count what you reuse. Each time a caller serves this token from its own copy (as
    * version 2 allows) instead of calling the library, it adds 1 to one of reuse_hits_count 64-bit
-   * counters, reuse_hits_stride bytes apart from reuse_hits, with a relaxed atomic add
+   * counters (a power of two, so a mask picks one), reuse_hits_stride bytes apart from reuse_hits,
+   * with a relaxed atomic add
    * (__atomic_fetch_add(p, 1, __ATOMIC_RELAXED), Go's atomic.AddUint64, Java's VarHandle getAndAdd).
    * Pick one per thread (e.g. a hash of its id): each is a cache line of its own, so threads bumping
    * different ones share nothing. The manager adds their sum to this key's cache hits

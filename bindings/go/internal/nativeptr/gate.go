@@ -19,11 +19,13 @@ const gateSlots = 16
 // for every slot to be 0. Go's atomics are sequentially consistent, so either Close sees the reader's
 // 1 and waits, or the reader sees closed and backs out. The zero value is open.
 type ReadGate struct {
-	closed atomic.Bool
-	slots  [gateSlots]struct {
+	slots [gateSlots]struct {
 		n atomic.Int64
 		_ [120]byte
 	}
+	// closed comes after the last slot's padding: every reader reads it, so no slot may share its line
+	// (before it, slot 0 did, and two readers ran a third slower).
+	closed atomic.Bool
 }
 
 // Enter admits a reader picked by hash (any number; equal hashes share a slot) and returns the count to

@@ -504,11 +504,12 @@ static void m2mauth_glue_view_sizes(const m2mauth_token_view *v, int64_t *sizes)
   sizes[4] = v->fresh_until_ms ? (int64_t)(intptr_t)v->generation : 0;
   sizes[5] = (int64_t)v->generation_seen;
   sizes[6] = v->scope ? (int64_t)strlen(v->scope) : 0;
-  /* The reuse-hit counters only with a reusable view and numbers a binding may index with (the library
-   * gives 4..32 counters 64 bytes apart): the bindings check nothing more. */
+  /* The reuse-hit counters only with a reusable view and numbers a binding may index with, a mask of
+   * count - 1 included (the library gives 4..32 counters 64 bytes apart): the bindings check nothing
+   * more. */
   sizes[7] = v->fresh_until_ms && v->generation && v->reuse_hits && v->reuse_hits_count >= 1 &&
-                     v->reuse_hits_count <= 1024 && v->reuse_hits_stride >= 8 && v->reuse_hits_stride <= 4096 &&
-                     v->reuse_hits_stride % 8 == 0
+                     v->reuse_hits_count <= 1024 && (v->reuse_hits_count & (v->reuse_hits_count - 1)) == 0 &&
+                     v->reuse_hits_stride >= 8 && v->reuse_hits_stride <= 4096 && v->reuse_hits_stride % 8 == 0
                  ? (int64_t)(intptr_t)v->reuse_hits
                  : 0;
   sizes[8] = sizes[7] ? (int64_t)v->reuse_hits_count : 0;

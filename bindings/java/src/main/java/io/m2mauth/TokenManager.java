@@ -78,20 +78,23 @@ public final class TokenManager implements AutoCloseable {
     final long counterAddress;
     final ByteBuffer counter; // over the counter at counterAddress; null: no reuse
     final long seen;
-    /** The key's reuse-hit counters (m2mauth_token_view version 3); null: none. */
+    /**
+     * The key's reuse-hit counters (m2mauth_token_view version 3): hitMask + 1 of them (a power of two),
+     * hitStride bytes apart; null: none.
+     */
     final ByteBuffer hits;
-    final int hitCount;
+    final int hitMask;
     final int hitStride;
 
     Snapshot(Token token, long freshUntil, long counterAddress, ByteBuffer counter, long seen, ByteBuffer hits,
-        int hitCount, int hitStride) {
+        int hitMask, int hitStride) {
       this.token = token;
       this.freshUntil = freshUntil;
       this.counterAddress = counterAddress;
       this.counter = counter;
       this.seen = seen;
       this.hits = hits;
-      this.hitCount = hitCount;
+      this.hitMask = hitMask;
       this.hitStride = hitStride;
     }
   }
@@ -381,7 +384,8 @@ public final class TokenManager implements AutoCloseable {
     ByteBuffer counter = same ? before.counter : M2mauthNative.m2mauth_glue_memory_buffer(address, Long.BYTES);
     // The glue gives sizes[7..9] only when they are sane, else 0: a null buffer then.
     ByteBuffer hits = same ? before.hits : M2mauthNative.m2mauth_glue_memory_buffer(sizes[7], sizes[8] * sizes[9]);
-    return new Snapshot(t, freshUntil, address, counter, sizes[5], hits, (int) sizes[8], (int) sizes[9]);
+    return new Snapshot(t, freshUntil, address, counter, sizes[5], hits, hits == null ? 0 : (int) sizes[8] - 1,
+        (int) sizes[9]);
   }
 
   /** s's token if it may be returned without a native call (and options' cancel is not requested), else null. */
@@ -401,8 +405,10 @@ public final class TokenManager implements AutoCloseable {
     if (s.counter == null || System.currentTimeMillis() >= s.freshUntil) {
       return false;
     }
-    int h = System.identityHashCode(Thread.currentThread());
-    h = (h ^ (h >>> 16)) & 0x7fffffff;
+    // Thread ids count up from 1, so the threads of a pool get different gate slots and hit counters
+    // (a hash would put two threads on one counter in a quarter of the cases with 4 counters).
+    @SuppressWarnings("deprecation") // threadId() is Java 19; getId() is the same number
+    int h = (int) Thread.currentThread().getId() & 0x7fffffff;
     int in = gate.enter(h);
     if (in < 0) {
       return false;
@@ -422,11 +428,11 @@ public final class TokenManager implements AutoCloseable {
   }
 
   /**
-   * One hit of s's key, in the counter the calling thread's hash h picks (threads mostly bump different
+   * One hit of s's key, in the counter the calling thread's id h picks (threads mostly bump different
    * cache lines): an atomic add, which stats() sums.
    */
   private static void countHit(Snapshot s, int h) {
-    long unused = (long) COUNTER.getAndAdd(s.hits, (h % s.hitCount) * s.hitStride, 1L);
+    long unused = (long) COUNTER.getAndAdd(s.hits, (h & s.hitMask) * s.hitStride, 1L);
   }
 
   /** What this manager observed for its configured key (see {@link TokenStats}). */
