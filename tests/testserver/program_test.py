@@ -1,7 +1,7 @@
 """m2mauth-testserver, the program: started with a client, a JWT token format and an injected failure, it
 prints its URL, answers 503 then 200 on /token, refuses a DPoP header that is no proof, and prints its counters
 as JSON on SIGTERM. Its admin interface (admin_token= on its output, or --admin-token) drives it at run time over
-HTTP: fail_next, stall, lifetime, revoke_all and counters; wrong or absent admin tokens and hostile bodies are
+HTTP: fail_next, stall, lifetime, clock_offset, token_format, revoke_all and counters; wrong or absent admin tokens and hostile bodies are
 refused with typed errors; with --no-admin /_admin/ is a plain 404. With --dpop-nonce a DPoP client (the Python
 binding, when M2MAUTH_TESTSERVER_PYTHON says it is built) gets use_dpop_nonce and succeeds on its retry.
 Usage: program_test.py PATH_TO_m2mauth-testserver"""
@@ -149,6 +149,21 @@ def admin_end_to_end() -> None:
         status, body = token(url)
         assert status == 200 and body["expires_in"] == 5, (status, body)
 
+        # clock_offset and token_format: tokens issued from now on are JWTs, stamped by a clock an hour ahead.
+        admin.ok("clock_offset", {"seconds": 3600})
+        admin.ok("token_format", {"format": "jwt"})
+        status, body = token(url)
+        assert status == 200 and body["access_token"].count(".") == 2, (status, body)
+        claims = json.loads(base64.urlsafe_b64decode(body["access_token"].split(".")[1] + "=="))
+        assert abs(claims["iat"] - (time.time() + 3600)) < 60 and claims["exp"] - claims["iat"] == 5, claims
+        assert introspect(url, body["access_token"])["active"] is True
+        admin.ok("clock_offset", {"seconds": 3700})  # the server's clock now past that token's exp
+        assert introspect(url, body["access_token"]) == {"active": False}
+        admin.ok("clock_offset", {"seconds": -86400})
+        admin.ok("token_format", {"format": "opaque"})
+        status, body = token(url)
+        assert status == 200 and "." not in body["access_token"], (status, body)
+
         # Refused: no token, a wrong one, another scheme; never echoed; nothing changed.
         for headers in ({}, {"Authorization": "Bearer " + secret[:-1] + ("A" if secret[-1] != "A" else "B")},
                         {"Authorization": "Bearer " + secret + "x"}, {"Authorization": "Basic " + secret},
@@ -182,19 +197,27 @@ def admin_end_to_end() -> None:
         admin.refused("stall", {"count": 1}, error="invalid_type")
         admin.refused("lifetime", {"seconds": 0}, error="out_of_range")
         admin.refused("revoke_all", {"all": True}, error="unknown_member")
+        admin.refused("clock_offset", {"seconds": 10**10}, error="out_of_range")
+        admin.refused("clock_offset", {"seconds": -(10**10)}, error="out_of_range")
+        admin.refused("clock_offset", {"seconds": "60"}, error="invalid_type")
+        admin.refused("clock_offset", {}, error="invalid_type")
+        admin.refused("token_format", {"format": "JWT"}, error="out_of_range")
+        admin.refused("token_format", {"format": 2}, error="invalid_type")
+        admin.refused("token_format", {}, error="invalid_type")
+        admin.refused("token_format", {"format": "jwt", "claims": {}}, error="unknown_member")
         admin.refused("nope", {}, status=404, error="not_found")
         got, hdrs, data = admin.call("fail_next", method="GET")
         assert got == 405 and hdrs.get("Allow") == "POST", (got, hdrs)
-        status, body = token(url)  # no failure, stall or lifetime was set by a refused request
-        assert status == 200 and body["expires_in"] == 5, (status, body)
+        status, body = token(url)  # no failure, stall, lifetime, clock or format was set by a refused request
+        assert status == 200 and body["expires_in"] == 5 and "." not in body["access_token"], (status, body)
 
-        # Admin requests are not counted: 5 token requests and 2 introspections, and nothing else.
+        # Admin requests are not counted: 7 token requests and 4 introspections, and nothing else.
         counters = admin.counters()
-        assert counters["token"] == 5 and counters["failed"] == 1 and counters["introspection"] == 2, counters
-        assert counters["requests"] == 7 and counters["other"] == 0, counters
-        assert counters["grant:client_credentials"] == 4 and during["token"] >= 3, (counters, during)
+        assert counters["token"] == 7 and counters["failed"] == 1 and counters["introspection"] == 4, counters
+        assert counters["requests"] == 11 and counters["other"] == 0, counters
+        assert counters["grant:client_credentials"] == 6 and during["token"] >= 3, (counters, during)
         final = stop(p)
-        assert final["requests"] == 7 and final["token"] == 5, final
+        assert final["requests"] == 11 and final["token"] == 7, final
     finally:
         if p.poll() is None:
             p.kill()

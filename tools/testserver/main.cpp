@@ -50,6 +50,8 @@ const char *kUsage =
     "                                retry_after (0..86400 s) optional\n"
     "  POST <url>/_admin/stall       {\"count\":1,\"ms\":2000}   ms 0..600000 required, count default 1\n"
     "  POST <url>/_admin/lifetime    {\"seconds\":60}           expires_in of tokens issued from now on\n"
+    "  POST <url>/_admin/clock_offset {\"seconds\":-120}        the server's clock from now on (-10..10 years)\n"
+    "  POST <url>/_admin/token_format {\"format\":\"jwt\"}      opaque or jwt, tokens issued from now on\n"
     "  POST <url>/_admin/revoke_all  (no body)                 every token issued so far becomes inactive\n"
     "  GET  <url>/_admin/counters    {\"requests\":N,\"token\":N,\"failed\":N,...} every counter\n"
     "  Errors: {\"error\":\"invalid_json|unknown_member|invalid_type|out_of_range|...\",\"error_description\":...}\n";

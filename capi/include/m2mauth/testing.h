@@ -8,7 +8,8 @@
  *   POST /token        client_credentials and token exchange (RFC 8693, of a token it issued)
  *   POST /introspect   RFC 7662, for any registered client
  *   GET  /jwks         the key of its JWT access tokens
- *   /_admin/...        with an admin_token (version 2): fail_next, stall, lifetime, revoke_all, counters
+ *   /_admin/...        with an admin_token (version 2): fail_next, stall, lifetime, clock_offset,
+ *                      token_format, revoke_all, counters
  *                      over HTTP, for tests that cannot call this API
  * Client authentication is real: client_secret_basic, client_secret_post, client_secret_jwt and
  * private_key_jwt (the assertion verified with the registered key: iss = sub = client id, aud = the

@@ -5,6 +5,8 @@
 //                             "retry_after": 0..86400|null}
 //   POST /_admin/stall       {"count": 0..1000000 (1), "ms": 0..600000 (required)}
 //   POST /_admin/lifetime    {"seconds": 1..315360000 (required)}     tokens issued from now on
+//   POST /_admin/clock_offset {"seconds": -315360000..315360000 (required)}   the server's clock from now on
+//   POST /_admin/token_format {"format": "opaque" or "jwt" (required)} tokens issued from now on
 //   POST /_admin/revoke_all  {} or no body
 //   GET  /_admin/counters    {"requests": n, "token": n, ...}          every counter
 //
@@ -181,6 +183,28 @@ std::string lifetime(TokenServer::Impl &s, const WireRequest &req) {
   return ok();
 }
 
+std::string clock_offset(TokenServer::Impl &s, const WireRequest &req) {
+  Json body = body_object(req, {"seconds"});
+  constexpr std::int64_t kTenYears = 10LL * 365 * 86400;
+  s.set_clock_offset(integer(body.get(), "seconds", -kTenYears, kTenYears, std::nullopt));
+  return ok();
+}
+
+std::string token_format(TokenServer::Impl &s, const WireRequest &req) {
+  Json body = body_object(req, {"format"});
+  const cJSON *f = json_get(body.get(), "format");
+  if (f == nullptr) throw AdminError{400, "invalid_type", "format is required"};
+  if (!cJSON_IsString(f)) throw AdminError{400, "invalid_type", "format must be a string"};
+  const std::string_view name = f->valuestring;
+  if (name == "opaque")
+    s.set_token_format(TokenFormat::opaque);
+  else if (name == "jwt")
+    s.set_token_format(TokenFormat::jwt);
+  else
+    throw AdminError{400, "out_of_range", "format must be \"opaque\" or \"jwt\""};
+  return ok();
+}
+
 std::string revoke_all(TokenServer::Impl &s, const WireRequest &req) {
   body_object(req, {});
   s.revoke_all();
@@ -206,6 +230,8 @@ std::string admin_endpoint(TokenServer::Impl &s, const WireRequest &req) {
     if (action == "/fail_next") return post_only(req, fail_next, s);
     if (action == "/stall") return post_only(req, stall, s);
     if (action == "/lifetime") return post_only(req, lifetime, s);
+    if (action == "/clock_offset") return post_only(req, clock_offset, s);
+    if (action == "/token_format") return post_only(req, token_format, s);
     if (action == "/revoke_all") return post_only(req, revoke_all, s);
   } catch (const AdminError &e) {
     return reply(e.status, e.error, e.description);

@@ -212,7 +212,7 @@ static Authenticated authenticate(TokenServer::Impl &s, const WireRequest &req, 
       verifier.add_audience(s.base_url);
       verifier.require_claim("exp");
       verifier.require_claim("jti");
-      const std::int64_t offset_ms = s.options.clock_offset_s * 1000;
+      const std::int64_t offset_ms = s.clock_offset_s.load() * 1000;
       verifier.set_clock([offset_ms] { return system_now_ms() + offset_ms; });
       std::string jti;
       std::int64_t exp = 0;
@@ -283,7 +283,7 @@ static std::string issue(TokenServer::Impl &s, const std::string &client_id, con
   const std::int64_t lifetime = s.lifetime_s.load();
   const std::int64_t exp = now + lifetime;
   std::string token;
-  if (s.options.token_format == TokenFormat::jwt) {
+  if (s.token_format.load() == TokenFormat::jwt) {
     Claims claims = s.options.extra_claims_json.empty() ? Claims() : Claims::from_json(s.options.extra_claims_json);
     claims.set_string("iss", s.base_url);
     claims.set_string("sub", subject);

@@ -37,18 +37,16 @@ Key client_key(const ClientRegistration &reg) {
 TokenServer::TokenServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   const ServerOptions &o = impl_->options;
   if (o.request_client_cert && !o.tls) fail(Errc::invalid_argument, "request_client_cert needs tls");
-  if (o.token_lifetime_s < 1 || o.token_lifetime_s > 10LL * 365 * 86400)
-    fail(Errc::invalid_argument, "token_lifetime_s must be 1 s to 10 years");
-  if (o.token_format != TokenFormat::opaque && o.token_format != TokenFormat::jwt)
-    fail(Errc::invalid_argument, "token_format must be opaque or jwt");
+  // The knobs the admin interface also sets: their setters hold the rules.
+  impl_->set_lifetime(o.token_lifetime_s);
+  impl_->set_token_format(o.token_format);
+  impl_->set_clock_offset(o.clock_offset_s);
   if (!o.extra_claims_json.empty()) json_parse_object(o.extra_claims_json, "extra_claims_json");
   if (o.max_body_bytes == 0 || o.max_body_bytes > (16u << 20))
     fail(Errc::invalid_argument, "max_body_bytes must be 1 to 16 MiB");
   if (o.max_headers == 0 || o.max_headers > 1000) fail(Errc::invalid_argument, "max_headers must be 1 to 1000");
   if (o.read_timeout_ms < 1 || o.read_timeout_ms > 600000)
     fail(Errc::invalid_argument, "read_timeout_ms must be 1 to 600000");
-  if (o.clock_offset_s < -10LL * 365 * 86400 || o.clock_offset_s > 10LL * 365 * 86400)
-    fail(Errc::invalid_argument, "clock_offset_s must be within 10 years");
   if (o.dpop_nonce.size() > 1024) fail(Errc::invalid_argument, "dpop_nonce must have at most 1024 bytes");
   for (char c : o.dpop_nonce)  // RFC 9449 section 8.1: NQCHAR, visible ASCII but '"' and '\'
     if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
@@ -199,7 +197,7 @@ void TokenServer::Impl::count(const std::string &name) {
   ++counters[name];
 }
 
-std::int64_t TokenServer::Impl::now_s() const { return system_now_ms() / 1000 + options.clock_offset_s; }
+std::int64_t TokenServer::Impl::now_s() const { return system_now_ms() / 1000 + clock_offset_s.load(); }
 
 std::string TokenServer::url() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
@@ -262,6 +260,18 @@ void TokenServer::Impl::stall(unsigned int count, std::int64_t ms) {
 void TokenServer::Impl::set_lifetime(std::int64_t seconds) {
   if (seconds < 1 || seconds > 10LL * 365 * 86400) fail(Errc::invalid_argument, "token_lifetime_s must be 1 s to 10 years");
   lifetime_s.store(seconds);
+}
+
+void TokenServer::Impl::set_clock_offset(std::int64_t seconds) {
+  if (seconds < -10LL * 365 * 86400 || seconds > 10LL * 365 * 86400)
+    fail(Errc::invalid_argument, "clock_offset_s must be within 10 years");
+  clock_offset_s.store(seconds);
+}
+
+void TokenServer::Impl::set_token_format(TokenFormat format) {
+  if (format != TokenFormat::opaque && format != TokenFormat::jwt)
+    fail(Errc::invalid_argument, "token_format must be opaque or jwt");
+  token_format.store(format);
 }
 
 void TokenServer::Impl::revoke_all() {

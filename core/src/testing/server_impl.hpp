@@ -35,7 +35,11 @@ struct Issued {
 
 struct TokenServer::Impl {
   explicit Impl(ServerOptions o)
-      : options(std::move(o)), signing_key(Key::generate_ec(Curve::p256)), lifetime_s(options.token_lifetime_s) {}
+      : options(std::move(o)),
+        signing_key(Key::generate_ec(Curve::p256)),
+        lifetime_s(options.token_lifetime_s),
+        clock_offset_s(options.clock_offset_s),
+        token_format(options.token_format) {}
 
   ServerOptions options;
   Key signing_key;  // ES256: JWT access tokens and the TLS certificate
@@ -48,7 +52,11 @@ struct TokenServer::Impl {
   std::thread acceptor;
   std::atomic<bool> stopping{false};
   bool started = false;
-  std::atomic<std::int64_t> lifetime_s;  // expires_in of tokens issued from now on (the admin interface sets it)
+  // The knobs the admin interface changes at run time (options holds their first values): expires_in of
+  // tokens issued from now on, the server clock's offset and the format of tokens issued from now on.
+  std::atomic<std::int64_t> lifetime_s;
+  std::atomic<std::int64_t> clock_offset_s;
+  std::atomic<TokenFormat> token_format;
 
   mutable std::mutex mu;  // everything below
   std::condition_variable stop_cv;
@@ -71,7 +79,7 @@ struct TokenServer::Impl {
   void accept_loop();
   void serve(int fd);
   void count(const std::string &name);
-  // Unix seconds of the server's clock (the system's plus clock_offset_s).
+  // Unix seconds of the server's clock (the system's plus clock_offset_s, as it is now).
   std::int64_t now_s() const;
   // The response to one request (endpoints.cpp).
   std::string handle(const WireRequest &req, SSL *ssl);
@@ -80,6 +88,8 @@ struct TokenServer::Impl {
   void fail_next(unsigned int count, Failure failure);
   void stall(unsigned int count, std::int64_t ms);
   void set_lifetime(std::int64_t seconds);
+  void set_clock_offset(std::int64_t seconds);
+  void set_token_format(TokenFormat format);
   void revoke_all();
   // Every counter, as a JSON object ("requests": every request; the named counters, 0 when never counted).
   std::string counters_json() const;

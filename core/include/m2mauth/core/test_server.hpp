@@ -50,10 +50,10 @@ struct ServerOptions {
   std::string dpop_nonce;
   // The admin interface: when not empty (16 to 256 characters of A-Z a-z 0-9 - . _ ~ + / =), requests
   // under /_admin/ that carry "Authorization: Bearer <admin_token>" (compared in constant time) control the
-  // server at run time (fail_next, stall, revoke_all, lifetime, counters: README.md, "The test double's
-  // admin interface"); a wrong or absent
-  // token is answered 401. When empty, /_admin/ is an unknown path like any other (404). Admin requests
-  // are neither counted nor failed or stalled.
+  // server at run time (fail_next, stall, revoke_all, lifetime, clock_offset, token_format, counters:
+  // README.md, "The test double's admin interface"); a wrong or absent token is answered 401. When empty,
+  // /_admin/ is an unknown path like any other (404). Admin requests are neither counted nor failed or
+  // stalled.
   std::string admin_token;
 };
 
