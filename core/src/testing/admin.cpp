@@ -179,14 +179,13 @@ std::string stall(TokenServer::Impl &s, const WireRequest &req) {
 
 std::string lifetime(TokenServer::Impl &s, const WireRequest &req) {
   Json body = body_object(req, {"seconds"});
-  s.set_lifetime(integer(body.get(), "seconds", 1, 10LL * 365 * 86400, std::nullopt));
+  s.set_lifetime(integer(body.get(), "seconds", 1, kTenYearsS, std::nullopt));
   return ok();
 }
 
 std::string clock_offset(TokenServer::Impl &s, const WireRequest &req) {
   Json body = body_object(req, {"seconds"});
-  constexpr std::int64_t kTenYears = 10LL * 365 * 86400;
-  s.set_clock_offset(integer(body.get(), "seconds", -kTenYears, kTenYears, std::nullopt));
+  s.set_clock_offset(integer(body.get(), "seconds", -kTenYearsS, kTenYearsS, std::nullopt));
   return ok();
 }
 

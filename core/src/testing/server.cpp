@@ -258,12 +258,12 @@ void TokenServer::Impl::stall(unsigned int count, std::int64_t ms) {
 }
 
 void TokenServer::Impl::set_lifetime(std::int64_t seconds) {
-  if (seconds < 1 || seconds > 10LL * 365 * 86400) fail(Errc::invalid_argument, "token_lifetime_s must be 1 s to 10 years");
+  if (seconds < 1 || seconds > kTenYearsS) fail(Errc::invalid_argument, "token_lifetime_s must be 1 s to 10 years");
   lifetime_s.store(seconds);
 }
 
 void TokenServer::Impl::set_clock_offset(std::int64_t seconds) {
-  if (seconds < -10LL * 365 * 86400 || seconds > 10LL * 365 * 86400)
+  if (seconds < -kTenYearsS || seconds > kTenYearsS)
     fail(Errc::invalid_argument, "clock_offset_s must be within 10 years");
   clock_offset_s.store(seconds);
 }

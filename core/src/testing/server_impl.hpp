@@ -33,6 +33,9 @@ struct Issued {
   std::int64_t iat = 0, exp = 0;
 };
 
+// The bound of the knobs counted in seconds (token lifetime, clock offset either way): ten years.
+constexpr std::int64_t kTenYearsS = 10LL * 365 * 86400;
+
 struct TokenServer::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
